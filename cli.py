@@ -1,0 +1,254 @@
+"""The `remit` command: parse options, make one engine call, render, pick the exit code.
+
+Exit codes: 0 success or allow, 1 error, 2 usage error, 3 ask, 4 block,
+5 tests failed (or replay differences found).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_ASK, EXIT_BLOCK, EXIT_FAILED = 0, 1, 2, 3, 4, 5
+DECISION_EXIT = {"allow": EXIT_OK, "ask": EXIT_ASK, "block": EXIT_BLOCK}
+STYLE = {"allow": "green", "ask": "yellow", "block": "bold red"}
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output for people or machines."
+)
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    err.print(f"[bold red]error:[/] {escape(message)}")
+    sys.exit(code)
+
+
+def _json_arg(text: str | None, what: str) -> Any:
+    if text is None:
+        return {}
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not valid JSON ({exc.msg} at column {exc.colno})", param_hint=what) from None
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def _show_diagnostics(diagnostics: list[Any]) -> None:
+    from remit.diagnostics import render
+
+    sources: dict[str, str | None] = {}
+    for d in diagnostics:
+        if d.span.file not in sources:
+            try:
+                sources[d.span.file] = Path(d.span.file).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                sources[d.span.file] = None
+        colour = "red" if d.severity == "error" else "yellow"
+        text = render(d, sources[d.span.file])
+        first, _, rest = text.partition("\n")
+        err.print(f"[{colour}]{escape(first)}[/]" + ("\n" + escape(rest) if rest else ""))
+
+
+def _load(policy: str) -> Any:
+    from remit.errors import PolicyError
+    from remit.load import load_policy
+    from remit.resources import resolve_policy
+
+    try:
+        return load_policy(resolve_policy(policy))
+    except PolicyError as exc:
+        _show_diagnostics(exc.diagnostics)
+        _fail(f"`{policy}` has {len(exc.diagnostics)} problem(s)")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="remit")
+def main() -> None:
+    """remit: rate each tool call an AI agent makes, route it to allow, ask or block, and log it."""
+
+
+@main.command()
+@click.argument("policy")
+@click.option("--tool", required=True, help="The tool's name, e.g. Bash.")
+@click.option("--args", "args_json", help="The call's arguments as a JSON object.")
+@click.option("--ctx", "ctx_json", help="The context as a JSON object (cwd, session_id, permission_mode, ...).")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append the decision to this log.")
+@FORMAT
+def check(policy: str, tool: str, args_json: str | None, ctx_json: str | None, log_path: str | None, fmt: str) -> None:
+    """Decide one tool call and explain the decision (exit 0 allow, 3 ask, 4 block)."""
+    args = _json_arg(args_json, "--args")
+    ctx = _json_arg(ctx_json, "--ctx")
+    if not isinstance(ctx, dict):
+        raise click.BadParameter("must be a JSON object", param_hint="--ctx")
+    from remit.errors import LogError
+    from remit.guard import Guard
+
+    try:
+        guard = Guard(_load(policy), log=log_path)
+    except LogError as exc:
+        _fail(str(exc))
+    decision = guard.check(tool, args, ctx)
+    if fmt == "json":
+        _print_json(decision.as_dict())
+    else:
+        _explain(decision)
+    sys.exit(DECISION_EXIT[decision.effective.value])
+
+
+def _explain(decision: Any) -> None:
+    verdict = decision.decision.value
+    style = STYLE[verdict]
+    headline = f"[{style}]{verdict.upper()}[/] {escape(decision.tool)}"
+    if decision.mode == "shadow":
+        headline += "  [dim](shadow mode: would have decided this; the call is allowed)[/]"
+    out.print(headline)
+    r = decision.ratings
+    rated = decision.rated_by
+    out.print(f"  risk {r.risk} [dim]({escape(', '.join(rated.get('risk', ())))})[/]")
+    out.print(f"  {r.reversibility} [dim]({escape(', '.join(rated.get('reversibility', ())))})[/]")
+    out.print(f"  autonomy {r.autonomy} [dim]({escape(', '.join(rated.get('autonomy', ())))})[/]")
+    out.print("decided by:")
+    for reason in decision.reasons:
+        message = f": {escape(reason.message)}" if reason.message else ""
+        out.print(f"  {reason.kind} [bold]{escape(reason.id)}[/] → {reason.decision.value}{message}")
+    for reason in decision.shadow:
+        out.print(f"  [dim]shadow rule {escape(reason.id)} would have decided {reason.decision.value}[/]")
+    for e in decision.errors:
+        out.print(f"  [red]error in {escape(e.id)}[/]: {escape(e.message)}")
+    out.print(f"[dim]policy {escape(decision.policy.name)} v{escape(decision.policy.version)}, {decision.latency_us:.0f} µs[/]")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+def lint(paths: tuple[str, ...], fmt: str) -> None:
+    """Check policies: load errors, suspicious rules, failing tests (exit 1 on errors)."""
+    from remit.lint import expand, lint_paths
+
+    resolved = _resolve_all(paths)
+    diagnostics = lint_paths(resolved)
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if fmt == "json":
+        _print_json([d.as_dict() for d in diagnostics])
+    elif fmt == "sarif":
+        _print_json(_sarif(diagnostics))
+    else:
+        _show_diagnostics(diagnostics)
+        files = len(list(expand(resolved)))
+        summary = f"{files} file(s): {len(errors)} error(s), {len(diagnostics) - len(errors)} warning(s)"
+        (err if errors else out).print(("[red]" if errors else "[green]") + summary + "[/]")
+    sys.exit(EXIT_ERROR if errors else EXIT_OK)
+
+
+def _resolve_all(paths: tuple[str, ...]) -> list[str | Path]:
+    """Files, folders, or names of shipped policies; a missing one is an error."""
+    from remit.resources import resolve_policy
+
+    resolved: list[str | Path] = [resolve_policy(p) for p in paths]
+    missing = [p for p in resolved if not Path(p).exists()]
+    if missing:
+        _fail(f"no such file, folder or shipped policy: `{missing[0]}`")
+    return resolved
+
+
+def _sarif(diagnostics: list[Any]) -> dict[str, Any]:
+    results = [
+        {
+            "ruleId": d.code,
+            "level": "error" if d.severity == "error" else "warning",
+            "message": {"text": d.message + (f" ({d.hint})" if d.hint else "")},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": d.span.file},
+                        "region": {"startLine": d.span.line, "startColumn": d.span.column},
+                    }
+                }
+            ],
+        }
+        for d in diagnostics
+    ]
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "remit", "informationUri": "https://github.com/remit"}}, "results": results}],
+    }
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@FORMAT
+def test_cmd(paths: tuple[str, ...], fmt: str) -> None:
+    """Run the policies' own tests (exit 5 if any fails)."""
+    from remit.lint import expand
+    from remit.testing import run_tests
+
+    report, failed, total = [], 0, 0
+    for path in expand(_resolve_all(paths)):
+        policy = _load(str(path))
+        for result in run_tests(policy):
+            total += 1
+            failed += not result.passed
+            report.append((path, result))
+    if fmt == "json":
+        _print_json(
+            [
+                {
+                    "file": str(path),
+                    "test": r.title,
+                    "passed": r.passed,
+                    "problems": list(r.problems),
+                    "decision": r.decision.decision.value,
+                    "rules": [x.id for x in r.decision.reasons],
+                }
+                for path, r in report
+            ]
+        )
+    else:
+        _test_table(report)
+        colour = "red" if failed else "green"
+        out.print(f"[{colour}]{total - failed} passed, {failed} failed[/]")
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _test_table(report: list[Any]) -> None:
+    for path, r in report:
+        if r.passed:
+            out.print(f"[green]PASS[/] {escape(str(path))}: {escape(r.title)}")
+            continue
+        out.print(f"[red]FAIL[/] {escape(str(path))}: {escape(r.title)}")
+        table = Table(show_header=True, box=None, padding=(0, 2))
+        table.add_column("expected")
+        table.add_column("actual")
+        table.add_column("decided by")
+        expect = r.test.expect
+        wanted = expect.decision.value + (f" by {expect.rule}" if expect.rule else "")
+        table.add_row(wanted, r.decision.decision.value, ", ".join(x.id for x in r.decision.reasons))
+        out.print(table)
+        for problem in r.problems:
+            out.print(f"    {escape(problem)}")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the YAML policy form (for editors)."""
+    from remit.model import json_schema
+
+    _print_json(json_schema())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,334 @@
+"""Compile validated policy models into a frozen `CompiledPolicy`.
+
+The stages, in order: resolve tool declarations, compile every CEL condition and
+rating expression (collecting diagnostics), parse reason templates, check ids, build
+the tool index. Nothing on the per-call path parses or converts anything afterwards.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .celc import CompiledExpr, compile_expr
+from .diagnostics import Diagnostic, Span
+from .errors import PolicyError
+from .model import Defaults, Policy, PolicyTest, Route, ToolDecl, UnknownRating
+from .source import Path, Source
+from .template import Template, parse_template
+
+CALL_NAMES = frozenset({"tool", "args", "ctx", "session", "shell", "path", "http", "sql", "name"})
+"""What the autonomy expression and rating conditions may read."""
+RATED_NAMES = CALL_NAMES | {"risk", "reversibility", "autonomy"}
+"""What rules and routes may read: the call, and its ratings."""
+
+Value = Any  # a fixed rating value, or a CompiledExpr
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRating:
+    """A rating rule, ready to run."""
+
+    id: str
+    tools: tuple[str, ...]
+    when: CompiledExpr | None
+    never: bool
+    risk: int | CompiledExpr | None
+    reversibility: str | CompiledExpr | None
+    autonomy: int | CompiledExpr | None
+    raises: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """An explicit decision rule, ready to run."""
+
+    id: str
+    route: Route
+    tools: tuple[str, ...]
+    when: CompiledExpr | None
+    condition: CompiledExpr | None
+    never: bool
+    reason: Template | None
+    shadow: bool
+    raises: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRoute:
+    """A threshold route, ready to run."""
+
+    id: str
+    route: Route
+    condition: CompiledExpr | None
+    never: bool
+    reason: Template | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The ratings and rules that can apply to one tool, in declaration order."""
+
+    ratings: tuple[CompiledRating, ...]
+    rules: tuple[CompiledRule, ...]
+    decl: ToolDecl | None
+
+
+@dataclass(frozen=True)
+class CompiledPolicy:
+    """Everything a decision needs, frozen. Build it with `load.load_policy`."""
+
+    name: str
+    version: str
+    description: str | None
+    sha256: str
+    mode: str
+    defaults: Defaults
+    unknown: UnknownRating
+    tools: dict[str, ToolDecl]
+    aliases: dict[str, str]
+    autonomy: int | CompiledExpr | None
+    ratings: tuple[CompiledRating, ...]
+    rules: tuple[CompiledRule, ...]
+    routes: tuple[CompiledRoute, ...]
+    tests: tuple[PolicyTest, ...]
+    test_spans: tuple[Span, ...]
+    files: tuple[str, ...]
+    models: tuple[Policy, ...] = ()
+    sources: tuple[Source, ...] = ()
+    _cache: dict[str, Candidates] = field(default_factory=dict, repr=False, compare=False)
+
+    def canonical(self, tool: str) -> str:
+        """The declared name of `tool` (through aliases), or `tool` itself."""
+        return self.aliases.get(tool, tool)
+
+    def candidates(self, tool: str, *, indexed: bool = True) -> Candidates:
+        """The ratings and rules whose tool patterns match `tool`, in declaration order."""
+        if not indexed:
+            return self._match(tool)
+        found = self._cache.get(tool)
+        if found is None:
+            found = self._match(tool)
+            if len(self._cache) < 4096:  # bound the memory a stream of odd tool names can take
+                self._cache[tool] = found
+        return found
+
+    def _match(self, tool: str) -> Candidates:
+        names = (tool, self.canonical(tool))
+        return Candidates(
+            ratings=tuple(r for r in self.ratings if tools_match(r.tools, names)),
+            rules=tuple(r for r in self.rules if tools_match(r.tools, names)),
+            decl=self.tools.get(names[1]),
+        )
+
+
+def tools_match(patterns: Sequence[str], names: Sequence[str]) -> bool:
+    """True if any pattern (exact name or glob) matches any of the names."""
+    for pattern in patterns:
+        if pattern == "*":
+            return True
+        is_glob = any(ch in pattern for ch in "*?[")
+        for name in names:
+            if pattern == name or (is_glob and fnmatch.fnmatchcase(name, pattern)):
+                return True
+    return False
+
+
+@dataclass
+class Unit:
+    """One policy file: its validated model and its source (for positions)."""
+
+    policy: Policy
+    source: Source
+    prefix: str = ""
+
+
+class _Compiler:
+    """Collects diagnostics while compiling the units of one policy (root first)."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+        self.ids: dict[str, Unit] = {}
+
+    def expr(self, unit: Unit, value: Any, path: Path, names: frozenset[str]) -> CompiledExpr | None:
+        try:
+            return compile_expr(str(value), names=names, span=unit.source.span(path))
+        except PolicyError as exc:
+            self.diagnostics.extend(exc.diagnostics)
+            return None
+
+    def condition(self, unit: Unit, value: bool | str, path: Path, names: frozenset[str]) -> tuple[CompiledExpr | None, bool]:
+        """(compiled condition or None for "always", never-true flag)."""
+        if value is True:
+            return None, False
+        if value is False:
+            return None, True
+        compiled = self.expr(unit, value, path, names)
+        if compiled is not None and compiled.constant is True:
+            return None, False
+        if compiled is not None and compiled.constant is False:
+            return None, True
+        return compiled, False
+
+    def new_id(self, unit: Unit, given: str | None, fallback: str, path: Path) -> str:
+        ident = given or fallback
+        if given is not None and ident in self.ids:
+            first = self.ids[ident].source.span(path)
+            self.diagnostics.append(
+                Diagnostic(
+                    "schema.duplicate_id",
+                    f"id `{ident}` is already used",
+                    unit.source.span((*path, "id")),
+                    hint=f"ids must be unique across the policy and its includes (first use: {first.file})",
+                )
+            )
+        self.ids.setdefault(ident, unit)
+        return ident
+
+    def rating_value(self, unit: Unit, value: Any, path: Path) -> Any:
+        if value is None or isinstance(value, int):
+            return value
+        if hasattr(value, "value"):  # an enum member
+            return value.value
+        return self.expr(unit, value, path, CALL_NAMES)
+
+
+def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
+    """Compile a root policy and its includes (root first) into one frozen policy.
+
+    Merge order: ratings and rules of the includes come first (in include order), then
+    the root's; routes of the root come first, then those of the includes; tools and
+    tests are unioned; name, version, mode, defaults, unknown and autonomy are the root's
+    (autonomy falls back to the first include that sets it).
+    """
+    c = _Compiler()
+    root = units[0]
+    ordered = [*units[1:], root]
+    ratings = [_rating(c, u, i, r) for u in ordered for i, r in enumerate(u.policy.ratings)]
+    rules = [_rule(c, u, i, r) for u in ordered for i, r in enumerate(u.policy.rules)]
+    routes = [_route(c, u, i, r) for u in units for i, r in enumerate(u.policy.routes)]
+    tools, aliases = _tools(c, units)
+    autonomy = _autonomy(c, units)
+    if c.diagnostics:
+        raise PolicyError(c.diagnostics)
+    digest = hashlib.sha256()
+    for u in units:
+        digest.update(u.source.text.encode())
+    return CompiledPolicy(
+        name=root.policy.name,
+        version=root.policy.version,
+        description=root.policy.description,
+        sha256=digest.hexdigest(),
+        mode=root.policy.mode,
+        defaults=root.policy.defaults,
+        unknown=root.policy.unknown,
+        tools=tools,
+        aliases=aliases,
+        autonomy=autonomy,
+        ratings=tuple(ratings),
+        rules=tuple(rules),
+        routes=tuple(routes),
+        tests=tuple(t for u in units for t in u.policy.tests),
+        test_spans=tuple(u.source.span(("tests", i)) for u in units for i in range(len(u.policy.tests))),
+        files=tuple(u.source.file for u in units),
+        models=tuple(u.policy for u in units),
+        sources=tuple(u.source for u in units),
+    )
+
+
+def _rating(c: _Compiler, unit: Unit, i: int, r: Any) -> CompiledRating:
+    path: Path = ("ratings", i)
+    when, never = c.condition(unit, r.when, (*path, "when"), CALL_NAMES)
+    return CompiledRating(
+        id=c.new_id(unit, r.id, _auto_id(unit, "rating", i), path),
+        tools=tuple(r.tools),
+        when=when,
+        never=never,
+        risk=c.rating_value(unit, r.risk, (*path, "risk")),
+        reversibility=c.rating_value(unit, r.reversibility, (*path, "reversibility")),
+        autonomy=c.rating_value(unit, r.autonomy, (*path, "autonomy")),
+        raises=tuple(r.raises),
+        span=unit.source.span(path),
+    )
+
+
+def _rule(c: _Compiler, unit: Unit, i: int, r: Any) -> CompiledRule:
+    path: Path = ("rules", i)
+    when, never_when = c.condition(unit, r.when, (*path, "when"), RATED_NAMES)
+    cond, never_cond = c.condition(unit, r.condition, (*path, r.route.value), RATED_NAMES)
+    return CompiledRule(
+        id=c.new_id(unit, r.id, _auto_id(unit, "rule", i), path),
+        route=r.route,
+        tools=tuple(r.tools),
+        when=when,
+        condition=cond,
+        never=never_when or never_cond,
+        reason=_template(c, unit, r.reason, (*path, "reason")),
+        shadow=r.mode == "shadow",
+        raises=tuple(r.raises),
+        span=unit.source.span(path),
+    )
+
+
+def _route(c: _Compiler, unit: Unit, i: int, r: Any) -> CompiledRoute:
+    path: Path = ("routes", i)
+    cond, never = c.condition(unit, r.condition, (*path, r.route.value), RATED_NAMES)
+    return CompiledRoute(
+        id=c.new_id(unit, r.id, _auto_id(unit, "route", i), path),
+        route=r.route,
+        condition=cond,
+        never=never,
+        reason=_template(c, unit, r.reason, (*path, "reason")),
+        span=unit.source.span(path),
+    )
+
+
+def _auto_id(unit: Unit, kind: str, i: int) -> str:
+    """The id of an unnamed rule: `rule#3` (1-based), after the file's stem for includes."""
+    return f"{unit.prefix}{kind}#{i + 1}"
+
+
+def _template(c: _Compiler, unit: Unit, text: str | None, path: Path) -> Template | None:
+    if text is None:
+        return None
+    template = parse_template(text)
+    unknown = template.roots - RATED_NAMES
+    for name in sorted(unknown):
+        c.diagnostics.append(
+            Diagnostic(
+                "schema.unknown_placeholder",
+                f"the reason cites `{{{name}}}`, which a decision does not have",
+                unit.source.span(path),
+                hint="placeholders can cite " + ", ".join(f"`{n}`" for n in sorted(RATED_NAMES)),
+            )
+        )
+    return template
+
+
+def _tools(c: _Compiler, units: Sequence[Unit]) -> tuple[dict[str, ToolDecl], dict[str, str]]:
+    tools: dict[str, ToolDecl] = {}
+    aliases: dict[str, str] = {}
+    for unit in units:  # the root first: its declarations win
+        for name, decl in unit.policy.tools.items():
+            tools.setdefault(name, decl)
+            for alias in decl.aliases:
+                aliases.setdefault(alias, name)
+    return tools, aliases
+
+
+def _autonomy(c: _Compiler, units: Sequence[Unit]) -> int | CompiledExpr | None:
+    for unit in units:
+        value = unit.policy.autonomy
+        if value is None:
+            continue
+        if isinstance(value, int):
+            return value
+        return c.expr(unit, value, ("autonomy",), CALL_NAMES)
+    return None
+

@@ -1,0 +1,278 @@
+"""Does each rule apply? Rate the call, then match rules and routes (no deciding here).
+
+Rules produce outcomes (matched, or errored); `route.decide` turns them into a decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import analyzers
+from .celc import CompiledExpr
+from .celrt import CelError
+from .compile import Candidates, CompiledPolicy, CompiledRoute, CompiledRule
+from .model import REVERSIBILITY_ORDER
+from .session import Session
+
+CTX_DEFAULTS: dict[str, Any] = {
+    "session_id": "",
+    "turn_id": "",
+    "agent_id": "",
+    "user_id": "",
+    "cwd": "",
+    "permission_mode": "default",
+    "steps_since_human": 0,
+    "seconds_since_human": 0,
+    "subagent_depth": 0,
+    "user_session_count": 0,
+    "environment": {},
+    "labels": {},
+}
+"""The context fields a condition can read, with the value they have when not given."""
+
+REVERSIBILITIES = tuple(REVERSIBILITY_ORDER)
+
+
+class Activation:
+    """What conditions see. Analyzer facts are computed on first use, at most once per call."""
+
+    __slots__ = (
+        "_http",
+        "_name",
+        "_path",
+        "_shell",
+        "_sql",
+        "args",
+        "autonomy",
+        "ctx",
+        "decl",
+        "reversibility",
+        "risk",
+        "session",
+        "tool",
+    )
+
+    def __init__(self, tool: str, args: Any, ctx: dict[str, Any], session: Session, decl: Any) -> None:
+        self.tool = tool
+        self.args = args
+        self.ctx = ctx
+        self.session = session
+        self.decl = decl
+        self.risk: int = 0
+        self.reversibility: str = ""
+        self.autonomy: int = 0
+        self._shell: Any = None
+        self._path: Any = None
+        self._http: Any = None
+        self._sql: Any = None
+        self._name: Any = None
+
+    def _cwd(self) -> str | None:
+        cwd = self.ctx.get("cwd")
+        return cwd if isinstance(cwd, str) and cwd else None
+
+    def _args(self) -> Any:
+        return self.args if isinstance(self.args, dict) else {}
+
+    @property
+    def shell(self) -> Any:
+        """Facts about the shell command of the call (none for other tools)."""
+        if self._shell is None:
+            self._shell = analyzers.shell_facts(self.tool, self._args(), self._cwd())
+        return self._shell
+
+    @property
+    def path(self) -> Any:
+        """The paths the call touches."""
+        if self._path is None:
+            self._path = analyzers.path_facts(self.tool, self._args(), self._cwd(), self.shell)
+        return self._path
+
+    @property
+    def http(self) -> Any:
+        """The URLs the call fetches or posts to."""
+        if self._http is None:
+            self._http = analyzers.http_facts(self.tool, self._args(), self.shell)
+        return self._http
+
+    @property
+    def sql(self) -> Any:
+        """The SQL statements of the call."""
+        if self._sql is None:
+            self._sql = analyzers.sql_facts(self.tool, self._args(), self.shell)
+        return self._sql
+
+    @property
+    def name(self) -> Any:
+        """What the tool's name says it does."""
+        if self._name is None:
+            decl = self.decl
+            annotations = decl.annotations if decl is not None else None
+            description = decl.description if decl is not None else None
+            self._name = analyzers.name_facts(self.tool, annotations, description)
+        return self._name
+
+    def lookup(self, name: str) -> Any:
+        """A top-level name, for reason templates."""
+        return getattr(self, name)
+
+
+def test(expr: CompiledExpr, act: Activation) -> bool | CelError:
+    """Run a condition: True, False, or the error (a non-bool result is an error too)."""
+    try:
+        value = expr.fn(act)
+    except CelError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - fail closed on anything unexpected
+        return CelError(f"internal error: {exc}")
+    if value is True or value is False:
+        return value
+    return CelError(f"the condition gave {describe(value)}, not a bool")
+
+
+def value_of(expr: CompiledExpr, act: Activation) -> Any:
+    """Run an expression for its value; the error is returned, not raised."""
+    try:
+        return expr.fn(act)
+    except CelError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - fail closed on anything unexpected
+        return CelError(f"internal error: {exc}")
+
+
+def describe(value: Any) -> str:
+    """A CEL type name for messages."""
+    if value is None:
+        return "null"
+    return {bool: "a bool", int: "an int", float: "a double", str: "a string", bytes: "bytes", list: "a list", dict: "a map"}.get(
+        type(value), "a value"
+    )
+
+
+@dataclass(slots=True)
+class Rated:
+    """The ratings of a call, who gave them, and what failed on the way."""
+
+    risk: int
+    reversibility: str
+    autonomy: int
+    rated_by: dict[str, tuple[str, ...]]
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    raises: list[str] = field(default_factory=list)
+
+
+def rate(policy: CompiledPolicy, cands: Candidates, act: Activation) -> Rated:
+    """For each dimension the highest rating of the matching rules; `unknown` where none."""
+    best: dict[str, tuple[int, list[str]]] = {}
+    errors: list[tuple[str, str]] = []
+    raises: list[str] = []
+    decl = cands.decl
+    if decl is not None:
+        _offer(best, "risk", decl.risk, "tool:" + act.tool, errors)
+        _offer(best, "reversibility", decl.reversibility and decl.reversibility.value, "tool:" + act.tool, errors)
+        _offer(best, "autonomy", decl.autonomy, "tool:" + act.tool, errors)
+    for r in cands.ratings:
+        if r.never:
+            continue
+        if r.when is not None:
+            ok = test(r.when, act)
+            if ok is False:
+                continue
+            if ok is not True:
+                errors.append((r.id, str(ok)))
+                continue
+        for dim in ("risk", "reversibility", "autonomy"):
+            spec = getattr(r, dim)
+            if spec is not None:
+                value = value_of(spec, act) if isinstance(spec, CompiledExpr) else spec
+                _offer(best, dim, value, r.id, errors)
+        raises.extend(r.raises)
+    autonomy_given = policy.autonomy
+    if autonomy_given is not None:
+        value = value_of(autonomy_given, act) if isinstance(autonomy_given, CompiledExpr) else autonomy_given
+        _offer(best, "autonomy", value, "autonomy", errors)
+    unknown = policy.unknown
+    risk = best.get("risk", (unknown.risk, ["unknown"]))
+    rev = best.get("reversibility", (REVERSIBILITY_ORDER[unknown.reversibility.value], ["unknown"]))
+    aut = best.get("autonomy", (unknown.autonomy, ["unknown"]))
+    return Rated(
+        risk=risk[0],
+        reversibility=REVERSIBILITIES[rev[0]],
+        autonomy=aut[0],
+        rated_by={"risk": tuple(risk[1]), "reversibility": tuple(rev[1]), "autonomy": tuple(aut[1])},
+        errors=errors,
+        raises=raises,
+    )
+
+
+def _offer(best: dict[str, tuple[int, list[str]]], dim: str, value: Any, by: str, errors: list[tuple[str, str]]) -> None:
+    """Keep the highest value of a dimension (reversibility by its order), with who gave it."""
+    if value is None:
+        return
+    level = _level(dim, value)
+    if isinstance(level, str):
+        errors.append((by, level))
+        return
+    current = best.get(dim)
+    if current is None or level > current[0]:
+        best[dim] = (level, [by])
+    elif level == current[0]:
+        current[1].append(by)
+
+
+def _level(dim: str, value: Any) -> int | str:
+    """The numeric level of a rating value, or an error message."""
+    if isinstance(value, CelError):
+        return str(value)
+    if dim == "reversibility":
+        if isinstance(value, str) and value in REVERSIBILITY_ORDER:
+            return REVERSIBILITY_ORDER[value]
+        return f"{dim} must be one of reversible, recoverable, irreversible, not `{value}`"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{dim} must be a number from 1 to 10, not {describe(value)}"
+    return min(10, max(1, int(value)))
+
+
+@dataclass(slots=True)
+class Matches:
+    """The rules and routes that matched or failed for one call."""
+
+    rules: list[CompiledRule] = field(default_factory=list)
+    shadow: list[CompiledRule] = field(default_factory=list)
+    routes: list[CompiledRoute] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+def match(policy: CompiledPolicy, cands: Candidates, act: Activation) -> Matches:
+    """Match the candidate rules, every block route, and the routes up to the first that holds."""
+    out = Matches()
+    for rule in cands.rules:
+        if rule.never:
+            continue
+        ok = _rule_holds(rule, act)
+        if ok is True:
+            (out.shadow if rule.shadow else out.rules).append(rule)
+        elif ok is not False:
+            if not rule.shadow:
+                out.errors.append((rule.id, str(ok)))
+    decided_by_route = False
+    for route in policy.routes:
+        if route.never or (decided_by_route and route.route.value != "block"):
+            continue
+        ok = True if route.condition is None else test(route.condition, act)
+        if ok is True:
+            if route.route.value == "block" or not decided_by_route:
+                out.routes.append(route)
+            decided_by_route = True
+        elif ok is not False:
+            out.errors.append((route.id, str(ok)))
+    return out
+
+
+def _rule_holds(rule: CompiledRule, act: Activation) -> bool | CelError:
+    if rule.when is not None:
+        ok = test(rule.when, act)
+        if ok is not True:
+            return ok
+    return True if rule.condition is None else test(rule.condition, act)

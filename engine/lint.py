@@ -1,0 +1,245 @@
+"""`remit lint`: what loads but is wrong, on top of every load diagnostic."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import analyzers
+from .compile import CompiledPolicy, CompiledRule, tools_match
+from .celc import CompiledExpr
+from .diagnostics import Diagnostic, Span, sorted_diagnostics
+from .evaluate import CTX_DEFAULTS
+from .load import POLICY_SUFFIXES, check_policy
+from .model import Route
+from .session import Session
+from .testing import run_tests
+
+KNOWN_FIELDS: dict[str, frozenset[str]] = {
+    "ctx": frozenset(CTX_DEFAULTS),
+    "session": Session.cel_fields | Session.cel_methods,
+    "shell": analyzers.ShellFacts.cel_fields | analyzers.ShellFacts.cel_methods,
+    "path": analyzers.PathFacts.cel_fields | analyzers.PathFacts.cel_methods,
+    "http": analyzers.HttpFacts.cel_fields | analyzers.HttpFacts.cel_methods,
+    "sql": analyzers.SqlFacts.cel_fields | analyzers.SqlFacts.cel_methods,
+    "name": analyzers.NameFacts.cel_fields | analyzers.NameFacts.cel_methods,
+}
+"""The fields a condition can read from each fact object (`args` and `ctx.labels` are free)."""
+
+LAUNCHERS = {
+    "bash": 'bash -c "rm -rf ~"',
+    "sh": 'sh -c "rm -rf ~"',
+    "zsh": 'zsh -c "rm -rf ~"',
+    "python": "python -c \"import shutil; shutil.rmtree('/home')\"",
+    "python3": "python3 -c \"import shutil; shutil.rmtree('/home')\"",
+    "node": "node -e \"require('fs').rmSync('/home', {recursive: true})\"",
+    "perl": "perl -e \"system('rm -rf ~')\"",
+    "ruby": "ruby -e \"system('rm -rf ~')\"",
+    "xargs": "echo ~ | xargs rm -rf",
+    "find": "find ~ -delete",
+    "env": "env rm -rf ~",
+    "sudo": "sudo rm -rf /",
+    "eval": 'eval "rm -rf ~"',
+    "npx": "npx some-package-nobody-read",
+    "git": "git -c core.sshCommand='rm -rf ~' fetch",
+}
+WELL_KNOWN_TOOLS = (
+    "Bash", "Read", "Write", "Edit", "MultiEdit", "Glob", "Grep", "LS", "WebFetch", "WebSearch",
+    "NotebookEdit", "NotebookRead", "Task", "TodoWrite",
+)  # fmt: skip
+_PREFIX = re.compile(r"""(?:startsWith\(\s*|matches\(\s*)(?:r?["'])\^?\s*([A-Za-z0-9_.-]+)(?=[\s"'\\])""")
+_THRESHOLD = re.compile(r"\b(risk|autonomy)\s*(>=|<=|==|!=|>|<)\s*(-?\d+)\b")
+
+
+def lint_paths(paths: list[str | Path]) -> list[Diagnostic]:
+    """Lint every policy file named (directories: every policy file below them)."""
+    out: list[Diagnostic] = []
+    for path in expand(paths):
+        out += lint_file(path)
+    return sorted_diagnostics(out)
+
+
+def expand(paths: list[str | Path]) -> Iterator[Path]:
+    """Policy files: the files named, and those below the directories named."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(f for f in p.rglob("*") if f.suffix in POLICY_SUFFIXES and f.is_file())
+        else:
+            yield p
+
+
+def lint_file(path: Path) -> list[Diagnostic]:
+    """Load diagnostics, then the lint checks, then the policy's own tests."""
+    policy, diagnostics = check_policy(path)
+    if policy is None:
+        return diagnostics
+    return [*diagnostics, *lint_policy(policy)]
+
+
+def lint_policy(policy: CompiledPolicy) -> list[Diagnostic]:
+    """Every lint check on a compiled policy."""
+    return [
+        *_unknown_fields(policy),
+        *_shadowed_rules(policy),
+        *_allow_defeats_block(policy),
+        *_never_matches(policy),
+        *_thresholds(policy),
+        *_unreachable_routes(policy),
+        *_failing_tests(policy),
+    ]
+
+
+def _exprs(policy: CompiledPolicy) -> Iterator[tuple[CompiledExpr, str]]:
+    for rating in policy.ratings:
+        for e in (rating.when, rating.risk, rating.reversibility, rating.autonomy):
+            if isinstance(e, CompiledExpr):
+                yield e, rating.id
+    for rule in policy.rules:
+        for e in (rule.when, rule.condition):
+            if e is not None:
+                yield e, rule.id
+    for route in policy.routes:
+        if route.condition is not None:
+            yield route.condition, route.id
+
+
+def _item_span(policy: CompiledPolicy, ident: str) -> Span:
+    for item in (*policy.ratings, *policy.rules, *policy.routes):
+        if item.id == ident:
+            return item.span
+    return Span(policy.files[0], 1, 1)
+
+
+def _unknown_fields(policy: CompiledPolicy) -> Iterator[Diagnostic]:
+    for expr, ident in _exprs(policy):
+        for path in expr.fields:
+            if len(path) < 2 or path[0] not in KNOWN_FIELDS:
+                continue
+            known = KNOWN_FIELDS[path[0]]
+            if path[1] not in known:
+                close = difflib.get_close_matches(path[1], sorted(known), n=1)
+                yield Diagnostic(
+                    "lint.unknown_field",
+                    f"`{path[0]}` has no field `{path[1]}`: `{ident}` will always fail here",
+                    _item_span(policy, ident),
+                    "warning",
+                    hint=f"did you mean `{close[0]}`?" if close else None,
+                )
+
+
+def _covers(a: CompiledRule, b: CompiledRule) -> bool:
+    """True if rule `a` matches every call rule `b` matches (a conservative check)."""
+    if not ("*" in a.tools or set(b.tools) <= set(a.tools)):
+        return False
+    if a.when is None and a.condition is None:
+        return True
+    return _text(a.when) == _text(b.when) and _text(a.condition) == _text(b.condition)
+
+
+def _text(expr: CompiledExpr | None) -> str | None:
+    return expr.text if expr is not None else None
+
+
+def _shadowed_rules(policy: CompiledPolicy) -> Iterator[Diagnostic]:
+    active = [r for r in policy.rules if not r.shadow and not r.never]
+    for i, later in enumerate(active):
+        for earlier in active[:i]:
+            if earlier.route is later.route and _covers(earlier, later):
+                yield Diagnostic(
+                    "lint.shadowed_rule",
+                    f"rule `{later.id}` never changes a decision: `{earlier.id}` already {earlier.route.value}s every call it matches",
+                    later.span,
+                    "warning",
+                    hint="remove it, or narrow the earlier rule",
+                )
+                break
+
+
+def _allow_defeats_block(policy: CompiledPolicy) -> Iterator[Diagnostic]:
+    for rule in policy.rules:
+        if rule.route is not Route.ALLOW or rule.never:
+            continue
+        shell_tools = [t for t in rule.tools if tools_match([t], sorted(analyzers.SHELL_TOOLS))]
+        if not shell_tools:
+            continue
+        texts = [e.text for e in (rule.when, rule.condition) if e is not None]
+        if not texts:
+            yield Diagnostic(
+                "lint.allow_defeats_block",
+                f"rule `{rule.id}` allows every shell command without asking, e.g. `rm -rf ~`",
+                rule.span,
+                "warning",
+                hint="allow specific programs with `shell.commands.all(c, c.program in [...])`",
+            )
+            continue
+        for text in texts:
+            for m in _PREFIX.finditer(text):
+                program = m.group(1).rsplit("/", 1)[-1]
+                if program in LAUNCHERS:
+                    yield Diagnostic(
+                        "lint.allow_defeats_block",
+                        f"rule `{rule.id}` allows any command starting with `{program}`, e.g. `{LAUNCHERS[program]}`",
+                        rule.span,
+                        "warning",
+                        hint="a prefix rule cannot see what a launcher runs; match `shell.commands` instead",
+                    )
+
+
+def _never_matches(policy: CompiledPolicy) -> Iterator[Diagnostic]:
+    for item in (*policy.ratings, *policy.rules):
+        if item.never:
+            yield Diagnostic("lint.never_matches", f"`{item.id}` can never match: its condition is false", item.span, "warning")
+            continue
+        for pattern in item.tools:
+            for known in WELL_KNOWN_TOOLS:
+                if pattern != known and pattern.lower() == known.lower() and pattern not in policy.tools:
+                    yield Diagnostic(
+                        "lint.never_matches",
+                        f"`{item.id}` names tool `{pattern}`; tool names are case-sensitive",
+                        item.span,
+                        "warning",
+                        hint=f"did you mean `{known}`?",
+                    )
+    for route in policy.routes:
+        if route.never:
+            yield Diagnostic("lint.never_matches", f"route `{route.id}` can never hold", route.span, "warning")
+
+
+def _thresholds(policy: CompiledPolicy) -> Iterator[Diagnostic]:
+    for expr, ident in _exprs(policy):
+        for m in _THRESHOLD.finditer(expr.text):
+            value = int(m.group(3))
+            if not 1 <= value <= 10 or (m.group(2) == ">" and value == 10) or (m.group(2) == "<" and value == 1):
+                yield Diagnostic(
+                    "lint.threshold_out_of_range",
+                    f"`{m.group(0)}` in `{ident}`: {m.group(1)} is always from 1 to 10",
+                    _item_span(policy, ident),
+                    "warning",
+                )
+
+
+def _unreachable_routes(policy: CompiledPolicy) -> Iterator[Diagnostic]:
+    for i, route in enumerate(policy.routes):
+        if route.condition is None and not route.never:
+            for later in policy.routes[i + 1 :]:
+                if later.route is not Route.BLOCK:
+                    yield Diagnostic(
+                        "lint.unreachable_route",
+                        f"route `{later.id}` is never reached: `{route.id}` always holds before it",
+                        later.span,
+                        "warning",
+                    )
+            return
+
+
+def _failing_tests(policy: CompiledPolicy) -> Iterator[Diagnostic]:
+    for result in run_tests(policy):
+        if not result.passed:
+            yield Diagnostic(
+                "lint.test_failed",
+                f"{result.title}: {'; '.join(result.problems)}",
+                policy.test_spans[result.index],
+                hint=result.decision.explain(),
+            )

@@ -1,0 +1,238 @@
+"""The policy model: what a policy says, whichever form (YAML or DSL) it was written in.
+
+Both surface forms lower to the same plain data; this module validates that data.
+Every model is frozen and rejects unknown fields. CEL conditions stay text here;
+`compile.py` turns them into callables.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.:-]*$"
+
+
+class Route(str, Enum):
+    """A decision: what happens to a tool call."""
+
+    ALLOW = "allow"
+    ASK = "ask"
+    BLOCK = "block"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Reversibility(str, Enum):
+    """How far an action can be taken back, in increasing order of gravity."""
+
+    REVERSIBLE = "reversible"
+    RECOVERABLE = "recoverable"
+    IRREVERSIBLE = "irreversible"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+REVERSIBILITY_ORDER = {r.value: i for i, r in enumerate(Reversibility)}
+STRICTNESS = {Route.ALLOW: 0, Route.ASK: 1, Route.BLOCK: 2}
+
+Mode = Literal["enforce", "shadow"]
+Cel = Annotated[str, Field(min_length=1, description="a CEL expression")]
+Condition = Annotated[
+    bool | str, Field(description="a CEL expression, or true/false")
+]
+Risk = Annotated[int, Field(ge=1, le=10)]
+ToolPatterns = Annotated[
+    list[Annotated[str, Field(min_length=1)]],
+    Field(description="tool names or glob patterns (`mcp__github__*`, `*`)"),
+]
+
+
+class Frozen(BaseModel):
+    """Base of every policy model: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+class Defaults(Frozen):
+    """What happens when nothing decides, and when a rule cannot be evaluated."""
+
+    decision: Route = Route.ASK
+    on_error: Route = Route.BLOCK
+    non_interactive: Route = Field(
+        Route.BLOCK,
+        description="what an `ask` becomes where no human can answer (CI, a proxy without elicitation)",
+    )
+
+
+class UnknownRating(Frozen):
+    """The rating of a dimension that no rule rates."""
+
+    risk: Risk = 5
+    reversibility: Reversibility = Reversibility.RECOVERABLE
+    autonomy: Risk = 5
+
+
+class ToolDecl(Frozen):
+    """What a policy knows about one tool: aliases, domain, baseline ratings, MCP annotations."""
+
+    aliases: list[str] = []
+    domain: str | None = None
+    description: str | None = None
+    risk: Risk | None = None
+    reversibility: Reversibility | None = None
+    autonomy: Risk | None = None
+    annotations: dict[str, bool] = {}
+
+
+class Rating(Frozen):
+    """A rating rule: for the calls it matches, the ratings it gives (fixed or CEL)."""
+
+    id: Annotated[str, Field(pattern=ID_PATTERN)] | None = None
+    description: str | None = None
+    tools: ToolPatterns = ["*"]
+    when: Condition = True
+    risk: Risk | Cel | None = None
+    reversibility: Annotated[Reversibility | Cel | None, Field(union_mode="left_to_right")] = None
+    autonomy: Risk | Cel | None = None
+    raises: list[str] = Field(
+        default=[], description="session facts this call raises when it goes ahead"
+    )
+
+    @model_validator(mode="after")
+    def _rates_something(self) -> Rating:
+        if self.risk is None and self.reversibility is None and self.autonomy is None:
+            raise ValueError("a rating must give at least one of `risk`, `reversibility`, `autonomy`")
+        return self
+
+
+class Rule(Frozen):
+    """An explicit decision: `allow`, `ask` or `block` (each a condition) for matching calls."""
+
+    id: Annotated[str, Field(pattern=ID_PATTERN)] | None = None
+    description: str | None = None
+    tools: ToolPatterns = ["*"]
+    when: Condition = True
+    allow: Condition | None = None
+    ask: Condition | None = None
+    block: Condition | None = None
+    reason: str | None = None
+    mode: Mode | None = None
+    raises: list[str] = []
+
+    @model_validator(mode="after")
+    def _one_decision(self) -> Rule:
+        given = [r for r in ("allow", "ask", "block") if getattr(self, r) is not None]
+        if len(given) != 1:
+            raise ValueError("a rule must have exactly one of `allow`, `ask`, `block`")
+        return self
+
+    @property
+    def route(self) -> Route:
+        """The decision this rule gives when it matches."""
+        return next(r for r in Route if getattr(self, r.value) is not None)
+
+    @property
+    def condition(self) -> bool | str:
+        """The condition under the decision key."""
+        value: bool | str = getattr(self, self.route.value)
+        return value
+
+
+class RouteRule(Frozen):
+    """A threshold route over the ratings; the first whose condition holds decides."""
+
+    id: Annotated[str, Field(pattern=ID_PATTERN)] | None = None
+    allow: Condition | None = None
+    ask: Condition | None = None
+    block: Condition | None = None
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _one_decision(self) -> RouteRule:
+        given = [r for r in ("allow", "ask", "block") if getattr(self, r) is not None]
+        if len(given) != 1:
+            raise ValueError("a route must have exactly one of `allow`, `ask`, `block`")
+        return self
+
+    @property
+    def route(self) -> Route:
+        """The decision this route gives when its condition holds."""
+        return next(r for r in Route if getattr(self, r.value) is not None)
+
+    @property
+    def condition(self) -> bool | str:
+        """The condition under the decision key."""
+        value: bool | str = getattr(self, self.route.value)
+        return value
+
+
+class TestCall(Frozen):
+    """The call a policy test makes."""
+
+    tool: Annotated[str, Field(min_length=1)]
+    args: dict[str, Any] = {}
+    ctx: dict[str, Any] = {}
+
+
+class Expectation(Frozen):
+    """What a policy test expects."""
+
+    decision: Route
+    rule: str | None = None
+    risk: Risk | None = None
+    reversibility: Reversibility | None = None
+
+
+class PolicyTest(Frozen):
+    """An example call and the decision it must get."""
+
+    name: str | None = None
+    history: list[TestCall] = Field(
+        default=[], description="earlier calls of the same session, decided before this one"
+    )
+    call: TestCall
+    expect: Expectation
+
+    @field_validator("expect", mode="before")
+    @classmethod
+    def _short_expect(cls, value: Any) -> Any:
+        return {"decision": value} if isinstance(value, str) else value
+
+
+class Policy(Frozen):
+    """A named, versioned policy: ratings, rules, routes, defaults and tests."""
+
+    remit: Literal[1] = 1
+    name: Annotated[str, Field(min_length=1)]
+    version: str = "0"
+    description: str | None = None
+    mode: Mode = "enforce"
+    include: list[str] = []
+    defaults: Defaults = Defaults()
+    unknown: UnknownRating = UnknownRating()
+    tools: dict[str, ToolDecl] = {}
+    autonomy: Risk | Cel | None = None
+    ratings: list[Rating] = []
+    rules: list[Rule] = []
+    routes: list[RouteRule] = []
+    tests: list[PolicyTest] = []
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the YAML form, for editors."""
+    schema = Policy.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "remit policy"
+    return schema

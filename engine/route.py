@@ -1,0 +1,61 @@
+"""The precedence table: turn matched rules, routes and errors into one decision.
+
+1. Any matching `block` rule, or any `block` route whose condition holds: block.
+2. Otherwise matching explicit rules decide, the stricter winning: ask beats allow.
+3. Otherwise the routes decide over the ratings (the first that holds).
+4. Otherwise `defaults.decision`.
+5. A rule, rating or route that errors counts as `defaults.on_error` and is recorded.
+6. Rules in shadow mode are recorded as "would have decided X" and take no part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .compile import CompiledPolicy, CompiledRoute, CompiledRule
+from .decision import EvalError, Reason
+from .evaluate import Matches
+from .model import STRICTNESS, Route
+
+Lookup = Callable[[str], Any]
+
+
+def decide(
+    policy: CompiledPolicy, matches: Matches, rating_errors: list[tuple[str, str]], lookup: Lookup
+) -> tuple[Route, tuple[Reason, ...], tuple[EvalError, ...], tuple[Reason, ...]]:
+    """(decision, the reasons that decided it, errors, shadow rules that would have decided)."""
+    errors = tuple(EvalError(i, m) for i, m in (*rating_errors, *matches.errors))
+    on_error = policy.defaults.on_error
+    error_reasons = [Reason(e.id, "error", on_error, f"`{e.id}` could not be evaluated: {e.message}") for e in errors]
+    shadow = tuple(_rule_reason(r, lookup, "shadow") for r in matches.shadow)
+
+    blocks = [_rule_reason(r, lookup) for r in matches.rules if r.route is Route.BLOCK]
+    blocks += [_route_reason(r, lookup) for r in matches.routes if r.route is Route.BLOCK]
+    if on_error is Route.BLOCK:
+        blocks += error_reasons
+    if blocks:
+        return Route.BLOCK, tuple(blocks), errors, shadow
+
+    explicit = [(r.route, _rule_reason(r, lookup)) for r in matches.rules]
+    if error_reasons:
+        explicit += [(on_error, reason) for reason in error_reasons]
+    if explicit:
+        strictest = max((route for route, _ in explicit), key=STRICTNESS.__getitem__)
+        return strictest, tuple(reason for route, reason in explicit if route is strictest), errors, shadow
+
+    for route in matches.routes:
+        return route.route, (_route_reason(route, lookup),), errors, shadow
+
+    default = policy.defaults.decision
+    return default, (Reason("default", "default", default, "no rule or route decided"),), errors, shadow
+
+
+def _rule_reason(rule: CompiledRule, lookup: Lookup, kind: str = "rule") -> Reason:
+    message = rule.reason.render(lookup) if rule.reason is not None else ""
+    return Reason(rule.id, kind, rule.route, message)
+
+
+def _route_reason(route: CompiledRoute, lookup: Lookup) -> Reason:
+    message = route.reason.render(lookup) if route.reason is not None else ""
+    return Reason(route.id, "route", route.route, message)

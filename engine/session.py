@@ -1,0 +1,98 @@
+"""Session state: what remit remembers of earlier calls of a session, bounded in memory."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, deque
+from typing import Any, ClassVar
+
+from .celrt import CelObject
+
+MAX_RECENT = 32
+MAX_TOOLS = 256
+MAX_FACTS = 256
+
+
+class Session(CelObject):
+    """One session's memory, as conditions see it: `session.count("Bash")`, `session.seen("x")`.
+
+    Fields: `id`, `calls` (calls decided so far), `recent` (the last calls, newest last:
+    maps with `tool`, `decision`, `risk`), `facts` (facts raised so far).
+    """
+
+    cel_fields: ClassVar[frozenset[str]] = frozenset({"id", "calls", "recent", "facts", "asks", "blocks"})
+    cel_methods: ClassVar[frozenset[str]] = frozenset({"count", "seen"})
+
+    __slots__ = ("_counts", "_facts", "_recent", "asks", "blocks", "calls", "id")
+
+    def __init__(self, session_id: str) -> None:
+        self.id = session_id
+        self.calls = 0
+        self.asks = 0
+        self.blocks = 0
+        self._counts: dict[str, int] = {}
+        self._facts: dict[str, None] = {}
+        self._recent: deque[dict[str, Any]] = deque(maxlen=MAX_RECENT)
+
+    @property
+    def recent(self) -> list[dict[str, Any]]:
+        """The last calls of the session, oldest first."""
+        return list(self._recent)
+
+    @property
+    def facts(self) -> list[str]:
+        """The facts raised so far, in the order they were first raised."""
+        return list(self._facts)
+
+    def count(self, tool: str | None = None) -> int:
+        """How many earlier calls of this session went to `tool` (all calls without it)."""
+        if tool is None:
+            return self.calls
+        if not isinstance(tool, str):
+            raise TypeError("session.count takes a tool name")
+        return self._counts.get(tool, 0)
+
+    def seen(self, fact: str) -> bool:
+        """True if an earlier call of this session raised `fact`."""
+        if not isinstance(fact, str):
+            raise TypeError("session.seen takes a fact name")
+        return fact in self._facts
+
+    def record(self, tool: str, decision: str, risk: int, facts: tuple[str, ...]) -> None:
+        """Remember a decided call (bounded: old entries fall off)."""
+        self.calls += 1
+        if decision == "ask":
+            self.asks += 1
+        elif decision == "block":
+            self.blocks += 1
+        if tool in self._counts or len(self._counts) < MAX_TOOLS:
+            self._counts[tool] = self._counts.get(tool, 0) + 1
+        for fact in facts:
+            if len(self._facts) < MAX_FACTS:
+                self._facts[fact] = None
+        self._recent.append({"tool": tool, "decision": decision, "risk": risk})
+
+
+class SessionStore:
+    """Sessions by id, least recently used dropped past `max_sessions`. Thread-safe."""
+
+    def __init__(self, max_sessions: int = 10_000) -> None:
+        self.max_sessions = max_sessions
+        self._sessions: OrderedDict[str, Session] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session_id: str) -> Session:
+        """The session with this id, created on first use."""
+        with self._lock:
+            found = self._sessions.get(session_id)
+            if found is not None:
+                self._sessions.move_to_end(session_id)
+                return found
+            created = Session(session_id)
+            self._sessions[session_id] = created
+            if len(self._sessions) > self.max_sessions:
+                self._sessions.popitem(last=False)
+            return created
+
+    def __len__(self) -> int:
+        return len(self._sessions)

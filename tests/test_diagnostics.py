@@ -1,0 +1,59 @@
+"""Broken policies report every problem with its code and position, and never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+import remit
+from remit.diagnostics import render
+from tests.conftest import DATA
+
+BROKEN = DATA / "broken"
+EXPECTED: dict[str, list[list[object]]] = yaml.safe_load((BROKEN / "expected.yaml").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_broken_policy_reports_every_problem(name: str) -> None:
+    policy, diagnostics = remit.check_policy(BROKEN / name)
+    assert policy is None
+    got = [[d.code, d.span.line, d.span.column] for d in diagnostics]
+    assert got == EXPECTED[name], "\n".join(render(d) for d in diagnostics)
+    for d in diagnostics:
+        assert d.span.file.endswith(name)
+        assert d.message and d.message[0].islower() or d.message[0] == "`"
+        assert not d.message.endswith(".")
+
+
+def test_every_broken_file_is_listed() -> None:
+    files = {p.name for p in BROKEN.iterdir() if p.suffix in (".yaml", ".remit") and p.name != "expected.yaml"}
+    assert files == set(EXPECTED)
+
+
+def test_load_policy_raises_one_error_holding_all() -> None:
+    with pytest.raises(remit.PolicyError) as info:
+        remit.load_policy(BROKEN / "bad-cel.yaml")
+    assert len(info.value.diagnostics) == 3
+
+
+def test_render_points_a_caret_at_the_problem() -> None:
+    path = BROKEN / "bad-cel.yaml"
+    _, diagnostics = remit.check_policy(path)
+    text = render(diagnostics[1], path.read_text())
+    assert "cel.undeclared_identifier" in text
+    assert text.splitlines()[2].index("^") - len("       | ") == diagnostics[1].span.column - 1
+
+
+def test_unreadable_file_is_a_diagnostic(tmp_path: Path) -> None:
+    policy, diagnostics = remit.check_policy(tmp_path / "missing.yaml")
+    assert policy is None
+    assert [d.code for d in diagnostics] == ["parse.unreadable"]
+
+
+def test_include_cycle_and_escape(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("name: a\ninclude: [b.yaml, ../outside.yaml]\n")
+    (tmp_path / "b.yaml").write_text("name: b\ninclude: [a.yaml]\n")
+    _, diagnostics = remit.check_policy(tmp_path / "a.yaml")
+    assert sorted(d.code for d in diagnostics) == ["schema.include_cycle", "schema.include_outside"]
