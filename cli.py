@@ -24,7 +24,12 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output for people or machines."
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output for people or machines.",
 )
 
 
@@ -39,7 +44,9 @@ def _json_arg(text: str | None, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise click.BadParameter(f"not valid JSON ({exc.msg} at column {exc.colno})", param_hint=what) from None
+        raise click.BadParameter(
+            f"not valid JSON ({exc.msg} at column {exc.colno})", param_hint=what
+        ) from None
 
 
 def _print_json(value: Any) -> None:
@@ -84,10 +91,14 @@ def main() -> None:
 @click.argument("policy")
 @click.option("--tool", required=True, help="The tool's name, e.g. Bash.")
 @click.option("--args", "args_json", help="The call's arguments as a JSON object.")
-@click.option("--ctx", "ctx_json", help="The context as a JSON object (cwd, session_id, permission_mode, ...).")
+@click.option(
+    "--ctx", "ctx_json", help="The context as a JSON object (cwd, session_id, permission_mode, ...)."
+)
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append the decision to this log.")
 @FORMAT
-def check(policy: str, tool: str, args_json: str | None, ctx_json: str | None, log_path: str | None, fmt: str) -> None:
+def check(
+    policy: str, tool: str, args_json: str | None, ctx_json: str | None, log_path: str | None, fmt: str
+) -> None:
     """Decide one tool call and explain the decision (exit 0 allow, 3 ask, 4 block)."""
     args = _json_arg(args_json, "--args")
     ctx = _json_arg(ctx_json, "--ctx")
@@ -128,12 +139,17 @@ def _explain(decision: Any) -> None:
         out.print(f"  [dim]shadow rule {escape(reason.id)} would have decided {reason.decision.value}[/]")
     for e in decision.errors:
         out.print(f"  [red]error in {escape(e.id)}[/]: {escape(e.message)}")
-    out.print(f"[dim]policy {escape(decision.policy.name)} v{escape(decision.policy.version)}, {decision.latency_us:.0f} µs[/]")
+    out.print(
+        f"[dim]policy {escape(decision.policy.name)} v{escape(decision.policy.version)},"
+        f" {decision.latency_us:.0f} µs[/]"
+    )
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True
+)
 def lint(paths: tuple[str, ...], fmt: str) -> None:
     """Check policies: load errors, suspicious rules, failing tests (exit 1 on errors)."""
     from remit.lint import expand, lint_paths
@@ -184,7 +200,12 @@ def _sarif(diagnostics: list[Any]) -> dict[str, Any]:
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "remit", "informationUri": "https://github.com/remit"}}, "results": results}],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "remit", "informationUri": "https://github.com/remit"}},
+                "results": results,
+            }
+        ],
     }
 
 

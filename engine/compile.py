@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .celc import CompiledExpr, compile_expr
@@ -152,18 +152,21 @@ class Unit:
 class _Compiler:
     """Collects diagnostics while compiling the units of one policy (root first)."""
 
-    def __init__(self) -> None:
+    def __init__(self, root_file: str) -> None:
         self.diagnostics: list[Diagnostic] = []
-        self.ids: dict[str, Unit] = {}
+        self.ids: dict[str, list[Span]] = {}
+        self.root_file = root_file
 
     def expr(self, unit: Unit, value: Any, path: Path, names: frozenset[str]) -> CompiledExpr | None:
         try:
             return compile_expr(str(value), names=names, span=unit.source.span(path))
         except PolicyError as exc:
-            self.diagnostics.extend(exc.diagnostics)
+            self.diagnostics.extend(_explain_rating_names(d, names) for d in exc.diagnostics)
             return None
 
-    def condition(self, unit: Unit, value: bool | str, path: Path, names: frozenset[str]) -> tuple[CompiledExpr | None, bool]:
+    def condition(
+        self, unit: Unit, value: bool | str, path: Path, names: frozenset[str]
+    ) -> tuple[CompiledExpr | None, bool]:
         """(compiled condition or None for "always", never-true flag)."""
         if value is True:
             return None, False
@@ -178,18 +181,22 @@ class _Compiler:
 
     def new_id(self, unit: Unit, given: str | None, fallback: str, path: Path) -> str:
         ident = given or fallback
-        if given is not None and ident in self.ids:
-            first = self.ids[ident].source.span(path)
-            self.diagnostics.append(
-                Diagnostic(
-                    "schema.duplicate_id",
-                    f"id `{ident}` is already used",
-                    unit.source.span((*path, "id")),
-                    hint=f"ids must be unique across the policy and its includes (first use: {first.file})",
-                )
-            )
-        self.ids.setdefault(ident, unit)
+        self.ids.setdefault(ident, []).append(unit.source.span((*path, "id")))
         return ident
+
+    def check_ids(self) -> None:
+        """Every use of an id after its first (in file order) is a duplicate."""
+        for ident, spans in self.ids.items():
+            first, *later = sorted(spans, key=lambda s: (s.file != self.root_file, s.file, s.line, s.column))
+            for span in later:
+                self.diagnostics.append(
+                    Diagnostic(
+                        "schema.duplicate_id",
+                        f"id `{ident}` is already used",
+                        span,
+                        hint=f"first used at {first}; ids must be unique across a policy and its includes",
+                    )
+                )
 
     def rating_value(self, unit: Unit, value: Any, path: Path) -> Any:
         if value is None or isinstance(value, int):
@@ -197,6 +204,17 @@ class _Compiler:
         if hasattr(value, "value"):  # an enum member
             return value.value
         return self.expr(unit, value, path, CALL_NAMES)
+
+
+def _explain_rating_names(d: Diagnostic, names: frozenset[str]) -> Diagnostic:
+    """Say why a rating condition cannot read `risk`: the ratings are what it computes."""
+    ratings = RATED_NAMES - CALL_NAMES
+    if d.code == "cel.undeclared_identifier" and names == CALL_NAMES:
+        for name in ratings:
+            if f"`{name}`" in d.message:
+                hint = f"`{name}` is known only after rating: use it in rules and routes, not in ratings"
+                return replace(d, hint=hint)
+    return d
 
 
 def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
@@ -207,14 +225,15 @@ def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
     tests are unioned; name, version, mode, defaults, unknown and autonomy are the root's
     (autonomy falls back to the first include that sets it).
     """
-    c = _Compiler()
     root = units[0]
+    c = _Compiler(root.source.file)
     ordered = [*units[1:], root]
     ratings = [_rating(c, u, i, r) for u in ordered for i, r in enumerate(u.policy.ratings)]
     rules = [_rule(c, u, i, r) for u in ordered for i, r in enumerate(u.policy.rules)]
     routes = [_route(c, u, i, r) for u in units for i, r in enumerate(u.policy.routes)]
     tools, aliases = _tools(c, units)
     autonomy = _autonomy(c, units)
+    c.check_ids()
     if c.diagnostics:
         raise PolicyError(c.diagnostics)
     digest = hashlib.sha256()
@@ -331,4 +350,3 @@ def _autonomy(c: _Compiler, units: Sequence[Unit]) -> int | CompiledExpr | None:
             return value
         return c.expr(unit, value, ("autonomy",), CALL_NAMES)
     return None
-

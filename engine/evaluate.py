@@ -124,7 +124,7 @@ def test(expr: CompiledExpr, act: Activation) -> bool | CelError:
         value = expr.fn(act)
     except CelError as exc:
         return exc
-    except Exception as exc:  # noqa: BLE001 - fail closed on anything unexpected
+    except Exception as exc:
         return CelError(f"internal error: {exc}")
     if value is True or value is False:
         return value
@@ -137,7 +137,7 @@ def value_of(expr: CompiledExpr, act: Activation) -> Any:
         return expr.fn(act)
     except CelError as exc:
         return exc
-    except Exception as exc:  # noqa: BLE001 - fail closed on anything unexpected
+    except Exception as exc:
         return CelError(f"internal error: {exc}")
 
 
@@ -145,9 +145,15 @@ def describe(value: Any) -> str:
     """A CEL type name for messages."""
     if value is None:
         return "null"
-    return {bool: "a bool", int: "an int", float: "a double", str: "a string", bytes: "bytes", list: "a list", dict: "a map"}.get(
-        type(value), "a value"
-    )
+    return {
+        bool: "a bool",
+        int: "an int",
+        float: "a double",
+        str: "a string",
+        bytes: "bytes",
+        list: "a list",
+        dict: "a map",
+    }.get(type(value), "a value")
 
 
 @dataclass(slots=True)
@@ -170,7 +176,9 @@ def rate(policy: CompiledPolicy, cands: Candidates, act: Activation) -> Rated:
     decl = cands.decl
     if decl is not None:
         _offer(best, "risk", decl.risk, "tool:" + act.tool, errors)
-        _offer(best, "reversibility", decl.reversibility and decl.reversibility.value, "tool:" + act.tool, errors)
+        _offer(
+            best, "reversibility", decl.reversibility and decl.reversibility.value, "tool:" + act.tool, errors
+        )
         _offer(best, "autonomy", decl.autonomy, "tool:" + act.tool, errors)
     for r in cands.ratings:
         if r.never:
@@ -206,7 +214,9 @@ def rate(policy: CompiledPolicy, cands: Candidates, act: Activation) -> Rated:
     )
 
 
-def _offer(best: dict[str, tuple[int, list[str]]], dim: str, value: Any, by: str, errors: list[tuple[str, str]]) -> None:
+def _offer(
+    best: dict[str, tuple[int, list[str]]], dim: str, value: Any, by: str, errors: list[tuple[str, str]]
+) -> None:
     """Keep the highest value of a dimension (reversibility by its order), with who gave it."""
     if value is None:
         return
@@ -253,9 +263,8 @@ def match(policy: CompiledPolicy, cands: Candidates, act: Activation) -> Matches
         ok = _rule_holds(rule, act)
         if ok is True:
             (out.shadow if rule.shadow else out.rules).append(rule)
-        elif ok is not False:
-            if not rule.shadow:
-                out.errors.append((rule.id, str(ok)))
+        elif ok is not False and not rule.shadow:
+            out.errors.append((rule.id, str(ok)))
     decided_by_route = False
     for route in policy.routes:
         if route.never or (decided_by_route and route.route.value != "block"):

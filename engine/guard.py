@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import functools
 import inspect
 import threading
@@ -93,7 +94,7 @@ class Guard:
         with self._lock:
             try:
                 decision = self._decide(policy, tool, args, full_ctx, start)
-            except Exception as exc:  # noqa: BLE001 - never crash the agent: fail closed
+            except Exception as exc:
                 decision = self._failed(policy, tool, args, full_ctx, start, f"internal error: {exc}")
         try:
             self._write(decision)
@@ -102,7 +103,9 @@ class Guard:
             decision = self._failed(policy, tool, args, full_ctx, start, str(exc), mode="enforce")
         return decision
 
-    def _decide(self, policy: CompiledPolicy, tool: Any, args: Any, ctx: dict[str, Any], start: float) -> Decision:
+    def _decide(
+        self, policy: CompiledPolicy, tool: Any, args: Any, ctx: dict[str, Any], start: float
+    ) -> Decision:
         if not isinstance(tool, str) or not tool:
             return self._failed(policy, tool, args, ctx, start, "the call has no tool name")
         session = self.sessions.get(str(ctx.get("session_id") or ""))
@@ -135,7 +138,14 @@ class Guard:
         )
 
     def _failed(
-        self, policy: CompiledPolicy, tool: Any, args: Any, ctx: dict[str, Any], start: float, why: str, mode: str | None = None
+        self,
+        policy: CompiledPolicy,
+        tool: Any,
+        args: Any,
+        ctx: dict[str, Any],
+        start: float,
+        why: str,
+        mode: str | None = None,
     ) -> Decision:
         """The decision when the call cannot be evaluated at all: the policy's `on_error`."""
         on_error = policy.defaults.on_error
@@ -161,10 +171,18 @@ class Guard:
         self.log.write(decision_record(decision))
 
     def record_outcome(
-        self, decision_id: str, outcome: str, *, by: str = "human", detail: str = "", latency_ms: float | None = None
+        self,
+        decision_id: str,
+        outcome: str,
+        *,
+        by: str = "human",
+        detail: str = "",
+        latency_ms: float | None = None,
     ) -> None:
         """Log what happened to a decision: approved, denied, timeout, executed, failed, interrupted."""
-        record = outcome_record(decision_id, outcome, ts=self.clock(), by=by, detail=detail, latency_ms=latency_ms)
+        record = outcome_record(
+            decision_id, outcome, ts=self.clock(), by=by, detail=detail, latency_ms=latency_ms
+        )
         if self.log is not None:
             self.log.write(record)
 
@@ -181,7 +199,7 @@ class Guard:
         except TimeoutError:
             self._outcome(decision, "timeout", "system", f"no answer within {self.ask_timeout:g}s", started)
             return False
-        except Exception as exc:  # noqa: BLE001 - a broken callback is a no
+        except Exception as exc:
             self._outcome(decision, "denied", "system", f"the ask callback failed: {exc}", started)
             return False
         self._outcome(decision, "approved" if answer else "denied", "human", "", started)
@@ -195,7 +213,7 @@ class Guard:
             return False
         try:
             if inspect.iscoroutinefunction(self.ask):
-                answer = await asyncio.wait_for(self.ask(decision), self.ask_timeout)  # type: ignore[arg-type]
+                answer = await asyncio.wait_for(self.ask(decision), self.ask_timeout)
             else:
                 answer = await asyncio.wait_for(asyncio.to_thread(self.ask, decision), self.ask_timeout)
                 if inspect.isawaitable(answer):
@@ -203,17 +221,18 @@ class Guard:
         except (TimeoutError, asyncio.TimeoutError):
             self._outcome(decision, "timeout", "system", f"no answer within {self.ask_timeout:g}s", started)
             return False
-        except Exception as exc:  # noqa: BLE001 - a broken callback is a no
+        except Exception as exc:
             self._outcome(decision, "denied", "system", f"the ask callback failed: {exc}", started)
             return False
         self._outcome(decision, "approved" if answer else "denied", "human", "", started)
         return bool(answer)
 
     def _outcome(self, decision: Decision, outcome: str, by: str, detail: str, started: float) -> None:
-        try:
-            self.record_outcome(decision.id, outcome, by=by, detail=detail, latency_ms=(time.monotonic() - started) * 1000)
-        except LogError:
-            pass  # the decision itself is already logged; losing an outcome must not crash the agent
+        # The decision itself is already logged; losing an outcome must not crash the agent.
+        with contextlib.suppress(LogError):
+            self.record_outcome(
+                decision.id, outcome, by=by, detail=detail, latency_ms=(time.monotonic() - started) * 1000
+            )
 
     def enforce(self, decision: Decision) -> None:
         """Raise `Blocked` unless the decision lets the call run (asking a human if needed)."""
@@ -265,7 +284,7 @@ class Guard:
 def _call_with_timeout(callback: AskCallback, decision: Decision, timeout: float) -> bool:
     """Run a sync or async callback with a timeout, from synchronous code."""
     if inspect.iscoroutinefunction(callback):
-        return bool(asyncio.run(asyncio.wait_for(callback(decision), timeout)))  # type: ignore[arg-type]
+        return bool(asyncio.run(asyncio.wait_for(callback(decision), timeout)))
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     try:
         future = pool.submit(callback, decision)

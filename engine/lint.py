@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import analyzers
-from .compile import CompiledPolicy, CompiledRule, tools_match
 from .celc import CompiledExpr
+from .compile import CompiledPolicy, CompiledRating, CompiledRoute, CompiledRule, tools_match
 from .diagnostics import Diagnostic, Span, sorted_diagnostics
 from .evaluate import CTX_DEFAULTS
 from .load import POLICY_SUFFIXES, check_policy
@@ -106,7 +106,8 @@ def _exprs(policy: CompiledPolicy) -> Iterator[tuple[CompiledExpr, str]]:
 
 
 def _item_span(policy: CompiledPolicy, ident: str) -> Span:
-    for item in (*policy.ratings, *policy.rules, *policy.routes):
+    items: tuple[CompiledRating | CompiledRule | CompiledRoute, ...] = (*policy.ratings, *policy.rules, *policy.routes)
+    for item in items:
         if item.id == ident:
             return item.span
     return Span(policy.files[0], 1, 1)
@@ -149,7 +150,8 @@ def _shadowed_rules(policy: CompiledPolicy) -> Iterator[Diagnostic]:
             if earlier.route is later.route and _covers(earlier, later):
                 yield Diagnostic(
                     "lint.shadowed_rule",
-                    f"rule `{later.id}` never changes a decision: `{earlier.id}` already {earlier.route.value}s every call it matches",
+                    f"rule `{later.id}` never changes a decision:"
+                    f" `{earlier.id}` already {earlier.route.value}s every call it matches",
                     later.span,
                     "warning",
                     hint="remove it, or narrow the earlier rule",
@@ -180,7 +182,8 @@ def _allow_defeats_block(policy: CompiledPolicy) -> Iterator[Diagnostic]:
                 if program in LAUNCHERS:
                     yield Diagnostic(
                         "lint.allow_defeats_block",
-                        f"rule `{rule.id}` allows any command starting with `{program}`, e.g. `{LAUNCHERS[program]}`",
+                        f"rule `{rule.id}` allows any command starting with `{program}`,"
+                        f" e.g. `{LAUNCHERS[program]}`",
                         rule.span,
                         "warning",
                         hint="a prefix rule cannot see what a launcher runs; match `shell.commands` instead",
@@ -188,9 +191,15 @@ def _allow_defeats_block(policy: CompiledPolicy) -> Iterator[Diagnostic]:
 
 
 def _never_matches(policy: CompiledPolicy) -> Iterator[Diagnostic]:
-    for item in (*policy.ratings, *policy.rules):
+    items: tuple[CompiledRating | CompiledRule, ...] = (*policy.ratings, *policy.rules)
+    for item in items:
         if item.never:
-            yield Diagnostic("lint.never_matches", f"`{item.id}` can never match: its condition is false", item.span, "warning")
+            yield Diagnostic(
+                "lint.never_matches",
+                f"`{item.id}` can never match: its condition is false",
+                item.span,
+                "warning",
+            )
             continue
         for pattern in item.tools:
             for known in WELL_KNOWN_TOOLS:
@@ -204,14 +213,20 @@ def _never_matches(policy: CompiledPolicy) -> Iterator[Diagnostic]:
                     )
     for route in policy.routes:
         if route.never:
-            yield Diagnostic("lint.never_matches", f"route `{route.id}` can never hold", route.span, "warning")
+            yield Diagnostic(
+                "lint.never_matches", f"route `{route.id}` can never hold", route.span, "warning"
+            )
 
 
 def _thresholds(policy: CompiledPolicy) -> Iterator[Diagnostic]:
     for expr, ident in _exprs(policy):
         for m in _THRESHOLD.finditer(expr.text):
             value = int(m.group(3))
-            if not 1 <= value <= 10 or (m.group(2) == ">" and value == 10) or (m.group(2) == "<" and value == 1):
+            if (
+                not 1 <= value <= 10
+                or (m.group(2) == ">" and value == 10)
+                or (m.group(2) == "<" and value == 1)
+            ):
                 yield Diagnostic(
                     "lint.threshold_out_of_range",
                     f"`{m.group(0)}` in `{ident}`: {m.group(1)} is always from 1 to 10",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -61,7 +62,9 @@ def check_policy(
     return policy, sorted_diagnostics([*loader.diagnostics, *diagnostics])
 
 
-def _finish(pairs: list[tuple[Unit | None, list[Diagnostic]]]) -> tuple[CompiledPolicy | None, list[Diagnostic]]:
+def _finish(
+    pairs: list[tuple[Unit | None, list[Diagnostic]]],
+) -> tuple[CompiledPolicy | None, list[Diagnostic]]:
     diagnostics = [d for _, ds in pairs for d in ds]
     units = [u for u, _ in pairs if u is not None]
     if any(d.severity == "error" for d in diagnostics) or len(units) != len(pairs):
@@ -87,7 +90,9 @@ class _Loader:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.diagnostics.append(Diagnostic("parse.unreadable", f"cannot read `{path}`: {reason.lower()}", where))
+            self.diagnostics.append(
+                Diagnostic("parse.unreadable", f"cannot read `{path}`: {reason.lower()}", where)
+            )
             return []
         resolved = path.resolve()
         if self.base is None:
@@ -104,14 +109,23 @@ class _Loader:
             out += self.include(path, name, source.span(("include", i)), depth)
         return out
 
-    def include(self, parent: FsPath, name: str, span: Span, depth: int) -> list[tuple[Unit | None, list[Diagnostic]]]:
+    def include(
+        self, parent: FsPath, name: str, span: Span, depth: int
+    ) -> list[tuple[Unit | None, list[Diagnostic]]]:
         target = (parent.parent / name).resolve()
         if depth + 1 > MAX_INCLUDE_DEPTH:
-            self.diagnostics.append(Diagnostic("schema.include_depth", f"includes nest deeper than {MAX_INCLUDE_DEPTH}", span))
+            self.diagnostics.append(
+                Diagnostic("schema.include_depth", f"includes nest deeper than {MAX_INCLUDE_DEPTH}", span)
+            )
             return []
         if target in self.seen:
             self.diagnostics.append(
-                Diagnostic("schema.include_cycle", f"`{name}` is already included", span, hint="includes must not form a cycle")
+                Diagnostic(
+                    "schema.include_cycle",
+                    f"`{name}` is already included",
+                    span,
+                    hint="includes must not form a cycle",
+                )
             )
             return []
         if not self.allow_outside and self.base is not None and not target.is_relative_to(self.base):
@@ -161,9 +175,7 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> Path:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if _has(node, part):
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and not path_is_tag(part):
             path.append(part)  # a missing or unknown field: keep its name, stop descending
@@ -174,6 +186,12 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> Path:
     return tuple(path)
 
 
+def _has(node: Any, part: int | str) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
 def path_is_tag(part: str) -> bool:
     """True for the union member names pydantic adds to locations (`str`, `function-after[...]`)."""
     return part in {"str", "int", "bool", "float", "list", "dict", "enum"} or "[" in part
@@ -181,7 +199,7 @@ def path_is_tag(part: str) -> bool:
 
 def _schema_diagnostic(err: Any, path: Path, source: Source) -> Diagnostic:
     kind = err["type"]
-    where = ".".join(str(p) for p in path) or "policy"
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "policy"
     msg = err["msg"]
     if kind == "extra_forbidden":
         name = str(path[-1]) if path else "?"
@@ -192,19 +210,26 @@ def _schema_diagnostic(err: Any, path: Path, source: Source) -> Diagnostic:
     if kind == "missing":
         return Diagnostic("schema.missing_field", f"`{where}` is required", span)
     if kind in ("enum", "literal_error"):
-        expected = err.get("ctx", {}).get("expected", "")
+        expected = re.sub(r"'([^']*)'", r"`\1`", str(err.get("ctx", {}).get("expected", "")))
         return Diagnostic("schema.invalid_value", f"`{where}` must be {expected}", span)
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return Diagnostic("schema.out_of_range", f"`{where}`: {msg.lower()}", span)
+        bound = err.get("ctx", {})
+        limit = f"at least {bound['ge']}" if "ge" in bound else f"at most {bound.get('le', '?')}"
+        return Diagnostic("schema.out_of_range", f"`{where}` must be {limit}, not `{err.get('input')}`", span)
     if kind == "value_error":
         text = str(err.get("ctx", {}).get("error", msg))
         return Diagnostic("schema.invalid", text, span)
     if kind == "string_pattern_mismatch":
         return Diagnostic(
-            "schema.invalid_id", f"`{where}` must start with a letter and hold letters, digits, `_ . : -`", span
+            "schema.invalid_id",
+            f"`{where}` must start with a letter and hold letters, digits, `_ . : -`",
+            span,
         )
     if kind.endswith("_type") or kind.endswith("_parsing"):
-        return Diagnostic("schema.wrong_type", f"`{where}`: {_plain(msg)}", span)
+        hint = None
+        if isinstance(err.get("input"), bool) and kind == "string_type":
+            hint = "YAML reads an unquoted yes, no, on, off, true or false as a bool: quote it"
+        return Diagnostic("schema.wrong_type", f"`{where}`: {_plain(msg)}", span, hint=hint)
     return Diagnostic("schema.invalid", f"`{where}`: {_plain(msg)}", span)
 
 

@@ -65,7 +65,13 @@ def decision_record(d: Decision) -> dict[str, Any]:
 
 
 def outcome_record(
-    decision_id: str, outcome: str, *, ts: float, by: str = "human", detail: str = "", latency_ms: float | None = None
+    decision_id: str,
+    outcome: str,
+    *,
+    ts: float,
+    by: str = "human",
+    detail: str = "",
+    latency_ms: float | None = None,
 ) -> dict[str, Any]:
     """The log record of an outcome event (what happened to a decision)."""
     if outcome not in OUTCOMES:
@@ -107,15 +113,18 @@ class DecisionLog:
                     size = os.fstat(self._fd).st_size
                     if size != self._end:  # another writer appended: chain to its last line
                         self._prev = _last_line_hash(self.path, size)
-                    line = json.dumps({**record, "prev": self._prev}, ensure_ascii=False, separators=(",", ":"), default=str)
+                    line = json.dumps(
+                        {**record, "prev": self._prev}, ensure_ascii=False, separators=(",", ":"), default=str
+                    )
                     data = (line + "\n").encode()
                     _write_all(self._fd, data)
                     self._end = size + len(data)
                     self._prev = hashlib.sha256(line.encode()).hexdigest()
                 finally:
                     fcntl.flock(self._fd, fcntl.LOCK_UN)
-            except OSError as exc:
-                raise LogError(f"cannot write the decision log `{self.path}`: {exc.strerror or exc}") from exc
+            except (OSError, ValueError) as exc:  # ValueError: the file was closed
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise LogError(f"cannot write the decision log `{self.path}`: {reason}") from exc
 
     def close(self) -> None:
         """Close the file."""

@@ -44,9 +44,7 @@ STRICTNESS = {Route.ALLOW: 0, Route.ASK: 1, Route.BLOCK: 2}
 
 Mode = Literal["enforce", "shadow"]
 Cel = Annotated[str, Field(min_length=1, description="a CEL expression")]
-Condition = Annotated[
-    bool | str, Field(description="a CEL expression, or true/false")
-]
+Condition = Annotated[bool | str, Field(description="a CEL expression, or true/false")]
 Risk = Annotated[int, Field(ge=1, le=10)]
 ToolPatterns = Annotated[
     list[Annotated[str, Field(min_length=1)]],
@@ -66,7 +64,7 @@ class Defaults(Frozen):
     decision: Route = Route.ASK
     on_error: Route = Route.BLOCK
     non_interactive: Route = Field(
-        Route.BLOCK,
+        default=Route.BLOCK,
         description="what an `ask` becomes where no human can answer (CI, a proxy without elicitation)",
     )
 
@@ -101,9 +99,7 @@ class Rating(Frozen):
     risk: Risk | Cel | None = None
     reversibility: Annotated[Reversibility | Cel | None, Field(union_mode="left_to_right")] = None
     autonomy: Risk | Cel | None = None
-    raises: list[str] = Field(
-        default=[], description="session facts this call raises when it goes ahead"
-    )
+    raises: list[str] = Field(default=[], description="session facts this call raises when it goes ahead")
 
     @model_validator(mode="after")
     def _rates_something(self) -> Rating:

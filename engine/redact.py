@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Any
@@ -15,7 +16,10 @@ SECRET_KEYS = re.compile(
 
 # (kind, pattern): the whole match is the secret unless the pattern has a group named `s`.
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("private_key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)")),
+    (
+        "private_key",
+        re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"),
+    ),
     ("aws_access_key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     ("github_token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b")),
     ("gitlab_token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b")),
@@ -47,7 +51,7 @@ def redact_text(text: str) -> str:
     for kind, pattern in PATTERNS:
         if kind == "private_key" and "PRIVATE KEY" not in text:
             continue
-        text = pattern.sub(lambda m, k=kind: _replace(m, k), text)
+        text = pattern.sub(functools.partial(_replace, kind=kind), text)
     return text
 
 
@@ -55,7 +59,9 @@ def _replace(m: re.Match[str], kind: str) -> str:
     if "s" in m.re.groupindex and m.group("s") is not None:
         start, end = m.span("s")
         whole_start = m.start()
-        return m.group(0)[: start - whole_start] + marker(kind, m.group("s")) + m.group(0)[end - whole_start :]
+        return (
+            m.group(0)[: start - whole_start] + marker(kind, m.group("s")) + m.group(0)[end - whole_start :]
+        )
     return marker(kind, m.group(0))
 
 

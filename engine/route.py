@@ -27,7 +27,9 @@ def decide(
     """(decision, the reasons that decided it, errors, shadow rules that would have decided)."""
     errors = tuple(EvalError(i, m) for i, m in (*rating_errors, *matches.errors))
     on_error = policy.defaults.on_error
-    error_reasons = [Reason(e.id, "error", on_error, f"`{e.id}` could not be evaluated: {e.message}") for e in errors]
+    error_reasons = [
+        Reason(e.id, "error", on_error, f"`{e.id}` could not be evaluated: {e.message}") for e in errors
+    ]
     shadow = tuple(_rule_reason(r, lookup, "shadow") for r in matches.shadow)
 
     blocks = [_rule_reason(r, lookup) for r in matches.rules if r.route is Route.BLOCK]

@@ -52,7 +52,9 @@ def _problems(test: PolicyTest, decision: Decision) -> tuple[str, ...]:
     if decision.decision is not expect.decision:
         problems.append(f"expected {expect.decision.value}, got {decision.decision.value}")
     if expect.rule is not None and expect.rule not in deciders:
-        problems.append(f"expected rule `{expect.rule}` to decide, decided by {', '.join(f'`{d}`' for d in deciders)}")
+        problems.append(
+            f"expected rule `{expect.rule}` to decide, decided by {', '.join(f'`{d}`' for d in deciders)}"
+        )
     if expect.risk is not None and decision.ratings.risk != expect.risk:
         problems.append(f"expected risk {expect.risk}, got {decision.ratings.risk}")
     if expect.reversibility is not None and decision.ratings.reversibility != expect.reversibility.value:

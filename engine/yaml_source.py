@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -59,7 +60,8 @@ def _walk(node: yaml.Node, path: Path, source: Source, lines: list[str]) -> None
                     )
                 )
             seen[key] = key_span
-            source.positions[(*path, key, KEY)] = key_span
+            key_path: Path = (*path, key, KEY)
+            source.positions[key_path] = key_span
             _walk(value_node, (*path, key), source, lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -90,9 +92,17 @@ def _yaml_diagnostic(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
     hint = None
     if exc.context and exc.problem:
         hint = exc.context
+        if exc.context_mark is not None:
+            hint += f" that starts at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
     if "\t" in problem or "tab" in problem:
         hint = "YAML indentation uses spaces, not tabs"
-    return Diagnostic("parse.yaml", problem.rstrip("."), span, hint=hint)
+    return Diagnostic("parse.yaml", _plain(problem), span, hint=_plain(hint) if hint else None)
+
+
+def _plain(text: str) -> str:
+    """PyYAML's wording with user text in backticks and no Python-isms."""
+    text = text.replace("'<stream end>'", "the end of the file").replace("<stream end>", "the end of the file")
+    return re.sub(r"'([^']*)'", r"`\1`", text).rstrip(".")
 
 
 def _first_line(message: str) -> str:

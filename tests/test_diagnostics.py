@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -23,12 +24,14 @@ def test_broken_policy_reports_every_problem(name: str) -> None:
     assert got == EXPECTED[name], "\n".join(render(d) for d in diagnostics)
     for d in diagnostics:
         assert d.span.file.endswith(name)
-        assert d.message and d.message[0].islower() or d.message[0] == "`"
+        assert (d.message and d.message[0].islower()) or d.message[0] == "`"
         assert not d.message.endswith(".")
 
 
 def test_every_broken_file_is_listed() -> None:
-    files = {p.name for p in BROKEN.iterdir() if p.suffix in (".yaml", ".remit") and p.name != "expected.yaml"}
+    files = {
+        p.name for p in BROKEN.iterdir() if p.suffix in (".yaml", ".remit") and p.name != "expected.yaml"
+    }
     assert files == set(EXPECTED)
 
 
@@ -57,3 +60,16 @@ def test_include_cycle_and_escape(tmp_path: Path) -> None:
     (tmp_path / "b.yaml").write_text("name: b\ninclude: [a.yaml]\n")
     _, diagnostics = remit.check_policy(tmp_path / "a.yaml")
     assert sorted(d.code for d in diagnostics) == ["schema.include_cycle", "schema.include_outside"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_rendered_diagnostics_match_golden_files(name: str) -> None:
+    """What an author reads, caret included; set REMIT_UPDATE_GOLDEN=1 to rewrite the files."""
+    path = BROKEN / name
+    _, diagnostics = remit.check_policy(path)
+    text = path.read_text()
+    rendered = "\n".join(render(d, text) for d in diagnostics).replace(str(BROKEN) + "/", "") + "\n"
+    golden = BROKEN / (name + ".golden")
+    if os.environ.get("REMIT_UPDATE_GOLDEN"):
+        golden.write_text(rendered)
+    assert rendered == golden.read_text()

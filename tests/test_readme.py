@@ -1,0 +1,69 @@
+"""Every example in the README runs: policies pass their tests, code runs, commands print what is shown."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import remit
+from remit.cli import main
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
+BLOCKS = re.findall(r"```(\w+)\n(.*?)```", README, re.S)
+
+
+def blocks(kind: str) -> list[str]:
+    return [body for lang, body in BLOCKS if lang == kind]
+
+
+@pytest.fixture(autouse=True)
+def in_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.mark.parametrize("text", blocks("yaml"))
+def test_yaml_examples_load_and_pass_their_tests(text: str) -> None:
+    policy = remit.load_text(text, "README.md")
+    results = remit.run_tests(policy)
+    assert results and all(r.passed for r in results), [r.problems for r in results]
+
+
+@pytest.mark.parametrize("code", blocks("python"))
+def test_python_examples_run(code: str, tmp_path: Path) -> None:
+    exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
+
+
+@pytest.mark.parametrize("text", blocks("console"))
+def test_console_examples_print_what_they_show(text: str) -> None:
+    lines = text.strip().splitlines()
+    command = shlex.split(lines[0].removeprefix("$ "))
+    assert command[0] == "remit"
+    result = CliRunner().invoke(main, command[1:])
+    shown = result.stdout + result.stderr
+    for line in lines[1:]:
+        assert line.strip() in shown, f"{line!r} not in:\n{shown}"
+
+
+def test_quick_start_commands_run() -> None:
+    commands: list[list[str]] = [[]]
+    for token in shlex.split(blocks("sh")[0]):
+        if token == "&&":
+            commands.append([])
+        else:
+            commands[-1].append(token)
+    remit_commands = [c[1:] for c in commands if c[0] == ".venv/bin/remit"]
+    codes = [CliRunner().invoke(main, args).exit_code for args in remit_commands]
+    assert codes == [0, 4]
+    assert blocks("sh")[1].strip().endswith(".venv/bin/python -m pytest")
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert blocks("sh")[1].strip() in ci
+    assert os.access(ROOT / ".ci" / "run", os.X_OK)
