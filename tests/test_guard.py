@@ -47,7 +47,7 @@ def test_check_returns_a_complete_decision() -> None:
     assert (d.ratings.risk, d.ratings.reversibility, d.ratings.autonomy) == (5, "recoverable", 5)
     assert d.errors == ()
     assert d.policy.name == "guard-test" and d.policy.version == "2" and len(d.policy.sha256) == 64
-    assert d.latency_us > 0 and len(d.id) == 26
+    assert d.latency_us > 0 and len(d.id) == 30
 
 
 def test_ids_sort_by_time() -> None:

@@ -1,0 +1,69 @@
+"""The benchmark harness runs, and every engine agrees with `Guard.check` on every call.
+
+No timing is asserted here: latency is measured on demand with `python -m benchmarks`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+import remit
+from benchmarks import __main__ as bench_main
+from benchmarks import floor
+from benchmarks.__main__ import BENCH_50, main
+from benchmarks.calls import all_calls
+from benchmarks.engines import Disagreement, Engine, check_agreement, floor_engine
+from benchmarks.generate import rule_count, write_bench_500
+
+
+def test_quick_run_writes_every_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "latest.json"
+    assert main(["--quick", "--json", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    names = [e["name"] for e in doc["engines"]]
+    assert "floor (Python closures)" in names
+    assert "remit Guard.check" in names
+    assert "cel-python interpreter" in names
+    mixes = {json.dumps(e["decisions"], sort_keys=True) for e in doc["engines"]}
+    assert len(mixes) == 1  # every engine made the same decisions (main checks each call)
+    mix = doc["engines"][0]["decisions"]
+    assert sum(mix.values()) == doc["settings"]["checked_calls"] >= 200
+    assert all(mix[d] >= 30 for d in ("allow", "ask", "block"))  # every outcome is measured
+    assert all(e["p50_us"] > 0 for e in doc["engines"])
+    assert doc["rules"] == {"bench-50": 50, "bench-500": 500}
+    assert "remit Guard.check" in capsys.readouterr().out
+
+
+def test_a_disagreement_fails_loudly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    always_allow = Engine("yes-man", "none", "allows everything", lambda t, a, c: "allow", str)
+    monkeypatch.setattr(bench_main, "build_engines", lambda workdir: [floor_engine(), always_allow])
+    out = tmp_path / "latest.json"
+    assert bench_main.main(["--quick", "--json", str(out)]) == 1
+    assert "yes-man: Bash" in capsys.readouterr().err
+    assert not out.exists()  # nothing was timed
+    with pytest.raises(Disagreement, match="decisions differ"):
+        check_agreement([floor_engine(), always_allow], all_calls())
+
+
+def test_the_policies_pass_their_own_tests(tmp_path: Path) -> None:
+    bench_500 = write_bench_500(BENCH_50, tmp_path / "bench-500.yaml")
+    assert rule_count(BENCH_50) == 50
+    assert rule_count(bench_500) == 500
+    for path in (BENCH_50, bench_500):
+        results = remit.run_tests(remit.load_policy(path))
+        assert [r.problems for r in results if r.problems] == []
+
+
+def test_the_floor_mirrors_every_entry_of_the_policy() -> None:
+    doc = yaml.safe_load(BENCH_50.read_text())
+    assert [(r.id, r.tools) for r in floor.RATINGS] == [(r["id"], tuple(r["tools"])) for r in doc["ratings"]]
+    assert [(r.id, r.tools, r.route) for r in floor.RULES] == [
+        (r["id"], tuple(r["tools"]), next(k for k in ("allow", "ask", "block") if k in r))
+        for r in doc["rules"]
+    ]
