@@ -264,6 +264,76 @@ def _test_table(report: list[Any]) -> None:
 
 
 @main.command()
+@click.argument("policy")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--against", help="A baseline policy: list every call whose decision changes.")
+@click.option("--trace-format", "trace_fmt", help="Force the trace format instead of detecting it.")
+@click.option("--map", "mapping", help="Field mapping for generic JSONL, e.g. tool=name,args=input,ts=time.")
+@click.option(
+    "--log", "log_path", type=click.Path(dir_okay=False), help="Write the decisions as a decision log."
+)
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--fail-on-change", is_flag=True, help="Exit 5 when --against finds differences.")
+@FORMAT
+def replay(
+    policy: str,
+    paths: tuple[str, ...],
+    against: str | None,
+    trace_fmt: str | None,
+    mapping: str | None,
+    log_path: str | None,
+    jobs: int,
+    fail_on_change: bool,
+    fmt: str,
+) -> None:
+    """What would POLICY have decided on the tool calls of the traces under PATHS?"""
+    from remit.errors import PolicyError
+    from remit.replay import replay as run_replay
+    from remit.resources import resolve_policy
+
+    baseline = str(resolve_policy(against)) if against else None
+    try:
+        with _progress(fmt == "text") as progress:
+            result = run_replay(
+                resolve_policy(policy), list(paths), against=baseline, fmt=trace_fmt, mapping=mapping,
+                log=log_path, jobs=jobs, progress=progress,
+            )  # fmt: skip
+    except PolicyError as exc:
+        _show_diagnostics(exc.diagnostics)
+        _fail(f"the policy has {len(exc.diagnostics)} problem(s)")
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if fmt == "json":
+        _print_json(result.as_dict())
+    else:
+        from remit.render import replay_summary
+
+        replay_summary(out, result)
+    sys.exit(EXIT_FAILED if fail_on_change and result.changed else EXIT_OK)
+
+
+def _progress(enabled: bool) -> Any:
+    """A progress bar on a terminal (stderr), nothing when piped."""
+    import contextlib
+
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    if not (enabled and err.is_terminal):
+        return contextlib.nullcontext(None)
+
+    @contextlib.contextmanager
+    def bar() -> Any:
+        with Progress(
+            "[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+            console=err, transient=True,
+        ) as p:  # fmt: skip
+            task = p.add_task("replaying", total=None)
+            yield lambda done, total: p.update(task, completed=done, total=total)
+
+    return bar()
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the YAML policy form (for editors)."""
     from remit.model import json_schema

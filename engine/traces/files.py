@@ -1,0 +1,227 @@
+"""Reading trace files: gzip transparently, line by line, and directories in sorted order.
+
+Everything here turns I/O and decoding failures into `TraceProblem`s: a reader never raises
+for a damaged or truncated file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import re
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from .model import ProblemKind, TraceProblem
+
+TRACE_SUFFIXES = (".jsonl", ".json", ".traj", ".ndjson", ".log")
+"""Files a directory walk picks up (also with `.gz` appended)."""
+
+MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
+"""Whole-document formats larger than this are refused rather than loaded."""
+
+Progress = Callable[[int], None]
+"""Told how many bytes of the file (as stored on disk) were read so far."""
+
+
+def is_trace_file(path: Path) -> bool:
+    """True if a directory walk should read this file."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return name.endswith(TRACE_SUFFIXES)
+
+
+def walk(paths: str | Path | Iterable[str | Path]) -> Iterator[Path]:
+    """The trace files under `paths`: files as given, directories recursively in sorted order."""
+    for given in [paths] if isinstance(paths, (str, Path)) else paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk_dir(path)
+        else:
+            yield path
+
+
+def _walk_dir(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if is_trace_file(path):
+                yield path
+
+
+class TraceFile:
+    """One trace file opened for reading as bytes, gunzipped when it starts with the gzip magic."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = str(path)
+        self._raw: IO[bytes] = path.open("rb")
+        self.gzipped = self._raw.read(2) == b"\x1f\x8b"
+        self._raw.seek(0)
+        self.stream: IO[bytes] = self._raw
+        if self.gzipped:
+            self.stream = gzip.GzipFile(fileobj=self._raw)  # type: ignore[assignment]
+
+    def position(self) -> int:
+        """Bytes of the stored file consumed so far."""
+        try:
+            return self._raw.tell()
+        except (OSError, ValueError):
+            return 0
+
+    def close(self) -> None:
+        """Close the file."""
+        self.stream.close()
+        self._raw.close()
+
+    def __enter__(self) -> TraceFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def lines(f: TraceFile, progress: Progress | None = None) -> Iterator[tuple[int, bytes] | TraceProblem]:
+    """Numbered non-blank lines of the file, then a `truncated` problem if it ends early."""
+    number = 0
+    try:
+        for number, line in enumerate(f.stream, 1):
+            if progress is not None and number % 512 == 0:
+                progress(f.position())
+            if line.strip():
+                yield number, line
+    except (EOFError, OSError, zlib.error) as exc:
+        yield TraceProblem(f.name, number + 1, f"the file ends early or is damaged: {_why(exc)}", "truncated")
+
+
+def records(f: TraceFile, progress: Progress | None = None) -> Iterator[tuple[int, Any] | TraceProblem]:
+    """The JSON value of each line; damaged lines become problems."""
+    for item in lines(f, progress):
+        if isinstance(item, TraceProblem):
+            yield item
+            continue
+        number, line = item
+        try:
+            yield number, json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            kind: ProblemKind = "truncated" if not line.endswith(b"\n") else "damaged_line"
+            yield TraceProblem(f.name, number, f"not valid JSON: {_why(exc)}", kind)
+
+
+def load_document(f: TraceFile) -> Any | TraceProblem:
+    """The whole file as one JSON value (for formats that are one document per file)."""
+    try:
+        data = f.stream.read(MAX_DOCUMENT_BYTES + 1)
+    except (EOFError, OSError, zlib.error) as exc:
+        return TraceProblem(f.name, 1, f"the file ends early or is damaged: {_why(exc)}", "truncated")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        return TraceProblem(f.name, 1, "the document is too large to load whole", "unknown_format")
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        line = getattr(exc, "lineno", 1)
+        kind: ProblemKind = "truncated" if _at_end(exc, data) else "damaged_line"
+        return TraceProblem(f.name, line, f"not a valid JSON document: {_why(exc)}", kind)
+
+
+def _at_end(exc: Exception, data: bytes) -> bool:
+    """True when the document stops before its end: no closing bracket, or the error is at the end."""
+    body = data.rstrip()
+    pos = getattr(exc, "pos", -1)
+    return not body.endswith((b"}", b"]")) or (isinstance(pos, int) and pos >= len(body) - 1)
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).split("\n", 1)[0]
+    return text[:200] if text else type(exc).__name__.lower()
+
+
+# -- values --------------------------------------------------------------------------------
+
+
+def parse_ts(value: Any) -> float | None:
+    """Epoch seconds from an ISO 8601 string or a number in s, ms, us or ns; None if unknown."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return _scale_epoch(float(value))
+    if isinstance(value, str) and value:
+        return _parse_iso(value)
+    return None
+
+
+def _scale_epoch(x: float) -> float | None:
+    if x != x or x <= 0:  # NaN or not a date
+        return None
+    while x > 1e11:  # ms, us or ns since the epoch
+        x /= 1000.0
+    return x
+
+
+def _parse_iso(text: str) -> float | None:
+    if text[-1] in "Zz":
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        parsed_or_none = _parse_loose(text)
+        if parsed_or_none is None:
+            return None
+        parsed = parsed_or_none
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.timestamp()
+
+
+_LOOSE = re.compile(r"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:[.,](\d+))?(.*)$")
+
+
+def _parse_loose(text: str) -> dt.datetime | None:
+    """ISO forms Python 3.10 refuses (nanoseconds, a space before the offset) and epoch text."""
+    m = _LOOSE.match(text.strip())
+    if m is None:
+        try:
+            epoch = _scale_epoch(float(text))
+        except ValueError:
+            return None
+        return None if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc)
+    frac = (m.group(3) or "0")[:6].ljust(6, "0")
+    try:
+        return dt.datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}.{frac}{m.group(4).strip()}")
+    except ValueError:
+        return None
+
+
+def json_args(value: Any) -> dict[str, Any]:
+    """Tool arguments as an object: JSON text decoded, other non-objects wrapped as `input`."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return {"input": value}
+        return decoded if isinstance(decoded, dict) else {"input": decoded}
+    if value is None:
+        return {}
+    return {"input": value}
+
+
+def dig(record: Any, path: str) -> Any:
+    """The value at a dotted path (`a.b.0.c`) of nested objects and lists; None if absent."""
+    value = record
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.lstrip("-").isdigit():
+            index = int(part)
+            value = value[index] if -len(value) <= index < len(value) else None
+        else:
+            return None
+    return value
