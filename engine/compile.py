@@ -25,7 +25,26 @@ CALL_NAMES = frozenset({"tool", "args", "ctx", "session", "shell", "path", "http
 RATED_NAMES = CALL_NAMES | {"risk", "reversibility", "autonomy"}
 """What rules and routes may read: the call, and its ratings."""
 
-Value = Any  # a fixed rating value, or a CompiledExpr
+DIMENSIONS = ("risk", "reversibility", "autonomy")
+REVERSIBILITY_LEVELS = ("reversible", "recoverable", "irreversible")
+
+RatingSpec = tuple[int, Any, bool]
+"""(dimension index, level or CompiledExpr, True if it is an expression)."""
+
+
+def rating_specs(risk: Any, reversibility: Any, autonomy: Any) -> tuple[RatingSpec, ...]:
+    """What a rating gives, per dimension: fixed values turned into levels once, here."""
+    specs: list[RatingSpec] = []
+    for index, value in enumerate((risk, reversibility, autonomy)):
+        if value is None:
+            continue
+        if isinstance(value, CompiledExpr):
+            specs.append((index, value, True))
+        elif index == 1:
+            specs.append((index, REVERSIBILITY_LEVELS.index(str(value)), False))
+        else:
+            specs.append((index, min(10, max(1, int(value))), False))
+    return tuple(specs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +60,7 @@ class CompiledRating:
     autonomy: int | CompiledExpr | None
     raises: tuple[str, ...]
     span: Span
+    specs: tuple[RatingSpec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +93,10 @@ class CompiledRoute:
 
 @dataclass(frozen=True, slots=True)
 class Candidates:
-    """The ratings and rules that can apply to one tool, in declaration order."""
+    """The ratings and rules that can apply to one tool, in declaration order.
+
+    The tool's declared baseline, if any, comes first among the ratings (id `tool:NAME`).
+    """
 
     ratings: tuple[CompiledRating, ...]
     rules: tuple[CompiledRule, ...]
@@ -121,11 +144,26 @@ class CompiledPolicy:
 
     def _match(self, tool: str) -> Candidates:
         names = (tool, self.canonical(tool))
+        decl = self.tools.get(names[1])
+        ratings = tuple(r for r in self.ratings if not r.never and tools_match(r.tools, names))
+        if decl is not None:
+            ratings = (*_baseline(names[1], decl), *ratings)
         return Candidates(
-            ratings=tuple(r for r in self.ratings if tools_match(r.tools, names)),
-            rules=tuple(r for r in self.rules if tools_match(r.tools, names)),
-            decl=self.tools.get(names[1]),
+            ratings=ratings,
+            rules=tuple(r for r in self.rules if not r.never and tools_match(r.tools, names)),
+            decl=decl,
         )
+
+
+def _baseline(name: str, decl: ToolDecl) -> tuple[CompiledRating, ...]:
+    """A tool declaration's baseline ratings, as a rating that always matches that tool."""
+    rev = decl.reversibility.value if decl.reversibility is not None else None
+    specs = rating_specs(decl.risk, rev, decl.autonomy)
+    if not specs:
+        return ()
+    span = Span("<tools>", 1, 1)
+    ident = f"tool:{name}"
+    return (CompiledRating(ident, (name,), None, False, decl.risk, rev, decl.autonomy, (), span, specs),)
 
 
 def tools_match(patterns: Sequence[str], names: Sequence[str]) -> bool:
@@ -264,16 +302,20 @@ def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
 def _rating(c: _Compiler, unit: Unit, i: int, r: Any) -> CompiledRating:
     path: Path = ("ratings", i)
     when, never = c.condition(unit, r.when, (*path, "when"), CALL_NAMES)
+    risk = c.rating_value(unit, r.risk, (*path, "risk"))
+    reversibility = c.rating_value(unit, r.reversibility, (*path, "reversibility"))
+    autonomy = c.rating_value(unit, r.autonomy, (*path, "autonomy"))
     return CompiledRating(
         id=c.new_id(unit, r.id, _auto_id(unit, "rating", i), path),
         tools=tuple(r.tools),
         when=when,
         never=never,
-        risk=c.rating_value(unit, r.risk, (*path, "risk")),
-        reversibility=c.rating_value(unit, r.reversibility, (*path, "reversibility")),
-        autonomy=c.rating_value(unit, r.autonomy, (*path, "autonomy")),
+        risk=risk,
+        reversibility=reversibility,
+        autonomy=autonomy,
         raises=tuple(r.raises),
         span=unit.source.span(path),
+        specs=rating_specs(risk, reversibility, autonomy),
     )
 
 

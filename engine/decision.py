@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import Route
 
 
-@dataclass(frozen=True, slots=True)
-class Ratings:
+class Ratings(NamedTuple):
     """A call's rating on the three dimensions."""
 
     risk: int
@@ -21,8 +20,7 @@ class Ratings:
         return {"risk": self.risk, "reversibility": self.reversibility, "autonomy": self.autonomy}
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(NamedTuple):
     """One rule, route or fallback that took part in a decision."""
 
     id: str
@@ -35,8 +33,7 @@ class Reason:
         return {"id": self.id, "kind": self.kind, "decision": self.decision.value, "message": self.message}
 
 
-@dataclass(frozen=True, slots=True)
-class EvalError:
+class EvalError(NamedTuple):
     """A rule, rating or route that could not be evaluated, and why."""
 
     id: str
@@ -47,8 +44,7 @@ class EvalError:
         return {"id": self.id, "message": self.message}
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyRef:
+class PolicyRef(NamedTuple):
     """Which policy decided: name, version and content hash."""
 
     name: str
@@ -60,9 +56,9 @@ class PolicyRef:
         return {"name": self.name, "version": self.version, "sha256": self.sha256}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Decision:
-    """The outcome of one check.
+    """The outcome of one check; treat it as read-only.
 
     `decision` is the policy's verdict. In shadow mode the verdict is only recorded and
     the call goes ahead: `effective` is what the caller must do.

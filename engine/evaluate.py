@@ -11,7 +11,7 @@ from typing import Any
 from . import analyzers
 from .celc import CompiledExpr
 from .celrt import CelError
-from .compile import Candidates, CompiledPolicy, CompiledRoute, CompiledRule
+from .compile import DIMENSIONS, Candidates, CompiledPolicy, CompiledRoute, CompiledRule, RatingSpec
 from .model import REVERSIBILITY_ORDER
 from .session import Session
 
@@ -170,77 +170,68 @@ class Rated:
 
 def rate(policy: CompiledPolicy, cands: Candidates, act: Activation) -> Rated:
     """For each dimension the highest rating of the matching rules; `unknown` where none."""
-    best: dict[str, tuple[int, list[str]]] = {}
+    levels: list[int | None] = [None, None, None]
+    by: list[list[str]] = [[], [], []]
     errors: list[tuple[str, str]] = []
     raises: list[str] = []
-    decl = cands.decl
-    if decl is not None:
-        _offer(best, "risk", decl.risk, "tool:" + act.tool, errors)
-        _offer(
-            best, "reversibility", decl.reversibility and decl.reversibility.value, "tool:" + act.tool, errors
-        )
-        _offer(best, "autonomy", decl.autonomy, "tool:" + act.tool, errors)
     for r in cands.ratings:
-        if r.never:
-            continue
         if r.when is not None:
             ok = test(r.when, act)
-            if ok is False:
-                continue
             if ok is not True:
-                errors.append((r.id, str(ok)))
+                if ok is not False:
+                    errors.append((r.id, str(ok)))
                 continue
-        for dim in ("risk", "reversibility", "autonomy"):
-            spec = getattr(r, dim)
-            if spec is not None:
-                value = value_of(spec, act) if isinstance(spec, CompiledExpr) else spec
-                _offer(best, dim, value, r.id, errors)
-        raises.extend(r.raises)
-    autonomy_given = policy.autonomy
-    if autonomy_given is not None:
-        value = value_of(autonomy_given, act) if isinstance(autonomy_given, CompiledExpr) else autonomy_given
-        _offer(best, "autonomy", value, "autonomy", errors)
+        _offer(levels, by, r.specs, r.id, act, errors)
+        if r.raises:
+            raises.extend(r.raises)
+    autonomy = policy.autonomy
+    if autonomy is not None:
+        spec: RatingSpec = (2, autonomy, True) if isinstance(autonomy, CompiledExpr) else (2, autonomy, False)
+        _offer(levels, by, (spec,), "autonomy", act, errors)
     unknown = policy.unknown
-    risk = best.get("risk", (unknown.risk, ["unknown"]))
-    rev = best.get("reversibility", (REVERSIBILITY_ORDER[unknown.reversibility.value], ["unknown"]))
-    aut = best.get("autonomy", (unknown.autonomy, ["unknown"]))
+    risk, rev, aut = levels
     return Rated(
-        risk=risk[0],
-        reversibility=REVERSIBILITIES[rev[0]],
-        autonomy=aut[0],
-        rated_by={"risk": tuple(risk[1]), "reversibility": tuple(rev[1]), "autonomy": tuple(aut[1])},
+        risk=unknown.risk if risk is None else risk,
+        reversibility=unknown.reversibility.value if rev is None else REVERSIBILITIES[rev],
+        autonomy=unknown.autonomy if aut is None else aut,
+        rated_by={dim: tuple(by[i]) if by[i] else ("unknown",) for i, dim in enumerate(DIMENSIONS)},
         errors=errors,
         raises=raises,
     )
 
 
 def _offer(
-    best: dict[str, tuple[int, list[str]]], dim: str, value: Any, by: str, errors: list[tuple[str, str]]
+    levels: list[int | None],
+    by: list[list[str]],
+    specs: tuple[RatingSpec, ...],
+    ident: str,
+    act: Activation,
+    errors: list[tuple[str, str]],
 ) -> None:
-    """Keep the highest value of a dimension (reversibility by its order), with who gave it."""
-    if value is None:
-        return
-    level = _level(dim, value)
-    if isinstance(level, str):
-        errors.append((by, level))
-        return
-    current = best.get(dim)
-    if current is None or level > current[0]:
-        best[dim] = (level, [by])
-    elif level == current[0]:
-        current[1].append(by)
+    """Keep the highest level of each dimension a rating gives, and who gave it."""
+    for index, spec, is_expr in specs:
+        level = level_of(index, value_of(spec, act)) if is_expr else spec
+        if isinstance(level, str):
+            errors.append((ident, level))
+            continue
+        current = levels[index]
+        if current is None or level > current:
+            levels[index] = level
+            by[index] = [ident]
+        elif level == current:
+            by[index].append(ident)
 
 
-def _level(dim: str, value: Any) -> int | str:
-    """The numeric level of a rating value, or an error message."""
+def level_of(index: int, value: Any) -> int | str:
+    """The level of a computed rating value (reversibility by its order), or an error message."""
     if isinstance(value, CelError):
         return str(value)
-    if dim == "reversibility":
+    if index == 1:
         if isinstance(value, str) and value in REVERSIBILITY_ORDER:
             return REVERSIBILITY_ORDER[value]
-        return f"{dim} must be one of reversible, recoverable, irreversible, not `{value}`"
+        return f"reversibility must be one of reversible, recoverable, irreversible, not `{value}`"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"{dim} must be a number from 1 to 10, not {describe(value)}"
+        return f"{DIMENSIONS[index]} must be a number from 1 to 10, not {describe(value)}"
     return min(10, max(1, int(value)))
 
 
@@ -258,8 +249,6 @@ def match(policy: CompiledPolicy, cands: Candidates, act: Activation) -> Matches
     """Match the candidate rules, every block route, and the routes up to the first that holds."""
     out = Matches()
     for rule in cands.rules:
-        if rule.never:
-            continue
         ok = _rule_holds(rule, act)
         if ok is True:
             (out.shadow if rule.shadow else out.rules).append(rule)
