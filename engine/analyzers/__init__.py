@@ -1,0 +1,31 @@
+"""Analyzers: facts about a tool call that policy conditions read (`shell`, `path`, `http`,
+`sql`, `name`).
+
+Each analyzer is a function of the call that returns a `CelObject` and never raises: a
+problem with the input becomes a fact (for example `shell.unparsed`).  The engine computes an
+analyzer at most once per call, and only when a condition refers to it.
+"""
+
+from __future__ import annotations
+
+from ._command import Command
+from .http import HttpFacts, http_facts
+from .name import NameFacts, name_facts
+from .path import PathFacts, path_facts
+from .shell import SHELL_TOOLS, ShellFacts, shell_facts
+from .sql import SqlFacts, sql_facts
+
+__all__ = [
+    "SHELL_TOOLS",
+    "Command",
+    "HttpFacts",
+    "NameFacts",
+    "PathFacts",
+    "ShellFacts",
+    "SqlFacts",
+    "http_facts",
+    "name_facts",
+    "path_facts",
+    "shell_facts",
+    "sql_facts",
+]

@@ -1,0 +1,429 @@
+"""The one module that talks to the Bash parser (tree-sitter with tree-sitter-bash).
+
+`parse_bash` turns source text into flat `RawCommand`s: every simple command found through
+lists, pipelines, subshells, groups, control structures, functions, command and process
+substitutions and heredoc bodies, with its words (quotes removed where static), redirections
+and what feeds its stdin.  Meaning (wrappers, `bash -c`, facts) is built on top in `shell.py`;
+swapping the parser means rewriting only this file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import tree_sitter
+import tree_sitter_bash
+
+MAX_DEPTH = 20
+"""Deepest nesting (subshells, substitutions, control structures, `bash -c`) analysed."""
+
+MAX_NODES = 200_000
+"""Syntax nodes visited per parse before giving up (a hostile command stays cheap)."""
+
+_LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
+_LOCAL = threading.local()  # a tree-sitter parser must not be shared between threads
+
+
+def _parser() -> tree_sitter.Parser:
+    parser: tree_sitter.Parser | None = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = tree_sitter.Parser(_LANGUAGE)
+    return parser
+
+
+# Nodes that open a new nesting level.
+_NESTING = frozenset(
+    {
+        "subshell",
+        "compound_statement",
+        "if_statement",
+        "while_statement",
+        "for_statement",
+        "c_style_for_statement",
+        "case_statement",
+        "function_definition",
+        "command_substitution",
+        "process_substitution",
+    }
+)
+_SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
+_DYNAMIC = frozenset(
+    {
+        "simple_expansion",
+        "expansion",
+        "command_substitution",
+        "process_substitution",
+        "arithmetic_expansion",
+    }
+)
+_WRITE_OPS = frozenset({">", ">>", "&>", "&>>", ">|", "<>"})
+_SKIP = frozenset({"comment", "heredoc_start", "heredoc_end", "file_descriptor"})
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_DQ_ESCAPE = re.compile(r'\\([$`"\\\n])')
+
+
+@dataclass(slots=True)
+class Word:
+    """One shell word: its value with quotes removed, or its source text if not static."""
+
+    value: str
+    static: bool = True
+    quoted: bool = False
+    """A double-quoted expansion: no word splitting."""
+
+
+@dataclass(slots=True)
+class Redirect:
+    """A redirection: operator, target word and whether it writes a file."""
+
+    op: str
+    target: Word
+    writes: bool
+
+
+@dataclass(slots=True)
+class RawCommand:
+    """A simple command as the parser sees it, before any interpretation."""
+
+    words: list[Word]
+    text: str
+    redirects: list[Redirect] = field(default_factory=list)
+    piped: bool = False
+    stdin_text: str | None = None
+    depth: int = 0
+
+
+@dataclass(slots=True)
+class Parsed:
+    """Result of `parse_bash`: the commands, a syntax error if any, and expansion facts."""
+
+    commands: list[RawCommand] = field(default_factory=list)
+    error: str = ""
+    substitutions: bool = False
+    assignments: list[tuple[int, str, Word]] = field(default_factory=list)
+    """Shell variables set (`a=rm`): (number of commands before it, name, value)."""
+
+
+def parse_bash(source: str, depth: int = 0) -> Parsed:
+    """Parse Bash `source`; commands start at nesting `depth`; never raises on text input."""
+    out = Parsed()
+    shielded, restore = _shield(source)
+    tree = _parser().parse(shielded.encode("utf-8", "surrogatepass"))
+    root = tree.root_node
+    _Walker(out).run(root, depth)
+    if root.has_error and not out.error:
+        out.error = _syntax_error(root)
+    if restore:
+        _restore(out, restore)
+    return out
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _shield(source: str) -> tuple[str, dict[int, str]]:
+    """Swap characters beyond the BMP for private-use ones before parsing.
+
+    tree-sitter-bash 0.25.1 reads out of bounds (SIGSEGV on Linux) when `{` is followed by
+    a 4-byte UTF-8 character (tree-sitter/tree-sitter-bash#337); every BMP character is safe.
+    The swap is undone in the parsed values by `_restore`.
+    """
+    if not _ASTRAL.search(source):
+        return source, {}
+    present = set(source)
+    spare = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in present)
+    mapping: dict[str, str] = {}
+    for char in dict.fromkeys(_ASTRAL.findall(source)):
+        mapping[char] = next(spare, "\ufffd")
+    shielded = _ASTRAL.sub(lambda m: mapping[m.group()], source)
+    return shielded, {ord(v): k for k, v in mapping.items() if v != "\ufffd"}
+
+
+def _restore(out: Parsed, table: dict[int, str]) -> None:
+    for cmd in out.commands:
+        cmd.text = cmd.text.translate(table)
+        for word in cmd.words:
+            word.value = word.value.translate(table)
+        for redirect in cmd.redirects:
+            redirect.target.value = redirect.target.value.translate(table)
+        if cmd.stdin_text is not None:
+            cmd.stdin_text = cmd.stdin_text.translate(table)
+    for _, _, word in out.assignments:
+        word.value = word.value.translate(table)
+    out.error = out.error.translate(table)
+
+
+def _syntax_error(root: Any) -> str:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR" or node.is_missing:
+            row, col = node.start_point
+            what = "missing" if node.is_missing else "unexpected"
+            token = node.type if node.is_missing else _text(node).strip()[:20]
+            return f"syntax error: {what} `{token}` at line {row + 1}, column {col + 1}"
+        stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
+    return "syntax error"
+
+
+def _text(node: Any) -> str:
+    raw: bytes = node.text
+    return raw.decode("utf-8", "replace")
+
+
+class _Walker:
+    """Iterative walk (long `&&` chains make deep trees: no Python recursion here)."""
+
+    def __init__(self, out: Parsed) -> None:
+        self.out = out
+        self.budget = MAX_NODES
+        self.spill: list[Word] = []
+        """Words tree-sitter-bash attached to a redirect that belong to the command."""
+
+    def run(self, root: Any, depth: int) -> None:
+        # Stack items: node, depth, piped, redirects inherited from an enclosing statement.
+        stack: list[tuple[Any, int, bool, list[Redirect]]] = [(root, depth, False, [])]
+        while stack:
+            node, level, piped, inherited = stack.pop()
+            self.budget -= 1
+            if self.budget < 0:
+                self.out.error = "command too large to analyse"
+                return
+            kind = node.type
+            if kind in _NESTING:
+                level += 1
+                if level > MAX_DEPTH:
+                    self.out.error = f"nested deeper than {MAX_DEPTH} levels"
+                    continue
+                if kind in _SUBSTITUTIONS:
+                    self.out.substitutions = True
+                    piped, inherited = False, []
+            pending = self.visit(node, level, piped, inherited)
+            stack.extend(reversed(pending))
+
+    def visit(
+        self, node: Any, level: int, piped: bool, inherited: list[Redirect]
+    ) -> list[tuple[Any, int, bool, list[Redirect]]]:
+        kind = node.type
+        if kind in ("command", "declaration_command", "unset_command"):
+            return self.command(node, level, piped, inherited)
+        if kind == "redirected_statement":
+            return self.redirected(node, level, piped, inherited)
+        if kind in ("pipeline", "list"):
+            # tree-sitter-bash puts the redirect of `a && b > f` (and `a | b > f`) around
+            # the whole list; bash applies it to the last command only.
+            stmts = [c for c in node.named_children if c.type != "comment"]
+            last = len(stmts) - 1
+            return [(c, level, piped or i > 0, inherited if i == last else []) for i, c in enumerate(stmts)]
+        if kind in _SKIP:
+            return []
+        if kind == "variable_assignment":
+            return self.assignment(node, level)
+        if kind == "ERROR" and self.out.commands:
+            # Broken input (`cat <<'EOF' > f` without its body): keep the files it writes.
+            redirects = self.out.commands[-1].redirects
+            pending = []
+            for child in node.named_children:
+                if child.type == "file_redirect":
+                    pending.extend(self.redirect(child, level, redirects, []))
+                else:
+                    pending.append((child, level, piped, inherited))
+            return pending
+        return [(c, level, piped, inherited) for c in node.named_children]
+
+    def assignment(self, node: Any, level: int) -> list[tuple[Any, int, bool, list[Redirect]]]:
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        word = _word(value) if value is not None else Word("")
+        if name is not None and name.type == "variable_name":
+            self.out.assignments.append((len(self.out.commands), _text(name), word))
+        return [] if value is None or word.static else [(value, level, False, [])]
+
+    def redirected(
+        self, node: Any, level: int, piped: bool, inherited: list[Redirect]
+    ) -> list[tuple[Any, int, bool, list[Redirect]]]:
+        redirects = list(inherited)
+        pending: list[tuple[Any, int, bool, list[Redirect]]] = []
+        stdin: list[str] = []
+        body = None
+        for i, child in enumerate(node.children):
+            if node.field_name_for_child(i) == "body":
+                body = child
+            elif child.is_named:
+                pending.extend(self.redirect(child, level, redirects, stdin))
+        if body is None:
+            return pending
+        spill, self.spill = self.spill, []
+        if body.type == "command":
+            before = len(self.out.commands)
+            cmd_pending = self.command(body, level, piped, redirects)
+            if len(self.out.commands) > before:
+                cmd = self.out.commands[-1]
+                cmd.words.extend(spill)
+                cmd.stdin_text = stdin[-1] if stdin else cmd.stdin_text
+            return cmd_pending + pending
+        return [(body, level, piped, redirects), *pending]
+
+    def redirect(
+        self, node: Any, level: int, redirects: list[Redirect], stdin: list[str]
+    ) -> list[tuple[Any, int, bool, list[Redirect]]]:
+        """Record one redirection; return the nodes still to walk (substitutions, pipes)."""
+        kind = node.type
+        pending: list[tuple[Any, int, bool, list[Redirect]]] = []
+        if kind == "file_redirect":
+            op, target = "", None
+            for child in node.children:
+                if not child.is_named:
+                    op = child.type
+                elif child.type == "file_descriptor":
+                    continue
+                elif target is None:
+                    target = child
+                else:  # `echo a > f b`: tree-sitter-bash makes `b` a target; it is an arg
+                    extra = _word(child)
+                    self.spill.append(extra)
+                    if not extra.static:
+                        pending.append((child, level, False, []))
+            if target is not None:
+                word = _word(target)
+                writes = op in _WRITE_OPS or (op == ">&" and target.type != "number" and word.value != "-")
+                redirects.append(Redirect(op, word, writes))
+                if not word.static:
+                    pending.append((target, level, False, []))
+        elif kind == "herestring_redirect":
+            for child in node.named_children:
+                word = _word(child)
+                stdin.append(word.value)
+                if not word.static:
+                    pending.append((child, level, False, []))
+        elif kind == "heredoc_redirect":
+            for child in node.named_children:
+                if child.type == "heredoc_body":
+                    stdin.append(_text(child))
+                    pending.append((child, level, False, []))
+                elif child.type in ("file_redirect", "herestring_redirect"):
+                    pending.extend(self.redirect(child, level, redirects, stdin))
+                elif child.type == "pipeline":
+                    pending.extend((c, level, True, []) for c in child.named_children)
+                elif child.type not in _SKIP:
+                    pending.append((child, level, False, []))
+        else:
+            pending.append((node, level, False, []))
+        return pending
+
+    def command(
+        self, node: Any, level: int, piped: bool, inherited: list[Redirect]
+    ) -> list[tuple[Any, int, bool, list[Redirect]]]:
+        words: list[Word] = []
+        redirects = list(inherited)
+        stdin: list[str] = []
+        pending: list[tuple[Any, int, bool, list[Redirect]]] = []
+        for child in node.children:
+            kind = child.type
+            if kind in (
+                "command_name",
+                "word",
+                "string",
+                "raw_string",
+                "concatenation",
+                "number",
+                "simple_expansion",
+                "expansion",
+                "command_substitution",
+                "process_substitution",
+                "ansi_c_string",
+                "translated_string",
+                "arithmetic_expansion",
+                "brace_expression",
+                "variable_name",
+            ):
+                target = (
+                    child.named_children[0]
+                    if kind == "command_name" and child.named_child_count == 1
+                    else child
+                )
+                word = _word(target)
+                words.append(word)
+                if not word.static:
+                    pending.append((target, level, False, []))
+            elif kind in ("export", "local", "declare", "readonly", "typeset", "unset"):
+                words.append(Word(kind))
+            elif kind == "variable_assignment":
+                if node.type != "command":  # `export A=1`: A is set for what follows
+                    words.append(_assignment_word(child))
+                    pending.append((child, level, False, []))
+                elif not _is_static(child):  # `A=$(x) cmd`: only cmd sees A; walk $(x)
+                    pending.extend((c, level, False, []) for c in child.named_children)
+            elif kind.endswith("_redirect"):
+                pending.extend(self.redirect(child, level, redirects, stdin))
+                words.extend(self.spill)
+                self.spill = []
+            elif child.is_named and kind not in _SKIP:
+                pending.append((child, level, False, []))
+        if words:
+            self.out.commands.append(
+                RawCommand(
+                    words,
+                    _text(node),
+                    redirects,
+                    piped,
+                    stdin[-1] if stdin else None,
+                    level,
+                )
+            )
+        return pending
+
+
+def _assignment_word(node: Any) -> Word:
+    """`A="x y"` as the word `A=x y` (quotes removed like any other word)."""
+    name = node.child_by_field_name("name")
+    value = node.child_by_field_name("value")
+    if name is None:
+        return Word(_text(node), static=_is_static(node))
+    word = _word(value) if value is not None else Word("")
+    return Word(f"{_text(name)}={word.value}", word.static, word.quoted)
+
+
+def _is_static(node: Any) -> bool:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in _DYNAMIC:
+            return False
+        stack.extend(n.named_children)
+    return True
+
+
+def _word(node: Any) -> Word:
+    """The value of one word node: static text with quotes and escapes removed, or source."""
+    kind = node.type
+    text = _text(node)
+    if kind == "word":
+        return Word(_ESCAPE.sub(r"\1", text.replace("\\\n", "")) if "\\" in text else text)
+    if kind == "raw_string":
+        return Word(text[1:-1])
+    if kind in ("string", "translated_string"):
+        inner = text[2:-1] if kind == "translated_string" else text[1:-1]
+        if not _is_static(node):  # `"$HOME/x"` reads as `$HOME/x`: quotes off, not static
+            return Word(inner, static=False, quoted=True)
+        return Word(_DQ_ESCAPE.sub(lambda m: "" if m[1] == "\n" else m[1], inner))
+    if kind == "ansi_c_string":
+        return Word(_ansi_c(text[2:-1]))
+    if kind == "concatenation":
+        parts = [_word(c) for c in node.named_children]
+        joined = "".join(p.value for p in parts)
+        return Word(joined) if all(p.static for p in parts) else Word(joined, static=False)
+    if kind in _DYNAMIC:
+        return Word(text, static=False)
+    return Word(text, static=_is_static(node))
+
+
+def _ansi_c(body: str) -> str:
+    try:
+        return codecs.decode(body.encode("latin-1", "backslashreplace"), "unicode_escape")
+    except (UnicodeDecodeError, ValueError):
+        return body

@@ -1,0 +1,156 @@
+"""`Command`: one simple command of a shell call, as policy conditions see it."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..celrt import CelObject
+from ._lazy import lazy
+from ._programs import (
+    FLAG_ALIASES,
+    GLOBAL_VALUE_OPTIONS,
+    HARMLESS_TARGETS,
+    SINGLE_DASH_LONG,
+    SUBCOMMAND_PROGRAMS,
+)
+
+
+class Command(CelObject):
+    """A simple command: `program`, `argv`, flags, written redirect targets and wrappers.
+
+    `has_flag(name)` knows the short and long spellings of common programs (`rm -R` is
+    `rm --recursive`, `git push -f` is `--force`); `arg(i)` is `args[i]` or "".
+    """
+
+    cel_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "program",
+            "argv",
+            "args",
+            "flags",
+            "redirects",
+            "text",
+            "wrappers",
+            "dynamic",
+            "subcommand",
+        }
+    )
+    cel_methods: ClassVar[frozenset[str]] = frozenset({"has_flag", "arg"})
+
+    def __init__(
+        self,
+        argv: list[str],
+        *,
+        static: list[bool] | None = None,
+        text: str = "",
+        writes_to: list[str] | None = None,
+        reads_from: list[str] | None = None,
+        wrappers: list[str] | None = None,
+        dynamic: bool = False,
+        piped: bool = False,
+        depth: int = 0,
+        cwd: str | None = None,
+        stdin: str | None = None,
+        fills: list[str] | None = None,
+    ) -> None:
+        self.argv = argv
+        self.static = static if static is not None else [True] * len(argv)
+        first = argv[0] if argv else ""
+        self.program = first.rstrip("/").rpartition("/")[2] if self.static[:1] != [False] else first
+        self.args = argv[1:]
+        self.text = text
+        self.redirects = [t for t in (writes_to or []) if t not in HARMLESS_TARGETS]
+        self.reads_from = reads_from or []
+        self.wrappers = wrappers or []
+        self.dynamic = dynamic or not all(self.static)
+        self.piped = piped
+        self.depth = depth
+        self.cwd = cwd
+        """Where relative paths resolve: None = the call's cwd (or relative to it), "?" unknown."""
+        self.stdin = stdin
+        self.fills = fills or []
+        """What `{}` stands for (`find -exec`); `<stdin>` marks `xargs` input."""
+        if "xargs" in self.wrappers:
+            self.fills = ["<stdin>"]
+        self._canonical: frozenset[str] | None = None
+
+    @lazy
+    def subcommand(self) -> str:
+        """The action of a subcommand-style program (`push` in `git -C x push`), else ""."""
+        return _subcommand(self.program, self.args)
+
+    @lazy
+    def flags(self) -> list[str]:
+        """Flag names: `-rf` gives `r`, `f`; `--output=x` gives `output`."""
+        return _flags(self.program, self.args)
+
+    def __repr__(self) -> str:
+        return f"Command({self.argv!r}, wrappers={self.wrappers!r})"
+
+    def has_flag(self, name: Any) -> bool:
+        """True if the command carries flag `name` (`r`, `-r`, `--recursive`) or an alias."""
+        if not isinstance(name, str):
+            return False
+        wanted = name.lstrip("-").split("=", 1)[0]
+        if not wanted:
+            return False
+        aliases = self._aliases()
+        if self._canonical is None:
+            self._canonical = frozenset(aliases.get(f, f) for f in self.flags)
+        return aliases.get(wanted, wanted) in self._canonical
+
+    def arg(self, index: Any) -> str:
+        """The argument at `index` (0 is the first after the program), or ""."""
+        if isinstance(index, bool) or not isinstance(index, int):
+            return ""
+        return self.args[index] if 0 <= index < len(self.args) else ""
+
+    def positionals(self) -> list[str]:
+        """Arguments that are not options (everything after `--` counts)."""
+        out: list[str] = []
+        ended = False
+        for a in self.args:
+            if not ended and a == "--":
+                ended = True
+            elif ended or not a.startswith("-") or a == "-":
+                out.append(a)
+        return out
+
+    def _aliases(self) -> dict[str, str]:
+        own = FLAG_ALIASES.get(self.program, {})
+        sub = FLAG_ALIASES.get(f"{self.program} {self.subcommand}") if self.subcommand else None
+        return {**own, **sub} if sub else own
+
+
+def _flags(program: str, args: list[str]) -> list[str]:
+    out: list[str] = []
+    if program == "tar" and args and args[0][:1].isalpha() and args[0].isalpha():
+        out.extend(args[0])
+    for a in args:
+        if a == "--":
+            break
+        if len(a) < 2 or a[0] != "-":
+            continue
+        if a[1] == "-":
+            out.append(a[2:].split("=", 1)[0])
+        elif program in SINGLE_DASH_LONG:
+            out.append(a[1:].split("=", 1)[0])
+        else:
+            out.extend(a[1:])
+    return list(dict.fromkeys(f for f in out if f))
+
+
+def _subcommand(program: str, args: list[str]) -> str:
+    if program not in SUBCOMMAND_PROGRAMS:
+        return ""
+    values = GLOBAL_VALUE_OPTIONS.get(program, frozenset())
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+        elif a.startswith("-") and len(a) > 1:
+            name = a.lstrip("-")
+            skip = "=" not in name and name in values
+        else:
+            return a
+    return ""

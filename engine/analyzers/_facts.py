@@ -1,0 +1,224 @@
+"""Per-command facts: network, installs, destructive reasons, files written, pipe to shell."""
+
+from __future__ import annotations
+
+from ._command import Command
+from ._programs import (
+    BLOCK_DEVICE_PREFIXES,
+    CODE_OPTIONS,
+    INSTALL_PROGRAMS,
+    INSTALL_SUBCOMMANDS,
+    INTERPRETERS,
+    NETWORK_PROGRAMS,
+    NETWORK_SUBCOMMANDS,
+    SHELLS,
+    VALUE_OPTIONS,
+)
+from ._sqlcore import analyze_sql, sql_texts
+
+_TOUCHERS = frozenset(
+    {
+        "rm",
+        "rmdir",
+        "unlink",
+        "shred",
+        "touch",
+        "mkdir",
+        "truncate",
+        "tee",
+        "chmod",
+        "chown",
+        "chgrp",
+        "srm",
+        "wipe",
+    }
+)
+_DESTINATION_LAST = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
+_MODE_FIRST = frozenset({"chmod", "chown", "chgrp"})
+_PLATFORM = frozenset(
+    {
+        ("kubectl", "delete", ""),
+        ("terraform", "destroy", ""),
+        ("gh", "repo", "delete"),
+        ("docker", "system", "prune"),
+        ("docker", "volume", "rm"),
+        ("docker", "volume", "prune"),
+        ("helm", "uninstall", ""),
+        ("aws", "s3", "rb"),
+    }
+)
+"""(program, subcommand, first argument or "") of platform commands that destroy data."""
+
+
+def effective(cmd: Command) -> tuple[str, str, list[str]]:
+    """(program, subcommand, args) with `python -m pip` read as `pip`."""
+    args = cmd.args
+    if cmd.program.startswith("python") and len(args) > 1 and args[0] == "-m":
+        inner = Command([args[1], *args[2:]])
+        return inner.program, inner.subcommand, inner.args
+    if cmd.program == "uv" and cmd.subcommand == "pip":
+        inner = Command(["pip", *args[args.index("pip") + 1 :]])
+        return "pip", inner.subcommand, inner.args
+    return cmd.program, cmd.subcommand, args
+
+
+def is_network(cmd: Command) -> bool:
+    """The command reaches the network."""
+    program, sub, args = effective(cmd)
+    if program in NETWORK_PROGRAMS or is_install(cmd):
+        return True
+    if program == "rsync":
+        return any(":" in a and not a.startswith(("-", "/", ".")) for a in args)
+    return sub in NETWORK_SUBCOMMANDS.get(program, ())
+
+
+def is_install(cmd: Command) -> bool:
+    """The command installs packages."""
+    program, sub, _ = effective(cmd)
+    return program in INSTALL_PROGRAMS or sub in INSTALL_SUBCOMMANDS.get(program, ())
+
+
+def pipes_to_shell(cmd: Command) -> bool:
+    """Code reaches an interpreter through a pipe or an expansion the analysis cannot see."""
+    if cmd.program in ("eval", "source", ".") or cmd.program in INTERPRETERS:
+        code = [a for a, s in zip(cmd.args, cmd.static[1:], strict=False) if not s]
+        if any(a.startswith("<(") or "$(" in a or "`" in a for a in code):
+            return True
+    if not cmd.piped or cmd.program not in INTERPRETERS:
+        return cmd.piped and cmd.program in ("source", ".") and cmd.arg(0) in ("/dev/stdin", "-", "")
+    if any(f in CODE_OPTIONS for f in cmd.flags):
+        return False
+    if cmd.program in SHELLS and "s" in cmd.flags:
+        return True  # `bash -s -- ARGS` reads its script from stdin
+    script = cmd.positionals()[:1]
+    return not script or script[0] == "-"
+
+
+def destructive_reasons(cmd: Command) -> list[str]:
+    """Why a command destroys data that may not come back (empty if it does not)."""
+    program, sub = cmd.program, cmd.subcommand
+    reasons: list[str] = []
+    if program in ("rm", "srm") and cmd.has_flag("recursive"):
+        reasons.append("rm -r")
+    elif program == "find" and "delete" in cmd.flags:
+        reasons.append("find -delete")
+    elif program in ("chmod", "chown", "chgrp") and cmd.has_flag("R"):
+        reasons.append(f"{program} -R")
+    elif program in (
+        "shred",
+        "truncate",
+        "wipefs",
+        "fdisk",
+        "sfdisk",
+        "parted",
+        "wipe",
+        "blkdiscard",
+    ) or program.startswith("mkfs"):
+        reasons.append(program.split(".")[0])
+    elif program == "dd" and any(a.startswith("of=") for a in cmd.args):
+        reasons.append("dd")
+    elif program == "git":
+        reasons.extend(_git_reasons(cmd, sub))
+    elif program == "rsync" and any(f.startswith("delete") for f in cmd.flags):
+        reasons.append("rsync --delete")
+    elif program == "crontab" and "r" in cmd.flags:
+        reasons.append("crontab -r")
+    elif (program, sub, cmd.arg(1)) in _PLATFORM:
+        reasons.append(f"{program} {sub} {cmd.arg(1)}")
+    elif (program, sub, "") in _PLATFORM:
+        reasons.append(f"{program} {sub}")
+    elif program == "mv" and cmd.positionals()[-1:] == ["/dev/null"]:
+        reasons.append("mv to /dev/null")
+    for text in sql_texts(cmd):
+        info = analyze_sql(text)
+        if info.drops:
+            reasons.append("sql drop")
+        if info.unbounded_write:
+            reasons.append("sql unbounded write")
+    if any(t.startswith(BLOCK_DEVICE_PREFIXES) for t in cmd.redirects):
+        reasons.append("write to block device")
+    return reasons
+
+
+def _git_reasons(cmd: Command, sub: str) -> list[str]:
+    if sub == "push":
+        refspecs = [a for a in cmd.positionals() if a != "push"]
+        if cmd.has_flag("force") or any(r.startswith("+") for r in refspecs):
+            return ["git push --force"]
+        if cmd.has_flag("delete") or any(r.startswith(":") for r in refspecs[1:]):
+            return ["git push --delete"]
+    elif sub == "reset" and "hard" in cmd.flags:
+        return ["git reset --hard"]
+    elif sub == "clean" and cmd.has_flag("force"):
+        return ["git clean -f"]
+    elif sub == "branch" and "D" in cmd.flags:
+        return ["git branch -D"]
+    elif sub == "stash" and cmd.arg(cmd.args.index("stash") + 1) in ("drop", "clear"):
+        return ["git stash drop"]
+    elif sub == "checkout" and ("--" in cmd.args or "." in cmd.positionals()[1:] or cmd.has_flag("force")):
+        return ["git checkout discards changes"]
+    elif sub == "filter-branch":
+        return ["git filter-branch"]
+    return []
+
+
+def file_operands(cmd: Command) -> list[str]:
+    """Positional arguments, minus the values of options that take one."""
+    values = VALUE_OPTIONS.get(cmd.program, frozenset())
+    out: list[str] = []
+    skip = ended = False
+    for a in cmd.args:
+        if skip:
+            skip = False
+        elif ended or not a.startswith("-") or a == "-":
+            out.append(a)
+        elif a == "--":
+            ended = True
+        elif a.startswith("--"):
+            skip = "=" not in a and a[2:] in values
+        else:
+            skip = len(a) == 2 and a[1] in values
+    return out
+
+
+def write_targets(cmd: Command) -> list[str]:
+    """Paths the command writes, deletes or creates (redirects included)."""
+    out = list(cmd.redirects)
+    program = cmd.program
+    operands = file_operands(cmd)
+    if program in _TOUCHERS:
+        out.extend(operands[1:] if program in _MODE_FIRST else operands)
+    elif program in _DESTINATION_LAST:
+        target = _option(cmd, "t", "target-directory")
+        if target is not None:
+            out.append(target)
+        elif len(operands) > 1:
+            out.append(operands[-1])
+        if program == "mv":
+            out.extend(operands[:-1])  # moving a file away removes it from its place
+    elif (program == "sed" and cmd.has_flag("in-place")) or (program == "perl" and "i" in cmd.flags):
+        scripted = _option(cmd, "e", "expression") is not None or "f" in cmd.flags
+        out.extend(operands if scripted else operands[1:])
+    elif program == "dd":
+        out.extend(a[3:] for a in cmd.args if a.startswith("of="))
+    elif program in ("curl", "wget"):
+        target = _option(cmd, "o", "output") if program == "curl" else _option(cmd, "O", "output-document")
+        if target is not None:
+            out.append(target)
+    elif program == "find" and "delete" in cmd.flags:
+        out.extend(operands[:1] or ["."])
+    if cmd.fills:
+        out = [f for p in out for f in ([p] if "{}" not in p else cmd.fills)]
+        if "<stdin>" in cmd.fills and (program in _TOUCHERS or program in _DESTINATION_LAST):
+            out.append("<stdin>")  # xargs adds the real operands at run time
+    return [p for p in dict.fromkeys(out) if p and p != "-"]
+
+
+def _option(cmd: Command, short: str, long: str) -> str | None:
+    args = cmd.args
+    for i, a in enumerate(args):
+        if a in (f"-{short}", f"--{long}") and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith(f"--{long}="):
+            return a.split("=", 1)[1]
+    return None

@@ -1,0 +1,155 @@
+"""Which paths are sensitive (secrets, keys, credentials, shell profiles...): data, one place.
+
+A path is sensitive if its file name is in `NAMES` or matches `NAME_GLOBS` (and is not in
+`NOT_SENSITIVE`), if it contains one of `SEGMENTS` as whole path components, or if it
+starts with one of `PREFIXES`.  Names compare case-insensitively.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+
+NAMES = frozenset(
+    {
+        # environment files
+        ".env",
+        # private keys
+        "id_rsa",
+        "id_dsa",
+        "id_ecdsa",
+        "id_ed25519",
+        "id_ecdsa_sk",
+        "id_ed25519_sk",
+        # credential stores of tools
+        ".netrc",
+        "_netrc",
+        ".npmrc",
+        ".pypirc",
+        ".pgpass",
+        ".git-credentials",
+        ".my.cnf",
+        ".htpasswd",
+        "master.key",
+        ".vault-token",
+        ".boto",
+        ".s3cfg",
+        # shell profiles (run by every new shell)
+        ".bashrc",
+        ".zshrc",
+        ".profile",
+        ".bash_profile",
+        ".bash_login",
+        ".zprofile",
+        ".zshenv",
+        ".zlogin",
+        ".bash_logout",
+        ".inputrc",
+        # shell histories (often hold pasted secrets)
+        ".bash_history",
+        ".zsh_history",
+        ".python_history",
+        ".psql_history",
+        ".mysql_history",
+        # ssh access
+        "authorized_keys",
+    }
+)
+"""File names that are sensitive wherever they are."""
+
+NAME_GLOBS = (
+    ".env.*",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.jks",
+    "*.keystore",
+    "*.ppk",
+    "*.kdbx",
+    "credentials*.json",
+    "secrets.*",
+    "*.tfstate",
+    "*.tfstate.backup",
+    "service-account*.json",
+    "*.mobileprovision",
+)
+"""File name patterns (fnmatch) that are sensitive wherever they are."""
+
+NOT_SENSITIVE = frozenset({".env.example", ".env.sample", ".env.template"})
+"""Names matched by the globs above that hold no secret by convention."""
+
+SEGMENTS = (
+    ".ssh/",
+    ".gnupg/",
+    ".aws/",
+    ".azure/",
+    ".config/gcloud/",
+    ".kube/config",
+    ".docker/config.json",
+    ".git/config",
+    ".git/hooks/",
+    ".password-store/",
+    ".config/gh/hosts.yml",
+    ".terraform.d/credentials.tfrc.json",
+    # agents' own permission settings: an agent that edits them grants itself latitude
+    ".claude/settings.json",
+    ".claude/settings.local.json",
+    ".codex/config.toml",
+    ".gemini/settings.json",
+)
+"""Path component sequences (a trailing `/` means anything below that directory)."""
+
+PREFIXES = (
+    "/etc/shadow",
+    "/etc/gshadow",
+    "/etc/sudoers",
+    "/etc/ssh/",
+    "/etc/ssl/private/",
+    "/root/",
+    "/proc/self/environ",
+    "/var/run/secrets/",
+    "/run/secrets/",
+)
+"""Absolute path prefixes that are sensitive."""
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
+_NAME_GLOB = re.compile("|".join(fnmatch.translate(g) for g in NAME_GLOBS))
+_SAMPLES = ("x.pem", "x.key", "x.p12", "x.pfx", "credentials.json", "secrets.yaml", ".env.local", "x.tfstate")
+
+
+def is_sensitive(path: str) -> bool:
+    """True if `path` (or, for a glob pattern, some file it can match) is sensitive."""
+    if not path:
+        return False
+    lowered = path.lower()
+    name = posixpath.basename(lowered.rstrip("/"))
+    if _GLOB_CHARS.search(name):
+        return _glob_may_match(name, lowered)
+    if name in NAMES or (name not in NOT_SENSITIVE and _NAME_GLOB.match(name)):
+        return True
+    padded = "/" + lowered.lstrip("~").strip("/") + "/"
+    if _SEGMENT.search(padded):
+        return True
+    return lowered.startswith(PREFIXES) or padded.rstrip("/") in _PREFIX_ROOTS
+
+
+_SEGMENT = re.compile("|".join(re.escape("/" + seg.rstrip("/") + "/") for seg in SEGMENTS))
+
+
+_PREFIX_ROOTS = frozenset(p.rstrip("/") for p in PREFIXES)
+
+
+def _glob_may_match(name: str, path: str) -> bool:
+    """A glob is sensitive if its file-name part can match a sensitive name.
+
+    A bare wildcard (`*`, `**`, `*.*`) matches everything and is not counted: listing files
+    is not reading secrets.
+    """
+    if name.strip("*.") == "":
+        fixed = _GLOB_CHARS.split(path, 1)[0]  # `~/.ssh/*` lists the keys: its directory
+        directory = fixed[: fixed.rfind("/") + 1]
+        return bool(directory) and is_sensitive(directory)
+    candidates = [*NAMES, *_SAMPLES]
+    return any(fnmatch.fnmatchcase(c, name) for c in candidates if c not in NOT_SENSITIVE)

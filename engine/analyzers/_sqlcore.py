@@ -1,0 +1,252 @@
+"""SQL statement analysis with a small tokenizer (comments, strings, dollar quotes aware).
+
+Only statement-level facts are needed (kind, tables, DROP, WHERE at the top level), which a
+tokenizer gets right across dialects and never fails on; see `sql.py` for why not sqlglot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ._command import Command
+from ._programs import SQL_CLIENTS
+
+MAX_SQL = 100_000
+
+_TOKEN = re.compile(
+    r"""--[^\n]*|\#[^\n]*|/\*.*?(?:\*/|\Z)
+    |'(?:[^'\\]|''|\\.)*(?:'|\Z)
+    |"(?:[^"]|"")*(?:"|\Z)|`[^`]*(?:`|\Z)|\[[^\]\s]*\]
+    |(?P<dollar>\$[A-Za-z_]*\$).*?(?:(?P=dollar)|\Z)
+    |[A-Za-z_][A-Za-z0-9_$]*|\d+(?:\.\d*)?|[;(),.]|[^\s\w;(),.]+""",
+    re.S | re.X,
+)
+_META = re.compile(r"^\s*[\\.][A-Za-z!?].*$", re.M)
+"""psql `\\dt` and sqlite3 `.tables` lines: client commands, not SQL."""
+
+READ = frozenset({"SELECT", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "VALUES", "TABLE"})
+WRITE = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "COPY", "LOAD"})
+DDL = frozenset({"CREATE", "DROP", "ALTER", "TRUNCATE", "RENAME", "COMMENT", "GRANT", "REVOKE"})
+_MAIN = READ | WRITE | DDL
+_TABLE_AFTER = frozenset({"FROM", "JOIN", "INTO", "UPDATE", "TABLE", "TRUNCATE"})
+_NOT_TABLE = frozenset(
+    {
+        "SELECT",
+        "IF",
+        "EXISTS",
+        "NOT",
+        "ONLY",
+        "LATERAL",
+        "TABLE",
+        "AS",
+        "WITH",
+        "VALUES",
+        "UNNEST",
+        "DUAL",
+        "TEMP",
+        "TEMPORARY",
+        "SET",
+        "IGNORE",
+        "LOW_PRIORITY",
+        "QUICK",
+        "INTO",
+        "FROM",
+        "OVERWRITE",
+    }
+)
+_NAME = re.compile(r"[A-Za-z_\"`\[]")
+
+
+@dataclass
+class SqlInfo:
+    """Facts about a SQL text: one kind per statement and what they touch."""
+
+    kinds: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    drops: bool = False
+    unbounded_write: bool = False
+
+
+def analyze_sql(text: str) -> SqlInfo:
+    """Classify every statement of `text` (never raises on str input)."""
+    info = SqlInfo()
+    meta = _META.findall(text[:MAX_SQL])
+    body = _META.sub("", text[:MAX_SQL])
+    info.kinds.extend("other" for _ in meta)
+    statement: list[str] = []
+    for match in _TOKEN.finditer(body):
+        token = match.group()
+        if token[0] in "-#/" and (token.startswith(("--", "#", "/*"))):
+            continue
+        if token == ";":
+            _statement(statement, info)
+            statement = []
+        else:
+            statement.append(token)
+    _statement(statement, info)
+    info.tables = list(dict.fromkeys(info.tables))
+    return info
+
+
+def _statement(tokens: list[str], info: SqlInfo) -> None:
+    if not tokens:
+        return
+    upper = [t.upper() for t in tokens]
+    depth = 0
+    top: list[tuple[int, str]] = []  # (index, keyword) at paren depth 0
+    for i, t in enumerate(upper):
+        if t == "(":
+            depth += 1
+        elif t == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            top.append((i, t))
+    main = _main_keyword(upper, top)
+    kind = "read" if main in READ else "write" if main in WRITE else "ddl" if main in DDL else "other"
+    if kind == "read" and any(t in ("INSERT", "UPDATE", "DELETE", "MERGE") for t in upper):
+        kind = "write"  # a data-modifying CTE: WITH x AS (DELETE ...) SELECT ...
+    info.kinds.append(kind)
+    keywords = {t for _, t in top}
+    if main in ("DROP", "TRUNCATE") or (main == "ALTER" and "DROP" in keywords):
+        info.drops = True
+    if main in ("DELETE", "UPDATE") and "WHERE" not in keywords:
+        info.unbounded_write = True
+    info.tables.extend(_tables(tokens, upper, _cte_names(upper, tokens)))
+
+
+def _main_keyword(upper: list[str], top: list[tuple[int, str]]) -> str:
+    if not upper:
+        return ""
+    if upper[0] != "WITH":
+        return upper[0]
+    # WITH a AS (...), b AS (...) <main>: the first main keyword at depth 0 after the CTEs.
+    for _, t in top[1:]:
+        if t in _MAIN:
+            return t
+    return "WITH"
+
+
+def _cte_names(upper: list[str], tokens: list[str]) -> set[str]:
+    if not upper or upper[0] != "WITH":
+        return set()
+    names = set()
+    for i in range(1, len(upper) - 1):
+        if upper[i + 1] == "AS" or (upper[i + 1] == "(" and upper[i - 1] in ("WITH", ",")):
+            names.add(_unquote(tokens[i]).lower())
+    return names
+
+
+def _tables(tokens: list[str], upper: list[str], ctes: set[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(upper):
+        if upper[i] in _TABLE_AFTER or (upper[i] == "ON" and i > 1 and upper[i - 2] == "INDEX"):
+            j = i + 1
+            while j < len(upper) and upper[j] in _NOT_TABLE:
+                j += 1
+            while j < len(tokens) and _NAME.match(tokens[j]) and upper[j] not in _MAIN:
+                name, j = _dotted(tokens, j)
+                if name.lower() not in ctes:
+                    out.append(name)
+                j = _skip_alias(tokens, upper, j)
+                if (
+                    upper[i] not in ("FROM", "TRUNCATE", "TABLE", "DROP")
+                    or j >= len(tokens)
+                    or tokens[j] != ","
+                ):
+                    break
+                j += 1
+            i = j
+        else:
+            i += 1
+    return out
+
+
+_CLAUSE = frozenset(
+    {
+        "JOIN",
+        "INNER",
+        "LEFT",
+        "RIGHT",
+        "FULL",
+        "CROSS",
+        "NATURAL",
+        "OUTER",
+        "ON",
+        "USING",
+        "WHERE",
+        "GROUP",
+        "ORDER",
+        "LIMIT",
+        "OFFSET",
+        "HAVING",
+        "WINDOW",
+        "UNION",
+        "EXCEPT",
+        "INTERSECT",
+        "RETURNING",
+        "SET",
+        "VALUES",
+        "SELECT",
+        "FOR",
+        "FETCH",
+        "DEFAULT",
+        "AS",
+        "CASCADE",
+        "RESTRICT",
+        "ADD",
+        "DROP",
+        "ALTER",
+        "RENAME",
+        "COLUMN",
+        "IF",
+        "PARTITION",
+    }
+)
+
+
+def _skip_alias(tokens: list[str], upper: list[str], j: int) -> int:
+    """Skip `AS alias` or a bare alias after a table name."""
+    if j < len(upper) and upper[j] == "AS":
+        return j + 2
+    if j < len(tokens) and _NAME.match(tokens[j]) and upper[j] not in _CLAUSE and upper[j] not in _MAIN:
+        return j + 1
+    return j
+
+
+def _dotted(tokens: list[str], j: int) -> tuple[str, int]:
+    parts = [_unquote(tokens[j])]
+    j += 1
+    while j + 1 < len(tokens) and tokens[j] == "." and _NAME.match(tokens[j + 1]):
+        parts.append(_unquote(tokens[j + 1]))
+        j += 2
+    return ".".join(parts), j
+
+
+def _unquote(token: str) -> str:
+    if token[:1] in '"`[' and len(token) >= 2:
+        return token[1:-1]
+    return token
+
+
+def sql_texts(cmd: Command) -> list[str]:
+    """SQL a command hands to a database client (`psql -c`, `mysql -e`, `sqlite3 DB SQL`)."""
+    options = SQL_CLIENTS.get(cmd.program)
+    if options is None:
+        return []
+    out: list[str] = []
+    args = cmd.args
+    for i, a in enumerate(args):
+        if a.startswith("--") and "=" in a and a[2:].split("=", 1)[0] in options:
+            out.append(a.split("=", 1)[1])
+        elif a.startswith("-") and a.lstrip("-") in options and i + 1 < len(args):
+            out.append(args[i + 1])
+        elif a.startswith("-") and len(a) > 2 and a[1] in options and not a.startswith("--"):
+            out.append(a[2:])  # -e"DROP ..." attached
+    if cmd.program in ("sqlite3", "duckdb"):
+        positional = [a for a in cmd.positionals() if a not in out]
+        out.extend(positional[1:])
+    if cmd.stdin:
+        out.append(cmd.stdin)
+    return out

@@ -1,0 +1,347 @@
+"""From parsed commands to the commands that really run.
+
+Sees through wrappers (`sudo`, `env X=1`, `timeout 5`, `xargs`, `nohup`...), into the scripts
+of `bash -c`, `su -c`, `eval`, `watch` and heredocs fed to a shell, and into `find -exec`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from ._bash import MAX_DEPTH, RawCommand, Word, parse_bash
+from ._command import Command
+from ._programs import SHELLS, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL
+
+_VARIABLE = re.compile(r"\$(\{)?([A-Za-z_][A-Za-z0-9_]*)(?(1)\})")
+_FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
+_MAX_UNWRAP = 64
+_MAX_COMMANDS = 20_000
+
+
+@dataclass
+class Expansion:
+    """Everything found in one shell call: commands in order, errors and expansion facts."""
+
+    commands: list[Command] = field(default_factory=list)
+    error: str = ""
+    substitutions: bool = False
+    cwd: str | None = None
+    """Directory `cd` moved to: None = the call's cwd, "?" = not known statically."""
+    variables: dict[str, str] = field(default_factory=dict)
+    """Shell variables with a static value, as set so far."""
+
+    def add_script(
+        self, source: str, depth: int, wrappers: list[str], outer: list[str] | None = None
+    ) -> None:
+        """Parse `source` at nesting `depth` and expand its commands."""
+        if depth > MAX_DEPTH:
+            self.error = self.error or f"nested deeper than {MAX_DEPTH} levels"
+            return
+        parsed = parse_bash(source, depth)
+        self.substitutions = self.substitutions or parsed.substitutions
+        if parsed.error and not self.error:
+            self.error = parsed.error if depth == 0 else f"in a nested script: {parsed.error}"
+        assignments = iter(parsed.assignments)
+        pending = next(assignments, None)
+        for index, raw in enumerate(parsed.commands):
+            while pending is not None and pending[0] <= index:
+                self.assign(pending[1], pending[2])
+                pending = next(assignments, None)
+            if len(self.commands) >= _MAX_COMMANDS:
+                self.error = self.error or "too many commands to analyse"
+                return
+            unwrapper = _Unwrapper(self, raw, wrappers, outer or [])
+            unwrapper.feeder = parsed.commands[index - 1] if index else None
+            unwrapper.run()
+            if self.variables:
+                self.add_variant(raw, wrappers, outer or [])
+
+    def add_variant(self, raw: RawCommand, wrappers: list[str], outer: list[str]) -> None:
+        """`a=rm; $a -rf /`: add the command with known variables put in, beside the
+        original (which stays dynamic, so an allow rule never matches the guess alone)."""
+        words = _substitute(raw.words, self.variables)
+        if [w.value for w in words] == [w.value for w in raw.words]:
+            return
+        variant = _Unwrapper(
+            self,
+            RawCommand(words, raw.text, raw.redirects, raw.piped, raw.stdin_text, raw.depth),
+            wrappers,
+            outer,
+        )
+        variant.dynamic = True
+        variant.track_cd = False
+        variant.run()
+
+    def assign(self, name: str, value: Word) -> None:
+        """Remember a variable set to a static value (`a=rm; $a -rf /` runs rm)."""
+        if value.static:
+            self.variables[name] = value.value
+        else:
+            self.variables.pop(name, None)
+
+
+class _Unwrapper:
+    def __init__(self, exp: Expansion, raw: RawCommand, wrappers: list[str], outer: list[str]) -> None:
+        self.exp = exp
+        self.raw = raw
+        self.wrappers = list(wrappers)
+        self.outer = outer
+        self.writes = outer + [r.target.value for r in raw.redirects if r.writes]
+        self.dynamic = False
+        self.track_cd = True
+        self.feeder: RawCommand | None = None
+        """The command before this one, which feeds it when this one is piped."""
+        self.fills: list[str] = []
+        """What `{}` stands for in a `find -exec` command (find's start paths)."""
+
+    def run(self) -> None:
+        words = self.raw.words
+        for _ in range(_MAX_UNWRAP):
+            if not words:
+                return
+            head = words[0]
+            program = head.value.rpartition("/")[2] if head.static else ""
+            inner = self.step(program, words)
+            if inner is None:
+                return
+            if inner is words:
+                break
+            words = inner
+        self.emit(words)
+
+    def step(self, program: str, words: list[Word]) -> list[Word] | None:
+        """Unwrap one level: the inner words, `words` itself to stop, None if handled."""
+        if program in WRAPPER_VALUE_OPTIONS and not _lookup_only(program, words):
+            inner = _skip_options(program, words[1:])
+            inner = inner[WRAPPERS_WITH_POSITIONAL.get(program, 0) :]
+            if program == "env":
+                while (
+                    inner and inner[0].static and "=" in inner[0].value and not inner[0].value.startswith("=")
+                ):
+                    inner = inner[1:]
+            if not inner:
+                return words
+            if program == "watch":
+                self.script(inner, program)
+                return None
+            self.wrappers.append(program)
+            self.dynamic = self.dynamic or program == "xargs"
+            return inner
+        if program in SHELLS:
+            return self.shell(program, words)
+        if program == "su":
+            code = _option_value(words[1:], {"c", "command"})
+            if code is None:
+                return words
+            self.script([code], program)
+            return None
+        if program == "eval":
+            self.exp.substitutions = True
+            self.script(words[1:], program)
+            return None
+        if program == "ssh":
+            return self.ssh(words)
+        if program == "find" and any(w.value in _FIND_EXEC for w in words):
+            self.find(words)
+            return None
+        return words
+
+    def shell(self, program: str, words: list[Word]) -> list[Word] | None:
+        has_c, code, has_script = _shell_code(words[1:])
+        if has_c and code is not None:
+            self.script([code], program)
+            return None
+        if not has_c and not has_script and self.raw.stdin_text is not None:
+            self.exp.add_script(
+                self.raw.stdin_text, self.raw.depth + 1, [*self.wrappers, program], self.writes
+            )
+            return None
+        echoed = self.echoed_script() if not has_c and not has_script else None
+        if echoed is not None:  # `echo "rm -rf /" | sh`: the shell runs the echoed text
+            self.exp.add_script(echoed, self.raw.depth + 1, [*self.wrappers, program])
+        return words
+
+    def echoed_script(self) -> str | None:
+        """The text a static `echo`/`printf` (or `cat <<EOF`) pipes into this command."""
+        feeder = self.feeder
+        if not self.raw.piped or feeder is None or not feeder.words:
+            return None
+        if feeder.depth != self.raw.depth:
+            return None
+        if [w.value for w in feeder.words] == ["cat"] and feeder.stdin_text is not None:
+            return feeder.stdin_text  # cat <<EOF | sh
+        if feeder.words[0].value not in ("echo", "printf"):
+            return None
+        if not all(w.static for w in feeder.words):
+            return None
+        args = [w.value for w in feeder.words[1:] if w.value not in ("-e", "-n", "-E")]
+        return " ".join(args).replace("\\n", "\n")
+
+    def ssh(self, words: list[Word]) -> list[Word] | None:
+        """`ssh host CMD...`: the ssh command, and CMD as a script (run remotely)."""
+        rest = _skip_options("ssh", words[1:])
+        if len(rest) < 2:
+            return words
+        self.emit(words[: len(words) - len(rest) + 1])
+        self.script(rest[1:], "ssh")
+        return None
+
+    def script(self, words: list[Word], wrapper: str) -> None:
+        """Run `words` (joined) as a script; a dynamic script stays an opaque command."""
+        if not words:
+            return
+        if not all(w.static for w in words):
+            self.dynamic = True
+            self.emit([Word(wrapper), *words])
+            return
+        source = " ".join(w.value for w in words)
+        self.exp.add_script(source, self.raw.depth + 1, [*self.wrappers, wrapper], self.writes)
+
+    def find(self, words: list[Word]) -> None:
+        head: list[Word] = []
+        groups: list[list[Word]] = []
+        current: list[Word] | None = None
+        for w in words:
+            if current is None and w.value in _FIND_EXEC:
+                current = []
+            elif current is not None and w.value in (";", "+"):
+                groups.append(current)
+                current = None
+            elif current is not None:
+                current.append(w)
+            else:
+                head.append(w)
+        if current:
+            groups.append(current)
+        self.emit(head)
+        starts = []
+        for w in head[1:]:
+            if w.value.startswith(("-", "(", "!")):
+                break
+            starts.append(w.value)
+        for group in groups:
+            sub = _Unwrapper(self.exp, self.raw, [*self.wrappers, "find"], self.outer)
+            sub.dynamic = True
+            sub.fills = starts or ["."]
+            sub.writes = self.outer
+            sub.run_words(group)
+
+    def run_words(self, words: list[Word]) -> None:
+        raw = self.raw
+        self.raw = RawCommand(words, raw.text, [], raw.piped, None, raw.depth)
+        self.run()
+
+    def emit(self, words: list[Word]) -> None:
+        if not words:
+            return
+        argv = [w.value for w in words]
+        reads = [r.target.value for r in self.raw.redirects if not r.writes and r.op == "<"]
+        cmd = Command(
+            argv,
+            static=[w.static for w in words],
+            text=self.raw.text,
+            writes_to=self.writes,
+            reads_from=reads,
+            wrappers=self.wrappers,
+            dynamic=self.dynamic,
+            piped=self.raw.piped,
+            depth=self.raw.depth,
+            cwd=self.exp.cwd,
+            stdin=self.raw.stdin_text,
+            fills=self.fills,
+        )
+        self.exp.commands.append(cmd)
+        if cmd.program in ("cd", "pushd") and self.track_cd:
+            self.exp.cwd = _change_dir(self.exp.cwd, cmd)
+
+
+def _change_dir(current: str | None, cmd: Command) -> str | None:
+    target = cmd.positionals()[:1]
+    if not target or not cmd.static[1:2] or not all(cmd.static):
+        return "?" if target else "~"
+    path = target[0]
+    if path.startswith(("/", "~")):
+        return posixpath.normpath(path)
+    if path == "-" or current == "?":
+        return "?"
+    if current is None:
+        return None if path == "." else path  # still relative to the call's cwd
+    return posixpath.normpath(posixpath.join(current, path))
+
+
+def _lookup_only(program: str, words: list[Word]) -> bool:
+    """`command -v x` looks `x` up instead of running it."""
+    return program == "command" and any(w.value in ("-v", "-V") for w in words[1:2])
+
+
+_SSH_VALUE_OPTIONS = frozenset("bcDEeFIiJLlmOopQRSWwB")
+
+
+def _skip_options(program: str, args: list[Word]) -> list[Word]:
+    values = _SSH_VALUE_OPTIONS if program == "ssh" else WRAPPER_VALUE_OPTIONS.get(program, frozenset())
+    i = 0
+    while i < len(args):
+        word = args[i]
+        a = word.value
+        if a == "--":
+            return args[i + 1 :]
+        if not word.static or not a.startswith("-") or (a == "-" and program != "env"):
+            break
+        if a.startswith("--"):
+            name = a[2:]
+            i += 1 if "=" in name or name not in values else 2
+        elif program == "nice" and a[1:].isdigit():
+            i += 1
+        else:
+            cluster = a[1:]
+            takes = next((k for k, ch in enumerate(cluster) if ch in values), None)
+            i += 2 if takes is not None and takes == len(cluster) - 1 else 1
+    return args[i:]
+
+
+def _shell_code(args: list[Word]) -> tuple[bool, Word | None, bool]:
+    """For `sh ARGS`: (has -c, the code word, runs a script file)."""
+    has_c = False
+    i = 0
+    while i < len(args):
+        a = args[i].value
+        if a == "--":
+            i += 1
+            break
+        if a in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+            i += 2
+            continue
+        if len(a) > 1 and a[0] in "-+" and args[i].static:
+            has_c = has_c or (a[0] == "-" and not a.startswith("--") and "c" in a[1:])
+            i += 1
+            continue
+        break
+    if has_c:
+        return True, args[i] if i < len(args) else None, False
+    return False, None, i < len(args) and args[i].value != "-"
+
+
+def _option_value(args: list[Word], names: set[str]) -> Word | None:
+    for i, word in enumerate(args):
+        a = word.value
+        if a.startswith("--") and "=" in a and a[2:].split("=", 1)[0] in names:
+            return Word(a.split("=", 1)[1], word.static)
+        if a.lstrip("-") in names and a.startswith("-") and i + 1 < len(args):
+            return args[i + 1]
+    return None
+
+
+def _substitute(words: list[Word], variables: dict[str, str]) -> list[Word]:
+    """Replace `$a`, `${a}` and `"$a"` by the static value of `a` (unquoted ones split)."""
+    out: list[Word] = []
+    for word in words:
+        match = None if word.static else _VARIABLE.fullmatch(word.value)
+        if match is None or match[2] not in variables:
+            out.append(word)
+        elif word.quoted:
+            out.append(Word(variables[match[2]]))
+        else:
+            out.extend(Word(part) for part in variables[match[2]].split())
+    return out

@@ -1,0 +1,241 @@
+"""The `http` analyzer: URLs, method and hosts of a web request or of `curl`/`wget` commands."""
+
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from ..celrt import CelObject
+from ._command import Command
+from ._facts import file_operands, is_network
+from .shell import ShellFacts
+
+__all__ = ["HttpFacts", "http_facts"]
+
+URL_KEYS = ("url", "uri", "endpoint", "base_url", "href", "link")
+LIST_KEYS = ("urls", "uris", "links")
+MAX_URLS = 100
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_HOST = re.compile(r"^[\w.:%-]+$")
+_URL_IN_ARG = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
+_HTTP_CLIENTS = frozenset({"curl", "wget", "http", "https", "xh", "xhs", "httpie"})
+_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+_LOCAL_NAMES = ("localhost", "host.docker.internal", "gateway.docker.internal")
+
+
+class HttpFacts(CelObject):
+    """Where a call sends requests: `url`, `urls`, `method`, `host`, `hosts`, `scheme`."""
+
+    cel_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "url",
+            "urls",
+            "method",
+            "host",
+            "hosts",
+            "scheme",
+            "is_local",
+            "has_credentials",
+        }
+    )
+    cel_methods: ClassVar[frozenset[str]] = frozenset({"host_in"})
+
+    def __init__(self, urls: list[str] | None = None, method: str = "GET", credentials: bool = False) -> None:
+        self.urls = urls or []
+        self.url = self.urls[0] if self.urls else ""
+        self.method = method.upper() if method else "GET"
+        parts = [_split(u) for u in self.urls]
+        self.hosts = list(dict.fromkeys(h for _, h, _ in parts if h))
+        self.host = self.hosts[0] if self.hosts else ""
+        self.scheme = parts[0][0] if parts else ""
+        self.is_local = bool(self.hosts) and all(is_local_host(h) for h in self.hosts)
+        self.has_credentials = credentials or any(u for _, _, u in parts)
+
+    def host_in(self, patterns: Any) -> bool:
+        """True if there is a host and every host matches a pattern (`*.example.com`)."""
+        if isinstance(patterns, str):
+            patterns = [patterns]
+        if not isinstance(patterns, list) or not self.hosts:
+            return False
+        cleaned = [_pattern(p) for p in patterns if isinstance(p, str) and p]
+        return all(any(host_matches(h, p) for p in cleaned) for h in self.hosts)
+
+
+def http_facts(tool: str, args: Mapping[str, Any], shell: ShellFacts) -> HttpFacts:
+    """Collect the requests of a call. Never raises."""
+    try:
+        urls: list[str] = []
+        method = ""
+        credentials = False
+        if isinstance(args, Mapping):
+            urls.extend(_arg_urls(args))
+            if isinstance(args.get("method"), str):
+                method = args["method"]
+            credentials = _has_auth_header(args.get("headers"))
+        for cmd in shell.commands if isinstance(shell, ShellFacts) else []:
+            request = _command_request(cmd)
+            if request is None:
+                continue
+            cmd_urls, cmd_method, cmd_credentials = request
+            urls.extend(cmd_urls)
+            method = method or cmd_method
+            credentials = credentials or cmd_credentials
+        return HttpFacts(list(dict.fromkeys(urls))[:MAX_URLS], method or "GET", credentials)
+    except Exception:  # a bug here must become a fact, never reach the agent
+        return HttpFacts()
+
+
+def _arg_urls(args: Mapping[str, Any]) -> Iterator[str]:
+    for key in URL_KEYS:
+        if isinstance(args.get(key), str) and args[key].strip():
+            yield args[key].strip()
+    for key in LIST_KEYS:
+        value = args.get(key)
+        if isinstance(value, list):
+            yield from (v.strip() for v in value[:MAX_URLS] if isinstance(v, str) and v.strip())
+
+
+def _has_auth_header(headers: Any) -> bool:
+    if isinstance(headers, Mapping):
+        names = [k for k in headers if isinstance(k, str)]
+    elif isinstance(headers, list):
+        names = [h.split(":", 1)[0] for h in headers if isinstance(h, str)]
+    else:
+        return False
+    return any(
+        n.strip().lower() in ("authorization", "proxy-authorization", "x-api-key", "cookie") for n in names
+    )
+
+
+def _command_request(cmd: Command) -> tuple[list[str], str, bool] | None:
+    program = cmd.program
+    if program not in _HTTP_CLIENTS:
+        if not is_network(cmd):
+            return None
+        urls = [m for a in cmd.args for m in _URL_IN_ARG.findall(a)]
+        return (urls, "", False) if urls else None
+    if program in ("curl", "wget"):
+        return _curl_wget(cmd)
+    return _httpie(cmd)
+
+
+def _curl_wget(cmd: Command) -> tuple[list[str], str, bool]:
+    args = cmd.args
+    urls = [
+        a if _SCHEME.match(a) else "http://" + a
+        for a in file_operands(cmd)
+        if a and not a.startswith(("{", "$"))
+    ]
+    method = ""
+    credentials = False
+    for i, a in enumerate(args):
+        value = args[i + 1] if i + 1 < len(args) else ""
+        name, _, attached = a.partition("=")
+        if name in ("-X", "--request", "--method"):
+            method = attached or value
+        elif a.startswith("-X") and len(a) > 2:
+            method = a[2:]
+        elif name in ("--url",):
+            urls.append(attached or value)
+        elif name in (
+            "-d",
+            "--data",
+            "--data-raw",
+            "--data-binary",
+            "--data-urlencode",
+            "-F",
+            "--form",
+            "--json",
+            "--post-data",
+            "--post-file",
+        ):
+            method = method or "POST"
+        elif name in ("-T", "--upload-file"):
+            method = method or "PUT"
+        elif name in ("-I", "--head"):
+            method = method or "HEAD"
+        elif name in ("-H", "--header"):
+            credentials = credentials or _has_auth_header([attached or value])
+        elif name in (
+            "-u",
+            "--user",
+            "--password",
+            "--http-user",
+            "--http-password",
+            "--oauth2-bearer",
+            "--aws-sigv4",
+            "-E",
+            "--cert",
+        ):
+            credentials = True
+    if "G" in cmd.flags or "get" in cmd.flags:
+        method = "GET"
+    return urls, method, credentials
+
+
+def _httpie(cmd: Command) -> tuple[list[str], str, bool]:
+    positionals = cmd.positionals()
+    method = ""
+    if positionals and positionals[0].upper() in _METHODS and positionals[0].isupper():
+        method, positionals = positionals[0], positionals[1:]
+    urls: list[str] = []
+    if positionals:
+        target = positionals[0]
+        scheme = "https://" if cmd.program in ("https", "xhs") else "http://"
+        urls.append(target if _SCHEME.match(target) else scheme + target.lstrip(":"))
+    items = positionals[1:]
+    if not method and any("=" in i for i in items):
+        method = "POST"
+    credentials = any(i.lower().startswith("authorization:") for i in items) or any(
+        f in ("a", "auth") for f in cmd.flags
+    )
+    return urls, method, credentials
+
+
+def _split(url: str) -> tuple[str, str, bool]:
+    """(scheme, host, has user info) of a URL; ("", "", False) if it is not one."""
+    try:
+        parts = urlsplit(url if _SCHEME.match(url) else "http://" + url)
+        host = (parts.hostname or "").rstrip(".")
+        if not _HOST.match(host):
+            return "", "", False
+        return parts.scheme.lower(), host, parts.password is not None or bool(parts.username)
+    except ValueError:
+        return "", "", False
+
+
+def is_local_host(host: str) -> bool:
+    """Loopback, private ranges and local names (link-local, e.g. cloud metadata, is not)."""
+    host = host.lower().strip("[]")
+    if host in _LOCAL_NAMES or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if address.is_link_local:
+        return False
+    return address.is_loopback or address.is_private or address.is_unspecified
+
+
+def _pattern(pattern: str) -> str:
+    pattern = pattern.strip().lower()
+    if _SCHEME.match(pattern):
+        pattern = pattern.split("://", 1)[1]
+    return (
+        pattern.split("/", 1)[0].split(":", 1)[0]
+        if not pattern.startswith("[")
+        else pattern.split("]", 1)[0] + "]"
+    )
+
+
+def host_matches(host: str, pattern: str) -> bool:
+    """`*.example.com` matches subdomains (not the apex); other patterns are fnmatch."""
+    host = host.lower()
+    if pattern.startswith("*.") and "*" not in pattern[2:] and "?" not in pattern[2:]:
+        return host.endswith(pattern[1:])
+    return fnmatch.fnmatchcase(host, pattern)

@@ -1,0 +1,169 @@
+"""The `path` analyzer: the paths a call touches, whether they stay in the workspace, secrets.
+
+Paths come from the usual path arguments of file tools (`file_path`, `path`, `paths`...),
+from Glob/Grep patterns, and for shell tools from the file operands and redirect targets of
+every command.  Which paths are sensitive is data in `_sensitive.py`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+
+from ..celrt import CelObject
+from ._command import Command
+from ._facts import file_operands, write_targets
+from ._programs import FILE_READERS, MODE_FIRST, PATTERN_FIRST, SCRIPT_FIRST
+from ._sensitive import is_sensitive
+from .shell import ShellFacts, is_inside, resolve
+
+__all__ = ["PathFacts", "path_facts"]
+
+PATH_KEYS = (
+    "file_path",
+    "path",
+    "notebook_path",
+    "paths",
+    "filename",
+    "file",
+    "files",
+    "directory",
+    "dir",
+    "target",
+    "source",
+    "destination",
+    "absolute_path",
+    "target_file",
+    "relative_workspace_path",
+    "filepath",
+)
+"""Argument names that hold a path or a list of paths."""
+
+GLOB_TOOLS = frozenset({"Glob", "glob", "Grep", "grep", "search_file_content", "find_files"})
+MAX_PATHS = 1_000
+_HOME_VAR = re.compile(r"^(\$HOME|\$\{HOME\})(?=/|$)")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+class PathFacts(CelObject):
+    """The paths of one call, made absolute against the call's cwd when it is known."""
+
+    cel_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "paths",
+            "first",
+            "inside_workspace",
+            "outside",
+            "sensitive",
+            "sensitive_paths",
+            "first_sensitive",
+        }
+    )
+
+    def __init__(
+        self, paths: list[str] | None = None, cwd: str | None = None, unresolved: frozenset[str] = frozenset()
+    ) -> None:
+        self.paths = paths or []
+        self.first = self.paths[0] if self.paths else ""
+        root = posixpath.normpath(cwd) if cwd else None
+        self.outside = [p for p in self.paths if p in unresolved or not _inside(p, root)]
+        self.inside_workspace = not self.outside
+        self.sensitive_paths = [p for p in self.paths if is_sensitive(p)]
+        self.sensitive = bool(self.sensitive_paths)
+        self.first_sensitive = self.sensitive_paths[0] if self.sensitive_paths else ""
+
+
+def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: ShellFacts) -> PathFacts:
+    """Collect and judge the paths of a call. Never raises."""
+    try:
+        cwd = cwd if isinstance(cwd, str) and cwd else None
+        shell = shell if isinstance(shell, ShellFacts) else ShellFacts()
+        run_in = shell.cwd or cwd  # a shell tool's own workdir argument wins
+        found: dict[str, None] = {}
+        unresolved: set[str] = set()
+        if isinstance(args, Mapping):
+            for raw in _arg_paths(tool, args):
+                found.setdefault(_normalise(raw, None, cwd), None)
+        for cmd in shell.commands:
+            for raw in command_paths(cmd):
+                path = resolve(_home(raw), cmd.cwd, run_in)
+                if path.startswith("?"):
+                    path = path[1:]
+                    unresolved.add(path)
+                found.setdefault(path, None)
+            if len(found) > MAX_PATHS:
+                break
+        paths = [p for p in found if p][:MAX_PATHS]
+        return PathFacts(paths, cwd or shell.cwd, frozenset(unresolved))
+    except Exception:  # a bug here must become a fact, never reach the agent
+        return PathFacts([], None)
+
+
+def _arg_paths(tool: str, args: Mapping[str, Any]) -> Iterator[str]:
+    for key in PATH_KEYS:
+        value = args.get(key)
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list):
+            yield from (v for v in value[:MAX_PATHS] if isinstance(v, str))
+    if tool in GLOB_TOOLS:
+        base = args.get("path") if isinstance(args.get("path"), str) else ""
+        for key in ("pattern", "glob", "include"):
+            pattern = args.get(key)
+            if (
+                isinstance(pattern, str)
+                and pattern
+                and (key != "pattern" or tool in ("Glob", "glob", "find_files"))
+            ):
+                yield posixpath.join(base, pattern) if base else pattern
+
+
+def _normalise(path: str, base: str | None, cwd: str | None) -> str:
+    path = _home(path.strip())
+    if not path or _URL.match(path):
+        return ""
+    resolved = resolve(path, base, cwd)
+    return resolved[1:] if resolved.startswith("?") else resolved
+
+
+def _home(path: str) -> str:
+    return _HOME_VAR.sub("~", path)
+
+
+def _inside(path: str, root: str | None) -> bool:
+    if root is None:
+        return not path.startswith(("/", "~")) and is_inside(path, "/")
+    return is_inside(path, root)
+
+
+def command_paths(cmd: Command) -> list[str]:
+    """The paths one shell command reads or writes."""
+    out = list(write_targets(cmd)) + list(cmd.reads_from)
+    program = cmd.program
+    if program in FILE_READERS:
+        operands = file_operands(cmd)
+        if program in SCRIPT_FIRST:
+            operands = operands[:1]
+        elif program in PATTERN_FIRST or program in MODE_FIRST:
+            scripted = program in ("sed", "grep", "rg", "perl") and any(
+                f in ("e", "f", "expression", "regexp", "file") for f in cmd.flags
+            )
+            operands = operands if scripted else operands[1:]
+        out.extend(operands)
+    else:
+        out.extend(p for a in dict.fromkeys(cmd.args) if (p := _path_like(a)))
+    return [p for p in dict.fromkeys(out) if p and not _URL.match(p)]
+
+
+def _path_like(arg: str) -> str:
+    """`arg` if it looks like a path (`./x`, `~/x`, `a/b`, `k=@/x`, `@file`), else ""."""
+    if "=" in arg:
+        arg = arg.split("=", 1)[1]
+    arg = arg.lstrip("@")
+    if not arg or arg.startswith("-") or any(c.isspace() for c in arg) or _URL.match(arg):
+        return ""
+    if arg.startswith(("/", "./", "../", "~", "$HOME")) or ("/" in arg and not arg.startswith(("'", '"'))):
+        return arg
+    return arg if is_sensitive(arg) else ""

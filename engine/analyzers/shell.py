@@ -1,0 +1,223 @@
+"""The `shell` analyzer: a shell tool call parsed into the simple commands it runs.
+
+A compound command is judged by its riskiest part, so every command is found: through
+`&&`, `||`, `;`, `|`, `&`, subshells, groups, control structures, functions, `$(...)`,
+backticks, process substitution, heredocs fed to a shell, `bash -c`, `eval`, `xargs`,
+`find -exec`, `env`, `sudo` and the other wrappers (see `_unwrap.py`).  Parsing is in
+`_bash.py` (tree-sitter-bash), per-command facts in `_facts.py`, program data in
+`_programs.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shlex
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from ..celrt import CelObject
+from ._command import Command
+from ._facts import destructive_reasons, is_install, is_network, pipes_to_shell, write_targets
+from ._lazy import lazy
+from ._programs import PRIVILEGE_PROGRAMS, SHELLS
+from ._unwrap import Expansion
+
+__all__ = ["SHELL_TOOLS", "Command", "ShellFacts", "shell_facts"]
+
+MAX_COMMAND_CHARS = 100_000
+
+SHELL_TOOLS: frozenset[str] = frozenset(
+    {
+        "Bash",  # Claude Code: {"command": "..."}
+        "shell",  # Codex CLI: {"command": ["bash", "-lc", "..."], "workdir": ...}
+        "local_shell",  # Codex / OpenAI Responses local shell: argv list
+        "exec_command",  # Codex unified exec: {"cmd": "..."} or {"command": ...}
+        "container.exec",  # OpenAI hosted containers: argv list
+        "run_shell_command",  # Gemini CLI: {"command": "...", "directory": ...}
+        "bash",  # mini-swe-agent, SWE-agent, Anthropic bash tool
+        "execute_bash",  # OpenHands
+        "execute_command",  # Cline, Roo Code
+        "run_terminal_cmd",  # Cursor
+        "run_command",  # Windsurf and several MCP shell servers
+        "terminal",  # Hermes and others
+    }
+)
+"""Tool names whose arguments carry a shell command (in `command`, else `cmd`)."""
+
+
+class ShellFacts(CelObject):
+    """Facts about a shell command; empty (no commands) for a tool that is not a shell."""
+
+    cel_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "command",
+            "commands",
+            "programs",
+            "unparsed",
+            "error",
+            "pipes_to_shell",
+            "network",
+            "privileged",
+            "installs_packages",
+            "destructive",
+            "destructive_reasons",
+            "writes",
+            "substitutions",
+        }
+    )
+    cel_methods: ClassVar[frozenset[str]] = frozenset({"writes_outside"})
+
+    def __init__(self, command: str = "", cwd: str | None = None, expansion: Expansion | None = None) -> None:
+        exp = expansion or Expansion()
+        self.command = command
+        self.cwd = cwd
+        self.commands: list[Command] = exp.commands
+        self.error = exp.error
+        self.unparsed = bool(exp.error)
+        self.substitutions = exp.substitutions
+
+    # The other facts are computed on first use: a policy reads only a few of them.
+    @lazy
+    def programs(self) -> list[str]:
+        """Distinct program names, in order of appearance."""
+        return list(dict.fromkeys(c.program for c in self.commands if c.program))
+
+    @lazy
+    def pipes_to_shell(self) -> bool:
+        """Code reaches sh/bash/python/... through a pipe or an unseen expansion."""
+        return any(pipes_to_shell(c) for c in self.commands)
+
+    @lazy
+    def network(self) -> bool:
+        """Some command reaches the network."""
+        return any(is_network(c) for c in self.commands)
+
+    @lazy
+    def installs_packages(self) -> bool:
+        """Some command installs packages."""
+        return any(is_install(c) for c in self.commands)
+
+    @lazy
+    def privileged(self) -> bool:
+        """Some command runs as another user (sudo, doas, su...)."""
+        return any(
+            c.program in PRIVILEGE_PROGRAMS or any(w in PRIVILEGE_PROGRAMS for w in c.wrappers)
+            for c in self.commands
+        )
+
+    @lazy
+    def destructive_reasons(self) -> list[str]:
+        """Why the command may destroy data (`rm -r`, `git push --force`...)."""
+        return list(dict.fromkeys(r for c in self.commands for r in destructive_reasons(c)))
+
+    @lazy
+    def destructive(self) -> bool:
+        """Some command may destroy data."""
+        return bool(self.destructive_reasons)
+
+    @lazy
+    def _write_pairs(self) -> list[tuple[str, str | None]]:
+        return [(t, c.cwd) for c in self.commands for t in write_targets(c)]
+
+    @lazy
+    def writes(self) -> list[str]:
+        """Paths written, created, moved or deleted, as written in the command."""
+        return list(dict.fromkeys(t for t, _ in self._write_pairs))
+
+    @lazy
+    def resolved_writes(self) -> list[str]:
+        """Written paths made absolute where the call's cwd and `cd`s allow."""
+        return list(dict.fromkeys(resolve(t, base, self.cwd) for t, base in self._write_pairs))
+
+    def writes_outside(self, directory: Any) -> bool:
+        """True if any written path may resolve outside `directory` (unknown ones count)."""
+        if not isinstance(directory, str) or not directory:
+            return bool(self.resolved_writes)
+        if not directory.startswith(("/", "~")) and self.cwd:
+            directory = posixpath.join(self.cwd, directory)
+        root = _normdir(directory)
+        return any(not is_inside(_normdir(p), root) for p in self.resolved_writes)
+
+
+def shell_facts(tool: str, args: Mapping[str, Any], cwd: str | None) -> ShellFacts:
+    """Parse the command of a shell tool call; other tools get empty facts. Never raises."""
+    cwd = cwd if isinstance(cwd, str) and cwd else None
+    try:
+        if tool not in SHELL_TOOLS or not isinstance(args, Mapping):
+            return ShellFacts(cwd=cwd)
+        text, cwd = _command_text(args, cwd)
+        if text is None:
+            return ShellFacts(cwd=cwd)
+        return analyse(text, cwd)
+    except Exception as exc:  # a bug here must become a fact, never reach the agent
+        return ShellFacts(cwd=cwd, expansion=Expansion(error=f"internal error: {type(exc).__name__}"))
+
+
+def analyse(text: str, cwd: str | None = None) -> ShellFacts:
+    """Facts of one shell command text."""
+    if len(text) > MAX_COMMAND_CHARS:
+        return ShellFacts(
+            text[:1000], cwd, Expansion(error=f"command longer than {MAX_COMMAND_CHARS} characters")
+        )
+    exp = Expansion()
+    exp.add_script(text, 0, [])
+    return ShellFacts(text, cwd, exp)
+
+
+def _command_text(args: Mapping[str, Any], cwd: str | None) -> tuple[str | None, str | None]:
+    value = args.get("command", args.get("cmd"))
+    if isinstance(args.get("action"), Mapping) and value is None:
+        value = args["action"].get("command")  # Responses API local_shell_call
+    workdir = args.get("workdir", args.get("directory", args.get("cwd")))
+    if isinstance(workdir, str) and workdir:
+        cwd = workdir if workdir.startswith("/") or cwd is None else posixpath.join(cwd, workdir)
+    if isinstance(value, str):
+        return value, cwd
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        if (
+            len(value) == 3
+            and posixpath.basename(value[0]) in SHELLS
+            and value[1].startswith("-")
+            and "c" in value[1]
+        ):
+            return value[2], cwd  # the agent's own `bash -lc SCRIPT`
+        return shlex.join(value), cwd
+    return None, cwd
+
+
+def resolve(path: str, base: str | None, cwd: str | None) -> str:
+    """`path` made absolute against `base` (a `cd` target) or the call's `cwd` when known.
+
+    `~` stays a `~` prefix; a path that cannot be resolved (expansions, unknown `cd`) is
+    returned starting with `?`.
+    """
+    if "$" in path or "`" in path or path.startswith("<") or base == "?":
+        return "?" + path
+    if path.startswith(("/", "~")):
+        return posixpath.normpath(path) if path != "~" else "~"
+    if base is not None and base.startswith(("/", "~")):
+        return posixpath.normpath(posixpath.join(base, path))
+    if cwd:
+        return posixpath.normpath(posixpath.join(cwd, base or "", path))
+    return posixpath.normpath(posixpath.join(base or "", path))
+
+
+def _normdir(directory: str) -> str:
+    if directory.startswith("?"):
+        return directory
+    home = os.environ.get("HOME", "")
+    if home and (directory == home or directory.startswith(home.rstrip("/") + "/")):
+        directory = "~" + directory[len(home.rstrip("/")) :]
+    return posixpath.normpath(directory)
+
+
+def is_inside(path: str, root: str) -> bool:
+    """True if resolved `path` is `root` or below it; unresolved paths are not inside."""
+    if path.startswith("?"):
+        return False
+    if root == "/":
+        return True
+    if not path.startswith(("/", "~")):
+        return not (path == ".." or path.startswith("../"))
+    return path == root or path.startswith(root.rstrip("/") + "/")

@@ -1,0 +1,232 @@
+"""The shell analyzer: table of commands in data/analyzers/shell_cases.yaml, plus bounds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from remit.analyzers import SHELL_TOOLS, Command, ShellFacts, shell_facts
+from remit.celrt import CelObject
+
+CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "shell_cases.yaml").read_text("utf-8"))
+FACT_KEYS = ShellFacts.cel_fields - {"command", "commands", "error"}
+
+
+def _first(facts: ShellFacts, program: str) -> Command:
+    found = [c for c in facts.commands if c.program == program]
+    assert found, f"no `{program}` in {facts.commands}"
+    return found[0]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["command"][:60] for c in CASES])
+def test_shell_case(case: dict[str, Any]) -> None:
+    facts = shell_facts("Bash", {"command": case["command"]}, case.get("cwd", "/work/proj"))
+    for key in FACT_KEYS & case.keys():
+        assert facts[key] == case[key], key
+    for i, expected in enumerate(case.get("commands", [])):
+        cmd = facts.commands[i]
+        for key, value in expected.items():
+            assert cmd[key] == value, (i, key)
+    for program, flags in case.get("has_flag", {}).items():
+        assert all(_first(facts, program).has_flag(f) for f in flags), flags
+    for program, flags in case.get("lacks_flag", {}).items():
+        assert not any(_first(facts, program).has_flag(f) for f in flags), flags
+    for directory, expected in case.get("writes_outside", {}).items():
+        assert facts.writes_outside(directory) is expected, directory
+    _assert_cel_values(facts)
+
+
+def _assert_cel_values(value: Any) -> None:
+    """Facts hold only CEL values: no tuples, sets or other Python types."""
+    if isinstance(value, CelObject):
+        for key in value:
+            _assert_cel_values(value[key])
+    elif isinstance(value, list):
+        for item in value:
+            _assert_cel_values(item)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            assert isinstance(k, str)
+            _assert_cel_values(v)
+    else:
+        assert value is None or isinstance(value, (str, int, float, bool)), type(value)
+
+
+def test_codex_argv_command_is_unwrapped() -> None:
+    facts = shell_facts("shell", {"command": ["bash", "-lc", "rm -rf build && ls"], "workdir": "/w"}, None)
+    assert facts.programs == ["rm", "ls"]
+    assert facts.command == "rm -rf build && ls"
+    assert facts.writes_outside("/w") is False
+    assert facts.writes_outside("/elsewhere") is True
+
+
+def test_plain_argv_is_quoted_not_reparsed() -> None:
+    facts = shell_facts("local_shell", {"command": ["echo", "a; rm -rf /"]}, None)
+    assert facts.programs == ["echo"]
+    assert facts.commands[0].argv == ["echo", "a; rm -rf /"]
+
+
+def test_other_tools_get_empty_facts() -> None:
+    facts = shell_facts("Read", {"command": "rm -rf /"}, "/w")
+    assert facts.commands == [] and facts.programs == [] and not facts.destructive
+    assert facts.writes_outside("/w") is False
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"command": None},
+        {"command": 42},
+        {"command": ["a", 1]},
+        {"command": {"x": 1}},
+        {"command": []},
+        {"cmd": "ls"},
+        {"command": "ls", "workdir": 5},
+    ],
+)
+def test_wrong_shapes_never_raise(args: dict[str, Any]) -> None:
+    facts = shell_facts("Bash", args, "/w")
+    assert isinstance(facts, ShellFacts)
+
+
+def test_not_a_mapping_never_raises() -> None:
+    assert shell_facts("Bash", ["ls"], None).commands == []  # type: ignore[arg-type]
+    assert shell_facts("Bash", {"command": "ls"}, 7).programs == ["ls"]  # type: ignore[arg-type]
+
+
+def test_shell_tools_cover_the_known_agents() -> None:
+    assert {"Bash", "shell", "local_shell", "exec_command", "run_shell_command", "bash"} <= SHELL_TOOLS
+
+
+def test_command_methods() -> None:
+    cmd = shell_facts("Bash", {"command": "rm -rf a b"}, None).commands[0]
+    assert cmd.arg(0) == "-rf" and cmd.arg(2) == "b" and cmd.arg(3) == "" and cmd.arg(-1) == ""
+    assert cmd.arg("x") == "" and cmd.arg(True) == ""
+    assert cmd.has_flag(1) is False and cmd.has_flag("") is False and cmd.has_flag("--") is False
+    assert "has_flag" in Command.cel_methods and "arg" in Command.cel_methods
+
+
+def test_too_long_command_is_unparsed_fast() -> None:
+    facts = shell_facts("Bash", {"command": "ls " * 40_000}, None)
+    assert facts.unparsed and "longer than" in facts.error
+    assert facts.commands == []
+
+
+def test_deep_nesting_is_bounded() -> None:
+    deep = "echo " + "$(" * 30 + "rm -rf /" + ")" * 30
+    facts = shell_facts("Bash", {"command": deep}, None)
+    assert facts.unparsed and "nested deeper" in facts.error
+
+
+def test_deep_bash_c_nesting_is_bounded() -> None:
+    # Quoting grows 4x per `bash -c` level, so deep nesting mixes in substitutions.
+    command = "echo " + "$(" * 19 + "bash -c 'sh -c \"rm -rf /\"'" + ")" * 19
+    facts = shell_facts("Bash", {"command": command}, None)
+    assert facts.unparsed and "nested deeper" in facts.error
+
+
+def test_long_chains_do_not_recurse() -> None:
+    facts = shell_facts("Bash", {"command": " && ".join(["true"] * 5000)}, None)
+    assert len(facts.commands) == 5000 and not facts.unparsed
+
+
+def test_nesting_within_bounds_is_seen() -> None:
+    command = "echo " + "$(" * 10 + "rm -rf /" + ")" * 10
+    facts = shell_facts("Bash", {"command": command}, None)
+    assert not facts.unparsed and "rm" in facts.programs
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_never_raises(text: str) -> None:
+    facts = shell_facts("Bash", {"command": text}, "/w")
+    assert not facts.error.startswith("internal error"), facts.error
+    facts.writes_outside("/w")
+
+
+_SHELLISH = st.lists(
+    st.sampled_from(
+        [
+            "rm",
+            "-rf",
+            "/",
+            "$(",
+            ")",
+            "`",
+            "'",
+            '"',
+            "|",
+            "&&",
+            ";",
+            "\n",
+            "<<",
+            "EOF",
+            "{",
+            "}",
+            "(",
+            ")",
+            "bash",
+            "-c",
+            "eval",
+            "xargs",
+            "find",
+            "-exec",
+            "\\;",
+            "sudo",
+            "env",
+            "X=1",
+            ">",
+            "file",
+            "2>&1",
+            "$X",
+            "${Y:-z}",
+            "<(",
+            "if",
+            "then",
+            "fi",
+            "for",
+            "do",
+            "done",
+        ]
+    ),
+    max_size=40,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SHELLISH)
+def test_shell_like_soup_never_raises(text: str) -> None:
+    facts = shell_facts("Bash", {"command": text}, None)
+    assert not facts.error.startswith("internal error"), facts.error
+    _assert_cel_values(facts)
+
+
+@pytest.mark.parametrize("text", ["{\U00031860", "{{\U0010ffff", "x{\U000c546d", "{\U0001f600}"])
+def test_brace_then_astral_character_does_not_crash(text: str) -> None:
+    # tree-sitter-bash 0.25.1 segfaults on these bytes (tree-sitter/tree-sitter-bash#337).
+    facts = shell_facts("Bash", {"command": f"echo {text} > {text}.txt"}, None)
+    assert facts.commands[0].args == text.split()
+    assert facts.writes == [f"{text}.txt"]
+
+
+def test_threads_share_nothing() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    commands = [f"echo {i} && rm -rf dir{i}" for i in range(200)]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda c: shell_facts("Bash", {"command": c}, None), commands))
+    for i, facts in enumerate(results):
+        assert facts.commands[1].argv == ["rm", "-rf", f"dir{i}"]
+
+
+def test_writes_outside_takes_odd_directories() -> None:
+    facts = shell_facts("Bash", {"command": "touch ~/x /tmp/y"}, 7)  # type: ignore[arg-type]
+    assert facts.writes_outside("rel") is True and facts.writes_outside("/") is False
+    assert facts.writes_outside(None) is True and facts.writes_outside("") is True
+    assert shell_facts("Read", {}, 7).writes_outside("x") is False  # type: ignore[arg-type]

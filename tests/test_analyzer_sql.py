@@ -1,0 +1,52 @@
+"""The sql analyzer: table of SQL texts in data/analyzers/sql_cases.yaml, and shell clients."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from remit.analyzers import SqlFacts, shell_facts, sql_facts
+
+CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "sql_cases.yaml").read_text("utf-8"))
+EMPTY = shell_facts("execute_sql", {}, None)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["sql"][:60] for c in CASES])
+def test_sql_case(case: dict[str, Any]) -> None:
+    facts = sql_facts("execute_sql", {"query": case["sql"]}, EMPTY)
+    for key in SqlFacts.cel_fields & case.keys():
+        assert facts[key] == case[key], key
+
+
+@pytest.mark.parametrize(
+    ("command", "kinds"),
+    [
+        ("psql -d app -c 'DELETE FROM users'", ["write"]),
+        ("psql --command='SELECT 1'", ["read"]),
+        ("mysql -e 'DROP DATABASE x'", ["ddl"]),
+        ("sqlite3 app.db 'SELECT * FROM t' ", ["read"]),
+        ("sqlite3 -header app.db .tables", ["other"]),
+        ("psql app <<'SQL'\nUPDATE t SET x = 1;\nSELECT 1;\nSQL", ["write", "read"]),
+        ("echo 'DROP TABLE x'", []),
+    ],
+)
+def test_sql_from_shell_clients(command: str, kinds: list[str]) -> None:
+    shell = shell_facts("Bash", {"command": command}, None)
+    assert sql_facts("Bash", {"command": command}, shell).kinds == kinds
+
+
+def test_sql_keys_and_lists() -> None:
+    facts = sql_facts("db", {"statements": ["SELECT 1", "DELETE FROM t", 3]}, EMPTY)
+    assert facts.kinds == ["read", "write"] and facts.unbounded_write
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_never_raises(text: str) -> None:
+    facts = sql_facts("db", {"sql": text}, EMPTY)
+    assert facts.statements == len(facts.kinds)
