@@ -114,6 +114,7 @@ class CompiledPolicy:
     mode: str
     defaults: Defaults
     unknown: UnknownRating
+    unknown_specs: tuple[RatingSpec, ...]
     tools: dict[str, ToolDecl]
     aliases: dict[str, str]
     autonomy: int | CompiledExpr | None
@@ -285,6 +286,7 @@ def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
         mode=root.policy.mode,
         defaults=root.policy.defaults,
         unknown=root.policy.unknown,
+        unknown_specs=_unknown(c, root),
         tools=tools,
         aliases=aliases,
         autonomy=autonomy,
@@ -381,6 +383,19 @@ def _tools(c: _Compiler, units: Sequence[Unit]) -> tuple[dict[str, ToolDecl], di
             for alias in decl.aliases:
                 aliases.setdefault(alias, name)
     return tools, aliases
+
+
+def _unknown(c: _Compiler, root: Unit) -> tuple[RatingSpec, ...]:
+    """The `unknown` rating, one spec per dimension (CEL allowed: `name.risk`)."""
+    u = root.policy.unknown
+    values = [c.rating_value(root, getattr(u, dim), ("unknown", dim)) for dim in DIMENSIONS]
+    if any(v is None for v in values):  # a CEL error was reported; compilation fails anyway
+        return ()
+    return rating_specs(*values)
+
+
+FALLBACK_RATINGS = (5, "recoverable", 5)
+"""The ratings of a call that could not be rated at all (before any rule ran)."""
 
 
 def _autonomy(c: _Compiler, units: Sequence[Unit]) -> int | CompiledExpr | None:

@@ -32,6 +32,8 @@ CTX_DEFAULTS: dict[str, Any] = {
 """The context fields a condition can read, with the value they have when not given."""
 
 REVERSIBILITIES = tuple(REVERSIBILITY_ORDER)
+FALLBACK_LEVELS = (5, 1, 5)
+"""Levels of a dimension whose `unknown` rating failed to evaluate (the error is recorded)."""
 
 
 class Activation:
@@ -188,12 +190,14 @@ def rate(policy: CompiledPolicy, cands: Candidates, act: Activation) -> Rated:
     if autonomy is not None:
         spec: RatingSpec = (2, autonomy, True) if isinstance(autonomy, CompiledExpr) else (2, autonomy, False)
         _offer(levels, by, (spec,), "autonomy", act, errors)
-    unknown = policy.unknown
-    risk, rev, aut = levels
+    if None in levels:
+        unrated = tuple(spec for spec in policy.unknown_specs if levels[spec[0]] is None)
+        _offer(levels, by, unrated, "unknown", act, errors)
+    risk, rev, aut = (FALLBACK_LEVELS[i] if level is None else level for i, level in enumerate(levels))
     return Rated(
-        risk=unknown.risk if risk is None else risk,
-        reversibility=unknown.reversibility.value if rev is None else REVERSIBILITIES[rev],
-        autonomy=unknown.autonomy if aut is None else aut,
+        risk=risk,
+        reversibility=REVERSIBILITIES[rev],
+        autonomy=aut,
         rated_by={dim: tuple(by[i]) if by[i] else ("unknown",) for i, dim in enumerate(DIMENSIONS)},
         errors=errors,
         raises=raises,

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .compile import CompiledPolicy
+from .compile import FALLBACK_RATINGS, CompiledPolicy
 from .decision import Decision, EvalError, PolicyRef, Ratings, Reason
 from .errors import Blocked, LogError
 from .evaluate import CTX_DEFAULTS, Activation, match, rate
@@ -149,11 +149,10 @@ class Guard:
     ) -> Decision:
         """The decision when the call cannot be evaluated at all: the policy's `on_error`."""
         on_error = policy.defaults.on_error
-        unknown = policy.unknown
         return Decision(
             id=self.ids(),
             decision=on_error,
-            ratings=Ratings(unknown.risk, unknown.reversibility.value, unknown.autonomy),
+            ratings=Ratings(*FALLBACK_RATINGS),
             reasons=(Reason("error", "error", on_error, why),),
             errors=(EvalError("call", why),),
             mode=mode or policy.mode,

@@ -70,11 +70,13 @@ class Defaults(Frozen):
 
 
 class UnknownRating(Frozen):
-    """The rating of a dimension that no rule rates."""
+    """The rating of a dimension that no rule rates: fixed, or CEL (e.g. `name.risk`)."""
 
-    risk: Risk = 5
-    reversibility: Reversibility = Reversibility.RECOVERABLE
-    autonomy: Risk = 5
+    risk: Risk | Cel = 5
+    reversibility: Annotated[Reversibility | Cel, Field(union_mode="left_to_right")] = (
+        Reversibility.RECOVERABLE
+    )
+    autonomy: Risk | Cel = 5
 
 
 class ToolDecl(Frozen):
