@@ -30,12 +30,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
     ("jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b")),
     ("url_password", re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^\s:/@]+:(?P<s>[^\s@/]+)@")),
-    ("bearer", re.compile(r"(?i)\b(?:bearer|token)\s+(?P<s>[A-Za-z0-9._~+/=-]{16,})")),
+    ("bearer", re.compile(r"(?i)\b(?:bearer|token)\s+(?!\[REDACTED)(?P<s>[A-Za-z0-9._~+/=-]{16,})")),
     (
         "env_secret",
         re.compile(
             r"(?i)\b[A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY)[A-Z0-9_]*"
-            r"\s*[=:]\s*(?P<s>\"[^\"]+\"|'[^']+'|[^\s\"';&|]+)"
+            r"\s*[=:]\s*(?!\[REDACTED)(?P<s>\"[^\"]+\"|'[^']+'|[^\s\"';&|]+)"
         ),
     ),
 ]
