@@ -106,7 +106,11 @@ def _exprs(policy: CompiledPolicy) -> Iterator[tuple[CompiledExpr, str]]:
 
 
 def _item_span(policy: CompiledPolicy, ident: str) -> Span:
-    items: tuple[CompiledRating | CompiledRule | CompiledRoute, ...] = (*policy.ratings, *policy.rules, *policy.routes)
+    items: tuple[CompiledRating | CompiledRule | CompiledRoute, ...] = (
+        *policy.ratings,
+        *policy.rules,
+        *policy.routes,
+    )
     for item in items:
         if item.id == ident:
             return item.span

@@ -101,7 +101,9 @@ def _yaml_diagnostic(exc: yaml.MarkedYAMLError, file: str) -> Diagnostic:
 
 def _plain(text: str) -> str:
     """PyYAML's wording with user text in backticks and no Python-isms."""
-    text = text.replace("'<stream end>'", "the end of the file").replace("<stream end>", "the end of the file")
+    text = text.replace("'<stream end>'", "the end of the file").replace(
+        "<stream end>", "the end of the file"
+    )
     return re.sub(r"'([^']*)'", r"`\1`", text).rstrip(".")
 
 

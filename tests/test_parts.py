@@ -46,7 +46,9 @@ def test_secrets_are_redacted_with_kind_and_hash(text: str, kind: str) -> None:
     assert "hunter2" not in out and "ghp_abc" not in out and "s3cr3t" not in out
 
 
-@pytest.mark.parametrize("text", ["git status", "npm run test", "https://example.com/a?b=c", "token budget is 5"])
+@pytest.mark.parametrize(
+    "text", ["git status", "npm run test", "https://example.com/a?b=c", "token budget is 5"]
+)
 def test_ordinary_text_is_kept(text: str) -> None:
     assert redact_text(text) == text
 
@@ -54,7 +56,9 @@ def test_ordinary_text_is_kept(text: str) -> None:
 def test_redact_walks_structures_and_secret_field_names() -> None:
     value = {"password": "x", "nested": [{"api_key": "abc"}, "ok"], "n": 3, "deep": [[[[{"a": 1}]]]]}
     out = redact(value)
-    assert out["password"].startswith("[REDACTED:field:") and out["nested"][0]["api_key"].startswith("[REDACTED")
+    assert out["password"].startswith("[REDACTED:field:") and out["nested"][0]["api_key"].startswith(
+        "[REDACTED"
+    )
     assert out["nested"][1] == "ok" and out["n"] == 3 and out["deep"] == value["deep"]
     assert value["password"] == "x"  # the input is not changed
 

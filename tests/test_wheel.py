@@ -36,10 +36,8 @@ def test_wheel_installs_and_lints_a_shipped_policy(tmp_path: Path) -> None:
             [str(bindir / "remit"), "lint", policy], capture_output=True, text=True, cwd=tmp_path
         )
         assert lint.returncode == 0, lint.stdout + lint.stderr
-    check = subprocess.run(
-        [str(bindir / "remit"), "check", "coding-agent", "--tool", "Bash", "--args", '{"command": "rm -rf /"}'],
-        capture_output=True, text=True, cwd=tmp_path,
-    )  # fmt: skip
+    args = ["check", "coding-agent", "--tool", "Bash", "--args", '{"command": "rm -rf /"}']
+    check = subprocess.run([str(bindir / "remit"), *args], capture_output=True, text=True, cwd=tmp_path)
     assert check.returncode == 4, check.stdout + check.stderr
     top_level = {p.name for p in (env_dir / "lib").glob("python*/site-packages/*")}
     assert "engine" not in top_level and "cli.py" not in top_level
