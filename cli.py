@@ -333,6 +333,53 @@ def _progress(enabled: bool) -> Any:
     return bar()
 
 
+@main.group("import")
+def import_group() -> None:
+    """Turn another agent's permission config into a remit policy."""
+
+
+def _import(kind: str, file: str, output: str | None) -> None:
+    from remit import importers
+
+    convert = {"claude": importers.import_claude_settings, "gemini": importers.import_gemini_policy}[kind]
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+        result = convert(text, file=file)
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read `{file}`: {exc}")
+    except importers.ImportFailed as exc:
+        _fail(str(exc))
+    if output:
+        Path(output).write_text(result.yaml, encoding="utf-8")
+        out.print(f"wrote {escape(output)}")
+    else:
+        click.echo(result.yaml, nl=False)
+    for warning in result.warnings:
+        err.print(f"[yellow]warning:[/] {escape(warning)}")
+    for item in result.untranslated:
+        err.print(f"[yellow]not translated:[/] {escape(item.source)}: {escape(item.reason)}")
+
+
+@import_group.command("claude-settings")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write the policy here instead of stdout."
+)
+def import_claude(file: str, output: str | None) -> None:
+    """A Claude Code settings.json `permissions` block, as a policy that decides the same way."""
+    _import("claude", file, output)
+
+
+@import_group.command("gemini-policy")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write the policy here instead of stdout."
+)
+def import_gemini(file: str, output: str | None) -> None:
+    """A Gemini CLI policy TOML file, as a policy that decides the same way."""
+    _import("gemini", file, output)
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the YAML policy form (for editors)."""

@@ -49,7 +49,9 @@ WELL_KNOWN_TOOLS = (
     "Bash", "Read", "Write", "Edit", "MultiEdit", "Glob", "Grep", "LS", "WebFetch", "WebSearch",
     "NotebookEdit", "NotebookRead", "Task", "TodoWrite",
 )  # fmt: skip
-_PREFIX = re.compile(r"""(?:startsWith\(\s*|matches\(\s*)(?:r?["'])\^?\s*([A-Za-z0-9_.-]+)(?=[\s"'\\])""")
+_PREFIX = re.compile(
+    r"""(?:startsWith\(\s*|matches\(\s*)r?["'](?:\(\?[a-zA-Z]+\))?\^?\s*([A-Za-z0-9_./-]+)(?=[\s"'\\(?$])"""
+)
 _THRESHOLD = re.compile(r"\b(risk|autonomy)\s*(>=|<=|==|!=|>|<)\s*(-?\d+)\b")
 
 
@@ -180,18 +182,15 @@ def _allow_defeats_block(policy: CompiledPolicy) -> Iterator[Diagnostic]:
                 hint="allow specific programs with `shell.commands.all(c, c.program in [...])`",
             )
             continue
-        for text in texts:
-            for m in _PREFIX.finditer(text):
-                program = m.group(1).rsplit("/", 1)[-1]
-                if program in LAUNCHERS:
-                    yield Diagnostic(
-                        "lint.allow_defeats_block",
-                        f"rule `{rule.id}` allows any command starting with `{program}`,"
-                        f" e.g. `{LAUNCHERS[program]}`",
-                        rule.span,
-                        "warning",
-                        hint="a prefix rule cannot see what a launcher runs; match `shell.commands` instead",
-                    )
+        programs = {m.group(1).rsplit("/", 1)[-1] for text in texts for m in _PREFIX.finditer(text)}
+        for program in sorted(programs & LAUNCHERS.keys()):
+            yield Diagnostic(
+                "lint.allow_defeats_block",
+                f"rule `{rule.id}` allows any command starting with `{program}`, e.g. `{LAUNCHERS[program]}`",
+                rule.span,
+                "warning",
+                hint="a prefix rule cannot see what a launcher runs; match `shell.commands` instead",
+            )
 
 
 def _never_matches(policy: CompiledPolicy) -> Iterator[Diagnostic]:
