@@ -90,10 +90,18 @@ class Guard:
         policy = self._policy
         if args is None:
             args = {}
-        full_ctx = {**CTX_DEFAULTS, **ctx} if ctx else dict(CTX_DEFAULTS)
+        if isinstance(ctx, Mapping):
+            full_ctx = {**CTX_DEFAULTS, **ctx}
+        else:
+            full_ctx = dict(CTX_DEFAULTS)
         with self._lock:
             try:
-                decision = self._decide(policy, tool, args, full_ctx, start)
+                if ctx is not None and not isinstance(ctx, Mapping):
+                    decision = self._failed(
+                        policy, tool, args, full_ctx, start, "the context is not a mapping"
+                    )
+                else:
+                    decision = self._decide(policy, tool, args, full_ctx, start)
             except Exception as exc:
                 decision = self._failed(policy, tool, args, full_ctx, start, f"internal error: {exc}")
         try:
@@ -108,6 +116,8 @@ class Guard:
     ) -> Decision:
         if not isinstance(tool, str) or not tool:
             return self._failed(policy, tool, args, ctx, start, "the call has no tool name")
+        if not isinstance(args, Mapping):
+            return self._failed(policy, tool, args, ctx, start, "the call's arguments are not a JSON object")
         session = self.sessions.get(str(ctx.get("session_id") or ""))
         cands = policy.candidates(tool, indexed=self.indexed)
         act = Activation(tool, args, ctx, session, cands.decl)

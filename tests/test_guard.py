@@ -62,7 +62,10 @@ def test_malformed_calls_fail_closed() -> None:
     guard = make()
     for tool, args in [("", {}), (None, {}), (42, {}), ("read_file", "not a mapping"), ("read_file", [1, 2])]:
         d = guard.check(tool, args)  # type: ignore[arg-type]
-        assert d.decision is not remit.Route.ALLOW or tool == "read_file", (tool, args)
+        assert d.decision is remit.Route.BLOCK, (tool, args)
+        assert d.errors and d.reasons[0].kind == "error"
+    d = guard.check("read_file", {}, ["not", "a", "mapping"])  # type: ignore[arg-type]
+    assert d.decision is remit.Route.BLOCK and "context" in d.reasons[0].message
 
 
 def test_decorator_allows_blocks_and_asks() -> None:
