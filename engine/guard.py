@@ -90,10 +90,7 @@ class Guard:
         policy = self._policy
         if args is None:
             args = {}
-        if isinstance(ctx, Mapping):
-            full_ctx = {**CTX_DEFAULTS, **ctx}
-        else:
-            full_ctx = dict(CTX_DEFAULTS)
+        full_ctx = {**CTX_DEFAULTS, **ctx} if isinstance(ctx, Mapping) else dict(CTX_DEFAULTS)
         with self._lock:
             try:
                 if ctx is not None and not isinstance(ctx, Mapping):
