@@ -9,10 +9,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .compile import CompiledPolicy, Unit, compile_units
+from .celc import compile_expr
+from .compile import CALL_NAMES, RATED_NAMES, CompiledPolicy, Unit, compile_units
 from .diagnostics import Diagnostic, Span, sorted_diagnostics
 from .errors import PolicyError
-from .model import Policy
+from .model import REVERSIBILITY_ORDER, Policy
 from .source import Path, Source
 from .yaml_source import KEY, read_yaml
 
@@ -150,8 +151,38 @@ def _validate(source: Source, prefix: str) -> tuple[Unit | None, list[Diagnostic
         policy = Policy.model_validate(source.data)
     except ValidationError as exc:
         diagnostics += schema_diagnostics(exc, source)
+        diagnostics += cel_diagnostics(source)
         return None, diagnostics
     return Unit(policy, source, prefix), diagnostics
+
+
+CEL_FIELDS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
+    "ratings": (("when", "risk", "reversibility", "autonomy"), CALL_NAMES),
+    "rules": (("when", "allow", "ask", "block"), RATED_NAMES),
+    "routes": (("allow", "ask", "block"), RATED_NAMES),
+}
+
+
+def cel_diagnostics(source: Source) -> list[Diagnostic]:
+    """The CEL problems of a policy that failed validation, so that one load reports them all."""
+    data = source.data or {}
+    found: list[tuple[Path, str, frozenset[str]]] = []
+    for section, (fields, names) in CEL_FIELDS.items():
+        items = data.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                found += [((section, i, f), item[f], names) for f in fields if isinstance(item.get(f), str)]
+    if isinstance(data.get("autonomy"), str):
+        found.append((("autonomy",), data["autonomy"], CALL_NAMES))
+    out: list[Diagnostic] = []
+    for path, text, names in found:
+        if text in REVERSIBILITY_ORDER:
+            continue
+        try:
+            compile_expr(text, names=names, span=source.span(path))
+        except PolicyError as exc:
+            out += exc.diagnostics
+    return out
 
 
 def schema_diagnostics(exc: ValidationError, source: Source) -> list[Diagnostic]:
