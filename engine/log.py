@@ -18,11 +18,13 @@ from typing import Any
 
 from .decision import Decision
 from .errors import LogError
+from .evaluate import CTX_DEFAULTS
 
 SCHEMA_VERSION = 1
 OUTCOMES = frozenset({"approved", "denied", "timeout", "executed", "failed", "interrupted"})
 BY = frozenset({"human", "agent", "system"})
 GENESIS = "0" * 64
+_UNSET = object()
 
 
 def iso(ts: float) -> str:
@@ -37,7 +39,10 @@ def args_sha256(args: Any) -> str:
 
 
 def decision_record(d: Decision) -> dict[str, Any]:
-    """The log record of a decision (without `prev`, which the writer adds)."""
+    """The log record of a decision (without `prev`, which the writer adds).
+
+    `ctx` holds the context fields that differ from their defaults (see `CTX_DEFAULTS`).
+    """
     from .redact import redact
 
     ctx = d.ctx
@@ -52,7 +57,7 @@ def decision_record(d: Decision) -> dict[str, Any]:
         "tool": d.tool,
         "args": redact(d.args),
         "args_sha256": args_sha256(d.args),
-        "ctx": redact(ctx),
+        "ctx": redact({k: v for k, v in ctx.items() if CTX_DEFAULTS.get(k, _UNSET) != v}),
         "ratings": d.ratings.as_dict(),
         "decision": d.decision.value,
         "mode": d.mode,
