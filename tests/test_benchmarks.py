@@ -18,6 +18,7 @@ from benchmarks.__main__ import BENCH_50, main
 from benchmarks.calls import all_calls
 from benchmarks.engines import Disagreement, Engine, check_agreement, floor_engine
 from benchmarks.generate import rule_count, write_bench_500
+from tests.conftest import ROOT
 
 
 def test_quick_run_writes_every_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -67,3 +68,12 @@ def test_the_floor_mirrors_every_entry_of_the_policy() -> None:
         (r["id"], tuple(r["tools"]), next(k for k in ("allow", "ask", "block") if k in r))
         for r in doc["rules"]
     ]
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "corpora").is_dir(), reason="the shared corpora are absent")
+def test_replay_speed_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.replay_speed import main as replay_speed
+
+    assert replay_speed(["--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "read traces only" in out and "replay, --jobs 1" in out
