@@ -333,6 +333,52 @@ def _progress(enabled: bool) -> Any:
     return bar()
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--policy", help="Policy that decides raw traces (default: the shipped coding-agent).")
+@click.option("--since", type=click.DateTime(), help="Only what happened from this date (UTC).")
+@click.option("--until", type=click.DateTime(), help="Only what happened before this date (UTC).")
+@click.option(
+    "--html", "html_path", type=click.Path(dir_okay=False), help="Also write a self-contained HTML page."
+)
+@FORMAT
+def report(
+    paths: tuple[str, ...], policy: str | None, since: Any, until: Any, html_path: str | None, fmt: str
+) -> None:
+    """Oversight measures and policy tuning over decision logs and agent traces.
+
+    With no PATH, reports on the Claude Code sessions in ~/.claude/projects.
+    """
+    import datetime as dt
+
+    from remit.errors import PolicyError
+    from remit.report import build_report, print_report, render_html
+    from remit.resources import resolve_policy
+
+    targets = list(paths) or [str(Path.home() / ".claude" / "projects")]
+    if not paths and not Path(targets[0]).is_dir():
+        raise click.UsageError("give decision logs or traces to report on (no ~/.claude/projects here)")
+    utc = dt.timezone.utc
+    try:
+        result = build_report(
+            targets,
+            policy=resolve_policy(policy) if policy else None,
+            since=since.replace(tzinfo=utc) if since else None,
+            until=until.replace(tzinfo=utc) if until else None,
+        )
+    except PolicyError as exc:
+        _show_diagnostics(exc.diagnostics)
+        _fail(f"the policy has {len(exc.diagnostics)} problem(s)")
+    if html_path:
+        Path(html_path).write_text(render_html(result), encoding="utf-8")
+    if fmt == "json":
+        _print_json(result.as_dict())
+    else:
+        print_report(out, result)
+        if html_path:
+            out.print(f"[dim]wrote {escape(html_path)}[/]")
+
+
 @main.group("import")
 def import_group() -> None:
     """Turn another agent's permission config into a remit policy."""
