@@ -19,10 +19,8 @@ def _share(n: int, total: int) -> str:
 def replay_summary(out: Console, result: Any) -> None:
     """The summary of a replay: totals, decisions by tool and rule, riskiest calls, changes, problems."""
     r = result
-    out.print(
-        f"[bold]{r.calls}[/] calls in [bold]{r.sessions}[/] sessions from {r.files} file(s) "
-        f"({', '.join(f'{k}: {v}' for k, v in r.formats.items()) or 'no trace found'}) in {r.seconds:.1f}s"
-    )
+    formats = ", ".join(f"{k}: {v}" for k, v in r.formats.items()) or "no trace found"
+    out.print(f"[bold]{r.calls}[/] calls in [bold]{r.sessions}[/] sessions from {r.files} file(s) ({formats})")
     out.print(
         "decisions: "
         + ", ".join(f"[{STYLE[k]}]{k}[/] {_share(r.decisions.get(k, 0), r.calls)}" for k in ROUTES)
@@ -33,6 +31,7 @@ def replay_summary(out: Console, result: Any) -> None:
     if r.change_groups is not None:
         _changes(out, r)
     _problems(out, r)
+    out.print(f"[dim]replayed in {r.seconds:.1f}s[/]")
 
 
 def _by_tool(out: Console, r: Any) -> None:
