@@ -20,7 +20,7 @@ def replay_summary(out: Console, result: Any) -> None:
     """The summary of a replay: totals, decisions by tool and rule, riskiest calls, changes, problems."""
     r = result
     formats = ", ".join(f"{k}: {v}" for k, v in r.formats.items()) or "no trace found"
-    out.print(f"[bold]{r.calls}[/] calls in [bold]{r.sessions}[/] sessions from {r.files} file(s) ({formats})")
+    out.print(f"[bold]{r.calls}[/] calls in [bold]{r.sessions}[/] sessions, {r.files} file(s) ({formats})")
     out.print(
         "decisions: "
         + ", ".join(f"[{STYLE[k]}]{k}[/] {_share(r.decisions.get(k, 0), r.calls)}" for k in ROUTES)
