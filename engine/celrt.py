@@ -1,22 +1,25 @@
-"""Runtime of compiled CEL: error values, typed operators and the standard functions.
+"""Runtime of compiled CEL: values, types, error values, equality and collections.
 
-Generated code (see `celc.py`) calls only what this module defines. Values are plain
-Python: int, `UInt`, float, str, bytes, bool, None, list, dict, and `CelObject`s
-(facts computed by the analyzers, the session view).
+Generated code (see `celc.py`) calls only what this module exports: its globals are this
+module's public callables (`celfuncs.Namespace`). Values are plain Python: int, `UInt`,
+float, str, bytes, bool, None, list, dict, and `CelObject`s (facts computed by the
+analyzers, the session view).
 
 Every helper either returns exactly CEL's value or raises (`CelError`, or any Python
 exception, which the compiled function turns into a `CelError`). Python's `bool` is an
 `int` (`True == 1`, `{1: "a"}[True]`), so helpers dispatch on the exact class, never on
 `isinstance(x, int)`.
+
+The other helpers live in `celrt_logic` (`!`, `&&`, `||`, the macros), `celrt_arith`
+(arithmetic, conversions) and `celrt_text` (strings, regexes, member calls). They build on
+this module and are re-exported at its end as the same objects, so the per-call path has no
+extra indirection: import them from here.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, NoReturn
-
-import re2
 
 INT_MIN = -(2**63)
 INT_MAX = 2**63 - 1
@@ -330,483 +333,32 @@ def size(x: Any) -> int:
     raise CelError("no such overload for size")
 
 
-# ---- arithmetic ------------------------------------------------------------------------
+# ---- re-exports ------------------------------------------------------------------------
+# The sibling modules import the definitions above, so they come last (import them through
+# this module); the names are the same objects, bound once, as generated code's globals.
 
-
-def _same_numeric(x: Any, y: Any) -> type:
-    c: type = x.__class__
-    if c not in _NUMERIC or y.__class__ is not c:
-        raise CelError("no such overload for arithmetic")
-    return c
-
-
-def _wrap(c: type, v: Any) -> Any:
-    if c is int:
-        return check_int(v)
-    if c is UInt:
-        if 0 <= v <= UINT_MAX:
-            return UInt(v)
-        raise CelError("return error for overflow")
-    return v
-
-
-def add(x: Any, y: Any) -> Any:
-    """CEL `+`: numbers of one kind, strings, bytes, lists."""
-    c = x.__class__
-    if c is y.__class__ and c in (str, bytes, list):
-        return x + y
-    if isinstance(x, (list, tuple)) and isinstance(y, (list, tuple)):
-        return [*x, *y]
-    return _wrap(_same_numeric(x, y), x + y)
-
-
-def sub(x: Any, y: Any) -> Any:
-    """CEL `-`."""
-    return _wrap(_same_numeric(x, y), x - y)
-
-
-def mul(x: Any, y: Any) -> Any:
-    """CEL `*`."""
-    return _wrap(_same_numeric(x, y), x * y)
-
-
-def div(x: Any, y: Any) -> Any:
-    """CEL `/`: integers truncate toward zero, division by zero is an error (inf for doubles)."""
-    c = _same_numeric(x, y)
-    if c is float:
-        if y == 0.0:
-            if x == 0.0 or math.isnan(x):
-                return math.nan
-            return math.copysign(math.inf, x) * math.copysign(1.0, y)
-        return x / y
-    if y == 0:
-        raise CelError("divide by zero")
-    q = abs(x) // abs(y)
-    return _wrap(c, -q if (x < 0) != (y < 0) else q)
-
-
-def mod(x: Any, y: Any) -> Any:
-    """CEL `%`: integers only, the result takes the sign of the dividend."""
-    c = _same_numeric(x, y)
-    if c is float:
-        raise CelError("no such overload for % on doubles")
-    if y == 0:
-        raise CelError("modulus by zero")
-    r = abs(x) % abs(y)
-    return _wrap(c, -r if x < 0 else r)
-
-
-def neg(x: Any) -> Any:
-    """CEL unary `-` (ints and doubles)."""
-    c = x.__class__
-    if c is int:
-        return check_int(-x)
-    if c is float:
-        return -x
-    raise CelError("no such overload for negation")
-
-
-def not_(x: Any) -> bool:
-    """CEL `!`."""
-    if x is True:
-        return False
-    if x is False:
-        return True
-    raise CelError("no such overload for !")
-
-
-# ---- logic (careful mode): errors are values that && and || absorb ---------------------
-
-
-def as_error(e: Exception) -> CelError:
-    """A Python exception raised by generated code, as a CEL error."""
-    if isinstance(e, CelError):
-        return e
-    if isinstance(e, KeyError):
-        return CelError(f"no such key: {e.args[0] if e.args else ''}")
-    if isinstance(e, (TypeError, AttributeError)):
-        return CelError("no such overload")
-    if isinstance(e, ZeroDivisionError):
-        return CelError("divide by zero")
-    if isinstance(e, RecursionError):
-        return CelError("expression nests too deeply")
-    return CelError(str(e) or "evaluation error")
-
-
-def _try(f: Callable[[], Any]) -> Any:
-    try:
-        return f()
-    except Exception as e:  # any failure is a CEL error value here
-        return as_error(e)
-
-
-def _try_call(f: Callable[[Any], Any], item: Any) -> Any:
-    try:
-        return f(item)
-    except Exception as e:  # any failure is a CEL error value here
-        return as_error(e)
-
-
-def and_(*operands: Callable[[], Any]) -> bool:
-    """CEL `&&` over its operands: false if any is false, even when others err."""
-    return _logic(operands, False)
-
-
-def or_(*operands: Callable[[], Any]) -> bool:
-    """CEL `||` over its operands: true if any is true, even when others err."""
-    return _logic(operands, True)
-
-
-def _logic(operands: tuple[Callable[[], Any], ...], decisive: bool) -> bool:
-    err: CelError | None = None
-    other = not decisive
-    for f in operands:
-        v = _try(f)
-        if v is decisive:
-            return bool(decisive)
-        if v is not other and err is None:
-            err = v if isinstance(v, CelError) else CelError("no matching overload: expected a bool")
-    if err is not None:
-        raise err
-    return other
-
-
-def all_(f: Callable[[Any], Any], items: Any) -> bool:
-    """The `all` macro: any false gives false, else any error is the result."""
-    err: CelError | None = None
-    for item in iterate(items):
-        v = _try_call(f, item)
-        if v is False:
-            return False
-        if v is not True:
-            err = v if isinstance(v, CelError) else CelError("no matching overload")
-    if err is not None:
-        raise err
-    return True
-
-
-def exists(f: Callable[[Any], Any], items: Any) -> bool:
-    """The `exists` macro: any true gives true, else any error is the result."""
-    err: CelError | None = None
-    for item in iterate(items):
-        v = _try_call(f, item)
-        if v is True:
-            return True
-        if v is not False:
-            err = v if isinstance(v, CelError) else CelError("no matching overload")
-    if err is not None:
-        raise err
-    return False
-
-
-def count_true(values: Iterable[Any]) -> int:
-    """How many of `values` are true (for `exists_one`); a non-bool is an error."""
-    n = 0
-    for v in values:
-        if v is True:
-            n += 1
-        elif v is not False:
-            raise CelError("no matching overload: expected a bool")
-    return n
-
-
-# ---- conversions -----------------------------------------------------------------------
-
-_INT_TEXT = re2.compile(r"^[+-]?[0-9]+$")
-_UINT_TEXT = re2.compile(r"^\+?[0-9]+$")
-_DOUBLE_TEXT = re2.compile(
-    r"^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|(?i:inf|infinity|nan))$"
+# fmt: off
+from .celrt_arith import (  # noqa: E402, I001
+    add, div, format_double, max_, min_, mod, mul, neg, sub,
+    to_bool, to_bytes, to_double, to_int, to_string, to_uint,
 )
-_BOOL_TEXT = {
-    "1": True, "t": True, "true": True, "TRUE": True, "True": True,
-    "0": False, "f": False, "false": False, "FALSE": False, "False": False,
-}  # fmt: skip
-
-
-def to_int(x: Any) -> int:
-    """CEL `int(x)`."""
-    c = x.__class__
-    if c is int:
-        return x  # type: ignore[no-any-return]
-    if c is UInt:
-        return check_int(int(x))
-    if c is float:
-        if math.isfinite(x) and -(2.0**63) <= x < 2.0**63:
-            return int(x)
-        raise CelError("double out of int range")
-    if c is str and _INT_TEXT.search(x):
-        return check_int(int(x))
-    raise CelError("no such overload for int()")
-
-
-def to_uint(x: Any) -> UInt:
-    """CEL `uint(x)`."""
-    c = x.__class__
-    if c is UInt:
-        return x  # type: ignore[no-any-return]
-    if c is int:
-        return UInt(x)
-    if c is float:
-        if math.isfinite(x) and 0.0 <= x < 2.0**64:
-            return UInt(int(x))
-        raise CelError("double out of uint range")
-    if c is str and _UINT_TEXT.search(x):
-        return UInt(int(x))
-    raise CelError("no such overload for uint()")
-
-
-def to_double(x: Any) -> float:
-    """CEL `double(x)`."""
-    c = x.__class__
-    if c is float:
-        return x  # type: ignore[no-any-return]
-    if c is int or c is UInt:
-        return float(x)
-    if c is str and _DOUBLE_TEXT.search(x):
-        return float(x)
-    raise CelError("no such overload for double()")
-
-
-def to_string(x: Any) -> str:
-    """CEL `string(x)`."""
-    c = x.__class__
-    if c is str:
-        return x  # type: ignore[no-any-return]
-    if c is bool:
-        return "true" if x else "false"
-    if c is int or c is UInt:
-        return str(int(x))
-    if c is float:
-        return format_double(x)
-    if c is bytes:
-        try:
-            return x.decode("utf-8")  # type: ignore[no-any-return]
-        except UnicodeDecodeError:
-            raise CelError("invalid UTF-8 in bytes") from None
-    raise CelError("no such overload for string()")
-
-
-def format_double(f: float) -> str:
-    """A double as CEL prints it (Go's `%g` with the shortest exact digits)."""
-    if math.isnan(f):
-        return "NaN"
-    if math.isinf(f):
-        return "+Inf" if f > 0 else "-Inf"
-    sign = "-" if math.copysign(1.0, f) < 0 else ""
-    mant, _, e = repr(abs(f)).partition("e")
-    whole, _, frac = mant.partition(".")
-    digits, point = whole + frac, len(whole) + (int(e) if e else 0)
-    stripped = digits.lstrip("0")
-    point -= len(digits) - len(stripped)
-    digits = stripped.rstrip("0")
-    if not digits:
-        return sign + "0"
-    exp = point - 1
-    if exp < -4 or exp >= 6:
-        tail = "." + digits[1:] if len(digits) > 1 else ""
-        return f"{sign}{digits[0]}{tail}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
-    if point <= 0:
-        return f"{sign}0.{'0' * -point}{digits}"
-    if point >= len(digits):
-        return sign + digits + "0" * (point - len(digits))
-    return f"{sign}{digits[:point]}.{digits[point:]}"
-
-
-def to_bytes(x: Any) -> bytes:
-    """CEL `bytes(x)`."""
-    if x.__class__ is bytes:
-        return x
-    if x.__class__ is str:
-        return x.encode("utf-8")
-    raise CelError("no such overload for bytes()")
-
-
-def to_bool(x: Any) -> bool:
-    """CEL `bool(x)`."""
-    if x.__class__ is bool:
-        return x
-    if x.__class__ is str and x in _BOOL_TEXT:
-        return _BOOL_TEXT[x]
-    raise CelError("no such overload for bool()")
-
-
-# ---- strings, regexes, member calls ----------------------------------------------------
-
-
-def _str(x: Any) -> str:
-    if x.__class__ is str:
-        return x
-    raise CelError("no such overload: expected a string")
-
-
-def _int_arg(x: Any) -> int:
-    if x.__class__ is int:
-        return x
-    raise CelError("no such overload: expected an int")
-
-
-def call_method(recv: Any, name: str, *args: Any) -> Any:
-    """A member call the compiler does not know: the receiver's `cel_methods` decide."""
-    methods = getattr(recv.__class__, "cel_methods", None)
-    if methods is not None and name in methods:
-        return getattr(recv, name)(*args)
-    raise CelError(f"no such overload: {name}")
-
-
-def starts_with(x: Any, p: Any) -> bool:
-    """CEL `x.startsWith(p)`."""
-    if x.__class__ is str and p.__class__ is str:
-        return bool(x.startswith(p))
-    return bool(call_method(x, "startsWith", p))
-
-
-def ends_with(x: Any, p: Any) -> bool:
-    """CEL `x.endsWith(p)`."""
-    if x.__class__ is str and p.__class__ is str:
-        return bool(x.endswith(p))
-    return bool(call_method(x, "endsWith", p))
-
-
-def contains(x: Any, p: Any) -> bool:
-    """CEL `x.contains(p)`."""
-    if x.__class__ is str and p.__class__ is str:
-        return p in x
-    return bool(call_method(x, "contains", p))
-
-
-_RE_OPTIONS = re2.Options()
-_RE_OPTIONS.log_errors = False
-_RE_CACHE: dict[str, Any] = {}
-_RE_CACHE_SIZE = 256
-RegexError = re2.error
-
-
-def compile_regex(pattern: str) -> Any:
-    """An RE2 pattern (raises `RegexError` when RE2 rejects it)."""
-    return re2.compile(pattern, _RE_OPTIONS)
-
-
-def matches_re(x: Any, rx: Any) -> bool:
-    """`x.matches(p)` with `p` compiled at policy load."""
-    return rx.search(_str(x)) is not None
-
-
-def matches(x: Any, pattern: Any) -> bool:
-    """`x.matches(p)` with a pattern known only at run time (a small bounded cache)."""
-    rx = _RE_CACHE.get(_str(pattern))
-    if rx is None:
-        try:
-            rx = compile_regex(pattern)
-        except RegexError:
-            raise CelError(f"invalid regex `{pattern}`") from None
-        if len(_RE_CACHE) >= _RE_CACHE_SIZE:
-            _RE_CACHE.clear()
-        _RE_CACHE[pattern] = rx
-    return matches_re(x, rx)
-
-
-def lower_ascii(x: Any) -> str:
-    """`s.lowerAscii()`: only ASCII letters change."""
-    return _str(x).translate(_LOWER)
-
-
-def upper_ascii(x: Any) -> str:
-    """`s.upperAscii()`."""
-    return _str(x).translate(_UPPER)
-
-
-_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
-_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
-
-
-# Unicode White_Space, as Go's unicode.IsSpace (Python's str.strip also takes \x1c-\x1f)
-_WHITESPACE = (
-    "\t\n\v\f\r \x85\xa0\u1680"
-    + "".join(map(chr, range(0x2000, 0x200B)))
-    + ("\u2028\u2029\u202f\u205f\u3000")
+from .celrt_logic import all_, and_, as_error, count_true, exists, not_, or_  # noqa: E402
+from .celrt_text import (  # noqa: E402
+    RegexError, call_method, compile_regex, contains, ends_with, index_of, join,
+    last_index_of, lower_ascii, matches, matches_re, replace, split, starts_with,
+    substring, trim, upper_ascii,
 )
+from .celrt_text import _RE_CACHE as _RE_CACHE, _RE_CACHE_SIZE as _RE_CACHE_SIZE  # noqa: E402
 
-
-def trim(x: Any) -> str:
-    """`s.trim()`: leading and trailing whitespace removed."""
-    return _str(x).strip(_WHITESPACE)
-
-
-def split(x: Any, sep: Any, n: Any = -1) -> list[str]:
-    """`s.split(sep[, n])`: n == 0 gives [], n < 0 all parts, n > 0 at most n parts."""
-    s, sep, n = _str(x), _str(sep), _int_arg(n)
-    if n == 0:
-        return []
-    if sep == "":
-        chars = list(s)
-        return chars if n < 0 or n >= len(chars) else [*chars[: n - 1], "".join(chars[n - 1 :])]
-    return s.split(sep, n - 1 if n > 0 else -1)
-
-
-def join(x: Any, sep: Any = "") -> str:
-    """`list.join([sep])`: a list of strings joined."""
-    if not isinstance(x, (list, tuple)):
-        raise CelError("no such overload for join")
-    return _str(sep).join(_str(e) for e in x)
-
-
-def replace(x: Any, old: Any, new: Any, n: Any = -1) -> str:
-    """`s.replace(old, new[, n])`."""
-    return _str(x).replace(_str(old), _str(new), _int_arg(n))
-
-
-def index_of(x: Any, sub: Any, start: Any = 0) -> int:
-    """`s.indexOf(sub[, start])`: a code point index, or -1."""
-    s, sub, start = _str(x), _str(sub), _int_arg(start)
-    if not 0 <= start <= len(s):
-        raise CelError("index out of range")
-    return s.find(sub, start)
-
-
-def last_index_of(x: Any, sub: Any, *start: Any) -> int:
-    """`s.lastIndexOf(sub[, start])`: the last match starting at or before `start`."""
-    s, sub = _str(x), _str(sub)
-    end = len(s)
-    if start:
-        at = _int_arg(start[0])
-        if not 0 <= at <= len(s):
-            raise CelError("index out of range")
-        end = at + len(sub)
-    return s.rfind(sub, 0, end)
-
-
-def substring(x: Any, start: Any, *end: Any) -> str:
-    """`s.substring(start[, end])` over code points."""
-    s, b = _str(x), _int_arg(start)
-    e = _int_arg(end[0]) if end else len(s)
-    if not 0 <= b <= e <= len(s):
-        raise CelError("index out of range")
-    return s[b:e]
-
-
-def _numbers(args: tuple[Any, ...]) -> list[Any]:
-    items = list(args[0]) if len(args) == 1 and isinstance(args[0], (list, tuple)) else list(args)
-    if not items:
-        raise CelError("min/max of an empty list")
-    for v in items:
-        if v.__class__ not in _NUMERIC:
-            raise CelError("no such overload: min/max take numbers")
-    return items
-
-
-def min_(*args: Any) -> Any:
-    """remit's `min(a, b, ...)` or `min(list)` over numbers."""
-    best, *rest = _numbers(args)
-    for v in rest:
-        if v < best:
-            best = v
-    return best
-
-
-def max_(*args: Any) -> Any:
-    """remit's `max(a, b, ...)` or `max(list)` over numbers."""
-    best, *rest = _numbers(args)
-    for v in rest:
-        if v > best:
-            best = v
-    return best
+__all__ = [
+    "INT_MAX", "INT_MIN", "NOT_CONSTANT", "TYPES", "UINT_MAX",
+    "CelError", "CelObject", "CelType", "RegexError", "UInt",
+    "add", "all_", "and_", "as_error", "call_method", "check_bool", "check_int",
+    "compile_regex", "contains", "contains_in", "count_true", "div", "ends_with", "eq",
+    "exists", "fail", "format_double", "ge", "gt", "has", "index", "index_of", "iterate",
+    "join", "kind", "last_index_of", "le", "lower_ascii", "lt", "make_map", "matches",
+    "matches_re", "max_", "min_", "mod", "mul", "ne", "neg", "not_", "or_", "replace",
+    "select", "size", "split", "starts_with", "sub", "substring", "to_bool", "to_bytes",
+    "to_double", "to_int", "to_string", "to_uint", "trim", "type_of", "upper_ascii",
+]
+# fmt: on

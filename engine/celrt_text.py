@@ -1,0 +1,166 @@
+"""CEL strings: the string functions, RE2 regexes and member calls on objects.
+
+Part of the runtime of compiled CEL: import these through `celrt`, which re-exports them
+(this module imports `celrt`'s values and types).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import re2
+
+from .celrt import CelError
+
+# ---- strings, regexes, member calls ----------------------------------------------------
+
+
+def _str(x: Any) -> str:
+    if x.__class__ is str:
+        return x
+    raise CelError("no such overload: expected a string")
+
+
+def _int_arg(x: Any) -> int:
+    if x.__class__ is int:
+        return x
+    raise CelError("no such overload: expected an int")
+
+
+def call_method(recv: Any, name: str, *args: Any) -> Any:
+    """A member call the compiler does not know: the receiver's `cel_methods` decide."""
+    methods = getattr(recv.__class__, "cel_methods", None)
+    if methods is not None and name in methods:
+        return getattr(recv, name)(*args)
+    raise CelError(f"no such overload: {name}")
+
+
+def starts_with(x: Any, p: Any) -> bool:
+    """CEL `x.startsWith(p)`."""
+    if x.__class__ is str and p.__class__ is str:
+        return bool(x.startswith(p))
+    return bool(call_method(x, "startsWith", p))
+
+
+def ends_with(x: Any, p: Any) -> bool:
+    """CEL `x.endsWith(p)`."""
+    if x.__class__ is str and p.__class__ is str:
+        return bool(x.endswith(p))
+    return bool(call_method(x, "endsWith", p))
+
+
+def contains(x: Any, p: Any) -> bool:
+    """CEL `x.contains(p)`."""
+    if x.__class__ is str and p.__class__ is str:
+        return p in x
+    return bool(call_method(x, "contains", p))
+
+
+_RE_OPTIONS = re2.Options()
+_RE_OPTIONS.log_errors = False
+_RE_CACHE: dict[str, Any] = {}
+_RE_CACHE_SIZE = 256
+RegexError = re2.error
+
+
+def compile_regex(pattern: str) -> Any:
+    """An RE2 pattern (raises `RegexError` when RE2 rejects it)."""
+    return re2.compile(pattern, _RE_OPTIONS)
+
+
+def matches_re(x: Any, rx: Any) -> bool:
+    """`x.matches(p)` with `p` compiled at policy load."""
+    return rx.search(_str(x)) is not None
+
+
+def matches(x: Any, pattern: Any) -> bool:
+    """`x.matches(p)` with a pattern known only at run time (a small bounded cache)."""
+    rx = _RE_CACHE.get(_str(pattern))
+    if rx is None:
+        try:
+            rx = compile_regex(pattern)
+        except RegexError:
+            raise CelError(f"invalid regex `{pattern}`") from None
+        if len(_RE_CACHE) >= _RE_CACHE_SIZE:
+            _RE_CACHE.clear()
+        _RE_CACHE[pattern] = rx
+    return matches_re(x, rx)
+
+
+def lower_ascii(x: Any) -> str:
+    """`s.lowerAscii()`: only ASCII letters change."""
+    return _str(x).translate(_LOWER)
+
+
+def upper_ascii(x: Any) -> str:
+    """`s.upperAscii()`."""
+    return _str(x).translate(_UPPER)
+
+
+_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
+
+
+# Unicode White_Space, as Go's unicode.IsSpace (Python's str.strip also takes \x1c-\x1f)
+_WHITESPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + ("\u2028\u2029\u202f\u205f\u3000")
+)
+
+
+def trim(x: Any) -> str:
+    """`s.trim()`: leading and trailing whitespace removed."""
+    return _str(x).strip(_WHITESPACE)
+
+
+def split(x: Any, sep: Any, n: Any = -1) -> list[str]:
+    """`s.split(sep[, n])`: n == 0 gives [], n < 0 all parts, n > 0 at most n parts."""
+    s, sep, n = _str(x), _str(sep), _int_arg(n)
+    if n == 0:
+        return []
+    if sep == "":
+        chars = list(s)
+        return chars if n < 0 or n >= len(chars) else [*chars[: n - 1], "".join(chars[n - 1 :])]
+    return s.split(sep, n - 1 if n > 0 else -1)
+
+
+def join(x: Any, sep: Any = "") -> str:
+    """`list.join([sep])`: a list of strings joined."""
+    if not isinstance(x, (list, tuple)):
+        raise CelError("no such overload for join")
+    return _str(sep).join(_str(e) for e in x)
+
+
+def replace(x: Any, old: Any, new: Any, n: Any = -1) -> str:
+    """`s.replace(old, new[, n])`."""
+    return _str(x).replace(_str(old), _str(new), _int_arg(n))
+
+
+def index_of(x: Any, sub: Any, start: Any = 0) -> int:
+    """`s.indexOf(sub[, start])`: a code point index, or -1."""
+    s, sub, start = _str(x), _str(sub), _int_arg(start)
+    if not 0 <= start <= len(s):
+        raise CelError("index out of range")
+    return s.find(sub, start)
+
+
+def last_index_of(x: Any, sub: Any, *start: Any) -> int:
+    """`s.lastIndexOf(sub[, start])`: the last match starting at or before `start`."""
+    s, sub = _str(x), _str(sub)
+    end = len(s)
+    if start:
+        at = _int_arg(start[0])
+        if not 0 <= at <= len(s):
+            raise CelError("index out of range")
+        end = at + len(sub)
+    return s.rfind(sub, 0, end)
+
+
+def substring(x: Any, start: Any, *end: Any) -> str:
+    """`s.substring(start[, end])` over code points."""
+    s, b = _str(x), _int_arg(start)
+    e = _int_arg(end[0]) if end else len(s)
+    if not 0 <= b <= e <= len(s):
+        raise CelError("index out of range")
+    return s[b:e]
