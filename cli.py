@@ -379,6 +379,72 @@ def report(
             out.print(f"[dim]wrote {escape(html_path)}[/]")
 
 
+AGENTS = click.Choice(["claude-code", "codex"])
+
+
+@main.command()
+@click.argument("agent", type=AGENTS)
+@click.option("--policy", required=True, help="Policy file or shipped policy name.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append decisions to this log.")
+def hook(agent: str, policy: str, log_path: str | None) -> None:
+    """Answer one PreToolUse hook call (JSON on stdin) for Claude Code or Codex CLI.
+
+    Any failure answers deny with the reason: a guard that cannot decide never lets a call through.
+    """
+    from remit.hook import main_hook
+
+    sys.exit(main_hook(agent, policy=policy, log=log_path))
+
+
+SCOPE = click.option(
+    "--scope",
+    type=click.Choice(["project", "local", "user"]),
+    default="project",
+    show_default=True,
+    help="Which settings file: the project's, the project's local one, or your user settings.",
+)
+
+
+@main.command()
+@click.argument("agent", type=AGENTS)
+@click.option("--policy", default="coding-agent", show_default=True, help="Policy file or shipped name.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Decision log the hook appends to.")
+@SCOPE
+def install(agent: str, policy: str, log_path: str | None, scope: str) -> None:
+    """Add remit as the PreToolUse hook of Claude Code or Codex CLI, keeping the rest of the file."""
+    import shutil
+
+    from remit import install as installer
+    from remit.resources import resolve_policy
+
+    target = resolve_policy(policy)
+    _load(str(target))  # refuse to install a policy that does not load: it would deny every call
+    log = str(Path(log_path).resolve()) if log_path else None
+    executable = shutil.which("remit") or "remit"
+    try:
+        path = installer.install(
+            agent, scope, policy=str(target.resolve()), cwd=Path.cwd(), home=Path.home(),
+            executable=executable, log=log,
+        )  # fmt: skip
+    except installer.InstallError as exc:
+        _fail(str(exc))
+    out.print(f"remit now decides {agent}'s tool calls: hook added to {escape(str(path))}")
+
+
+@main.command()
+@click.argument("agent", type=AGENTS)
+@SCOPE
+def uninstall(agent: str, scope: str) -> None:
+    """Remove the hook that `remit install` added, and nothing else."""
+    from remit import install as installer
+
+    try:
+        removed = installer.uninstall(agent, scope, cwd=Path.cwd(), home=Path.home())
+    except installer.InstallError as exc:
+        _fail(str(exc))
+    out.print("hook removed" if removed else "no remit hook was installed there")
+
+
 @main.group("import")
 def import_group() -> None:
     """Turn another agent's permission config into a remit policy."""

@@ -1,0 +1,485 @@
+"""The PreToolUse hook of Claude Code and Codex CLI: one tool call on stdin, one verdict on stdout.
+
+Each tool call starts a new process, so everything here is built for a short life: imports are
+lazy, the transcript is read backwards from its end only as far as the last human message, and
+the session's memory (`session.count(...)`, `session.seen(...)`) lives in a small state file
+under the cache directory. The hook fails closed: malformed input, a missing or broken policy
+or any internal error answers `deny` with a reason, never an exit code the agent would read as
+"go ahead". See docs/hooks.md for the protocol facts this relies on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from .errors import RemitError
+
+if TYPE_CHECKING:
+    from .decision import Decision
+    from .guard import Guard
+    from .session import Session
+
+AGENTS = ("claude-code", "codex")
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+"""Hook input larger than this is refused (denied) without being parsed."""
+TAIL_BYTES = 8 * 1024 * 1024
+"""How far back from the end of a transcript the hook looks for the last human message."""
+MAX_STEPS = 1000
+"""Calls counted back before giving up on finding the human (`steps_since_human` is then a floor)."""
+MARKERS = {"claude-code": (b'"user"', b'"tool_use"'), "codex": (b'"user', b'_call"')}
+"""Bytes a transcript line holds if it can be a human message or a call; others are not parsed."""
+MAX_REASON = 2000
+MAX_STATE_FILES = 2000
+"""Session state files kept in the cache; the least recently used go first."""
+STATE_VERSION = 1
+EVENT = "PreToolUse"
+
+
+class HookInputError(RemitError):
+    """The hook's input cannot be checked; the message says why (and the call is denied)."""
+
+
+@dataclass(frozen=True)
+class HookEvent:
+    """What a PreToolUse event holds that remit uses."""
+
+    tool: str
+    args: dict[str, Any]
+    data: dict[str, Any]
+    """The whole event, for the context fields."""
+
+    @property
+    def tool_use_id(self) -> str:
+        """The id of this tool call ("" when the agent sent none)."""
+        return _text(self.data.get("tool_use_id"))
+
+
+# -- the entry points -----------------------------------------------------------------------
+
+
+def main_hook(
+    agent: str,
+    *,
+    policy: str | Path,
+    log: str | Path | None = None,
+    stdin: IO[bytes] | None = None,
+    stdout: IO[str] | None = None,
+) -> int:
+    """Read the event on stdin, write the verdict on stdout, return the exit code.
+
+    The exit code is 0 (the verdict is in the JSON) unless the answer cannot even be written:
+    then the reason goes to stderr and the code is 2, which both agents read as "block".
+    """
+    try:
+        raw = _read_capped(stdin or sys.stdin.buffer, MAX_INPUT_BYTES)
+        if raw is None:
+            text, code = deny_output(agent, f"the hook input is larger than {MAX_INPUT_BYTES} bytes"), 0
+        else:
+            text, code = run_hook(agent, raw.decode("utf-8", errors="replace"), policy=policy, log=log)
+        out = stdout or sys.stdout
+        out.write(text + "\n")
+        out.flush()
+        return code
+    except Exception as exc:
+        sys.stderr.write(f"remit could not check this call, so it is blocked: {exc}\n")
+        return 2
+
+
+def run_hook(
+    agent: str,
+    stdin_text: str,
+    *,
+    policy: str | Path,
+    log: str | Path | None = None,
+    clock: Callable[[], float] = time.time,
+    cache_dir: str | Path | None = None,
+) -> tuple[str, int]:
+    """The hook's answer to one event: (stdout text, exit code). Never raises; fails closed."""
+    try:
+        if agent not in AGENTS:
+            raise HookInputError(f"unknown agent `{agent}` (known: {', '.join(AGENTS)})")
+        event = parse_event(stdin_text)
+        guard = _guard(policy, log, clock)
+        ctx = hook_context(agent, event, clock())
+        decision = _check(guard, event, ctx, _cache_dir(cache_dir))
+        return render(agent, decision, non_interactive=guard.policy.defaults.non_interactive.value), 0
+    except HookInputError as exc:
+        return deny_output(agent, str(exc)), 0
+    except Exception as exc:  # the agent must get an answer, whatever broke
+        return deny_output(agent, f"internal error: {exc or type(exc).__name__}"), 0
+
+
+def _read_capped(stream: IO[bytes], cap: int) -> bytes | None:
+    """At most `cap` bytes of the stream, or None (the rest drained) when there is more."""
+    data = stream.read(cap + 1)
+    if len(data) <= cap:
+        return data
+    while stream.read(1 << 20):  # let the writer finish; memory stays bounded
+        pass
+    return None
+
+
+def parse_event(text: str) -> HookEvent:
+    """Check and unpack a PreToolUse event; raise `HookInputError` saying what is wrong."""
+    if len(text) > MAX_INPUT_BYTES:
+        raise HookInputError(f"the hook input is larger than {MAX_INPUT_BYTES} bytes")
+    if not text.strip():
+        raise HookInputError("the hook got no input on stdin")
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise HookInputError(f"the hook input is not valid JSON ({_json_problem(exc)})") from None
+    if not isinstance(data, dict):
+        raise HookInputError("the hook input is not a JSON object")
+    event = data.get("hook_event_name")
+    if event != EVENT:
+        raise HookInputError(f"remit answers `{EVENT}` events, not `{event}`: check the hook settings")
+    tool, args = data.get("tool_name"), data.get("tool_input", {})
+    if not isinstance(tool, str) or not tool:
+        raise HookInputError("the hook input has no `tool_name`")
+    if not isinstance(args, dict):
+        raise HookInputError("the hook input's `tool_input` is not a JSON object")
+    return HookEvent(tool, args, data)
+
+
+def _json_problem(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+
+
+def _guard(policy: str | Path, log: str | Path | None, clock: Callable[[], float]) -> Guard:
+    """A guard for the policy; a policy that cannot be loaded is a `HookInputError`."""
+    from .errors import LogError, PolicyError
+    from .guard import Guard
+    from .load import load_policy
+    from .resources import resolve_policy
+
+    path = resolve_policy(str(policy))
+    try:
+        compiled = load_policy(path)
+    except PolicyError as exc:
+        raise HookInputError(f"the policy `{policy}` cannot be loaded: {exc}") from None
+    try:
+        return Guard(compiled, log=log, path=path, clock=clock)
+    except LogError as exc:
+        raise HookInputError(str(exc)) from None
+
+
+def _check(guard: Guard, event: HookEvent, ctx: dict[str, Any], cache: Path) -> Decision:
+    """Check the call with the session's state loaded before and saved after, under a lock."""
+    session_id = str(ctx.get("session_id") or "")
+    if not session_id:
+        return guard.check(event.tool, event.args, ctx)
+    store = StateStore(cache)
+    with store.locked(session_id):
+        session = guard.sessions.get(session_id)
+        restore_session(session, store.load(session_id))
+        decision = guard.check(event.tool, event.args, ctx)
+        with contextlib.suppress(OSError):  # losing the state must not lose the decision
+            store.save(session_id, session_to_dict(session))
+    return decision
+
+
+# -- the context ----------------------------------------------------------------------------
+
+
+def hook_context(agent: str, event: HookEvent, now: float) -> dict[str, Any]:
+    """The context a policy sees, from the event and the tail of the session's transcript."""
+    data = event.data
+    ctx: dict[str, Any] = {k: _text(data.get(k)) for k in ("session_id", "cwd", "agent_id")}
+    ctx["turn_id"] = _text(data.get("turn_id")) or _text(data.get("prompt_id"))
+    ctx["permission_mode"] = _text(data.get("permission_mode")) or "default"
+    ctx["subagent_depth"] = 1 if ctx["agent_id"] else 0
+    labels = {"agent": agent, **{k: _text(data.get(k)) for k in ("agent_type", "model") if data.get(k)}}
+    ctx["labels"] = labels
+    transcript = data.get("transcript_path")
+    tail = read_tail(transcript, agent, event.tool_use_id) if isinstance(transcript, str) else None
+    if tail is not None:
+        ctx["steps_since_human"] = tail.steps
+        since = tail.human_ts if tail.found else tail.oldest_ts
+        if since is not None:
+            ctx["seconds_since_human"] = round(max(0.0, now - since), 3)
+        if not ctx["turn_id"] and tail.human_id:
+            ctx["turn_id"] = f"{ctx['session_id']}:{tail.human_id}"
+    return {k: v for k, v in ctx.items() if v != ""}
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True)
+class Tail:
+    """What the end of a transcript says about the last human message."""
+
+    steps: int
+    """Tool calls made since the last human message, before this one (a lower bound if not found)."""
+    human_ts: float | None
+    human_id: str
+    found: bool
+    """False when the bound was reached (or the file began) before a human message was found."""
+    oldest_ts: float | None
+    """The oldest time read, a lower bound for the time since the human spoke when not found."""
+
+
+def read_tail(path: str, agent: str, tool_use_id: str, *, max_bytes: int = TAIL_BYTES) -> Tail | None:
+    """Read a transcript backwards to its last human message; None if it cannot be read."""
+    parser = _parser(agent, path)
+    markers = MARKERS.get(agent, MARKERS["claude-code"])
+    try:
+        with open(path, "rb") as f:
+            lines = (x for x in _reverse_lines(f, max_bytes) if any(m in x for m in markers))
+            return _scan(lines, parser, tool_use_id)
+    except (OSError, ValueError):
+        return None
+
+
+def _parser(agent: str, path: str) -> Any:
+    if agent == "codex":
+        from .traces.codex import CodexParser
+
+        return CodexParser(path)
+    from .traces.claude import ClaudeCodeParser
+
+    return ClaudeCodeParser(path)
+
+
+def _scan(lines: Iterator[bytes], parser: Any, tool_use_id: str) -> Tail:
+    """Count the calls since the last human message, newest line first."""
+    from .traces.model import RawCall, RawHuman
+
+    steps, oldest = 0, None
+    for line in lines:
+        try:
+            value = json.loads(line)
+        except (ValueError, RecursionError):
+            continue
+        items = list(parser.record(0, value))
+        for item in reversed(items):  # within a line too, newest first
+            oldest = getattr(item, "ts", None) or oldest
+            if isinstance(item, RawHuman):
+                uuid = value.get("uuid") if isinstance(value, dict) else None
+                return Tail(steps, item.ts, _text(uuid), True, oldest)
+            if isinstance(item, RawCall):
+                # Calls written after this one (parallel calls of one message) come later.
+                steps = 0 if tool_use_id and item.call_id == tool_use_id else steps + 1
+        if steps >= MAX_STEPS:
+            break
+    return Tail(steps, None, "", False, oldest)
+
+
+def _reverse_lines(f: IO[bytes], max_bytes: int, block: int = 1 << 16) -> Iterator[bytes]:
+    """The non-empty lines of a file, last first, reading at most `max_bytes` from its end."""
+    f.seek(0, os.SEEK_END)
+    pos = f.tell()
+    stop = max(0, pos - max_bytes)
+    pieces: list[bytes] = []  # the line being read, its last piece first (no quadratic copying)
+    while pos > stop:
+        size = min(block, pos - stop)
+        pos -= size
+        f.seek(pos)
+        parts = f.read(size).split(b"\n")
+        if len(parts) > 1:
+            line = parts[-1] + b"".join(reversed(pieces))
+            yield from (x for x in (line, *reversed(parts[1:-1])) if x.strip())
+            pieces = []
+        pieces.append(parts[0])
+    first = b"".join(reversed(pieces))
+    if pos == 0 and first.strip():  # a partial first line (cut by the bound) is not yielded
+        yield first
+
+
+# -- the session's state, across hook processes ---------------------------------------------
+
+
+def _cache_dir(given: str | Path | None) -> Path:
+    if given is not None:
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "remit"
+
+
+class StateStore:
+    """Session state files under `<cache>/sessions/`, one per session id, replaced atomically."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.dir = cache_dir / "sessions"
+
+    def path(self, session_id: str) -> Path:
+        """The state file of a session (its name is a hash: any id is a safe file name)."""
+        return self.dir / (hashlib.sha256(session_id.encode()).hexdigest()[:32] + ".json")
+
+    @contextlib.contextmanager
+    def locked(self, session_id: str) -> Iterator[None]:
+        """Hold the session's lock (hooks of parallel calls run at once); best effort."""
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path(session_id).with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            yield  # no cache directory: decide without the lock rather than not at all
+            return
+        try:
+            _flock(fd)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def load(self, session_id: str) -> dict[str, Any]:
+        """The saved state ({} when there is none or it is damaged)."""
+        try:
+            data = json.loads(self.path(session_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return {}
+        ok = isinstance(data, dict) and data.get("v") == STATE_VERSION and data.get("id") == session_id
+        return data if ok else {}
+
+    def save(self, session_id: str, state: dict[str, Any]) -> None:
+        """Write the state atomically (a temporary file, then a rename)."""
+        target = self.path(session_id)
+        fresh = not target.exists()
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".state-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(state, f, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        if fresh:
+            self.prune()
+
+    def prune(self, keep: int = MAX_STATE_FILES) -> None:
+        """Drop the least recently used state files beyond `keep`."""
+        with contextlib.suppress(OSError):
+            files = sorted(self.dir.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in files[keep:]:
+                old.unlink(missing_ok=True)
+                old.with_suffix(".lock").unlink(missing_ok=True)
+
+
+def _flock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks, the last writer wins
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def session_to_dict(session: Session) -> dict[str, Any]:
+    """A session's memory as plain data."""
+    return {
+        "v": STATE_VERSION,
+        "id": session.id,
+        "calls": session.calls,
+        "asks": session.asks,
+        "blocks": session.blocks,
+        "counts": dict(session._counts),
+        "facts": session.facts,
+        "recent": session.recent,
+    }
+
+
+def restore_session(session: Session, data: dict[str, Any]) -> None:
+    """Load saved state into a session (anything malformed is dropped, the bounds kept)."""
+    from .session import MAX_FACTS, MAX_TOOLS
+
+    session.calls, session.asks, session.blocks = (_count(data.get(k)) for k in ("calls", "asks", "blocks"))
+    counts = data.get("counts")
+    pairs = counts.items() if isinstance(counts, dict) else ()
+    session._counts = {str(k): _count(v) for k, v in list(pairs)[:MAX_TOOLS]}
+    facts = data.get("facts")
+    session._facts = dict.fromkeys(str(f) for f in (facts if isinstance(facts, list) else [])[:MAX_FACTS])
+    session._recent.clear()
+    recent = data.get("recent")
+    session._recent.extend(r for r in (recent if isinstance(recent, list) else []) if isinstance(r, dict))
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+# -- the answer -----------------------------------------------------------------------------
+
+
+VERBS = {"allow": "allowed", "ask": "asks a human to approve", "block": "blocked"}
+SHADOW_VERBS = {
+    "allow": "would have allowed",
+    "ask": "would have asked a human to approve",
+    "block": "would have blocked",
+}
+PERMISSIONS = {"allow": "allow", "ask": "ask", "block": "deny"}
+CODEX_CANNOT_ASK = "it needs a human's approval, which a Codex hook cannot ask for"
+
+
+def render(agent: str, decision: Decision, *, non_interactive: str = "block") -> str:
+    """The hook's stdout for a decision, in the agent's protocol.
+
+    `non_interactive` (the policy's `defaults.non_interactive`) is what an `ask` becomes for
+    Codex, whose PreToolUse hooks cannot ask a human.
+    """
+    verdict = decision.decision.value
+    if decision.mode == "shadow":
+        # Shadow takes no part: no permission decision, so the agent's own prompts still apply.
+        if verdict == "allow":
+            return "{}"
+        return _json({"systemMessage": "remit (shadow mode) " + explain(decision, SHADOW_VERBS[verdict])})
+    note = ""
+    if agent == "codex" and verdict == "ask":
+        verdict, note = non_interactive, CODEX_CANNOT_ASK
+    if agent == "codex" and verdict == "allow":
+        return "{}"  # Codex refuses `allow` without `updatedInput`: no answer lets it decide
+    return _answer(PERMISSIONS[verdict], "remit " + explain(decision, VERBS[verdict], note))
+
+
+def explain(decision: Decision, verb: str, note: str = "") -> str:
+    """The reason the model and the user read: the rules' messages, else rule ids and ratings."""
+    r = decision.ratings
+    who = ", ".join(f"{x.kind} `{x.id}`" for x in decision.reasons) or "the defaults"
+    said = "; ".join(m for m in (note, decision.reason) if m)
+    text = f"{verb} {decision.tool}" + (f": {said}" if said else "")
+    text += (
+        f" ({who}; risk {r.risk}, {r.reversibility}, autonomy {r.autonomy}; policy {decision.policy.name})"
+    )
+    return _cap(text)
+
+
+def deny_output(agent: str, why: str) -> str:
+    """A deny for a call that could not be checked at all."""
+    return _answer("deny", _cap(f"remit could not check this call, so it is blocked: {why}"))
+
+
+def _answer(permission: str, reason: str) -> str:
+    output = {"hookEventName": EVENT, "permissionDecision": permission, "permissionDecisionReason": reason}
+    return _json({"hookSpecificOutput": output})
+
+
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value)  # ASCII: no stdout encoding can fail on it
+
+
+def _cap(text: str) -> str:
+    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 3] + "..."
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m remit.hook AGENT POLICY [LOG]`: the hook without the CLI (tests, timing)."""
+    if len(argv) not in (2, 3):
+        sys.stderr.write("usage: python -m remit.hook AGENT POLICY [LOG]\n")
+        return 2  # a block for both agents, like any hook that cannot answer
+    return main_hook(argv[0], policy=argv[1], log=argv[2] if len(argv) == 3 else None)
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

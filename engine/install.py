@@ -1,0 +1,249 @@
+"""Add remit's PreToolUse hook to Claude Code's or Codex CLI's settings, and take it out again.
+
+Both agents read hooks from JSON of the same shape (`{"hooks": {"PreToolUse": [{"matcher": "*",
+"hooks": [{"type": "command", "command": "..."}]}]}}`): Claude Code from `.claude/settings.json`
+(project), `.claude/settings.local.json` (local) or `~/.claude/settings.json` (user); Codex from
+`.codex/hooks.json` (project) or `~/.codex/hooks.json` (user). Everything else in the file is
+kept, in its order; installing twice leaves one entry; uninstalling removes only remit's entry,
+found by its command (`remit hook <agent> ...`). A file remit cannot read as a JSON object is
+left untouched and reported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shlex
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import RemitError
+
+MATCH_ALL = "*"
+"""The matcher for every tool, in both agents."""
+
+SETTINGS = {
+    "claude-code": {
+        "project": ".claude/settings.json",
+        "local": ".claude/settings.local.json",
+        "user": "~/.claude/settings.json",
+    },
+    "codex": {"project": ".codex/hooks.json", "user": "~/.codex/hooks.json"},
+}
+"""Where each agent reads hooks from, by scope (`~` is the home directory)."""
+
+
+class InstallError(RemitError):
+    """A hook could not be installed or removed; the settings file was left untouched."""
+
+
+def settings_path(agent: str, scope: str, *, cwd: Path, home: Path) -> Path:
+    """The settings file of `agent` for `scope` (project, local or user)."""
+    scopes = SETTINGS.get(agent)
+    if scopes is None:
+        raise InstallError(f"unknown agent `{agent}` (known: {', '.join(SETTINGS)})")
+    relative = scopes.get(scope)
+    if relative is None:
+        raise InstallError(f"unknown scope `{scope}` for {agent} (known: {', '.join(scopes)})")
+    if relative.startswith("~/"):
+        return home / relative[2:]
+    return cwd / relative
+
+
+def hook_command(agent: str, policy: str, *, executable: str = "remit", log: str | None = None) -> str:
+    """The command the agent runs: `remit hook <agent> --policy <policy> [--log <log>] || exit 2`.
+
+    Both agents run the tool when a hook exits with a code other than 0 or 2 (remit not on the
+    PATH: 127; a broken installation: 1). `|| exit 2` turns those into a block, with the shell's
+    or Python's message on stderr as the reason. remit itself always exits 0 with its verdict.
+    """
+    parts = [executable, "hook", agent, "--policy", policy]
+    if log is not None:
+        parts += ["--log", log]
+    return shlex.join(parts) + " || exit 2"
+
+
+def is_remit_hook(command: Any, agent: str) -> bool:
+    """True for a command remit installed for `agent` (`remit hook <agent> ...`, any path to remit)."""
+    if not isinstance(command, str):
+        return False
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return False
+    return len(argv) >= 3 and Path(argv[0]).name in ("remit", "remit.exe") and argv[1:3] == ["hook", agent]
+
+
+# -- the public pairs -----------------------------------------------------------------------
+
+
+def install_claude_code(
+    scope: str = "project",
+    *,
+    policy: str,
+    cwd: Path,
+    home: Path,
+    executable: str = "remit",
+    log: str | None = None,
+) -> Path:
+    """Add the hook to Claude Code's settings for `scope`; return the file's path."""
+    return install("claude-code", scope, policy=policy, cwd=cwd, home=home, executable=executable, log=log)
+
+
+def uninstall_claude_code(scope: str = "project", *, cwd: Path, home: Path) -> bool:
+    """Remove remit's hook from Claude Code's settings for `scope`; True if one was removed."""
+    return uninstall("claude-code", scope, cwd=cwd, home=home)
+
+
+def install_codex(
+    scope: str = "project",
+    *,
+    policy: str,
+    cwd: Path,
+    home: Path,
+    executable: str = "remit",
+    log: str | None = None,
+) -> Path:
+    """Add the hook to Codex CLI's `hooks.json` for `scope` (project or user); return its path."""
+    return install("codex", scope, policy=policy, cwd=cwd, home=home, executable=executable, log=log)
+
+
+def uninstall_codex(scope: str = "project", *, cwd: Path, home: Path) -> bool:
+    """Remove remit's hook from Codex CLI's `hooks.json` for `scope`; True if one was removed."""
+    return uninstall("codex", scope, cwd=cwd, home=home)
+
+
+def install(
+    agent: str,
+    scope: str,
+    *,
+    policy: str,
+    cwd: Path,
+    home: Path,
+    executable: str = "remit",
+    log: str | None = None,
+) -> Path:
+    """Add (or update) remit's PreToolUse hook for `agent`; the file is written only if it changes."""
+    path = settings_path(agent, scope, cwd=cwd, home=home)
+    log_arg = str((cwd / log).resolve()) if log is not None else None
+    command = hook_command(agent, policy_argument(policy, cwd), executable=executable, log=log_arg)
+    settings = read_settings(path)
+    groups = _pre_tool_use(settings, path, create=True)
+    found = [h for g in groups for h in _handlers(g) if is_remit_hook(h.get("command"), agent)]
+    if found and all(h.get("command") == command for h in found):
+        return path
+    if found:
+        for handler in found:  # a new policy or path to remit: update in place, keep one entry
+            handler["command"] = command
+    else:
+        groups.append({"matcher": MATCH_ALL, "hooks": [{"type": "command", "command": command}]})
+    write_settings(path, settings)
+    return path
+
+
+def uninstall(agent: str, scope: str, *, cwd: Path, home: Path) -> bool:
+    """Remove remit's hook for `agent` (and the containers it leaves empty); True if removed."""
+    path = settings_path(agent, scope, cwd=cwd, home=home)
+    if not path.exists():
+        return False
+    settings = read_settings(path)
+    groups = _pre_tool_use(settings, path, create=False)
+    removed = {id(g) for g in groups if _remove_from(g, agent)}
+    groups[:] = [g for g in groups if id(g) not in removed or g["hooks"]]
+    if removed:
+        _drop_empty(settings)
+        write_settings(path, settings)
+    return bool(removed)
+
+
+def _remove_from(group: Any, agent: str) -> bool:
+    """Take remit's handlers out of a matcher group; True if there were any."""
+    if not _handlers(group):
+        return False
+    handlers = group["hooks"]
+    kept = [h for h in handlers if not (isinstance(h, dict) and is_remit_hook(h.get("command"), agent))]
+    group["hooks"] = kept
+    return len(kept) != len(handlers)
+
+
+def policy_argument(policy: str, cwd: Path) -> str:
+    """The policy as the hook gets it: an absolute path, or the name of a shipped policy."""
+    from .resources import shipped_policy
+
+    path = Path(policy) if Path(policy).is_absolute() else cwd / policy
+    if path.is_file():
+        return str(path.resolve())
+    if shipped_policy(policy) is not None:
+        return policy
+    raise InstallError(f"no policy `{policy}`: give a policy file or the name of a shipped policy")
+
+
+# -- reading and writing settings -----------------------------------------------------------
+
+
+def read_settings(path: Path) -> dict[str, Any]:
+    """The settings as a JSON object ({} for a missing or empty file); `InstallError` otherwise."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InstallError(f"cannot read `{path}`: {exc}") from None
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise InstallError(
+            f"`{path}` is not valid JSON ({exc.msg} at {where}); it was left untouched"
+        ) from None
+    if not isinstance(value, dict):
+        raise InstallError(f"`{path}` does not hold a JSON object; it was left untouched")
+    return value
+
+
+def write_settings(path: Path, settings: dict[str, Any]) -> None:
+    """Write the settings (2-space indent, key order kept) atomically, keeping the file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(settings, indent=2, ensure_ascii=False) + "\n"
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _pre_tool_use(settings: dict[str, Any], path: Path, *, create: bool) -> list[Any]:
+    """The `hooks.PreToolUse` list (made when `create`); `InstallError` if it has another shape."""
+    hooks = settings.setdefault("hooks", {}) if create else settings.get("hooks", {})
+    if not isinstance(hooks, dict):
+        raise InstallError(f"`hooks` in `{path}` is not a JSON object; it was left untouched")
+    groups = hooks.setdefault("PreToolUse", []) if create else hooks.get("PreToolUse", [])
+    if not isinstance(groups, list):
+        raise InstallError(f"`hooks.PreToolUse` in `{path}` is not a list; it was left untouched")
+    return groups
+
+
+def _handlers(group: Any) -> list[dict[str, Any]]:
+    """The hook handlers of a matcher group (nothing for a group of an unknown shape)."""
+    if not isinstance(group, dict) or not isinstance(group.get("hooks"), list):
+        return []
+    return [h for h in group["hooks"] if isinstance(h, dict)]
+
+
+def _drop_empty(settings: dict[str, Any]) -> None:
+    """Remove `hooks.PreToolUse` and `hooks` if removing remit's entry emptied them."""
+    hooks = settings.get("hooks")
+    if isinstance(hooks, dict) and hooks.get("PreToolUse") == []:
+        del hooks["PreToolUse"]
+    if hooks == {}:
+        del settings["hooks"]

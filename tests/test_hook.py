@@ -1,0 +1,440 @@
+"""The PreToolUse hook: end to end as a new process, context from real transcripts, session state."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import remit
+import remit.hook as hook
+from remit.hook import StateStore, main_hook, read_tail, run_hook
+from remit.session import MAX_RECENT, Session
+from remit.traces import TraceCall, read_traces
+
+ROOT = Path(__file__).resolve().parent.parent
+HOOKS = ROOT / "tests" / "data" / "hooks"
+CORPORA = ROOT.parent / "shared" / "corpora"
+CLAUDE_CORPUS = CORPORA / "claude-code"
+CASES: list[dict[str, Any]] = yaml.safe_load((HOOKS / "cases.yaml").read_text())
+POLICY = HOOKS / "policy.yaml"
+
+# What each agent accepts on stdout (Codex: its output schema forbids other fields, and it
+# refuses `allow` without `updatedInput` and `ask` as unsupported; see docs/hooks.md).
+TOP_KEYS = {
+    "continue",
+    "decision",
+    "hookSpecificOutput",
+    "reason",
+    "stopReason",
+    "suppressOutput",
+    "systemMessage",
+}
+SPECIFIC_KEYS = {
+    "hookEventName",
+    "permissionDecision",
+    "permissionDecisionReason",
+    "additionalContext",
+    "updatedInput",
+}
+DECISIONS = {"claude-code": {"allow", "ask", "deny"}, "codex": {"deny"}}
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test writes session state to the user's cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
+def base_event(agent: str) -> dict[str, Any]:
+    """The agent's PreToolUse event of the fixtures."""
+    data: dict[str, Any] = json.loads((HOOKS / f"{agent}.json").read_text())
+    return data
+
+
+def case_stdin(case: dict[str, Any]) -> bytes:
+    """What a case writes on the hook's stdin."""
+    if "stdin" in case:
+        return str(case["stdin"]).encode()
+    return json.dumps({**base_event(case.get("agent", "claude-code")), **case.get("event", {})}).encode()
+
+
+def run_process(
+    agent: str, policy: Path | str, stdin: bytes, cache: Path
+) -> subprocess.CompletedProcess[bytes]:
+    """The hook as the agent runs it: a new process, the event on stdin."""
+    env = {**os.environ, "PYTHONPATH": str(Path(remit.__file__).parent.parent), "XDG_CACHE_HOME": str(cache)}
+    cmd = [sys.executable, "-m", "remit.hook", agent, str(policy)]
+    return subprocess.run(cmd, input=stdin, capture_output=True, env=env, timeout=120, check=False)
+
+
+def check_protocol(agent: str, output: dict[str, Any]) -> None:
+    """The output is one the agent reads as intended (never as a failed hook that lets the call run)."""
+    assert set(output) <= TOP_KEYS
+    specific = output.get("hookSpecificOutput")
+    if specific is not None:
+        assert set(specific) <= SPECIFIC_KEYS
+        assert specific["hookEventName"] == "PreToolUse"
+        assert specific["permissionDecision"] in DECISIONS.get(agent, {"deny"})
+        assert specific["permissionDecisionReason"].strip()
+
+
+@pytest.fixture(scope="module")
+def processes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[bytes]]:
+    """Every case of cases.yaml run as a process (in parallel: each pays the start-up time)."""
+
+    def run(case: dict[str, Any]) -> subprocess.CompletedProcess[bytes]:
+        cache = tmp_path_factory.mktemp("cache")  # each case starts a session of its own
+        return run_process(
+            case.get("agent", "claude-code"),
+            HOOKS / case.get("policy", "policy.yaml"),
+            case_stdin(case),
+            cache,
+        )
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(zip([c["name"] for c in CASES], pool.map(run, CASES), strict=True))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_hook_process(case: dict[str, Any], processes: dict[str, subprocess.CompletedProcess[bytes]]) -> None:
+    proc = processes[case["name"]]
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stderr == b""
+    output = json.loads(proc.stdout)
+    check_protocol(case.get("agent", "claude-code"), output)
+    expect = case["expect"]
+    if expect.get("empty"):
+        assert output == {}
+        return
+    specific = output.get("hookSpecificOutput", {})
+    assert specific.get("permissionDecision", "none") == expect["permission"]
+    for part in expect.get("reason", []):
+        assert part in specific["permissionDecisionReason"]
+    for part in expect.get("system", []):
+        assert part in output["systemMessage"]
+
+
+def test_huge_input_is_denied_without_reading_it_all(tmp_path: Path) -> None:
+    event = {**base_event("claude-code"), "tool_input": {"content": "x" * (hook.MAX_INPUT_BYTES + 10)}}
+    proc = run_process("claude-code", POLICY, json.dumps(event).encode(), tmp_path)
+    assert proc.returncode == 0
+    specific = json.loads(proc.stdout)["hookSpecificOutput"]
+    assert specific["permissionDecision"] == "deny"
+    assert "larger than" in specific["permissionDecisionReason"]
+
+
+def test_main_hook_caps_what_it_reads() -> None:
+    out = io.StringIO()
+    code = main_hook("codex", policy=POLICY, stdin=io.BytesIO(b" " * (hook.MAX_INPUT_BYTES + 1)), stdout=out)
+    assert code == 0
+    assert json.loads(out.getvalue())["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
+def test_session_state_survives_between_processes(tmp_path: Path) -> None:
+    read_key = {**base_event("claude-code"), "tool_name": "Read", "tool_input": {"file_path": "/repo/id.pem"}}
+    fetch = {**base_event("claude-code"), "tool_name": "WebFetch", "tool_input": {"url": "https://x.test"}}
+    first = json.loads(run_process("claude-code", POLICY, json.dumps(read_key).encode(), tmp_path).stdout)
+    assert first["hookSpecificOutput"]["permissionDecision"] == "allow"
+    second = json.loads(run_process("claude-code", POLICY, json.dumps(fetch).encode(), tmp_path).stdout)
+    assert second["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert "a secret was read earlier" in second["hookSpecificOutput"]["permissionDecisionReason"]
+    other = json.dumps({**fetch, "session_id": "another-session"}).encode()
+    third = json.loads(run_process("claude-code", POLICY, other, tmp_path).stdout)
+    assert third["hookSpecificOutput"]["permissionDecision"] == "ask"  # unrated: the default
+
+
+# -- in-process: the same function the entry point calls ------------------------------------
+
+
+def decide(event: dict[str, Any], tmp_path: Path, *, agent: str = "claude-code", **kw: Any) -> dict[str, Any]:
+    text, code = run_hook(agent, json.dumps(event), policy=POLICY, cache_dir=tmp_path / "cache", **kw)
+    assert code == 0
+    output: dict[str, Any] = json.loads(text)
+    check_protocol(agent, output)
+    return output
+
+
+def permission(output: dict[str, Any]) -> str:
+    return str(output.get("hookSpecificOutput", {}).get("permissionDecision", "none"))
+
+
+def test_session_counts_persist(tmp_path: Path) -> None:
+    bash = {**base_event("claude-code"), "tool_input": {"command": "ls"}}
+    assert [permission(decide(bash, tmp_path)) for _ in range(3)] == ["allow", "allow", "ask"]
+    state = StateStore(tmp_path / "cache").load("abc123")
+    assert state["counts"] == {"Bash": 3} and state["calls"] == 3 and state["asks"] == 1
+
+
+def test_damaged_state_starts_afresh(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "cache")
+    store.dir.mkdir(parents=True)
+    store.path("abc123").write_text("{not json")
+    assert permission(decide(base_event("claude-code"), tmp_path)) == "allow"
+    assert store.load("abc123")["calls"] == 1
+    assert not list(store.dir.glob("*.tmp"))
+
+
+def test_state_round_trip_keeps_the_bounds() -> None:
+    session = Session("s")
+    for i in range(MAX_RECENT + 5):
+        session.record(f"t{i % 3}", "allow", 1, ("fact",))
+    data = hook.session_to_dict(session)
+    restored = Session("s")
+    hook.restore_session(restored, json.loads(json.dumps(data)))
+    assert hook.session_to_dict(restored) == data
+    assert restored.count("t0") == session.count("t0") and restored.seen("fact")
+    hook.restore_session(restored, {"calls": -1, "counts": {"x": "many"}, "facts": "nope", "recent": [1]})
+    assert restored.calls == 0 and restored.count("x") == 0 and restored.facts == [] and restored.recent == []
+
+
+def test_old_state_files_are_pruned(tmp_path: Path) -> None:
+    store = StateStore(tmp_path)
+    store.dir.mkdir(parents=True)
+    for i in range(5):
+        store.save(f"s{i}", {"v": 1, "id": f"s{i}"})
+        os.utime(store.path(f"s{i}"), (1000 + i, 1000 + i))
+    store.prune(keep=2)
+    assert sorted(p.name for p in store.dir.glob("*.json")) == sorted(
+        store.path(s).name for s in ("s3", "s4")
+    )
+
+
+def test_unwritable_log_denies(tmp_path: Path) -> None:
+    text, _ = run_hook(
+        "claude-code",
+        json.dumps(base_event("claude-code")),
+        policy=POLICY,
+        log=tmp_path,
+        cache_dir=tmp_path / "cache",
+    )
+    specific = json.loads(text)["hookSpecificOutput"]
+    assert specific["permissionDecision"] == "deny" and "decision log" in specific["permissionDecisionReason"]
+
+
+def test_internal_error_denies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: Any) -> dict[str, Any]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(hook, "hook_context", broken)
+    output = decide(base_event("codex"), tmp_path, agent="codex")
+    assert permission(output) == "deny"
+    assert "internal error: boom" in output["hookSpecificOutput"]["permissionDecisionReason"]
+
+
+def test_unknown_agent_denies(tmp_path: Path) -> None:
+    output = decide(base_event("claude-code"), tmp_path, agent="cursor")
+    assert "unknown agent `cursor`" in output["hookSpecificOutput"]["permissionDecisionReason"]
+
+
+def test_shipped_policy_by_name(tmp_path: Path) -> None:
+    event = {**base_event("claude-code"), "tool_input": {"command": "git status && rm -rf ~"}}
+    text, _ = run_hook("claude-code", json.dumps(event), policy="coding-agent", cache_dir=tmp_path)
+    assert "rule `no-wipe`" in json.loads(text)["hookSpecificOutput"]["permissionDecisionReason"]
+
+
+def test_context_fields_reach_the_log(tmp_path: Path) -> None:
+    event = {
+        **base_event("codex"),
+        "agent_id": "sub-1",
+        "agent_type": "explorer",
+        "permission_mode": "dontAsk",
+    }
+    log = tmp_path / "log.jsonl"
+    run_hook("codex", json.dumps(event), policy=POLICY, log=log, cache_dir=tmp_path)
+    ctx = json.loads(log.read_text().splitlines()[0])["ctx"]
+    assert ctx["session_id"] == event["session_id"] and ctx["turn_id"] == "turn-1"
+    assert ctx["cwd"] == "/repo" and ctx["permission_mode"] == "dontAsk"
+    assert ctx["agent_id"] == "sub-1" and ctx["subagent_depth"] == 1
+    assert ctx["labels"] == {"agent": "codex", "agent_type": "explorer", "model": "gpt-5"}
+
+
+# -- the transcript's tail ------------------------------------------------------------------
+
+
+def claude_line(kind: str, ts: str, content: Any, uuid: str = "") -> str:
+    """One Claude Code transcript line."""
+    return json.dumps(
+        {
+            "type": kind,
+            "timestamp": ts,
+            "sessionId": "s",
+            "uuid": uuid,
+            "message": {"role": kind, "content": content},
+        }
+    )
+
+
+def tool_use(*ids: str) -> list[dict[str, Any]]:
+    return [{"type": "tool_use", "id": i, "name": "Bash", "input": {"command": "ls"}} for i in ids]
+
+
+def test_tail_counts_calls_since_the_human(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_text(
+        "\n".join(
+            [
+                claude_line("user", "2026-01-01T10:00:00Z", "first task", "u1"),
+                claude_line("assistant", "2026-01-01T10:00:01Z", tool_use("a")),
+                claude_line("user", "2026-01-01T10:01:00Z", "now the second", "u2"),
+                claude_line("assistant", "2026-01-01T10:01:05Z", tool_use("b", "c")),
+                claude_line(
+                    "user",
+                    "2026-01-01T10:01:06Z",
+                    [{"type": "tool_result", "tool_use_id": "b", "content": "ok"}],
+                ),
+                claude_line("assistant", "2026-01-01T10:01:07Z", tool_use("d", "e", "f")),
+            ]
+        )
+        + "\n"
+    )
+    tail = read_tail(str(path), "claude-code", "e")
+    assert tail is not None and tail.found and tail.human_id == "u2"
+    assert tail.steps == 3  # b, c and d; f comes after e
+    assert read_tail(str(path), "claude-code", "not-written-yet").steps == 5  # type: ignore[union-attr]
+
+
+def test_tail_reads_only_the_end(tmp_path: Path) -> None:
+    lines = [claude_line("user", "2026-01-01T10:00:00Z", "go", "u1")]
+    lines += [claude_line("assistant", "2026-01-01T10:00:01Z", tool_use(f"t{i}")) for i in range(900)]
+    lines += [json.dumps({"type": "progress", "data": "x" * 1000})] * 200  # not parsed: no call, no human
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    bounded = read_tail(str(path), "claude-code", "", max_bytes=250_000)
+    assert bounded is not None and not bounded.found and 0 < bounded.steps < 900
+    assert bounded.oldest_ts is not None
+    full = read_tail(str(path), "claude-code", "")
+    assert full is not None and full.found and full.steps == 900
+
+
+def test_tail_stops_counting_at_max_steps(tmp_path: Path) -> None:
+    lines = [claude_line("user", "2026-01-01T10:00:00Z", "go", "u1")]
+    lines += [
+        claude_line("assistant", "2026-01-01T10:00:01Z", tool_use(f"t{i}"))
+        for i in range(hook.MAX_STEPS + 50)
+    ]
+    path = tmp_path / "long.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    tail = read_tail(str(path), "claude-code", "")
+    assert tail is not None and not tail.found and tail.steps == hook.MAX_STEPS
+
+
+class CountingFile(io.BytesIO):
+    """A file that counts the bytes read from it."""
+
+    read_bytes = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+def test_reverse_lines_respects_the_bound() -> None:
+    f = CountingFile(b"".join(b"line %d\n" % i for i in range(100000)))
+    lines = list(hook._reverse_lines(f, 5000, block=1024))
+    assert f.read_bytes <= 5000 + 1024 and lines[0] == b"line 99999"
+    assert all(line.startswith(b"line ") for line in lines)  # no partial line at the bound
+    assert [*hook._reverse_lines(io.BytesIO(b"a\n\nb"), 100)] == [b"b", b"a"]
+
+
+def test_unreadable_transcript_leaves_the_defaults(tmp_path: Path) -> None:
+    event = {**base_event("claude-code"), "transcript_path": str(tmp_path)}  # a directory
+    log = tmp_path / "log.jsonl"
+    run_hook("claude-code", json.dumps(event), policy=POLICY, log=log, cache_dir=tmp_path)
+    ctx = json.loads(log.read_text())["ctx"]  # the log keeps only the fields not at their default
+    assert ctx.get("steps_since_human", 0) == 0 and ctx.get("seconds_since_human", 0) == 0
+    assert ctx["session_id"] == "abc123"
+
+
+def transcripts() -> Iterator[tuple[str, Path]]:
+    """The main transcripts of the corpora (sub-agents' files are read with their session's)."""
+    for agent, folder in (("claude-code", CLAUDE_CORPUS), ("codex", CORPORA / "codex")):
+        if folder.is_dir():
+            yield from ((agent, p) for p in sorted(folder.rglob("*.jsonl")) if "subagents" not in p.parts)
+
+
+def sample(calls: list[TraceCall], n: int = 12) -> list[TraceCall]:
+    step = max(1, len(calls) // n)
+    return calls[::step][:n] + calls[-1:]
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason=f"corpora not found at {CORPORA}")
+@pytest.mark.parametrize(("agent", "path"), list(transcripts()), ids=lambda x: getattr(x, "name", x))
+def test_live_context_matches_replay(agent: str, path: Path, tmp_path: Path) -> None:
+    """At each call, the hook's view of the transcript's end agrees with replay's view of the whole."""
+    calls = [c for c in read_traces(path) if isinstance(c, TraceCall)]
+    lines = path.read_bytes().split(b"\n")
+    for call in sample(calls):
+        live = tmp_path / "live.jsonl"
+        live.write_bytes(b"\n".join(lines[: call.source[1]]) + b"\n")  # as written when the hook runs
+        tail = read_tail(str(live), agent, call.call_id)
+        assert tail is not None
+        assert tail.steps == call.ctx["steps_since_human"], call.source
+        if "seconds_since_human" in call.ctx:
+            assert tail.found and tail.human_ts is not None and call.ts is not None
+            assert call.ts - tail.human_ts == pytest.approx(call.ctx["seconds_since_human"], abs=0.01)
+
+
+@pytest.mark.skipif(not CLAUDE_CORPUS.is_dir(), reason=f"corpora not found at {CLAUDE_CORPUS}")
+def test_hook_context_from_a_real_transcript(tmp_path: Path) -> None:
+    path = CLAUDE_CORPUS / "ai-sessions-examples" / "claude-code-pomodoro-timer.jsonl"
+    calls = [c for c in read_traces(path) if isinstance(c, TraceCall) and c.ctx["steps_since_human"] >= 3]
+    call = calls[0]
+    live = tmp_path / "live.jsonl"
+    live.write_bytes(b"\n".join(path.read_bytes().split(b"\n")[: call.source[1]]) + b"\n")
+    event = {
+        **base_event("claude-code"),
+        "session_id": call.session_id,
+        "transcript_path": str(live),
+        "tool_name": "Edit",
+        "tool_input": {"file_path": "/repo/a", "old_string": "a", "new_string": "b"},
+        "tool_use_id": call.call_id,
+    }
+    log = tmp_path / "log.jsonl"
+    assert call.ts is not None
+    output = decide(event, tmp_path, log=log, clock=lambda: call.ts)
+    assert (
+        permission(output) == "ask"
+        and "without a human" in output["hookSpecificOutput"]["permissionDecisionReason"]
+    )
+    ctx = json.loads(log.read_text())["ctx"]
+    assert ctx["steps_since_human"] == call.ctx["steps_since_human"]
+    assert ctx["seconds_since_human"] == pytest.approx(call.ctx["seconds_since_human"], abs=0.01)
+    assert ctx["turn_id"].startswith(call.session_id + ":")
+
+
+class BrokenStdout(io.StringIO):
+    """A stdout that cannot be written."""
+
+    def write(self, text: str) -> int:
+        raise OSError("stdout is gone")
+
+
+def test_main_hook_falls_back_to_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    event = json.dumps(base_event("claude-code")).encode()
+    code = main_hook("claude-code", policy=POLICY, stdin=io.BytesIO(event), stdout=BrokenStdout())
+    assert code == 2
+    assert "so it is blocked: stdout is gone" in capsys.readouterr().err
+
+
+def test_parallel_calls_of_one_session_lose_no_count(tmp_path: Path) -> None:
+    """Claude Code runs the hooks of parallel calls at once: the state file is locked per session."""
+    event = json.dumps({**base_event("claude-code"), "tool_name": "Grep", "tool_input": {"pattern": "x"}})
+
+    def one(_: int) -> str:
+        return run_hook("claude-code", event, policy=POLICY, cache_dir=tmp_path)[0]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(one, range(8)))
+    assert all(json.loads(a)["hookSpecificOutput"]["permissionDecision"] == "allow" for a in answers)
+    assert StateStore(tmp_path).load("abc123")["counts"] == {"Grep": 8}
