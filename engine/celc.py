@@ -7,12 +7,15 @@ tree to a small AST -> check identifiers, functions and constant regexes -> gene
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
+from celpy import celparser
 from celpy.celparser import CELParseError, CELParser
 
 from . import celrt
@@ -513,8 +516,36 @@ def parse(text: str) -> Any:
     """cel-python's parse tree of `text` (raises `CELParseError`)."""
     global _PARSER
     if _PARSER is None:
+        _warm_parser()
         _PARSER = CELParser()
     return _PARSER.parse(text)
+
+
+def _warm_parser() -> None:
+    """Build cel-python's grammar as it does, with lark's on-disk cache of the grammar analysis.
+
+    Building the parser is about 100 ms, a cost every `remit hook` process pays; the cache
+    brings it under 10 ms. Any problem leaves cel-python to build it the usual way.
+    """
+    if CELParser.CEL_PARSER is not None:
+        return
+    with contextlib.suppress(Exception):
+        grammar = (Path(celparser.__file__).parent / "cel.lark").read_text()
+        probe = object.__new__(CELParser)
+        namespace = vars(celparser)  # cel-python's own lark: this module imports no lark itself
+        CELParser.CEL_PARSER = namespace["Lark"](
+            grammar,
+            parser="lalr",
+            start="expr",
+            debug=True,
+            g_regex_flags=re.M,
+            lexer_callbacks={"IDENT": probe.ambiguous_literals},
+            propagate_positions=True,
+            maybe_placeholders=False,
+            priority="invert",
+            tree_class=namespace["lark"].Tree,
+            cache=True,
+        )
 
 
 def compile_expr(text: str, *, names: Collection[str], span: Span) -> CompiledExpr:
