@@ -67,3 +67,14 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     assert blocks("sh")[1].strip() in ci
     assert os.access(ROOT / ".ci" / "run", os.X_OK)
+
+
+def test_install_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (example,) = [b for b in blocks("sh") if "remit install" in b]
+    command = shlex.split(example.split("#")[0])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    result = CliRunner().invoke(main, command[1:])
+    assert result.exit_code == 0, result.stderr
+    settings = (tmp_path / ".claude" / "settings.json").read_text().replace("'", "")
+    assert "remit hook claude-code --policy" in settings
