@@ -5,6 +5,7 @@ Rules produce outcomes (matched, or errored); `route.decide` turns them into a d
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,9 +235,12 @@ def level_of(index: int, value: Any) -> int | str:
         if isinstance(value, str) and value in REVERSIBILITY_ORDER:
             return REVERSIBILITY_ORDER[value]
         return f"reversibility must be one of reversible, recoverable, irreversible, not `{value}`"
+    name = DIMENSIONS[index]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"{DIMENSIONS[index]} must be a number from 1 to 10, not {describe(value)}"
-    return min(10, max(1, int(value)))
+        return f"{name} must be a number from 1 to 10, not {describe(value)}"
+    if not math.isfinite(value) or value < 1:
+        return f"{name} must be a number from 1 to 10, not `{value}`"
+    return min(10, math.ceil(value))  # above 10 is 10; a fraction rounds up, never down
 
 
 @dataclass(slots=True)
@@ -247,6 +251,7 @@ class Matches:
     shadow: list[CompiledRule] = field(default_factory=list)
     routes: list[CompiledRoute] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    shadow_errors: list[tuple[str, str]] = field(default_factory=list)
 
 
 def match(policy: CompiledPolicy, cands: Candidates, act: Activation) -> Matches:
@@ -256,8 +261,8 @@ def match(policy: CompiledPolicy, cands: Candidates, act: Activation) -> Matches
         ok = _rule_holds(rule, act)
         if ok is True:
             (out.shadow if rule.shadow else out.rules).append(rule)
-        elif ok is not False and not rule.shadow:
-            out.errors.append((rule.id, str(ok)))
+        elif ok is not False:
+            (out.shadow_errors if rule.shadow else out.errors).append((rule.id, str(ok)))
     decided_by_route = False
     for route in policy.routes:
         if route.never or (decided_by_route and route.route.value != "block"):

@@ -10,6 +10,7 @@ import inspect
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,9 +23,20 @@ from .load import load_policy, load_text
 from .log import DecisionLog, decision_record, outcome_record
 from .model import Route
 from .route import decide
-from .session import SessionStore
+from .session import Session, SessionStore
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """What a decided call adds to its session once the decision is logged."""
+
+    session: Session
+    tool: str
+    facts: tuple[str, ...]
+
+
 AskCallback = Callable[[Decision], "bool | Awaitable[bool]"]
 
 
@@ -90,44 +102,60 @@ class Guard:
         policy = self._policy
         if args is None:
             args = {}
-        full_ctx = {**CTX_DEFAULTS, **ctx} if isinstance(ctx, Mapping) else dict(CTX_DEFAULTS)
+        # Fresh containers for the mutable defaults: a caller editing one must not reach later calls.
+        full_ctx = {**CTX_DEFAULTS, "environment": {}, "labels": {}}
+        if isinstance(ctx, Mapping):
+            full_ctx.update(ctx)
         with self._lock:
+            pending: _Pending | None = None
             try:
                 if ctx is not None and not isinstance(ctx, Mapping):
                     decision = self._failed(
                         policy, tool, args, full_ctx, start, "the context is not a mapping"
                     )
                 else:
-                    decision = self._decide(policy, tool, args, full_ctx, start)
+                    decision, pending = self._decide(policy, tool, args, full_ctx, start)
             except Exception as exc:
                 decision = self._failed(policy, tool, args, full_ctx, start, f"internal error: {exc}")
-        try:
-            self._write(decision)
-        except LogError as exc:
-            # A decision that cannot be recorded is not given: fail closed, say why.
-            decision = self._failed(policy, tool, args, full_ctx, start, str(exc), mode="enforce")
+            try:
+                self._write(decision)
+            except Exception as exc:  # LogError, or a record that cannot be built from these args
+                # A decision that cannot be recorded is not given: block, whatever on_error says.
+                why = str(exc) if isinstance(exc, LogError) else f"the decision cannot be logged: {exc}"
+                decision = self._failed(
+                    policy, tool, args, full_ctx, start, why, mode="enforce", route=Route.BLOCK
+                )
+                pending = None
+            if pending is not None:
+                pending.session.record(
+                    pending.tool, decision.decision.value, decision.ratings.risk, pending.facts
+                )
         return decision
 
     def _decide(
         self, policy: CompiledPolicy, tool: Any, args: Any, ctx: dict[str, Any], start: float
-    ) -> Decision:
+    ) -> tuple[Decision, _Pending | None]:
         if not isinstance(tool, str) or not tool:
-            return self._failed(policy, tool, args, ctx, start, "the call has no tool name")
+            return self._failed(policy, tool, args, ctx, start, "the call has no tool name"), None
         if not isinstance(args, Mapping):
-            return self._failed(policy, tool, args, ctx, start, "the call's arguments are not a JSON object")
+            why = "the call's arguments are not a JSON object"
+            return self._failed(policy, tool, args, ctx, start, why), None
+        if type(args) is not dict:
+            args = dict(args)
         session = self.sessions.get(str(ctx.get("session_id") or ""))
+        session.canonical = policy.canonical
         cands = policy.candidates(tool, indexed=self.indexed)
         act = Activation(tool, args, ctx, session, cands.decl)
         rated = rate(policy, cands, act)
         act.risk, act.reversibility, act.autonomy = rated.risk, rated.reversibility, rated.autonomy
         matches = match(policy, cands, act)
         verdict, reasons, errors, shadow = decide(policy, matches, rated.errors, act.lookup)
-        raises = [*rated.raises, *(f for r in matches.rules for f in r.raises)]
-        if verdict is not Route.BLOCK:
-            session.record(tool, verdict.value, rated.risk, tuple(raises))
-        else:
-            session.record(tool, verdict.value, rated.risk, ())
-        return Decision(
+        # Facts are raised by calls that may go ahead (allow, and ask: the human may approve).
+        raises = (
+            () if verdict is Route.BLOCK else (*rated.raises, *(f for r in matches.rules for f in r.raises))
+        )
+        pending = _Pending(session, policy.canonical(tool), tuple(raises))
+        decision = Decision(
             id=self.ids(),
             decision=verdict,
             ratings=Ratings(rated.risk, rated.reversibility, rated.autonomy),
@@ -143,6 +171,7 @@ class Guard:
             rated_by=rated.rated_by,
             shadow=shadow,
         )
+        return decision, pending
 
     def _failed(
         self,
@@ -153,9 +182,10 @@ class Guard:
         start: float,
         why: str,
         mode: str | None = None,
+        route: Route | None = None,
     ) -> Decision:
         """The decision when the call cannot be evaluated at all: the policy's `on_error`."""
-        on_error = policy.defaults.on_error
+        on_error = route or policy.defaults.on_error
         return Decision(
             id=self.ids(),
             decision=on_error,
@@ -208,8 +238,9 @@ class Guard:
         except Exception as exc:
             self._outcome(decision, "denied", "system", f"the ask callback failed: {exc}", started)
             return False
-        self._outcome(decision, "approved" if answer else "denied", "human", "", started)
-        return bool(answer)
+        approved = answer is True  # only an explicit yes approves: "no", {} or None do not
+        self._outcome(decision, "approved" if approved else "denied", "human", "", started)
+        return approved
 
     async def approve_async(self, decision: Decision) -> bool:
         """`approve` for async code: an async callback is awaited, a sync one runs in a thread."""
@@ -230,8 +261,9 @@ class Guard:
         except Exception as exc:
             self._outcome(decision, "denied", "system", f"the ask callback failed: {exc}", started)
             return False
-        self._outcome(decision, "approved" if answer else "denied", "human", "", started)
-        return bool(answer)
+        approved = answer is True  # only an explicit yes approves: "no", {} or None do not
+        self._outcome(decision, "approved" if approved else "denied", "human", "", started)
+        return approved
 
     def _outcome(self, decision: Decision, outcome: str, by: str, detail: str, started: float) -> None:
         # The decision itself is already logged; losing an outcome must not crash the agent.
@@ -261,8 +293,7 @@ class Guard:
             signature = inspect.signature(fn)
 
             def call_args(a: tuple[Any, ...], kw: dict[str, Any]) -> dict[str, Any]:
-                bound = signature.bind_partial(*a, **kw)
-                return {k: v for k, v in bound.arguments.items() if k != "self"}
+                return _call_arguments(signature, a, kw)
 
             if inspect.iscoroutinefunction(fn):
 
@@ -287,10 +318,27 @@ class Guard:
         return wrap
 
 
+def _call_arguments(signature: inspect.Signature, a: tuple[Any, ...], kw: dict[str, Any]) -> dict[str, Any]:
+    """The call's arguments by name, as the policy sees them: `**kwargs` merged in, `*args` as a list."""
+    bound = signature.bind_partial(*a, **kw)
+    out: dict[str, Any] = {}
+    for name, value in bound.arguments.items():
+        kind = signature.parameters[name].kind
+        if name == "self":
+            continue
+        if kind is inspect.Parameter.VAR_KEYWORD:
+            out.update(value)
+        elif kind is inspect.Parameter.VAR_POSITIONAL:
+            out[name] = list(value)
+        else:
+            out[name] = value
+    return out
+
+
 def _call_with_timeout(callback: AskCallback, decision: Decision, timeout: float) -> bool:
     """Run a sync or async callback with a timeout, from synchronous code."""
     if inspect.iscoroutinefunction(callback):
-        return bool(asyncio.run(asyncio.wait_for(callback(decision), timeout)))
+        return asyncio.run(asyncio.wait_for(callback(decision), timeout)) is True
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     try:
         future = pool.submit(callback, decision)
@@ -299,8 +347,8 @@ def _call_with_timeout(callback: AskCallback, decision: Decision, timeout: float
         except concurrent.futures.TimeoutError as exc:
             raise TimeoutError from exc
         if inspect.isawaitable(answer):
-            return bool(asyncio.run(asyncio.wait_for(_awaited(answer), timeout)))
-        return bool(answer)
+            return asyncio.run(asyncio.wait_for(_awaited(answer), timeout)) is True
+        return answer is True
     finally:
         pool.shutdown(wait=False)
 

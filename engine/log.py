@@ -34,7 +34,10 @@ def iso(ts: float) -> str:
 
 def args_sha256(args: Any) -> str:
     """The hash of the call's arguments as given (canonical JSON), before redaction."""
-    blob = json.dumps(args, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    try:
+        blob = json.dumps(args, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+    except TypeError:  # keys of mixed types cannot be sorted
+        blob = json.dumps(args, separators=(",", ":"), ensure_ascii=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -101,8 +104,13 @@ class DecisionLog:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._open()
+
+    def _open(self) -> None:
+        """Open the file (again, in a forked child: a shared descriptor would share the lock)."""
         self._end = -1
         self._prev = GENESIS
+        self._pid = os.getpid()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -113,15 +121,17 @@ class DecisionLog:
         """Append one record, chained to the line before it; raise `LogError` on failure."""
         with self._lock:
             try:
+                if self._fd >= 0 and os.getpid() != self._pid:
+                    self._open()
                 fcntl.flock(self._fd, fcntl.LOCK_EX)
                 try:
                     size = os.fstat(self._fd).st_size
+                    lead = b""
                     if size != self._end:  # another writer appended: chain to its last line
-                        self._prev = _last_line_hash(self.path, size)
-                    line = json.dumps(
-                        {**record, "prev": self._prev}, ensure_ascii=False, separators=(",", ":"), default=str
-                    )
-                    data = (line + "\n").encode()
+                        self._prev, torn = _tail(self.path, size)
+                        lead = b"\n" if torn else b""  # a crashed writer's torn line stays its own line
+                    line = _dumps({**record, "prev": self._prev})
+                    data = lead + (line + "\n").encode()
                     _write_all(self._fd, data)
                     self._end = size + len(data)
                     self._prev = hashlib.sha256(line.encode()).hexdigest()
@@ -152,8 +162,28 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def _dumps(record: dict[str, Any]) -> str:
+    """One JSON line; text that is not valid Unicode (lone surrogates) is escaped, not lost."""
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)
+    try:
+        line.encode()
+    except UnicodeEncodeError:
+        line = json.dumps(record, ensure_ascii=True, separators=(",", ":"), default=str)
+    return line
+
+
+def _tail(path: Path, size: int) -> tuple[str, bool]:
+    """The hash of the file's last line, and whether that line is torn (no final newline)."""
+    if size == 0:
+        return GENESIS, False
+    with path.open("rb") as f:
+        f.seek(size - 1)
+        torn = f.read(1) != b"\n"
+    return _last_line_hash(path, size), torn
+
+
 def _last_line_hash(path: Path, size: int) -> str:
-    """The hash of the last complete line of the file (genesis for an empty file)."""
+    """The hash of the last line of the file, complete or torn (genesis for an empty file)."""
     if size == 0:
         return GENESIS
     with path.open("rb") as f:

@@ -4,7 +4,8 @@
 2. Otherwise matching explicit rules decide, the stricter winning: ask beats allow.
 3. Otherwise the routes decide over the ratings (the first that holds).
 4. Otherwise `defaults.decision`.
-5. A rule, rating or route that errors counts as `defaults.on_error` and is recorded.
+5. A rule, rating or route that errors counts as `defaults.on_error` and is recorded: with
+   `block` it blocks, with `ask` it counts as an ask rule, with `allow` it takes no part.
 6. Rules in shadow mode are recorded as "would have decided X" and take no part.
 """
 
@@ -31,6 +32,10 @@ def decide(
         Reason(e.id, "error", on_error, f"`{e.id}` could not be evaluated: {e.message}") for e in errors
     ]
     shadow = tuple(_rule_reason(r, lookup, "shadow") for r in matches.shadow)
+    shadow += tuple(
+        Reason(i, "shadow-error", on_error, f"`{i}` could not be evaluated: {m}")
+        for i, m in matches.shadow_errors
+    )
 
     blocks = [_rule_reason(r, lookup) for r in matches.rules if r.route is Route.BLOCK]
     blocks += [_route_reason(r, lookup) for r in matches.routes if r.route is Route.BLOCK]
@@ -40,7 +45,7 @@ def decide(
         return Route.BLOCK, tuple(blocks), errors, shadow
 
     explicit = [(r.route, _rule_reason(r, lookup)) for r in matches.rules]
-    if error_reasons:
+    if on_error is Route.ASK:  # an erroring rule counts as an ask; with `allow` it takes no part
         explicit += [(on_error, reason) for reason in error_reasons]
     if explicit:
         strictest = max((route for route, _ in explicit), key=STRICTNESS.__getitem__)

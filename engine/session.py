@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from .celrt import CelObject
@@ -23,7 +24,7 @@ class Session(CelObject):
     cel_fields: ClassVar[frozenset[str]] = frozenset({"id", "calls", "recent", "facts", "asks", "blocks"})
     cel_methods: ClassVar[frozenset[str]] = frozenset({"count", "seen"})
 
-    __slots__ = ("_counts", "_facts", "_recent", "asks", "blocks", "calls", "id")
+    __slots__ = ("_counts", "_facts", "_recent", "asks", "blocks", "calls", "canonical", "id")
 
     def __init__(self, session_id: str) -> None:
         self.id = session_id
@@ -33,6 +34,7 @@ class Session(CelObject):
         self._counts: dict[str, int] = {}
         self._facts: dict[str, None] = {}
         self._recent: deque[dict[str, Any]] = deque(maxlen=MAX_RECENT)
+        self.canonical: Callable[[str], str] = str  # the policy's alias resolution, set per call
 
     @property
     def recent(self) -> list[dict[str, Any]]:
@@ -45,12 +47,12 @@ class Session(CelObject):
         return list(self._facts)
 
     def count(self, tool: str | None = None) -> int:
-        """How many earlier calls of this session went to `tool` (all calls without it)."""
+        """How many earlier calls of this session went to `tool` (its declared name: aliases count)."""
         if tool is None:
             return self.calls
         if not isinstance(tool, str):
             raise TypeError("session.count takes a tool name")
-        return self._counts.get(tool, 0)
+        return self._counts.get(self.canonical(tool), 0)
 
     def seen(self, fact: str) -> bool:
         """True if an earlier call of this session raised `fact`."""
@@ -65,8 +67,9 @@ class Session(CelObject):
             self.asks += 1
         elif decision == "block":
             self.blocks += 1
-        if tool in self._counts or len(self._counts) < MAX_TOOLS:
-            self._counts[tool] = self._counts.get(tool, 0) + 1
+        if tool not in self._counts and len(self._counts) >= MAX_TOOLS:
+            del self._counts[min(self._counts, key=self._counts.__getitem__)]  # keep the busiest tools
+        self._counts[tool] = self._counts.get(tool, 0) + 1
         for fact in facts:
             if len(self._facts) < MAX_FACTS:
                 self._facts[fact] = None

@@ -73,10 +73,13 @@ def test_ids_are_unique_sortable_and_injectable() -> None:
 
 def test_session_memory_is_bounded() -> None:
     s = Session("s")
+    for _ in range(5):
+        s.record("busy", "allow", 1, ())
     for i in range(1000):
         s.record(f"tool{i}", "allow", 1, (f"fact{i}",))
-    assert s.calls == 1000 and len(s.recent) == 32 and len(s.facts) == 256
-    assert s.count("tool999") == 0 and s.count("tool1") == 1  # only the first 256 tools are counted
+    assert s.calls == 1005 and len(s.recent) == 32 and len(s.facts) == 256
+    # past 256 tools the least used are forgotten: a new tool and a busy one are still counted
+    assert s.count("tool999") == 1 and s.count("busy") == 5 and s.count("tool1") == 0
     assert s.seen("fact0") and not s.seen("fact999")
 
 

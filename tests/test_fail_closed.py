@@ -1,0 +1,156 @@
+"""Regressions for ways a call could get through when remit could not decide it properly."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+from collections import UserDict
+from pathlib import Path
+
+import pytest
+
+import remit
+from remit.log import read_log
+
+BLOCK_RM = """
+name: p
+defaults: {on_error: allow, decision: ask}
+ratings:
+  - {id: rated, tools: [rate_me], risk: "args.amount / args.cap"}
+rules:
+  - {id: no-rm, tools: [Bash], block: 'args.command.startsWith("rm")'}
+  - {id: broken, tools: [Bash], ask: 'args.ticket == "x"'}
+  - {id: trial, tools: [Bash], mode: shadow, block: 'args.cmd.startsWith("rm")'}
+routes:
+  - {id: risky, ask: "risk >= 6"}
+  - {id: fine, allow: "risk <= 5"}
+"""
+
+
+def test_a_decision_that_cannot_be_logged_blocks_whatever_on_error_says(tmp_path: Path) -> None:
+    guard = remit.Guard.from_text(BLOCK_RM, log=tmp_path / "d.jsonl")
+    assert guard.log is not None
+    guard.log.close()
+    d = guard.check("Bash", {"command": "ls"})
+    assert d.decision is remit.Route.BLOCK and d.mode == "enforce"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [{"a": 1, 2: "b"}, json.loads('{"command": "echo \\ud800"}')],
+)
+def test_odd_arguments_never_raise_with_a_log(tmp_path: Path, args: dict[object, object]) -> None:
+    guard = remit.Guard.from_text(BLOCK_RM, log=tmp_path / "d.jsonl")
+    d = guard.check("Bash", args)  # type: ignore[arg-type]
+    assert d.id in {r.get("id") for r in read_log(tmp_path / "d.jsonl")}
+
+
+def test_circular_arguments_block_instead_of_raising(tmp_path: Path) -> None:
+    args: dict[str, object] = {"command": "ls"}
+    args["self"] = args
+    d = remit.Guard.from_text(BLOCK_RM, log=tmp_path / "d.jsonl").check("Bash", args)
+    assert d.decision is remit.Route.BLOCK
+
+
+def test_a_torn_last_line_does_not_swallow_the_next_record(tmp_path: Path) -> None:
+    log = tmp_path / "d.jsonl"
+    log.write_bytes(b'{"v":1,"kind":"decision","id":"crashed-wri')
+    d = remit.Guard.from_text(BLOCK_RM, log=log).check("Bash", {"command": "ls"})
+    lines = log.read_bytes().split(b"\n")
+    record = json.loads(lines[1])
+    assert record["id"] == d.id and record["prev"] == hashlib.sha256(lines[0]).hexdigest()
+
+
+def test_forked_writers_keep_the_chain(tmp_path: Path) -> None:
+    log = tmp_path / "d.jsonl"
+    guard = remit.Guard.from_text(BLOCK_RM, log=log)
+    guard.check("Bash", {"command": "ls"})
+    children = []
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            for i in range(50):
+                guard.check("Bash", {"command": f"ls {i}"})
+            os._exit(0)
+        children.append(pid)
+    for pid in children:
+        assert os.waitpid(pid, 0)[1] == 0
+    lines = log.read_text().splitlines()
+    assert len(lines) == 151
+    for before, line in itertools.pairwise(lines):
+        assert json.loads(line)["prev"] == hashlib.sha256(before.encode()).hexdigest()
+
+
+def test_an_erroring_rule_with_on_error_allow_takes_no_part() -> None:
+    guard = remit.Guard.from_text(BLOCK_RM)
+    d = guard.check("Bash", {"command": "make"})
+    assert [r.id for r in d.reasons] == ["fine"] and d.errors  # the routes still decide
+
+
+def test_shadow_rule_errors_are_recorded() -> None:
+    d = remit.Guard.from_text(BLOCK_RM).check("Bash", {"command": "ls", "ticket": "y"})
+    assert any(r.kind == "shadow-error" and r.id == "trial" for r in d.shadow)
+
+
+@pytest.mark.parametrize(
+    ("amount", "cap", "risk"), [(1.0, 0.0, None), (-7.0, 1.0, None), (299.0, 100.0, 3), (999.0, 100.0, 10)]
+)
+def test_rating_values_are_never_rounded_down(amount: float, cap: float, risk: int | None) -> None:
+    d = remit.Guard.from_text(BLOCK_RM).check("rate_me", {"amount": amount, "cap": cap})
+    if risk is None:  # infinite or below 1: an error, recorded, and the fallback rating
+        assert d.errors and d.errors[0].id == "rated"
+    else:
+        assert d.ratings.risk == risk
+
+
+def test_mappings_of_any_kind_reach_the_analyzers() -> None:
+    guard = remit.Guard.from_path(Path(__file__).parent.parent / "policies" / "coding-agent.yaml")
+    d = guard.check("Read", UserDict({"file_path": ".env"}), {"cwd": "/repo"})  # type: ignore[arg-type]
+    assert d.decision is remit.Route.BLOCK
+
+
+def test_the_decorator_sees_keyword_arguments() -> None:
+    guard = remit.Guard.from_text(BLOCK_RM)
+
+    @guard.guard("Bash")
+    def run(**kw: object) -> str:
+        return "ran"
+
+    with pytest.raises(remit.Blocked):
+        run(command="rm -rf ~")
+
+
+def test_callers_cannot_change_the_defaults_of_later_calls() -> None:
+    guard = remit.Guard.from_text(BLOCK_RM)
+    guard.check("Bash", {"command": "ls"}).ctx["labels"]["trusted"] = True
+    assert guard.check("Bash", {"command": "ls"}).ctx["labels"] == {}
+
+
+def test_session_counts_follow_aliases_and_only_an_explicit_yes_approves() -> None:
+    policy = """
+name: pay
+tools: {send_money: {aliases: [pay]}}
+rules:
+  - {id: limit, tools: [send_money], block: 'session.count("send_money") >= 2'}
+routes: [{allow: "true"}]
+"""
+    guard = remit.Guard.from_text(policy, ask=lambda d: "no")  # type: ignore[arg-type,return-value]
+    decisions = [guard.check(tool, {}, {"session_id": "s"}).decision for tool in ("pay", "send_money", "pay")]
+    assert decisions == [remit.Route.ALLOW, remit.Route.ALLOW, remit.Route.BLOCK]
+    ask = remit.Guard.from_text("name: a\nrules: [{ask: 'true'}]\n", ask=lambda d: "no")  # type: ignore[arg-type,return-value]
+    assert ask.approve(ask.check("x", {})) is False
+
+
+def test_blocked_calls_raise_no_facts_and_a_failed_log_records_nothing(tmp_path: Path) -> None:
+    policy = """
+name: f
+ratings: [{id: secret, tools: [read], risk: 2, raises: [secret_read]}]
+routes: [{allow: 'true'}]
+"""
+    guard = remit.Guard.from_text(policy, log=tmp_path / "d.jsonl")
+    assert guard.log is not None
+    guard.log.close()
+    guard.check("read", {}, {"session_id": "s"})
+    assert not guard.sessions.get("s").seen("secret_read") and guard.sessions.get("s").calls == 0
