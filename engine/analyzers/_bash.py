@@ -106,6 +106,9 @@ class Parsed:
     substitutions: bool = False
     assignments: list[tuple[int, str, Word]] = field(default_factory=list)
     """Shell variables set (`a=rm`): (number of commands before it, name, value)."""
+    bare_writes: list[tuple[int, Word]] = field(default_factory=list)
+    """Files written by a redirection with no command (`> f` truncates f): (number of
+    commands before it, target)."""
 
 
 def parse_bash(source: str, depth: int = 0) -> Parsed:
@@ -153,6 +156,8 @@ def _restore(out: Parsed, table: dict[int, str]) -> None:
         if cmd.stdin_text is not None:
             cmd.stdin_text = cmd.stdin_text.translate(table)
     for _, _, word in out.assignments:
+        word.value = word.value.translate(table)
+    for _, word in out.bare_writes:
         word.value = word.value.translate(table)
     out.error = out.error.translate(table)
 
@@ -223,6 +228,8 @@ class _Walker:
             return []
         if kind == "variable_assignment":
             return self.assignment(node, level)
+        if kind == "file_redirect":  # `$(> f)`: a redirection with no command around it
+            return self.bare(node, level, [])
         if kind == "ERROR" and self.out.commands:
             # Broken input (`cat <<'EOF' > f` without its body): keep the files it writes.
             redirects = self.out.commands[-1].redirects
@@ -255,7 +262,8 @@ class _Walker:
                 body = child
             elif child.is_named:
                 pending.extend(self.redirect(child, level, redirects, stdin))
-        if body is None:
+        if body is None:  # `> f`: no command, but the target is still truncated
+            self.record_bare(redirects)
             return pending
         spill, self.spill = self.spill, []
         if body.type == "command":
@@ -266,7 +274,23 @@ class _Walker:
                 cmd.words.extend(spill)
                 cmd.stdin_text = stdin[-1] if stdin else cmd.stdin_text
             return cmd_pending + pending
+        if body.type == "test_command":  # `[[ -f x ]] > f`: no command, f still truncated
+            self.record_bare(redirects)
         return [(body, level, piped, redirects), *pending]
+
+    def bare(
+        self, node: Any, level: int, inherited: list[Redirect]
+    ) -> list[tuple[Any, int, bool, list[Redirect]]]:
+        redirects = list(inherited)
+        pending = self.redirect(node, level, redirects, [])
+        self.record_bare(redirects)
+        return pending
+
+    def record_bare(self, redirects: list[Redirect]) -> None:
+        """Keep the files that redirections without a command write."""
+        self.spill = []
+        at = len(self.out.commands)
+        self.out.bare_writes.extend((at, r.target) for r in redirects if r.writes)
 
     def redirect(
         self, node: Any, level: int, redirects: list[Redirect], stdin: list[str]

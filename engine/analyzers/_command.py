@@ -52,6 +52,7 @@ class Command(CelObject):
         cwd: str | None = None,
         stdin: str | None = None,
         fills: list[str] | None = None,
+        runs_input: bool = False,
     ) -> None:
         self.argv = argv
         self.static = static if static is not None else [True] * len(argv)
@@ -72,6 +73,9 @@ class Command(CelObject):
         """What `{}` stands for (`find -exec`); `<stdin>` marks `xargs` input."""
         if "xargs" in self.wrappers:
             self.fills = ["<stdin>"]
+        self.runs_input = runs_input
+        """The command is code only known at run time (`xargs sh -c`, `sh -c "$(...)"`):
+        like text piped into a shell."""
         self._canonical: frozenset[str] | None = None
 
     @lazy

@@ -80,6 +80,8 @@ def is_install(cmd: Command) -> bool:
 
 def pipes_to_shell(cmd: Command) -> bool:
     """Code reaches an interpreter through a pipe or an expansion the analysis cannot see."""
+    if cmd.runs_input:
+        return True
     if cmd.program in ("eval", "source", ".") or cmd.program in INTERPRETERS:
         code = [a for a, s in zip(cmd.args, cmd.static[1:], strict=False) if not s]
         if any(a.startswith("<(") or "$(" in a or "`" in a for a in code):
@@ -205,8 +207,15 @@ def write_targets(cmd: Command) -> list[str]:
         target = _option(cmd, "o", "output") if program == "curl" else _option(cmd, "O", "output-document")
         if target is not None:
             out.append(target)
-    elif program == "find" and "delete" in cmd.flags:
-        out.extend(operands[:1] or ["."])
+    elif program == "git":  # `git diff --output=FILE`, `git format-patch -o DIR`
+        for long in ("output", "output-directory"):
+            target = _option(cmd, "o" if cmd.subcommand == "format-patch" else "", long)
+            if target is not None:
+                out.append(target)
+    elif program == "find":
+        if "delete" in cmd.flags:
+            out.extend(find_starts(cmd.args)[:1] or ["."])
+        out.extend(b for a, b in zip(cmd.args, cmd.args[1:], strict=False) if a in _FIND_WRITES)
     if cmd.fills:
         out = [f for p in out for f in ([p] if "{}" not in p else cmd.fills)]
         if "<stdin>" in cmd.fills and (program in _TOUCHERS or program in _DESTINATION_LAST):
@@ -214,10 +223,29 @@ def write_targets(cmd: Command) -> list[str]:
     return [p for p in dict.fromkeys(out) if p and p != "-"]
 
 
+_FIND_WRITES = frozenset({"-fprint", "-fprint0", "-fprintf", "-fls"})
+"""find actions that write the file named by their argument."""
+
+
+def find_starts(args: list[str]) -> list[str]:
+    """The start paths of `find ARGS` (before the expression); find's tests hold patterns,
+    names and numbers (`-name '*.json'`), not paths it reads."""
+    i = 0
+    while i < len(args) and (args[i] in ("-H", "-L", "-P", "-D") or args[i][:2] == "-O"):
+        i += 2 if args[i] == "-D" else 1
+    out: list[str] = []
+    for a in args[i:]:
+        if a.startswith(("-", "(", "!", ")", ",")):
+            break
+        out.append(a)
+    return out
+
+
 def _option(cmd: Command, short: str, long: str) -> str | None:
     args = cmd.args
+    names = (f"-{short}", f"--{long}") if short else (f"--{long}",)
     for i, a in enumerate(args):
-        if a in (f"-{short}", f"--{long}") and i + 1 < len(args):
+        if a in names and i + 1 < len(args):
             return args[i + 1]
         if a.startswith(f"--{long}="):
             return a.split("=", 1)[1]

@@ -39,7 +39,7 @@ WRAPPER_VALUE_OPTIONS: dict[str, frozenset[str]] = {
     "xargs": frozenset(
         {
             "I", "n", "P", "L", "s", "d", "E", "a", "max-args", "max-procs", "max-lines",
-            "max-chars", "delimiter", "eof", "arg-file", "replace", "process-slot-var",
+            "max-chars", "delimiter", "eof", "arg-file", "process-slot-var",
         }
     ),
     "flock": frozenset({"w", "E", "timeout", "conflict-exit-code"}),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 from dataclasses import dataclass, field
 
 from ._bash import MAX_DEPTH, RawCommand, Word, parse_bash
@@ -15,6 +16,9 @@ from ._command import Command
 from ._programs import SHELLS, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL
 
 _VARIABLE = re.compile(r"\$(\{)?([A-Za-z_][A-Za-z0-9_]*)(?(1)\})")
+_POSITIONAL = re.compile(r'\s*"?\$(\{)?[0-9@*](?(1)\})"?\s*')
+"""A script that is only a positional parameter (`sh -c '$1' _ {}`): its argument runs."""
+_SUBSTITUTION = ("$(", "<(", "`")
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 _MAX_UNWRAP = 64
 _MAX_COMMANDS = 20_000
@@ -31,6 +35,8 @@ class Expansion:
     """Directory `cd` moved to: None = the call's cwd, "?" = not known statically."""
     variables: dict[str, str] = field(default_factory=dict)
     """Shell variables with a static value, as set so far."""
+    bare_writes: list[tuple[str, str | None]] = field(default_factory=list)
+    """Files truncated by a redirection with no command (`> f`): (target, cwd then)."""
 
     def add_script(
         self, source: str, depth: int, wrappers: list[str], outer: list[str] | None = None
@@ -45,10 +51,15 @@ class Expansion:
             self.error = parsed.error if depth == 0 else f"in a nested script: {parsed.error}"
         assignments = iter(parsed.assignments)
         pending = next(assignments, None)
+        bare = iter(parsed.bare_writes)
+        write = next(bare, None)
         for index, raw in enumerate(parsed.commands):
             while pending is not None and pending[0] <= index:
                 self.assign(pending[1], pending[2])
                 pending = next(assignments, None)
+            while write is not None and write[0] <= index:
+                self.bare_writes.append((write[1].value, self.cwd))
+                write = next(bare, None)
             if len(self.commands) >= _MAX_COMMANDS:
                 self.error = self.error or "too many commands to analyse"
                 return
@@ -57,6 +68,9 @@ class Expansion:
             unwrapper.run()
             if self.variables:
                 self.add_variant(raw, wrappers, outer or [])
+        while write is not None:
+            self.bare_writes.append((write[1].value, self.cwd))
+            write = next(bare, None)
 
     def add_variant(self, raw: RawCommand, wrappers: list[str], outer: list[str]) -> None:
         """`a=rm; $a -rf /`: add the command with known variables put in, beside the
@@ -95,6 +109,10 @@ class _Unwrapper:
         """The command before this one, which feeds it when this one is piped."""
         self.fills: list[str] = []
         """What `{}` stands for in a `find -exec` command (find's start paths)."""
+        self.placeholder: str | None = None
+        """What `xargs -I` or `find -exec` replaces by each input line or path at run time."""
+        self.appends_input = False
+        """`xargs` without `-I`: the input lines become extra arguments."""
 
     def run(self) -> None:
         words = self.raw.words
@@ -113,6 +131,10 @@ class _Unwrapper:
 
     def step(self, program: str, words: list[Word]) -> list[Word] | None:
         """Unwrap one level: the inner words, `words` itself to stop, None if handled."""
+        if program == "env":
+            split = _env_split(words)
+            if split is not None:  # `env -S 'cmd args'`: the string is split into words
+                return split
         if program in WRAPPER_VALUE_OPTIONS and not _lookup_only(program, words):
             inner = _skip_options(program, words[1:])
             inner = inner[WRAPPERS_WITH_POSITIONAL.get(program, 0) :]
@@ -127,7 +149,10 @@ class _Unwrapper:
                 self.script(inner, program)
                 return None
             self.wrappers.append(program)
-            self.dynamic = self.dynamic or program == "xargs"
+            if program == "xargs":
+                self.dynamic = True
+                self.placeholder = _xargs_replace(words[1 : len(words) - len(inner)])
+                self.appends_input = self.placeholder is None
             return inner
         if program in SHELLS:
             return self.shell(program, words)
@@ -150,8 +175,24 @@ class _Unwrapper:
 
     def shell(self, program: str, words: list[Word]) -> list[Word] | None:
         has_c, code, has_script = _shell_code(words[1:])
+        if has_c and self.code_from_input(code):
+            # `xargs -I{} sh -c '{}'`, `xargs sh -c`: each input line or path runs as code.
+            # The static text around the placeholder is still analysed.
+            self.dynamic = True
+            self.wrappers.append(program)
+            self.emit([Word(code.value if code is not None else "<stdin>", static=False)], runs_input=True)
+            self.wrappers.pop()
+            if code is not None and code.static:
+                self.script([code], program)
+            return None
         if has_c and code is not None:
-            self.script([code], program)
+            if code.static:
+                self.script([code], program)
+            else:  # `bash -c "$CMD"`: a script known only at run time, not a script file
+                self.dynamic = True
+                rest = words[next(i for i, w in enumerate(words) if w is code) + 1 :]
+                self.wrappers.append(program)
+                self.emit([code, *rest], runs_input=any(s in code.value for s in _SUBSTITUTION))
             return None
         if not has_c and not has_script and self.raw.stdin_text is not None:
             self.exp.add_script(
@@ -162,6 +203,16 @@ class _Unwrapper:
         if echoed is not None:  # `echo "rm -rf /" | sh`: the shell runs the echoed text
             self.exp.add_script(echoed, self.raw.depth + 1, [*self.wrappers, program])
         return words
+
+    def code_from_input(self, code: Word | None) -> bool:
+        """The `-c` script of a shell run by `xargs` or `find -exec` comes from its input."""
+        if self.placeholder is None and not self.appends_input:
+            return False
+        if code is None:
+            return self.appends_input
+        if self.placeholder and self.placeholder in code.value:
+            return True
+        return not code.static or _POSITIONAL.fullmatch(code.value) is not None
 
     def echoed_script(self) -> str | None:
         """The text a static `echo`/`printf` (or `cat <<EOF`) pipes into this command."""
@@ -225,6 +276,7 @@ class _Unwrapper:
             sub = _Unwrapper(self.exp, self.raw, [*self.wrappers, "find"], self.outer)
             sub.dynamic = True
             sub.fills = starts or ["."]
+            sub.placeholder = "{}"
             sub.writes = self.outer
             sub.run_words(group)
 
@@ -233,7 +285,7 @@ class _Unwrapper:
         self.raw = RawCommand(words, raw.text, [], raw.piped, None, raw.depth)
         self.run()
 
-    def emit(self, words: list[Word]) -> None:
+    def emit(self, words: list[Word], runs_input: bool = False) -> None:
         if not words:
             return
         argv = [w.value for w in words]
@@ -244,13 +296,14 @@ class _Unwrapper:
             text=self.raw.text,
             writes_to=self.writes,
             reads_from=reads,
-            wrappers=self.wrappers,
+            wrappers=list(self.wrappers),
             dynamic=self.dynamic,
             piped=self.raw.piped,
             depth=self.raw.depth,
             cwd=self.exp.cwd,
             stdin=self.raw.stdin_text,
             fills=self.fills,
+            runs_input=runs_input,
         )
         self.exp.commands.append(cmd)
         if cmd.program in ("cd", "pushd") and self.track_cd:
@@ -321,6 +374,64 @@ def _shell_code(args: list[Word]) -> tuple[bool, Word | None, bool]:
     if has_c:
         return True, args[i] if i < len(args) else None, False
     return False, None, i < len(args) and args[i].value != "-"
+
+
+_ENV_VALUE_SHORT = frozenset("uCS")
+
+
+def _env_split(words: list[Word]) -> list[Word] | None:
+    """`env ... -S 'A=1 cmd x' y` as `env ... A=1 cmd x y`; None without `-S`."""
+    args = words[1:]
+    i = 0
+    while i < len(args):
+        word = args[i]
+        a = word.value
+        if not word.static or a == "--" or not a.startswith("-") or a == "-":
+            return None
+        value: Word | None = None
+        end = i + 1
+        if a == "--split-string" or a.startswith("--split-string="):
+            value = Word(a.partition("=")[2]) if "=" in a else (args[i + 1] if i + 1 < len(args) else None)
+            end = i + 1 if "=" in a else i + 2
+        elif a.startswith("--"):
+            end = i + 1 if "=" in a or a[2:] not in ("unset", "chdir") else i + 2
+        else:
+            cluster = a[1:]
+            k = next((n for n, ch in enumerate(cluster) if ch in _ENV_VALUE_SHORT), None)
+            if k is not None:
+                attached = cluster[k + 1 :]
+                end = i + 1 if attached else i + 2
+                if cluster[k] == "S":
+                    value = Word(attached) if attached else (args[i + 1] if i + 1 < len(args) else None)
+        if value is not None:
+            if not value.static:
+                split = [Word(value.value, static=False)]
+            else:
+                try:
+                    split = [Word(part) for part in shlex.split(value.value)]
+                except ValueError:
+                    split = [Word(part) for part in value.value.split()]
+            return [words[0], *args[:i], *split, *args[end:]]
+        i = end
+    return None
+
+
+def _xargs_replace(options: list[Word]) -> str | None:
+    """The replace string of `xargs -I R` / `-i` / `--replace[=R]`, None without one."""
+    found: str | None = None
+    for i, word in enumerate(options):
+        a = word.value
+        if a == "-I":
+            found = options[i + 1].value if i + 1 < len(options) else None
+        elif a == "--replace":
+            found = "{}"
+        elif a.startswith("--replace="):
+            found = a.partition("=")[2] or "{}"
+        elif a.startswith("-I"):
+            found = a[2:]
+        elif a.startswith("-i"):
+            found = a[2:] or "{}"
+    return found or None
 
 
 def _option_value(args: list[Word], names: set[str]) -> Word | None:

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from ..celrt import CelObject
 from ._command import Command
-from ._facts import file_operands, write_targets
+from ._facts import file_operands, find_starts, write_targets
 from ._programs import FILE_READERS, MODE_FIRST, PATTERN_FIRST, SCRIPT_FIRST
 from ._sensitive import is_sensitive
 from .shell import ShellFacts, is_inside, resolve
@@ -95,6 +95,12 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
                 found.setdefault(path, None)
             if len(found) > MAX_PATHS:
                 break
+        for raw, base in shell.bare_writes:  # `> ~/.bashrc`: no command, a file written
+            path = resolve(_home(raw), base, run_in)
+            if path.startswith("?"):
+                path = path[1:]
+                unresolved.add(path)
+            found.setdefault(path, None)
         paths = [p for p in found if p][:MAX_PATHS]
         return PathFacts(paths, cwd or shell.cwd, frozenset(unresolved))
     except Exception:  # a bug here must become a fact, never reach the agent
@@ -152,6 +158,11 @@ def command_paths(cmd: Command) -> list[str]:
             )
             operands = operands if scripted else operands[1:]
         out.extend(operands)
+    elif program == "find":  # its tests hold patterns (`-name '*.json'`), not paths
+        out.extend(find_starts(cmd.args))
+    elif program == "git" and cmd.subcommand == "grep":  # `git grep PATTERN -- PATHS`
+        rest = cmd.args[cmd.args.index("--") + 1 :] if "--" in cmd.args else []
+        out.extend(rest)
     else:
         out.extend(p for a in dict.fromkeys(cmd.args) if (p := _path_like(a)))
     return [p for p in dict.fromkeys(out) if p and not _URL.match(p)]

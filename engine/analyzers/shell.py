@@ -20,7 +20,7 @@ from ..celrt import CelObject
 from ._command import Command
 from ._facts import destructive_reasons, is_install, is_network, pipes_to_shell, write_targets
 from ._lazy import lazy
-from ._programs import PRIVILEGE_PROGRAMS, SHELLS
+from ._programs import BLOCK_DEVICE_PREFIXES, HARMLESS_TARGETS, PRIVILEGE_PROGRAMS, SHELLS
 from ._unwrap import Expansion
 
 __all__ = ["SHELL_TOOLS", "Command", "ShellFacts", "shell_facts"]
@@ -76,6 +76,8 @@ class ShellFacts(CelObject):
         self.error = exp.error
         self.unparsed = bool(exp.error)
         self.substitutions = exp.substitutions
+        self.bare_writes = [(t, c) for t, c in exp.bare_writes if t and t not in HARMLESS_TARGETS]
+        """Files truncated by redirections that run no command (`> ~/.bashrc`): (target, cwd)."""
 
     # The other facts are computed on first use: a policy reads only a few of them.
     @lazy
@@ -109,7 +111,10 @@ class ShellFacts(CelObject):
     @lazy
     def destructive_reasons(self) -> list[str]:
         """Why the command may destroy data (`rm -r`, `git push --force`...)."""
-        return list(dict.fromkeys(r for c in self.commands for r in destructive_reasons(c)))
+        reasons = [r for c in self.commands for r in destructive_reasons(c)]
+        if any(t.startswith(BLOCK_DEVICE_PREFIXES) for t, _ in self.bare_writes):
+            reasons.append("write to block device")
+        return list(dict.fromkeys(reasons))
 
     @lazy
     def destructive(self) -> bool:
@@ -118,7 +123,7 @@ class ShellFacts(CelObject):
 
     @lazy
     def _write_pairs(self) -> list[tuple[str, str | None]]:
-        return [(t, c.cwd) for c in self.commands for t in write_targets(c)]
+        return [(t, c.cwd) for c in self.commands for t in write_targets(c)] + self.bare_writes
 
     @lazy
     def writes(self) -> list[str]:
