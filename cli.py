@@ -445,6 +445,33 @@ def uninstall(agent: str, scope: str) -> None:
     out.print("hook removed" if removed else "no remit hook was installed there")
 
 
+@main.command()
+@click.option("--policy", required=True, help="Policy file or shipped policy name.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append decisions to this log.")
+@click.option(
+    "--token-env", help="Require `Authorization: Bearer` with the token in this environment variable."
+)
+def serve(policy: str, host: str, port: int, log_path: str | None, token_env: str | None) -> None:
+    """Serve decisions over HTTP (POST /v1/decide, POST /v1/outcome, GET /v1/health, /openapi.json)."""
+    try:
+        from remit import serve as service
+    except ImportError:
+        _fail("the HTTP service needs the serve extra: pip install 'remit[serve]'")
+    from remit.errors import PolicyError
+    from remit.resources import resolve_policy
+
+    try:
+        token = service.token_from_env(token_env) if token_env else None
+        service.run(resolve_policy(policy), host=host, port=port, log=log_path, token=token)
+    except PolicyError as exc:
+        _show_diagnostics(exc.diagnostics)
+        _fail(f"the policy has {len(exc.diagnostics)} problem(s)")
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 @main.group("import")
 def import_group() -> None:
     """Turn another agent's permission config into a remit policy."""
