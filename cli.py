@@ -472,6 +472,29 @@ def serve(policy: str, host: str, port: int, log_path: str | None, token_env: st
         raise click.UsageError(str(exc)) from None
 
 
+@main.group("log")
+def log_group() -> None:
+    """Work with decision logs."""
+
+
+@log_group.command("verify")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@FORMAT
+def log_verify(paths: tuple[str, ...], fmt: str) -> None:
+    """Check the hash chain of decision logs (oldest file first); exit 1 on any problem."""
+    from remit.verify import verify_logs
+
+    result = verify_logs(list(paths))
+    if fmt == "json":
+        _print_json(result.as_dict())
+    else:
+        for p in result.problems:
+            err.print(f"[red]{escape(p.file)}:{p.line}[/]: {p.kind}: {escape(p.message)}")
+        verdict = "[green]intact[/]" if result.ok else f"[red]{len(result.problems)} problem(s)[/]"
+        out.print(f"{result.records} record(s) in {result.files} file(s): {verdict}")
+    sys.exit(EXIT_OK if result.ok else EXIT_ERROR)
+
+
 @main.group("import")
 def import_group() -> None:
     """Turn another agent's permission config into a remit policy."""

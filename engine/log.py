@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ SCHEMA_VERSION = 1
 OUTCOMES = frozenset({"approved", "denied", "timeout", "executed", "failed", "interrupted"})
 BY = frozenset({"human", "agent", "system"})
 GENESIS = "0" * 64
+LOCK_TIMEOUT = 5.0
+"""Seconds a writer waits for the file lock before the decision fails closed."""
 _UNSET = object()
 
 
@@ -107,28 +110,62 @@ class DecisionLog:
         self._open()
 
     def _open(self) -> None:
-        """Open the file (again, in a forked child: a shared descriptor would share the lock)."""
+        """Open the file: first, in a forked child (a shared descriptor shares the lock), after rotation."""
+        if getattr(self, "_fd", -1) >= 0:
+            os.close(self._fd)
+        self._fd = -1
         self._end = -1
         self._prev = GENESIS
         self._pid = os.getpid()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            st = os.fstat(self._fd)
         except OSError as exc:
             raise LogError(f"cannot open the decision log `{self.path}`: {exc.strerror or exc}") from exc
+        self._ident = (st.st_dev, st.st_ino)
+
+    def _current(self) -> None:
+        """Reopen when this process was forked, or the file was rotated away (renamed, removed)."""
+        if os.getpid() != self._pid:
+            self._open()
+            return
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            self._open()
+            return
+        if (st.st_dev, st.st_ino) != self._ident:
+            self._open()
+
+    def _lock_file(self) -> None:
+        """Take the file lock, waiting at most `LOCK_TIMEOUT`: a stuck writer must not hang every agent."""
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        delay = 0.0005
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    why = f"locked by another writer for more than {LOCK_TIMEOUT:g}s"
+                    raise LogError(f"the decision log `{self.path}` is {why}") from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.05)
 
     def write(self, record: dict[str, Any]) -> None:
         """Append one record, chained to the line before it; raise `LogError` on failure."""
         with self._lock:
             try:
-                if self._fd >= 0 and os.getpid() != self._pid:
-                    self._open()
-                fcntl.flock(self._fd, fcntl.LOCK_EX)
+                if self._fd < 0:
+                    raise ValueError("the log is closed")
+                self._current()
+                self._lock_file()
                 try:
                     size = os.fstat(self._fd).st_size
                     lead = b""
                     if size != self._end:  # another writer appended: chain to its last line
-                        self._prev, torn = _tail(self.path, size)
+                        self._prev, torn = _tail(self._fd, size)
                         lead = b"\n" if torn else b""  # a crashed writer's torn line stays its own line
                     line = _dumps({**record, "prev": self._prev})
                     data = lead + (line + "\n").encode()
@@ -172,41 +209,31 @@ def _dumps(record: dict[str, Any]) -> str:
     return line
 
 
-def _tail(path: Path, size: int) -> tuple[str, bool]:
-    """The hash of the file's last line, and whether that line is torn (no final newline)."""
+def _tail(fd: int, size: int) -> tuple[str, bool]:
+    """The hash of the file's last line (read through the descriptor written to), and whether
+    that line is torn (no final newline)."""
     if size == 0:
         return GENESIS, False
-    with path.open("rb") as f:
-        f.seek(size - 1)
-        torn = f.read(1) != b"\n"
-    return _last_line_hash(path, size), torn
-
-
-def _last_line_hash(path: Path, size: int) -> str:
-    """The hash of the last line of the file, complete or torn (genesis for an empty file)."""
-    if size == 0:
-        return GENESIS
-    with path.open("rb") as f:
-        chunk = 4096
-        while True:
-            start = max(0, size - chunk)
-            f.seek(start)
-            data = f.read(size - start)
-            body = data[:-1] if data.endswith(b"\n") else data
-            cut = body.rfind(b"\n")
-            if cut >= 0 or start == 0:
-                return hashlib.sha256(body[cut + 1 :]).hexdigest()
-            chunk *= 4
+    torn = os.pread(fd, 1, size - 1) != b"\n"
+    chunk = 4096
+    while True:
+        start = max(0, size - chunk)
+        data = os.pread(fd, size - start, start)
+        body = data[:-1] if data.endswith(b"\n") else data
+        cut = body.rfind(b"\n")
+        if cut >= 0 or start == 0:
+            return hashlib.sha256(body[cut + 1 :]).hexdigest(), torn
+        chunk *= 4
 
 
 def read_log(path: str | Path) -> list[dict[str, Any]]:
     """All records of a log file (damaged lines skipped)."""
     out = []
-    with Path(path).open(encoding="utf-8") as f:
+    with Path(path).open("rb") as f:
         for line in f:
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError:
+            except ValueError:  # a torn or damaged line, bad UTF-8 included
                 continue
             if isinstance(record, dict):
                 out.append(record)

@@ -154,3 +154,29 @@ routes: [{allow: 'true'}]
     guard.log.close()
     guard.check("read", {}, {"session_id": "s"})
     assert not guard.sessions.get("s").seen("secret_read") and guard.sessions.get("s").calls == 0
+
+
+def test_a_rotated_log_is_reopened_and_the_new_file_chains_anew(tmp_path: Path) -> None:
+    log = tmp_path / "d.jsonl"
+    guard = remit.Guard.from_text(BLOCK_RM, log=log)
+    guard.check("Bash", {"command": "ls"})
+    log.rename(tmp_path / "d.jsonl.1")
+    d = guard.check("Bash", {"command": "ls -la"})
+    (record,) = read_log(log)
+    assert record["id"] == d.id and record["prev"] == "0" * 64
+
+
+def test_a_stuck_writer_fails_closed_instead_of_hanging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+
+    from remit import log as log_module
+
+    monkeypatch.setattr(log_module, "LOCK_TIMEOUT", 0.05)
+    path = tmp_path / "d.jsonl"
+    guard = remit.Guard.from_text(BLOCK_RM, log=path)
+    with path.open("a") as other:  # another open file description holding the lock
+        fcntl.flock(other, fcntl.LOCK_EX)
+        d = guard.check("Bash", {"command": "ls"})
+    assert d.decision is remit.Route.BLOCK and "locked" in d.reasons[0].message
