@@ -107,11 +107,12 @@ class DecisionLog:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._fd: int = -1
         self._open()
 
     def _open(self) -> None:
         """Open the file: first, in a forked child (a shared descriptor shares the lock), after rotation."""
-        if getattr(self, "_fd", -1) >= 0:
+        if self._fd >= 0:
             os.close(self._fd)
         self._fd = -1
         self._end = -1
