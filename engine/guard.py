@@ -228,8 +228,7 @@ class Guard:
         """Resolve an `ask`: call the `ask` callback (with the timeout); no callback or timeout is a no."""
         started = time.monotonic()
         if self.ask is None:
-            self._outcome(decision, "denied", "system", "no one to ask", started)
-            return False
+            return self._unattended(decision, started)
         try:
             answer = _call_with_timeout(self.ask, decision, self.ask_timeout)
         except TimeoutError:
@@ -246,8 +245,7 @@ class Guard:
         """`approve` for async code: an async callback is awaited, a sync one runs in a thread."""
         started = time.monotonic()
         if self.ask is None:
-            self._outcome(decision, "denied", "system", "no one to ask", started)
-            return False
+            return self._unattended(decision, started)
         try:
             if inspect.iscoroutinefunction(self.ask):
                 answer = await asyncio.wait_for(self.ask(decision), self.ask_timeout)
@@ -264,6 +262,13 @@ class Guard:
         approved = answer is True  # only an explicit yes approves: "no", {} or None do not
         self._outcome(decision, "approved" if approved else "denied", "human", "", started)
         return approved
+
+    def _unattended(self, decision: Decision, started: float) -> bool:
+        """No one to ask: the policy's `defaults.non_interactive` decides (block unless it says allow)."""
+        allowed = self._policy.defaults.non_interactive is Route.ALLOW
+        detail = "no one to ask: non_interactive is " + self._policy.defaults.non_interactive.value
+        self._outcome(decision, "approved" if allowed else "denied", "system", detail, started)
+        return allowed
 
     def _outcome(self, decision: Decision, outcome: str, by: str, detail: str, started: float) -> None:
         # The decision itself is already logged; losing an outcome must not crash the agent.

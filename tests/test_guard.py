@@ -276,3 +276,15 @@ def test_public_api_is_pinned() -> None:
     ]  # fmt: skip
     for name in remit.__all__:
         assert getattr(remit, name) is not None
+
+
+def test_without_a_callback_the_policy_non_interactive_choice_decides() -> None:
+    lenient = remit.Guard.from_text(
+        POLICY.replace("name: guard-test", "name: g\ndefaults: {non_interactive: allow}")
+    )
+
+    @lenient.guard("send_email")
+    def send(to: str) -> str:
+        return "sent"
+
+    assert send("x@example.com") == "sent"
