@@ -142,6 +142,9 @@ class Guard:
             return self._failed(policy, tool, args, ctx, start, why), None
         if type(args) is not dict:
             args = dict(args)
+        oversized = _oversized(args)
+        if oversized:
+            return self._failed(policy, tool, args, ctx, start, oversized), None
         session = self.sessions.get(str(ctx.get("session_id") or ""))
         session.canonical = policy.canonical
         cands = policy.candidates(tool, indexed=self.indexed)
@@ -321,6 +324,33 @@ class Guard:
             return wrapper  # type: ignore[return-value]
 
         return wrap
+
+
+MAX_ARG_NODES = 100_000
+MAX_ARG_DEPTH = 64
+MAX_ARG_TEXT = 1_000_000
+
+
+def _oversized(args: dict[str, Any]) -> str:
+    """Why the arguments are too large to decide on in bounded time, or "" (a cheap walk)."""
+    budget, text = MAX_ARG_NODES, 0
+    stack: list[tuple[Any, int]] = [(args, 0)]
+    while stack:
+        value, depth = stack.pop()
+        budget -= 1
+        if budget < 0:
+            return f"the call's arguments hold more than {MAX_ARG_NODES} values"
+        if depth > MAX_ARG_DEPTH:
+            return f"the call's arguments nest deeper than {MAX_ARG_DEPTH} levels"
+        if isinstance(value, str):
+            text += len(value)
+            if text > MAX_ARG_TEXT:
+                return f"the call's arguments hold more than {MAX_ARG_TEXT} characters of text"
+        elif isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend((v, depth + 1) for v in value)
+    return ""
 
 
 def _call_arguments(signature: inspect.Signature, a: tuple[Any, ...], kw: dict[str, Any]) -> dict[str, Any]:

@@ -180,3 +180,17 @@ def test_a_stuck_writer_fails_closed_instead_of_hanging(
         fcntl.flock(other, fcntl.LOCK_EX)
         d = guard.check("Bash", {"command": "ls"})
     assert d.decision is remit.Route.BLOCK and "locked" in d.reasons[0].message
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"command": "x" * 1_000_001},
+        {"items": list(range(100_001))},
+        {"deep": __import__("functools").reduce(lambda acc, _: [acc], range(100), [])},
+    ],
+)
+def test_oversized_arguments_fail_closed_in_bounded_time(args: dict[str, object]) -> None:
+    d = remit.Guard.from_text("name: open\nroutes: [{allow: 'true'}]\n").check("Bash", args)
+    assert d.decision is remit.Route.BLOCK  # on_error, which is block unless the policy says otherwise
+    assert d.reasons[0].kind == "error" and "arguments" in d.reasons[0].message
