@@ -77,3 +77,11 @@ def test_replay_speed_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None
     assert replay_speed(["--quick"]) == 0
     out = capsys.readouterr().out
     assert "read traces only" in out and "replay, --jobs 1" in out
+
+
+def test_memory_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.memory import main as memory
+
+    assert memory(["--sessions", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "compiled bench-500 policy" in out and "20 live sessions" in out
