@@ -55,13 +55,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def build_engines(workdir: Path) -> list[Engine]:
     """The rows, reference first: remit (without and with log, 50 and 500 rules), floor, peers."""
     bench_500 = write_bench_500(BENCH_50, workdir / "bench-500.yaml")
-    return [
+    engines = [
         remit_engine(BENCH_50, name="remit Guard.check"),
         remit_engine(BENCH_50, name="remit Guard.check + log", log=workdir / "decisions.jsonl"),
         remit_engine(bench_500, name="remit Guard.check, 500 rules"),
         floor_engine(),
         celpy_engine(BENCH_50),
     ]
+    try:  # optional: pip install -e '.[bench]'
+        from .cedar_engine import cedar_engine
+    except ImportError:
+        print("note: cedarpy is not installed, its row is skipped (pip install -e '.[bench]')")
+    else:
+        engines.append(cedar_engine())
+    return engines
 
 
 def run(args: argparse.Namespace, workdir: Path) -> Results:

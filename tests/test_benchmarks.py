@@ -16,7 +16,7 @@ from benchmarks import __main__ as bench_main
 from benchmarks import floor
 from benchmarks.__main__ import BENCH_50, main
 from benchmarks.calls import all_calls
-from benchmarks.engines import Disagreement, Engine, check_agreement, floor_engine
+from benchmarks.engines import Disagreement, Engine, check_agreement, floor_engine, remit_engine
 from benchmarks.generate import rule_count, write_bench_500
 from tests.conftest import ROOT
 
@@ -68,6 +68,21 @@ def test_the_floor_mirrors_every_entry_of_the_policy() -> None:
         (r["id"], tuple(r["tools"]), next(k for k in ("allow", "ask", "block") if k in r))
         for r in doc["rules"]
     ]
+
+
+def test_cedarpy_row_runs_and_agrees(tmp_path: Path) -> None:
+    pytest.importorskip("cedarpy", reason="cedarpy is not installed (pip install -e '.[bench]')")
+    from benchmarks.cedar_engine import cedar_engine
+
+    cedar = cedar_engine()
+    reference = remit_engine(BENCH_50, name="remit Guard.check")
+    counts = check_agreement([reference, cedar], all_calls())  # raises on any difference
+    assert counts[cedar.name] == counts[reference.name]
+    out = tmp_path / "latest.json"
+    assert main(["--quick", "--json", str(out)]) == 0
+    rows = {e["name"]: e for e in json.loads(out.read_text())["engines"]}
+    assert rows[cedar.name]["decisions"] == rows["remit Guard.check"]["decisions"]
+    assert rows[cedar.name]["p50_us"] > 0
 
 
 @pytest.mark.skipif(not (ROOT.parent / "shared" / "corpora").is_dir(), reason="the shared corpora are absent")
