@@ -2,43 +2,179 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 MAX_DEPTH = 32
+DROPPED = "[DROPPED]"
 
 SECRET_KEYS = re.compile(
-    r"(?i)^(?:.*[_-])?(password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
-    r"private[_-]?key|client[_-]?secret|authorization|auth|cookie|session[_-]?key|credentials?)$"
+    r"(?i)^(?:.*[_-])?(password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
+    r"secret[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth|cookie|session[_-]?key|credentials?)$"
 )
 
-# (kind, pattern): the whole match is the secret unless the pattern has a group named `s`.
-PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+_Q = r"""(?:'[^'\n]+'|"[^"\n]+"|[^\s'"]+)"""
+"""A command-line value: single-quoted, double-quoted or bare."""
+
+_NOT_REF = r"""(?!["']?(?:\[REDACTED|\$|<|\{\{|%\(|[0-9a-f]{8}\]))"""
+"""Not a marker (nor the tail of one), nor a reference to a secret kept elsewhere: `$VAR`,
+`${{ secrets.X }}`, `<placeholder>`, `%(name)s`."""
+
+# (kind, pattern, triggers): the whole match is the secret unless the pattern has a group named
+# `s`. Every match holds one of its (lowercase) triggers, so text whose lowercase form holds none
+# of them cannot match, and the pattern is not run on it. Order matters: a secret is redacted by
+# the first pattern that finds it, and later patterns skip markers.
+_TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     (
         "private_key",
-        re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"),
+        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?"
+        r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)",
+        ("private key",),
     ),
-    ("aws_access_key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("github_token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b")),
-    ("gitlab_token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b")),
-    ("slack_token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b")),
-    ("anthropic_key", re.compile(r"\bsk-ant-[A-Za-z0-9_-]{20,}\b")),
-    ("openai_key", re.compile(r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}\b")),
-    ("stripe_key", re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\b")),
-    ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b")),
-    ("url_password", re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^\s:/@]+:(?P<s>[^\s@/]+)@")),
-    ("bearer", re.compile(r"(?i)\b(?:bearer|token)\s+(?!\[REDACTED)(?P<s>[A-Za-z0-9._~+/=-]{16,})")),
     (
-        "env_secret",
-        re.compile(
-            r"(?i)\b[A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY)[A-Z0-9_]*"
-            r"\s*[=:]\s*(?!\[REDACTED)(?P<s>\"[^\"]+\"|'[^']+'|[^\s\"';&|]+)"
+        "slack_webhook",
+        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]+",
+        ("hooks.slack.com",),
+    ),
+    (
+        "discord_webhook",
+        r"https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]+",
+        ("/api/webhooks/",),
+    ),
+    (
+        "curl_user",
+        r"""(?:^|(?<=\s))(?:-u|--user)[\s=]*["']?(?!\[REDACTED)[^\s:'"]+:(?!//|\[REDACTED)(?P<s>[^\s'"]+)""",
+        ("-u",),
+    ),
+    ("aws_access_key", r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b", ("akia", "asia", "abia", "acca")),
+    (
+        "aws_secret_key",
+        r"""(?i)\b(?:aws_?)?secret_?access_?key["']?\s*(?:[=:]|\s)\s*["']?(?P<s>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])""",
+        ("secret",),
+    ),
+    (
+        "github_token",
+        r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b",
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+    ),
+    (
+        "gitlab_token",
+        r"\bgl(?:pat|dt|rt|ptt|soat|cbt|ft|imt)-[A-Za-z0-9_-]{20,}",
+        ("glpat-", "gldt-", "glrt-", "glptt-", "glsoat-", "glcbt-", "glft-", "glimt-"),
+    ),
+    ("slack_token", r"\bxox[abeoprs]-[A-Za-z0-9-]{10,}|\bxapp-\d-[A-Za-z0-9-]{10,}", ("xox", "xapp-")),
+    ("anthropic_key", r"\bsk-ant-[A-Za-z0-9_-]{20,}", ("sk-ant-",)),
+    (
+        "openai_key",
+        r"\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}|(?=[A-Za-z_-]{0,40}[0-9])[A-Za-z0-9_-]{20,})",
+        ("sk-",),
+    ),
+    (
+        "stripe_key",
+        r"\b(?:[rs]k_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})\b",
+        ("sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_"),
+    ),
+    ("google_api_key", r"\bAIza[0-9A-Za-z_-]{35}", ("aiza",)),
+    ("google_oauth_secret", r"\bGOCSPX-[A-Za-z0-9_-]{28}", ("gocspx-",)),
+    ("sendgrid_key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}", ("sg.",)),
+    ("twilio_key", r"\bSK[0-9a-fA-F]{32}\b", ("sk",)),
+    ("npm_token", r"\bnpm_[A-Za-z0-9]{36}\b", ("npm_",)),
+    ("pypi_token", r"\bpypi-AgE[A-Za-z0-9_-]{50,}", ("pypi-age",)),
+    ("huggingface_token", r"\b(?:hf_|api_org_)[A-Za-z0-9]{30,}\b", ("hf_", "api_org_")),
+    ("jwt", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", ("eyj",)),
+    (
+        "azure_key",
+        r"(?i)\b(?:AccountKey|SharedAccessKey|SharedSecret)\s*=\s*(?!\[REDACTED)(?P<s>[^;\"'\s]+)",
+        ("accountkey", "sharedaccesskey", "sharedsecret"),
+    ),
+    ("azure_sas", r"[?&]sig=(?P<s>[A-Za-z0-9%+/=]{16,})", ("sig=",)),
+    (
+        "url_password",
+        r"""(?i)\b[a-z][a-z0-9+.-]*://[^\s:/@'"]*:(?!\[REDACTED)(?P<s>[^\s/'"]+)@""",
+        ("://",),
+    ),
+    (
+        "bearer",
+        r"(?i)\b(?:bearer|token)\s+(?!\[REDACTED|-)(?P<s>[A-Za-z0-9._~+/=-]{16,})",
+        ("bearer", "token"),
+    ),
+    (
+        "authorization",
+        r"""(?i)(?<![\w:-])(?:proxy-)?authorization["']?\s*[:=]\s*["']?"""
+        r"(?:(?:basic|bearer|token|digest|bot|apikey|sso-key)\s+)?"
+        + _NOT_REF
+        + r"(?P<s>[A-Za-z0-9._~+/=:-]{8,})",
+        ("authorization",),
+    ),
+    (
+        "cli_password",
+        r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n;&|]*?\s-p(?!\[REDACTED)(?P<s>"
+        + _Q
+        + r")"
+        + r"|\b(?:sshpass|(?:docker|podman|buildah|nerdctl)\s+login|helm\s+registry\s+login|twine)\b"
+        r"[^\n;&|]*?\s-p\s*(?!\[REDACTED)(?P<s2>" + _Q + r")"
+        r"|\bredis-cli\b[^\n;&|]*?\s-a\s+(?!\[REDACTED)(?P<s3>" + _Q + r")"
+        r"|--(?:password|passwd|pass|token|api-?key|secret|client-secret|auth-token|access-token)"
+        r"(?:=|\s+)(?!-)" + _NOT_REF + r"(?P<s4>" + _Q + r")",
+        (
+            "mysql",
+            "mariadb",
+            "sshpass",
+            "login",
+            "twine",
+            "redis-cli",
+            "--pass",
+            "--token",
+            "--api",
+            "--secret",
+            "--client-secret",
+            "--auth",
+            "--access",
         ),
     ),
+    (
+        "env_secret",
+        # a name starts here, and a separator follows it: cheap, and it keeps the rest rare
+        r"(?i)(?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_.-]+[\"']?\s*[:=])"
+        r"(?:[A-Za-z0-9_.-]*?(?:SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?"
+        r"|(?:API|ACCESS|PRIVATE|SECRET|ENCRYPTION|SIGNING|AUTH|MASTER)[_-]?KEY)"
+        r"|(?:[A-Za-z0-9]+[_.-])+(?:PASS|PWD))"
+        r"(?![_.-]?(?:RESET|FILE|PATH|LENGTH|LEN|MIN|MAX|POLICY|HINT|PROMPT|URL|URI|PAGE|TTL|EXPIRY|EXPIRES"
+        r"|LIMIT|COUNT|TYPE|NAME|FIELD|HEADER|ENV|VAR|REQUIRED|ENABLED|ID)(?![A-Za-z0-9]))"
+        r"(?:[_.-][A-Za-z0-9_.-]*|(?-i:[A-Z][a-z][A-Za-z0-9_]*))?"
+        r"""["']?\s*(?::=|=>|[:=])\s*""" + _NOT_REF + r"(?!(?:string|number|boolean|str|int|bool|any|true"
+        r"|false|null|none|undefined|nil)\b)"
+        r"""(?P<s>"[^"\n]+"|'[^'\n]+'|[^\s"';&|,}]+)""",
+        ("secret", "token", "pass", "pwd", "key", "credential"),
+    ),
 ]
+
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(rx)) for kind, rx, _ in _TABLE]
+"""(kind, pattern) of the built-in secrets, in the order they are applied."""
+
+_TRIGGERS: dict[str, tuple[str, ...]] = {kind: triggers for kind, _, triggers in _TABLE}
+"""Per kind, lowercase strings one of which every match of its pattern holds."""
+
+_BUILTIN: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
+    (kind, pattern, _TRIGGERS[kind]) for kind, pattern in PATTERNS
+]
+
+_COARSE = (
+    "key", "token", "secret", "pass", "pwd", "bearer", "credential", "authorization", "private",
+    "akia", "asia", "abia", "acca", "gh", "github_pat", "gl", "xox", "xapp", "sk", "rk_", "whsec",
+    "aiza", "gocspx", "sg.", "npm_", "pypi", "hf_", "api_org", "eyj", "://", "hooks", "sig=",
+    "mysql", "mariadb", "login", "twine", "redis-cli", "-u", "--api", "--auth", "--access",
+)  # fmt: skip
+"""Short strings one of which every trigger holds (a test checks it)."""
+
+_MAYBE = re.compile("|".join(sorted(re.escape(t) for t in _COARSE)))
+"""A cheap test every secret pattern implies, run on the lowercased text: text without any of
+these holds no secret. (One search for a few literals; the per-pattern triggers then pick the
+patterns worth running.)"""
+
+_GROUPS = ("s", "s2", "s3", "s4")
 
 
 def marker(kind: str, secret: str) -> str:
@@ -46,49 +182,69 @@ def marker(kind: str, secret: str) -> str:
     return f"[REDACTED:{kind}:{hashlib.sha256(secret.encode()).hexdigest()[:8]}]"
 
 
-_MAYBE = re.compile(
-    r"(?i)key|token|secret|pass|pwd|auth|bearer|cookie|credential|akia|asia|gh[pousr]_|github_pat|glpat"
-    r"|xox|sk-|[rs]k_|aiza|eyj|private|://"
-)
-"""A cheap test every secret pattern implies: text without any of these holds no secret."""
+def redact_text(text: str, *, extra: Sequence[tuple[str, re.Pattern[str]]] = ()) -> str:
+    """`text` with every secret it holds replaced by a marker.
 
-
-def redact_text(text: str) -> str:
-    """`text` with every secret it holds replaced by a marker."""
-    if len(text) < 8 or _MAYBE.search(text) is None:
-        return text
-    for kind, pattern in PATTERNS:
-        if kind == "private_key" and "PRIVATE KEY" not in text:
-            continue
-        text = pattern.sub(functools.partial(_replace, kind=kind), text)
+    `extra` adds (kind, pattern) pairs, applied after the built-in ones; as with those, the
+    whole match is the secret unless the pattern has a group named `s`.
+    """
+    if len(text) >= 8:
+        low = text.lower()
+        if _MAYBE.search(low) is not None:
+            for kind, pattern, triggers in _BUILTIN:
+                for trigger in triggers:  # a plain loop: cheaper than any() over a generator
+                    if trigger in low:
+                        text = pattern.sub(_replacer(kind), text)
+                        break
+    for kind, pattern in extra:
+        text = pattern.sub(_replacer(kind), text)
     return text
 
 
-def _replace(m: re.Match[str], kind: str) -> str:
-    if "s" in m.re.groupindex and m.group("s") is not None:
-        start, end = m.span("s")
-        whole_start = m.start()
-        return (
-            m.group(0)[: start - whole_start] + marker(kind, m.group("s")) + m.group(0)[end - whole_start :]
-        )
-    return marker(kind, m.group(0))
+def _replacer(kind: str) -> Callable[[re.Match[str]], str]:
+    def replace(m: re.Match[str]) -> str:
+        for name in _GROUPS:
+            if name in m.re.groupindex and m.group(name) is not None:
+                start, end = m.span(name)
+                base = m.start()
+                whole = m.group(0)
+                return whole[: start - base] + marker(kind, m.group(name)) + whole[end - base :]
+        return marker(kind, m.group(0))
+
+    return replace
 
 
-def redact(value: Any, depth: int = 0) -> Any:
-    """A copy of a JSON-like value with secrets replaced (by key name, then by pattern)."""
+def _is_marker(text: str) -> bool:
+    return text.startswith("[REDACTED:") and text.endswith("]")
+
+
+def redact(
+    value: Any,
+    depth: int = 0,
+    *,
+    extra: Sequence[tuple[str, re.Pattern[str]]] = (),
+    drop: frozenset[str] = frozenset(),
+) -> Any:
+    """A copy of a JSON-like value with secrets replaced (by key name, then by pattern).
+
+    `extra`: more (kind, pattern) pairs to redact (see `redact_text`); `drop`: field names
+    whose values are removed entirely, replaced by `[DROPPED]`, at any depth.
+    """
     if depth > MAX_DEPTH:
         return "[TRUNCATED:depth]"
     if isinstance(value, str):
-        return redact_text(value)
+        return redact_text(value, extra=extra)
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
             name = str(key)
-            if isinstance(item, str) and item and SECRET_KEYS.match(name):
+            if name in drop:
+                out[name] = DROPPED
+            elif isinstance(item, str) and item and SECRET_KEYS.match(name) and not _is_marker(item):
                 out[name] = marker("field", item)
             else:
-                out[name] = redact(item, depth + 1)
+                out[name] = redact(item, depth + 1, extra=extra, drop=drop)
         return out
     if isinstance(value, (list, tuple)):
-        return [redact(item, depth + 1) for item in value]
+        return [redact(item, depth + 1, extra=extra, drop=drop) for item in value]
     return value

@@ -1,0 +1,125 @@
+"""Secrets never reach the log: the redaction corpus in `tests/data/secrets.yaml`.
+
+Every secret entry must lose each of its `secrets` strings and gain a marker of its `kind`;
+every near-miss must come out unchanged. The same corpus goes through a real `Guard` and its
+decision log, which must not hold any secret string anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import remit
+from remit.redact import _MAYBE, _TRIGGERS, PATTERNS, marker, redact, redact_text
+from tests.conftest import DATA
+
+CORPUS: dict[str, list[dict[str, Any]]] = yaml.safe_load((DATA / "secrets.yaml").read_text())
+SECRETS = CORPUS["secrets"]
+NEAR_MISSES = CORPUS["near_misses"]
+POLICY = "name: r\nroutes: [{allow: 'true'}]\n"
+
+
+def test_corpus_size() -> None:
+    assert len(SECRETS) >= 100
+    assert len(NEAR_MISSES) >= 40
+
+
+@pytest.mark.parametrize("case", SECRETS, ids=[f"{i}-{c['kind']}" for i, c in enumerate(SECRETS)])
+def test_secret_is_redacted(case: dict[str, Any]) -> None:
+    out = json.dumps(redact(case["args"]))
+    for secret in case["secrets"]:
+        assert secret not in out, secret
+        assert json.dumps(secret)[1:-1] not in out, secret
+    assert f"[REDACTED:{case['kind']}:" in out, out
+
+
+@pytest.mark.parametrize("case", NEAR_MISSES, ids=[c["why"] for c in NEAR_MISSES])
+def test_near_miss_is_unchanged(case: dict[str, Any]) -> None:
+    assert redact(case["args"]) == case["args"]
+
+
+def test_no_secret_in_the_log(tmp_path: Path) -> None:
+    log = tmp_path / "d.jsonl"
+    guard = remit.Guard.from_text(POLICY, log=log)
+    for case in SECRETS:
+        guard.check(case["tool"], case["args"])
+    text = log.read_text()
+    assert text.count("\n") >= len(SECRETS)
+    for case in SECRETS:
+        for secret in case["secrets"]:
+            assert secret not in text, secret
+            assert json.dumps(secret)[1:-1] not in text, secret
+            assert json.dumps(secret, ensure_ascii=True)[1:-1] not in text, secret
+
+
+def test_every_pattern_implies_the_pretest() -> None:
+    for case in SECRETS:
+        for kind, pattern in PATTERNS:
+            for text in _strings(case["args"]):
+                for m in pattern.finditer(text):
+                    assert _MAYBE.search(m.group(0).lower()), (kind, m.group(0))
+                    assert any(t in m.group(0).lower() for t in _TRIGGERS[kind]), (kind, m.group(0))
+
+
+def test_every_trigger_implies_the_pretest() -> None:
+    for kind, triggers in _TRIGGERS.items():
+        assert triggers, kind
+        for trigger in triggers:
+            assert trigger == trigger.lower(), (kind, trigger)
+            assert _MAYBE.search(trigger), (kind, trigger)
+
+
+def test_pretest_skips_ordinary_commands() -> None:
+    command = "cd /repo/src && python -m pytest tests/unit -x -q 2>&1 | tail -n 40 && git diff --stat HEAD~1"
+    assert _MAYBE.search(command.lower()) is None
+    assert redact_text(command) == command
+
+
+def test_marker_shape() -> None:
+    assert re.fullmatch(r"\[REDACTED:jwt:[0-9a-f]{8}\]", marker("jwt", "x"))
+
+
+def test_redact_is_idempotent() -> None:
+    for case in SECRETS:
+        once = redact(case["args"])
+        assert redact(once) == once
+
+
+def test_extra_patterns_per_call() -> None:
+    extra = [("acme_key", re.compile(r"\bacme_[0-9a-f]{16}\b"))]
+    args = {"command": "deploy --with acme_0123456789abcdef now"}
+    assert redact(args) == args
+    out = redact(args, extra=extra)
+    assert "acme_0123456789abcdef" not in out["command"]
+    assert marker("acme_key", "acme_0123456789abcdef") in out["command"]
+    # A group named `s` keeps the rest of the match.
+    extra = [("pin", re.compile(r"\bpin=(?P<s>\d{4,})"))]
+    assert redact({"q": "pin=1234 ok"}, extra=extra) == {"q": f"pin={marker('pin', '1234')} ok"}
+
+
+def test_drop_fields_per_call() -> None:
+    args = {"command": "ls", "env": {"HOME": "/root", "blob": {"a": 1}}, "blob": [1, 2]}
+    out = redact(args, drop=frozenset({"blob"}))
+    assert out == {"command": "ls", "env": {"HOME": "/root", "blob": "[DROPPED]"}, "blob": "[DROPPED]"}
+    assert redact(args) == args
+
+
+def test_non_string_values_pass_through() -> None:
+    args: dict[str, Any] = {"n": 3, "ok": True, "none": None, "f": 1.5, "list": [1, "x"]}
+    assert redact(args) == args
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
