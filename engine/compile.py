@@ -270,7 +270,7 @@ def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
     ratings = [_rating(c, u, i, r) for u in ordered for i, r in enumerate(u.policy.ratings)]
     rules = [_rule(c, u, i, r) for u in ordered for i, r in enumerate(u.policy.rules)]
     routes = [_route(c, u, i, r) for u in units for i, r in enumerate(u.policy.routes)]
-    tools, aliases = _tools(c, units)
+    tools, aliases = _tools(units)
     autonomy = _autonomy(c, units)
     c.check_ids()
     if c.diagnostics:
@@ -374,7 +374,7 @@ def _template(c: _Compiler, unit: Unit, text: str | None, path: Path) -> Templat
     return template
 
 
-def _tools(c: _Compiler, units: Sequence[Unit]) -> tuple[dict[str, ToolDecl], dict[str, str]]:
+def _tools(units: Sequence[Unit]) -> tuple[dict[str, ToolDecl], dict[str, str]]:
     tools: dict[str, ToolDecl] = {}
     aliases: dict[str, str] = {}
     for unit in units:  # the root first: its declarations win
@@ -396,6 +396,8 @@ def _unknown(c: _Compiler, root: Unit) -> tuple[RatingSpec, ...]:
 
 FALLBACK_RATINGS = (5, "recoverable", 5)
 """The ratings of a call that could not be rated at all (before any rule ran)."""
+FALLBACK_LEVELS = (FALLBACK_RATINGS[0], REVERSIBILITY_LEVELS.index(FALLBACK_RATINGS[1]), FALLBACK_RATINGS[2])
+"""The same, as levels: for a dimension whose `unknown` rating failed to evaluate."""
 
 
 def _autonomy(c: _Compiler, units: Sequence[Unit]) -> int | CompiledExpr | None:

@@ -12,7 +12,15 @@ from typing import Any
 from . import analyzers
 from .celc import CompiledExpr
 from .celrt import CelError
-from .compile import DIMENSIONS, Candidates, CompiledPolicy, CompiledRoute, CompiledRule, RatingSpec
+from .compile import (
+    DIMENSIONS,
+    FALLBACK_LEVELS,
+    Candidates,
+    CompiledPolicy,
+    CompiledRoute,
+    CompiledRule,
+    RatingSpec,
+)
 from .model import REVERSIBILITY_ORDER
 from .session import Session
 
@@ -33,8 +41,6 @@ CTX_DEFAULTS: dict[str, Any] = {
 """The context fields a condition can read, with the value they have when not given."""
 
 REVERSIBILITIES = tuple(REVERSIBILITY_ORDER)
-FALLBACK_LEVELS = (5, 1, 5)
-"""Levels of a dimension whose `unknown` rating failed to evaluate (the error is recorded)."""
 
 
 class Activation:

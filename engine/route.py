@@ -44,12 +44,15 @@ def decide(
     if blocks:
         return Route.BLOCK, tuple(blocks), errors, shadow
 
-    explicit = [(r.route, _rule_reason(r, lookup)) for r in matches.rules]
-    if on_error is Route.ASK:  # an erroring rule counts as an ask; with `allow` it takes no part
-        explicit += [(on_error, reason) for reason in error_reasons]
-    if explicit:
-        strictest = max((route for route, _ in explicit), key=STRICTNESS.__getitem__)
-        return strictest, tuple(reason for route, reason in explicit if route is strictest), errors, shadow
+    counted_errors = on_error is Route.ASK and bool(error_reasons)  # with `allow` they take no part
+    if matches.rules or counted_errors:
+        routes = [r.route for r in matches.rules] + ([Route.ASK] if counted_errors else [])
+        strictest = max(routes, key=STRICTNESS.__getitem__)
+        # Only the rules that decided have their reason templates rendered.
+        reasons = [_rule_reason(r, lookup) for r in matches.rules if r.route is strictest]
+        if counted_errors and strictest is Route.ASK:
+            reasons += error_reasons
+        return strictest, tuple(reasons), errors, shadow
 
     for route in matches.routes:
         return route.route, (_route_reason(route, lookup),), errors, shadow
