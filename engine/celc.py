@@ -13,15 +13,15 @@ import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
-
-from celpy import celparser
-from celpy.celparser import CELParseError, CELParser
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import celrt
 from .celfuncs import FUNCTIONS, MACROS, TYPE_NAMES, generate
 from .diagnostics import Diagnostic, Span, sorted_diagnostics
 from .errors import PolicyError
+
+if TYPE_CHECKING:  # cel-python (and lark) load on the first parse: a cached policy needs neither
+    from celpy.celparser import CELParseError, CELParser
 
 # ---- the AST ---------------------------------------------------------------------------
 
@@ -435,7 +435,7 @@ class _Checker:
     def _regex(self, pattern: Node | None) -> None:
         if isinstance(pattern, Lit) and isinstance(pattern.value, str):
             try:
-                celrt.compile_regex(pattern.value)
+                celrt.compile_match(pattern.value)
             except celrt.RegexError as e:
                 why = e.args[0].decode() if e.args and isinstance(e.args[0], bytes) else str(e)
                 self.report("cel.bad_regex", f"invalid regular expression: {why}", pattern.line, pattern.col)
@@ -516,6 +516,8 @@ def parse(text: str) -> Any:
     """cel-python's parse tree of `text` (raises `CELParseError`)."""
     global _PARSER
     if _PARSER is None:
+        from celpy.celparser import CELParser
+
         _warm_parser()
         _PARSER = CELParser()
     return _PARSER.parse(text)
@@ -527,6 +529,9 @@ def _warm_parser() -> None:
     Building the parser is about 100 ms, a cost every `remit hook` process pays; the cache
     brings it under 10 ms. Any problem leaves cel-python to build it the usual way.
     """
+    from celpy import celparser
+    from celpy.celparser import CELParser
+
     if CELParser.CEL_PARSER is not None:
         return
     with contextlib.suppress(Exception):
@@ -550,6 +555,8 @@ def _warm_parser() -> None:
 
 def compile_expr(text: str, *, names: Collection[str], span: Span) -> CompiledExpr:
     """Parse, check and compile; raise PolicyError holding *all* diagnostics found."""
+    from celpy.celparser import CELParseError
+
     diagnostics: list[Diagnostic] = []
 
     def report(code: str, message: str, line: int, col: int, hint: str | None = None) -> None:
@@ -573,6 +580,33 @@ def compile_expr(text: str, *, names: Collection[str], span: Span) -> CompiledEx
     if diagnostics:
         raise PolicyError(sorted_diagnostics(diagnostics))
     return CompiledExpr(text, fn, frozenset(checker.names), frozenset(checker.fields), python, constant)
+
+
+def macro_depth(text: str) -> tuple[int, int, int]:
+    """How deeply an expression nests macros over values known only at run time.
+
+    Returns (depth, line offset, column) of the innermost macro of the deepest nest, or
+    (0, 0, 0); a macro over a list or map literal does not count. The work of nested macros
+    grows with the product of their ranges: the cost limit stops them on large inputs.
+    """
+    from celpy.celparser import CELParseError
+
+    try:
+        root = _Lowerer(lambda *_args, **_kw: None).lower(parse(text))
+    except (CELParseError, RecursionError):
+        return 0, 0, 0
+    best = (0, 0, 0)
+    stack: list[tuple[Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, Comp):
+            inner = depth + (not isinstance(node.range, (ListLit, MapLit)))
+            best = max(best, (inner, node.line, node.col), key=lambda b: b[0])
+            stack.append((node.range, depth))
+            stack.extend((arg, inner) for arg in node.args)
+        else:
+            stack.extend((child, depth) for child in children(node))
+    return best
 
 
 def _parse_error_pos(e: CELParseError, text: str) -> tuple[int, int]:

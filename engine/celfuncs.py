@@ -6,6 +6,11 @@ value. The *careful* code has CEL's error semantics (`&&`, `||`, `all`, `exists`
 errors). The compiled function runs the fast code and re-runs the careful code only if the
 fast code raised. Static kinds (literals, results of comparisons, ...) let the fast code use
 plain Python operators where Python and CEL agree.
+
+Inside a macro body the code pays for its work from a budget `c` (see `celrt_cost`): each
+macro pays for its iterations before the first, and operations whose work grows with the
+size of their operands pay for it. Code outside macros pays nothing: it runs once per
+evaluation. An expression with no macro (and no regex built at run time) has no budget.
 """
 
 from __future__ import annotations
@@ -73,6 +78,13 @@ _HELPERS: dict[str, tuple[str, str | None]] = {
     "substring": ("substring", "string"),
 }  # fmt: skip
 _FAST_METHODS = {"startsWith": "startswith", "endsWith": "endswith"}
+# what a call pays inside a macro body, by `celrt_cost.cost_<name>` (else `cost_linear`)
+_COSTS = {
+    "contains": "search", "indexOf": "search", "lastIndexOf": "search", "split": "search",
+    "replace": "search", "substring": "unit",
+}  # fmt: skip
+_FREE_CALLS = frozenset({"size", "type", "bool"})  # constant time whatever the argument
+_SCALAR = frozenset({"bool", "int", "uint", "double", "null_type", "type"})
 _ORDER = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 _ARITH = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod"}
 _NUMERIC = frozenset({"int", "uint", "double"})
@@ -108,6 +120,7 @@ class Namespace:
             "_" + k: v for k, v in vars(celrt).items() if callable(v) and not k.startswith("_")
         }
         self.count = 0
+        self.metered = False  # whether the code reads the budget `c`
         self.defs: list[str] = []
         self.free: dict[int, frozenset[str]] = {}  # free_names memo; nodes outlive it
 
@@ -153,10 +166,11 @@ class Gen:
     def fold(self, node: Node) -> Code | None:
         """The constant value of a closed expression, or None if it errs."""
         code = Gen(self.ns, self.allowed, careful=True).gen_unfolded(node)
+        scope = {**self.ns.globals, "c": [celrt.COST_LIMIT]}  # constant macros pay too
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", SyntaxWarning)  # e.g. `(0 is None)`
-                value = eval(code.text, self.ns.globals, {"a": None})  # our own code
+                value = eval(code.text, scope, {"a": None})  # our own code
         except Exception:  # an erring constant stays code: it errs at each call, as in CEL
             return None
         return self.lit(value)
@@ -208,32 +222,39 @@ class Gen:
 
     def _Op(self, node: Op, scope: frozenset[str]) -> Code:
         args = [self.gen(n, scope) for n in node.args]
+        if scope:  # inside a macro body
+            metered = _metered_op(self, node.op, args)
+            if metered is not None:
+                return metered
         return _OPS[node.op](self, args)
 
     def _Call(self, node: Call, scope: frozenset[str]) -> Code:
         args = [self.gen(n, scope) for n in node.args]
+        loop = bool(scope)
         if node.target is None:
-            return self.call_global(node.fn, args)
-        return self.call_member(node.fn, self.gen(node.target, scope), args)
+            return self.call_global(node.fn, args, loop)
+        return self.call_member(node.fn, self.gen(node.target, scope), args, loop)
 
     def _Comp(self, node: Comp, scope: frozenset[str]) -> Code:
         rng = self.gen(node.range, scope).text
         inner = scope | {node.var}
         args = [self.gen(n, inner) for n in node.args]
         var = f"v_{node.var}"
+        weight = body_weight(node)
+        self.ns.metered = True
         if self.careful or node.macro not in _LOOPS:
-            return _MACRO_GEN[node.macro](self, var, rng, args)
+            return _MACRO_GEN[node.macro](self, var, f"_over(c, {weight}, {rng})", args)
         # fast mode: a plain loop in a helper function (a generator costs 3x more); the
         # comprehension variables of enclosing macros that the body reads are parameters
         used = frozenset().union(*(free_names(n, self.ns.free) for n in node.args))
-        params = ", ".join(["a", *(f"v_{v}" for v in sorted((used & scope) - {node.var}))])
-        body = _LOOPS[node.macro][args[0].kind == "bool"].format(var=var, p=args[0].text)
+        params = ", ".join(["a", "c", *(f"v_{v}" for v in sorted((used & scope) - {node.var}))])
+        body = _LOOPS[node.macro][args[0].kind == "bool"].format(var=var, p=args[0].text, w=weight)
         name = self.ns.define(f"def {{name}}({params}, r):\n{body}")
         return Code(f"{name}({params}, {rng})", "bool")
 
     # ---- functions -----------------------------------------------------------------------
 
-    def call_global(self, fn: str, args: list[Code]) -> Code:
+    def call_global(self, fn: str, args: list[Code], loop: bool = False) -> Code:
         """A global function call (the checker vouched for the name and arity)."""
         if fn == "dyn":
             return args[0]
@@ -243,14 +264,19 @@ class Gen:
         if fn == "size" and args[0].kind in ("string", "bytes", "list", "map"):
             return Code(f"len({args[0].text})", "int")
         if fn == "matches":
-            return self.call_member(fn, args[0], args[1:])
+            return self.call_member(fn, args[0], args[1:], loop)
+        if loop and fn not in _FREE_CALLS and not all(a.kind in _SCALAR for a in args):
+            return self.metered(fn, args)
         return Code(f"_{helper}({', '.join(a.text for a in args)})", kind)
 
-    def call_member(self, fn: str, recv: Code, args: list[Code]) -> Code:
+    def call_member(self, fn: str, recv: Code, args: list[Code], loop: bool = False) -> Code:
         """A member call: a standard function, or one the receiver object provides."""
         texts = ", ".join(a.text for a in [recv, *args])
         if fn not in _HELPERS:
             extra = "".join(f", {a.text}" for a in args)
+            if loop and not all(a.const for a in args):
+                self.ns.metered = True
+                return Code(f"_metered(c, _cost_linear, _call_method, {recv.text}, {fn!r}{extra})")
             simple = recv.text.startswith(("v_", "a.")) and recv.text[2:].isidentifier()
             if self.careful or not simple or keyword.iskeyword(fn):
                 return Code(f"_call_method({recv.text}, {fn!r}{extra})")
@@ -258,10 +284,11 @@ class Gen:
             return Code(f"({recv.text}.{fn}({extra[2:]}) if {fn!r} in {recv.text}.cel_methods else _fail())")
         helper, kind = _HELPERS[fn]
         if fn == "size":
-            return self.call_global("size", [recv])
-        if fn == "matches" and args[0].const and isinstance(args[0].value, str):
-            rx = self.ns.constant(celrt.compile_regex(args[0].value))
-            return Code(f"_matches_re({recv.text}, {rx})", "bool")
+            return self.call_global("size", [recv], loop)
+        if fn == "matches":
+            return self.call_matches(recv, args[0], loop)
+        if loop and not (fn in _FAST_METHODS and args[0].const):
+            return self.metered(fn, [recv, *args])  # a constant prefix costs its length only
         if not self.careful and all(a.kind == "string" for a in args):
             if fn in _FAST_METHODS:
                 # str.startswith(str) is exact; any other receiver raises
@@ -270,6 +297,23 @@ class Gen:
                 # str.find is exact for str receivers; bytes, lists, maps raise
                 return Code(f"({recv.text}.find({args[0].text}) >= 0)", "bool")
         return Code(f"_{helper}({texts})", kind)
+
+    def call_matches(self, recv: Code, pattern: Code, loop: bool) -> Code:
+        """`x.matches(p)`: a constant pattern is compiled now; one known only at run time pays."""
+        if pattern.const and isinstance(pattern.value, str):
+            rx = self.ns.constant(celrt.compile_match(pattern.value))
+            if not loop:
+                return Code(f"_matches_re({recv.text}, {rx})", "bool")
+            pattern = Code(rx)
+        self.ns.metered = True
+        return Code(f"_matches_c(c, {recv.text}, {pattern.text})", "bool")
+
+    def metered(self, fn: str, args: list[Code]) -> Code:
+        """A call inside a macro body that pays for its work (see `celrt_cost.metered`)."""
+        helper, kind = _HELPERS[fn]
+        self.ns.metered = True
+        texts = ", ".join(a.text for a in args)
+        return Code(f"_metered(c, _cost_{_COSTS.get(fn, 'linear')}, _{helper}, {texts})", kind)
 
 
 def free_names(node: Node, memo: dict[int, frozenset[str]]) -> frozenset[str]:
@@ -291,6 +335,21 @@ def free_names(node: Node, memo: dict[int, frozenset[str]]) -> frozenset[str]:
         out = frozenset().union(*(free_names(c, memo) for c in children(node)))
     memo[id(node)] = out
     return out
+
+
+def body_weight(comp: Comp) -> int:
+    """What one iteration of a macro costs: the nodes of its body (nested macros pay their own)."""
+    from .celc import children
+
+    n, stack = 0, list(comp.args)
+    while stack:
+        node = stack.pop()
+        n += 1
+        if type(node).__name__ == "Comp":
+            stack.append(node.range)  # type: ignore[attr-defined]
+        else:
+            stack.extend(children(node))
+    return max(n, 1)
 
 
 # ---- operators -------------------------------------------------------------------------
@@ -431,8 +490,6 @@ def _arith(op: str) -> Callable[[Gen, list[Code]], Code]:
     def gen(g: Gen, a: list[Code]) -> Code:
         x, y = a
         same = x.kind if x.kind == y.kind else None
-        if op == "+" and same == "string":
-            return Code(f"({x.text} + {y.text})", same)
         if op in "+-*" and same == "int":
             return Code(f"_check_int({x.text} {op} {y.text})", same)
         if op in "+-*" and same == "double":
@@ -441,6 +498,30 @@ def _arith(op: str) -> Callable[[Gen, list[Code]], Code]:
         return Code(f"_{_ARITH[op]}({x.text}, {y.text})", kind)
 
     return gen
+
+
+def _metered_op(g: Gen, op: str, a: list[Code]) -> Code | None:
+    """An operator inside a macro body that pays for the size of its operands, or None if free.
+
+    Comparisons with a constant or with a scalar, `in` a constant list and arithmetic on
+    numbers take constant time (or time bounded by the expression); the others pay.
+    """
+    x, y = a[0], a[-1]
+    if op in ("==", "!=") or op in _ORDER:
+        if x.const or y.const or x.kind in _SCALAR or y.kind in _SCALAR:
+            return None
+        g.ns.metered = True
+        if op in _ORDER:
+            return Code(f"_order_c(c, _{_ORDER[op]}, {x.text}, {y.text})", "bool")
+        return Code(f"_{'eq' if op == '==' else 'ne'}_c(c, {x.text}, {y.text})", "bool")
+    if op == "in" and not y.const:
+        g.ns.metered = True
+        return Code(f"_in_c(c, {x.text}, {y.text})", "bool")
+    if op == "+" and x.kind not in _SCALAR and y.kind not in _SCALAR:
+        g.ns.metered = True
+        kind = x.kind if x.kind == y.kind and x.kind in ("string", "bytes", "list") else None
+        return Code(f"_add_c(c, {x.text}, {y.text})", kind)
+    return None
 
 
 _OPS: dict[str, Callable[[Gen, list[Code]], Code]] = {
@@ -453,7 +534,8 @@ _OPS: dict[str, Callable[[Gen, list[Code]], Code]] = {
 
 
 def _all(g: Gen, var: str, rng: str, a: list[Code]) -> Code:
-    # careful mode only: the fast mode runs a loop function (see _LOOPS)
+    # careful mode only: the fast mode runs a loop function (see _LOOPS); `rng` is the range
+    # already paid for, `_over(c, weight, range)`
     return Code(f"_all_(lambda {var}: {a[0].text}, {rng})", "bool")
 
 
@@ -463,21 +545,21 @@ def _exists(g: Gen, var: str, rng: str, a: list[Code]) -> Code:
 
 def _exists_one(g: Gen, var: str, rng: str, a: list[Code]) -> Code:
     (p,) = a
-    return Code(f"(_count_true({p.text} for {var} in _iterate({rng})) == 1)", "bool")
+    return Code(f"(_count_true({p.text} for {var} in {rng}) == 1)", "bool")
 
 
 def _map(g: Gen, var: str, rng: str, a: list[Code]) -> Code:
-    loop = f"for {var} in _iterate({rng})"
+    loop = f"for {var} in {rng}"
     if len(a) == 2:
         return Code(f"[{a[1].text} {loop} if {_bool(a[0])}]", "list")
     return Code(f"[{a[0].text} {loop}]", "list")
 
 
 def _filter(g: Gen, var: str, rng: str, a: list[Code]) -> Code:
-    return Code(f"[{var} for {var} in _iterate({rng}) if {_bool(a[0])}]", "list")
+    return Code(f"[{var} for {var} in {rng} if {_bool(a[0])}]", "list")
 
 
-_LOOP_HEAD = "    for {var} in (r if r.__class__ is list else _iterate(r)):\n"
+_LOOP_HEAD = "    for {var} in _over(c, {w}, r):\n"
 # macro -> (body for a predicate of unknown kind, body for a bool predicate)
 _LOOPS: dict[str, tuple[str, str]] = {
     "exists": (
@@ -507,25 +589,32 @@ _MACRO_GEN: dict[str, Callable[[Gen, str, str, list[Code]], Code]] = {
 
 _TEMPLATE = """\
 def _careful(a):
-    try:
+{budget}    try:
         return {careful}
     except Exception as e:
         raise _as_error(e) from None
 
 def fn(a):
-    try:
+{budget}    try:
         return {fast}
-    except Exception:
+{stop}    except Exception:
         pass
     return _careful(a)
 """
 _TEMPLATE_ONE = """\
 def fn(a):
-    try:
+{budget}    try:
         return {fast}
     except Exception as e:
         raise _as_error(e) from None
 """
+# an expression with macros takes the call's budget (an activation without one: a fresh
+# budget for each run); running out ends the evaluation
+_METERED = {
+    "budget": "    c = _budget(a)\n",
+    "stop": "    except _CostLimitExceeded:\n        raise\n",
+}
+_UNMETERED = dict.fromkeys(_METERED, "")
 
 
 def generate(root: Node, allowed: frozenset[str]) -> tuple[Callable[[Any], Any], str, Any]:
@@ -537,7 +626,8 @@ def generate(root: Node, allowed: frozenset[str]) -> tuple[Callable[[Any], Any],
     else:
         careful = Gen(ns, allowed, careful=True).gen(root, frozenset())
         template = _TEMPLATE_ONE if careful.text == fast.text else _TEMPLATE
-        source = template.format(fast=fast.text, careful=careful.text)
+        budget = _METERED if ns.metered else _UNMETERED
+        source = template.format(fast=fast.text, careful=careful.text, **budget)
     source = "".join(d + "\n" for d in ns.defs) + source
     with warnings.catch_warnings():
         # `"abc"["k"]` in CEL is an error at run time; Python's compiler warns about it

@@ -11,7 +11,7 @@ from typing import Any
 
 import re2
 
-from .celrt import _NUMERIC, UINT_MAX, CelError, UInt, check_int
+from .celrt import _NUMERIC, MAX_VALUE_SIZE, UINT_MAX, CelError, UInt, check_int, too_large
 
 # ---- arithmetic ------------------------------------------------------------------------
 
@@ -34,11 +34,15 @@ def _wrap(c: type, v: Any) -> Any:
 
 
 def add(x: Any, y: Any) -> Any:
-    """CEL `+`: numbers of one kind, strings, bytes, lists."""
+    """CEL `+`: numbers of one kind, strings, bytes, lists (no larger than CEL may build)."""
     c = x.__class__
     if c is y.__class__ and c in (str, bytes, list):
+        if len(x) + len(y) > MAX_VALUE_SIZE:
+            raise too_large()
         return x + y
     if isinstance(x, (list, tuple)) and isinstance(y, (list, tuple)):
+        if len(x) + len(y) > MAX_VALUE_SIZE:
+            raise too_large()
         return [*x, *y]
     return _wrap(_same_numeric(x, y), x + y)
 
@@ -114,7 +118,7 @@ def to_int(x: Any) -> int:
             return int(x)
         raise CelError("double out of int range")
     if c is str and _INT_TEXT.search(x):
-        return check_int(int(x))
+        return check_int(_int_of_text(x))
     raise CelError("no such overload for int()")
 
 
@@ -130,8 +134,21 @@ def to_uint(x: Any) -> UInt:
             return UInt(int(x))
         raise CelError("double out of uint range")
     if c is str and _UINT_TEXT.search(x):
-        return UInt(int(x))
+        return UInt(_int_of_text(x))
     raise CelError("no such overload for uint()")
+
+
+def _int_of_text(x: str) -> int:
+    """The integer of checked decimal text; more than 20 significant digits is an overflow.
+
+    Python converts long digit strings in quadratic time (or refuses them): leading zeros
+    are dropped first, and a number too long for 64 bits is refused without converting it.
+    """
+    sign = x[0] if x[0] in "+-" else ""
+    digits = x[len(sign) :].lstrip("0") or "0"
+    if len(digits) > 20:
+        raise CelError("return error for overflow")
+    return int(sign + digits)
 
 
 def to_double(x: Any) -> float:

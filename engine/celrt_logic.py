@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .celrt import CelError, iterate
+from .celrt import CelError, CostLimitExceeded, iterate
 
 
 def not_(x: Any) -> bool:
@@ -42,14 +42,18 @@ def as_error(e: Exception) -> CelError:
 def _try(f: Callable[[], Any]) -> Any:
     try:
         return f()
-    except Exception as e:  # any failure is a CEL error value here
+    except CostLimitExceeded:  # not a value: it ends the evaluation
+        raise
+    except Exception as e:  # any other failure is a CEL error value here
         return as_error(e)
 
 
 def _try_call(f: Callable[[Any], Any], item: Any) -> Any:
     try:
         return f(item)
-    except Exception as e:  # any failure is a CEL error value here
+    except CostLimitExceeded:
+        raise
+    except Exception as e:
         return as_error(e)
 
 

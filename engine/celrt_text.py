@@ -10,7 +10,7 @@ from typing import Any
 
 import re2
 
-from .celrt import CelError
+from .celrt import MAX_VALUE_SIZE, CelError, too_large
 
 # ---- strings, regexes, member calls ----------------------------------------------------
 
@@ -58,6 +58,15 @@ def contains(x: Any, p: Any) -> bool:
 
 _RE_OPTIONS = re2.Options()
 _RE_OPTIONS.log_errors = False
+# `matches` needs no groups: without them RE2 runs its DFA instead of tracking submatches
+_MATCH_OPTIONS = re2.Options()
+_MATCH_OPTIONS.log_errors = False
+_MATCH_OPTIONS.never_capture = True
+# a pattern known only at run time gets less memory: a cached one holds at most this much
+_DYNAMIC_OPTIONS = re2.Options()
+_DYNAMIC_OPTIONS.log_errors = False
+_DYNAMIC_OPTIONS.never_capture = True
+_DYNAMIC_OPTIONS.max_mem = 1 << 18
 _RE_CACHE: dict[str, Any] = {}
 _RE_CACHE_SIZE = 256
 RegexError = re2.error
@@ -68,23 +77,33 @@ def compile_regex(pattern: str) -> Any:
     return re2.compile(pattern, _RE_OPTIONS)
 
 
+def compile_match(pattern: str) -> Any:
+    """An RE2 pattern for `matches`, which needs no groups (raises `RegexError`)."""
+    return re2.compile(pattern, _MATCH_OPTIONS)
+
+
 def matches_re(x: Any, rx: Any) -> bool:
     """`x.matches(p)` with `p` compiled at policy load."""
     return rx.search(_str(x)) is not None
 
 
-def matches(x: Any, pattern: Any) -> bool:
-    """`x.matches(p)` with a pattern known only at run time (a small bounded cache)."""
+def dynamic_regex(pattern: Any) -> Any:
+    """A pattern known only at run time, compiled (a small bounded cache)."""
     rx = _RE_CACHE.get(_str(pattern))
     if rx is None:
         try:
-            rx = compile_regex(pattern)
+            rx = re2.compile(pattern, _DYNAMIC_OPTIONS)
         except RegexError:
-            raise CelError(f"invalid regex `{pattern}`") from None
+            raise CelError(f"invalid regex `{pattern[:100]}`") from None
         if len(_RE_CACHE) >= _RE_CACHE_SIZE:
             _RE_CACHE.clear()
         _RE_CACHE[pattern] = rx
-    return matches_re(x, rx)
+    return rx
+
+
+def matches(x: Any, pattern: Any) -> bool:
+    """`x.matches(p)` with a pattern known only at run time."""
+    return matches_re(x, dynamic_regex(pattern))
 
 
 def lower_ascii(x: Any) -> str:
@@ -126,15 +145,24 @@ def split(x: Any, sep: Any, n: Any = -1) -> list[str]:
 
 
 def join(x: Any, sep: Any = "") -> str:
-    """`list.join([sep])`: a list of strings joined."""
+    """`list.join([sep])`: a list of strings joined (no larger than CEL may build)."""
     if not isinstance(x, (list, tuple)):
         raise CelError("no such overload for join")
-    return _str(sep).join(_str(e) for e in x)
+    between, parts = _str(sep), [_str(e) for e in x]
+    if sum(map(len, parts)) + len(between) * max(len(parts) - 1, 0) > MAX_VALUE_SIZE:
+        raise too_large()
+    return between.join(parts)
 
 
 def replace(x: Any, old: Any, new: Any, n: Any = -1) -> str:
-    """`s.replace(old, new[, n])`."""
-    return _str(x).replace(_str(old), _str(new), _int_arg(n))
+    """`s.replace(old, new[, n])` (no larger than CEL may build)."""
+    s, old, new, n = _str(x), _str(old), _str(new), _int_arg(n)
+    if len(new) > len(old):
+        # the size of the result is known before building it: refuse one too large
+        count = s.count(old) if n < 0 else min(n, s.count(old))
+        if len(s) + count * (len(new) - len(old)) > MAX_VALUE_SIZE:
+            raise too_large()
+    return s.replace(old, new, n)
 
 
 def index_of(x: Any, sub: Any, start: Any = 0) -> int:
@@ -153,8 +181,16 @@ def last_index_of(x: Any, sub: Any, *start: Any) -> int:
         at = _int_arg(start[0])
         if not 0 <= at <= len(s):
             raise CelError("index out of range")
-        end = at + len(sub)
-    return s.rfind(sub, 0, end)
+        end = min(at + len(sub), len(s))
+    if len(sub) <= _SHORT_NEEDLE:
+        return s.rfind(sub, 0, end)
+    # Python's reverse search takes time text x pattern on some inputs; its forward search
+    # is linear: search the reversed text for the reversed pattern
+    found = s[:end][::-1].find(sub[::-1])
+    return -1 if found < 0 else end - found - len(sub)
+
+
+_SHORT_NEEDLE = 16
 
 
 def substring(x: Any, start: Any, *end: Any) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import analyzers
-from .celc import CompiledExpr
+from .celc import CompiledExpr, macro_depth
 from .compile import CompiledPolicy, CompiledRating, CompiledRoute, CompiledRule, tools_match
 from .diagnostics import Diagnostic, Span, sorted_diagnostics
 from .evaluate import CTX_DEFAULTS
@@ -84,6 +84,7 @@ def lint_policy(policy: CompiledPolicy) -> list[Diagnostic]:
     """Every lint check on a compiled policy."""
     return [
         *_unknown_fields(policy),
+        *_nested_macros(policy),
         *_shadowed_rules(policy),
         *_allow_defeats_block(policy),
         *_never_matches(policy),
@@ -134,6 +135,23 @@ def _unknown_fields(policy: CompiledPolicy) -> Iterator[Diagnostic]:
                     "warning",
                     hint=f"did you mean `{close[0]}`?" if close else None,
                 )
+
+
+NESTED_MACROS = 3
+"""Macros nested this deep over run-time values draw a warning: their work multiplies."""
+
+
+def _nested_macros(policy: CompiledPolicy) -> Iterator[Diagnostic]:
+    for expr, ident in _exprs(policy):
+        depth, _, _ = macro_depth(expr.text)
+        if depth >= NESTED_MACROS:
+            yield Diagnostic(
+                "lint.nested_macros",
+                f"`{ident}` nests {depth} macros: its work grows with the product of their ranges",
+                _item_span(policy, ident),
+                "warning",
+                hint="a large call will spend the CEL cost limit and get `on_error`",
+            )
 
 
 def _covers(a: CompiledRule, b: CompiledRule) -> bool:
