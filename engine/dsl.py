@@ -85,6 +85,7 @@ def _parser() -> Lark:
 _TERMINALS = {
     "WORD": "a name",
     "STRING": 'a string in double quotes ("...")',
+    "RAW_STRING": 'a raw string (r"...", backslashes kept)',
     "NUMBER": "a number",
     "VERSION_TEXT": "a version",
     "ANNOTATION": "an `@id` annotation",
@@ -226,6 +227,8 @@ def _token_hint(word: str, head: str, expected: set[str], previous: str) -> str 
     """A suggestion from the word found (`word`) where the parser expected something else."""
     if word[:1] == "'":
         return 'strings are written in double quotes: "..."'
+    if "RAW_STRING" in expected and word:
+        return f'write the pattern as a string: r"{word}"'
     if "NULL" in expected and word[:1].isalpha():
         return f'quote text values: "{word}"'
     if head == "rate" and "COLON" in expected and (word in KNOWN_KEYS or word in REVERSIBILITY):

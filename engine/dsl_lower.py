@@ -315,6 +315,31 @@ class Lowering(ValueLowering):
         )
         return False
 
+    def do_redact_stmt(self, tree: Node) -> None:
+        """`redact NAME REGEX` → `redaction: {patterns: [{name: NAME, regex: REGEX}]}`."""
+        _, name_tok, regex_tok = tokens(tree)
+        before = len(self.diagnostics)
+        name, name_span = self.text(name_tok)
+        regex, regex_span = self.raw(regex_tok) if regex_tok.type == "RAW_STRING" else self.text(regex_tok)
+        if len(self.diagnostics) > before:
+            return
+        patterns = self.data.setdefault("redaction", {}).setdefault("patterns", [])
+        path: Path = ("redaction", "patterns", len(patterns))
+        patterns.append({"name": name, "regex": regex})
+        self.put(path, self.at(tree))
+        self.put((*path, "name"), name_span)
+        self.put((*path, "regex"), regex_span)
+
+    def do_drop_stmt(self, tree: Node) -> None:
+        """`drop PATH, ...` → `redaction: {drop: [PATH, ...]}`; several statements add up."""
+        items = self.data.setdefault("redaction", {}).setdefault("drop", [])
+        self.positions.setdefault(("redaction", "drop"), self.at(tree))
+        for tok in tokens(tree)[1:]:
+            if tok.type in ("WORD", "STRING"):
+                text, where = self.text(tok)
+                self.put(("redaction", "drop", len(items)), where)
+                items.append(text)
+
     def do_test_stmt(self, tree: Node) -> None:
         if not self.is_decision(tokens(child(tree, "expectation"))[0]):
             return

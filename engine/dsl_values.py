@@ -161,6 +161,12 @@ class ValueLowering:
             self.bad_escape(tok.value, s)
             return str(tok.value[1:-1]), inner
 
+    def raw(self, tok: Leaf) -> tuple[str, Span]:
+        """A RAW_STRING `r"..."`: its text as written, backslashes kept; its span starts inside."""
+        s = self.span(tok)
+        inner = Span(s.file, s.line, s.column + 2, s.end_line, (s.end_column or s.column + 3) - 1)
+        return str(tok.value[2:-1]), inner
+
     def bad_escape(self, string: str, s: Span) -> None:
         """Report the first invalid escape in a STRING token that starts at `s`."""
         bad = next((m for m in _ESCAPE.finditer(string) if m.group("bad") is not None), None)

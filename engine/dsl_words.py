@@ -18,7 +18,8 @@ __all__ = [
 
 # fmt: off
 STATEMENTS = ("policy", "version", "description", "mode", "defaults", "unknown", "include",
-              "autonomy", "tool", "rate", "allow", "ask", "block", "shadow", "enforce", "route", "test")
+              "autonomy", "tool", "rate", "allow", "ask", "block", "shadow", "enforce", "route", "test",
+              "redact", "drop")
 # fmt: on
 DECISIONS = ("allow", "ask", "block")
 REVERSIBILITY = ("reversible", "recoverable", "irreversible")

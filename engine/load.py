@@ -14,6 +14,7 @@ from .compile import CALL_NAMES, RATED_NAMES, CompiledPolicy, Unit, compile_unit
 from .diagnostics import Diagnostic, Span, sorted_diagnostics
 from .errors import PolicyError
 from .model import REVERSIBILITY_ORDER, Policy
+from .redact_policy import raw_redaction_diagnostics
 from .source import Path, Source
 from .yaml_source import KEY, read_yaml
 
@@ -60,6 +61,9 @@ def check_policy(
     if not units:
         return None, sorted_diagnostics(loader.diagnostics)
     policy, diagnostics = _finish(units)
+    if any(d.severity == "error" for d in loader.diagnostics):
+        # A missing, cyclic or escaping include would silently drop the rules it holds.
+        policy = None
     return policy, sorted_diagnostics([*loader.diagnostics, *diagnostics])
 
 
@@ -152,6 +156,7 @@ def _validate(source: Source, prefix: str) -> tuple[Unit | None, list[Diagnostic
     except ValidationError as exc:
         diagnostics += schema_diagnostics(exc, source)
         diagnostics += cel_diagnostics(source)
+        diagnostics += raw_redaction_diagnostics(source)
         return None, diagnostics
     return Unit(policy, source, prefix), diagnostics
 
@@ -285,6 +290,7 @@ def _closest_field(data: Any, path: Path) -> str | None:
         "routes": model.RouteRule,
         "tests": model.PolicyTest,
         "tools": model.ToolDecl,
+        "redaction": model.Redaction,
     }
     if not path:
         return None
@@ -293,6 +299,8 @@ def _closest_field(data: Any, path: Path) -> str | None:
         owner: type[model.Frozen] | None = model.TestCall
     elif len(path) >= 4 and path[0] == "tests" and path[2] == "expect":
         owner = model.Expectation
+    elif len(path) >= 4 and path[:2] == ("redaction", "patterns"):
+        owner = model.RedactPattern
     else:
         owner = owners.get(owner_key)
     if owner is None:

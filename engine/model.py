@@ -171,6 +171,34 @@ class RouteRule(Frozen):
         return value
 
 
+class RedactPattern(Frozen):
+    """A secret of the policy's own: text it matches is logged as `[REDACTED:name:hash]`."""
+
+    name: Annotated[str, Field(pattern=ID_PATTERN, description="the kind named in the marker")]
+    regex: Annotated[
+        str,
+        Field(
+            min_length=1,
+            description="an RE2 regular expression; if it has a group named `secret`, only that "
+            "group is replaced",
+        ),
+    ]
+
+
+class Redaction(Frozen):
+    """What the decision log must not hold, beyond the built-in secrets (which always apply)."""
+
+    patterns: list[RedactPattern] = Field(
+        default=[], description="secret patterns, replaced by a marker with their name and a short hash"
+    )
+    drop: list[Annotated[str, Field(min_length=1)]] = Field(
+        default=[],
+        description="fields whose values are replaced by `[DROPPED]`: `args.password`, "
+        '`ctx.labels.team`, `args.*.token`, `args.**.api_key`, `args["file.name"]` '
+        "(names match whatever their case)",
+    )
+
+
 class TestCall(Frozen):
     """The call a policy test makes."""
 
@@ -221,6 +249,7 @@ class Policy(Frozen):
     rules: list[Rule] = []
     routes: list[RouteRule] = []
     tests: list[PolicyTest] = []
+    redaction: Redaction = Redaction()
 
     @field_validator("version", mode="before")
     @classmethod

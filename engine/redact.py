@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 MAX_DEPTH = 32
+MAX_NODES = 200_000
+"""Values one redaction walks at most (arguments are bounded to 100,000 before any rule runs)."""
 DROPPED = "[DROPPED]"
 
 SECRET_KEYS = re.compile(
@@ -214,8 +217,19 @@ def _replacer(kind: str) -> Callable[[re.Match[str]], str]:
     return replace
 
 
+def _is_secret_field(name: str) -> bool:
+    """Whether a field of this name holds a secret (`SECRET_KEYS`); names repeat from call to
+    call, so short ones are remembered (a bounded cache of short strings)."""
+    return _secret_field_cached(name) if len(name) <= 64 else SECRET_KEYS.match(name) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _secret_field_cached(name: str) -> bool:
+    return SECRET_KEYS.match(name) is not None
+
+
 def _is_marker(text: str) -> bool:
-    return text.startswith("[REDACTED:") and text.endswith("]")
+    return (text.startswith("[REDACTED:") and text.endswith("]")) or text == DROPPED
 
 
 def redact(
@@ -230,21 +244,62 @@ def redact(
     `extra`: more (kind, pattern) pairs to redact (see `redact_text`); `drop`: field names
     whose values are removed entirely, replaced by `[DROPPED]`, at any depth.
     """
-    if depth > MAX_DEPTH:
-        return "[TRUNCATED:depth]"
-    if isinstance(value, str):
-        return redact_text(value, extra=extra)
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            name = str(key)
-            if name in drop:
-                out[name] = DROPPED
-            elif isinstance(item, str) and item and SECRET_KEYS.match(name) and not _is_marker(item):
-                out[name] = marker("field", item)
-            else:
-                out[name] = redact(item, depth + 1, extra=extra, drop=drop)
-        return out
-    if isinstance(value, (list, tuple)):
-        return [redact(item, depth + 1, extra=extra, drop=drop) for item in value]
-    return value
+    text: Callable[[str], str] = (lambda t: redact_text(t, extra=extra)) if extra else redact_text
+    return redact_with(value, text, depth=depth, drop=drop)
+
+
+def redact_with(
+    value: Any,
+    text: Callable[[str], str],
+    *,
+    depth: int = 0,
+    drop: frozenset[str] = frozenset(),
+    seen: dict[str, str] | None = None,
+) -> Any:
+    """`redact`, with `text` redacting each string; `seen` collects each value hidden because
+    of its field name, with the marker that replaced it (to find it again in free text).
+
+    At most `MAX_NODES` values are walked (a value that shares itself, `d["a"] = d`, would
+    otherwise take exponential time): what lies beyond is logged as `[TRUNCATED:size]`.
+    """
+    return _Walk(text, drop, seen).walk(value, depth)
+
+
+class _Walk:
+    """One walk of `redact_with`, counting the values it visits."""
+
+    __slots__ = ("drop", "left", "seen", "text")
+
+    def __init__(self, text: Callable[[str], str], drop: frozenset[str], seen: dict[str, str] | None) -> None:
+        self.text = text
+        self.drop = drop
+        self.seen = seen
+        self.left = MAX_NODES
+
+    def walk(self, value: Any, depth: int) -> Any:
+        self.left -= 1
+        if depth > MAX_DEPTH:
+            return "[TRUNCATED:depth]"
+        if self.left < 0:
+            return "[TRUNCATED:size]"
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            out: dict[str, Any] = {}
+            for key, item in value.items():
+                name = str(key)
+                if name in self.drop:
+                    out[name] = DROPPED
+                elif isinstance(item, str) and item and SECRET_KEYS.match(name) and not _is_marker(item):
+                    out[name] = marker("field", item)
+                    if self.seen is not None:
+                        self.seen[item] = out[name]
+                elif isinstance(item, (int, float)) and not isinstance(item, bool) and _is_secret_field(name):
+                    # A PIN or a numeric password: too few values for a hash to hide it.
+                    out[name] = DROPPED
+                else:
+                    out[name] = self.walk(item, depth + 1)
+            return out
+        if isinstance(value, (list, tuple)):
+            return [self.walk(item, depth + 1) for item in value]
+        return value

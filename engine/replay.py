@@ -25,8 +25,8 @@ from .decision import Decision
 from .evaluate import CTX_DEFAULTS
 from .guard import Guard
 from .load import load_policy
-from .log import DecisionLog
-from .redact import redact
+from .log import DecisionLog, Durability
+from .redact_policy import CompiledRedaction
 from .session import SessionStore
 from .traces import TraceCall, TraceEvent, TraceProblem, Unit, read_unit, units
 from .traces.read import check_options
@@ -173,6 +173,7 @@ class _Job:
     fmt: str | None
     mapping: dict[str, str] | None
     log: str | None
+    log_durability: str = "flush"
 
 
 class _Replayer:
@@ -180,7 +181,7 @@ class _Replayer:
 
     def __init__(self, job: _Job) -> None:
         self.clock = _Clock()
-        self.log = DecisionLog(job.log) if job.log else None
+        self.log = DecisionLog(job.log, durability=job.log_durability) if job.log else None
         self.guard = Guard.from_path(job.policy, clock=self.clock, log=self.log)
         self.baseline = Guard.from_path(job.against, clock=self.clock) if job.against else None
         self.job = job
@@ -221,7 +222,8 @@ class _Replayer:
         t.formats[call.format] += 1
         t.outcomes[call.outcome or "unknown"] += 1
         self._recorded(call, verdict)
-        _keep(t.riskiest, _risk_key(decision, call), lambda: _risky(call, decision), TOP_RISKIEST)
+        shown = self.guard.policy.redaction
+        _keep(t.riskiest, _risk_key(decision, call), lambda: _risky(call, decision, shown), TOP_RISKIEST)
         if self.baseline is not None:
             self._compare(call, ctx, decision)
 
@@ -240,7 +242,8 @@ class _Replayer:
         move = f"{before.decision.value} -> {after.decision.value}"
         group.moves[move] += 1
         key = (call.source[0], call.source[1], call.call_id)
-        _keep(group.calls, key, lambda: _change(call, before, after, rules), CHANGE_EXAMPLES)
+        shown = self.guard.policy.redaction
+        _keep(group.calls, key, lambda: _change(call, before, after, rules, shown), CHANGE_EXAMPLES)
         self.tally.changed += 1
 
     def problem(self, problem: TraceProblem) -> None:
@@ -280,13 +283,17 @@ def _risk_key(decision: Decision, call: TraceCall) -> tuple[Any, ...]:
 
 
 def _change(
-    call: TraceCall, before: Decision, after: Decision, rules: tuple[tuple[str, ...], tuple[str, ...]]
+    call: TraceCall,
+    before: Decision,
+    after: Decision,
+    rules: tuple[tuple[str, ...], tuple[str, ...]],
+    redaction: CompiledRedaction,
 ) -> dict[str, Any]:
     return {
         "call_id": call.call_id,
         "source": _where(call),
         "tool": call.tool,
-        "args": _summary(call.args),
+        "args": _summary(redaction.call(call.args, {}).args),
         "before": before.decision.value,
         "after": after.decision.value,
         "rules_before": list(rules[0]),
@@ -294,13 +301,16 @@ def _change(
     }
 
 
-def _risky(call: TraceCall, decision: Decision) -> dict[str, Any]:
+def _risky(call: TraceCall, decision: Decision, redaction: CompiledRedaction) -> dict[str, Any]:
+    shown = redaction.call(call.args, {})
     return {
         "tool": call.tool,
-        "args": _summary(call.args),
+        "args": _summary(shown.args),
         "ratings": decision.ratings.as_dict(),
         "decision": decision.decision.value,
-        "reasons": [{"id": r.id, "kind": r.kind, "message": r.message} for r in decision.reasons],
+        "reasons": [
+            {"id": r.id, "kind": r.kind, "message": shown.scrub(r.message)} for r in decision.reasons
+        ],
         "source": _where(call),
         "session": call.session_id,
         "call_id": call.call_id,
@@ -311,9 +321,10 @@ def _where(call: TraceCall) -> str:
     return f"{call.source[0]}:{call.source[1]}"
 
 
-def _summary(args: Mapping[str, Any]) -> str:
-    """A short, one-line account of a call's arguments, secrets redacted."""
-    args = redact(args)
+def _summary(args: Any) -> str:
+    """A short, one-line account of a call's arguments (already redacted)."""
+    if not isinstance(args, Mapping):
+        return _shorten(json.dumps(args, ensure_ascii=False, default=str))
     for key in SUMMARY_KEYS:
         value = args.get(key)
         if isinstance(value, str) and value:
@@ -339,6 +350,7 @@ def replay(
     fmt: str | None = None,
     mapping: str | Mapping[str, str] | None = None,
     log: str | Path | None = None,
+    log_durability: str | None = None,
     jobs: int = 1,
     progress: ProgressCallback | None = None,
 ) -> ReplayResult:
@@ -346,15 +358,18 @@ def replay(
 
     `against` is a baseline policy: `changes` lists the calls whose decision differs
     (before = `against`, after = `policy_path`), grouped by the rules that decided.
-    `log` writes each decision as a decision-log record, stamped with the call's time.
-    `jobs` splits the files across processes. Raises `PolicyError` for a broken policy and
-    `ValueError` for a bad `fmt` or `mapping`; damaged traces are counted in `problems`.
+    `log` writes each decision as a decision-log record, stamped with the call's time, as
+    durable as `log_durability` says (see `DecisionLog`). `jobs` splits the files across
+    processes. Raises `PolicyError` for a broken policy and `ValueError` for a bad `fmt`,
+    `mapping` or `log_durability`; damaged traces are counted in `problems`.
     """
     started = time.perf_counter()
     checked_fmt, parsed = check_options(fmt, mapping)
+    durability = str(Durability.parse(log_durability or "flush"))
     job = _Job(
-        str(policy_path), str(against) if against else None, checked_fmt, parsed, str(log) if log else None
-    )
+        str(policy_path), str(against) if against else None, checked_fmt, parsed, str(log) if log else None,
+        durability,
+    )  # fmt: skip
     work = units(paths)
     total = sum(u.size() for u in work)
     if jobs <= 1 or len(work) <= 1:

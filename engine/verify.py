@@ -65,7 +65,7 @@ KINDS = (
     "unreadable",
     "truncated",
 )
-RECORD_KINDS = frozenset({"decision", "outcome"})
+RECORD_KINDS = frozenset({"decision", "outcome", "event", "policy_loaded", "policy_error"})
 HEX = frozenset("0123456789abcdef")
 
 
@@ -352,7 +352,7 @@ def _not_record(value: Any) -> str:
     if value.get("v") != SCHEMA_VERSION or isinstance(value.get("v"), bool):
         return f"schema version `{value.get('v')}` is not {SCHEMA_VERSION}"
     if value.get("kind") not in RECORD_KINDS:
-        return f"kind `{value.get('kind')}` is neither decision nor outcome"
+        return f"kind `{value.get('kind')}` is not one remit writes"
     prev = value.get("prev")
     if not isinstance(prev, str) or len(prev) != 64 or not set(prev) <= HEX:
         return "no `prev` hash"
@@ -369,6 +369,7 @@ def _edit_evidence(body: bytes, record: dict[str, Any]) -> str | None:
         if (
             "[REDACTED:" not in blob
             and "[TRUNCATED:" not in blob
+            and "[DROPPED]" not in blob
             and args_sha256(args) != record["args_sha256"]
         ):
             return "its args do not match its `args_sha256`"

@@ -194,3 +194,26 @@ def test_oversized_arguments_fail_closed_in_bounded_time(args: dict[str, object]
     d = remit.Guard.from_text("name: open\nroutes: [{allow: 'true'}]\n").check("Bash", args)
     assert d.decision is remit.Route.BLOCK  # on_error, which is block unless the policy says otherwise
     assert d.reasons[0].kind == "error" and "arguments" in d.reasons[0].message
+
+
+INCLUDE_ERRORS = {"parse.unreadable", "schema.include_cycle", "schema.include_outside"}
+
+
+@pytest.mark.parametrize(
+    "include",
+    ["missing.yaml", "self.yaml", "../outside.yaml"],
+    ids=["missing", "cycle", "outside"],
+)
+def test_a_policy_whose_include_fails_does_not_load_without_it(tmp_path: Path, include: str) -> None:
+    """The include may hold the blocks: loading the rest alone would weaken the policy."""
+    (tmp_path / "outside.yaml").write_text("name: outside\n")
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "self.yaml").write_text(f"name: s\ninclude: [{include}]\n")
+    root = folder / "root.yaml"
+    root.write_text(f"name: root\ninclude: [{include}]\nrules:\n  - {{id: r, tools: [Bash], allow: true}}\n")
+    policy, diagnostics = remit.check_policy(root)
+    assert policy is None
+    assert any(d.severity == "error" and d.code in INCLUDE_ERRORS for d in diagnostics)
+    with pytest.raises(remit.PolicyError):
+        remit.load_policy(root)

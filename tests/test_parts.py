@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from remit.ids import IdGenerator
-from remit.redact import redact, redact_text
+from remit.redact import DROPPED, redact, redact_text
 from remit.session import Session
 from remit.template import parse_template
 from tests.conftest import ROOT
@@ -61,6 +61,11 @@ def test_redact_walks_structures_and_secret_field_names() -> None:
     )
     assert out["nested"][1] == "ok" and out["n"] == 3 and out["deep"] == value["deep"]
     assert value["password"] == "x"  # the input is not changed
+
+
+def test_numbers_under_secret_field_names_are_dropped() -> None:
+    out = redact({"password": 12345678, "db": {"api_key": 4.5}, "max_tokens": 1000, "auth": True})
+    assert out == {"password": DROPPED, "db": {"api_key": DROPPED}, "max_tokens": 1000, "auth": True}
 
 
 def test_ids_are_unique_sortable_and_injectable() -> None:

@@ -142,7 +142,7 @@ def _agents(r: dict[str, Any]) -> str | None:
 
 
 def _logs(r: dict[str, Any]) -> str | None:
-    if r.get("kind") in ("decision", "outcome") and "v" in r:
+    if r.get("kind") in ("decision", "outcome", "policy_loaded", "policy_error") and "v" in r:
         return "remit-log"
     if "name" in r and isinstance(r.get("context"), dict) and "span_id" in r["context"]:
         return "otel"

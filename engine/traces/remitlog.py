@@ -1,7 +1,8 @@
 """remit's own decision logs: `kind: "decision"` records are calls, with their context as
 recorded and the decision they got (kept in `TraceCall.recorded` for comparison);
-`kind: "outcome"` records become `outcome` events. Args in a log are redacted: a replay
-sees what the log kept.
+`kind: "outcome"` records become `outcome` events; records about the policy itself
+(`policy_loaded`, `policy_error`) hold no call and are skipped. Args in a log are redacted:
+a replay sees what the log kept.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any, ClassVar
 from .base import Parser
 from .files import parse_ts
 from .model import RawCall, RawItem, RawNote
+
+POLICY_KINDS = frozenset({"policy_loaded", "policy_error"})
 
 
 class RemitLogParser(Parser):
@@ -29,7 +32,7 @@ class RemitLogParser(Parser):
             yield RawNote(
                 "outcome", parse_ts(value.get("ts")), line, detail=detail, call_id=str(value.get("decision"))
             )
-        else:
+        elif kind not in POLICY_KINDS:
             yield self.unknown(line, f"a record of unknown kind `{kind}`")
 
     def _decision(self, line: int, value: dict[str, Any]) -> RawItem:
