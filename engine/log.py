@@ -2,7 +2,9 @@
 
 Each record carries `prev`, the SHA-256 of the previous line of the file, so the log is a
 tamper-evident chain. Appends from several processes are serialised with an advisory
-file lock, and each record is written with one `write` call and flushed.
+file lock, and each record is written with one `write` call, so it is in the operating
+system before `write` returns. How far it goes beyond that is the log's durability
+(`flush`, `fsync` or `interval:<time>`, see `Durability` and docs/log.md).
 """
 
 from __future__ import annotations
@@ -11,15 +13,22 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import math
 import os
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .decision import Decision
+from .durability import Durability as Durability  # re-exported: `DecisionLog(durability=...)`
+from .durability import Flusher, fsync, sync_new_entries
 from .errors import LogError
 from .evaluate import CTX_DEFAULTS
+from .redact_policy import NO_REDACTION, CompiledRedaction
 
 SCHEMA_VERSION = 1
 OUTCOMES = frozenset({"approved", "denied", "timeout", "executed", "failed", "interrupted"})
@@ -29,47 +38,73 @@ LOCK_TIMEOUT = 5.0
 """Seconds a writer waits for the file lock before the decision fails closed."""
 _UNSET = object()
 
+_second: tuple[int, str] = (0, "1970-01-01T00:00:00")
+"""The last whole second `iso` formatted, and its text: records come many to a second."""
+
 
 def iso(ts: float) -> str:
-    """A UTC timestamp in ISO 8601 with microseconds and a `Z`."""
-    return dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """A UTC timestamp in ISO 8601 with microseconds and a `Z`.
+
+    The microseconds are rounded half to even, as `datetime.fromtimestamp` rounds them.
+    """
+    global _second
+    frac, whole = math.modf(ts)
+    us = round(frac * 1e6)
+    second = int(whole)
+    if us >= 1_000_000:
+        second, us = second + 1, us - 1_000_000
+    elif us < 0:
+        second, us = second - 1, us + 1_000_000
+    cached = _second
+    if cached[0] != second:
+        text = dt.datetime.fromtimestamp(second, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        cached = _second = (second, text)
+    return f"{cached[1]}.{us:06d}Z"
+
+
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+_CANONICAL_UNSORTED = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, default=str)
 
 
 def args_sha256(args: Any) -> str:
     """The hash of the call's arguments as given (canonical JSON), before redaction."""
     try:
-        blob = json.dumps(args, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+        blob = _CANONICAL.encode(args)
     except TypeError:  # keys of mixed types cannot be sorted
-        blob = json.dumps(args, separators=(",", ":"), ensure_ascii=True, default=str)
+        blob = _CANONICAL_UNSORTED.encode(args)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def decision_record(d: Decision) -> dict[str, Any]:
+def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> dict[str, Any]:
     """The log record of a decision (without `prev`, which the writer adds).
 
     `ctx` holds the context fields that differ from their defaults (see `CTX_DEFAULTS`).
+    `redaction` is the policy's (its secret patterns and dropped fields, after the built-in
+    redaction); None applies the built-in redaction alone. The messages of reasons and errors
+    are scrubbed too: a reason may quote an argument.
     """
-    from .redact import redact
-
     ctx = d.ctx
+    changed = {k: v for k, v in ctx.items() if CTX_DEFAULTS.get(k, _UNSET) != v}
+    clean = (redaction or NO_REDACTION).call(d.args, changed)
+    scrub = clean.scrub
     return {
         "v": SCHEMA_VERSION,
         "kind": "decision",
         "id": d.id,
         "ts": iso(d.ts),
-        "session": ctx.get("session_id", ""),
-        "turn": ctx.get("turn_id", ""),
-        "agent": ctx.get("agent_id", ""),
+        "session": clean.ident(ctx.get("session_id", "")),
+        "turn": clean.ident(ctx.get("turn_id", "")),
+        "agent": clean.ident(ctx.get("agent_id", "")),
         "tool": d.tool,
-        "args": redact(d.args),
+        "args": clean.args,
         "args_sha256": args_sha256(d.args),
-        "ctx": redact({k: v for k, v in ctx.items() if CTX_DEFAULTS.get(k, _UNSET) != v}),
+        "ctx": clean.ctx,
         "ratings": d.ratings.as_dict(),
         "decision": d.decision.value,
         "mode": d.mode,
-        "reasons": [{"id": r.id, "kind": r.kind, "message": r.message} for r in d.reasons],
-        "shadow": [r.as_dict() for r in d.shadow],
-        "errors": [e.as_dict() for e in d.errors],
+        "reasons": [{"id": r.id, "kind": r.kind, "message": scrub(r.message)} for r in d.reasons],
+        "shadow": [{**r.as_dict(), "message": scrub(r.message)} for r in d.shadow],
+        "errors": [{"id": e.id, "message": scrub(e.message)} for e in d.errors],
         "policy": d.policy.as_dict(),
         "latency_us": round(d.latency_us, 1),
     }
@@ -102,48 +137,155 @@ def outcome_record(
 
 
 class DecisionLog:
-    """Appends records to a JSONL file; safe across threads and processes."""
+    """Appends records to a JSONL file; safe across threads and processes.
 
-    def __init__(self, path: str | Path) -> None:
+    `durability` says how far a record has gone when `write` returns: `flush` (the default:
+    handed to the operating system, so it survives the process being killed), `fsync` (on
+    the disk: it survives power loss) or `interval:<time>` such as `interval:200ms` (handed
+    to the operating system; a background thread syncs the file at most once per interval,
+    so power loss loses at most the records of the last interval). Raises `ValueError` for
+    an unknown durability, `LogError` when the file cannot be opened.
+    """
+
+    def __init__(self, path: str | Path, *, durability: str | Durability = "flush") -> None:
         self.path = Path(path)
+        self.durability = Durability.parse(durability)
+        self._spath = str(self.path)
         self._lock = threading.Lock()
         self._fd: int = -1
+        self._closed = False
+        self._flusher: Flusher | None = None
+        self._finalizer: weakref.finalize[Any, Any] | None = None
         self._open()
+
+    # -- opening and closing ---------------------------------------------------------------
 
     def _open(self) -> None:
         """Open the file: first, in a forked child (a shared descriptor shares the lock), after rotation."""
-        if self._fd >= 0:
-            os.close(self._fd)
-        self._fd = -1
+        error = self._release()
         self._end = -1
         self._prev = GENESIS
         self._pid = os.getpid()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            self._fd, new, created = _open_append(self.path)
             st = os.fstat(self._fd)
+            if self.durability.mode != "flush":
+                sync_new_entries(self.path, created, new)
         except OSError as exc:
-            raise LogError(f"cannot open the decision log `{self.path}`: {exc.strerror or exc}") from exc
+            self._release()  # nothing half-open: the next write tries again
+            raise LogError(f"cannot open the decision log `{self.path}`: {_reason(exc)}") from exc
         self._ident = (st.st_dev, st.st_ino)
+        if self.durability.mode == "interval":
+            flusher = self._flusher = Flusher(self._fd, self.durability.interval)
+            self._finalizer = weakref.finalize(self, flusher.close)
+        if error is not None:  # the file before a rotation could not be synced
+            raise LogError(f"cannot sync the decision log `{self.path}` to disk: {_reason(error)}")
 
-    def _current(self) -> None:
-        """Reopen when this process was forked, or the file was rotated away (renamed, removed)."""
-        if os.getpid() != self._pid:
-            self._open()
-            return
+    def _release(self) -> OSError | None:
+        """Close the open file (syncing what the interval left unsynced); the sync error, if any."""
+        fd, self._fd = self._fd, -1
+        flusher, self._flusher = self._flusher, None
+        finalizer, self._finalizer = self._finalizer, None
+        error = None
+        if finalizer is not None:
+            finalizer.detach()
+        if flusher is not None:
+            error = flusher.close()
+        if fd >= 0:
+            os.close(fd)
+        return error
+
+    def close(self) -> None:
+        """Close the file; in `interval` mode, sync what is not synced yet (`LogError` if that fails)."""
+        with self._lock:
+            self._closed = True
+            error = self._release()
+        if error is not None:
+            raise LogError(f"cannot sync the decision log `{self.path}` to disk: {_reason(error)}")
+
+    def __enter__(self) -> DecisionLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- appending -------------------------------------------------------------------------
+
+    def write(self, record: dict[str, Any]) -> None:
+        """Append one record, chained to the line before it; raise `LogError` on failure.
+
+        When it returns, the record is whole in the file and as durable as `durability` says.
+        """
+        with self._lock:
+            try:
+                if self._closed:
+                    raise ValueError("the log is closed")
+                if self._fd < 0 or os.getpid() != self._pid:  # a failed reopen is retried
+                    self._open()
+                if self._flusher is not None and self._flusher.error is not None:
+                    error = self._flusher.take_error()
+                    why = _reason(error)
+                    raise LogError(f"cannot sync the decision log `{self.path}` to disk: {why}") from error
+                self._append(record)
+            except (OSError, ValueError) as exc:  # ValueError: the file was closed
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise LogError(f"cannot write the decision log `{self.path}`: {reason}") from exc
+            if self._flusher is not None:
+                self._flusher.mark()
+            elif self.durability.mode == "fsync":
+                self._sync()
+
+    def _append(self, record: dict[str, Any]) -> None:
+        size = self._lock_and_size()
         try:
-            st = os.stat(self.path)
+            if size != self._end:  # another writer appended: chain to its last line
+                self._prev, torn = _tail(self._fd, size)
+                head = b"\n" if torn else b""  # a crashed writer's torn line stays its own line
+            else:
+                head = b""
+            line = _encode({**record, "prev": self._prev})
+            data = head + line + b"\n"
+            _write_all(self._fd, data)
+            self._end = size + len(data)
+            self._prev = hashlib.sha256(line).hexdigest()
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def _lock_and_size(self) -> int:
+        """Take the file lock and return the file's size; first reopen if the path now names
+        another file (rotated away). On error the lock is not held."""
+        self._lock_file()
+        try:
+            st = os.stat(self._spath)
         except FileNotFoundError:
-            self._open()
-            return
-        if (st.st_dev, st.st_ino) != self._ident:
-            self._open()
+            pass
+        except BaseException:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            raise
+        else:
+            if (st.st_dev, st.st_ino) == self._ident:  # one stat: the rotation check and the size
+                return st.st_size
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._open()
+        self._lock_file()
+        try:
+            return os.fstat(self._fd).st_size
+        except BaseException:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            raise
 
     def _lock_file(self) -> None:
         """Take the file lock, waiting at most `LOCK_TIMEOUT`: a stuck writer must not hang every agent."""
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._wait_for_lock()
+
+    def _wait_for_lock(self) -> None:
         deadline = time.monotonic() + LOCK_TIMEOUT
         delay = 0.0005
         while True:
+            time.sleep(delay)
             try:
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return
@@ -151,46 +293,36 @@ class DecisionLog:
                 if time.monotonic() > deadline:
                     why = f"locked by another writer for more than {LOCK_TIMEOUT:g}s"
                     raise LogError(f"the decision log `{self.path}` is {why}") from None
-                time.sleep(delay)
                 delay = min(delay * 2, 0.05)
 
-    def write(self, record: dict[str, Any]) -> None:
-        """Append one record, chained to the line before it; raise `LogError` on failure."""
-        with self._lock:
-            try:
-                if self._fd < 0:
-                    raise ValueError("the log is closed")
-                self._current()
-                self._lock_file()
-                try:
-                    size = os.fstat(self._fd).st_size
-                    lead = b""
-                    if size != self._end:  # another writer appended: chain to its last line
-                        self._prev, torn = _tail(self._fd, size)
-                        lead = b"\n" if torn else b""  # a crashed writer's torn line stays its own line
-                    line = _dumps({**record, "prev": self._prev})
-                    data = lead + (line + "\n").encode()
-                    _write_all(self._fd, data)
-                    self._end = size + len(data)
-                    self._prev = hashlib.sha256(line.encode()).hexdigest()
-                finally:
-                    fcntl.flock(self._fd, fcntl.LOCK_UN)
-            except (OSError, ValueError) as exc:  # ValueError: the file was closed
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                raise LogError(f"cannot write the decision log `{self.path}`: {reason}") from exc
+    def _sync(self) -> None:
+        """`fsync` mode: the record is on the disk before `write` returns."""
+        try:
+            fsync(self._fd)
+        except OSError as exc:
+            why = f"written but not synced to disk: {_reason(exc)}"
+            raise LogError(f"the decision log `{self.path}` was {why}") from exc
 
-    def close(self) -> None:
-        """Close the file."""
-        with self._lock:
-            if self._fd >= 0:
-                os.close(self._fd)
-                self._fd = -1
 
-    def __enter__(self) -> DecisionLog:
-        return self
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+
+def _open_append(path: Path) -> tuple[int, bool, list[Path]]:
+    """Open `path` to append, creating it and its folders: (descriptor, whether the file is
+    new, the folders created, outermost first)."""
+    created = []
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        created.append(folder)
+        folder = folder.parent
+    if created:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT
+    try:
+        return os.open(path, flags | os.O_EXCL, 0o644), True, created[::-1]
+    except FileExistsError:
+        return os.open(path, flags, 0o644), False, created[::-1]
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -200,7 +332,27 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+"""Dataclasses and datetimes go through `default=str`, as they do with the json module."""
+
+
+def _encode(record: dict[str, Any]) -> bytes:
+    """One JSON line as UTF-8 (compact, non-ASCII kept, numbers that JSON cannot hold as null).
+
+    What orjson refuses (integers beyond 64 bits, keys that are not strings, text that is
+    not valid Unicode) is written by the json module instead (see `_dumps_json`)."""
+    try:
+        return orjson.dumps(record, default=str, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        return _dumps_json(record).encode()
+
+
 def _dumps(record: dict[str, Any]) -> str:
+    """A record's line as the log writes it (without the newline)."""
+    return _encode(record).decode()
+
+
+def _dumps_json(record: dict[str, Any]) -> str:
     """One JSON line; text that is not valid Unicode (lone surrogates) is escaped, not lost."""
     line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)
     try:
