@@ -59,6 +59,7 @@ def build_engines(workdir: Path) -> list[Engine]:
         remit_engine(BENCH_50, name="remit Guard.check"),
         remit_engine(BENCH_50, name="remit Guard.check + log", log=workdir / "decisions.jsonl"),
         remit_engine(bench_500, name="remit Guard.check, 500 rules"),
+        remit_engine(BENCH_50, name="remit Guard.check, warm parse cache", parse_cache=256),
         floor_engine(),
         celpy_engine(BENCH_50),
     ]

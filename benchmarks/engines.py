@@ -49,14 +49,30 @@ def _same(value: str) -> str:
     return value
 
 
-def remit_engine(path: Path, *, name: str, log: Path | None = None, policy: str = "") -> Engine:
-    """`Guard.check` on the policy at `path`, logging to `log` when given."""
-    guard = remit.Guard.from_path(path, log=log)
-    what = "with the decision log (a temp file)" if log is not None else "no log"
+def remit_engine(
+    path: Path,
+    *,
+    name: str,
+    log: Path | None = None,
+    policy: str = "",
+    durability: str = "flush",
+    parse_cache: int = 0,
+) -> Engine:
+    """`Guard.check` on the policy at `path`, logging to `log` (with `durability`) when given.
+
+    Cold by default: every shell command is parsed anew (`parse_cache=0`), as in the other
+    rows, whatever the calls repeat. With `parse_cache`, a command seen before (the timed
+    rounds repeat every call) reuses its facts: that row is the warm case, labelled so.
+    """
+    guard = remit.Guard.from_path(
+        path, log=log, log_durability=durability if log is not None else None, parse_cache=parse_cache
+    )
+    what = f"with the decision log ({durability}, a temp file)" if log is not None else "no log"
+    parsing = f"facts of the last {parse_cache} commands reused" if parse_cache else "every command parsed"
     return Engine(
         name=name,
         policy=policy or path.stem,
-        description=f"remit `Guard.check`, CEL compiled to Python, {what}",
+        description=f"remit `Guard.check`, CEL compiled to Python, {what}, {parsing}",
         run=guard.check,
         verdict=_route_of,
     )

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .celc import CompiledExpr, compile_expr
 from .diagnostics import Diagnostic, Span
 from .errors import PolicyError
 from .model import Defaults, Policy, PolicyTest, Route, ToolDecl, UnknownRating
+from .redact_policy import NO_REDACTION, CompiledRedaction, compile_redaction
 from .source import Path, Source
 from .template import Template, parse_template
+
+if TYPE_CHECKING:
+    from .analyzers.shell import ParseCache
+    from .evaluate import Outcome
+    from .session import Session
 
 CALL_NAMES = frozenset({"tool", "args", "ctx", "session", "shell", "path", "http", "sql", "name"})
 """What the autonomy expression and rating conditions may read."""
@@ -103,6 +109,24 @@ class Candidates:
     decl: ToolDecl | None
 
 
+Decider = Callable[[str, dict[str, Any], dict[str, Any], "Session", "ParseCache | None"], "Outcome"]
+"""Decides one call of a tool: `decider(tool, args, ctx, session, parses)` (see `codegen.py`)."""
+
+
+class Deciders:
+    """A policy's deciders, made on use (`codegen.py`); a copy or a pickle starts empty."""
+
+    __slots__ = ("by_set", "by_tool", "uses")
+
+    def __init__(self) -> None:
+        self.by_tool: dict[str, Decider] = {}
+        self.by_set: dict[tuple[Any, ...], Decider] = {}
+        self.uses: dict[str, int] = {}
+
+    def __reduce__(self) -> tuple[type[Deciders], tuple[()]]:
+        return Deciders, ()
+
+
 @dataclass(frozen=True)
 class CompiledPolicy:
     """Everything a decision needs, frozen. Build it with `load.load_policy`."""
@@ -126,7 +150,10 @@ class CompiledPolicy:
     files: tuple[str, ...]
     models: tuple[Policy, ...] = ()
     sources: tuple[Source, ...] = ()
+    redaction: CompiledRedaction = NO_REDACTION
+    """What the log must not hold beyond the built-in secrets (`redaction:`, includes merged)."""
     _cache: dict[str, Candidates] = field(default_factory=dict, repr=False, compare=False)
+    _deciders: Deciders = field(default_factory=Deciders, init=False, repr=False, compare=False)
 
     def canonical(self, tool: str) -> str:
         """The declared name of `tool` (through aliases), or `tool` itself."""
@@ -141,6 +168,15 @@ class CompiledPolicy:
             found = self._match(tool)
             if len(self._cache) < 4096:  # bound the memory a stream of odd tool names can take
                 self._cache[tool] = found
+        return found
+
+    def decider(self, tool: str) -> Decider:
+        """The function that decides calls of `tool` (generated Python once the tool is in use)."""
+        found = self._deciders.by_tool.get(tool)
+        if found is None:
+            from .codegen import decider_for  # codegen builds on evaluate, which imports this module
+
+            found = decider_for(self, tool)
         return found
 
     def _match(self, tool: str) -> Candidates:
@@ -262,7 +298,8 @@ def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
     Merge order: ratings and rules of the includes come first (in include order), then
     the root's; routes of the root come first, then those of the includes; tools and
     tests are unioned; name, version, mode, defaults, unknown and autonomy are the root's
-    (autonomy falls back to the first include that sets it).
+    (autonomy falls back to the first include that sets it); redaction patterns apply the
+    root's first, and dropped fields are unioned (an include can only add to redaction).
     """
     root = units[0]
     c = _Compiler(root.source.file)
@@ -272,6 +309,8 @@ def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
     routes = [_route(c, u, i, r) for u in units for i, r in enumerate(u.policy.routes)]
     tools, aliases = _tools(units)
     autonomy = _autonomy(c, units)
+    redaction, problems = compile_redaction([(u.policy.redaction, u.source) for u in units])
+    c.diagnostics += problems
     c.check_ids()
     if c.diagnostics:
         raise PolicyError(c.diagnostics)
@@ -298,6 +337,7 @@ def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
         files=tuple(u.source.file for u in units),
         models=tuple(u.policy for u in units),
         sources=tuple(u.source for u in units),
+        redaction=redaction,
     )
 
 

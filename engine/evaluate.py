@@ -6,12 +6,14 @@ Rules produce outcomes (matched, or errored); `route.decide` turns them into a d
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import analyzers
+from .analyzers.shell import ParseCache
 from .celc import CompiledExpr
-from .celrt import CelError
+from .celrt import COST_LIMIT, CelError
 from .compile import (
     DIMENSIONS,
     FALLBACK_LEVELS,
@@ -21,7 +23,9 @@ from .compile import (
     CompiledRule,
     RatingSpec,
 )
-from .model import REVERSIBILITY_ORDER
+from .decision import EvalError, Ratings, Reason
+from .model import REVERSIBILITY_ORDER, Route
+from .route import decide
 from .session import Session
 
 CTX_DEFAULTS: dict[str, Any] = {
@@ -42,40 +46,77 @@ CTX_DEFAULTS: dict[str, Any] = {
 
 REVERSIBILITIES = tuple(REVERSIBILITY_ORDER)
 
+Outcome = tuple[
+    Route,
+    tuple[Reason, ...],
+    tuple[EvalError, ...],
+    tuple[Reason, ...],
+    Ratings,
+    dict[str, tuple[str, ...]],
+    tuple[str, ...],
+]
+"""What deciding a call gives: (decision, reasons, errors, shadow reasons, ratings, who rated
+each dimension, the facts the call raises)."""
+
 
 class Activation:
-    """What conditions see. Analyzer facts are computed on first use, at most once per call."""
+    """What conditions see. Analyzer facts are computed on first use, at most once per call.
+
+    `shell`, `path`, `http`, `sql` and `name` are slots left empty until read: the first read
+    computes the facts and fills the slot (`__getattr__`), later reads are plain slot reads.
+    """
 
     __slots__ = (
-        "_http",
-        "_name",
-        "_path",
-        "_shell",
-        "_sql",
         "args",
         "autonomy",
+        "cel_budget",
         "ctx",
         "decl",
+        "http",
+        "name",
+        "parses",
+        "path",
         "reversibility",
         "risk",
         "session",
+        "shell",
+        "sql",
         "tool",
     )
+    shell: Any
+    path: Any
+    http: Any
+    sql: Any
+    name: Any
 
-    def __init__(self, tool: str, args: Any, ctx: dict[str, Any], session: Session, decl: Any) -> None:
+    def __init__(
+        self,
+        tool: str,
+        args: Any,
+        ctx: dict[str, Any],
+        session: Session,
+        decl: Any,
+        parses: ParseCache | None = None,
+    ) -> None:
         self.tool = tool
         self.args = args
         self.ctx = ctx
         self.session = session
         self.decl = decl
+        self.parses = parses  # recent shell commands' facts, shared across calls
         self.risk: int = 0
         self.reversibility: str = ""
         self.autonomy: int = 0
-        self._shell: Any = None
-        self._path: Any = None
-        self._http: Any = None
-        self._sql: Any = None
-        self._name: Any = None
+        self.cel_budget = [COST_LIMIT]  # the work CEL macros may still do for this call
+
+    def __getattr__(self, name: str) -> Any:
+        """The facts of an analyzer, on their first read (Python asks only for an empty slot)."""
+        compute = _ANALYZERS.get(name)
+        if compute is None:
+            raise AttributeError(name)
+        value = compute(self)
+        setattr(self, name, value)
+        return value
 
     def _cwd(self) -> str | None:
         cwd = self.ctx.get("cwd")
@@ -84,47 +125,51 @@ class Activation:
     def _args(self) -> Any:
         return self.args if isinstance(self.args, dict) else {}
 
-    @property
-    def shell(self) -> Any:
+    def _shell(self) -> Any:
         """Facts about the shell command of the call (none for other tools)."""
-        if self._shell is None:
-            self._shell = analyzers.shell_facts(self.tool, self._args(), self._cwd())
-        return self._shell
+        if self.parses is not None:
+            return self.parses.shell_facts(self.tool, self._args(), self._cwd())
+        return analyzers.shell_facts(self.tool, self._args(), self._cwd())
 
-    @property
-    def path(self) -> Any:
+    def _path(self) -> Any:
         """The paths the call touches."""
-        if self._path is None:
-            self._path = analyzers.path_facts(self.tool, self._args(), self._cwd(), self.shell)
-        return self._path
+        # A tool that runs no shell command has empty shell facts: no need to make them here.
+        shell = self.shell if self.tool in analyzers.SHELL_TOOLS else None
+        return analyzers.path_facts(self.tool, self._args(), self._cwd(), shell)
 
-    @property
-    def http(self) -> Any:
+    def _http(self) -> Any:
         """The URLs the call fetches or posts to."""
-        if self._http is None:
-            self._http = analyzers.http_facts(self.tool, self._args(), self.shell)
-        return self._http
+        return analyzers.http_facts(self.tool, self._args(), self.shell)
 
-    @property
-    def sql(self) -> Any:
+    def _sql(self) -> Any:
         """The SQL statements of the call."""
-        if self._sql is None:
-            self._sql = analyzers.sql_facts(self.tool, self._args(), self.shell)
-        return self._sql
+        return analyzers.sql_facts(self.tool, self._args(), self.shell)
 
-    @property
-    def name(self) -> Any:
-        """What the tool's name says it does."""
-        if self._name is None:
-            decl = self.decl
-            annotations = decl.annotations if decl is not None else None
-            description = decl.description if decl is not None else None
-            self._name = analyzers.name_facts(self.tool, annotations, description)
-        return self._name
+    def _name(self) -> Any:
+        """What the tool's name says it does, corrected by its MCP annotations."""
+        decl = self.decl
+        annotations = decl.annotations if decl is not None else None
+        # An MCP gateway reports the server's annotations in `ctx.annotations`; a tool the
+        # policy declares with annotations of its own keeps those.
+        reported = self.ctx.get("annotations")
+        if not annotations and isinstance(reported, dict):
+            annotations = reported
+        description = decl.description if decl is not None else None
+        return analyzers.name_facts(self.tool, annotations, description)
 
     def lookup(self, name: str) -> Any:
         """A top-level name, for reason templates."""
         return getattr(self, name)
+
+
+_ANALYZERS: dict[str, Callable[[Activation], Any]] = {
+    "shell": Activation._shell,
+    "path": Activation._path,
+    "http": Activation._http,
+    "sql": Activation._sql,
+    "name": Activation._name,
+}
+"""How each analyzer's facts are computed, by the name conditions read them under."""
 
 
 def test(expr: CompiledExpr, act: Activation) -> bool | CelError:
@@ -289,3 +334,27 @@ def _rule_holds(rule: CompiledRule, act: Activation) -> bool | CelError:
         if ok is not True:
             return ok
     return True if rule.condition is None else test(rule.condition, act)
+
+
+def interpret(
+    policy: CompiledPolicy,
+    cands: Candidates,
+    tool: str,
+    args: Any,
+    ctx: dict[str, Any],
+    session: Session,
+    parses: ParseCache | None = None,
+) -> Outcome:
+    """Decide one call by walking the candidates: rate, match, then the precedence table.
+
+    The reference for the generated code of `codegen.py`, which must give the same outcome.
+    """
+    act = Activation(tool, args, ctx, session, cands.decl, parses)
+    rated = rate(policy, cands, act)
+    act.risk, act.reversibility, act.autonomy = rated.risk, rated.reversibility, rated.autonomy
+    matches = match(policy, cands, act)
+    verdict, reasons, errors, shadow = decide(policy, matches, rated.errors, act.lookup)
+    # Facts are raised by calls that may go ahead (allow, and ask: the human may approve).
+    raises = () if verdict is Route.BLOCK else (*rated.raises, *(f for r in matches.rules for f in r.raises))
+    ratings = Ratings(rated.risk, rated.reversibility, rated.autonomy)
+    return verdict, reasons, errors, shadow, ratings, rated.rated_by, tuple(raises)

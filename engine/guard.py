@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextlib
 import functools
 import inspect
@@ -14,30 +12,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .analyzers.shell import ParseCache
+from .approval import Answer, DeadlineApprover, as_answer
 from .compile import FALLBACK_RATINGS, CompiledPolicy
 from .decision import Decision, EvalError, PolicyRef, Ratings, Reason
-from .errors import Blocked, LogError
-from .evaluate import CTX_DEFAULTS, Activation, match, rate
+from .errors import Blocked, LogError, PolicyError
+from .evaluate import CTX_DEFAULTS, interpret
 from .ids import IdGenerator
-from .load import load_policy, load_text
-from .log import DecisionLog, decision_record, outcome_record
+from .log import DecisionLog, Durability, args_sha256, decision_record, outcome_record
+from .log_policy import policy_error_record, policy_loaded_record
 from .model import Route
-from .route import decide
 from .session import Session, SessionStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen init costs more than the rest of this record
 class _Pending:
-    """What a decided call adds to its session once the decision is logged."""
+    """What a decided call adds to its session once the decision is logged (read-only)."""
 
     session: Session
     tool: str
     facts: tuple[str, ...]
 
 
-AskCallback = Callable[[Decision], "bool | Awaitable[bool]"]
+AskCallback = Callable[[Decision], "bool | Answer | Awaitable[bool | Answer]"]
+"""An approver (see `approval.Approver`): `True` or an approving `Answer` is a yes, anything else a no."""
 
 
 class Guard:
@@ -52,9 +52,11 @@ class Guard:
         policy: CompiledPolicy,
         *,
         log: str | Path | DecisionLog | None = None,
+        log_durability: str | Durability | None = None,
         ask: AskCallback | None = None,
         ask_timeout: float = 300.0,
         max_sessions: int = 10_000,
+        parse_cache: int = 256,
         indexed: bool = True,
         clock: Callable[[], float] = time.time,
         ids: Callable[[], str] | None = None,
@@ -62,10 +64,12 @@ class Guard:
     ) -> None:
         self._policy = policy
         self.path = Path(path) if path is not None else None
-        self.log = DecisionLog(log) if isinstance(log, (str, Path)) else log
+        self.log = _open_log(log, log_durability)
         self.ask = ask
         self.ask_timeout = ask_timeout
         self.sessions = SessionStore(max_sessions)
+        # The facts of the last `parse_cache` distinct shell commands, reused when one comes again.
+        self.parses = ParseCache(parse_cache) if parse_cache > 0 else None
         self.indexed = indexed
         self.clock = clock
         self.ids = ids or IdGenerator(clock)
@@ -87,29 +91,66 @@ class Guard:
         return self._policy
 
     def reload(self, path: str | Path | None = None) -> CompiledPolicy:
-        """Load the policy again and swap it in atomically; the old one stays on error."""
+        """Load the policy again and swap it in atomically; the old one stays on error.
+
+        The log gets a `policy_loaded` record after the last decision of the old policy, or,
+        when the new one cannot be loaded, a `policy_error` record before the error is raised.
+        """
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("this guard was not loaded from a file: pass the path to reload")
-        policy = load_policy(target)
-        self._policy = policy  # one reference assignment: a call sees the old or the new policy
-        self.path = target
+        try:
+            policy = load_policy(target)
+        except Exception as exc:
+            self.record_policy_error(target, exc)
+            raise
+        with self._lock:  # no decision in between: the record separates the old policy's from the new's
+            old = self._policy
+            self._policy = policy  # one reference assignment: a call sees the old or the new policy
+            self.path = target
+            self._note(
+                policy_loaded_record(_ref(policy), ts=self.clock(), file=str(target), replaced=_ref(old))
+            )
         return policy
+
+    def record_policy_error(self, file: str | Path, error: BaseException | str) -> None:
+        """Log that a policy could not be loaded from `file`; the policy in force stays.
+
+        `error` is a `PolicyError` (its diagnostics are recorded), another exception, or a message.
+        """
+        policy = self._policy
+        diagnostics = error.diagnostics if isinstance(error, PolicyError) else ()
+        message = error if isinstance(error, str) else str(error) or type(error).__name__
+        record = policy_error_record(
+            _ref(policy),
+            ts=self.clock(),
+            file=str(file),
+            message=message,
+            diagnostics=diagnostics,
+            clean=policy.redaction.text,
+        )
+        self._note(record)
+
+    def _note(self, record: dict[str, Any]) -> None:
+        """Log a record about the policy; failing to must not fail a reload, nor hide its error."""
+        if self.log is not None:
+            with contextlib.suppress(LogError):
+                self.log.write(record)
 
     def check(self, tool: str, args: Any = None, ctx: Mapping[str, Any] | None = None) -> Decision:
         """Rate and route one tool call, record it, and return the decision."""
         start = time.perf_counter()
-        policy = self._policy
         if args is None:
             args = {}
         # Fresh containers for the mutable defaults: a caller editing one must not reach later calls.
         full_ctx = {**CTX_DEFAULTS, "environment": {}, "labels": {}}
-        if isinstance(ctx, Mapping):
+        if type(ctx) is dict or isinstance(ctx, Mapping):  # `type` first: the ABC check costs more
             full_ctx.update(ctx)
         with self._lock:
+            policy = self._policy
             pending: _Pending | None = None
             try:
-                if ctx is not None and not isinstance(ctx, Mapping):
+                if ctx is not None and type(ctx) is not dict and not isinstance(ctx, Mapping):
                     decision = self._failed(
                         policy, tool, args, full_ctx, start, "the context is not a mapping"
                     )
@@ -118,7 +159,7 @@ class Guard:
             except Exception as exc:
                 decision = self._failed(policy, tool, args, full_ctx, start, f"internal error: {exc}")
             try:
-                self._write(decision)
+                self._write(decision, policy)
             except Exception as exc:  # LogError, or a record that cannot be built from these args
                 # A decision that cannot be recorded is not given: block, whatever on_error says.
                 why = str(exc) if isinstance(exc, LogError) else f"the decision cannot be logged: {exc}"
@@ -137,7 +178,7 @@ class Guard:
     ) -> tuple[Decision, _Pending | None]:
         if not isinstance(tool, str) or not tool:
             return self._failed(policy, tool, args, ctx, start, "the call has no tool name"), None
-        if not isinstance(args, Mapping):
+        if type(args) is not dict and not isinstance(args, Mapping):
             why = "the call's arguments are not a JSON object"
             return self._failed(policy, tool, args, ctx, start, why), None
         if type(args) is not dict:
@@ -147,31 +188,27 @@ class Guard:
             return self._failed(policy, tool, args, ctx, start, oversized), None
         session = self.sessions.get(str(ctx.get("session_id") or ""))
         session.canonical = policy.canonical
-        cands = policy.candidates(tool, indexed=self.indexed)
-        act = Activation(tool, args, ctx, session, cands.decl)
-        rated = rate(policy, cands, act)
-        act.risk, act.reversibility, act.autonomy = rated.risk, rated.reversibility, rated.autonomy
-        matches = match(policy, cands, act)
-        verdict, reasons, errors, shadow = decide(policy, matches, rated.errors, act.lookup)
-        # Facts are raised by calls that may go ahead (allow, and ask: the human may approve).
-        raises = (
-            () if verdict is Route.BLOCK else (*rated.raises, *(f for r in matches.rules for f in r.raises))
-        )
-        pending = _Pending(session, policy.canonical(tool), tuple(raises))
+        if self.indexed:
+            run = policy.decider(tool)  # generated Python for the tool's candidates (codegen.py)
+        else:  # the reference: the interpreter over every rule
+            run = functools.partial(interpret, policy, policy.candidates(tool, indexed=False))
+        outcome = run(tool, args, ctx, session, self.parses)
+        verdict, reasons, errors, shadow, ratings, rated_by, raises = outcome
+        pending = _Pending(session, policy.canonical(tool), raises)
         decision = Decision(
             id=self.ids(),
             decision=verdict,
-            ratings=Ratings(rated.risk, rated.reversibility, rated.autonomy),
+            ratings=ratings,
             reasons=reasons,
             errors=errors,
             mode=policy.mode,
-            policy=PolicyRef(policy.name, policy.version, policy.sha256),
+            policy=_ref(policy),
             tool=tool,
             args=args,
             ctx=ctx,
             ts=self.clock(),
             latency_us=(time.perf_counter() - start) * 1e6,
-            rated_by=rated.rated_by,
+            rated_by=rated_by,
             shadow=shadow,
         )
         return decision, pending
@@ -204,10 +241,10 @@ class Guard:
             latency_us=(time.perf_counter() - start) * 1e6,
         )
 
-    def _write(self, decision: Decision) -> None:
+    def _write(self, decision: Decision, policy: CompiledPolicy) -> None:
         if self.log is None:
             return
-        self.log.write(decision_record(decision))
+        self.log.write(decision_record(decision, policy.redaction))
 
     def record_outcome(
         self,
@@ -219,6 +256,7 @@ class Guard:
         latency_ms: float | None = None,
     ) -> None:
         """Log what happened to a decision: approved, denied, timeout, executed, failed, interrupted."""
+        detail = self._policy.redaction.text(detail) if isinstance(detail, str) else detail
         record = outcome_record(
             decision_id, outcome, ts=self.clock(), by=by, detail=detail, latency_ms=latency_ms
         )
@@ -228,50 +266,92 @@ class Guard:
     # -- asking a human -------------------------------------------------------------------
 
     def approve(self, decision: Decision) -> bool:
-        """Resolve an `ask`: call the `ask` callback (with the timeout); no callback or timeout is a no."""
-        started = time.monotonic()
-        if self.ask is None:
-            return self._unattended(decision, started)
-        try:
-            answer = _call_with_timeout(self.ask, decision, self.ask_timeout)
-        except TimeoutError:
-            self._outcome(decision, "timeout", "system", f"no answer within {self.ask_timeout:g}s", started)
-            return False
-        except Exception as exc:
-            self._outcome(decision, "denied", "system", f"the ask callback failed: {exc}", started)
-            return False
-        approved = answer is True  # only an explicit yes approves: "no", {} or None do not
-        self._outcome(decision, "approved" if approved else "denied", "human", "", started)
-        return approved
+        """Resolve an `ask`: True if a human (or an answer remembered for the session) said yes."""
+        return self.answer(decision).approved
 
     async def approve_async(self, decision: Decision) -> bool:
-        """`approve` for async code: an async callback is awaited, a sync one runs in a thread."""
+        """`approve` for async code."""
+        return (await self.answer_async(decision)).approved
+
+    def answer(self, decision: Decision) -> Answer:
+        """Resolve an `ask` and log the outcome; no approver, an error or a timeout is a no.
+
+        An answer remembered for this session settles the same call again without asking. An
+        approver with its own deadline (`approval.DeadlineApprover`) runs in this thread; any
+        other runs with `ask_timeout` (a sync one in a worker thread).
+        """
         started = time.monotonic()
+        remembered = self._remembered(decision, started)
+        if remembered is not None:
+            return remembered
         if self.ask is None:
             return self._unattended(decision, started)
         try:
-            if inspect.iscoroutinefunction(self.ask):
-                answer = await asyncio.wait_for(self.ask(decision), self.ask_timeout)
+            if isinstance(self.ask, DeadlineApprover):
+                raw = self.ask.answer(decision, timeout=self.ask_timeout)
             else:
-                answer = await asyncio.wait_for(asyncio.to_thread(self.ask, decision), self.ask_timeout)
-                if inspect.isawaitable(answer):
-                    answer = await asyncio.wait_for(answer, self.ask_timeout)
-        except (TimeoutError, asyncio.TimeoutError):
-            self._outcome(decision, "timeout", "system", f"no answer within {self.ask_timeout:g}s", started)
-            return False
+                raw = _call_with_timeout(self.ask, decision, self.ask_timeout)
+        except TimeoutError:
+            return self._no_answer(decision, "timeout", f"no answer within {self.ask_timeout:g}s", started)
         except Exception as exc:
-            self._outcome(decision, "denied", "system", f"the ask callback failed: {exc}", started)
-            return False
-        approved = answer is True  # only an explicit yes approves: "no", {} or None do not
-        self._outcome(decision, "approved" if approved else "denied", "human", "", started)
-        return approved
+            return self._no_answer(decision, "denied", f"the ask callback failed: {exc}", started)
+        return self._answered(decision, as_answer(raw), started)
 
-    def _unattended(self, decision: Decision, started: float) -> bool:
+    async def answer_async(self, decision: Decision) -> Answer:
+        """`answer` for async code: an async approver is awaited, a sync one runs in a thread."""
+        import asyncio
+
+        started = time.monotonic()
+        remembered = self._remembered(decision, started)
+        if remembered is not None:
+            return remembered
+        if self.ask is None:
+            return self._unattended(decision, started)
+        try:
+            raw = await _ask_async(self.ask, decision, self.ask_timeout)
+        except (TimeoutError, asyncio.TimeoutError):
+            return self._no_answer(decision, "timeout", f"no answer within {self.ask_timeout:g}s", started)
+        except Exception as exc:
+            return self._no_answer(decision, "denied", f"the ask callback failed: {exc}", started)
+        return self._answered(decision, as_answer(raw), started)
+
+    def _answered(self, decision: Decision, answer: Answer, started: float) -> Answer:
+        """Log a human's answer (and remember it for the session if asked to)."""
+        if answer.unattended:
+            return self._unattended(decision, started, answer.note)
+        detail = answer.note
+        if answer.scope == "session" and decision.decision is Route.ASK:  # only asks consult the memory
+            with self._lock:
+                self._session_of(decision).remember(_call_key(decision), answer.approved, decision.id)
+            detail = "for this session" + (f": {detail}" if detail else "")
+        self._outcome(decision, "approved" if answer.approved else "denied", "human", detail, started)
+        return answer
+
+    def _remembered(self, decision: Decision, started: float) -> Answer | None:
+        """The answer given earlier in this session to the same call (same tool and arguments), if any."""
+        with self._lock:
+            found = self._session_of(decision).remembered(_call_key(decision))
+        if found is None:
+            return None
+        approved, first = found
+        verb = "approved" if approved else "denied"
+        self._outcome(decision, verb, "system", f"{verb} for this session at decision {first}", started)
+        return Answer(approved, "session", f"{verb} earlier in this session")
+
+    def _session_of(self, decision: Decision) -> Session:
+        return self.sessions.get(str(decision.ctx.get("session_id") or ""))
+
+    def _no_answer(self, decision: Decision, outcome: str, detail: str, started: float) -> Answer:
+        self._outcome(decision, outcome, "system", detail, started)
+        return Answer.deny(detail)
+
+    def _unattended(self, decision: Decision, started: float, why: str = "") -> Answer:
         """No one to ask: the policy's `defaults.non_interactive` decides (block unless it says allow)."""
         allowed = self._policy.defaults.non_interactive is Route.ALLOW
         detail = "no one to ask: non_interactive is " + self._policy.defaults.non_interactive.value
+        detail += f" ({why})" if why else ""
         self._outcome(decision, "approved" if allowed else "denied", "system", detail, started)
-        return allowed
+        return Answer(allowed, note=detail, unattended=True)
 
     def _outcome(self, decision: Decision, outcome: str, by: str, detail: str, started: float) -> None:
         # The decision itself is already logged; losing an outcome must not crash the agent.
@@ -285,8 +365,11 @@ class Guard:
         effective = decision.effective
         if effective is Route.ALLOW:
             return
-        if effective is Route.ASK and self.approve(decision):
-            return
+        if effective is Route.ASK:
+            answer = self.answer(decision)
+            if answer.approved:
+                return
+            raise Blocked(decision, _denied(decision, answer))
         raise Blocked(decision)
 
     def guard(self, tool: str | None = None, *, ctx: Mapping[str, Any] | None = None) -> Callable[[F], F]:
@@ -308,10 +391,12 @@ class Guard:
                 @functools.wraps(fn)
                 async def async_wrapper(*a: Any, **kw: Any) -> Any:
                     decision = self.check(name, call_args(a, kw), ctx)
-                    if decision.effective is Route.BLOCK or (
-                        decision.effective is Route.ASK and not await self.approve_async(decision)
-                    ):
+                    if decision.effective is Route.BLOCK:
                         raise Blocked(decision)
+                    if decision.effective is Route.ASK:
+                        answer = await self.answer_async(decision)
+                        if not answer.approved:
+                            raise Blocked(decision, _denied(decision, answer))
                     return await fn(*a, **kw)
 
                 return async_wrapper  # type: ignore[return-value]
@@ -326,13 +411,57 @@ class Guard:
         return wrap
 
 
+def _ref(policy: CompiledPolicy) -> PolicyRef:
+    return PolicyRef(policy.name, policy.version, policy.sha256)
+
+
+def load_policy(path: str | Path) -> CompiledPolicy:
+    """`load.load_policy`, imported on first use: a guard given a compiled policy never reads one."""
+    from .load import load_policy as load
+
+    return load(path)
+
+
+def load_text(text: str, file: str, form: str | None = None) -> CompiledPolicy:
+    """`load.load_text`, imported on first use."""
+    from .load import load_text as load
+
+    return load(text, file, form)
+
+
+def _call_key(decision: Decision) -> str:
+    """What identifies "the same call" for an answer remembered for the session."""
+    return f"{decision.tool}\0{args_sha256(decision.args)}"
+
+
+def _denied(decision: Decision, answer: Answer) -> str:
+    """The message of `Blocked` for an ask that was not approved: the decision, and what the human said."""
+    if answer.note and not answer.unattended:
+        return f"{decision.explain()} (denied: {answer.note})"
+    return decision.explain()
+
+
 MAX_ARG_NODES = 100_000
 MAX_ARG_DEPTH = 64
 MAX_ARG_TEXT = 1_000_000
 
 
+_FLAT_ARGS = 64
+_SCALARS = frozenset({int, float, bool, type(None)})
+
+
 def _oversized(args: dict[str, Any]) -> str:
     """Why the arguments are too large to decide on in bounded time, or "" (a cheap walk)."""
+    if len(args) <= _FLAT_ARGS:  # the common case: a few plain values, within every bound
+        text = 0
+        for value in args.values():
+            if value.__class__ is str:
+                text += len(value)
+            elif value.__class__ not in _SCALARS:
+                break  # a container (or anything else): walk it
+        else:
+            if text <= MAX_ARG_TEXT:
+                return ""
     budget, text = MAX_ARG_NODES, 0
     stack: list[tuple[Any, int]] = [(args, 0)]
     while stack:
@@ -370,10 +499,25 @@ def _call_arguments(signature: inspect.Signature, a: tuple[Any, ...], kw: dict[s
     return out
 
 
-def _call_with_timeout(callback: AskCallback, decision: Decision, timeout: float) -> bool:
-    """Run a sync or async callback with a timeout, from synchronous code."""
+def _open_log(
+    log: str | Path | DecisionLog | None, durability: str | Durability | None
+) -> DecisionLog | None:
+    """The guard's log: opened from a path with `durability` (default `flush`), or given ready."""
+    if isinstance(log, (str, Path)):
+        return DecisionLog(log, durability=durability if durability is not None else "flush")
+    wanted = Durability.parse(durability) if durability is not None else None  # bad values raise
+    if log is not None and wanted is not None and wanted != log.durability:
+        raise ValueError(f"the DecisionLog given is `{log.durability}`, not `{wanted}`: set it there")
+    return log
+
+
+def _call_with_timeout(callback: AskCallback, decision: Decision, timeout: float) -> Any:
+    """Run a sync or async callback with a timeout, from synchronous code; its answer as returned."""
+    import asyncio
+    import concurrent.futures
+
     if inspect.iscoroutinefunction(callback):
-        return asyncio.run(asyncio.wait_for(callback(decision), timeout)) is True
+        return asyncio.run(asyncio.wait_for(callback(decision), timeout))
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     try:
         future = pool.submit(callback, decision)
@@ -382,10 +526,29 @@ def _call_with_timeout(callback: AskCallback, decision: Decision, timeout: float
         except concurrent.futures.TimeoutError as exc:
             raise TimeoutError from exc
         if inspect.isawaitable(answer):
-            return asyncio.run(asyncio.wait_for(_awaited(answer), timeout)) is True
-        return answer is True
+            return asyncio.run(asyncio.wait_for(_awaited(answer), timeout))
+        return answer
     finally:
         pool.shutdown(wait=False)
+
+
+DEADLINE_GRACE = 1.0
+"""Seconds a `DeadlineApprover` may overrun its deadline in async code before it counts as a timeout."""
+
+
+async def _ask_async(callback: AskCallback, decision: Decision, timeout: float) -> Any:
+    """Run a callback with a timeout from async code: awaited, or in a worker thread if sync."""
+    import asyncio
+
+    if inspect.iscoroutinefunction(callback):
+        return await asyncio.wait_for(callback(decision), timeout)
+    if isinstance(callback, DeadlineApprover):
+        run = asyncio.to_thread(callback.answer, decision, timeout=timeout)
+        return await asyncio.wait_for(run, timeout + DEADLINE_GRACE)
+    answer = await asyncio.wait_for(asyncio.to_thread(callback, decision), timeout)
+    if inspect.isawaitable(answer):
+        answer = await asyncio.wait_for(_awaited(answer), timeout)
+    return answer
 
 
 async def _awaited(value: Awaitable[Any]) -> Any:

@@ -7,65 +7,112 @@
 5. A rule, rating or route that errors counts as `defaults.on_error` and is recorded: with
    `block` it blocks, with `ask` it counts as an ask rule, with `allow` it takes no part.
 6. Rules in shadow mode are recorded as "would have decided X" and take no part.
+
+`settle` is the table itself; the interpreter (`decide`) and the generated code of
+`codegen.py` both call it, so there is one precedence, whichever path evaluated the rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .compile import CompiledPolicy, CompiledRoute, CompiledRule
 from .decision import EvalError, Reason
-from .evaluate import Matches
-from .model import STRICTNESS, Route
+from .model import STRICTNESS, Defaults, Route
+from .template import Template
+
+if TYPE_CHECKING:
+    from .evaluate import Matches
 
 Lookup = Callable[[str], Any]
+Settled = tuple[Route, tuple[Reason, ...], tuple[EvalError, ...]]
 
 
 def decide(
     policy: CompiledPolicy, matches: Matches, rating_errors: list[tuple[str, str]], lookup: Lookup
 ) -> tuple[Route, tuple[Reason, ...], tuple[EvalError, ...], tuple[Reason, ...]]:
     """(decision, the reasons that decided it, errors, shadow rules that would have decided)."""
-    errors = tuple(EvalError(i, m) for i, m in (*rating_errors, *matches.errors))
-    on_error = policy.defaults.on_error
-    error_reasons = [
-        Reason(e.id, "error", on_error, f"`{e.id}` could not be evaluated: {e.message}") for e in errors
-    ]
-    shadow = tuple(_rule_reason(r, lookup, "shadow") for r in matches.shadow)
-    shadow += tuple(
-        Reason(i, "shadow-error", on_error, f"`{i}` could not be evaluated: {m}")
-        for i, m in matches.shadow_errors
-    )
+    block_routes = [r for r in matches.routes if r.route is Route.BLOCK]
+    first = next((r for r in matches.routes if r.route is not Route.BLOCK), None)
+    errors = [*rating_errors, *matches.errors]
+    verdict, reasons, evaluated = settle(policy.defaults, errors, matches.rules, block_routes, first, lookup)
+    shadow = shadow_reasons(policy.defaults.on_error, matches.shadow, matches.shadow_errors, lookup)
+    return verdict, reasons, evaluated, shadow
 
-    blocks = [_rule_reason(r, lookup) for r in matches.rules if r.route is Route.BLOCK]
-    blocks += [_route_reason(r, lookup) for r in matches.routes if r.route is Route.BLOCK]
+
+def settle(
+    defaults: Defaults,
+    errors: Sequence[tuple[str, str]],
+    rules: Sequence[CompiledRule],
+    block_routes: Sequence[CompiledRoute],
+    route: CompiledRoute | None,
+    lookup: Lookup,
+) -> Settled:
+    """The decision, its reasons and the recorded errors.
+
+    `errors` are (id, message) of what failed, ratings first; `rules` the rules that hold
+    (not in shadow mode), in declaration order; `block_routes` the block routes that hold;
+    `route` the first route that holds when no block route held before it, if any.
+    """
+    recorded = tuple(EvalError(i, m) for i, m in errors)
+    on_error = defaults.on_error
+    error_reasons = [
+        Reason(e.id, "error", on_error, f"`{e.id}` could not be evaluated: {e.message}") for e in recorded
+    ]
+    blocks = [rule_reason(r, lookup) for r in rules if r.route is Route.BLOCK]
+    blocks += [route_reason(r, lookup) for r in block_routes]
     if on_error is Route.BLOCK:
         blocks += error_reasons
     if blocks:
-        return Route.BLOCK, tuple(blocks), errors, shadow
+        return Route.BLOCK, tuple(blocks), recorded
 
     counted_errors = on_error is Route.ASK and bool(error_reasons)  # with `allow` they take no part
-    if matches.rules or counted_errors:
-        routes = [r.route for r in matches.rules] + ([Route.ASK] if counted_errors else [])
+    if rules or counted_errors:
+        routes = [r.route for r in rules] + ([Route.ASK] if counted_errors else [])
         strictest = max(routes, key=STRICTNESS.__getitem__)
         # Only the rules that decided have their reason templates rendered.
-        reasons = [_rule_reason(r, lookup) for r in matches.rules if r.route is strictest]
+        reasons = [rule_reason(r, lookup) for r in rules if r.route is strictest]
         if counted_errors and strictest is Route.ASK:
             reasons += error_reasons
-        return strictest, tuple(reasons), errors, shadow
+        return strictest, tuple(reasons), recorded
 
-    for route in matches.routes:
-        return route.route, (_route_reason(route, lookup),), errors, shadow
-
-    default = policy.defaults.decision
-    return default, (Reason("default", "default", default, "no rule or route decided"),), errors, shadow
+    if route is not None:
+        return route.route, (route_reason(route, lookup),), recorded
+    return defaults.decision, default_reasons(defaults), recorded
 
 
-def _rule_reason(rule: CompiledRule, lookup: Lookup, kind: str = "rule") -> Reason:
+def shadow_reasons(
+    on_error: Route, rules: Sequence[CompiledRule], errors: Sequence[tuple[str, str]], lookup: Lookup
+) -> tuple[Reason, ...]:
+    """What the rules in shadow mode would have done: those that hold, then those that failed."""
+    shadow = tuple(rule_reason(r, lookup, "shadow") for r in rules)
+    return shadow + tuple(
+        Reason(i, "shadow-error", on_error, f"`{i}` could not be evaluated: {m}") for i, m in errors
+    )
+
+
+def default_reasons(defaults: Defaults) -> tuple[Reason, ...]:
+    """The reasons of a decision nothing made: the policy's default."""
+    return (Reason("default", "default", defaults.decision, "no rule or route decided"),)
+
+
+def rule_reason(rule: CompiledRule, lookup: Lookup, kind: str = "rule") -> Reason:
+    """A rule's part in a decision, its reason template filled in."""
     message = rule.reason.render(lookup) if rule.reason is not None else ""
     return Reason(rule.id, kind, rule.route, message)
 
 
-def _route_reason(route: CompiledRoute, lookup: Lookup) -> Reason:
+def route_reason(route: CompiledRoute, lookup: Lookup) -> Reason:
+    """A route's part in a decision, its reason template filled in."""
     message = route.reason.render(lookup) if route.reason is not None else ""
     return Reason(route.id, "route", route.route, message)
+
+
+def fixed_message(template: Template | None) -> str | None:
+    """The message of a template that reads nothing (the same for every call), else None."""
+    if template is None:
+        return ""
+    if all(isinstance(part, str) for part in template.parts):
+        return "".join(part for part in template.parts if isinstance(part, str))
+    return None

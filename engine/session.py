@@ -12,6 +12,7 @@ from .celrt import CelObject
 MAX_RECENT = 32
 MAX_TOOLS = 256
 MAX_FACTS = 256
+MAX_ANSWERS = 256
 
 
 class Session(CelObject):
@@ -24,7 +25,7 @@ class Session(CelObject):
     cel_fields: ClassVar[frozenset[str]] = frozenset({"id", "calls", "recent", "facts", "asks", "blocks"})
     cel_methods: ClassVar[frozenset[str]] = frozenset({"count", "seen"})
 
-    __slots__ = ("_counts", "_facts", "_recent", "asks", "blocks", "calls", "canonical", "id")
+    __slots__ = ("_answers", "_counts", "_facts", "_recent", "asks", "blocks", "calls", "canonical", "id")
 
     def __init__(self, session_id: str) -> None:
         self.id = session_id
@@ -34,6 +35,7 @@ class Session(CelObject):
         self._counts: dict[str, int] = {}
         self._facts: dict[str, None] = {}
         self._recent: deque[dict[str, Any]] = deque(maxlen=MAX_RECENT)
+        self._answers: OrderedDict[str, tuple[bool, str]] = OrderedDict()
         self.canonical: Callable[[str], str] = str  # the policy's alias resolution, set per call
 
     @property
@@ -74,6 +76,17 @@ class Session(CelObject):
             if len(self._facts) < MAX_FACTS:
                 self._facts[fact] = None
         self._recent.append({"tool": tool, "decision": decision, "risk": risk})
+
+    def remember(self, call: str, approved: bool, decision_id: str) -> None:
+        """Keep a human's answer to `call` for the rest of the session (bounded: the oldest go first)."""
+        self._answers[call] = (approved, decision_id)
+        self._answers.move_to_end(call)
+        while len(self._answers) > MAX_ANSWERS:
+            self._answers.popitem(last=False)
+
+    def remembered(self, call: str) -> tuple[bool, str] | None:
+        """(approved, id of the decision answered) for a call answered for the session, or None."""
+        return self._answers.get(call)
 
 
 class SessionStore:

@@ -165,7 +165,16 @@ def _git_reasons(cmd: Command, sub: str) -> list[str]:
 
 
 def file_operands(cmd: Command) -> list[str]:
-    """Positional arguments, minus the values of options that take one."""
+    """Positional arguments, minus the values of options that take one (the same list each
+    time for one command: several facts read it; do not change it)."""
+    memo = cmd.__dict__
+    found: list[str] | None = memo.get("_file_operands")
+    if found is None:
+        found = memo["_file_operands"] = _file_operands(cmd)
+    return found
+
+
+def _file_operands(cmd: Command) -> list[str]:
     values = VALUE_OPTIONS.get(cmd.program, frozenset())
     out: list[str] = []
     skip = ended = False
@@ -184,7 +193,16 @@ def file_operands(cmd: Command) -> list[str]:
 
 
 def write_targets(cmd: Command) -> list[str]:
-    """Paths the command writes, deletes or creates (redirects included)."""
+    """Paths the command writes, deletes or creates (redirects included); the same list each
+    time for one command (the shell and path facts both read it): do not change it."""
+    memo = cmd.__dict__
+    found: list[str] | None = memo.get("_write_targets")
+    if found is None:
+        found = memo["_write_targets"] = _write_targets(cmd)
+    return found
+
+
+def _write_targets(cmd: Command) -> list[str]:
     out = list(cmd.redirects)
     program = cmd.program
     operands = file_operands(cmd)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
 from ..celrt import CelObject
@@ -41,10 +41,15 @@ PATH_KEYS = (
 )
 """Argument names that hold a path or a list of paths."""
 
+_PATH_KEY_ORDER = {key: i for i, key in enumerate(PATH_KEYS)}
+_NO_SHELL = ShellFacts()
+"""The shell facts of a call that runs no shell command."""
+
 GLOB_TOOLS = frozenset({"Glob", "glob", "Grep", "grep", "search_file_content", "find_files"})
 MAX_PATHS = 1_000
 _HOME_VAR = re.compile(r"^(\$HOME|\$\{HOME\})(?=/|$)")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_SPACE = re.compile(r"\s")  # the characters `str.isspace` accepts, no more, no fewer
 
 
 class PathFacts(CelObject):
@@ -75,40 +80,62 @@ class PathFacts(CelObject):
         self.first_sensitive = self.sensitive_paths[0] if self.sensitive_paths else ""
 
 
-def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: ShellFacts) -> PathFacts:
-    """Collect and judge the paths of a call. Never raises."""
+def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: ShellFacts | None) -> PathFacts:
+    """Collect and judge the paths of a call (`shell`: its shell facts, None if it runs no
+    shell command). Never raises.
+
+    The facts of a shell command are kept on its `ShellFacts` (by the argument paths and the
+    directory), so a command parsed once (`ParseCache`) is judged once: treat them as read-only.
+    """
     try:
         cwd = cwd if isinstance(cwd, str) and cwd else None
-        shell = shell if isinstance(shell, ShellFacts) else ShellFacts()
-        run_in = shell.cwd or cwd  # a shell tool's own workdir argument wins
-        found: dict[str, None] = {}
-        unresolved: set[str] = set()
-        if isinstance(args, Mapping):
-            for raw in _arg_paths(tool, args):
-                found.setdefault(_normalise(raw, None, cwd), None)
-        for cmd in shell.commands:
-            for raw in command_paths(cmd):
-                path = resolve(_home(raw), cmd.cwd, run_in)
-                if path.startswith("?"):
-                    path = path[1:]
-                    unresolved.add(path)
-                found.setdefault(path, None)
-            if len(found) > MAX_PATHS:
-                break
-        for raw, base in shell.bare_writes:  # `> ~/.bashrc`: no command, a file written
-            path = resolve(_home(raw), base, run_in)
-            if path.startswith("?"):
-                path = path[1:]
-                unresolved.add(path)
-            found.setdefault(path, None)
-        paths = [p for p in found if p][:MAX_PATHS]
-        return PathFacts(paths, cwd or shell.cwd, frozenset(unresolved))
+        shell = shell if isinstance(shell, ShellFacts) else _NO_SHELL
+        named = tuple(_arg_paths(tool, args)) if isinstance(args, Mapping) else ()
+        if not shell.commands and not shell.bare_writes:
+            return _judge(named, cwd, shell)
+        kept: _Judged = shell.__dict__.setdefault("_path_facts", {})
+        found = kept.get((named, cwd))
+        if found is None:
+            found = _judge(named, cwd, shell)
+            if len(kept) < 8:
+                kept[(named, cwd)] = found
+        return found
     except Exception:  # a bug here must become a fact, never reach the agent
         return PathFacts([], None)
 
 
+_Judged = dict[tuple[tuple[str, ...], str | None], PathFacts]
+"""The path facts of one shell command, by the paths its arguments name and the directory."""
+
+
+def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFacts:
+    """The facts of the paths named by the arguments and those the shell command touches."""
+    run_in = shell.cwd or cwd  # a shell tool's own workdir argument wins
+    found: dict[str, None] = {}
+    unresolved: set[str] = set()
+    for raw in named:
+        found.setdefault(_normalise(raw, None, cwd), None)
+    for cmd in shell.commands:
+        for raw in command_paths(cmd):
+            path = resolve(_home(raw), cmd.cwd, run_in)
+            if path.startswith("?"):
+                path = path[1:]
+                unresolved.add(path)
+            found.setdefault(path, None)
+        if len(found) > MAX_PATHS:
+            break
+    for raw, base in shell.bare_writes:  # `> ~/.bashrc`: no command, a file written
+        path = resolve(_home(raw), base, run_in)
+        if path.startswith("?"):
+            path = path[1:]
+            unresolved.add(path)
+        found.setdefault(path, None)
+    paths = [p for p in found if p][:MAX_PATHS]
+    return PathFacts(paths, cwd or shell.cwd, frozenset(unresolved))
+
+
 def _arg_paths(tool: str, args: Mapping[str, Any]) -> Iterator[str]:
-    for key in PATH_KEYS:
+    for key in _path_keys(args):
         value = args.get(key)
         if isinstance(value, str):
             yield value
@@ -126,6 +153,16 @@ def _arg_paths(tool: str, args: Mapping[str, Any]) -> Iterator[str]:
                 yield posixpath.join(base, pattern) if base else pattern
 
 
+def _path_keys(args: Mapping[str, Any]) -> Iterable[str]:
+    """The keys of `PATH_KEYS` to look up, in that order: for a dict, only those it has."""
+    if type(args) is not dict:
+        return PATH_KEYS
+    keys = [k for k in args if k in _PATH_KEY_ORDER]
+    if len(keys) > 1:
+        keys.sort(key=_PATH_KEY_ORDER.__getitem__)
+    return keys
+
+
 def _normalise(path: str, base: str | None, cwd: str | None) -> str:
     path = _home(path.strip())
     if not path or _URL.match(path):
@@ -135,7 +172,7 @@ def _normalise(path: str, base: str | None, cwd: str | None) -> str:
 
 
 def _home(path: str) -> str:
-    return _HOME_VAR.sub("~", path)
+    return _HOME_VAR.sub("~", path) if path.startswith("$") else path
 
 
 def _inside(path: str, root: str | None) -> bool:
@@ -173,7 +210,7 @@ def _path_like(arg: str) -> str:
     if "=" in arg:
         arg = arg.split("=", 1)[1]
     arg = arg.lstrip("@")
-    if not arg or arg.startswith("-") or any(c.isspace() for c in arg) or _URL.match(arg):
+    if not arg or arg.startswith("-") or _SPACE.search(arg) or _URL.match(arg):
         return ""
     if arg.startswith(("/", "./", "../", "~", "$HOME")) or ("/" in arg and not arg.startswith(("'", '"'))):
         return arg

@@ -10,10 +10,11 @@ backticks, process substitution, heredocs fed to a shell, `bash -c`, `eval`, `xa
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from ..celrt import CelObject
@@ -23,9 +24,11 @@ from ._lazy import lazy
 from ._programs import BLOCK_DEVICE_PREFIXES, HARMLESS_TARGETS, PRIVILEGE_PROGRAMS, SHELLS
 from ._unwrap import Expansion
 
-__all__ = ["SHELL_TOOLS", "Command", "ShellFacts", "shell_facts"]
+__all__ = ["SHELL_TOOLS", "Command", "ParseCache", "ShellFacts", "shell_facts"]
 
 MAX_COMMAND_CHARS = 100_000
+MAX_CACHED_CHARS = 4_096
+"""Longest command whose facts a `ParseCache` keeps."""
 
 SHELL_TOOLS: frozenset[str] = frozenset(
     {
@@ -139,14 +142,33 @@ class ShellFacts(CelObject):
         """True if any written path may resolve outside `directory` (unknown ones count)."""
         if not isinstance(directory, str) or not directory:
             return bool(self.resolved_writes)
+        if not self.resolved_writes:
+            return False
+        home = os.environ.get("HOME", "")
+        # Kept per directory (and home), for facts shared by calls through a `ParseCache`.
+        answers: dict[tuple[str, str], bool] = self.__dict__.setdefault("_outside", {})
+        found = answers.get((directory, home))
+        if found is None:
+            found = self._writes_outside(directory, home)
+            if len(answers) < 8:
+                answers[(directory, home)] = found
+        return found
+
+    def _writes_outside(self, directory: str, home: str) -> bool:
         if not directory.startswith(("/", "~")) and self.cwd:
             directory = posixpath.join(self.cwd, directory)
-        root = _normdir(directory)
-        return any(not is_inside(_normdir(p), root) for p in self.resolved_writes)
+        root = _normdir(directory, home)
+        return any(not is_inside(_normdir(p, home), root) for p in self.resolved_writes)
 
 
 def shell_facts(tool: str, args: Mapping[str, Any], cwd: str | None) -> ShellFacts:
     """Parse the command of a shell tool call; other tools get empty facts. Never raises."""
+    return _facts(tool, args, cwd, analyse)
+
+
+def _facts(
+    tool: str, args: Mapping[str, Any], cwd: str | None, parse: Callable[[str, str | None], ShellFacts]
+) -> ShellFacts:
     cwd = cwd if isinstance(cwd, str) and cwd else None
     try:
         if tool not in SHELL_TOOLS or not isinstance(args, Mapping):
@@ -154,9 +176,41 @@ def shell_facts(tool: str, args: Mapping[str, Any], cwd: str | None) -> ShellFac
         text, cwd = _command_text(args, cwd)
         if text is None:
             return ShellFacts(cwd=cwd)
-        return analyse(text, cwd)
+        return parse(text, cwd)
     except Exception as exc:  # a bug here must become a fact, never reach the agent
         return ShellFacts(cwd=cwd, expansion=Expansion(error=f"internal error: {type(exc).__name__}"))
+
+
+class ParseCache:
+    """The facts of recently seen shell commands, by text and directory; thread-safe.
+
+    Agents run the same commands again and again (`git status`, `pytest -q`): a command seen
+    among the last `size` gets the facts made for it then, with every fact already computed
+    on them. Facts depend on nothing but the text and the directory, so this changes no
+    decision. Commands longer than `MAX_CACHED_CHARS` are parsed every time (bounded memory).
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._analyse = functools.lru_cache(maxsize=size)(analyse)
+
+    def shell_facts(self, tool: str, args: Mapping[str, Any], cwd: str | None) -> ShellFacts:
+        """`shell_facts(tool, args, cwd)`, reusing the facts of a recent command: the same
+        object, so treat them as read-only."""
+        return _facts(tool, args, cwd, self.analyse)
+
+    def analyse(self, text: str, cwd: str | None) -> ShellFacts:
+        """`analyse(text, cwd)`, or the facts it gave for the same text and directory."""
+        if len(text) > MAX_CACHED_CHARS:
+            return analyse(text, cwd)
+        return self._analyse(text, cwd)
+
+    def clear(self) -> None:
+        """Forget every command."""
+        self._analyse.cache_clear()
+
+    def __len__(self) -> int:
+        return self._analyse.cache_info().currsize
 
 
 def analyse(text: str, cwd: str | None = None) -> ShellFacts:
@@ -208,10 +262,9 @@ def resolve(path: str, base: str | None, cwd: str | None) -> str:
     return posixpath.normpath(posixpath.join(base or "", path))
 
 
-def _normdir(directory: str) -> str:
+def _normdir(directory: str, home: str) -> str:
     if directory.startswith("?"):
         return directory
-    home = os.environ.get("HOME", "")
     if home and (directory == home or directory.startswith(home.rstrip("/") + "/")):
         directory = "~" + directory[len(home.rstrip("/")) :]
     return posixpath.normpath(directory)
