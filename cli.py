@@ -9,19 +9,52 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_ASK, EXIT_BLOCK, EXIT_FAILED = 0, 1, 2, 3, 4, 5
 DECISION_EXIT = {"allow": EXIT_OK, "ask": EXIT_ASK, "block": EXIT_BLOCK}
 STYLE = {"allow": "green", "ask": "yellow", "block": "bold red"}
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _LazyConsole:
+    """A rich `Console` made on first use: `remit hook` answers without loading rich at all."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def real(self) -> Console:
+        """The console itself."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
+
+    def __enter__(self) -> Console:
+        return self.real().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.real().__exit__(*exc)
+
+
+def escape(text: str) -> str:
+    """`text` with rich markup escaped (rich is imported on first use)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+out: Any = _LazyConsole(highlight=False, soft_wrap=True)
+err: Any = _LazyConsole(stderr=True, highlight=False, soft_wrap=True)
 
 FORMAT = click.option(
     "--format",
@@ -31,6 +64,31 @@ FORMAT = click.option(
     show_default=True,
     help="Output for people or machines.",
 )
+
+
+def _durability(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from remit.durability import Durability
+
+    try:
+        return str(Durability.parse(value))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+LOG_DURABILITY = click.option(
+    "--log-durability",
+    callback=_durability,
+    metavar="MODE",
+    help="With --log: flush (the default: each record is handed to the OS), fsync (on disk before the "
+    "answer) or interval:TIME (synced at most every TIME, e.g. interval:200ms). See docs/log.md.",
+)
+
+
+def _log_options(log_path: str | None, durability: str | None) -> None:
+    if durability is not None and log_path is None:
+        raise click.UsageError("--log-durability needs --log")
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
@@ -95,11 +153,31 @@ def main() -> None:
     "--ctx", "ctx_json", help="The context as a JSON object (cwd, session_id, permission_mode, ...)."
 )
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append the decision to this log.")
+@LOG_DURABILITY
+@click.option(
+    "--ask", "ask_human", is_flag=True, help="On ask, ask on this terminal: exit 0 if approved, 4 if not."
+)
+@click.option(
+    "--ask-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    help="Seconds to wait for the answer (no answer denies).",
+)
 @FORMAT
 def check(
-    policy: str, tool: str, args_json: str | None, ctx_json: str | None, log_path: str | None, fmt: str
+    policy: str,
+    tool: str,
+    args_json: str | None,
+    ctx_json: str | None,
+    log_path: str | None,
+    log_durability: str | None,
+    ask_human: bool,
+    ask_timeout: float,
+    fmt: str,
 ) -> None:
     """Decide one tool call and explain the decision (exit 0 allow, 3 ask, 4 block)."""
+    _log_options(log_path, log_durability)
     args = _json_arg(args_json, "--args")
     ctx = _json_arg(ctx_json, "--ctx")
     if not isinstance(ctx, dict):
@@ -108,7 +186,7 @@ def check(
     from remit.guard import Guard
 
     try:
-        guard = Guard(_load(policy), log=log_path)
+        guard = Guard(_load(policy), log=log_path, log_durability=log_durability)
     except LogError as exc:
         _fail(str(exc))
     decision = guard.check(tool, args, ctx)
@@ -116,7 +194,13 @@ def check(
         _print_json(decision.as_dict())
     else:
         _explain(decision)
-    sys.exit(DECISION_EXIT[decision.effective.value])
+    code = DECISION_EXIT[decision.effective.value]
+    if ask_human and code == EXIT_ASK:
+        from remit.approval import TerminalApprover
+
+        guard.ask, guard.ask_timeout = TerminalApprover(), ask_timeout
+        code = EXIT_OK if guard.approve(decision) else EXIT_BLOCK  # the answer is logged as an outcome
+    sys.exit(code)
 
 
 def _explain(decision: Any) -> None:
@@ -251,6 +335,8 @@ def _test_table(report: list[Any]) -> None:
             out.print(f"[green]PASS[/] {escape(str(path))}: {escape(r.title)}")
             continue
         out.print(f"[red]FAIL[/] {escape(str(path))}: {escape(r.title)}")
+        from rich.table import Table
+
         table = Table(show_header=True, box=None, padding=(0, 2))
         table.add_column("expected")
         table.add_column("actual")
@@ -272,6 +358,7 @@ def _test_table(report: list[Any]) -> None:
 @click.option(
     "--log", "log_path", type=click.Path(dir_okay=False), help="Write the decisions as a decision log."
 )
+@LOG_DURABILITY
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 @click.option("--fail-on-change", is_flag=True, help="Exit 5 when --against finds differences.")
 @FORMAT
@@ -282,11 +369,13 @@ def replay(
     trace_fmt: str | None,
     mapping: str | None,
     log_path: str | None,
+    log_durability: str | None,
     jobs: int,
     fail_on_change: bool,
     fmt: str,
 ) -> None:
     """What would POLICY have decided on the tool calls of the traces under PATHS?"""
+    _log_options(log_path, log_durability)
     from remit.errors import PolicyError
     from remit.replay import replay as run_replay
     from remit.resources import resolve_policy
@@ -296,7 +385,7 @@ def replay(
         with _progress(fmt == "text") as progress:
             result = run_replay(
                 resolve_policy(policy), list(paths), against=baseline, fmt=trace_fmt, mapping=mapping,
-                log=log_path, jobs=jobs, progress=progress,
+                log=log_path, log_durability=log_durability, jobs=jobs, progress=progress,
             )  # fmt: skip
     except PolicyError as exc:
         _show_diagnostics(exc.diagnostics)
@@ -386,14 +475,16 @@ AGENTS = click.Choice(["claude-code", "codex"])
 @click.argument("agent", type=AGENTS)
 @click.option("--policy", required=True, help="Policy file or shipped policy name.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append decisions to this log.")
-def hook(agent: str, policy: str, log_path: str | None) -> None:
+@LOG_DURABILITY
+def hook(agent: str, policy: str, log_path: str | None, log_durability: str | None) -> None:
     """Answer one PreToolUse hook call (JSON on stdin) for Claude Code or Codex CLI.
 
     Any failure answers deny with the reason: a guard that cannot decide never lets a call through.
     """
     from remit.hook import main_hook
 
-    sys.exit(main_hook(agent, policy=policy, log=log_path))
+    _log_options(log_path, log_durability)
+    sys.exit(main_hook(agent, policy=policy, log=log_path, log_durability=log_durability))
 
 
 SCOPE = click.option(
@@ -450,11 +541,15 @@ def uninstall(agent: str, scope: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append decisions to this log.")
+@LOG_DURABILITY
 @click.option(
     "--token-env", help="Require `Authorization: Bearer` with the token in this environment variable."
 )
-def serve(policy: str, host: str, port: int, log_path: str | None, token_env: str | None) -> None:
+def serve(
+    policy: str, host: str, port: int, log_path: str | None, log_durability: str | None, token_env: str | None
+) -> None:
     """Serve decisions over HTTP (POST /v1/decide, POST /v1/outcome, GET /v1/health, /openapi.json)."""
+    _log_options(log_path, log_durability)
     try:
         from remit import serve as service
     except ImportError:
@@ -464,12 +559,52 @@ def serve(policy: str, host: str, port: int, log_path: str | None, token_env: st
 
     try:
         token = service.token_from_env(token_env) if token_env else None
-        service.run(resolve_policy(policy), host=host, port=port, log=log_path, token=token)
+        service.run(
+            resolve_policy(policy),
+            host=host,
+            port=port,
+            log=log_path,
+            log_durability=log_durability,
+            token=token,
+        )
     except PolicyError as exc:
         _show_diagnostics(exc.diagnostics)
         _fail(f"the policy has {len(exc.diagnostics)} problem(s)")
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+@main.command("mcp-proxy", context_settings={"allow_interspersed_args": False})
+@click.option("--policy", required=True, help="Policy file or shipped policy name.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append decisions to this log.")
+@click.option("--name", help="The server's name in tool names, mcp__NAME__TOOL (default: from the command).")
+@click.option(
+    "--ask-timeout",
+    default=300.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds a human has to answer an ask; no answer blocks the call.",
+)
+@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
+def mcp_proxy(
+    policy: str, log_path: str | None, name: str | None, ask_timeout: float, command: tuple[str, ...]
+) -> None:
+    """Start an MCP server (the COMMAND after `--`) and gate its tool calls, over stdio.
+
+    Configure your MCP client to run this instead of the server. stdout carries the protocol;
+    messages for you go to stderr.
+    """
+    from remit.errors import LogError
+    from remit.guard import Guard
+    from remit.integrations.mcp_proxy import run_proxy
+    from remit.resources import resolve_policy
+
+    compiled = _load(policy)
+    try:
+        guard = Guard(compiled, log=log_path, ask_timeout=ask_timeout, path=resolve_policy(policy))
+    except LogError as exc:
+        _fail(str(exc))
+    sys.exit(run_proxy(guard, command, name=name, ask_timeout=ask_timeout))
 
 
 @main.group("log")

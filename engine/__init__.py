@@ -8,19 +8,53 @@ block, and log the decision::
     guard = remit.Guard.from_path("policies/coding-agent.yaml", log="decisions.jsonl")
     decision = guard.check("Bash", {"command": "git status && rm -rf ~"}, {"cwd": "/repo"})
     decision.decision  # Route.BLOCK
+
+The names below are imported on first use (PEP 562): `import remit` alone loads nothing
+else, so a short-lived process such as `remit hook` pays only for the modules it uses.
 """
 
-from .compile import CompiledPolicy
-from .decision import Decision, EvalError, PolicyRef, Ratings, Reason
-from .diagnostics import Diagnostic, Span
-from .errors import Blocked, LogError, PolicyError, RemitError
-from .guard import Guard
-from .load import check_policy, load_policy, load_text
-from .log import DecisionLog
-from .model import Policy, Reversibility, Route
-from .testing import run_tests
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .compile import CompiledPolicy
+    from .decision import Decision, EvalError, PolicyRef, Ratings, Reason
+    from .diagnostics import Diagnostic, Span
+    from .errors import Blocked, LogError, PolicyError, RemitError
+    from .guard import Guard
+    from .load import check_policy, load_policy, load_text
+    from .log import DecisionLog
+    from .model import Policy, Reversibility, Route
+    from .testing import run_tests
 
 __version__ = "0.1.0"
+
+_WHERE: dict[str, str] = {
+    "Blocked": "errors",
+    "CompiledPolicy": "compile",
+    "Decision": "decision",
+    "DecisionLog": "log",
+    "Diagnostic": "diagnostics",
+    "EvalError": "decision",
+    "Guard": "guard",
+    "LogError": "errors",
+    "Policy": "model",
+    "PolicyError": "errors",
+    "PolicyRef": "decision",
+    "Ratings": "decision",
+    "Reason": "decision",
+    "RemitError": "errors",
+    "Reversibility": "model",
+    "Route": "model",
+    "Span": "diagnostics",
+    "check_policy": "load",
+    "load_policy": "load",
+    "load_text": "load",
+    "run_tests": "testing",
+}
+"""The module under `remit` that defines each public name."""
 
 __all__ = [
     "Blocked",
@@ -46,3 +80,17 @@ __all__ = [
     "load_text",
     "run_tests",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use, then keep the name in this module."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'remit' has no attribute '{name}'")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -100,3 +100,42 @@ def test_memory_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert memory(["--sessions", "20"]) == 0
     out = capsys.readouterr().out
     assert "compiled bench-500 policy" in out and "20 live sessions" in out
+
+
+def test_log_cost_benchmark_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.log_cost import main as log_cost
+
+    out = tmp_path / "log_cost.json"
+    modes = ["flush", "interval:50ms", "fsync"]
+    argv = ["--quick", "--calls", "5", "--dir", str(tmp_path), "--modes", *modes, "--json", str(out)]
+    assert log_cost(argv) == 0
+    rows = {r["name"]: r for r in json.loads(out.read_text())["rows"]}
+    logged = {f"{kind}, {mode}" for kind in ("Guard.check + log", "log alone") for mode in modes}
+    assert set(rows) == {"Guard.check, no log", *logged}
+    assert all(r["p50_us"] > 0 for r in rows.values())
+    syncs = {name: row["syncs_per_record"] for name, row in rows.items()}
+    assert syncs["log alone, fsync"] == 1.0 and syncs["log alone, flush"] == 0.0
+    assert 0 < syncs["log alone, interval:50ms"] <= 1.0
+    assert "| Guard.check + log, fsync |" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == [out]  # the logs were written in --dir, then removed
+
+
+def test_hook_startup_benchmark_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.hook_startup import main as hook_startup
+
+    out = tmp_path / "hook.json"
+    assert hook_startup(["--runs", "1", "--json", str(out)]) == 0
+    rows = {r["name"]: r for r in json.loads(out.read_text())["rows"]}
+    assert list(rows) == [
+        "python -c pass",
+        "python -c 'import remit'",
+        "remit hook, no policy cache",
+        "remit hook, policy cached",
+        "python -m remit.hook, policy cached",
+    ]
+    assert all(r["runs"] == 1 and r["median_ms"] > 0 and r["cpu_median_ms"] >= 0 for r in rows.values())
+    assert "remit hook, policy cached" in capsys.readouterr().out
+    denying = tmp_path / "deny.yaml"
+    denying.write_text("name: deny\nrules:\n  - {id: no-shell, tools: [Bash], block: 'true'}\n")
+    assert hook_startup(["--runs", "1", "--policy", str(denying)]) == 1  # every hook run must allow
+    assert "expected allow" in capsys.readouterr().err
