@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 
 import remit
 from remit.cli import main
+from remit.resources import resolve_policy
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text()
@@ -78,3 +80,15 @@ def test_install_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert result.exit_code == 0, result.stderr
     settings = (tmp_path / ".claude" / "settings.json").read_text().replace("'", "")
     assert "remit hook claude-code --policy" in settings
+
+
+def test_mcp_client_config_runs_a_valid_proxy_command() -> None:
+    """The `.mcp.json` example parses, and its arguments are what `remit mcp-proxy` accepts."""
+    (text,) = blocks("json")
+    for server in json.loads(text)["mcpServers"].values():
+        assert server["command"] == "remit"
+        name, *args = server["args"]
+        command = main.commands[name]
+        ctx = command.make_context(name, list(args))
+        assert ctx.params["command"] == ("npx", "-y", "@modelcontextprotocol/server-github")
+        remit.load_policy(resolve_policy(ctx.params["policy"]))

@@ -1,0 +1,582 @@
+"""`remit mcp-proxy`: a gateway between an MCP client and an MCP server, over stdio.
+
+The client starts `remit mcp-proxy --policy P -- COMMAND ARGS...` as if it were the server;
+the proxy starts the real server and relays newline-delimited JSON-RPC both ways. Every
+`tools/call` is decided first, with the server's tool annotations (from `tools/list`) among
+the facts:
+
+- allow: the call goes to the server, and its result back to the client;
+- block: the proxy answers with a tool error (`isError: true`) whose text the model reads:
+  what was blocked, by which rule, why;
+- ask: the proxy asks the human through the client with MCP elicitation (a form with one
+  boolean, `approve`), when the client supports it; accept with `approve: true` runs the call,
+  anything else (decline, cancel, no answer within `ask_timeout`, the client cancelling the
+  call) is a tool error. A client without elicitation gets the policy's
+  `defaults.non_interactive`. Every answer is logged as an outcome, and so is what became of
+  each call that ran (executed, failed, interrupted).
+
+Why a relay, not the SDK's client and server objects: a gateway built from an SDK client
+and server re-encodes every message through one SDK version's models, so it drops fields,
+notifications and methods that version does not know, and pins the protocol revisions both
+sides may speak. A relay forwards what it does not need to understand byte for byte
+(progress, cancellation, sampling, roots, resources, prompts, extensions, versions newer
+than this module), and reads only what it decides on. It needs no MCP package at run time;
+the official SDK serves as the real client and the real server in the tests.
+
+Both eras of the protocol are handled, per request:
+
+- handshake revisions (2024-11-05 to 2025-11-25): the client's capabilities come from
+  `initialize`; an ask is an `elicitation/create` request the proxy sends to the client under
+  an id of its own (`remit-ask-...`), whose response it keeps for itself;
+- per-request revisions (2026-07-28 and later): the capabilities come from the request's
+  `_meta`; an ask answers the `tools/call` with an `input_required` result carrying the
+  elicitation and a `requestState` of the proxy's (`remit:...`), and the client's retry
+  carries the answer. A state the server issues for a call that was allowed lets the retry
+  through without a new decision.
+
+What the proxy will not forward: a client line that is not strict JSON (invalid UTF-8,
+duplicate keys, `NaN`) gets a JSON-RPC parse error, since the server might read it otherwise
+than remit did; a `tools/call` goes to the server as remit parsed it, never as raw bytes; a
+server line that is not JSON is reported on stderr and dropped. When the server exits, the
+proxy exits with its code; when the client closes stdin, the server's stdin is closed, then
+it is terminated if it lingers.
+
+The policy sees tool `mcp__<server>__<tool>`, as Claude Code names MCP tools, with `<server>`
+from `name` (see `server_name`); args the call's `arguments`; ctx `session_id` (one per
+proxy process), `cwd`, `labels` (`gateway: mcp`, `mcp_server`) and `annotations`, the
+server's hints as `trusted_hints` filters them, which the `name` analyzer applies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import IO, Any
+
+from ..decision import Decision
+from ..guard import Guard
+from ..model import Route
+from . import mcp_protocol as wire
+from ._common import failure, refusal
+from .mcp_protocol import server_name, trusted_hints
+
+__all__ = ["McpProxy", "run_proxy", "server_name", "trusted_hints"]
+
+MAX_CLIENT_LINE = 16 * 1024 * 1024
+"""A client message longer than this is refused unread (a call's arguments are bounded anyway)."""
+MAX_PARSED_SERVER_LINE = 64 * 1024 * 1024
+"""Longer server messages are relayed without being read (they are no tool listing)."""
+MAX_PENDING_ASKS = 32
+MAX_TRACKED = 4096
+"""Requests in flight the proxy keeps track of (tool listings, forwarded calls, server states)."""
+MAX_TOOLS = 10_000
+SHUTDOWN_GRACE = 5.0
+"""Seconds the server gets to exit after its stdin closes, and again after SIGTERM."""
+
+
+@dataclass
+class _Ask:
+    """A call waiting for a human."""
+
+    decision: Decision
+    request: dict[str, Any]
+    modern: bool
+    token: str
+    started: float
+    done: threading.Event = field(default_factory=threading.Event)
+    answer: Any = None
+    error: str = ""
+    retry: dict[str, Any] | None = None
+    cancelled: bool = False
+    abandoned: bool = False
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """A call forwarded to the server, until its result comes back."""
+
+    decision_id: str
+    identity: tuple[str, str]
+    started: float
+
+
+class McpProxy:
+    """Relays one MCP client and one MCP server over stdio, deciding each `tools/call`.
+
+    The client's messages are read on a thread of their own, the server's on the thread that
+    calls `run`; an ask waits for its answer on a thread of its own. Nothing a peer sends
+    makes the relay stop, short of closing its end.
+    """
+
+    def __init__(
+        self,
+        guard: Guard,
+        command: Sequence[str],
+        *,
+        name: str | None = None,
+        ask_timeout: float = 300.0,
+        cwd: str | None = None,
+        client_in: int = 0,
+        client_out: int = 1,
+        stderr: IO[str] | None = None,
+    ) -> None:
+        if not command:
+            raise ValueError("no server command given")
+        self.guard = guard
+        self.command = list(command)
+        self.server = server_name(command, name)
+        self.ask_timeout = ask_timeout
+        self.cwd = cwd if cwd is not None else os.getcwd()
+        self.session_id = f"mcp-{self.server}-{guard.ids()}"
+        self.client_in = client_in
+        self.client = wire.Channel(client_out)
+        self.to_server = wire.Channel(-1)
+        self.stderr = stderr
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self._hints: dict[str, dict[str, bool]] = {}
+        self._capabilities: Any = None
+        self._client_name = ""
+        self._listings: OrderedDict[str | int, None] = OrderedDict()
+        self._sent: OrderedDict[str | int, _Sent] = OrderedDict()
+        self._resumable: OrderedDict[str, _Sent] = OrderedDict()
+        self._asks: dict[str, _Ask] = {}
+        self._ask_of_request: dict[str | int, str] = {}
+        self._client_gone = threading.Event()
+
+    # -- life cycle
+
+    def run(self) -> int:
+        """Start the server, relay until it exits, and return its exit code."""
+        try:
+            self.proc = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        except OSError as exc:
+            self.say(f"cannot start the MCP server `{' '.join(self.command)}`: {exc.strerror or exc}")
+            return 127 if isinstance(exc, FileNotFoundError) else 126
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        if stdin is None or stdout is None:  # cannot happen with pipes; keeps the types exact
+            raise RuntimeError("the server's pipes were not created")
+        self.to_server = wire.Channel(stdin.fileno())
+        threading.Thread(target=self._pump_client, name="remit-mcp-client", daemon=True).start()
+        try:
+            for line in wire.read_lines(stdout.fileno(), None):
+                if line:
+                    self._from_server(line)
+        finally:
+            code = self._stop_server()
+            gone = self._client_gone.is_set()
+            self._abandon_asks("the client went away" if gone else f"the MCP server exited with code {code}")
+        if not gone:
+            self.say(f"the MCP server exited with code {code}")
+        return code
+
+    def _pump_client(self) -> None:
+        for line in wire.read_lines(self.client_in, MAX_CLIENT_LINE):
+            if line is None:
+                self.say(f"refused a client message longer than {MAX_CLIENT_LINE} bytes")
+                self._reply(wire.rpc_error(None, wire.INVALID_REQUEST, "message too long"))
+            elif line.strip():
+                try:
+                    self._from_client(line)
+                except Exception as exc:  # a bug here must not stop the relay
+                    self.say(f"internal error on a client message, which was dropped: {exc!r}")
+        # The client is gone: close the server's stdin, and terminate the server if it lingers.
+        self._client_gone.set()
+        if self.proc is not None:
+            self._end_input()
+            self._reap(self.proc)
+
+    def _end_input(self) -> None:
+        """Close the server's stdin (its signal to exit), once no message is being written."""
+        proc = self.proc
+        with self.to_server.lock:
+            self.to_server.closed = True
+            if proc is not None and proc.stdin is not None:
+                with contextlib.suppress(OSError):
+                    proc.stdin.close()
+
+    def _stop_server(self) -> int:
+        proc = self.proc
+        if proc is None:
+            return 1
+        self._end_input()
+        code = self._reap(proc)
+        if proc.stdout is not None:
+            proc.stdout.close()
+        return code if code >= 0 else 128 - code
+
+    @staticmethod
+    def _reap(proc: subprocess.Popen[bytes]) -> int:
+        for stop in (None, proc.terminate, proc.kill):
+            if stop is not None:
+                with contextlib.suppress(OSError):
+                    stop()
+            try:
+                return proc.wait(SHUTDOWN_GRACE)
+            except subprocess.TimeoutExpired:
+                continue
+        return proc.wait()
+
+    def say(self, message: str) -> None:
+        """A line on stderr for the person who runs the proxy."""
+        stream = self.stderr or sys.stderr
+        try:
+            stream.write(f"remit mcp-proxy: {message}\n")
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def _reply(self, message: dict[str, Any]) -> None:
+        self.client.message(message)
+
+    # -- from the client
+
+    def _from_client(self, line: bytes) -> None:
+        try:
+            message = wire.parse_strict(line)
+        except (ValueError, RecursionError) as exc:
+            self.say(f"refused a client message that is not strict JSON: {exc}")
+            self._reply(wire.rpc_error(None, wire.PARSE_ERROR, f"parse error: {exc}"))
+            return
+        if isinstance(message, list) and message:
+            kept = [m for m in message if self._client_item(m)]
+            if len(kept) == len(message):
+                self.to_server.send(line)
+            elif kept:
+                self.to_server.message(kept)
+        elif self._client_item(message):
+            self.to_server.send(line)
+
+    def _client_item(self, item: Any) -> bool:
+        """Handle one client message; True when it goes to the server as it is."""
+        if not isinstance(item, dict):
+            self._reply(wire.rpc_error(None, wire.INVALID_REQUEST, "a JSON-RPC message must be an object"))
+            return False
+        method = item.get("method")
+        if method == "tools/call":
+            self._on_call(item)
+            return False
+        if "method" not in item:
+            if "result" in item or "error" in item:
+                return not self._on_answer(item)
+            self.say("refused a client message that is neither a request, a notification nor a response")
+            why = "not a request, a notification or a response"
+            self._reply(wire.rpc_error(wire.request_key(item.get("id")), wire.INVALID_REQUEST, why))
+            return False
+        key = wire.request_key(item.get("id"))
+        if method == "initialize":
+            params = wire.params_of(item)
+            self._capabilities = params.get("capabilities")
+            self._client_name = _name_of(params.get("clientInfo"))
+        elif method == "tools/list" and key is not None:
+            with self._lock:
+                _bounded_put(self._listings, key, None)
+        elif method == "notifications/cancelled":
+            return self._on_cancelled(wire.params_of(item))
+        return True
+
+    def _on_call(self, request: dict[str, Any]) -> None:
+        if request.get("id") is None:
+            self.say("dropped a `tools/call` without an id: it could not be answered")
+            return
+        if wire.request_key(request["id"]) is None:
+            why = "a request id must be a string or an integer"
+            self._reply(wire.rpc_error(None, wire.INVALID_REQUEST, why))
+            return
+        params = wire.params_of(request)
+        try:
+            state = params.get("requestState")
+            if isinstance(state, str) and state.startswith(wire.STATE_PREFIX):
+                self._resume(state[len(wire.STATE_PREFIX) :], request)
+                return
+            with self._lock:
+                earlier = self._resumable.pop(state, None) if isinstance(state, str) else None
+            if earlier is not None and earlier.identity == wire.call_identity(params):
+                self._forward(request, earlier.decision_id)  # the server goes on with a call it got
+                return
+            self._route(request, self.check(params))
+        except Exception as exc:
+            self._reply(wire.tool_error(request, failure(exc)))
+
+    def check(self, params: dict[str, Any]) -> Decision:
+        """Decide the call that `tools/call` params describe (never raises for a bad call)."""
+        name = params.get("name")
+        tool: Any = f"mcp__{self.server}__{name}" if isinstance(name, str) and name else name
+        args = params.get("arguments")
+        return self.guard.check(tool, {} if args is None else args, self._context(tool, name, params))
+
+    def _context(self, tool: Any, name: Any, params: dict[str, Any]) -> dict[str, Any]:
+        labels = {"gateway": "mcp", "mcp_server": self.server}
+        client = _name_of(wire.meta_of(params, wire.CLIENT_INFO_KEY)) or self._client_name
+        if client:
+            labels["mcp_client"] = client
+        ctx: dict[str, Any] = {"session_id": self.session_id, "cwd": self.cwd, "labels": labels}
+        hints = self._hints.get(name) if isinstance(name, str) else None
+        if hints and isinstance(tool, str):
+            trusted = trusted_hints(tool, hints)
+            if trusted:
+                ctx["annotations"] = trusted
+        return ctx
+
+    def _route(self, request: dict[str, Any], decision: Decision) -> None:
+        verdict = decision.effective
+        if verdict is Route.ALLOW:
+            self._forward(request, decision.id)
+        elif verdict is Route.BLOCK:
+            self._reply(wire.tool_error(request, refusal(decision)))
+        else:
+            params = wire.params_of(request)
+            modern = wire.is_modern(params)
+            capabilities = wire.meta_of(params, wire.CAPABILITIES_KEY) if modern else self._capabilities
+            if wire.can_elicit(capabilities):
+                self._ask(request, decision, modern)
+            else:
+                self._unattended(request, decision)
+
+    def _forward(self, request: dict[str, Any], decision_id: str) -> None:
+        sent = _Sent(decision_id, wire.call_identity(wire.params_of(request)), time.monotonic())
+        with self._lock:
+            _bounded_put(self._sent, request["id"], sent)
+        if not self.to_server.message(request):  # as parsed: the server reads what was decided
+            self._reply(wire.rpc_error(request["id"], wire.INTERNAL_ERROR, "the MCP server is not running"))
+
+    def _on_cancelled(self, params: dict[str, Any]) -> bool:
+        """The client gave up on a request: stop asking about it, or note the call interrupted."""
+        key = wire.request_key(params.get("requestId"))
+        if key is None:
+            return True
+        with self._lock:
+            token = self._ask_of_request.pop(key, None)
+            ask = self._asks.pop(token, None) if token is not None else None
+            if ask is not None:
+                ask.cancelled = True
+                ask.done.set()
+            sent = self._sent.pop(key, None)
+        if sent is not None:
+            why = "the client cancelled the call"
+            self._outcome(sent.decision_id, "interrupted", "agent", why, sent.started)
+        return ask is None
+
+    # -- asking a human
+
+    def _unattended(self, request: dict[str, Any], decision: Decision) -> None:
+        """No one to ask: the policy's `defaults.non_interactive` decides."""
+        choice = self.guard.policy.defaults.non_interactive
+        why = f"the MCP client cannot ask a human (no elicitation), and non_interactive is {choice.value}"
+        yes = choice is Route.ALLOW
+        self._outcome(decision.id, "approved" if yes else "denied", "system", why, time.monotonic())
+        if yes:
+            self._forward(request, decision.id)
+        else:
+            self._reply(wire.tool_error(request, refusal(decision, why)))
+
+    def _ask(self, request: dict[str, Any], decision: Decision, modern: bool) -> None:
+        ask = _Ask(decision, request, modern, os.urandom(16).hex(), time.monotonic())
+        with self._lock:
+            full = len(self._asks) >= MAX_PENDING_ASKS
+            if not full:
+                self._asks[ask.token] = ask
+                if not modern:
+                    self._ask_of_request[request["id"]] = ask.token
+        if full:
+            why = f"{MAX_PENDING_ASKS} calls are already waiting for a human"
+            self._outcome(decision.id, "denied", "system", why, ask.started)
+            self._reply(wire.tool_error(request, refusal(decision, why)))
+            return
+        text = wire.question(decision)
+        if modern:
+            self._reply(wire.input_required(request, ask.token, text))
+        else:
+            form_mode = isinstance(self._capabilities, dict) and bool(self._capabilities.get("elicitation"))
+            self._reply(wire.elicitation(ask.token, text, form_mode))
+        threading.Thread(target=self._await, args=(ask,), name="remit-mcp-ask", daemon=True).start()
+
+    def _on_answer(self, response: dict[str, Any]) -> bool:
+        """A response to one of the proxy's elicitations (kept here, even when late)."""
+        rid = response.get("id")
+        if not (isinstance(rid, str) and rid.startswith(wire.ELICIT_PREFIX)):
+            return False
+        token = rid[len(wire.ELICIT_PREFIX) :]
+        with self._lock:
+            waiting = self._asks.get(token)
+            ask = self._asks.pop(token) if waiting is not None and not waiting.modern else None
+            if ask is not None:
+                ask.answer = response.get("result")
+                if "result" not in response:
+                    error = response.get("error")
+                    message = error.get("message") if isinstance(error, dict) else None
+                    ask.error = str(message or "an error without a message")[:300]
+                ask.done.set()
+        return True
+
+    def _resume(self, token: str, retry: dict[str, Any]) -> None:
+        """The retried call that carries the answer to an `input_required` ask."""
+        with self._lock:
+            ask = self._asks.pop(token, None)
+            if ask is not None:
+                ask.answer = wire.approval_answer(retry)
+                ask.retry = retry
+                ask.done.set()
+        if ask is None:
+            why = "remit: this approval is no longer pending (it was answered or timed out)"
+            self._reply(wire.tool_error(retry, why))
+
+    def _await(self, ask: _Ask) -> None:
+        timed_out = False
+        if not ask.done.wait(self.ask_timeout):
+            with self._lock:  # an answer that takes the ask first wins
+                timed_out = self._asks.pop(ask.token, None) is not None
+        with self._lock:
+            self._ask_of_request.pop(ask.request["id"], None)
+        if ask.abandoned:
+            return
+        yes, outcome, by, detail = self._judge(ask, timed_out)
+        self._outcome(ask.decision.id, outcome, by, detail, ask.started)
+        if not ask.modern and (timed_out or ask.cancelled):
+            self._reply(wire.cancelled(wire.ELICIT_PREFIX + ask.token, detail))
+        target = ask.retry if ask.modern else ask.request
+        if target is None or ask.cancelled:
+            return  # nobody waits for an answer
+        if yes:
+            self._forward(wire.resumed_call(ask.request, target) if ask.modern else target, ask.decision.id)
+        else:
+            self._reply(wire.tool_error(target, refusal(ask.decision, detail)))
+
+    def _judge(self, ask: _Ask, timed_out: bool) -> tuple[bool, str, str, str]:
+        """(approved, outcome, by, detail) of a finished ask."""
+        if timed_out:
+            return False, "timeout", "system", f"no one answered within {self.ask_timeout:g}s"
+        if ask.cancelled:
+            return False, "interrupted", "agent", "the client cancelled the call"
+        if ask.error:
+            return False, "denied", "system", f"the client could not ask a human: {ask.error}"
+        retry = ask.retry
+        if retry is not None and wire.call_identity(wire.params_of(retry)) != wire.call_identity(
+            wire.params_of(ask.request)
+        ):
+            return False, "denied", "system", "the retried call is not the one put to the human"
+        yes, said = wire.approved(ask.answer)
+        return (True, "approved", "human", "") if yes else (False, "denied", "human", said)
+
+    def _abandon_asks(self, why: str) -> None:
+        with self._lock:
+            asks = list(self._asks.values())
+            self._asks.clear()
+            for ask in asks:
+                ask.abandoned = True
+                ask.done.set()
+        for ask in asks:
+            self._outcome(ask.decision.id, "interrupted", "system", why, ask.started)
+
+    def _outcome(self, decision_id: str, outcome: str, by: str, detail: str, started: float) -> None:
+        latency = (time.monotonic() - started) * 1000
+        try:
+            self.guard.record_outcome(decision_id, outcome, by=by, detail=detail, latency_ms=latency)
+        except Exception as exc:  # the decision is logged; a lost outcome must not stop the relay
+            self.say(f"the outcome of decision {decision_id} was not logged: {exc}")
+
+    # -- from the server
+
+    def _from_server(self, line: bytes) -> None:
+        if len(line) <= MAX_PARSED_SERVER_LINE:
+            try:
+                message = json.loads(line)
+            except (ValueError, RecursionError):
+                shown = line[:200].decode("utf-8", errors="replace")
+                self.say(f"dropped a line from the MCP server that is not JSON: {shown}")
+                return
+            try:
+                for item in message if isinstance(message, list) else [message]:
+                    if isinstance(item, dict) and "method" not in item:
+                        self._on_response(item)
+            except Exception as exc:  # a bug here must not stop the relay
+                self.say(f"internal error on a server message: {exc!r}")
+        self.client.send(line)
+
+    def _on_response(self, response: dict[str, Any]) -> None:
+        key = wire.request_key(response.get("id"))
+        if key is None:
+            return
+        with self._lock:
+            listing = key in self._listings
+            if listing:
+                del self._listings[key]
+            sent = self._sent.pop(key, None)
+        result = response.get("result")
+        if listing and isinstance(result, dict):
+            self._learn(result.get("tools"))
+        if sent is None:
+            return
+        if isinstance(result, dict) and result.get("resultType") == "input_required":
+            state = result.get("requestState")
+            if isinstance(state, str):  # the client will retry with it: the same call, going on
+                with self._lock:
+                    _bounded_put(self._resumable, state, sent)
+            return
+        failed = not isinstance(result, dict) or result.get("isError") is True
+        detail = "the tool reported an error" if failed else ""
+        self._outcome(sent.decision_id, "failed" if failed else "executed", "system", detail, sent.started)
+
+    def _learn(self, tools: Any) -> None:
+        """Keep the annotations of listed tools (a tool listed without any has none)."""
+        for tool in tools if isinstance(tools, list) else ():
+            name = tool.get("name") if isinstance(tool, dict) else None
+            if isinstance(name, str) and (name in self._hints or len(self._hints) < MAX_TOOLS):
+                self._hints[name] = wire.hints_of(tool)
+
+
+def _name_of(info: Any) -> str:
+    name = info.get("name") if isinstance(info, dict) else None
+    return name[:100] if isinstance(name, str) else ""
+
+
+def _bounded_put(table: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    table[key] = value
+    while len(table) > MAX_TRACKED:
+        table.popitem(last=False)
+
+
+def run_proxy(
+    guard: Guard, command: Sequence[str], *, name: str | None = None, ask_timeout: float = 300.0
+) -> int:
+    """Run the proxy on this process's stdin and stdout; returns the server's exit code.
+
+    SIGTERM and SIGINT stop the server too; SIGHUP reloads the policy (keeping the old one
+    if the new one is invalid).
+    """
+    proxy = McpProxy(guard, command, name=name, ask_timeout=ask_timeout)
+    wanted = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    def reloader() -> None:
+        # Reloads run here, not in the signal handler: the handler may interrupt the main
+        # thread while it holds the log's lock, which a reload takes too.
+        while wanted.wait():
+            wanted.clear()
+            try:
+                policy = guard.reload()
+                proxy.say(f"policy reloaded: {policy.name} {policy.version}")
+            except Exception as exc:
+                proxy.say(f"the policy was not reloaded, the old one stays: {exc}")
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+        if guard.path is not None and hasattr(signal, "SIGHUP"):
+            threading.Thread(target=reloader, name="remit-mcp-reload", daemon=True).start()
+            signal.signal(signal.SIGHUP, lambda signum, frame: wanted.set())
+    try:
+        return proxy.run()
+    except KeyboardInterrupt:
+        return 128 + signal.SIGINT
