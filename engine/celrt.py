@@ -26,8 +26,8 @@ INT_MIN = -(2**63)
 INT_MAX = 2**63 - 1
 UINT_MAX = 2**64 - 1
 
-COST_LIMIT = 300_000
-"""The units of work the conditions of one decision may spend (see `celrt_cost`): over 20 times
+COST_LIMIT = 1_000_000
+"""The units of work the conditions of one decision may spend (see `celrt_cost`): about 80 times
 what the costliest call of the real traces spends under the shipped policies."""
 
 MAX_VALUE_SIZE = 2_000_000

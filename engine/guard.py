@@ -466,19 +466,31 @@ def _oversized(args: dict[str, Any]) -> str:
     stack: list[tuple[Any, int]] = [(args, 0)]
     while stack:
         value, depth = stack.pop()
-        budget -= 1
-        if budget < 0:
-            return f"the call's arguments hold more than {MAX_ARG_NODES} values"
         if depth > MAX_ARG_DEPTH:
             return f"the call's arguments nest deeper than {MAX_ARG_DEPTH} levels"
         if isinstance(value, str):
+            budget -= 1
             text += len(value)
-            if text > MAX_ARG_TEXT:
-                return f"the call's arguments hold more than {MAX_ARG_TEXT} characters of text"
-        elif isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, (list, tuple)):
-            stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, (dict, list, tuple)):
+            items = value.values() if isinstance(value, dict) else value
+            budget -= 1 + len(items)
+            if budget < 0:
+                break
+            for item in items:  # plain values are counted here, without a trip through the stack
+                cls = item.__class__
+                if cls is str:
+                    text += len(item)
+                elif cls not in _SCALARS:
+                    stack.append((item, depth + 1))
+                    budget += 1  # counted again when it is popped
+        else:
+            budget -= 1
+        if budget < 0:
+            break
+        if text > MAX_ARG_TEXT:
+            return f"the call's arguments hold more than {MAX_ARG_TEXT} characters of text"
+    if budget < 0:
+        return f"the call's arguments hold more than {MAX_ARG_NODES} values"
     return ""
 
 

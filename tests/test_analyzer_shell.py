@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from remit.analyzers import SHELL_TOOLS, Command, ShellFacts, shell_facts
+from remit.analyzers._bash import MAX_COMMANDS
 from remit.celrt import CelObject
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "shell_cases.yaml").read_text("utf-8"))
@@ -132,8 +133,22 @@ def test_deep_bash_c_nesting_is_bounded() -> None:
 
 
 def test_long_chains_do_not_recurse() -> None:
-    facts = shell_facts("Bash", {"command": " && ".join(["true"] * 5000)}, None)
-    assert len(facts.commands) == 5000 and not facts.unparsed
+    facts = shell_facts("Bash", {"command": " && ".join(["true"] * 1900)}, None)
+    assert len(facts.commands) == 1900 and not facts.unparsed
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        " && ".join(["true"] * 5000),  # more commands than a command line holds
+        "|".join(["cat"] * 20_000),  # tree-sitter parses long pipelines in superlinear time
+        ";".join(["ls"] * 30_000),
+    ],
+    ids=["chain", "pipeline", "sequence"],
+)
+def test_payloads_of_commands_are_not_analysed_at_length(command: str) -> None:
+    facts = shell_facts("Bash", {"command": command}, None)
+    assert facts.unparsed and len(facts.commands) <= MAX_COMMANDS
 
 
 def test_nesting_within_bounds_is_seen() -> None:

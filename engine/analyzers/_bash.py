@@ -21,8 +21,19 @@ import tree_sitter_bash
 MAX_DEPTH = 20
 """Deepest nesting (subshells, substitutions, control structures, `bash -c`) analysed."""
 
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 """Syntax nodes visited per parse before giving up (a hostile command stays cheap)."""
+
+MAX_COMMANDS = 2_000
+"""More simple commands than this in one call is not a command line but a payload: the
+call is reported unparsed (the shipped policies ask) instead of analysed at length."""
+
+_WATCHED = 4_096
+"""Sources longer than this are parsed in chunks, with tree-sitter's progress callback
+counting its work, so that a pathological one (a pipeline of thousands of stages parses in
+superlinear time) is abandoned instead of parsed at length."""
+_MAX_PROGRESS = 400
+"""Progress reports tree-sitter may make on one source (about 20 ms of parsing)."""
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
 _LOCAL = threading.local()  # a tree-sitter parser must not be shared between threads
@@ -115,7 +126,10 @@ def parse_bash(source: str, depth: int = 0) -> Parsed:
     """Parse Bash `source`; commands start at nesting `depth`; never raises on text input."""
     out = Parsed()
     shielded, restore = _shield(source)
-    tree = _parser().parse(shielded.encode("utf-8", "surrogatepass"))
+    tree = _parse(shielded.encode("utf-8", "surrogatepass"))
+    if tree is None:
+        out.error = "command too large to analyse"
+        return out
     root = tree.root_node
     _Walker(out).run(root, depth)
     if root.has_error and not out.error:
@@ -123,6 +137,27 @@ def parse_bash(source: str, depth: int = 0) -> Parsed:
     if restore:
         _restore(out, restore)
     return out
+
+
+def _parse(data: bytes) -> tree_sitter.Tree | None:
+    """tree-sitter's tree of `data`, or None when parsing it would take too much work."""
+    if len(data) <= _WATCHED:
+        return _parser().parse(data)
+    reports = 0
+
+    def read(offset: int, _point: Any) -> bytes:
+        return data[offset : offset + _WATCHED]
+
+    def progress(*_state: Any) -> bool:
+        nonlocal reports
+        reports += 1
+        return reports > _MAX_PROGRESS  # True cancels the parse
+
+    parser = _parser()
+    try:
+        return parser.parse(read, progress_callback=progress)
+    finally:
+        parser.reset()  # a cancelled parse would otherwise resume on the next call
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -197,6 +232,9 @@ class _Walker:
             self.budget -= 1
             if self.budget < 0:
                 self.out.error = "command too large to analyse"
+                return
+            if len(self.out.commands) > MAX_COMMANDS:
+                self.out.error = "too many commands to analyse"
                 return
             kind = node.type
             if kind in _NESTING:

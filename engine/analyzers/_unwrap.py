@@ -11,7 +11,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from ._bash import MAX_DEPTH, RawCommand, Word, parse_bash
+from ._bash import MAX_COMMANDS, MAX_DEPTH, RawCommand, Word, parse_bash
 from ._command import Command
 from ._programs import SHELLS, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL
 
@@ -21,7 +21,6 @@ _POSITIONAL = re.compile(r'\s*"?\$(\{)?[0-9@*](?(1)\})"?\s*')
 _SUBSTITUTION = ("$(", "<(", "`")
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 _MAX_UNWRAP = 64
-_MAX_COMMANDS = 20_000
 
 
 @dataclass
@@ -60,7 +59,7 @@ class Expansion:
             while write is not None and write[0] <= index:
                 self.bare_writes.append((write[1].value, self.cwd))
                 write = next(bare, None)
-            if len(self.commands) >= _MAX_COMMANDS:
+            if len(self.commands) >= MAX_COMMANDS:
                 self.error = self.error or "too many commands to analyse"
                 return
             unwrapper = _Unwrapper(self, raw, wrappers, outer or [])
