@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import RemitError
+from .hook_events import handle_event, note_decision, observed_event
 
 if TYPE_CHECKING:
     from .decision import Decision
@@ -72,6 +73,7 @@ def main_hook(
     *,
     policy: str | Path,
     log: str | Path | None = None,
+    log_durability: str | None = None,
     stdin: IO[bytes] | None = None,
     stdout: IO[str] | None = None,
 ) -> int:
@@ -85,10 +87,12 @@ def main_hook(
         if raw is None:
             text, code = deny_output(agent, f"the hook input is larger than {MAX_INPUT_BYTES} bytes"), 0
         else:
-            text, code = run_hook(agent, raw.decode("utf-8", errors="replace"), policy=policy, log=log)
+            event = raw.decode("utf-8", errors="replace")
+            text, code = run_hook(agent, event, policy=policy, log=log, log_durability=log_durability)
         out = stdout or sys.stdout
-        out.write(text + "\n")
-        out.flush()
+        if text:  # observed events get no answer at all (a prompt's would reach the model)
+            out.write(text + "\n")
+            out.flush()
         return code
     except Exception as exc:
         sys.stderr.write(f"remit could not check this call, so it is blocked: {exc}\n")
@@ -101,17 +105,27 @@ def run_hook(
     *,
     policy: str | Path,
     log: str | Path | None = None,
+    log_durability: str | None = None,
     clock: Callable[[], float] = time.time,
     cache_dir: str | Path | None = None,
 ) -> tuple[str, int]:
-    """The hook's answer to one event: (stdout text, exit code). Never raises; fails closed."""
+    """The hook's answer to one event: (stdout text, exit code). Never raises; fails closed.
+
+    `log_durability`: how far each record goes before the answer (see `DecisionLog`)."""
     try:
         if agent not in AGENTS:
             raise HookInputError(f"unknown agent `{agent}` (known: {', '.join(AGENTS)})")
+        observed = observed_event(stdin_text)
+        if observed is not None:  # a turn starting or stopping, a call's result: recorded, never denied
+            cache = _cache_dir(cache_dir)
+            return handle_event(
+                agent, observed, log=log, cache=cache, clock=clock, log_durability=log_durability
+            )
         event = parse_event(stdin_text)
-        guard = _guard(policy, log, clock)
+        cache = _cache_dir(cache_dir)
+        guard = _guard(policy, log, clock, cache, log_durability)
         ctx = hook_context(agent, event, clock())
-        decision = _check(guard, event, ctx, _cache_dir(cache_dir))
+        decision = _check(guard, event, ctx, cache)
         return render(agent, decision, non_interactive=guard.policy.defaults.non_interactive.value), 0
     except HookInputError as exc:
         return deny_output(agent, str(exc)), 0
@@ -158,21 +172,27 @@ def _json_problem(exc: Exception) -> str:
     return "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
 
 
-def _guard(policy: str | Path, log: str | Path | None, clock: Callable[[], float]) -> Guard:
-    """A guard for the policy; a policy that cannot be loaded is a `HookInputError`."""
+def _guard(
+    policy: str | Path,
+    log: str | Path | None,
+    clock: Callable[[], float],
+    cache: Path,
+    durability: str | None = None,
+) -> Guard:
+    """A guard for the policy (cached when current); a policy that cannot load is a `HookInputError`."""
+    from .cache import load_policy_cached
     from .errors import LogError, PolicyError
     from .guard import Guard
-    from .load import load_policy
     from .resources import resolve_policy
 
     path = resolve_policy(str(policy))
     try:
-        compiled = load_policy(path)
+        compiled = load_policy_cached(path, cache_dir=cache)
     except PolicyError as exc:
         raise HookInputError(f"the policy `{policy}` cannot be loaded: {exc}") from None
     try:
-        return Guard(compiled, log=log, path=path, clock=clock)
-    except LogError as exc:
+        return Guard(compiled, log=log, log_durability=durability, path=path, clock=clock)
+    except (LogError, ValueError) as exc:  # ValueError: an unknown durability
         raise HookInputError(str(exc)) from None
 
 
@@ -184,10 +204,14 @@ def _check(guard: Guard, event: HookEvent, ctx: dict[str, Any], cache: Path) -> 
     store = StateStore(cache)
     with store.locked(session_id):
         session = guard.sessions.get(session_id)
-        restore_session(session, store.load(session_id))
+        saved = store.load(session_id)
+        restore_session(session, saved)
         decision = guard.check(event.tool, event.args, ctx)
+        with contextlib.suppress(Exception):  # the call's bookkeeping must not lose the decision
+            agent = str(ctx.get("labels", {}).get("agent", ""))
+            saved = note_decision(saved, agent, event.data, decision, ctx, guard.log)
         with contextlib.suppress(OSError):  # losing the state must not lose the decision
-            store.save(session_id, session_to_dict(session))
+            store.save(session_id, {**saved, **session_to_dict(session)})
     return decision
 
 

@@ -1,12 +1,15 @@
-"""Add remit's PreToolUse hook to Claude Code's or Codex CLI's settings, and take it out again.
+"""Add remit's hooks to Claude Code's or Codex CLI's settings, and take them out again.
 
 Both agents read hooks from JSON of the same shape (`{"hooks": {"PreToolUse": [{"matcher": "*",
 "hooks": [{"type": "command", "command": "..."}]}]}}`): Claude Code from `.claude/settings.json`
 (project), `.claude/settings.local.json` (local) or `~/.claude/settings.json` (user); Codex from
-`.codex/hooks.json` (project) or `~/.codex/hooks.json` (user). Everything else in the file is
-kept, in its order; installing twice leaves one entry; uninstalling removes only remit's entry,
-found by its command (`remit hook <agent> ...`). A file remit cannot read as a JSON object is
-left untouched and reported.
+`.codex/hooks.json` (project) or `~/.codex/hooks.json` (user). `PreToolUse` decides each call.
+With a decision log, the events that say when a turn starts and stops and what became of a
+call (`UserPromptSubmit`, `Stop`, `PostToolUse`, ...) are registered too: the hook records
+them in the log for the oversight report. Everything else in the file is kept, in its order;
+installing twice leaves one entry per event; uninstalling removes only remit's entries, found
+by their command (`remit hook <agent> ...`). A file remit cannot read as a JSON object is left
+untouched and reported.
 """
 
 from __future__ import annotations
@@ -34,6 +37,15 @@ SETTINGS = {
 }
 """Where each agent reads hooks from, by scope (`~` is the home directory)."""
 
+DECIDE = "PreToolUse"
+OBSERVED_EVENTS = {
+    "claude-code": ("UserPromptSubmit", "Stop", "PostToolUse", "PostToolUseFailure"),
+    "codex": ("UserPromptSubmit", "Stop", "PostToolUse"),
+}
+"""The events registered beside `PreToolUse` when there is a decision log to record them in."""
+TOOL_EVENTS = frozenset({"PreToolUse", "PostToolUse", "PostToolUseFailure", "PermissionRequest"})
+"""Events whose groups take a tool matcher; the others have none."""
+
 
 class InstallError(RemitError):
     """A hook could not be installed or removed; the settings file was left untouched."""
@@ -52,17 +64,21 @@ def settings_path(agent: str, scope: str, *, cwd: Path, home: Path) -> Path:
     return cwd / relative
 
 
-def hook_command(agent: str, policy: str, *, executable: str = "remit", log: str | None = None) -> str:
+def hook_command(
+    agent: str, policy: str, *, executable: str = "remit", log: str | None = None, decides: bool = True
+) -> str:
     """The command the agent runs: `remit hook <agent> --policy <policy> [--log <log>] || exit 2`.
 
     Both agents run the tool when a hook exits with a code other than 0 or 2 (remit not on the
     PATH: 127; a broken installation: 1). `|| exit 2` turns those into a block, with the shell's
     or Python's message on stderr as the reason. remit itself always exits 0 with its verdict.
+    The observed events (`decides=False`) get no `|| exit 2`: exit code 2 would block a prompt
+    or keep the agent from stopping, and a hook of those that cannot start must not.
     """
     parts = [executable, "hook", agent, "--policy", policy]
     if log is not None:
         parts += ["--log", log]
-    return shlex.join(parts) + " || exit 2"
+    return shlex.join(parts) + (" || exit 2" if decides else "")
 
 
 def is_remit_hook(command: Any, agent: str) -> bool:
@@ -125,36 +141,74 @@ def install(
     executable: str = "remit",
     log: str | None = None,
 ) -> Path:
-    """Add (or update) remit's PreToolUse hook for `agent`; the file is written only if it changes."""
+    """Add (or update) remit's hooks for `agent`; the file is written only if it changes.
+
+    `PreToolUse` always; with a `log`, the events of `OBSERVED_EVENTS` too (without one there
+    is nowhere to record them, and each would start a process for nothing).
+    """
     path = settings_path(agent, scope, cwd=cwd, home=home)
     log_arg = str((cwd / log).resolve()) if log is not None else None
-    command = hook_command(agent, policy_argument(policy, cwd), executable=executable, log=log_arg)
+    target = policy_argument(policy, cwd)
     settings = read_settings(path)
-    groups = _pre_tool_use(settings, path, create=True)
+    wanted = {DECIDE: hook_command(agent, target, executable=executable, log=log_arg)}
+    if log_arg is not None:
+        observe = hook_command(agent, target, executable=executable, log=log_arg, decides=False)
+        wanted.update(dict.fromkeys(OBSERVED_EVENTS.get(agent, ()), observe))
+    hooks = _hooks(settings, path, create=True)
+    changed = [_place(_groups(hooks, event, path, create=True), event, agent, command)
+               for event, command in wanted.items()]  # fmt: skip
+    stale = [e for e in _remit_events(hooks, path, agent) if e not in wanted]
+    for event in stale:  # installed before with a log, now without: take them out
+        changed.append(_remove_event(hooks, event, path, agent))
+    if any(changed):
+        _drop_empty(settings, stale)
+        write_settings(path, settings)
+    return path
+
+
+def _place(groups: list[Any], event: str, agent: str, command: str) -> bool:
+    """Put remit's handler with `command` in an event's groups; True if anything changed."""
     found = [h for g in groups for h in _handlers(g) if is_remit_hook(h.get("command"), agent)]
     if found and all(h.get("command") == command for h in found):
-        return path
+        return False
     if found:
         for handler in found:  # a new policy or path to remit: update in place, keep one entry
             handler["command"] = command
     else:
-        groups.append({"matcher": MATCH_ALL, "hooks": [{"type": "command", "command": command}]})
-    write_settings(path, settings)
-    return path
+        group: dict[str, Any] = {"matcher": MATCH_ALL} if event in TOOL_EVENTS else {}
+        group["hooks"] = [{"type": "command", "command": command}]
+        groups.append(group)
+    return True
 
 
 def uninstall(agent: str, scope: str, *, cwd: Path, home: Path) -> bool:
-    """Remove remit's hook for `agent` (and the containers it leaves empty); True if removed."""
+    """Remove remit's hooks for `agent` (and the containers they leave empty); True if removed."""
     path = settings_path(agent, scope, cwd=cwd, home=home)
     if not path.exists():
         return False
     settings = read_settings(path)
-    groups = _pre_tool_use(settings, path, create=False)
+    hooks = _hooks(settings, path, create=False)
+    events = _remit_events(hooks, path, agent)
+    removed = [_remove_event(hooks, e, path, agent) for e in events]
+    if any(removed):
+        _drop_empty(settings, events)
+        write_settings(path, settings)
+    return any(removed)
+
+
+def _remit_events(hooks: dict[str, Any], path: Path, agent: str) -> list[str]:
+    """The events that hold a handler of remit's for `agent` (PreToolUse's shape is checked)."""
+    _groups(hooks, DECIDE, path, create=False)
+    events = [e for e, groups in hooks.items() if isinstance(groups, list)]
+    return [e for e in events if any(is_remit_hook(h.get("command"), agent)
+                                     for g in hooks[e] for h in _handlers(g))]  # fmt: skip
+
+
+def _remove_event(hooks: dict[str, Any], event: str, path: Path, agent: str) -> bool:
+    """Take remit's handlers out of one event's groups, dropping the groups they empty."""
+    groups = _groups(hooks, event, path, create=False)
     removed = {id(g) for g in groups if _remove_from(g, agent)}
     groups[:] = [g for g in groups if id(g) not in removed or g["hooks"]]
-    if removed:
-        _drop_empty(settings)
-        write_settings(path, settings)
     return bool(removed)
 
 
@@ -222,14 +276,19 @@ def write_settings(path: Path, settings: dict[str, Any]) -> None:
         raise
 
 
-def _pre_tool_use(settings: dict[str, Any], path: Path, *, create: bool) -> list[Any]:
-    """The `hooks.PreToolUse` list (made when `create`); `InstallError` if it has another shape."""
+def _hooks(settings: dict[str, Any], path: Path, *, create: bool) -> dict[str, Any]:
+    """The `hooks` object (made when `create`); `InstallError` if it has another shape."""
     hooks = settings.setdefault("hooks", {}) if create else settings.get("hooks", {})
     if not isinstance(hooks, dict):
         raise InstallError(f"`hooks` in `{path}` is not a JSON object; it was left untouched")
-    groups = hooks.setdefault("PreToolUse", []) if create else hooks.get("PreToolUse", [])
+    return hooks
+
+
+def _groups(hooks: dict[str, Any], event: str, path: Path, *, create: bool) -> list[Any]:
+    """The `hooks.<event>` list (made when `create`); `InstallError` if it has another shape."""
+    groups = hooks.setdefault(event, []) if create else hooks.get(event, [])
     if not isinstance(groups, list):
-        raise InstallError(f"`hooks.PreToolUse` in `{path}` is not a list; it was left untouched")
+        raise InstallError(f"`hooks.{event}` in `{path}` is not a list; it was left untouched")
     return groups
 
 
@@ -240,10 +299,12 @@ def _handlers(group: Any) -> list[dict[str, Any]]:
     return [h for h in group["hooks"] if isinstance(h, dict)]
 
 
-def _drop_empty(settings: dict[str, Any]) -> None:
-    """Remove `hooks.PreToolUse` and `hooks` if removing remit's entry emptied them."""
+def _drop_empty(settings: dict[str, Any], events: list[str]) -> None:
+    """Remove the lists of `events` that remit's changes left empty, and `hooks` if it is empty."""
     hooks = settings.get("hooks")
-    if isinstance(hooks, dict) and hooks.get("PreToolUse") == []:
-        del hooks["PreToolUse"]
+    if isinstance(hooks, dict):
+        for event in events:
+            if hooks.get(event) == []:
+                del hooks[event]
     if hooks == {}:
         del settings["hooks"]

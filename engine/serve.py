@@ -3,6 +3,8 @@
     POST /v1/decide    {"tool": "Bash", "args": {...}, "ctx": {...}}  -> 200 decision
     POST /v1/outcome   {"decision": id, "outcome": "approved", ...}   -> 204
     GET  /v1/health    policy name, version, sha256, uptime            -> 200 (never needs the token)
+    GET  /v1/report    the oversight report of the service's log (JSON) -> 200 (`?since=&until=`)
+    GET  /v1/report.html  the same report as one HTML page              -> 200
     GET  /openapi.json the OpenAPI 3.1 document of these endpoints     -> 200
 
 Fail closed: a well-formed call that the policy cannot decide is a normal 200 decision
@@ -25,6 +27,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +38,7 @@ try:
     from starlette.middleware import Middleware
     from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.requests import ClientDisconnect, Request
-    from starlette.responses import JSONResponse, Response
+    from starlette.responses import HTMLResponse, JSONResponse, Response
     from starlette.routing import Route
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("the HTTP service needs the `serve` extra: pip install 'remit[serve]'") from exc
@@ -113,7 +116,8 @@ class PolicyWatcher:
 
     `poll()` is cheap while the file is unchanged (one `stat`); on a new stamp it hashes the
     file and calls `guard.reload()` only when the content changed. A failed reload is logged
-    as a warning and not retried until the file changes again. Thread-safe.
+    as a warning and in the decision log (a `policy_error` record), and not retried until the
+    file changes again. Thread-safe.
     """
 
     def __init__(
@@ -161,7 +165,10 @@ class PolicyWatcher:
                 return False
             sha = _file_sha256(self.path)
         except OSError as exc:
-            self._fail(f"cannot read the policy file: {exc}", stamp=None, sha=None)
+            message = f"cannot read the policy file: {exc}"
+            if message != self.last_error:  # logged once per problem (a reload logs its own)
+                self.guard.record_policy_error(self.path, message)
+            self._fail(message, stamp=None, sha=None)
             return False
         if sha == self._sha:
             self._stamp = stamp
@@ -308,6 +315,7 @@ class _Service:
         self.max_body = max_body
         self.started = started
         self.openapi = openapi_document(auth=token is not None)
+        self._reporting = anyio.Lock()
 
     def authorize(self, request: Request) -> None:
         """Raise a 401 unless the request carries the configured bearer token."""
@@ -370,6 +378,32 @@ class _Service:
         self.authorize(request)
         return JSONResponse(self.openapi)
 
+    async def report(self, request: Request) -> Response:
+        self.authorize(request)
+        return JSONResponse((await self._report(request)).as_dict())
+
+    async def report_html(self, request: Request) -> Response:
+        from .report import render_html
+
+        self.authorize(request)
+        return HTMLResponse(render_html(await self._report(request)))
+
+    async def _report(self, request: Request) -> Any:
+        """The report of the service's own log, built in a worker thread, one at a time."""
+        from .report import build_report
+
+        since, until = _report_window(request.query_params)
+        log = self.guard.log
+        if log is None:
+            raise _ApiError(
+                404, "no_log", "the service keeps no decision log to report on: start it with --log"
+            )
+        policy, path = self.guard.policy, log.path
+        async with self._reporting:  # a report holds the log's figures in memory: one at a time
+            return await anyio.to_thread.run_sync(
+                lambda: build_report([path], policy=policy, since=since, until=until)
+            )
+
 
 def _guarded(handler: Handler) -> Handler:
     """Turn `_ApiError` into its JSON answer and anything unexpected into a 500 that blocks."""
@@ -402,6 +436,7 @@ def create_app(
     policy: str | Path | Guard,
     *,
     log: str | Path | None = None,
+    log_durability: str | None = None,
     token: str | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     reload_interval: float | None = RELOAD_INTERVAL,
@@ -410,7 +445,8 @@ def create_app(
     """The decision service as an ASGI app.
 
     `policy` is a policy file, the name of a shipped policy, or a ready `Guard` (then `log`
-    must be None: the guard has its own). `token`: when set, every endpoint but
+    and `log_durability` must be None: the guard has its own). `log_durability`: how far each
+    record goes before the answer (see `DecisionLog`). `token`: when set, every endpoint but
     `/v1/health` needs `Authorization: Bearer <token>`. `reload_interval`: seconds between
     two looks at the policy file (None: never reload). `allowed_hosts`: accepted `Host`
     headers (None: any; `run` sets the loopback names when it binds to loopback, against
@@ -421,11 +457,11 @@ def create_app(
     if max_body_bytes <= 0:
         raise ValueError("max_body_bytes must be positive")
     if isinstance(policy, Guard):
-        if log is not None:
+        if log is not None or log_durability is not None:
             raise ValueError("pass `log` to the Guard, not to create_app, when giving a Guard")
         guard = policy
     else:
-        guard = Guard.from_path(resolve_policy(str(policy)), log=log)
+        guard = Guard.from_path(resolve_policy(str(policy)), log=log, log_durability=log_durability)
     watcher = None
     if reload_interval is not None and guard.path is not None:
         watcher = PolicyWatcher(guard, guard.path, reload_interval)
@@ -435,6 +471,8 @@ def create_app(
         Route("/v1/outcome", _guarded(service.outcome), methods=["POST"]),
         Route("/v1/health", _guarded(service.health), methods=["GET"]),
         Route("/openapi.json", _guarded(service.openapi_json), methods=["GET"]),
+        Route("/v1/report", _guarded(service.report), methods=["GET"]),
+        Route("/v1/report.html", _guarded(service.report_html), methods=["GET"]),
     ]
     middleware = []
     if allowed_hosts is not None:
@@ -467,6 +505,7 @@ def run(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     log: str | Path | None = None,
+    log_durability: str | None = None,
     token: str | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     reload_interval: float | None = RELOAD_INTERVAL,
@@ -488,6 +527,7 @@ def run(
     app = create_app(
         policy,
         log=log,
+        log_durability=log_durability,
         token=token,
         max_body_bytes=max_body_bytes,
         reload_interval=reload_interval,
@@ -522,6 +562,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         413: "The body is larger than the limit (1 MiB by default).",
         415: "The body is not sent as application/json.",
         503: "The decision log could not be written.",
+        404: "The service keeps no decision log (started without --log).",
     }
     return {str(s): _json_body("Error", text[s]) for s in statuses}
 
@@ -726,6 +767,8 @@ def openapi_document(auth: bool = False) -> dict[str, Any]:
             }
         },
     }
+    paths.update(_report_paths(auth_errors))
+    schemas["Report"] = REPORT_SCHEMA
     doc: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
@@ -742,3 +785,80 @@ def openapi_document(auth: bool = False) -> dict[str, Any]:
         doc["security"] = [{"bearerAuth": []}]
         paths["/v1/health"]["get"]["security"] = []
     return doc
+
+
+# -- the report -------------------------------------------------------------------------------
+
+REPORT_QUERY = frozenset({"since", "until"})
+REPORT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Every figure of `remit report --format json` (docs/report.md): each with its sample "
+    "size `n`, and `value: null` with a `reason` where the data cannot give it.",
+    "required": ["schema", "inputs", "totals", "periods", "turn_duration", "calls", "tuning"],
+    "properties": {
+        "schema": {"type": "integer", "const": 1},
+        "inputs": {"type": "object"},
+        "totals": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "periods": {"type": "array", "items": {"type": "string", "format": "date"}},
+    },
+}
+
+
+def _report_window(params: Mapping[str, str]) -> tuple[datetime | None, datetime | None]:
+    """`since` and `until` of a report request (UTC when they carry no offset); 400 otherwise."""
+    extra = sorted(set(params) - REPORT_QUERY)
+    if extra:
+        raise _ApiError(
+            400, "bad_request", f"unknown query parameter(s): {', '.join(extra)}; expected since, until"
+        )
+    return _moment(params.get("since"), "since"), _moment(params.get("until"), "until")
+
+
+def _moment(text: str | None, name: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        raise _ApiError(
+            400,
+            "bad_request",
+            f"`{name}` must be an ISO 8601 date or time (2026-01-05, 2026-01-05T09:30:00Z)",
+        ) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+def _report_paths(auth_errors: tuple[int, ...]) -> dict[str, Any]:
+    """The OpenAPI paths of the report: JSON and HTML, over the service's own decision log."""
+    window = [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": f"Keep what happened {what} (ISO 8601 date or time; UTC without an offset).",
+            "schema": {"type": "string"},
+        }
+        for name, what in (("since", "at or after this time"), ("until", "before this time"))
+    ]
+    errors = {**_errors(400, *auth_errors, 404), "500": _json_body("Error", "Internal error.")}
+    html = {"text/html": {"schema": {"type": "string"}}}
+    return {
+        "/v1/report": {
+            "get": {
+                "operationId": "report",
+                "summary": "The oversight report of the service's decision log",
+                "description": "The figures of `remit report --format json` over the log this service "
+                "writes, with its policy in force. Built on request; one at a time.",
+                "parameters": window,
+                "responses": {"200": _json_body("Report", "The report."), **errors},
+            }
+        },
+        "/v1/report.html": {
+            "get": {
+                "operationId": "reportHtml",
+                "summary": "The same report as one self-contained HTML page with charts",
+                "parameters": window,
+                "responses": {"200": {"description": "The page.", "content": html}, **errors},
+            }
+        },
+    }

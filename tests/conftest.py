@@ -1,7 +1,10 @@
-"""Shared fixtures: paths of the checkout, the shipped policies and the corpora."""
+"""Shared fixtures: paths of the checkout, the shipped policies and the corpora; a browser."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,3 +19,50 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 def policies_dir() -> Path:
     """The shipped policies."""
     return POLICIES
+
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+BROWSER_PACKAGES = ("chromium", "fonts-liberation")
+"""What Debian needs for a headless browser that draws text (a font is only recommended)."""
+INSTALL_LOCK = Path("/tmp/remit-tests-chromium.lock")
+
+
+def _browser() -> str | None:
+    return next((found for name in BROWSERS if (found := shutil.which(name))), None)
+
+
+def _install_browser() -> str:
+    """Install Chromium with apt-get, one process at a time; what went wrong, or ""."""
+    import fcntl
+
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "--no-install-recommends", *BROWSER_PACKAGES]
+    with INSTALL_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel test runs wait here for one installation
+        if _browser() is not None:
+            return ""
+        for command in (install, ["apt-get", "update", "-qq"], install):  # stale package lists: update
+            try:
+                done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                return f"`{' '.join(command)}` failed: {exc}"
+            if done.returncode == 0 and command is install:
+                return "" if _browser() is not None else "installed, but no browser is on the PATH"
+        return f"`{' '.join(install)}` failed: {(done.stderr or done.stdout).strip()[-300:]}"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """A headless Chromium. Where none is installed, the fixture installs Debian's package when
+    it can (root, apt-get, and `CI` set: never on a developer's machine); else the test skips."""
+    found = _browser()
+    if found is not None:
+        return found
+    on_ci = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+    if not (on_ci and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0):
+        pytest.skip("chromium is not installed (on CI, as root with apt-get, the tests install it)")
+    problem = _install_browser()
+    found = _browser()
+    if found is None:
+        pytest.skip(f"chromium could not be installed: {problem or 'not found after installing'}")
+    return found

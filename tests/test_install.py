@@ -312,3 +312,86 @@ def test_a_hook_that_cannot_start_blocks(tmp_path: Path) -> None:
         ["bash", "-c", hook_command("codex", "p", executable=str(fake))], capture_output=True, check=False
     )
     assert ok.returncode == 0 and ok.stdout.startswith(b'{"hookSpecificOutput"')
+
+
+# -- the turn events, registered with a decision log ---------------------------------------
+
+
+def remit_events(settings: dict[str, Any], agent: str = "claude-code") -> dict[str, list[dict[str, Any]]]:
+    """Per event, remit's handlers with the matcher of their group (absent: no matcher)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for event, groups in settings.get("hooks", {}).items():
+        for group in groups:
+            for handler in group.get("hooks", []):
+                if is_remit_hook(handler.get("command"), agent):
+                    entry = {**handler, **({"matcher": group["matcher"]} if "matcher" in group else {})}
+                    out.setdefault(event, []).append(entry)
+    return out
+
+
+def test_with_a_log_the_turn_events_are_registered(dirs: tuple[Path, Path]) -> None:
+    cwd, home = dirs
+    path = install_claude_code(policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
+    events = remit_events(load(path))
+    assert list(events) == ["PreToolUse", "UserPromptSubmit", "Stop", "PostToolUse", "PostToolUseFailure"]
+    base = f"remit hook claude-code --policy {POLICY.resolve()} --log {cwd.resolve()}/remit.jsonl"
+    assert events["PreToolUse"] == [{"type": "command", "command": base + " || exit 2", "matcher": "*"}]
+    for event in ("UserPromptSubmit", "Stop"):  # no matcher for these, and never `|| exit 2`
+        assert events[event] == [{"type": "command", "command": base}]
+    for event in ("PostToolUse", "PostToolUseFailure"):
+        assert events[event] == [{"type": "command", "command": base, "matcher": "*"}]
+
+
+def test_without_a_log_no_turn_event_is_registered(dirs: tuple[Path, Path]) -> None:
+    cwd, home = dirs
+    path = install_claude_code(policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
+    install_claude_code(policy=str(POLICY), cwd=cwd, home=home)  # reinstalled without: taken out
+    assert list(remit_events(load(path))) == ["PreToolUse"]
+    assert list(load(path)["hooks"]) == ["PreToolUse"]
+
+
+def test_codex_gets_the_events_it_has(dirs: tuple[Path, Path]) -> None:
+    cwd, home = dirs
+    path = install_codex(policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
+    assert list(remit_events(load(path), "codex")) == [
+        "PreToolUse",
+        "UserPromptSubmit",
+        "Stop",
+        "PostToolUse",
+    ]
+    assert uninstall_codex(cwd=cwd, home=home) and load(path) == {}
+
+
+def test_events_install_once_and_uninstall_to_the_original(dirs: tuple[Path, Path]) -> None:
+    cwd, home = dirs
+    path = cwd / ".claude" / "settings.json"
+    path.parent.mkdir()
+    shutil.copy(HOOKS / "settings-existing.json", path)
+    original = load(path)
+    install_claude_code(policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
+    first = path.read_bytes()
+    install_claude_code(policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
+    assert path.read_bytes() == first
+    installed = load(path)
+    assert installed["hooks"]["PostToolUse"][0] == original["hooks"]["PostToolUse"][0]  # the user's own
+    assert all(len(handlers) == 1 for handlers in remit_events(installed).values())
+    assert uninstall_claude_code(cwd=cwd, home=home)
+    assert ordered(load(path)) == ordered(original)
+
+
+def test_event_lists_remit_does_not_touch_are_kept(dirs: tuple[Path, Path]) -> None:
+    cwd, home = dirs
+    path = cwd / ".claude" / "settings.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"hooks": {"Notification": [], "SubagentStop": {"odd": "shape"}}}))
+    install_claude_code(policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
+    assert uninstall_claude_code(cwd=cwd, home=home)
+    assert load(path) == {"hooks": {"Notification": [], "SubagentStop": {"odd": "shape"}}}
+
+
+def test_an_event_hook_that_cannot_start_does_not_block(tmp_path: Path) -> None:
+    """Exit code 2 from a prompt or stop hook would block the prompt or keep the agent going."""
+    command = hook_command("claude-code", "p", executable=str(tmp_path / "no-such-remit"), decides=False)
+    assert "exit 2" not in command
+    result = subprocess.run(["bash", "-c", command], input=b"{}", capture_output=True, check=False)
+    assert result.returncode == 127

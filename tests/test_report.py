@@ -164,14 +164,23 @@ def test_log_without_events_gives_reasons_not_numbers(synthetic: tuple[Path, Tru
     assert r["auto_approve"]["all"]["all"]["n"] == truth.sessions
 
 
-def test_damaged_lines_are_skipped(tmp_path: Path) -> None:
+def test_damaged_lines_are_skipped_and_counted(tmp_path: Path) -> None:
     generate(tmp_path, seed=1, sessions=9)
     log = tmp_path / "decisions.jsonl"
     lines = log.read_text().splitlines()
-    log.write_text("\n".join([*lines[:5], "{not json", *lines[5:]]) + "\n")
-    assert build_report([tmp_path]).as_dict()["totals"]["calls"] == sum(
-        '"kind":"decision"' in x for x in lines
-    )
+    torn = lines[7][: len(lines[7]) // 2]  # an append cut short by a crash
+    damaged = ["{not json", torn, "[1, 2]", '{"v": 1, "no": "kind"}']
+    log.write_text("\n".join([*lines[:5], damaged[0], "", *lines[5:7], *damaged[1:], *lines[7:]]) + "\n")
+    r = build_report([tmp_path]).as_dict()
+    assert r["totals"]["calls"] == sum('"kind":"decision"' in x for x in lines)
+    assert r["inputs"]["damaged_lines"] == {"count": 4, "files": {str(log): 4}}  # the blank line is not
+    parquet = tmp_path / "log.parquet"
+    jsonl_to_parquet(log, parquet)
+    again = build_report([parquet]).as_dict()
+    assert again["inputs"]["damaged_lines"] == {"count": 4, "files": {str(parquet): 4}}
+    assert again["totals"]["calls"] == r["totals"]["calls"]
+    clean = build_report([tmp_path / "events.jsonl"]).as_dict()
+    assert clean["inputs"]["damaged_lines"] == {"count": 0, "files": {}}
 
 
 def test_experience_counted_in_the_data(tmp_path: Path) -> None:
@@ -244,3 +253,37 @@ def test_a_log_and_its_traces_are_not_counted_twice(tmp_path: Path) -> None:
     assert both["totals"]["calls"] == alone["totals"]["calls"] > 0
     assert both["turn_duration"]["all"] == alone["turn_duration"]["all"]
     assert both["turn_duration"]["all"]["n"] > 0
+
+
+@pytest.mark.skipif(not (CORPORA / "claude-code").is_dir(), reason="the claude-code corpus is absent")
+def test_live_turn_events_stand_for_their_session(tmp_path: Path) -> None:
+    """A session whose turn events are in a log (written by the hook) takes those, not the
+    transcript's: they carry the live decisions' turn ids."""
+    from remit.hook_events import event_record
+    from remit.log import DecisionLog, read_log
+    from remit.replay import replay
+
+    traces = CORPORA / "claude-code" / "ai-sessions-examples"
+    live = tmp_path / "live.jsonl"
+    replay(POLICIES / "coding-agent.yaml", [traces], log=live)
+    session = next(r["session"] for r in read_log(live) if r["kind"] == "decision")
+    alone = build_report([live, traces]).as_dict()
+    assert alone["totals"]["turns"] > 1
+    with DecisionLog(live) as log:
+        log.write(event_record("human", session, "live-1", 1767600000.0))
+        log.write(event_record("turn_end", session, "live-1", 1767600042.5))
+    both = build_report([live, traces]).as_dict()
+    assert both["totals"]["turns"] == 1
+    assert both["turn_duration"]["all"]["n"] == 1 and both["turn_duration"]["all"]["p50"] == 42.5
+    assert both["totals"]["calls"] == alone["totals"]["calls"]
+
+
+def test_the_scale_benchmark_checks_its_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`benchmarks/report_scale.py` at a tiny size: generated once, checked against its truth."""
+    from benchmarks.report_scale import main
+
+    main(["--sizes", "2000", "--dir", str(tmp_path)])
+    main(["--sizes", "2000", "--dir", str(tmp_path), "--formats", "jsonl"])  # kept between runs
+    out = capsys.readouterr().out
+    assert out.count("generated in") == 1 and out.count("| jsonl |") == 2 and out.count("| parquet |") == 1
+    assert json.loads((tmp_path / "2000.truth.json").read_text())["decisions"] > 1000

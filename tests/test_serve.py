@@ -444,7 +444,14 @@ def test_openapi_document(client: TestClient) -> None:
     assert r.status_code == 200
     doc = json.loads(r.text)
     assert doc["openapi"] == "3.1.0" and doc["info"]["title"] and doc["info"]["version"] == remit.__version__
-    assert set(doc["paths"]) == {"/v1/decide", "/v1/outcome", "/v1/health", "/openapi.json"}
+    assert set(doc["paths"]) == {
+        "/v1/decide",
+        "/v1/outcome",
+        "/v1/health",
+        "/openapi.json",
+        "/v1/report",
+        "/v1/report.html",
+    }
     assert set(doc["paths"]["/v1/decide"]) == {"post"} and set(doc["paths"]["/v1/health"]) == {"get"}
     schemas = doc["components"]["schemas"]
     for ref in _refs(doc):
@@ -541,3 +548,73 @@ def test_serve_command_refuses_a_broken_policy_and_an_unset_token(tmp_path: Path
         main, ["serve", "--policy", "coding-agent", "--token-env", "REMIT_NO_SUCH_VAR"]
     )
     assert result.exit_code == 2
+
+
+# -- /v1/report -------------------------------------------------------------------------------
+
+
+def _logged_service(policy_file: Path, log: Path, token: str | None = None) -> TestClient:
+    """A service with a log of 12 decisions in 2 sessions: 3 blocks, 5 allows, 4 asks (3 approved)."""
+    c = TestClient(create_app(policy_file, log=log, reload_interval=0, token=token))
+    auth = {"authorization": f"Bearer {token}"} if token else {}
+    for i in range(12):
+        tool = ("read_file", "delete_file", "count_things", "write_file")[i % 4]
+        d = decide(c, tool, {"path": f"f{i}", "n": i}, {"session_id": f"s{i % 2}"}, headers=auth).json()
+        if d["decision"] == "ask" and i < 8:
+            c.post("/v1/outcome", json={"decision": d["id"], "outcome": "approved"}, headers=auth)
+    return c
+
+
+def test_report_is_the_same_as_the_report_of_the_log(policy_file: Path, tmp_path: Path) -> None:
+    from remit.report import build_report
+
+    log = tmp_path / "decisions.jsonl"
+    with _logged_service(policy_file, log) as c:
+        r = c.get("/v1/report")
+        policy = c.app.state.guard.policy
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    served = r.json()
+    local = build_report([log], policy=policy).as_dict()
+    served.pop("seconds"), local.pop("seconds")
+    assert served == local
+    assert served["totals"]["calls"] == 12 and served["totals"]["sessions"] == 2
+    asks = {e["id"]: e for e in served["tuning"]["rules"]}["fallback"]
+    assert (asks["ask"], asks["approved"]) == (4, 3)
+    assert served["calls"]["all"]["decisions"] == {"allow": 5, "ask": 4, "block": 3}
+    assert served["inputs"]["policy"]["name"] == "serve-test"
+
+
+def test_report_html_and_the_time_window(policy_file: Path, tmp_path: Path) -> None:
+    with _logged_service(policy_file, tmp_path / "decisions.jsonl") as c:
+        page = c.get("/v1/report.html")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert page.text.startswith("<!doctype html>") and "<svg" in page.text
+        assert c.get("/v1/report?since=2100-01-01").json()["totals"]["calls"] == 0
+        assert c.get("/v1/report?until=2000-01-01T00:00:00Z").json()["totals"]["calls"] == 0
+        assert c.get("/v1/report?since=2000-01-01&until=2100-01-01").json()["totals"]["calls"] == 12
+        bad = c.get("/v1/report?since=last-tuesday")
+        assert bad.status_code == 400 and "`since`" in bad.json()["error"]["message"]
+        extra = c.get("/v1/report?from=2026-01-01")
+        assert extra.status_code == 400 and "from" in extra.json()["error"]["message"]
+
+
+def test_report_needs_the_token(policy_file: Path, tmp_path: Path) -> None:
+    with _logged_service(policy_file, tmp_path / "decisions.jsonl", token="t0k") as c:
+        for path in ("/v1/report", "/v1/report.html"):
+            assert c.get(path).status_code == 401
+            assert c.get(path, headers={"authorization": "Bearer nope"}).status_code == 401
+            assert c.get(path, headers={"authorization": "Bearer t0k"}).status_code == 200
+        doc = c.get("/openapi.json", headers={"authorization": "Bearer t0k"}).json()
+    assert "401" in doc["paths"]["/v1/report"]["get"]["responses"]
+
+
+def test_report_without_a_log_says_so(client: TestClient) -> None:
+    r = client.get("/v1/report")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "no_log"
+
+
+def test_report_before_the_first_decision(policy_file: Path, tmp_path: Path) -> None:
+    with TestClient(create_app(policy_file, log=tmp_path / "decisions.jsonl", reload_interval=0)) as c:
+        r = c.get("/v1/report").json()
+    assert r["totals"]["calls"] == 0 and r["inputs"]["logs"] == 1 and r["inputs"]["traces"] == 0
+    assert r["turn_duration"]["all"]["p50"] is None and r["turn_duration"]["all"]["reason"]

@@ -35,23 +35,25 @@ NO_CALLS = "no tool calls"
 def build_report(
     paths: Sequence[str | Path],
     *,
-    policy: str | Path | None = None,
+    policy: str | Path | Any | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     options: m.Options | None = None,
 ) -> Report:
     """Read decision logs, Parquet logs, event files and raw traces under `paths` and measure.
 
-    Raw traces are replayed through `policy` (default: the shipped `coding-agent` policy);
-    `since` / `until` keep what happened in [since, until). Raises `FileNotFoundError` for a
-    missing path and `PolicyError` for a broken policy.
+    Raw traces are replayed through `policy` (a policy file or a compiled policy; default:
+    the shipped `coding-agent` policy); `since` / `until` keep what happened in [since,
+    until). Lines of a log that are not records (torn by a crash, not JSON) are skipped and
+    counted in `inputs.damaged_lines`. Raises `FileNotFoundError` for a missing path and
+    `PolicyError` for a broken policy.
     """
     opts = options or m.Options()
     data = load(paths, policy=policy, since=since, until=until)
     try:
         return Report(_measure(data, opts, since, until))
     finally:
-        data.con.close()
+        data.close()
 
 
 def _measure(
@@ -71,7 +73,7 @@ def _measure(
     report: dict[str, Any] = {
         "schema": SCHEMA,
         "inputs": _inputs(data, since, until),
-        "totals": _totals(con),
+        "totals": _totals(con, data),
         "periods": m.periods(shares),
         "experience": {
             "edges": list(opts.experience_edges),
@@ -114,21 +116,23 @@ def _inputs(data: Dataset, since: datetime | None, until: datetime | None) -> di
         "parquet": len(data.sources.parquet),
         "traces": len(data.sources.traces),
         "trace_problems": dict(sorted(data.trace_problems.items())),
+        "damaged_lines": {"count": sum(data.damaged.values()), "files": data.damaged},
         "policy": {"name": p.name, "version": p.version, "sha256": p.sha256} if p is not None else None,
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
     }
 
 
-def _totals(con: Any) -> dict[str, int]:
+def _totals(con: Any, data: Dataset) -> dict[str, int]:
     queries = {
         "calls": "SELECT count(*) FROM c",
         "sessions": "SELECT count(*) FROM s",
         "turns": "SELECT count(*) FROM turns WHERE human",
-        "outcomes": "SELECT count(*) FROM outcomes",
         "events": "SELECT count(*) FROM events",
     }
-    return {name: int(m.rows(con, sql)[0][0]) for name, sql in queries.items()}
+    n = {name: int(m.rows(con, sql)[0][0]) for name, sql in queries.items()}
+    order = ("calls", "sessions", "turns", "outcomes", "events")
+    return {k: data.outcome_records if k == "outcomes" else n[k] for k in order}
 
 
 def _exp_source(con: Any) -> str:

@@ -5,20 +5,24 @@ query with SQL:
 
 - `calls`: one row per decision record (`origin` `log`, or `replay` for traces run
   through the policy);
-- `outcomes`: what happened to a decision (`approved`, `denied`, `timeout`, `executed`,
-  `failed`, `interrupted`), from outcome records of logs or the calls' results in traces;
+- `outcomes`: the outcomes that answer or stop a call (`approved`, `denied`, `timeout`,
+  `interrupted`), from outcome records of logs or the calls' results in traces (the others,
+  `executed` and `failed`, are only counted: no measure reads them);
 - `events`: turn-level events (`human`, `interrupt`, `clarification`, `turn_end`) from
-  traces or from event files (`{"v": 1, "kind": "event", "event": ..., ...}`).
+  traces, from the log (written live by `remit hook`) or from event files
+  (`{"v": 1, "kind": "event", "event": ..., ...}`).
 
-Logs are read by DuckDB itself (`read_json` with an explicit schema, damaged lines
-skipped), never line by line in Python; only raw traces go through Python (the policy
-has to decide each call).
+Logs are read by DuckDB itself (`read_json` with an explicit schema, once, in parallel),
+never line by line in Python; a damaged line (torn by a crash, not JSON) is skipped and
+counted per file. Only raw traces go through Python (`replayed.py`: the policy has to
+decide each call).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import tempfile
 import time
 from collections import Counter
@@ -30,19 +34,14 @@ from typing import Any
 
 import duckdb
 
-from ..evaluate import CTX_DEFAULTS
-from ..guard import Guard
-from ..log import DecisionLog, iso
-from ..session import SessionStore
-from ..traces import TraceCall, TraceEvent, read_unit, units
+from .replayed import default_policy, replay_traces
 
 __all__ = ["Dataset", "Sources", "classify", "jsonl_to_parquet", "load"]
 
 DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {"preserve_insertion_order": False}
 """Row order is never needed: every measure sorts."""
-LOG_KINDS = frozenset({"decision", "outcome", "event"})
+LOG_KINDS = frozenset({"decision", "outcome", "event", "policy_loaded", "policy_error"})
 SUFFIXES = (".jsonl", ".json", ".ndjson", ".log", ".traj", ".gz", ".parquet")
-HUMAN_RESULTS = {"denied": "human", "interrupted": "human"}
 
 JSON_COLUMNS = {
     "kind": "VARCHAR",
@@ -71,28 +70,34 @@ FLAT = """
     autonomy, decision, mode, reasons, outcome, "by", detail, latency_ms, event, calls
 """
 """The flat columns of a log as the report (and a Parquet log) holds it."""
+MAX_LINE_BYTES = 64 * 1024 * 1024
+"""A longer log line is read as damaged."""
 
 
-def _json_source(files: list[str]) -> str:
-    """SQL that reads JSONL logs into the flat columns."""
+def _json_source(files: list[str], *, where: bool = False) -> str:
+    """SQL that reads JSONL logs into the flat columns (and, with `where`, the file of each
+    damaged line: a line that is not a JSON object with a `kind`)."""
     columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in JSON_COLUMNS.items()) + "}"
     listed = ", ".join(_quote(f) for f in files)
     shell = ", ".join(_quote(t) for t in sorted(_shell_tools()))
+    damaged = ", CASE WHEN kind IS NULL THEN filename END AS damaged" if where else ""
     return f"""
         SELECT kind, id, ts, session, turn, tool,
                CASE WHEN tool IN ({shell}) THEN CAST(args AS VARCHAR) END AS args,
                nullif(ctx.user_id, '') AS user_id, ctx.user_session_count AS user_session_count,
                ratings.risk AS risk, ratings.reversibility AS reversibility,
                ratings.autonomy AS autonomy, decision, mode, reasons, outcome, "by", detail,
-               latency_ms, event, calls
+               latency_ms, event, calls{damaged}
         FROM read_json([{listed}], format = 'newline_delimited', ignore_errors = true,
-                       columns = {columns}, maximum_object_size = 67108864)
+                       columns = {columns}, maximum_object_size = {MAX_LINE_BYTES},
+                       filename = {str(where).lower()})
     """
 
 
 def _parquet_source(files: list[str]) -> str:
     listed = ", ".join(_quote(f) for f in files)
-    return f"SELECT {FLAT} FROM read_parquet([{listed}], union_by_name = true)"
+    return f"""SELECT {FLAT}, CASE WHEN kind IS NULL THEN filename END AS damaged
+               FROM read_parquet([{listed}], union_by_name = true, filename = true)"""
 
 
 def _quote(text: str) -> str:
@@ -105,9 +110,13 @@ def _shell_tools() -> frozenset[str]:
     return SHELL_TOOLS
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory database that prints nothing (no progress bar) and keeps no row order."""
-    con = duckdb.connect(":memory:", config=DUCKDB_CONFIG)
+def connect(spill: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory database that prints nothing (no progress bar) and keeps no row order.
+
+    `spill`: where DuckDB may write what does not fit in memory (never the current folder).
+    """
+    config = {**DUCKDB_CONFIG, "temp_directory": str(spill)} if spill is not None else DUCKDB_CONFIG
+    con = duckdb.connect(":memory:", config=config)
     con.execute("SET enable_progress_bar = false")
     return con
 
@@ -130,7 +139,7 @@ def classify(paths: Iterable[str | Path]) -> Sources:
     for path in _walk(paths):
         if path.suffix == ".parquet":
             sources.parquet.append(str(path))
-        elif _is_log(path):
+        elif _is_log(path) or path.stat().st_size == 0:  # an empty log: a service's before its first call
             sources.logs.append(str(path))
         else:
             sources.traces.append(str(path))
@@ -177,53 +186,103 @@ class Dataset:
     policy: Any = None
     """The compiled policy, when one was given or used for a replay."""
     trace_problems: Counter[str] = field(default_factory=Counter)
+    damaged: dict[str, int] = field(default_factory=dict)
+    """Lines of each log that are not records (torn, not JSON, no `kind`): skipped, counted."""
     seconds: float = 0.0
+    outcome_records: int = 0
+    """Outcome records of the calls kept (all kinds, `executed` included)."""
+    scratch: Path | None = None
+    """A temporary folder for the replay's log and DuckDB's spill files, removed by `close`."""
+
+    def close(self) -> None:
+        """Close the database and remove the temporary folder."""
+        self.con.close()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def load(
     paths: Iterable[str | Path],
     *,
-    policy: str | Path | None = None,
+    policy: str | Path | Any | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> Dataset:
-    """Read logs and traces into the `calls`, `outcomes` and `events` tables."""
+    """Read logs and traces into the `calls`, `outcomes` and `events` tables.
+
+    `policy` is a policy file, or a compiled policy (`remit.load_policy`).
+    """
     started = time.perf_counter()
     sources = classify(paths)
-    con = connect()
-    data = Dataset(con, sources)
-    with tempfile.TemporaryDirectory(prefix="remit-report-") as tmp:
-        replayed = _replay(data, policy, Path(tmp)) if sources.traces else None
-        _load_raw(con, sources, replayed, Path(tmp))
-        _split(con, replayed is not None)
-    _restrict(con, since, until)
-    if policy is not None and data.policy is None:
-        data.policy = _load_policy(policy)
+    scratch = Path(tempfile.mkdtemp(prefix="remit-report-"))
+    data = Dataset(connect(scratch / "spill"), sources, scratch=scratch)
+    try:
+        replayed = None
+        if sources.traces:
+            data.policy = _load_policy(policy if policy is not None else default_policy())
+            replayed = replay_traces(sources.traces, data.policy, scratch, data.trace_problems)
+        _read(data.con, sources, replayed)
+        data.damaged = _damaged(data.con)
+        windowed = since is not None or until is not None
+        data.outcome_records = _split(data.con, replayed is not None, windowed)
+        if windowed:
+            data.outcome_records = _restrict(data.con, since, until)
+        if policy is not None and data.policy is None:
+            data.policy = _load_policy(policy)
+    except BaseException:
+        data.close()
+        raise
     data.seconds = time.perf_counter() - started
     return data
 
 
-def _load_raw(
-    con: duckdb.DuckDBPyConnection, sources: Sources, replayed: list[str] | None, tmp: Path
-) -> None:
-    """The view `raw` over every log: JSONL is parsed once, into a temporary Parquet file.
+ANSWERS = ("approved", "denied", "timeout", "interrupted")
+"""The outcomes the measures read: answers to an ask (or a block), and calls a human stopped."""
+TURN_EVENTS = ("human", "interrupt", "clarification", "turn_end")
+CALL = """
+    kind = 'decision' AND decision IN ('allow', 'ask', 'block') AS is_call,
+    kind, origin, id, ts, date_trunc('week', ts) AS week, coalesce(session, '') AS session,
+    coalesce(turn, '') AS turn, tool, decision,
+    coalesce(event, outcome) AS what, "by", latency_ms, detail = 'trace' AS from_trace,
+    calls AS turn_calls, damaged,
+    CASE WHEN kind = 'decision' THEN coalesce(user_id, '') END AS user_id, user_session_count,
+    CASE WHEN kind = 'decision' THEN least(greatest(coalesce(risk, 5), 1), 10) END AS risk,
+    CASE WHEN kind = 'decision' THEN coalesce(reversibility, 'recoverable') END AS reversibility,
+    CASE WHEN kind = 'decision' THEN least(greatest(coalesce(autonomy, 5), 1), 10) END AS autonomy,
+    CASE WHEN kind = 'decision' THEN coalesce(mode, 'enforce') END AS mode,
+    CASE WHEN mode = 'shadow' THEN 'allow' ELSE decision END AS applied,
+    CASE WHEN kind = 'decision' THEN coalesce(reasons, []) END AS reasons, args
+"""
+"""The columns of `calls`: a decision's (the defaults filled in), and what an outcome or event
+row needs until `_split` moves it out."""
 
-    Each table is then a scan of Parquet columns, which is faster than holding the parsed
-    JSON in a table and copying from it.
+
+def _read(con: duckdb.DuckDBPyConnection, sources: Sources, replayed: list[str] | None) -> None:
+    """Every log into the one table `calls`, in one pass: JSONL parsed by DuckDB's JSON reader,
+    Parquet scanned.
+
+    Reading the JSON text is the bulk of a report's time, so it happens once, straight into
+    the table the measures query: decisions stay there, the few outcome and event rows are
+    moved out by `_split`.
     """
-    parts = []
-    jsonl = [("log", sources.logs), ("replay", replayed or [])]
-    for n, (origin, files) in enumerate(jsonl):
-        if files:
-            target = _quote(str(tmp / f"{origin}-{n}.parquet"))
-            query = f"SELECT '{origin}' AS origin, * FROM ({_json_source(files)})"
-            con.execute(f"COPY ({query}) TO {target} (FORMAT parquet, COMPRESSION snappy)")
-            parts.append(f"SELECT * FROM read_parquet({target})")
+    parts = [
+        f"SELECT '{origin}' AS origin, * FROM ({_json_source(files, where=True)})"
+        for origin, files in (("log", sources.logs), ("replay", replayed or []))
+        if files
+    ]
     if sources.parquet:
         parts.append(f"SELECT 'log' AS origin, * FROM ({_parquet_source(sources.parquet)})")
     if not parts:
         parts.append(f"SELECT 'log' AS origin, * FROM ({_empty()})")
-    con.execute("CREATE VIEW raw AS " + " UNION ALL BY NAME ".join(parts))
+    con.execute(f"CREATE TABLE calls AS SELECT {CALL} FROM ({' UNION ALL BY NAME '.join(parts)})")
+
+
+def _damaged(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Damaged lines per file (the reader gives such a line as a row without `kind`)."""
+    found = con.execute(
+        "SELECT damaged, count(*) FROM calls WHERE kind IS NULL GROUP BY damaged ORDER BY damaged"
+    ).fetchall()
+    return {str(name): int(n) for name, n in found}
 
 
 def _empty() -> str:
@@ -238,58 +297,66 @@ def _empty() -> str:
         risk="INTEGER",
         reversibility="VARCHAR",
         autonomy="INTEGER",
+        damaged="VARCHAR",
     )
     cols = ", ".join(f'CAST(NULL AS {t}) AS "{k}"' for k, t in flat.items())
     return f"SELECT {cols} WHERE false"
 
 
-def _split(con: duckdb.DuckDBPyConnection, replayed: bool) -> None:
-    """`raw` into `calls`, `outcomes`, `events`; a session in a log hides its replayed twin.
+def _split(con: duckdb.DuckDBPyConnection, replayed: bool, windowed: bool) -> int:
+    """Outcome and event rows of `calls` copied into `outcomes` and `events`. A session in a
+    log hides its replayed twin.
 
+    The rows stay in `calls` (the measures read its decisions through the view `c`): deleting
+    them would make the updates that follow several times slower.
+
+    A session whose decisions are in a log keeps those, not the replayed ones; a session
+    whose turn events are in a log (written live by `remit hook`) keeps those, not the ones
+    read from its transcript: the live events carry the same turn ids as the live decisions.
     Outcomes of calls that are not kept (replayed twins) stay, unread: the measures reach
-    outcomes only through their call.
+    outcomes only through their call. Returns the number of outcome records (`executed` and
+    `failed` included: no measure reads those, they are only counted); when `windowed`, the
+    count per call goes to `outcome_counts`, for `_restrict`.
     """
-    twins = """AND (origin = 'log' OR session NOT IN (
-        SELECT DISTINCT session FROM raw WHERE kind = 'decision' AND origin = 'log'))"""
+    found = con.execute("SELECT count(*) FROM calls WHERE kind = 'outcome'").fetchall()
+    if windowed:
+        con.execute("""
+            CREATE TEMP TABLE outcome_counts AS SELECT decision AS decision_id, count(*) AS n
+            FROM calls WHERE kind = 'outcome' GROUP BY ALL
+        """)
+    twin = """origin = 'replay' AND session IN (
+        SELECT DISTINCT session FROM calls WHERE kind = '{kind}' AND origin = 'log')"""
     con.execute(f"""
-        CREATE TABLE calls AS
-        SELECT id, ts, date_trunc('week', ts) AS week, coalesce(session, '') AS session,
-               coalesce(turn, '') AS turn, tool,
-               coalesce(user_id, '') AS user_id, user_session_count,
-               least(greatest(coalesce(risk, 5), 1), 10) AS risk,
-               coalesce(reversibility, 'recoverable') AS reversibility,
-               least(greatest(coalesce(autonomy, 5), 1), 10) AS autonomy,
-               decision, coalesce(mode, 'enforce') AS mode,
-               CASE WHEN mode = 'shadow' THEN 'allow' ELSE decision END AS applied,
-               coalesce(reasons, []) AS reasons, args, origin
-        FROM raw
-        WHERE kind = 'decision' AND decision IN ('allow', 'ask', 'block') {twins if replayed else ""}
-    """)
-    con.execute("""
         CREATE TABLE outcomes AS
-        SELECT decision AS decision_id, ts, outcome, coalesce("by", 'human') AS "by", latency_ms,
-               CASE WHEN detail = 'trace' THEN 'trace' ELSE 'log' END AS origin
-        FROM raw WHERE kind = 'outcome'
+        SELECT decision AS decision_id, ts, what AS outcome, coalesce("by", 'human') AS "by", latency_ms,
+               CASE WHEN from_trace THEN 'trace' ELSE 'log' END AS origin
+        FROM calls WHERE kind = 'outcome' AND what IN ({", ".join(f"'{a}'" for a in ANSWERS)})
     """)
-    con.execute("""
+    listed = ", ".join(f"'{e}'" for e in TURN_EVENTS)
+    con.execute(f"""
         CREATE TABLE events AS
-        SELECT event AS kind, coalesce(session, '') AS session, coalesce(turn, '') AS turn, ts,
-               coalesce(calls, 0) AS calls
-        FROM raw WHERE kind = 'event' AND event IN ('human', 'interrupt', 'clarification', 'turn_end')
+        SELECT what AS kind, session, turn, ts, turn_calls AS calls
+        FROM calls WHERE kind = 'event' AND what IN ({listed})
+              {"AND NOT (" + twin.format(kind="event") + ")" if replayed else ""}
     """)
-    con.execute("DROP VIEW raw")
+    if replayed:
+        con.execute(f"DELETE FROM calls WHERE is_call AND {twin.format(kind='decision')}")
+    return int(found[0][0])
 
 
-def _restrict(con: duckdb.DuckDBPyConnection, since: datetime | None, until: datetime | None) -> None:
-    """Keep what happened in [since, until): calls and events by their time, outcomes by their call."""
+def _restrict(con: duckdb.DuckDBPyConnection, since: datetime | None, until: datetime | None) -> int:
+    """Keep what happened in [since, until): calls and events by their time, outcomes by their
+    call. Returns the number of outcome records of the calls kept."""
     for bound, op in ((since, "<"), (until, ">=")):
         if bound is None:
             continue
         value = _naive_utc(bound)
         con.execute(f"DELETE FROM calls WHERE ts IS NULL OR ts {op} ?", [value])
         con.execute(f"DELETE FROM events WHERE ts IS NULL OR ts {op} ?", [value])
-    if since is not None or until is not None:
-        con.execute("DELETE FROM outcomes WHERE decision_id NOT IN (SELECT id FROM calls)")
+    decided = "SELECT id FROM calls WHERE is_call AND id IS NOT NULL"
+    con.execute(f"DELETE FROM outcomes WHERE decision_id NOT IN ({decided})")
+    kept = f"SELECT coalesce(sum(n), 0) FROM outcome_counts WHERE decision_id IN ({decided})"
+    return int(con.execute(kept).fetchall()[0][0])
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -300,88 +367,13 @@ def _naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-# -- traces: replay through the policy, keep the turn events -----------------------------------
-
-
-def _load_policy(policy: str | Path) -> Any:
+def _load_policy(policy: str | Path | Any) -> Any:
+    """The compiled policy of a file (a policy already compiled is used as it is)."""
+    if not isinstance(policy, (str, Path)):
+        return policy
     from ..load import load_policy
 
     return load_policy(policy)
-
-
-class _Clock:
-    """The guard's clock during a replay: the time of the call being checked."""
-
-    def __init__(self) -> None:
-        self.now: float | None = None
-
-    def __call__(self) -> float:
-        return self.now if self.now is not None else time.time()
-
-
-def _replay(data: Dataset, policy: str | Path | None, tmp: Path) -> list[str]:
-    """Decide every traced call with the policy (as `remit replay` does); write a log and events."""
-    from ..resources import shipped_policy
-
-    chosen = policy if policy is not None else shipped_policy("coding-agent")
-    if chosen is None:
-        raise FileNotFoundError("the shipped policy `coding-agent` is missing")
-    data.policy = _load_policy(chosen)
-    clock = _Clock()
-    log_path, extra_path = tmp / "replayed.jsonl", tmp / "events.jsonl"
-    with DecisionLog(log_path) as log, extra_path.open("w", encoding="utf-8") as extra:
-        guard = Guard(data.policy, clock=clock, log=log)
-        for unit in units([Path(p) for p in data.sources.traces]):
-            guard.sessions = SessionStore(guard.sessions.max_sessions)
-            _replay_unit(data, guard, clock, unit, extra)
-    return [str(log_path), str(extra_path)]
-
-
-def _replay_unit(data: Dataset, guard: Guard, clock: _Clock, unit: Any, out: Any) -> None:
-    lines: list[str] = []
-    for item in read_unit(unit):
-        if isinstance(item, TraceCall):
-            clock.now = item.ts
-            ctx = {k: v for k, v in item.ctx.items() if k in CTX_DEFAULTS}
-            decision = guard.check(item.tool, item.args, ctx)
-            lines.extend(_call_outcome(item, decision.id))
-        elif isinstance(item, TraceEvent):
-            lines.extend(_event_line(item))
-        else:
-            data.trace_problems[item.kind] += 1
-    out.writelines(line + "\n" for line in lines)
-
-
-def _call_outcome(call: TraceCall, decision_id: str) -> list[str]:
-    if call.outcome is None:
-        return []
-    ts = call.result_ts if call.result_ts is not None else call.ts
-    record = {
-        "v": 1,
-        "kind": "outcome",
-        "decision": decision_id,
-        "ts": iso(ts) if ts is not None else None,
-        "outcome": call.outcome,
-        "by": HUMAN_RESULTS.get(call.outcome, "system"),
-        "detail": "trace",
-        "latency_ms": None,
-    }
-    return [json.dumps(record)]
-
-
-def _event_line(event: TraceEvent) -> list[str]:
-    if event.kind == "outcome":
-        return []
-    record = {
-        "v": 1,
-        "kind": "event",
-        "event": event.kind,
-        "session": event.session_id,
-        "turn": event.turn_id,
-        "ts": iso(event.ts) if event.ts is not None else None,
-        "calls": event.calls,
-    }
-    return [json.dumps(record)]
 
 
 # -- Parquet -----------------------------------------------------------------------------------
@@ -394,10 +386,12 @@ def jsonl_to_parquet(src: str | Path | Iterable[str | Path], dst: str | Path) ->
     the JSONL; it is about 50 times smaller and several times faster to report on.
     """
     files = [str(p) for p in _walk([src] if isinstance(src, (str, Path)) else src)]
-    con = connect()
-    try:
-        con.execute(f"COPY ({_json_source(files)}) TO {_quote(str(dst))} (FORMAT parquet, COMPRESSION zstd)")
-        row = con.execute(f"SELECT count(*) FROM read_parquet({_quote(str(dst))})").fetchone()
-    finally:
-        con.close()
+    with tempfile.TemporaryDirectory(prefix="remit-parquet-") as spill:
+        con = connect(Path(spill))
+        try:
+            target = _quote(str(dst))
+            con.execute(f"COPY ({_json_source(files)}) TO {target} (FORMAT parquet, COMPRESSION zstd)")
+            row = con.execute(f"SELECT count(*) FROM read_parquet({_quote(str(dst))})").fetchone()
+        finally:
+            con.close()
     return int(row[0]) if row else 0

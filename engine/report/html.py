@@ -30,7 +30,7 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{padding:4px 8px;border-bottom:1px solid #eaeef2;text-align:right}
 th:first-child,td:first-child{text-align:left}th{background:#f6f8fa}
-.null{color:#8c959f;font-style:italic}.note{color:#57606a;font-size:12px}
+.null{color:#8c959f;font-style:italic}.note{color:#57606a;font-size:12px}.warn{color:#9a6700}
 svg text{font-family:system-ui,sans-serif}
 """
 
@@ -109,6 +109,9 @@ def _header(d: dict[str, Any]) -> str:
     parts = [f"{inputs['logs'] + inputs['parquet']} log file(s)", f"{inputs['traces']} trace file(s)"]
     if policy:
         parts.append(f"traces replayed through {escape(policy['name'])} v{escape(str(policy['version']))}")
+    damaged = (inputs.get("damaged_lines") or {}).get("count", 0)
+    if damaged:
+        parts.append(f"<b class=warn>{damaged:,} damaged log line(s) skipped</b>")
     return (
         "<h1>Oversight report</h1>"
         f"<div class=sub>{totals['calls']:,} tool calls, {totals['sessions']:,} sessions, "

@@ -101,17 +101,20 @@ FROM outcomes WHERE outcome IN ('approved', 'denied', 'timeout', 'interrupted')
 GROUP BY decision_id
 """
 
+DECIDED = "is_call"
+"""The rows of `calls` that are calls: its outcome and event rows are read through their tables."""
+
 FLAGS = ("approved", "refused", "timed_out", "human_denied", "interrupted")
 """What the outcomes say of a call, added to `calls` as columns."""
 
 ANSWERED = f"""
 UPDATE calls SET {", ".join(f"{f} = a.{f}" for f in FLAGS)}, approve_ms = a.approve_ms
-FROM answers a WHERE calls.id = a.decision_id
+FROM answers a WHERE calls.is_call AND calls.id = a.decision_id
 """
 
 SAFEGUARDED = """
 UPDATE calls SET safeguarded = true
-WHERE len(list_filter(reasons, lambda r: r.kind = 'rule'
+WHERE is_call AND len(list_filter(reasons, lambda r: r.kind = 'rule'
           OR (r.kind = 'route' AND NOT list_contains($unconditional, r.id)))) > 0
 """
 
@@ -183,7 +186,7 @@ def prepare(con: duckdb.DuckDBPyConnection, unconditional: Sequence[str]) -> Non
     con.execute("ALTER TABLE calls ADD COLUMN approve_ms DOUBLE")
     con.execute(ANSWERED)
     con.execute(SAFEGUARDED.replace("$unconditional", _list_literal(unconditional)))
-    con.execute("CREATE OR REPLACE TEMP VIEW c AS SELECT * FROM calls")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW c AS SELECT * FROM calls WHERE {DECIDED}")
     con.execute(TURNS)
     con.execute(SESSIONS)
 

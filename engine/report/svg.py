@@ -14,6 +14,11 @@ __all__ = ["bars", "hbars", "heatmap", "lines", "stacked"]
 
 PALETTE = ("#0969da", "#bf8700", "#8250df", "#cf222e", "#1a7f37", "#57606a")
 W, H = 560, 300
+TICK = 11
+"""Font size of axis labels and values, in view-box units (about pixels in a half-page panel)."""
+DARK, LIGHT = "#1f2328", "#ffffff"
+MAX_LABEL = 22
+"""Characters of a bar label shown; a longer one ends in an ellipsis (the tooltip has it whole)."""
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 30, 58
 
 
@@ -52,7 +57,7 @@ def _yaxis(top: float, plot_h: float, percent: bool = False) -> str:
         label = f"{v * 100:g}%" if percent else _fmt(v)
         out.append(
             f"<line x1='{LEFT}' x2='{W - RIGHT}' y1='{y:.1f}' y2='{y:.1f}' stroke='#eaeef2'/>"
-            f"<text x='{LEFT - 6}' y='{y + 4:.1f}' font-size='10' text-anchor='end' "
+            f"<text x='{LEFT - 6}' y='{y + 4:.1f}' font-size='{TICK}' text-anchor='end' "
             f"fill='#57606a'>{label}</text>"
         )
     return "".join(out)
@@ -67,7 +72,7 @@ def _xlabels(labels: Sequence[str], x0: float, step: float, plot_h: float) -> st
         x = x0 + step * i
         y = TOP + plot_h + 14
         out.append(
-            f"<text x='{x:.1f}' y='{y:.1f}' font-size='10' text-anchor='end' fill='#57606a' "
+            f"<text x='{x:.1f}' y='{y:.1f}' font-size='{TICK}' text-anchor='end' fill='#57606a' "
             f"transform='rotate(-35 {x:.1f} {y:.1f})'>{escape(label)}</text>"
         )
     return "".join(out)
@@ -134,10 +139,12 @@ def lines(
     if not values:
         return _svg(f"<text x='{LEFT}' y='{TOP + 40}' font-size='12' fill='#8c959f'>no data</text>", title)
     scale = _LogScale(values, plot_h) if log else _LinScale(values, plot_h)
-    step = plot_w / max(len(labels) - 1, 1)
+    inset = 16  # the first point off the axis, so that its slanted label stays inside the chart
+    step = (plot_w - 2 * inset) / max(len(labels) - 1, 1)
+    x0 = LEFT + inset
     out = [scale.axis()]
     for (name, points), color in zip(series.items(), PALETTE, strict=False):
-        xy = [(LEFT + step * i, scale.y(v)) for i, v in enumerate(points) if v is not None and v > 0]
+        xy = [(x0 + step * i, scale.y(v)) for i, v in enumerate(points) if v is not None and v > 0]
         if len(xy) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
             out.append(f"<polyline points='{path}' fill='none' stroke='{color}' stroke-width='2'/>")
@@ -145,7 +152,7 @@ def lines(
             f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3' fill='{color}'><title>{escape(name)}</title></circle>"
             for x, y in xy
         ]
-    out.append(_xlabels(labels, LEFT, step, plot_h))
+    out.append(_xlabels(labels, x0, step, plot_h))
     out.append(_legend(list(series), PALETTE, H - 6))
     return _svg("".join(out), title)
 
@@ -176,7 +183,7 @@ class _LogScale:
             y = self.y(10.0**p)
             out.append(
                 f"<line x1='{LEFT}' x2='{W - RIGHT}' y1='{y:.1f}' y2='{y:.1f}' stroke='#eaeef2'/>"
-                f"<text x='{LEFT - 6}' y='{y + 4:.1f}' font-size='10' text-anchor='end' "
+                f"<text x='{LEFT - 6}' y='{y + 4:.1f}' font-size='{TICK}' text-anchor='end' "
                 f"fill='#57606a'>{10.0**p:g}</text>"
             )
         return "".join(out)
@@ -185,9 +192,12 @@ class _LogScale:
 def hbars(
     labels: Sequence[str], series: Mapping[str, Sequence[float | None]], *, title: str, percent: bool
 ) -> str:
-    """Grouped horizontal bars, one group per label (shares as percentages, or counts)."""
-    left = 150
-    group = 14 * len(series) + 10
+    """Grouped horizontal bars, one group per label (shares as percentages, or counts).
+
+    A group with no value at all shows one "no data" note instead of a bar per series.
+    """
+    left = 156
+    group = 15 * len(series) + 10
     height = TOP + group * max(len(labels), 1) + 40
     values = [v for s in series.values() for v in s if v is not None]
     top = _nice(max(values, default=0)) if not percent else min(1.0, _nice(max(values, default=0.01)))
@@ -195,22 +205,26 @@ def hbars(
     out = []
     for i, label in enumerate(labels):
         y0 = TOP + group * i
+        shown = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
         out.append(
-            f"<text x='{left - 6}' y='{y0 + group / 2:.1f}' font-size='11' text-anchor='end'>"
-            f"{escape(label[:22])}</text>"
+            f"<text x='{left - 6}' y='{y0 + group / 2:.1f}' font-size='{TICK}' text-anchor='end'>"
+            f"<title>{escape(label)}</title>{escape(shown)}</text>"
         )
-        for j, ((name, vals), color) in enumerate(zip(series.items(), PALETTE, strict=False)):
-            v = vals[i]
-            y = y0 + 4 + 14 * j
+        row = [vals[i] for vals in series.values()]
+        if all(v is None for v in row):
+            note = f"x='{left + 4}' y='{y0 + group / 2:.1f}' font-size='{TICK}' fill='#8c959f'"
+            out.append(f"<text {note}>no data</text>")
+            continue
+        for j, ((name, _), v, color) in enumerate(zip(series.items(), row, PALETTE, strict=False)):
+            y = y0 + 4 + 15 * j
             if v is None:
-                out.append(f"<text x='{left + 4}' y='{y + 10}' font-size='10' fill='#8c959f'>no data</text>")
                 continue
             w = plot_w * v / top if top else 0
             text = f"{v * 100:.1f}%" if percent else _fmt(v) if v else ""
             out.append(
                 f"<rect x='{left}' y='{y}' width='{w:.1f}' height='12' fill='{color}'>"
                 f"<title>{escape(label)} {escape(name)}: {text}</title></rect>"
-                f"<text x='{left + w + 4:.1f}' y='{y + 10}' font-size='10'>{text}</text>"
+                f"<text x='{left + w + 4:.1f}' y='{y + 10}' font-size='{TICK}'>{text}</text>"
             )
     out.append(_legend(list(series), PALETTE, height - 8))
     return _svg("".join(out), title, height)
@@ -230,14 +244,14 @@ def heatmap(grid: Sequence[Sequence[int]], *, title: str) -> str:
             x = left + cell * a
             shade = 0.0 if not v or not peak else 0.12 + 0.88 * math.log1p(v) / math.log1p(peak)
             fill = f"rgba(207,34,46,{shade:.3f})" if v else "#f6f8fa"
-            ink = "#fff" if shade > 0.6 else "#1f2328"
+            ink = _ink(shade)
             out.append(
                 f"<rect x='{x}' y='{y}' width='{cell - 2}' height='{cell - 2}' fill='{fill}'>"
                 f"<title>risk {r + 1}, autonomy {a + 1}: {v:,} calls</title></rect>"
             )
             if v:
                 out.append(
-                    f"<text x='{x + cell / 2 - 1}' y='{y + cell / 2 + 4}' font-size='10' "
+                    f"<text x='{x + cell / 2 - 1}' y='{y + cell / 2 + 4}' font-size='{TICK}' "
                     f"text-anchor='middle' fill='{ink}'>{_fmt(v)}</text>"
                 )
     for a in range(10):
@@ -253,3 +267,12 @@ def heatmap(grid: Sequence[Sequence[int]], *, title: str) -> str:
     return _svg("".join(out), title, top + cell * 10 + 44).replace(
         f"viewBox='0 0 {W} ", f"viewBox='0 0 {left + cell * 10 + 10} "
     )
+
+
+def _ink(shade: float, base: tuple[int, int, int] = (207, 34, 46)) -> str:
+    """Dark or white text, whichever contrasts more with `base` at opacity `shade` over white."""
+    blend = [255 - shade * (255 - c) for c in base]
+    lin = [(c / 255) / 12.92 if c <= 10.3 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in blend]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    dark = 0.0157  # the relative luminance of DARK
+    return LIGHT if (1.05 / (lum + 0.05)) > ((lum + 0.05) / (dark + 0.05)) else DARK

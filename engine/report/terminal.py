@@ -22,6 +22,12 @@ def print_report(console: Console, report: Report) -> None:
         f"[bold]Oversight report[/]: {t['calls']:,} tool calls, {t['sessions']:,} sessions, "
         f"{t['turns']:,} turns, {len(d['periods'])} week(s)"
     )
+    damaged = d["inputs"].get("damaged_lines") or {}
+    for name, n in (damaged.get("files") or {}).items():
+        console.print(
+            f"[yellow]warning[/]: {n:,} damaged line(s) of {escape(name)} skipped (not JSON records: "
+            f"torn by a crash or edited; `remit log verify` says where)"
+        )
     for table in (
         _headline(d),
         _turns(d),
