@@ -24,7 +24,7 @@ MAX_DEPTH = 20
 MAX_NODES = 50_000
 """Syntax nodes visited per parse before giving up (a hostile command stays cheap)."""
 
-MAX_COMMANDS = 2_000
+MAX_COMMANDS = 500
 """More simple commands than this in one call is not a command line but a payload: the
 call is reported unparsed (the shipped policies ask) instead of analysed at length."""
 
@@ -126,14 +126,19 @@ def parse_bash(source: str, depth: int = 0) -> Parsed:
     """Parse Bash `source`; commands start at nesting `depth`; never raises on text input."""
     out = Parsed()
     shielded, restore = _shield(source)
-    tree = _parse(shielded.encode("utf-8", "surrogatepass"))
+    data = shielded.encode("utf-8", "surrogatepass")
+    tree = _parse(data)
     if tree is None:
         out.error = "command too large to analyse"
         return out
     root = tree.root_node
-    _Walker(out).run(root, depth)
-    if root.has_error and not out.error:
-        out.error = _syntax_error(root)
+    _LOCAL.source = data  # nodes' text is sliced from here (see `_text`)
+    try:
+        _Walker(out).run(root, depth)
+        if root.has_error and not out.error:
+            out.error = _syntax_error(root)
+    finally:
+        _LOCAL.source = None
     if restore:
         _restore(out, restore)
     return out
@@ -211,7 +216,9 @@ def _syntax_error(root: Any) -> str:
 
 
 def _text(node: Any) -> str:
-    raw: bytes = node.text
+    # A tree parsed in chunks would fetch `node.text` through the reader, slowly: slice instead.
+    source: bytes | None = getattr(_LOCAL, "source", None)
+    raw: bytes = node.text if source is None else source[node.start_byte : node.end_byte]
     return raw.decode("utf-8", "replace")
 
 
