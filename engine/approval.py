@@ -75,9 +75,11 @@ class Answer:
 
 
 def as_answer(value: Any) -> Answer:
-    """What an approver returned, as an `Answer`: only `True` or an approving `Answer` is a yes."""
+    """What an approver returned, as a plain `Answer`: only `True` or an `Answer` whose
+    `approved` is `True` itself (not merely truthy) is a yes, whatever class it comes in."""
     if isinstance(value, Answer):
-        return value
+        scope = value.scope if value.scope in (ONCE, SESSION) else ONCE
+        return Answer(value.approved is True, scope, str(value.note), value.unattended is True)
     return Answer.approve() if value is True else Answer.deny()
 
 
@@ -295,13 +297,15 @@ class _Terminal:
 def render_ask(decision: Decision, *, max_chars: int = MAX_ARG_CHARS, max_lines: int = MAX_ARG_LINES) -> Any:
     """The question as a rich renderable: tool, ratings (and who rated), reasons, arguments.
 
-    Arguments are redacted (built-in secret patterns), long strings cut, and control and
+    Arguments and reasons are redacted (built-in secret patterns), long strings cut, and control and
     formatting characters shown escaped, so a call cannot hide or restyle part of the question.
     No text from the call is read as rich markup.
     """
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
+
+    from .redact import redact_text
 
     r = decision.ratings
     rated = decision.rated_by
@@ -321,8 +325,8 @@ def render_ask(decision: Decision, *, max_chars: int = MAX_ARG_CHARS, max_lines:
         line = Text(f"  {reason.kind} ")
         line.append(_printable(reason.id), style="bold")
         line.append(f" -> {reason.decision.value}")
-        if reason.message:
-            line.append(": " + _printable(reason.message))
+        if reason.message:  # a template may quote the call: the built-in redaction applies
+            line.append(": " + _printable(redact_text(reason.message)))
         lines.append(line)
     lines.append(Text("arguments:", style="bold"))
     lines.append(Text(show_args(decision.args, max_chars=max_chars, max_lines=max_lines)))

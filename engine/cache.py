@@ -235,8 +235,10 @@ def code_fingerprint() -> str:
         from .resources import grammar_path
 
         parts = [FORMAT.decode(), __version__, sys.version, sys.implementation.cache_tag or ""]
-        for folder in (Path(__file__).parent, grammar_path().parent):
-            parts += _folder_stamps(folder)
+        package = Path(__file__).parent
+        subpackages = sorted(p.parent for p in package.glob("*/__init__.py"))  # analyzers, ...
+        for folder in (package, *subpackages, grammar_path().parent):
+            parts += [f"{folder.name}/{stamp}" for stamp in _folder_stamps(folder)]
         for name in LIBRARIES:
             parts.append(f"{name}:{_library_stamp(name)}")
         _FINGERPRINT = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()

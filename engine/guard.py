@@ -320,7 +320,9 @@ class Guard:
         if answer.unattended:
             return self._unattended(decision, started, answer.note)
         detail = answer.note
-        if answer.scope == "session" and decision.decision is Route.ASK:  # only asks consult the memory
+        if answer.scope == "session" and decision.decision is Route.ASK and decision.ctx.get("session_id"):
+            # only asks consult the memory, and only in a named session: calls without a
+            # session id share none, so an answer "for the session" counts once there
             with self._lock:
                 self._session_of(decision).remember(_call_key(decision), answer.approved, decision.id)
             detail = "for this session" + (f": {detail}" if detail else "")
@@ -354,6 +356,11 @@ class Guard:
         return Answer(allowed, note=detail, unattended=True)
 
     def _outcome(self, decision: Decision, outcome: str, by: str, detail: str, started: float) -> None:
+        # A note or an approver's error may quote the call: hide what the policy hides in it.
+        try:
+            detail = self._policy.redaction.call(decision.args, decision.ctx).scrub(detail)
+        except Exception:
+            detail = "[REDACTED:detail]"
         # The decision itself is already logged; losing an outcome must not crash the agent.
         with contextlib.suppress(LogError):
             self.record_outcome(
@@ -430,8 +437,10 @@ def load_text(text: str, file: str, form: str | None = None) -> CompiledPolicy:
 
 
 def _call_key(decision: Decision) -> str:
-    """What identifies "the same call" for an answer remembered for the session."""
-    return f"{decision.tool}\0{args_sha256(decision.args)}"
+    """What identifies "the same call" for an answer remembered for the session: the tool,
+    the arguments, the directory it runs in and the rules that asked (another reason asks again)."""
+    reasons = ",".join(sorted(r.id for r in decision.reasons))
+    return f"{decision.tool}\0{args_sha256(decision.args)}\0{decision.ctx.get('cwd')!s}\0{reasons}"
 
 
 def _denied(decision: Decision, answer: Answer) -> str:
@@ -530,18 +539,24 @@ def _call_with_timeout(callback: AskCallback, decision: Decision, timeout: float
 
     if inspect.iscoroutinefunction(callback):
         return asyncio.run(asyncio.wait_for(callback(decision), timeout))
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    try:
-        future = pool.submit(callback, decision)
+    # A daemon thread, not an executor: an approver that never returns (a human who walked
+    # away from `input()`) must not keep the process from exiting after the timeout.
+    future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+    def run() -> None:
         try:
-            answer = future.result(timeout=timeout)
-        except concurrent.futures.TimeoutError as exc:
-            raise TimeoutError from exc
-        if inspect.isawaitable(answer):
-            return asyncio.run(asyncio.wait_for(_awaited(answer), timeout))
-        return answer
-    finally:
-        pool.shutdown(wait=False)
+            future.set_result(callback(decision))
+        except BaseException as exc:  # handed to the caller, who denies
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="remit-ask", daemon=True).start()
+    try:
+        answer = future.result(timeout=timeout)
+    except concurrent.futures.TimeoutError as exc:
+        raise TimeoutError from exc
+    if inspect.isawaitable(answer):
+        return asyncio.run(asyncio.wait_for(_awaited(answer), timeout))
+    return answer
 
 
 DEADLINE_GRACE = 1.0
@@ -555,12 +570,40 @@ async def _ask_async(callback: AskCallback, decision: Decision, timeout: float) 
     if inspect.iscoroutinefunction(callback):
         return await asyncio.wait_for(callback(decision), timeout)
     if isinstance(callback, DeadlineApprover):
-        run = asyncio.to_thread(callback.answer, decision, timeout=timeout)
+        run = _in_daemon_thread(functools.partial(callback.answer, decision, timeout=timeout))
         return await asyncio.wait_for(run, timeout + DEADLINE_GRACE)
-    answer = await asyncio.wait_for(asyncio.to_thread(callback, decision), timeout)
+    answer = await asyncio.wait_for(_in_daemon_thread(functools.partial(callback, decision)), timeout)
     if inspect.isawaitable(answer):
         answer = await asyncio.wait_for(_awaited(answer), timeout)
     return answer
+
+
+def _in_daemon_thread(fn: Callable[[], Any]) -> Awaitable[Any]:
+    """`fn()` in a daemon thread, as an awaitable: unlike `asyncio.to_thread`, an approver that
+    never returns does not hold up the event loop's shutdown (or the process's exit)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    result: asyncio.Future[Any] = loop.create_future()
+
+    def settle(value: Any, error: BaseException | None) -> None:
+        if result.done():  # the caller stopped waiting (timeout, cancel)
+            return
+        if error is not None:
+            result.set_exception(error)
+        else:
+            result.set_result(value)
+
+    def run() -> None:
+        try:
+            value, error = fn(), None
+        except BaseException as exc:
+            value, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop has closed meanwhile
+            loop.call_soon_threadsafe(settle, value, error)
+
+    threading.Thread(target=run, name="remit-ask", daemon=True).start()
+    return result
 
 
 async def _awaited(value: Awaitable[Any]) -> Any:

@@ -143,7 +143,10 @@ class _Loader:
                 )
             )
             return []
-        return self.unit(target, depth + 1, span)
+        # Read it by the name the policy gives (resolved only for the checks above), so the
+        # files a policy was built from say which links they went through: a cache can then
+        # tell when a link is pointed elsewhere.
+        return self.unit(parent.parent / name, depth + 1, span)
 
 
 def _validate(source: Source, prefix: str) -> tuple[Unit | None, list[Diagnostic]]:

@@ -125,9 +125,33 @@ class CompiledRedaction:
         return value
 
 
+CUT_PREFIX = 8
+"""The shortest start of a hidden value, cut off by a message template's `…`, that is hidden."""
+
+
+def _spellings(secret: str) -> set[str]:
+    """The ways a message can quote a value: as is, inside a rendered list or dict (`repr`),
+    inside JSON."""
+    return {
+        secret,
+        repr(secret)[1:-1],
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+    }
+
+
 def _scrubber(hidden: dict[str, str], text: Callable[[str], str]) -> Callable[[str], str]:
-    """`text`, after replacing each hidden value (longest first) by its marker."""
-    known = sorted(((k, v) for k, v in hidden.items() if len(k) >= MIN_SCRUB), key=lambda kv: -len(kv[0]))
+    """`text`, after replacing each hidden value (longest first) by its marker: spelled as is,
+    escaped as a rendered dict or JSON quotes it, or cut short by a template (`abc…`)."""
+    known = sorted(
+        (
+            (spelling, marker)
+            for k, marker in hidden.items()
+            if len(k) >= MIN_SCRUB
+            for spelling in _spellings(k)
+        ),
+        key=lambda kv: -len(kv[0]),
+    )
     if not known:
         return text
 
@@ -135,9 +159,26 @@ def _scrubber(hidden: dict[str, str], text: Callable[[str], str]) -> Callable[[s
         for secret, replacement in known:
             if secret in value:
                 value = value.replace(secret, replacement)
+        if "…" in value:
+            value = _cut_starts(value, known)
         return text(value)
 
     return scrub
+
+
+def _cut_starts(value: str, known: list[tuple[str, str]]) -> str:
+    """Hide the start of a hidden value that a template cut off just before a `…`."""
+    end = value.find("…")
+    while end >= 0:
+        for secret, replacement in known:
+            longest = min(len(secret) - 1, end)
+            for size in range(longest, CUT_PREFIX - 1, -1):
+                if value.startswith(secret[:size], end - size):
+                    value = value[: end - size] + replacement + value[end:]
+                    end = end - size + len(replacement)
+                    break
+        end = value.find("…", end + 1)
+    return value
 
 
 def _same(value: Any) -> Any:

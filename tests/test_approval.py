@@ -119,6 +119,46 @@ def test_an_answer_for_the_session_settles_the_same_call_again(tmp_path: Path) -
     assert records[1]["detail"] == f"approved for this session at decision {first.id}"
 
 
+def test_a_session_answer_needs_a_session_and_the_same_directory(tmp_path: Path) -> None:
+    asked: list[tuple[str, str]] = []
+
+    def approver(decision: remit.Decision) -> Answer:
+        asked.append((str(decision.ctx.get("session_id", "")), str(decision.ctx.get("cwd"))))
+        return Answer.approve(for_session=True)
+
+    guard = make(ask=approver)
+    pay = {"amount": 20, "to": "acme"}
+    for ctx in (
+        {"cwd": "/a"},
+        {"cwd": "/b"},
+        {"session_id": "s1", "cwd": "/a"},
+        {"session_id": "s1", "cwd": "/b"},
+    ):
+        assert guard.approve(guard.check("send_money", pay, ctx))
+    assert guard.approve(guard.check("send_money", pay, {"session_id": "s1", "cwd": "/a"}))
+    # callers without a session id share nothing; another directory is another call
+    assert asked == [("", "/a"), ("", "/b"), ("s1", "/a"), ("s1", "/b")]
+
+
+@pytest.mark.parametrize("approved", ["no", "False", 0.5, 1, [0]])
+def test_only_a_true_approval_approves(approved: object) -> None:
+    guard = make(ask=lambda d: Answer(approved))  # type: ignore[arg-type]
+    assert not guard.approve(guard.check("send_money", {"amount": 20, "to": "acme"}))
+
+
+def test_an_approver_that_never_returns_does_not_keep_the_process_alive(tmp_path: Path) -> None:
+    script = tmp_path / "hang.py"
+    script.write_text(
+        "import threading, remit\n"
+        "g = remit.Guard.from_text('name: p\\nrules: [{id: r, tools: [t], ask: \"true\"}]\\n',"
+        " ask=lambda d: threading.Event().wait(), ask_timeout=0.2)\n"
+        "assert not g.approve(g.check('t', {}))\n"
+        "print('done', flush=True)\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == "done\n", done.stderr
+
+
 def test_a_denial_for_the_session_and_its_note_reach_the_agent(tmp_path: Path) -> None:
     calls = []
 

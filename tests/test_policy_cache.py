@@ -232,6 +232,27 @@ def test_a_relinked_policy_is_loaded_again(tmp_path: Path, cache_dir: Path) -> N
     assert load_policy_cached(link, cache_dir=cache_dir).name == "b"
 
 
+@pytest.mark.parametrize("include", ["part.yaml", "rules/part.yaml"], ids=["file-link", "folder-link"])
+def test_an_include_reached_through_a_relinked_path_is_loaded_again(
+    tmp_path: Path, cache_dir: Path, include: str
+) -> None:
+    for name, route in (("v1", "allow"), ("v2", "block")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "part.yaml").write_text(
+            f"name: {name}\nrules:\n  - {{id: r, tools: [Bash], {route}: 'true'}}\n"
+        )
+    link = tmp_path / include.split("/")[0]
+    target = (lambda v: tmp_path / v / "part.yaml") if include == "part.yaml" else (lambda v: tmp_path / v)
+    link.symlink_to(target("v1"))
+    root = tmp_path / "root.yaml"
+    root.write_text(f"name: root\ninclude: [{include}]\n")
+    decide = lambda policy: remit.Guard(policy).check("Bash", {"command": "ls"}).decision  # noqa: E731
+    assert decide(load_policy_cached(root, cache_dir=cache_dir)) is remit.Route.ALLOW
+    link.unlink()
+    link.symlink_to(target("v2"))  # the same names now lead to the stricter rules
+    assert decide(load_policy_cached(root, cache_dir=cache_dir)) is remit.Route.BLOCK
+
+
 @pytest.mark.parametrize(
     "damage",
     [

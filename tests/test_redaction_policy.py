@@ -323,6 +323,42 @@ def test_a_value_hidden_for_its_field_name_leaves_no_trace_in_messages(tmp_path:
     assert record["reasons"][0]["message"] == "as ann:" + marker("field", "hunter2-hunter2")
 
 
+@pytest.mark.parametrize(
+    ("value", "template"),
+    [
+        ("S3CRET" + "x" * 300, "storing {args.creds.key}"),  # cut short by the template: `S3CRETxx…`
+        ("12\nPRIVATE-VALUE-9f8e", "login with {args.creds}"),  # escaped inside a rendered dict
+        ("it's PRIVATE2\"x", "login with {args.creds}"),
+        ("a" * 150 + "PRIVATE-TAIL-" + "b" * 80, "login with {args.creds}"),  # cut inside the dict
+    ],
+    ids=["cut", "newline", "quotes", "cut-in-dict"],
+)
+def test_a_dropped_value_leaves_no_trace_however_a_template_renders_it(
+    tmp_path: Path, value: str, template: str
+) -> None:
+    text = (
+        "name: p\nredaction: {drop: [args.creds]}\n"
+        f"rules: [{{id: r, tools: [login], allow: 'true', reason: '{template}'}}]\n"
+    )
+    log = tmp_path / "d.jsonl"
+    remit.Guard.from_text(text, log=log).check("login", {"creds": {"user": "bob", "key": value}})
+    logged = log.read_text()
+    for piece in ("PRIVATE", "S3CRETxx", value[:12]):
+        assert piece not in logged and json.dumps(piece)[1:-1] not in logged
+
+
+def test_an_approvers_error_quoting_a_dropped_value_is_scrubbed(tmp_path: Path) -> None:
+    text = "name: p\nredaction: {drop: [args.key]}\nrules: [{id: r, tools: [t], ask: 'true'}]\n"
+    log = tmp_path / "d.jsonl"
+
+    def approver(decision: remit.Decision) -> bool:
+        raise ValueError(f"cannot parse {decision.args['key']}")
+
+    guard = remit.Guard.from_text(text, log=log, ask=approver)
+    assert not guard.approve(guard.check("t", {"key": "PRIVATE-KEY-0123456789"}))
+    assert "PRIVATE-KEY" not in log.read_text()
+
+
 def test_ids_and_outcome_details_are_redacted(tmp_path: Path) -> None:
     log = tmp_path / "d.jsonl"
     guard = remit.Guard.from_text(POLICY, log=log)
