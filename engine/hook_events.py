@@ -95,8 +95,7 @@ def observed_event(text: str) -> dict[str, Any] | None:
     The name is looked up without parsing, then confirmed on the parsed object, so that no
     text inside a tool call's input can turn a `PreToolUse` into an observed event.
     """
-    found = _NAME.search(text)
-    if found is None or found.group(1) not in OBSERVED:
+    if not any(name in OBSERVED for name in _NAME.findall(text)):  # any: a tool input may name one first
         return None
     try:
         data = json.loads(text)
@@ -290,7 +289,8 @@ def note_decision(
     tool_use_id = _text(data.get("tool_use_id"))
     turn_id = _text(ctx.get("turn_id"))
     pending = _pending(state)
-    if tool_use_id:
+    blocked = decision.mode == "enforce" and decision.decision.value == "block"
+    if tool_use_id and not blocked:  # a blocked call never runs: nothing to wait for
         asked = agent == "claude-code" and decision.mode == "enforce" and decision.decision.value == "ask"
         pending[tool_use_id] = {"id": decision.id, "ts": decision.ts, "ask": asked, "turn": turn_id}
         for old in list(pending)[: max(0, len(pending) - MAX_PENDING)]:

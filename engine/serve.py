@@ -819,13 +819,14 @@ def _moment(text: str | None, name: str) -> datetime | None:
         return None
     try:
         value = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
-    except ValueError:
+        value = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)  # out of range in UTC (year 0 or 10000): a 400
+    except (ValueError, OverflowError):
         raise _ApiError(
             400,
             "bad_request",
             f"`{name}` must be an ISO 8601 date or time (2026-01-05, 2026-01-05T09:30:00Z)",
         ) from None
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
 
 def _report_paths(auth_errors: tuple[int, ...]) -> dict[str, Any]:

@@ -274,3 +274,31 @@ def test_a_refusal_reported_as_a_failure_is_a_denial(tmp_path: Path) -> None:
     agent.send("Stop", stop_hook_active=False)
     outcomes = [(r["outcome"], r["by"]) for r in read_log(tmp_path / "log.jsonl") if r["kind"] == "outcome"]
     assert outcomes == [("denied", "human")]
+
+
+def test_a_result_reported_for_a_blocked_call_is_not_an_execution(tmp_path: Path) -> None:
+    """Claude Code runs no denied tool; a PostToolUse naming one must not count as run."""
+    log = tmp_path / "log.jsonl"
+    base = {"session_id": "s", "cwd": "/repo", "tool_name": "Bash", "tool_use_id": "t1"}
+    pre = {**base, "hook_event_name": "PreToolUse", "tool_input": {"command": "rm -rf /"}}
+    text, _ = run_hook("claude-code", json.dumps(pre), policy=POLICY, log=log, cache_dir=tmp_path)
+    assert json.loads(text)["hookSpecificOutput"]["permissionDecision"] == "deny"
+    post = {
+        **base,
+        "hook_event_name": "PostToolUse",
+        "tool_input": {"command": "rm -rf /"},
+        "tool_response": {},
+    }
+    assert run_hook("claude-code", json.dumps(post), policy=POLICY, log=log, cache_dir=tmp_path) == ("", 0)
+    assert not [r for r in read_log(log) if r["kind"] == "outcome" and r["outcome"] == "executed"]
+
+
+def test_an_observed_event_is_found_whatever_a_tool_input_names_first(tmp_path: Path) -> None:
+    event = (
+        '{"session_id":"s","tool_name":"mcp__x__y","tool_input":{"hook_event_name":"PreToolUse"},'
+        '"hook_event_name":"PostToolUse","tool_use_id":"t9","tool_response":{}}'
+    )
+    assert run_hook("claude-code", event, policy=POLICY, log=tmp_path / "l.jsonl", cache_dir=tmp_path) == (
+        "",
+        0,
+    )

@@ -421,6 +421,20 @@ def test_malformed_client_lines_get_errors_and_never_reach_the_server(raw: Raw) 
     assert "not strict JSON" in raw.stderr() and "duplicate key `method`" in raw.stderr()
 
 
+def test_a_call_hidden_behind_a_bare_carriage_return_never_reaches_the_server(raw: Raw) -> None:
+    """JSON reads a bare CR as whitespace; the SDK's stdio server splits lines on it. The
+    proxy sends what it decided on, encoded again, never the client's own bytes."""
+    raw.initialize()
+    hidden = b'{"jsonrpc":"2.0","id":2,"method":"tools/call",'
+    hidden += b'"params":{"name":"delete_file","arguments":{"path":"x"}}}'
+    raw.send(b'{"jsonrpc":"2.0","id":1,"method":"ping","params":{"_meta":\r' + hidden + b"\r}}")
+    assert raw.read()["id"] == 1  # the ping's answer, and nothing for id 2
+    raw.send(raw.call(3, "echo", text="after"))
+    assert raw.read()["result"]["content"][0]["text"] == "after"
+    assert raw.close() == 0
+    assert ran(raw.calls) == ["echo"]
+
+
 def test_a_batch_a_call_without_id_and_the_relay_going_on(raw: Raw) -> None:
     raw.initialize()
     raw.send({"jsonrpc": "2.0", "method": "tools/call", "params": {"name": "delete_file", "arguments": {}}})

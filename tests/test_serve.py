@@ -596,6 +596,8 @@ def test_report_html_and_the_time_window(policy_file: Path, tmp_path: Path) -> N
         assert bad.status_code == 400 and "`since`" in bad.json()["error"]["message"]
         extra = c.get("/v1/report?from=2026-01-01")
         assert extra.status_code == 400 and "from" in extra.json()["error"]["message"]
+        for edge in ("9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00%2B01:00"):  # no year in UTC
+            assert c.get(f"/v1/report?since={edge}").status_code == 400
 
 
 def test_report_needs_the_token(policy_file: Path, tmp_path: Path) -> None:

@@ -18,9 +18,11 @@ the facts:
 Why a relay, not the SDK's client and server objects: a gateway built from an SDK client
 and server re-encodes every message through one SDK version's models, so it drops fields,
 notifications and methods that version does not know, and pins the protocol revisions both
-sides may speak. A relay forwards what it does not need to understand byte for byte
+sides may speak. A relay forwards what it does not need to understand as it is
 (progress, cancellation, sampling, roots, resources, prompts, extensions, versions newer
-than this module), and reads only what it decides on. It needs no MCP package at run time;
+than this module), and reads only what it decides on. The server's messages go to the client
+byte for byte; the client's go to the server as parsed and encoded again, so that the server
+cannot read anything but what the proxy decided on. It needs no MCP package at run time;
 the official SDK serves as the real client and the real server in the tests.
 
 Both eras of the protocol are handled, per request:
@@ -76,6 +78,8 @@ MAX_CLIENT_LINE = 16 * 1024 * 1024
 """A client message longer than this is refused unread (a call's arguments are bounded anyway)."""
 MAX_PARSED_SERVER_LINE = 64 * 1024 * 1024
 """Longer server messages are relayed without being read (they are no tool listing)."""
+MAX_ISSUED = 4096
+"""Elicitation tokens remembered to recognise late answers."""
 MAX_PENDING_ASKS = 32
 MAX_TRACKED = 4096
 """Requests in flight the proxy keeps track of (tool listings, forwarded calls, server states)."""
@@ -151,6 +155,9 @@ class McpProxy:
         self._sent: OrderedDict[str | int, _Sent] = OrderedDict()
         self._resumable: OrderedDict[str, _Sent] = OrderedDict()
         self._asks: dict[str, _Ask] = {}
+        self._issued: OrderedDict[str, None] = OrderedDict()
+        """Tokens of the elicitations the proxy sent (the latest few thousand): only answers
+        to these are kept here, even late ones; the server's own, whatever their id, pass."""
         self._ask_of_request: dict[str | int, str] = {}
         self._client_gone = threading.Event()
 
@@ -248,14 +255,15 @@ class McpProxy:
             self.say(f"refused a client message that is not strict JSON: {exc}")
             self._reply(wire.rpc_error(None, wire.PARSE_ERROR, f"parse error: {exc}"))
             return
+        # What goes to the server is what was decided on, encoded again: never the client's
+        # own bytes, which a server could split or read differently (a bare CR is JSON
+        # whitespace to this parser and a line break to some servers' line readers).
         if isinstance(message, list) and message:
             kept = [m for m in message if self._client_item(m)]
-            if len(kept) == len(message):
-                self.to_server.send(line)
-            elif kept:
+            if kept:
                 self.to_server.message(kept)
         elif self._client_item(message):
-            self.to_server.send(line)
+            self.to_server.message(message)
 
     def _client_item(self, item: Any) -> bool:
         """Handle one client message; True when it goes to the server as it is."""
@@ -388,6 +396,9 @@ class McpProxy:
                 self._asks[ask.token] = ask
                 if not modern:
                     self._ask_of_request[request["id"]] = ask.token
+                    self._issued[ask.token] = None
+                    while len(self._issued) > MAX_ISSUED:
+                        self._issued.popitem(last=False)
         if full:
             why = f"{MAX_PENDING_ASKS} calls are already waiting for a human"
             self._outcome(decision.id, "denied", "system", why, ask.started)
@@ -408,6 +419,8 @@ class McpProxy:
             return False
         token = rid[len(wire.ELICIT_PREFIX) :]
         with self._lock:
+            if token not in self._issued:
+                return False  # not one of ours: the server's, for the server
             waiting = self._asks.get(token)
             ask = self._asks.pop(token) if waiting is not None and not waiting.modern else None
             if ask is not None:
@@ -422,7 +435,8 @@ class McpProxy:
     def _resume(self, token: str, retry: dict[str, Any]) -> None:
         """The retried call that carries the answer to an `input_required` ask."""
         with self._lock:
-            ask = self._asks.pop(token, None)
+            waiting = self._asks.get(token)
+            ask = self._asks.pop(token) if waiting is not None and waiting.modern else None
             if ask is not None:
                 ask.answer = wire.approval_answer(retry)
                 ask.retry = retry
