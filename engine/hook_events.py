@@ -74,15 +74,15 @@ def event_record(
     event: str, session: str, turn: str, ts: float, *, agent: str = "", detail: str = ""
 ) -> dict[str, Any]:
     """The log record of a turn event (without `prev`, which the writer adds)."""
-    from .log import SCHEMA_VERSION, iso
+    from .log import SCHEMA_VERSION, bounded_id, iso
 
     return {
         "v": SCHEMA_VERSION,
         "kind": "event",
         "event": event,
-        "session": session,
-        "turn": turn,
-        "agent": agent,
+        "session": bounded_id(session),
+        "turn": bounded_id(turn),
+        "agent": bounded_id(agent),
         "ts": iso(ts),
         "calls": None,
         "detail": detail,

@@ -42,6 +42,29 @@ _second: tuple[int, str] = (0, "1970-01-01T00:00:00")
 """The last whole second `iso` formatted, and its text: records come many to a second."""
 
 
+MAX_ID_CHARS = 256
+
+
+def bounded_id(value: Any) -> Any:
+    """A session, turn or agent id as a record holds it: one over `MAX_ID_CHARS` keeps its start
+    and a hash of the whole (ids stay distinct; a record stays small)."""
+    if isinstance(value, str) and len(value) > MAX_ID_CHARS:
+        digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        return f"{value[:200]}…{digest}"
+    return value
+
+
+def _bounded_ids(ctx: Any) -> Any:
+    if isinstance(ctx, dict) and any(
+        isinstance(ctx.get(k), str) and len(ctx[k]) > MAX_ID_CHARS for k in _IDS
+    ):
+        return {k: bounded_id(v) if k in _IDS else v for k, v in ctx.items()}
+    return ctx
+
+
+_IDS = ("session_id", "turn_id", "agent_id")
+
+
 def iso(ts: float) -> str:
     """A UTC timestamp in ISO 8601 with microseconds and a `Z`.
 
@@ -92,13 +115,13 @@ def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> 
         "kind": "decision",
         "id": d.id,
         "ts": iso(d.ts),
-        "session": clean.ident(ctx.get("session_id", "")),
-        "turn": clean.ident(ctx.get("turn_id", "")),
-        "agent": clean.ident(ctx.get("agent_id", "")),
+        "session": bounded_id(clean.ident(ctx.get("session_id", ""))),
+        "turn": bounded_id(clean.ident(ctx.get("turn_id", ""))),
+        "agent": bounded_id(clean.ident(ctx.get("agent_id", ""))),
         "tool": d.tool,
         "args": clean.args,
         "args_sha256": args_sha256(d.args),
-        "ctx": clean.ctx,
+        "ctx": _bounded_ids(clean.ctx),
         "ratings": d.ratings.as_dict(),
         "decision": d.decision.value,
         "mode": d.mode,

@@ -217,3 +217,13 @@ def test_a_policy_whose_include_fails_does_not_load_without_it(tmp_path: Path, i
     assert any(d.severity == "error" and d.code in INCLUDE_ERRORS for d in diagnostics)
     with pytest.raises(remit.PolicyError):
         remit.load_policy(root)
+
+
+def test_huge_ids_keep_records_small_and_distinct(tmp_path: Path) -> None:
+    log = tmp_path / "d.jsonl"
+    guard = remit.Guard.from_text(BLOCK_RM, log=log)
+    for tail in "ab":
+        guard.check("Bash", {"command": "ls"}, {"session_id": "s" * 1_000_000 + tail})
+    first, second = (r for r in read_log(log) if r["kind"] == "decision")
+    assert len(first["session"]) < 300 and first["session"] != second["session"]
+    assert first["ctx"]["session_id"] == first["session"] and log.stat().st_size < 5_000
