@@ -11,7 +11,7 @@ from typing import Any
 
 import re2
 
-from .celrt import _NUMERIC, MAX_VALUE_SIZE, UINT_MAX, CelError, UInt, check_int, too_large
+from .celrt import _NUMERIC, INT_MAX, INT_MIN, MAX_VALUE_SIZE, UINT_MAX, CelError, UInt, check_int, too_large
 
 # ---- arithmetic ------------------------------------------------------------------------
 
@@ -36,6 +36,11 @@ def _wrap(c: type, v: Any) -> Any:
 def add(x: Any, y: Any) -> Any:
     """CEL `+`: numbers of one kind, strings, bytes, lists (no larger than CEL may build)."""
     c = x.__class__
+    if c is int and y.__class__ is int:  # the common case first, with `_wrap`'s range check
+        v = x + y
+        if INT_MIN <= v <= INT_MAX:
+            return v
+        raise CelError("return error for overflow")
     if c is y.__class__ and c in (str, bytes, list):
         if len(x) + len(y) > MAX_VALUE_SIZE:
             raise too_large()
@@ -49,16 +54,22 @@ def add(x: Any, y: Any) -> Any:
 
 def sub(x: Any, y: Any) -> Any:
     """CEL `-`."""
+    if x.__class__ is int and y.__class__ is int:
+        return check_int(x - y)
     return _wrap(_same_numeric(x, y), x - y)
 
 
 def mul(x: Any, y: Any) -> Any:
     """CEL `*`."""
+    if x.__class__ is int and y.__class__ is int:
+        return check_int(x * y)
     return _wrap(_same_numeric(x, y), x * y)
 
 
 def div(x: Any, y: Any) -> Any:
     """CEL `/`: integers truncate toward zero, division by zero is an error (inf for doubles)."""
+    if x.__class__ is int and y.__class__ is int and x >= 0 and y > 0:
+        return check_int(x // y)  # no sign to fix (an input may still exceed int's range)
     c = _same_numeric(x, y)
     if c is float:
         if y == 0.0:
@@ -241,6 +252,10 @@ def _numbers(args: tuple[Any, ...]) -> list[Any]:
 
 def min_(*args: Any) -> Any:
     """remit's `min(a, b, ...)` or `min(list)` over numbers."""
+    if len(args) == 2:
+        x, y = args
+        if x.__class__ is int and y.__class__ is int:
+            return y if y < x else x
     best, *rest = _numbers(args)
     for v in rest:
         if v < best:
@@ -250,6 +265,10 @@ def min_(*args: Any) -> Any:
 
 def max_(*args: Any) -> Any:
     """remit's `max(a, b, ...)` or `max(list)` over numbers."""
+    if len(args) == 2:
+        x, y = args
+        if x.__class__ is int and y.__class__ is int:
+            return y if y > x else x
     best, *rest = _numbers(args)
     for v in rest:
         if v > best:

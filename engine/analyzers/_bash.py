@@ -73,6 +73,26 @@ _DYNAMIC = frozenset(
 )
 _WRITE_OPS = frozenset({">", ">>", "&>", "&>>", ">|", "<>"})
 _SKIP = frozenset({"comment", "heredoc_start", "heredoc_end", "file_descriptor"})
+_WORDS = frozenset(
+    {
+        "command_name",
+        "word",
+        "string",
+        "raw_string",
+        "concatenation",
+        "number",
+        "simple_expansion",
+        "expansion",
+        "command_substitution",
+        "process_substitution",
+        "ansi_c_string",
+        "translated_string",
+        "arithmetic_expansion",
+        "brace_expression",
+        "variable_name",
+    }
+)
+"""Nodes that are one word of a command."""
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _DQ_ESCAPE = re.compile(r'\\([$`"\\\n])')
 
@@ -132,13 +152,9 @@ def parse_bash(source: str, depth: int = 0) -> Parsed:
         out.error = "command too large to analyse"
         return out
     root = tree.root_node
-    _LOCAL.source = data  # nodes' text is sliced from here (see `_text`)
-    try:
-        _Walker(out).run(root, depth)
-        if root.has_error and not out.error:
-            out.error = _syntax_error(root)
-    finally:
-        _LOCAL.source = None
+    _Walker(out, data).run(root, depth)
+    if root.has_error and not out.error:
+        out.error = _syntax_error(root, data)
     if restore:
         _restore(out, restore)
     return out
@@ -202,31 +218,31 @@ def _restore(out: Parsed, table: dict[int, str]) -> None:
     out.error = out.error.translate(table)
 
 
-def _syntax_error(root: Any) -> str:
+def _syntax_error(root: Any, source: bytes) -> str:
     stack = [root]
     while stack:
         node = stack.pop()
         if node.type == "ERROR" or node.is_missing:
             row, col = node.start_point
             what = "missing" if node.is_missing else "unexpected"
-            token = node.type if node.is_missing else _text(node).strip()[:20]
+            token = node.type if node.is_missing else _text(node, source).strip()[:20]
             return f"syntax error: {what} `{token}` at line {row + 1}, column {col + 1}"
         stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
     return "syntax error"
 
 
-def _text(node: Any) -> str:
+def _text(node: Any, source: bytes) -> str:
     # A tree parsed in chunks would fetch `node.text` through the reader, slowly: slice instead.
-    source: bytes | None = getattr(_LOCAL, "source", None)
-    raw: bytes = node.text if source is None else source[node.start_byte : node.end_byte]
-    return raw.decode("utf-8", "replace")
+    return source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
 class _Walker:
     """Iterative walk (long `&&` chains make deep trees: no Python recursion here)."""
 
-    def __init__(self, out: Parsed) -> None:
+    def __init__(self, out: Parsed, source: bytes) -> None:
         self.out = out
+        self.source = source
+        """The parsed bytes: nodes' text is sliced from them (see `_text`)."""
         self.budget = MAX_NODES
         self.spill: list[Word] = []
         """Words tree-sitter-bash attached to a redirect that belong to the command."""
@@ -234,13 +250,14 @@ class _Walker:
     def run(self, root: Any, depth: int) -> None:
         # Stack items: node, depth, piped, redirects inherited from an enclosing statement.
         stack: list[tuple[Any, int, bool, list[Redirect]]] = [(root, depth, False, [])]
+        commands = self.out.commands  # the same list throughout: only appended to
         while stack:
             node, level, piped, inherited = stack.pop()
             self.budget -= 1
             if self.budget < 0:
                 self.out.error = "command too large to analyse"
                 return
-            if len(self.out.commands) > MAX_COMMANDS:
+            if len(commands) > MAX_COMMANDS:
                 self.out.error = "too many commands to analyse"
                 return
             kind = node.type
@@ -252,13 +269,13 @@ class _Walker:
                 if kind in _SUBSTITUTIONS:
                     self.out.substitutions = True
                     piped, inherited = False, []
-            pending = self.visit(node, level, piped, inherited)
+            pending = self.visit(node, kind, level, piped, inherited)
             stack.extend(reversed(pending))
 
     def visit(
-        self, node: Any, level: int, piped: bool, inherited: list[Redirect]
+        self, node: Any, kind: str, level: int, piped: bool, inherited: list[Redirect]
     ) -> list[tuple[Any, int, bool, list[Redirect]]]:
-        kind = node.type
+        """The nodes still to walk below `node` (of type `kind`), recording what it holds."""
         if kind in ("command", "declaration_command", "unset_command"):
             return self.command(node, level, piped, inherited)
         if kind == "redirected_statement":
@@ -290,9 +307,9 @@ class _Walker:
     def assignment(self, node: Any, level: int) -> list[tuple[Any, int, bool, list[Redirect]]]:
         name = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
-        word = _word(value) if value is not None else Word("")
+        word = _word(value, self.source) if value is not None else Word("")
         if name is not None and name.type == "variable_name":
-            self.out.assignments.append((len(self.out.commands), _text(name), word))
+            self.out.assignments.append((len(self.out.commands), _text(name, self.source), word))
         return [] if value is None or word.static else [(value, level, False, [])]
 
     def redirected(
@@ -353,26 +370,26 @@ class _Walker:
                 elif target is None:
                     target = child
                 else:  # `echo a > f b`: tree-sitter-bash makes `b` a target; it is an arg
-                    extra = _word(child)
+                    extra = _word(child, self.source)
                     self.spill.append(extra)
                     if not extra.static:
                         pending.append((child, level, False, []))
             if target is not None:
-                word = _word(target)
+                word = _word(target, self.source)
                 writes = op in _WRITE_OPS or (op == ">&" and target.type != "number" and word.value != "-")
                 redirects.append(Redirect(op, word, writes))
                 if not word.static:
                     pending.append((target, level, False, []))
         elif kind == "herestring_redirect":
             for child in node.named_children:
-                word = _word(child)
+                word = _word(child, self.source)
                 stdin.append(word.value)
                 if not word.static:
                     pending.append((child, level, False, []))
         elif kind == "heredoc_redirect":
             for child in node.named_children:
                 if child.type == "heredoc_body":
-                    stdin.append(_text(child))
+                    stdin.append(_text(child, self.source))
                     pending.append((child, level, False, []))
                 elif child.type in ("file_redirect", "herestring_redirect"):
                     pending.extend(self.redirect(child, level, redirects, stdin))
@@ -393,29 +410,13 @@ class _Walker:
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         for child in node.children:
             kind = child.type
-            if kind in (
-                "command_name",
-                "word",
-                "string",
-                "raw_string",
-                "concatenation",
-                "number",
-                "simple_expansion",
-                "expansion",
-                "command_substitution",
-                "process_substitution",
-                "ansi_c_string",
-                "translated_string",
-                "arithmetic_expansion",
-                "brace_expression",
-                "variable_name",
-            ):
+            if kind in _WORDS:
                 target = (
                     child.named_children[0]
                     if kind == "command_name" and child.named_child_count == 1
                     else child
                 )
-                word = _word(target)
+                word = _word(target, self.source)
                 words.append(word)
                 if not word.static:
                     pending.append((target, level, False, []))
@@ -423,7 +424,7 @@ class _Walker:
                 words.append(Word(kind))
             elif kind == "variable_assignment":
                 if node.type != "command":  # `export A=1`: A is set for what follows
-                    words.append(_assignment_word(child))
+                    words.append(_assignment_word(child, self.source))
                     pending.append((child, level, False, []))
                 elif not _is_static(child):  # `A=$(x) cmd`: only cmd sees A; walk $(x)
                     pending.extend((c, level, False, []) for c in child.named_children)
@@ -437,7 +438,7 @@ class _Walker:
             self.out.commands.append(
                 RawCommand(
                     words,
-                    _text(node),
+                    _text(node, self.source),
                     redirects,
                     piped,
                     stdin[-1] if stdin else None,
@@ -447,14 +448,14 @@ class _Walker:
         return pending
 
 
-def _assignment_word(node: Any) -> Word:
+def _assignment_word(node: Any, source: bytes) -> Word:
     """`A="x y"` as the word `A=x y` (quotes removed like any other word)."""
     name = node.child_by_field_name("name")
     value = node.child_by_field_name("value")
     if name is None:
-        return Word(_text(node), static=_is_static(node))
-    word = _word(value) if value is not None else Word("")
-    return Word(f"{_text(name)}={word.value}", word.static, word.quoted)
+        return Word(_text(node, source), static=_is_static(node))
+    word = _word(value, source) if value is not None else Word("")
+    return Word(f"{_text(name, source)}={word.value}", word.static, word.quoted)
 
 
 def _is_static(node: Any) -> bool:
@@ -467,10 +468,10 @@ def _is_static(node: Any) -> bool:
     return True
 
 
-def _word(node: Any) -> Word:
+def _word(node: Any, source: bytes) -> Word:
     """The value of one word node: static text with quotes and escapes removed, or source."""
     kind = node.type
-    text = _text(node)
+    text = _text(node, source)
     if kind == "word":
         return Word(_ESCAPE.sub(r"\1", text.replace("\\\n", "")) if "\\" in text else text)
     if kind == "raw_string":
@@ -483,11 +484,13 @@ def _word(node: Any) -> Word:
     if kind == "ansi_c_string":
         return Word(_ansi_c(text[2:-1]))
     if kind == "concatenation":
-        parts = [_word(c) for c in node.named_children]
+        parts = [_word(c, source) for c in node.named_children]
         joined = "".join(p.value for p in parts)
         return Word(joined) if all(p.static for p in parts) else Word(joined, static=False)
     if kind in _DYNAMIC:
         return Word(text, static=False)
+    if not node.named_child_count:  # a leaf (`number`...): static, as its kind is not dynamic
+        return Word(text)
     return Word(text, static=_is_static(node))
 
 

@@ -55,15 +55,15 @@ class Command(CelObject):
         runs_input: bool = False,
     ) -> None:
         self.argv = argv
-        self.static = static if static is not None else [True] * len(argv)
+        self.static = static = static if static is not None else [True] * len(argv)
         first = argv[0] if argv else ""
-        self.program = first.rstrip("/").rpartition("/")[2] if self.static[:1] != [False] else first
+        self.program = first.rstrip("/").rpartition("/")[2] if not static or static[0] else first
         self.args = argv[1:]
         self.text = text
-        self.redirects = [t for t in (writes_to or []) if t not in HARMLESS_TARGETS]
+        self.redirects = [t for t in writes_to if t not in HARMLESS_TARGETS] if writes_to else []
         self.reads_from = reads_from or []
         self.wrappers = wrappers or []
-        self.dynamic = dynamic or not all(self.static)
+        self.dynamic = dynamic or not all(static)
         self.piped = piped
         self.depth = depth
         self.cwd = cwd
@@ -93,14 +93,15 @@ class Command(CelObject):
 
     def has_flag(self, name: Any) -> bool:
         """True if the command carries flag `name` (`r`, `-r`, `--recursive`) or an alias."""
-        if not isinstance(name, str):
+        flags = self.flags
+        if not flags or not isinstance(name, str):  # no flags: no name can match
             return False
         wanted = name.lstrip("-").split("=", 1)[0]
         if not wanted:
             return False
         aliases = self._aliases()
         if self._canonical is None:
-            self._canonical = frozenset(aliases.get(f, f) for f in self.flags)
+            self._canonical = frozenset(aliases.get(f, f) for f in flags)
         return aliases.get(wanted, wanted) in self._canonical
 
     def arg(self, index: Any) -> str:

@@ -65,7 +65,7 @@ def effective(cmd: Command) -> tuple[str, str, list[str]]:
 def is_network(cmd: Command) -> bool:
     """The command reaches the network."""
     program, sub, args = effective(cmd)
-    if program in NETWORK_PROGRAMS or is_install(cmd):
+    if program in NETWORK_PROGRAMS or _installs(program, sub):
         return True
     if program == "rsync":
         return any(":" in a and not a.startswith(("-", "/", ".")) for a in args)
@@ -75,6 +75,10 @@ def is_network(cmd: Command) -> bool:
 def is_install(cmd: Command) -> bool:
     """The command installs packages."""
     program, sub, _ = effective(cmd)
+    return _installs(program, sub)
+
+
+def _installs(program: str, sub: str) -> bool:
     return program in INSTALL_PROGRAMS or sub in INSTALL_SUBCOMMANDS.get(program, ())
 
 

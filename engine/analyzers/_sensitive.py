@@ -8,7 +8,6 @@ starts with one of `PREFIXES`.  Names compare case-insensitively.
 from __future__ import annotations
 
 import fnmatch
-import posixpath
 import re
 
 NAMES = frozenset(
@@ -124,18 +123,48 @@ def is_sensitive(path: str) -> bool:
     if not path:
         return False
     lowered = path.lower()
-    name = posixpath.basename(lowered.rstrip("/"))
+    name = lowered.rstrip("/").rpartition("/")[2]  # the basename, without `posixpath`'s checks
     if _GLOB_CHARS.search(name):
         return _glob_may_match(name, lowered)
-    if name in NAMES or (name not in NOT_SENSITIVE and _NAME_GLOB.match(name)):
+    if name in NAMES:
+        return True
+    # Each regex below runs only when the text has what one of its patterns needs (the fixed
+    # start or end of a name glob, `/.` in a segment): the common argument (`status`,
+    # `src/app.py`) then costs a few substring tests instead of a regex alternation.
+    if (
+        (name.startswith(_GLOB_HEADS) or name.endswith(_GLOB_TAILS))
+        and name not in NOT_SENSITIVE
+        and _NAME_GLOB.match(name)
+    ):
         return True
     padded = "/" + lowered.lstrip("~").strip("/") + "/"
-    if _SEGMENT.search(padded):
+    if (_SEGMENT_MARK is None or _SEGMENT_MARK in padded) and _SEGMENT.search(padded):
         return True
     return lowered.startswith(PREFIXES) or padded.rstrip("/") in _PREFIX_ROOTS
 
 
 _SEGMENT = re.compile("|".join(re.escape("/" + seg.rstrip("/") + "/") for seg in SEGMENTS))
+
+
+def _glob_ends() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a name matching a glob of `NAME_GLOBS` starts or ends with: a glob with a fixed
+    start (`.env.*`) gives that start, one without (`*.pem`) its fixed end (`.pem`). A glob
+    with `?` or `[` gives "" (every name), so the filter never drops a match."""
+    heads: list[str] = []
+    tails: list[str] = []
+    for glob in NAME_GLOBS:
+        if "?" in glob or "[" in glob:
+            tails.append("")
+        elif not glob.startswith("*"):
+            heads.append(glob.split("*", 1)[0])
+        else:
+            tails.append(glob.rsplit("*", 1)[1])
+    return tuple(heads), tuple(tails)
+
+
+_GLOB_HEADS, _GLOB_TAILS = _glob_ends()
+_SEGMENT_MARK: str | None = "/." if all(seg.startswith(".") for seg in SEGMENTS) else None
+"""A literal every padded segment holds, or None."""
 
 
 _PREFIX_ROOTS = frozenset(p.rstrip("/") for p in PREFIXES)

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from ..celrt import CelObject
 from ._command import Command
 from ._facts import file_operands, find_starts, write_targets
+from ._lazy import lazy
 from ._programs import FILE_READERS, MODE_FIRST, PATTERN_FIRST, SCRIPT_FIRST
 from ._sensitive import is_sensitive
 from .shell import ShellFacts, is_inside, resolve
@@ -48,7 +49,7 @@ _NO_SHELL = ShellFacts()
 GLOB_TOOLS = frozenset({"Glob", "glob", "Grep", "grep", "search_file_content", "find_files"})
 MAX_PATHS = 1_000
 _HOME_VAR = re.compile(r"^(\$HOME|\$\{HOME\})(?=/|$)")
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # holds `://`: tested first, cheaply
 _SPACE = re.compile(r"\s")  # the characters `str.isspace` accepts, no more, no fewer
 
 
@@ -72,12 +73,23 @@ class PathFacts(CelObject):
     ) -> None:
         self.paths = paths or []
         self.first = self.paths[0] if self.paths else ""
-        root = posixpath.normpath(cwd) if cwd else None
-        self.outside = [p for p in self.paths if p in unresolved or not _inside(p, root)]
-        self.inside_workspace = not self.outside
+        self._cwd = cwd
+        self._unresolved = unresolved
         self.sensitive_paths = [p for p in self.paths if is_sensitive(p)]
         self.sensitive = bool(self.sensitive_paths)
         self.first_sensitive = self.sensitive_paths[0] if self.sensitive_paths else ""
+
+    # Computed on first read: most policies ask about secrets, fewer about the workspace.
+    @lazy
+    def outside(self) -> list[str]:
+        """Paths that may lie outside the workspace (the cwd); unresolved ones count."""
+        root = posixpath.normpath(self._cwd) if self._cwd else None
+        return [p for p in self.paths if p in self._unresolved or not _inside(p, root)]
+
+    @lazy
+    def inside_workspace(self) -> bool:
+        """Every path lies in the workspace."""
+        return not self.outside
 
 
 def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: ShellFacts | None) -> PathFacts:
@@ -202,7 +214,7 @@ def command_paths(cmd: Command) -> list[str]:
         out.extend(rest)
     else:
         out.extend(p for a in dict.fromkeys(cmd.args) if (p := _path_like(a)))
-    return [p for p in dict.fromkeys(out) if p and not _URL.match(p)]
+    return [p for p in dict.fromkeys(out) if p and not ("://" in p and _URL.match(p))]
 
 
 def _path_like(arg: str) -> str:
@@ -210,7 +222,7 @@ def _path_like(arg: str) -> str:
     if "=" in arg:
         arg = arg.split("=", 1)[1]
     arg = arg.lstrip("@")
-    if not arg or arg.startswith("-") or _SPACE.search(arg) or _URL.match(arg):
+    if not arg or arg.startswith("-") or _SPACE.search(arg) or ("://" in arg and _URL.match(arg)):
         return ""
     if arg.startswith(("/", "./", "../", "~", "$HOME")) or ("/" in arg and not arg.startswith(("'", '"'))):
         return arg

@@ -254,12 +254,26 @@ def resolve(path: str, base: str | None, cwd: str | None) -> str:
     if "$" in path or "`" in path or path.startswith("<") or base == "?":
         return "?" + path
     if path.startswith(("/", "~")):
-        return posixpath.normpath(path) if path != "~" else "~"
+        return path if path == "~" or _normal_dir(path) else posixpath.normpath(path)
     if base is not None and base.startswith(("/", "~")):
         return posixpath.normpath(posixpath.join(base, path))
     if cwd:
+        if not base and _normal_relative(path) and _normal_dir(cwd):
+            return f"{cwd}/{path}"  # what `normpath` would give, without its work
         return posixpath.normpath(posixpath.join(cwd, base or "", path))
     return posixpath.normpath(posixpath.join(base or "", path))
+
+
+def _normal_dir(path: str) -> bool:
+    """`path` is absolute and `posixpath.normpath` leaves it as it is: no empty component,
+    none starting with `.` (so no `.` or `..`), no trailing `/` (a sufficient test, not a
+    necessary one: `/a/.b` fails it and is normal)."""
+    return len(path) > 1 and path[0] == "/" and path[-1] != "/" and "//" not in path and "/." not in path
+
+
+def _normal_relative(path: str) -> bool:
+    """`path` is relative and joining it to a normal directory gives a normal path."""
+    return bool(path) and path[-1] != "/" and "//" not in path and "/." not in path and path[0] not in "./"
 
 
 def _normdir(directory: str, home: str) -> str:
