@@ -626,3 +626,15 @@ def test_the_readme_policy_keeps_ibans_and_memos_out_of_the_log(tmp_path: Path) 
     iban = "DE89370400440532013000"
     guard.check("transfer_money", {"to": f"acme-corp {iban}", "amount": 120, "memo": "for Ann's surgery"})
     assert iban not in log.read_text() and "surgery" not in log.read_text()
+
+
+def test_an_adapters_note_quoting_a_dropped_value_is_scrubbed(tmp_path: Path) -> None:
+    from remit.integrations._common import record
+
+    text = "name: p\nredaction: {drop: [args.key]}\nrules: [{id: r, tools: [t], ask: 'true'}]\n"
+    log = tmp_path / "d.jsonl"
+    guard = remit.Guard.from_text(text, log=log)
+    decision = guard.check("t", {"key": "PRIVATE-KEY-0123456789"})
+    record(guard, decision, "denied", detail="rejected: PRIVATE-KEY-0123456789 is not ours")
+    assert "PRIVATE-KEY" not in log.read_text()
+    assert read_log(log)[-1]["detail"] == "rejected: [DROPPED] is not ours"
