@@ -657,11 +657,14 @@ def _import(kind: str, file: str, output: str | None) -> None:
         err.print(f"[yellow]not translated:[/] {escape(item.source)}: {escape(item.reason)}")
 
 
-@import_group.command("claude-settings")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option(
+IMPORT_OUTPUT = click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write the policy here instead of stdout."
 )
+
+
+@import_group.command("claude-settings")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@IMPORT_OUTPUT
 def import_claude(file: str, output: str | None) -> None:
     """A Claude Code settings.json `permissions` block, as a policy that decides the same way."""
     _import("claude", file, output)
@@ -669,9 +672,7 @@ def import_claude(file: str, output: str | None) -> None:
 
 @import_group.command("gemini-policy")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write the policy here instead of stdout."
-)
+@IMPORT_OUTPUT
 def import_gemini(file: str, output: str | None) -> None:
     """A Gemini CLI policy TOML file, as a policy that decides the same way."""
     _import("gemini", file, output)

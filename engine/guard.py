@@ -248,15 +248,28 @@ class Guard:
 
     def record_outcome(
         self,
-        decision_id: str,
+        decision: Decision | str,
         outcome: str,
         *,
         by: str = "human",
         detail: str = "",
         latency_ms: float | None = None,
     ) -> None:
-        """Log what happened to a decision: approved, denied, timeout, executed, failed, interrupted."""
-        detail = self._policy.redaction.text(detail) if isinstance(detail, str) else detail
+        """Log what happened to a decision: approved, denied, timeout, executed, failed, interrupted.
+
+        `decision` is the decision, or its id. Given the decision, `detail` (a person's note, an
+        approver's error) is also scrubbed of what the policy hides in that call's arguments.
+        """
+        redaction = self._policy.redaction
+        if isinstance(decision, Decision):
+            decision_id = decision.id
+            try:
+                detail = redaction.call(decision.args, decision.ctx).scrub(detail)
+            except Exception:
+                detail = "[REDACTED:detail]"
+        else:
+            decision_id = decision
+            detail = redaction.text(detail) if isinstance(detail, str) else detail
         record = outcome_record(
             decision_id, outcome, ts=self.clock(), by=by, detail=detail, latency_ms=latency_ms
         )
@@ -356,15 +369,10 @@ class Guard:
         return Answer(allowed, note=detail, unattended=True)
 
     def _outcome(self, decision: Decision, outcome: str, by: str, detail: str, started: float) -> None:
-        # A note or an approver's error may quote the call: hide what the policy hides in it.
-        try:
-            detail = self._policy.redaction.call(decision.args, decision.ctx).scrub(detail)
-        except Exception:
-            detail = "[REDACTED:detail]"
         # The decision itself is already logged; losing an outcome must not crash the agent.
         with contextlib.suppress(LogError):
             self.record_outcome(
-                decision.id, outcome, by=by, detail=detail, latency_ms=(time.monotonic() - started) * 1000
+                decision, outcome, by=by, detail=detail, latency_ms=(time.monotonic() - started) * 1000
             )
 
     def enforce(self, decision: Decision) -> None:

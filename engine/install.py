@@ -92,45 +92,6 @@ def is_remit_hook(command: Any, agent: str) -> bool:
     return len(argv) >= 3 and Path(argv[0]).name in ("remit", "remit.exe") and argv[1:3] == ["hook", agent]
 
 
-# -- the public pairs -----------------------------------------------------------------------
-
-
-def install_claude_code(
-    scope: str = "project",
-    *,
-    policy: str,
-    cwd: Path,
-    home: Path,
-    executable: str = "remit",
-    log: str | None = None,
-) -> Path:
-    """Add the hook to Claude Code's settings for `scope`; return the file's path."""
-    return install("claude-code", scope, policy=policy, cwd=cwd, home=home, executable=executable, log=log)
-
-
-def uninstall_claude_code(scope: str = "project", *, cwd: Path, home: Path) -> bool:
-    """Remove remit's hook from Claude Code's settings for `scope`; True if one was removed."""
-    return uninstall("claude-code", scope, cwd=cwd, home=home)
-
-
-def install_codex(
-    scope: str = "project",
-    *,
-    policy: str,
-    cwd: Path,
-    home: Path,
-    executable: str = "remit",
-    log: str | None = None,
-) -> Path:
-    """Add the hook to Codex CLI's `hooks.json` for `scope` (project or user); return its path."""
-    return install("codex", scope, policy=policy, cwd=cwd, home=home, executable=executable, log=log)
-
-
-def uninstall_codex(scope: str = "project", *, cwd: Path, home: Path) -> bool:
-    """Remove remit's hook from Codex CLI's `hooks.json` for `scope`; True if one was removed."""
-    return uninstall("codex", scope, cwd=cwd, home=home)
-
-
 def install(
     agent: str,
     scope: str,

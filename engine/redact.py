@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 MAX_DEPTH = 32
@@ -185,12 +185,9 @@ def marker(kind: str, secret: str) -> str:
     return f"[REDACTED:{kind}:{hashlib.sha256(secret.encode()).hexdigest()[:8]}]"
 
 
-def redact_text(text: str, *, extra: Sequence[tuple[str, re.Pattern[str]]] = ()) -> str:
-    """`text` with every secret it holds replaced by a marker.
-
-    `extra` adds (kind, pattern) pairs, applied after the built-in ones; as with those, the
-    whole match is the secret unless the pattern has a group named `s`.
-    """
+def redact_text(text: str) -> str:
+    """`text` with every secret it holds replaced by a marker (a policy's own patterns are
+    applied by `redact_policy.CompiledRedaction.text`, after these)."""
     if len(text) >= 8:
         low = text.lower()
         if _MAYBE.search(low) is not None:
@@ -199,8 +196,6 @@ def redact_text(text: str, *, extra: Sequence[tuple[str, re.Pattern[str]]] = ())
                     if trigger in low:
                         text = pattern.sub(_replacer(kind), text)
                         break
-    for kind, pattern in extra:
-        text = pattern.sub(_replacer(kind), text)
     return text
 
 
@@ -232,20 +227,10 @@ def _is_marker(text: str) -> bool:
     return (text.startswith("[REDACTED:") and text.endswith("]")) or text == DROPPED
 
 
-def redact(
-    value: Any,
-    depth: int = 0,
-    *,
-    extra: Sequence[tuple[str, re.Pattern[str]]] = (),
-    drop: frozenset[str] = frozenset(),
-) -> Any:
-    """A copy of a JSON-like value with secrets replaced (by key name, then by pattern).
-
-    `extra`: more (kind, pattern) pairs to redact (see `redact_text`); `drop`: field names
-    whose values are removed entirely, replaced by `[DROPPED]`, at any depth.
-    """
-    text: Callable[[str], str] = (lambda t: redact_text(t, extra=extra)) if extra else redact_text
-    return redact_with(value, text, depth=depth, drop=drop)
+def redact(value: Any, depth: int = 0) -> Any:
+    """A copy of a JSON-like value with secrets replaced (by key name, then by pattern); a
+    policy's own patterns and dropped fields are `redact_policy.CompiledRedaction.call`'s."""
+    return redact_with(value, redact_text, depth=depth)
 
 
 def redact_with(
@@ -253,7 +238,6 @@ def redact_with(
     text: Callable[[str], str],
     *,
     depth: int = 0,
-    drop: frozenset[str] = frozenset(),
     seen: dict[str, str] | None = None,
 ) -> Any:
     """`redact`, with `text` redacting each string; `seen` collects each value hidden because
@@ -262,17 +246,16 @@ def redact_with(
     At most `MAX_NODES` values are walked (a value that shares itself, `d["a"] = d`, would
     otherwise take exponential time): what lies beyond is logged as `[TRUNCATED:size]`.
     """
-    return _Walk(text, drop, seen).walk(value, depth)
+    return _Walk(text, seen).walk(value, depth)
 
 
 class _Walk:
     """One walk of `redact_with`, counting the values it visits."""
 
-    __slots__ = ("drop", "left", "seen", "text")
+    __slots__ = ("left", "seen", "text")
 
-    def __init__(self, text: Callable[[str], str], drop: frozenset[str], seen: dict[str, str] | None) -> None:
+    def __init__(self, text: Callable[[str], str], seen: dict[str, str] | None) -> None:
         self.text = text
-        self.drop = drop
         self.seen = seen
         self.left = MAX_NODES
 
@@ -288,9 +271,7 @@ class _Walk:
             out: dict[str, Any] = {}
             for key, item in value.items():
                 name = str(key)
-                if name in self.drop:
-                    out[name] = DROPPED
-                elif isinstance(item, str) and item and SECRET_KEYS.match(name) and not _is_marker(item):
+                if isinstance(item, str) and item and SECRET_KEYS.match(name) and not _is_marker(item):
                     out[name] = marker("field", item)
                     if self.seen is not None:
                         self.seen[item] = out[name]

@@ -14,12 +14,10 @@ import pytest
 from remit.install import (
     InstallError,
     hook_command,
-    install_claude_code,
-    install_codex,
+    install,
     is_remit_hook,
     settings_path,
-    uninstall_claude_code,
-    uninstall_codex,
+    uninstall,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +56,7 @@ def ordered(value: Any) -> str:
 
 def test_fresh_project(dirs: tuple[Path, Path]) -> None:
     cwd, home = dirs
-    path = install_claude_code(policy=str(POLICY), cwd=cwd, home=home)
+    path = install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home)
     assert path == cwd / ".claude" / "settings.json"
     command = f"remit hook claude-code --policy {POLICY.resolve()} || exit 2"
     expected = {
@@ -75,7 +73,7 @@ def test_existing_settings_are_kept(dirs: tuple[Path, Path]) -> None:
     path.parent.mkdir()
     shutil.copy(HOOKS / "settings-existing.json", path)
     before = load(path)
-    install_claude_code(policy=str(POLICY), cwd=cwd, home=home)
+    install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home)
     after = load(path)
     groups = after["hooks"]["PreToolUse"]
     assert groups[0] == before["hooks"]["PreToolUse"][0]  # the user's own hook, untouched
@@ -89,18 +87,18 @@ def test_existing_settings_are_kept(dirs: tuple[Path, Path]) -> None:
 
 def test_install_twice_adds_one_entry(dirs: tuple[Path, Path]) -> None:
     cwd, home = dirs
-    path = install_claude_code(policy=str(POLICY), cwd=cwd, home=home)
+    path = install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home)
     first = path.read_bytes()
     mtime = path.stat().st_mtime_ns
-    install_claude_code(policy=str(POLICY), cwd=cwd, home=home)
+    install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home)
     assert path.read_bytes() == first and path.stat().st_mtime_ns == mtime  # not even rewritten
     assert len(remit_entries(load(path))) == 1
 
 
 def test_reinstall_with_another_policy_updates_in_place(dirs: tuple[Path, Path]) -> None:
     cwd, home = dirs
-    install_claude_code(policy=str(POLICY), cwd=cwd, home=home)
-    path = install_claude_code(policy="coding-agent", cwd=cwd, home=home, log="remit.jsonl")
+    install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home)
+    path = install("claude-code", "project", policy="coding-agent", cwd=cwd, home=home, log="remit.jsonl")
     entries = remit_entries(load(path))
     assert len(entries) == 1
     assert entries[0]["command"] == (
@@ -114,28 +112,28 @@ def test_uninstall_removes_only_remit(dirs: tuple[Path, Path]) -> None:
     path.parent.mkdir()
     shutil.copy(HOOKS / "settings-existing.json", path)
     original = load(path)
-    install_claude_code(policy=str(POLICY), cwd=cwd, home=home)
-    assert uninstall_claude_code(cwd=cwd, home=home) is True
+    install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home)
+    assert uninstall("claude-code", "project", cwd=cwd, home=home) is True
     assert ordered(load(path)) == ordered(original)
     unchanged = path.read_bytes()
-    assert uninstall_claude_code(cwd=cwd, home=home) is False
+    assert uninstall("claude-code", "project", cwd=cwd, home=home) is False
     assert path.read_bytes() == unchanged
 
 
 def test_uninstall_after_a_fresh_install_leaves_an_empty_object(dirs: tuple[Path, Path]) -> None:
     cwd, home = dirs
-    path = install_claude_code(policy=str(POLICY), cwd=cwd, home=home)
-    assert uninstall_claude_code(cwd=cwd, home=home)
+    path = install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home)
+    assert uninstall("claude-code", "project", cwd=cwd, home=home)
     assert load(path) == {}
 
 
 def test_uninstall_keeps_other_handlers_of_the_group(dirs: tuple[Path, Path]) -> None:
     cwd, home = dirs
-    path = install_claude_code(policy=str(POLICY), cwd=cwd, home=home)
+    path = install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home)
     settings = load(path)
     settings["hooks"]["PreToolUse"][0]["hooks"].append({"type": "command", "command": "audit.sh"})
     path.write_text(json.dumps(settings))
-    uninstall_claude_code(cwd=cwd, home=home)
+    uninstall("claude-code", "project", cwd=cwd, home=home)
     assert load(path)["hooks"]["PreToolUse"] == [
         {"matcher": "*", "hooks": [{"type": "command", "command": "audit.sh"}]}
     ]
@@ -143,7 +141,7 @@ def test_uninstall_keeps_other_handlers_of_the_group(dirs: tuple[Path, Path]) ->
 
 def test_uninstall_without_a_file(dirs: tuple[Path, Path]) -> None:
     cwd, home = dirs
-    assert uninstall_claude_code(cwd=cwd, home=home) is False
+    assert uninstall("claude-code", "project", cwd=cwd, home=home) is False
     assert not (cwd / ".claude").exists()
 
 
@@ -162,9 +160,9 @@ def test_a_file_of_another_shape_is_left_untouched(dirs: tuple[Path, Path], cont
     path.parent.mkdir()
     path.write_text(content)
     with pytest.raises(InstallError, match="left untouched"):
-        install_claude_code(policy=str(POLICY), cwd=cwd, home=home)
+        install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home)
     with pytest.raises(InstallError, match="left untouched"):
-        uninstall_claude_code(cwd=cwd, home=home)
+        uninstall("claude-code", "project", cwd=cwd, home=home)
     assert path.read_text() == content
     assert [p.name for p in path.parent.iterdir()] == ["settings.json"]  # no temporary file left
 
@@ -175,7 +173,7 @@ def test_malformed_file_error_says_where(dirs: tuple[Path, Path]) -> None:
     path.parent.mkdir()
     shutil.copy(HOOKS / "settings-malformed.json", path)
     with pytest.raises(InstallError, match=r"is not valid JSON \(.* at line 2, column 41\)"):
-        install_claude_code(policy=str(POLICY), cwd=cwd, home=home)
+        install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home)
 
 
 def test_an_empty_file_is_an_empty_object(dirs: tuple[Path, Path]) -> None:
@@ -183,7 +181,7 @@ def test_an_empty_file_is_an_empty_object(dirs: tuple[Path, Path]) -> None:
     path = cwd / ".claude" / "settings.json"
     path.parent.mkdir()
     path.write_text("\n")
-    install_claude_code(policy=str(POLICY), cwd=cwd, home=home)
+    install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home)
     assert len(remit_entries(load(path))) == 1
 
 
@@ -193,7 +191,7 @@ def test_the_file_mode_is_kept(dirs: tuple[Path, Path]) -> None:
     path.parent.mkdir()
     path.write_text("{}")
     path.chmod(0o600)
-    install_claude_code("local", policy=str(POLICY), cwd=cwd, home=home)
+    install("claude-code", "local", policy=str(POLICY), cwd=cwd, home=home)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
@@ -223,14 +221,14 @@ def test_unknown_scope_or_agent(dirs: tuple[Path, Path], agent: str, scope: str)
 
 def test_codex_pair(dirs: tuple[Path, Path]) -> None:
     cwd, home = dirs
-    path = install_codex("user", policy=str(POLICY), cwd=cwd, home=home)
+    path = install("codex", "user", policy=str(POLICY), cwd=cwd, home=home)
     assert path == home / ".codex" / "hooks.json"
-    install_claude_code("user", policy=str(POLICY), cwd=cwd, home=home)
+    install("claude-code", "user", policy=str(POLICY), cwd=cwd, home=home)
     entries = remit_entries(load(path), "codex")
     assert [e["command"] for e in entries] == [f"remit hook codex --policy {POLICY.resolve()} || exit 2"]
     assert entries[0]["matcher"] == "*" and entries[0]["type"] == "command"
     assert not remit_entries(load(path), "claude-code")  # each agent's entry is told apart
-    assert uninstall_codex("user", cwd=cwd, home=home)
+    assert uninstall("codex", "user", cwd=cwd, home=home)
     assert load(path) == {}
     assert len(remit_entries(load(home / ".claude" / "settings.json"))) == 1
 
@@ -238,13 +236,15 @@ def test_codex_pair(dirs: tuple[Path, Path]) -> None:
 def test_policy_paths(dirs: tuple[Path, Path]) -> None:
     cwd, home = dirs
     (cwd / "my policy.yaml").write_text(POLICY.read_text())
-    path = install_claude_code(policy="my policy.yaml", cwd=cwd, home=home, executable="/opt/bin/remit")
+    path = install(
+        "claude-code", "project", policy="my policy.yaml", cwd=cwd, home=home, executable="/opt/bin/remit"
+    )
     command = remit_entries(load(path))[0]["command"]
     assert command == (
         f"/opt/bin/remit hook claude-code --policy '{(cwd / 'my policy.yaml').resolve()}' || exit 2"
     )
     with pytest.raises(InstallError, match=r"no policy `missing\.yaml`"):
-        install_claude_code(policy="missing.yaml", cwd=cwd, home=home)
+        install("claude-code", "project", policy="missing.yaml", cwd=cwd, home=home)
 
 
 @pytest.mark.parametrize(
@@ -290,13 +290,13 @@ def test_real_settings_round_trip(dirs: tuple[Path, Path], source: Path) -> None
     path.parent.mkdir()
     shutil.copy(source, path)
     original = load(path)
-    install_claude_code(policy=str(POLICY), cwd=cwd, home=home)
+    install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home)
     installed = load(path)
     assert len(remit_entries(installed)) == 1
     assert ordered({k: v for k, v in installed.items() if k != "hooks"}) == ordered(
         {k: v for k, v in original.items() if k != "hooks"}
     )
-    assert uninstall_claude_code(cwd=cwd, home=home)
+    assert uninstall("claude-code", "project", cwd=cwd, home=home)
     assert ordered(load(path)) == ordered(original)
 
 
@@ -331,7 +331,7 @@ def remit_events(settings: dict[str, Any], agent: str = "claude-code") -> dict[s
 
 def test_with_a_log_the_turn_events_are_registered(dirs: tuple[Path, Path]) -> None:
     cwd, home = dirs
-    path = install_claude_code(policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
+    path = install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
     events = remit_events(load(path))
     assert list(events) == ["PreToolUse", "UserPromptSubmit", "Stop", "PostToolUse", "PostToolUseFailure"]
     base = f"remit hook claude-code --policy {POLICY.resolve()} --log {cwd.resolve()}/remit.jsonl"
@@ -344,22 +344,24 @@ def test_with_a_log_the_turn_events_are_registered(dirs: tuple[Path, Path]) -> N
 
 def test_without_a_log_no_turn_event_is_registered(dirs: tuple[Path, Path]) -> None:
     cwd, home = dirs
-    path = install_claude_code(policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
-    install_claude_code(policy=str(POLICY), cwd=cwd, home=home)  # reinstalled without: taken out
+    path = install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
+    install(
+        "claude-code", "project", policy=str(POLICY), cwd=cwd, home=home
+    )  # reinstalled without: taken out
     assert list(remit_events(load(path))) == ["PreToolUse"]
     assert list(load(path)["hooks"]) == ["PreToolUse"]
 
 
 def test_codex_gets_the_events_it_has(dirs: tuple[Path, Path]) -> None:
     cwd, home = dirs
-    path = install_codex(policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
+    path = install("codex", "project", policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
     assert list(remit_events(load(path), "codex")) == [
         "PreToolUse",
         "UserPromptSubmit",
         "Stop",
         "PostToolUse",
     ]
-    assert uninstall_codex(cwd=cwd, home=home) and load(path) == {}
+    assert uninstall("codex", "project", cwd=cwd, home=home) and load(path) == {}
 
 
 def test_events_install_once_and_uninstall_to_the_original(dirs: tuple[Path, Path]) -> None:
@@ -368,14 +370,14 @@ def test_events_install_once_and_uninstall_to_the_original(dirs: tuple[Path, Pat
     path.parent.mkdir()
     shutil.copy(HOOKS / "settings-existing.json", path)
     original = load(path)
-    install_claude_code(policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
+    install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
     first = path.read_bytes()
-    install_claude_code(policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
+    install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
     assert path.read_bytes() == first
     installed = load(path)
     assert installed["hooks"]["PostToolUse"][0] == original["hooks"]["PostToolUse"][0]  # the user's own
     assert all(len(handlers) == 1 for handlers in remit_events(installed).values())
-    assert uninstall_claude_code(cwd=cwd, home=home)
+    assert uninstall("claude-code", "project", cwd=cwd, home=home)
     assert ordered(load(path)) == ordered(original)
 
 
@@ -384,8 +386,8 @@ def test_event_lists_remit_does_not_touch_are_kept(dirs: tuple[Path, Path]) -> N
     path = cwd / ".claude" / "settings.json"
     path.parent.mkdir()
     path.write_text(json.dumps({"hooks": {"Notification": [], "SubagentStop": {"odd": "shape"}}}))
-    install_claude_code(policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
-    assert uninstall_claude_code(cwd=cwd, home=home)
+    install("claude-code", "project", policy=str(POLICY), cwd=cwd, home=home, log="remit.jsonl")
+    assert uninstall("claude-code", "project", cwd=cwd, home=home)
     assert load(path) == {"hooks": {"Notification": [], "SubagentStop": {"odd": "shape"}}}
 
 

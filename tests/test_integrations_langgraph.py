@@ -24,22 +24,8 @@ import remit
 from remit.integrations.langgraph import ToolGuard
 from remit.log import read_log
 
-POLICY = """
-name: payments
-defaults: {decision: ask, on_error: block}
-rules:
-  - id: no-wallets
-    tools: [refund]
-    block: args.to.startsWith("wallet:")
-    reason: "refunds to {args.to} are not allowed"
-  - id: big-refund
-    tools: [refund]
-    ask: args.amount > 100
-    reason: "a refund of {args.amount} needs a person"
-  - id: small-refund
-    tools: [refund]
-    allow: args.amount <= 100
-"""
+POLICY = (Path(__file__).parent / "data" / "integrations" / "payments.yaml").read_text()
+"""Refunds: to a wallet blocked, over 100 asked, the rest allowed."""
 
 APPROVE = {"decisions": [{"type": "approve"}]}
 

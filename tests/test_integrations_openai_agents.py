@@ -20,21 +20,9 @@ import remit  # noqa: E402
 from remit.integrations.openai_agents import ToolGuard  # noqa: E402
 from remit.log import read_log  # noqa: E402
 
-POLICY = """
-name: payments
-defaults: {decision: ask, on_error: block}
-rules:
-  - id: no-wallets
-    tools: [refund]
-    block: args.to.startsWith("wallet:")
-    reason: "refunds to {args.to} are not allowed"
-  - id: big-refund
-    tools: [refund]
-    ask: args.amount > 100
-    reason: "a refund of {args.amount} needs a person"
-  - id: small-refund
-    tools: [refund]
-    allow: args.amount <= 100
+POLICY = (
+    (Path(__file__).parent / "data" / "integrations" / "payments.yaml").read_text()
+    + """\
   - id: late-in-the-run
     tools: [get_balance]
     block: ctx.steps_since_human >= 2
@@ -42,6 +30,7 @@ rules:
     tools: [get_balance]
     allow: "true"
 """
+)
 
 NO_TRACES = RunConfig(tracing_disabled=True)
 

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 import remit
+from remit.load import load_text
 from remit.redact import _MAYBE, _TRIGGERS, PATTERNS, marker, redact, redact_text
 from tests.conftest import DATA
 
@@ -91,21 +92,24 @@ def test_redact_is_idempotent() -> None:
         assert redact(once) == once
 
 
-def test_extra_patterns_per_call() -> None:
-    extra = [("acme_key", re.compile(r"\bacme_[0-9a-f]{16}\b"))]
+def test_extra_patterns_from_a_policy() -> None:
+    def redaction(pattern: str) -> Any:
+        return load_text(f"name: p\nredaction: {{patterns: [{{name: {pattern}}}]}}\n").redaction
+
+    acme = redaction(r"acme_key, regex: '\bacme_[0-9a-f]{16}\b'")
     args = {"command": "deploy --with acme_0123456789abcdef now"}
     assert redact(args) == args
-    out = redact(args, extra=extra)
+    out = acme.call(args, {}).args
     assert "acme_0123456789abcdef" not in out["command"]
     assert marker("acme_key", "acme_0123456789abcdef") in out["command"]
-    # A group named `s` keeps the rest of the match.
-    extra = [("pin", re.compile(r"\bpin=(?P<s>\d{4,})"))]
-    assert redact({"q": "pin=1234 ok"}, extra=extra) == {"q": f"pin={marker('pin', '1234')} ok"}
+    # A group named `secret` keeps the rest of the match.
+    pin = redaction(r"pin, regex: '\bpin=(?P<secret>\d{4,})'")
+    assert pin.call({"q": "pin=1234 ok"}, {}).args == {"q": f"pin={marker('pin', '1234')} ok"}
 
 
-def test_drop_fields_per_call() -> None:
+def test_drop_fields_from_a_policy() -> None:
     args = {"command": "ls", "env": {"HOME": "/root", "blob": {"a": 1}}, "blob": [1, 2]}
-    out = redact(args, drop=frozenset({"blob"}))
+    out = load_text("name: p\nredaction: {drop: [args.**.blob]}\n").redaction.call(args, {}).args
     assert out == {"command": "ls", "env": {"HOME": "/root", "blob": "[DROPPED]"}, "blob": "[DROPPED]"}
     assert redact(args) == args
 

@@ -37,12 +37,8 @@ def failure(exc: BaseException) -> str:
 def record(guard: Guard, decision: Decision, outcome: str, *, by: str = "human", detail: str = "") -> None:
     """Log an answer to an ask; losing an outcome must not stop the agent."""
     latency_ms = max(0.0, (guard.clock() - decision.ts) * 1000)
-    try:  # a person's note may quote the call: hide what the policy hides in it
-        detail = guard.policy.redaction.call(decision.args, decision.ctx).scrub(detail)
-    except Exception:
-        detail = "[REDACTED:detail]"
     with contextlib.suppress(LogError):
-        guard.record_outcome(decision.id, outcome, by=by, detail=detail, latency_ms=latency_ms)
+        guard.record_outcome(decision, outcome, by=by, detail=detail, latency_ms=latency_ms)
 
 
 def merge_ctx(given: Mapping[str, Any], derived: Mapping[str, Any]) -> dict[str, Any]:

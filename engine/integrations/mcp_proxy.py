@@ -109,7 +109,7 @@ class _Ask:
 class _Sent:
     """A call forwarded to the server, until its result comes back."""
 
-    decision_id: str
+    decision: Decision
     identity: tuple[str, str]
     started: float
 
@@ -310,7 +310,7 @@ class McpProxy:
             with self._lock:
                 earlier = self._resumable.pop(state, None) if isinstance(state, str) else None
             if earlier is not None and earlier.identity == wire.call_identity(params):
-                self._forward(request, earlier.decision_id)  # the server goes on with a call it got
+                self._forward(request, earlier.decision)  # the server goes on with a call it got
                 return
             self._route(request, self.check(params))
         except Exception as exc:
@@ -339,7 +339,7 @@ class McpProxy:
     def _route(self, request: dict[str, Any], decision: Decision) -> None:
         verdict = decision.effective
         if verdict is Route.ALLOW:
-            self._forward(request, decision.id)
+            self._forward(request, decision)
         elif verdict is Route.BLOCK:
             self._reply(wire.tool_error(request, refusal(decision)))
         else:
@@ -351,8 +351,8 @@ class McpProxy:
             else:
                 self._unattended(request, decision)
 
-    def _forward(self, request: dict[str, Any], decision_id: str) -> None:
-        sent = _Sent(decision_id, wire.call_identity(wire.params_of(request)), time.monotonic())
+    def _forward(self, request: dict[str, Any], decision: Decision) -> None:
+        sent = _Sent(decision, wire.call_identity(wire.params_of(request)), time.monotonic())
         with self._lock:
             _bounded_put(self._sent, request["id"], sent)
         if not self.to_server.message(request):  # as parsed: the server reads what was decided
@@ -372,7 +372,7 @@ class McpProxy:
             sent = self._sent.pop(key, None)
         if sent is not None:
             why = "the client cancelled the call"
-            self._outcome(sent.decision_id, "interrupted", "agent", why, sent.started)
+            self._outcome(sent.decision, "interrupted", "agent", why, sent.started)
         return ask is None
 
     # -- asking a human
@@ -382,9 +382,9 @@ class McpProxy:
         choice = self.guard.policy.defaults.non_interactive
         why = f"the MCP client cannot ask a human (no elicitation), and non_interactive is {choice.value}"
         yes = choice is Route.ALLOW
-        self._outcome(decision.id, "approved" if yes else "denied", "system", why, time.monotonic())
+        self._outcome(decision, "approved" if yes else "denied", "system", why, time.monotonic())
         if yes:
-            self._forward(request, decision.id)
+            self._forward(request, decision)
         else:
             self._reply(wire.tool_error(request, refusal(decision, why)))
 
@@ -401,7 +401,7 @@ class McpProxy:
                         self._issued.popitem(last=False)
         if full:
             why = f"{MAX_PENDING_ASKS} calls are already waiting for a human"
-            self._outcome(decision.id, "denied", "system", why, ask.started)
+            self._outcome(decision, "denied", "system", why, ask.started)
             self._reply(wire.tool_error(request, refusal(decision, why)))
             return
         text = wire.question(decision)
@@ -455,14 +455,14 @@ class McpProxy:
         if ask.abandoned:
             return
         yes, outcome, by, detail = self._judge(ask, timed_out)
-        self._outcome(ask.decision.id, outcome, by, detail, ask.started)
+        self._outcome(ask.decision, outcome, by, detail, ask.started)
         if not ask.modern and (timed_out or ask.cancelled):
             self._reply(wire.cancelled(wire.ELICIT_PREFIX + ask.token, detail))
         target = ask.retry if ask.modern else ask.request
         if target is None or ask.cancelled:
             return  # nobody waits for an answer
         if yes:
-            self._forward(wire.resumed_call(ask.request, target) if ask.modern else target, ask.decision.id)
+            self._forward(wire.resumed_call(ask.request, target) if ask.modern else target, ask.decision)
         else:
             self._reply(wire.tool_error(target, refusal(ask.decision, detail)))
 
@@ -490,14 +490,14 @@ class McpProxy:
                 ask.abandoned = True
                 ask.done.set()
         for ask in asks:
-            self._outcome(ask.decision.id, "interrupted", "system", why, ask.started)
+            self._outcome(ask.decision, "interrupted", "system", why, ask.started)
 
-    def _outcome(self, decision_id: str, outcome: str, by: str, detail: str, started: float) -> None:
+    def _outcome(self, decision: Decision, outcome: str, by: str, detail: str, started: float) -> None:
         latency = (time.monotonic() - started) * 1000
         try:
-            self.guard.record_outcome(decision_id, outcome, by=by, detail=detail, latency_ms=latency)
+            self.guard.record_outcome(decision, outcome, by=by, detail=detail, latency_ms=latency)
         except Exception as exc:  # the decision is logged; a lost outcome must not stop the relay
-            self.say(f"the outcome of decision {decision_id} was not logged: {exc}")
+            self.say(f"the outcome of decision {decision.id} was not logged: {exc}")
 
     # -- from the server
 
@@ -539,7 +539,7 @@ class McpProxy:
             return
         failed = not isinstance(result, dict) or result.get("isError") is True
         detail = "the tool reported an error" if failed else ""
-        self._outcome(sent.decision_id, "failed" if failed else "executed", "system", detail, sent.started)
+        self._outcome(sent.decision, "failed" if failed else "executed", "system", detail, sent.started)
 
     def _learn(self, tools: Any) -> None:
         """Keep the annotations of listed tools (a tool listed without any has none)."""
