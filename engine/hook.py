@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import RemitError
-from .hook_events import handle_event, note_decision, observed_event
+from .hook_events import OBSERVED, handle_event, note_decision
 
 if TYPE_CHECKING:
     from .decision import Decision
@@ -115,14 +115,11 @@ def run_hook(
     try:
         if agent not in AGENTS:
             raise HookInputError(f"unknown agent `{agent}` (known: {', '.join(AGENTS)})")
-        observed = observed_event(stdin_text)
-        if observed is not None:  # a turn starting or stopping, a call's result: recorded, never denied
-            cache = _cache_dir(cache_dir)
-            return handle_event(
-                agent, observed, log=log, cache=cache, clock=clock, log_durability=log_durability
-            )
-        event = parse_event(stdin_text)
+        data = read_event(stdin_text)
         cache = _cache_dir(cache_dir)
+        if data.get("hook_event_name") in OBSERVED:  # a turn starting or ending, a call's result
+            return handle_event(agent, data, log=log, cache=cache, clock=clock, log_durability=log_durability)
+        event = tool_event(data)
         guard = _guard(policy, log, clock, cache, log_durability)
         ctx = hook_context(agent, event, clock())
         decision = _check(guard, event, ctx, cache)
@@ -145,6 +142,11 @@ def _read_capped(stream: IO[bytes], cap: int) -> bytes | None:
 
 def parse_event(text: str) -> HookEvent:
     """Check and unpack a PreToolUse event; raise `HookInputError` saying what is wrong."""
+    return tool_event(read_event(text))
+
+
+def read_event(text: str) -> dict[str, Any]:
+    """The hook input as a JSON object; raise `HookInputError` saying what is wrong."""
     if len(text) > MAX_INPUT_BYTES:
         raise HookInputError(f"the hook input is larger than {MAX_INPUT_BYTES} bytes")
     if not text.strip():
@@ -155,6 +157,11 @@ def parse_event(text: str) -> HookEvent:
         raise HookInputError(f"the hook input is not valid JSON ({_json_problem(exc)})") from None
     if not isinstance(data, dict):
         raise HookInputError("the hook input is not a JSON object")
+    return data
+
+
+def tool_event(data: dict[str, Any]) -> HookEvent:
+    """Check and unpack a PreToolUse event's object; raise `HookInputError` saying what is wrong."""
     event = data.get("hook_event_name")
     if event != EVENT:
         raise HookInputError(f"remit answers `{EVENT}` events, not `{event}`: check the hook settings")

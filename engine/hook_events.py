@@ -29,8 +29,6 @@ calls. What a hook cannot see is said in docs/hooks.md.
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -41,7 +39,7 @@ if TYPE_CHECKING:
     from .decision import Decision
     from .log import DecisionLog
 
-__all__ = ["OBSERVED", "RECORDED", "event_record", "handle_event", "note_decision", "observed_event"]
+__all__ = ["OBSERVED", "RECORDED", "event_record", "handle_event", "note_decision"]
 
 RECORDED = ("UserPromptSubmit", "Stop", "PostToolUse", "PostToolUseFailure")
 """The events whose facts go into the log (and that `remit install` registers)."""
@@ -67,7 +65,6 @@ NO_STOP = "the turn got no Stop before the next prompt"
 NO_RUN = "remit asked and the tool never ran"
 REJECTED = "The user doesn't want to proceed"
 """How Claude Code's result of a call the user refused begins (as in `remit.traces.claude`)."""
-_NAME = re.compile(r'"hook_event_name"\s*:\s*"([A-Za-z]+)"')
 
 
 def event_record(
@@ -87,23 +84,6 @@ def event_record(
         "calls": None,
         "detail": detail,
     }
-
-
-def observed_event(text: str) -> dict[str, Any] | None:
-    """The event, when the input is one of `OBSERVED` (else None: the tool-call path decides).
-
-    The name is looked up without parsing, then confirmed on the parsed object, so that no
-    text inside a tool call's input can turn a `PreToolUse` into an observed event.
-    """
-    if not any(name in OBSERVED for name in _NAME.findall(text)):  # any: a tool input may name one first
-        return None
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    if isinstance(data, dict) and data.get("hook_event_name") in OBSERVED:
-        return data
-    return None
 
 
 def handle_event(

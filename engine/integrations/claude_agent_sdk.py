@@ -76,7 +76,7 @@ class ToolGuard:
     ) -> HookJSONOutput:
         """The PreToolUse hook callback: allow, deny with remit's reasons, or ask."""
         try:
-            event = hook.parse_event(json.dumps(data))
+            event = hook.tool_event(dict(data))
             ctx = hook.hook_context("claude-code", event, self.guard.clock())
             ctx["labels"] = {**ctx.get("labels", {}), **LABELS}
             decision = self.guard.check(event.tool, event.args, merge_ctx(self.ctx, ctx))
