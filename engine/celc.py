@@ -582,31 +582,14 @@ def compile_expr(text: str, *, names: Collection[str], span: Span) -> CompiledEx
     return CompiledExpr(text, fn, frozenset(checker.names), frozenset(checker.fields), python, constant)
 
 
-def macro_depth(text: str) -> tuple[int, int, int]:
-    """How deeply an expression nests macros over values known only at run time.
-
-    Returns (depth, line offset, column) of the innermost macro of the deepest nest, or
-    (0, 0, 0); a macro over a list or map literal does not count. The work of nested macros
-    grows with the product of their ranges: the cost limit stops them on large inputs.
-    """
+def lower_text(text: str) -> Node | None:
+    """The lowered tree of an expression, for analyses of its shape (None if it does not parse)."""
     from celpy.celparser import CELParseError
 
     try:
-        root = _Lowerer(lambda *_args, **_kw: None).lower(parse(text))
+        return _Lowerer(lambda *_args, **_kw: None).lower(parse(text))
     except (CELParseError, RecursionError):
-        return 0, 0, 0
-    best = (0, 0, 0)
-    stack: list[tuple[Node, int]] = [(root, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, Comp):
-            inner = depth + (not isinstance(node.range, (ListLit, MapLit)))
-            best = max(best, (inner, node.line, node.col), key=lambda b: b[0])
-            stack.append((node.range, depth))
-            stack.extend((arg, inner) for arg in node.args)
-        else:
-            stack.extend((child, depth) for child in children(node))
-    return best
+        return None
 
 
 def _parse_error_pos(e: CELParseError, text: str) -> tuple[int, int]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import analyzers
-from .celc import CompiledExpr, macro_depth
+from .celc import Call, Comp, CompiledExpr, Ident, Index, Node, Op, Select, children, lower_text
 from .compile import CompiledPolicy, CompiledRating, CompiledRoute, CompiledRule, tools_match
 from .diagnostics import Diagnostic, Span, sorted_diagnostics
 from .evaluate import CTX_DEFAULTS
@@ -137,21 +137,87 @@ def _unknown_fields(policy: CompiledPolicy) -> Iterator[Diagnostic]:
                 )
 
 
-NESTED_MACROS = 3
-"""Macros nested this deep over run-time values draw a warning: their work multiplies."""
+NESTED_MACROS = 2
+"""Macros over separate run-time lists nested this deep draw a warning: their work multiplies."""
 
 
 def _nested_macros(policy: CompiledPolicy) -> Iterator[Diagnostic]:
     for expr, ident in _exprs(policy):
-        depth, _, _ = macro_depth(expr.text)
-        if depth >= NESTED_MACROS:
+        ranges = multiplying_macros(expr.text)
+        if len(ranges) >= NESTED_MACROS:
+            nest = " inside ".join(f"`{r}`" for r in reversed(ranges))
             yield Diagnostic(
                 "lint.nested_macros",
-                f"`{ident}` nests {depth} macros: its work grows with the product of their ranges",
+                f"`{ident}` nests macros over {nest}: its work grows with the product of their sizes",
                 _item_span(policy, ident),
                 "warning",
-                hint="a large call will spend the CEL cost limit and get `on_error`",
+                hint="a call with large lists can spend the whole CEL work budget (about a tenth of a "
+                "second) and get `on_error`: compare against a set or a literal list, or walk one list",
             )
+
+
+def multiplying_macros(text: str) -> list[str]:
+    """The ranges of the longest chain of nested macros whose work multiplies, outermost first.
+
+    A macro over a list or map literal is bounded by the policy and does not count; nor does
+    one whose range is read from an enclosing macro's variable
+    (`shell.commands.exists(c, c.args.exists(a, ...))`): it walks a part of the element being
+    visited, so the two together walk the input once. Every other nested macro walks its whole
+    range once per iteration of the enclosing one. An expression that does not parse has none.
+    """
+    root = lower_text(text)
+    if root is None:
+        return []
+    best: list[str] = []
+    stack: list[tuple[Node, list[str], frozenset[str]]] = [(root, [], frozenset())]
+    while stack:
+        node, chain, bound = stack.pop()
+        if not isinstance(node, Comp):
+            stack.extend((child, chain, bound) for child in children(node))
+            continue
+        stack.append((node.range, chain, bound))
+        if _walks_input(node.range, bound):
+            chain = [*chain, _describe(node.range)]
+            best = max(best, chain, key=len)
+        stack.extend((arg, chain, bound | {node.var}) for arg in node.args)
+    return best
+
+
+def _walks_input(node: Node, bound: frozenset[str]) -> bool:
+    """True if a range's size follows an input other than the elements being visited (`bound`).
+
+    `c.args` (a field of the element), `args[k]` (a part of the input the element picks) and
+    literals are bounded by the element or by the policy; `args.xs`, `ctx.ys` or a list built
+    from them are not.
+    """
+    if isinstance(node, Ident):
+        return node.name not in bound
+    if isinstance(node, Select):
+        return _walks_input(node.operand, bound)
+    if isinstance(node, Index):
+        picked = isinstance(node.index, Ident) and node.index.name in bound
+        return not picked and _walks_input(node.operand, bound)
+    if isinstance(node, Comp):
+        return _walks_input(node.range, bound)
+    if isinstance(node, Call):
+        parts = node.args if node.target is None else (node.target,)
+        return any(_walks_input(p, bound) for p in parts)
+    if isinstance(node, Op):
+        parts = node.args[1:] if node.op == "?:" else node.args  # the condition is not walked
+        return any(_walks_input(p, bound) for p in parts)
+    return False  # literals: their size is the policy's
+
+
+def _describe(node: Node) -> str:
+    while isinstance(node, Comp):  # `args.xs.map(...)` walks `args.xs`
+        node = node.range
+    path: list[str] = []
+    while isinstance(node, Select):
+        path.append(node.field)
+        node = node.operand
+    if isinstance(node, Ident):
+        return ".".join([node.name, *reversed(path)])
+    return "a computed list"
 
 
 def _covers(a: CompiledRule, b: CompiledRule) -> bool:

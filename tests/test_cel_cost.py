@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 
 import remit
 from remit import celrt
-from remit.celc import compile_expr, macro_depth
+from remit.celc import compile_expr
 from remit.diagnostics import Span
 from remit.evaluate import Activation
+from remit.lint import multiplying_macros
 from remit.replay import replay
 
 SPAN = Span("<test>", 1, 1)
@@ -287,20 +288,43 @@ def test_expressions_without_macros_carry_no_budget() -> None:
         assert "_budget(" not in python and "_metered(" not in python
 
 
-def test_macro_depth_for_a_lint() -> None:
-    assert macro_depth("args.xs.all(x, x > 0)")[0] == 1
-    assert macro_depth("[1, 2].all(i, args.xs.exists(x, x == i))")[0] == 1  # a literal range is bounded
-    assert macro_depth("args.xs.exists(x,\n  args.xs.exists(y, args.xs.exists(z, true)))") == (3, 1, 29)
+@pytest.mark.parametrize(
+    ("expr", "ranges"),
+    [
+        ("args.xs.all(x, x > 0)", ["args.xs"]),
+        ("[1, 2].all(i, args.xs.exists(x, x == i))", ["args.xs"]),  # a literal range is bounded
+        ("args.xs.exists(x, args.xs.exists(y, args.zs.exists(z, true)))", ["args.xs", "args.xs", "args.zs"]),
+        # a part of the element being visited: the two walk the input once
+        ('shell.commands.exists(c, c.args.exists(a, a == "-rf"))', ["shell.commands"]),
+        (
+            'shell.commands.exists(c, c.args.filter(a, a != "").map(a, a.size()).exists(n, n > 1))',
+            ["shell.commands"],
+        ),
+        ('args.to.exists(r, r.split("@").exists(p, p == "x"))', ["args.to"]),
+        ("args.xs.exists(x, args.ys.filter(y, y != x).size() > 0)", ["args.xs", "args.ys"]),
+        ("args.xs.exists(x, args.ys.map(y, y + x).exists(z, z == 0))", ["args.xs", "args.ys"]),
+        ("args.xs.map(x, x).exists(y, y == 1)", ["args.xs"]),  # one after the other, not inside
+        ("args.xs.exists(x, (args.ys + args.zs).exists(y, x == y))", ["args.xs", "a computed list"]),
+        # a part of the input picked by the element: each key's list once
+        ("args.exists(k, (type(args[k]) == list ? args[k] : [args[k]]).exists(f, f == 1))", ["args"]),
+        ("args.exists(k, args.xs.exists(f, f == k))", ["args", "args.xs"]),
+        ("args.xs.exists(", []),  # does not parse: the load reports it
+    ],
+)
+def test_macros_whose_work_multiplies(expr: str, ranges: list[str]) -> None:
+    assert multiplying_macros(expr) == ranges
 
 
-def test_lint_warns_about_macros_nested_three_deep() -> None:
+def test_lint_warns_about_macros_over_separate_lists_nested_in_each_other() -> None:
     from remit.lint import lint_policy
 
     policy = remit.load_text(
         "name: n\nrules:\n"
+        "  - {id: one, tools: [T], block: 'args.xs.all(x, x > 0)'}\n"
         "  - {id: two, tools: [T], block: 'args.xs.all(x, args.ys.exists(y, x == y))'}\n"
-        "  - {id: three, tools: [T], block: 'args.xs.all(x, args.ys.all(y, args.zs.exists(z, x == z)))'}\n"
-        "  - {id: literal, tools: [T], block: 'args.xs.all(x, args.ys.all(y, [1].exists(z, x == z)))'}\n"
+        "  - {id: part, tools: [T], block: 'shell.commands.exists(c, c.args.exists(a, a == \"-f\"))'}\n"
+        "  - {id: literal, tools: [T], block: 'args.xs.all(x, [1, 2].exists(z, x == z))'}\n"
     )
     warned = [d for d in lint_policy(policy) if d.code == "lint.nested_macros"]
-    assert [(d.message.split("`")[1], d.span.line) for d in warned] == [("three", 4)]
+    assert [(d.message.split("`")[1], d.span.line) for d in warned] == [("two", 4)]
+    assert "over `args.ys` inside `args.xs`" in warned[0].message
