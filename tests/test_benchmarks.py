@@ -139,3 +139,12 @@ def test_hook_startup_benchmark_runs(tmp_path: Path, capsys: pytest.CaptureFixtu
     denying.write_text("name: deny\nrules:\n  - {id: no-shell, tools: [Bash], block: 'true'}\n")
     assert hook_startup(["--runs", "1", "--policy", str(denying)]) == 1  # every hook run must allow
     assert "expected allow" in capsys.readouterr().err
+
+
+def test_hostile_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.hostile import main as hostile
+
+    assert hostile(["--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "worst hostile call with a shipped policy" in out
+    assert "nested macros" in out and "(own policy)" in out
