@@ -11,6 +11,12 @@ Inside a macro body the code pays for its work from a budget `c` (see `celrt_cos
 macro pays for its iterations before the first, and operations whose work grows with the
 size of their operands pay for it. Code outside macros pays nothing: it runs once per
 evaluation. An expression with no macro (and no regex built at run time) has no budget.
+
+Fields of fact objects: the activation declares which class a top-level name usually holds
+(`declare_object`: `shell` holds `ShellFacts`, whose `commands` are `Command`s). The fast
+code reads a field of such a value as a plain attribute after checking its class, which is
+what `CelObject.__getitem__` does, without the call; any other value is read the generic way.
+A declaration is a hint: a wrong one makes code slower, never different.
 """
 
 from __future__ import annotations
@@ -90,6 +96,34 @@ _ARITH = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod"}
 _NUMERIC = frozenset({"int", "uint", "double"})
 _INLINE_REPR = frozenset({int, str, bool, type(None), bytes})
 
+_OBJECTS: dict[str, type[celrt.CelObject]] = {}
+_ELEMENTS: dict[tuple[type[celrt.CelObject], str], type[celrt.CelObject]] = {}
+
+
+def declare_object(
+    name: str, cls: type[celrt.CelObject], elements: dict[str, type[celrt.CelObject]] | None = None
+) -> None:
+    """Declare that the top-level name `name` holds a `cls`, and that its list fields named in
+    `elements` hold objects of the given classes (a hint for the fast code, see above).
+
+    Expressions compiled before a declaration read those fields the generic way.
+    """
+    _OBJECTS[name] = cls
+    for field_name, element in (elements or {}).items():
+        _ELEMENTS[(cls, field_name)] = element
+
+
+def _attribute_field(cls: type[celrt.CelObject] | None, name: str) -> bool:
+    """Whether `x.name` is CEL's `x.name` for an `x` of class exactly `cls`."""
+    return (
+        cls is not None
+        and cls.__getitem__ is celrt.CelObject.__getitem__
+        and name in cls.cel_fields
+        and name.isidentifier()
+        and not keyword.iskeyword(name)
+        and not name.startswith("__")
+    )
+
 
 @dataclass(frozen=True)
 class Code:
@@ -98,6 +132,8 @@ class Code:
     text: str
     kind: str | None = None
     value: Any = celrt.NOT_CONSTANT
+    cls: type[celrt.CelObject] | None = None  # the class the value usually has (a hint)
+    element: type[celrt.CelObject] | None = None  # the class its elements usually have
 
     @property
     def const(self) -> bool:
@@ -123,11 +159,19 @@ class Namespace:
         self.metered = False  # whether the code reads the budget `c`
         self.defs: list[str] = []
         self.free: dict[int, frozenset[str]] = {}  # free_names memo; nodes outlive it
+        self.names: dict[int, str] = {}  # `shared` constants by id (classes: they outlive it)
 
     def define(self, template: str) -> str:
         """Add a helper function (`{name}` in `template` is its name); returns the name."""
         name = f"_f{len(self.defs)}"
         self.defs.append(template.replace("{name}", name, 1))
+        return name
+
+    def shared(self, value: Any) -> str:
+        """A global name holding `value`, the same name each time for the same object."""
+        name = self.names.get(id(value))
+        if name is None:
+            name = self.names[id(value)] = self.constant(value)
         return name
 
     def constant(self, value: Any) -> str:
@@ -145,6 +189,7 @@ class Gen:
         self.ns = ns
         self.allowed = allowed
         self.careful = careful
+        self.hints: dict[str, type[celrt.CelObject] | None] = {}  # macro variable -> class
 
     def gen(self, node: Node, scope: frozenset[str]) -> Code:
         """Python for `node`; closed sub-expressions are folded to constants."""
@@ -194,19 +239,28 @@ class Gen:
 
     def _Ident(self, node: Ident, scope: frozenset[str]) -> Code:
         if node.name in scope:
-            return Code(f"v_{node.name}")
+            return Code(f"v_{node.name}", cls=self.hints.get(node.name))
         if node.name not in self.allowed and node.name in TYPE_NAMES:
             return self.lit(celrt.TYPES[node.name])
         if keyword.iskeyword(node.name):
             return Code(f"getattr(a, {node.name!r})")
-        return Code(f"a.{node.name}")
+        return Code(f"a.{node.name}", cls=_OBJECTS.get(node.name))
 
     def _Select(self, node: Select, scope: frozenset[str]) -> Code:
-        x = self.gen(node.operand, scope).text
+        operand = self.gen(node.operand, scope)
+        x, name = operand.text, node.field
         if node.test:
-            return Code(f"_has({x}, {node.field!r})", "bool")
+            return Code(f"_has({x}, {name!r})", "bool")
+        if self.careful:
+            return Code(f"_select({x}, {name!r})")
+        if _attribute_field(operand.cls, name) and _cheap(operand):
+            # a fact object's field as an attribute; anything else as below
+            assert operand.cls is not None
+            cls = self.ns.shared(operand.cls)
+            text = f"({x}.{name} if {x}.__class__ is {cls} else {x}[{name!r}])"
+            return Code(text, element=_ELEMENTS.get((operand.cls, name)))
         # x["f"]: a map's value or KeyError; every other kind raises TypeError
-        return Code(f"{x}[{node.field!r}]" if not self.careful else f"_select({x}, {node.field!r})")
+        return Code(f"{x}[{name!r}]")
 
     def _Index(self, node: Index, scope: frozenset[str]) -> Code:
         x, i = self.gen(node.operand, scope), self.gen(node.index, scope)
@@ -236,9 +290,15 @@ class Gen:
         return self.call_member(node.fn, self.gen(node.target, scope), args, loop)
 
     def _Comp(self, node: Comp, scope: frozenset[str]) -> Code:
-        rng = self.gen(node.range, scope).text
+        rng_code = self.gen(node.range, scope)
+        rng = rng_code.text
         inner = scope | {node.var}
-        args = [self.gen(n, inner) for n in node.args]
+        outer = self.hints.get(node.var)
+        self.hints[node.var] = rng_code.element
+        try:
+            args = [self.gen(n, inner) for n in node.args]
+        finally:
+            self.hints[node.var] = outer
         var = f"v_{node.var}"
         weight = body_weight(node)
         self.ns.metered = True
@@ -559,7 +619,13 @@ def _filter(g: Gen, var: str, rng: str, a: list[Code]) -> Code:
     return Code(f"[{var} for {var} in {rng} if {_bool(a[0])}]", "list")
 
 
-_LOOP_HEAD = "    for {var} in _over(c, {w}, r):\n"
+# `_over(c, w, r)` inline: the range is paid for before the first iteration
+_LOOP_HEAD = (
+    "    if r.__class__ is not list:\n        r = _iterate(r)\n"
+    "    left = c[0] - len(r) * {w}\n    c[0] = left\n"
+    "    if left < 0:\n        _spend(c, 0)\n"
+    "    for {var} in r:\n"
+)
 # macro -> (body for a predicate of unknown kind, body for a bool predicate)
 _LOOPS: dict[str, tuple[str, str]] = {
     "exists": (
@@ -611,7 +677,7 @@ def fn(a):
 # an expression with macros takes the call's budget (an activation without one: a fresh
 # budget for each run); running out ends the evaluation
 _METERED = {
-    "budget": "    c = _budget(a)\n",
+    "budget": "    c = getattr(a, 'cel_budget', None) or _budget(a)\n",
     "stop": "    except _CostLimitExceeded:\n        raise\n",
 }
 _UNMETERED = dict.fromkeys(_METERED, "")

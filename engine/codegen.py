@@ -7,7 +7,8 @@ handling of `evaluate.test` inline, keeps the highest ratings in local variables
 ones decided here, at generation), evaluates the routes, and settles the common case (no rule
 holds, nothing failed) with reasons made once, here. Any other case goes through the one
 precedence table, `route.settle`. Analyzer facts stay lazy on the activation: computed once
-per call, only when a condition reads them.
+per call, only when a condition reads them. Each condition's fast code (`celfuncs`) is
+written into the function itself; its careful code is called only when the fast code raises.
 
 The interpreter (`evaluate.interpret`) is the reference and decides:
 - the first `WARM_AFTER` calls of each tool: generating and compiling costs more than a
@@ -19,11 +20,15 @@ A differential test (`tests/test_codegen.py`) holds both paths to the same outco
 
 from __future__ import annotations
 
+import ast
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .celc import CompiledExpr
-from .celrt import CelError
+from .celfuncs import Namespace
+from .celrt import CelError, CostLimitExceeded, as_error
 from .compile import (
     DIMENSIONS,
     FALLBACK_LEVELS,
@@ -46,9 +51,13 @@ MAX_TOOLS = 4096
 MAX_SETS = 1024
 
 _UNKNOWN = ("unknown",)
+_HELPERS: dict[str, Any] = Namespace().globals
+"""The runtime helpers every compiled expression's code reads (`_eq`, `_fail`...)."""
 _STATIC_GLOBALS: dict[str, Any] = {
+    **_HELPERS,
     "_Act": Activation,
     "_CelError": CelError,
+    "_CostLimitExceeded": CostLimitExceeded,
     "_Ratings": Ratings,
     "_tuple_new": tuple.__new__,
     "_REV": REVERSIBILITY_LEVELS,
@@ -127,6 +136,74 @@ def _internal(exc: Exception) -> CelError:
     return CelError(f"internal error: {exc}")
 
 
+def _careful(exc: Exception, careful: Callable[[Any], Any] | None, act: Any) -> Any:
+    """What an expression whose fast code raised `exc` gives: its careful code's value, or
+    the error (as its compiled function and `evaluate.value_of` would give them)."""
+    if careful is None:  # its fast code is its careful code
+        return as_error(exc)
+    try:
+        return careful(act)
+    except CelError as e:
+        return e
+    except Exception as e:
+        return _internal(e)
+
+
+@dataclass(frozen=True)
+class _Inline:
+    """A compiled expression's fast code, to write into a decider."""
+
+    text: str
+    constants: dict[str, Any]  # the globals it reads, under their names in `text`
+    careful: Callable[[Any], Any] | None  # its careful code; None: the fast code is careful
+    metered: bool  # whether it reads the budget `c`
+
+
+def _inline(expr: CompiledExpr, prefix: str) -> _Inline | None:
+    """The fast code of `expr` (see `celfuncs`), its globals renamed with `prefix`, or None
+    when its function is not the plain generated one."""
+    scope = expr.fn.__globals__
+    if scope.get("fn") is not expr.fn:
+        return None
+    try:
+        tree = ast.parse(expr.python)
+    except SyntaxError:  # too deep for Python's parser: call it
+        return None
+    fast = _fast_code(tree)
+    if fast is None:
+        return None
+    constants: dict[str, Any] = {}
+    metered = False
+    for node in ast.walk(fast):
+        if not isinstance(node, ast.Name):
+            continue
+        if node.id == "c":
+            metered = True
+        value = scope.get(node.id, _HELPERS)
+        if value is _HELPERS or node.id in ("a", "c") or _HELPERS.get(node.id, _HELPERS) is value:
+            continue  # a local, a builtin or a runtime helper: the decider has the same
+        node.id = prefix + node.id
+        constants[node.id] = value
+    return _Inline(ast.unparse(fast), constants, scope.get("_careful"), metered)
+
+
+def _fast_code(tree: ast.Module) -> ast.expr | None:
+    """The expression `fn` returns first in the source of a compiled expression."""
+    for stmt in tree.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name == "fn":
+            body = [s for s in stmt.body if not (isinstance(s, ast.Assign) and _assigns(s, "c"))]
+            first = body[0] if body else None
+            if isinstance(first, ast.Try):
+                first = first.body[0] if len(first.body) == 1 else None
+            if isinstance(first, ast.Return) and first.value is not None:
+                return first.value
+    return None
+
+
+def _assigns(stmt: ast.Assign, name: str) -> bool:
+    return [t.id for t in stmt.targets if isinstance(t, ast.Name)] == [name]
+
+
 class _Generator:
     """Writes the source of one decider; values it cannot spell go into `constants`."""
 
@@ -139,6 +216,7 @@ class _Generator:
             "_defaults": policy.defaults,
             "_bad": _bad,
             "_internal": _internal,
+            "_careful": _careful,
             "_level_of": level_of,
             "_no_reasons": default_reasons(policy.defaults),
             "_default": policy.defaults.decision,
@@ -147,6 +225,7 @@ class _Generator:
         active = [r for r in cands.rules if not r.never]
         self.rules = [r for r in active if not r.shadow]
         self.shadow = [r for r in active if r.shadow]
+        self.budget = False  # whether inlined code reads the budget `c`
         self.has_raises = any(r.raises for r in cands.ratings) or any(r.raises for r in self.rules)
         self.block_routes = any(r.route is Route.BLOCK and not r.never for r in policy.routes)
 
@@ -161,6 +240,7 @@ class _Generator:
     def source(self) -> str:
         self.emit(0, "def decide(tool, args, ctx, session, parses=None):")
         self.emit(1, "a = _Act(tool, args, ctx, session, _decl, parses)")
+        head = len(self.lines)
         self.emit(1, "err = []")
         self.emit(1, "r0 = r1 = r2 = b0 = b1 = b2 = None")
         if self.has_raises:
@@ -172,19 +252,43 @@ class _Generator:
         self.match_rules()
         self.match_routes()
         self.settle()
+        if self.budget:  # the call's budget, for the macros of the inlined expressions
+            self.lines.insert(head, "    c = a.cel_budget")
         return "\n".join(self.lines) + "\n"
 
     # -- conditions
 
     def test(self, depth: int, expr: CompiledExpr) -> None:
         """`ok = ` the condition's outcome: True, False, or what failed (`evaluate.test`)."""
-        fn = self.const(expr.fn)
+        self.run(depth, expr, "ok")
+
+    def run(self, depth: int, expr: CompiledExpr, into: str) -> None:
+        """`into = ` the expression's value, or the `CelError` it gave.
+
+        The expression's fast code is written here, inline (no call); only when it raises is
+        its careful code called, as the compiled function itself would (see `celfuncs`).
+        """
+        inline = _inline(expr, f"_e{len(self.constants)}")
+        if inline is None:
+            fn = self.const(expr.fn)
+            self.emit(depth, "try:")
+            self.emit(depth + 1, f"{into} = {fn}(a)")
+            self.emit(depth, "except _CelError as e:")
+            self.emit(depth + 1, f"{into} = e")
+            self.emit(depth, "except Exception as e:")
+            self.emit(depth + 1, f"{into} = _internal(e)")
+            return
+        self.constants.update(inline.constants)
+        careful = self.const(inline.careful)
+        if inline.metered:
+            self.budget = True
         self.emit(depth, "try:")
-        self.emit(depth + 1, f"ok = {fn}(a)")
-        self.emit(depth, "except _CelError as e:")
-        self.emit(depth + 1, "ok = e")
+        self.emit(depth + 1, f"{into} = {inline.text}")
+        if inline.metered:  # a spent budget ends the evaluation, as in the compiled function
+            self.emit(depth, "except _CostLimitExceeded as e:")
+            self.emit(depth + 1, f"{into} = e")
         self.emit(depth, "except Exception as e:")
-        self.emit(depth + 1, "ok = _internal(e)")
+        self.emit(depth + 1, f"{into} = _careful(e, {careful}, a)")
 
     def failed(self, depth: int, ident: str, into: str = "err") -> None:
         self.emit(depth, "elif ok is not False:")
@@ -225,13 +329,7 @@ class _Generator:
 
     def value(self, depth: int, expr: CompiledExpr, index: int) -> None:
         """`lv = ` the level a rating expression gives, or its error message (`evaluate._offer`)."""
-        fn = self.const(expr.fn)
-        self.emit(depth, "try:")
-        self.emit(depth + 1, f"lv = {fn}(a)")
-        self.emit(depth, "except _CelError as e:")
-        self.emit(depth + 1, "lv = e")
-        self.emit(depth, "except Exception as e:")
-        self.emit(depth + 1, "lv = _internal(e)")
+        self.run(depth, expr, "lv")
         if index == 1:  # a reversibility by name, else what `level_of` says
             self.emit(depth, "if lv.__class__ is str and lv in _REV_ORDER:")
             self.emit(depth + 1, "lv = _REV_ORDER[lv]")

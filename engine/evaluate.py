@@ -13,6 +13,7 @@ from typing import Any
 from . import analyzers
 from .analyzers.shell import ParseCache
 from .celc import CompiledExpr
+from .celfuncs import declare_object
 from .celrt import COST_LIMIT, CelError
 from .compile import (
     DIMENSIONS,
@@ -170,6 +171,14 @@ _ANALYZERS: dict[str, Callable[[Activation], Any]] = {
     "name": Activation._name,
 }
 """How each analyzer's facts are computed, by the name conditions read them under."""
+
+declare_object("shell", analyzers.ShellFacts, {"commands": analyzers.Command})
+declare_object("path", analyzers.PathFacts)
+declare_object("http", analyzers.HttpFacts)
+declare_object("sql", analyzers.SqlFacts)
+declare_object("name", analyzers.NameFacts)
+declare_object("session", Session)
+# what those names hold here: compiled conditions read their fields as plain attributes
 
 
 def test(expr: CompiledExpr, act: Activation) -> bool | CelError:

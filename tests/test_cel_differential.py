@@ -817,3 +817,68 @@ def test_every_deviation_has_a_test() -> None:
     names = {d.name for d in DEVIATIONS}
     tested = {n.removeprefix("test_deviation_") for n in globals() if n.startswith("test_deviation_")}
     assert names <= tested
+
+
+# ---- fields of fact objects --------------------------------------------------------------
+# The activation declares what `shell`, `path`... usually hold (`evaluate.py`), and the fast
+# code reads those objects' fields as attributes after checking their class. Whatever the
+# names hold (the declared object, another fact object, a map with the same fields, a plain
+# value), an expression gives what cel-python gives on the same facts as maps.
+
+FACT_EXPRESSIONS = (
+    "shell.network", "shell.unparsed || shell.network", "path.sensitive", "path.first",
+    'shell.commands.exists(c, c.program == "rm")', "shell.commands.map(c, c.program)",
+    'shell.commands.all(c, c.args.exists(a, a == "-rf"))', "shell.commands.map(c, c.argv[0])",
+    "shell.commands.filter(c, size(c.flags) > 0).map(c, c.text)", "shell.commands[0].program",
+    "shell.cwd", "shell.bare_writes", 'shell.commands.exists(c, c.cwd == "")', "shell.nosuch",
+    "has(shell.network) && has(path.paths)", "path.paths.exists(p, p.first)",
+)  # fmt: skip
+
+
+def _as_maps(value: Any) -> Any:
+    """A fact object as the map of its CEL fields (lists and maps of them too)."""
+    if isinstance(value, celrt.CelObject):
+        return {name: _as_maps(getattr(value, name)) for name in value.cel_fields}
+    if isinstance(value, list):
+        return [_as_maps(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_maps(v) for k, v in value.items()}
+    return value
+
+
+def _fact_inputs() -> list[dict[str, Any]]:
+    from remit.analyzers import path_facts, shell_facts
+
+    shell = shell_facts("Bash", {"command": "git status && rm -rf build ~/.ssh/id_rsa"}, "/repo")
+    empty = shell_facts("Read", {}, None)
+    path = path_facts("Bash", {"command": ""}, "/repo", shell)
+    return [
+        {"shell": shell, "path": path},
+        {"shell": empty, "path": path_facts("Read", {"file_path": "/etc/passwd"}, "/repo", None)},
+        {"shell": path, "path": shell},  # each other's class: no field of the other's
+        {"shell": _as_maps(shell), "path": _as_maps(path)},
+        {"shell": "git status", "path": None},
+        {"shell": [shell], "path": {"first": shell.commands}},
+    ]
+
+
+@pytest.mark.parametrize("text", FACT_EXPRESSIONS)
+def test_fact_fields_agree_with_cel_python(text: str) -> None:
+    import remit.evaluate  # noqa: F401  (declares what `shell` and `path` hold)
+
+    compiled = compile_expr(text, names={"shell", "path"}, span=SPAN)
+    if text == "shell.network":
+        assert ".network if" in compiled.python  # the attribute read is the code under test
+    for inputs in _fact_inputs():
+        ours = run_remit(compiled.fn, inputs)
+        ours = Outcome(_as_maps(ours.value), ours.error)
+        maps = {k: _as_maps(v) for k, v in inputs.items()}
+        theirs = run_celpy(text, maps)
+        assert agree(ours, theirs) or deviation_for(text, ours, theirs, maps), (text, inputs, ours, theirs)
+        # and the generic code, which reads every field through `CelObject.__getitem__`
+        generic_text = re.sub(r"\bpath\b", "pa", re.sub(r"\bshell\b", "sh", text))
+        generic = compile_expr(generic_text, names={"sh", "pa"}, span=SPAN)
+        assert "__class__ is _k" not in generic.python
+        renamed = {"sh": inputs["shell"], "pa": inputs["path"]}
+        plain = run_remit(generic.fn, renamed)
+        assert agree(Outcome(_as_maps(plain.value), plain.error), ours), (text, inputs)

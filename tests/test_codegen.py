@@ -335,3 +335,58 @@ def test_threads_deciding_a_cold_tool_agree() -> None:
     for t in threads:
         t.join()
     assert results == [_full(reference)] * 40
+
+
+# -- conditions written inline in the generated function -------------------------------------
+
+INLINE = """
+remit: 1
+name: inline
+version: "1"
+defaults: {decision: allow, on_error: ask}
+autonomy: 'has(args.n) ? args.n : 3'
+ratings:
+  - id: net
+    tools: [Bash]
+    when: shell.network || args.x == 1
+    risk: 4
+  - id: leveled
+    tools: ["*"]
+    when: has(args.level)
+    risk: 'args.level + 1'
+rules:
+  - id: absorbed
+    tools: ["*"]
+    block: 'args.x == 1 || has(args.items)'
+  - id: wide
+    tools: ["*"]
+    ask: has(args.items) && args.items.all(i, args.items.all(j, i == j || j != i))
+  - id: wipe
+    tools: [Bash]
+    block: shell.commands.exists(c, c.program == "rm" && c.has_flag("r") && c.args.exists(a, a == "/"))
+  - id: facts
+    tools: [Bash]
+    ask: shell.commands.exists(c, c.cwd == "x") || path.first == 1
+"""
+
+
+def test_inlined_conditions_fall_back_and_pay_as_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fast code that raises where CEL does not (the careful code decides), a budget spent by
+    nested macros, fields that are not CEL fields, and a non-bool rating: the same outcome."""
+    policy = remit.load_text(INLINE, "<inline>", "yaml")
+    calls: list[Call] = [
+        ("Bash", {"command": "rm -rf / && curl x"}, {"cwd": "/r"}),
+        ("Bash", {"command": "ls", "x": "1"}, {}),  # `args.x == 1` errs in fast code only
+        ("Bash", {"command": "ls", "items": list(range(3))}, {}),
+        ("Read", {"items": list(range(2000))}, {}),  # 2000 x 2000 iterations: over budget
+        ("Read", {"level": "high", "n": 2.5}, {}),
+        ("Read", {"level": 2**63 - 1}, {}),
+        ("Bash", {"command": 7}, {}),
+    ]
+    assert_same(policy, calls, monkeypatch)
+    monkeypatch.setattr(codegen, "WARM_AFTER", 0)
+    guard = remit.Guard(policy)
+    source = guard.policy.decider("Bash").__doc__ or ""
+    assert "_careful(e, " in source and "c = a.cel_budget" in source  # inline, not called
+    over = guard.check("Read", {"items": list(range(2000))})
+    assert any("cost limit exceeded" in e.message for e in over.errors)
