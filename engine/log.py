@@ -55,10 +55,11 @@ def bounded_id(value: Any) -> Any:
 
 
 def _bounded_ids(ctx: Any) -> Any:
-    if isinstance(ctx, dict) and any(
-        isinstance(ctx.get(k), str) and len(ctx[k]) > MAX_ID_CHARS for k in _IDS
-    ):
-        return {k: bounded_id(v) if k in _IDS else v for k, v in ctx.items()}
+    if isinstance(ctx, dict):
+        for k in _IDS:
+            value = ctx.get(k)
+            if isinstance(value, str) and len(value) > MAX_ID_CHARS:
+                return {k: bounded_id(v) if k in _IDS else v for k, v in ctx.items()}
     return ctx
 
 
@@ -91,11 +92,50 @@ _CANONICAL_UNSORTED = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True,
 
 def args_sha256(args: Any) -> str:
     """The hash of the call's arguments as given (canonical JSON), before redaction."""
+    return hashlib.sha256(canonical_json(args)).hexdigest()
+
+
+def canonical_json(value: Any) -> bytes:
+    """`value` as canonical JSON: sorted keys, compact, ASCII (the json module's output).
+
+    Plain data (dicts with text keys, lists, text, integers, booleans, None) is encoded by
+    orjson when the result is the same bytes: all ASCII, and no DEL character (which the json
+    module escapes and orjson does not). Anything else goes through the json module."""
+    if _plain(value, 0, [_PLAIN_NODES]):
+        try:
+            blob = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits, a lone surrogate, too deep
+            pass
+        else:
+            if blob.isascii() and b"\x7f" not in blob:
+                return blob
     try:
-        blob = _CANONICAL.encode(args)
+        text = _CANONICAL.encode(value)
     except TypeError:  # keys of mixed types cannot be sorted
-        blob = _CANONICAL_UNSORTED.encode(args)
-    return hashlib.sha256(blob.encode()).hexdigest()
+        text = _CANONICAL_UNSORTED.encode(value)
+    return text.encode()
+
+
+_PLAIN_NODES = 10_000
+_PLAIN_DEPTH = 64
+_SCALARS = (str, int, bool, type(None))
+
+
+def _plain(value: Any, depth: int, left: list[int]) -> bool:
+    """Whether `value` is plain data, exactly those types (no subclass, enum, float, tuple),
+    with at most `_PLAIN_NODES` values (`left` counts them down) and `_PLAIN_DEPTH` levels."""
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        return kind in _SCALARS
+    left[0] -= len(value)
+    if left[0] < 0 or depth > _PLAIN_DEPTH:
+        return False
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or (type(item) not in _SCALARS and not _plain(item, depth + 1, left)):
+                return False
+        return True
+    return all(type(item) in _SCALARS or _plain(item, depth + 1, left) for item in value)
 
 
 def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> dict[str, Any]:
@@ -110,14 +150,15 @@ def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> 
     changed = {k: v for k, v in ctx.items() if CTX_DEFAULTS.get(k, _UNSET) != v}
     clean = (redaction or NO_REDACTION).call(d.args, changed)
     scrub = clean.scrub
+    ident = clean.ident
     return {
         "v": SCHEMA_VERSION,
         "kind": "decision",
         "id": d.id,
         "ts": iso(d.ts),
-        "session": bounded_id(clean.ident(ctx.get("session_id", ""))),
-        "turn": bounded_id(clean.ident(ctx.get("turn_id", ""))),
-        "agent": bounded_id(clean.ident(ctx.get("agent_id", ""))),
+        "session": bounded_id(ident(ctx.get("session_id", ""))),
+        "turn": bounded_id(ident(ctx.get("turn_id", ""))),
+        "agent": bounded_id(ident(ctx.get("agent_id", ""))),
         "tool": d.tool,
         "args": clean.args,
         "args_sha256": args_sha256(d.args),
@@ -126,8 +167,8 @@ def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> 
         "decision": d.decision.value,
         "mode": d.mode,
         "reasons": [{"id": r.id, "kind": r.kind, "message": scrub(r.message)} for r in d.reasons],
-        "shadow": [{**r.as_dict(), "message": scrub(r.message)} for r in d.shadow],
-        "errors": [{"id": e.id, "message": scrub(e.message)} for e in d.errors],
+        "shadow": [{**r.as_dict(), "message": scrub(r.message)} for r in d.shadow] if d.shadow else [],
+        "errors": [{"id": e.id, "message": scrub(e.message)} for e in d.errors] if d.errors else [],
         "policy": d.policy.as_dict(),
         "latency_us": round(d.latency_us, 1),
     }
@@ -239,6 +280,10 @@ class DecisionLog:
 
         When it returns, the record is whole in the file and as durable as `durability` says.
         """
+        try:  # encoded before any lock is taken: writers wait for each other only to append
+            body = None if "prev" in record else _encode(record)
+        except ValueError as exc:  # a value that holds itself
+            raise LogError(f"cannot write the decision log `{self.path}`: {exc}") from exc
         with self._lock:
             try:
                 if self._closed:
@@ -249,7 +294,7 @@ class DecisionLog:
                     error = self._flusher.take_error()
                     why = _reason(error)
                     raise LogError(f"cannot sync the decision log `{self.path}` to disk: {why}") from error
-                self._append(record)
+                self._append(record, body)
             except (OSError, ValueError) as exc:  # ValueError: the file was closed
                 reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
                 raise LogError(f"cannot write the decision log `{self.path}`: {reason}") from exc
@@ -258,7 +303,8 @@ class DecisionLog:
             elif self.durability.mode == "fsync":
                 self._sync()
 
-    def _append(self, record: dict[str, Any]) -> None:
+    def _append(self, record: dict[str, Any], body: bytes | None) -> None:
+        """Append `record`, whose encoding without `prev` is `body` (None: encode it here)."""
         size = self._lock_and_size()
         try:
             if size != self._end:  # another writer appended: chain to its last line
@@ -266,13 +312,14 @@ class DecisionLog:
                 head = b"\n" if torn else b""  # a crashed writer's torn line stays its own line
             else:
                 head = b""
-            line = _encode({**record, "prev": self._prev})
-            data = head + line + b"\n"
+            # None: the record names its own `prev`, which keeps its place
+            body = _encode({**record, "prev": self._prev}) if body is None else _with_prev(body, self._prev)
+            data = head + body + b"\n"
             _write_all(self._fd, data)
-            self._end = size + len(data)
-            self._prev = hashlib.sha256(line).hexdigest()
         finally:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._end = size + len(data)  # hashed after the unlock: other writers need not wait
+        self._prev = hashlib.sha256(body).hexdigest()
 
     def _lock_and_size(self) -> int:
         """Take the file lock and return the file's size; first reopen if the path now names
@@ -349,10 +396,11 @@ def _open_append(path: Path) -> tuple[int, bool, list[Path]]:
 
 
 def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
+    written = os.write(fd, data)  # one call, bar a short write (a full disk, a signal)
+    if written < len(data):
+        view = memoryview(data)[written:]
+        while view:
+            view = view[os.write(fd, view) :]
 
 
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
@@ -368,6 +416,14 @@ def _encode(record: dict[str, Any]) -> bytes:
         return orjson.dumps(record, default=str, option=_ORJSON_OPTIONS)
     except orjson.JSONEncodeError:
         return _dumps_json(record).encode()
+
+
+def _with_prev(body: bytes, prev: str) -> bytes:
+    """An encoded record with `"prev":"<prev>"` added as its last field: the same bytes as
+    encoding the record with `prev` in it (compact JSON ends an object's last field with `}`)."""
+    if body == b"{}":
+        return b'{"prev":"' + prev.encode() + b'"}'
+    return body[:-1] + b',"prev":"' + prev.encode() + b'"}'
 
 
 def _dumps(record: dict[str, Any]) -> str:

@@ -160,8 +160,15 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(rx)) for kind, 
 _TRIGGERS: dict[str, tuple[str, ...]] = {kind: triggers for kind, _, triggers in _TABLE}
 """Per kind, lowercase strings one of which every match of its pattern holds."""
 
-_BUILTIN: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
-    (kind, pattern, _TRIGGERS[kind]) for kind, pattern in PATTERNS
+_GATES: dict[str, re.Pattern[str]] = {
+    # A name holding a secret word, the rest of the name, a quote maybe, then `:` or `=`.
+    "env_secret": re.compile(r"""(?:secret|token|pass|pwd|key|credential)[a-z0-9_.-]*["']?\s*[:=]"""),
+}
+"""Per kind, a search that every match of its pattern implies, run on the lowercased text
+once a trigger is found: cheaper than the pattern where a trigger is common (`key` in code)."""
+
+_BUILTIN: list[tuple[str, re.Pattern[str], tuple[str, ...], re.Pattern[str] | None]] = [
+    (kind, pattern, _TRIGGERS[kind], _GATES.get(kind)) for kind, pattern in PATTERNS
 ]
 
 _COARSE = (
@@ -172,7 +179,28 @@ _COARSE = (
 )  # fmt: skip
 """Short strings one of which every trigger holds (a test checks it)."""
 
-_MAYBE = re.compile("|".join(sorted(re.escape(t) for t in _COARSE)))
+
+def _trie(words: tuple[str, ...]) -> str:
+    """A regex that finds any of `words`, as a trie (`a(?:kia|sia)`...): each position of the
+    text costs a step or two, where a plain alternation tries every word there in turn. A word
+    that another starts with stands for both (finding the shorter one is enough)."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        if "" in node:
+            return ""
+        alternatives = [re.escape(char) + emit(node[char]) for char in sorted(node)]
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return emit(root)
+
+
+_MAYBE = re.compile(_trie(_COARSE))
 """A cheap test every secret pattern implies, run on the lowercased text: text without any of
 these holds no secret. (One search for a few literals; the per-pattern triggers then pick the
 patterns worth running.)"""
@@ -189,14 +217,25 @@ def redact_text(text: str) -> str:
     """`text` with every secret it holds replaced by a marker (a policy's own patterns are
     applied by `redact_policy.CompiledRedaction.text`, after these)."""
     if len(text) >= 8:
-        low = text.lower()
+        low = _lower(text)
         if _MAYBE.search(low) is not None:
-            for kind, pattern, triggers in _BUILTIN:
+            given = text
+            for kind, pattern, triggers, gate in _BUILTIN:
                 for trigger in triggers:  # a plain loop: cheaper than any() over a generator
                     if trigger in low:
-                        text = pattern.sub(_replacer(kind), text)
+                        if gate is None or gate.search(low if text is given else _lower(text)):
+                            text = pattern.sub(_replacer(kind), text)
                         break
     return text
+
+
+def _lower(text: str) -> str:
+    """`text` lowercased for the pre-tests, with the letters that a case-insensitive pattern
+    takes for an ASCII one (`ſ` for `s`, `ı` and `İ` for `i`) made that letter."""
+    low = text.lower()
+    if not low.isascii():
+        low = low.replace("ſ", "s").replace("ı", "i").replace("i\u0307", "i")
+    return low
 
 
 def _replacer(kind: str) -> Callable[[re.Match[str]], str]:
@@ -268,19 +307,29 @@ class _Walk:
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dict):
-            out: dict[str, Any] = {}
-            for key, item in value.items():
-                name = str(key)
-                if isinstance(item, str) and item and SECRET_KEYS.match(name) and not _is_marker(item):
-                    out[name] = marker("field", item)
-                    if self.seen is not None:
-                        self.seen[item] = out[name]
-                elif isinstance(item, (int, float)) and not isinstance(item, bool) and _is_secret_field(name):
-                    # A PIN or a numeric password: too few values for a hash to hide it.
-                    out[name] = DROPPED
-                else:
-                    out[name] = self.walk(item, depth + 1)
-            return out
+            return self.fields(value, depth)
         if isinstance(value, (list, tuple)):
             return [self.walk(item, depth + 1) for item in value]
         return value
+
+    def fields(self, value: dict[Any, Any], depth: int) -> dict[str, Any]:
+        """A dict's copy; a plain string in it is redacted here, without a call of `walk`."""
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            name = key if type(key) is str else str(key)
+            if isinstance(item, str):
+                if item and _is_secret_field(name) and not _is_marker(item):
+                    out[name] = marker("field", item)
+                    if self.seen is not None:
+                        self.seen[item] = out[name]
+                elif type(item) is str and depth < MAX_DEPTH and self.left > 0:  # `walk`, inlined
+                    self.left -= 1
+                    out[name] = self.text(item)
+                else:
+                    out[name] = self.walk(item, depth + 1)
+            elif isinstance(item, (int, float)) and type(item) is not bool and _is_secret_field(name):
+                # A PIN or a numeric password: too few values for a hash to hide it.
+                out[name] = DROPPED
+            else:
+                out[name] = self.walk(item, depth + 1)
+        return out

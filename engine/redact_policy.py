@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .celrt_text import RegexError, compile_regex
@@ -43,6 +43,9 @@ PATH_HINT = (
     "a field path is `args` or `ctx`, then steps: `.name`, `.*` (any field), `.**` (any depth) "
     'or `["name"]`, e.g. `args.headers.authorization`, `args.**.token`'
 )
+CLEAN_TEXTS = 4096
+CLEAN_CHARS = 256
+"""At most this many texts of at most this many characters are remembered as clean."""
 _PROBES = ("", "a b\n0_Z-")
 """Texts on which a pattern must not find an empty match."""
 
@@ -92,6 +95,8 @@ class CompiledRedaction:
     drop: tuple[FieldPath, ...] = ()
     kinds: frozenset[str] = frozenset()
     """The kinds a marker can name: built-in ones, `field`, the patterns' names."""
+    clean: set[str] = field(default_factory=set, init=False, repr=False, compare=False, hash=False)
+    """Texts this redaction left unchanged (see `repeated_text`)."""
 
     def text(self, text: str) -> str:
         """`text` with built-in secrets and the policy's patterns replaced by markers."""
@@ -100,6 +105,20 @@ class CompiledRedaction:
             text = _apply(pattern, text, self.kinds)
         return text
 
+    def repeated_text(self, text: str) -> str:
+        """`text`, for a text that comes back call after call (a context value: the session,
+        turn, cwd or a label; a reason's message): a short one found to hold no secret is
+        remembered as such, in a bounded set (a text that holds one is redacted every time:
+        the set keeps no secret)."""
+        if text in self.clean:
+            return text
+        out = self.text(text)
+        if out == text and len(text) <= CLEAN_CHARS:
+            if len(self.clean) >= CLEAN_TEXTS:
+                self.clean.clear()
+            self.clean.add(text)
+        return out
+
     def call(self, args: Any, ctx: Any) -> Redacted:
         """Redact a call's args and context; `scrub` then hides, in any text, the values dropped
         or hidden for their field name (e.g. a reason that cites `{args.password}`)."""
@@ -107,9 +126,10 @@ class CompiledRedaction:
         if self.drop:
             args = self._dropped(args, "args", hidden)
             ctx = self._dropped(ctx, "ctx", hidden)
-        args = redact_with(args, self.text, seen=hidden)
-        ctx = redact_with(ctx, self.text, seen=hidden)
-        scrub = _scrubber(hidden, self.text)
+        text = self.text if self.patterns else redact_text
+        args = redact_with(args, text, seen=hidden)
+        ctx = redact_with(ctx, self.repeated_text, seen=hidden)
+        scrub = _scrubber(hidden, self.repeated_text)
         if not (self.patterns or self.drop):  # ids were never secrets to the built-in redaction
             return Redacted(args, ctx, scrub, _same)
         return Redacted(args, ctx, scrub, lambda value: scrub(value) if isinstance(value, str) else value)
@@ -143,6 +163,8 @@ def _spellings(secret: str) -> set[str]:
 def _scrubber(hidden: dict[str, str], text: Callable[[str], str]) -> Callable[[str], str]:
     """`text`, after replacing each hidden value (longest first) by its marker: spelled as is,
     escaped as a rendered dict or JSON quotes it, or cut short by a template (`abc…`)."""
+    if not hidden:
+        return text
     known = sorted(
         (
             (spelling, marker)
