@@ -191,7 +191,7 @@ def _shield(source: str) -> tuple[str, dict[int, str]]:
     a 4-byte UTF-8 character (tree-sitter/tree-sitter-bash#337); every BMP character is safe.
     The swap is undone in the parsed values by `_restore`.
     """
-    if not _ASTRAL.search(source):
+    if source.isascii() or not _ASTRAL.search(source):  # `isascii` reads a flag: no scan
         return source, {}
     present = set(source)
     spare = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in present)

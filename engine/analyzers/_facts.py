@@ -48,6 +48,7 @@ _PLATFORM = frozenset(
     }
 )
 """(program, subcommand, first argument or "") of platform commands that destroy data."""
+_PLATFORM_PROGRAMS = frozenset(program for program, _, _ in _PLATFORM)
 
 
 def effective(cmd: Command) -> tuple[str, str, list[str]]:
@@ -129,9 +130,9 @@ def destructive_reasons(cmd: Command) -> list[str]:
         reasons.append("rsync --delete")
     elif program == "crontab" and "r" in cmd.flags:
         reasons.append("crontab -r")
-    elif (program, sub, cmd.arg(1)) in _PLATFORM:
+    elif program in _PLATFORM_PROGRAMS and (program, sub, cmd.arg(1)) in _PLATFORM:
         reasons.append(f"{program} {sub} {cmd.arg(1)}")
-    elif (program, sub, "") in _PLATFORM:
+    elif program in _PLATFORM_PROGRAMS and (program, sub, "") in _PLATFORM:
         reasons.append(f"{program} {sub}")
     elif program == "mv" and cmd.positionals()[-1:] == ["/dev/null"]:
         reasons.append("mv to /dev/null")
@@ -141,7 +142,7 @@ def destructive_reasons(cmd: Command) -> list[str]:
             reasons.append("sql drop")
         if info.unbounded_write:
             reasons.append("sql unbounded write")
-    if any(t.startswith(BLOCK_DEVICE_PREFIXES) for t in cmd.redirects):
+    if cmd.redirects and any(t.startswith(BLOCK_DEVICE_PREFIXES) for t in cmd.redirects):
         reasons.append("write to block device")
     return reasons
 
@@ -209,10 +210,11 @@ def write_targets(cmd: Command) -> list[str]:
 def _write_targets(cmd: Command) -> list[str]:
     out = list(cmd.redirects)
     program = cmd.program
-    operands = file_operands(cmd)
     if program in _TOUCHERS:
+        operands = file_operands(cmd)
         out.extend(operands[1:] if program in _MODE_FIRST else operands)
     elif program in _DESTINATION_LAST:
+        operands = file_operands(cmd)
         target = _option(cmd, "t", "target-directory")
         if target is not None:
             out.append(target)
@@ -222,6 +224,7 @@ def _write_targets(cmd: Command) -> list[str]:
             out.extend(operands[:-1])  # moving a file away removes it from its place
     elif (program == "sed" and cmd.has_flag("in-place")) or (program == "perl" and "i" in cmd.flags):
         scripted = _option(cmd, "e", "expression") is not None or "f" in cmd.flags
+        operands = file_operands(cmd)
         out.extend(operands if scripted else operands[1:])
     elif program == "dd":
         out.extend(a[3:] for a in cmd.args if a.startswith("of="))
@@ -230,10 +233,12 @@ def _write_targets(cmd: Command) -> list[str]:
         if target is not None:
             out.append(target)
     elif program == "git":  # `git diff --output=FILE`, `git format-patch -o DIR`
-        for long in ("output", "output-directory"):
-            target = _option(cmd, "o" if cmd.subcommand == "format-patch" else "", long)
-            if target is not None:
-                out.append(target)
+        short = "o" if cmd.subcommand == "format-patch" else ""
+        if short or any(a.startswith("--output") for a in cmd.args):
+            for long in ("output", "output-directory"):
+                target = _option(cmd, short, long)
+                if target is not None:
+                    out.append(target)
     elif program == "find":
         if "delete" in cmd.flags:
             out.extend(find_starts(cmd.args)[:1] or ["."])
@@ -242,6 +247,8 @@ def _write_targets(cmd: Command) -> list[str]:
         out = [f for p in out for f in ([p] if "{}" not in p else cmd.fills)]
         if "<stdin>" in cmd.fills and (program in _TOUCHERS or program in _DESTINATION_LAST):
             out.append("<stdin>")  # xargs adds the real operands at run time
+    if not out:  # most commands write nothing
+        return out
     return [p for p in dict.fromkeys(out) if p and p != "-"]
 
 

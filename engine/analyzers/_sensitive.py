@@ -124,7 +124,7 @@ def is_sensitive(path: str) -> bool:
         return False
     lowered = path.lower()
     name = lowered.rstrip("/").rpartition("/")[2]  # the basename, without `posixpath`'s checks
-    if _GLOB_CHARS.search(name):
+    if "*" in name or "?" in name or "[" in name:  # what `_GLOB_CHARS` finds, without a regex
         return _glob_may_match(name, lowered)
     if name in NAMES:
         return True
@@ -137,10 +137,11 @@ def is_sensitive(path: str) -> bool:
         and _NAME_GLOB.match(name)
     ):
         return True
-    padded = "/" + lowered.lstrip("~").strip("/") + "/"
+    root = "/" + lowered.lstrip("~").strip("/")  # the path from `/`, without a final `/`
+    padded = root + "/"
     if (_SEGMENT_MARK is None or _SEGMENT_MARK in padded) and _SEGMENT.search(padded):
         return True
-    return lowered.startswith(PREFIXES) or padded.rstrip("/") in _PREFIX_ROOTS
+    return root in _PREFIX_ROOTS or lowered.startswith(PREFIXES)
 
 
 _SEGMENT = re.compile("|".join(re.escape("/" + seg.rstrip("/") + "/") for seg in SEGMENTS))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ._bash import MAX_COMMANDS, MAX_DEPTH, RawCommand, Word, parse_bash
 from ._command import Command
 from ._programs import SHELLS, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL
+from ._simple import parse_simple
 
 _VARIABLE = re.compile(r"\$(\{)?([A-Za-z_][A-Za-z0-9_]*)(?(1)\})")
 _POSITIONAL = re.compile(r'\s*"?\$(\{)?[0-9@*](?(1)\})"?\s*')
@@ -44,10 +45,15 @@ class Expansion:
         if depth > MAX_DEPTH:
             self.error = self.error or f"nested deeper than {MAX_DEPTH} levels"
             return
-        parsed = parse_bash(source, depth)
+        parsed = parse_simple(source, depth)  # the commonest lines, without tree-sitter
+        if parsed is None:
+            parsed = parse_bash(source, depth)
         self.substitutions = self.substitutions or parsed.substitutions
         if parsed.error and not self.error:
             self.error = parsed.error if depth == 0 else f"in a nested script: {parsed.error}"
+        if not parsed.assignments and not parsed.bare_writes and not self.variables:
+            self.expand(parsed.commands, wrappers, outer or [])
+            return
         assignments = iter(parsed.assignments)
         pending = next(assignments, None)
         bare = iter(parsed.bare_writes)
@@ -70,6 +76,21 @@ class Expansion:
         while write is not None:
             self.bare_writes.append((write[1].value, self.cwd))
             write = next(bare, None)
+
+    def expand(self, commands: list[RawCommand], wrappers: list[str], outer: list[str]) -> None:
+        """`add_script`'s loop for a script that sets no variable and truncates no file
+        alone (most of them): a nested script (`bash -c 'a=rm'`) may still set one."""
+        feeder = None
+        for raw in commands:
+            if len(self.commands) >= MAX_COMMANDS:
+                self.error = self.error or "too many commands to analyse"
+                return
+            unwrapper = _Unwrapper(self, raw, wrappers, outer)
+            unwrapper.feeder = feeder
+            unwrapper.run()
+            if self.variables:
+                self.add_variant(raw, wrappers, outer)
+            feeder = raw
 
     def add_variant(self, raw: RawCommand, wrappers: list[str], outer: list[str]) -> None:
         """`a=rm; $a -rf /`: add the command with known variables put in, beside the
@@ -101,7 +122,8 @@ class _Unwrapper:
         self.raw = raw
         self.wrappers = list(wrappers)
         self.outer = outer
-        self.writes = outer + [r.target.value for r in raw.redirects if r.writes]
+        # Never changed in place, so `outer` itself serves when there is nothing to add.
+        self.writes = outer + [r.target.value for r in raw.redirects if r.writes] if raw.redirects else outer
         self.dynamic = False
         self.track_cd = True
         self.feeder: RawCommand | None = None
@@ -288,7 +310,8 @@ class _Unwrapper:
         if not words:
             return
         argv = [w.value for w in words]
-        reads = [r.target.value for r in self.raw.redirects if not r.writes and r.op == "<"]
+        redirects = self.raw.redirects
+        reads = [r.target.value for r in redirects if not r.writes and r.op == "<"] if redirects else []
         cmd = Command(
             argv,
             static=[w.static for w in words],

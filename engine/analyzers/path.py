@@ -75,7 +75,7 @@ class PathFacts(CelObject):
         self.first = self.paths[0] if self.paths else ""
         self._cwd = cwd
         self._unresolved = unresolved
-        self.sensitive_paths = [p for p in self.paths if is_sensitive(p)]
+        self.sensitive_paths = [p for p in self.paths if is_sensitive(p)] if paths else []
         self.sensitive = bool(self.sensitive_paths)
         self.first_sensitive = self.sensitive_paths[0] if self.sensitive_paths else ""
 
@@ -102,7 +102,7 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
     try:
         cwd = cwd if isinstance(cwd, str) and cwd else None
         shell = shell if isinstance(shell, ShellFacts) else _NO_SHELL
-        named = tuple(_arg_paths(tool, args)) if isinstance(args, Mapping) else ()
+        named = _named_paths(tool, args) if isinstance(args, Mapping) else ()
         if not shell.commands and not shell.bare_writes:
             return _judge(named, cwd, shell)
         kept: _Judged = shell.__dict__.setdefault("_path_facts", {})
@@ -146,8 +146,16 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
     return PathFacts(paths, cwd or shell.cwd, frozenset(unresolved))
 
 
-def _arg_paths(tool: str, args: Mapping[str, Any]) -> Iterator[str]:
-    for key in _path_keys(args):
+def _named_paths(tool: str, args: Mapping[str, Any]) -> tuple[str, ...]:
+    """The paths the arguments name (none for most shell calls: `{"command": ...}`)."""
+    keys = _path_keys(args)
+    if not keys and tool not in GLOB_TOOLS:
+        return ()
+    return tuple(_arg_paths(tool, args, keys))
+
+
+def _arg_paths(tool: str, args: Mapping[str, Any], keys: Iterable[str]) -> Iterator[str]:
+    for key in keys:
         value = args.get(key)
         if isinstance(value, str):
             yield value
@@ -213,7 +221,12 @@ def command_paths(cmd: Command) -> list[str]:
         rest = cmd.args[cmd.args.index("--") + 1 :] if "--" in cmd.args else []
         out.extend(rest)
     else:
-        out.extend(p for a in dict.fromkeys(cmd.args) if (p := _path_like(a)))
+        for arg in dict.fromkeys(cmd.args):
+            path = _path_like(arg)
+            if path:
+                out.append(path)
+    if not out:
+        return out
     return [p for p in dict.fromkeys(out) if p and not ("://" in p and _URL.match(p))]
 
 

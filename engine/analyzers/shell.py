@@ -79,7 +79,8 @@ class ShellFacts(CelObject):
         self.error = exp.error
         self.unparsed = bool(exp.error)
         self.substitutions = exp.substitutions
-        self.bare_writes = [(t, c) for t, c in exp.bare_writes if t and t not in HARMLESS_TARGETS]
+        bare = exp.bare_writes
+        self.bare_writes = [(t, c) for t, c in bare if t and t not in HARMLESS_TARGETS] if bare else bare
         """Files truncated by redirections that run no command (`> ~/.bashrc`): (target, cwd)."""
 
     # The other facts are computed on first use: a policy reads only a few of them.
@@ -115,7 +116,7 @@ class ShellFacts(CelObject):
     def destructive_reasons(self) -> list[str]:
         """Why the command may destroy data (`rm -r`, `git push --force`...)."""
         reasons = [r for c in self.commands for r in destructive_reasons(c)]
-        if any(t.startswith(BLOCK_DEVICE_PREFIXES) for t, _ in self.bare_writes):
+        if self.bare_writes and any(t.startswith(BLOCK_DEVICE_PREFIXES) for t, _ in self.bare_writes):
             reasons.append("write to block device")
         return list(dict.fromkeys(reasons))
 

@@ -1,0 +1,92 @@
+"""The commonest command lines parsed without tree-sitter, to exactly the same result.
+
+Most commands an agent runs are a few plain words, perhaps quoted, joined by `|`, `&&`, `||`
+or `;`, with trailing redirections (`git status 2>&1 | tail -5`, `git commit -m "fix x"`).
+`parse_simple` reads that shape with a few regexes and returns what `parse_bash` would
+return for it; for anything else (expansions, backslashes, globs, keywords, heredocs,
+newlines, assignments...) it returns None and the caller parses with tree-sitter.
+
+The shape is narrower than the Bash it stands for on purpose: tree-sitter-bash has quirks
+(`if@a` is the keyword `if` then `@a`, `0<f` reads `0` as an argument, `cat - 2>f` drops the
+`-`, `a == b` is one argument) and a line goes through here only where its tree is known to
+be the plain one. tests/test_analyzer_simple.py proves the two parsers equal on every shell
+command of the corpora, the benchmark, the evasion suite and on generated text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._bash import Parsed, RawCommand, Redirect, Word
+
+MAX_SIMPLE_CHARS = 512
+"""Longer lines go to tree-sitter. At 2 characters or more per command, no line here comes
+near `MAX_COMMANDS` or `MAX_NODES`, so the bounds of `parse_bash` never apply."""
+
+_CHARS = r"[A-Za-z0-9_./:,+%@=~^-]"
+"""Characters of an unquoted word (no glob, brace, expansion, escape, comment or `!`)."""
+_QUOTED = r"'[^'\n\x00\ud800-\udfff]*'|\"[^\"$`\\\n\x00\ud800-\udfff]*\""
+"""A single-quoted string, or a double-quoted one with nothing to expand or escape (and no
+NUL or lone surrogate, which tree-sitter's UTF-8 turns into something else)."""
+_WORD = rf"(?=[A-Za-z0-9_./:,+%@~^'\"-]){_CHARS}*(?:(?:{_QUOTED}){_CHARS}*)*"
+"""A word not starting with `=` (`==` and `=~` are test operators to tree-sitter-bash),
+written as `plain* (quoted plain*)*`, which matches in linear time."""
+_REDIRECTION = rf"(?:[1-9]?(?:>>?|<)|&>>?)[ \t]*{_WORD}|[1-9]?>&[0-9]+"
+_END = r"(?=[ \t|&;]|\Z)"
+"""What may follow a word: `2>f` is a redirection, never the word `2` then `>f`."""
+_COMMAND = re.compile(
+    # `(?=(?P<x>...))(?P=x)` matches `...` atomically (no backtracking into it, as Python
+    # 3.10 has no atomic groups), so that a line that fails costs one pass, not one per word.
+    rf"[ \t]*(?=(?P<body>[A-Za-z0-9_./][A-Za-z0-9_./+-]*{_END}(?:[ \t]+{_WORD}{_END})*))(?P=body)"
+    rf"(?=(?P<redirects>(?:[ \t]+(?:{_REDIRECTION}){_END})*))(?P=redirects)"
+    rf"[ \t]*(?:(?P<sep>\|\||&&|\||;)|\Z)"
+)
+"""One simple command: a plain program name, words, trailing redirections, a separator."""
+_SPLIT = re.compile(r"(?=[^ \t])[^ \t'\"]*(?:(?:'[^']*'|\"[^\"]*\")[^ \t'\"]*)*")
+_REDIRECT = re.compile(rf"([1-9]?)(>>|>&|>|<|&>>|&>)[ \t]*({_WORD})")
+_QUOTES = re.compile(r"'[^']*'|\"[^\"]*\"")
+_KEYWORD = re.compile(
+    r"(?:if|then|elif|else|fi|case|in|esac|for|select|while|until|do|done|function|declare"
+    r"|typeset|export|readonly|local|unset|unsetenv|time|coproc)(?![A-Za-z0-9_])"
+)
+"""Names tree-sitter-bash reads as a keyword, even glued to what follows (`if.x`)."""
+
+
+def parse_simple(source: str, depth: int = 0) -> Parsed | None:
+    """`parse_bash(source, depth)` for a line of plain commands, else None."""
+    if len(source) > MAX_SIMPLE_CHARS:
+        return None
+    out = Parsed()
+    at, end = 0, len(source)
+    piped = False
+    while True:
+        match = _COMMAND.match(source, at)  # anchored: one attempt per command, no scan
+        if match is None:
+            return None
+        at = match.end()
+        body, redirected, sep = match.group("body", "redirects", "sep")
+        command = _command(body, redirected, piped, depth)
+        if command is None:
+            return None
+        out.commands.append(command)
+        if sep is None or at == end:
+            return out if sep is None else None
+        piped = sep != ";"  # `a && b` marks b piped, as the tree-sitter walk does
+
+
+def _command(body: str, redirected: str, piped: bool, depth: int) -> RawCommand | None:
+    if _KEYWORD.match(body):
+        return None
+    tokens = _SPLIT.findall(body) if "'" in body or '"' in body else body.split()
+    redirects: list[Redirect] = []
+    for fd, op, target in _REDIRECT.findall(redirected) if redirected else ():
+        if fd and tokens[-1] == "-":  # tree-sitter-bash drops the `-` of `cat - 2>f`
+            return None
+        redirects.append(Redirect(op, Word(_unquote(target)), op != "<" and op != ">&"))
+    return RawCommand([Word(_unquote(t)) for t in tokens], body, redirects, piped, None, depth)
+
+
+def _unquote(token: str) -> str:
+    if "'" not in token and '"' not in token:
+        return token
+    return _QUOTES.sub(lambda m: m[0][1:-1], token)
