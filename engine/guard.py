@@ -8,7 +8,6 @@ import inspect
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,13 +26,9 @@ from .session import Session, SessionStore
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass(slots=True)  # not frozen: a frozen init costs more than the rest of this record
-class _Pending:
-    """What a decided call adds to its session once the decision is logged (read-only)."""
-
-    session: Session
-    tool: str
-    facts: tuple[str, ...]
+_Pending = tuple[Session, str, tuple[str, ...]]
+"""What a decided call adds to its session once the decision is logged: the session, the
+tool's declared name and the facts the call raises."""
 
 
 AskCallback = Callable[[Decision], "bool | Answer | Awaitable[bool | Answer]"]
@@ -74,6 +69,8 @@ class Guard:
         self.clock = clock
         self.ids = ids or IdGenerator(clock)
         self._lock = threading.Lock()
+        # What every decision of the policy in force repeats, made once per policy (under the lock).
+        self._known: tuple[CompiledPolicy, PolicyRef, Callable[[str], str]] = _known(policy)
 
     @classmethod
     def from_path(cls, path: str | Path, **options: Any) -> Guard:
@@ -143,34 +140,43 @@ class Guard:
         if args is None:
             args = {}
         # Fresh containers for the mutable defaults: a caller editing one must not reach later calls.
-        full_ctx = {**CTX_DEFAULTS, "environment": {}, "labels": {}}
-        if type(ctx) is dict or isinstance(ctx, Mapping):  # `type` first: the ABC check costs more
-            full_ctx.update(ctx)
+        full_ctx = CTX_DEFAULTS.copy()
+        full_ctx["environment"] = {}
+        full_ctx["labels"] = {}
+        unreadable = None
+        if ctx is not None:
+            if type(ctx) is dict or isinstance(ctx, Mapping):  # the ABC check costs more
+                try:
+                    full_ctx.update(ctx)
+                except Exception as exc:  # a mapping that raises while it is read
+                    unreadable = f"the context cannot be read: {type(exc).__name__}"
+            else:
+                unreadable = "the context is not a mapping"
         with self._lock:
             policy = self._policy
             pending: _Pending | None = None
             try:
-                if ctx is not None and type(ctx) is not dict and not isinstance(ctx, Mapping):
-                    decision = self._failed(
-                        policy, tool, args, full_ctx, start, "the context is not a mapping"
-                    )
+                if unreadable is not None:
+                    decision = self._failed(policy, tool, args, full_ctx, start, unreadable)
                 else:
                     decision, pending = self._decide(policy, tool, args, full_ctx, start)
             except Exception as exc:
                 decision = self._failed(policy, tool, args, full_ctx, start, f"internal error: {exc}")
-            try:
-                self._write(decision, policy)
-            except Exception as exc:  # LogError, or a record that cannot be built from these args
-                # A decision that cannot be recorded is not given: block, whatever on_error says.
-                why = str(exc) if isinstance(exc, LogError) else f"the decision cannot be logged: {exc}"
-                decision = self._failed(
-                    policy, tool, args, full_ctx, start, why, mode="enforce", route=Route.BLOCK
-                )
-                pending = None
+            log = self.log
+            if log is not None:
+                try:
+                    log.write(decision_record(decision, policy.redaction))
+                except Exception as exc:  # LogError, or a record that cannot be built from these args
+                    # A decision that cannot be recorded is not given: block, whatever on_error says.
+                    why = str(exc) if isinstance(exc, LogError) else f"the decision cannot be logged: {exc}"
+                    decision = self._failed(
+                        policy, tool, args, full_ctx, start, why, mode="enforce", route=Route.BLOCK
+                    )
+                    pending = None
             if pending is not None:
-                pending.session.record(
-                    pending.tool, decision.decision.value, decision.ratings.risk, pending.facts
-                )
+                session, name, facts = pending
+                # `_value_`: the verdict's text without the cost of the `value` property
+                session.record(name, decision.decision._value_, decision.ratings.risk, facts)
         return decision
 
     def _decide(
@@ -186,32 +192,38 @@ class Guard:
         oversized = _oversized(args)
         if oversized:
             return self._failed(policy, tool, args, ctx, start, oversized), None
-        session = self.sessions.get(str(ctx.get("session_id") or ""))
-        session.canonical = policy.canonical
+        known = self._known
+        if known[0] is not policy:  # reloaded since the last call
+            known = self._known = _known(policy)
+        _, ref, canonical = known
+        session_id = ctx.get("session_id")
+        session = self.sessions.get(session_id if type(session_id) is str else str(session_id or ""))
+        session.canonical = canonical
         if self.indexed:
             run = policy.decider(tool)  # generated Python for the tool's candidates (codegen.py)
         else:  # the reference: the interpreter over every rule
             run = functools.partial(interpret, policy, policy.candidates(tool, indexed=False))
         outcome = run(tool, args, ctx, session, self.parses)
         verdict, reasons, errors, shadow, ratings, rated_by, raises = outcome
-        pending = _Pending(session, policy.canonical(tool), raises)
+        # positional, in the order of the fields (id, decision, ratings, reasons, errors, mode,
+        # policy, tool, args, ctx, ts, latency_us, rated_by, shadow): keywords cost twice as much
         decision = Decision(
-            id=self.ids(),
-            decision=verdict,
-            ratings=ratings,
-            reasons=reasons,
-            errors=errors,
-            mode=policy.mode,
-            policy=_ref(policy),
-            tool=tool,
-            args=args,
-            ctx=ctx,
-            ts=self.clock(),
-            latency_us=(time.perf_counter() - start) * 1e6,
-            rated_by=rated_by,
-            shadow=shadow,
+            self.ids(),
+            verdict,
+            ratings,
+            reasons,
+            errors,
+            policy.mode,
+            ref,
+            tool,
+            args,
+            ctx,
+            self.clock(),
+            (time.perf_counter() - start) * 1e6,
+            rated_by,
+            shadow,
         )
-        return decision, pending
+        return decision, (session, canonical(tool), raises)
 
     def _failed(
         self,
@@ -240,11 +252,6 @@ class Guard:
             ts=self.clock(),
             latency_us=(time.perf_counter() - start) * 1e6,
         )
-
-    def _write(self, decision: Decision, policy: CompiledPolicy) -> None:
-        if self.log is None:
-            return
-        self.log.write(decision_record(decision, policy.redaction))
 
     def record_outcome(
         self,
@@ -430,6 +437,11 @@ def _ref(policy: CompiledPolicy) -> PolicyRef:
     return PolicyRef(policy.name, policy.version, policy.sha256)
 
 
+def _known(policy: CompiledPolicy) -> tuple[CompiledPolicy, PolicyRef, Callable[[str], str]]:
+    """The policy, its reference and its alias resolution, as every decision under it uses them."""
+    return policy, _ref(policy), policy.canonical
+
+
 def load_policy(path: str | Path) -> CompiledPolicy:
     """`load.load_policy`, imported on first use: a guard given a compiled policy never reads one."""
     from .load import load_policy as load
@@ -464,21 +476,55 @@ MAX_ARG_TEXT = 1_000_000
 
 
 _FLAT_ARGS = 64
+_SHALLOW_NODES = 4096
 _SCALARS = frozenset({int, float, bool, type(None)})
+_CONTAINERS = frozenset({dict, list, tuple})
+
+
+def _shallow_text(args: dict[str, Any]) -> int:
+    """The characters of text in arguments nested at most three levels deep, in at most
+    `_FLAT_ARGS` values per level and `_SHALLOW_NODES` at the third (so within every bound
+    but the text's, which the caller checks); for any other shape `MAX_ARG_TEXT + 1`, which
+    sends the caller to the full walk."""
+    text, nodes = 0, 0
+    for value in args.values():
+        cls = value.__class__
+        if cls is str:
+            text += len(value)
+        elif cls in _SCALARS:
+            continue
+        elif cls in _CONTAINERS and len(value) <= _FLAT_ARGS:
+            for item in value.values() if cls is dict else value:
+                kind = item.__class__
+                if kind is str:
+                    text += len(item)
+                elif kind in _SCALARS:
+                    continue
+                elif kind in _CONTAINERS and len(item) <= _FLAT_ARGS:
+                    nodes += len(item)
+                    if nodes > _SHALLOW_NODES:
+                        return MAX_ARG_TEXT + 1
+                    for leaf in item.values() if kind is dict else item:
+                        if leaf.__class__ is str:
+                            text += len(leaf)
+                        elif leaf.__class__ not in _SCALARS:
+                            return MAX_ARG_TEXT + 1
+                else:
+                    return MAX_ARG_TEXT + 1
+        else:
+            return MAX_ARG_TEXT + 1
+    return text
 
 
 def _oversized(args: dict[str, Any]) -> str:
     """Why the arguments are too large to decide on in bounded time, or "" (a cheap walk)."""
-    if len(args) <= _FLAT_ARGS:  # the common case: a few plain values, within every bound
-        text = 0
-        for value in args.values():
-            if value.__class__ is str:
-                text += len(value)
-            elif value.__class__ not in _SCALARS:
-                break  # a container (or anything else): walk it
-        else:
-            if text <= MAX_ARG_TEXT:
-                return ""
+    if len(args) <= _FLAT_ARGS and _shallow_text(args) <= MAX_ARG_TEXT:
+        return ""  # the common case: a few plain values, within every bound
+    return _walk(args)
+
+
+def _walk(args: dict[str, Any]) -> str:
+    """`_oversized` for any shape: every value visited once, until a bound is passed."""
     budget, text = MAX_ARG_NODES, 0
     stack: list[tuple[Any, int]] = [(args, 0)]
     while stack:

@@ -9,6 +9,8 @@ import random
 import time
 from collections.abc import Callable
 
+_MS = 0xFFFF_FFFF_FFFF  # 48 bits of milliseconds
+
 
 class IdGenerator:
     """Makes ids that sort by time; clock and randomness are injectable for tests."""
@@ -19,5 +21,7 @@ class IdGenerator:
         self._bits = rng.getrandbits if rng is not None else random.getrandbits
 
     def __call__(self) -> str:
-        ms = int(self.clock() * 1000) & 0xFFFF_FFFF_FFFF
-        return f"{ms:012x}{self._bits(72):018x}"
+        # The milliseconds above the random bits, as 15 big-endian bytes in hex: the same 12 + 18
+        # digits as formatting each part, at less than half the cost (every decision makes one).
+        ms = int(self.clock() * 1000) & _MS
+        return (ms << 72 | self._bits(72)).to_bytes(15, "big").hex()

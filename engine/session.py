@@ -69,9 +69,14 @@ class Session(CelObject):
             self.asks += 1
         elif decision == "block":
             self.blocks += 1
-        if tool not in self._counts and len(self._counts) >= MAX_TOOLS:
-            del self._counts[min(self._counts, key=self._counts.__getitem__)]  # keep the busiest tools
-        self._counts[tool] = self._counts.get(tool, 0) + 1
+        counts = self._counts
+        count = counts.get(tool)
+        if count is None:
+            if len(counts) >= MAX_TOOLS:
+                del counts[min(counts, key=counts.__getitem__)]  # keep the busiest tools
+            counts[tool] = 1
+        else:
+            counts[tool] = count + 1
         for fact in facts:
             if len(self._facts) < MAX_FACTS:
                 self._facts[fact] = None
@@ -96,18 +101,27 @@ class SessionStore:
         self.max_sessions = max_sessions
         self._sessions: OrderedDict[str, Session] = OrderedDict()
         self._lock = threading.Lock()
+        # The session got last, already the most recently used: (id, session), or (None, None).
+        # One tuple, replaced whole under the lock, so a read without the lock is consistent.
+        self._last: tuple[str | None, Session | None] = (None, None)
 
     def get(self, session_id: str) -> Session:
         """The session with this id, created on first use."""
+        last_id, last = self._last
+        if last is not None and last_id == session_id:  # the same session again: nothing moves
+            return last
         with self._lock:
             found = self._sessions.get(session_id)
             if found is not None:
                 self._sessions.move_to_end(session_id)
+                self._last = (session_id, found)
                 return found
             created = Session(session_id)
             self._sessions[session_id] = created
             if len(self._sessions) > self.max_sessions:
                 self._sessions.popitem(last=False)
+            # a store that holds no session (max_sessions 0) must not keep this one either
+            self._last = (session_id, created) if session_id in self._sessions else (None, None)
             return created
 
     def __len__(self) -> int:

@@ -7,6 +7,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,24 @@ def test_malformed_calls_fail_closed() -> None:
         assert d.errors and d.reasons[0].kind == "error"
     d = guard.check("read_file", {}, ["not", "a", "mapping"])  # type: ignore[arg-type]
     assert d.decision is remit.Route.BLOCK and "context" in d.reasons[0].message
+
+
+class _Unreadable(Mapping[str, Any]):
+    """A context that raises as soon as it is read."""
+
+    def __getitem__(self, key: str) -> Any:
+        raise RuntimeError("no")
+
+    def __iter__(self) -> Iterator[str]:
+        raise RuntimeError("no")
+
+    def __len__(self) -> int:
+        return 1
+
+
+def test_a_context_that_raises_while_read_fails_closed() -> None:
+    d = make().check("read_file", {}, _Unreadable())
+    assert d.decision is remit.Route.BLOCK and "the context cannot be read" in d.reasons[0].message
 
 
 def test_decorator_allows_blocks_and_asks() -> None:
