@@ -10,8 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from remit.analyzers import SHELL_TOOLS, Command, ShellFacts, shell_facts
-from remit.analyzers._bash import MAX_COMMANDS
+from remit.analyzers import SHELL_TOOLS, Command, ShellFacts, _bash, shell_facts
+from remit.analyzers._bash import MAX_COMMANDS, MAX_NODES
 from remit.celrt import CelObject
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "shell_cases.yaml").read_text("utf-8"))
@@ -133,8 +133,8 @@ def test_deep_bash_c_nesting_is_bounded() -> None:
 
 
 def test_long_chains_do_not_recurse() -> None:
-    facts = shell_facts("Bash", {"command": " && ".join(["true"] * 450)}, None)
-    assert len(facts.commands) == 450 and not facts.unparsed
+    facts = shell_facts("Bash", {"command": " && ".join(["true"] * MAX_COMMANDS)}, None)
+    assert len(facts.commands) == MAX_COMMANDS and not facts.unparsed
 
 
 @pytest.mark.parametrize(
@@ -143,12 +143,56 @@ def test_long_chains_do_not_recurse() -> None:
         " && ".join(["true"] * 5000),  # more commands than a command line holds
         "|".join(["cat"] * 20_000),  # tree-sitter parses long pipelines in superlinear time
         ";".join(["ls"] * 30_000),
+        ";".join(["ls"] * (MAX_COMMANDS + 1)),  # short enough for the plain-line reader
+        "find . " + "-exec rm {} \\; " * 300,  # one command, hundreds run
     ],
-    ids=["chain", "pipeline", "sequence"],
+    ids=["chain", "pipeline", "sequence", "short-sequence", "find-exec"],
 )
 def test_payloads_of_commands_are_not_analysed_at_length(command: str) -> None:
     facts = shell_facts("Bash", {"command": command}, None)
     assert facts.unparsed and len(facts.commands) <= MAX_COMMANDS
+
+
+_SCRIPT = "echo " + "a " * 2_000  # 2,000 words: about 2,000 syntax nodes
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ";".join([f"bash -c '{_SCRIPT}'"] * 24),
+        ";".join([f"eval '{_SCRIPT}'"] * 24),
+        ";".join([f"sh -c 'bash -c \"{_SCRIPT}\"'"] * 12),
+        "bash <<'EOF'\n" + "\n".join([_SCRIPT] * 24) + "\nEOF",
+    ],
+    ids=["bash-c", "eval", "nested-bash-c", "heredoc"],
+)
+def test_the_scripts_of_one_call_share_one_parse_budget(
+    command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each script alone is within the bounds; together they would walk about 48,000 nodes
+    visited, parses = [0], [0]
+    visit, parse = _bash._Walker.visit, _bash._parse
+
+    def counting_visit(self: Any, *args: Any) -> Any:
+        visited[0] += 1
+        return visit(self, *args)
+
+    def counting_parse(data: bytes, work: Any) -> Any:
+        parses[0] += 1
+        return parse(data, work)
+
+    monkeypatch.setattr(_bash._Walker, "visit", counting_visit)
+    monkeypatch.setattr(_bash, "_parse", counting_parse)
+    facts = shell_facts("Bash", {"command": command}, None)
+    assert facts.unparsed and "too large" in facts.error
+    assert visited[0] <= MAX_NODES < 24 * 2_000
+    assert parses[0] > 1
+
+
+def test_a_few_nested_scripts_are_analysed_whole() -> None:
+    command = ";".join(["bash -c 'rm -rf build'", "eval 'git status'", 'sh -c "curl -s x | tail -3"'] * 3)
+    facts = shell_facts("Bash", {"command": command}, None)
+    assert not facts.unparsed and {"rm", "git", "curl", "tail"} <= set(facts.programs)
 
 
 def test_nesting_within_bounds_is_seen() -> None:

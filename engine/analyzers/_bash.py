@@ -21,19 +21,22 @@ import tree_sitter_bash
 MAX_DEPTH = 20
 """Deepest nesting (subshells, substitutions, control structures, `bash -c`) analysed."""
 
-MAX_NODES = 50_000
-"""Syntax nodes visited per parse before giving up (a hostile command stays cheap)."""
+MAX_NODES = 5_000
+"""Syntax nodes visited per shell call, over all its nested scripts, before giving up (a
+hostile command stays cheap; a 4 KB script of dense words has about 5,000)."""
 
-MAX_COMMANDS = 500
+MAX_COMMANDS = 100
 """More simple commands than this in one call is not a command line but a payload: the
 call is reported unparsed (the shipped policies ask) instead of analysed at length."""
 
 _WATCHED = 4_096
-"""Sources longer than this are parsed in chunks, with tree-sitter's progress callback
-counting its work, so that a pathological one (a pipeline of thousands of stages parses in
-superlinear time) is abandoned instead of parsed at length."""
-_MAX_PROGRESS = 400
-"""Progress reports tree-sitter may make on one source (about 20 ms of parsing)."""
+"""The first source of a call longer than this, and every nested one, is parsed in chunks
+with tree-sitter's progress callback counting its work, so that a pathological one (a
+pipeline of thousands of stages parses in superlinear time) is abandoned instead of parsed
+at length."""
+_MAX_PROGRESS = 100
+"""Progress reports tree-sitter may make over the parses of one shell call (it reports about
+every 20 tokens; 100 reports are 1-4 ms of parsing, the most for a long pipeline)."""
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
 _LOCAL = threading.local()  # a tree-sitter parser must not be shared between threads
@@ -142,17 +145,31 @@ class Parsed:
     commands before it, target)."""
 
 
-def parse_bash(source: str, depth: int = 0) -> Parsed:
-    """Parse Bash `source`; commands start at nesting `depth`; never raises on text input."""
+@dataclass(slots=True)
+class Work:
+    """What the parses of one shell call may still do, shared by all its nested scripts
+    (`bash -c`, `eval`, heredocs fed to a shell), so that many of them cost what one does."""
+
+    nodes: int = MAX_NODES
+    reports: int = _MAX_PROGRESS
+    parses: int = 0
+
+
+def parse_bash(source: str, depth: int = 0, work: Work | None = None) -> Parsed:
+    """Parse Bash `source`; commands start at nesting `depth`; never raises on text input.
+
+    `work` is the budget of the shell call this source belongs to (a fresh one if None).
+    """
+    work = Work() if work is None else work
     out = Parsed()
     shielded, restore = _shield(source)
     data = shielded.encode("utf-8", "surrogatepass")
-    tree = _parse(data)
+    tree = _parse(data, work)
     if tree is None:
         out.error = "command too large to analyse"
         return out
     root = tree.root_node
-    _Walker(out, data).run(root, depth)
+    _Walker(out, data, work).run(root, depth)
     if root.has_error and not out.error:
         out.error = _syntax_error(root, data)
     if restore:
@@ -160,23 +177,31 @@ def parse_bash(source: str, depth: int = 0) -> Parsed:
     return out
 
 
-def _parse(data: bytes) -> tree_sitter.Tree | None:
-    """tree-sitter's tree of `data`, or None when parsing it would take too much work."""
-    if len(data) <= _WATCHED:
+def _parse(data: bytes, work: Work) -> tree_sitter.Tree | None:
+    """tree-sitter's tree of `data`, or None when parsing it would take too much work.
+
+    The first parse of a call, when short, runs unwatched (a short source parses in at most
+    a few milliseconds); every other one counts tree-sitter's progress reports against the
+    call's budget and is abandoned when it runs out.
+    """
+    work.parses += 1
+    if work.parses == 1 and len(data) <= _WATCHED:
         return _parser().parse(data)
-    reports = 0
+    if work.reports <= 0:
+        return None
 
     def read(offset: int, _point: Any) -> bytes:
         return data[offset : offset + _WATCHED]
 
     def progress(*_state: Any) -> bool:
-        nonlocal reports
-        reports += 1
-        return reports > _MAX_PROGRESS  # True cancels the parse
+        work.reports -= 1
+        return work.reports < 0  # True cancels the parse
 
     parser = _parser()
     try:
         return parser.parse(read, progress_callback=progress)
+    except ValueError:  # "Parsing failed": cancelled by `progress`, depending on when
+        return None
     finally:
         parser.reset()  # a cancelled parse would otherwise resume on the next call
 
@@ -239,11 +264,11 @@ def _text(node: Any, source: bytes) -> str:
 class _Walker:
     """Iterative walk (long `&&` chains make deep trees: no Python recursion here)."""
 
-    def __init__(self, out: Parsed, source: bytes) -> None:
+    def __init__(self, out: Parsed, source: bytes, work: Work) -> None:
         self.out = out
         self.source = source
         """The parsed bytes: nodes' text is sliced from them (see `_text`)."""
-        self.budget = MAX_NODES
+        self.work = work
         self.spill: list[Word] = []
         """Words tree-sitter-bash attached to a redirect that belong to the command."""
 
@@ -251,10 +276,11 @@ class _Walker:
         # Stack items: node, depth, piped, redirects inherited from an enclosing statement.
         stack: list[tuple[Any, int, bool, list[Redirect]]] = [(root, depth, False, [])]
         commands = self.out.commands  # the same list throughout: only appended to
+        work = self.work
         while stack:
             node, level, piped, inherited = stack.pop()
-            self.budget -= 1
-            if self.budget < 0:
+            work.nodes -= 1
+            if work.nodes < 0:
                 self.out.error = "command too large to analyse"
                 return
             if len(commands) > MAX_COMMANDS:

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 
-from ._bash import Parsed, RawCommand, Redirect, Word
+from ._bash import MAX_COMMANDS, Parsed, RawCommand, Redirect, Word
 
 MAX_SIMPLE_CHARS = 512
-"""Longer lines go to tree-sitter. At 2 characters or more per command, no line here comes
-near `MAX_COMMANDS` or `MAX_NODES`, so the bounds of `parse_bash` never apply."""
+"""Longer lines go to tree-sitter. A line here holds at most 256 words, far from `MAX_NODES`;
+one with more than `MAX_COMMANDS` commands goes to tree-sitter, whose walk reports it."""
 
 _CHARS = r"[A-Za-z0-9_./:,+%@=~^-]"
 """Characters of an unquoted word (no glob, brace, expansion, escape, comment or `!`)."""
@@ -69,6 +69,8 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
         if command is None:
             return None
         out.commands.append(command)
+        if len(out.commands) > MAX_COMMANDS:
+            return None
         if sep is None or at == end:
             return out if sep is None else None
         piped = sep != ";"  # `a && b` marks b piped, as the tree-sitter walk does

@@ -11,7 +11,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from ._bash import MAX_COMMANDS, MAX_DEPTH, RawCommand, Word, parse_bash
+from ._bash import MAX_COMMANDS, MAX_DEPTH, RawCommand, Word, Work, parse_bash
 from ._command import Command
 from ._programs import SHELLS, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL
 from ._simple import parse_simple
@@ -37,6 +37,8 @@ class Expansion:
     """Shell variables with a static value, as set so far."""
     bare_writes: list[tuple[str, str | None]] = field(default_factory=list)
     """Files truncated by a redirection with no command (`> f`): (target, cwd then)."""
+    work: Work = field(default_factory=Work)
+    """What parsing may still cost, shared by the call's nested scripts."""
 
     def add_script(
         self, source: str, depth: int, wrappers: list[str], outer: list[str] | None = None
@@ -47,7 +49,7 @@ class Expansion:
             return
         parsed = parse_simple(source, depth)  # the commonest lines, without tree-sitter
         if parsed is None:
-            parsed = parse_bash(source, depth)
+            parsed = parse_bash(source, depth, self.work)
         self.substitutions = self.substitutions or parsed.substitutions
         if parsed.error and not self.error:
             self.error = parsed.error if depth == 0 else f"in a nested script: {parsed.error}"
@@ -308,6 +310,9 @@ class _Unwrapper:
 
     def emit(self, words: list[Word], runs_input: bool = False) -> None:
         if not words:
+            return
+        if len(self.exp.commands) >= MAX_COMMANDS:  # `find -exec` makes several of one
+            self.exp.error = self.exp.error or "too many commands to analyse"
             return
         argv = [w.value for w in words]
         redirects = self.raw.redirects
