@@ -363,6 +363,9 @@ class Gen:
         if pattern.const and isinstance(pattern.value, str):
             rx = self.ns.constant(celrt.compile_match(pattern.value))
             if not loop:
+                literal = celrt.required_literal(pattern.value)
+                if literal is not None:  # a text without it cannot match: RE2 is not asked
+                    return Code(f"_matches_lit({recv.text}, {rx}, {literal!r})", "bool")
                 return Code(f"_matches_re({recv.text}, {rx})", "bool")
             pattern = Code(rx)
         self.ns.metered = True

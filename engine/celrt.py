@@ -362,8 +362,8 @@ from .celrt_arith import (  # noqa: E402, I001
 from .celrt_logic import all_, and_, as_error, count_true, exists, not_, or_  # noqa: E402
 from .celrt_text import (  # noqa: E402
     RegexError, call_method, compile_match, compile_regex, contains, dynamic_regex, ends_with,
-    index_of, join, last_index_of, lower_ascii, matches, matches_re, replace, split,
-    starts_with, substring, trim, upper_ascii,
+    index_of, join, last_index_of, lower_ascii, matches, matches_lit, matches_re, replace,
+    required_literal, split, starts_with, substring, trim, upper_ascii,
 )
 from .celrt_text import _RE_CACHE as _RE_CACHE, _RE_CACHE_SIZE as _RE_CACHE_SIZE  # noqa: E402
 from .celrt_cost import (  # noqa: E402
@@ -379,9 +379,9 @@ __all__ = [
     "cost_search", "cost_unit", "count_true", "div", "dynamic_regex", "ends_with", "eq", "eq_c",
     "exists", "fail", "format_double", "ge", "gt", "has", "in_c", "index", "index_of", "iterate",
     "join", "kind", "last_index_of", "le", "lower_ascii", "lt", "make_map", "matches", "matches_c",
-    "matches_re", "max_", "metered", "min_", "mod", "mul", "ne", "ne_c", "neg", "not_", "or_",
-    "order_c", "over", "replace", "select", "size", "size_cost", "spend", "split", "starts_with",
-    "sub", "substring", "to_bool", "to_bytes", "to_double", "to_int", "to_string", "to_uint",
-    "too_large", "trim", "type_of", "upper_ascii",
+    "matches_lit", "matches_re", "max_", "metered", "min_", "mod", "mul", "ne", "ne_c", "neg",
+    "not_", "or_", "order_c", "over", "replace", "required_literal", "select", "size", "size_cost",
+    "spend", "split", "starts_with", "sub", "substring", "to_bool", "to_bytes", "to_double",
+    "to_int", "to_string", "to_uint", "too_large", "trim", "type_of", "upper_ascii",
 ]
 # fmt: on

@@ -91,6 +91,141 @@ def matches_re(x: Any, rx: Any) -> bool:
     return rx.search(_str(x)) is not None
 
 
+def matches_lit(x: Any, rx: Any, literal: str) -> bool:
+    """`matches_re(x, rx)` for a pattern every match of which contains `literal`
+    (`required_literal`): a string without it is no match, and RE2 is not asked."""
+    if x.__class__ is str and literal not in x:
+        return False
+    return matches_re(x, rx)
+
+
+_QUANTIFIERS = frozenset("*?{")
+"""What makes the atom before it optional (`{0,n}` may); `+` keeps it once."""
+_ENDS_RUN = frozenset(".^$")
+
+
+_TWO_CHAR_ESCAPES = frozenset("dDsSwWbBAzafnrtv")
+"""Escapes that are exactly a backslash and one letter in RE2 (any other escape by a letter or
+digit reads more: a code, an octal number, a Unicode class)."""
+
+
+def required_literal(pattern: str) -> str | None:
+    """The longest text every match of the RE2 `pattern` contains, if the pattern is simple
+    enough to tell (None otherwise, or when nothing is sure).
+
+    Only plain characters outside groups and classes count: a character followed by `*`, `?`
+    or `{` is dropped, `+` ends the run after it. A pattern with an alternation at the top, a
+    flag or a group with options (`(?`), or quoted text (`\\Q`) is not read at all.
+    """
+    if "(?" in pattern or "\\Q" in pattern:
+        return None
+    runs: list[str] = []
+    run: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            if i + 1 >= n:
+                return None
+            nxt = pattern[i + 1]
+            i += 2
+            if nxt.isascii() and not nxt.isalnum():  # an escaped punctuation mark is itself
+                run.append(nxt)
+            elif nxt in _TWO_CHAR_ESCAPES:  # a class (`\\d`), an assertion (`\\b`), `\\n`
+                runs.append("".join(run))
+                run = []
+            else:  # `\\x41`, `\\x{41}`, `\\101`, `\\pL`, `\\p{Greek}`...: longer than two characters
+                return None
+            continue
+        if ch == "(" or ch == "[":
+            end = _skip_group(pattern, i) if ch == "(" else _skip_class(pattern, i)
+            if end < 0:
+                return None
+            runs.append("".join(run))
+            run = []
+            i = end
+            continue
+        if ch in _QUANTIFIERS:
+            if run:
+                run.pop()  # the atom before it may be absent
+            runs.append("".join(run))
+            run = []
+            if ch == "{":
+                close = pattern.find("}", i)
+                if close < 0:
+                    return None
+                i = close
+            i += 1
+            if i < n and pattern[i] == "?":  # a lazy quantifier
+                i += 1
+            continue
+        if ch == "+":
+            runs.append("".join(run))  # the atom before it is there at least once
+            run = []
+            i += 1
+            if i < n and pattern[i] == "?":
+                i += 1
+            continue
+        if ch == "|" or ch == ")" or ch == "]" or ch == "}":
+            return None
+        if ch in _ENDS_RUN:
+            runs.append("".join(run))
+            run = []
+        else:
+            run.append(ch)
+        i += 1
+    runs.append("".join(run))
+    best = max(runs, key=len)
+    return best or None
+
+
+def _skip_group(pattern: str, start: int) -> int:
+    """The index after the `)` closing the group opened at `start`, or -1."""
+    depth, i, n = 0, start, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = _skip_class(pattern, i)
+            if i < 0:
+                return -1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _skip_class(pattern: str, start: int) -> int:
+    """The index after the `]` closing the class opened at `start`, or -1."""
+    i, n = start + 1, len(pattern)
+    if i < n and pattern[i] == "^":
+        i += 1
+    if i < n and pattern[i] == "]":  # a `]` first is a member
+        i += 1
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[" and pattern.startswith("[:", i):  # `[:alpha:]`
+            close = pattern.find(":]", i + 2)
+            if close < 0:
+                return -1
+            i = close + 2
+            continue
+        if ch == "]":
+            return i + 1
+        i += 1
+    return -1
+
+
 def _direct_works() -> bool:
     """Whether the `re2` module's compiled patterns expose RE2's `Match` as this version does."""
     try:

@@ -222,6 +222,7 @@ class _Generator:
             "_default": policy.defaults.decision,
         }
         self.state = [_NONE, _NONE, _NONE]
+        self.rated = [False, False, False]  # dimensions some rating surely rated (`finish_ratings`)
         active = [r for r in cands.rules if not r.never]
         self.rules = [r for r in active if not r.shadow]
         self.shadow = [r for r in active if r.shadow]
@@ -344,14 +345,14 @@ class _Generator:
         r, b, state = f"r{index}", f"b{index}", self.state[index]
         if state == _NONE:
             self.emit(depth, f"{r} = {level}")
-            self.emit(depth, f"{b} = [{ident!r}]")
+            self.emit(depth, f"{b} = {(ident,)!r}")
         else:
             test = f"{level} > {r}" if state == _SET else f"{r} is None or {level} > {r}"
             self.emit(depth, f"if {test}:")
             self.emit(depth + 1, f"{r} = {level}")
-            self.emit(depth + 1, f"{b} = [{ident!r}]")
+            self.emit(depth + 1, f"{b} = {(ident,)!r}")
             self.emit(depth, f"elif {level} == {r}:")
-            self.emit(depth + 1, f"{b}.append({ident!r})")
+            self.emit(depth + 1, f"{b} += {(ident,)!r}")
         self.state[index] = _SET
 
     def autonomy_and_unknown(self) -> None:
@@ -373,6 +374,7 @@ class _Generator:
             self.state[index] = _join(_SET, self.state[index])
 
     def finish_ratings(self) -> None:
+        self.rated = [state == _SET for state in self.state]
         for index in range(3):
             if self.state[index] != _SET:
                 self.emit(1, f"if r{index} is None:")
@@ -468,8 +470,9 @@ class _Generator:
         else:
             self.emit(1, "shadow = ()")
         raises = "() if verdict is _BLOCK else tuple(raises)" if self.has_raises else "()"
-        rated_by = ", ".join(
-            f"{dim!r}: tuple(b{i}) if b{i} is not None else _UNK" for i, dim in enumerate(DIMENSIONS)
+        rated_by = ", ".join(  # who rated each dimension: a tuple of rating ids, set or not
+            f"{dim!r}: b{i}" if self.rated[i] else f"{dim!r}: b{i} if b{i} is not None else _UNK"
+            for i, dim in enumerate(DIMENSIONS)
         )
         self.emit(1, "return (verdict, reasons, errors, shadow, _tuple_new(_Ratings, (r0, rv, r2)),")
         self.emit(2, f"{{{rated_by}}}, {raises})")

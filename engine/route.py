@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .compile import CompiledPolicy, CompiledRoute, CompiledRule
 from .decision import EvalError, Reason
-from .model import STRICTNESS, Defaults, Route
+from .model import Defaults, Route
 from .template import Template
 
 if TYPE_CHECKING:
@@ -55,31 +55,41 @@ def settle(
     (not in shadow mode), in declaration order; `block_routes` the block routes that hold;
     `route` the first route that holds when no block route held before it, if any.
     """
-    recorded = tuple(EvalError(i, m) for i, m in errors)
     on_error = defaults.on_error
-    error_reasons = [
-        Reason(e.id, "error", on_error, f"`{e.id}` could not be evaluated: {e.message}") for e in recorded
-    ]
-    blocks = [rule_reason(r, lookup) for r in rules if r.route is Route.BLOCK]
-    blocks += [route_reason(r, lookup) for r in block_routes]
-    if on_error is Route.BLOCK:
-        blocks += error_reasons
-    if blocks:
-        return Route.BLOCK, tuple(blocks), recorded
+    if errors:
+        recorded = tuple([EvalError(i, m) for i, m in errors])
+        error_reasons = [
+            Reason(e.id, "error", on_error, f"`{e.id}` could not be evaluated: {e.message}") for e in recorded
+        ]
+    else:  # the common case: nothing failed
+        recorded, error_reasons = (), []
+    strictest = _ALLOW
+    for r in rules:  # the strictest route among the rules that hold
+        if r.route is not strictest and (r.route is _BLOCK or strictest is _ALLOW):
+            strictest = r.route
+    if strictest is _BLOCK or block_routes or (error_reasons and on_error is _BLOCK):
+        blocks = [rule_reason(r, lookup) for r in rules if r.route is _BLOCK]
+        blocks += [route_reason(r, lookup) for r in block_routes]
+        if on_error is _BLOCK:
+            blocks += error_reasons
+        return _BLOCK, tuple(blocks), recorded
 
-    counted_errors = on_error is Route.ASK and bool(error_reasons)  # with `allow` they take no part
+    counted_errors = on_error is _ASK and bool(error_reasons)  # with `allow` they take no part
     if rules or counted_errors:
-        routes = [r.route for r in rules] + ([Route.ASK] if counted_errors else [])
-        strictest = max(routes, key=STRICTNESS.__getitem__)
+        if counted_errors:
+            strictest = _ASK
         # Only the rules that decided have their reason templates rendered.
         reasons = [rule_reason(r, lookup) for r in rules if r.route is strictest]
-        if counted_errors and strictest is Route.ASK:
+        if counted_errors:
             reasons += error_reasons
         return strictest, tuple(reasons), recorded
 
     if route is not None:
         return route.route, (route_reason(route, lookup),), recorded
     return defaults.decision, default_reasons(defaults), recorded
+
+
+_ALLOW, _ASK, _BLOCK = Route.ALLOW, Route.ASK, Route.BLOCK
 
 
 def shadow_reasons(
