@@ -36,6 +36,8 @@ class Command(CelObject):
         }
     )
     cel_methods: ClassVar[frozenset[str]] = frozenset({"has_flag", "arg"})
+    _alias_map: dict[str, str]
+    """The flag aliases of the program, set with `_canonical` by the first `has_flag`."""
 
     def __init__(
         self,
@@ -57,7 +59,9 @@ class Command(CelObject):
         self.argv = argv
         self.static = static = static if static is not None else [True] * len(argv)
         first = argv[0] if argv else ""
-        self.program = first.rstrip("/").rpartition("/")[2] if not static or static[0] else first
+        if "/" in first and (not static or static[0]):
+            first = first.rstrip("/").rpartition("/")[2]
+        self.program = first
         self.args = argv[1:]
         self.text = text
         self.redirects = [t for t in writes_to if t not in HARMLESS_TARGETS] if writes_to else []
@@ -99,10 +103,13 @@ class Command(CelObject):
         wanted = name.lstrip("-").split("=", 1)[0]
         if not wanted:
             return False
-        aliases = self._aliases()
-        if self._canonical is None:
-            self._canonical = frozenset(aliases.get(f, f) for f in flags)
-        return aliases.get(wanted, wanted) in self._canonical
+        canonical = self._canonical
+        if canonical is None:  # the first question: the aliases and flags are kept for the next
+            aliases = self._alias_map = self._aliases()
+            canonical = self._canonical = frozenset(map(aliases.get, flags, flags))
+        else:
+            aliases = self._alias_map
+        return aliases.get(wanted, wanted) in canonical
 
     def arg(self, index: Any) -> str:
         """The argument at `index` (0 is the first after the program), or ""."""
@@ -142,7 +149,7 @@ def _flags(program: str, args: list[str]) -> list[str]:
             out.append(a[1:].split("=", 1)[0])
         else:
             out.extend(a[1:])
-    return list(dict.fromkeys(f for f in out if f))
+    return list(dict.fromkeys(filter(None, out)))
 
 
 def _subcommand(program: str, args: list[str]) -> str:

@@ -11,7 +11,9 @@ from ._programs import (
     INTERPRETERS,
     NETWORK_PROGRAMS,
     NETWORK_SUBCOMMANDS,
+    PRIVILEGE_PROGRAMS,
     SHELLS,
+    SQL_CLIENTS,
     VALUE_OPTIONS,
 )
 from ._sqlcore import analyze_sql, sql_texts
@@ -49,6 +51,10 @@ _PLATFORM = frozenset(
 )
 """(program, subcommand, first argument or "") of platform commands that destroy data."""
 _PLATFORM_PROGRAMS = frozenset(program for program, _, _ in _PLATFORM)
+_WIPERS = frozenset({"shred", "truncate", "wipefs", "fdisk", "sfdisk", "parted", "wipe", "blkdiscard"})
+"""Programs that destroy what they are given, by the name `destructive_reasons` reports."""
+_BY_SUBCOMMAND = frozenset(NETWORK_SUBCOMMANDS) | frozenset(INSTALL_SUBCOMMANDS)
+"""Programs whose subcommand decides whether they reach the network or install packages."""
 
 
 def effective(cmd: Command) -> tuple[str, str, list[str]]:
@@ -63,9 +69,18 @@ def effective(cmd: Command) -> tuple[str, str, list[str]]:
     return cmd.program, cmd.subcommand, args
 
 
+def _program_and_sub(cmd: Command) -> tuple[str, str, list[str]]:
+    """`effective(cmd)`, with "" for the subcommand of a program whose subcommand no
+    network or install fact reads (it is not looked for)."""
+    program = cmd.program
+    if program.startswith("python") or program == "uv":
+        return effective(cmd)
+    return program, cmd.subcommand if program in _BY_SUBCOMMAND else "", cmd.args
+
+
 def is_network(cmd: Command) -> bool:
     """The command reaches the network."""
-    program, sub, args = effective(cmd)
+    program, sub, args = _program_and_sub(cmd)
     if program in NETWORK_PROGRAMS or _installs(program, sub):
         return True
     if program == "rsync":
@@ -75,12 +90,17 @@ def is_network(cmd: Command) -> bool:
 
 def is_install(cmd: Command) -> bool:
     """The command installs packages."""
-    program, sub, _ = effective(cmd)
+    program, sub, _ = _program_and_sub(cmd)
     return _installs(program, sub)
 
 
 def _installs(program: str, sub: str) -> bool:
     return program in INSTALL_PROGRAMS or sub in INSTALL_SUBCOMMANDS.get(program, ())
+
+
+def is_privileged(cmd: Command) -> bool:
+    """The command runs as another user (sudo, doas, su...), itself or through a wrapper."""
+    return cmd.program in PRIVILEGE_PROGRAMS or not PRIVILEGE_PROGRAMS.isdisjoint(cmd.wrappers)
 
 
 def pipes_to_shell(cmd: Command) -> bool:
@@ -103,7 +123,7 @@ def pipes_to_shell(cmd: Command) -> bool:
 
 def destructive_reasons(cmd: Command) -> list[str]:
     """Why a command destroys data that may not come back (empty if it does not)."""
-    program, sub = cmd.program, cmd.subcommand
+    program = cmd.program  # the subcommand is looked for only by the programs that have one
     reasons: list[str] = []
     if program in ("rm", "srm") and cmd.has_flag("recursive"):
         reasons.append("rm -r")
@@ -111,32 +131,23 @@ def destructive_reasons(cmd: Command) -> list[str]:
         reasons.append("find -delete")
     elif program in ("chmod", "chown", "chgrp") and cmd.has_flag("R"):
         reasons.append(f"{program} -R")
-    elif program in (
-        "shred",
-        "truncate",
-        "wipefs",
-        "fdisk",
-        "sfdisk",
-        "parted",
-        "wipe",
-        "blkdiscard",
-    ) or program.startswith("mkfs"):
+    elif program in _WIPERS or program.startswith("mkfs"):
         reasons.append(program.split(".")[0])
     elif program == "dd" and any(a.startswith("of=") for a in cmd.args):
         reasons.append("dd")
     elif program == "git":
-        reasons.extend(_git_reasons(cmd, sub))
+        reasons.extend(_git_reasons(cmd, cmd.subcommand))
     elif program == "rsync" and any(f.startswith("delete") for f in cmd.flags):
         reasons.append("rsync --delete")
     elif program == "crontab" and "r" in cmd.flags:
         reasons.append("crontab -r")
-    elif program in _PLATFORM_PROGRAMS and (program, sub, cmd.arg(1)) in _PLATFORM:
-        reasons.append(f"{program} {sub} {cmd.arg(1)}")
-    elif program in _PLATFORM_PROGRAMS and (program, sub, "") in _PLATFORM:
-        reasons.append(f"{program} {sub}")
+    elif program in _PLATFORM_PROGRAMS and (program, cmd.subcommand, cmd.arg(1)) in _PLATFORM:
+        reasons.append(f"{program} {cmd.subcommand} {cmd.arg(1)}")
+    elif program in _PLATFORM_PROGRAMS and (program, cmd.subcommand, "") in _PLATFORM:
+        reasons.append(f"{program} {cmd.subcommand}")
     elif program == "mv" and cmd.positionals()[-1:] == ["/dev/null"]:
         reasons.append("mv to /dev/null")
-    for text in sql_texts(cmd):
+    for text in sql_texts(cmd) if program in SQL_CLIENTS else ():
         info = analyze_sql(text)
         if info.drops:
             reasons.append("sql drop")
@@ -203,13 +214,18 @@ def write_targets(cmd: Command) -> list[str]:
     memo = cmd.__dict__
     found: list[str] | None = memo.get("_write_targets")
     if found is None:
-        found = memo["_write_targets"] = _write_targets(cmd)
+        if cmd.program not in _WRITERS and not cmd.fills:  # most commands: redirects at most
+            redirects = cmd.redirects
+            found = [p for p in dict.fromkeys(redirects) if p and p != "-"] if redirects else []
+        else:
+            found = _write_targets(cmd)
+        memo["_write_targets"] = found
     return found
 
 
 def _write_targets(cmd: Command) -> list[str]:
-    out = list(cmd.redirects)
     program = cmd.program
+    out = list(cmd.redirects)
     if program in _TOUCHERS:
         operands = file_operands(cmd)
         out.extend(operands[1:] if program in _MODE_FIRST else operands)
@@ -233,8 +249,12 @@ def _write_targets(cmd: Command) -> list[str]:
         if target is not None:
             out.append(target)
     elif program == "git":  # `git diff --output=FILE`, `git format-patch -o DIR`
-        short = "o" if cmd.subcommand == "format-patch" else ""
-        if short or any(a.startswith("--output") for a in cmd.args):
+        # `format-patch` is among the arguments whenever it is the subcommand: most git
+        # commands are judged without finding their subcommand.
+        args = cmd.args
+        patch = "format-patch" in args and cmd.subcommand == "format-patch"
+        if patch or any(a.startswith("--output") for a in args):
+            short = "o" if patch else ""
             for long in ("output", "output-directory"):
                 target = _option(cmd, short, long)
                 if target is not None:
@@ -254,6 +274,8 @@ def _write_targets(cmd: Command) -> list[str]:
 
 _FIND_WRITES = frozenset({"-fprint", "-fprint0", "-fprintf", "-fls"})
 """find actions that write the file named by their argument."""
+_WRITERS = _TOUCHERS | _DESTINATION_LAST | {"sed", "perl", "dd", "curl", "wget", "git", "find"}
+"""Programs whose arguments may name a file they write (`_write_targets` reads them)."""
 
 
 def find_starts(args: list[str]) -> list[str]:

@@ -8,7 +8,9 @@ starts with one of `PREFIXES`.  Names compare case-insensitively.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
+from collections.abc import Callable
 
 NAMES = frozenset(
     {
@@ -123,6 +125,15 @@ def is_sensitive(path: str) -> bool:
     if not path:
         return False
     lowered = path.lower()
+    if (
+        _MARKED
+        and "." not in lowered
+        and "_" not in lowered
+        and "*" not in lowered
+        and "?" not in lowered
+        and "[" not in lowered
+    ):  # no name, name glob or segment can match (`status`, `src/shop`): the prefixes only
+        return "/" + lowered.lstrip("~").strip("/") in _PREFIX_ROOTS or lowered.startswith(PREFIXES)
     name = lowered.rstrip("/").rpartition("/")[2]  # the basename, without `posixpath`'s checks
     if "*" in name or "?" in name or "[" in name:  # what `_GLOB_CHARS` finds, without a regex
         return _glob_may_match(name, lowered)
@@ -171,6 +182,17 @@ _SEGMENT_MARK: str | None = "/." if all(seg.startswith(".") for seg in SEGMENTS)
 _PREFIX_ROOTS = frozenset(p.rstrip("/") for p in PREFIXES)
 
 
+def _marks_needed() -> bool:
+    """True if every name of `NAMES`, every literal part of `NAME_GLOBS` and every segment of
+    `SEGMENTS` holds a `.` or a `_`: a path without either (nor glob characters) is then
+    sensitive only by `PREFIXES`. False (no shortcut) if the data ever stops being so."""
+    literals = [*NAMES, *SEGMENTS, *(g.replace("*", "").replace("?", "") for g in NAME_GLOBS)]
+    return not any("[" in g for g in NAME_GLOBS) and all("." in t or "_" in t for t in literals)
+
+
+_MARKED = _marks_needed()
+
+
 def _glob_may_match(name: str, path: str) -> bool:
     """A glob is sensitive if its file-name part can match a sensitive name.
 
@@ -181,5 +203,15 @@ def _glob_may_match(name: str, path: str) -> bool:
         fixed = _GLOB_CHARS.split(path, 1)[0]  # `~/.ssh/*` lists the keys: its directory
         directory = fixed[: fixed.rfind("/") + 1]
         return bool(directory) and is_sensitive(directory)
-    candidates = [*NAMES, *_SAMPLES]
-    return any(fnmatch.fnmatchcase(c, name) for c in candidates if c not in NOT_SENSITIVE)
+    return any(map(_name_matcher(name), _CANDIDATES))  # a match object is true, None false
+
+
+_CANDIDATES = tuple(c for c in (*sorted(NAMES), *_SAMPLES) if c not in NOT_SENSITIVE)
+"""The names a glob is tried on (`_glob_may_match`)."""
+
+
+@functools.lru_cache(maxsize=256)
+def _name_matcher(glob: str) -> Callable[[str], re.Match[str] | None]:
+    """`fnmatch.fnmatchcase(name, glob)` as a compiled match (not None for a match), made
+    once per glob instead of once per candidate name."""
+    return re.compile(fnmatch.translate(glob)).match

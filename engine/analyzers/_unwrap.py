@@ -119,6 +119,17 @@ class Expansion:
 
 
 class _Unwrapper:
+    # Defaults read from the class until a command sets its own (most never do): one
+    # unwrapper is made per command, so its set-up is on every call's path.
+    dynamic = False
+    track_cd = True
+    feeder: RawCommand | None = None
+    """The command before this one, which feeds it when this one is piped."""
+    placeholder: str | None = None
+    """What `xargs -I` or `find -exec` replaces by each input line or path at run time."""
+    appends_input = False
+    """`xargs` without `-I`: the input lines become extra arguments."""
+
     def __init__(self, exp: Expansion, raw: RawCommand, wrappers: list[str], outer: list[str]) -> None:
         self.exp = exp
         self.raw = raw
@@ -126,16 +137,8 @@ class _Unwrapper:
         self.outer = outer
         # Never changed in place, so `outer` itself serves when there is nothing to add.
         self.writes = outer + [r.target.value for r in raw.redirects if r.writes] if raw.redirects else outer
-        self.dynamic = False
-        self.track_cd = True
-        self.feeder: RawCommand | None = None
-        """The command before this one, which feeds it when this one is piped."""
         self.fills: list[str] = []
         """What `{}` stands for in a `find -exec` command (find's start paths)."""
-        self.placeholder: str | None = None
-        """What `xargs -I` or `find -exec` replaces by each input line or path at run time."""
-        self.appends_input = False
-        """`xargs` without `-I`: the input lines become extra arguments."""
 
     def run(self) -> None:
         words = self.raw.words

@@ -18,7 +18,7 @@ from ._facts import file_operands, find_starts, write_targets
 from ._lazy import lazy
 from ._programs import FILE_READERS, MODE_FIRST, PATTERN_FIRST, SCRIPT_FIRST
 from ._sensitive import is_sensitive
-from .shell import ShellFacts, is_inside, resolve
+from .shell import ShellFacts, is_inside, normal_dir, resolve
 
 __all__ = ["PathFacts", "path_facts"]
 
@@ -71,20 +71,30 @@ class PathFacts(CelObject):
     def __init__(
         self, paths: list[str] | None = None, cwd: str | None = None, unresolved: frozenset[str] = frozenset()
     ) -> None:
-        self.paths = paths or []
-        self.first = self.paths[0] if self.paths else ""
         self._cwd = cwd
         self._unresolved = unresolved
-        self.sensitive_paths = [p for p in self.paths if is_sensitive(p)] if paths else []
-        self.sensitive = bool(self.sensitive_paths)
-        self.first_sensitive = self.sensitive_paths[0] if self.sensitive_paths else ""
+        if not paths:
+            self.paths = []
+            self.first = self.first_sensitive = ""
+            self.sensitive_paths = []
+            self.sensitive = False
+            return
+        self.paths = paths
+        self.first = paths[0]
+        self.sensitive_paths = sensitive = [p for p in paths if is_sensitive(p)]
+        self.sensitive = bool(sensitive)
+        self.first_sensitive = sensitive[0] if sensitive else ""
 
     # Computed on first read: most policies ask about secrets, fewer about the workspace.
     @lazy
     def outside(self) -> list[str]:
         """Paths that may lie outside the workspace (the cwd); unresolved ones count."""
-        root = posixpath.normpath(self._cwd) if self._cwd else None
-        return [p for p in self.paths if p in self._unresolved or not _inside(p, root)]
+        if not self.paths:
+            return []
+        cwd = self._cwd
+        root = (cwd if normal_dir(cwd) else posixpath.normpath(cwd)) if cwd else None
+        unresolved = self._unresolved
+        return [p for p in self.paths if p in unresolved or not _inside(p, root)]
 
     @lazy
     def inside_workspace(self) -> bool:
@@ -102,7 +112,7 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
     try:
         cwd = cwd if isinstance(cwd, str) and cwd else None
         shell = shell if isinstance(shell, ShellFacts) else _NO_SHELL
-        named = _named_paths(tool, args) if isinstance(args, Mapping) else ()
+        named = _named_paths(tool, args) if type(args) is dict or isinstance(args, Mapping) else ()
         if not shell.commands and not shell.bare_writes:
             return _judge(named, cwd, shell)
         kept: _Judged = shell.__dict__.setdefault("_path_facts", {})
@@ -116,6 +126,8 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
         return PathFacts([], None)
 
 
+_NONE: frozenset[str] = frozenset()
+
 _Judged = dict[tuple[tuple[str, ...], str | None], PathFacts]
 """The path facts of one shell command, by the paths its arguments name and the directory."""
 
@@ -125,15 +137,17 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
     run_in = shell.cwd or cwd  # a shell tool's own workdir argument wins
     found: dict[str, None] = {}
     unresolved: set[str] = set()
+    # `found[path] = None` keeps the place of a path seen before: a dict as an ordered set.
     for raw in named:
-        found.setdefault(_normalise(raw, None, cwd), None)
+        found[_normalise(raw, None, cwd)] = None
     for cmd in shell.commands:
+        base = cmd.cwd
         for raw in command_paths(cmd):
-            path = resolve(_home(raw), cmd.cwd, run_in)
-            if path.startswith("?"):
+            path = resolve(_HOME_VAR.sub("~", raw) if raw[:1] == "$" else raw, base, run_in)
+            if path[:1] == "?":
                 path = path[1:]
                 unresolved.add(path)
-            found.setdefault(path, None)
+            found[path] = None
         if len(found) > MAX_PATHS:
             break
     for raw, base in shell.bare_writes:  # `> ~/.bashrc`: no command, a file written
@@ -141,13 +155,18 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
         if path.startswith("?"):
             path = path[1:]
             unresolved.add(path)
-        found.setdefault(path, None)
-    paths = [p for p in found if p][:MAX_PATHS]
-    return PathFacts(paths, cwd or shell.cwd, frozenset(unresolved))
+        found[path] = None
+    found.pop("", None)
+    paths = list(found)
+    if len(paths) > MAX_PATHS:
+        del paths[MAX_PATHS:]
+    return PathFacts(paths, cwd or shell.cwd, frozenset(unresolved) if unresolved else _NONE)
 
 
 def _named_paths(tool: str, args: Mapping[str, Any]) -> tuple[str, ...]:
     """The paths the arguments name (none for most shell calls: `{"command": ...}`)."""
+    if type(args) is dict and _PATH_KEY_ORDER.keys().isdisjoint(args) and tool not in GLOB_TOOLS:
+        return ()  # a shell call's `{"command": ...}`
     keys = _path_keys(args)
     if not keys and tool not in GLOB_TOOLS:
         return ()
@@ -185,7 +204,7 @@ def _path_keys(args: Mapping[str, Any]) -> Iterable[str]:
 
 def _normalise(path: str, base: str | None, cwd: str | None) -> str:
     path = _home(path.strip())
-    if not path or _URL.match(path):
+    if not path or ("://" in path and _URL.match(path)):
         return ""
     resolved = resolve(path, base, cwd)
     return resolved[1:] if resolved.startswith("?") else resolved
@@ -203,7 +222,8 @@ def _inside(path: str, root: str | None) -> bool:
 
 def command_paths(cmd: Command) -> list[str]:
     """The paths one shell command reads or writes."""
-    out = list(write_targets(cmd)) + list(cmd.reads_from)
+    reads = cmd.reads_from
+    out = [*write_targets(cmd), *reads] if reads else list(write_targets(cmd))
     program = cmd.program
     if program in FILE_READERS:
         operands = file_operands(cmd)
@@ -217,11 +237,12 @@ def command_paths(cmd: Command) -> list[str]:
         out.extend(operands)
     elif program == "find":  # its tests hold patterns (`-name '*.json'`), not paths
         out.extend(find_starts(cmd.args))
-    elif program == "git" and cmd.subcommand == "grep":  # `git grep PATTERN -- PATHS`
+    elif program == "git" and "grep" in cmd.args and cmd.subcommand == "grep":  # `git grep PAT -- PATHS`
         rest = cmd.args[cmd.args.index("--") + 1 :] if "--" in cmd.args else []
         out.extend(rest)
     else:
-        for arg in dict.fromkeys(cmd.args):
+        args = cmd.args
+        for arg in dict.fromkeys(args) if len(args) > 1 else args:
             path = _path_like(arg)
             if path:
                 out.append(path)
@@ -234,8 +255,9 @@ def _path_like(arg: str) -> str:
     """`arg` if it looks like a path (`./x`, `~/x`, `a/b`, `k=@/x`, `@file`), else ""."""
     if "=" in arg:
         arg = arg.split("=", 1)[1]
-    arg = arg.lstrip("@")
-    if not arg or arg.startswith("-") or _SPACE.search(arg) or ("://" in arg and _URL.match(arg)):
+    if arg[:1] == "@":
+        arg = arg.lstrip("@")
+    if not arg or arg[0] == "-" or _SPACE.search(arg) or ("://" in arg and _URL.match(arg)):
         return ""
     if arg.startswith(("/", "./", "../", "~", "$HOME")) or ("/" in arg and not arg.startswith(("'", '"'))):
         return arg

@@ -19,9 +19,16 @@ from typing import Any, ClassVar
 
 from ..celrt import CelObject
 from ._command import Command
-from ._facts import destructive_reasons, is_install, is_network, pipes_to_shell, write_targets
+from ._facts import (
+    destructive_reasons,
+    is_install,
+    is_network,
+    is_privileged,
+    pipes_to_shell,
+    write_targets,
+)
 from ._lazy import lazy
-from ._programs import BLOCK_DEVICE_PREFIXES, HARMLESS_TARGETS, PRIVILEGE_PROGRAMS, SHELLS
+from ._programs import BLOCK_DEVICE_PREFIXES, HARMLESS_TARGETS, SHELLS
 from ._unwrap import Expansion
 
 __all__ = ["SHELL_TOOLS", "Command", "ParseCache", "ShellFacts", "shell_facts"]
@@ -89,28 +96,26 @@ class ShellFacts(CelObject):
         """Distinct program names, in order of appearance."""
         return list(dict.fromkeys(c.program for c in self.commands if c.program))
 
+    # `any(map(...))` below: no generator to make for the one or two commands of most calls.
     @lazy
     def pipes_to_shell(self) -> bool:
         """Code reaches sh/bash/python/... through a pipe or an unseen expansion."""
-        return any(pipes_to_shell(c) for c in self.commands)
+        return any(map(pipes_to_shell, self.commands))
 
     @lazy
     def network(self) -> bool:
         """Some command reaches the network."""
-        return any(is_network(c) for c in self.commands)
+        return any(map(is_network, self.commands))
 
     @lazy
     def installs_packages(self) -> bool:
         """Some command installs packages."""
-        return any(is_install(c) for c in self.commands)
+        return any(map(is_install, self.commands))
 
     @lazy
     def privileged(self) -> bool:
         """Some command runs as another user (sudo, doas, su...)."""
-        return any(
-            c.program in PRIVILEGE_PROGRAMS or any(w in PRIVILEGE_PROGRAMS for w in c.wrappers)
-            for c in self.commands
-        )
+        return any(map(is_privileged, self.commands))
 
     @lazy
     def destructive_reasons(self) -> list[str]:
@@ -127,17 +132,20 @@ class ShellFacts(CelObject):
 
     @lazy
     def _write_pairs(self) -> list[tuple[str, str | None]]:
-        return [(t, c.cwd) for c in self.commands for t in write_targets(c)] + self.bare_writes
+        pairs = [(t, c.cwd) for c in self.commands for t in write_targets(c)]
+        return pairs + self.bare_writes if self.bare_writes else pairs
 
     @lazy
     def writes(self) -> list[str]:
         """Paths written, created, moved or deleted, as written in the command."""
-        return list(dict.fromkeys(t for t, _ in self._write_pairs))
+        pairs = self._write_pairs
+        return list(dict.fromkeys([t for t, _ in pairs])) if pairs else []
 
     @lazy
     def resolved_writes(self) -> list[str]:
         """Written paths made absolute where the call's cwd and `cd`s allow."""
-        return list(dict.fromkeys(resolve(t, base, self.cwd) for t, base in self._write_pairs))
+        pairs, cwd = self._write_pairs, self.cwd
+        return list(dict.fromkeys([resolve(t, base, cwd) for t, base in pairs])) if pairs else []
 
     def writes_outside(self, directory: Any) -> bool:
         """True if any written path may resolve outside `directory` (unknown ones count)."""
@@ -172,7 +180,7 @@ def _facts(
 ) -> ShellFacts:
     cwd = cwd if isinstance(cwd, str) and cwd else None
     try:
-        if tool not in SHELL_TOOLS or not isinstance(args, Mapping):
+        if tool not in SHELL_TOOLS or not (type(args) is dict or isinstance(args, Mapping)):
             return ShellFacts(cwd=cwd)
         text, cwd = _command_text(args, cwd)
         if text is None:
@@ -255,17 +263,17 @@ def resolve(path: str, base: str | None, cwd: str | None) -> str:
     if "$" in path or "`" in path or path.startswith("<") or base == "?":
         return "?" + path
     if path.startswith(("/", "~")):
-        return path if path == "~" or _normal_dir(path) else posixpath.normpath(path)
+        return path if path == "~" or normal_dir(path) else posixpath.normpath(path)
     if base is not None and base.startswith(("/", "~")):
         return posixpath.normpath(posixpath.join(base, path))
     if cwd:
-        if not base and _normal_relative(path) and _normal_dir(cwd):
+        if not base and _normal_relative(path) and normal_dir(cwd):
             return f"{cwd}/{path}"  # what `normpath` would give, without its work
         return posixpath.normpath(posixpath.join(cwd, base or "", path))
     return posixpath.normpath(posixpath.join(base or "", path))
 
 
-def _normal_dir(path: str) -> bool:
+def normal_dir(path: str) -> bool:
     """`path` is absolute and `posixpath.normpath` leaves it as it is: no empty component,
     none starting with `.` (so no `.` or `..`), no trailing `/` (a sufficient test, not a
     necessary one: `/a/.b` fails it and is normal)."""
@@ -282,7 +290,7 @@ def _normdir(directory: str, home: str) -> str:
         return directory
     if home and (directory == home or directory.startswith(home.rstrip("/") + "/")):
         directory = "~" + directory[len(home.rstrip("/")) :]
-    return posixpath.normpath(directory)
+    return directory if normal_dir(directory) else posixpath.normpath(directory)
 
 
 def is_inside(path: str, root: str) -> bool:
