@@ -189,6 +189,25 @@ def test_the_scripts_of_one_call_share_one_parse_budget(
     assert parses[0] > 1
 
 
+def test_arithmetic_without_substitutions_is_not_walked(monkeypatch: pytest.MonkeyPatch) -> None:
+    visited = [0]
+    visit = _bash._Walker.visit
+
+    def counting_visit(self: Any, *args: Any) -> Any:
+        visited[0] += 1
+        return visit(self, *args)
+
+    monkeypatch.setattr(_bash._Walker, "visit", counting_visit)
+    plain = shell_facts("Bash", {"command": "echo $((" + "1+" * 2_000 + "1))"}, None)
+    assert not plain.unparsed and visited[0] < 20  # not the 4,000 nodes of the sum
+    for hidden in ("$(rm -rf /)", "`rm -rf /`"):  # a substitution anywhere in it is still seen
+        for at in (0, 1_000, 2_000):
+            terms = ["1"] * 2_000
+            terms.insert(at, hidden)
+            facts = shell_facts("Bash", {"command": "echo $((" + "+".join(terms) + "))"}, None)
+            assert "rm" in facts.programs, (hidden, at)
+
+
 def test_a_few_nested_scripts_are_analysed_whole() -> None:
     command = ";".join(["bash -c 'rm -rf build'", "eval 'git status'", 'sh -c "curl -s x | tail -3"'] * 3)
     facts = shell_facts("Bash", {"command": command}, None)

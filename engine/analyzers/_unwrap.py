@@ -299,6 +299,9 @@ class _Unwrapper:
                 break
             starts.append(w.value)
         for group in groups:
+            if len(self.exp.commands) >= MAX_COMMANDS:
+                self.exp.error = self.exp.error or "too many commands to analyse"
+                return
             sub = _Unwrapper(self.exp, self.raw, [*self.wrappers, "find"], self.outer)
             sub.dynamic = True
             sub.fills = starts or ["."]
