@@ -14,16 +14,25 @@ MAX_NODES = 200_000
 DROPPED = "[DROPPED]"
 
 SECRET_KEYS = re.compile(
-    r"(?i)^(?:.*[_-])?(password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
+    # a secret word, alone or ending a name: after `_`, `-`, `.` or a camelCase hump (`accessToken`)
+    r"(?i)^(?:.*[_.-]|.*(?-i:[a-z0-9](?=[A-Z])))?(password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
     r"secret[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth|cookie|session[_-]?key|credentials?)$"
 )
 
 _Q = r"""(?:'[^'\n]+'|"[^"\n]+"|[^\s'"]+)"""
 """A command-line value: single-quoted, double-quoted or bare."""
 
-_NOT_REF = r"""(?!["']?(?:\[REDACTED|\$|<|\{\{|%\(|[0-9a-f]{8}\]))"""
+_B = r"(?<![A-Za-z0-9_])"
+_E = r"(?![A-Za-z0-9_])"
+"""Where a token starts and ends: not inside an ASCII word (`\\b` would also refuse a token
+next to a letter of another script, `令牌ghp_...`)."""
+
+_QUOTE = r"""["'”’]"""
+"""A quote that may close a name: straight, or typographic (text pasted from a document)."""
+
+_NOT_REF = r"""(?!\\?["']?(?:\[REDACTED|\$|<|\{\{|%\(|[0-9a-f]{8}\]))"""
 """Not a marker (nor the tail of one), nor a reference to a secret kept elsewhere: `$VAR`,
-`${{ secrets.X }}`, `<placeholder>`, `%(name)s`."""
+`${{ secrets.X }}`, `<placeholder>`, `%(name)s`; quoted, with its quote escaped maybe (`\\"`)."""
 
 # (kind, pattern, triggers): the whole match is the secret unless the pattern has a group named
 # `s`. Every match holds one of its (lowercase) triggers, so text whose lowercase form holds none
@@ -35,6 +44,13 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?"
         r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)",
         ("private key",),
+    ),
+    (
+        "private_key_base64",
+        # `-----BEGIN ` then, within a few words, `PRIVATE KEY` at any of its 3 base64 alignments
+        r"LS0tLS1CRUdJTi[A-Za-z0-9+/]{0,40}?(?:UFJJVkFURSBLRV|BSSVZBVEUgS0VZ|QUklWQVRFIEtFW)"
+        r"(?:[A-Za-z0-9+/=]|\r?\n(?=[A-Za-z0-9+/]))*",
+        ("ls0tls1crudjti",),
     ),
     (
         "slack_webhook",
@@ -51,76 +67,118 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         r"""(?:^|(?<=\s))(?:-u|--user)[\s=]*["']?(?!\[REDACTED)[^\s:'"]+:(?!//|\[REDACTED)(?P<s>[^\s'"]+)""",
         ("-u",),
     ),
-    ("aws_access_key", r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b", ("akia", "asia", "abia", "acca")),
+    ("aws_access_key", _B + r"(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}" + _E, ("akia", "asia", "abia", "acca")),
     (
         "aws_secret_key",
-        r"""(?i)\b(?:aws_?)?secret_?access_?key["']?\s*(?:[=:]|\s)\s*["']?(?P<s>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])""",
+        _B
+        + r"""(?i:(?:aws_?)?secret_?access_?key\\?["']?(?:\s*[=:]\s*|\s+)\\?["']?)"""
+        + r"(?P<s>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
         ("secret",),
     ),
     (
+        "aws_session_token",
+        _B + r"(?:IQoJb3JpZ2luX2V[jk]|FwoGZXIvYXdz)[A-Za-z0-9/+=]{64,}"
+        r"""|(?i:(?:aws_?)?session_?token\\?["']?(?:\s*[=:]\s*|\s+)\\?["']?)(?P<s>[A-Za-z0-9/+=]{64,})""",
+        ("iqojb3jpz2lux2v", "fwogzxivyxdz", "session_token", "sessiontoken"),
+    ),
+    (
         "github_token",
-        r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b",
+        _B + r"(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})" + _E,
         ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
     ),
     (
         "gitlab_token",
-        r"\bgl(?:pat|dt|rt|ptt|soat|cbt|ft|imt)-[A-Za-z0-9_-]{20,}",
+        _B + r"gl(?:pat|dt|rt|ptt|soat|cbt|ft|imt)-[A-Za-z0-9_-]{20,}",
         ("glpat-", "gldt-", "glrt-", "glptt-", "glsoat-", "glcbt-", "glft-", "glimt-"),
     ),
-    ("slack_token", r"\bxox[abeoprs]-[A-Za-z0-9-]{10,}|\bxapp-\d-[A-Za-z0-9-]{10,}", ("xox", "xapp-")),
-    ("anthropic_key", r"\bsk-ant-[A-Za-z0-9_-]{20,}", ("sk-ant-",)),
+    (
+        "slack_token",
+        _B + r"(?:xox[abeoprs]-[A-Za-z0-9-]{10,}|xapp-[0-9]-[A-Za-z0-9-]{10,})",
+        ("xox", "xapp-"),
+    ),
+    ("anthropic_key", _B + r"sk-ant-[A-Za-z0-9_-]{20,}", ("sk-ant-",)),
     (
         "openai_key",
-        r"\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}|(?=[A-Za-z_-]{0,40}[0-9])[A-Za-z0-9_-]{20,})",
+        _B + r"sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}|(?=[A-Za-z_-]{0,40}[0-9])[A-Za-z0-9_-]{20,})",
         ("sk-",),
     ),
     (
         "stripe_key",
-        r"\b(?:[rs]k_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})\b",
+        _B + r"(?:[rs]k_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})" + _E,
         ("sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_"),
     ),
-    ("google_api_key", r"\bAIza[0-9A-Za-z_-]{35}", ("aiza",)),
-    ("google_oauth_secret", r"\bGOCSPX-[A-Za-z0-9_-]{28}", ("gocspx-",)),
-    ("sendgrid_key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}", ("sg.",)),
-    ("twilio_key", r"\bSK[0-9a-fA-F]{32}\b", ("sk",)),
-    ("npm_token", r"\bnpm_[A-Za-z0-9]{36}\b", ("npm_",)),
-    ("pypi_token", r"\bpypi-AgE[A-Za-z0-9_-]{50,}", ("pypi-age",)),
-    ("huggingface_token", r"\b(?:hf_|api_org_)[A-Za-z0-9]{30,}\b", ("hf_", "api_org_")),
-    ("jwt", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", ("eyj",)),
+    ("google_api_key", _B + r"AIza[0-9A-Za-z_-]{35}", ("aiza",)),
+    ("google_oauth_secret", _B + r"GOCSPX-[A-Za-z0-9_-]{28}", ("gocspx-",)),
+    ("sendgrid_key", _B + r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}", ("sg.",)),
+    ("twilio_key", _B + r"SK[0-9a-fA-F]{32}" + _E, ("sk",)),
+    ("npm_token", _B + r"npm_[A-Za-z0-9]{36}" + _E, ("npm_",)),
+    ("pypi_token", _B + r"pypi-AgE[A-Za-z0-9_-]{50,}", ("pypi-age",)),
+    ("huggingface_token", _B + r"(?:hf_|api_org_)[A-Za-z0-9]{30,}" + _E, ("hf_", "api_org_")),
+    ("jwt", _B + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", ("eyj",)),
+    ("mailgun_key", _B + r"key-[0-9a-f]{32}" + _E, ("key-",)),
+    ("docker_token", _B + r"dckr_(?:pat|oat)_[A-Za-z0-9_-]{24,}", ("dckr_pat_", "dckr_oat_")),
+    ("databricks_token", _B + r"dapi[0-9a-f]{32}(?:-[0-9])?" + _E, ("dapi",)),
+    (
+        "shopify_token",
+        _B + r"shp(?:at|ss|ca|pa)_[0-9a-fA-F]{32}" + _E,
+        ("shpat_", "shpss_", "shpca_", "shppa_"),
+    ),
+    ("digitalocean_token", _B + r"do[opr]_v1_[0-9a-f]{64}" + _E, ("dop_v1_", "doo_v1_", "dor_v1_")),
+    ("vault_token", _B + r"hv[sbr]\.[A-Za-z0-9_-]{24,}", ("hvs.", "hvb.", "hvr.")),
+    ("heroku_token", _B + r"HRKU-[A-Za-z0-9_-]{40,}", ("hrku-",)),
+    (
+        "docker_auth",
+        # the base64 of `user:password` in a Docker `config.json` or an `.npmrc`
+        r"""(?:"auth"\s*:\s*"|(?<![A-Za-z0-9_.-])_auth\s*=\s*)(?=[A-Za-z]*[0-9+/=])"""
+        r"(?P<s>[A-Za-z0-9+/]{12,}={0,2})(?![A-Za-z0-9+/=])",
+        ('"auth"', "_auth"),
+    ),
     (
         "azure_key",
-        r"(?i)\b(?:AccountKey|SharedAccessKey|SharedSecret)\s*=\s*(?!\[REDACTED)(?P<s>[^;\"'\s]+)",
+        _B + r"(?i:AccountKey|SharedAccessKey|SharedSecret)\s*=\s*(?!\[REDACTED)(?P<s>[^;\"'\s]+)",
         ("accountkey", "sharedaccesskey", "sharedsecret"),
     ),
     ("azure_sas", r"[?&]sig=(?P<s>[A-Za-z0-9%+/=]{16,})", ("sig=",)),
     (
         "url_password",
-        r"""(?i)\b[a-z][a-z0-9+.-]*://[^\s:/@'"]*:(?!\[REDACTED)(?P<s>[^\s/'"]+)@""",
+        _B + r"""(?i:[a-z][a-z0-9+.-]*://)[^\s:/@'"]*:(?!\[REDACTED)(?P<s>[^\s/'"]+)@""",
         ("://",),
     ),
     (
         "bearer",
-        r"(?i)\b(?:bearer|token)\s+(?!\[REDACTED|-)(?P<s>[A-Za-z0-9._~+/=-]{16,})",
+        r"(?i)" + _B + r"(?:bearer|token)\s+(?!\[REDACTED|-)(?P<s>[A-Za-z0-9._~+/=-]{16,})",
         ("bearer", "token"),
     ),
     (
         "authorization",
         r"""(?i)(?<![\w:-])(?:proxy-)?authorization["']?\s*[:=]\s*["']?"""
-        r"(?:(?:basic|bearer|token|digest|bot|apikey|sso-key)\s+)?"
+        # the scheme, then a space, or quotes around a line continuation (`Bearer '\\\n'`)
+        r"""(?:(?:basic|bearer|token|digest|bot|apikey|sso-key)(?:\s+|\s*["'](?:\s*\\)?\s*["']))?"""
         + _NOT_REF
         + r"(?P<s>[A-Za-z0-9._~+/=:-]{8,})",
         ("authorization",),
     ),
     (
+        "netrc_password",
+        r"""(?<![A-Za-z0-9_-])(?:login|machine)\s+[^\s'"]+\s+(?:account\s+[^\s'"]+\s+)?"""
+        r"""password\s+(?!\[REDACTED)(?P<s>[^\s'"\\]+)""",
+        ("password",),
+    ),
+    (
         "cli_password",
-        r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n;&|]*?\s-p(?!\[REDACTED)(?P<s>"
+        r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n;&|]{0,300}?\s-p(?!\[REDACTED)(?P<s>"
         + _Q
         + r")"
         + r"|\b(?:sshpass|(?:docker|podman|buildah|nerdctl)\s+login|helm\s+registry\s+login|twine)\b"
-        r"[^\n;&|]*?\s-p\s*(?!\[REDACTED)(?P<s2>" + _Q + r")"
-        r"|\bredis-cli\b[^\n;&|]*?\s-a\s+(?!\[REDACTED)(?P<s3>" + _Q + r")"
-        r"|--(?:password|passwd|pass|token|api-?key|secret|client-secret|auth-token|access-token)"
-        r"(?:=|\s+)(?!-)" + _NOT_REF + r"(?P<s4>" + _Q + r")",
+        r"[^\n;&|]{0,300}?\s-p\s*(?!\[REDACTED)(?P<s2>" + _Q + r")"
+        r"|\bredis-cli\b[^\n;&|]{0,300}?\s-a\s+(?!\[REDACTED)(?P<s3>" + _Q + r")"
+        # `--password`, `--http-password`, `--github-token`, not `--no-password` nor `--ask-pass`
+        r"|--(?!(?:no|ask|skip|prompt|use|with|show|hide|require|reset|change|max|min)-)(?:[a-z0-9]+-)?"
+        r"(?:password|passwd|pass|token|api-?key|secret|auth-token|access-token)"
+        r"(?:=|\s+)(?!-)" + _NOT_REF + r"(?P<s4>" + _Q + r")"
+        # openssl's `-passout pass:X`; keytool's and jarsigner's `-storepass X`, `-srckeypass X`
+        r"""|-(?<!\S-)(?:pass(?:in|out|word)?\s+["']?pass:(?!\[REDACTED)(?P<s5>[^\s'"]+)"""
+        r"|(?:src|dest|new)?(?:store|key)pass\s+(?!-)" + _NOT_REF + r"(?P<s6>" + _Q + r"))",
         (
             "mysql",
             "mariadb",
@@ -128,28 +186,33 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
             "login",
             "twine",
             "redis-cli",
-            "--pass",
-            "--token",
-            "--api",
-            "--secret",
-            "--client-secret",
-            "--auth",
-            "--access",
+            "-pass",
+            "-token",
+            "-api",
+            "-secret",
+            "-auth",
+            "-access",
+            "storepass",
+            "keypass",
         ),
     ),
     (
         "env_secret",
         # a name starts here, and a separator follows it: cheap, and it keeps the rest rare
-        r"(?i)(?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_.-]+[\"']?\s*[:=])"
+        r"(?i)(?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_.-]+" + _QUOTE + r"?\s*[:=%])"
         r"(?:[A-Za-z0-9_.-]*?(?:SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?"
-        r"|(?:API|ACCESS|PRIVATE|SECRET|ENCRYPTION|SIGNING|AUTH|MASTER)[_-]?KEY)"
+        r"|(?:API|ACCESS|PRIVATE|SECRET|ENCRYPTION|SIGNING|AUTH|MASTER|APP|APPLICATION)[_-]?KEY)"
         r"|(?:[A-Za-z0-9]+[_.-])+(?:PASS|PWD))"
         r"(?![_.-]?(?:RESET|FILE|PATH|LENGTH|LEN|MIN|MAX|POLICY|HINT|PROMPT|URL|URI|PAGE|TTL|EXPIRY|EXPIRES"
         r"|LIMIT|COUNT|TYPE|NAME|FIELD|HEADER|ENV|VAR|REQUIRED|ENABLED|ID)(?![A-Za-z0-9]))"
         r"(?:[_.-][A-Za-z0-9_.-]*|(?-i:[A-Z][a-z][A-Za-z0-9_]*))?"
-        r"""["']?\s*(?::=|=>|[:=])\s*""" + _NOT_REF + r"(?!(?:string|number|boolean|str|int|bool|any|true"
+        + _QUOTE
+        + r"?\s*(?::=|=>|[:=]|%3D)\s*"
+        + _NOT_REF
+        + r"(?!(?:string|number|boolean|str|int|bool|any|true"
         r"|false|null|none|undefined|nil)\b)"
-        r"""(?P<s>"[^"\n]+"|'[^'\n]+'|[^\s"';&|,}]+)""",
+        r"(?![{\[](?:\s|[\"'{\[]|$))"  # nor a JSON object or list that opens there
+        r"""(?P<s>\\?"[^"\n]+"|\\?'[^'\n]+'|“[^”\n]+”|‘[^’\n]+’|[^\s"';&|,}]+)""",
         ("secret", "token", "pass", "pwd", "key", "credential"),
     ),
 ]
@@ -162,7 +225,9 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {kind: triggers for kind, _, triggers in
 
 _GATES: dict[str, re.Pattern[str]] = {
     # A name holding a secret word, the rest of the name, a quote maybe, then `:` or `=`.
-    "env_secret": re.compile(r"""(?:secret|token|pass|pwd|key|credential)[a-z0-9_.-]*["']?\s*[:=]"""),
+    "env_secret": re.compile(
+        r"""(?:secret|token|pass|pwd|key|credential)[a-z0-9_.-]*["'”’]?\s*(?:[:=]|%3d)"""
+    ),
 }
 """Per kind, a search that every match of its pattern implies, run on the lowercased text
 once a trigger is found: cheaper than the pattern where a trigger is common (`key` in code)."""
@@ -175,7 +240,8 @@ _COARSE = (
     "key", "token", "secret", "pass", "pwd", "bearer", "credential", "authorization", "private",
     "akia", "asia", "abia", "acca", "gh", "github_pat", "gl", "xox", "xapp", "sk", "rk_", "whsec",
     "aiza", "gocspx", "sg.", "npm_", "pypi", "hf_", "api_org", "eyj", "://", "hooks", "sig=",
-    "mysql", "mariadb", "login", "twine", "redis-cli", "-u", "--api", "--auth", "--access",
+    "mysql", "mariadb", "login", "twine", "redis-cli", "-u", "-api", "-auth", "-access", "ls0tls1",
+    "iqojb3", "fwogzx", "dckr", "dapi", "shp", "_v1_", "hv", "hrku", '"auth"', "_auth",
 )  # fmt: skip
 """Short strings one of which every trigger holds (a test checks it)."""
 
@@ -205,7 +271,18 @@ _MAYBE = re.compile(_trie(_COARSE))
 these holds no secret. (One search for a few literals; the per-pattern triggers then pick the
 patterns worth running.)"""
 
-_GROUPS = ("s", "s2", "s3", "s4")
+_GROUPS = ("s", "s2", "s3", "s4", "s5", "s6")
+
+
+_SECRET_FLAG = re.compile(
+    r"(?i)--(?!(?:no|ask|skip|prompt|use|with|show|hide|require|reset|change|max|min)-)(?:[a-z0-9]+-)?"
+    r"(?:password|passwd|pass|token|api-?key|secret|auth-token|access-token)"
+    r"|-(?:src|dest|new)?(?:store|key)pass"
+)
+"""An argv item whose next item is a secret (the flags of `cli_password`, alone)."""
+_USER_FLAGS = frozenset({"-u", "--user", "--proxy-user"})
+"""Flags whose next argv item is `user:password`."""
+_NOT_REF_RE = re.compile(_NOT_REF)
 
 
 def marker(kind: str, secret: str) -> str:
@@ -213,9 +290,10 @@ def marker(kind: str, secret: str) -> str:
     return f"[REDACTED:{kind}:{hashlib.sha256(secret.encode()).hexdigest()[:8]}]"
 
 
-def redact_text(text: str) -> str:
+def redact_text(text: str, found: dict[str, str] | None = None) -> str:
     """`text` with every secret it holds replaced by a marker (a policy's own patterns are
-    applied by `redact_policy.CompiledRedaction.text`, after these)."""
+    applied by `redact_policy.CompiledRedaction.text`, after these); `found` collects each
+    secret replaced, with its marker (to find it again where it is quoted, escaped or cut)."""
     if len(text) >= 8:
         low = _lower(text)
         if _MAYBE.search(low) is not None:
@@ -224,7 +302,7 @@ def redact_text(text: str) -> str:
                 for trigger in triggers:  # a plain loop: cheaper than any() over a generator
                     if trigger in low:
                         if gate is None or gate.search(low if text is given else _lower(text)):
-                            text = pattern.sub(_replacer(kind), text)
+                            text = pattern.sub(_replacer(kind, found), text)
                         break
     return text
 
@@ -238,17 +316,26 @@ def _lower(text: str) -> str:
     return low
 
 
-def _replacer(kind: str) -> Callable[[re.Match[str]], str]:
+def _replacer(kind: str, found: dict[str, str] | None) -> Callable[[re.Match[str]], str]:
     def replace(m: re.Match[str]) -> str:
         for name in _GROUPS:
             if name in m.re.groupindex and m.group(name) is not None:
                 start, end = m.span(name)
                 base = m.start()
                 whole = m.group(0)
-                return whole[: start - base] + marker(kind, m.group(name)) + whole[end - base :]
-        return marker(kind, m.group(0))
+                return whole[: start - base] + _hide(kind, m.group(name), found) + whole[end - base :]
+        return _hide(kind, m.group(0), found)
 
     return replace
+
+
+def _hide(kind: str, secret: str, found: dict[str, str] | None) -> str:
+    hidden = marker(kind, secret)
+    if found is not None:
+        found[secret] = hidden
+        if len(secret) > 2 and secret[0] == secret[-1] and secret[0] in "\"'":
+            found[secret[1:-1]] = hidden  # a message may quote the value otherwise
+    return hidden
 
 
 def _is_secret_field(name: str) -> bool:
@@ -309,8 +396,40 @@ class _Walk:
         if isinstance(value, dict):
             return self.fields(value, depth)
         if isinstance(value, (list, tuple)):
-            return [self.walk(item, depth + 1) for item in value]
+            return self.items(value, depth)
         return value
+
+    def items(self, value: list[Any] | tuple[Any, ...], depth: int) -> list[Any]:
+        """A list's copy; in an argv (`["mysql", "--password", "x"]`) the value that follows a
+        secret's flag is hidden, which no pattern sees in the item alone."""
+        out: list[Any] = []
+        flag: str | None = None
+        for item in value:
+            if flag is not None and type(item) is str and item:
+                out.append(self.flagged(flag, item))
+            else:
+                out.append(self.walk(item, depth + 1))
+            flag = item if type(item) is str and item.startswith("-") else None
+        return out
+
+    def flagged(self, flag: str, item: str) -> str:
+        """`item`, which follows `flag` in an argv, hidden if the flag names a secret."""
+        self.left -= 1
+        if _is_marker(item) or not _NOT_REF_RE.match(item):
+            return self.text(item)
+        if _SECRET_FLAG.fullmatch(flag) and not item.startswith("-"):
+            return self.hide("cli_password", item, "")
+        user, colon, password = item.partition(":")
+        if flag in _USER_FLAGS and password and not password.startswith("//") and _NOT_REF_RE.match(password):
+            return self.hide("curl_user", password, user + colon)
+        return self.text(item)
+
+    def hide(self, kind: str, secret: str, before: str) -> str:
+        """`before` and the marker of `secret`, which is remembered (to hide it in messages)."""
+        hidden = marker(kind, secret)
+        if self.seen is not None:
+            self.seen[secret] = hidden
+        return before + hidden
 
     def fields(self, value: dict[Any, Any], depth: int) -> dict[str, Any]:
         """A dict's copy; a plain string in it is redacted here, without a call of `walk`."""

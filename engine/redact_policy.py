@@ -98,21 +98,22 @@ class CompiledRedaction:
     clean: set[str] = field(default_factory=set, init=False, repr=False, compare=False, hash=False)
     """Texts this redaction left unchanged (see `repeated_text`)."""
 
-    def text(self, text: str) -> str:
-        """`text` with built-in secrets and the policy's patterns replaced by markers."""
-        text = redact_text(text)
+    def text(self, text: str, found: dict[str, str] | None = None) -> str:
+        """`text` with built-in secrets and the policy's patterns replaced by markers; `found`
+        collects each secret replaced, with its marker."""
+        text = redact_text(text, found)
         for pattern in self.patterns:
-            text = _apply(pattern, text, self.kinds)
+            text = _apply(pattern, text, self.kinds, found)
         return text
 
-    def repeated_text(self, text: str) -> str:
+    def repeated_text(self, text: str, found: dict[str, str] | None = None) -> str:
         """`text`, for a text that comes back call after call (a context value: the session,
         turn, cwd or a label; a reason's message): a short one found to hold no secret is
         remembered as such, in a bounded set (a text that holds one is redacted every time:
         the set keeps no secret)."""
         if text in self.clean:
             return text
-        out = self.text(text)
+        out = self.text(text, found)
         if out == text and len(text) <= CLEAN_CHARS:
             if len(self.clean) >= CLEAN_TEXTS:
                 self.clean.clear()
@@ -120,15 +121,18 @@ class CompiledRedaction:
         return out
 
     def call(self, args: Any, ctx: Any) -> Redacted:
-        """Redact a call's args and context; `scrub` then hides, in any text, the values dropped
-        or hidden for their field name (e.g. a reason that cites `{args.password}`)."""
+        """Redact a call's args and context; `scrub` then hides, in any text, the values dropped,
+        hidden for their field name or found by a pattern (e.g. a reason that cites
+        `{args.password}`, an outcome's detail that quotes the command as JSON)."""
         hidden: dict[str, str] = {}
         if self.drop:
             args = self._dropped(args, "args", hidden)
             ctx = self._dropped(ctx, "ctx", hidden)
+        # a secret found in a text is hidden in messages too: they may quote it escaped (`repr`,
+        # JSON) or cut short, where its pattern no longer finds it
         text = self.text if self.patterns else redact_text
-        args = redact_with(args, text, seen=hidden)
-        ctx = redact_with(ctx, self.repeated_text, seen=hidden)
+        args = redact_with(args, lambda value: text(value, hidden), seen=hidden)
+        ctx = redact_with(ctx, lambda value: self.repeated_text(value, hidden), seen=hidden)
         scrub = _scrubber(hidden, self.repeated_text)
         if not (self.patterns or self.drop):  # ids were never secrets to the built-in redaction
             return Redacted(args, ctx, scrub, _same)
@@ -280,7 +284,9 @@ def _leaves(value: Any) -> Iterator[str]:
 # -- applying a pattern ---------------------------------------------------------------------------
 
 
-def _apply(pattern: CompiledPattern, text: str, kinds: frozenset[str]) -> str:
+def _apply(
+    pattern: CompiledPattern, text: str, kinds: frozenset[str], found: dict[str, str] | None = None
+) -> str:
     """`text` with each match of the pattern (its `secret` group, if it took part) replaced."""
     pieces: list[str] = []
     last = 0
@@ -292,7 +298,10 @@ def _apply(pattern: CompiledPattern, text: str, kinds: frozenset[str]) -> str:
             markers = _markers(text, kinds)
         if any(m_start <= start and end <= m_end for m_start, m_end in markers):
             continue  # inside a marker already written: redacting twice changes nothing
-        pieces += (text[last:start], marker(pattern.name, text[start:end]))
+        hidden = marker(pattern.name, text[start:end])
+        if found is not None:
+            found[text[start:end]] = hidden
+        pieces += (text[last:start], hidden)
         last = end
     if not pieces:
         return text

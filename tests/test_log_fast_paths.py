@@ -128,7 +128,9 @@ def test_a_record_that_names_prev_keeps_it_in_its_place(tmp_path: Path) -> None:
 SECRETS_CORPUS = (DATA / "secrets.yaml").read_text()
 WORDS = st.sampled_from(
     [*_COARSE, "api_key", "API_KEY", "Token", "PASSWORD", "db_pass", "x", "=", ":", " ", '"', "'", "\n",
-     "-", "_", ".", "K", "ſ", "İ", "value123", "[REDACTED:jwt:0123abcd]", "$X", "://u:p@h"]
+     "-", "_", ".", "K", "ſ", "İ", "value123", "[REDACTED:jwt:0123abcd]", "$X", "://u:p@h", "%3D", "”", "’",
+     "\\", "{", "[", "login ", "password ", "pass:", "-storepass ", "--http-", "LS0tLS1CRUdJTi",
+     "UFJJVkFURSBLRV", "A0+/", '"auth": "']
 )  # fmt: skip
 NOISY = st.lists(WORDS, max_size=12).map("".join) | st.text(max_size=40)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +128,23 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return []
+
+
+@pytest.mark.slow
+def test_every_pattern_takes_time_linear_in_its_text() -> None:
+    # A pattern that backtracks on a repeated trigger (`secret_access_key` then spaces,
+    # `mysql ` again and again) took minutes on 100,000 characters; linear ones take
+    # milliseconds. The bound is generous: it tells the two apart, not fast from slow.
+    from remit.redact import _COARSE
+
+    n = 100_000
+    for trigger in (*_COARSE, "secret_access_key", "mysql ", "--password"):
+        k = n // (len(trigger) + 1)
+        for text in (
+            trigger + " " * n,
+            trigger + "=" + "a" * n,
+            *((trigger + sep) * k for sep in (" ", "=", ":", "'", "\n")),
+        ):
+            start = time.perf_counter()
+            redact_text(text)
+            assert time.perf_counter() - start < 2.0, (trigger, text[:40])
