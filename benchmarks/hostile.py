@@ -3,8 +3,9 @@
 Each hostile call is shaped to make one part of a decision work as hard as the bounds allow:
 shell text at the length the analyzer still parses, thousands of words, pipes, brace groups
 or expansions, many `bash -c` and `eval` scripts in one command, deep nesting, a path or a
-list at the size the `Guard` still accepts. Every shipped policy decides each of them (its
-parse cache off, so every parse is paid), and decides the ordinary calls of
+list at the size the `Guard` still accepts, text full of secret-looking words for the log's
+redaction. Every shipped policy decides each of them (its parse cache off, so every parse is
+paid), without and with a decision log, and decides the ordinary calls of
 `benchmarks/calls.py` in the same run: the reference. A last row is a policy of our own
 whose one rule nests a macro over one list of the call inside a macro over another (what
 `remit lint` warns about): the CEL work budget is what stops it.
@@ -18,8 +19,10 @@ from __future__ import annotations
 import argparse
 import gc
 import statistics
+import tempfile
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import remit
@@ -68,6 +71,9 @@ def hostile_calls(scale: float = 1.0) -> list[tuple[str, str, dict[str, Any]]]:
         ("99 KB word", "Bash", {"command": "echo " + "a" * n(99_000)}),
         ("900 KB path", "Read", {"file_path": "/a" * n(450_000)}),
         ("90,000-item list", "mcp__x__y", {"items": ["x"] * n(90_000)}),
+        ("99 KB of secret-looking text", "Bash", {"command": "echo " + "secret_access_key " * n(5_500)}),
+        ("99 KB of key= assignments", "Bash", {"command": "export " + "API_KEY=x " * n(11_000)}),
+        ("900 KB of tokens in a list", "mcp__x__y", {"tokens": ["ghp_" + "a" * 36] * n(22_000)}),
         ("990 KB URL", "WebFetch", {"url": "https://example.com/" + "a" * n(990_000)}),
     ]
 
@@ -91,39 +97,54 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parser.parse_args(argv)
     rounds, scale = (1, 0.01) if options.quick else (options.rounds, 1.0)
     ordinary = all_calls()[:: 20 if options.quick else 1]
-    guards = {}
+    folder = tempfile.TemporaryDirectory()
+    plain: dict[str, remit.Guard] = {}
+    logged: dict[str, remit.Guard] = {}
     for name in POLICIES:
         path = shipped_policy(name)
         assert path is not None, name
-        guards[name] = remit.Guard.from_path(path, parse_cache=0)
+        plain[name] = remit.Guard.from_path(path, parse_cache=0)
+        # the same policy writing every decision: redaction and the write have bounds too
+        logged[name] = remit.Guard.from_path(path, parse_cache=0, log=Path(folder.name) / f"{name}.jsonl")
     nested = remit.Guard.from_text(NESTED_MACROS, parse_cache=0)
     ctx = {"cwd": "/home/dev/projects/shop"}
     gc.collect()
     gc.disable()
     try:
-        reference = {
-            name: statistics.median(timed(g, c.tool, c.args, c.ctx, rounds) for c in ordinary)
-            for name, g in guards.items()
-        }
-        print(f"{'hostile call':<36} {'worst ms':>9}  {'policy':<15} decision")
-        worst = 0.0
+        reference = [
+            max(
+                statistics.median(timed(g, c.tool, c.args, c.ctx, rounds) for c in ordinary)
+                for g in guards.values()
+            )
+            for guards in (plain, logged)
+        ]
+        print(f"{'hostile call':<36} {'no log':>8} {'policy':<15} {'+ log':>8} {'policy':<15} decision")
+        worst = [0.0, 0.0]
         for label, tool, args in hostile_calls(scale):
-            ms, name = max((timed(g, tool, args, ctx, rounds), name) for name, g in guards.items())
-            worst = max(worst, ms)
-            print(f"{label:<36} {ms:9.2f}  {name:<15} {guards[name].check(tool, args, ctx).decision.value}")
+            row = f"{label:<36}"
+            for i, guards in enumerate((plain, logged)):
+                ms, name = max((timed(g, tool, args, ctx, rounds), name) for name, g in guards.items())
+                worst[i] = max(worst[i], ms)
+                row += f" {ms:8.2f} {name:<15}"
+            print(row, plain[name].check(tool, args, ctx).decision.value)
         size = max(2, int(1_000 * scale))
         lists = {"to": [f"u{i}@acme.com" for i in range(size)], "cc": [f"c{i}@acme.com" for i in range(size)]}
         ms = timed(nested, "send_email", lists, {}, rounds)
         d = nested.check("send_email", lists, {})
         outcome = "; ".join(e.message for e in d.errors)[:60] or "within the budget"
         label = f"nested macros, 2 x {size:,} recipients"
-        print(f"{label:<36} {ms:9.2f}  {'(own policy)':<15} {d.decision.value} ({outcome})")
+        print(f"{label:<36} {ms:8.2f} {'(own policy)':<15} {'':>8} {'':<15} {d.decision.value} ({outcome})")
     finally:
         gc.enable()
-    ref = max(reference.values())
-    medians = ", ".join(f"{k} {v * 1000:.0f} µs" for k, v in reference.items())
-    print(f"\nordinary calls (benchmarks/calls.py), median per policy: {medians}")
-    print(f"worst hostile call with a shipped policy: {worst:.2f} ms, {worst / ref:.0f}x an ordinary call")
+        folder.cleanup()
+    print(
+        f"\nordinary calls (benchmarks/calls.py), median, slowest policy: {reference[0] * 1000:.0f} µs, "
+        f"{reference[1] * 1000:.0f} µs with a log"
+    )
+    for what, ms, ref in (("without a log", worst[0], reference[0]), ("with a log", worst[1], reference[1])):
+        print(
+            f"worst hostile call with a shipped policy, {what}: {ms:.2f} ms, {ms / ref:.0f}x an ordinary call"
+        )
     return 0
 
 

@@ -28,6 +28,7 @@ from .durability import Durability as Durability  # re-exported: `DecisionLog(du
 from .durability import Flusher, fsync, sync_new_entries
 from .errors import LogError
 from .evaluate import CTX_DEFAULTS
+from .redact import cut_text
 from .redact_policy import NO_REDACTION, CompiledRedaction
 
 SCHEMA_VERSION = 1
@@ -50,7 +51,7 @@ def bounded_id(value: Any) -> Any:
     and a hash of the whole (ids stay distinct; a record stays small)."""
     if isinstance(value, str) and len(value) > MAX_ID_CHARS:
         digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-        return f"{value[:200]}…{digest}"
+        return f"{cut_text(value, 200)}…{digest}"  # cut between tokens: no secret kept in part
     return value
 
 
@@ -116,7 +117,7 @@ def canonical_json(value: Any) -> bytes:
     return text.encode()
 
 
-_PLAIN_NODES = 10_000
+_PLAIN_NODES = 100_000  # `Guard`'s bound on the values of a call
 _PLAIN_DEPTH = 64
 _SCALARS = (str, int, bool, type(None))
 
@@ -147,7 +148,8 @@ def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> 
     are scrubbed too: a reason may quote an argument.
     """
     ctx = d.ctx
-    changed = {k: v for k, v in ctx.items() if CTX_DEFAULTS.get(k, _UNSET) != v}
+    # ids bounded before redaction, which keeps only the head of a long text
+    changed = _bounded_ids({k: v for k, v in ctx.items() if CTX_DEFAULTS.get(k, _UNSET) != v})
     clean = (redaction or NO_REDACTION).call(d.args, changed)
     scrub = clean.scrub
     ident = clean.ident
@@ -162,7 +164,7 @@ def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> 
         "tool": d.tool,
         "args": clean.args,
         "args_sha256": args_sha256(d.args),
-        "ctx": _bounded_ids(clean.ctx),
+        "ctx": clean.ctx,
         "ratings": d.ratings.as_dict(),
         "decision": d.decision.value,
         "mode": d.mode,

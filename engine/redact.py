@@ -10,6 +10,20 @@ from typing import Any
 
 MAX_DEPTH = 32
 MAX_NODES = 200_000
+MAX_TEXT = 32_768
+"""Characters of text a redacted value keeps in all: past them, a string is cut (see `cut_text`).
+Redaction costs time per character and per secret found, and a record is no place for a
+megabyte of arguments (`args_sha256` in the log still stands for the whole of them)."""
+MAX_STRING = 8_192
+"""Characters one string keeps, at most."""
+TRUNCATED_TEXT = "[TRUNCATED:text]"
+TRUNCATED_KEY = "[TRUNCATED]"
+"""The field that stands for the fields of a dict left out once `MAX_TEXT` is spent."""
+_ITEM_COST = 16
+"""What a list item or a dict field costs of `MAX_TEXT` besides its text: a value keeps at
+most 2,048 of them (each string is redacted on its own, at a cost of its own)."""
+_CUT_WINDOW = 1_024
+_SEPARATORS = " \t\n\r\"',;&|<>()[]{}`"
 """Values one redaction walks at most (arguments are bounded to 100,000 before any rule runs)."""
 DROPPED = "[DROPPED]"
 
@@ -353,6 +367,17 @@ def _is_marker(text: str) -> bool:
     return (text.startswith("[REDACTED:") and text.endswith("]")) or text == DROPPED
 
 
+def cut_text(text: str, limit: int) -> str:
+    """The head of `text` a record keeps: at most `limit` characters, ending before the token
+    that runs across the limit (at the last separator of the last `_CUT_WINDOW` characters,
+    else that many characters short), so no secret is kept in part where its pattern, which
+    needs the whole token, would not see it (a PEM block cut short is still matched)."""
+    head = text[:limit]
+    floor = max(0, limit - _CUT_WINDOW)
+    at = max(head.rfind(sep, floor) for sep in _SEPARATORS)
+    return head[: at if at >= floor else floor]
+
+
 def redact(value: Any, depth: int = 0) -> Any:
     """A copy of a JSON-like value with secrets replaced (by key name, then by pattern); a
     policy's own patterns and dropped fields are `redact_policy.CompiledRedaction.call`'s."""
@@ -378,12 +403,26 @@ def redact_with(
 class _Walk:
     """One walk of `redact_with`, counting the values it visits."""
 
-    __slots__ = ("left", "seen", "text")
+    __slots__ = ("chars", "left", "seen", "text")
 
     def __init__(self, text: Callable[[str], str], seen: dict[str, str] | None) -> None:
         self.text = text
         self.seen = seen
         self.left = MAX_NODES
+        self.chars = MAX_TEXT
+
+    def string(self, value: str) -> str:
+        """`value` redacted; its head only, cut between tokens, once it is longer than
+        `MAX_STRING` or than what is left of `MAX_TEXT` (nothing of it when nothing is)."""
+        n = len(value)
+        if n <= MAX_STRING and n <= self.chars:
+            self.chars -= n
+            return self.text(value)
+        keep = min(MAX_STRING, self.chars)
+        self.chars -= keep
+        if keep <= len(TRUNCATED_TEXT):
+            return TRUNCATED_TEXT
+        return self.text(cut_text(value, keep - len(TRUNCATED_TEXT))) + TRUNCATED_TEXT
 
     def walk(self, value: Any, depth: int) -> Any:
         self.left -= 1
@@ -392,7 +431,7 @@ class _Walk:
         if self.left < 0:
             return "[TRUNCATED:size]"
         if isinstance(value, str):
-            return self.text(value)
+            return self.string(value)
         if isinstance(value, dict):
             return self.fields(value, depth)
         if isinstance(value, (list, tuple)):
@@ -405,6 +444,10 @@ class _Walk:
         out: list[Any] = []
         flag: str | None = None
         for item in value:
+            self.chars -= _ITEM_COST
+            if self.chars < 0:  # the rest of the list is not walked
+                out.append(TRUNCATED_TEXT)
+                break
             if flag is not None and type(item) is str and item:
                 out.append(self.flagged(flag, item))
             else:
@@ -416,13 +459,13 @@ class _Walk:
         """`item`, which follows `flag` in an argv, hidden if the flag names a secret."""
         self.left -= 1
         if _is_marker(item) or not _NOT_REF_RE.match(item):
-            return self.text(item)
+            return self.string(item)
         if _SECRET_FLAG.fullmatch(flag) and not item.startswith("-"):
             return self.hide("cli_password", item, "")
         user, colon, password = item.partition(":")
         if flag in _USER_FLAGS and password and not password.startswith("//") and _NOT_REF_RE.match(password):
             return self.hide("curl_user", password, user + colon)
-        return self.text(item)
+        return self.string(item)
 
     def hide(self, kind: str, secret: str, before: str) -> str:
         """`before` and the marker of `secret`, which is remembered (to hide it in messages)."""
@@ -435,6 +478,10 @@ class _Walk:
         """A dict's copy; a plain string in it is redacted here, without a call of `walk`."""
         out: dict[str, Any] = {}
         for key, item in value.items():
+            self.chars -= _ITEM_COST
+            if self.chars < 0:  # the rest of the fields are not walked
+                out[TRUNCATED_KEY] = TRUNCATED_TEXT
+                break
             name = key if type(key) is str else str(key)
             if isinstance(item, str):
                 if item and _is_secret_field(name) and not _is_marker(item):
@@ -443,7 +490,7 @@ class _Walk:
                         self.seen[item] = out[name]
                 elif type(item) is str and depth < MAX_DEPTH and self.left > 0:  # `walk`, inlined
                     self.left -= 1
-                    out[name] = self.text(item)
+                    out[name] = self.string(item)
                 else:
                     out[name] = self.walk(item, depth + 1)
             elif isinstance(item, (int, float)) and type(item) is not bool and _is_secret_field(name):

@@ -227,3 +227,21 @@ def test_huge_ids_keep_records_small_and_distinct(tmp_path: Path) -> None:
     first, second = (r for r in read_log(log) if r["kind"] == "decision")
     assert len(first["session"]) < 300 and first["session"] != second["session"]
     assert first["ctx"]["session_id"] == first["session"] and log.stat().st_size < 5_000
+
+
+def test_huge_arguments_keep_records_small(tmp_path: Path) -> None:
+    from remit.log import args_sha256
+
+    log = tmp_path / "d.jsonl"
+    guard = remit.Guard.from_text(BLOCK_RM, log=log)
+    args = {
+        "url": "https://example.com/?q=" + "a" * 990_000,
+        "tokens": [f"ghp_{i:036d}" for i in range(2_000)],
+        "rows": list(range(90_000)),
+    }
+    guard.check("mcp__x__y", args)
+    (record,) = (r for r in read_log(log) if r["kind"] == "decision")
+    assert log.stat().st_size < 100_000  # a megabyte of arguments, a few tens of KB of record
+    assert record["args_sha256"] == args_sha256(args)  # which still stands for all of them
+    assert record["args"]["url"].endswith("[TRUNCATED:text]")
+    assert "ghp_" not in log.read_text()

@@ -148,3 +148,38 @@ def test_every_pattern_takes_time_linear_in_its_text() -> None:
             start = time.perf_counter()
             redact_text(text)
             assert time.perf_counter() - start < 2.0, (trigger, text[:40])
+
+
+def test_a_long_text_keeps_its_head_cut_between_tokens() -> None:
+    from remit.redact import MAX_STRING, TRUNCATED_TEXT
+
+    token = "ghp_" + "Ab3" * 12  # 40 characters, running across the cut below
+    words = "lorem ipsum " * (MAX_STRING // 12)
+    text = words[: MAX_STRING - 40] + token + " tail" * 200_000
+    out = redact(text)
+    assert out.endswith(TRUNCATED_TEXT) and len(out) <= MAX_STRING
+    assert out.startswith("lorem ipsum") and not any(token[i : i + 8] in out for i in range(33))
+    key = (
+        "-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEpAIBAAKCAQEA7x" * 1_000 + "\n-----END RSA PRIVATE KEY-----"
+    )
+    out = redact("config: " + key)  # the block's end is past the cut: the block is still found
+    assert "MIIEpAIBAAKCAQEA7x" not in out and "[REDACTED:private_key" in out
+
+
+def test_a_value_keeps_a_bounded_amount_of_text_and_costs_no_more() -> None:
+    from remit.redact import MAX_TEXT, TRUNCATED_TEXT, redact_with
+
+    tokens = ["ghp_" + f"{i:036d}" for i in range(22_000)]  # 900 KB of distinct secrets
+    read = [0]
+
+    def counting(text: str) -> str:
+        read[0] += len(text)
+        return redact_text(text)
+
+    out = redact_with({"tokens": tokens, "url": "https://x.io/" + "a" * 990_000}, counting)
+    assert read[0] <= MAX_TEXT  # redaction reads at most this much text, whatever the value holds
+    assert out["tokens"][-1] == TRUNCATED_TEXT and out["[TRUNCATED]"] == TRUNCATED_TEXT  # the rest
+    assert len(out["tokens"]) < MAX_TEXT // 16  # each item costs some of the budget besides its text
+    kept = json.dumps(out)
+    assert len(kept) < 2 * MAX_TEXT
+    assert "ghp_" not in kept and re.search(r"\d{20}", kept) is None  # nothing of any token

@@ -459,7 +459,7 @@ def test_arguments_that_share_themselves_are_walked_in_bounded_work(tmp_path: Pa
     shared: dict[str, Any] = {}
     shared.update(a=shared, b=shared, c=[shared, shared])  # 2**32 paths to depth 32
     logged = load_text("name: p\n").redaction.call({"x": shared}, {})
-    assert "[TRUNCATED:size]" in json.dumps(logged.args)
+    assert "[TRUNCATED:" in json.dumps(logged.args)  # the bound on values or on text, first
     assert load_text(POLICY).redaction.call({"x": shared}, {}).args == DROPPED  # `args.**.pin`
     guard = remit.Guard.from_text(POLICY, log=tmp_path / "d.jsonl")
     assert guard.check("charge_card", shared).decision == "block"  # it cannot be logged: fail closed
