@@ -10,6 +10,7 @@ from typing import Any
 
 MAX_DEPTH = 32
 MAX_NODES = 200_000
+"""Values one redaction walks at most (arguments are bounded to 100,000 before any rule runs)."""
 MAX_TEXT = 32_768
 """Characters of text a redacted value keeps in all: past them, a string is cut (see `cut_text`).
 Redaction costs time per character and per secret found, and a record is no place for a
@@ -24,7 +25,7 @@ _ITEM_COST = 16
 most 2,048 of them (each string is redacted on its own, at a cost of its own)."""
 _CUT_WINDOW = 1_024
 _SEPARATORS = " \t\n\r\"',;&|<>()[]{}`"
-"""Values one redaction walks at most (arguments are bounded to 100,000 before any rule runs)."""
+"""Where `cut_text` may cut: between tokens."""
 DROPPED = "[DROPPED]"
 
 SECRET_KEYS = re.compile(
