@@ -71,6 +71,12 @@ def hostile_calls(scale: float = 1.0) -> list[tuple[str, str, dict[str, Any]]]:
         ("99 KB word", "Bash", {"command": "echo " + "a" * n(99_000)}),
         ("900 KB path", "Read", {"file_path": "/a" * n(450_000)}),
         ("90,000-item list", "mcp__x__y", {"items": ["x"] * n(90_000)}),
+        ("45,000 small objects", "mcp__x__y", {"rows": [{"id": f"r{i}"} for i in range(n(45_000))]}),
+        (
+            "30,000 objects with a password",
+            "mcp__x__y",
+            {"rows": [{"password": f"pw-{i}"} for i in range(n(30_000))]},
+        ),
         ("99 KB of secret-looking text", "Bash", {"command": "echo " + "secret_access_key " * n(5_500)}),
         ("99 KB of key= assignments", "Bash", {"command": "export " + "API_KEY=x " * n(11_000)}),
         ("900 KB of tokens in a list", "mcp__x__y", {"tokens": ["ghp_" + "a" * 36] * n(22_000)}),

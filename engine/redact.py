@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 MAX_DEPTH = 32
@@ -27,6 +28,12 @@ _CUT_WINDOW = 1_024
 _SEPARATORS = " \t\n\r\"',;&|<>()[]{}`"
 """Where `cut_text` may cut: between tokens."""
 DROPPED = "[DROPPED]"
+MAX_UNLOGGED = 4_096
+"""Values past the text budget looked at for what their field name or argv flag hides."""
+UNSEEN = "\x00unseen"
+"""Put in `seen` when values past the text budget were left unlooked at: a message may quote
+one of them, so messages cannot be scrubbed value by value (see `redact_policy`)."""
+_SCALARS = frozenset({int, float, bool, type(None)})
 
 SECRET_KEYS = re.compile(
     # a secret word, alone or ending a name: after `_`, `-`, `.` or a camelCase hump (`accessToken`)
@@ -404,13 +411,14 @@ def redact_with(
 class _Walk:
     """One walk of `redact_with`, counting the values it visits."""
 
-    __slots__ = ("chars", "left", "seen", "text")
+    __slots__ = ("chars", "left", "seen", "text", "unlogged_left")
 
     def __init__(self, text: Callable[[str], str], seen: dict[str, str] | None) -> None:
         self.text = text
         self.seen = seen
         self.left = MAX_NODES
         self.chars = MAX_TEXT
+        self.unlogged_left = MAX_UNLOGGED
 
     def string(self, value: str) -> str:
         """`value` redacted; its head only, cut between tokens, once it is longer than
@@ -444,10 +452,12 @@ class _Walk:
         secret's flag is hidden, which no pattern sees in the item alone."""
         out: list[Any] = []
         flag: str | None = None
-        for item in value:
+        rest = iter(value)
+        for item in rest:
             self.chars -= _ITEM_COST
-            if self.chars < 0:  # the rest of the list is not walked
+            if self.chars < 0:  # the rest of the list is not logged
                 out.append(TRUNCATED_TEXT)
+                self.unlogged_items(itertools.chain((item,), rest), flag, depth)
                 break
             if flag is not None and type(item) is str and item:
                 out.append(self.flagged(flag, item))
@@ -459,14 +469,11 @@ class _Walk:
     def flagged(self, flag: str, item: str) -> str:
         """`item`, which follows `flag` in an argv, hidden if the flag names a secret."""
         self.left -= 1
-        if _is_marker(item) or not _NOT_REF_RE.match(item):
+        found = _flagged_secret(flag, item)
+        if found is None:
             return self.string(item)
-        if _SECRET_FLAG.fullmatch(flag) and not item.startswith("-"):
-            return self.hide("cli_password", item, "")
-        user, colon, password = item.partition(":")
-        if flag in _USER_FLAGS and password and not password.startswith("//") and _NOT_REF_RE.match(password):
-            return self.hide("curl_user", password, user + colon)
-        return self.string(item)
+        kind, secret, before = found
+        return self.hide(kind, secret, before)
 
     def hide(self, kind: str, secret: str, before: str) -> str:
         """`before` and the marker of `secret`, which is remembered (to hide it in messages)."""
@@ -478,10 +485,12 @@ class _Walk:
     def fields(self, value: dict[Any, Any], depth: int) -> dict[str, Any]:
         """A dict's copy; a plain string in it is redacted here, without a call of `walk`."""
         out: dict[str, Any] = {}
-        for key, item in value.items():
+        rest = iter(value.items())
+        for key, item in rest:
             self.chars -= _ITEM_COST
-            if self.chars < 0:  # the rest of the fields are not walked
+            if self.chars < 0:  # the rest of the fields are not logged
                 out[TRUNCATED_KEY] = TRUNCATED_TEXT
+                self.unlogged_fields(itertools.chain(((key, item),), rest), depth)
                 break
             name = key if type(key) is str else str(key)
             if isinstance(item, str):
@@ -500,3 +509,69 @@ class _Walk:
             else:
                 out[name] = self.walk(item, depth + 1)
         return out
+
+    # -- past the text budget: nothing more is logged, but a message may still quote a value
+    # (a reason's `{args.password}`), so what a field name or an argv flag hides is remembered
+
+    def unlogged(self, value: Any, depth: int) -> None:
+        """Remember the values of `value` hidden for their field name or their argv flag."""
+        if depth > MAX_DEPTH:
+            return
+        if isinstance(value, dict):
+            self.unlogged_fields(iter(value.items()), depth)
+        elif isinstance(value, (list, tuple)):
+            self.unlogged_items(iter(value), None, depth)
+
+    def look(self) -> bool:
+        """Count one value looked at past the budget; False, and `UNSEEN` noted, once too many."""
+        self.unlogged_left -= 1
+        if self.unlogged_left < 0:
+            assert self.seen is not None
+            self.seen[UNSEEN] = ""
+            return False
+        return True
+
+    def unlogged_fields(self, fields: Iterator[tuple[Any, Any]], depth: int) -> None:
+        """`unlogged` for the fields of a dict not logged (the text of none is read)."""
+        seen = self.seen
+        if seen is None:
+            return
+        for key, item in fields:
+            if not self.look():
+                return
+            if isinstance(item, str):
+                if item and _is_secret_field(key if type(key) is str else str(key)) and not _is_marker(item):
+                    seen[item] = marker("field", item)
+            elif item.__class__ not in _SCALARS:
+                self.unlogged(item, depth + 1)
+
+    def unlogged_items(self, items: Iterator[Any], flag: str | None, depth: int) -> None:
+        """`unlogged` for the items of a list not logged, the one before them being `flag`."""
+        seen = self.seen
+        if seen is None:
+            return
+        for item in items:
+            if not self.look():
+                return
+            if type(item) is str:
+                found = _flagged_secret(flag, item) if flag is not None and item else None
+                if found is not None:
+                    seen[found[1]] = marker(found[0], found[1])
+                flag = item if item.startswith("-") else None
+                continue
+            if item.__class__ not in _SCALARS:
+                self.unlogged(item, depth + 1)
+            flag = None
+
+
+def _flagged_secret(flag: str, item: str) -> tuple[str, str, str] | None:
+    """(kind, secret, text before it) when `item`, which follows `flag` in an argv, holds a
+    secret the flag names, else None."""
+    if _is_marker(item) or not _NOT_REF_RE.match(item):
+        return None
+    if _SECRET_FLAG.fullmatch(flag) and not item.startswith("-"):
+        return "cli_password", item, ""
+    user, colon, password = item.partition(":")
+    if flag in _USER_FLAGS and password and not password.startswith("//") and _NOT_REF_RE.match(password):
+        return "curl_user", password, user + colon
+    return None

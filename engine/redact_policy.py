@@ -18,7 +18,17 @@ from typing import Any, NamedTuple
 from .celrt_text import RegexError, compile_regex
 from .diagnostics import Diagnostic, Span
 from .model import Redaction
-from .redact import DROPPED, MAX_DEPTH, MAX_NODES, PATTERNS, marker, redact_text, redact_with
+from .redact import (
+    DROPPED,
+    MAX_DEPTH,
+    MAX_NODES,
+    PATTERNS,
+    TRUNCATED_TEXT,
+    UNSEEN,
+    marker,
+    redact_text,
+    redact_with,
+)
 from .source import Path, Source
 
 __all__ = [
@@ -169,6 +179,10 @@ def _scrubber(hidden: dict[str, str], text: Callable[[str], str]) -> Callable[[s
     escaped as a rendered dict or JSON quotes it, or cut short by a template (`abc…`)."""
     if not hidden:
         return text
+    if UNSEEN in hidden or len(hidden) > MAX_SCRUBBED:
+        # values a message may quote were not looked at, or too many to look for: no message
+        # is kept (the ids of reasons and errors still are)
+        return _no_message
     known = sorted(
         (
             (spelling, marker)
@@ -190,6 +204,14 @@ def _scrubber(hidden: dict[str, str], text: Callable[[str], str]) -> Callable[[s
         return text(value)
 
     return scrub
+
+
+MAX_SCRUBBED = 1_000
+"""Hidden values looked for in messages, at most; a record hiding more keeps no message."""
+
+
+def _no_message(value: str) -> str:
+    return TRUNCATED_TEXT if value else value
 
 
 def _cut_starts(value: str, known: list[tuple[str, str]]) -> str:

@@ -183,3 +183,60 @@ def test_a_value_keeps_a_bounded_amount_of_text_and_costs_no_more() -> None:
     kept = json.dumps(out)
     assert len(kept) < 2 * MAX_TEXT
     assert "ghp_" not in kept and re.search(r"\d{20}", kept) is None  # nothing of any token
+
+
+@pytest.mark.parametrize(
+    ("template", "tail"),
+    [
+        ("as {args.user}:{args.password}", {"user": "ann", "password": "hunter2-hunter2"}),
+        ("as {args.login.password}", {"login": {"password": "hunter2-hunter2"}}),
+        ("running {args.argv}", {"argv": ["mysql", "--password", "hunter2-hunter2"]}),
+        ("fetching {args.argv}", {"argv": ["curl", "-u", "ann:hunter2-hunter2", "https://x.io"]}),
+    ],
+    ids=["field", "nested-field", "argv-flag", "argv-user"],
+)
+def test_a_value_past_the_text_budget_is_still_hidden_in_messages(
+    tmp_path: Path, template: str, tail: dict[str, Any]
+) -> None:
+    from remit.redact import MAX_STRING, MAX_TEXT, TRUNCATED_KEY
+
+    text = f"name: p\nrules: [{{id: r, tools: [login], allow: 'true', reason: '{template}'}}]\n"
+    filler = {f"f{i}": "lorem ipsum " * (MAX_STRING // 12) for i in range(MAX_TEXT // MAX_STRING + 1)}
+    log = tmp_path / "d.jsonl"
+    remit.Guard.from_text(text, log=log).check("login", {**filler, **tail})
+    (record,) = remit.log.read_log(log)
+    assert TRUNCATED_KEY in record["args"]  # the secret's field is past the budget, not logged
+    assert "hunter2" not in log.read_text() and "[REDACTED:" in record["reasons"][0]["message"]
+
+
+def test_values_past_the_text_budget_are_remembered_without_reading_their_text() -> None:
+    from remit.redact import MAX_TEXT, redact_with
+
+    read = [0]
+
+    def counting(text: str) -> str:
+        read[0] += len(text)
+        return redact_text(text)
+
+    seen: dict[str, str] = {}
+    items: list[Any] = ["x" * 64] * (MAX_TEXT // 64)  # the budget is spent here
+    items += ["--token", "tok-1-secret", {"apiKey": "key-2-secret"}, ["--password", "pw-3-secret"], "--token"]
+    out = redact_with({"items": items, "password": "pw-4-secret"}, counting, seen=seen)
+    assert read[0] <= MAX_TEXT and "secret" not in json.dumps(out)
+    assert set(seen) == {"tok-1-secret", "key-2-secret", "pw-3-secret", "pw-4-secret"}
+    assert seen["pw-4-secret"] == marker("field", "pw-4-secret")
+
+
+def test_too_many_values_past_the_text_budget_leave_no_message(tmp_path: Path) -> None:
+    # past MAX_UNLOGGED values the rest is not looked at: a message may quote any of them, so
+    # the record keeps its reasons' ids and no message (the cost stays bounded)
+    from remit.redact import MAX_TEXT, MAX_UNLOGGED, TRUNCATED_TEXT
+
+    text = "name: p\nrules: [{id: r, tools: [login], allow: 'true', reason: 'as {args.tail}'}]\n"
+    rows = [{"note": "x" * 64} for _ in range(MAX_TEXT // 64)]  # the budget is spent here
+    rows += [{"n": i} for i in range(MAX_UNLOGGED)] + [{"password": "hunter2-hunter2"}]
+    log = tmp_path / "d.jsonl"
+    remit.Guard.from_text(text, log=log).check("login", {"rows": rows, "tail": rows[-1]})
+    (record,) = remit.log.read_log(log)
+    assert "hunter2" not in log.read_text()
+    assert record["reasons"] == [{"id": "r", "kind": "rule", "message": TRUNCATED_TEXT}]
