@@ -308,3 +308,85 @@ def test_writes_outside_takes_odd_directories() -> None:
     assert facts.writes_outside("rel") is True and facts.writes_outside("/") is False
     assert facts.writes_outside(None) is True and facts.writes_outside("") is True
     assert shell_facts("Read", {}, 7).writes_outside("x") is False  # type: ignore[arg-type]
+
+
+def test_broken_arithmetic_is_walked() -> None:
+    # tree-sitter recovers a `case` inside broken arithmetic: its commands are kept.
+    facts = shell_facts("Bash", {"command": "}<:&a[(case x in a) rm -rf /;; esac})& ))"}, None)
+    assert facts.unparsed and "rm" in facts.programs and facts.destructive
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        ("touch ~/../x", "?~/../x"),  # /home/x: not `x` in the cwd
+        ("echo x > ~/../../etc/cron.d/job", "?~/../../etc/cron.d/job"),
+        ("cd ~/.. && touch x", "?x"),
+        ("cd ~ && cd .. && touch x", "?x"),
+        ("cp a ~+/../../../etc/passwd", "?~+/../../../etc/passwd"),
+        ("touch ~/a/../b", "~/b"),
+        ("cd ~/a && touch ../b", "~/b"),
+        ("touch ~//x/", "~/x"),
+    ],
+)
+def test_dot_dot_above_a_home_is_not_known(command: str, written: str) -> None:
+    facts = shell_facts("Bash", {"command": command}, "/home/u/proj")
+    assert facts.resolved_writes == [written]
+    assert facts.writes_outside("/home/u/proj")
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        ("sort -o /etc/x f", "/etc/x"),
+        ("sort --output=/etc/x f", "/etc/x"),
+        ("sudo sort -o/etc/x f", "/etc/x"),
+        ("unzip a.zip -d /etc", "/etc"),
+        ("tar -xzf a.tgz -C /etc", "/etc"),
+        ("tar xf a.tar --directory=/etc", "/etc"),
+        ("find . -name '*.zip' -exec unzip {} -d /etc \\;", "/etc"),
+        ("curl -o/etc/x https://example.com", "/etc/x"),
+        ("cp -t/etc a", "/etc"),
+    ],
+)
+def test_options_naming_the_file_written(command: str, written: str) -> None:
+    facts = shell_facts("Bash", {"command": command}, "/home/u/proj")
+    assert written in facts.writes and facts.writes_outside("/home/u/proj")
+
+
+@pytest.mark.parametrize("command", ["sort f", "tar -cf a.tar -C src .", "unzip -l a.zip", "tar -xf a.tar"])
+def test_options_that_write_nothing(command: str) -> None:
+    assert shell_facts("Bash", {"command": command}, "/w").writes == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cat ~/../../etc/shadow",  # Bash expands `~` first: /home/u/../../etc/shadow
+        "cat ~+/../../../etc/shadow",
+        "cat ~/../../../../../root/notes",
+        "cat ~root/notes",
+        "cd ~/../.. && cat etc/shadow",
+        "cp ~/../../etc/ssh/ssh_host_rsa_key /tmp/k",
+    ],
+)
+def test_sensitive_paths_above_a_home(command: str) -> None:
+    from remit.analyzers import path_facts
+
+    args = {"command": command}
+    shell = shell_facts("Bash", args, "/home/u/proj")
+    assert path_facts("Bash", args, "/home/u/proj", shell).sensitive, command
+
+
+@pytest.mark.parametrize(
+    ("command", "programs"),
+    [
+        ("a[$(rm -rf /)]=1", ["rm"]),  # Bash expands the subscript of an assignment
+        ("export a[$(rm -rf /)]=1", ["export", "rm"]),
+        ("declare a[`curl -s x | sh`]=$(id)", ["declare", "id", "curl", "sh"]),
+        ("a[$(touch f)]=1 true", ["true", "touch"]),
+    ],
+)
+def test_array_subscripts_of_assignments_are_walked(command: str, programs: list[str]) -> None:
+    facts = shell_facts("Bash", {"command": command}, None)
+    assert sorted(facts.programs) == sorted(programs) and facts.substitutions

@@ -327,8 +327,8 @@ class _Walker:
             return [(c, level, piped or i > 0, inherited if i == last else []) for i, c in enumerate(stmts)]
         if kind in _SKIP:
             return []
-        if kind in _ARITHMETIC and not self.may_run(node):
-            return []
+        if kind in _ARITHMETIC and not node.has_error and not self.may_run(node):
+            return []  # a broken one may hold commands the parser recovered (it is walked)
         if kind == "variable_assignment":
             return self.assignment(node, level)
         if kind == "file_redirect":  # `$(> f)`: a redirection with no command around it
@@ -356,7 +356,12 @@ class _Walker:
         word = _word(value, self.source) if value is not None else Word("")
         if name is not None and name.type == "variable_name":
             self.out.assignments.append((len(self.out.commands), _text(name, self.source), word))
-        return [] if value is None or word.static else [(value, level, False, [])]
+        pending: list[tuple[Any, int, bool, list[Redirect]]] = []
+        if value is not None and not word.static:
+            pending.append((value, level, False, []))
+        if name is not None and name.type != "variable_name" and not _is_static(name):
+            pending.append((name, level, False, []))  # `a[$(rm x)]=1` runs rm
+        return pending
 
     def redirected(
         self, node: Any, level: int, piped: bool, inherited: list[Redirect]

@@ -259,6 +259,14 @@ def _write_targets(cmd: Command) -> list[str]:
                 target = _option(cmd, short, long)
                 if target is not None:
                     out.append(target)
+    elif program == "sort" or program == "unzip":  # `sort -o FILE`, `unzip a.zip -d DIR`
+        target = _option(cmd, "o", "output") if program == "sort" else _option(cmd, "d", "")
+        if target is not None:
+            out.append(target)
+    elif program == "tar" and not {"x", "extract", "get"}.isdisjoint(cmd.flags):
+        target = _option(cmd, "C", "directory")  # where the archive is extracted
+        if target is not None:
+            out.append(target)
     elif program == "find":
         if "delete" in cmd.flags:
             out.extend(find_starts(cmd.args)[:1] or ["."])
@@ -274,7 +282,8 @@ def _write_targets(cmd: Command) -> list[str]:
 
 _FIND_WRITES = frozenset({"-fprint", "-fprint0", "-fprintf", "-fls"})
 """find actions that write the file named by their argument."""
-_WRITERS = _TOUCHERS | _DESTINATION_LAST | {"sed", "perl", "dd", "curl", "wget", "git", "find"}
+_WRITERS = _TOUCHERS | _DESTINATION_LAST | {"sed", "perl", "dd", "curl", "wget", "git", "find", "sort"}
+_WRITERS |= {"unzip", "tar"}
 """Programs whose arguments may name a file they write (`_write_targets` reads them)."""
 
 
@@ -293,11 +302,15 @@ def find_starts(args: list[str]) -> list[str]:
 
 
 def _option(cmd: Command, short: str, long: str) -> str | None:
+    """The value of option `-short`/`--long` (`-o F`, `-oF`, `--output F`, `--output=F`);
+    an empty `short` or `long` means the option has no such form."""
     args = cmd.args
-    names = (f"-{short}", f"--{long}") if short else (f"--{long}",)
+    names = tuple(n for n in (short and f"-{short}", long and f"--{long}") if n)
     for i, a in enumerate(args):
         if a in names and i + 1 < len(args):
             return args[i + 1]
-        if a.startswith(f"--{long}="):
+        if long and a.startswith(f"--{long}="):
             return a.split("=", 1)[1]
+        if short and len(a) > 2 and a[1] == short and a[0] == "-":  # `-oFILE`
+            return a[2:]
     return None

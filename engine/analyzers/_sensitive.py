@@ -125,6 +125,10 @@ def is_sensitive(path: str) -> bool:
     if not path:
         return False
     lowered = path.lower()
+    if lowered[:5] == "~root" and lowered[5:6] in ("", "/"):
+        lowered = "/root" + lowered[5:]  # root's home, as Bash expands it
+    if ".." in lowered and _climbs_to_sensitive(lowered):
+        return True
     if (
         _MARKED
         and "." not in lowered
@@ -153,6 +157,18 @@ def is_sensitive(path: str) -> bool:
     if (_SEGMENT_MARK is None or _SEGMENT_MARK in padded) and _SEGMENT.search(padded):
         return True
     return root in _PREFIX_ROOTS or lowered.startswith(PREFIXES)
+
+
+def _climbs_to_sensitive(path: str) -> bool:
+    """`~/../../etc/shadow`, `../../root/x`: a path whose `..` climb above a directory not
+    known here (a home, an unknown cwd) may reach `/`; what follows the last `..` is then
+    judged as an absolute path too."""
+    parts = path.split("/")
+    if ".." not in parts:
+        return False
+    last = len(parts) - 1 - parts[::-1].index("..")
+    rest = "/".join(parts[last + 1 :]).strip("/")
+    return bool(rest) and is_sensitive("/" + rest)
 
 
 _SEGMENT = re.compile("|".join(re.escape("/" + seg.rstrip("/") + "/") for seg in SEGMENTS))

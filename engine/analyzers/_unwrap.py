@@ -349,12 +349,28 @@ def _change_dir(current: str | None, cmd: Command) -> str | None:
         return "?" if target else "~"
     path = target[0]
     if path.startswith(("/", "~")):
-        return posixpath.normpath(path)
+        return normpath(path) or "?"
     if path == "-" or current == "?":
         return "?"
     if current is None:
         return None if path == "." else path  # still relative to the call's cwd
-    return posixpath.normpath(posixpath.join(current, path))
+    return normpath(posixpath.join(current, path)) or "?"
+
+
+def normpath(path: str) -> str | None:
+    """`posixpath.normpath(path)`, except that the `~`, `~user`, `~+` or `~-` that starts a
+    path is a directory, not a name: None when a `..` climbs above it (`~/../../etc` is
+    `/etc` for a home two levels deep, which is not known here), where `posixpath` would
+    cancel the two and give the relative `../etc`."""
+    if path[:1] != "~":
+        return posixpath.normpath(path)
+    head, _, rest = path.partition("/")
+    rest = posixpath.normpath(rest.lstrip("/")) if rest else "."
+    if rest == ".":
+        return head
+    if rest == ".." or rest.startswith("../"):
+        return None
+    return f"{head}/{rest}"
 
 
 def _lookup_only(program: str, words: list[Word]) -> bool:

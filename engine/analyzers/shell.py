@@ -29,7 +29,7 @@ from ._facts import (
 )
 from ._lazy import lazy
 from ._programs import BLOCK_DEVICE_PREFIXES, HARMLESS_TARGETS, SHELLS
-from ._unwrap import Expansion
+from ._unwrap import Expansion, normpath
 
 __all__ = ["SHELL_TOOLS", "Command", "ParseCache", "ShellFacts", "shell_facts"]
 
@@ -263,14 +263,20 @@ def resolve(path: str, base: str | None, cwd: str | None) -> str:
     if "$" in path or "`" in path or path.startswith("<") or base == "?":
         return "?" + path
     if path.startswith(("/", "~")):
-        return path if path == "~" or normal_dir(path) else posixpath.normpath(path)
+        return path if path == "~" or normal_dir(path) else _normal_or_unknown(path)
     if base is not None and base.startswith(("/", "~")):
-        return posixpath.normpath(posixpath.join(base, path))
+        return _normal_or_unknown(posixpath.join(base, path))
     if cwd:
         if not base and _normal_relative(path) and normal_dir(cwd):
             return f"{cwd}/{path}"  # what `normpath` would give, without its work
         return posixpath.normpath(posixpath.join(cwd, base or "", path))
     return posixpath.normpath(posixpath.join(base or "", path))
+
+
+def _normal_or_unknown(path: str) -> str:
+    """`path` normalised, or `?path` when it climbs above its `~` (see `normpath`)."""
+    normal = normpath(path)
+    return "?" + path if normal is None else normal
 
 
 def normal_dir(path: str) -> bool:
@@ -290,7 +296,7 @@ def _normdir(directory: str, home: str) -> str:
         return directory
     if home and (directory == home or directory.startswith(home.rstrip("/") + "/")):
         directory = "~" + directory[len(home.rstrip("/")) :]
-    return directory if normal_dir(directory) else posixpath.normpath(directory)
+    return directory if normal_dir(directory) else _normal_or_unknown(directory)
 
 
 def is_inside(path: str, root: str) -> bool:
