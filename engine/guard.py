@@ -543,7 +543,25 @@ def _walk(args: dict[str, Any]) -> str:
                 cls = item.__class__
                 if cls is str:
                     text += len(item)
-                elif cls not in _SCALARS:
+                elif cls in _SCALARS:
+                    continue
+                elif (cls is dict or cls is list) and depth < MAX_ARG_DEPTH:
+                    # a container of plain values (a row, a record): counted here as its pop
+                    # would count it, unless something in it is not plain
+                    inner = item.values() if cls is dict else item
+                    chars = 0
+                    for leaf in inner:
+                        kind = leaf.__class__
+                        if kind is str:
+                            chars += len(leaf)
+                        elif kind not in _SCALARS:
+                            stack.append((item, depth + 1))
+                            budget += 1  # counted again when it is popped
+                            break
+                    else:
+                        budget -= len(inner)
+                        text += chars
+                else:
                     stack.append((item, depth + 1))
                     budget += 1  # counted again when it is popped
         else:

@@ -14,12 +14,22 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import remit
 from remit.decision import PolicyRef
-from remit.guard import _FLAT_ARGS, _SHALLOW_NODES, MAX_ARG_TEXT, _oversized, _walk
+from remit.guard import (
+    _FLAT_ARGS,
+    _SCALARS,
+    _SHALLOW_NODES,
+    MAX_ARG_DEPTH,
+    MAX_ARG_NODES,
+    MAX_ARG_TEXT,
+    _oversized,
+    _walk,
+)
 from remit.ids import IdGenerator
 from remit.session import SessionStore
 
@@ -56,6 +66,67 @@ json_values = st.recursive(  # shapes; the sizes at the bounds are the next test
 @given(args=st.dictionaries(st.text(max_size=4), json_values, max_size=8))
 def test_the_shortcut_agrees_with_the_full_walk(args: dict[str, Any]) -> None:
     assert _oversized(args) == _walk(args)
+
+
+def _walk_one_by_one(args: dict[str, Any]) -> str:
+    """`_walk` as it was before it counted containers of plain values in place: every
+    container through the stack (the reference for the one that skips the trip)."""
+    budget, text = MAX_ARG_NODES, 0
+    stack: list[tuple[Any, int]] = [(args, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_ARG_DEPTH:
+            return f"the call's arguments nest deeper than {MAX_ARG_DEPTH} levels"
+        if isinstance(value, str):
+            budget -= 1
+            text += len(value)
+        elif isinstance(value, (dict, list, tuple)):
+            items = value.values() if isinstance(value, dict) else value
+            budget -= 1 + len(items)
+            if budget < 0:
+                break
+            for item in items:
+                if item.__class__ is str:
+                    text += len(item)
+                elif item.__class__ not in _SCALARS:
+                    stack.append((item, depth + 1))
+                    budget += 1
+        else:
+            budget -= 1
+        if budget < 0:
+            break
+        if text > MAX_ARG_TEXT:
+            return f"the call's arguments hold more than {MAX_ARG_TEXT} characters of text"
+    if budget < 0:
+        return f"the call's arguments hold more than {MAX_ARG_NODES} values"
+    return ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(args=st.dictionaries(st.text(max_size=4), json_values, max_size=8))
+def test_the_walk_agrees_with_one_container_at_a_time(args: dict[str, Any]) -> None:
+    assert _walk(args) == _walk_one_by_one(args)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"id": "r"}] * (MAX_ARG_NODES // 2 - 2),  # just within the bound on values
+        [{"id": "r"}] * (MAX_ARG_NODES // 2),  # just past it
+        [{"id": "r" * 30}] * (MAX_ARG_TEXT // 30),  # the text bound, in rows
+        [[[1]]] * (MAX_ARG_NODES // 3),
+        [["x"] * 3] * (MAX_ARG_NODES // 4 + 1),
+    ],
+)
+def test_rows_of_plain_values_are_counted_as_before(rows: list[Any]) -> None:
+    assert _walk({"rows": rows}) == _walk_one_by_one({"rows": rows})
+
+
+def test_deep_rows_are_still_too_deep() -> None:
+    deep: Any = {"id": "r"}
+    for _ in range(MAX_ARG_DEPTH):
+        deep = [deep]
+    assert "nest deeper" in _walk({"a": deep}) == _walk_one_by_one({"a": deep})
 
 
 def text_near_the_bound(shape: str, extra: int) -> dict[str, Any]:
