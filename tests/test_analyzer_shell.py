@@ -354,9 +354,13 @@ def test_options_naming_the_file_written(command: str, written: str) -> None:
     assert written in facts.writes and facts.writes_outside("/home/u/proj")
 
 
-@pytest.mark.parametrize("command", ["sort f", "tar -cf a.tar -C src .", "unzip -l a.zip", "tar -xf a.tar"])
+@pytest.mark.parametrize("command", ["sort f", "unzip -l a.zip", "tar -xf a.tar"])
 def test_options_that_write_nothing(command: str) -> None:
     assert shell_facts("Bash", {"command": command}, "/w").writes == []
+
+
+def test_creating_an_archive_writes_the_archive_not_the_directory_it_reads() -> None:
+    assert shell_facts("Bash", {"command": "tar -cf a.tar -C src ."}, "/w").writes == ["a.tar"]
 
 
 @pytest.mark.parametrize(
@@ -410,3 +414,45 @@ def test_a_variable_holding_a_subscript_arithmetic_would_run_is_unparsed(command
 @pytest.mark.parametrize("command", ["x='[a]'; echo $x", "x='$(date)'; echo $x", "arr[1]=2; echo ${arr[1]}"])
 def test_ordinary_values_with_brackets_or_dollars_are_analysed(command: str) -> None:
     assert not shell_facts("Bash", {"command": command}, None).unparsed
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        ("tar -cf /etc/x.tar src", "/etc/x.tar"),
+        ("tar -czvf /etc/o.tgz src", "/etc/o.tgz"),
+        ("tar czf /etc/o.tgz src", "/etc/o.tgz"),  # old style, no dash
+        ("tar --create --file=/etc/a.tar x", "/etc/a.tar"),
+        ("patch /etc/hosts < fix.diff", "/etc/hosts"),
+        ("patch -o /etc/out a.c < fix.diff", "/etc/out"),
+        ("uniq in.txt /etc/out", "/etc/out"),
+        ("split big.log /etc/part", "/etc/part"),
+    ],
+)
+def test_archives_patches_and_outputs_are_writes(command: str, written: str) -> None:
+    facts = shell_facts("Bash", {"command": command}, "/home/u/proj")
+    assert written in facts.writes and facts.writes_outside("/home/u/proj")
+
+
+@pytest.mark.parametrize("command", ["tar -xzf a.tgz", "tar tf a.tar", "patch -p1 < fix.diff", "uniq in.txt"])
+def test_reading_archives_and_patching_in_place_write_nothing_outside(command: str) -> None:
+    assert not shell_facts("Bash", {"command": command}, "/home/u/proj").writes_outside("/home/u/proj")
+
+
+@pytest.mark.parametrize(
+    ("path", "sensitive"),
+    [
+        ("/proc/1/environ", True),
+        ("/proc/self/task/12/environ", True),
+        ("/proc/self/root/etc/shadow", True),  # the process's root: /etc/shadow
+        ("/proc/etc/shadow", True),  # /proc/self/cwd/../../etc/shadow after a lexical normpath
+        ("/proc/self/cwd/.ssh/id_rsa", True),
+        ("/proc/self/status", False),
+        ("/proc/cpuinfo", False),
+        ("/proc/self/cwd/src/app.py", False),
+    ],
+)
+def test_paths_through_proc(path: str, sensitive: bool) -> None:
+    from remit.analyzers._sensitive import is_sensitive
+
+    assert is_sensitive(path) is sensitive

@@ -263,10 +263,19 @@ def _write_targets(cmd: Command) -> list[str]:
         target = _option(cmd, "o", "output") if program == "sort" else _option(cmd, "d", "")
         if target is not None:
             out.append(target)
-    elif program == "tar" and not {"x", "extract", "get"}.isdisjoint(cmd.flags):
-        target = _option(cmd, "C", "directory")  # where the archive is extracted
-        if target is not None:
-            out.append(target)
+    elif program == "tar":
+        if not {"x", "extract", "get"}.isdisjoint(cmd.flags):
+            target = _option(cmd, "C", "directory")  # where the archive is extracted
+            if target is not None:
+                out.append(target)
+        out.extend(_tar_archive(cmd))  # `tar -cf OUT`, `tar czf OUT dir`: the archive written
+    elif program == "patch":  # `patch FILE < fix.diff`, `patch -o OUT`
+        target = _option(cmd, "o", "output")
+        operands = file_operands(cmd)
+        out.extend([target] if target is not None else operands[:1])
+    elif program == "uniq" or program == "split":  # `uniq IN OUT`, `split FILE PREFIX`
+        operands = file_operands(cmd)
+        out.extend(operands[1:2])
     elif program == "find":
         if "delete" in cmd.flags:
             out.extend(find_starts(cmd.args)[:1] or ["."])
@@ -283,7 +292,29 @@ def _write_targets(cmd: Command) -> list[str]:
 _FIND_WRITES = frozenset({"-fprint", "-fprint0", "-fprintf", "-fls"})
 """find actions that write the file named by their argument."""
 _WRITERS = _TOUCHERS | _DESTINATION_LAST | {"sed", "perl", "dd", "curl", "wget", "git", "find", "sort"}
-_WRITERS |= {"unzip", "tar"}
+_WRITERS |= {"unzip", "tar", "patch", "uniq", "split"}
+
+
+def _tar_archive(cmd: Command) -> list[str]:
+    """The archive `tar` creates or appends to: `-f`/`--file` of a `-c`, `-r`, `-u` or `-A`,
+    or the word after an old-style cluster without a dash (`tar czf out.tgz dir`)."""
+    args = cmd.args
+    if args and not args[0].startswith("-") and args[0].isalpha():  # old style: `czf`
+        cluster = args[0]
+        if not set(cluster) & set("cruA") or "f" not in cluster:
+            return []
+        takes = [c for c in cluster if c in "fbCgKLNTV"]  # options whose value follows, in order
+        index = 1 + takes.index("f")
+        return args[index : index + 1]
+    if {"c", "create", "r", "append", "u", "update", "A", "catenate", "concatenate"}.isdisjoint(cmd.flags):
+        return []
+    for i, arg in enumerate(args):  # a cluster ending in f takes the next word: `-czf out.tgz`
+        if arg[:1] == "-" and arg[1:2] != "-" and arg[1:].isalpha() and arg.endswith("f") and len(arg) > 2:
+            return args[i + 1 : i + 2]
+    target = _option(cmd, "f", "file")
+    return [target] if target is not None else []
+
+
 """Programs whose arguments may name a file they write (`_write_targets` reads them)."""
 
 

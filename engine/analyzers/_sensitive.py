@@ -129,6 +129,8 @@ def is_sensitive(path: str) -> bool:
         lowered = "/root" + lowered[5:]  # root's home, as Bash expands it
     if ".." in lowered and _climbs_to_sensitive(lowered):
         return True
+    if lowered.startswith("/proc/") and _proc_sensitive(lowered):
+        return True
     if (
         _MARKED
         and "." not in lowered
@@ -157,6 +159,20 @@ def is_sensitive(path: str) -> bool:
     if (_SEGMENT_MARK is None or _SEGMENT_MARK in padded) and _SEGMENT.search(padded):
         return True
     return root in _PREFIX_ROOTS or lowered.startswith(PREFIXES)
+
+
+_PROC_ENVIRON = re.compile(r"/proc/(?:self|thread-self|[0-9]+)(?:/task/[0-9]+)?/environ/?$")
+
+
+def _proc_sensitive(path: str) -> bool:
+    """A process's environment (`/proc/1/environ`), or a sensitive path reached through a
+    process's `root` or `cwd` link: `/proc/self/root/etc/shadow` is `/etc/shadow`, and
+    `/proc/self/cwd/../../etc/shadow`, which a lexical `normpath` turns into
+    `/proc/etc/shadow`, may be too. Every tail of a `/proc` path is judged as an absolute path."""
+    if _PROC_ENVIRON.match(path):
+        return True
+    parts = path.strip("/").split("/")[:16]
+    return any(is_sensitive("/" + "/".join(parts[i:])) for i in range(1, len(parts)) if parts[i] != "proc")
 
 
 def _climbs_to_sensitive(path: str) -> bool:
