@@ -72,6 +72,7 @@ def hostile_calls(scale: float = 1.0) -> list[tuple[str, str, dict[str, Any]]]:
         ("900 KB path", "Read", {"file_path": "/a" * n(450_000)}),
         ("90,000-item list", "mcp__x__y", {"items": ["x"] * n(90_000)}),
         ("45,000 small objects", "mcp__x__y", {"rows": [{"id": f"r{i}"} for i in range(n(45_000))]}),
+        ("33,000 lists in lists", "mcp__x__y", {"rows": [[[i]] for i in range(n(33_000))]}),
         (
             "30,000 objects with a password",
             "mcp__x__y",
