@@ -11,7 +11,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from ._bash import MAX_COMMANDS, MAX_DEPTH, RawCommand, Word, Work, parse_bash
+from ._bash import MAX_COMMANDS, MAX_DEPTH, Parsed, RawCommand, Word, Work, parse_bash
 from ._command import Command
 from ._programs import SHELLS, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL
 from ._simple import parse_simple
@@ -56,40 +56,12 @@ class Expansion:
         self.substitutions = self.substitutions or parsed.substitutions
         if parsed.error and not self.error:
             self.error = parsed.error if depth == 0 else f"in a nested script: {parsed.error}"
-        if not parsed.assignments and not parsed.bare_writes and not self.variables:
-            self.expand(parsed.commands, wrappers, outer or [])
-            return
-        assignments = iter(parsed.assignments)
-        pending = next(assignments, None)
-        bare = iter(parsed.bare_writes)
-        write = next(bare, None)
+        outer = outer or []
+        settled = (0, 0)  # the assignments and bare writes of the script applied so far
+        feeder: RawCommand | None = None  # the command before, which feeds a piped one
         for index, raw in enumerate(parsed.commands):
-            while pending is not None and pending[0] <= index:
-                self.assign(pending[1], pending[2])
-                pending = next(assignments, None)
-            while write is not None and write[0] <= index:
-                self.bare_writes.append((write[1].value, self.cwd))
-                write = next(bare, None)
-            if len(self.commands) >= MAX_COMMANDS:
-                self.error = self.error or "too many commands to analyse"
-                return
-            unwrapper = _Unwrapper(self, raw, wrappers, outer or [])
-            unwrapper.feeder = parsed.commands[index - 1] if index else None
-            unwrapper.run()
-            if self.variables:
-                self.add_variant(raw, wrappers, outer or [])
-        while pending is not None:  # set after the last command: later scripts may read them
-            self.assign(pending[1], pending[2])
-            pending = next(assignments, None)
-        while write is not None:
-            self.bare_writes.append((write[1].value, self.cwd))
-            write = next(bare, None)
-
-    def expand(self, commands: list[RawCommand], wrappers: list[str], outer: list[str]) -> None:
-        """`add_script`'s loop for a script that sets no variable and truncates no file
-        alone (most of them): a nested script (`bash -c 'a=rm'`) may still set one."""
-        feeder = None
-        for raw in commands:
+            if parsed.assignments or parsed.bare_writes:
+                settled = self.settle(parsed, index, settled)
             if len(self.commands) >= MAX_COMMANDS:
                 self.error = self.error or "too many commands to analyse"
                 return
@@ -99,6 +71,21 @@ class Expansion:
             if self.variables:
                 self.add_variant(raw, wrappers, outer)
             feeder = raw
+        # set after the last command: a later script may read them
+        self.settle(parsed, len(parsed.commands), settled)
+
+    def settle(self, parsed: Parsed, index: int, settled: tuple[int, int]) -> tuple[int, int]:
+        """Apply the variables set and the files truncated before command `index` of
+        `parsed`, past the first `settled` of each; returns how many are applied now."""
+        a, w = settled
+        assignments, writes = parsed.assignments, parsed.bare_writes
+        while a < len(assignments) and assignments[a][0] <= index:
+            self.assign(assignments[a][1], assignments[a][2])
+            a += 1
+        while w < len(writes) and writes[w][0] <= index:
+            self.bare_writes.append((writes[w][1].value, self.cwd))
+            w += 1
+        return a, w
 
     def add_variant(self, raw: RawCommand, wrappers: list[str], outer: list[str]) -> None:
         """`a=rm; $a -rf /`: add the command with known variables put in, beside the
