@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import faulthandler
 import hashlib
 import itertools
 import json
@@ -212,6 +213,9 @@ def test_forked_children_in_interval_mode_keep_the_chain_and_exit(tmp_path: Path
             pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             code = 1
+            # a child still running after 45 s writes where every thread of it stands, and exits
+            stacks = open(tmp_path / f"stacks-{os.getpid()}.txt", "w")  # noqa: SIM115
+            faulthandler.dump_traceback_later(45, exit=True, file=stacks)
             try:
                 for i in range(30):
                     guard.check("Bash", {"command": f"ls {i}"})
@@ -226,14 +230,21 @@ def test_forked_children_in_interval_mode_keep_the_chain_and_exit(tmp_path: Path
         while (done := os.waitpid(pid, os.WNOHANG))[0] == 0:
             if time.monotonic() > deadline:
                 os.kill(pid, 9)
-                pytest.fail("a forked child hung")
+                pytest.fail(f"a forked child hung{_stacks(tmp_path, pid)}")
             time.sleep(0.005)
-        assert os.waitstatus_to_exitcode(done[1]) == 0
+        assert os.waitstatus_to_exitcode(done[1]) == 0, _stacks(tmp_path, pid)
     guard.check("Bash", {"command": "ls"})
     assert guard.log is not None
     guard.log.close()
     assert len(chained(path)) == 62
     assert verify_logs([path]).ok
+
+
+def _stacks(folder: Path, pid: int) -> str:
+    """What a forked child that ran too long said of its threads, if anything."""
+    dump = folder / f"stacks-{pid}.txt"
+    text = dump.read_text() if dump.exists() else ""
+    return f":\n{text}" if text.strip() else ""
 
 
 def test_one_writer_never_rereads_the_tail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
