@@ -139,12 +139,16 @@ class Flusher:
     def _run(self) -> None:
         while True:
             self.wake.wait()
+            # Cleared before `stop` is read: `close` sets `stop`, then `wake`, so either the reads
+            # below see `stop` or the next `wait` returns. Cleared after them, a `close` in between
+            # was lost and `close` waited for this thread forever (a timed `wait` can even report
+            # a timeout for an event set as it timed out).
+            self.wake.clear()
             if self.stop.is_set():
                 return
             due = self.synced_at + self.interval - time.monotonic()
             if due > 0 and self.stop.wait(due):
                 return  # closing: `close` syncs the rest
-            self.wake.clear()
             self.sync()
 
     def sync(self) -> None:
