@@ -34,6 +34,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from .forks import renew_after_fork
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -113,6 +115,7 @@ MAX_ARG_LINES = 30
 """Lines of arguments shown before the rest is cut."""
 MAX_ANSWER_BYTES = 4096
 _PROMPT_LOCK = threading.Lock()  # one question on a terminal at a time
+renew_after_fork(sys.modules[__name__], "_PROMPT_LOCK")
 
 
 class TerminalApprover:

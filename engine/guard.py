@@ -17,6 +17,7 @@ from .compile import FALLBACK_RATINGS, CompiledPolicy
 from .decision import Decision, EvalError, PolicyRef, Ratings, Reason
 from .errors import Blocked, LogError, PolicyError
 from .evaluate import CTX_DEFAULTS, interpret
+from .forks import renew_after_fork
 from .ids import IdGenerator
 from .log import DecisionLog, Durability, args_sha256, decision_record, outcome_record
 from .log_policy import policy_error_record, policy_loaded_record
@@ -69,8 +70,9 @@ class Guard:
         self.clock = clock
         self.ids = ids or IdGenerator(clock)
         self._lock = threading.Lock()
+        renew_after_fork(self, "_lock")  # a child forked while another thread decides can decide
         # What every decision of the policy in force repeats, made once per policy (under the lock).
-        self._known: tuple[CompiledPolicy, PolicyRef, Callable[[str], str]] = _known(policy)
+        self._known = _known(policy)
 
     @classmethod
     def from_path(cls, path: str | Path, **options: Any) -> Guard:

@@ -28,8 +28,9 @@ from .durability import Durability as Durability  # re-exported: `DecisionLog(du
 from .durability import Flusher, fsync, sync_new_entries
 from .errors import LogError
 from .evaluate import CTX_DEFAULTS
+from .forks import renew_after_fork
 from .redact import cut_text
-from .redact_policy import NO_REDACTION, CompiledRedaction
+from .redact_policy import NO_REDACTION, CompiledRedaction, _same
 
 SCHEMA_VERSION = 1
 OUTCOMES = frozenset({"approved", "denied", "timeout", "executed", "failed", "interrupted"})
@@ -218,6 +219,10 @@ class DecisionLog:
         self.durability = Durability.parse(durability)
         self._spath = str(self.path)
         self._lock = threading.Lock()
+        # A child forked while another thread writes gets a new lock: what that thread left
+        # half-done is not used (the child's first write sees another process id, reopens the
+        # file and chains to its last line).
+        renew_after_fork(self, "_lock")
         self._fd: int = -1
         self._closed = False
         self._flusher: Flusher | None = None

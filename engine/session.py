@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from .celrt import CelObject
+from .forks import renew_after_fork
 
 MAX_RECENT = 32
 MAX_TOOLS = 256
@@ -101,6 +102,7 @@ class SessionStore:
         self.max_sessions = max_sessions
         self._sessions: OrderedDict[str, Session] = OrderedDict()
         self._lock = threading.Lock()
+        renew_after_fork(self, "_lock")
         # The session got last, already the most recently used: (id, session), or (None, None).
         # One tuple, replaced whole under the lock, so a read without the lock is consistent.
         self._last: tuple[str | None, Session | None] = (None, None)

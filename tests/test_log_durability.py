@@ -13,8 +13,12 @@ import hashlib
 import itertools
 import json
 import os
+import signal
+import threading
 import time
+import traceback
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +28,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import remit
+from remit import approval as approval_module
 from remit import log as log_module
 from remit.cli import main
-from remit.durability import Durability
+from remit.durability import Durability, Flusher
 from remit.hook import run_hook
 from remit.log import DecisionLog, outcome_record, read_log
 from remit.verify import verify_logs
@@ -202,37 +207,19 @@ def test_interval_mode_syncs_a_rotated_files_tail(tmp_path: Path, syncs: Syncs) 
     assert syncs.of(path)[-1] == path.stat().st_size
 
 
-def test_forked_children_in_interval_mode_keep_the_chain_and_exit(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["interval:1ms", "interval:5ms"])
+def test_forked_children_in_interval_mode_keep_the_chain_and_exit(tmp_path: Path, mode: str) -> None:
     path = tmp_path / "d.jsonl"
-    guard = remit.Guard.from_text(POLICY, log=path, log_durability="interval:5ms")
+    guard = remit.Guard.from_text(POLICY, log=path, log_durability=mode)
     guard.check("Bash", {"command": "ls"})  # the parent's sync thread is running
-    children = []
-    for _ in range(2):
-        with warnings.catch_warnings():  # Python 3.12+ warns about fork with threads running
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            code = 1
-            # a child still running after 45 s writes where every thread of it stands, and exits
-            stacks = open(tmp_path / f"stacks-{os.getpid()}.txt", "w")  # noqa: SIM115
-            faulthandler.dump_traceback_later(45, exit=True, file=stacks)
-            try:
-                for i in range(30):
-                    guard.check("Bash", {"command": f"ls {i}"})
-                assert guard.log is not None
-                guard.log.close()
-                code = 0
-            finally:
-                os._exit(code)
-        children.append(pid)
-    deadline = time.monotonic() + 60
-    for pid in children:
-        while (done := os.waitpid(pid, os.WNOHANG))[0] == 0:
-            if time.monotonic() > deadline:
-                os.kill(pid, 9)
-                pytest.fail(f"a forked child hung{_stacks(tmp_path, pid)}")
-            time.sleep(0.005)
-        assert os.waitstatus_to_exitcode(done[1]) == 0, _stacks(tmp_path, pid)
+
+    def child() -> None:
+        for i in range(30):
+            guard.check("Bash", {"command": f"ls {i}"})
+        assert guard.log is not None
+        guard.log.close()
+
+    _wait_for_children(tmp_path, [_fork(tmp_path, child) for _ in range(2)])
     guard.check("Bash", {"command": "ls"})
     assert guard.log is not None
     guard.log.close()
@@ -240,10 +227,212 @@ def test_forked_children_in_interval_mode_keep_the_chain_and_exit(tmp_path: Path
     assert verify_logs([path]).ok
 
 
-def _stacks(folder: Path, pid: int) -> str:
-    """What a forked child that ran too long said of its threads, if anything."""
-    dump = folder / f"stacks-{pid}.txt"
-    text = dump.read_text() if dump.exists() else ""
+def test_close_as_the_sync_threads_timed_wait_ends_stops_the_thread(tmp_path: Path) -> None:
+    """`close` sets `stop` and `wake` as the thread's wait for a due sync times out, and the
+    wait reports the time-out (as `Event.wait` can for an event set meanwhile)."""
+    fd = os.open(tmp_path / "d.jsonl", os.O_RDWR | os.O_CREAT)
+    flusher = Flusher(fd, 3600.0)
+    parked, woken = threading.Event(), threading.Event()
+
+    class Wake(threading.Event):
+        def set(self) -> None:
+            super().set()
+            if flusher.stop.is_set():
+                woken.set()  # `close` has set `stop`, then `wake`
+
+    class LateStop(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            parked.set()
+            super().wait()
+            woken.wait()
+            return False
+
+    flusher.wake, flusher.stop = Wake(), LateStop()
+    flusher.mark()
+    wait_for(lambda: flusher.syncs == 1, "the first sync")
+    flusher.mark()  # the next sync is due in an hour: the thread waits on `stop` until then
+    assert parked.wait(30)
+    closer = threading.Thread(target=flusher.close, daemon=True)
+    closer.start()
+    closer.join(30)
+    assert not closer.is_alive(), "close waits for the sync thread forever"
+    assert flusher.syncs == 2 and flusher.fd == -1  # the second record was synced
+    os.close(fd)
+
+
+@pytest.mark.parametrize("mode", ["flush", "fsync", "interval:5ms"])
+def test_a_child_forked_while_another_thread_writes_can_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    path = tmp_path / "d.jsonl"
+    log = DecisionLog(path, durability=mode)
+    log.write(outcome_record("before", "executed", ts=0.0))
+    parent, parked, release = os.getpid(), threading.Event(), threading.Event()
+    real_append = log._append
+
+    def append(record: dict[str, Any], body: bytes | None) -> None:
+        if os.getpid() == parent:  # the parent's writer stops here, holding the log's lock
+            parked.set()
+            release.wait()
+        real_append(record, body)
+
+    monkeypatch.setattr(log, "_append", append)
+    writer = threading.Thread(target=log.write, args=(outcome_record("parent", "executed", ts=0.0),))
+    writer.start()
+    assert parked.wait(30)
+
+    def child() -> None:
+        log.write(outcome_record("child", "executed", ts=0.0))
+        log.close()
+
+    pid = _fork(tmp_path, child)
+    release.set()
+    writer.join()
+    _wait_for_children(tmp_path, [pid])
+    log.close()
+    assert sorted(r["decision"] for r in read_log(path)) == ["before", "child", "parent"]
+    assert len(chained(path)) == 3 and verify_logs([path]).ok
+
+
+def test_a_child_forked_while_another_thread_decides_can_decide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "d.jsonl"
+    guard = remit.Guard.from_text(POLICY, log=path)
+    parent, parked, release = os.getpid(), threading.Event(), threading.Event()
+    real_decide = guard._decide
+
+    def decide(*args: Any) -> Any:
+        if os.getpid() == parent:  # the parent's decision stops here, holding the guard's lock
+            parked.set()
+            release.wait()
+        return real_decide(*args)
+
+    monkeypatch.setattr(guard, "_decide", decide)
+    checker = threading.Thread(target=guard.check, args=("Bash", {"command": "ls"}, {"session_id": "p"}))
+    checker.start()
+    assert parked.wait(30)
+
+    def child() -> None:
+        assert guard.check("Bash", {"command": "ls"}, {"session_id": "c"}).decision == "allow"
+        guard.log.close()  # type: ignore[union-attr]
+
+    pid = _fork(tmp_path, child)
+    release.set()
+    checker.join()
+    _wait_for_children(tmp_path, [pid])
+    guard.log.close()  # type: ignore[union-attr]
+    assert sorted(r["session"] for r in read_log(path)) == ["c", "p"]
+    assert verify_logs([path]).ok
+
+
+def test_every_lock_a_decision_takes_is_new_in_a_forked_child(tmp_path: Path) -> None:
+    guard = remit.Guard.from_text(POLICY, log=tmp_path / "d.jsonl")
+    assert guard.log is not None
+    locks = [
+        (guard, "_lock"),
+        (guard.sessions, "_lock"),
+        (guard.log, "_lock"),
+        (approval_module, "_PROMPT_LOCK"),
+    ]
+    for owner, name in locks:  # held by this thread at the fork: by none in the child
+        getattr(owner, name).acquire()
+    try:
+
+        def child() -> None:
+            held = [name for owner, name in locks if getattr(owner, name).locked()]
+            assert not held, held
+
+        pid = _fork(tmp_path, child)
+    finally:
+        for owner, name in locks:
+            getattr(owner, name).release()
+    _wait_for_children(tmp_path, [pid])
+    guard.log.close()
+
+
+def test_a_child_forked_while_the_sync_thread_syncs_can_write_and_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "d.jsonl"
+    log = DecisionLog(path, durability="interval:5ms")
+    parent, syncing, release = os.getpid(), threading.Event(), threading.Event()
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.getpid() == parent and not release.is_set():  # the sync thread stops here, holding its lock
+            syncing.set()
+            release.wait()
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    log.write(outcome_record("before", "executed", ts=0.0))
+    assert syncing.wait(30)
+    assert log._flusher is not None and log._flusher.lock.locked()
+
+    def child() -> None:
+        for i in range(5):
+            log.write(outcome_record(f"child {i}", "executed", ts=0.0))
+        log.close()
+
+    pid = _fork(tmp_path, child)
+    release.set()
+    _wait_for_children(tmp_path, [pid])
+    log.write(outcome_record("after", "executed", ts=0.0))
+    log.close()
+    assert len(chained(path)) == 7 and verify_logs([path]).ok
+
+
+CHILD_DUMP_AFTER = 45
+"""Seconds after which a forked child still running writes where each of its threads stands."""
+CHILD_KILL_AFTER = 60
+"""Seconds after which the children still running are killed and the test fails."""
+
+
+def _fork(folder: Path, body: Callable[[], None]) -> int:
+    """Run `body` in a forked child, which exits 0 if it returns and 1 if it raises (its
+    traceback in the child's file in `folder`, see `_child_said`)."""
+    with warnings.catch_warnings():  # Python 3.12+ warns about fork with threads running
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid != 0:
+        return pid
+    code = 1  # pragma: no cover - the rest runs in the child
+    try:
+        said = open(folder / f"child-{os.getpid()}.txt", "w")  # noqa: SIM115
+        # A signal, not `faulthandler.dump_traceback_later`: its watchdog thread, if the parent
+        # had one armed (pytest's faulthandler_timeout), is held by no thread in the child and
+        # arming another would hang. The handler writes every thread's stack from the signal.
+        faulthandler.register(signal.SIGALRM, file=said, all_threads=True)
+        signal.alarm(CHILD_DUMP_AFTER)
+        try:
+            body()
+            code = 0
+        except BaseException:
+            traceback.print_exc(file=said)
+            said.flush()
+    finally:
+        os._exit(code)
+
+
+def _wait_for_children(folder: Path, children: list[int]) -> None:
+    """Wait for forked children to exit 0; kill them and fail after `CHILD_KILL_AFTER` seconds."""
+    deadline = time.monotonic() + CHILD_KILL_AFTER
+    for n, pid in enumerate(children):
+        while (done := os.waitpid(pid, os.WNOHANG))[0] == 0:
+            if time.monotonic() > deadline:
+                for running in children[n:]:  # not yet waited for: their ids are still theirs
+                    os.kill(running, signal.SIGKILL)
+                    os.waitpid(running, 0)
+                pytest.fail(f"a forked child hung{_child_said(folder, pid)}")
+            time.sleep(0.005)
+        assert os.waitstatus_to_exitcode(done[1]) == 0, f"a forked child failed{_child_said(folder, pid)}"
+
+
+def _child_said(folder: Path, pid: int) -> str:
+    """What a forked child wrote of its failure or, running too long, of its threads, if anything."""
+    said = folder / f"child-{pid}.txt"
+    text = said.read_text() if said.exists() else ""
     return f":\n{text}" if text.strip() else ""
 
 
