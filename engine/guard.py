@@ -8,8 +8,9 @@ import inspect
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from itertools import chain, compress
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .analyzers.shell import ParseCache
 from .approval import Answer, DeadlineApprover, as_answer
@@ -522,7 +523,63 @@ def _oversized(args: dict[str, Any]) -> str:
     """Why the arguments are too large to decide on in bounded time, or "" (a cheap walk)."""
     if len(args) <= _FLAT_ARGS and _shallow_text(args) <= MAX_ARG_TEXT:
         return ""  # the common case: a few plain values, within every bound
-    return _walk(args)
+    if _within(args):
+        return ""  # large, but within every bound: what `_walk` would find, a level at a time
+    return _walk(args)  # which bound, as the walk meets it
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+_SEQUENCES = frozenset({list, tuple})
+_KNOWN = _LEAVES | _SEQUENCES | {dict}
+
+
+def _within(args: dict[str, Any]) -> bool:
+    """Whether `_walk` passes the arguments (returns ""), found one level of nesting at a time
+    by passes in C over all the values of the level (their types, their lengths), so that the
+    Python work is per level, not per value. False as soon as a level passes a bound, and for a
+    value of any type but the exact JSON ones (a subclass, an object): `_walk` then says which
+    bound is passed, in the order it meets them, or that none is after all.
+
+    Each level is counted by the lengths of the containers above it before its values are
+    gathered, so at most `MAX_ARG_NODES` values are ever gathered (a value that holds itself
+    included), in at most `MAX_ARG_DEPTH + 1` levels."""
+    nodes, text = 1 + len(args), 0
+    if nodes > MAX_ARG_NODES:
+        return False
+    dicts: list[Any] = [args]
+    sequences: list[Any] = []
+    for depth in range(1, MAX_ARG_DEPTH + 2):  # the depth of the level's values
+        level = [*chain.from_iterable(map(dict.values, dicts)), *chain.from_iterable(sequences)]
+        kinds = set(map(type, level))
+        if not kinds <= _KNOWN:
+            return False
+        if str in kinds:
+            text += sum(map(len, level if len(kinds) == 1 else _of(level, _STR)))
+            if text > MAX_ARG_TEXT:
+                return False
+        if kinds <= _LEAVES:
+            return True
+        if depth > MAX_ARG_DEPTH:  # a container there is deeper than the walk goes
+            return False
+        if dict not in kinds:
+            dicts, sequences = [], level if kinds <= _SEQUENCES else _of(level, _SEQUENCES)
+        elif len(kinds) == 1:
+            dicts, sequences = level, []
+        else:
+            dicts, sequences = _of(level, _DICT), _of(level, _SEQUENCES)
+        nodes += sum(map(len, dicts)) + sum(map(len, sequences))
+        if nodes > MAX_ARG_NODES:
+            return False
+    return False  # not reached: the last level holds no container, or is refused above
+
+
+_DICT = frozenset({dict})
+_STR = frozenset({str})
+
+
+def _of(values: list[Any], kinds: frozenset[type]) -> list[Any]:
+    """The values whose exact type is one of `kinds`, in order (a pass in C)."""
+    return list(compress(values, map(kinds.__contains__, map(type, values))))
 
 
 def _walk(args: dict[str, Any]) -> str:

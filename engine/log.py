@@ -18,6 +18,8 @@ import os
 import threading
 import time
 import weakref
+from itertools import chain, compress, islice
+from operator import ne
 from pathlib import Path
 from typing import Any
 
@@ -100,13 +102,15 @@ def args_sha256(args: Any) -> str:
 def canonical_json(value: Any) -> bytes:
     """`value` as canonical JSON: sorted keys, compact, ASCII (the json module's output).
 
-    Plain data (dicts with text keys, lists, text, integers, booleans, None) is encoded by
-    orjson when the result is the same bytes: all ASCII, and no DEL character (which the json
-    module escapes and orjson does not). Anything else goes through the json module."""
-    if _plain(value, 0, [_PLAIN_NODES]):
+    Plain data (dicts, lists, tuples, text, integers, booleans, None: those exact types) is
+    encoded by orjson when the result is the same bytes: orjson accepts it (text keys, integers
+    within 64 bits, valid Unicode, 255 levels at most), and it is all ASCII without the DEL
+    character (which the json module escapes and orjson does not). Anything else goes through
+    the json module."""
+    if _plain(value):
         try:
             blob = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-        except orjson.JSONEncodeError:  # an integer beyond 64 bits, a lone surrogate, too deep
+        except orjson.JSONEncodeError:  # a key that is not text, a big integer, a lone surrogate, too deep
             pass
         else:
             if blob.isascii() and b"\x7f" not in blob:
@@ -118,26 +122,60 @@ def canonical_json(value: Any) -> bytes:
     return text.encode()
 
 
-_PLAIN_NODES = 10_000
-_PLAIN_DEPTH = 64
-_SCALARS = (str, int, bool, type(None))
+_PLAIN_NODES = 1_000_000
+_PLAIN_DEPTH = 255
+"""Past either, orjson would refuse the value (too deep) or proving it plain costs as much as
+the json module's encoding (a value that holds itself is never plain)."""
+_PLAIN = frozenset({dict, list, tuple, str, int, bool, type(None)})
+_PLAIN_LEAVES = frozenset({str, int, bool, type(None)})
+_FLAT = 64
+_SEQUENCES = frozenset({list, tuple})
 
 
-def _plain(value: Any, depth: int, left: list[int]) -> bool:
-    """Whether `value` is plain data, exactly those types (no subclass, enum, float, tuple),
-    with at most `_PLAIN_NODES` values (`left` counts them down) and `_PLAIN_DEPTH` levels."""
-    kind = type(value)
-    if kind is not dict and kind is not list:
-        return kind in _SCALARS
-    left[0] -= len(value)
-    if left[0] < 0 or depth > _PLAIN_DEPTH:
-        return False
-    if kind is dict:
-        for key, item in value.items():
-            if type(key) is not str or (type(item) not in _SCALARS and not _plain(item, depth + 1, left)):
-                return False
-        return True
-    return all(type(item) in _SCALARS or _plain(item, depth + 1, left) for item in value)
+def _plain(value: Any) -> bool:
+    """Whether `value` holds only values of the types orjson encodes as the json module does,
+    exactly those types (no subclass, enum, float, object): dicts, lists, tuples, text,
+    integers, booleans and None (dict keys are orjson's to refuse), in at most `_PLAIN_NODES`
+    values and `_PLAIN_DEPTH` levels.
+
+    Found one level of nesting at a time, each by passes in C over all its values (their
+    types, the containers among them), not value by value."""
+    if value.__class__ is dict and len(value) <= _FLAT:  # the common case: a few plain fields
+        for item in value.values():
+            if item.__class__ not in _PLAIN_LEAVES:
+                break
+        else:
+            return True
+    level, nodes = [value], 1
+    for _ in range(_PLAIN_DEPTH + 1):
+        kinds = set(map(type, level))
+        if not kinds <= _PLAIN:
+            return False
+        if kinds <= _PLAIN_LEAVES:
+            return True
+        dicts, sequences = _containers(level, kinds)
+        nodes += sum(map(len, dicts)) + sum(map(len, sequences))
+        if nodes > _PLAIN_NODES:
+            return False
+        level = [*chain.from_iterable(map(dict.values, dicts)), *chain.from_iterable(sequences)]
+    return False
+
+
+def _containers(level: list[Any], kinds: set[type]) -> tuple[list[Any], list[Any]]:
+    """The dicts of `level` and its lists and tuples, `kinds` being the types in it."""
+    if dict not in kinds:
+        return [], level if kinds <= _SEQUENCES else _of(level, _SEQUENCES)
+    if len(kinds) == 1:
+        return level, []
+    return _of(level, _DICT), _of(level, _SEQUENCES)
+
+
+_DICT = frozenset({dict})
+
+
+def _of(values: list[Any], kinds: frozenset[type]) -> list[Any]:
+    """The values whose exact type is one of `kinds`, in order (a pass in C)."""
+    return list(compress(values, map(kinds.__contains__, map(type, values))))
 
 
 def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> dict[str, Any]:
