@@ -4,12 +4,19 @@
     python -m benchmarks.log_cost --quick            # tiny sizes: does it run
     python -m benchmarks.log_cost --dir /var/log/x   # the disk the log would live on
     python -m benchmarks.log_cost --modes flush interval:10ms fsync
+    python -m benchmarks.log_cost --split            # also: a check, then the log alone
 
 Two sets of rows, all timed in one run, interleaved round by round (see timing.py):
 - `Guard.check` on bench-50 without a log, then with a log in each mode: the difference is
   what the log costs a caller, per decision;
 - `log alone`: `DecisionLog.write(decision_record(d))` on decisions made beforehand, in each
   mode: the log's work and nothing else (record, redaction, encoding, lock, write, sync).
+
+With `--split`, a third: `Guard.check` without a log, then the log alone on the decision
+made beforehand, timed together. It does the work of the two rows above it, in the order a
+logging guard does it, so its difference to `Guard.check + log` is the work a log adds to
+the check itself, and its difference to the sum of theirs is what taking turns costs each
+(the caches and branch predictors of one filled by the other).
 
 The logs are written in `--dir` (default: a temporary folder); `fsync` costs what the disk
 under it costs, so the file system is printed. `fsync` rows are timed over at most
@@ -30,6 +37,7 @@ from typing import Any
 import remit
 from remit.durability import Durability
 from remit.log import DecisionLog, decision_record
+from remit.redact_policy import CompiledRedaction
 
 from .calls import Call, all_calls, sample
 from .engines import Engine, remit_engine
@@ -64,6 +72,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=None, help="untimed rounds first (default 2)")
     parser.add_argument("--calls", type=int, default=None, help="calls timed (default 100, quick 20)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write the results")
+    parser.add_argument("--split", action="store_true", help="also time a check, then the log alone")
     args = parser.parse_args(argv)
     args.rounds = args.rounds or (2 if args.quick else 15)
     args.warmup = args.warmup if args.warmup is not None else (1 if args.quick else 2)
@@ -75,20 +84,39 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def decided(calls: Sequence[Call]) -> tuple[dict[int, remit.Decision], CompiledRedaction]:
+    """Each call's decision on bench-50, by the `id` of the call's context (its own: the same
+    arguments are sent under several contexts), and the policy's redaction."""
+    guard = remit.Guard.from_path(BENCH_50)
+    return {id(c.ctx): guard.check(c.tool, c.args, c.ctx) for c in calls}, guard.policy.redaction
+
+
 def log_alone(calls: Sequence[Call], log: DecisionLog, name: str) -> Engine:
     """A row that writes the record of each call's decision, made beforehand, to `log`."""
-    guard = remit.Guard.from_path(BENCH_50)
-    decisions = {id(c.args): guard.check(c.tool, c.args, c.ctx) for c in calls}
-    redaction = guard.policy.redaction
+    decisions, redaction = decided(calls)
 
     def run(tool: str, args: dict[str, Any], ctx: dict[str, Any]) -> None:
-        log.write(decision_record(decisions[id(args)], redaction))
+        log.write(decision_record(decisions[id(ctx)], redaction))
 
     return Engine(name, "bench-50", f"DecisionLog.write(decision_record(d)), {log.durability}", run, str)
 
 
-def build(calls: Sequence[Call], modes: Sequence[str], folder: Path) -> list[Engine]:
-    """The rows: no log, then per mode Guard.check with a log, then per mode the log alone."""
+def check_then_log(calls: Sequence[Call], log: DecisionLog, name: str) -> Engine:
+    """A row that decides each call without a log, then does what `log_alone` does."""
+    check = remit.Guard.from_path(BENCH_50, parse_cache=0).check  # cold, as `remit_engine` is
+    decisions, redaction = decided(calls)
+
+    def run(tool: str, args: dict[str, Any], ctx: dict[str, Any]) -> None:
+        check(tool, args, ctx)
+        log.write(decision_record(decisions[id(ctx)], redaction))
+
+    what = f"Guard.check without a log, then DecisionLog.write(decision_record(d)), {log.durability}"
+    return Engine(name, "bench-50", what, run, str)
+
+
+def build(calls: Sequence[Call], modes: Sequence[str], folder: Path, split: bool = False) -> list[Engine]:
+    """The rows: no log, then per mode Guard.check with a log, then per mode the log alone
+    (and with `split`, per mode a check then the log alone)."""
     engines = [remit_engine(BENCH_50, name=NO_LOG)]
     for mode in modes:
         path = folder / f"check-{_slug(mode)}.jsonl"
@@ -97,6 +125,9 @@ def build(calls: Sequence[Call], modes: Sequence[str], folder: Path) -> list[Eng
     for mode in modes:
         log = DecisionLog(folder / f"alone-{_slug(mode)}.jsonl", durability=mode)
         engines.append(_capped(log_alone(calls, log, f"log alone, {mode}"), mode))
+    for mode in modes if split else ():
+        log = DecisionLog(folder / f"split-{_slug(mode)}.jsonl", durability=mode)
+        engines.append(_capped(check_then_log(calls, log, f"Guard.check, then log alone, {mode}"), mode))
     return engines
 
 
@@ -134,7 +165,7 @@ def _syncs_per_record(log: DecisionLog) -> float:
 def run(args: argparse.Namespace, folder: Path) -> list[LogRow]:
     """Time every row; return them in order."""
     calls = sample(all_calls(), args.calls)
-    engines = build(calls, args.modes, folder)
+    engines = build(calls, args.modes, folder, args.split)
     times = time_engines(engines, calls, rounds=args.rounds, warmup=args.warmup)
     rows = []
     for engine in engines:

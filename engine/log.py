@@ -58,16 +58,30 @@ def bounded_id(value: Any) -> Any:
     return value
 
 
-def _bounded_ids(ctx: Any) -> Any:
-    if isinstance(ctx, dict):
-        for k in _IDS:
-            value = ctx.get(k)
-            if isinstance(value, str) and len(value) > MAX_ID_CHARS:
-                return {k: bounded_id(v) if k in _IDS else v for k, v in ctx.items()}
-    return ctx
+def _changed(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The context fields that differ from their defaults (see `CTX_DEFAULTS`). A guard's
+    context starts as a copy of the defaults, so its first fields are theirs, in their order:
+    those are compared in one pass in C."""
+    fields = list(ctx)
+    if fields[:_N_DEFAULTS] != _DEFAULT_FIELDS:
+        return {k: v for k, v in ctx.items() if CTX_DEFAULTS.get(k, _UNSET) != v}
+    changed = dict(compress(ctx.items(), map(ne, _DEFAULT_VALUES, ctx.values())))
+    if len(fields) > _N_DEFAULTS:  # fields the defaults do not have
+        rest = islice(ctx.items(), _N_DEFAULTS, None)
+        changed.update((k, v) for k, v in rest if CTX_DEFAULTS.get(k, _UNSET) != v)
+    return changed
 
 
-_IDS = ("session_id", "turn_id", "agent_id")
+_DEFAULT_FIELDS = list(CTX_DEFAULTS)
+_DEFAULT_VALUES = tuple(CTX_DEFAULTS.values())
+_N_DEFAULTS = len(_DEFAULT_FIELDS)
+
+
+def _long_id(value: Any) -> bool:
+    return isinstance(value, str) and len(value) > MAX_ID_CHARS
+
+
+_IDS = frozenset({"session_id", "turn_id", "agent_id"})
 
 
 def iso(ts: float) -> str:
@@ -187,30 +201,43 @@ def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> 
     are scrubbed too: a reason may quote an argument.
     """
     ctx = d.ctx
-    # ids bounded before redaction, which keeps only the head of a long text
-    changed = _bounded_ids({k: v for k, v in ctx.items() if CTX_DEFAULTS.get(k, _UNSET) != v})
+    changed = _changed(ctx)
+    session = ctx.get("session_id", "")
+    turn = ctx.get("turn_id", "")
+    agent = ctx.get("agent_id", "")
+    long_ids = _long_id(session) or _long_id(turn) or _long_id(agent)
+    if long_ids:  # bounded before redaction, which keeps only the head of a long text
+        changed = {k: bounded_id(v) if k in _IDS else v for k, v in changed.items()}
     clean = (redaction or NO_REDACTION).call(d.args, changed)
     scrub = clean.scrub
     ident = clean.ident
+    if long_ids or ident is not _same:  # a scrubbed id can grow past the bound
+        session, turn, agent = bounded_id(ident(session)), bounded_id(ident(turn)), bounded_id(ident(agent))
+    ratings = d.ratings
+    policy = d.policy
     return {
         "v": SCHEMA_VERSION,
         "kind": "decision",
         "id": d.id,
         "ts": iso(d.ts),
-        "session": bounded_id(ident(ctx.get("session_id", ""))),
-        "turn": bounded_id(ident(ctx.get("turn_id", ""))),
-        "agent": bounded_id(ident(ctx.get("agent_id", ""))),
+        "session": session,
+        "turn": turn,
+        "agent": agent,
         "tool": d.tool,
         "args": clean.args,
         "args_sha256": args_sha256(d.args),
         "ctx": clean.ctx,
-        "ratings": d.ratings.as_dict(),
-        "decision": d.decision.value,
+        "ratings": {
+            "risk": ratings.risk,
+            "reversibility": ratings.reversibility,
+            "autonomy": ratings.autonomy,
+        },
+        "decision": d.decision._value_,
         "mode": d.mode,
         "reasons": [{"id": r.id, "kind": r.kind, "message": scrub(r.message)} for r in d.reasons],
         "shadow": [{**r.as_dict(), "message": scrub(r.message)} for r in d.shadow] if d.shadow else [],
         "errors": [{"id": e.id, "message": scrub(e.message)} for e in d.errors] if d.errors else [],
-        "policy": d.policy.as_dict(),
+        "policy": {"name": policy.name, "version": policy.version, "sha256": policy.sha256},
         "latency_us": round(d.latency_us, 1),
     }
 
