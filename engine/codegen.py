@@ -40,10 +40,10 @@ from .compile import (
     Decider,
     RatingSpec,
 )
-from .decision import Ratings, Reason
+from .decision import Ratings
 from .evaluate import Activation, describe, interpret, level_of
 from .model import REVERSIBILITY_ORDER, Route
-from .route import default_reasons, fixed_message, route_reason, settle, shadow_reasons
+from .route import default_reasons, route_reason, settle, shadow_reasons
 
 WARM_AFTER = 2
 """Calls of a tool decided by the interpreter before its function is generated."""
@@ -115,6 +115,11 @@ def generate(policy: CompiledPolicy, cands: Candidates) -> Decider:
 
 # -- the generator --------------------------------------------------------------------------
 
+_CALL_LOCALS = {"tool": "tool", "args": "args", "ctx": "ctx", "session": "session"}
+"""The activation's fields that are the decider's arguments."""
+_RATED_LOCALS = {"risk": "r0", "reversibility": "rv", "autonomy": "r2"}
+"""The activation's ratings, held in the decider's locals once rated."""
+
 _NONE, _SET, _MAYBE = "none", "set", "maybe"
 """What generation knows of a rating dimension at a point of the function: no level yet,
 some level for sure, or either."""
@@ -159,9 +164,10 @@ class _Inline:
     metered: bool  # whether it reads the budget `c`
 
 
-def _inline(expr: CompiledExpr, prefix: str) -> _Inline | None:
+def _inline(expr: CompiledExpr, prefix: str, local: dict[str, str] | None = None) -> _Inline | None:
     """The fast code of `expr` (see `celfuncs`), its globals renamed with `prefix`, or None
-    when its function is not the plain generated one."""
+    when its function is not the plain generated one; `local` maps fields of the activation
+    (`a.ctx`) to the decider's locals that hold the same values (`ctx`), read instead."""
     scope = expr.fn.__globals__
     if scope.get("fn") is not expr.fn:
         return None
@@ -184,7 +190,47 @@ def _inline(expr: CompiledExpr, prefix: str) -> _Inline | None:
             continue  # a local, a builtin or a runtime helper: the decider has the same
         node.id = prefix + node.id
         constants[node.id] = value
+    if local:
+        fast = _Locals(local).visit(fast)
     return _Inline(ast.unparse(fast), constants, scope.get("_careful"), metered)
+
+
+_INTS = frozenset({"r0", "r2"})
+"""The decider's locals for risk and autonomy once rated: always an `int`, never a bool."""
+
+
+class _Locals(ast.NodeTransformer):
+    """Reads `a.NAME` from the decider's local holding the same value; drops the bool check
+    of `x < r0 if r0.__class__ is not bool else _fail()` where the local is surely an int."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
+        target = node.value
+        if isinstance(target, ast.Name) and target.id == "a" and node.attr in self.names:
+            return ast.copy_location(ast.Name(self.names[node.attr], ast.Load()), node)
+        self.generic_visit(node)
+        return node
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.expr:
+        self.generic_visit(node)
+        test, orelse = node.test, node.orelse
+        if (
+            isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Attribute)
+            and test.left.attr == "__class__"
+            and isinstance(test.left.value, ast.Name)
+            and test.left.value.id in _INTS
+            and [type(op) for op in test.ops] == [ast.IsNot]
+            and isinstance(test.comparators[0], ast.Name)
+            and test.comparators[0].id == "bool"
+            and isinstance(orelse, ast.Call)
+            and isinstance(orelse.func, ast.Name)
+            and orelse.func.id == "_fail"
+        ):
+            return node.body
+        return node
 
 
 def _fast_code(tree: ast.Module) -> ast.expr | None:
@@ -229,6 +275,8 @@ class _Generator:
         self.budget = False  # whether inlined code reads the budget `c`
         self.has_raises = any(r.raises for r in cands.ratings) or any(r.raises for r in self.rules)
         self.block_routes = any(r.route is Route.BLOCK and not r.never for r in policy.routes)
+        # what inlined code reads from the decider's locals rather than the activation
+        self.local = dict(_CALL_LOCALS)
 
     def const(self, value: Any) -> str:
         name = f"_k{len(self.constants)}"
@@ -269,7 +317,7 @@ class _Generator:
         The expression's fast code is written here, inline (no call); only when it raises is
         its careful code called, as the compiled function itself would (see `celfuncs`).
         """
-        inline = _inline(expr, f"_e{len(self.constants)}")
+        inline = _inline(expr, f"_e{len(self.constants)}", self.local)
         if inline is None:
             fn = self.const(expr.fn)
             self.emit(depth, "try:")
@@ -383,6 +431,7 @@ class _Generator:
         self.emit(1, "a.risk = r0")
         self.emit(1, "a.reversibility = rv")
         self.emit(1, "a.autonomy = r2")
+        self.local.update(_RATED_LOCALS)  # from here on, rules and routes read the ratings
 
     # -- rules and routes
 
@@ -445,9 +494,8 @@ class _Generator:
             self.emit(depth, f"rb.append({self.const(route)})")
             return
         self.emit(depth, f"rt = {self.const(route)}")
-        message = fixed_message(route.reason)
-        if message is not None:
-            self.emit(depth, f"rr = {self.const((Reason(route.id, 'route', route.route, message),))}")
+        if route.fixed is not None:
+            self.emit(depth, f"rr = {self.const((route.fixed,))}")
 
     def settle(self) -> None:
         pending = ["err"] + (["rules"] if self.rules else []) + (["rb"] if self.block_routes else [])

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .celc import CompiledExpr, compile_expr
+from .decision import Reason
 from .diagnostics import Diagnostic, Span
 from .errors import PolicyError
 from .model import Defaults, Policy, PolicyTest, Route, ToolDecl, UnknownRating
@@ -83,6 +84,11 @@ class CompiledRule:
     shadow: bool
     raises: tuple[str, ...]
     span: Span
+    fixed: Reason | None = field(init=False, repr=False, compare=False)
+    """Its part in a decision when its message reads nothing of the call (made once), else None."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fixed", fixed_reason(self.id, "rule", self.route, self.reason))
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,26 @@ class CompiledRoute:
     never: bool
     reason: Template | None
     span: Span
+    fixed: Reason | None = field(init=False, repr=False, compare=False)
+    """Its part in a decision when its message reads nothing of the call (made once), else None."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fixed", fixed_reason(self.id, "route", self.route, self.reason))
+
+
+def fixed_message(template: Template | None) -> str | None:
+    """The message of a template that reads nothing (the same for every call), else None."""
+    if template is None:
+        return ""
+    if all(isinstance(part, str) for part in template.parts):
+        return "".join(part for part in template.parts if isinstance(part, str))
+    return None
+
+
+def fixed_reason(ident: str, kind: str, route: Route, template: Template | None) -> Reason | None:
+    """The reason of a rule or route whose message is fixed (see `fixed_message`), else None."""
+    message = fixed_message(template)
+    return None if message is None else Reason(ident, kind, route, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +204,11 @@ class CompiledPolicy:
 
             found = decider_for(self, tool)
         return found
+
+    @property
+    def generated(self) -> Mapping[str, Decider]:
+        """The deciders made so far, by tool name (`decider` adds to it; read it, never write it)."""
+        return self._deciders.by_tool
 
     def _match(self, tool: str) -> Candidates:
         names = (tool, self.canonical(tool))

@@ -89,6 +89,7 @@ class Activation:
     http: Any
     sql: Any
     name: Any
+    cel_budget: list[int]  # the work CEL macros may still do for this call, made on first read
 
     def __init__(
         self,
@@ -108,10 +109,10 @@ class Activation:
         self.risk: int = 0
         self.reversibility: str = ""
         self.autonomy: int = 0
-        self.cel_budget = [COST_LIMIT]  # the work CEL macros may still do for this call
 
     def __getattr__(self, name: str) -> Any:
-        """The facts of an analyzer, on their first read (Python asks only for an empty slot)."""
+        """The facts of an analyzer, or the call's CEL budget, on their first read (Python asks
+        only for an empty slot)."""
         compute = _ANALYZERS.get(name)
         if compute is None:
             raise AttributeError(name)
@@ -169,6 +170,7 @@ _ANALYZERS: dict[str, Callable[[Activation], Any]] = {
     "http": Activation._http,
     "sql": Activation._sql,
     "name": Activation._name,
+    "cel_budget": lambda act: [COST_LIMIT],  # a fresh budget per call, made only if a macro runs
 }
 """How each analyzer's facts are computed, by the name conditions read them under."""
 

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from .analyzers.shell import ParseCache
 from .approval import Answer, DeadlineApprover, as_answer
-from .compile import FALLBACK_RATINGS, CompiledPolicy
+from .compile import FALLBACK_RATINGS, CompiledPolicy, Decider
 from .decision import Decision, EvalError, PolicyRef, Ratings, Reason
 from .errors import Blocked, LogError, PolicyError
 from .evaluate import CTX_DEFAULTS, interpret
@@ -28,9 +28,21 @@ from .session import Session, SessionStore
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-_Pending = tuple[Session, str, tuple[str, ...]]
-"""What a decided call adds to its session once the decision is logged: the session, the
-tool's declared name and the facts the call raises."""
+_Pending = tuple[Session | None, str, tuple[str, ...]]
+"""What a decided call adds to its session once the decision is logged: the session (None:
+nothing, the call was not decided), the tool's declared name and the facts the call raises."""
+_UNDECIDED: _Pending = (None, "", ())
+
+
+class _Known(NamedTuple):
+    """What every decision under one policy repeats, made once per policy."""
+
+    policy: CompiledPolicy
+    ref: PolicyRef
+    canonical: Callable[[str], str]  # its alias resolution
+    aliases: Mapping[str, str]  # the same, as the dict it reads
+    deciders: Mapping[str, Decider]  # the deciders generated so far, by tool
+    mode: str
 
 
 AskCallback = Callable[[Decision], "bool | Answer | Awaitable[bool | Answer]"]
@@ -157,12 +169,12 @@ class Guard:
                 unreadable = "the context is not a mapping"
         with self._lock:
             policy = self._policy
-            pending: _Pending | None = None
+            pending: Session | None = None
             try:
                 if unreadable is not None:
                     decision = self._failed(policy, tool, args, full_ctx, start, unreadable)
                 else:
-                    decision, pending = self._decide(policy, tool, args, full_ctx, start)
+                    decision, pending, name, facts = self._decide(policy, tool, args, full_ctx, start)
             except Exception as exc:
                 decision = self._failed(policy, tool, args, full_ctx, start, f"internal error: {exc}")
             log = self.log
@@ -177,33 +189,34 @@ class Guard:
                     )
                     pending = None
             if pending is not None:
-                session, name, facts = pending
                 # `_value_`: the verdict's text without the cost of the `value` property
-                session.record(name, decision.decision._value_, decision.ratings.risk, facts)
+                pending.record(name, decision.decision._value_, decision.ratings.risk, facts)
         return decision
 
     def _decide(
         self, policy: CompiledPolicy, tool: Any, args: Any, ctx: dict[str, Any], start: float
-    ) -> tuple[Decision, _Pending | None]:
+    ) -> tuple[Decision, Session | None, str, tuple[str, ...]]:
+        """The decision on a call, and what it adds to its session once logged (`_Pending`)."""
         if not isinstance(tool, str) or not tool:
-            return self._failed(policy, tool, args, ctx, start, "the call has no tool name"), None
+            return self._failed(policy, tool, args, ctx, start, "the call has no tool name"), *_UNDECIDED
         if type(args) is not dict and not isinstance(args, Mapping):
             why = "the call's arguments are not a JSON object"
-            return self._failed(policy, tool, args, ctx, start, why), None
+            return self._failed(policy, tool, args, ctx, start, why), *_UNDECIDED
         if type(args) is not dict:
             args = dict(args)
         oversized = _oversized(args)
         if oversized:
-            return self._failed(policy, tool, args, ctx, start, oversized), None
+            return self._failed(policy, tool, args, ctx, start, oversized), *_UNDECIDED
         known = self._known
         if known[0] is not policy:  # reloaded since the last call
             known = self._known = _known(policy)
-        _, ref, canonical = known
+        _, ref, canonical, aliases, deciders, mode = known
         session_id = ctx.get("session_id")
         session = self.sessions.get(session_id if type(session_id) is str else str(session_id or ""))
         session.canonical = canonical
         if self.indexed:
-            run = policy.decider(tool)  # generated Python for the tool's candidates (codegen.py)
+            # generated Python for the tool's candidates (codegen.py), found without a call once made
+            run = deciders.get(tool) or policy.decider(tool)
         else:  # the reference: the interpreter over every rule
             run = functools.partial(interpret, policy, policy.candidates(tool, indexed=False))
         outcome = run(tool, args, ctx, session, self.parses)
@@ -216,7 +229,7 @@ class Guard:
             ratings,
             reasons,
             errors,
-            policy.mode,
+            mode,
             ref,
             tool,
             args,
@@ -226,7 +239,7 @@ class Guard:
             rated_by,
             shadow,
         )
-        return decision, (session, canonical(tool), raises)
+        return decision, session, aliases.get(tool, tool), raises  # `canonical(tool)`, without the call
 
     def _failed(
         self,
@@ -440,9 +453,8 @@ def _ref(policy: CompiledPolicy) -> PolicyRef:
     return PolicyRef(policy.name, policy.version, policy.sha256)
 
 
-def _known(policy: CompiledPolicy) -> tuple[CompiledPolicy, PolicyRef, Callable[[str], str]]:
-    """The policy, its reference and its alias resolution, as every decision under it uses them."""
-    return policy, _ref(policy), policy.canonical
+def _known(policy: CompiledPolicy) -> _Known:
+    return _Known(policy, _ref(policy), policy.canonical, policy.aliases, policy.generated, policy.mode)
 
 
 def load_policy(path: str | Path) -> CompiledPolicy:

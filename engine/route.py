@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from .compile import CompiledPolicy, CompiledRoute, CompiledRule
 from .decision import EvalError, Reason
 from .model import Defaults, Route
-from .template import Template
 
 if TYPE_CHECKING:
     from .evaluate import Matches
@@ -55,6 +54,11 @@ def settle(
     (not in shadow mode), in declaration order; `block_routes` the block routes that hold;
     `route` the first route that holds when no block route held before it, if any.
     """
+    if not errors and not block_routes and len(rules) == 1:
+        # the common case of a rule that holds: nothing failed, no block route held, so it
+        # decides alone, as the table below would have it
+        rule = rules[0]
+        return rule.route, (rule.fixed if rule.fixed is not None else rule_reason(rule, lookup),), ()
     on_error = defaults.on_error
     if errors:
         recorded = tuple([EvalError(i, m) for i, m in errors])
@@ -109,20 +113,15 @@ def default_reasons(defaults: Defaults) -> tuple[Reason, ...]:
 
 def rule_reason(rule: CompiledRule, lookup: Lookup, kind: str = "rule") -> Reason:
     """A rule's part in a decision, its reason template filled in."""
+    if rule.fixed is not None and kind == "rule":  # a fixed message: the reason made at load
+        return rule.fixed
     message = rule.reason.render(lookup) if rule.reason is not None else ""
     return Reason(rule.id, kind, rule.route, message)
 
 
 def route_reason(route: CompiledRoute, lookup: Lookup) -> Reason:
     """A route's part in a decision, its reason template filled in."""
+    if route.fixed is not None:  # a fixed message: the reason made at load
+        return route.fixed
     message = route.reason.render(lookup) if route.reason is not None else ""
     return Reason(route.id, "route", route.route, message)
-
-
-def fixed_message(template: Template | None) -> str | None:
-    """The message of a template that reads nothing (the same for every call), else None."""
-    if template is None:
-        return ""
-    if all(isinstance(part, str) for part in template.parts):
-        return "".join(part for part in template.parts if isinstance(part, str))
-    return None
