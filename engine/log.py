@@ -25,6 +25,7 @@ from typing import Any
 
 import orjson
 
+from .bounds import oversized
 from .decision import Decision
 from .durability import Durability as Durability  # re-exported: `DecisionLog(durability=...)`
 from .durability import Flusher, fsync, sync_new_entries
@@ -111,6 +112,15 @@ _CANONICAL_UNSORTED = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True,
 def args_sha256(args: Any) -> str:
     """The hash of the call's arguments as given (canonical JSON), before redaction."""
     return hashlib.sha256(canonical_json(args)).hexdigest()
+
+
+def decision_args_sha256(d: Decision) -> str:
+    """`args_sha256` of a decision's arguments, or "" for a call refused because its arguments
+    pass the bounds on a call (`remit.bounds`): hashing them would cost work linear in their
+    size, without a bound. Only a failed decision is looked at again, within those bounds."""
+    if d.errors and d.errors[0].id == "call" and type(d.args) is dict and oversized(d.args):
+        return ""
+    return args_sha256(d.args)
 
 
 def canonical_json(value: Any) -> bytes:
@@ -225,7 +235,7 @@ def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> 
         "agent": agent,
         "tool": d.tool,
         "args": clean.args,
-        "args_sha256": args_sha256(d.args),
+        "args_sha256": decision_args_sha256(d),
         "ctx": clean.ctx,
         "ratings": {
             "risk": ratings.risk,

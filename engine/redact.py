@@ -11,7 +11,7 @@ from typing import Any
 
 MAX_DEPTH = 32
 MAX_NODES = 200_000
-"""Values one redaction walks at most (arguments are bounded to 100,000 before any rule runs)."""
+"""Values one redaction walks at most (arguments are bounded to 25,000 before any rule runs)."""
 MAX_TEXT = 32_768
 """Characters of text a redacted value keeps in all: past them, a string is cut (see `cut_text`).
 Redaction costs time per character and per secret found, and a record is no place for a

@@ -22,7 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from remit import log as log_module
-from remit.guard import MAX_ARG_DEPTH, MAX_ARG_NODES, MAX_ARG_TEXT, _oversized, _walk, _within
+from remit.bounds import MAX_ARG_DEPTH, MAX_ARG_NODES, MAX_ARG_TEXT, _walk, _within
+from remit.bounds import oversized as _oversized
 from remit.log import canonical_json
 
 

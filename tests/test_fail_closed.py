@@ -47,11 +47,18 @@ def test_odd_arguments_never_raise_with_a_log(tmp_path: Path, args: dict[object,
     assert d.id in {r.get("id") for r in read_log(tmp_path / "d.jsonl")}
 
 
-def test_circular_arguments_block_instead_of_raising(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("policy", "decision"), [(BLOCK_RM, "allow"), (BLOCK_RM.replace("on_error: allow, ", ""), "block")]
+)
+def test_circular_arguments_get_on_error_instead_of_raising(
+    tmp_path: Path, policy: str, decision: str
+) -> None:
     args: dict[str, object] = {"command": "ls"}
     args["self"] = args
-    d = remit.Guard.from_text(BLOCK_RM, log=tmp_path / "d.jsonl").check("Bash", args)
-    assert d.decision is remit.Route.BLOCK
+    d = remit.Guard.from_text(policy, log=tmp_path / "d.jsonl").check("Bash", args)
+    assert d.decision.value == decision  # the policy's on_error: block unless it says otherwise
+    assert "nest deeper" in d.reasons[0].message
+    assert [r["id"] for r in read_log(tmp_path / "d.jsonl")] == [d.id]  # and its record is whole
 
 
 def test_a_torn_last_line_does_not_swallow_the_next_record(tmp_path: Path) -> None:
@@ -186,7 +193,7 @@ def test_a_stuck_writer_fails_closed_instead_of_hanging(
     "args",
     [
         {"command": "x" * 1_000_001},
-        {"items": list(range(100_001))},
+        {"items": list(range(25_001))},
         {"deep": __import__("functools").reduce(lambda acc, _: [acc], range(100), [])},
     ],
 )
@@ -194,6 +201,65 @@ def test_oversized_arguments_fail_closed_in_bounded_time(args: dict[str, object]
     d = remit.Guard.from_text("name: open\nroutes: [{allow: 'true'}]\n").check("Bash", args)
     assert d.decision is remit.Route.BLOCK  # on_error, which is block unless the policy says otherwise
     assert d.reasons[0].kind == "error" and "arguments" in d.reasons[0].message
+
+
+class Counted(list[object]):
+    """A list that counts the times it is iterated."""
+
+    iterations = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        Counted.iterations += 1
+        return super().__iter__()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"items": Counted(range(1_000_000))},
+        {"rows": Counted([Counted([1])] * 1_000_000)},
+        {"text": Counted(["x" * 400_000] * 3)},
+    ],
+    ids=["values", "rows", "text"],
+)
+def test_arguments_past_the_bounds_are_neither_read_nor_hashed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: dict[str, object]
+) -> None:
+    from remit import log as log_module
+    from remit.verify import verify_logs
+
+    def canonical_json(value: object) -> bytes:
+        raise AssertionError("arguments past the bounds were encoded to be hashed")
+
+    log = tmp_path / "d.jsonl"
+    guard = remit.Guard.from_text("name: open\nroutes: [{allow: 'true'}]\n", log=log)
+    monkeypatch.setattr(log_module, "canonical_json", canonical_json)
+    Counted.iterations = 0
+    d = guard.check("mcp__x__y", args)
+    assert d.decision is remit.Route.BLOCK and "arguments hold more than" in d.reasons[0].message
+    # the size check stops before reading a list larger than the values left; the record
+    # reads at most what it keeps (a few thousand values), never the whole call
+    assert Counted.iterations <= 5_000 and guard.log is not None
+    guard.log.close()
+    (record,) = read_log(log)
+    assert record["args_sha256"] == "" and verify_logs([log]).ok
+
+
+def test_an_answer_for_the_session_is_never_reused_for_arguments_too_large_to_hash() -> None:
+    asked: list[str] = []
+
+    from remit.approval import Answer
+
+    def approver(decision: remit.Decision) -> Answer:
+        asked.append(decision.id)
+        return Answer.approve(for_session=True)
+
+    policy = "name: open\ndefaults: {on_error: ask}\nroutes: [{allow: 'true'}]\n"
+    guard = remit.Guard.from_text(policy, ask=approver)
+    for items in (list(range(30_000)), list(range(1, 30_001))):  # two different calls
+        d = guard.check("mcp__x__y", {"items": items}, {"session_id": "s"})
+        assert d.decision is remit.Route.ASK and guard.approve(d)
+    assert len(asked) == 2  # the second is not taken for the first
 
 
 INCLUDE_ERRORS = {"parse.unreadable", "schema.include_cycle", "schema.include_outside"}
@@ -235,10 +301,10 @@ def test_huge_arguments_keep_records_small(tmp_path: Path) -> None:
     log = tmp_path / "d.jsonl"
     guard = remit.Guard.from_text(BLOCK_RM, log=log)
     args = {
-        "url": "https://example.com/?q=" + "a" * 990_000,
+        "url": "https://example.com/?q=" + "a" * 900_000,
         "tokens": [f"ghp_{i:036d}" for i in range(2_000)],
-        "rows": list(range(90_000)),
-    }
+        "rows": list(range(20_000)),
+    }  # within the bounds on a call
     guard.check("mcp__x__y", args)
     (record,) = (r for r in read_log(log) if r["kind"] == "decision")
     assert log.stat().st_size < 100_000  # a megabyte of arguments, a few tens of KB of record

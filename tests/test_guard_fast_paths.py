@@ -19,17 +19,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import remit
-from remit.decision import PolicyRef
-from remit.guard import (
+from remit.bounds import (
     _FLAT_ARGS,
     _SCALARS,
     _SHALLOW_NODES,
     MAX_ARG_DEPTH,
     MAX_ARG_NODES,
     MAX_ARG_TEXT,
-    _oversized,
     _walk,
 )
+from remit.bounds import oversized as _oversized
+from remit.decision import PolicyRef
 from remit.ids import IdGenerator
 from remit.session import SessionStore
 
