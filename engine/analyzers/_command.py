@@ -39,10 +39,11 @@ class Command(CelObject):
     _alias_map: dict[str, str]
     """The flag aliases of the program, set with `_canonical` by the first `has_flag`."""
 
+    # Positional too: the shell analyzer makes one per command and passes them in this order
+    # (keywords cost a name lookup each on the per-call path).
     def __init__(
         self,
         argv: list[str],
-        *,
         static: list[bool] | None = None,
         text: str = "",
         writes_to: list[str] | None = None,
@@ -66,7 +67,7 @@ class Command(CelObject):
         self.text = text
         self.redirects = [t for t in writes_to if t not in HARMLESS_TARGETS] if writes_to else []
         self.reads_from = reads_from or []
-        self.wrappers = wrappers or []
+        self.wrappers = wrappers = wrappers or []
         self.dynamic = dynamic or not all(static)
         self.piped = piped
         self.depth = depth
@@ -75,7 +76,7 @@ class Command(CelObject):
         self.stdin = stdin
         self.fills = fills or []
         """What `{}` stands for (`find -exec`); `<stdin>` marks `xargs` input."""
-        if "xargs" in self.wrappers:
+        if wrappers and "xargs" in wrappers:
             self.fills = ["<stdin>"]
         self.runs_input = runs_input
         """The command is code only known at run time (`xargs sh -c`, `sh -c "$(...)"`):

@@ -214,7 +214,12 @@ def write_targets(cmd: Command) -> list[str]:
     memo = cmd.__dict__
     found: list[str] | None = memo.get("_write_targets")
     if found is None:
-        if cmd.program not in _WRITERS and not cmd.fills:  # most commands: redirects at most
+        program = cmd.program
+        if not cmd.fills and (
+            program not in _WRITERS  # most commands: redirects at most
+            # most git commands too: `format-patch` and `--output...` are its only writes
+            or (program == "git" and "format-patch" not in cmd.args and "--output" not in " ".join(cmd.args))
+        ):
             redirects = cmd.redirects
             found = [p for p in dict.fromkeys(redirects) if p and p != "-"] if redirects else []
         else:

@@ -124,23 +124,25 @@ def is_sensitive(path: str) -> bool:
     """True if `path` (or, for a glob pattern, some file it can match) is sensitive."""
     if not path:
         return False
+    if path.isalnum() and path.isascii() and _MARKED and _ABSOLUTE_PREFIXES:
+        return "/" + path.lower() in _PREFIX_ROOTS  # a plain word (`status`): what the end gives
     lowered = path.lower()
-    if lowered[:5] == "~root" and lowered[5:6] in ("", "/"):
+    head = lowered[0]  # `lowered` is not empty: lowering drops no character
+    if head == "~" and lowered[:5] == "~root" and lowered[5:6] in ("", "/"):
         lowered = "/root" + lowered[5:]  # root's home, as Bash expands it
-    if ".." in lowered and _climbs_to_sensitive(lowered):
+        head = "/"
+    if head == "/" and lowered.startswith("/proc/") and _proc_sensitive(lowered):
         return True
-    if lowered.startswith("/proc/") and _proc_sensitive(lowered):
-        return True
-    if (
-        _MARKED
-        and "." not in lowered
-        and "_" not in lowered
-        and "*" not in lowered
-        and "?" not in lowered
-        and "[" not in lowered
-    ):  # no name, name glob or segment can match (`status`, `src/shop`): the prefixes only
+    if "." in lowered:
+        if ".." in lowered and _climbs_to_sensitive(lowered):
+            return True
+    elif _MARKED and "_" not in lowered and "*" not in lowered and "?" not in lowered and "[" not in lowered:
+        # no name, name glob or segment can match (`status`, `src/shop`): the prefixes only
+        if head != "/" and head != "~" and _ABSOLUTE_PREFIXES:  # a relative path: a root or nothing
+            return "/" + lowered.rstrip("/") in _PREFIX_ROOTS
         return "/" + lowered.lstrip("~").strip("/") in _PREFIX_ROOTS or lowered.startswith(PREFIXES)
-    name = lowered.rstrip("/").rpartition("/")[2]  # the basename, without `posixpath`'s checks
+    stripped = lowered.rstrip("/")
+    name = stripped.rpartition("/")[2]  # the basename, without `posixpath`'s checks
     if "*" in name or "?" in name or "[" in name:  # what `_GLOB_CHARS` finds, without a regex
         return _glob_may_match(name, lowered)
     if name in NAMES:
@@ -154,11 +156,18 @@ def is_sensitive(path: str) -> bool:
         and _NAME_GLOB.match(name)
     ):
         return True
-    root = "/" + lowered.lstrip("~").strip("/")  # the path from `/`, without a final `/`
-    padded = root + "/"
-    if (_SEGMENT_MARK is None or _SEGMENT_MARK in padded) and _SEGMENT.search(padded):
+    if head == "~" or not _ABSOLUTE_PREFIXES:
+        root = "/" + lowered.lstrip("~").strip("/")  # the path from `/`, without a final `/`
+        padded = root + "/"
+        if (_SEGMENT_MARK is None or _SEGMENT_MARK in padded) and _SEGMENT.search(padded):
+            return True
+        return root in _PREFIX_ROOTS or lowered.startswith(PREFIXES)
+    # The same without a leading `~`: `root + "/"` holds `/.` (`_SEGMENT_MARK`) only where
+    # `lowered` does or starts with `.`, and only an absolute path can start with a prefix.
+    root = "/" + stripped.lstrip("/")
+    if (_SEGMENT_MARK is None or _SEGMENT_MARK in lowered or head == ".") and _SEGMENT.search(root + "/"):
         return True
-    return root in _PREFIX_ROOTS or lowered.startswith(PREFIXES)
+    return root in _PREFIX_ROOTS or (head == "/" and lowered.startswith(PREFIXES))
 
 
 _PROC_ENVIRON = re.compile(r"/proc/(?:self|thread-self|[0-9]+)(?:/task/[0-9]+)?/environ/?$")
@@ -212,6 +221,8 @@ _SEGMENT_MARK: str | None = "/." if all(seg.startswith(".") for seg in SEGMENTS)
 
 
 _PREFIX_ROOTS = frozenset(p.rstrip("/") for p in PREFIXES)
+_ABSOLUTE_PREFIXES = all(p.startswith("/") for p in PREFIXES)
+"""No relative path starts with a prefix (`is_sensitive` then skips that test for one)."""
 
 
 def _marks_needed() -> bool:

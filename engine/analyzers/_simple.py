@@ -45,10 +45,16 @@ _COMMAND = re.compile(
 _SPLIT = re.compile(r"(?=[^ \t])[^ \t'\"]*(?:(?:'[^']*'|\"[^\"]*\")[^ \t'\"]*)*")
 _REDIRECT = re.compile(rf"([1-9]?)(>>|>&|>|<|&>>|&>)[ \t]*({_WORD})")
 _QUOTES = re.compile(r"'[^']*'|\"[^\"]*\"")
-_KEYWORD = re.compile(
-    r"(?:if|then|elif|else|fi|case|in|esac|for|select|while|until|do|done|function|declare"
-    r"|typeset|export|readonly|local|unset|unsetenv|time|coproc)(?![A-Za-z0-9_])"
+# fmt: off
+_KEYWORDS = frozenset(
+    {
+        "if", "then", "elif", "else", "fi", "case", "in", "esac", "for", "select", "while", "until",
+        "do", "done", "function", "declare", "typeset", "export", "readonly", "local", "unset",
+        "unsetenv", "time", "coproc",
+    }
 )
+# fmt: on
+_KEYWORD = re.compile(rf"(?:{'|'.join(sorted(_KEYWORDS))})(?![A-Za-z0-9_])")
 """Names tree-sitter-bash reads as a keyword, even glued to what follows (`if.x`)."""
 
 
@@ -77,15 +83,24 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
 
 
 def _command(body: str, redirected: str, piped: bool, depth: int) -> RawCommand | None:
-    if _KEYWORD.match(body):
+    if "'" in body or '"' in body:
+        tokens = _SPLIT.findall(body)
+        words = [Word(_unquote(t)) for t in tokens]
+    else:  # no quotes: each word is its own value
+        tokens = body.split()
+        words = [Word(t) for t in tokens]
+    head = tokens[0]
+    # A first word of ASCII letters and digits is a keyword if it is one: no regex needed.
+    if head in _KEYWORDS if head.isascii() and head.isalnum() else _KEYWORD.match(body):
         return None
-    tokens = _SPLIT.findall(body) if "'" in body or '"' in body else body.split()
+    if not redirected:
+        return RawCommand(words, body, [], piped, None, depth)
     redirects: list[Redirect] = []
-    for fd, op, target in _REDIRECT.findall(redirected) if redirected else ():
+    for fd, op, target in _REDIRECT.findall(redirected):
         if fd and tokens[-1] == "-":  # tree-sitter-bash drops the `-` of `cat - 2>f`
             return None
         redirects.append(Redirect(op, Word(_unquote(target)), op != "<" and op != ">&"))
-    return RawCommand([Word(_unquote(t)) for t in tokens], body, redirects, piped, None, depth)
+    return RawCommand(words, body, redirects, piped, None, depth)
 
 
 def _unquote(token: str) -> str:

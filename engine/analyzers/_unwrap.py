@@ -21,6 +21,8 @@ _POSITIONAL = re.compile(r'\s*"?\$(\{)?[0-9@*](?(1)\})"?\s*')
 """A script that is only a positional parameter (`sh -c '$1' _ {}`): its argument runs."""
 _SUBSTITUTION = ("$(", "<(", "`")
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
+_UNWRAPPED = frozenset({"env", "su", "eval", "ssh", "find", *SHELLS, *WRAPPER_VALUE_OPTIONS})
+"""Programs `_Unwrapper.step` sees into (every other command runs as written)."""
 _MAX_UNWRAP = 64
 _RUNS_IN_ARITHMETIC = re.compile(r"\[[^\]]*(?:\$\(|`)")
 """A subscript holding a command substitution: bash runs it wherever arithmetic reads the
@@ -40,8 +42,9 @@ class Expansion:
     """Shell variables with a static value, as set so far."""
     bare_writes: list[tuple[str, str | None]] = field(default_factory=list)
     """Files truncated by a redirection with no command (`> f`): (target, cwd then)."""
-    work: Work = field(default_factory=Work)
-    """What parsing may still cost, shared by the call's nested scripts."""
+    work: Work | None = None
+    """What parsing may still cost, shared by the call's nested scripts (made by the first
+    source that goes to tree-sitter)."""
 
     def add_script(
         self, source: str, depth: int, wrappers: list[str], outer: list[str] | None = None
@@ -52,27 +55,37 @@ class Expansion:
             return
         parsed = parse_simple(source, depth)  # the commonest lines, without tree-sitter
         if parsed is None:
+            if self.work is None:
+                self.work = Work()
             parsed = parse_bash(source, depth, self.work)
         self.substitutions = self.substitutions or parsed.substitutions
         if parsed.error and not self.error:
             self.error = parsed.error if depth == 0 else f"in a nested script: {parsed.error}"
         outer = outer or []
+        settles = bool(parsed.assignments or parsed.bare_writes)
         settled = (0, 0)  # the assignments and bare writes of the script applied so far
         feeder: RawCommand | None = None  # the command before, which feeds a piped one
         for index, raw in enumerate(parsed.commands):
-            if parsed.assignments or parsed.bare_writes:
+            if settles:
                 settled = self.settle(parsed, index, settled)
             if len(self.commands) >= MAX_COMMANDS:
                 self.error = self.error or "too many commands to analyse"
                 return
-            unwrapper = _Unwrapper(self, raw, wrappers, outer)
-            unwrapper.feeder = feeder
-            unwrapper.run()
+            words = raw.words
+            if words and (not words[0].static or words[0].value.rpartition("/")[2] not in _UNWRAPPED):
+                # nothing to see through (most commands): run as written, as `_Unwrapper` would
+                redirects = raw.redirects
+                writes = outer + [r.target.value for r in redirects if r.writes] if redirects else outer
+                _emit(self, raw, words, writes, [*wrappers], False, [], False, True)
+            else:
+                unwrapper = _Unwrapper(self, raw, wrappers, outer)
+                unwrapper.feeder = feeder
+                unwrapper.run()
             if self.variables:
                 self.add_variant(raw, wrappers, outer)
             feeder = raw
-        # set after the last command: a later script may read them
-        self.settle(parsed, len(parsed.commands), settled)
+        if settles:  # set after the last command: a later script may read them
+            self.settle(parsed, len(parsed.commands), settled)
 
     def settle(self, parsed: Parsed, index: int, settled: tuple[int, int]) -> tuple[int, int]:
         """Apply the variables set and the files truncated before command `index` of
@@ -315,27 +328,53 @@ class _Unwrapper:
         if len(self.exp.commands) >= MAX_COMMANDS:  # `find -exec` makes several of one
             self.exp.error = self.exp.error or "too many commands to analyse"
             return
-        argv = [w.value for w in words]
-        redirects = self.raw.redirects
-        reads = [r.target.value for r in redirects if not r.writes and r.op == "<"] if redirects else []
-        cmd = Command(
-            argv,
-            static=[w.static for w in words],
-            text=self.raw.text,
-            writes_to=self.writes,
-            reads_from=reads,
-            wrappers=list(self.wrappers),
-            dynamic=self.dynamic,
-            piped=self.raw.piped,
-            depth=self.raw.depth,
-            cwd=self.exp.cwd,
-            stdin=self.raw.stdin_text,
-            fills=self.fills,
-            runs_input=runs_input,
+        _emit(
+            self.exp,
+            self.raw,
+            words,
+            self.writes,
+            list(self.wrappers),
+            self.dynamic,
+            self.fills,
+            runs_input,
+            self.track_cd,
         )
-        self.exp.commands.append(cmd)
-        if cmd.program in ("cd", "pushd") and self.track_cd:
-            self.exp.cwd = _change_dir(self.exp.cwd, cmd)
+
+
+def _emit(
+    exp: Expansion,
+    raw: RawCommand,
+    words: list[Word],
+    writes: list[str],
+    wrappers: list[str],
+    dynamic: bool,
+    fills: list[str],
+    runs_input: bool,
+    track_cd: bool,
+) -> None:
+    """Add the command `words` run as part of `raw` (`wrappers`: a list of its own)."""
+    redirects = raw.redirects
+    reads = [r.target.value for r in redirects if not r.writes and r.op == "<"] if redirects else []
+    # By position (argv, static, text, writes_to, reads_from, wrappers, dynamic, piped, depth,
+    # cwd, stdin, fills, runs_input): keywords cost more, and this runs once per command.
+    cmd = Command(
+        [w.value for w in words],
+        [w.static for w in words],
+        raw.text,
+        writes,
+        reads,
+        wrappers,
+        dynamic,
+        raw.piped,
+        raw.depth,
+        exp.cwd,
+        raw.stdin_text,
+        fills,
+        runs_input,
+    )
+    exp.commands.append(cmd)
+    if track_cd and cmd.program in ("cd", "pushd"):
+        exp.cwd = _change_dir(exp.cwd, cmd)
 
 
 def _change_dir(current: str | None, cmd: Command) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from ..celrt import CelObject
@@ -43,6 +43,7 @@ PATH_KEYS = (
 """Argument names that hold a path or a list of paths."""
 
 _PATH_KEY_ORDER = {key: i for i, key in enumerate(PATH_KEYS)}
+_PATH_KEY_SET = frozenset(PATH_KEYS)
 _NO_SHELL = ShellFacts()
 """The shell facts of a call that runs no shell command."""
 
@@ -81,7 +82,7 @@ class PathFacts(CelObject):
             return
         self.paths = paths
         self.first = paths[0]
-        self.sensitive_paths = sensitive = [p for p in paths if is_sensitive(p)]
+        self.sensitive_paths = sensitive = list(filter(is_sensitive, paths))
         self.sensitive = bool(sensitive)
         self.first_sensitive = sensitive[0] if sensitive else ""
 
@@ -116,11 +117,12 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
         if not shell.commands and not shell.bare_writes:
             return _judge(named, cwd, shell)
         kept: _Judged = shell.__dict__.setdefault("_path_facts", {})
-        found = kept.get((named, cwd))
+        key = (named, cwd)
+        found = kept.get(key)
         if found is None:
             found = _judge(named, cwd, shell)
             if len(kept) < 8:
-                kept[(named, cwd)] = found
+                kept[key] = found
         return found
     except Exception:  # a bug here must become a fact, never reach the agent
         return PathFacts([], None)
@@ -165,7 +167,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
 
 def _named_paths(tool: str, args: Mapping[str, Any]) -> tuple[str, ...]:
     """The paths the arguments name (none for most shell calls: `{"command": ...}`)."""
-    if type(args) is dict and _PATH_KEY_ORDER.keys().isdisjoint(args) and tool not in GLOB_TOOLS:
+    if type(args) is dict and _PATH_KEY_SET.isdisjoint(args) and tool not in GLOB_TOOLS:
         return ()  # a shell call's `{"command": ...}`
     keys = _path_keys(args)
     if not keys and tool not in GLOB_TOOLS:
@@ -173,13 +175,14 @@ def _named_paths(tool: str, args: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(_arg_paths(tool, args, keys))
 
 
-def _arg_paths(tool: str, args: Mapping[str, Any], keys: Iterable[str]) -> Iterator[str]:
+def _arg_paths(tool: str, args: Mapping[str, Any], keys: Iterable[str]) -> list[str]:
+    out: list[str] = []
     for key in keys:
         value = args.get(key)
         if isinstance(value, str):
-            yield value
+            out.append(value)
         elif isinstance(value, list):
-            yield from (v for v in value[:MAX_PATHS] if isinstance(v, str))
+            out.extend([v for v in value[:MAX_PATHS] if isinstance(v, str)])
     if tool in GLOB_TOOLS:
         base = args.get("path") if isinstance(args.get("path"), str) else ""
         for key in ("pattern", "glob", "include"):
@@ -189,7 +192,8 @@ def _arg_paths(tool: str, args: Mapping[str, Any], keys: Iterable[str]) -> Itera
                 and pattern
                 and (key != "pattern" or tool in ("Glob", "glob", "find_files"))
             ):
-                yield posixpath.join(base, pattern) if base else pattern
+                out.append(posixpath.join(base, pattern) if base else pattern)
+    return out
 
 
 def _path_keys(args: Mapping[str, Any]) -> Iterable[str]:
@@ -203,7 +207,9 @@ def _path_keys(args: Mapping[str, Any]) -> Iterable[str]:
 
 
 def _normalise(path: str, base: str | None, cwd: str | None) -> str:
-    path = _home(path.strip())
+    path = path.strip()
+    if path[:1] == "$":
+        path = _HOME_VAR.sub("~", path)  # what `_home` does
     if not path or ("://" in path and _URL.match(path)):
         return ""
     resolved = resolve(path, base, cwd)
@@ -243,6 +249,8 @@ def command_paths(cmd: Command) -> list[str]:
     else:
         args = cmd.args
         for arg in dict.fromkeys(args) if len(args) > 1 else args:
+            if arg[:1] == "-" and "=" not in arg:
+                continue  # a flag (`-la`, `--force`): what `_path_like` says, without its work
             path = _path_like(arg)
             if path:
                 out.append(path)
@@ -253,6 +261,8 @@ def command_paths(cmd: Command) -> list[str]:
 
 def _path_like(arg: str) -> str:
     """`arg` if it looks like a path (`./x`, `~/x`, `a/b`, `k=@/x`, `@file`), else ""."""
+    if arg.isalnum():  # a plain word (`status`, `main`): none of the tests below applies
+        return arg if is_sensitive(arg) else ""
     if "=" in arg:
         arg = arg.split("=", 1)[1]
     if arg[:1] == "@":

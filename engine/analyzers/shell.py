@@ -79,14 +79,19 @@ class ShellFacts(CelObject):
     cel_methods: ClassVar[frozenset[str]] = frozenset({"writes_outside"})
 
     def __init__(self, command: str = "", cwd: str | None = None, expansion: Expansion | None = None) -> None:
-        exp = expansion or Expansion()
         self.command = command
         self.cwd = cwd
-        self.commands: list[Command] = exp.commands
-        self.error = exp.error
-        self.unparsed = bool(exp.error)
-        self.substitutions = exp.substitutions
-        bare = exp.bare_writes
+        if expansion is None:  # no command: every fact empty
+            self.commands: list[Command] = []
+            self.error = ""
+            self.unparsed = self.substitutions = False
+            self.bare_writes: list[tuple[str, str | None]] = []
+            return
+        self.commands = expansion.commands
+        self.error = expansion.error
+        self.unparsed = bool(expansion.error)
+        self.substitutions = expansion.substitutions
+        bare = expansion.bare_writes
         self.bare_writes = [(t, c) for t, c in bare if t and t not in HARMLESS_TARGETS] if bare else bare
         """Files truncated by redirections that run no command (`> ~/.bashrc`): (target, cwd)."""
 
@@ -235,7 +240,7 @@ def analyse(text: str, cwd: str | None = None) -> ShellFacts:
 
 def _command_text(args: Mapping[str, Any], cwd: str | None) -> tuple[str | None, str | None]:
     value = args.get("command", args.get("cmd"))
-    if isinstance(args.get("action"), Mapping) and value is None:
+    if value is None and isinstance(args.get("action"), Mapping):
         value = args["action"].get("command")  # Responses API local_shell_call
     workdir = args.get("workdir", args.get("directory", args.get("cwd")))
     if isinstance(workdir, str) and workdir:
