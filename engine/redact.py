@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import itertools
 import re
@@ -24,6 +23,8 @@ TRUNCATED_KEY = "[TRUNCATED]"
 _ITEM_COST = 16
 """What a list item or a dict field costs of `MAX_TEXT` besides its text: a value keeps at
 most 2,048 of them (each string is redacted on its own, at a cost of its own)."""
+_LONGEST = MAX_STRING + _ITEM_COST
+"""What a string field of `MAX_STRING` characters costs of `MAX_TEXT`."""
 _CUT_WINDOW = 1_024
 _SEPARATORS = " \t\n\r\"',;&|<>()[]{}`"
 """Where `cut_text` may cut: between tokens."""
@@ -268,27 +269,29 @@ _COARSE = (
 """Short strings one of which every trigger holds (a test checks it)."""
 
 
-def _trie(words: tuple[str, ...]) -> str:
-    """A regex that finds any of `words`, as a trie (`a(?:kia|sia)`...): each position of the
-    text costs a step or two, where a plain alternation tries every word there in turn. A word
-    that another starts with stands for both (finding the shorter one is enough)."""
-    root: dict[str, Any] = {}
+_RARE = 'zqjx0=:"._-vkywbfgpdhcs'
+"""Characters of the coarse words, the rarest first in what tool calls hold (commands, paths,
+code, prose): each word is looked for at its rarest character."""
+
+
+def _anchored(words: tuple[str, ...]) -> str:
+    """A regex that finds any of `words`, each at its rarest character (`_RARE`), the rest of
+    the word checked around it: `y(?<=py)(?=pi)`, `k(?=ey)|k(?<=sk)`... The search skips, in C,
+    the characters no word is looked for at, and stops at the others: about a quarter of the
+    characters of the corpus's tool calls, where the words' first letters are 60% of them."""
+    checks: dict[str, list[str]] = {}
     for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        if "" in node:
-            return ""
-        alternatives = [re.escape(char) + emit(node[char]) for char in sorted(node)]
-        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-
-    return emit(root)
+        at = next((word.index(char) for char in _RARE if char in word), 0)
+        behind = f"(?<={re.escape(word[: at + 1])})" if at else ""
+        ahead = f"(?={re.escape(word[at + 1 :])})" if at + 1 < len(word) else ""
+        checks.setdefault(word[at], []).append(behind + ahead)
+    return "|".join(
+        re.escape(char) + ("" if "" in around else "(?:" + "|".join(around) + ")")
+        for char, around in sorted(checks.items())
+    )
 
 
-_MAYBE = re.compile(_trie(_COARSE))
+_MAYBE = re.compile(_anchored(_COARSE))
 """A cheap test every secret pattern implies, run on the lowercased text: text without any of
 these holds no secret. (One search for a few literals; the per-pattern triggers then pick the
 patterns worth running.)"""
@@ -360,15 +363,27 @@ def _hide(kind: str, secret: str, found: dict[str, str] | None) -> str:
     return hidden
 
 
+SECRET_NAMES = 4096
+SECRET_NAME_CHARS = 64
+"""At most this many field names of at most this many characters are remembered as secret or not."""
+_secret_names: dict[str, bool] = {}
+
+
 def _is_secret_field(name: str) -> bool:
-    """Whether a field of this name holds a secret (`SECRET_KEYS`); names repeat from call to
-    call, so short ones are remembered (a bounded cache of short strings)."""
-    return _secret_field_cached(name) if len(name) <= 64 else SECRET_KEYS.match(name) is not None
+    """Whether a field of this name holds a secret (`SECRET_KEYS`)."""
+    secret = _secret_names.get(name)
+    return _learn_name(name) if secret is None else secret
 
 
-@functools.lru_cache(maxsize=4096)
-def _secret_field_cached(name: str) -> bool:
-    return SECRET_KEYS.match(name) is not None
+def _learn_name(name: str) -> bool:
+    """`_is_secret_field` of a name not remembered yet: names repeat from call to call (`command`,
+    `file_path`), so a short one is remembered, in a bounded dict."""
+    secret = SECRET_KEYS.match(name) is not None
+    if len(name) <= SECRET_NAME_CHARS:
+        if len(_secret_names) >= SECRET_NAMES:
+            _secret_names.clear()
+        _secret_names[name] = secret
+    return secret
 
 
 def _is_marker(text: str) -> bool:
@@ -406,6 +421,70 @@ def redact_with(
     otherwise take exponential time): what lies beyond is logged as `[TRUNCATED:size]`.
     """
     return _Walk(text, seen).walk(value, depth)
+
+
+def redact_fields(
+    value: dict[Any, Any],
+    text: Callable[[str, dict[str, str] | None], str],
+    seen: dict[str, str] | None,
+    clean: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """`redact_with(value, lambda s: text(s, seen), seen=seen)` for a dict (exactly a dict; a
+    text in `clean` is known to come out of `text` unchanged).
+
+    The common call, a few fields of short text and numbers, costs one loop here; from the
+    first field that needs more (a container, a text past a budget, a key that is not text),
+    a walk takes over, with the budgets as they stand.
+    """
+    out: dict[str, Any] = {}
+    if not value:
+        return out
+    if len(value) >= MAX_NODES:  # the loop counts a value per field: it must never run out
+        walked: dict[str, Any] = redact_with(value, lambda s: text(s, seen), seen=seen)
+        return walked
+    chars = MAX_TEXT
+    hidden = 0  # fields hidden for their name, which the walk does not count as values
+    names = _secret_names
+    rest = iter(value.items())
+    for key, item in rest:
+        kind = type(item)
+        if type(key) is not str:
+            break
+        if kind is str:
+            n = len(item) + _ITEM_COST
+            if n > chars or n > _LONGEST:
+                break
+            if item:
+                secret = names.get(key)
+                if (_learn_name(key) if secret is None else secret) and not _is_marker(item):
+                    out[key] = mark = marker("field", item)
+                    if seen is not None:
+                        seen[item] = mark
+                    chars -= _ITEM_COST
+                    hidden += 1
+                    continue
+            chars -= n
+            out[key] = item if item in clean else text(item, seen)
+        elif chars < _ITEM_COST:
+            break
+        elif kind is int or kind is float:
+            chars -= _ITEM_COST
+            if _is_secret_field(key):
+                out[key] = DROPPED  # see `_Walk.fields`
+                hidden += 1
+            else:
+                out[key] = item
+        elif kind is bool or item is None:
+            chars -= _ITEM_COST
+            out[key] = item
+        else:
+            break
+    else:
+        return out
+    walk = _Walk(lambda s: text(s, seen), seen)
+    walk.chars = chars
+    walk.left = MAX_NODES - 1 - len(out) + hidden  # the dict, and each field not hidden
+    return walk.more_fields(out, itertools.chain(((key, item),), rest), 0)
 
 
 class _Walk:
@@ -484,8 +563,10 @@ class _Walk:
 
     def fields(self, value: dict[Any, Any], depth: int) -> dict[str, Any]:
         """A dict's copy; a plain string in it is redacted here, without a call of `walk`."""
-        out: dict[str, Any] = {}
-        rest = iter(value.items())
+        return self.more_fields({}, iter(value.items()), depth)
+
+    def more_fields(self, out: dict[str, Any], rest: Iterator[tuple[Any, Any]], depth: int) -> dict[str, Any]:
+        """`fields`, from `rest` on, into `out` (which holds the fields before them)."""
         for key, item in rest:
             self.chars -= _ITEM_COST
             if self.chars < 0:  # the rest of the fields are not logged

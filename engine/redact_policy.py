@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .celrt_text import RegexError, compile_regex
+from .celrt import RegexError, compile_regex
 from .diagnostics import Diagnostic, Span
 from .model import Redaction
 from .redact import (
@@ -26,6 +26,7 @@ from .redact import (
     TRUNCATED_TEXT,
     UNSEEN,
     marker,
+    redact_fields,
     redact_text,
     redact_with,
 )
@@ -141,11 +142,18 @@ class CompiledRedaction:
         # a secret found in a text is hidden in messages too: they may quote it escaped (`repr`,
         # JSON) or cut short, where its pattern no longer finds it
         text = self.text if self.patterns else redact_text
-        args = redact_with(args, lambda value: text(value, hidden), seen=hidden)
-        ctx = redact_with(ctx, lambda value: self.repeated_text(value, hidden), seen=hidden)
-        scrub = _scrubber(hidden, self.repeated_text)
+        if type(args) is dict:
+            args = redact_fields(args, text, hidden)
+        else:
+            args = redact_with(args, lambda value: text(value, hidden), seen=hidden)
+        repeated = self.repeated_text
+        if type(ctx) is dict:
+            ctx = redact_fields(ctx, repeated, hidden, self.clean)
+        else:
+            ctx = redact_with(ctx, lambda value: repeated(value, hidden), seen=hidden)
+        scrub = _scrubber(hidden, repeated) if hidden else repeated
         if not (self.patterns or self.drop):  # ids were never secrets to the built-in redaction
-            return Redacted(args, ctx, scrub, _same)
+            return _redacted(Redacted, (args, ctx, scrub, _same))
         return Redacted(args, ctx, scrub, lambda value: scrub(value) if isinstance(value, str) else value)
 
     def _dropped(self, value: Any, root: str, hidden: dict[str, str]) -> Any:
@@ -231,6 +239,10 @@ def _cut_starts(value: str, known: list[tuple[str, str]]) -> str:
 
 def _same(value: Any) -> Any:
     return value
+
+
+_redacted = tuple.__new__
+"""`Redacted(...)` without the Python-level constructor a NamedTuple has (a call costs less)."""
 
 
 NO_REDACTION = CompiledRedaction(kinds=BUILTIN_KINDS)

@@ -4,8 +4,8 @@
   json module's canonical JSON;
 - a record is encoded once, before the file lock, and `prev` spliced in: the same line as
   encoding the record with `prev`;
-- the redaction's pre-tests (`_MAYBE`, a trie of literals; the gate of `env_secret`) are
-  implied by every match they let through unseen;
+- the redaction's pre-tests (`_MAYBE`, a search for literals, each at its rarest character;
+  the gate of `env_secret`) are implied by every match they let through unseen;
 - context texts and messages found clean are remembered, secrets never.
 """
 
@@ -137,7 +137,7 @@ NOISY = st.lists(WORDS, max_size=12).map("".join) | st.text(max_size=40)
 
 @settings(max_examples=500)
 @given(NOISY)
-def test_the_trie_pretest_finds_exactly_the_coarse_words(text: str) -> None:
+def test_the_pretest_finds_exactly_the_coarse_words(text: str) -> None:
     low = text.lower()
     assert (_MAYBE.search(low) is not None) == any(word in low for word in _COARSE)
 
