@@ -298,6 +298,8 @@ _FIND_WRITES = frozenset({"-fprint", "-fprint0", "-fprintf", "-fls"})
 """find actions that write the file named by their argument."""
 _WRITERS = _TOUCHERS | _DESTINATION_LAST | {"sed", "perl", "dd", "curl", "wget", "git", "find", "sort"}
 _WRITERS |= {"unzip", "tar", "patch", "uniq", "split"}
+WRITING_PROGRAMS = frozenset(_WRITERS)
+"""Programs whose arguments may name a file they write; any other writes by redirects only."""
 
 
 def _tar_archive(cmd: Command) -> list[str]:

@@ -167,7 +167,11 @@ def is_sensitive(path: str) -> bool:
     root = "/" + stripped.lstrip("/")
     if (_SEGMENT_MARK is None or _SEGMENT_MARK in lowered or head == ".") and _SEGMENT.search(root + "/"):
         return True
-    return root in _PREFIX_ROOTS or (head == "/" and lowered.startswith(PREFIXES))
+    return root in _PREFIX_ROOTS or (
+        head == "/"
+        and (_PREFIX_SECONDS is None or lowered[1:2] in _PREFIX_SECONDS)
+        and lowered.startswith(PREFIXES)
+    )
 
 
 _PROC_ENVIRON = re.compile(r"/proc/(?:self|thread-self|[0-9]+)(?:/task/[0-9]+)?/environ/?$")
@@ -221,6 +225,8 @@ _SEGMENT_MARK: str | None = "/." if all(seg.startswith(".") for seg in SEGMENTS)
 
 
 _PREFIX_ROOTS = frozenset(p.rstrip("/") for p in PREFIXES)
+_PREFIX_SECONDS = frozenset(p[1] for p in PREFIXES) if all(len(p) > 1 for p in PREFIXES) else None
+"""The second characters of the prefixes: a path whose second is none of them starts with none."""
 _ABSOLUTE_PREFIXES = all(p.startswith("/") for p in PREFIXES)
 """No relative path starts with a prefix (`is_sensitive` then skips that test for one)."""
 
@@ -234,6 +240,9 @@ def _marks_needed() -> bool:
 
 
 _MARKED = _marks_needed()
+SENSITIVE_WORDS = frozenset(root[1:] for root in _PREFIX_ROOTS) if _MARKED and _ABSOLUTE_PREFIXES else None
+"""The lowercased ASCII letters-and-digits words that are sensitive (`root`), when `is_sensitive`
+judges such a word by that alone (None otherwise): `word.lower() in SENSITIVE_WORDS`."""
 
 
 def _glob_may_match(name: str, path: str) -> bool:

@@ -14,10 +14,10 @@ from typing import Any, ClassVar
 
 from ..celrt import CelObject
 from ._command import Command
-from ._facts import file_operands, find_starts, write_targets
+from ._facts import WRITING_PROGRAMS, file_operands, find_starts, write_targets
 from ._lazy import lazy
 from ._programs import FILE_READERS, MODE_FIRST, PATTERN_FIRST, SCRIPT_FIRST
-from ._sensitive import is_sensitive
+from ._sensitive import SENSITIVE_WORDS, is_sensitive
 from .shell import ShellFacts, is_inside, normal_dir, resolve
 
 __all__ = ["PathFacts", "path_facts"]
@@ -68,23 +68,19 @@ class PathFacts(CelObject):
             "first_sensitive",
         }
     )
+    paths: list[str]
+    first: str
+    sensitive: bool
+    sensitive_paths: list[str]
+    first_sensitive: str
+    _cwd: str | None
+    _unresolved: frozenset[str]
 
     def __init__(
         self, paths: list[str] | None = None, cwd: str | None = None, unresolved: frozenset[str] = frozenset()
     ) -> None:
-        self._cwd = cwd
-        self._unresolved = unresolved
-        if not paths:
-            self.paths = []
-            self.first = self.first_sensitive = ""
-            self.sensitive_paths = []
-            self.sensitive = False
-            return
-        self.paths = paths
-        self.first = paths[0]
-        self.sensitive_paths = sensitive = list(filter(is_sensitive, paths))
-        self.sensitive = bool(sensitive)
-        self.first_sensitive = sensitive[0] if sensitive else ""
+        paths = paths or []
+        _fill(self, paths, list(filter(is_sensitive, paths)), cwd, unresolved)
 
     # Computed on first read: most policies ask about secrets, fewer about the workspace.
     @lazy
@@ -103,6 +99,27 @@ class PathFacts(CelObject):
         return not self.outside
 
 
+def _fill(
+    facts: PathFacts, paths: list[str], sensitive: list[str], cwd: str | None, unresolved: frozenset[str]
+) -> PathFacts:
+    """Set the facts of `paths`, `sensitive` being those of them that are sensitive."""
+    facts._cwd = cwd
+    facts._unresolved = unresolved
+    facts.paths = paths
+    facts.first = paths[0] if paths else ""
+    facts.sensitive_paths = sensitive
+    facts.sensitive = bool(sensitive)
+    facts.first_sensitive = sensitive[0] if sensitive else ""
+    return facts
+
+
+_new = PathFacts.__new__
+
+
+def _no_paths(cwd: str | None) -> PathFacts:
+    return _fill(_new(PathFacts), [], [], cwd, _NONE)
+
+
 def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: ShellFacts | None) -> PathFacts:
     """Collect and judge the paths of a call (`shell`: its shell facts, None if it runs no
     shell command). Never raises.
@@ -111,13 +128,31 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
     directory), so a command parsed once (`ParseCache`) is judged once: treat them as read-only.
     """
     try:
-        cwd = cwd if isinstance(cwd, str) and cwd else None
-        shell = shell if isinstance(shell, ShellFacts) else _NO_SHELL
-        named = _named_paths(tool, args) if type(args) is dict or isinstance(args, Mapping) else ()
-        if not shell.commands and not shell.bare_writes:
-            return _judge(named, cwd, shell)
+        if not isinstance(cwd, str) or not cwd:
+            cwd = None
+        if shell is None or not isinstance(shell, ShellFacts):
+            shell = _NO_SHELL
+        runs = bool(shell.commands or shell.bare_writes)
+        if type(args) is dict and tool not in GLOB_TOOLS:
+            keys = _PATH_KEY_SET.intersection(args)  # a shell call's `{"command": ...}`: none
+            if not keys:
+                named: tuple[str, ...] = ()
+            elif len(keys) == 1:
+                (name,) = keys
+                value = args[name]
+                if type(value) is str and not runs:  # a file tool's one `file_path`
+                    return _one(value, cwd, cwd or shell.cwd)
+                named = tuple(_arg_paths(tool, args, keys))
+            else:
+                named = tuple(_arg_paths(tool, args, sorted(keys, key=_PATH_KEY_ORDER.__getitem__)))
+        elif isinstance(args, Mapping):
+            named = tuple(_arg_paths(tool, args, _path_keys(args)))
+        else:
+            named = ()
+        if not runs:
+            return _judge(named, cwd, shell) if named else _no_paths(cwd or shell.cwd)
         kept: _Judged = shell.__dict__.setdefault("_path_facts", {})
-        key = (named, cwd)
+        key = (named, cwd) if named else cwd  # a shell call names no path: its cwd is the key
         found = kept.get(key)
         if found is None:
             found = _judge(named, cwd, shell)
@@ -130,8 +165,38 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
 
 _NONE: frozenset[str] = frozenset()
 
-_Judged = dict[tuple[tuple[str, ...], str | None], PathFacts]
-"""The path facts of one shell command, by the paths its arguments name and the directory."""
+_Judged = dict[tuple[tuple[str, ...], str | None] | str | None, PathFacts]
+"""The path facts of one shell command, by the paths its arguments name and the directory
+(by the directory alone when they name none)."""
+
+
+def _one(raw: str, cwd: str | None, facts_cwd: str | None) -> PathFacts:
+    """The facts of a call that names one path and runs no shell command: `_judge`'s, in
+    one step."""
+    path = raw.strip()
+    # A normal absolute path (`normal_dir`, so no `://` either) is its own normal form.
+    if len(path) < 2 or path[0] != "/" or path[-1] == "/" or "//" in path or "/." in path:
+        path = _normalise(path, None, cwd)
+    facts = _new(PathFacts)
+    facts._cwd = facts_cwd
+    facts._unresolved = _NONE
+    if not path:
+        facts.paths = []
+        facts.sensitive_paths = []
+        facts.first = facts.first_sensitive = ""
+        facts.sensitive = False
+    elif is_sensitive(path):
+        facts.paths = [path]
+        facts.sensitive_paths = [path]
+        facts.first = facts.first_sensitive = path
+        facts.sensitive = True
+    else:
+        facts.paths = [path]
+        facts.sensitive_paths = []
+        facts.first = path
+        facts.first_sensitive = ""
+        facts.sensitive = False
+    return facts
 
 
 def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFacts:
@@ -142,14 +207,53 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
     # `found[path] = None` keeps the place of a path seen before: a dict as an ordered set.
     for raw in named:
         found[_normalise(raw, None, cwd)] = None
+    # A relative word joined to a normal directory is normal: what `resolve` then gives.
+    joins = run_in if run_in and normal_dir(run_in) else None
     for cmd in shell.commands:
         base = cmd.cwd
-        for raw in command_paths(cmd):
-            path = resolve(_HOME_VAR.sub("~", raw) if raw[:1] == "$" else raw, base, run_in)
-            if path[:1] == "?":
-                path = path[1:]
-                unresolved.add(path)
-            found[path] = None
+        program = cmd.program
+        args = cmd.args
+        if not (
+            cmd.redirects
+            or cmd.reads_from
+            or cmd.fills
+            or (program in _OWN_PATHS and (program != "git" or _git_names_paths(args)))
+        ):
+            for arg in args:  # a plain command (`git status`, `ls -la src`): its words, here
+                if arg[:1] == "-" and "=" not in arg:
+                    continue  # a flag (`-la`, `--force`): what `_path_like` says, without its work
+                if arg.isalnum() and SENSITIVE_WORDS is not None and arg.isascii():
+                    if arg.lower() not in SENSITIVE_WORDS:
+                        continue  # `status`, `main`: what `_path_like` says, without its work
+                    raw = arg
+                else:
+                    raw = _path_like(arg)
+                    if not raw or ("://" in raw and _URL.match(raw)):
+                        continue
+                if (
+                    joins is not None
+                    and base is None
+                    and raw[0] not in _NOT_JOINED
+                    and raw[-1] != "/"
+                    and "$" not in raw
+                    and "`" not in raw
+                    and "//" not in raw
+                    and "/." not in raw
+                ):
+                    found[f"{joins}/{raw}"] = None  # what `resolve` gives, without its work
+                else:
+                    path = resolve(_HOME_VAR.sub("~", raw) if raw[:1] == "$" else raw, base, run_in)
+                    if path[:1] == "?":
+                        path = path[1:]
+                        unresolved.add(path)
+                    found[path] = None
+        else:
+            for raw in command_paths(cmd):
+                path = resolve(_HOME_VAR.sub("~", raw) if raw[:1] == "$" else raw, base, run_in)
+                if path[:1] == "?":
+                    path = path[1:]
+                    unresolved.add(path)
+                found[path] = None
         if len(found) > MAX_PATHS:
             break
     for raw, base in shell.bare_writes:  # `> ~/.bashrc`: no command, a file written
@@ -162,7 +266,24 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
     paths = list(found)
     if len(paths) > MAX_PATHS:
         del paths[MAX_PATHS:]
-    return PathFacts(paths, cwd or shell.cwd, frozenset(unresolved) if unresolved else _NONE)
+    return _fill(
+        _new(PathFacts),
+        paths,
+        list(filter(is_sensitive, paths)),
+        cwd or shell.cwd,
+        frozenset(unresolved) if unresolved else _NONE,
+    )
+
+
+_OWN_PATHS = FILE_READERS | WRITING_PROGRAMS | {"find", "git"}
+"""Programs whose paths `command_paths` finds by their own rules, not from their words."""
+_NOT_JOINED = frozenset("./~<")
+"""First characters of a word that `resolve` does not simply join to the directory."""
+
+
+def _git_names_paths(args: list[str]) -> bool:
+    """`git ARGS` may write a file or grep paths: its words alone do not give its paths."""
+    return "grep" in args or "format-patch" in args or "--output" in " ".join(args)
 
 
 def _named_paths(tool: str, args: Mapping[str, Any]) -> tuple[str, ...]:
