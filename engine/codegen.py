@@ -28,7 +28,7 @@ from typing import Any
 
 from .celc import CompiledExpr
 from .celfuncs import Namespace
-from .celrt import CelError, CostLimitExceeded, as_error
+from .celrt import COST_LIMIT, CelError, CostLimitExceeded, as_error
 from .compile import (
     DIMENSIONS,
     FALLBACK_LEVELS,
@@ -58,6 +58,7 @@ _STATIC_GLOBALS: dict[str, Any] = {
     "_Act": Activation,
     "_CelError": CelError,
     "_CostLimitExceeded": CostLimitExceeded,
+    "_COST_LIMIT": COST_LIMIT,
     "_Ratings": Ratings,
     "_tuple_new": tuple.__new__,
     "_REV": REVERSIBILITY_LEVELS,
@@ -301,8 +302,9 @@ class _Generator:
         self.match_rules()
         self.match_routes()
         self.settle()
-        if self.budget:  # the call's budget, for the macros of the inlined expressions
-            self.lines.insert(head, "    c = a.cel_budget")
+        if self.budget:  # the call's budget, for the macros of the inlined expressions (and
+            # their careful code, which finds it on the activation): made here, not on a read
+            self.lines.insert(head, "    c = a.cel_budget = [_COST_LIMIT]")
         return "\n".join(self.lines) + "\n"
 
     # -- conditions

@@ -6,11 +6,11 @@ Rules produce outcomes (matched, or errored); `route.decide` turns them into a d
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import analyzers
+from .analyzers._lazy import lazy
 from .analyzers.shell import ParseCache
 from .celc import CompiledExpr
 from .celfuncs import declare_object
@@ -63,33 +63,11 @@ each dimension, the facts the call raises)."""
 class Activation:
     """What conditions see. Analyzer facts are computed on first use, at most once per call.
 
-    `shell`, `path`, `http`, `sql` and `name` are slots left empty until read: the first read
-    computes the facts and fills the slot (`__getattr__`), later reads are plain slot reads.
+    `shell`, `path`, `http`, `sql`, `name` and `cel_budget` are `lazy`: the first read
+    computes the value and keeps it in the instance's dict, later reads are plain attribute
+    reads. (Empty `__slots__` filled by `__getattr__` cost more: Python formats an
+    `AttributeError` before it asks `__getattr__`, about a microsecond per analyzer a call reads.)
     """
-
-    __slots__ = (
-        "args",
-        "autonomy",
-        "cel_budget",
-        "ctx",
-        "decl",
-        "http",
-        "name",
-        "parses",
-        "path",
-        "reversibility",
-        "risk",
-        "session",
-        "shell",
-        "sql",
-        "tool",
-    )
-    shell: Any
-    path: Any
-    http: Any
-    sql: Any
-    name: Any
-    cel_budget: list[int]  # the work CEL macros may still do for this call, made on first read
 
     def __init__(
         self,
@@ -110,16 +88,6 @@ class Activation:
         self.reversibility: str = ""
         self.autonomy: int = 0
 
-    def __getattr__(self, name: str) -> Any:
-        """The facts of an analyzer, or the call's CEL budget, on their first read (Python asks
-        only for an empty slot)."""
-        compute = _ANALYZERS.get(name)
-        if compute is None:
-            raise AttributeError(name)
-        value = compute(self)
-        setattr(self, name, value)
-        return value
-
     def _cwd(self) -> str | None:
         cwd = self.ctx.get("cwd")
         return cwd if isinstance(cwd, str) and cwd else None
@@ -127,27 +95,32 @@ class Activation:
     def _args(self) -> Any:
         return self.args if isinstance(self.args, dict) else {}
 
-    def _shell(self) -> Any:
+    @lazy
+    def shell(self) -> Any:
         """Facts about the shell command of the call (none for other tools)."""
         if self.parses is not None:
             return self.parses.shell_facts(self.tool, self._args(), self._cwd())
         return analyzers.shell_facts(self.tool, self._args(), self._cwd())
 
-    def _path(self) -> Any:
+    @lazy
+    def path(self) -> Any:
         """The paths the call touches."""
         # A tool that runs no shell command has empty shell facts: no need to make them here.
         shell = self.shell if self.tool in analyzers.SHELL_TOOLS else None
         return analyzers.path_facts(self.tool, self._args(), self._cwd(), shell)
 
-    def _http(self) -> Any:
+    @lazy
+    def http(self) -> Any:
         """The URLs the call fetches or posts to."""
         return analyzers.http_facts(self.tool, self._args(), self.shell)
 
-    def _sql(self) -> Any:
+    @lazy
+    def sql(self) -> Any:
         """The SQL statements of the call."""
         return analyzers.sql_facts(self.tool, self._args(), self.shell)
 
-    def _name(self) -> Any:
+    @lazy
+    def name(self) -> Any:
         """What the tool's name says it does, corrected by its MCP annotations."""
         decl = self.decl
         annotations = decl.annotations if decl is not None else None
@@ -159,20 +132,16 @@ class Activation:
         description = decl.description if decl is not None else None
         return analyzers.name_facts(self.tool, annotations, description)
 
+    @lazy
+    def cel_budget(self) -> list[int]:
+        """The work CEL macros may still do for this call: a fresh budget, made only if a
+        macro runs."""
+        return [COST_LIMIT]
+
     def lookup(self, name: str) -> Any:
         """A top-level name, for reason templates."""
         return getattr(self, name)
 
-
-_ANALYZERS: dict[str, Callable[[Activation], Any]] = {
-    "shell": Activation._shell,
-    "path": Activation._path,
-    "http": Activation._http,
-    "sql": Activation._sql,
-    "name": Activation._name,
-    "cel_budget": lambda act: [COST_LIMIT],  # a fresh budget per call, made only if a macro runs
-}
-"""How each analyzer's facts are computed, by the name conditions read them under."""
 
 declare_object("shell", analyzers.ShellFacts, {"commands": analyzers.Command})
 declare_object("path", analyzers.PathFacts)
