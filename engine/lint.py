@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import analyzers
-from .celc import Call, Comp, CompiledExpr, Ident, Index, Node, Op, Select, children, lower_text
+from .celc import Call, Comp, CompiledExpr, Ident, Index, Lit, Node, Op, Select, children, lower_text
 from .compile import CompiledPolicy, CompiledRating, CompiledRoute, CompiledRule, tools_match
 from .diagnostics import Diagnostic, Span, sorted_diagnostics
 from .evaluate import CTX_DEFAULTS
-from .load import POLICY_SUFFIXES, check_policy
+from .load import POLICY_SUFFIXES, check_policy, read_source
 from .model import Route
+from .regex_cost import slow_repeat
 from .session import Session
 from .testing import run_tests
 
@@ -85,6 +86,7 @@ def lint_policy(policy: CompiledPolicy) -> list[Diagnostic]:
     return [
         *_unknown_fields(policy),
         *_nested_macros(policy),
+        *_slow_regexes(policy),
         *_shadowed_rules(policy),
         *_allow_defeats_block(policy),
         *_never_matches(policy),
@@ -218,6 +220,75 @@ def _describe(node: Node) -> str:
     if isinstance(node, Ident):
         return ".".join([node.name, *reversed(path)])
     return "a computed list"
+
+
+SLOW_REGEX_HINT = (
+    "RE2 still runs in linear time, but such a pattern can cost about half a microsecond per"
+    " character (half a second on the largest text a call may carry): anchor it, bound the text"
+    " first, or use fewer counted repetitions of a class"
+)
+SLOW_REDACTION_HINT = (
+    "RE2 still runs in linear time, but such a pattern can cost about half a microsecond per"
+    " character of every text a record keeps (tens of milliseconds per record): start it with a"
+    " character its repetition cannot read, or use fewer counted repetitions of a class"
+)
+
+
+def _slow_regexes(policy: CompiledPolicy) -> Iterator[Diagnostic]:
+    for expr, ident in _exprs(policy):
+        for pattern in dict.fromkeys(constant_patterns(expr.text)):
+            where = f"`{ident}` matches against `{pattern}`"
+            yield from _slow_regex(pattern, where, _item_span(policy, ident), SLOW_REGEX_HINT)
+    for name, pattern, span in _redaction_patterns(policy):
+        where = f"redaction pattern `{name}` is `{pattern}`"
+        yield from _slow_regex(pattern, where, span, SLOW_REDACTION_HINT)
+
+
+def _slow_regex(pattern: str, where: str, span: Span, hint: str) -> Iterator[Diagnostic]:
+    found = slow_repeat(pattern)
+    if found is not None:
+        yield Diagnostic(
+            "lint.slow_regex",
+            f"{where}: its `{found.text}` can be entered at many places of one text,"
+            f" and RE2 may build up to 2^{found.width} states for it",
+            span,
+            "warning",
+            hint=hint,
+        )
+
+
+def constant_patterns(text: str) -> Iterator[str]:
+    """The literal patterns of the `matches` calls in an expression (one built at run time is
+    not known here)."""
+    root = lower_text(text)
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Call) and node.fn == "matches" and node.args:
+            last = node.args[-1]
+            if isinstance(last, Lit) and isinstance(last.value, str):
+                yield last.value
+        stack.extend(reversed(list(children(node))))
+
+
+def _redaction_patterns(policy: CompiledPolicy) -> Iterator[tuple[str, str, Span]]:
+    """Each redaction pattern with its position in the file that declares it (or the policy's)."""
+    placed: dict[str, tuple[str, Span]] = {}
+    for file in dict.fromkeys(policy.files):
+        try:
+            source = read_source(Path(file).read_text(encoding="utf-8"), file)
+        except (OSError, UnicodeError, ValueError):
+            continue
+        section = (source.data or {}).get("redaction")
+        entries = section.get("patterns") if isinstance(section, dict) else None
+        for i, entry in enumerate(entries if isinstance(entries, list) else []):
+            if isinstance(entry, dict) and isinstance(entry.get("regex"), str):
+                where = ("redaction", "patterns", i, "regex")
+                placed.setdefault(str(entry.get("name")), (entry["regex"], source.span(where)))
+    fallback = Span(policy.files[0], 1, 1) if policy.files else Span("<policy>", 1, 1)
+    for p in policy.redaction.patterns:
+        text, span = placed.get(p.name, (str(getattr(p.regex, "pattern", "")), fallback))
+        yield p.name, text, span
 
 
 def _covers(a: CompiledRule, b: CompiledRule) -> bool:
