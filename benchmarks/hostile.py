@@ -73,9 +73,9 @@ def hostile_calls(scale: float = 1.0) -> list[tuple[str, str, dict[str, Any]]]:
         ("24,000-item list", "mcp__x__y", {"items": ["x"] * n(24_000)}),
         ("12,000 small objects", "mcp__x__y", {"rows": [{"id": f"r{i}"} for i in range(n(12_000))]}),
         ("8,000 lists in lists", "mcp__x__y", {"rows": [[[i]] for i in range(n(8_000))]}),
-        ("1,000,000-item list, past the bound", "mcp__x__y", {"items": list(range(n(1_000_000)))}),
+        ("1,000,000 items, past the bound", "mcp__x__y", {"items": list(range(n(1_000_000)))}),
         (
-            "1,000,000 small objects, past the bound",
+            "1,000,000 objects, past the bound",
             "mcp__x__y",
             {"rows": [{"id": i} for i in range(n(1_000_000))]},
         ),
