@@ -359,7 +359,7 @@ from .celrt_arith import (  # noqa: E402, I001
     add, div, format_double, max_, min_, mod, mul, neg, sub,
     to_bool, to_bytes, to_double, to_int, to_string, to_uint,
 )
-from .celrt_logic import all_, and_, as_error, count_true, exists, not_, or_  # noqa: E402
+from .celrt_logic import all_, and_, as_error, count_true, detached, exists, not_, or_  # noqa: E402
 from .celrt_text import (  # noqa: E402
     RegexError, call_method, compile_match, compile_regex, contains, dynamic_regex, ends_with,
     index_of, join, last_index_of, lower_ascii, matches, matches_lit, matches_re, replace,
@@ -376,7 +376,7 @@ __all__ = [
     "CelError", "CelObject", "CelType", "CostLimitExceeded", "RegexError", "UInt",
     "add", "add_c", "all_", "and_", "as_error", "budget", "call_method", "check_bool", "check_int",
     "compile_match", "compile_regex", "contains", "contains_in", "cost_linear", "cost_regex",
-    "cost_search", "cost_unit", "count_true", "div", "dynamic_regex", "ends_with", "eq", "eq_c",
+    "cost_search", "cost_unit", "count_true", "detached", "div", "dynamic_regex", "ends_with", "eq", "eq_c",
     "exists", "fail", "format_double", "ge", "gt", "has", "in_c", "index", "index_of", "iterate",
     "join", "kind", "last_index_of", "le", "lower_ascii", "lt", "make_map", "matches", "matches_c",
     "matches_lit", "matches_re", "max_", "metered", "min_", "mod", "mul", "ne", "ne_c", "neg",

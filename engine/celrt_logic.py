@@ -24,10 +24,20 @@ def not_(x: Any) -> bool:
 # ---- logic (careful mode): errors are values that && and || absorb ---------------------
 
 
+def detached(e: CelError) -> CelError:
+    """`e` without the frames it went through: an error kept as a value (in a local of the
+    code that caught it, in a rule's outcome) would hold that very frame through its
+    traceback, a cycle that keeps the whole decision alive until the collector runs."""
+    e.__traceback__ = None
+    e.__context__ = None
+    e.__cause__ = None
+    return e
+
+
 def as_error(e: Exception) -> CelError:
     """A Python exception raised by generated code, as a CEL error."""
     if isinstance(e, CelError):
-        return e
+        return detached(e)
     if isinstance(e, KeyError):
         return CelError(f"no such key: {e.args[0] if e.args else ''}")
     if isinstance(e, (TypeError, AttributeError)):

@@ -28,7 +28,7 @@ from typing import Any
 
 from .celc import CompiledExpr
 from .celfuncs import Namespace
-from .celrt import COST_LIMIT, CelError, CostLimitExceeded, as_error
+from .celrt import COST_LIMIT, CelError, CostLimitExceeded, as_error, detached
 from .compile import (
     DIMENSIONS,
     FALLBACK_LEVELS,
@@ -150,7 +150,7 @@ def _careful(exc: Exception, careful: Callable[[Any], Any] | None, act: Any) -> 
     try:
         return careful(act)
     except CelError as e:
-        return e
+        return detached(e)
     except Exception as e:
         return _internal(e)
 
@@ -264,6 +264,7 @@ class _Generator:
             "_bad": _bad,
             "_internal": _internal,
             "_careful": _careful,
+            "_detached": detached,
             "_level_of": level_of,
             "_no_reasons": default_reasons(policy.defaults),
             "_default": policy.defaults.decision,
@@ -325,7 +326,7 @@ class _Generator:
             self.emit(depth, "try:")
             self.emit(depth + 1, f"{into} = {fn}(a)")
             self.emit(depth, "except _CelError as e:")
-            self.emit(depth + 1, f"{into} = e")
+            self.emit(depth + 1, f"{into} = _detached(e)")
             self.emit(depth, "except Exception as e:")
             self.emit(depth + 1, f"{into} = _internal(e)")
             return
@@ -337,7 +338,7 @@ class _Generator:
         self.emit(depth + 1, f"{into} = {inline.text}")
         if inline.metered:  # a spent budget ends the evaluation, as in the compiled function
             self.emit(depth, "except _CostLimitExceeded as e:")
-            self.emit(depth + 1, f"{into} = e")
+            self.emit(depth + 1, f"{into} = _detached(e)")
         self.emit(depth, "except Exception as e:")
         self.emit(depth + 1, f"{into} = _careful(e, {careful}, a)")
 

@@ -4,8 +4,10 @@ reasons (with their messages), errors, shadow reasons and facts raised, on every
 from __future__ import annotations
 
 import copy
+import gc
 import pickle
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -390,3 +392,39 @@ def test_inlined_conditions_fall_back_and_pay_as_compiled(monkeypatch: pytest.Mo
     assert "_careful(e, " in source and "c = a.cel_budget" in source  # inline, not called
     over = guard.check("Read", {"items": list(range(2000))})
     assert any("cost limit exceeded" in e.message for e in over.errors)
+
+
+ERRING = """
+name: erring
+rules:
+  - {id: compares, tools: [T], block: 'args.x > 1'}
+  - {id: reads, tools: [T], ask: 'args.missing.startsWith("a")'}
+  - {id: indexes, tools: [Bash], block: 'shell.commands.exists(c, c.args[5] == "x")'}
+  - {id: compares-too, tools: [Bash], ask: 'args.m > 1'}
+routes:
+  - {id: fine, allow: "true"}
+"""
+
+
+@pytest.mark.parametrize("indexed", [True, False])
+@pytest.mark.parametrize("tool", ["T", "Bash"])
+def test_a_failing_condition_leaves_no_cycle_for_the_collector(indexed: bool, tool: str) -> None:
+    """An error kept as a value must not hold the frame that caught it: the decision would
+    live, with its arguments, until the collector ran."""
+
+    class Marker:
+        """An argument the conditions cannot compare, whose end can be watched."""
+
+    guard = remit.Guard.from_text(ERRING, parse_cache=0, indexed=indexed)
+    for _ in range(3):  # the tool's generated function is made on its third call
+        guard.check(tool, {"x": Marker(), "m": Marker(), "command": "ls -la"})
+    gc.disable()
+    try:
+        marker = Marker()
+        gone = weakref.ref(marker)
+        d = guard.check(tool, {"x": marker, "m": marker, "command": "ls -la"})
+        assert d.errors  # the conditions failed, and their errors were kept as values
+        del d, marker
+        assert gone() is None  # freed when the last reference went, not by the collector
+    finally:
+        gc.enable()
