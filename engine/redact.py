@@ -182,6 +182,19 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         ("authorization",),
     ),
     (
+        "cookie",
+        # a Cookie or Set-Cookie header's pairs (to the end of the line or of the quoted text),
+        # and curl's `-b`/`--cookie` given pairs (not the name of a cookie jar's file); a
+        # cookie's name is looked for within 64 characters, so a failed match costs no more
+        r"""(?i)(?<![\w-])(?:set-)?cookie["']?\s*:\s*"""
+        + _NOT_REF
+        + r"""(?:(?=[^\s=;"']{1,64}=)(?P<s>[^\s"'\\][^\r\n"'\\]*)"""
+        r"""|["'](?=[^\s=;"']{1,64}=)(?P<s4>[^"'\r\n\\]+))"""
+        r"""|(?<![\w-])(?:-b|--cookie)(?:\s+|=)(?:["'](?=[^"'\s=]{1,64}=)(?P<s2>[^"'\n]+)"""
+        r"""|(?=[^\s"'=]{1,64}=)(?P<s3>[^\s"']+))""",
+        ("cookie", "-b"),
+    ),
+    (
         "netrc_password",
         r"""(?<![A-Za-z0-9_-])(?:login|machine)\s+[^\s'"]+\s+(?:account\s+[^\s'"]+\s+)?"""
         r"""password\s+(?!\[REDACTED)(?P<s>[^\s'"\\]+)""",
@@ -264,7 +277,7 @@ _COARSE = (
     "akia", "asia", "abia", "acca", "gh", "github_pat", "gl", "xox", "xapp", "sk", "rk_", "whsec",
     "aiza", "gocspx", "sg.", "npm_", "pypi", "hf_", "api_org", "eyj", "://", "hooks", "sig=",
     "mysql", "mariadb", "login", "twine", "redis-cli", "-u", "-api", "-auth", "-access", "ls0tls1",
-    "iqojb3", "fwogzx", "dckr", "dapi", "shp", "_v1_", "hv", "hrku", '"auth"', "_auth",
+    "iqojb3", "fwogzx", "dckr", "dapi", "shp", "_v1_", "hv", "hrku", '"auth"', "_auth", "cookie", "-b",
 )  # fmt: skip
 """Short strings one of which every trigger holds (a test checks it)."""
 
