@@ -92,7 +92,7 @@ def _within(args: dict[str, Any]) -> bool:
     dicts: list[Any] = [args]
     sequences: list[Any] = []
     for depth in range(1, MAX_ARG_DEPTH + 2):  # the depth of the level's values
-        level = [*chain.from_iterable(map(dict.values, dicts)), *chain.from_iterable(sequences)]
+        level = below(dicts, sequences)
         kinds = set(map(type, level))
         if not kinds <= _KNOWN:
             return False
@@ -104,16 +104,29 @@ def _within(args: dict[str, Any]) -> bool:
             return True
         if depth > MAX_ARG_DEPTH:  # a container there is deeper than the walk goes
             return False
-        if dict not in kinds:
-            dicts, sequences = [], level if kinds <= _SEQUENCES else _of(level, _SEQUENCES)
-        elif len(kinds) == 1:
-            dicts, sequences = level, []
-        else:
-            dicts, sequences = _of(level, _DICT), _of(level, _SEQUENCES)
+        dicts, sequences = containers(level, kinds)
         nodes += sum(map(len, dicts)) + sum(map(len, sequences))
         if nodes > MAX_ARG_NODES:
             return False
     return False  # not reached: the last level holds no container, or is refused above
+
+
+# A value's nesting read a level at a time (here and in `log.canonical_json`): the work in
+# Python is per level, the passes over a level's values are in C.
+
+
+def containers(level: list[Any], kinds: set[type]) -> tuple[list[Any], list[Any]]:
+    """The dicts of `level` and its lists and tuples, `kinds` being the exact types in it."""
+    if dict not in kinds:
+        return [], level if kinds <= _SEQUENCES else _of(level, _SEQUENCES)
+    if len(kinds) == 1:
+        return level, []
+    return _of(level, _DICT), _of(level, _SEQUENCES)
+
+
+def below(dicts: list[Any], sequences: list[Any]) -> list[Any]:
+    """The values `dicts` and `sequences` hold: the next level of nesting."""
+    return [*chain.from_iterable(map(dict.values, dicts)), *chain.from_iterable(sequences)]
 
 
 _DICT = frozenset({dict})

@@ -18,14 +18,14 @@ import os
 import threading
 import time
 import weakref
-from itertools import chain, compress, islice
+from itertools import compress, islice
 from operator import ne
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from .bounds import oversized
+from .bounds import below, containers, oversized
 from .decision import Decision
 from .durability import Durability as Durability  # re-exported: `DecisionLog(durability=...)`
 from .durability import Flusher, fsync, sync_new_entries
@@ -53,7 +53,7 @@ MAX_ID_CHARS = 256
 def bounded_id(value: Any) -> Any:
     """A session, turn or agent id as a record holds it: one over `MAX_ID_CHARS` keeps its start
     and a hash of the whole (ids stay distinct; a record stays small)."""
-    if isinstance(value, str) and len(value) > MAX_ID_CHARS:
+    if _long_id(value):
         digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         return f"{cut_text(value, 200)}…{digest}"  # cut between tokens: no secret kept in part
     return value
@@ -118,7 +118,8 @@ def decision_args_sha256(d: Decision) -> str:
     """`args_sha256` of a decision's arguments, or "" for a call refused because its arguments
     pass the bounds on a call (`remit.bounds`): hashing them would cost work linear in their
     size, without a bound. Only a failed decision is looked at again, within those bounds."""
-    if d.errors and d.errors[0].id == "call" and type(d.args) is dict and oversized(d.args):
+    args = d.args
+    if d.errors and d.errors[0].id == "call" and oversized(args if type(args) is dict else {"": args}):
         return ""
     return args_sha256(d.args)
 
@@ -153,7 +154,6 @@ the json module's encoding (a value that holds itself is never plain)."""
 _PLAIN = frozenset({dict, list, tuple, str, int, bool, type(None)})
 _PLAIN_LEAVES = frozenset({str, int, bool, type(None)})
 _FLAT = 64
-_SEQUENCES = frozenset({list, tuple})
 
 
 def _plain(value: Any) -> bool:
@@ -177,29 +177,12 @@ def _plain(value: Any) -> bool:
             return False
         if kinds <= _PLAIN_LEAVES:
             return True
-        dicts, sequences = _containers(level, kinds)
+        dicts, sequences = containers(level, kinds)
         nodes += sum(map(len, dicts)) + sum(map(len, sequences))
         if nodes > _PLAIN_NODES:
             return False
-        level = [*chain.from_iterable(map(dict.values, dicts)), *chain.from_iterable(sequences)]
+        level = below(dicts, sequences)
     return False
-
-
-def _containers(level: list[Any], kinds: set[type]) -> tuple[list[Any], list[Any]]:
-    """The dicts of `level` and its lists and tuples, `kinds` being the types in it."""
-    if dict not in kinds:
-        return [], level if kinds <= _SEQUENCES else _of(level, _SEQUENCES)
-    if len(kinds) == 1:
-        return level, []
-    return _of(level, _DICT), _of(level, _SEQUENCES)
-
-
-_DICT = frozenset({dict})
-
-
-def _of(values: list[Any], kinds: frozenset[type]) -> list[Any]:
-    """The values whose exact type is one of `kinds`, in order (a pass in C)."""
-    return list(compress(values, map(kinds.__contains__, map(type, values))))
 
 
 def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> dict[str, Any]:

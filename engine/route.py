@@ -58,7 +58,7 @@ def settle(
         # the common case of a rule that holds: nothing failed, no block route held, so it
         # decides alone, as the table below would have it
         rule = rules[0]
-        return rule.route, (rule.fixed if rule.fixed is not None else rule_reason(rule, lookup),), ()
+        return rule.route, (rule_reason(rule, lookup),), ()
     on_error = defaults.on_error
     if errors:
         recorded = tuple([EvalError(i, m) for i, m in errors])

@@ -245,6 +245,18 @@ def test_arguments_past_the_bounds_are_neither_read_nor_hashed(
     assert record["args_sha256"] == "" and verify_logs([log]).ok
 
 
+def test_arguments_that_are_no_object_are_hashed_within_the_bounds_only(tmp_path: Path) -> None:
+    from remit.log import args_sha256
+
+    log = tmp_path / "d.jsonl"
+    guard = remit.Guard.from_text("name: open\nroutes: [{allow: 'true'}]\n", log=log)
+    for args in (["a", "b"], list(range(1_000_000))):
+        d = guard.check("mcp__x__y", args)  # type: ignore[arg-type]
+        assert d.decision is remit.Route.BLOCK and "not a JSON object" in d.reasons[0].message
+    small, large = read_log(log)
+    assert small["args_sha256"] == args_sha256(["a", "b"]) and large["args_sha256"] == ""
+
+
 def test_an_answer_for_the_session_is_never_reused_for_arguments_too_large_to_hash() -> None:
     asked: list[str] = []
 

@@ -177,26 +177,9 @@ def _one(raw: str, cwd: str | None, facts_cwd: str | None) -> PathFacts:
     # A normal absolute path (`normal_dir`, so no `://` either) is its own normal form.
     if len(path) < 2 or path[0] != "/" or path[-1] == "/" or "//" in path or "/." in path:
         path = _normalise(path, None, cwd)
-    facts = _new(PathFacts)
-    facts._cwd = facts_cwd
-    facts._unresolved = _NONE
     if not path:
-        facts.paths = []
-        facts.sensitive_paths = []
-        facts.first = facts.first_sensitive = ""
-        facts.sensitive = False
-    elif is_sensitive(path):
-        facts.paths = [path]
-        facts.sensitive_paths = [path]
-        facts.first = facts.first_sensitive = path
-        facts.sensitive = True
-    else:
-        facts.paths = [path]
-        facts.sensitive_paths = []
-        facts.first = path
-        facts.first_sensitive = ""
-        facts.sensitive = False
-    return facts
+        return _no_paths(facts_cwd)
+    return _fill(_new(PathFacts), [path], [path] if is_sensitive(path) else [], facts_cwd, _NONE)
 
 
 def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFacts:
@@ -284,16 +267,6 @@ _NOT_JOINED = frozenset("./~<")
 def _git_names_paths(args: list[str]) -> bool:
     """`git ARGS` may write a file or grep paths: its words alone do not give its paths."""
     return "grep" in args or "format-patch" in args or "--output" in " ".join(args)
-
-
-def _named_paths(tool: str, args: Mapping[str, Any]) -> tuple[str, ...]:
-    """The paths the arguments name (none for most shell calls: `{"command": ...}`)."""
-    if type(args) is dict and _PATH_KEY_SET.isdisjoint(args) and tool not in GLOB_TOOLS:
-        return ()  # a shell call's `{"command": ...}`
-    keys = _path_keys(args)
-    if not keys and tool not in GLOB_TOOLS:
-        return ()
-    return tuple(_arg_paths(tool, args, keys))
 
 
 def _arg_paths(tool: str, args: Mapping[str, Any], keys: Iterable[str]) -> list[str]:
