@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from .guard import Guard
     from .load import check_policy, load_policy, load_text
     from .log import DecisionLog
-    from .model import Policy, Reversibility, Route
+    from .model import Policy
     from .testing import run_tests
+    from .vocab import Reversibility, Route
 
 __version__ = "0.1.0"
 
@@ -46,8 +47,8 @@ _WHERE: dict[str, str] = {
     "Ratings": "decision",
     "Reason": "decision",
     "RemitError": "errors",
-    "Reversibility": "model",
-    "Route": "model",
+    "Reversibility": "vocab",
+    "Route": "vocab",
     "Span": "diagnostics",
     "check_policy": "load",
     "load_policy": "load",

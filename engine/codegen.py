@@ -42,8 +42,8 @@ from .compile import (
 )
 from .decision import Ratings
 from .evaluate import Activation, describe, interpret, level_of
-from .model import REVERSIBILITY_ORDER, Route
 from .route import default_reasons, route_reason, settle, shadow_reasons
+from .vocab import REVERSIBILITY_ORDER, Route
 
 WARM_AFTER = 2
 """Calls of a tool decided by the interpreter before its function is generated."""

@@ -17,14 +17,15 @@ from .celc import CompiledExpr, compile_expr
 from .decision import Reason
 from .diagnostics import Diagnostic, Span
 from .errors import PolicyError
-from .model import Defaults, Policy, PolicyTest, Route, ToolDecl, UnknownRating
 from .redact_policy import NO_REDACTION, CompiledRedaction, compile_redaction
 from .source import Path, Source
 from .template import Template, parse_template
+from .vocab import DefaultRoutes, Deferred, Route, ToolInfo
 
 if TYPE_CHECKING:
     from .analyzers.shell import ParseCache
     from .evaluate import Outcome
+    from .model import Policy, PolicyTest, UnknownRating
     from .session import Session
 
 CALL_NAMES = frozenset({"tool", "args", "ctx", "session", "shell", "path", "http", "sql", "name"})
@@ -132,7 +133,7 @@ class Candidates:
 
     ratings: tuple[CompiledRating, ...]
     rules: tuple[CompiledRule, ...]
-    decl: ToolDecl | None
+    decl: ToolInfo | None
 
 
 Decider = Callable[[str, dict[str, Any], dict[str, Any], "Session", "ParseCache | None"], "Outcome"]
@@ -162,24 +163,38 @@ class CompiledPolicy:
     description: str | None
     sha256: str
     mode: str
-    defaults: Defaults
-    unknown: UnknownRating
+    defaults: DefaultRoutes
     unknown_specs: tuple[RatingSpec, ...]
-    tools: dict[str, ToolDecl]
+    tools: dict[str, ToolInfo]
     aliases: dict[str, str]
     autonomy: int | CompiledExpr | None
     ratings: tuple[CompiledRating, ...]
     rules: tuple[CompiledRule, ...]
     routes: tuple[CompiledRoute, ...]
-    tests: tuple[PolicyTest, ...]
     test_spans: tuple[Span, ...]
     files: tuple[str, ...]
-    models: tuple[Policy, ...] = ()
+    validated: Deferred[tuple[Policy, ...]]
+    """The validated model of each file, root first (see `models`)."""
     sources: tuple[Source, ...] = ()
     redaction: CompiledRedaction = NO_REDACTION
     """What the log must not hold beyond the built-in secrets (`redaction:`, includes merged)."""
     _cache: dict[str, Candidates] = field(default_factory=dict, repr=False, compare=False)
     _deciders: Deciders = field(default_factory=Deciders, init=False, repr=False, compare=False)
+
+    @property
+    def models(self) -> tuple[Policy, ...]:
+        """The validated model of each file, root first; read from a cache entry when first asked."""
+        return self.validated.get()
+
+    @property
+    def tests(self) -> tuple[PolicyTest, ...]:
+        """The policy's tests: the root's, then each include's (`test_spans` has their places)."""
+        return tuple(t for model in self.models for t in model.tests)
+
+    @property
+    def unknown(self) -> UnknownRating:
+        """The root's `unknown:` as written (`unknown_specs` is what a decision uses)."""
+        return self.models[0].unknown
 
     def canonical(self, tool: str) -> str:
         """The declared name of `tool` (through aliases), or `tool` itself."""
@@ -223,7 +238,7 @@ class CompiledPolicy:
         )
 
 
-def _baseline(name: str, decl: ToolDecl) -> tuple[CompiledRating, ...]:
+def _baseline(name: str, decl: ToolInfo) -> tuple[CompiledRating, ...]:
     """A tool declaration's baseline ratings, as a rating that always matches that tool."""
     rev = decl.reversibility.value if decl.reversibility is not None else None
     specs = rating_specs(decl.risk, rev, decl.autonomy)
@@ -354,8 +369,7 @@ def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
         description=root.policy.description,
         sha256=digest.hexdigest(),
         mode=root.policy.mode,
-        defaults=root.policy.defaults,
-        unknown=root.policy.unknown,
+        defaults=DefaultRoutes(**dict(root.policy.defaults)),
         unknown_specs=_unknown(c, root),
         tools=tools,
         aliases=aliases,
@@ -363,10 +377,9 @@ def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
         ratings=tuple(ratings),
         rules=tuple(rules),
         routes=tuple(routes),
-        tests=tuple(t for u in units for t in u.policy.tests),
         test_spans=tuple(u.source.span(("tests", i)) for u in units for i in range(len(u.policy.tests))),
         files=tuple(u.source.file for u in units),
-        models=tuple(u.policy for u in units),
+        validated=Deferred(tuple(u.policy for u in units)),
         sources=tuple(u.source for u in units),
         redaction=redaction,
     )
@@ -445,12 +458,13 @@ def _template(c: _Compiler, unit: Unit, text: str | None, path: Path) -> Templat
     return template
 
 
-def _tools(units: Sequence[Unit]) -> tuple[dict[str, ToolDecl], dict[str, str]]:
-    tools: dict[str, ToolDecl] = {}
+def _tools(units: Sequence[Unit]) -> tuple[dict[str, ToolInfo], dict[str, str]]:
+    tools: dict[str, ToolInfo] = {}
     aliases: dict[str, str] = {}
     for unit in units:  # the root first: its declarations win
         for name, decl in unit.policy.tools.items():
-            tools.setdefault(name, decl)
+            if name not in tools:
+                tools[name] = ToolInfo(**{**dict(decl), "aliases": tuple(decl.aliases)})
             for alias in decl.aliases:
                 aliases.setdefault(alias, name)
     return tools, aliases

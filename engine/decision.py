@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .model import Route
+from .vocab import Route
 
 
 class Ratings(NamedTuple):

@@ -25,9 +25,9 @@ from .compile import (
     RatingSpec,
 )
 from .decision import EvalError, Ratings, Reason
-from .model import REVERSIBILITY_ORDER, Route
 from .route import decide
 from .session import Session
+from .vocab import REVERSIBILITY_ORDER, Route
 
 CTX_DEFAULTS: dict[str, Any] = {
     "session_id": "",

@@ -22,8 +22,8 @@ from .forks import renew_after_fork
 from .ids import IdGenerator
 from .log import DecisionLog, Durability, decision_args_sha256, decision_record, outcome_record
 from .log_policy import policy_error_record, policy_loaded_record
-from .model import Route
 from .session import Session, SessionStore
+from .vocab import Route
 
 F = TypeVar("F", bound=Callable[..., Any])
 

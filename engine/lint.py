@@ -13,10 +13,10 @@ from .compile import CompiledPolicy, CompiledRating, CompiledRoute, CompiledRule
 from .diagnostics import Diagnostic, Span, sorted_diagnostics
 from .evaluate import CTX_DEFAULTS
 from .load import POLICY_SUFFIXES, check_policy, read_source
-from .model import Route
 from .regex_cost import slow_repeat
 from .session import Session
 from .testing import run_tests
+from .vocab import Route
 
 KNOWN_FIELDS: dict[str, frozenset[str]] = {
     "ctx": frozenset(CTX_DEFAULTS),

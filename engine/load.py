@@ -13,9 +13,10 @@ from .celc import compile_expr
 from .compile import CALL_NAMES, RATED_NAMES, CompiledPolicy, Unit, compile_units
 from .diagnostics import Diagnostic, Span, sorted_diagnostics
 from .errors import PolicyError
-from .model import REVERSIBILITY_ORDER, Policy
+from .model import Policy
 from .redact_policy import raw_redaction_diagnostics
 from .source import Path, Source
+from .vocab import REVERSIBILITY_ORDER
 from .yaml_source import KEY, read_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")

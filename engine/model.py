@@ -7,40 +7,16 @@ Every model is frozen and rejects unknown fields. CEL conditions stay text here;
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .vocab import Reversibility, Route
 
 SCHEMA_VERSION = 1
 
 ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.:-]*$"
 
-
-class Route(str, Enum):
-    """A decision: what happens to a tool call."""
-
-    ALLOW = "allow"
-    ASK = "ask"
-    BLOCK = "block"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class Reversibility(str, Enum):
-    """How far an action can be taken back, in increasing order of gravity."""
-
-    REVERSIBLE = "reversible"
-    RECOVERABLE = "recoverable"
-    IRREVERSIBLE = "irreversible"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-REVERSIBILITY_ORDER = {r.value: i for i, r in enumerate(Reversibility)}
-STRICTNESS = {Route.ALLOW: 0, Route.ASK: 1, Route.BLOCK: 2}
 
 Mode = Literal["enforce", "shadow"]
 Cel = Annotated[str, Field(min_length=1, description="a CEL expression")]

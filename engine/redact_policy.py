@@ -13,11 +13,10 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .celrt import RegexError, compile_regex
 from .diagnostics import Diagnostic, Span
-from .model import Redaction
 from .redact import (
     DROPPED,
     MAX_DEPTH,
@@ -31,6 +30,9 @@ from .redact import (
     redact_with,
 )
 from .source import Path, Source
+
+if TYPE_CHECKING:
+    from .model import Redaction
 
 __all__ = [
     "NO_REDACTION",

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .compile import CompiledPolicy, CompiledRoute, CompiledRule
 from .decision import EvalError, Reason
-from .model import Defaults, Route
+from .vocab import DefaultRoutes, Route
 
 if TYPE_CHECKING:
     from .evaluate import Matches
@@ -41,7 +41,7 @@ def decide(
 
 
 def settle(
-    defaults: Defaults,
+    defaults: DefaultRoutes,
     errors: Sequence[tuple[str, str]],
     rules: Sequence[CompiledRule],
     block_routes: Sequence[CompiledRoute],
@@ -106,7 +106,7 @@ def shadow_reasons(
     )
 
 
-def default_reasons(defaults: Defaults) -> tuple[Reason, ...]:
+def default_reasons(defaults: DefaultRoutes) -> tuple[Reason, ...]:
     """The reasons of a decision nothing made: the policy's default."""
     return (Reason("default", "default", defaults.decision, "no rule or route decided"),)
 

@@ -19,9 +19,9 @@ from remit.celrt import compile_match, matches_lit, matches_re, required_literal
 from remit.compile import CompiledRoute, CompiledRule
 from remit.decision import EvalError, Reason
 from remit.diagnostics import Span
-from remit.model import STRICTNESS, Defaults, Route
 from remit.route import route_reason, rule_reason, settle
 from remit.template import parse_template
+from remit.vocab import STRICTNESS, DefaultRoutes, Route
 
 BENCH_50 = Path(__file__).resolve().parent.parent / "benchmarks" / "policies" / "bench-50.yaml"
 
@@ -118,7 +118,7 @@ def _policy(block: str) -> dict[str, Any]:
 
 
 def _reference_settle(
-    defaults: Defaults,
+    defaults: DefaultRoutes,
     errors: Sequence[tuple[str, str]],
     rules: Sequence[CompiledRule],
     block_routes: Sequence[CompiledRoute],
@@ -184,7 +184,7 @@ def test_settle_is_the_table(
     block_routes: int,
     route: Route | None,
 ) -> None:
-    defaults = Defaults(decision=decision, on_error=on_error)
+    defaults = DefaultRoutes(decision=decision, on_error=on_error)
     compiled = [_rule(i, r, reason) for i, (r, reason) in enumerate(rules)]
     blocks = [_route(i, Route.BLOCK) for i in range(block_routes)]
     first = _route(9, route) if route is not None else None

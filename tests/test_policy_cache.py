@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from benchmarks.calls import all_calls
 from remit import celrt
 from remit.cache import PolicyCache, load_policy_cached
 from remit.hook import run_hook
+from remit.vocab import Deferred
 from tests.conftest import DATA, POLICIES, ROOT
 
 CONSTANTS = """
@@ -144,12 +146,20 @@ def test_hoisted_constants_and_the_not_constant_marker_survive(
     assert len(hoisted) >= 2  # the regex, the list as a set, `2u`, the type, the bytes
 
 
-def test_a_hit_needs_neither_the_parsers_nor_the_cel_compiler(cache_dir: Path) -> None:
+def test_a_hit_needs_neither_the_parsers_nor_the_cel_compiler_nor_the_model(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    """A hook loads a cached policy, decides and logs without pydantic (its import is most of a call)."""
     code = (
         "import json, sys; from remit.cache import code_fingerprint, load_policy_cached;"
+        "from remit.guard import Guard;"
         f"p = load_policy_cached({str(POLICIES / 'coding-agent.yaml')!r}, cache_dir={str(cache_dir)!r});"
-        "used = sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'lark', 'celpy'});"
-        "print(json.dumps([used, code_fingerprint()]))"
+        f"g = Guard(p, log={str(tmp_path / 'log.jsonl')!r});"
+        "d = g.check('Bash', {'command': 'git status && rm -rf build'}, {'cwd': '/tmp'});"
+        "assert d.decision.value == 'ask', d;"
+        "used = {m.split('.')[0] for m in sys.modules} & {'yaml', 'lark', 'celpy', 'pydantic'};"
+        "used |= {m for m in sys.modules} & {'remit.model', 'remit.load'};"
+        "print(json.dumps([sorted(used), code_fingerprint()]))"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -160,7 +170,7 @@ def test_a_hit_needs_neither_the_parsers_nor_the_cel_compiler(cache_dir: Path) -
         return used, fingerprint
 
     used, fingerprint = run()
-    assert used == ["celpy", "lark", "yaml"]  # a miss compiles
+    assert used == ["celpy", "lark", "pydantic", "remit.load", "remit.model", "yaml"]  # a miss compiles
     for _ in range(3):
         used, again = run()
         if again == fingerprint:
@@ -346,3 +356,14 @@ def test_the_hook_uses_the_cache_and_sees_edits(
         assert verdict() == "deny"  # from the cache
     path.write_text("name: p\nroutes:\n  - {id: rest, allow: 'true'}\n")
     assert verdict() == "allow"
+
+
+def test_a_deferred_value_is_read_only_when_asked_and_stored_again_unread() -> None:
+    value = Deferred(({"tests": [1, 2]}, "model"))
+    stored = pickle.dumps(value)
+    loaded = pickle.loads(stored)
+    assert "..." in repr(loaded)  # not unpickled yet
+    assert pickle.dumps(loaded) == stored  # a second pickle reuses the bytes it came with
+    assert loaded.get() == ({"tests": [1, 2]}, "model")
+    assert loaded == value
+    assert pickle.loads(pickle.dumps(loaded)).get() == value.get()

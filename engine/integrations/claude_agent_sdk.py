@@ -44,7 +44,7 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that hides 
 from .. import hook
 from ..decision import Decision
 from ..guard import Guard
-from ..model import Route
+from ..vocab import Route
 from ._common import NOT_APPROVED, Pending, failure, merge_ctx, refusal
 
 __all__ = ["ToolGuard"]

@@ -43,7 +43,7 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that hides 
 
 from ..decision import Decision
 from ..guard import Guard
-from ..model import Route
+from ..vocab import Route
 from ._common import HUMAN_SAID_NO, NOT_APPROVED, Pending, failure, merge_ctx, question, record, refusal
 
 __all__ = ["ToolGuard"]

@@ -67,7 +67,7 @@ from typing import IO, Any
 
 from ..decision import Decision
 from ..guard import Guard
-from ..model import Route
+from ..vocab import Route
 from . import mcp_protocol as wire
 from ._common import failure, refusal
 from .mcp_protocol import server_name, trusted_hints
