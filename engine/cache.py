@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .celc import CompiledExpr
+    from .celexpr import CompiledExpr
     from .compile import CompiledPolicy
 
 FORMAT = b"remit-policy-cache 1\n"
@@ -289,7 +289,7 @@ class _Pickler(pickle.Pickler):
 
     def reducer_override(self, obj: Any) -> Any:
         from . import celrt
-        from .celc import CompiledExpr
+        from .celexpr import CompiledExpr
 
         if obj.__class__ is CompiledExpr:
             return _expression, _expression_state(obj)
@@ -353,7 +353,7 @@ def _expression(
     constants: dict[str, Any],
 ) -> CompiledExpr:
     """Remake a compiled expression from its stored state (the unpickling side)."""
-    from .celc import CompiledExpr
+    from .celexpr import CompiledExpr
 
     scope = dict(_helpers())
     scope.update(constants)

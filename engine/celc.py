@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import celrt
+from .celexpr import CompiledExpr
 from .celfuncs import FUNCTIONS, MACROS, TYPE_NAMES, generate
 from .diagnostics import Diagnostic, Span, sorted_diagnostics
 from .errors import PolicyError
@@ -495,18 +496,6 @@ def children(node: Node) -> Iterator[Node]:
 
 
 # ---- the public entry point ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CompiledExpr:
-    """A compiled CEL expression: call `fn(activation)`; it raises only `celrt.CelError`."""
-
-    text: str
-    fn: Callable[[Any], Any]
-    names: frozenset[str]
-    fields: frozenset[tuple[str, ...]]
-    python: str
-    constant: Any
 
 
 _PARSER: CELParser | None = None

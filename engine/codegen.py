@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .celc import CompiledExpr
+from .celexpr import CompiledExpr
 from .celfuncs import Namespace
 from .celrt import COST_LIMIT, CelError, CostLimitExceeded, as_error, detached
 from .compile import (

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .celc import CompiledExpr, compile_expr
+from .celexpr import CompiledExpr
 from .decision import Reason
 from .diagnostics import Diagnostic, Span
 from .errors import PolicyError
@@ -279,6 +279,8 @@ class _Compiler:
         self.root_file = root_file
 
     def expr(self, unit: Unit, value: Any, path: Path, names: frozenset[str]) -> CompiledExpr | None:
+        from .celc import compile_expr  # a policy loaded from the cache runs without the compiler
+
         try:
             return compile_expr(str(value), names=names, span=unit.source.span(path))
         except PolicyError as exc:

@@ -12,7 +12,7 @@ from typing import Any
 from . import analyzers
 from .analyzers._lazy import lazy
 from .analyzers.shell import ParseCache
-from .celc import CompiledExpr
+from .celexpr import CompiledExpr
 from .celfuncs import declare_object
 from .celrt import COST_LIMIT, CelError
 from .compile import (

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import analyzers
-from .celc import Call, Comp, CompiledExpr, Ident, Index, Lit, Node, Op, Select, children, lower_text
+from .celc import Call, Comp, Ident, Index, Lit, Node, Op, Select, children, lower_text
+from .celexpr import CompiledExpr
 from .compile import CompiledPolicy, CompiledRating, CompiledRoute, CompiledRule, tools_match
 from .diagnostics import Diagnostic, Span, sorted_diagnostics
 from .evaluate import CTX_DEFAULTS

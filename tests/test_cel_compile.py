@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from remit import celrt
-from remit.celc import CompiledExpr, compile_expr
+from remit.celc import compile_expr
+from remit.celexpr import CompiledExpr
 from remit.celrt import CelError, CelObject, UInt
 from remit.diagnostics import Span
 from remit.errors import PolicyError
