@@ -33,7 +33,7 @@ from typing import Any
 
 from .timing import percentile
 
-CLI = "import sys; from remit.cli import main; sys.exit(main())"
+CLI = "import sys; from remit.launch import main; sys.exit(main())"
 """What the `remit` console script runs."""
 
 
@@ -75,15 +75,19 @@ def event(folder: Path) -> str:
 
 def rows(policy: str, folder: Path) -> list[Row]:
     """The processes timed: the bare interpreter, `import remit`, the hook without and with cache."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache")}
+    # an installed remit has its bytecode (pip compiles it): the untimed first run writes it here
+    inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = {**inherited, "XDG_CACHE_HOME": str(folder / "cache")}
     no_cache = {**env, "REMIT_POLICY_CACHE": "0"}
     py = sys.executable
     hook = ["hook", "claude-code", "--policy", policy]
+    log = ["--log", str(folder / "decisions.jsonl")]
     return [
         Row("python -c pass", [py, "-c", "pass"], env, hook=False),
         Row("python -c 'import remit'", [py, "-c", "import remit"], env, hook=False),
         Row("remit hook, no policy cache", [py, "-c", CLI, *hook], no_cache, hook=True),
         Row("remit hook, policy cached", [py, "-c", CLI, *hook], env, hook=True),
+        Row("remit hook --log, policy cached", [py, "-c", CLI, *hook, *log], env, hook=True),
         Row(
             "python -m remit.hook, policy cached",
             [py, "-m", "remit.hook", "claude-code", policy],

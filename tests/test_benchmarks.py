@@ -143,6 +143,7 @@ def test_hook_startup_benchmark_runs(tmp_path: Path, capsys: pytest.CaptureFixtu
         "python -c 'import remit'",
         "remit hook, no policy cache",
         "remit hook, policy cached",
+        "remit hook --log, policy cached",
         "python -m remit.hook, policy cached",
     ]
     assert all(r["runs"] == 1 and r["median_ms"] > 0 and r["cpu_median_ms"] >= 0 for r in rows.values())

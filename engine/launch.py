@@ -1,0 +1,59 @@
+"""The `remit` command's entry point: a hook call goes straight to the hook.
+
+Claude Code and Codex CLI start `remit hook AGENT --policy P [--log L] [--log-durability D]`
+for every tool call (the command `remit install` writes), so what that process imports is
+paid per call. The click CLI (`cli.py`) and click itself cost about a fifth of it. A command
+line of exactly that form is handed to `remit.hook.main_hook` here, with what the CLI would
+have passed; any other (another command, `--help`, `--policy=P`, an option given twice, a
+value that looks like an option or that the CLI would refuse) goes to the CLI, which parses
+it as always, errors included.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+HOOK_AGENTS = ("claude-code", "codex")
+HOOK_OPTIONS = {"--policy": "policy", "--log": "log", "--log-durability": "log_durability"}
+
+
+def main() -> None:
+    """Run `remit` with `sys.argv`."""
+    args = hook_args(sys.argv[1:])
+    if args is None:
+        from .cli import main as cli
+
+        cli()
+        return
+    from .hook import main_hook
+
+    agent, policy = args["agent"], args["policy"]
+    sys.exit(main_hook(agent, policy=policy, log=args.get("log"), log_durability=args.get("log_durability")))
+
+
+def hook_args(argv: Sequence[str]) -> dict[str, str] | None:
+    """`main_hook`'s arguments for a plain `hook AGENT --policy P ...` command line, else None."""
+    if len(argv) < 4 or len(argv) % 2 or argv[0] != "hook" or argv[1] not in HOOK_AGENTS:
+        return None
+    if "_REMIT_COMPLETE" in os.environ:  # shell completion is click's
+        return None
+    found = {"agent": argv[1]}
+    for option, value in zip(argv[2::2], argv[3::2], strict=True):
+        name = HOOK_OPTIONS.get(option)
+        if name is None or name in found or not value or value.startswith("-"):
+            return None
+        found[name] = value
+    if "policy" not in found or ("log_durability" in found and "log" not in found):
+        return None
+    if "log" in found and os.path.isdir(found["log"]):  # the CLI's `--log` takes a file
+        return None
+    if "log_durability" in found:
+        from .durability import Durability
+
+        try:
+            found["log_durability"] = str(Durability.parse(found["log_durability"]))
+        except ValueError:
+            return None
+    return found
