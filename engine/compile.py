@@ -11,7 +11,7 @@ import fnmatch
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .celexpr import CompiledExpr
 from .decision import Reason
@@ -136,6 +136,13 @@ class Candidates:
     decl: ToolInfo | None
 
 
+class Origin(NamedTuple):
+    """What a policy was compiled from: each file's validated model and its source, root first."""
+
+    models: tuple[Policy, ...]
+    sources: tuple[Source, ...]
+
+
 Decider = Callable[[str, dict[str, Any], dict[str, Any], "Session", "ParseCache | None"], "Outcome"]
 """Decides one call of a tool: `decider(tool, args, ctx, session, parses)` (see `codegen.py`)."""
 
@@ -173,9 +180,8 @@ class CompiledPolicy:
     routes: tuple[CompiledRoute, ...]
     test_spans: tuple[Span, ...]
     files: tuple[str, ...]
-    validated: Deferred[tuple[Policy, ...]]
-    """The validated model of each file, root first (see `models`)."""
-    sources: tuple[Source, ...] = ()
+    origin: Deferred[Origin]
+    """What it was compiled from (see `models` and `sources`), which a decision never reads."""
     redaction: CompiledRedaction = NO_REDACTION
     """What the log must not hold beyond the built-in secrets (`redaction:`, includes merged)."""
     _cache: dict[str, Candidates] = field(default_factory=dict, repr=False, compare=False)
@@ -184,7 +190,12 @@ class CompiledPolicy:
     @property
     def models(self) -> tuple[Policy, ...]:
         """The validated model of each file, root first; read from a cache entry when first asked."""
-        return self.validated.get()
+        return self.origin.get().models
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Each file as read (text, data, positions), root first; from a cache entry when first asked."""
+        return self.origin.get().sources
 
     @property
     def tests(self) -> tuple[PolicyTest, ...]:
@@ -381,8 +392,7 @@ def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
         routes=tuple(routes),
         test_spans=tuple(u.source.span(("tests", i)) for u in units for i in range(len(u.policy.tests))),
         files=tuple(u.source.file for u in units),
-        validated=Deferred(tuple(u.policy for u in units)),
-        sources=tuple(u.source for u in units),
+        origin=Deferred(Origin(tuple(u.policy for u in units), tuple(u.source for u in units))),
         redaction=redaction,
     )
 

@@ -121,7 +121,18 @@ def test_a_cached_policy_decides_exactly_as_a_fresh_one(
         calls = bench + extra + own
         assert decide_all(hit, calls) == decide_all(fresh, calls), path
         assert [r.problems for r in remit.run_tests(hit) if r.problems] == []
-        for name in ("name", "version", "sha256", "mode", "defaults", "tools", "tests", "files", "models"):
+        for name in (
+            "name",
+            "version",
+            "sha256",
+            "mode",
+            "defaults",
+            "tools",
+            "tests",
+            "files",
+            "models",
+            "sources",
+        ):
             assert getattr(hit, name) == getattr(fresh, name), (path, name)
         exprs = [(x.id, x.when) for x in (*hit.ratings, *hit.rules)]
         fresh_exprs = [(x.id, x.when) for x in (*fresh.ratings, *fresh.rules)]
