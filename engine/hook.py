@@ -266,12 +266,11 @@ class Tail:
 
 def read_tail(path: str, agent: str, tool_use_id: str, *, max_bytes: int = TAIL_BYTES) -> Tail | None:
     """Read a transcript backwards to its last human message; None if it cannot be read."""
-    parser = _parser(agent, path)
     markers = MARKERS.get(agent, MARKERS["claude-code"])
     try:
-        with open(path, "rb") as f:
+        with open(path, "rb") as f:  # opened first: no trace reader is imported for a missing file
             lines = (x for x in _reverse_lines(f, max_bytes) if any(m in x for m in markers))
-            return _scan(lines, parser, tool_use_id)
+            return _scan(lines, _parser(agent, path), tool_use_id)
     except (OSError, ValueError):
         return None
 

@@ -7,20 +7,51 @@
             print(item.tool, item.ctx["steps_since_human"], item.outcome)
 
 Formats (detected from content, or forced with `fmt=`): see `FORMATS` and docs/traces.md.
+
+The names below are imported on first use (PEP 562): the hook reads one format's parser
+(`remit.traces.claude`, `remit.traces.codex`) without loading the others and their readers.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# `detect` is also the name of a submodule, and importing the submodule (as `read` does) binds
+# the module to this package's name `detect`, which a name loaded on first use would then never
+# replace. Imported here, the function takes the name after the module does. At run time the
+# submodule imports nothing but `json`.
 from .detect import detect, sniff
-from .generic import parse_mapping
-from .model import (
-    EventKind,
-    Outcome,
-    ProblemKind,
-    TraceCall,
-    TraceEvent,
-    TraceItem,
-    TraceProblem,
-)
-from .read import FORMATS, Unit, read_traces, read_unit, units
+
+if TYPE_CHECKING:
+    from .generic import parse_mapping
+    from .model import (
+        EventKind,
+        Outcome,
+        ProblemKind,
+        TraceCall,
+        TraceEvent,
+        TraceItem,
+        TraceProblem,
+    )
+    from .read import FORMATS, Unit, read_traces, read_unit, units
+
+_WHERE: dict[str, str] = {
+    "EventKind": "model",
+    "FORMATS": "read",
+    "Outcome": "model",
+    "ProblemKind": "model",
+    "TraceCall": "model",
+    "TraceEvent": "model",
+    "TraceItem": "model",
+    "TraceProblem": "model",
+    "Unit": "read",
+    "parse_mapping": "generic",
+    "read_traces": "read",
+    "read_unit": "read",
+    "units": "read",
+}
+"""The submodule that defines each public name loaded on first use."""
 
 __all__ = [
     "FORMATS",
@@ -39,3 +70,17 @@ __all__ = [
     "sniff",
     "units",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's submodule on first use, then keep the name in this package."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

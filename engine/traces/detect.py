@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .api import split
-from .files import TraceFile
+if TYPE_CHECKING:
+    from .files import TraceFile
 
 SNIFF_LINES = 64
 SNIFF_BYTES = 4 * 1024 * 1024
@@ -152,6 +152,8 @@ def _logs(r: dict[str, Any]) -> str | None:
 
 
 def _api(r: dict[str, Any]) -> str | None:
+    from .api import split  # here, not at the top: `import remit.traces` loads this module alone
+
     request, response = split(r)
     if response is not None:
         if "choices" in response:

@@ -7,7 +7,7 @@ for a damaged or truncated file.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
+import functools
 import json
 import os
 import re
@@ -66,6 +66,8 @@ class TraceFile:
         self._raw.seek(0)
         self.stream: IO[bytes] = self._raw
         if self.gzipped:
+            import gzip  # only for gzipped files (the hook reads none)
+
             self.stream = gzip.GzipFile(fileobj=self._raw)  # type: ignore[assignment]
 
     def position(self) -> int:
@@ -179,12 +181,15 @@ def _parse_iso(text: str) -> float | None:
     return parsed.timestamp()
 
 
-_LOOSE = re.compile(r"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:[.,](\d+))?(.*)$")
+@functools.cache
+def _loose() -> re.Pattern[str]:
+    """An ISO 8601 time in parts (compiled on first use: most times need no second look)."""
+    return re.compile(r"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:[.,](\d+))?(.*)$")
 
 
 def _parse_loose(text: str) -> dt.datetime | None:
     """ISO forms Python 3.10 refuses (nanoseconds, a space before the offset) and epoch text."""
-    m = _LOOSE.match(text.strip())
+    m = _loose().match(text.strip())
     if m is None:
         try:
             epoch = _scale_epoch(float(text))
