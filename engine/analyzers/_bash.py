@@ -10,13 +10,14 @@ swapping the parser means rewriting only this file.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import tree_sitter
-import tree_sitter_bash
+if TYPE_CHECKING:
+    import tree_sitter
 
 MAX_DEPTH = 20
 """Deepest nesting (subshells, substitutions, control structures, `bash -c`) analysed."""
@@ -38,14 +39,25 @@ _MAX_PROGRESS = 100
 """Progress reports tree-sitter may make over the parses of one shell call (it reports about
 every 20 tokens; 100 reports are 1-4 ms of parsing, the most for a long pipeline)."""
 
-_LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
 _LOCAL = threading.local()  # a tree-sitter parser must not be shared between threads
+
+
+@functools.cache
+def _language() -> tree_sitter.Language:
+    """Bash's grammar, loaded (with tree-sitter) by the first parse: the commonest lines are
+    read without it (`_simple.py`), and most tool calls are no shell command at all."""
+    import tree_sitter
+    import tree_sitter_bash
+
+    return tree_sitter.Language(tree_sitter_bash.language())
 
 
 def _parser() -> tree_sitter.Parser:
     parser: tree_sitter.Parser | None = getattr(_LOCAL, "parser", None)
     if parser is None:
-        parser = _LOCAL.parser = tree_sitter.Parser(_LANGUAGE)
+        import tree_sitter
+
+        parser = _LOCAL.parser = tree_sitter.Parser(_language())
     return parser
 
 
