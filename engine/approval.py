@@ -25,11 +25,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import select
 import sys
 import threading
 import time
-import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -267,6 +265,8 @@ class _Terminal:
 
     def read_line(self, deadline: float, clock: Callable[[], float]) -> str | None:
         """One line, read a byte at a time (never past its end); None at the deadline; "" at EOF."""
+        import select  # here: only a question asked on a terminal reads one
+
         data = bytearray()
         while len(data) < MAX_ANSWER_BYTES:
             remaining = deadline - clock()
@@ -366,6 +366,8 @@ def _cut(value: Any, max_chars: int, depth: int = 0) -> Any:
 
 def _printable(text: str, *, keep_newlines: bool = False) -> str:
     """`text` with control and invisible formatting characters (escapes, bidi overrides) escaped."""
+    import unicodedata  # here: only a question asked on a terminal is shown
+
     out = []
     for ch in text:
         if (keep_newlines and ch == "\n") or (ch.isprintable() and unicodedata.category(ch) != "Cf"):

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # compiled on first use, see `__getattr__`
+    PATTERNS: list[tuple[str, re.Pattern[str]]]
+    SECRET_KEYS: re.Pattern[str]
+    _GATES: dict[str, re.Pattern[str]]
+    _MAYBE: re.Pattern[str]
 
 MAX_DEPTH = 32
 MAX_NODES = 200_000
@@ -36,11 +43,12 @@ UNSEEN = "\x00unseen"
 one of them, so messages cannot be scrubbed value by value (see `redact_policy`)."""
 _SCALARS = frozenset({int, float, bool, type(None)})
 
-SECRET_KEYS = re.compile(
+_SECRET_KEYS = (
     # a secret word, alone or ending a name: after `_`, `-`, `.` or a camelCase hump (`accessToken`)
     r"(?i)^(?:.*[_.-]|.*(?-i:[a-z0-9](?=[A-Z])))?(password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
     r"secret[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth|cookie|session[_-]?key|credentials?)$"
 )
+"""Field names whose value is a secret (`SECRET_KEYS`, compiled)."""
 
 _Q = r"""(?:'[^'\n]+'|"[^"\n]+"|[^\s'"]+)"""
 """A command-line value: single-quoted, double-quoted or bare."""
@@ -253,24 +261,25 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     ),
 ]
 
-PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(rx)) for kind, rx, _ in _TABLE]
-"""(kind, pattern) of the built-in secrets, in the order they are applied."""
+KINDS: tuple[str, ...] = tuple(kind for kind, _, _ in _TABLE)
+"""The kinds of the built-in secrets, in the order their patterns (`PATTERNS`) are applied."""
 
 _TRIGGERS: dict[str, tuple[str, ...]] = {kind: triggers for kind, _, triggers in _TABLE}
 """Per kind, lowercase strings one of which every match of its pattern holds."""
 
-_GATES: dict[str, re.Pattern[str]] = {
+_GATE_SOURCES: dict[str, str] = {
     # A name holding a secret word, the rest of the name, a quote maybe, then `:` or `=`.
-    "env_secret": re.compile(
-        r"""(?:secret|token|pass|pwd|key|credential)[a-z0-9_.-]*["'”’]?\s*(?:[:=]|%3d)"""
-    ),
+    "env_secret": r"""(?:secret|token|pass|pwd|key|credential)[a-z0-9_.-]*["'”’]?\s*(?:[:=]|%3d)""",
 }
 """Per kind, a search that every match of its pattern implies, run on the lowercased text
-once a trigger is found: cheaper than the pattern where a trigger is common (`key` in code)."""
+once a trigger is found: cheaper than the pattern where a trigger is common (`key` in code).
+(`_GATES`, compiled.)"""
 
-_BUILTIN: list[tuple[str, re.Pattern[str], tuple[str, ...], re.Pattern[str] | None]] = [
-    (kind, pattern, _TRIGGERS[kind], _GATES.get(kind)) for kind, pattern in PATTERNS
+_BUILTIN: list[tuple[str, str, tuple[str, ...], str | None]] = [
+    (kind, rx, _TRIGGERS[kind], _GATE_SOURCES.get(kind)) for kind, rx, _ in _TABLE
 ]
+"""(kind, pattern, triggers, gate) of the built-in secrets, the patterns as text: each is
+compiled (`_regex`) the first time a text holds one of its triggers."""
 
 _COARSE = (
     "key", "token", "secret", "pass", "pwd", "bearer", "credential", "authorization", "private",
@@ -304,15 +313,23 @@ def _anchored(words: tuple[str, ...]) -> str:
     )
 
 
-_MAYBE = re.compile(_anchored(_COARSE))
-"""A cheap test every secret pattern implies, run on the lowercased text: text without any of
-these holds no secret. (One search for a few literals; the per-pattern triggers then pick the
-patterns worth running.)"""
+def _maybe_first(low: str) -> re.Match[str] | None:
+    """`_MAYBE.search(low)`, for the first text: it compiles `_MAYBE` and puts its `search` in
+    place of this function, so that later texts cost what a pattern compiled at import would."""
+    global _maybe
+    _maybe = _regex(_anchored(_COARSE)).search
+    return _maybe(low)
+
+
+_maybe: Callable[[str], re.Match[str] | None] = _maybe_first
+"""`_MAYBE.search`: a cheap test every secret pattern implies, run on the lowercased text: text
+without any of these holds no secret. (One search for a few literals; the per-pattern triggers
+then pick the patterns worth running.)"""
 
 _GROUPS = ("s", "s2", "s3", "s4", "s5", "s6")
 
 
-_SECRET_FLAG = re.compile(
+_SECRET_FLAG = (
     r"(?i)--(?!(?:no|ask|skip|prompt|use|with|show|hide|require|reset|change|max|min)-)(?:[a-z0-9]+-)?"
     r"(?:password|passwd|pass|token|api-?key|secret|auth-token|access-token)"
     r"|-(?:src|dest|new)?(?:store|key)pass"
@@ -320,7 +337,37 @@ _SECRET_FLAG = re.compile(
 """An argv item whose next item is a secret (the flags of `cli_password`, alone)."""
 _USER_FLAGS = frozenset({"-u", "--user", "--proxy-user"})
 """Flags whose next argv item is `user:password`."""
-_NOT_REF_RE = re.compile(_NOT_REF)
+
+
+@functools.cache
+def _regex(source: str) -> re.Pattern[str]:
+    """`source` compiled, once, when first needed: compiling all of this module's patterns
+    takes about 10 ms, which a process that logs nothing (a hook without `--log`) need not
+    spend, and a text that holds none of a pattern's triggers never needs that pattern."""
+    return re.compile(source)
+
+
+_COMPILED: dict[str, Callable[[], Any]] = {
+    "PATTERNS": lambda: [(kind, _regex(rx)) for kind, rx, _ in _TABLE],
+    "SECRET_KEYS": lambda: _regex(_SECRET_KEYS),
+    "_GATES": lambda: {kind: _regex(rx) for kind, rx in _GATE_SOURCES.items()},
+    "_MAYBE": lambda: _regex(_anchored(_COARSE)),
+}
+"""The module's compiled patterns, by name, made on first use (PEP 562)."""
+
+
+def __getattr__(name: str) -> Any:
+    """`PATTERNS` ((kind, pattern) of the built-in secrets, in the order they are applied) and
+    `SECRET_KEYS` (field names whose value is a secret), compiled on first use."""
+    make = _COMPILED.get(name)
+    if make is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = globals()[name] = make()
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_COMPILED})
 
 
 def marker(kind: str, secret: str) -> str:
@@ -334,13 +381,13 @@ def redact_text(text: str, found: dict[str, str] | None = None) -> str:
     secret replaced, with its marker (to find it again where it is quoted, escaped or cut)."""
     if len(text) >= 8:
         low = _lower(text)
-        if _MAYBE.search(low) is not None:
+        if _maybe(low) is not None:
             given = text
-            for kind, pattern, triggers, gate in _BUILTIN:
+            for kind, rx, triggers, gate in _BUILTIN:
                 for trigger in triggers:  # a plain loop: cheaper than any() over a generator
                     if trigger in low:
-                        if gate is None or gate.search(low if text is given else _lower(text)):
-                            text = pattern.sub(_replacer(kind, found), text)
+                        if gate is None or _regex(gate).search(low if text is given else _lower(text)):
+                            text = _regex(rx).sub(_replacer(kind, found), text)
                         break
     return text
 
@@ -383,7 +430,7 @@ _secret_names: dict[str, bool] = {}
 
 
 def _is_secret_field(name: str) -> bool:
-    """Whether a field of this name holds a secret (`SECRET_KEYS`)."""
+    """Whether a field of this name holds a secret (`_SECRET_KEYS`)."""
     secret = _secret_names.get(name)
     return _learn_name(name) if secret is None else secret
 
@@ -391,7 +438,7 @@ def _is_secret_field(name: str) -> bool:
 def _learn_name(name: str) -> bool:
     """`_is_secret_field` of a name not remembered yet: names repeat from call to call (`command`,
     `file_path`), so a short one is remembered, in a bounded dict."""
-    secret = SECRET_KEYS.match(name) is not None
+    secret = _regex(_SECRET_KEYS).match(name) is not None
     if len(name) <= SECRET_NAME_CHARS:
         if len(_secret_names) >= SECRET_NAMES:
             _secret_names.clear()
@@ -661,11 +708,12 @@ class _Walk:
 def _flagged_secret(flag: str, item: str) -> tuple[str, str, str] | None:
     """(kind, secret, text before it) when `item`, which follows `flag` in an argv, holds a
     secret the flag names, else None."""
-    if _is_marker(item) or not _NOT_REF_RE.match(item):
+    not_ref = _regex(_NOT_REF)
+    if _is_marker(item) or not not_ref.match(item):
         return None
-    if _SECRET_FLAG.fullmatch(flag) and not item.startswith("-"):
+    if _regex(_SECRET_FLAG).fullmatch(flag) and not item.startswith("-"):
         return "cli_password", item, ""
     user, colon, password = item.partition(":")
-    if flag in _USER_FLAGS and password and not password.startswith("//") and _NOT_REF_RE.match(password):
+    if flag in _USER_FLAGS and password and not password.startswith("//") and not_ref.match(password):
         return "curl_user", password, user + colon
     return None

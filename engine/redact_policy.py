@@ -19,9 +19,9 @@ from .celrt import RegexError, compile_regex
 from .diagnostics import Diagnostic, Span
 from .redact import (
     DROPPED,
+    KINDS,
     MAX_DEPTH,
     MAX_NODES,
-    PATTERNS,
     TRUNCATED_TEXT,
     UNSEEN,
     marker,
@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 ROOTS = ("args", "ctx")
-BUILTIN_KINDS = frozenset({"field", *(kind for kind, _ in PATTERNS)})
+BUILTIN_KINDS = frozenset({"field", *KINDS})
 """The kinds of the built-in markers."""
 MIN_SCRUB = 4
 """Hidden values shorter than this are not searched for in free text (messages, ids)."""

@@ -115,8 +115,21 @@ PREFIXES = (
 )
 """Absolute path prefixes that are sensitive."""
 
-_GLOB_CHARS = re.compile(r"[*?\[]")
-_NAME_GLOB = re.compile("|".join(fnmatch.translate(g) for g in NAME_GLOBS))
+
+# The regexes are compiled on first use (each getter is cached): most paths are judged by
+# substring tests alone, and a process that sees no such path does not compile them.
+@functools.cache
+def _glob_chars() -> re.Pattern[str]:
+    """A glob character."""
+    return re.compile(r"[*?\[]")
+
+
+@functools.cache
+def _name_glob() -> re.Pattern[str]:
+    """A name that matches one of `NAME_GLOBS`."""
+    return re.compile("|".join(fnmatch.translate(g) for g in NAME_GLOBS))
+
+
 _SAMPLES = ("x.pem", "x.key", "x.p12", "x.pfx", "credentials.json", "secrets.yaml", ".env.local", "x.tfstate")
 
 
@@ -153,19 +166,19 @@ def is_sensitive(path: str) -> bool:
     if (
         (name.startswith(_GLOB_HEADS) or name.endswith(_GLOB_TAILS))
         and name not in NOT_SENSITIVE
-        and _NAME_GLOB.match(name)
+        and _name_glob().match(name)
     ):
         return True
     if head == "~" or not _ABSOLUTE_PREFIXES:
         root = "/" + lowered.lstrip("~").strip("/")  # the path from `/`, without a final `/`
         padded = root + "/"
-        if (_SEGMENT_MARK is None or _SEGMENT_MARK in padded) and _SEGMENT.search(padded):
+        if (_SEGMENT_MARK is None or _SEGMENT_MARK in padded) and _segment().search(padded):
             return True
         return root in _PREFIX_ROOTS or lowered.startswith(PREFIXES)
     # The same without a leading `~`: `root + "/"` holds `/.` (`_SEGMENT_MARK`) only where
     # `lowered` does or starts with `.`, and only an absolute path can start with a prefix.
     root = "/" + stripped.lstrip("/")
-    if (_SEGMENT_MARK is None or _SEGMENT_MARK in lowered or head == ".") and _SEGMENT.search(root + "/"):
+    if (_SEGMENT_MARK is None or _SEGMENT_MARK in lowered or head == ".") and _segment().search(root + "/"):
         return True
     return root in _PREFIX_ROOTS or (
         head == "/"
@@ -174,7 +187,10 @@ def is_sensitive(path: str) -> bool:
     )
 
 
-_PROC_ENVIRON = re.compile(r"/proc/(?:self|thread-self|[0-9]+)(?:/task/[0-9]+)?/environ/?$")
+@functools.cache
+def _proc_environ() -> re.Pattern[str]:
+    """A process's environment (`/proc/<pid>/environ`)."""
+    return re.compile(r"/proc/(?:self|thread-self|[0-9]+)(?:/task/[0-9]+)?/environ/?$")
 
 
 def _proc_sensitive(path: str) -> bool:
@@ -182,7 +198,7 @@ def _proc_sensitive(path: str) -> bool:
     process's `root` or `cwd` link: `/proc/self/root/etc/shadow` is `/etc/shadow`, and
     `/proc/self/cwd/../../etc/shadow`, which a lexical `normpath` turns into
     `/proc/etc/shadow`, may be too. Every tail of a `/proc` path is judged as an absolute path."""
-    if _PROC_ENVIRON.match(path):
+    if _proc_environ().match(path):
         return True
     parts = path.strip("/").split("/")[:16]
     return any(is_sensitive("/" + "/".join(parts[i:])) for i in range(1, len(parts)) if parts[i] != "proc")
@@ -200,7 +216,10 @@ def _climbs_to_sensitive(path: str) -> bool:
     return bool(rest) and is_sensitive("/" + rest)
 
 
-_SEGMENT = re.compile("|".join(re.escape("/" + seg.rstrip("/") + "/") for seg in SEGMENTS))
+@functools.cache
+def _segment() -> re.Pattern[str]:
+    """A component sequence of `SEGMENTS`, in a path padded with `/` at both ends."""
+    return re.compile("|".join(re.escape("/" + seg.rstrip("/") + "/") for seg in SEGMENTS))
 
 
 def _glob_ends() -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -252,7 +271,7 @@ def _glob_may_match(name: str, path: str) -> bool:
     is not reading secrets.
     """
     if name.strip("*.") == "":
-        fixed = _GLOB_CHARS.split(path, 1)[0]  # `~/.ssh/*` lists the keys: its directory
+        fixed = _glob_chars().split(path, 1)[0]  # `~/.ssh/*` lists the keys: its directory
         directory = fixed[: fixed.rfind("/") + 1]
         return bool(directory) and is_sensitive(directory)
     return any(map(_name_matcher(name), _CANDIDATES))  # a match object is true, None false

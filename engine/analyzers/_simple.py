@@ -15,6 +15,7 @@ command of the corpora, the benchmark, the evasion suite and on generated text.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ._bash import MAX_COMMANDS, Parsed, RawCommand, Redirect, Word
@@ -34,17 +35,40 @@ written as `plain* (quoted plain*)*`, which matches in linear time."""
 _REDIRECTION = rf"(?:[1-9]?(?:>>?|<)|&>>?)[ \t]*{_WORD}|[1-9]?>&[0-9]+"
 _END = r"(?=[ \t|&;]|\Z)"
 """What may follow a word: `2>f` is a redirection, never the word `2` then `>f`."""
-_COMMAND = re.compile(
-    # `(?=(?P<x>...))(?P=x)` matches `...` atomically (no backtracking into it, as Python
-    # 3.10 has no atomic groups), so that a line that fails costs one pass, not one per word.
-    rf"[ \t]*(?=(?P<body>[A-Za-z0-9_./][A-Za-z0-9_./+-]*{_END}(?:[ \t]+{_WORD}{_END})*))(?P=body)"
-    rf"(?=(?P<redirects>(?:[ \t]+(?:{_REDIRECTION}){_END})*))(?P=redirects)"
-    rf"[ \t]*(?:(?P<sep>\|\||&&|\||;)|\Z)"
-)
-"""One simple command: a plain program name, words, trailing redirections, a separator."""
-_SPLIT = re.compile(r"(?=[^ \t])[^ \t'\"]*(?:(?:'[^']*'|\"[^\"]*\")[^ \t'\"]*)*")
-_REDIRECT = re.compile(rf"([1-9]?)(>>|>&|>|<|&>>|&>)[ \t]*({_WORD})")
-_QUOTES = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+# The regexes are compiled on first use (each getter is cached): a process that checks no
+# shell command, or only plain ones, does not compile the ones it never runs.
+@functools.cache
+def _command_re() -> re.Pattern[str]:
+    """One simple command: a plain program name, words, trailing redirections, a separator."""
+    return re.compile(
+        # `(?=(?P<x>...))(?P=x)` matches `...` atomically (no backtracking into it, as Python
+        # 3.10 has no atomic groups), so that a line that fails costs one pass, not one per word.
+        rf"[ \t]*(?=(?P<body>[A-Za-z0-9_./][A-Za-z0-9_./+-]*{_END}(?:[ \t]+{_WORD}{_END})*))(?P=body)"
+        rf"(?=(?P<redirects>(?:[ \t]+(?:{_REDIRECTION}){_END})*))(?P=redirects)"
+        rf"[ \t]*(?:(?P<sep>\|\||&&|\||;)|\Z)"
+    )
+
+
+@functools.cache
+def _split_re() -> re.Pattern[str]:
+    """A word of a command with quotes."""
+    return re.compile(r"(?=[^ \t])[^ \t'\"]*(?:(?:'[^']*'|\"[^\"]*\")[^ \t'\"]*)*")
+
+
+@functools.cache
+def _redirect_re() -> re.Pattern[str]:
+    """One redirection: its descriptor, operator and target."""
+    return re.compile(rf"([1-9]?)(>>|>&|>|<|&>>|&>)[ \t]*({_WORD})")
+
+
+@functools.cache
+def _quotes_re() -> re.Pattern[str]:
+    """A quoted part of a word."""
+    return re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
 # fmt: off
 _KEYWORDS = frozenset(
     {
@@ -54,8 +78,12 @@ _KEYWORDS = frozenset(
     }
 )
 # fmt: on
-_KEYWORD = re.compile(rf"(?:{'|'.join(sorted(_KEYWORDS))})(?![A-Za-z0-9_])")
-"""Names tree-sitter-bash reads as a keyword, even glued to what follows (`if.x`)."""
+
+
+@functools.cache
+def _keyword_re() -> re.Pattern[str]:
+    """Names tree-sitter-bash reads as a keyword, even glued to what follows (`if.x`)."""
+    return re.compile(rf"(?:{'|'.join(sorted(_KEYWORDS))})(?![A-Za-z0-9_])")
 
 
 def parse_simple(source: str, depth: int = 0) -> Parsed | None:
@@ -65,8 +93,9 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
     out = Parsed()
     at, end = 0, len(source)
     piped = False
+    command_re = _command_re()
     while True:
-        match = _COMMAND.match(source, at)  # anchored: one attempt per command, no scan
+        match = command_re.match(source, at)  # anchored: one attempt per command, no scan
         if match is None:
             return None
         at = match.end()
@@ -84,19 +113,19 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
 
 def _command(body: str, redirected: str, piped: bool, depth: int) -> RawCommand | None:
     if "'" in body or '"' in body:
-        tokens = _SPLIT.findall(body)
+        tokens = _split_re().findall(body)
         words = [Word(_unquote(t)) for t in tokens]
     else:  # no quotes: each word is its own value
         tokens = body.split()
         words = [Word(t) for t in tokens]
     head = tokens[0]
     # A first word of ASCII letters and digits is a keyword if it is one: no regex needed.
-    if head in _KEYWORDS if head.isascii() and head.isalnum() else _KEYWORD.match(body):
+    if head in _KEYWORDS if head.isascii() and head.isalnum() else _keyword_re().match(body):
         return None
     if not redirected:
         return RawCommand(words, body, [], piped, None, depth)
     redirects: list[Redirect] = []
-    for fd, op, target in _REDIRECT.findall(redirected):
+    for fd, op, target in _redirect_re().findall(redirected):
         if fd and tokens[-1] == "-":  # tree-sitter-bash drops the `-` of `cat - 2>f`
             return None
         redirects.append(Redirect(op, Word(_unquote(target)), op != "<" and op != ">&"))
@@ -106,4 +135,4 @@ def _command(body: str, redirected: str, piped: bool, depth: int) -> RawCommand 
 def _unquote(token: str) -> str:
     if "'" not in token and '"' not in token:
         return token
-    return _QUOTES.sub(lambda m: m[0][1:-1], token)
+    return _quotes_re().sub(lambda m: m[0][1:-1], token)

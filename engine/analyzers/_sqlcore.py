@@ -6,6 +6,7 @@ tokenizer gets right across dialects and never fails on; see `sql.py` for why no
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -14,16 +15,25 @@ from ._programs import SQL_CLIENTS
 
 MAX_SQL = 100_000
 
-_TOKEN = re.compile(
-    r"""--[^\n]*|\#[^\n]*|/\*.*?(?:\*/|\Z)
+_TOKEN = r"""--[^\n]*|\#[^\n]*|/\*.*?(?:\*/|\Z)
     |'(?:[^'\\]|''|\\.)*(?:'|\Z)
     |"(?:[^"]|"")*(?:"|\Z)|`[^`]*(?:`|\Z)|\[[^\]\s]*\]
     |(?P<dollar>\$[A-Za-z_]*\$).*?(?:(?P=dollar)|\Z)
-    |[A-Za-z_][A-Za-z0-9_$]*|\d+(?:\.\d*)?|[;(),.]|[^\s\w;(),.]+""",
-    re.S | re.X,
-)
-_META = re.compile(r"^\s*[\\.][A-Za-z!?].*$", re.M)
-"""psql `\\dt` and sqlite3 `.tables` lines: client commands, not SQL."""
+    |[A-Za-z_][A-Za-z0-9_$]*|\d+(?:\.\d*)?|[;(),.]|[^\s\w;(),.]+"""
+"""One token: a comment, a quoted string or name, a word, a number or punctuation (verbose)."""
+
+
+# Compiled on first use (each getter is cached): most processes analyse no SQL at all.
+@functools.cache
+def _token() -> re.Pattern[str]:
+    return re.compile(_TOKEN, re.S | re.X)
+
+
+@functools.cache
+def _meta() -> re.Pattern[str]:
+    """psql `\\dt` and sqlite3 `.tables` lines: client commands, not SQL."""
+    return re.compile(r"^\s*[\\.][A-Za-z!?].*$", re.M)
+
 
 READ = frozenset({"SELECT", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "VALUES", "TABLE"})
 WRITE = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "COPY", "LOAD"})
@@ -71,11 +81,11 @@ class SqlInfo:
 def analyze_sql(text: str) -> SqlInfo:
     """Classify every statement of `text` (never raises on str input)."""
     info = SqlInfo()
-    meta = _META.findall(text[:MAX_SQL])
-    body = _META.sub("", text[:MAX_SQL])
+    meta = _meta().findall(text[:MAX_SQL])
+    body = _meta().sub("", text[:MAX_SQL])
     info.kinds.extend("other" for _ in meta)
     statement: list[str] = []
-    for match in _TOKEN.finditer(body):
+    for match in _token().finditer(body):
         token = match.group()
         if token[0] in "-#/" and (token.startswith(("--", "#", "/*"))):
             continue

@@ -1,0 +1,119 @@
+"""What one hook call loads and compiles: only what its call needs, in a fresh interpreter.
+
+Claude Code and Codex start a new `remit hook` process for every tool call, so its start-up
+is paid per call (docs/hooks.md, "Start-up time"), and most of it is imports and the regexes
+modules compile. These tests pin what a call leaves out: the trace formats of other agents,
+the Bash parser for a plain command line, the redaction's patterns when nothing is logged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import remit.traces as traces
+from benchmarks.hook_startup import event
+from remit.redact import KINDS
+from tests.conftest import POLICIES
+
+TRACE_CORE = {
+    "remit.traces",
+    "remit.traces.detect",
+    "remit.traces.base",
+    "remit.traces.files",
+    "remit.traces.model",
+}
+"""What any one trace reader loads: the package, its shared parts."""
+NOT_ON_A_PLAIN_CALL = (
+    "tree_sitter",
+    "tree_sitter_bash",
+    "gzip",
+    "select",
+    "unicodedata",
+    "remit.traces.read",
+    "remit.traces.api",
+    "remit.traces.assemble",
+    "remit.traces.codex",
+)
+"""Modules a hook call for a plain command (`git status`) has no use for."""
+
+
+def _fresh(code: str, stdin: str = "") -> Any:
+    """What `code` prints as JSON, run by a new interpreter."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=stdin, capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("module", ["remit.traces.claude", "remit.traces.codex", "remit.traces.model"])
+def test_a_trace_reader_loads_without_the_other_formats(module: str) -> None:
+    code = (
+        f"import json, sys, {module};"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('remit.', 'gzip', 'zipfile')))))"
+    )
+    loaded = set(_fresh(code))
+    assert module in loaded
+    assert loaded <= TRACE_CORE | {module, "remit"}
+
+
+def test_the_package_names_load_on_first_use() -> None:
+    code = (
+        "import json, sys, remit.traces as t;"
+        "before = sorted(m for m in sys.modules if m.startswith('remit.traces.'));"
+        "missing = [n for n in t.__all__ if getattr(t, n) is None];"
+        "print(json.dumps([before, missing, sorted(set(t.__all__) - set(dir(t))), t.detect.__module__]))"
+    )
+    before, missing, not_listed, detect_module = _fresh(code)
+    assert before == ["remit.traces.detect"]
+    assert missing == [] and not_listed == []
+    # `detect` is a function and a submodule: loading `read` (which imports the submodule)
+    # must not turn the package's name into the module.
+    assert detect_module == "remit.traces.detect"
+
+
+def test_names_and_submodules_resolve_as_before() -> None:
+    assert callable(traces.detect) and callable(traces.read_traces)
+    assert "claude-code" in traces.FORMATS
+    from remit.traces import assemble  # a submodule, not a public name
+
+    assert assemble.__name__ == "remit.traces.assemble"
+    unknown = "nope"
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        getattr(traces, unknown)
+
+
+def _hook_code(cache: Path, log: Path | None) -> str:
+    return (
+        "import json, sys;"
+        "from remit.hook import run_hook;"
+        "import remit.redact as redact, remit.analyzers._simple as simple;"
+        f"text, _ = run_hook('claude-code', sys.stdin.read(), policy={str(POLICIES / 'coding-agent.yaml')!r},"
+        f" log={str(log) if log else None!r}, cache_dir={str(cache)!r});"
+        f"loaded = [m for m in {NOT_ON_A_PLAIN_CALL!r} if m in sys.modules];"
+        "print(json.dumps([json.loads(text)['hookSpecificOutput']['permissionDecision'], loaded,"
+        " redact._regex.cache_info().currsize, simple._redirect_re.cache_info().currsize]))"
+    )
+
+
+@pytest.mark.parametrize("logged", [False, True])
+def test_a_plain_bash_call_loads_no_bash_parser_and_compiles_little(tmp_path: Path, logged: bool) -> None:
+    stdin = event(tmp_path)  # `git status`, with a transcript and a session
+    code = _hook_code(tmp_path / "cache", tmp_path / "log.jsonl" if logged else None)
+    _fresh(code, stdin)  # the first call compiles the policy and fills the cache
+    decision, loaded, redaction_regexes, redirect_regexes = _fresh(code, stdin)
+    assert decision == "allow"
+    assert loaded == []
+    assert redirect_regexes == 0  # `git status` has no redirection
+    if logged:  # the pre-test, the field names' pattern, and few of the secrets' patterns
+        assert 1 <= redaction_regexes < len(KINDS) // 2
+    else:
+        assert redaction_regexes == 0
