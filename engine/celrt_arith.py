@@ -1,7 +1,7 @@
 """CEL numbers: arithmetic with CEL's overflow rules, conversions, `min` and `max`.
 
 Part of the runtime of compiled CEL: import these through `celrt`, which re-exports them
-(this module imports `celrt`'s values and types).
+(this module builds on `celrt_core`'s values and types).
 """
 
 from __future__ import annotations
@@ -11,7 +11,17 @@ from typing import Any
 
 import re2
 
-from .celrt import _NUMERIC, INT_MAX, INT_MIN, MAX_VALUE_SIZE, UINT_MAX, CelError, UInt, check_int, too_large
+from .celrt_core import (
+    _NUMERIC,
+    INT_MAX,
+    INT_MIN,
+    MAX_VALUE_SIZE,
+    UINT_MAX,
+    CelError,
+    UInt,
+    check_int,
+    too_large,
+)
 
 # ---- arithmetic ------------------------------------------------------------------------
 

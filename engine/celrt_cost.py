@@ -1,7 +1,7 @@
 """CEL's work budget: what a macro iteration or a size-proportional operation costs.
 
 Part of the runtime of compiled CEL: import these through `celrt`, which re-exports them
-(this module imports `celrt`'s values and types).
+(this module builds on `celrt_core`'s values and types).
 
 The model follows cel-go's runtime cost: one unit is about one expression node evaluated.
 An iteration of a macro costs the number of nodes of its body (charged for the whole range
@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .celrt import _ORDERED, COST_LIMIT, CelError, CostLimitExceeded, _lookup, eq, iterate
 from .celrt_arith import add
+from .celrt_core import _ORDERED, COST_LIMIT, CelError, CostLimitExceeded, _lookup, eq, iterate
 from .celrt_text import _RE_CACHE, compile_match, dynamic_regex, matches_re
 
 _REGEX = compile_match("").__class__

@@ -1,7 +1,7 @@
 """CEL logic: `!`, and the careful mode's `&&`, `||` and macros, where errors are values.
 
 Part of the runtime of compiled CEL: import these through `celrt`, which re-exports them
-(this module imports `celrt`'s values and types).
+(this module builds on `celrt_core`'s values and types).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .celrt import CelError, CostLimitExceeded, iterate
+from .celrt_core import CelError, CostLimitExceeded, iterate
 
 
 def not_(x: Any) -> bool:

@@ -1,7 +1,7 @@
 """CEL strings: the string functions, RE2 regexes and member calls on objects.
 
 Part of the runtime of compiled CEL: import these through `celrt`, which re-exports them
-(this module imports `celrt`'s values and types).
+(this module builds on `celrt_core`'s values and types).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 import re2
 
-from .celrt import MAX_VALUE_SIZE, CelError, too_large
+from .celrt_core import MAX_VALUE_SIZE, CelError, too_large
 
 # ---- strings, regexes, member calls ----------------------------------------------------
 
