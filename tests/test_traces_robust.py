@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from remit.traces import FORMATS, TraceCall, TraceEvent, TraceProblem, read_traces
+from remit.traces.files import parse_json
 from remit.traces.read import PARSERS
 from tests.conftest import CORPORA, DATA
 
@@ -211,3 +212,48 @@ def test_any_json_line_is_a_call_or_a_counted_problem(value: Any) -> None:
     for fmt in FORMATS:
         items = _read_bytes(data, "one.jsonl", fmt)
         assert items, f"{fmt} dropped a line silently"
+
+
+JSON_EDGES = [
+    b'{"a": 1, "a": 2}',
+    b"NaN",
+    b"[Infinity, -Infinity]",
+    b"123456789012345678901234567890",
+    b'"\\ud800"',
+    '{"x": 1}'.encode("utf-16"),
+    b'{"x": 1e400}',
+    b"-0",
+    b"-0.0",
+    b'{"x": 0.1}',
+    b"\xff\xfe",
+    b"{",
+    b"",
+    b"[1,]",
+    b'"\\u00e9"',
+    "é".encode("latin-1"),
+    b" \n[1, 2.5e-3, true, null]\n",
+    b"[" * 5000 + b"]" * 5000,
+]
+
+
+@pytest.mark.parametrize("data", JSON_EDGES)
+def test_parse_json_reads_what_the_json_module_reads(data: bytes) -> None:
+    try:
+        expected: Any = ("value", json.dumps(json.loads(data)))
+    except (ValueError, RecursionError) as exc:
+        expected = ("error", type(exc), str(exc))
+    try:
+        got: Any = ("value", json.dumps(parse_json(data)))
+    except (ValueError, RecursionError) as exc:
+        got = ("error", type(exc), str(exc))
+    assert got == expected
+
+
+def test_parse_json_reads_every_corpus_line_as_the_json_module_does() -> None:
+    files = sorted(p for p in CORPORA.rglob("*") if p.suffix in (".jsonl", ".json", ".traj") and p.is_file())
+    assert len(files) > 100
+    for path in files:
+        data = path.read_bytes()
+        for part in data.splitlines() if path.suffix == ".jsonl" else [data]:
+            if part.strip():
+                assert json.dumps(parse_json(part)) == json.dumps(json.loads(part)), path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -19,13 +18,20 @@ CODEX_TYPES = frozenset({"session_meta", "turn_context", "response_item", "event
 GEMINI_TYPES = frozenset({"user", "gemini", "info", "error", "warning"})
 
 
+def _parse(data: bytes) -> Any:
+    """`files.parse_json`, imported on use: `import remit.traces` loads this module alone."""
+    from .files import parse_json
+
+    return parse_json(data)
+
+
 def detect(f: TraceFile) -> str | None:
     """The format of an open trace file (read from its start), or None if unrecognised."""
     first = _first_line(f)
     if first is None:
         return None
     try:
-        value = json.loads(first)
+        value = _parse(first)
     except (ValueError, RecursionError):
         # a pretty-printed document, or JSON Lines whose first line is damaged
         found = _detect_lines(f)
@@ -55,7 +61,7 @@ def _detect_lines(f: TraceFile) -> str | None:
             if count >= SNIFF_LINES or read > SNIFF_BYTES:
                 return None
             try:
-                found = sniff(json.loads(line))
+                found = sniff(_parse(line))
             except (ValueError, RecursionError):
                 continue
             if found is not None:
@@ -73,7 +79,7 @@ def _detect_document(f: TraceFile) -> str | None:
     except (EOFError, OSError, ValueError):
         return None
     try:
-        return sniff(json.loads(head))
+        return sniff(_parse(head))
     except (ValueError, RecursionError):
         return _sniff_text(head[:SNIFF_BYTES].decode("utf-8", "replace"))
 

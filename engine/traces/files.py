@@ -28,6 +28,35 @@ Progress = Callable[[int], None]
 """Told how many bytes of the file (as stored on disk) were read so far."""
 
 
+_fast_loads: Callable[[Any], Any] | None = None
+"""`orjson.loads`, imported by the first `parse_json` (a hook that reads no trace file skips it)."""
+_DIGITS = bytes(0x30 if 0x30 <= i <= 0x39 else 0x20 for i in range(256))
+"""Maps each digit to `0` and every other byte to a space (`bytes.translate`)."""
+_LONG_NUMBER = b"0" * 19
+"""Nineteen digits in a row: the shortest integer that can overflow 64 bits."""
+
+
+def parse_json(data: bytes) -> Any:
+    """`json.loads(data)`, read by orjson when that gives the same value: about twice as fast
+    over the corpora's lines and documents.
+
+    orjson reads an integer past 64 bits as a float, so text with nineteen digits in a row
+    goes to the json module; so does whatever orjson refuses (`NaN`, lone surrogates,
+    UTF-16), which the json module reads or answers with its own error, as before.
+    """
+    global _fast_loads
+    if _fast_loads is None:
+        import orjson
+
+        _fast_loads = orjson.loads
+    if _LONG_NUMBER in data.translate(_DIGITS):
+        return json.loads(data)
+    try:
+        return _fast_loads(data)
+    except ValueError:  # orjson.JSONDecodeError is one
+        return json.loads(data)
+
+
 def is_trace_file(path: Path) -> bool:
     """True if a directory walk should read this file."""
     name = path.name.lower()
@@ -110,7 +139,7 @@ def records(f: TraceFile, progress: Progress | None = None) -> Iterator[tuple[in
             continue
         number, line = item
         try:
-            yield number, json.loads(line)
+            yield number, parse_json(line)
         except (ValueError, RecursionError) as exc:
             kind: ProblemKind = "truncated" if not line.endswith(b"\n") else "damaged_line"
             yield TraceProblem(f.name, number, f"not valid JSON: {_why(exc)}", kind)
@@ -125,7 +154,7 @@ def load_document(f: TraceFile) -> Any | TraceProblem:
     if len(data) > MAX_DOCUMENT_BYTES:
         return TraceProblem(f.name, 1, "the document is too large to load whole", "unknown_format")
     try:
-        return json.loads(data)
+        return parse_json(data)
     except (ValueError, RecursionError) as exc:
         line = getattr(exc, "lineno", 1)
         kind: ProblemKind = "truncated" if _at_end(exc, data) else "damaged_line"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from .base import Parser
 from .claude import ClaudeCodeParser
 from .codex import CodexParser
 from .detect import detect
-from .files import TraceFile, load_document, records, walk
+from .files import TraceFile, load_document, parse_json, records, walk
 from .gemini import GeminiParser
 from .generic import GenericParser, parse_mapping
 from .model import (
@@ -271,7 +270,7 @@ def _starts_document(f: TraceFile, lines: int = 5) -> bool:
 
 def _is_container(line: bytes) -> bool:
     try:
-        return isinstance(json.loads(line), (dict, list))
+        return isinstance(parse_json(line), (dict, list))
     except (ValueError, RecursionError):
         return False
 
