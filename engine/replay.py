@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import load_policy_cached
 from .decision import Decision
 from .evaluate import CTX_DEFAULTS
 from .guard import Guard
-from .load import load_policy
 from .log import DecisionLog, Durability
 from .redact_policy import CompiledRedaction
 from .session import SessionStore
@@ -176,14 +176,21 @@ class _Job:
     log_durability: str = "flush"
 
 
+def _guard(path: str, **options: Any) -> Guard:
+    """A guard for the policy at `path`, served from the policy cache when unchanged (see
+    `cache.py`): a replay of a few thousand calls would otherwise spend a good part of its
+    time compiling, once per run and once more in each worker."""
+    return Guard(load_policy_cached(path), path=path, **options)
+
+
 class _Replayer:
     """Runs trace items through the guard(s) and tallies the decisions."""
 
     def __init__(self, job: _Job) -> None:
         self.clock = _Clock()
         self.log = DecisionLog(job.log, durability=job.log_durability) if job.log else None
-        self.guard = Guard.from_path(job.policy, clock=self.clock, log=self.log)
-        self.baseline = Guard.from_path(job.against, clock=self.clock) if job.against else None
+        self.guard = _guard(job.policy, clock=self.clock, log=self.log)
+        self.baseline = _guard(job.against, clock=self.clock) if job.against else None
         self.job = job
         self.tally = _Tally()
 
@@ -376,7 +383,7 @@ def replay(
         tally = _run_here(job, work, total, progress)
     else:
         for policy in filter(None, (job.policy, job.against)):
-            load_policy(policy)  # a broken policy is reported here, not from inside a worker
+            load_policy_cached(policy)  # a broken policy is reported here, not from inside a worker
         tally = _run_pool(job, work, jobs, total, progress)
     return _result(tally, against is not None, time.perf_counter() - started)
 
