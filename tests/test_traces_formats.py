@@ -319,12 +319,49 @@ def test_swe_agent_trajectories() -> None:
     items = read(CORPORA / "swe-agent")
     calls = calls_of(items)
     assert len(calls) == 232  # 227 trajectory steps + 5 actions of the history-only demo
-    assert {c.tool for c in calls} == {"bash"}
+    assert Counter(c.tool for c in calls) == {"bash": 192, "edit": 40}
+    edits = [c for c in calls if c.tool == "edit"]
+    first = edits[0]
+    assert first.args == {
+        "path": "/klieret__swe-agent-test-repo/tests/missing_colon.py",
+        "start_line": 4,
+        "end_line": 4,
+        "replacement_text": "def division(a: float, b: float) -> float:",
+    }
+    assert all("end_of_edit" not in c.args["replacement_text"] for c in edits)
+    # the one-line forms (`edit 'old' 'new' False`) are shell-like and stay `bash` calls
+    assert any(c.args["command"].startswith("edit '") for c in calls if c.tool == "bash")
     pydicom = [c for c in calls if c.source[0].endswith("pydicom__pydicom-1458.traj")]
     assert len(pydicom) == 12
     assert pydicom[0].args == {"command": "create reproduce_bug.py"}
     assert pydicom[0].ctx["cwd"] == "/pydicom__pydicom" and pydicom[0].ts is None
     assert [p.kind for p in problems_of(items)] == ["unknown_format"]  # all_preds.jsonl is not a trace
+
+
+@pytest.mark.parametrize(
+    ("action", "state", "tool", "args"),
+    [
+        (
+            "edit 3:5\n    return 1\n    # d\nend_of_edit",
+            {"open_file": "/r/a.py", "working_dir": "/r"},
+            "edit",
+            {"path": "/r/a.py", "start_line": 3, "end_line": 5, "replacement_text": "    return 1\n    # d"},
+        ),
+        ("edit 6:7\nend_of_edit", {"open_file": "/r/a.py"}, "edit",
+         {"path": "/r/a.py", "start_line": 6, "end_line": 7, "replacement_text": ""}),
+        ("edit\nx = 1\nend_of_edit", {"open_file": "n/a"}, "edit", {"replacement_text": "x = 1"}),
+        ("edit 2:2 b\nx\nend_of_edit", {}, "bash", {"command": "edit 2:2 b\nx\nend_of_edit"}),
+        ("edit 'a' 'b' False", {}, "bash", {"command": "edit 'a' 'b' False"}),
+        ("cat <<EOF > f\nend_of_edit\nEOF", {}, "bash", {"command": "cat <<EOF > f\nend_of_edit\nEOF"}),
+    ],
+)  # fmt: skip
+def test_swe_agent_edits_become_edit_calls(
+    tmp_path: Path, action: str, state: dict[str, Any], tool: str, args: dict[str, Any]
+) -> None:
+    path = tmp_path / "run.traj"
+    path.write_text(json.dumps({"trajectory": [{"action": action, "state": json.dumps(state)}]}))
+    (call,) = calls_of(read(path))
+    assert (call.tool, call.args) == (tool, args)
 
 
 @needs_corpora

@@ -2,7 +2,10 @@
 
 Both agents act through a shell, so each action becomes a `bash` call with
 `{"command": ...}`. SWE-agent: `trajectory[].action` (the working directory from `state`),
-or, in files that have only `history`, the `action` of each assistant message.
+or, in files that have only `history`, the `action` of each assistant message; except its
+file edits (`edit 12:14` or `edit`, lines of new text, `end_of_edit`), whose text is not
+shell: they become `edit` calls `{"path": <the open file>, "start_line", "end_line",
+"replacement_text"}` (the path from `state.open_file`, the lines when the action gives them).
 mini-swe-agent: the single ```bash block of each assistant message (a message with none or
 several is a format error the agent did not execute); its result is the next user message
 (`<returncode>`). Neither records wall-clock time per step except mini-swe-agent's model
@@ -23,6 +26,8 @@ from .model import RawActivity, RawCall, RawContext, RawHuman, RawItem, RawResul
 BASH_BLOCK = re.compile(r"```bash\s*\n(.*?)\n```", re.DOTALL)
 """mini-swe-agent's own action pattern."""
 RETURN_CODE = re.compile(r"<returncode>\s*(-?\d+)\s*</returncode>")
+EDIT_BLOCK = re.compile(r"edit(?: (\d+):(\d+))?\n(?:(.*)\n)?end_of_edit", re.DOTALL)
+"""SWE-agent's edit command: an optional line range, the new text, a closing `end_of_edit`."""
 
 
 class SweAgentParser(Parser):
@@ -53,19 +58,24 @@ class SweAgentParser(Parser):
             return
         command = step["action"].strip()
         if command:
-            yield self._bash(index, command, _working_dir(step.get("state")))
+            state = _state(step.get("state"))
+            yield self._action(index, command, _text(state, "working_dir"), _text(state, "open_file"))
 
     def _history(self, history: list[Any]) -> Iterator[RawItem]:
         for index, message in enumerate(history, 1):
             if isinstance(message, dict) and message.get("role") == "assistant":
                 action = message.get("action")
                 if isinstance(action, str) and action.strip():
-                    yield self._bash(index, action.strip(), None)
+                    yield self._action(index, action.strip(), None, None)
 
-    def _bash(self, index: int, command: str, cwd: str | None) -> RawCall:
+    def _action(self, index: int, command: str, cwd: str | None, open_file: str | None) -> RawCall:
+        tool, args = "bash", {"command": command}
+        edit = EDIT_BLOCK.fullmatch(command)
+        if edit is not None:
+            tool, args = "edit", _edit_args(edit, open_file)
         return RawCall(
-            "bash",
-            {"command": command},
+            tool,
+            args,
             self.line_id(index),
             None,
             index,
@@ -75,14 +85,28 @@ class SweAgentParser(Parser):
         )
 
 
-def _working_dir(state: Any) -> str | None:
+def _edit_args(edit: re.Match[str], open_file: str | None) -> dict[str, Any]:
+    args: dict[str, Any] = {} if open_file is None else {"path": open_file}
+    if edit.group(1) is not None:
+        args["start_line"], args["end_line"] = int(edit.group(1)), int(edit.group(2))
+    args["replacement_text"] = edit.group(3) or ""
+    return args
+
+
+def _state(state: Any) -> dict[str, Any]:
+    """A step's `state` (an object, or JSON text of one); {} when it is neither."""
     if isinstance(state, str):
         try:
             state = json.loads(state)
         except ValueError:
-            return None
-    cwd = state.get("working_dir") if isinstance(state, dict) else None
-    return cwd if isinstance(cwd, str) and cwd else None
+            return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _text(state: dict[str, Any], key: str) -> str | None:
+    """A path the state names (`working_dir`, `open_file`); None when absent or `n/a`."""
+    value = state.get(key)
+    return value if isinstance(value, str) and value and value != "n/a" else None
 
 
 class MiniSweAgentParser(Parser):
