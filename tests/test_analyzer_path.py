@@ -56,3 +56,20 @@ def test_many_paths_are_capped() -> None:
 def test_any_args_never_raise(args: dict[str, Any]) -> None:
     facts = _facts("Glob", args, "/w")
     assert all(isinstance(p, str) for p in facts.paths)
+
+
+@pytest.mark.parametrize(
+    ("command", "paths"),
+    [
+        ("awk '{print $1}' data.csv", ["/w/data.csv"]),
+        ("awk -F , '{print $1}' a.csv b.csv", ["/w/a.csv", "/w/b.csv"]),
+        ("awk -v n=1 -F: '{print}' /etc/passwd", ["/etc/passwd"]),
+        ("awk -f prog.awk data", ["/w/data"]),
+        ("gawk -e 'BEGIN{print 1}' -- in.txt", ["/w/in.txt"]),
+        ("awk '{print}' limit=3 in.txt", ["/w/in.txt"]),  # `name=value` operands are assignments
+        ("""awk '{print > "out.txt"}' in.txt""", ["/w/in.txt", "/w/out.txt"]),
+    ],
+)
+def test_awk_reads_its_operands_after_the_program(command: str, paths: list[str]) -> None:
+    facts = _facts("Bash", {"command": command}, "/w")
+    assert sorted(facts.paths) == sorted(paths)

@@ -354,6 +354,31 @@ def test_options_naming_the_file_written(command: str, written: str) -> None:
     assert written in facts.writes and facts.writes_outside("/home/u/proj")
 
 
+@pytest.mark.parametrize(
+    ("command", "writes"),
+    [
+        ("""awk '{print > "/etc/passwd"}' x""", ["/etc/passwd"]),
+        ("""awk -F, '$1 >= 3 { print $0 >"big.txt" }' f""", ["big.txt"]),
+        ("""gawk -e 'BEGIN{printf "%d", 1 >> "/etc/x"}'""", ["/etc/x"]),
+        ("""awk '{ print > ("out.txt") }' f""", ["out.txt"]),
+        ("""awk -F , 'NR>1 {print $2 >> ($1 ".csv")}' d.csv""", ['<awk: $1 ".csv">']),
+        ("""awk -v out=/tmp/x '{print > out}' d""", ["<awk: out>"]),
+        ("""awk '{for (i=1; i<=NF; i++) print $i > ("/tmp/c" i)}' f""", ['<awk: "/tmp/c" i>']),
+        ("""awk '{if ($3 > 10) print $0}' d""", []),
+        ("""awk '{print ($1 > $2)}' d""", []),
+        ("""awk 'BEGIN { x = "a>b"; print x }'""", []),
+        ("""awk '{printf("%s\\n", $1) > "/dev/stderr"}' d""", []),
+        ("""awk '{ print $1 | "sort > /tmp/o" }' f""", []),
+        ("awk -f prog.awk data", []),  # a program in a file is not read
+        ("awk 'BEGIN{x=\"" + "a" * 20_000 + "\"; print 1}'", ["<awk: a program too long to read>"]),
+    ],
+)
+def test_awk_programs_write_what_their_prints_redirect_to(command: str, writes: list[str]) -> None:
+    facts = shell_facts("Bash", {"command": command}, "/w")
+    assert facts.writes == writes
+    assert facts.writes_outside("/w") == any(w.startswith(("/etc", "/tmp", "<")) for w in writes)
+
+
 @pytest.mark.parametrize("command", ["sort f", "unzip -l a.zip", "tar -xf a.tar"])
 def test_options_that_write_nothing(command: str) -> None:
     assert shell_facts("Bash", {"command": command}, "/w").writes == []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from ._awk import AWKS, awk_writes
 from ._command import Command
 from ._programs import (
     BLOCK_DEVICE_PREFIXES,
     CODE_OPTIONS,
+    HARMLESS_TARGETS,
     INSTALL_PROGRAMS,
     INSTALL_SUBCOMMANDS,
     INTERPRETERS,
@@ -281,6 +283,8 @@ def _write_targets(cmd: Command) -> list[str]:
     elif program == "uniq" or program == "split":  # `uniq IN OUT`, `split FILE PREFIX`
         operands = file_operands(cmd)
         out.extend(operands[1:2])
+    elif program in AWKS:  # `awk '{print > "out"}'`: the program names what it writes
+        out.extend(t for t in awk_writes(cmd) if t not in HARMLESS_TARGETS)
     elif program == "find":
         if "delete" in cmd.flags:
             out.extend(find_starts(cmd.args)[:1] or ["."])
@@ -297,7 +301,7 @@ def _write_targets(cmd: Command) -> list[str]:
 _FIND_WRITES = frozenset({"-fprint", "-fprint0", "-fprintf", "-fls"})
 """find actions that write the file named by their argument."""
 _WRITERS = _TOUCHERS | _DESTINATION_LAST | {"sed", "perl", "dd", "curl", "wget", "git", "find", "sort"}
-_WRITERS |= {"unzip", "tar", "patch", "uniq", "split"}
+_WRITERS |= {"unzip", "tar", "patch", "uniq", "split", *AWKS}
 WRITING_PROGRAMS = frozenset(_WRITERS)
 """Programs whose arguments may name a file they write; any other writes by redirects only."""
 

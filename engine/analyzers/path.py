@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from ..celrt import CelObject
+from ._awk import AWKS, awk_files
 from ._command import Command
 from ._facts import WRITING_PROGRAMS, file_operands, find_starts, write_targets
 from ._lazy import lazy
@@ -327,7 +328,9 @@ def command_paths(cmd: Command) -> list[str]:
     program = cmd.program
     if program in FILE_READERS:
         operands = file_operands(cmd)
-        if program in SCRIPT_FIRST:
+        if program in AWKS:
+            operands = awk_files(cmd)
+        elif program in SCRIPT_FIRST:
             operands = operands[:1]
         elif program in PATTERN_FIRST or program in MODE_FIRST:
             scripted = program in ("sed", "grep", "rg", "perl") and any(
