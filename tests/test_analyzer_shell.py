@@ -379,6 +379,24 @@ def test_awk_programs_write_what_their_prints_redirect_to(command: str, writes: 
     assert facts.writes_outside("/w") == any(w.startswith(("/etc", "/tmp", "<")) for w in writes)
 
 
+@pytest.mark.parametrize(
+    ("command", "reasons"),
+    [
+        ("git reset --har HEAD~3", ["git reset --hard"]),
+        ("git -C repo reset --ha", ["git reset --hard"]),
+        ("git push --force-w origin main", ["git push --force"]),
+        ("git push --del origin old", ["git push --delete"]),
+        ("git clean --forc -d", ["git clean -f"]),
+        ("git checkout --forc main", ["git checkout discards changes"]),
+        ("git push --forc origin main", []),  # force, force-with-lease...: git refuses it as ambiguous
+        ("git reset --so HEAD~1", []),  # --soft
+        ("git status --har", []),  # no table for status: nothing to expand
+    ],
+)
+def test_git_reads_an_abbreviated_long_option_as_the_option(command: str, reasons: list[str]) -> None:
+    assert shell_facts("Bash", {"command": command}, "/w").destructive_reasons == reasons
+
+
 @pytest.mark.parametrize("command", ["sort f", "unzip -l a.zip", "tar -xf a.tar"])
 def test_options_that_write_nothing(command: str) -> None:
     assert shell_facts("Bash", {"command": command}, "/w").writes == []

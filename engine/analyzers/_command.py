@@ -8,6 +8,7 @@ from ..celrt import CelObject
 from ._lazy import lazy
 from ._programs import (
     FLAG_ALIASES,
+    GIT_LONG_OPTIONS,
     GLOBAL_VALUE_OPTIONS,
     HARMLESS_TARGETS,
     SINGLE_DASH_LONG,
@@ -90,8 +91,10 @@ class Command(CelObject):
 
     @lazy
     def flags(self) -> list[str]:
-        """Flag names: `-rf` gives `r`, `f`; `--output=x` gives `output`."""
-        return _flags(self.program, self.args)
+        """Flag names: `-rf` gives `r`, `f`; `--output=x` gives `output` (and for git, the full
+        name of an abbreviated long option: `--har` also gives `hard`)."""
+        found = _flags(self.program, self.args)
+        return _git_unabbreviated(found, self.subcommand) if found and self.program == "git" else found
 
     def __repr__(self) -> str:
         return f"Command({self.argv!r}, wrappers={self.wrappers!r})"
@@ -151,6 +154,21 @@ def _flags(program: str, args: list[str]) -> list[str]:
         else:
             out.extend(a[1:])
     return list(dict.fromkeys(filter(None, out)))
+
+
+def _git_unabbreviated(flags: list[str], subcommand: str) -> list[str]:
+    """`flags` and the full name of each that git would read as an abbreviation: a prefix of
+    exactly one of the subcommand's long options (`GIT_LONG_OPTIONS`)."""
+    options = GIT_LONG_OPTIONS.get(subcommand)
+    if options is None:
+        return flags
+    full = []
+    for flag in flags:
+        if len(flag) > 1 and flag not in options:  # a long option (letters come one by one)
+            names = [name for name in options if name.startswith(flag)]
+            if len(names) == 1:
+                full.append(names[0])
+    return list(dict.fromkeys([*flags, *full])) if full else flags
 
 
 def _subcommand(program: str, args: list[str]) -> str:
