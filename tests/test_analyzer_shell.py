@@ -397,6 +397,30 @@ def test_git_reads_an_abbreviated_long_option_as_the_option(command: str, reason
     assert shell_facts("Bash", {"command": command}, "/w").destructive_reasons == reasons
 
 
+DIFF = (
+    "--- a/src/app.py\n+++ b/src/app.py\n@@ -1 +1 @@\n-x\n+y\n"
+    "--- a/old.txt\n+++ /dev/null\n@@ -1 +0,0 @@\n-z\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "writes"),
+    [
+        (f"patch -p1 <<'EOF'\n{DIFF}EOF", ["src/app.py", "old.txt"]),
+        (f"patch --strip=1 <<'EOF'\n{DIFF}EOF", ["src/app.py", "old.txt"]),
+        (f"patch <<'EOF'\n{DIFF}EOF", ["b/src/app.py", "a/old.txt"]),
+        (f"git apply <<'EOF'\n{DIFF}EOF", ["src/app.py", "old.txt"]),
+        (f"git apply -p0 <<'EOF'\n{DIFF}EOF", ["b/src/app.py", "a/old.txt"]),
+        ("git apply <<'EOF'\n--- /dev/null\n+++ b/../../.bashrc\n@@ -0,0 +1 @@\n+x\nEOF", ["../../.bashrc"]),
+        (f"git apply --check <<'EOF'\n{DIFF}EOF", []),
+        ("patch app.py < fix.diff", ["app.py"]),
+        ("patch -p1 < fix.diff", []),  # the diff is in a file, not read
+    ],
+)
+def test_a_diff_in_the_command_names_the_files_patch_writes(command: str, writes: list[str]) -> None:
+    assert shell_facts("Bash", {"command": command}, "/w").writes == writes
+
+
 @pytest.mark.parametrize("command", ["sort f", "unzip -l a.zip", "tar -xf a.tar"])
 def test_options_that_write_nothing(command: str) -> None:
     assert shell_facts("Bash", {"command": command}, "/w").writes == []

@@ -220,7 +220,12 @@ def write_targets(cmd: Command) -> list[str]:
         if not cmd.fills and (
             program not in _WRITERS  # most commands: redirects at most
             # most git commands too: `format-patch` and `--output...` are its only writes
-            or (program == "git" and "format-patch" not in cmd.args and "--output" not in " ".join(cmd.args))
+            or (
+                program == "git"
+                and "format-patch" not in cmd.args
+                and "--output" not in " ".join(cmd.args)
+                and not (cmd.stdin and "apply" in cmd.args)
+            )
         ):
             redirects = cmd.redirects
             found = [p for p in dict.fromkeys(redirects) if p and p != "-"] if redirects else []
@@ -260,6 +265,8 @@ def _write_targets(cmd: Command) -> list[str]:
         # commands are judged without finding their subcommand.
         args = cmd.args
         patch = "format-patch" in args and cmd.subcommand == "format-patch"
+        if cmd.stdin and "apply" in args and cmd.subcommand == "apply" and _applies(cmd):  # `git apply <<EOF`
+            out.extend(diff_targets(cmd.stdin, _strip(cmd, 1)))
         if patch or any(a.startswith("--output") for a in args):
             short = "o" if patch else ""
             for long in ("output", "output-directory"):
@@ -276,10 +283,13 @@ def _write_targets(cmd: Command) -> list[str]:
             if target is not None:
                 out.append(target)
         out.extend(_tar_archive(cmd))  # `tar -cf OUT`, `tar czf OUT dir`: the archive written
-    elif program == "patch":  # `patch FILE < fix.diff`, `patch -o OUT`
+    elif program == "patch":  # `patch FILE < fix.diff`, `patch -o OUT`, `patch -p1 <<EOF`
         target = _option(cmd, "o", "output")
         operands = file_operands(cmd)
-        out.extend([target] if target is not None else operands[:1])
+        if target is not None or operands:
+            out.extend([target] if target is not None else operands[:1])
+        elif cmd.stdin:  # the diff is in the command: the files it names
+            out.extend(diff_targets(cmd.stdin, _strip(cmd, 0)))
     elif program == "uniq" or program == "split":  # `uniq IN OUT`, `split FILE PREFIX`
         operands = file_operands(cmd)
         out.extend(operands[1:2])
@@ -296,6 +306,42 @@ def _write_targets(cmd: Command) -> list[str]:
     if not out:  # most commands write nothing
         return out
     return [p for p in dict.fromkeys(out) if p and p != "-"]
+
+
+def diff_targets(diff: str, strip: int) -> list[str]:
+    """The files a unified diff writes: each `+++` name, or the `---` name of a file it
+    deletes (`+++ /dev/null`), less `strip` leading components (`-p1`: `b/src/x` is `src/x`)."""
+    out: list[str] = []
+    old = ""
+    for line in diff.splitlines():
+        if line.startswith("--- "):
+            old = _diff_name(line)
+        elif line.startswith("+++ "):
+            name = _diff_name(line)
+            name = old if name == "/dev/null" else name
+            if strip and name:
+                name = "/".join(name.split("/")[strip:])
+            if name and name != "/dev/null":
+                out.append(name)
+    return out
+
+
+def _diff_name(line: str) -> str:
+    """The file name of a `---`/`+++` line (a tab ends it; the date may follow)."""
+    name = line[4:].split("\t", 1)[0].strip()
+    return name[1:-1] if len(name) > 1 and name[0] == name[-1] == '"' else name
+
+
+def _applies(cmd: Command) -> bool:
+    """False for a `git apply` that only reports (`--check`, `--stat`...) without `--apply`."""
+    flags = cmd.flags
+    return "apply" in flags or not any(f in flags for f in ("check", "stat", "numstat", "summary"))
+
+
+def _strip(cmd: Command, default: int) -> int:
+    """The `-pN`/`--strip=N` of `patch` or `git apply`, else `default`."""
+    value = _option(cmd, "p", "strip")
+    return int(value) if value is not None and value.isdigit() else default
 
 
 _FIND_WRITES = frozenset({"-fprint", "-fprint0", "-fprintf", "-fls"})
