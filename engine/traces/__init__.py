@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 # `detect` is also the name of a submodule, and importing the submodule (as `read` does) binds
 # the module to this package's name `detect`, which a name loaded on first use would then never
-# replace. Imported here, the function takes the name after the module does. At run time the
-# submodule imports nothing but `json`.
+# replace. Imported here, the function takes the name after the module does. The submodule
+# imports nothing when it loads (it reads JSON through `files`, imported on its first use).
 from .detect import detect, sniff
 
 if TYPE_CHECKING:
