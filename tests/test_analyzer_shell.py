@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from remit.analyzers import SHELL_TOOLS, Command, ShellFacts, _bash, shell_facts
+from remit.analyzers._awk import program_writes
 from remit.analyzers._bash import MAX_COMMANDS, MAX_NODES
 from remit.celrt import CelObject
 
@@ -377,6 +378,10 @@ def test_awk_programs_write_what_their_prints_redirect_to(command: str, writes: 
     facts = shell_facts("Bash", {"command": command}, "/w")
     assert facts.writes == writes
     assert facts.writes_outside("/w") == any(w.startswith(("/etc", "/tmp", "<")) for w in writes)
+
+
+def test_an_awk_program_with_a_nul_is_an_unknown_write() -> None:
+    assert program_writes('{print > "\x001\x00"} # \x00') == ["<awk: a NUL in the program>"]
 
 
 @pytest.mark.parametrize(

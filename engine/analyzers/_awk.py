@@ -93,8 +93,12 @@ def _split_option(arg: str) -> tuple[str | None, str | None]:
 
 def program_writes(program: str) -> list[str]:
     """The redirection targets of the `print`/`printf` statements of one awk program."""
-    if len(program) > MAX_PROGRAM:
-        return ["<awk: a program too long to read>"]
+    if len(program) > MAX_PROGRAM or "\x00" in program:  # a NUL would pass for a string's mark
+        return [
+            "<awk: a program too long to read>"
+            if len(program) > MAX_PROGRAM
+            else "<awk: a NUL in the program>"
+        ]
     strings: list[str] = []
 
     def aside(m: re.Match[str]) -> str:
