@@ -33,7 +33,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,6 +151,8 @@ class PolicyCache:
         data = FORMAT + json.dumps(header).encode() + b"\n" + payload
         try:
             self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            import tempfile  # here: only a miss writes an entry
+
             fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".entry-", suffix=".tmp")
         except OSError:
             return False

@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -378,7 +377,7 @@ class StateStore:
         """Write the state atomically (a temporary file, then a rename)."""
         target = self.path(session_id)
         fresh = not target.exists()
-        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".state-", suffix=".tmp")
+        fd, tmp = _new_file(self.dir, ".state-")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(state, f, ensure_ascii=False, separators=(",", ":"))
@@ -397,6 +396,19 @@ class StateStore:
             for old in files[keep:]:
                 old.unlink(missing_ok=True)
                 old.with_suffix(".lock").unlink(missing_ok=True)
+
+
+def _new_file(folder: Path, prefix: str) -> tuple[int, str]:
+    """A new file of this user's alone in `folder`, open for writing: what `tempfile.mkstemp`
+    does, without importing tempfile (and shutil, bz2, lzma, random) into every hook call."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        name = str(folder / f"{prefix}{os.urandom(8).hex()}.tmp")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no unused temporary name in {folder}")
 
 
 def _flock(fd: int) -> None:

@@ -40,6 +40,7 @@ NOT_ON_A_PLAIN_CALL = (
     "remit.traces.api",
     "remit.traces.assemble",
     "remit.traces.codex",
+    "tempfile",
 )
 """Modules a hook call for a plain command (`git status`) has no use for."""
 
@@ -117,3 +118,25 @@ def test_a_plain_bash_call_loads_no_bash_parser_and_compiles_little(tmp_path: Pa
         assert 1 <= redaction_regexes < len(KINDS) // 2
     else:
         assert redaction_regexes == 0
+
+
+def test_a_state_file_is_written_through_a_new_private_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from remit import hook
+
+    made = [hook._new_file(tmp_path, ".state-") for _ in range(3)]
+    for fd, name in made:
+        os.close(fd)
+        assert Path(name).parent == tmp_path and Path(name).name.startswith(".state-")
+        assert os.stat(name).st_mode & 0o777 == 0o600
+    assert len({name for _, name in made}) == 3
+    taken = Path(made[0][1])
+    taken.unlink()
+    taken.symlink_to(tmp_path / "elsewhere")  # a link where the next name would be
+    draws = iter([bytes.fromhex(taken.name[len(".state-") : -len(".tmp")]), b"\x01" * 8])
+    monkeypatch.setattr(hook.os, "urandom", lambda n: next(draws))
+    fd, name = hook._new_file(tmp_path, ".state-")
+    os.close(fd)
+    assert name == str(tmp_path / ".state-0101010101010101.tmp")
+    assert not (tmp_path / "elsewhere").exists()  # the link was not followed
