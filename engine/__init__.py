@@ -15,8 +15,9 @@ else, so a short-lived process such as `remit hook` pays only for the modules it
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .exports import lazy_exports
 
 if TYPE_CHECKING:
     from .compile import CompiledPolicy
@@ -83,15 +84,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name's module on first use, then keep the name in this module."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'remit' has no attribute '{name}'")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(globals(), _WHERE)

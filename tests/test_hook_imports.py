@@ -63,7 +63,7 @@ def test_a_trace_reader_loads_without_the_other_formats(module: str) -> None:
     )
     loaded = set(_fresh(code))
     assert module in loaded
-    assert loaded <= TRACE_CORE | {module, "remit"}
+    assert loaded <= TRACE_CORE | {module, "remit", "remit.exports"}
 
 
 def test_the_package_names_load_on_first_use() -> None:

@@ -14,8 +14,9 @@ The names below are imported on first use (PEP 562): the hook reads one format's
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..exports import lazy_exports
 
 # `detect` is also the name of a submodule, and importing the submodule (as `read` does) binds
 # the module to this package's name `detect`, which a name loaded on first use would then never
@@ -72,15 +73,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name's submodule on first use, then keep the name in this package."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(globals(), _WHERE)
