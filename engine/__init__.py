@@ -15,10 +15,9 @@ else, so a short-lived process such as `remit hook` pays only for the modules it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .exports import lazy_exports
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: `typing` costs a hook call milliseconds
 if TYPE_CHECKING:
     from .compile import CompiledPolicy
     from .decision import Decision, EvalError, PolicyRef, Ratings, Reason

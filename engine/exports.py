@@ -7,8 +7,11 @@ A short-lived process (`remit hook`, once per tool call) pays only for the modul
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
-from typing import Any
+
+TYPE_CHECKING = False  # `typing` and `collections` cost a hook call milliseconds
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
 
 def lazy_exports(
