@@ -476,7 +476,13 @@ AGENTS = click.Choice(["claude-code", "codex"])
 @click.option("--policy", required=True, help="Policy file or shipped policy name.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append decisions to this log.")
 @LOG_DURABILITY
-def hook(agent: str, policy: str, log_path: str | None, log_durability: str | None) -> None:
+@click.option(
+    "--daemon",
+    is_flag=True,
+    help="Let a background remit process answer, started by the first call (the same answers, "
+    "without remit's start-up on every call).",
+)
+def hook(agent: str, policy: str, log_path: str | None, log_durability: str | None, daemon: bool) -> None:
     """Answer one PreToolUse hook call (JSON on stdin) for Claude Code or Codex CLI.
 
     Any failure answers deny with the reason: a guard that cannot decide never lets a call through.
@@ -484,7 +490,27 @@ def hook(agent: str, policy: str, log_path: str | None, log_durability: str | No
     from remit.hook import main_hook
 
     _log_options(log_path, log_durability)
-    sys.exit(main_hook(agent, policy=policy, log=log_path, log_durability=log_durability))
+    sys.exit(main_hook(agent, policy=policy, log=log_path, log_durability=log_durability, daemon=daemon))
+
+
+@main.command("hook-daemon")
+@click.argument("action", type=click.Choice(["status", "stop"]))
+def hook_daemon(action: str) -> None:
+    """Show or stop the background process that answers `remit hook --daemon` calls.
+
+    It exits by itself after 30 minutes without a call, and when remit is upgraded.
+    """
+    from remit import hookd
+
+    path = hookd.socket_path()
+    if path is None:
+        _fail("no private folder for the daemon's socket: `remit hook --daemon` answers in-process")
+    if action == "stop":
+        pid = hookd.stop_daemon(path)
+        out.print(f"stopped the hook daemon (process {pid})" if pid else "no hook daemon was running")
+        return
+    pid = hookd.running_pid(path)
+    out.print(f"hook daemon running (process {pid}) on {escape(path)}" if pid else "no hook daemon running")
 
 
 SCOPE = click.option(
@@ -500,8 +526,9 @@ SCOPE = click.option(
 @click.argument("agent", type=AGENTS)
 @click.option("--policy", default="coding-agent", show_default=True, help="Policy file or shipped name.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Decision log the hook appends to.")
+@click.option("--daemon", is_flag=True, help="Install `remit hook --daemon` (a background remit answers).")
 @SCOPE
-def install(agent: str, policy: str, log_path: str | None, scope: str) -> None:
+def install(agent: str, policy: str, log_path: str | None, scope: str, daemon: bool) -> None:
     """Add remit as the PreToolUse hook of Claude Code or Codex CLI, keeping the rest of the file."""
     import shutil
 
@@ -515,7 +542,7 @@ def install(agent: str, policy: str, log_path: str | None, scope: str) -> None:
     try:
         path = installer.install(
             agent, scope, policy=str(target.resolve()), cwd=Path.cwd(), home=Path.home(),
-            executable=executable, log=log,
+            executable=executable, log=log, daemon=daemon,
         )  # fmt: skip
     except installer.InstallError as exc:
         _fail(str(exc))

@@ -74,10 +74,13 @@ def event(folder: Path) -> str:
 
 
 def rows(policy: str, folder: Path) -> list[Row]:
-    """The processes timed: the bare interpreter, `import remit`, the hook without and with cache."""
+    """The processes timed: the bare interpreter, `import remit`, the hook without and with
+    cache, and the hook answered by its daemon (started by the untimed first run)."""
     # an installed remit has its bytecode (pip compiles it): the untimed first run writes it here
     inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env = {**inherited, "XDG_CACHE_HOME": str(folder / "cache")}
+    run = folder / "run"  # the daemon's socket folder: this run's own
+    run.mkdir(mode=0o700, exist_ok=True)
+    env = {**inherited, "XDG_CACHE_HOME": str(folder / "cache"), "XDG_RUNTIME_DIR": str(run)}
     no_cache = {**env, "REMIT_POLICY_CACHE": "0"}
     py = sys.executable
     hook = ["hook", "claude-code", "--policy", policy]
@@ -94,7 +97,25 @@ def rows(policy: str, folder: Path) -> list[Row]:
             env,
             hook=True,
         ),
+        Row("remit hook --daemon, daemon running", [py, "-c", CLI, *hook, "--daemon"], env, hook=True),
+        Row("remit hook --daemon --log, daemon on", [py, "-c", CLI, *hook, *log, "--daemon"], env, hook=True),
     ]
+
+
+def daemon_pid(env: dict[str, str], *, wait: float = 10.0, stop: bool = False) -> int:
+    """The process id of the hook daemon of `env`, waited for (the first `--daemon` call starts
+    it) up to `wait` seconds; with `stop`, stop it too."""
+    script = (
+        "import sys, time; from remit import hookd; deadline = time.monotonic() + float(sys.argv[1])\n"
+        "while hookd.running_pid() is None and time.monotonic() < deadline: time.sleep(0.05)\n"
+        "print(hookd.running_pid() or 0)\n"
+        "if sys.argv[2] == 'stop': hookd.stop_daemon()\n"
+    )
+    argv = [sys.executable, "-c", script, str(wait), "stop" if stop else "-"]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not done.stdout.strip().lstrip("-").isdigit():
+        raise RuntimeError(f"cannot reach the hook daemon: {done.stderr[-500:]}")
+    return int(done.stdout)
 
 
 def run_once(row: Row, stdin: str) -> tuple[float, float]:
@@ -124,11 +145,18 @@ def measure(policy: str, runs: int, folder: Path) -> dict[str, list[tuple[float,
     table = rows(policy, folder)
     for row in table:
         run_once(row, stdin)
+    env = table[0].env
+    started = daemon_pid(env)
     times: dict[str, list[tuple[float, float]]] = {row.name: [] for row in table}
-    for _ in range(runs):
-        for row in table:
-            wall, cpu = run_once(row, stdin)
-            times[row.name].append((wall * 1000, cpu * 1000))
+    try:
+        for _ in range(runs):
+            for row in table:
+                wall, cpu = run_once(row, stdin)
+                times[row.name].append((wall * 1000, cpu * 1000))
+    finally:
+        ended = daemon_pid(env, wait=0, stop=True)
+    if not started or ended != started:  # the same daemon throughout, or a row timed the fallback
+        raise RuntimeError(f"a --daemon run was not the daemon's (its process: {started}, then {ended})")
     return times
 
 

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .errors import RemitError
 from .hook_events import OBSERVED, handle_event, note_decision
+from .hookd import MAX_INPUT_BYTES, read_capped, write_answer
 
 if TYPE_CHECKING:
     from .decision import Decision
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
     from .session import Session
 
 AGENTS = ("claude-code", "codex")
-MAX_INPUT_BYTES = 10 * 1024 * 1024
-"""Hook input larger than this is refused (denied) without being parsed."""
 TAIL_BYTES = 8 * 1024 * 1024
 """How far back from the end of a transcript the hook looks for the last human message."""
 MAX_STEPS = 1000
@@ -75,27 +74,44 @@ def main_hook(
     log_durability: str | None = None,
     stdin: IO[bytes] | None = None,
     stdout: IO[str] | None = None,
+    daemon: bool = False,
 ) -> int:
     """Read the event on stdin, write the verdict on stdout, return the exit code.
 
     The exit code is 0 (the verdict is in the JSON) unless the answer cannot even be written:
     then the reason goes to stderr and the code is 2, which both agents read as "block".
+    With `daemon`, a running hook daemon answers if it can (`remit.hookd`), with the same
+    answer this process would give.
     """
+    if daemon:
+        from .hookd import main_client
+
+        return main_client(
+            agent, policy=policy, log=log, log_durability=log_durability, stdin=stdin, stdout=stdout
+        )
     try:
-        raw = _read_capped(stdin or sys.stdin.buffer, MAX_INPUT_BYTES)
-        if raw is None:
-            text, code = deny_output(agent, f"the hook input is larger than {MAX_INPUT_BYTES} bytes"), 0
-        else:
-            event = raw.decode("utf-8", errors="replace")
-            text, code = run_hook(agent, event, policy=policy, log=log, log_durability=log_durability)
-        out = stdout or sys.stdout
-        if text:  # observed events get no answer at all (a prompt's would reach the model)
-            out.write(text + "\n")
-            out.flush()
+        raw = read_capped(stdin or sys.stdin.buffer, MAX_INPUT_BYTES)
+        text, code = answer(agent, raw, policy=policy, log=log, log_durability=log_durability)
+        write_answer(text, stdout or sys.stdout)
         return code
     except Exception as exc:
         sys.stderr.write(f"remit could not check this call, so it is blocked: {exc}\n")
         return 2
+
+
+def answer(
+    agent: str,
+    raw: bytes | None,
+    *,
+    policy: str | Path,
+    log: str | Path | None = None,
+    log_durability: str | None = None,
+) -> tuple[str, int]:
+    """`run_hook` on the bytes read from stdin (None: more than `MAX_INPUT_BYTES`, denied)."""
+    if raw is None:
+        return deny_output(agent, f"the hook input is larger than {MAX_INPUT_BYTES} bytes"), 0
+    event = raw.decode("utf-8", errors="replace")
+    return run_hook(agent, event, policy=policy, log=log, log_durability=log_durability)
 
 
 def run_hook(
@@ -107,19 +123,26 @@ def run_hook(
     log_durability: str | None = None,
     clock: Callable[[], float] = time.time,
     cache_dir: str | Path | None = None,
+    resolved: Path | None = None,
+    stderr: IO[str] | None = None,
 ) -> tuple[str, int]:
     """The hook's answer to one event: (stdout text, exit code). Never raises; fails closed.
 
-    `log_durability`: how far each record goes before the answer (see `DecisionLog`)."""
+    `log_durability`: how far each record goes before the answer (see `DecisionLog`).
+    `resolved`: the policy's file when the caller found it already (`policy` then only names
+    it in messages). `stderr`: where a note for the user goes (default `sys.stderr`)."""
+    guard = None
     try:
         if agent not in AGENTS:
             raise HookInputError(f"unknown agent `{agent}` (known: {', '.join(AGENTS)})")
         data = read_event(stdin_text)
         cache = _cache_dir(cache_dir)
         if data.get("hook_event_name") in OBSERVED:  # a turn starting or ending, a call's result
-            return handle_event(agent, data, log=log, cache=cache, clock=clock, log_durability=log_durability)
+            return handle_event(
+                agent, data, log=log, cache=cache, clock=clock, log_durability=log_durability, stderr=stderr
+            )
         event = tool_event(data)
-        guard = _guard(policy, log, clock, cache, log_durability)
+        guard = _guard(policy, log, clock, cache, log_durability, resolved)
         ctx = hook_context(agent, event, clock())
         decision = _check(guard, event, ctx, cache)
         return render(agent, decision, non_interactive=guard.policy.defaults.non_interactive.value), 0
@@ -127,16 +150,10 @@ def run_hook(
         return deny_output(agent, str(exc)), 0
     except Exception as exc:  # the agent must get an answer, whatever broke
         return deny_output(agent, f"internal error: {exc or type(exc).__name__}"), 0
-
-
-def _read_capped(stream: IO[bytes], cap: int) -> bytes | None:
-    """At most `cap` bytes of the stream, or None (the rest drained) when there is more."""
-    data = stream.read(cap + 1)
-    if len(data) <= cap:
-        return data
-    while stream.read(1 << 20):  # let the writer finish; memory stays bounded
-        pass
-    return None
+    finally:
+        if guard is not None and guard.log is not None:  # a daemon answers many calls: no file left open
+            with contextlib.suppress(Exception):  # every record is written already: nothing is lost
+                guard.log.close()
 
 
 def parse_event(text: str) -> HookEvent:
@@ -184,6 +201,7 @@ def _guard(
     clock: Callable[[], float],
     cache: Path,
     durability: str | None = None,
+    resolved: Path | None = None,
 ) -> Guard:
     """A guard for the policy (cached when current); a policy that cannot load is a `HookInputError`."""
     from .cache import load_policy_cached
@@ -191,7 +209,7 @@ def _guard(
     from .guard import Guard
     from .resources import resolve_policy
 
-    path = resolve_policy(str(policy))
+    path = resolved if resolved is not None else resolve_policy(str(policy))
     try:
         compiled = load_policy_cached(path, cache_dir=cache)
     except PolicyError as exc:

@@ -33,7 +33,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .decision import Decision
@@ -94,11 +94,12 @@ def handle_event(
     cache: Path,
     clock: Callable[[], float] = time.time,
     log_durability: str | None = None,
+    stderr: IO[str] | None = None,
 ) -> tuple[str, int]:
     """Record what an observed event says; the answer is always empty.
 
-    Exit code 0, or 1 when the event could not be recorded (the reason on stderr): both
-    agents show that as a hook error and carry on.
+    Exit code 0, or 1 when the event could not be recorded (the reason on `stderr`, default
+    `sys.stderr`): both agents show that as a hook error and carry on.
     """
     name = data.get("hook_event_name")
     if log is None or name not in RECORDED:
@@ -110,7 +111,8 @@ def handle_event(
         with DecisionLog(log, **kwargs) as writer:
             _Recorder(agent, data, writer, cache, clock()).run(str(name))
     except Exception as exc:  # an observer must never get in the agent's way
-        sys.stderr.write(f"remit could not record the {name} event: {exc or type(exc).__name__}\n")
+        why = exc or type(exc).__name__
+        (stderr or sys.stderr).write(f"remit could not record the {name} event: {why}\n")
         return "", 1
     return "", 0
 

@@ -65,9 +65,16 @@ def settings_path(agent: str, scope: str, *, cwd: Path, home: Path) -> Path:
 
 
 def hook_command(
-    agent: str, policy: str, *, executable: str = "remit", log: str | None = None, decides: bool = True
+    agent: str,
+    policy: str,
+    *,
+    executable: str = "remit",
+    log: str | None = None,
+    decides: bool = True,
+    daemon: bool = False,
 ) -> str:
-    """The command the agent runs: `remit hook <agent> --policy <policy> [--log <log>] || exit 2`.
+    """The command the agent runs: `remit hook <agent> --policy <policy> [--log <log>]
+    [--daemon] || exit 2`.
 
     Both agents run the tool when a hook exits with a code other than 0 or 2 (remit not on the
     PATH: 127; a broken installation: 1). `|| exit 2` turns those into a block, with the shell's
@@ -78,6 +85,8 @@ def hook_command(
     parts = [executable, "hook", agent, "--policy", policy]
     if log is not None:
         parts += ["--log", log]
+    if daemon:
+        parts.append("--daemon")
     return shlex.join(parts) + (" || exit 2" if decides else "")
 
 
@@ -101,19 +110,25 @@ def install(
     home: Path,
     executable: str = "remit",
     log: str | None = None,
+    daemon: bool = False,
 ) -> Path:
     """Add (or update) remit's hooks for `agent`; the file is written only if it changes.
 
     `PreToolUse` always; with a `log`, the events of `OBSERVED_EVENTS` too (without one there
-    is nowhere to record them, and each would start a process for nothing).
+    is nowhere to record them, and each would start a process for nothing). With `daemon`,
+    every hook command gets `--daemon` (see `remit.hookd`).
     """
     path = settings_path(agent, scope, cwd=cwd, home=home)
     log_arg = str((cwd / log).resolve()) if log is not None else None
     target = policy_argument(policy, cwd)
     settings = read_settings(path)
-    wanted = {DECIDE: hook_command(agent, target, executable=executable, log=log_arg)}
+
+    def command(decides: bool) -> str:
+        return hook_command(agent, target, executable=executable, log=log_arg, decides=decides, daemon=daemon)
+
+    wanted = {DECIDE: command(True)}
     if log_arg is not None:
-        observe = hook_command(agent, target, executable=executable, log=log_arg, decides=False)
+        observe = command(False)
         wanted.update(dict.fromkeys(OBSERVED_EVENTS.get(agent, ()), observe))
     hooks = _hooks(settings, path, create=True)
     changed = [_place(_groups(hooks, event, path, create=True), event, agent, command)

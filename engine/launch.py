@@ -1,7 +1,7 @@
 """The `remit` command's entry point: a hook call goes straight to the hook.
 
-Claude Code and Codex CLI start `remit hook AGENT --policy P [--log L] [--log-durability D]`
-for every tool call (the command `remit install` writes), so what that process imports is
+Claude Code and Codex CLI start `remit hook AGENT --policy P [--log L] [--log-durability D]
+[--daemon]` for every tool call (the command `remit install` writes), so what that process imports is
 paid per call. The click CLI (`cli.py`) and click itself cost about a fifth of it. A command
 line of exactly that form is handed to `remit.hook.main_hook` here, with what the CLI would
 have passed; any other (another command, `--help`, `--policy=P`, an option given twice, a
@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+
+TYPE_CHECKING = False  # `typing` and `collections` cost a hook call milliseconds
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 HOOK_AGENTS = ("claude-code", "codex")
 HOOK_OPTIONS = {"--policy": "policy", "--log": "log", "--log-durability": "log_durability"}
@@ -27,19 +30,28 @@ def main() -> None:
 
         cli()
         return
+    agent, policy = args["agent"], args["policy"]
+    log, durability = args.get("log"), args.get("log_durability")
+    if "daemon" in args:  # the client imports next to nothing: the daemon has remit loaded
+        from .hookd import main_client
+
+        sys.exit(main_client(agent, policy=policy, log=log, log_durability=durability))
     from .hook import main_hook
 
-    agent, policy = args["agent"], args["policy"]
-    sys.exit(main_hook(agent, policy=policy, log=args.get("log"), log_durability=args.get("log_durability")))
+    sys.exit(main_hook(agent, policy=policy, log=log, log_durability=durability))
 
 
 def hook_args(argv: Sequence[str]) -> dict[str, str] | None:
     """`main_hook`'s arguments for a plain `hook AGENT --policy P ...` command line, else None."""
+    flags = [a for a in argv[2:] if a == "--daemon"]
+    if len(flags) > 1:
+        return None  # the CLI says what it thinks of a repeated flag
+    argv = [*argv[:2], *(a for a in argv[2:] if a != "--daemon")]
     if len(argv) < 4 or len(argv) % 2 or argv[0] != "hook" or argv[1] not in HOOK_AGENTS:
         return None
     if "_REMIT_COMPLETE" in os.environ:  # shell completion is click's
         return None
-    found = {"agent": argv[1]}
+    found = {"agent": argv[1], **dict.fromkeys(("daemon",) if flags else (), "")}
     for option, value in zip(argv[2::2], argv[3::2], strict=True):
         name = HOOK_OPTIONS.get(option)
         if name is None or name in found or not value or value.startswith("-"):

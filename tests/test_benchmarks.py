@@ -145,6 +145,8 @@ def test_hook_startup_benchmark_runs(tmp_path: Path, capsys: pytest.CaptureFixtu
         "remit hook, policy cached",
         "remit hook --log, policy cached",
         "python -m remit.hook, policy cached",
+        "remit hook --daemon, daemon running",
+        "remit hook --daemon --log, daemon on",
     ]
     assert all(r["runs"] == 1 and r["median_ms"] > 0 and r["cpu_median_ms"] >= 0 for r in rows.values())
     assert "remit hook, policy cached" in capsys.readouterr().out

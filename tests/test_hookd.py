@@ -1,0 +1,355 @@
+"""The hook daemon: `remit hook --daemon` answers, logs and keeps state as a hook process does."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import remit
+import remit.hook as hook
+from remit import hookd
+from remit.cli import main as cli
+from remit.hook import StateStore, main_hook, run_hook
+from remit.install import hook_command
+from remit.launch import hook_args
+
+from .test_hook import CASES, HOOKS, POLICY, base_event, case_stdin
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the hook daemon listens on a Unix socket")
+
+VOLATILE = {"id", "ts", "prev", "latency_us", "latency_ms", "decision", "turn"}
+"""Fields of a log record that differ between any two runs (ids, times, the chain; a turn
+without a prompt id is named by its start time)."""
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private socket folder and cache for the test; returns the cache."""
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("REMIT_POLICY_CACHE", raising=False)
+    return tmp_path / "cache" / "remit"
+
+
+class Running:
+    """A daemon answering in a thread of the test's process."""
+
+    def __init__(self, **options: Any) -> None:
+        path = hookd.socket_path()
+        assert path is not None
+        self.daemon = hookd.Daemon(path, **options)
+        self.code: int | None = None
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while hookd.running_pid(path) is None:
+            assert time.monotonic() < deadline, "the daemon did not start"
+            time.sleep(0.01)
+
+    def _serve(self) -> None:
+        self.code = self.daemon.serve()
+
+    def stop(self) -> None:
+        self.daemon.stop()
+        self.thread.join(10)
+
+
+@pytest.fixture
+def daemon(env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Running]:
+    """A running daemon; a client that answers a call itself fails the test."""
+
+    def in_process(*args: Any, **kw: Any) -> Any:
+        raise AssertionError("the client answered in-process: the daemon did not answer")
+
+    monkeypatch.setattr(hook, "answer", in_process)
+    monkeypatch.setattr(hookd, "start_daemon", lambda path=None: pytest.fail("started a daemon"))
+    running = Running()
+    yield running
+    running.stop()
+
+
+def via_daemon(agent: str, stdin: bytes, policy: str | Path = POLICY, **kw: Any) -> tuple[str, int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    saved, sys.stderr = sys.stderr, err
+    try:
+        code = main_hook(agent, policy=policy, stdin=io.BytesIO(stdin), stdout=out, daemon=True, **kw)
+    finally:
+        sys.stderr = saved
+    return out.getvalue(), code, err.getvalue()
+
+
+def in_process(
+    agent: str, stdin: bytes, cache: Path, policy: str | Path = POLICY, **kw: Any
+) -> tuple[str, int]:
+    text, code = run_hook(agent, stdin.decode(), policy=policy, cache_dir=cache, **kw)
+    return (text + "\n" if text else ""), code
+
+
+def test_every_hook_case_gets_the_same_answer(daemon: Running, tmp_path: Path) -> None:
+    """cases.yaml in order through the daemon and in-process: the same stdout and exit code
+    (the session's state goes the same way in both)."""
+    for case in CASES:
+        agent, policy, stdin = (
+            case.get("agent", "claude-code"),
+            HOOKS / case.get("policy", "policy.yaml"),
+            case_stdin(case),
+        )
+        text, code, err = via_daemon(agent, stdin, policy)
+        assert (text, code) == in_process(agent, stdin, tmp_path / "own", policy), case["name"]
+        assert err == ""
+
+
+def records(path: Path) -> list[dict[str, Any]]:
+    return [
+        {k: v for k, v in json.loads(line).items() if k not in VOLATILE}
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+
+
+def test_log_and_session_state_are_the_same(daemon: Running, env: Path, tmp_path: Path) -> None:
+    """A turn with a log: its decisions, outcomes and events, through the daemon and in-process."""
+    base = base_event("claude-code")
+    events = [
+        {**base, "hook_event_name": "UserPromptSubmit", "prompt": "tidy up"},
+        {**base, "tool_input": {"command": "ls"}},
+        {**base, "hook_event_name": "PostToolUse", "tool_input": {"command": "ls"}, "tool_response": {}},
+        {**base, "tool_input": {"command": "git push origin main"}},
+        {**base, "tool_name": "Read", "tool_input": {"file_path": "/repo/id.pem"}},
+        {**base, "tool_name": "WebFetch", "tool_input": {"url": "https://x.test"}},
+        {**base, "hook_event_name": "Stop", "stop_hook_active": False},
+    ]
+    ours, theirs = tmp_path / "daemon.jsonl", tmp_path / "process.jsonl"
+    for event in events:
+        stdin = json.dumps(event).encode()
+        text, code, _ = via_daemon("claude-code", stdin, log=ours)
+        assert (text, code) == in_process("claude-code", stdin, tmp_path / "own", log=theirs)
+    assert records(ours) == records(theirs)
+    assert len(records(ours)) >= len(events)
+    assert StateStore(env).load("abc123")["counts"] == StateStore(tmp_path / "own").load("abc123")["counts"]
+
+
+def test_relative_and_shipped_policies_resolve_where_the_client_runs(
+    daemon: Running, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stdin = json.dumps(base_event("claude-code")).encode()
+    monkeypatch.chdir(HOOKS)  # the daemon runs in `/`: `policy.yaml` is the client's
+    assert via_daemon("claude-code", stdin, "policy.yaml")[:2] == in_process(
+        "claude-code", stdin, tmp_path, POLICY
+    )
+    shipped = via_daemon("claude-code", stdin, "coding-agent")
+    assert shipped[:2] == in_process("claude-code", stdin, tmp_path / "2", "coding-agent")
+    assert "policy coding-agent" in shipped[0]
+    missing = via_daemon("claude-code", stdin, "no/such/policy.yaml")[0]
+    assert "the policy `no/such/policy.yaml` cannot be loaded" in missing
+
+
+def test_a_log_that_cannot_be_opened_denies_as_in_process(daemon: Running, tmp_path: Path) -> None:
+    stdin = json.dumps(base_event("claude-code")).encode()
+    text, code, _ = via_daemon("claude-code", stdin, log=tmp_path)  # a folder
+    assert (text, code) == in_process("claude-code", stdin, tmp_path / "own", log=tmp_path)
+    assert json.loads(text)["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
+def test_an_observed_event_that_cannot_be_logged_says_so_on_stderr(daemon: Running, tmp_path: Path) -> None:
+    stdin = json.dumps({**base_event("claude-code"), "hook_event_name": "Stop"}).encode()
+    text, code, err = via_daemon("claude-code", stdin, log=tmp_path)  # a folder
+    assert (text, code) == ("", 1)
+    assert "remit could not record the Stop event" in err
+
+
+def test_parallel_calls_lose_no_count(daemon: Running, env: Path) -> None:
+    stdin = json.dumps(
+        {**base_event("claude-code"), "tool_name": "Grep", "tool_input": {"pattern": "x"}}
+    ).encode()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: via_daemon("claude-code", stdin)[0], range(8)))
+    assert all(json.loads(a)["hookSpecificOutput"]["permissionDecision"] == "allow" for a in answers)
+    assert StateStore(env).load("abc123")["counts"] == {"Grep": 8}
+
+
+def test_oversized_input_is_denied_without_the_daemon(
+    daemon: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hook, "answer", lambda *a, **kw: ("denied here", 0))  # the in-process path
+    text, code, _ = via_daemon("claude-code", b" " * (hookd.MAX_INPUT_BYTES + 1))
+    assert (text, code) == ("denied here\n", 0)
+
+
+# -- when no daemon answers ---------------------------------------------------------------
+
+
+def test_without_a_daemon_the_client_answers_and_starts_one(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[str | None] = []
+    monkeypatch.setattr(hookd, "start_daemon", lambda path=None: started.append(path))
+    stdin = json.dumps(base_event("claude-code")).encode()
+    text, code, _ = via_daemon("claude-code", stdin)
+    assert (text, code) == in_process("claude-code", stdin, env.parent / "own")
+    assert started == [None]
+
+
+def test_a_stale_daemon_leaves_and_the_client_answers(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code = iter(["old", "new"])
+    monkeypatch.setattr(hookd, "CODE_CHECK_SECONDS", 0.0)
+    running = Running(fingerprint=lambda: next(code, "new"))
+    started: list[str | None] = []
+    monkeypatch.setattr(hookd, "start_daemon", lambda path=None: started.append(path))
+    stdin = json.dumps(base_event("claude-code")).encode()
+    text, _, _ = via_daemon("claude-code", stdin)
+    assert json.loads(text)["hookSpecificOutput"]["permissionDecision"] == "allow"
+    running.thread.join(10)
+    assert running.code == 0 and not running.thread.is_alive()
+    assert started == [None]  # a fresh daemon, with the new code
+    assert hookd.running_pid() is None
+
+
+def test_a_daemon_refuses_a_client_of_another_environment(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    running = Running()
+    try:
+        path = running.daemon.path
+        monkeypatch.setenv("HOME", "/somewhere/else")
+        stdin = json.dumps(base_event("claude-code")).encode()
+        assert hookd.ask_daemon("claude-code", stdin, POLICY, path=path) == (None, False)
+        assert hookd.socket_path() != path  # such a client has a daemon of its own
+    finally:
+        running.stop()
+
+
+def test_a_second_daemon_exits_at_once(daemon: Running) -> None:
+    assert hookd.Daemon(daemon.daemon.path).serve() == 1
+    assert hookd.running_pid() is not None  # the first one still answers
+
+
+def test_an_idle_daemon_exits_and_removes_its_socket(env: Path) -> None:
+    running = Running(idle=0.2)
+    running.thread.join(10)
+    assert running.code == 0
+    assert not os.path.exists(running.daemon.path)
+
+
+def test_a_folder_others_can_enter_means_no_daemon(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = Path(os.environ["XDG_RUNTIME_DIR"]) / "remit"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    assert hookd.socket_path() is None
+    monkeypatch.setattr(hookd, "start_daemon", lambda path=None: pytest.fail("started a daemon"))
+    stdin = json.dumps(base_event("claude-code")).encode()
+    text, code, _ = via_daemon("claude-code", stdin)
+    assert (text, code) == in_process("claude-code", stdin, env.parent / "own")
+
+
+def test_a_linked_folder_means_no_daemon(env: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    (Path(os.environ["XDG_RUNTIME_DIR"]) / "remit").symlink_to(elsewhere)
+    assert hookd.socket_path() is None
+
+
+def test_a_socket_left_by_a_dead_daemon_is_replaced(env: Path) -> None:
+    path = hookd.socket_path()
+    assert path is not None
+    Path(path).write_text("left over")
+    stdin = json.dumps(base_event("claude-code")).encode()
+    assert hookd.ask_daemon("claude-code", stdin, POLICY) == (None, True)
+    running = Running()
+    try:
+        answer, start = hookd.ask_daemon("claude-code", stdin, POLICY)
+        assert answer is not None and not start
+    finally:
+        running.stop()
+
+
+# -- as the agents run it -------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_started_daemon_answers_the_next_call_and_stops(env: Path, tmp_path: Path) -> None:
+    """Processes, as Claude Code runs them: the first call starts a daemon, the second is its."""
+    environ = {**os.environ, "PYTHONPATH": str(Path(remit.__file__).parent.parent), "REMIT_HOOKD_IDLE": "60"}
+    argv = [sys.executable, "-c", "from remit.launch import main; main()", "hook", "claude-code"]
+    argv += ["--policy", str(POLICY), "--daemon"]
+    stdin = json.dumps(base_event("claude-code")).encode()
+    expected = in_process("claude-code", stdin, tmp_path / "own")[0].encode()
+    try:
+        first = subprocess.run(argv, input=stdin, capture_output=True, env=environ, timeout=120, check=False)
+        assert (first.stdout, first.returncode) == (expected, 0)
+        deadline = time.monotonic() + 30
+        while hookd.running_pid() is None:
+            assert time.monotonic() < deadline, "no daemon started"
+            time.sleep(0.05)
+        second = subprocess.run(argv, input=stdin, capture_output=True, env=environ, timeout=120, check=False)
+        assert (second.stdout, second.returncode) == (expected, 0)
+        status = CliRunner().invoke(cli, ["hook-daemon", "status"])
+        assert "hook daemon running (process" in status.output
+    finally:
+        stopped = CliRunner().invoke(cli, ["hook-daemon", "stop"])
+    assert "stopped the hook daemon" in stopped.output
+    assert hookd.running_pid() is None
+    assert "no hook daemon running" in CliRunner().invoke(cli, ["hook-daemon", "status"]).output
+
+
+def test_the_command_line_takes_the_flag() -> None:
+    base = ["hook", "claude-code", "--policy", "p.yaml"]
+    assert hook_args([*base, "--daemon"]) == {"agent": "claude-code", "daemon": "", "policy": "p.yaml"}
+    assert hook_args(["hook", "claude-code", "--daemon", "--policy", "p.yaml", "--log", "l"]) == {
+        "agent": "claude-code",
+        "daemon": "",
+        "policy": "p.yaml",
+        "log": "l",
+    }
+    assert "daemon" not in (hook_args(base) or {})
+    assert hook_args([*base, "--daemon", "--daemon"]) is None  # the CLI's to refuse
+    assert hook_args(["hook", "--daemon", "claude-code", "--policy", "p.yaml"]) is None
+
+
+def test_the_cli_hook_takes_the_flag(daemon: Running) -> None:
+    stdin = json.dumps(base_event("claude-code")).encode()
+    result = CliRunner().invoke(
+        cli, ["hook", "claude-code", "--policy", str(POLICY), "--daemon"], input=stdin
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.output)["hookSpecificOutput"]["permissionDecision"] == "allow"
+
+
+def test_install_writes_the_flag() -> None:
+    command = hook_command("claude-code", "/p.yaml", daemon=True)
+    assert command == "remit hook claude-code --policy /p.yaml --daemon || exit 2"
+    assert hook_args(command.split(" || ")[0].split()[1:]) is not None
+
+
+CLIENT_LEAVES_OUT = ("typing", "json", "socket", "re", "enum", "dataclasses", "remit.hook", "remit.guard")
+"""What a `--daemon` call answered by the daemon does without: the client only forwards."""
+
+
+def test_a_client_answered_by_the_daemon_imports_next_to_nothing(daemon: Running) -> None:
+    code = (
+        "import io, sys\n"
+        "from remit.hookd import main_client\n"
+        "out = io.StringIO()\n"
+        f"code = main_client('claude-code', policy={str(POLICY)!r}, stdout=out)\n"
+        "print(code, out.getvalue().strip())\n"
+        f"print(*[m for m in {CLIENT_LEAVES_OUT!r} if m in sys.modules])\n"
+    )
+    environ = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    stdin = json.dumps(base_event("claude-code"))
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=stdin, capture_output=True, text=True, env=environ, check=False
+    )
+    answer, loaded = done.stdout.splitlines()
+    assert answer.startswith('0 {"hookSpecificOutput"'), done.stderr
+    assert loaded == ""
