@@ -362,8 +362,15 @@ class Daemon:
             with contextlib.suppress(OSError):
                 os.unlink(self.path)
             server.close()
+            self._drain()  # the calls being answered are answered: no client decides twice
             os.close(lock)  # a new daemon may start
         return 0
+
+    def _drain(self) -> None:
+        deadline = time.monotonic() + ANSWER_SECONDS
+        for _ in range(MAX_CALLS):
+            if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                return
 
     def stop(self) -> None:
         """Accept no more calls (the ones being answered are finished)."""

@@ -230,6 +230,24 @@ def test_a_daemon_refuses_a_client_of_another_environment(env: Path, monkeypatch
         running.stop()
 
 
+def test_a_stopped_daemon_answers_the_calls_it_took(daemon: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    taken = threading.Event()
+
+    def slow(*args: Any, **kw: Any) -> tuple[str, int]:
+        taken.set()
+        time.sleep(0.5)
+        return "answered", 0
+
+    monkeypatch.setattr(hook, "run_hook", slow)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        call = pool.submit(via_daemon, "claude-code", b"{}")
+        assert taken.wait(10)
+        daemon.stop()
+        daemon.thread.join(10)  # `serve` returns (and the process would exit) only after the answer
+        assert daemon.code == 0 and call.done()
+        assert call.result()[:2] == ("answered\n", 0)
+
+
 def test_a_second_daemon_exits_at_once(daemon: Running) -> None:
     assert hookd.Daemon(daemon.daemon.path).serve() == 1
     assert hookd.running_pid() is not None  # the first one still answers
