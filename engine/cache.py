@@ -63,25 +63,56 @@ def enabled() -> bool:
 
 
 def load_policy_cached(
-    path: str | Path, *, cache_dir: str | Path | None = None, allow_outside_includes: bool = False
+    path: str | Path,
+    *,
+    cache_dir: str | Path | None = None,
+    allow_outside_includes: bool = False,
+    kept: Kept | None = None,
 ) -> CompiledPolicy:
     """`load.load_policy(path)`, served from the cache when nothing it read has changed.
 
     Raises `PolicyError` exactly as `load_policy` does. Only a policy loaded without any
     error-level diagnostic is stored: what a load reported and skipped (an include that could
     not be read) is not among the files an entry lists, so it could not tell when it changes.
+    `kept`: a long-lived process's policies already unpickled (see `Kept`).
     """
     if not enabled():
         return _load(path, allow_outside_includes)[0]
     store = PolicyCache(Path(cache_dir) if cache_dir is not None else default_cache_dir())
     key = store.key(path, allow_outside_includes)
-    found = store.get(key, path)
+    found = store.get(key, path, kept)
     if found is not None:
         return found
     policy, clean = _load(path, allow_outside_includes)
     if clean:
         store.put(key, path, policy)
     return policy
+
+
+class Kept:
+    """Policies a long-lived process (the hook daemon) has unpickled, by entry and payload hash.
+
+    The entry is still read and checked on every load, as without it (every file the policy was
+    built from, the payload's hash); only the unpickling of a payload seen before is saved, and
+    the same policy object is shared, with what it has generated for its tools since. Thread-safe.
+    """
+
+    def __init__(self, size: int = MAX_ENTRIES) -> None:
+        self.size = size
+        self._policies: dict[str, tuple[str, CompiledPolicy]] = {}
+
+    def get(self, key: str, digest: str) -> CompiledPolicy | None:
+        """The policy of entry `key` unpickled from the payload of this hash, or None."""
+        found = self._policies.get(key)
+        return found[1] if found is not None and found[0] == digest else None
+
+    def put(self, key: str, digest: str, policy: CompiledPolicy) -> None:
+        """Keep a policy just unpickled (the oldest goes past `size`)."""
+        policies = self._policies
+        policies.pop(key, None)
+        while len(policies) >= self.size:
+            policies.pop(next(iter(policies)), None)
+        policies[key] = (digest, policy)
 
 
 def _load(path: str | Path, allow_outside_includes: bool) -> tuple[CompiledPolicy, bool]:
@@ -112,21 +143,32 @@ class PolicyCache:
         """The file of an entry."""
         return self.dir / f"{key}.pickle"
 
-    def get(self, key: str, path: str | Path) -> CompiledPolicy | None:
-        """The cached policy, or None when there is none or it cannot be trusted to be current."""
+    def get(self, key: str, path: str | Path, kept: Kept | None = None) -> CompiledPolicy | None:
+        """The cached policy, or None when there is none or it cannot be trusted to be current.
+
+        With `kept`, an entry already unpickled (the same payload) is not unpickled again:
+        it is read and checked all the same."""
         try:
             data = self._read(self.entry(key))
             if data is None:
                 return None
             header, payload = _split(data)
-            if not _current(header, path) or hashlib.sha256(payload).hexdigest() != header["payload"]:
+            digest = hashlib.sha256(payload).hexdigest()
+            if not _current(header, path) or digest != header["payload"]:
                 return None
+            known = kept.get(key, digest) if kept is not None else None
+            if known is not None:
+                return known
             policy = pickle.loads(payload)
         except Exception:  # damaged, stale or from other code: a miss, never an error
             return None
         from .compile import CompiledPolicy
 
-        return policy if type(policy) is CompiledPolicy else None
+        if type(policy) is not CompiledPolicy:
+            return None
+        if kept is not None:
+            kept.put(key, digest, policy)
+        return policy
 
     def _read(self, file: Path) -> bytes | None:
         """The entry's bytes, if it is a regular file of ours that no one else can write."""

@@ -26,6 +26,7 @@ from .hook_events import OBSERVED, handle_event, note_decision
 from .hookd import MAX_INPUT_BYTES, read_capped, write_answer
 
 if TYPE_CHECKING:
+    from .cache import Kept
     from .decision import Decision
     from .guard import Guard
     from .session import Session
@@ -125,12 +126,14 @@ def run_hook(
     cache_dir: str | Path | None = None,
     resolved: Path | None = None,
     stderr: IO[str] | None = None,
+    kept: Kept | None = None,
 ) -> tuple[str, int]:
     """The hook's answer to one event: (stdout text, exit code). Never raises; fails closed.
 
     `log_durability`: how far each record goes before the answer (see `DecisionLog`).
     `resolved`: the policy's file when the caller found it already (`policy` then only names
-    it in messages). `stderr`: where a note for the user goes (default `sys.stderr`)."""
+    it in messages). `stderr`: where a note for the user goes (default `sys.stderr`). `kept`:
+    the policies a long-lived caller has loaded already (`cache.Kept`)."""
     guard = None
     try:
         if agent not in AGENTS:
@@ -142,7 +145,7 @@ def run_hook(
                 agent, data, log=log, cache=cache, clock=clock, log_durability=log_durability, stderr=stderr
             )
         event = tool_event(data)
-        guard = _guard(policy, log, clock, cache, log_durability, resolved)
+        guard = _guard(policy, log, clock, cache, log_durability, resolved, kept)
         ctx = hook_context(agent, event, clock())
         decision = _check(guard, event, ctx, cache)
         return render(agent, decision, non_interactive=guard.policy.defaults.non_interactive.value), 0
@@ -202,6 +205,7 @@ def _guard(
     cache: Path,
     durability: str | None = None,
     resolved: Path | None = None,
+    kept: Kept | None = None,
 ) -> Guard:
     """A guard for the policy (cached when current); a policy that cannot load is a `HookInputError`."""
     from .cache import load_policy_cached
@@ -211,7 +215,7 @@ def _guard(
 
     path = resolved if resolved is not None else resolve_policy(str(policy))
     try:
-        compiled = load_policy_cached(path, cache_dir=cache)
+        compiled = load_policy_cached(path, cache_dir=cache, kept=kept)
     except PolicyError as exc:
         raise HookInputError(f"the policy `{policy}` cannot be loaded: {exc}") from None
     try:

@@ -51,6 +51,8 @@ if TYPE_CHECKING:  # `typing` itself costs a hook call milliseconds
     from pathlib import Path
     from typing import IO
 
+    from .cache import Kept
+
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 """Hook input larger than this is refused (denied) without being parsed."""
 IDLE_SECONDS = 1800.0
@@ -317,6 +319,7 @@ class Daemon:
         self._stop = threading.Event()
         self._slots = threading.BoundedSemaphore(MAX_CALLS)
         self._lock = threading.Lock()
+        self._kept: Kept | None = None
 
     def serve(self) -> int:
         """Listen and answer until idle, stale or stopped: 0; 1 if another daemon holds the socket."""
@@ -345,6 +348,9 @@ class Daemon:
             server.listen(64)
             server.settimeout(0.2)
             from . import guard, hook  # noqa: F401 - the decision's modules, loaded before the first call
+            from .cache import Kept
+
+            self._kept = Kept()
 
             while not self._stop.is_set():
                 try:
@@ -417,6 +423,7 @@ class Daemon:
             log_durability=durability,
             resolved=resolved,
             stderr=err,
+            kept=self._kept,
         )
         out = text.encode()
         return b"A" + bytes([code & 0xFF]) + len(out).to_bytes(4, "big") + out + err.getvalue().encode()

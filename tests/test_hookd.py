@@ -157,6 +157,18 @@ def test_relative_and_shipped_policies_resolve_where_the_client_runs(
     assert "the policy `no/such/policy.yaml` cannot be loaded" in missing
 
 
+def test_an_edited_policy_applies_at_the_next_call(daemon: Running, tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("name: p\nroutes:\n  - {id: rest, allow: 'true'}\n")
+    stdin = json.dumps(base_event("claude-code")).encode()
+    for _ in range(4):  # past the calls after which a kept policy generates its tool's code
+        assert '"allow"' in via_daemon("claude-code", stdin, policy)[0]
+    policy.write_text("name: p\nrules:\n  - {id: no, tools: [Bash], block: 'true'}\n")
+    assert '"deny"' in via_daemon("claude-code", stdin, policy)[0]
+    policy.write_text("name: p\nrules:\n  - {id: no, tools: [Bash], block: 'args.('}\n")
+    assert "cannot be loaded" in via_daemon("claude-code", stdin, policy)[0]
+
+
 def test_a_log_that_cannot_be_opened_denies_as_in_process(daemon: Running, tmp_path: Path) -> None:
     stdin = json.dumps(base_event("claude-code")).encode()
     text, code, _ = via_daemon("claude-code", stdin, log=tmp_path)  # a folder
@@ -231,11 +243,12 @@ def test_a_daemon_refuses_a_client_of_another_environment(env: Path, monkeypatch
 
 
 def test_a_stopped_daemon_answers_the_calls_it_took(daemon: Running, monkeypatch: pytest.MonkeyPatch) -> None:
-    taken = threading.Event()
+    taken, answered = threading.Event(), threading.Event()
 
     def slow(*args: Any, **kw: Any) -> tuple[str, int]:
         taken.set()
         time.sleep(0.5)
+        answered.set()
         return "answered", 0
 
     monkeypatch.setattr(hook, "run_hook", slow)
@@ -243,9 +256,9 @@ def test_a_stopped_daemon_answers_the_calls_it_took(daemon: Running, monkeypatch
         call = pool.submit(via_daemon, "claude-code", b"{}")
         assert taken.wait(10)
         daemon.stop()
-        daemon.thread.join(10)  # `serve` returns (and the process would exit) only after the answer
-        assert daemon.code == 0 and call.done()
-        assert call.result()[:2] == ("answered\n", 0)
+        daemon.thread.join(10)  # `serve` returns (and the process may exit) only once it answered
+        assert daemon.code == 0 and answered.is_set()
+        assert call.result(timeout=10)[:2] == ("answered\n", 0)
 
 
 def test_a_second_daemon_exits_at_once(daemon: Running) -> None:

@@ -207,6 +207,35 @@ def test_an_edited_policy_or_include_is_loaded_again(tmp_path: Path, cache_dir: 
     assert len(entries(cache_dir)) == 1  # one entry per policy path, replaced as it changes
 
 
+def test_kept_policies_are_unpickled_once_and_still_see_edits(tmp_path: Path, cache_dir: Path) -> None:
+    """What the hook daemon keeps: the same object while the entry is the same, a new one after
+    an edit of the policy or its include, and none for a policy that no longer loads."""
+    root = tmp_path / "root.yaml"
+    part = tmp_path / "part.yaml"
+    root.write_text("name: root\ninclude: [part.yaml]\nroutes:\n  - {id: rest, allow: 'true'}\n")
+    part.write_text("name: part\nrules:\n  - {id: r1, tools: [x], ask: 'true'}\n")
+    kept = cache.Kept(size=2)
+    load_policy_cached(root, cache_dir=cache_dir, kept=kept)  # a miss: compiled and stored
+    first = load_policy_cached(root, cache_dir=cache_dir, kept=kept)
+    assert load_policy_cached(root, cache_dir=cache_dir, kept=kept) is first
+    assert remit.Guard(first).check("x", {}).decision == "ask"
+    part.write_text("name: part\nrules:\n  - {id: r1, tools: [x], block: 'true'}\n")
+    edited = load_policy_cached(root, cache_dir=cache_dir, kept=kept)
+    assert edited is not first and remit.Guard(edited).check("x", {}).decision == "block"
+    assert load_policy_cached(root, cache_dir=cache_dir, kept=kept) is not edited  # rewritten entry
+    again = load_policy_cached(root, cache_dir=cache_dir, kept=kept)
+    assert load_policy_cached(root, cache_dir=cache_dir, kept=kept) is again
+    part.write_text("name: part\nrules:\n  - {id: r1, tools: [x], block: 'args.('}\n")
+    with pytest.raises(remit.PolicyError, match=r"part\.yaml"):
+        load_policy_cached(root, cache_dir=cache_dir, kept=kept)
+    others = [tmp_path / f"other{i}.yaml" for i in range(3)]
+    for other in others:
+        other.write_text("name: other\nroutes:\n  - {id: rest, allow: 'true'}\n")
+        load_policy_cached(other, cache_dir=cache_dir, kept=kept)
+        load_policy_cached(other, cache_dir=cache_dir, kept=kept)
+    assert len(kept._policies) == 2  # bounded: the oldest went first
+
+
 def test_a_load_that_skipped_an_include_is_not_stored(tmp_path: Path, cache_dir: Path) -> None:
     root = tmp_path / "root.yaml"
     root.write_text("name: root\ninclude: [late.yaml]\nroutes:\n  - {id: rest, allow: 'true'}\n")
