@@ -92,8 +92,7 @@ def check_protocol(agent: str, output: dict[str, Any]) -> None:
 def processes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[bytes]]:
     """Every case of cases.yaml run as a process (in parallel: each pays the start-up time)."""
 
-    def run(case: dict[str, Any]) -> subprocess.CompletedProcess[bytes]:
-        cache = tmp_path_factory.mktemp("cache")  # each case starts a session of its own
+    def run(case: dict[str, Any], cache: Path) -> subprocess.CompletedProcess[bytes]:
         return run_process(
             case.get("agent", "claude-code"),
             HOOKS / case.get("policy", "policy.yaml"),
@@ -101,8 +100,11 @@ def processes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.
             cache,
         )
 
+    # Each case starts a session of its own. The folders are made here, not in the threads:
+    # pytest's numbered folders are not made safely from several threads at once.
+    caches = [tmp_path_factory.mktemp("cache") for _ in CASES]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(zip([c["name"] for c in CASES], pool.map(run, CASES), strict=True))
+        return dict(zip([c["name"] for c in CASES], pool.map(run, CASES, caches), strict=True))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
