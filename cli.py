@@ -505,12 +505,20 @@ def hook_daemon(action: str) -> None:
     path = hookd.socket_path()
     if path is None:
         _fail("no private folder for the daemon's socket: `remit hook --daemon` answers in-process")
-    if action == "stop":
-        pid = hookd.stop_daemon(path)
-        out.print(f"stopped the hook daemon (process {pid})" if pid else "no hook daemon was running")
+    pid = hookd.stop_daemon(path) if action == "stop" else hookd.running_pid(path)
+    if pid == -1:
+        _fail(f"a hook daemon listens on {path}, but its process id cannot be read")
+    if pid is None:
+        said = hookd.last_start(path)
+        out.print("no hook daemon " + ("was running" if action == "stop" else "running"))
+        if said:
+            out.print(f"the last one started said:\n{escape(said)}")
         return
-    pid = hookd.running_pid(path)
-    out.print(f"hook daemon running (process {pid}) on {escape(path)}" if pid else "no hook daemon running")
+    out.print(
+        f"stopped the hook daemon (process {pid})"
+        if action == "stop"
+        else f"hook daemon running (process {pid}) on {escape(path)}"
+    )
 
 
 SCOPE = click.option(

@@ -81,6 +81,7 @@ def rows(policy: str, folder: Path) -> list[Row]:
     run = folder / "run"  # the daemon's socket folder: this run's own
     run.mkdir(mode=0o700, exist_ok=True)
     env = {**inherited, "XDG_CACHE_HOME": str(folder / "cache"), "XDG_RUNTIME_DIR": str(run)}
+    env["REMIT_HOOKD_IDLE"] = "120"  # a daemon this run leaves behind, if it fails, does not stay
     no_cache = {**env, "REMIT_POLICY_CACHE": "0"}
     py = sys.executable
     hook = ["hook", "claude-code", "--policy", policy]
@@ -143,12 +144,12 @@ def measure(policy: str, runs: int, folder: Path) -> dict[str, list[tuple[float,
     """(wall, CPU) milliseconds per run, per row; one untimed run of each first (it fills the cache)."""
     stdin = event(folder)
     table = rows(policy, folder)
-    for row in table:
-        run_once(row, stdin)
     env = table[0].env
-    started = daemon_pid(env)
     times: dict[str, list[tuple[float, float]]] = {row.name: [] for row in table}
     try:
+        for row in table:
+            run_once(row, stdin)
+        started = daemon_pid(env)
         for _ in range(runs):
             for row in table:
                 wall, cpu = run_once(row, stdin)

@@ -98,8 +98,11 @@ class Kept:
     """
 
     def __init__(self, size: int = MAX_ENTRIES) -> None:
+        import threading
+
         self.size = size
         self._policies: dict[str, tuple[str, CompiledPolicy]] = {}
+        self._lock = threading.Lock()
 
     def get(self, key: str, digest: str) -> CompiledPolicy | None:
         """The policy of entry `key` unpickled from the payload of this hash, or None."""
@@ -108,11 +111,12 @@ class Kept:
 
     def put(self, key: str, digest: str, policy: CompiledPolicy) -> None:
         """Keep a policy just unpickled (the oldest goes past `size`)."""
-        policies = self._policies
-        policies.pop(key, None)
-        while len(policies) >= self.size:
-            policies.pop(next(iter(policies)), None)
-        policies[key] = (digest, policy)
+        with self._lock:
+            policies = self._policies
+            policies.pop(key, None)
+            while len(policies) >= self.size:
+                del policies[next(iter(policies))]
+            policies[key] = (digest, policy)
 
 
 def _load(path: str | Path, allow_outside_includes: bool) -> tuple[CompiledPolicy, bool]:
@@ -267,25 +271,30 @@ _FINGERPRINT: str | None = None
 
 
 def code_fingerprint() -> str:
+    """`compute_fingerprint()` as it was the first time this process asked: the code it runs."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        _FINGERPRINT = compute_fingerprint()
+    return _FINGERPRINT
+
+
+def compute_fingerprint(libraries: tuple[str, ...] = LIBRARIES) -> str:
     """A hash of what compiles a policy: remit's modules and grammar, the libraries, Python.
 
     File sizes and modification times stand for contents (an upgrade or an edit changes
     them); it costs one directory listing per folder, not a read of every file.
     """
-    global _FINGERPRINT
-    if _FINGERPRINT is None:
-        from . import __version__
-        from .resources import grammar_path
+    from . import __version__
+    from .resources import grammar_path
 
-        parts = [FORMAT.decode(), __version__, sys.version, sys.implementation.cache_tag or ""]
-        package = Path(__file__).parent
-        subpackages = sorted(p.parent for p in package.glob("*/__init__.py"))  # analyzers, ...
-        for folder in (package, *subpackages, grammar_path().parent):
-            parts += [f"{folder.name}/{stamp}" for stamp in _folder_stamps(folder)]
-        for name in LIBRARIES:
-            parts.append(f"{name}:{_library_stamp(name)}")
-        _FINGERPRINT = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
-    return _FINGERPRINT
+    parts = [FORMAT.decode(), __version__, sys.version, sys.implementation.cache_tag or ""]
+    package = Path(__file__).parent
+    subpackages = sorted(p.parent for p in package.glob("*/__init__.py"))  # analyzers, ...
+    for folder in (package, *subpackages, grammar_path().parent):
+        parts += [f"{folder.name}/{stamp}" for stamp in _folder_stamps(folder)]
+    for name in libraries:
+        parts.append(f"{name}:{_library_stamp(name)}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _folder_stamps(folder: Path) -> list[str]:

@@ -4,26 +4,35 @@ does not wait for remit to start.
 Claude Code and Codex CLI start one hook process per tool call. With `--daemon`, that process
 (the client) imports next to nothing: it hands the event to the daemon over a Unix socket and
 prints the answer. The daemon runs `remit.hook.run_hook`, the function a hook process runs,
-so the answer, the decision log and the session's state are the same either way. When no
-daemon answers (none started yet, a stale one, a refused or failed request, a timeout), the
-client answers the call itself, exactly as a hook without `--daemon`, and then starts a
-daemon for the calls that follow. A daemon makes a hook faster; it cannot change an answer.
+so the answer, the decision log and the session's state are the same either way. A daemon
+makes a hook faster; it cannot change an answer.
+
+**Each call is decided once, by one of the two.** The daemon reads the request, then says it
+takes the call (`T`) and decides only once the client says go (`G`). A client that hears no
+`T` within `TAKE_SECONDS` (no daemon yet, a stale, busy, refusing or stuck one) closes the
+connection, so that the daemon drops the call, and answers it itself, exactly as a hook
+without `--daemon`; the first client that found no daemon starts one after answering. A
+client that said go never decides itself: if the answer does not come within
+`ANSWER_SECONDS`, or comes broken, it denies the call.
 
 - **Where.** The socket is `hookd-<key>.sock` in `$XDG_RUNTIME_DIR/remit/`, else in
-  `$TMPDIR/remit-<uid>/` (`/tmp` without `TMPDIR`): a folder of the user's own, mode 0700,
-  checked before each use. A folder that is a link, another user's, or open to others means
-  no daemon. The key is a hash of what an answer depends on besides the call (`IDENTITY`):
-  the interpreter, where remit is, the user, `HOME`, `XDG_CACHE_HOME` and
-  `REMIT_POLICY_CACHE`. Each request carries them, and the daemon refuses one that differs.
-- **Who.** On Linux the daemon answers only processes of its own user (`SO_PEERCRED`).
+  `$TMPDIR/remit-<uid>/` (`/tmp` without an absolute `TMPDIR`): a folder of the user's own,
+  mode 0700, checked before each use (a folder that is a link, another user's, or open to
+  others means no daemon). The key is a hash of what an answer depends on besides the call
+  (`IDENTITY`: the interpreter, where remit is, the user and groups, the umask, `PYTHONPATH`,
+  `HOME`, `XDG_CACHE_HOME`, `REMIT_POLICY_CACHE`). Each request carries them, and the daemon
+  refuses one that differs.
+- **Who.** On Linux each side checks the other's user (`SO_PEERCRED`), and the daemon takes
+  calls only from processes in its own namespaces with its own seccomp and no-new-privileges
+  state: a command run in an agent's sandbox cannot have the daemon, which runs outside it,
+  write a log or read a policy for it.
 - **One at a time.** A daemon holds a lock on `<socket>.lock` for its whole life (the file
   holds its process id); a second one started at the same moment finds it held and exits.
-- **Fresh code.** Before an answer the daemon checks, at most every `CODE_CHECK_SECONDS`,
-  that remit's code and the parsing libraries are the ones it started with
-  (`cache.code_fingerprint`). If not, it says so and exits; the client answers itself and
-  starts a new daemon.
-- **Lifetime.** A daemon exits after `IDLE_SECONDS` without a call (`REMIT_HOOKD_IDLE`
-  sets other seconds). `remit hook-daemon stop` stops it at once.
+- **Fresh code.** A thread of the daemon checks every `CODE_CHECK_SECONDS` that remit's code
+  and the libraries a decision uses are the ones it started with (`cache.compute_fingerprint`).
+  If not, the daemon takes no more calls and exits; the next client starts a new one.
+- **Lifetime.** A daemon exits after `IDLE_SECONDS` without a call (`REMIT_HOOKD_IDLE` sets
+  other seconds). `remit hook-daemon stop` stops it; the calls it took are answered first.
 
 The client's relative `--policy` and `--log` paths are made absolute against its own working
 directory, as a hook process would read them.
@@ -32,9 +41,9 @@ The wire format is bytes, not JSON: the client imports neither `json` nor `socke
 pulls in `re` or `enum` and costs milliseconds), only the `_socket` extension they wrap.
 A request is `MAGIC`, a 4-byte big-endian length, the header (the fields of `FIELDS`, each
 `=value` or `-` for none, NUL-separated; no path, argument or environment value can hold a
-NUL) and the event's bytes. An answer is `A`, the exit code (one byte), a 4-byte length, the
-hook's stdout text, and its stderr text to the end; or `S` (stale: the daemon is leaving) or
-`R` (refused).
+NUL) and the event's bytes. The daemon answers `T` (taken), `S` (stale: it is leaving) or `R`
+(refused); after the client's `G`, `A`, the exit code (one byte), a 4-byte length, the hook's
+stdout text, and its stderr text to the end.
 """
 
 from __future__ import annotations
@@ -57,17 +66,31 @@ MAX_INPUT_BYTES = 10 * 1024 * 1024
 """Hook input larger than this is refused (denied) without being parsed."""
 IDLE_SECONDS = 1800.0
 """A daemon without a call for this long exits (`REMIT_HOOKD_IDLE` sets other seconds)."""
-CODE_CHECK_SECONDS = 2.0
-"""How often, at most, the daemon checks that remit's code has not changed under it."""
-ANSWER_SECONDS = 30.0
-"""How long a client waits for the daemon's answer before answering the call itself."""
+CODE_CHECK_SECONDS = 1.0
+"""How often the daemon checks that remit's code has not changed under it."""
+TAKE_SECONDS = 2.0
+"""How long a client waits for the daemon to take its call before answering it itself."""
+GO_SECONDS = 5.0
+"""How long the daemon waits for a client's go after taking its call (then drops it)."""
+ANSWER_SECONDS = 20.0
+"""How long a client that said go waits for the answer; past it, the call is denied. Under
+the agents' own hook timeouts, past which the agent would run the tool."""
+START_SECONDS = 10.0
+"""A client starts a daemon at most once in this time (one that cannot start is not retried
+on every call)."""
 MAX_CALLS = 32
 """Calls a daemon answers at once; a client past that answers itself."""
 MAX_HEADER = 64 * 1024
 MAX_ANSWER = 16 * 1024 * 1024
-MAGIC = b"remit-hookd/1\n"
-IDENTITY = ("python", "remit", "uid", "HOME", "XDG_CACHE_HOME", "REMIT_POLICY_CACHE")
+MAGIC = b"remit-hookd/2\n"
+IDENTITY = (
+    "python", "remit", "uid", "groups", "umask", "PYTHONPATH", "HOME", "XDG_CACHE_HOME", "REMIT_POLICY_CACHE"
+)  # fmt: skip
 FIELDS = (*IDENTITY, "agent", "policy", "policy_file", "log", "log_durability", "size")
+STARTED_FOR = "REMIT_HOOKD_PYTHONPATH"
+"""Set by `start_daemon` to the client's `PYTHONPATH` (the daemon's own has remit's folder first)."""
+DECISION_LIBRARIES = ("tree_sitter", "tree_sitter_bash", "orjson")
+"""Libraries a decision uses besides those a policy's compile does (`cache.LIBRARIES`)."""
 
 
 # -- the client -----------------------------------------------------------------------------
@@ -82,7 +105,7 @@ def main_client(
     stdin: IO[bytes] | None = None,
     stdout: IO[str] | None = None,
 ) -> int:
-    """`remit hook --daemon`: `hook.main_hook`, answered by the daemon when one can."""
+    """`remit hook --daemon`: `hook.main_hook`, answered by the daemon when one takes the call."""
     try:
         raw = read_capped(stdin or sys.stdin.buffer, MAX_INPUT_BYTES)
         reply, start = (None, False) if raw is None else ask_daemon(agent, raw, policy, log, log_durability)
@@ -120,11 +143,22 @@ def write_answer(text: str, out: IO[str]) -> None:
         out.flush()
 
 
-def identity() -> list[str | None]:
-    """The values of `IDENTITY` in this process."""
-    uid = str(os.getuid()) if hasattr(os, "getuid") else None
+def identity(started_for: bool = False) -> list[str | None]:
+    """The values of `IDENTITY` in this process (`started_for`: a daemon's, with the
+    `PYTHONPATH` of the client that started it)."""
+    if not hasattr(os, "getuid"):
+        return [None] * len(IDENTITY)
     here = os.path.dirname(os.path.abspath(__file__))
-    return [sys.executable, here, uid, *(os.environ.get(k) for k in IDENTITY[3:])]
+    groups = ",".join(str(g) for g in sorted({os.getgid(), *os.getgroups()}))
+    mask = os.umask(0o077)
+    os.umask(mask)
+    path = (
+        os.environ.get(STARTED_FOR)
+        if started_for and STARTED_FOR in os.environ
+        else os.environ.get("PYTHONPATH")
+    )
+    env = [os.environ.get(k) for k in IDENTITY[6:]]
+    return [sys.executable, here, str(os.getuid()), groups, oct(mask), path or None, *env]
 
 
 def _encode(values: list[str | None]) -> bytes:
@@ -144,7 +178,8 @@ def socket_path() -> str | None:
     if runtime and os.path.isabs(runtime) and os.path.isdir(runtime):
         folder = os.path.join(runtime, "remit")
     else:
-        folder = os.path.join(os.environ.get("TMPDIR") or "/tmp", f"remit-{os.getuid()}")
+        tmp = os.environ.get("TMPDIR") or ""
+        folder = os.path.join(tmp if os.path.isabs(tmp) else "/tmp", f"remit-{os.getuid()}")
     if not private_folder(folder):
         return None
     import zlib
@@ -178,10 +213,10 @@ def ask_daemon(
     log_durability: str | None = None,
     *,
     path: str | None = None,
-    timeout: float = ANSWER_SECONDS,
 ) -> tuple[tuple[str, int, str] | None, bool]:
-    """The daemon's answer to one hook event as (stdout text, exit code, stderr text), or None;
-    and whether a daemon should be started (none listens, or the one that did is leaving)."""
+    """The daemon's answer to one hook event as (stdout text, exit code, stderr text), or None
+    when it did not take the call; and whether a daemon should be started (none listens, or
+    the one that does is leaving)."""
     path = path or socket_path()
     if path is None:
         return None, False
@@ -203,29 +238,42 @@ def ask_daemon(
     except OSError:
         return None, False
     try:
-        conn.settimeout(timeout)
+        conn.settimeout(TAKE_SECONDS)
         try:
             conn.connect(path)
-        except OSError:
+        except (FileNotFoundError, ConnectionRefusedError):
             return None, True  # nothing listens (or a socket left by a daemon that died)
-        conn.sendall(MAGIC + len(header).to_bytes(4, "big") + header + raw)
-        conn.shutdown(_socket.SHUT_WR)
-        data = _read_all(conn, MAX_ANSWER)
-    except OSError:
-        return None, False
+        except OSError:
+            return None, False
+        if _peer(conn)[1] not in (-1, os.getuid()):
+            return None, False  # not ours: our folder was swapped under us
+        try:
+            conn.sendall(MAGIC + len(header).to_bytes(4, "big") + header + raw)
+            said = conn.recv(1)
+        except OSError:
+            return None, False  # not taken: the daemon drops it when it sees this connection close
+        if said != b"T":
+            return None, said == b"S"
+        # From here the daemon decides, and this client never does: no call is decided twice.
+        try:
+            conn.sendall(b"G")
+            conn.settimeout(ANSWER_SECONDS)
+            data = _read_all(conn, MAX_ANSWER)
+        except OSError as exc:
+            return _no_answer(agent, f"{type(exc).__name__}: {exc}"), False
     finally:
         conn.close()
-    if data[:1] == b"S":
-        return None, True
-    if data[:1] != b"A" or len(data) < 6:
-        return None, False
-    size = int.from_bytes(data[2:6], "big")
-    if len(data) < 6 + size:
-        return None, False
-    try:
-        return (data[6 : 6 + size].decode(), data[1], data[6 + size :].decode()), False
-    except UnicodeDecodeError:
-        return None, False
+    size = int.from_bytes(data[2:6], "big") if len(data) >= 6 else -1
+    if data[:1] != b"A" or len(data) < 6 + size:
+        return _no_answer(agent, "its answer was cut short"), False
+    text, err = data[6 : 6 + size].decode(errors="replace"), data[6 + size :].decode(errors="replace")
+    return (text, data[1], err), False
+
+
+def _no_answer(agent: str, why: str) -> tuple[str, int, str]:
+    from .hook import deny_output
+
+    return deny_output(agent, f"the hook daemon took the call and gave no answer ({why})"), 0, ""
 
 
 def _read_all(conn: _socket.socket, cap: int) -> bytes:
@@ -238,23 +286,58 @@ def _read_all(conn: _socket.socket, cap: int) -> bytes:
     return b"".join(chunks)
 
 
+def _peer(conn: _socket.socket | socket.socket) -> tuple[int, int]:
+    """The process id and user id at the other end (-1, -1 where the platform does not say)."""
+    module = sys.modules[type(conn).__module__]  # `_socket` in a client, `socket` in the daemon
+    option = getattr(module, "SO_PEERCRED", None)
+    if option is None:
+        return -1, -1
+    raw = conn.getsockopt(module.SOL_SOCKET, option, 12)  # struct ucred {pid_t; uid_t; gid_t}
+    return int.from_bytes(raw[0:4], sys.byteorder, signed=True), int.from_bytes(raw[4:8], sys.byteorder)
+
+
 def start_daemon(path: str | None = None) -> None:
     """Start a daemon for this identity in the background (best effort; returns at once)."""
     path = path or socket_path()
     if path is None:
         return
+    stamp = path + ".start"
+    try:
+        if time.time() - os.stat(stamp).st_mtime < START_SECONDS:
+            return  # one was started a moment ago (or cannot start: see the stamp file)
+    except OSError:
+        pass
     import contextlib
     import subprocess
 
-    with contextlib.suppress(OSError):
-        subprocess.Popen(
-            [sys.executable, "-m", "remit.hookd", path],
+    env = dict(os.environ)
+    env[STARTED_FOR] = given = env.get("PYTHONPATH", "")
+    package = os.path.dirname(os.path.abspath(__file__))
+    if os.path.basename(package) == "remit":  # the daemon runs in `/`: it must find remit where we did
+        env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(package), *([given] if given else [])])
+    # The stamp file gets the daemon's stderr: why it could not start, for `remit hook-daemon status`.
+    # A first process (`--detach`) starts the daemon in a session of its own and exits at once:
+    # waiting for it leaves no child of ours running, and the daemon, orphaned, is no one's zombie.
+    with contextlib.suppress(OSError, subprocess.SubprocessError), open(stamp, "wb") as log:
+        subprocess.run(
+            [sys.executable, "-m", "remit.hookd", "--detach", path],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=log,
             cwd="/",
-            start_new_session=True,  # out of the agent's process group: its Ctrl-C is not the daemon's
+            env=env,
+            timeout=30,
+            check=False,
         )
+
+
+def last_start(path: str) -> str:
+    """What the last daemon started for `path` wrote on its stderr (why it could not start)."""
+    try:
+        with open(path + ".start", "rb") as f:
+            return f.read(4000).decode(errors="replace").strip()
+    except OSError:
+        return ""
 
 
 def running_pid(path: str | None = None) -> int | None:
@@ -281,20 +364,28 @@ def running_pid(path: str | None = None) -> int | None:
     return int(text) if text.isdigit() else -1
 
 
-def stop_daemon(path: str | None = None, *, wait: float = 5.0) -> int | None:
-    """Stop the daemon of `path` (default: this identity's); its process id, or None if none ran."""
+def stop_daemon(path: str | None = None, *, wait: float = ANSWER_SECONDS + 5) -> int | None:
+    """Stop the daemon of `path` (default: this identity's) once it has answered the calls it
+    took; its process id (-1: one listens, but its id cannot be read, so it is left), or None
+    if none ran."""
     import signal
 
     path = path or socket_path()
     pid = running_pid(path)
     if pid is None or pid <= 0:
-        return None
+        return pid
     try:
         os.kill(pid, signal.SIGTERM)
     except OSError:
         return None
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline and running_pid(path) is not None:
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        except OSError:
+            break
         time.sleep(0.02)
     return pid
 
@@ -310,15 +401,19 @@ class Daemon:
     ) -> None:
         import threading
 
+        from .cache import code_fingerprint
+
         self.path = path
         self.idle = idle
-        self.identity = identity()
-        self._fingerprint = fingerprint or _fresh_fingerprint
+        self.identity = identity(started_for=True)
+        self.context = _context("self")
+        self._fingerprint = fingerprint or _fingerprint
+        code_fingerprint()  # the policy cache's key: this code's, whatever changes later
         self.code = self._fingerprint()
-        self._checked = self._last = time.monotonic()
+        self.stale = False
+        self._last = time.monotonic()
         self._stop = threading.Event()
         self._slots = threading.BoundedSemaphore(MAX_CALLS)
-        self._lock = threading.Lock()
         self._kept: Kept | None = None
 
     def serve(self) -> int:
@@ -327,6 +422,7 @@ class Daemon:
         import fcntl
         import socket
         import threading
+        from concurrent.futures import ThreadPoolExecutor
 
         lock = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -337,6 +433,8 @@ class Daemon:
         os.ftruncate(lock, 0)
         os.write(lock, str(os.getpid()).encode())
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        # One pool for the daemon's life: a thread keeps what it made (tree-sitter's parser).
+        workers = ThreadPoolExecutor(MAX_CALLS, thread_name_prefix="remit-hookd")
         try:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.path)  # left by a daemon that died: the lock says none runs
@@ -351,7 +449,8 @@ class Daemon:
             from .cache import Kept
 
             self._kept = Kept()
-
+            threading.Thread(target=self._watch, daemon=True).start()
+            self._last = time.monotonic()
             while not self._stop.is_set():
                 try:
                     conn, _ = server.accept()
@@ -363,54 +462,81 @@ class Daemon:
                 if not self._slots.acquire(blocking=False):
                     conn.close()  # busy: that client answers its call itself
                     continue
-                threading.Thread(target=self._serve_one, args=(conn,), daemon=True).start()
+                workers.submit(self._serve_one, conn)
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(self.path)
             server.close()
-            self._drain()  # the calls being answered are answered: no client decides twice
+            self._drain()  # the calls taken are answered: no client waits in vain
+            workers.shutdown(wait=False)
             os.close(lock)  # a new daemon may start
         return 0
 
+    def stop(self) -> None:
+        """Take no more calls (the ones taken are answered)."""
+        self._stop.set()
+
     def _drain(self) -> None:
-        deadline = time.monotonic() + ANSWER_SECONDS
+        deadline = time.monotonic() + GO_SECONDS + ANSWER_SECONDS
         for _ in range(MAX_CALLS):
             if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
                 return
 
-    def stop(self) -> None:
-        """Accept no more calls (the ones being answered are finished)."""
-        self._stop.set()
+    def _watch(self) -> None:
+        """Leave when remit's code changes under the daemon."""
+        while not self._stop.wait(CODE_CHECK_SECONDS):
+            try:
+                changed = self._fingerprint() != self.code
+            except Exception:  # what cannot be checked counts as changed
+                changed = True
+            if changed:
+                self.stale = True
+                self.stop()
 
     def _serve_one(self, conn: socket.socket) -> None:
         try:
             with conn:
-                conn.settimeout(ANSWER_SECONDS)
-                if _same_user(conn):
-                    conn.sendall(self.reply(conn))
-        except Exception:  # a client given no answer answers its call itself
+                conn.settimeout(GO_SECONDS)
+                if self._trusted(conn):
+                    self.answer(conn)
+        except Exception:  # a client given no `T` answers its call itself
             pass
         finally:
             self._last = time.monotonic()
             self._slots.release()
 
-    def reply(self, conn: socket.socket) -> bytes:
-        """Read one request from `conn` and make its answer."""
+    def _trusted(self, conn: socket.socket) -> bool:
+        """True if the caller runs as this user, in this daemon's context (where the platform tells)."""
+        pid, uid = _peer(conn)
+        if uid == -1:
+            return True  # no peer credentials here: the folder's mode keeps other users out
+        return uid == os.getuid() and _context(str(pid)) == self.context
+
+    def answer(self, conn: socket.socket) -> None:
+        """Read one request from `conn`; take it (or say why not), and answer once told to go."""
+        request, raw = _read_request(conn)
+        if self.stale or self._stop.is_set():
+            conn.sendall(b"S")
+            return
+        if request[: len(IDENTITY)] != self.identity:
+            conn.sendall(b"R")
+            return
+        conn.sendall(b"T")
+        if conn.recv(1) != b"G":
+            return  # the client stopped waiting and answers the call itself
+        conn.sendall(self.decide(request, raw))
+
+    def decide(self, request: list[str | None], raw: bytes) -> bytes:
+        """The answer to a taken request: what `run_hook` prints and exits with."""
         import io
         from pathlib import Path
 
         from .hook import run_hook
         from .resources import shipped_policy
 
-        request, raw = _read_request(conn)
-        if self._stale():
-            self.stop()
-            return b"S"
-        if request[: len(IDENTITY)] != self.identity:
-            return b"R"
         agent, policy, policy_file, log, durability = request[len(IDENTITY) : -1]
         if agent is None or policy is None:
-            return b"R"
+            raise ValueError("a request without an agent or a policy")
         # As `resources.resolve_policy` where the client runs: its file if it has one there,
         # else a shipped policy of that name, else the name (whose load then fails).
         resolved = Path(policy_file) if policy_file is not None else shipped_policy(policy) or Path(policy)
@@ -425,24 +551,36 @@ class Daemon:
             stderr=err,
             kept=self._kept,
         )
-        out = text.encode()
-        return b"A" + bytes([code & 0xFF]) + len(out).to_bytes(4, "big") + out + err.getvalue().encode()
-
-    def _stale(self) -> bool:
-        with self._lock:
-            now = time.monotonic()
-            if now - self._checked < CODE_CHECK_SECONDS:
-                return False
-            self._checked = now
-            return self._fingerprint() != self.code
+        out = text.encode(errors="backslashreplace")
+        return (
+            b"A"
+            + bytes([code & 0xFF])
+            + len(out).to_bytes(4, "big")
+            + out
+            + err.getvalue().encode(errors="backslashreplace")
+        )
 
 
-def _fresh_fingerprint() -> str:
-    """`cache.code_fingerprint()` computed now, not remembered from the daemon's start."""
-    from . import cache
+def _fingerprint() -> str:
+    """What the daemon's answers depend on: remit's code and every library a decision uses."""
+    from .cache import LIBRARIES, compute_fingerprint
 
-    cache._FINGERPRINT = None
-    return cache.code_fingerprint()
+    return compute_fingerprint((*LIBRARIES, *DECISION_LIBRARIES))
+
+
+def _context(pid: str) -> tuple[str, ...] | None:
+    """What sets a process's reach apart from its user's (Linux): its namespaces and its
+    seccomp and no-new-privileges state. None where there is no `/proc` to tell."""
+    base = f"/proc/{pid}"
+    if not os.path.isdir("/proc/self/ns"):
+        return None
+    try:
+        spaces = [os.readlink(f"{base}/ns/{n}") for n in ("mnt", "net", "user", "pid", "ipc", "uts")]
+        with open(f"{base}/status", encoding="ascii", errors="replace") as f:
+            status = [line.strip() for line in f if line.startswith(("NoNewPrivs:", "Seccomp"))]
+    except OSError:
+        return ("unreadable",)  # never equal to a daemon's own
+    return (*spaces, *status)
 
 
 def _read_request(conn: socket.socket) -> tuple[list[str | None], bytes]:
@@ -463,7 +601,10 @@ def _read_request(conn: socket.socket) -> tuple[list[str | None], bytes]:
     size = request[-1] if len(request) == len(FIELDS) else None
     if size is None or not size.isdigit() or int(size) > MAX_INPUT_BYTES or "\0" in request:
         raise ValueError("malformed header")
-    return request, _read_exactly(conn, data[head_size:], int(size))[: int(size)]
+    body = data[head_size:]
+    if len(body) > int(size):
+        raise ValueError("more bytes than the header says")
+    return request, _read_exactly(conn, body, int(size))
 
 
 def _read_exactly(conn: socket.socket, data: bytes, size: int) -> bytes:
@@ -477,34 +618,30 @@ def _read_exactly(conn: socket.socket, data: bytes, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _same_user(conn: socket.socket) -> bool:
-    """True if the peer runs as this user, where the platform tells (the folder's mode keeps
-    other users out everywhere)."""
-    import socket
-    import struct
-
-    option = getattr(socket, "SO_PEERCRED", None)
-    if option is None:
-        return True
-    _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i")))
-    return bool(uid == os.getuid())
-
-
 def idle_seconds() -> float:
-    """`REMIT_HOOKD_IDLE` if it is a number of seconds, else `IDLE_SECONDS`."""
+    """`REMIT_HOOKD_IDLE` if it is a positive number of seconds, else `IDLE_SECONDS`."""
     try:
-        return float(os.environ.get("REMIT_HOOKD_IDLE", IDLE_SECONDS))
+        value = float(os.environ.get("REMIT_HOOKD_IDLE", IDLE_SECONDS))
     except ValueError:
         return IDLE_SECONDS
+    return value if 0 < value < float("inf") else IDLE_SECONDS
 
 
 def main(argv: list[str]) -> int:
-    """`python -m remit.hookd SOCKET`: run a daemon on that socket (what `start_daemon` runs)."""
+    """`python -m remit.hookd [--detach] SOCKET`: run a daemon on that socket; with `--detach`,
+    start it in a new session and return at once (what `start_daemon` runs)."""
     import signal
 
+    detach = argv[:1] == ["--detach"]
+    argv = argv[1:] if detach else argv
     if len(argv) != 1:
-        sys.stderr.write("usage: python -m remit.hookd SOCKET\n")
+        sys.stderr.write("usage: python -m remit.hookd [--detach] SOCKET\n")
         return 2
+    if detach:
+        import subprocess
+
+        subprocess.Popen([sys.executable, "-m", "remit.hookd", argv[0]], start_new_session=True)
+        return 0
     daemon = Daemon(argv[0], idle=idle_seconds())
     signal.signal(signal.SIGTERM, lambda *_: daemon.stop())
     signal.signal(signal.SIGINT, lambda *_: daemon.stop())

@@ -43,20 +43,26 @@ def main() -> None:
 
 def hook_args(argv: Sequence[str]) -> dict[str, str] | None:
     """`main_hook`'s arguments for a plain `hook AGENT --policy P ...` command line, else None."""
-    flags = [a for a in argv[2:] if a == "--daemon"]
-    if len(flags) > 1:
-        return None  # the CLI says what it thinks of a repeated flag
-    argv = [*argv[:2], *(a for a in argv[2:] if a != "--daemon")]
-    if len(argv) < 4 or len(argv) % 2 or argv[0] != "hook" or argv[1] not in HOOK_AGENTS:
+    if len(argv) < 4 or argv[0] != "hook" or argv[1] not in HOOK_AGENTS:
         return None
     if "_REMIT_COMPLETE" in os.environ:  # shell completion is click's
         return None
-    found = {"agent": argv[1], **dict.fromkeys(("daemon",) if flags else (), "")}
-    for option, value in zip(argv[2::2], argv[3::2], strict=True):
-        name = HOOK_OPTIONS.get(option)
-        if name is None or name in found or not value or value.startswith("-"):
+    found = {"agent": argv[1]}
+    at = 2
+    while at < len(argv):
+        option = argv[at]
+        name = "daemon" if option == "--daemon" else HOOK_OPTIONS.get(option)
+        if name is None or name in found:
+            return None  # the CLI says what it thinks of an unknown or repeated option
+        if name == "daemon":  # a flag
+            found[name] = ""
+            at += 1
+            continue
+        value = argv[at + 1] if at + 1 < len(argv) else ""
+        if not value or value.startswith("-"):
             return None
         found[name] = value
+        at += 2
     if "policy" not in found or ("log_durability" in found and "log" not in found):
         return None
     if "log" in found and os.path.isdir(found["log"]):  # the CLI's `--log` takes a file

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import remit
 import remit.hook as hook
 from remit import hookd
 from remit.cli import main as cli
@@ -29,9 +28,9 @@ from .test_hook import CASES, HOOKS, POLICY, base_event, case_stdin
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the hook daemon listens on a Unix socket")
 
-VOLATILE = {"id", "ts", "prev", "latency_us", "latency_ms", "decision", "turn"}
+VOLATILE = {"id", "ts", "prev", "latency_us", "latency_ms", "turn"}
 """Fields of a log record that differ between any two runs (ids, times, the chain; a turn
-without a prompt id is named by its start time)."""
+without a prompt id is named by its start time), and an outcome's `decision` (an id)."""
 
 
 @pytest.fixture
@@ -114,10 +113,12 @@ def test_every_hook_case_gets_the_same_answer(daemon: Running, tmp_path: Path) -
 
 
 def records(path: Path) -> list[dict[str, Any]]:
-    return [
-        {k: v for k, v in json.loads(line).items() if k not in VOLATILE}
-        for line in path.read_text(encoding="utf-8").splitlines()
-    ]
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        volatile = VOLATILE | ({"decision"} if record.get("kind") == "outcome" else set())
+        out.append({k: v for k, v in record.items() if k not in volatile})
+    return out
 
 
 def test_log_and_session_state_are_the_same(daemon: Running, env: Path, tmp_path: Path) -> None:
@@ -142,16 +143,37 @@ def test_log_and_session_state_are_the_same(daemon: Running, env: Path, tmp_path
     assert StateStore(env).load("abc123")["counts"] == StateStore(tmp_path / "own").load("abc123")["counts"]
 
 
-def test_relative_and_shipped_policies_resolve_where_the_client_runs(
-    daemon: Running, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.fixture
+def process_daemon(env: Path) -> Iterator[str]:
+    """A daemon in a process of its own, as `start_daemon` starts it (working directory `/`)."""
+    path = hookd.socket_path()
+    assert path is not None
+    hookd.start_daemon(path)
+    deadline = time.monotonic() + 60
+    while hookd.running_pid(path) is None:
+        assert time.monotonic() < deadline, f"no daemon started: {hookd.last_start(path)}"
+        time.sleep(0.05)
+    yield path
+    hookd.stop_daemon(path)
+
+
+@pytest.mark.slow
+def test_relative_paths_and_shipped_policies_resolve_where_the_client_runs(
+    process_daemon: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(hook, "answer", lambda *a, **kw: pytest.fail("answered in-process"))
     stdin = json.dumps(base_event("claude-code")).encode()
-    monkeypatch.chdir(HOOKS)  # the daemon runs in `/`: `policy.yaml` is the client's
-    assert via_daemon("claude-code", stdin, "policy.yaml")[:2] == in_process(
-        "claude-code", stdin, tmp_path, POLICY
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "policy.yaml").write_text(POLICY.read_text())
+    monkeypatch.chdir(work)  # the daemon runs in `/`: `policy.yaml` and `log.jsonl` are the client's
+    relative = via_daemon("claude-code", stdin, "policy.yaml", log="log.jsonl")
+    assert relative[:2] == in_process(
+        "claude-code", stdin, tmp_path / "own", POLICY, log=tmp_path / "own.jsonl"
     )
+    assert records(work / "log.jsonl") == records(tmp_path / "own.jsonl")
     shipped = via_daemon("claude-code", stdin, "coding-agent")
-    assert shipped[:2] == in_process("claude-code", stdin, tmp_path / "2", "coding-agent")
+    assert shipped[:2] == in_process("claude-code", stdin, tmp_path / "own", "coding-agent")
     assert "policy coding-agent" in shipped[0]
     missing = via_daemon("claude-code", stdin, "no/such/policy.yaml")[0]
     assert "the policy `no/such/policy.yaml` cannot be loaded" in missing
@@ -216,18 +238,31 @@ def test_without_a_daemon_the_client_answers_and_starts_one(
 
 
 def test_a_stale_daemon_leaves_and_the_client_answers(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    code = iter(["old", "new"])
-    monkeypatch.setattr(hookd, "CODE_CHECK_SECONDS", 0.0)
-    running = Running(fingerprint=lambda: next(code, "new"))
+    """remit's code changes under a daemon: it takes no more calls and exits, and the policy
+    cache keeps the key of the code that runs (an old daemon must not store its compile under
+    the new code's key)."""
+    from remit import cache
+
+    changed = threading.Event()
+    monkeypatch.setattr(hookd, "CODE_CHECK_SECONDS", 0.01)
+    running = Running(fingerprint=lambda: "new" if changed.is_set() else "old")
+    key = cache.code_fingerprint()
     started: list[str | None] = []
     monkeypatch.setattr(hookd, "start_daemon", lambda path=None: started.append(path))
+    changed.set()
+    running.thread.join(10)
+    assert running.code == 0 and running.daemon.stale and not running.thread.is_alive()
     stdin = json.dumps(base_event("claude-code")).encode()
     text, _, _ = via_daemon("claude-code", stdin)
     assert json.loads(text)["hookSpecificOutput"]["permissionDecision"] == "allow"
-    running.thread.join(10)
-    assert running.code == 0 and not running.thread.is_alive()
     assert started == [None]  # a fresh daemon, with the new code
-    assert hookd.running_pid() is None
+    assert cache.code_fingerprint() == key
+
+
+def test_a_leaving_daemon_says_so(daemon: Running) -> None:
+    daemon.daemon.stale = True
+    stdin = json.dumps(base_event("claude-code")).encode()
+    assert hookd.ask_daemon("claude-code", stdin, POLICY) == (None, True)
 
 
 def test_a_daemon_refuses_a_client_of_another_environment(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -259,6 +294,66 @@ def test_a_stopped_daemon_answers_the_calls_it_took(daemon: Running, monkeypatch
         daemon.thread.join(10)  # `serve` returns (and the process may exit) only once it answered
         assert daemon.code == 0 and answered.is_set()
         assert call.result(timeout=10)[:2] == ("answered\n", 0)
+
+
+def test_a_call_not_taken_in_time_is_decided_once_by_the_client(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A daemon slow to take a call: the client answers it, and the daemon, seeing the client
+    gone, decides nothing (one record, one count)."""
+    monkeypatch.setattr(hookd, "TAKE_SECONDS", 0.2)
+    running = Running()
+    trusted = running.daemon._trusted
+    monkeypatch.setattr(running.daemon, "_trusted", lambda conn: time.sleep(0.6) or trusted(conn))
+    log = tmp_path / "log.jsonl"
+    stdin = json.dumps(base_event("claude-code")).encode()
+    try:
+        text, code, _ = via_daemon("claude-code", stdin, log=log)
+        assert (text, code) == in_process("claude-code", stdin, tmp_path / "own", log=tmp_path / "own.jsonl")
+        time.sleep(1.0)  # the daemon gets to the call, finds the client gone
+    finally:
+        running.stop()
+    assert len(records(log)) == 1
+    assert StateStore(env).load("abc123")["calls"] == 1
+
+
+def test_a_taken_call_without_an_answer_is_denied(daemon: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once it said go, the client never decides the call itself: no answer in time is a deny."""
+    monkeypatch.setattr(hookd, "ANSWER_SECONDS", 0.2)
+    release = threading.Event()
+
+    def stuck(*args: Any, **kw: Any) -> tuple[str, int]:
+        release.wait(10)
+        return "late", 0
+
+    monkeypatch.setattr(hook, "run_hook", stuck)
+    monkeypatch.setattr(hook, "answer", lambda *a, **kw: pytest.fail("decided twice"))
+    try:
+        text, code, _ = via_daemon("claude-code", json.dumps(base_event("claude-code")).encode())
+    finally:
+        release.set()
+    specific = json.loads(text)["hookSpecificOutput"]
+    assert code == 0 and specific["permissionDecision"] == "deny"
+    assert "the hook daemon took the call and gave no answer" in specific["permissionDecisionReason"]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/ns"), reason="Linux: namespaces and seccomp in /proc")
+def test_a_caller_with_fewer_privileges_is_answered_by_itself(daemon: Running, tmp_path: Path) -> None:
+    """A command in an agent's sandbox (here: no-new-privileges, as seccomp sandboxes set) gets
+    no answer from the daemon, which runs outside it: it answers in-process, as without one."""
+    code = (
+        "import ctypes, io, sys\n"
+        "assert ctypes.CDLL(None, use_errno=True).prctl(38, 1, 0, 0, 0) == 0  # PR_SET_NO_NEW_PRIVS\n"
+        "from remit import hookd\n"
+        f"print(hookd.ask_daemon('claude-code', sys.stdin.buffer.read(), {str(POLICY)!r}))\n"
+    )
+    environ = dict(os.environ)  # the daemon's identity: the same PYTHONPATH among the rest
+    stdin = json.dumps(base_event("claude-code"))
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=stdin, capture_output=True, text=True, env=environ, check=False
+    )
+    assert done.stdout.strip() == "(None, False)", done.stderr
+    assert hookd.ask_daemon("claude-code", stdin.encode(), POLICY)[0] is not None  # this process is served
 
 
 def test_a_second_daemon_exits_at_once(daemon: Running) -> None:
@@ -311,7 +406,7 @@ def test_a_socket_left_by_a_dead_daemon_is_replaced(env: Path) -> None:
 @pytest.mark.slow
 def test_the_started_daemon_answers_the_next_call_and_stops(env: Path, tmp_path: Path) -> None:
     """Processes, as Claude Code runs them: the first call starts a daemon, the second is its."""
-    environ = {**os.environ, "PYTHONPATH": str(Path(remit.__file__).parent.parent), "REMIT_HOOKD_IDLE": "60"}
+    environ = {**os.environ, "REMIT_HOOKD_IDLE": "60"}  # finds remit as this process did
     argv = [sys.executable, "-c", "from remit.launch import main; main()", "hook", "claude-code"]
     argv += ["--policy", str(POLICY), "--daemon"]
     stdin = json.dumps(base_event("claude-code")).encode()
@@ -346,6 +441,7 @@ def test_the_command_line_takes_the_flag() -> None:
     assert "daemon" not in (hook_args(base) or {})
     assert hook_args([*base, "--daemon", "--daemon"]) is None  # the CLI's to refuse
     assert hook_args(["hook", "--daemon", "claude-code", "--policy", "p.yaml"]) is None
+    assert hook_args(["hook", "claude-code", "--policy", "--daemon", "p.yaml"]) is None  # click refuses it
 
 
 def test_the_cli_hook_takes_the_flag(daemon: Running) -> None:
@@ -376,7 +472,7 @@ def test_a_client_answered_by_the_daemon_imports_next_to_nothing(daemon: Running
         "print(code, out.getvalue().strip())\n"
         f"print(*[m for m in {CLIENT_LEAVES_OUT!r} if m in sys.modules])\n"
     )
-    environ = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    environ = dict(os.environ)  # the daemon's identity: the same PYTHONPATH among the rest
     stdin = json.dumps(base_event("claude-code"))
     done = subprocess.run(
         [sys.executable, "-c", code], input=stdin, capture_output=True, text=True, env=environ, check=False

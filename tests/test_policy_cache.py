@@ -236,6 +236,26 @@ def test_kept_policies_are_unpickled_once_and_still_see_edits(tmp_path: Path, ca
     assert len(kept._policies) == 2  # bounded: the oldest went first
 
 
+def test_kept_policies_are_put_safely_from_many_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    kept = cache.Kept(size=4)
+    policy = remit.load_text("name: p\n")
+
+    def put(n: int) -> None:
+        for i in range(300):
+            kept.put(f"{n}-{i}", "digest", policy)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns between any two bytecodes: races show
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(put, range(8)))  # re-raises what a thread raised
+    finally:
+        sys.setswitchinterval(interval)
+    assert len(kept._policies) <= 4
+
+
 def test_a_load_that_skipped_an_include_is_not_stored(tmp_path: Path, cache_dir: Path) -> None:
     root = tmp_path / "root.yaml"
     root.write_text("name: root\ninclude: [late.yaml]\nroutes:\n  - {id: rest, allow: 'true'}\n")
