@@ -22,10 +22,11 @@ client that said go never decides itself: if the answer does not come within
   (`IDENTITY`: the interpreter, where remit is, the user and groups, the umask, `PYTHONPATH`,
   `HOME`, `XDG_CACHE_HOME`, `REMIT_POLICY_CACHE`). Each request carries them, and the daemon
   refuses one that differs.
-- **Who.** On Linux each side checks the other's user (`SO_PEERCRED`), and the daemon takes
-  calls only from processes in its own namespaces with its own seccomp and no-new-privileges
-  state: a command run in an agent's sandbox cannot have the daemon, which runs outside it,
-  write a log or read a policy for it.
+- **Who.** On Linux each side checks that the other runs as the same user (`SO_PEERCRED`), in
+  the same namespaces, with the same seccomp and no-new-privileges state: a command run in an
+  agent's sandbox can neither have the daemon, which runs outside it, write a log or read a
+  policy for it, nor pose as the daemon to the hooks outside. (macOS and other systems: only
+  the folder's owner and mode.)
 - **One at a time.** A daemon holds a lock on `<socket>.lock` for its whole life (the file
   holds its process id); a second one started at the same moment finds it held and exits.
 - **Fresh code.** A thread of the daemon checks every `CODE_CHECK_SECONDS` that remit's code
@@ -41,13 +42,15 @@ The wire format is bytes, not JSON: the client imports neither `json` nor `socke
 pulls in `re` or `enum` and costs milliseconds), only the `_socket` extension they wrap.
 A request is `MAGIC`, a 4-byte big-endian length, the header (the fields of `FIELDS`, each
 `=value` or `-` for none, NUL-separated; no path, argument or environment value can hold a
-NUL) and the event's bytes. The daemon answers `T` (taken), `S` (stale: it is leaving) or `R`
+NUL; `policy_path` is the policy made absolute, after `=` if it is a file, `?` if not) and the
+event's bytes. The daemon answers `T` (taken), `S` (stale: it is leaving) or `R`
 (refused); after the client's `G`, `A`, the exit code (one byte), a 4-byte length, the hook's
 stdout text, and its stderr text to the end.
 """
 
 from __future__ import annotations
 
+import _thread
 import os
 import sys
 import time
@@ -74,7 +77,7 @@ GO_SECONDS = 5.0
 """How long the daemon waits for a client's go after taking its call (then drops it)."""
 ANSWER_SECONDS = 20.0
 """How long a client that said go waits for the answer; past it, the call is denied. Under
-the agents' own hook timeouts, past which the agent would run the tool."""
+Claude Code's default hook timeout (60 s), past which the agent would run the tool."""
 START_SECONDS = 10.0
 """A client starts a daemon at most once in this time (one that cannot start is not retried
 on every call)."""
@@ -86,7 +89,7 @@ MAGIC = b"remit-hookd/2\n"
 IDENTITY = (
     "python", "remit", "uid", "groups", "umask", "PYTHONPATH", "HOME", "XDG_CACHE_HOME", "REMIT_POLICY_CACHE"
 )  # fmt: skip
-FIELDS = (*IDENTITY, "agent", "policy", "policy_file", "log", "log_durability", "size")
+FIELDS = (*IDENTITY, "agent", "policy", "policy_path", "log", "log_durability", "size")
 STARTED_FOR = "REMIT_HOOKD_PYTHONPATH"
 """Set by `start_daemon` to the client's `PYTHONPATH` (the daemon's own has remit's folder first)."""
 DECISION_LIBRARIES = ("tree_sitter", "tree_sitter_bash", "orjson")
@@ -150,15 +153,33 @@ def identity(started_for: bool = False) -> list[str | None]:
         return [None] * len(IDENTITY)
     here = os.path.dirname(os.path.abspath(__file__))
     groups = ",".join(str(g) for g in sorted({os.getgid(), *os.getgroups()}))
-    mask = os.umask(0o077)
-    os.umask(mask)
+    mask = _umask()
     path = (
         os.environ.get(STARTED_FOR)
         if started_for and STARTED_FOR in os.environ
         else os.environ.get("PYTHONPATH")
     )
     env = [os.environ.get(k) for k in IDENTITY[6:]]
-    return [sys.executable, here, str(os.getuid()), groups, oct(mask), path or None, *env]
+    return [os.path.normpath(sys.executable), here, str(os.getuid()), groups, oct(mask), path or None, *env]
+
+
+_UMASK_LOCK = _thread.allocate_lock()  # `_thread`: `threading` costs a hook call milliseconds
+
+
+def _umask() -> int:
+    """This process's umask: read from /proc where it can be (Linux), else set and set back
+    under a lock (another thread must not create a file in between)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o077)
+        os.umask(mask)
+    return mask
 
 
 def _encode(values: list[str | None]) -> bytes:
@@ -227,7 +248,8 @@ def ask_daemon(
         *identity(),
         agent,
         policy,
-        os.path.abspath(policy) if os.path.exists(policy) else None,  # a file here comes first
+        # Where the hook process would look for it: a file here, else a shipped policy's name.
+        ("=" if os.path.exists(policy) else "?") + os.path.abspath(policy),
         os.path.abspath(log) if log is not None else None,
         log_durability,
         str(len(raw)),
@@ -245,8 +267,10 @@ def ask_daemon(
             return None, True  # nothing listens (or a socket left by a daemon that died)
         except OSError:
             return None, False
-        if _peer(conn)[1] not in (-1, os.getuid()):
-            return None, False  # not ours: our folder was swapped under us
+        pid, uid = _peer(conn)
+        if uid != -1 and (uid != os.getuid() or _context(str(pid)) != _context("self")):
+            return None, False  # another user's, or a sandbox's (that replaced the socket): not ours
+
         try:
             conn.sendall(MAGIC + len(header).to_bytes(4, "big") + header + raw)
             said = conn.recv(1)
@@ -254,26 +278,41 @@ def ask_daemon(
             return None, False  # not taken: the daemon drops it when it sees this connection close
         if said != b"T":
             return None, said == b"S"
-        # From here the daemon decides, and this client never does: no call is decided twice.
         try:
             conn.sendall(b"G")
+        except OSError:
+            return None, False  # the daemon had dropped the call: it never got the go
+        # From here the daemon decides, and this client never does: no call is decided twice.
+        try:
             conn.settimeout(ANSWER_SECONDS)
             data = _read_all(conn, MAX_ANSWER)
         except OSError as exc:
-            return _no_answer(agent, f"{type(exc).__name__}: {exc}"), False
+            return _no_answer(agent, raw, f"{type(exc).__name__}: {exc}"), False
     finally:
         conn.close()
     size = int.from_bytes(data[2:6], "big") if len(data) >= 6 else -1
     if data[:1] != b"A" or len(data) < 6 + size:
-        return _no_answer(agent, "its answer was cut short"), False
+        return _no_answer(agent, raw, "its answer was cut short"), False
     text, err = data[6 : 6 + size].decode(errors="replace"), data[6 + size :].decode(errors="replace")
     return (text, data[1], err), False
 
 
-def _no_answer(agent: str, why: str) -> tuple[str, int, str]:
-    from .hook import deny_output
+def _no_answer(agent: str, raw: bytes, why: str) -> tuple[str, int, str]:
+    """What a taken call gets without the daemon's answer: a deny (an event remit only
+    observes gets what a hook that could not record it gets: nothing, exit code 1)."""
+    import json
 
-    return deny_output(agent, f"the hook daemon took the call and gave no answer ({why})"), 0, ""
+    from .hook import deny_output
+    from .hook_events import OBSERVED
+
+    why = f"the hook daemon took the call and gave no answer ({why})"
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        data = None
+    if isinstance(data, dict) and data.get("hook_event_name") in OBSERVED:
+        return "", 1, f"remit could not record the {data['hook_event_name']} event: {why}\n"
+    return deny_output(agent, why), 0, ""
 
 
 def _read_all(conn: _socket.socket, cap: int) -> bytes:
@@ -301,9 +340,11 @@ def start_daemon(path: str | None = None) -> None:
     path = path or socket_path()
     if path is None:
         return
+    if getattr(sys, "frozen", False) or not sys.executable:
+        return  # no interpreter to start remit with
     stamp = path + ".start"
     try:
-        if time.time() - os.stat(stamp).st_mtime < START_SECONDS:
+        if 0 <= time.time() - os.stat(stamp).st_mtime < START_SECONDS:
             return  # one was started a moment ago (or cannot start: see the stamp file)
     except OSError:
         pass
@@ -312,13 +353,17 @@ def start_daemon(path: str | None = None) -> None:
 
     env = dict(os.environ)
     env[STARTED_FOR] = given = env.get("PYTHONPATH", "")
-    package = os.path.dirname(os.path.abspath(__file__))
-    if os.path.basename(package) == "remit":  # the daemon runs in `/`: it must find remit where we did
-        env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(package), *([given] if given else [])])
+    # The daemon runs in `/`: it must find remit where this process did. A folder on the
+    # interpreter's own path (site-packages) it finds anyway, and must not put first.
+    found_in = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    from_env = {os.path.abspath(p) for p in given.split(os.pathsep) if p}
+    own = {os.path.abspath(p) for p in sys.path if p} - from_env
+    if os.path.basename(os.path.dirname(os.path.abspath(__file__))) == "remit" and found_in not in own:
+        env["PYTHONPATH"] = os.pathsep.join([found_in, *([given] if given else [])])
     # The stamp file gets the daemon's stderr: why it could not start, for `remit hook-daemon status`.
     # A first process (`--detach`) starts the daemon in a session of its own and exits at once:
     # waiting for it leaves no child of ours running, and the daemon, orphaned, is no one's zombie.
-    with contextlib.suppress(OSError, subprocess.SubprocessError), open(stamp, "wb") as log:
+    with contextlib.suppress(Exception), open(stamp, "wb") as log:
         subprocess.run(
             [sys.executable, "-m", "remit.hookd", "--detach", path],
             stdin=subprocess.DEVNULL,
@@ -326,7 +371,7 @@ def start_daemon(path: str | None = None) -> None:
             stderr=log,
             cwd="/",
             env=env,
-            timeout=30,
+            timeout=5,
             check=False,
         )
 
@@ -379,15 +424,22 @@ def stop_daemon(path: str | None = None, *, wait: float = ANSWER_SECONDS + 5) ->
     except OSError:
         return None
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        except OSError:
-            break
+    while time.monotonic() < deadline and _alive(pid):
         time.sleep(0.02)
     return pid
+
+
+def _alive(pid: int) -> bool:
+    """True while process `pid` runs (a zombie, left where no init reaps orphans, has exited)."""
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rpartition(b")")[2].split()[:1] != [b"Z"]
+    except OSError:
+        return True
 
 
 # -- the daemon -----------------------------------------------------------------------------
@@ -458,7 +510,6 @@ class Daemon:
                     if time.monotonic() - self._last > self.idle:
                         break
                     continue
-                self._last = time.monotonic()
                 if not self._slots.acquire(blocking=False):
                     conn.close()  # busy: that client answers its call itself
                     continue
@@ -502,7 +553,6 @@ class Daemon:
         except Exception:  # a client given no `T` answers its call itself
             pass
         finally:
-            self._last = time.monotonic()
             self._slots.release()
 
     def _trusted(self, conn: socket.socket) -> bool:
@@ -524,7 +574,11 @@ class Daemon:
         conn.sendall(b"T")
         if conn.recv(1) != b"G":
             return  # the client stopped waiting and answers the call itself
-        conn.sendall(self.decide(request, raw))
+        self._last = time.monotonic()  # only calls answered keep a daemon from idling out
+        try:
+            conn.sendall(self.decide(request, raw))
+        finally:
+            self._last = time.monotonic()
 
     def decide(self, request: list[str | None], raw: bytes) -> bytes:
         """The answer to a taken request: what `run_hook` prints and exits with."""
@@ -534,12 +588,14 @@ class Daemon:
         from .hook import run_hook
         from .resources import shipped_policy
 
-        agent, policy, policy_file, log, durability = request[len(IDENTITY) : -1]
-        if agent is None or policy is None:
+        agent, policy, where, log, durability = request[len(IDENTITY) : -1]
+        if agent is None or policy is None or where is None or where[:1] not in ("=", "?"):
             raise ValueError("a request without an agent or a policy")
         # As `resources.resolve_policy` where the client runs: its file if it has one there,
-        # else a shipped policy of that name, else the name (whose load then fails).
-        resolved = Path(policy_file) if policy_file is not None else shipped_policy(policy) or Path(policy)
+        # else a shipped policy of that name, else that path (whose load then fails): never a
+        # path relative to this daemon's own folder.
+        found = where[:1] == "="
+        resolved = Path(where[1:]) if found else shipped_policy(policy) or Path(where[1:])
         err = io.StringIO()
         text, code = run_hook(
             agent,
@@ -579,7 +635,7 @@ def _context(pid: str) -> tuple[str, ...] | None:
         with open(f"{base}/status", encoding="ascii", errors="replace") as f:
             status = [line.strip() for line in f if line.startswith(("NoNewPrivs:", "Seccomp"))]
     except OSError:
-        return ("unreadable",)  # never equal to a daemon's own
+        return ("unreadable", os.urandom(8).hex())  # equal to nothing, the daemon's own included
     return (*spaces, *status)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -34,14 +36,16 @@ without a prompt id is named by its start time), and an outcome's `decision` (an
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private socket folder and cache for the test; returns the cache."""
-    run = tmp_path / "run"
-    run.mkdir(mode=0o700)
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private socket folder (short: a socket's address is at most 103 bytes) and cache for
+    the test; a daemon a failing test leaves behind idles out soon. Returns the cache."""
+    run = Path(tempfile.mkdtemp(prefix="rh", dir="/tmp"))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(run))
+    monkeypatch.setenv("REMIT_HOOKD_IDLE", "30")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("REMIT_POLICY_CACHE", raising=False)
-    return tmp_path / "cache" / "remit"
+    yield tmp_path / "cache" / "remit"
+    shutil.rmtree(run, ignore_errors=True)
 
 
 class Running:
@@ -72,7 +76,7 @@ def daemon(env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Running]:
     """A running daemon; a client that answers a call itself fails the test."""
 
     def in_process(*args: Any, **kw: Any) -> Any:
-        raise AssertionError("the client answered in-process: the daemon did not answer")
+        pytest.fail("the client answered in-process: the daemon did not answer")
 
     monkeypatch.setattr(hook, "answer", in_process)
     monkeypatch.setattr(hookd, "start_daemon", lambda path=None: pytest.fail("started a daemon"))
@@ -177,6 +181,14 @@ def test_relative_paths_and_shipped_policies_resolve_where_the_client_runs(
     assert "policy coding-agent" in shipped[0]
     missing = via_daemon("claude-code", stdin, "no/such/policy.yaml")[0]
     assert "the policy `no/such/policy.yaml` cannot be loaded" in missing
+    # A policy that is not where the hook runs is not looked for where the daemon runs (`/`).
+    planted = Path(tempfile.mkdtemp(prefix="rh", dir="/tmp"))
+    try:
+        (planted / "p.yaml").write_text("name: planted\nroutes:\n  - {id: all, allow: 'true'}\n")
+        elsewhere = str(planted / "p.yaml").lstrip("/")
+        assert "cannot be loaded" in via_daemon("claude-code", stdin, elsewhere)[0]
+    finally:
+        shutil.rmtree(planted)
 
 
 def test_an_edited_policy_applies_at_the_next_call(daemon: Running, tmp_path: Path) -> None:
@@ -299,20 +311,25 @@ def test_a_stopped_daemon_answers_the_calls_it_took(daemon: Running, monkeypatch
 def test_a_call_not_taken_in_time_is_decided_once_by_the_client(
     env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A daemon slow to take a call: the client answers it, and the daemon, seeing the client
-    gone, decides nothing (one record, one count)."""
+    """A daemon slow to take a call: the client answers it, and the daemon, which gets to the
+    call only once the client has answered, finds it gone and decides nothing (one record)."""
     monkeypatch.setattr(hookd, "TAKE_SECONDS", 0.2)
     running = Running()
+    answered = threading.Event()
     trusted = running.daemon._trusted
-    monkeypatch.setattr(running.daemon, "_trusted", lambda conn: time.sleep(0.6) or trusted(conn))
+    monkeypatch.setattr(running.daemon, "_trusted", lambda conn: answered.wait(10) and trusted(conn))
+    calls: list[int] = []
+    answer = hook.answer
+    monkeypatch.setattr(hook, "answer", lambda *a, **kw: calls.append(1) or answer(*a, **kw))
     log = tmp_path / "log.jsonl"
     stdin = json.dumps(base_event("claude-code")).encode()
     try:
         text, code, _ = via_daemon("claude-code", stdin, log=log)
+        answered.set()
         assert (text, code) == in_process("claude-code", stdin, tmp_path / "own", log=tmp_path / "own.jsonl")
-        time.sleep(1.0)  # the daemon gets to the call, finds the client gone
     finally:
-        running.stop()
+        running.stop()  # returns once the daemon has been through the call
+    assert calls == [1]
     assert len(records(log)) == 1
     assert StateStore(env).load("abc123")["calls"] == 1
 
@@ -337,7 +354,15 @@ def test_a_taken_call_without_an_answer_is_denied(daemon: Running, monkeypatch: 
     assert "the hook daemon took the call and gave no answer" in specific["permissionDecisionReason"]
 
 
+def _no_new_privs() -> bool:
+    try:
+        return "NoNewPrivs:\t1" in Path("/proc/self/status").read_text()
+    except OSError:
+        return False
+
+
 @pytest.mark.skipif(not os.path.isdir("/proc/self/ns"), reason="Linux: namespaces and seccomp in /proc")
+@pytest.mark.skipif(_no_new_privs(), reason="this runner has no-new-privileges set already")
 def test_a_caller_with_fewer_privileges_is_answered_by_itself(daemon: Running, tmp_path: Path) -> None:
     """A command in an agent's sandbox (here: no-new-privileges, as seccomp sandboxes set) gets
     no answer from the daemon, which runs outside it: it answers in-process, as without one."""
@@ -356,13 +381,40 @@ def test_a_caller_with_fewer_privileges_is_answered_by_itself(daemon: Running, t
     assert hookd.ask_daemon("claude-code", stdin.encode(), POLICY)[0] is not None  # this process is served
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/ns"), reason="Linux: namespaces and seccomp in /proc")
+@pytest.mark.skipif(_no_new_privs(), reason="this runner has no-new-privileges set already")
+def test_a_daemon_in_a_sandbox_is_not_trusted_by_the_hooks_outside(env: Path) -> None:
+    """A process in an agent's sandbox that replaced the socket with its own cannot answer
+    the hooks outside it: they answer in-process."""
+    path = hookd.socket_path()
+    assert path is not None
+    code = (
+        "import ctypes, sys\n"
+        "assert ctypes.CDLL(None, use_errno=True).prctl(38, 1, 0, 0, 0) == 0  # PR_SET_NO_NEW_PRIVS\n"
+        "from remit import hookd\n"
+        "hookd.Daemon._trusted = lambda self, conn: True  # it would answer anyone\n"
+        f"sys.exit(hookd.main([{path!r}]))\n"
+    )
+    sandboxed = subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ))
+    try:
+        deadline = time.monotonic() + 60
+        while hookd.running_pid(path) is None:
+            assert time.monotonic() < deadline and sandboxed.poll() is None, "the daemon did not start"
+            time.sleep(0.05)
+        stdin = json.dumps(base_event("claude-code")).encode()
+        assert hookd.ask_daemon("claude-code", stdin, POLICY) == (None, False)
+    finally:
+        sandboxed.terminate()
+        sandboxed.wait(30)
+
+
 def test_a_second_daemon_exits_at_once(daemon: Running) -> None:
     assert hookd.Daemon(daemon.daemon.path).serve() == 1
     assert hookd.running_pid() is not None  # the first one still answers
 
 
 def test_an_idle_daemon_exits_and_removes_its_socket(env: Path) -> None:
-    running = Running(idle=0.2)
+    running = Running(idle=1.0)
     running.thread.join(10)
     assert running.code == 0
     assert not os.path.exists(running.daemon.path)
@@ -406,9 +458,11 @@ def test_a_socket_left_by_a_dead_daemon_is_replaced(env: Path) -> None:
 @pytest.mark.slow
 def test_the_started_daemon_answers_the_next_call_and_stops(env: Path, tmp_path: Path) -> None:
     """Processes, as Claude Code runs them: the first call starts a daemon, the second is its."""
-    environ = {**os.environ, "REMIT_HOOKD_IDLE": "60"}  # finds remit as this process did
-    argv = [sys.executable, "-c", "from remit.launch import main; main()", "hook", "claude-code"]
-    argv += ["--policy", str(POLICY), "--daemon"]
+    environ = dict(os.environ)  # finds remit as this process did
+    hook_argv = ["hook", "claude-code", "--policy", str(POLICY), "--daemon"]
+    argv = [sys.executable, "-c", "from remit.launch import main; main()", *hook_argv]
+    # The second call cannot answer itself: only the daemon can answer it.
+    served = [sys.executable, "-c", "import remit.hook; remit.hook.answer = None\n" + argv[2], *hook_argv]
     stdin = json.dumps(base_event("claude-code")).encode()
     expected = in_process("claude-code", stdin, tmp_path / "own")[0].encode()
     try:
@@ -418,7 +472,9 @@ def test_the_started_daemon_answers_the_next_call_and_stops(env: Path, tmp_path:
         while hookd.running_pid() is None:
             assert time.monotonic() < deadline, "no daemon started"
             time.sleep(0.05)
-        second = subprocess.run(argv, input=stdin, capture_output=True, env=environ, timeout=120, check=False)
+        second = subprocess.run(
+            served, input=stdin, capture_output=True, env=environ, timeout=120, check=False
+        )
         assert (second.stdout, second.returncode) == (expected, 0)
         status = CliRunner().invoke(cli, ["hook-daemon", "status"])
         assert "hook daemon running (process" in status.output
