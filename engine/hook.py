@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .errors import RemitError
 from .hook_events import OBSERVED, handle_event, note_decision
-from .hookd import MAX_INPUT_BYTES, read_capped, write_answer
+from .hookd import MAX_INPUT_BYTES, run_main
 
 if TYPE_CHECKING:
     from .cache import Kept
@@ -84,20 +84,15 @@ def main_hook(
     With `daemon`, a running hook daemon answers if it can (`remit.hookd`), with the same
     answer this process would give.
     """
-    if daemon:
-        from .hookd import main_client
-
-        return main_client(
-            agent, policy=policy, log=log, log_durability=log_durability, stdin=stdin, stdout=stdout
-        )
-    try:
-        raw = read_capped(stdin or sys.stdin.buffer, MAX_INPUT_BYTES)
-        text, code = answer(agent, raw, policy=policy, log=log, log_durability=log_durability)
-        write_answer(text, stdout or sys.stdout)
-        return code
-    except Exception as exc:
-        sys.stderr.write(f"remit could not check this call, so it is blocked: {exc}\n")
-        return 2
+    return run_main(
+        agent,
+        policy=policy,
+        log=log,
+        log_durability=log_durability,
+        stdin=stdin,
+        stdout=stdout,
+        daemon=daemon,
+    )
 
 
 def answer(

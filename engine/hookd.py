@@ -99,7 +99,7 @@ DECISION_LIBRARIES = ("tree_sitter", "tree_sitter_bash", "orjson")
 # -- the client -----------------------------------------------------------------------------
 
 
-def main_client(
+def run_main(
     agent: str,
     *,
     policy: str | Path,
@@ -107,11 +107,15 @@ def main_client(
     log_durability: str | None = None,
     stdin: IO[bytes] | None = None,
     stdout: IO[str] | None = None,
+    daemon: bool = True,
 ) -> int:
-    """`remit hook --daemon`: `hook.main_hook`, answered by the daemon when one takes the call."""
+    """`hook.main_hook`: read the event, print the answer, return the exit code; with `daemon`
+    (`remit hook --daemon`), the daemon's answer when one takes the call."""
     try:
         raw = read_capped(stdin or sys.stdin.buffer, MAX_INPUT_BYTES)
-        reply, start = (None, False) if raw is None else ask_daemon(agent, raw, policy, log, log_durability)
+        reply, start = None, False
+        if daemon and raw is not None:
+            reply, start = ask_daemon(agent, raw, policy, log, log_durability)
         if reply is not None:
             text, code, err = reply
             if err:

@@ -33,9 +33,9 @@ def main() -> None:
     agent, policy = args["agent"], args["policy"]
     log, durability = args.get("log"), args.get("log_durability")
     if "daemon" in args:  # the client imports next to nothing: the daemon has remit loaded
-        from .hookd import main_client
+        from .hookd import run_main
 
-        sys.exit(main_client(agent, policy=policy, log=log, log_durability=durability))
+        sys.exit(run_main(agent, policy=policy, log=log, log_durability=durability))
     from .hook import main_hook
 
     sys.exit(main_hook(agent, policy=policy, log=log, log_durability=durability))

@@ -95,6 +95,15 @@ def via_daemon(agent: str, stdin: bytes, policy: str | Path = POLICY, **kw: Any)
     return out.getvalue(), code, err.getvalue()
 
 
+def client_process(code: str, stdin: str) -> subprocess.CompletedProcess[str]:
+    """`code` run by a new interpreter with this environment (the daemon's identity: the same
+    `PYTHONPATH` among the rest), the event on its stdin."""
+    argv = [sys.executable, "-c", code]
+    return subprocess.run(
+        argv, input=stdin, capture_output=True, text=True, env=dict(os.environ), check=False
+    )
+
+
 def in_process(
     agent: str, stdin: bytes, cache: Path, policy: str | Path = POLICY, **kw: Any
 ) -> tuple[str, int]:
@@ -372,11 +381,8 @@ def test_a_caller_with_fewer_privileges_is_answered_by_itself(daemon: Running, t
         "from remit import hookd\n"
         f"print(hookd.ask_daemon('claude-code', sys.stdin.buffer.read(), {str(POLICY)!r}))\n"
     )
-    environ = dict(os.environ)  # the daemon's identity: the same PYTHONPATH among the rest
     stdin = json.dumps(base_event("claude-code"))
-    done = subprocess.run(
-        [sys.executable, "-c", code], input=stdin, capture_output=True, text=True, env=environ, check=False
-    )
+    done = client_process(code, stdin)
     assert done.stdout.strip() == "(None, False)", done.stderr
     assert hookd.ask_daemon("claude-code", stdin.encode(), POLICY)[0] is not None  # this process is served
 
@@ -522,17 +528,13 @@ CLIENT_LEAVES_OUT = ("typing", "json", "socket", "re", "enum", "dataclasses", "r
 def test_a_client_answered_by_the_daemon_imports_next_to_nothing(daemon: Running) -> None:
     code = (
         "import io, sys\n"
-        "from remit.hookd import main_client\n"
+        "from remit.hookd import run_main\n"
         "out = io.StringIO()\n"
-        f"code = main_client('claude-code', policy={str(POLICY)!r}, stdout=out)\n"
+        f"code = run_main('claude-code', policy={str(POLICY)!r}, stdout=out)\n"
         "print(code, out.getvalue().strip())\n"
         f"print(*[m for m in {CLIENT_LEAVES_OUT!r} if m in sys.modules])\n"
     )
-    environ = dict(os.environ)  # the daemon's identity: the same PYTHONPATH among the rest
-    stdin = json.dumps(base_event("claude-code"))
-    done = subprocess.run(
-        [sys.executable, "-c", code], input=stdin, capture_output=True, text=True, env=environ, check=False
-    )
+    done = client_process(code, json.dumps(base_event("claude-code")))
     answer, loaded = done.stdout.splitlines()
     assert answer.startswith('0 {"hookSpecificOutput"'), done.stderr
     assert loaded == ""
