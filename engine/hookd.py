@@ -1,5 +1,5 @@
-"""The hook daemon: one process that answers `remit hook --daemon` calls, so that a tool call
-does not wait for remit to start.
+"""The hook daemon's client: `remit hook --daemon` hands each call to one process that answers
+them all (`remit.hookd_server`), so that a tool call does not wait for remit to start.
 
 Claude Code and Codex CLI start one hook process per tool call. With `--daemon`, that process
 (the client) imports next to nothing: it hands the event to the daemon over a Unix socket and
@@ -29,10 +29,10 @@ client that said go never decides itself: if the answer does not come within
   the folder's owner and mode.)
 - **One at a time.** A daemon holds a lock on `<socket>.lock` for its whole life (the file
   holds its process id); a second one started at the same moment finds it held and exits.
-- **Fresh code.** A thread of the daemon checks every `CODE_CHECK_SECONDS` that remit's code
+- **Fresh code.** A thread of the daemon checks every second that remit's code
   and the libraries a decision uses are the ones it started with (`cache.compute_fingerprint`).
   If not, the daemon takes no more calls and exits; the next client starts a new one.
-- **Lifetime.** A daemon exits after `IDLE_SECONDS` without a call (`REMIT_HOOKD_IDLE` sets
+- **Lifetime.** A daemon exits after 30 minutes without a call (`REMIT_HOOKD_IDLE` sets
   other seconds). `remit hook-daemon stop` stops it; the calls it took are answered first.
 
 The client's relative `--policy` and `--log` paths are made absolute against its own working
@@ -59,31 +59,20 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # `typing` itself costs a hook call milliseconds
     import _socket
     import socket
-    from collections.abc import Callable
     from pathlib import Path
     from typing import IO
 
-    from .cache import Kept
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 """Hook input larger than this is refused (denied) without being parsed."""
-IDLE_SECONDS = 1800.0
-"""A daemon without a call for this long exits (`REMIT_HOOKD_IDLE` sets other seconds)."""
-CODE_CHECK_SECONDS = 1.0
-"""How often the daemon checks that remit's code has not changed under it."""
 TAKE_SECONDS = 2.0
 """How long a client waits for the daemon to take its call before answering it itself."""
-GO_SECONDS = 5.0
-"""How long the daemon waits for a client's go after taking its call (then drops it)."""
 ANSWER_SECONDS = 20.0
 """How long a client that said go waits for the answer; past it, the call is denied. Under
 Claude Code's default hook timeout (60 s), past which the agent would run the tool."""
 START_SECONDS = 10.0
 """A client starts a daemon at most once in this time (one that cannot start is not retried
 on every call)."""
-MAX_CALLS = 32
-"""Calls a daemon answers at once; a client past that answers itself."""
-MAX_HEADER = 64 * 1024
 MAX_ANSWER = 16 * 1024 * 1024
 MAGIC = b"remit-hookd/2\n"
 IDENTITY = (
@@ -92,8 +81,6 @@ IDENTITY = (
 FIELDS = (*IDENTITY, "agent", "policy", "policy_path", "log", "log_durability", "size")
 STARTED_FOR = "REMIT_HOOKD_PYTHONPATH"
 """Set by `start_daemon` to the client's `PYTHONPATH` (the daemon's own has remit's folder first)."""
-DECISION_LIBRARIES = ("tree_sitter", "tree_sitter_bash", "orjson")
-"""Libraries a decision uses besides those a policy's compile does (`cache.LIBRARIES`)."""
 
 
 # -- the client -----------------------------------------------------------------------------
@@ -125,12 +112,15 @@ def run_main(
 
             text, code = answer(agent, raw, policy=policy, log=log, log_durability=log_durability)
         write_answer(text, stdout or sys.stdout)
-        if start:  # after the answer: the agent does not wait for the daemon
-            start_daemon()
-        return code
     except Exception as exc:
         sys.stderr.write(f"remit could not check this call, so it is blocked: {exc}\n")
         return 2
+    if start:  # after the answer, which nothing here may change: the agent does not wait for it
+        try:  # noqa: SIM105 - `contextlib` costs this process milliseconds
+            start_daemon()
+        except Exception:  # the next call answers in-process and tries again
+            pass
+    return code
 
 
 def read_capped(stream: IO[bytes], cap: int) -> bytes | None:
@@ -186,11 +176,11 @@ def _umask() -> int:
     return mask
 
 
-def _encode(values: list[str | None]) -> bytes:
+def encode_fields(values: list[str | None]) -> bytes:
     return b"\0".join(b"-" if v is None else b"=" + os.fsencode(v) for v in values)
 
 
-def _decode(header: bytes) -> list[str | None]:
+def decode_fields(header: bytes) -> list[str | None]:
     return [None if f == b"-" else os.fsdecode(f[1:]) if f[:1] == b"=" else "\0" for f in header.split(b"\0")]
 
 
@@ -209,7 +199,7 @@ def socket_path() -> str | None:
         return None
     import zlib
 
-    key = _encode(identity())
+    key = encode_fields(identity())
     path = os.path.join(folder, f"hookd-{zlib.crc32(key):08x}{zlib.adler32(key):08x}.sock")
     return path if len(os.fsencode(path)) < 104 else None  # longer cannot be a socket's address
 
@@ -258,7 +248,7 @@ def ask_daemon(
         log_durability,
         str(len(raw)),
     ]
-    header = _encode(fields)
+    header = encode_fields(fields)
     try:
         conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     except OSError:
@@ -271,8 +261,8 @@ def ask_daemon(
             return None, True  # nothing listens (or a socket left by a daemon that died)
         except OSError:
             return None, False
-        pid, uid = _peer(conn)
-        if uid != -1 and (uid != os.getuid() or _context(str(pid)) != _context("self")):
+        pid, uid = peer_of(conn)
+        if uid != -1 and (uid != os.getuid() or process_context(str(pid)) != process_context("self")):
             return None, False  # another user's, or a sandbox's (that replaced the socket): not ours
 
         try:
@@ -329,7 +319,7 @@ def _read_all(conn: _socket.socket, cap: int) -> bytes:
     return b"".join(chunks)
 
 
-def _peer(conn: _socket.socket | socket.socket) -> tuple[int, int]:
+def peer_of(conn: _socket.socket | socket.socket) -> tuple[int, int]:
     """The process id and user id at the other end (-1, -1 where the platform does not say)."""
     module = sys.modules[type(conn).__module__]  # `_socket` in a client, `socket` in the daemon
     option = getattr(module, "SO_PEERCRED", None)
@@ -369,7 +359,7 @@ def start_daemon(path: str | None = None) -> None:
     # waiting for it leaves no child of ours running, and the daemon, orphaned, is no one's zombie.
     with contextlib.suppress(Exception), open(stamp, "wb") as log:
         subprocess.run(
-            [sys.executable, "-m", "remit.hookd", "--detach", path],
+            [sys.executable, "-m", "remit.hookd_server", "--detach", path],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=log,
@@ -446,189 +436,7 @@ def _alive(pid: int) -> bool:
         return True
 
 
-# -- the daemon -----------------------------------------------------------------------------
-
-
-class Daemon:
-    """Answers hook events on a Unix socket until it is idle, stale or stopped."""
-
-    def __init__(
-        self, path: str, *, idle: float = IDLE_SECONDS, fingerprint: Callable[[], str] | None = None
-    ) -> None:
-        import threading
-
-        from .cache import code_fingerprint
-
-        self.path = path
-        self.idle = idle
-        self.identity = identity(started_for=True)
-        self.context = _context("self")
-        self._fingerprint = fingerprint or _fingerprint
-        code_fingerprint()  # the policy cache's key: this code's, whatever changes later
-        self.code = self._fingerprint()
-        self.stale = False
-        self._last = time.monotonic()
-        self._stop = threading.Event()
-        self._slots = threading.BoundedSemaphore(MAX_CALLS)
-        self._kept: Kept | None = None
-
-    def serve(self) -> int:
-        """Listen and answer until idle, stale or stopped: 0; 1 if another daemon holds the socket."""
-        import contextlib
-        import fcntl
-        import socket
-        import threading
-        from concurrent.futures import ThreadPoolExecutor
-
-        lock = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(lock)
-            return 1
-        os.ftruncate(lock, 0)
-        os.write(lock, str(os.getpid()).encode())
-        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        # One pool for the daemon's life: a thread keeps what it made (tree-sitter's parser).
-        workers = ThreadPoolExecutor(MAX_CALLS, thread_name_prefix="remit-hookd")
-        try:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.path)  # left by a daemon that died: the lock says none runs
-            old = os.umask(0o177)
-            try:
-                server.bind(self.path)  # mode 0600, in a folder of mode 0700
-            finally:
-                os.umask(old)
-            server.listen(64)
-            server.settimeout(0.2)
-            from . import guard, hook  # noqa: F401 - the decision's modules, loaded before the first call
-            from .cache import Kept
-
-            self._kept = Kept()
-            threading.Thread(target=self._watch, daemon=True).start()
-            self._last = time.monotonic()
-            while not self._stop.is_set():
-                try:
-                    conn, _ = server.accept()
-                except TimeoutError:
-                    if time.monotonic() - self._last > self.idle:
-                        break
-                    continue
-                if not self._slots.acquire(blocking=False):
-                    conn.close()  # busy: that client answers its call itself
-                    continue
-                workers.submit(self._serve_one, conn)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(self.path)
-            server.close()
-            self._drain()  # the calls taken are answered: no client waits in vain
-            workers.shutdown(wait=False)
-            os.close(lock)  # a new daemon may start
-        return 0
-
-    def stop(self) -> None:
-        """Take no more calls (the ones taken are answered)."""
-        self._stop.set()
-
-    def _drain(self) -> None:
-        deadline = time.monotonic() + GO_SECONDS + ANSWER_SECONDS
-        for _ in range(MAX_CALLS):
-            if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
-                return
-
-    def _watch(self) -> None:
-        """Leave when remit's code changes under the daemon."""
-        while not self._stop.wait(CODE_CHECK_SECONDS):
-            try:
-                changed = self._fingerprint() != self.code
-            except Exception:  # what cannot be checked counts as changed
-                changed = True
-            if changed:
-                self.stale = True
-                self.stop()
-
-    def _serve_one(self, conn: socket.socket) -> None:
-        try:
-            with conn:
-                conn.settimeout(GO_SECONDS)
-                if self._trusted(conn):
-                    self.answer(conn)
-        except Exception:  # a client given no `T` answers its call itself
-            pass
-        finally:
-            self._slots.release()
-
-    def _trusted(self, conn: socket.socket) -> bool:
-        """True if the caller runs as this user, in this daemon's context (where the platform tells)."""
-        pid, uid = _peer(conn)
-        if uid == -1:
-            return True  # no peer credentials here: the folder's mode keeps other users out
-        return uid == os.getuid() and _context(str(pid)) == self.context
-
-    def answer(self, conn: socket.socket) -> None:
-        """Read one request from `conn`; take it (or say why not), and answer once told to go."""
-        request, raw = _read_request(conn)
-        if self.stale or self._stop.is_set():
-            conn.sendall(b"S")
-            return
-        if request[: len(IDENTITY)] != self.identity:
-            conn.sendall(b"R")
-            return
-        conn.sendall(b"T")
-        if conn.recv(1) != b"G":
-            return  # the client stopped waiting and answers the call itself
-        self._last = time.monotonic()  # only calls answered keep a daemon from idling out
-        try:
-            conn.sendall(self.decide(request, raw))
-        finally:
-            self._last = time.monotonic()
-
-    def decide(self, request: list[str | None], raw: bytes) -> bytes:
-        """The answer to a taken request: what `run_hook` prints and exits with."""
-        import io
-        from pathlib import Path
-
-        from .hook import run_hook
-        from .resources import shipped_policy
-
-        agent, policy, where, log, durability = request[len(IDENTITY) : -1]
-        if agent is None or policy is None or where is None or where[:1] not in ("=", "?"):
-            raise ValueError("a request without an agent or a policy")
-        # As `resources.resolve_policy` where the client runs: its file if it has one there,
-        # else a shipped policy of that name, else that path (whose load then fails): never a
-        # path relative to this daemon's own folder.
-        found = where[:1] == "="
-        resolved = Path(where[1:]) if found else shipped_policy(policy) or Path(where[1:])
-        err = io.StringIO()
-        text, code = run_hook(
-            agent,
-            raw.decode("utf-8", errors="replace"),
-            policy=policy,
-            log=log,
-            log_durability=durability,
-            resolved=resolved,
-            stderr=err,
-            kept=self._kept,
-        )
-        out = text.encode(errors="backslashreplace")
-        return (
-            b"A"
-            + bytes([code & 0xFF])
-            + len(out).to_bytes(4, "big")
-            + out
-            + err.getvalue().encode(errors="backslashreplace")
-        )
-
-
-def _fingerprint() -> str:
-    """What the daemon's answers depend on: remit's code and every library a decision uses."""
-    from .cache import LIBRARIES, compute_fingerprint
-
-    return compute_fingerprint((*LIBRARIES, *DECISION_LIBRARIES))
-
-
-def _context(pid: str) -> tuple[str, ...] | None:
+def process_context(pid: str) -> tuple[str, ...] | None:
     """What sets a process's reach apart from its user's (Linux): its namespaces and its
     seccomp and no-new-privileges state. None where there is no `/proc` to tell."""
     base = f"/proc/{pid}"
@@ -641,72 +449,3 @@ def _context(pid: str) -> tuple[str, ...] | None:
     except OSError:
         return ("unreadable", os.urandom(8).hex())  # equal to nothing, the daemon's own included
     return (*spaces, *status)
-
-
-def _read_request(conn: socket.socket) -> tuple[list[str | None], bytes]:
-    data = b""
-    while len(data) < len(MAGIC) + 4:
-        chunk = conn.recv(1 << 16)
-        if not chunk:
-            raise ValueError("short request")
-        data += chunk
-    if not data.startswith(MAGIC):
-        raise ValueError("not a remit hook request")
-    start = len(MAGIC) + 4
-    head_size = int.from_bytes(data[len(MAGIC) : start], "big")
-    if head_size > MAX_HEADER:
-        raise ValueError("header too long")
-    data = _read_exactly(conn, data[start:], head_size)
-    request = _decode(data[:head_size])
-    size = request[-1] if len(request) == len(FIELDS) else None
-    if size is None or not size.isdigit() or int(size) > MAX_INPUT_BYTES or "\0" in request:
-        raise ValueError("malformed header")
-    body = data[head_size:]
-    if len(body) > int(size):
-        raise ValueError("more bytes than the header says")
-    return request, _read_exactly(conn, body, int(size))
-
-
-def _read_exactly(conn: socket.socket, data: bytes, size: int) -> bytes:
-    chunks, got = [data], len(data)
-    while got < size:
-        chunk = conn.recv(min(1 << 20, size - got))
-        if not chunk:
-            raise ValueError("short request")
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
-
-
-def idle_seconds() -> float:
-    """`REMIT_HOOKD_IDLE` if it is a positive number of seconds, else `IDLE_SECONDS`."""
-    try:
-        value = float(os.environ.get("REMIT_HOOKD_IDLE", IDLE_SECONDS))
-    except ValueError:
-        return IDLE_SECONDS
-    return value if 0 < value < float("inf") else IDLE_SECONDS
-
-
-def main(argv: list[str]) -> int:
-    """`python -m remit.hookd [--detach] SOCKET`: run a daemon on that socket; with `--detach`,
-    start it in a new session and return at once (what `start_daemon` runs)."""
-    import signal
-
-    detach = argv[:1] == ["--detach"]
-    argv = argv[1:] if detach else argv
-    if len(argv) != 1:
-        sys.stderr.write("usage: python -m remit.hookd [--detach] SOCKET\n")
-        return 2
-    if detach:
-        import subprocess
-
-        subprocess.Popen([sys.executable, "-m", "remit.hookd", argv[0]], start_new_session=True)
-        return 0
-    daemon = Daemon(argv[0], idle=idle_seconds())
-    signal.signal(signal.SIGTERM, lambda *_: daemon.stop())
-    signal.signal(signal.SIGINT, lambda *_: daemon.stop())
-    return daemon.serve()
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 import remit.hook as hook
-from remit import hookd
+from remit import hookd, hookd_server
 from remit.cli import main as cli
 from remit.hook import StateStore, main_hook, run_hook
 from remit.install import hook_command
@@ -54,7 +54,7 @@ class Running:
     def __init__(self, **options: Any) -> None:
         path = hookd.socket_path()
         assert path is not None
-        self.daemon = hookd.Daemon(path, **options)
+        self.daemon = hookd_server.Daemon(path, **options)
         self.code: int | None = None
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -265,7 +265,7 @@ def test_a_stale_daemon_leaves_and_the_client_answers(env: Path, monkeypatch: py
     from remit import cache
 
     changed = threading.Event()
-    monkeypatch.setattr(hookd, "CODE_CHECK_SECONDS", 0.01)
+    monkeypatch.setattr(hookd_server, "CODE_CHECK_SECONDS", 0.01)
     running = Running(fingerprint=lambda: "new" if changed.is_set() else "old")
     key = cache.code_fingerprint()
     started: list[str | None] = []
@@ -397,9 +397,9 @@ def test_a_daemon_in_a_sandbox_is_not_trusted_by_the_hooks_outside(env: Path) ->
     code = (
         "import ctypes, sys\n"
         "assert ctypes.CDLL(None, use_errno=True).prctl(38, 1, 0, 0, 0) == 0  # PR_SET_NO_NEW_PRIVS\n"
-        "from remit import hookd\n"
-        "hookd.Daemon._trusted = lambda self, conn: True  # it would answer anyone\n"
-        f"sys.exit(hookd.main([{path!r}]))\n"
+        "from remit import hookd, hookd_server\n"
+        "hookd_server.Daemon._trusted = lambda self, conn: True  # it would answer anyone\n"
+        f"sys.exit(hookd_server.main([{path!r}]))\n"
     )
     sandboxed = subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ))
     try:
@@ -415,7 +415,7 @@ def test_a_daemon_in_a_sandbox_is_not_trusted_by_the_hooks_outside(env: Path) ->
 
 
 def test_a_second_daemon_exits_at_once(daemon: Running) -> None:
-    assert hookd.Daemon(daemon.daemon.path).serve() == 1
+    assert hookd_server.Daemon(daemon.daemon.path).serve() == 1
     assert hookd.running_pid() is not None  # the first one still answers
 
 
