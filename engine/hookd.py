@@ -79,6 +79,8 @@ IDENTITY = (
     "python", "remit", "uid", "groups", "umask", "PYTHONPATH", "HOME", "XDG_CACHE_HOME", "REMIT_POLICY_CACHE"
 )  # fmt: skip
 FIELDS = (*IDENTITY, "agent", "policy", "policy_path", "log", "log_durability", "size")
+BOOT = "import sys; del sys.path[0]; from remit.hookd_server import main; sys.exit(main(sys.argv[1:]))"
+"""How the daemon is started: not `-m`, which puts its working directory (`/`) first on its path."""
 STARTED_FOR = "REMIT_HOOKD_PYTHONPATH"
 """Set by `start_daemon` to the client's `PYTHONPATH` (the daemon's own has remit's folder first)."""
 
@@ -189,6 +191,8 @@ def socket_path() -> str | None:
     None where there is no such folder (or no Unix sockets)."""
     if not hasattr(os, "getuid") or sys.platform == "win32":
         return None
+    if any(not os.path.isabs(os.environ.get(k) or "/") for k in ("HOME", "XDG_CACHE_HOME")):
+        return None  # read against the daemon's folder, not the hook's: only the hook process can
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if runtime and os.path.isabs(runtime) and os.path.isdir(runtime):
         folder = os.path.join(runtime, "remit")
@@ -238,16 +242,19 @@ def ask_daemon(
     import _socket  # what `socket` wraps, without its `enum` and `selectors`
 
     policy = str(policy)
-    fields = [
-        *identity(),
-        agent,
-        policy,
-        # Where the hook process would look for it: a file here, else a shipped policy's name.
-        ("=" if os.path.exists(policy) else "?") + os.path.abspath(policy),
-        os.path.abspath(log) if log is not None else None,
-        log_durability,
-        str(len(raw)),
-    ]
+    try:
+        fields = [
+            *identity(),
+            agent,
+            policy,
+            # Where the hook process would look for it: a file here, else a shipped policy's name.
+            ("=" if os.path.exists(policy) else "?") + os.path.abspath(policy),
+            os.path.abspath(log) if log is not None else None,
+            log_durability,
+            str(len(raw)),
+        ]
+    except OSError:  # no working directory (removed under us): only the hook process can tell
+        return None, False
     header = encode_fields(fields)
     try:
         conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
@@ -261,8 +268,7 @@ def ask_daemon(
             return None, True  # nothing listens (or a socket left by a daemon that died)
         except OSError:
             return None, False
-        pid, uid = peer_of(conn)
-        if uid != -1 and (uid != os.getuid() or process_context(str(pid)) != process_context("self")):
+        if not trusted_peer(conn):
             return None, False  # another user's, or a sandbox's (that replaced the socket): not ours
 
         try:
@@ -284,8 +290,8 @@ def ask_daemon(
             return _no_answer(agent, raw, f"{type(exc).__name__}: {exc}"), False
     finally:
         conn.close()
-    size = int.from_bytes(data[2:6], "big") if len(data) >= 6 else -1
-    if data[:1] != b"A" or len(data) < 6 + size:
+    size = int.from_bytes(data[2:6], "big")
+    if len(data) < 6 or data[:1] != b"A" or len(data) < 6 + size:
         return _no_answer(agent, raw, "its answer was cut short"), False
     text, err = data[6 : 6 + size].decode(errors="replace"), data[6 + size :].decode(errors="replace")
     return (text, data[1], err), False
@@ -304,8 +310,9 @@ def _no_answer(agent: str, raw: bytes, why: str) -> tuple[str, int, str]:
         data = json.loads(raw)
     except (ValueError, RecursionError):
         data = None
-    if isinstance(data, dict) and data.get("hook_event_name") in OBSERVED:
-        return "", 1, f"remit could not record the {data['hook_event_name']} event: {why}\n"
+    name = data.get("hook_event_name") if isinstance(data, dict) else None
+    if isinstance(name, str) and name in OBSERVED:
+        return "", 1, f"remit could not record the {name} event: {why}\n"
     return deny_output(agent, why), 0, ""
 
 
@@ -329,6 +336,50 @@ def peer_of(conn: _socket.socket | socket.socket) -> tuple[int, int]:
     return int.from_bytes(raw[0:4], sys.byteorder, signed=True), int.from_bytes(raw[4:8], sys.byteorder)
 
 
+SO_PEERPIDFD = 77
+"""Linux 6.5+: a pidfd of the process at the other end, which names it even after its id is reused."""
+
+
+def trusted_peer(conn: _socket.socket | socket.socket) -> bool:
+    """True if the process at the other end of `conn` can do no more than this one: the same
+    user and, on Linux, the same `process_context`. True where the platform has no peer
+    credentials (there the socket folder's owner and mode are the only guard)."""
+    pid, uid = peer_of(conn)
+    if uid == -1:
+        return True
+    if uid != os.getuid() or pid <= 0:
+        return False
+    module = sys.modules[type(conn).__module__]
+    try:
+        pidfd: int | None = conn.getsockopt(module.SOL_SOCKET, SO_PEERPIDFD)
+    except OSError:
+        pidfd = None
+    if pidfd is None and pid == os.getpid():
+        return False  # the peer may have left and its id be ours now: nothing tells them apart
+    try:
+        # The pidfd still names the peer, alive, before and after its /proc entries are read:
+        # they are the peer's, not those of a process that took its id since.
+        if pidfd is not None and _pidfd_pid(pidfd) != pid:
+            return False
+        same = process_context(str(pid)) == process_context("self")
+        return same and (pidfd is None or _pidfd_pid(pidfd) == pid)
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
+
+
+def _pidfd_pid(pidfd: int) -> int:
+    """The process id a pidfd names, -1 once that process is gone."""
+    try:
+        with open(f"/proc/self/fdinfo/{pidfd}", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("Pid:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return -1
+
+
 def start_daemon(path: str | None = None) -> None:
     """Start a daemon for this identity in the background (best effort; returns at once)."""
     path = path or socket_path()
@@ -338,12 +389,20 @@ def start_daemon(path: str | None = None) -> None:
         return  # no interpreter to start remit with
     stamp = path + ".start"
     try:
-        if 0 <= time.time() - os.stat(stamp).st_mtime < START_SECONDS:
+        if 0 <= time.time() - os.lstat(stamp).st_mtime < START_SECONDS:
             return  # one was started a moment ago (or cannot start: see the stamp file)
     except OSError:
         pass
     import contextlib
     import subprocess
+
+    try:  # a new file of ours: not one a link or another name in the folder points to
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(stamp)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        log = open(os.open(stamp, flags, 0o600), "wb")  # noqa: SIM115 - closed below, after the start
+    except OSError:
+        return
 
     env = dict(os.environ)
     env[STARTED_FOR] = given = env.get("PYTHONPATH", "")
@@ -357,9 +416,9 @@ def start_daemon(path: str | None = None) -> None:
     # The stamp file gets the daemon's stderr: why it could not start, for `remit hook-daemon status`.
     # A first process (`--detach`) starts the daemon in a session of its own and exits at once:
     # waiting for it leaves no child of ours running, and the daemon, orphaned, is no one's zombie.
-    with contextlib.suppress(Exception), open(stamp, "wb") as log:
+    with contextlib.suppress(Exception), log:
         subprocess.run(
-            [sys.executable, "-m", "remit.hookd_server", "--detach", path],
+            [sys.executable, "-c", BOOT, "--detach", path],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=log,
@@ -373,7 +432,8 @@ def start_daemon(path: str | None = None) -> None:
 def last_start(path: str) -> str:
     """What the last daemon started for `path` wrote on its stderr (why it could not start)."""
     try:
-        with open(path + ".start", "rb") as f:
+        fd = os.open(path + ".start", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, "rb") as f:
             return f.read(4000).decode(errors="replace").strip()
     except OSError:
         return ""
@@ -391,12 +451,16 @@ def running_pid(path: str | None = None) -> int | None:
     try:
         probe.settimeout(1.0)
         probe.connect(path)  # a daemon listens (it drops a connection that sends nothing)
+        pid, uid = peer_of(probe)
+        if uid != -1:  # the process that listens, as the kernel says, if it is one of ours
+            return pid if trusted_peer(probe) else -1
     except OSError:
         return None
     finally:
         probe.close()
-    try:
-        with open(path + ".lock", "rb") as f:
+    try:  # no peer credentials here: the id the daemon wrote
+        fd = os.open(path + ".lock", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, "rb") as f:
             text = f.read(32).decode("ascii", "replace").strip()
     except OSError:
         return -1
@@ -436,16 +500,31 @@ def _alive(pid: int) -> bool:
         return True
 
 
+NAMESPACES = ("mnt", "net", "user", "pid", "ipc", "uts", "cgroup")
+CONFINEMENT = ("NoNewPrivs:", "Seccomp", "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:")
+"""The lines of /proc/PID/status that say what a process of the user may not do."""
+
+
 def process_context(pid: str) -> tuple[str, ...] | None:
-    """What sets a process's reach apart from its user's (Linux): its namespaces and its
-    seccomp and no-new-privileges state. None where there is no `/proc` to tell."""
-    base = f"/proc/{pid}"
+    """What sets a process's reach apart from its user's (Linux): its namespaces, seccomp,
+    no-new-privileges state, capabilities and security-module label. None where there is no
+    `/proc` to tell; a context that cannot be read is equal to nothing."""
     if not os.path.isdir("/proc/self/ns"):
         return None
+    base = f"/proc/{pid}"
     try:
-        spaces = [os.readlink(f"{base}/ns/{n}") for n in ("mnt", "net", "user", "pid", "ipc", "uts")]
+        spaces = [os.readlink(f"{base}/ns/{n}") for n in NAMESPACES if os.path.lexists(f"/proc/self/ns/{n}")]
         with open(f"{base}/status", encoding="ascii", errors="replace") as f:
-            status = [line.strip() for line in f if line.startswith(("NoNewPrivs:", "Seccomp"))]
+            status = [line.strip() for line in f if line.startswith(CONFINEMENT)]
     except OSError:
-        return ("unreadable", os.urandom(8).hex())  # equal to nothing, the daemon's own included
-    return (*spaces, *status)
+        return ("unreadable", os.urandom(8).hex())
+    return (*spaces, *status, _label(base))
+
+
+def _label(base: str) -> str:
+    """The security module's label of a process (AppArmor, SELinux), "" without one."""
+    try:
+        with open(f"{base}/attr/current", "rb") as f:
+            return f.read(4096).decode(errors="replace")
+    except OSError as exc:  # no security module: the same error for every process
+        return f"-{exc.errno}"

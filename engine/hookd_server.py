@@ -7,20 +7,21 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import time
 from typing import TYPE_CHECKING
 
 from .hookd import (
     ANSWER_SECONDS,
+    BOOT,
     FIELDS,
     IDENTITY,
     MAGIC,
     MAX_INPUT_BYTES,
     decode_fields,
     identity,
-    peer_of,
-    process_context,
+    trusted_peer,
 )
 
 if TYPE_CHECKING:
@@ -55,7 +56,6 @@ class Daemon:
         self.path = path
         self.idle = idle
         self.identity = identity(started_for=True)
-        self.context = process_context("self")
         self._fingerprint = fingerprint or _fingerprint
         code_fingerprint()  # the policy cache's key: this code's, whatever changes later
         self.code = self._fingerprint()
@@ -73,7 +73,14 @@ class Daemon:
         import threading
         from concurrent.futures import ThreadPoolExecutor
 
-        lock = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            lock = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError:
+            return 1  # a link there: not a file of ours to write
+        st = os.fstat(lock)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_nlink != 1:
+            os.close(lock)
+            return 1  # another name of some file of ours (a hard link): never truncate it
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -100,12 +107,10 @@ class Daemon:
             self._kept = Kept()
             threading.Thread(target=self._watch, daemon=True).start()
             self._last = time.monotonic()
-            while not self._stop.is_set():
+            while not self._stop.is_set() and time.monotonic() - self._last <= self.idle:
                 try:
                     conn, _ = server.accept()
                 except TimeoutError:
-                    if time.monotonic() - self._last > self.idle:
-                        break
                     continue
                 if not self._slots.acquire(blocking=False):
                     conn.close()  # busy: that client answers its call itself
@@ -115,9 +120,9 @@ class Daemon:
             with contextlib.suppress(OSError):
                 os.unlink(self.path)
             server.close()
+            os.close(lock)  # a new daemon may take the socket's name while this one finishes
             self._drain()  # the calls taken are answered: no client waits in vain
             workers.shutdown(wait=False)
-            os.close(lock)  # a new daemon may start
         return 0
 
     def stop(self) -> None:
@@ -153,11 +158,8 @@ class Daemon:
             self._slots.release()
 
     def _trusted(self, conn: socket.socket) -> bool:
-        """True if the caller runs as this user, in this daemon's context (where the platform tells)."""
-        pid, uid = peer_of(conn)
-        if uid == -1:
-            return True  # no peer credentials here: the folder's mode keeps other users out
-        return uid == os.getuid() and process_context(str(pid)) == self.context
+        """True if the caller runs as this user, in this daemon's context (`hookd.trusted_peer`)."""
+        return trusted_peer(conn)
 
     def answer(self, conn: socket.socket) -> None:
         """Read one request from `conn`; take it (or say why not), and answer once told to go."""
@@ -278,7 +280,7 @@ def main(argv: list[str]) -> int:
     if detach:
         import subprocess
 
-        subprocess.Popen([sys.executable, "-m", "remit.hookd_server", argv[0]], start_new_session=True)
+        subprocess.Popen([sys.executable, "-c", BOOT, argv[0]], start_new_session=True)
         return 0
     daemon = Daemon(argv[0], idle=idle_seconds())
     signal.signal(signal.SIGTERM, lambda *_: daemon.stop())

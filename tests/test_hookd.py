@@ -264,13 +264,13 @@ def test_a_stale_daemon_leaves_and_the_client_answers(env: Path, monkeypatch: py
     the new code's key)."""
     from remit import cache
 
-    changed = threading.Event()
     monkeypatch.setattr(hookd_server, "CODE_CHECK_SECONDS", 0.01)
-    running = Running(fingerprint=lambda: "new" if changed.is_set() else "old")
+    monkeypatch.setattr(cache, "_FINGERPRINT", None)
+    running = Running()  # the key of its policy cache: this code's
     key = cache.code_fingerprint()
     started: list[str | None] = []
     monkeypatch.setattr(hookd, "start_daemon", lambda path=None: started.append(path))
-    changed.set()
+    monkeypatch.setattr(cache, "compute_fingerprint", lambda *libraries: "new code")  # an upgrade
     running.thread.join(10)
     assert running.code == 0 and running.daemon.stale and not running.thread.is_alive()
     stdin = json.dumps(base_event("claude-code")).encode()
@@ -278,6 +278,73 @@ def test_a_stale_daemon_leaves_and_the_client_answers(env: Path, monkeypatch: py
     assert json.loads(text)["hookSpecificOutput"]["permissionDecision"] == "allow"
     assert started == [None]  # a fresh daemon, with the new code
     assert cache.code_fingerprint() == key
+
+
+def test_a_reply_cut_short_is_a_deny(env: Path) -> None:
+    """A listener that takes the call and sends a truncated answer: the call is denied."""
+    import socket
+
+    path = hookd.socket_path()
+    assert path is not None
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(1 << 16)
+            conn.sendall(b"T")
+            conn.recv(1)
+            conn.sendall(b"A\x00\x00\x00\x00")  # five bytes: no length, no text
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        stdin = json.dumps(base_event("claude-code")).encode()
+        answer, start = hookd.ask_daemon("claude-code", stdin, POLICY)
+    finally:
+        thread.join(10)
+        server.close()
+    assert answer is not None and not start
+    assert json.loads(answer[0])["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
+def test_files_linked_into_the_folder_are_never_written(env: Path, tmp_path: Path) -> None:
+    """A link named like the daemon's lock or start file (something that can write the folder
+    could plant one) is neither truncated nor written through."""
+    path = hookd.socket_path()
+    assert path is not None
+    precious = tmp_path / "precious"
+    precious.write_text("keep me")
+    os.symlink(precious, path + ".lock")
+    assert hookd_server.Daemon(path).serve() == 1
+    os.unlink(path + ".lock")
+    os.link(precious, path + ".lock")  # a hard link: the same file under another name
+    assert hookd_server.Daemon(path).serve() == 1
+    os.unlink(path + ".lock")
+    os.symlink(precious, path + ".start")
+    os.utime(path + ".start", (0, 0), follow_symlinks=False)  # not a start of a moment ago
+    hookd.start_daemon(path)  # replaces the link by a file of its own
+    try:
+        deadline = time.monotonic() + 60
+        while hookd.running_pid(path) is None:
+            assert time.monotonic() < deadline, hookd.last_start(path)
+            time.sleep(0.05)
+        assert not os.path.islink(path + ".start")
+    finally:
+        hookd.stop_daemon(path)
+    assert precious.read_text() == "keep me"
+
+
+def test_stop_signals_the_process_that_listens_not_the_one_the_lock_file_names(
+    process_daemon: str,
+) -> None:
+    listening = hookd.running_pid(process_daemon)
+    assert listening is not None and listening > 0
+    Path(process_daemon + ".lock").write_text("1")  # what anything that can write the folder could do
+    assert hookd.running_pid(process_daemon) == listening
+    assert hookd.stop_daemon(process_daemon) == listening
 
 
 def test_a_leaving_daemon_says_so(daemon: Running) -> None:
