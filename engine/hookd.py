@@ -268,9 +268,12 @@ def ask_daemon(
             return None, True  # nothing listens (or a socket left by a daemon that died)
         except OSError:
             return None, False
-        if not trusted_peer(conn):
+        try:
+            trusted = trusted_peer(conn)
+        except OSError:
+            trusted = False
+        if not trusted:
             return None, False  # another user's, or a sandbox's (that replaced the socket): not ours
-
         try:
             conn.sendall(MAGIC + len(header).to_bytes(4, "big") + header + raw)
             said = conn.recv(1)
@@ -330,7 +333,7 @@ def peer_of(conn: _socket.socket | socket.socket) -> tuple[int, int]:
     """The process id and user id at the other end (-1, -1 where the platform does not say)."""
     module = sys.modules[type(conn).__module__]  # `_socket` in a client, `socket` in the daemon
     option = getattr(module, "SO_PEERCRED", None)
-    if option is None:
+    if option is None or not sys.platform.startswith("linux"):  # elsewhere its layout differs
         return -1, -1
     raw = conn.getsockopt(module.SOL_SOCKET, option, 12)  # struct ucred {pid_t; uid_t; gid_t}
     return int.from_bytes(raw[0:4], sys.byteorder, signed=True), int.from_bytes(raw[4:8], sys.byteorder)
@@ -352,8 +355,10 @@ def trusted_peer(conn: _socket.socket | socket.socket) -> bool:
     module = sys.modules[type(conn).__module__]
     try:
         pidfd: int | None = conn.getsockopt(module.SOL_SOCKET, SO_PEERPIDFD)
-    except OSError:
-        pidfd = None
+    except OSError as exc:
+        if exc.errno == 3:  # ESRCH: the peer is gone, and its id may be another's now
+            return False
+        pidfd = None  # a kernel before 6.5
     if pidfd is None and pid == os.getpid():
         return False  # the peer may have left and its id be ours now: nothing tells them apart
     try:
