@@ -446,7 +446,7 @@ def last_start(path: str) -> str:
 
 def running_pid(path: str | None = None) -> int | None:
     """The process id of the daemon listening on `path` (default: this identity's), None when
-    none listens (-1: one listens, its id unreadable)."""
+    none listens (-1: one listens, but it is not one of ours, or its id cannot be read)."""
     path = path or socket_path()
     if path is None:
         return None
