@@ -23,7 +23,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .errors import RemitError
 from .hook_events import OBSERVED, handle_event, note_decision
-from .hookd import MAX_INPUT_BYTES, run_main
+from .hookd import MAX_INPUT_BYTES
+from .hookd import main_hook as main_hook  # the entry point; its client side is light
 
 if TYPE_CHECKING:
     from .cache import Kept
@@ -65,34 +66,6 @@ class HookEvent:
 
 
 # -- the entry points -----------------------------------------------------------------------
-
-
-def main_hook(
-    agent: str,
-    *,
-    policy: str | Path,
-    log: str | Path | None = None,
-    log_durability: str | None = None,
-    stdin: IO[bytes] | None = None,
-    stdout: IO[str] | None = None,
-    daemon: bool = False,
-) -> int:
-    """Read the event on stdin, write the verdict on stdout, return the exit code.
-
-    The exit code is 0 (the verdict is in the JSON) unless the answer cannot even be written:
-    then the reason goes to stderr and the code is 2, which both agents read as "block".
-    With `daemon`, a running hook daemon answers if it can (`remit.hookd`), with the same
-    answer this process would give.
-    """
-    return run_main(
-        agent,
-        policy=policy,
-        log=log,
-        log_durability=log_durability,
-        stdin=stdin,
-        stdout=stdout,
-        daemon=daemon,
-    )
 
 
 def answer(

@@ -88,7 +88,7 @@ STARTED_FOR = "REMIT_HOOKD_PYTHONPATH"
 # -- the client -----------------------------------------------------------------------------
 
 
-def run_main(
+def main_hook(
     agent: str,
     *,
     policy: str | Path,
@@ -96,10 +96,15 @@ def run_main(
     log_durability: str | None = None,
     stdin: IO[bytes] | None = None,
     stdout: IO[str] | None = None,
-    daemon: bool = True,
+    daemon: bool = False,
 ) -> int:
-    """`hook.main_hook`: read the event, print the answer, return the exit code; with `daemon`
-    (`remit hook --daemon`), the daemon's answer when one takes the call."""
+    """Read the event on stdin, write the verdict on stdout, return the exit code (also
+    `remit.hook.main_hook`).
+
+    The exit code is 0 (the verdict is in the JSON) unless the answer cannot even be written:
+    then the reason goes to stderr and the code is 2, which both agents read as "block".
+    With `daemon` (`remit hook --daemon`), the daemon answers when it takes the call, with
+    the answer this process would give (`hook.answer`)."""
     try:
         raw = read_capped(stdin or sys.stdin.buffer, MAX_INPUT_BYTES)
         reply, start = None, False

@@ -1,9 +1,9 @@
 """The `remit` command's entry point: a hook call goes straight to the hook.
 
 Claude Code and Codex CLI start `remit hook AGENT --policy P [--log L] [--log-durability D]
-[--daemon]` for every tool call (the command `remit install` writes), so what that process imports is
-paid per call. The click CLI (`cli.py`) and click itself cost about a fifth of it. A command
-line of exactly that form is handed to `remit.hook.main_hook` here, with what the CLI would
+[--daemon]` for every tool call (the command `remit install` writes), so what that process
+imports is paid per call. The click CLI (`cli.py`) and click itself cost about a fifth of it.
+A command line of exactly that form is handed to `remit.hook.main_hook` here, with what the CLI would
 have passed; any other (another command, `--help`, `--policy=P`, an option given twice, a
 value that looks like an option or that the CLI would refuse) goes to the CLI, which parses
 it as always, errors included.
@@ -30,15 +30,11 @@ def main() -> None:
 
         cli()
         return
-    agent, policy = args["agent"], args["policy"]
+    from .hookd import main_hook  # with --daemon, all a call answered by the daemon imports
+
+    agent, policy, daemon = args["agent"], args["policy"], "daemon" in args
     log, durability = args.get("log"), args.get("log_durability")
-    if "daemon" in args:  # the client imports next to nothing: the daemon has remit loaded
-        from .hookd import run_main
-
-        sys.exit(run_main(agent, policy=policy, log=log, log_durability=durability))
-    from .hook import main_hook
-
-    sys.exit(main_hook(agent, policy=policy, log=log, log_durability=durability))
+    sys.exit(main_hook(agent, policy=policy, log=log, log_durability=durability, daemon=daemon))
 
 
 def hook_args(argv: Sequence[str]) -> dict[str, str] | None:

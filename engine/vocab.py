@@ -17,26 +17,27 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 
-class Route(str, Enum):
+class _Word(str, Enum):
+    """A word of the policy language: its text is its value (`enum.StrEnum` from Python 3.11)."""
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+
+class Route(_Word):
     """A decision: what happens to a tool call."""
 
     ALLOW = "allow"
     ASK = "ask"
     BLOCK = "block"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Reversibility(str, Enum):
+class Reversibility(_Word):
     """How far an action can be taken back, in increasing order of gravity."""
 
     REVERSIBLE = "reversible"
     RECOVERABLE = "recoverable"
     IRREVERSIBLE = "irreversible"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 REVERSIBILITY_ORDER = {r.value: i for i, r in enumerate(Reversibility)}

@@ -595,9 +595,9 @@ CLIENT_LEAVES_OUT = ("typing", "json", "socket", "re", "enum", "dataclasses", "r
 def test_a_client_answered_by_the_daemon_imports_next_to_nothing(daemon: Running) -> None:
     code = (
         "import io, sys\n"
-        "from remit.hookd import run_main\n"
+        "from remit.hookd import main_hook\n"
         "out = io.StringIO()\n"
-        f"code = run_main('claude-code', policy={str(POLICY)!r}, stdout=out)\n"
+        f"code = main_hook('claude-code', policy={str(POLICY)!r}, stdout=out, daemon=True)\n"
         "print(code, out.getvalue().strip())\n"
         f"print(*[m for m in {CLIENT_LEAVES_OUT!r} if m in sys.modules])\n"
     )
