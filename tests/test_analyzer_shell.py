@@ -369,7 +369,12 @@ def test_options_naming_the_file_written(command: str, written: str) -> None:
         ("""awk '{print ($1 > $2)}' d""", []),
         ("""awk 'BEGIN { x = "a>b"; print x }'""", []),
         ("""awk '{printf("%s\\n", $1) > "/dev/stderr"}' d""", []),
-        ("""awk '{ print $1 | "sort > /tmp/o" }' f""", []),
+        ("""awk '{ print $1 | "sort > /tmp/o" }' f""", ["<awk: runs a command>"]),
+        ("""awk 'BEGIN { system("rm -rf ~") }'""", ["<awk: runs a command>"]),
+        ("""awk 'BEGIN { "date" | getline d; print d }'""", ["<awk: runs a command>"]),
+        ("""awk '/a|b/ { if (x || y) print }' f""", []),  # a regex's and a test's `|`
+        ("""gawk -i inplace '{ sub(/a/, "b"); print }' /etc/hosts""", ["/etc/hosts"]),
+        ("""gawk -i lib.awk '{ print }' f""", []),  # an include: the program is still the operand
         ("awk -f prog.awk data", []),  # a program in a file is not read
         ("awk 'BEGIN{x=\"" + "a" * 20_000 + "\"; print 1}'", ["<awk: a program too long to read>"]),
     ],
@@ -394,12 +399,21 @@ def test_an_awk_program_with_a_nul_is_an_unknown_write() -> None:
         ("git clean --forc -d", ["git clean -f"]),
         ("git checkout --forc main", ["git checkout discards changes"]),
         ("git push --forc origin main", []),  # force, force-with-lease...: git refuses it as ambiguous
-        ("git reset --so HEAD~1", []),  # --soft
-        ("git status --har", []),  # no table for status: nothing to expand
     ],
 )
 def test_git_reads_an_abbreviated_long_option_as_the_option(command: str, reasons: list[str]) -> None:
     assert shell_facts("Bash", {"command": command}, "/w").destructive_reasons == reasons
+
+
+@pytest.mark.parametrize(
+    ("words", "flags"),
+    [
+        (["git", "reset", "--so"], ["so", "soft"]),  # --soft, not --hard
+        (["git", "status", "--har"], ["har"]),  # no table for status: nothing to expand
+    ],
+)
+def test_an_abbreviation_is_read_only_as_what_it_abbreviates(words: list[str], flags: list[str]) -> None:
+    assert Command(words).flags == flags
 
 
 DIFF = (
@@ -418,6 +432,9 @@ DIFF = (
         (f"git apply -p0 <<'EOF'\n{DIFF}EOF", ["b/src/app.py", "a/old.txt"]),
         ("git apply <<'EOF'\n--- /dev/null\n+++ b/../../.bashrc\n@@ -0,0 +1 @@\n+x\nEOF", ["../../.bashrc"]),
         (f"git apply --check <<'EOF'\n{DIFF}EOF", []),
+        (f"git apply --directory=/etc <<'EOF'\n{DIFF}EOF", ["/etc/src/app.py", "/etc/old.txt"]),
+        (f"patch -p\u00b2 <<'EOF'\n{DIFF}EOF", ["b/src/app.py", "a/old.txt"]),  # not a number to int()
+        (f"patch -p{'9' * 5000} <<'EOF'\n{DIFF}EOF", ["b/src/app.py", "a/old.txt"]),
         ("patch app.py < fix.diff", ["app.py"]),
         ("patch -p1 < fix.diff", []),  # the diff is in a file, not read
     ],

@@ -3,11 +3,13 @@
 To the shell analyzer awk is a reader (its operands are files it reads), but its program
 can write any file: `awk '{print > "/etc/hosts"}'`. The program is read here just far
 enough to find those redirections: strings set aside, in each statement holding a `print`
-or `printf`, the first `>` or `>>` after it and outside parentheses (`print (a > b)`
+or `printf`, the first `>`, `>>` or `|` after it and outside parentheses (`print (a > b)`
 compares) redirects to the rest of the statement. A target that is one string
 constant is the path; any other expression (`$1 ".out"`, a variable) names a file known
 only when the program runs: it is written `<awk: EXPR>`, which counts as outside any
-directory. A program read from a file (`-f prog.awk`) is not seen.
+directory. A program that runs a command (`print | "sh"`, `"cmd" | getline`, `system()`)
+may write anything: `<awk: runs a command>`. gawk's `-i inplace` rewrites the files it
+reads. A program read from a file (`-f prog.awk`) is not seen.
 """
 
 from __future__ import annotations
@@ -19,18 +21,23 @@ if TYPE_CHECKING:
     from ._command import Command
 
 AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
-FILE_OPTIONS = frozenset({"f", "file", "i", "include", "E", "exec"})
-"""Options whose value is a file of awk source."""
+FILE_OPTIONS = frozenset({"f", "file", "E", "exec"})
+"""Options whose value is the file of awk source that is the program."""
 SOURCE_OPTIONS = frozenset({"e", "source"})
 """Options whose value is awk source text (gawk)."""
+INCLUDE_OPTIONS = frozenset({"i", "include"})
+"""gawk's library includes: the program is still the first operand (`-i inplace`)."""
 VALUE_OPTIONS = frozenset({"F", "field-separator", "v", "assign", "W", "l", "load"})
 """The other options that take a value."""
+IN_PLACE = frozenset({"inplace", "inplace.awk"})
 
 _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _STATEMENT = re.compile(r"[;{}\n]")
-_TOKENS = re.compile(r"[()]|\bprintf?\b|>>|[<>=!]=|>")
-"""What `_redirect_target` follows: parentheses, `print`, and `>` told from `>=`, `==`..."""
-_WHOLE_GROUP = re.compile(r"\(.*\)", re.DOTALL)
+_TOKENS = re.compile(r"[()]|\bprintf?\b|>>|[<>=!]=|>|\|\||\|&?")
+"""What `_redirect_target` follows: parentheses, `print`, and `>` told from `>=`, `==`...,
+`|` from `||`."""
+_RUNS = re.compile(r"\|&?\s*getline\b|\bsystem\s*\(")
+"""A command run outside a print: `"cmd" | getline`, `system("cmd")`."""
 _PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 MAX_PROGRAM = 16 * 1024
@@ -38,10 +45,12 @@ MAX_PROGRAM = 16 * 1024
 
 
 def awk_writes(cmd: Command) -> list[str]:
-    """The files the awk program(s) of `cmd` redirect output to (see the module docstring)."""
-    out: list[str] = []
-    for program in read_line(cmd)[0]:
-        out.extend(program_writes(program))
+    """The files the awk program(s) of `cmd` redirect output to, and those `-i inplace`
+    rewrites (see the module docstring)."""
+    sources, _, includes = read_line(cmd)
+    out = [w for program in sources for w in program_writes(program)]
+    if not IN_PLACE.isdisjoint(includes):
+        out.extend(awk_files(cmd))
     return out
 
 
@@ -51,11 +60,15 @@ def awk_files(cmd: Command) -> list[str]:
     return [f for f in read_line(cmd)[1] if not _ASSIGNMENT.match(f)]
 
 
-def read_line(cmd: Command) -> tuple[list[str], list[str]]:
-    """(program texts, operands) of an awk command line. The texts are the `-e`/`--source`
-    values, else the first operand, unless the program comes from a file (`-f`)."""
+def read_line(cmd: Command) -> tuple[list[str], list[str], list[str]]:
+    """(program texts, operands, gawk includes) of an awk command line. The texts are the
+    `-e`/`--source` values, else the first operand, unless the program comes from a file (`-f`)."""
+    found = cmd.__dict__.get("_awk_line")  # asked for the writes and for the reads
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     args = cmd.args
     sources: list[str] = []
+    includes: list[str] = []
     from_file = False
     i = 0
     while i < len(args):
@@ -65,17 +78,20 @@ def read_line(cmd: Command) -> tuple[list[str], list[str]]:
         i += 1
         if name == "":  # `--`
             break
-        if name in FILE_OPTIONS or name in SOURCE_OPTIONS or name in VALUE_OPTIONS:
+        if name in FILE_OPTIONS or name in SOURCE_OPTIONS or name in VALUE_OPTIONS or name in INCLUDE_OPTIONS:
             if value is None:  # the value is the next word
                 value = args[i] if i < len(args) else ""
                 i += 1
             if name in SOURCE_OPTIONS:
                 sources.append(value)
+            elif name in INCLUDE_OPTIONS:
+                includes.append(value)
             from_file = from_file or name in FILE_OPTIONS
     operands = args[i:]
     if not sources and not from_file and operands:
         sources, operands = [operands[0]], operands[1:]
-    return sources, operands
+    cmd.__dict__["_awk_line"] = found = (sources, operands, includes)
+    return found
 
 
 def _split_option(arg: str) -> tuple[str | None, str | None]:
@@ -93,12 +109,10 @@ def _split_option(arg: str) -> tuple[str | None, str | None]:
 
 def program_writes(program: str) -> list[str]:
     """The redirection targets of the `print`/`printf` statements of one awk program."""
-    if len(program) > MAX_PROGRAM or "\x00" in program:  # a NUL would pass for a string's mark
-        return [
-            "<awk: a program too long to read>"
-            if len(program) > MAX_PROGRAM
-            else "<awk: a NUL in the program>"
-        ]
+    if len(program) > MAX_PROGRAM:
+        return ["<awk: a program too long to read>"]
+    if "\x00" in program:  # a NUL would pass for a string's mark
+        return ["<awk: a NUL in the program>"]
     strings: list[str] = []
 
     def aside(m: re.Match[str]) -> str:
@@ -107,11 +121,17 @@ def program_writes(program: str) -> list[str]:
 
     out: list[str] = []
     for statement in _STATEMENT.split(_STRING.sub(aside, program)):
-        target = _redirect_target(statement)
-        if target is None:
+        if _RUNS.search(statement):
+            out.append("<awk: runs a command>")
+        found = _redirect_target(statement)
+        if found is None:
             continue
-        while _WHOLE_GROUP.fullmatch(target) and target.count("(") == 1:  # `> ("out.txt")`
-            target = target[1:-1].strip()
+        operator, target = found
+        if operator.startswith("|"):  # `print | "sort > out"`: a shell runs the rest
+            out.append("<awk: runs a command>")
+            continue
+        if target.startswith("(") and target.endswith(")") and target.count("(") == 1:
+            target = target[1:-1].strip()  # `> ("out.txt")`
         literal = _PLACEHOLDER.fullmatch(target)
         if literal is not None:
             out.append(_unquote(strings[int(literal.group(1))]))
@@ -121,9 +141,9 @@ def program_writes(program: str) -> list[str]:
     return out
 
 
-def _redirect_target(statement: str) -> str | None:
-    """What follows the first `>` or `>>` outside parentheses after a `print` or `printf`
-    of the statement (strings already set aside), or None."""
+def _redirect_target(statement: str) -> tuple[str, str] | None:
+    """The first `>`, `>>`, `|` or `|&` outside parentheses after a `print` or `printf` of
+    the statement (strings already set aside) and what follows it, or None."""
     if "print" not in statement:
         return None
     depth, printing = 0, False
@@ -135,8 +155,8 @@ def _redirect_target(statement: str) -> str | None:
             depth = max(0, depth - 1)
         elif token.startswith("print"):
             printing = printing or depth == 0
-        elif printing and depth == 0 and token in (">", ">>"):
-            return statement[m.end() :].strip()
+        elif printing and depth == 0 and token in (">", ">>", "|", "|&"):
+            return token, statement[m.end() :].strip()
     return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from ._awk import AWKS, awk_writes
 from ._command import Command
 from ._programs import (
@@ -266,7 +268,8 @@ def _write_targets(cmd: Command) -> list[str]:
         args = cmd.args
         patch = "format-patch" in args and cmd.subcommand == "format-patch"
         if cmd.stdin and "apply" in args and cmd.subcommand == "apply" and _applies(cmd):  # `git apply <<EOF`
-            out.extend(diff_targets(cmd.stdin, _strip(cmd, 1)))
+            root = _option(cmd, "", "directory") or ""  # `--directory=D` puts D before every name
+            out.extend(posixpath.join(root, n) for n in diff_targets(cmd.stdin, _strip(cmd, 1)))
         if patch or any(a.startswith("--output") for a in args):
             short = "o" if patch else ""
             for long in ("output", "output-directory"):
@@ -341,7 +344,9 @@ def _applies(cmd: Command) -> bool:
 def _strip(cmd: Command, default: int) -> int:
     """The `-pN`/`--strip=N` of `patch` or `git apply`, else `default`."""
     value = _option(cmd, "p", "strip")
-    return int(value) if value is not None and value.isdigit() else default
+    if value is None or not (value.isascii() and value.isdigit() and len(value) < 5):  # what int() reads
+        return default
+    return int(value)
 
 
 _FIND_WRITES = frozenset({"-fprint", "-fprint0", "-fprintf", "-fls"})

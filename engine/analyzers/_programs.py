@@ -346,7 +346,7 @@ FILE_READERS = frozenset(
 )
 """Programs whose positional arguments are (mostly) paths: the `path` analyzer lists them."""
 
-PATTERN_FIRST = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "awk", "gawk", "jq", "yq", "sed", "perl"})
+PATTERN_FIRST = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "jq", "yq", "sed", "perl"})
 """Programs whose first positional argument is a pattern or script, not a file."""
 
 SCRIPT_FIRST = frozenset({"python", "python3", "node", "bash", "sh", "zsh", "ruby", "perl"})

@@ -156,7 +156,7 @@ def is_sensitive(path: str) -> bool:
         return "/" + lowered.lstrip("~").strip("/") in _PREFIX_ROOTS or lowered.startswith(PREFIXES)
     stripped = lowered.rstrip("/")
     name = stripped.rpartition("/")[2]  # the basename, without `posixpath`'s checks
-    if "*" in name or "?" in name or "[" in name:  # what `_GLOB_CHARS` finds, without a regex
+    if "*" in name or "?" in name or "[" in name:  # what `_glob_chars()` finds, without a regex
         return _glob_may_match(name, lowered)
     if name in NAMES:
         return True

@@ -81,8 +81,9 @@ class SqlInfo:
 def analyze_sql(text: str) -> SqlInfo:
     """Classify every statement of `text` (never raises on str input)."""
     info = SqlInfo()
-    meta = _meta().findall(text[:MAX_SQL])
-    body = _meta().sub("", text[:MAX_SQL])
+    meta_re, head = _meta(), text[:MAX_SQL]
+    meta = meta_re.findall(head)
+    body = meta_re.sub("", head)
     info.kinds.extend("other" for _ in meta)
     statement: list[str] = []
     for match in _token().finditer(body):

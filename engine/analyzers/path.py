@@ -327,10 +327,8 @@ def command_paths(cmd: Command) -> list[str]:
     out = [*write_targets(cmd), *reads] if reads else list(write_targets(cmd))
     program = cmd.program
     if program in FILE_READERS:
-        operands = file_operands(cmd)
-        if program in AWKS:
-            operands = awk_files(cmd)
-        elif program in SCRIPT_FIRST:
+        operands = awk_files(cmd) if program in AWKS else file_operands(cmd)
+        if program in SCRIPT_FIRST:
             operands = operands[:1]
         elif program in PATTERN_FIRST or program in MODE_FIRST:
             scripted = program in ("sed", "grep", "rg", "perl") and any(
