@@ -22,11 +22,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import remit.celrt  # noqa: F401  (loads the runtime in the order the engine does)
-from remit.celrt_text import compile_match, matches_re
-from remit.lint import constant_patterns
+from remit.celrt import compile_match, matches_re
+from remit.lint import constant_patterns, expressions
 from remit.load import load_policy
-from remit.regex_cost import _SINGLE, _Alphabet, _name, _parse, slow_repeat
+from remit.regex_cost import _SINGLE, SlowRepeat, _Alphabet, _name, _parse, slow_repeat
 
 SIZE = 1_000_000
 SLOW_MS = 5.0
@@ -75,11 +74,8 @@ def shipped_patterns() -> list[str]:
     found: dict[str, None] = {}
     for file in [*files, ROOT / "benchmarks" / "policies" / "bench-50.yaml"]:
         policy = load_policy(file)
-        exprs: list[Any] = [e for r in policy.rules for e in (r.when, r.condition) if e is not None]
-        exprs += [e for r in policy.ratings for e in (r.when, r.risk, r.reversibility, r.autonomy)]
-        exprs += [r.condition for r in policy.routes if r.condition is not None]
-        for expr in exprs:
-            for p in constant_patterns(getattr(expr, "text", "") or ""):
+        for expr, _ in expressions(policy):
+            for p in constant_patterns(expr.text):
                 found.setdefault(p)
         for pattern in policy.redaction.patterns:
             found.setdefault(pattern.regex.pattern)
@@ -132,9 +128,8 @@ def random_text(parts: list[str], rng: random.Random) -> str:
     return _TEXTS[key]
 
 
-def texts(pattern: str, pieces: str | None, rng: random.Random) -> dict[str, str]:
-    """The hostile texts for one pattern."""
-    found = slow_repeat(pattern)
+def texts(pattern: str, found: SlowRepeat | None, pieces: str | None, rng: random.Random) -> dict[str, str]:
+    """The hostile texts for one pattern (`found`: its `slow_repeat` verdict)."""
     alphabet = class_alphabet(found.text if found is not None else pattern)
     out = {
         f"[{alphabet[:12]}]": random_text(list(alphabet), rng),
@@ -152,7 +147,7 @@ def main(argv: list[str]) -> int:
     print(f"{'pattern':58} {'flagged':14} {'worst ms':>9}  texts (ms)", flush=True)
     for pattern, pieces in cases:
         found = slow_repeat(pattern)
-        times = {name: timed(pattern, text) for name, text in texts(pattern, pieces, rng).items()}
+        times = {name: timed(pattern, text) for name, text in texts(pattern, found, pieces, rng).items()}
         worst = max(times.values())
         flag = f"{found.text}"[:14] if found else "-"
         wrong = "  <-- disagrees" if (found is not None) != (worst > SLOW_MS) else ""

@@ -97,7 +97,8 @@ def lint_policy(policy: CompiledPolicy) -> list[Diagnostic]:
     ]
 
 
-def _exprs(policy: CompiledPolicy) -> Iterator[tuple[CompiledExpr, str]]:
+def expressions(policy: CompiledPolicy) -> Iterator[tuple[CompiledExpr, str]]:
+    """Every CEL expression of the policy's ratings, rules and routes, with its entry's id."""
     for rating in policy.ratings:
         for e in (rating.when, rating.risk, rating.reversibility, rating.autonomy):
             if isinstance(e, CompiledExpr):
@@ -124,7 +125,7 @@ def _item_span(policy: CompiledPolicy, ident: str) -> Span:
 
 
 def _unknown_fields(policy: CompiledPolicy) -> Iterator[Diagnostic]:
-    for expr, ident in _exprs(policy):
+    for expr, ident in expressions(policy):
         for path in expr.fields:
             if len(path) < 2 or path[0] not in KNOWN_FIELDS:
                 continue
@@ -145,7 +146,7 @@ NESTED_MACROS = 2
 
 
 def _nested_macros(policy: CompiledPolicy) -> Iterator[Diagnostic]:
-    for expr, ident in _exprs(policy):
+    for expr, ident in expressions(policy):
         ranges = multiplying_macros(expr.text)
         if len(ranges) >= NESTED_MACROS:
             nest = " inside ".join(f"`{r}`" for r in reversed(ranges))
@@ -236,7 +237,7 @@ SLOW_REDACTION_HINT = (
 
 
 def _slow_regexes(policy: CompiledPolicy) -> Iterator[Diagnostic]:
-    for expr, ident in _exprs(policy):
+    for expr, ident in expressions(policy):
         for pattern in dict.fromkeys(constant_patterns(expr.text)):
             where = f"`{ident}` matches against `{pattern}`"
             yield from _slow_regex(pattern, where, _item_span(policy, ident), SLOW_REGEX_HINT)
@@ -378,7 +379,7 @@ def _never_matches(policy: CompiledPolicy) -> Iterator[Diagnostic]:
 
 
 def _thresholds(policy: CompiledPolicy) -> Iterator[Diagnostic]:
-    for expr, ident in _exprs(policy):
+    for expr, ident in expressions(policy):
         for m in _THRESHOLD.finditer(expr.text):
             value = int(m.group(3))
             if (

@@ -83,15 +83,13 @@ def _first_slow(pattern: str) -> SlowRepeat | None:
     if tree is None:
         return None
     items, flags = list(tree), int(tree.state.flags)
-    chars = _Alphabet(pattern)
-    if _ends_anchored(items, flags) and not _starts_anchored(items, flags):
-        items = _mirror(items)  # RE2 searches backwards from the end: read the pattern reversed
-        for found in _Finder(chars).walk(items, flags, ()):
-            return SlowRepeat(_render([_mirror_item(found[0])]), found[2])
+    # RE2 searches an end-anchored pattern backwards from the end: read it reversed.
+    mirrored = _ends_anchored(items, flags) and not _starts_anchored(items, flags)
+    found = next(_Finder(_Alphabet(pattern)).walk(_mirror(items) if mirrored else items, flags, ()), None)
+    if found is None:
         return None
-    for found in _Finder(chars).walk(items, flags, ()):
-        return SlowRepeat(_render([found[0]]), found[2])
-    return None
+    item = _mirror_item(found[0]) if mirrored else found[0]
+    return SlowRepeat(_render([item]), found[2])
 
 
 def _parse(pattern: str) -> Any:
@@ -178,12 +176,14 @@ class _Finder:
                 for alternative in av[1]:
                     yield from self.walk(list(alternative), flags, prefix)
             elif name in _REPEATS:
-                yield from self.walk(list(av[2]), flags, prefix)
+                # Inside a loop, earlier turns of it come before what is inside: one walk from
+                # there finds all a walk from the plain prefix would (a walk of each doubled
+                # the work at every level of nesting).
+                inner = ([("LOOP", av)], 1, flags, prefix) if av[1] > 1 else prefix
+                yield from self.walk(list(av[2]), flags, inner)
                 width = self.at_risk((op, av), flags, prefix)
                 if width:
                     yield (op, av), flags, width
-                if av[1] > 1:  # earlier turns of the loop come before what is inside it
-                    yield from self.walk(list(av[2]), flags, ([("LOOP", av)], 1, flags, prefix))
 
     def at_risk(self, item: _Item, flags: int, prefix: _Prefix) -> int:
         """The width over which attempts can differ when it is `SLOW_REPEAT` or more, else 0."""
