@@ -92,9 +92,10 @@ def load_policy_cached(
 class Kept:
     """Policies a long-lived process (the hook daemon) has unpickled, by entry and payload hash.
 
-    The entry is still read and checked on every load, as without it (every file the policy was
-    built from, the payload's hash); only the unpickling of a payload seen before is saved, and
-    the same policy object is shared, with what it has generated for its tools since. Thread-safe.
+    The entry is still read and every file the policy was built from checked on every load, as
+    without it; a payload seen before (by the hash its header gives, checked when it was
+    unpickled) is neither hashed nor unpickled again, and the same policy object is shared, with
+    what it has generated for its tools since. Thread-safe.
     """
 
     def __init__(self, size: int = MAX_ENTRIES) -> None:
@@ -150,19 +151,22 @@ class PolicyCache:
     def get(self, key: str, path: str | Path, kept: Kept | None = None) -> CompiledPolicy | None:
         """The cached policy, or None when there is none or it cannot be trusted to be current.
 
-        With `kept`, an entry already unpickled (the same payload) is not unpickled again:
-        it is read and checked all the same."""
+        With `kept`, an entry already unpickled (the same payload) is neither hashed nor
+        unpickled again: its files are checked all the same."""
         try:
             data = self._read(self.entry(key))
             if data is None:
                 return None
             header, payload = _split(data)
-            digest = hashlib.sha256(payload).hexdigest()
-            if not _current(header, path) or digest != header["payload"]:
+            if not _current(header, path):
                 return None
-            known = kept.get(key, digest) if kept is not None else None
+            # A payload kept already was hashed against this header when it was unpickled.
+            known = kept.get(key, header["payload"]) if kept is not None else None
             if known is not None:
                 return known
+            digest = hashlib.sha256(payload).hexdigest()
+            if digest != header["payload"]:
+                return None
             policy = pickle.loads(payload)
         except Exception:  # damaged, stale or from other code: a miss, never an error
             return None

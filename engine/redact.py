@@ -270,6 +270,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {kind: triggers for kind, _, triggers in
 _GATE_SOURCES: dict[str, str] = {
     # A name holding a secret word, the rest of the name, a quote maybe, then `:` or `=`.
     "env_secret": r"""(?:secret|token|pass|pwd|key|credential)[a-z0-9_.-]*["'”’]?\s*(?:[:=]|%3d)""",
+    # A cookie header or `--cookie`, or curl's `-b` with its value (`-b` alone is common in code).
+    "cookie": r"cookie|-b[\s=]",
 }
 """Per kind, a search that every match of its pattern implies, run on the lowercased text
 once a trigger is found: cheaper than the pattern where a trigger is common (`key` in code).

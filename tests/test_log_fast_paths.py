@@ -144,10 +144,11 @@ def test_the_pretest_finds_exactly_the_coarse_words(text: str) -> None:
 
 @settings(max_examples=500)
 @given(NOISY)
-def test_every_env_secret_match_passes_its_gate(text: str) -> None:
-    env_secret = dict(PATTERNS)["env_secret"]
-    for m in env_secret.finditer(text):
-        assert _GATES["env_secret"].search(_lower(m.group(0))), m.group(0)
+def test_every_match_of_a_gated_pattern_passes_its_gate(text: str) -> None:
+    patterns = dict(PATTERNS)
+    for kind, gate in _GATES.items():
+        for m in patterns[kind].finditer(text):
+            assert gate.search(_lower(m.group(0))), (kind, m.group(0))
 
 
 @settings(max_examples=500)
@@ -159,14 +160,15 @@ def test_every_match_holds_a_trigger_of_its_pattern_once_lowered(text: str) -> N
             assert any(t in low for t in _TRIGGERS[kind]) and _MAYBE.search(low), (kind, m.group(0))
 
 
-def test_every_env_secret_match_in_the_corpus_passes_its_gate() -> None:
-    env_secret = dict(PATTERNS)["env_secret"]
-    found = 0
+def test_every_gated_match_in_the_corpus_passes_its_gate() -> None:
+    patterns = dict(PATTERNS)
+    found = dict.fromkeys(_GATES, 0)
     for line in SECRETS_CORPUS.splitlines():
-        for m in env_secret.finditer(line):
-            found += 1
-            assert _GATES["env_secret"].search(_lower(m.group(0))), m.group(0)
-    assert found >= 10
+        for kind, gate in _GATES.items():
+            for m in patterns[kind].finditer(line):
+                found[kind] += 1
+                assert gate.search(_lower(m.group(0))), (kind, m.group(0))
+    assert found["env_secret"] >= 10 and found["cookie"] >= 2, found
 
 
 def test_a_gate_that_fails_skips_the_pattern_and_nothing_else() -> None:
