@@ -13,7 +13,7 @@ from .celexpr import CompiledExpr
 from .compile import CompiledPolicy, CompiledRating, CompiledRoute, CompiledRule, tools_match
 from .diagnostics import Diagnostic, Span, sorted_diagnostics
 from .evaluate import CTX_DEFAULTS
-from .load import POLICY_SUFFIXES, check_policy, read_source
+from .load import POLICY_SUFFIXES, check_policy
 from .regex_cost import slow_repeat
 from .session import Session
 from .testing import run_tests
@@ -241,9 +241,10 @@ def _slow_regexes(policy: CompiledPolicy) -> Iterator[Diagnostic]:
         for pattern in dict.fromkeys(constant_patterns(expr.text)):
             where = f"`{ident}` matches against `{pattern}`"
             yield from _slow_regex(pattern, where, _item_span(policy, ident), SLOW_REGEX_HINT)
-    for name, pattern, span in _redaction_patterns(policy):
-        where = f"redaction pattern `{name}` is `{pattern}`"
-        yield from _slow_regex(pattern, where, span, SLOW_REDACTION_HINT)
+    fallback = Span(policy.files[0] if policy.files else "<policy>", 1, 1)
+    for p in policy.redaction.patterns:
+        where = f"redaction pattern `{p.name}` is `{p.regex.pattern}`"
+        yield from _slow_regex(p.regex.pattern, where, p.span or fallback, SLOW_REDACTION_HINT)
 
 
 def _slow_regex(pattern: str, where: str, span: Span, hint: str) -> Iterator[Diagnostic]:
@@ -271,26 +272,6 @@ def constant_patterns(text: str) -> Iterator[str]:
             if isinstance(last, Lit) and isinstance(last.value, str):
                 yield last.value
         stack.extend(reversed(list(children(node))))
-
-
-def _redaction_patterns(policy: CompiledPolicy) -> Iterator[tuple[str, str, Span]]:
-    """Each redaction pattern with its position in the file that declares it (or the policy's)."""
-    placed: dict[str, tuple[str, Span]] = {}
-    for file in dict.fromkeys(policy.files):
-        try:
-            source = read_source(Path(file).read_text(encoding="utf-8"), file)
-        except (OSError, UnicodeError, ValueError):
-            continue
-        section = (source.data or {}).get("redaction")
-        entries = section.get("patterns") if isinstance(section, dict) else None
-        for i, entry in enumerate(entries if isinstance(entries, list) else []):
-            if isinstance(entry, dict) and isinstance(entry.get("regex"), str):
-                where = ("redaction", "patterns", i, "regex")
-                placed.setdefault(str(entry.get("name")), (entry["regex"], source.span(where)))
-    fallback = Span(policy.files[0], 1, 1) if policy.files else Span("<policy>", 1, 1)
-    for p in policy.redaction.patterns:
-        text, span = placed.get(p.name, (str(getattr(p.regex, "pattern", "")), fallback))
-        yield p.name, text, span
 
 
 def _covers(a: CompiledRule, b: CompiledRule) -> bool:

@@ -88,6 +88,8 @@ class CompiledPattern:
     name: str
     regex: Any
     group: int
+    span: Span | None = field(default=None, compare=False)
+    """Where the file that declares it writes the pattern (for lint)."""
 
 
 class Redacted(NamedTuple):
@@ -523,7 +525,7 @@ def _pattern(
             )
         )
         return None
-    return CompiledPattern(name, compiled, compiled.groupindex.get("secret", 0))
+    return CompiledPattern(name, compiled, compiled.groupindex.get("secret", 0), source.span(where))
 
 
 def _path(text: str, source: Source, where: Path, out: list[Diagnostic]) -> FieldPath | None:
