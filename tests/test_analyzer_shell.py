@@ -420,6 +420,8 @@ DIFF = (
     "--- a/src/app.py\n+++ b/src/app.py\n@@ -1 +1 @@\n-x\n+y\n"
     "--- a/old.txt\n+++ /dev/null\n@@ -1 +0,0 @@\n-z\n"
 )
+NO_STRIP = ["a/src/app.py", "app.py", "b/src/app.py", "a/old.txt", "old.txt"]
+"""What `patch` without `-p` may write for DIFF: both names of each file, whole and basename."""
 
 
 @pytest.mark.parametrize(
@@ -427,16 +429,18 @@ DIFF = (
     [
         (f"patch -p1 <<'EOF'\n{DIFF}EOF", ["src/app.py", "old.txt"]),
         (f"patch --strip=1 <<'EOF'\n{DIFF}EOF", ["src/app.py", "old.txt"]),
-        (f"patch <<'EOF'\n{DIFF}EOF", ["b/src/app.py", "a/old.txt"]),
+        # no -p: the basename of a plain diff, the whole name of a git one; both names count
+        (f"patch <<'EOF'\n{DIFF}EOF", NO_STRIP),
         (f"git apply <<'EOF'\n{DIFF}EOF", ["src/app.py", "old.txt"]),
         (f"git apply -p0 <<'EOF'\n{DIFF}EOF", ["b/src/app.py", "a/old.txt"]),
         ("git apply <<'EOF'\n--- /dev/null\n+++ b/../../.bashrc\n@@ -0,0 +1 @@\n+x\nEOF", ["../../.bashrc"]),
         (f"git apply --check <<'EOF'\n{DIFF}EOF", []),
         (f"git apply --directory=/etc <<'EOF'\n{DIFF}EOF", ["/etc/src/app.py", "/etc/old.txt"]),
-        (f"patch -p\u00b2 <<'EOF'\n{DIFF}EOF", ["b/src/app.py", "a/old.txt"]),  # not a number to int()
-        (f"patch -p{'9' * 5000} <<'EOF'\n{DIFF}EOF", ["b/src/app.py", "a/old.txt"]),
+        (f"git apply -p\u00b2 <<'EOF'\n{DIFF}EOF", ["src/app.py", "old.txt"]),  # not a number to int()
+        (f"git apply -p{'9' * 5000} <<'EOF'\n{DIFF}EOF", ["src/app.py", "old.txt"]),
+        (f"patch -p\u00b2 <<'EOF'\n{DIFF}EOF", NO_STRIP),  # not a number: read as no -p
         ("patch app.py < fix.diff", ["app.py"]),
-        ("patch -p1 < fix.diff", []),  # the diff is in a file, not read
+        ("patch -p1 < fix.diff", ["<patch: the files its diff names>"]),  # the diff is in a file
     ],
 )
 def test_a_diff_in_the_command_names_the_files_patch_writes(command: str, writes: list[str]) -> None:
@@ -523,7 +527,10 @@ def test_archives_patches_and_outputs_are_writes(command: str, written: str) -> 
     assert written in facts.writes and facts.writes_outside("/home/u/proj")
 
 
-@pytest.mark.parametrize("command", ["tar -xzf a.tgz", "tar tf a.tar", "patch -p1 < fix.diff", "uniq in.txt"])
+@pytest.mark.parametrize(
+    "command",
+    ["tar -xzf a.tgz", "tar tf a.tar", f"patch -p1 <<'EOF'\n{DIFF}EOF", "patch a.c < x.diff", "uniq in.txt"],
+)
 def test_reading_archives_and_patching_in_place_write_nothing_outside(command: str) -> None:
     assert not shell_facts("Bash", {"command": command}, "/home/u/proj").writes_outside("/home/u/proj")
 

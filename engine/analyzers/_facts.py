@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import posixpath
-
 from ._awk import AWKS, awk_writes
 from ._command import Command
+from ._patch import diff_targets, in_directory, patch_writes, strip_count
 from ._programs import (
     BLOCK_DEVICE_PREFIXES,
     CODE_OPTIONS,
@@ -269,7 +268,7 @@ def _write_targets(cmd: Command) -> list[str]:
         patch = "format-patch" in args and cmd.subcommand == "format-patch"
         if cmd.stdin and "apply" in args and cmd.subcommand == "apply" and _applies(cmd):  # `git apply <<EOF`
             root = _option(cmd, "", "directory") or ""  # `--directory=D` puts D before every name
-            out.extend(posixpath.join(root, n) for n in diff_targets(cmd.stdin, _strip(cmd, 1)))
+            out.extend(in_directory(root, diff_targets(cmd.stdin, _strip(cmd, 1))))
         if patch or any(a.startswith("--output") for a in args):
             short = "o" if patch else ""
             for long in ("output", "output-directory"):
@@ -287,12 +286,7 @@ def _write_targets(cmd: Command) -> list[str]:
                 out.append(target)
         out.extend(_tar_archive(cmd))  # `tar -cf OUT`, `tar czf OUT dir`: the archive written
     elif program == "patch":  # `patch FILE < fix.diff`, `patch -o OUT`, `patch -p1 <<EOF`
-        target = _option(cmd, "o", "output")
-        operands = file_operands(cmd)
-        if target is not None or operands:
-            out.extend([target] if target is not None else operands[:1])
-        elif cmd.stdin:  # the diff is in the command: the files it names
-            out.extend(diff_targets(cmd.stdin, _strip(cmd, 0)))
+        out.extend(patch_writes(cmd))
     elif program == "uniq" or program == "split":  # `uniq IN OUT`, `split FILE PREFIX`
         operands = file_operands(cmd)
         out.extend(operands[1:2])
@@ -311,30 +305,6 @@ def _write_targets(cmd: Command) -> list[str]:
     return [p for p in dict.fromkeys(out) if p and p != "-"]
 
 
-def diff_targets(diff: str, strip: int) -> list[str]:
-    """The files a unified diff writes: each `+++` name, or the `---` name of a file it
-    deletes (`+++ /dev/null`), less `strip` leading components (`-p1`: `b/src/x` is `src/x`)."""
-    out: list[str] = []
-    old = ""
-    for line in diff.splitlines():
-        if line.startswith("--- "):
-            old = _diff_name(line)
-        elif line.startswith("+++ "):
-            name = _diff_name(line)
-            name = old if name == "/dev/null" else name
-            if strip and name:
-                name = "/".join(name.split("/")[strip:])
-            if name and name != "/dev/null":
-                out.append(name)
-    return out
-
-
-def _diff_name(line: str) -> str:
-    """The file name of a `---`/`+++` line (a tab ends it; the date may follow)."""
-    name = line[4:].split("\t", 1)[0].strip()
-    return name[1:-1] if len(name) > 1 and name[0] == name[-1] == '"' else name
-
-
 def _applies(cmd: Command) -> bool:
     """False for a `git apply` that only reports (`--check`, `--stat`...) without `--apply`."""
     flags = cmd.flags
@@ -342,11 +312,9 @@ def _applies(cmd: Command) -> bool:
 
 
 def _strip(cmd: Command, default: int) -> int:
-    """The `-pN`/`--strip=N` of `patch` or `git apply`, else `default`."""
-    value = _option(cmd, "p", "strip")
-    if value is None or not (value.isascii() and value.isdigit() and len(value) < 5):  # what int() reads
-        return default
-    return int(value)
+    """The `-pN`/`--strip=N` of `git apply`, else `default`."""
+    count = strip_count(_option(cmd, "p", "strip"))
+    return default if count is None else count
 
 
 _FIND_WRITES = frozenset({"-fprint", "-fprint0", "-fprintf", "-fls"})

@@ -326,6 +326,13 @@ VALUE_OPTIONS: dict[str, frozenset[str]] = {
     "cat": frozenset(),
     "less": frozenset({"b", "h", "j", "p", "P", "t", "T", "x", "y", "z"}),
     "diff": frozenset({"x", "X", "exclude", "label", "L"}),
+    "patch": frozenset(  # GNU patch; `--merge[=STYLE]` takes its value only after `=`
+        {
+            "B", "d", "D", "F", "g", "i", "o", "p", "r", "V", "x", "Y", "z", "prefix", "directory",
+            "ifdef", "fuzz", "get", "input", "output", "strip", "reject-file", "version-control",
+            "debug", "basename-prefix", "suffix", "quoting-style", "reject-format", "read-only",
+        }
+    ),
     "dd": frozenset(),
     "python": frozenset({"c", "m", "W", "X"}),
     "python3": frozenset({"c", "m", "W", "X"}),
