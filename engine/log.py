@@ -13,7 +13,6 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
-import math
 import os
 import threading
 import time
@@ -45,6 +44,20 @@ _UNSET = object()
 
 _second: tuple[int, str] = (0, "1970-01-01T00:00:00")
 """The last whole second `iso` formatted, and its text: records come many to a second."""
+
+_forks = 0
+"""Forks between this process and the one that loaded this module, counted in each child: a
+log opened before a fork reopens its file in the child (a shared descriptor shares the file
+lock), found by this count, which costs less than asking the process id at every record."""
+
+
+def _count_fork() -> None:
+    global _forks
+    _forks += 1
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_count_fork)
 
 
 MAX_ID_CHARS = 256
@@ -91,9 +104,8 @@ def iso(ts: float) -> str:
     The microseconds are rounded half to even, as `datetime.fromtimestamp` rounds them.
     """
     global _second
-    frac, whole = math.modf(ts)
-    us = round(frac * 1e6)
-    second = int(whole)
+    second = int(ts)  # toward zero; `ts - second` is then exact, as `math.modf` splits it
+    us = round((ts - second) * 1e6)
     if us >= 1_000_000:
         second, us = second + 1, us - 1_000_000
     elif us < 0:
@@ -201,9 +213,7 @@ def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> 
     long_ids = _long_id(session) or _long_id(turn) or _long_id(agent)
     if long_ids:  # bounded before redaction, which keeps only the head of a long text
         changed = {k: bounded_id(v) if k in _IDS else v for k, v in changed.items()}
-    clean = (redaction or NO_REDACTION).call(d.args, changed)
-    scrub = clean.scrub
-    ident = clean.ident
+    args, logged_ctx, scrub, ident = (redaction or NO_REDACTION).call(d.args, changed)
     if long_ids or ident is not _same:  # a scrubbed id can grow past the bound
         session, turn, agent = bounded_id(ident(session)), bounded_id(ident(turn)), bounded_id(ident(agent))
     ratings = d.ratings
@@ -217,9 +227,9 @@ def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> 
         "turn": turn,
         "agent": agent,
         "tool": d.tool,
-        "args": clean.args,
+        "args": args,
         "args_sha256": decision_args_sha256(d),
-        "ctx": clean.ctx,
+        "ctx": logged_ctx,
         "ratings": {
             "risk": ratings.risk,
             "reversibility": ratings.reversibility,
@@ -278,7 +288,7 @@ class DecisionLog:
         self._spath = str(self.path)
         self._lock = threading.Lock()
         # A child forked while another thread writes gets a new lock: what that thread left
-        # half-done is not used (the child's first write sees another process id, reopens the
+        # half-done is not used (the child's first write sees the fork (`_forks`), reopens the
         # file and chains to its last line).
         renew_after_fork(self, "_lock")
         self._fd: int = -1
@@ -294,7 +304,7 @@ class DecisionLog:
         error = self._release()
         self._end = -1
         self._prev = GENESIS
-        self._pid = os.getpid()
+        self._forks = _forks
         try:
             self._fd, new, created = _open_append(self.path)
             st = os.fstat(self._fd)
@@ -353,7 +363,7 @@ class DecisionLog:
             try:
                 if self._closed:
                     raise ValueError("the log is closed")
-                if self._fd < 0 or os.getpid() != self._pid:  # a failed reopen is retried
+                if self._fd < 0 or self._forks != _forks:  # a failed reopen is retried; a child reopens
                     self._open()
                 if self._flusher is not None and self._flusher.error is not None:
                     error = self._flusher.take_error()

@@ -17,18 +17,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .celrt import RegexError, compile_regex
 from .diagnostics import Diagnostic, Span
-from .redact import (
-    DROPPED,
-    KINDS,
-    MAX_DEPTH,
-    MAX_NODES,
-    TRUNCATED_TEXT,
-    UNSEEN,
-    marker,
-    redact_fields,
-    redact_text,
-    redact_with,
-)
+from .redact import DROPPED, MAX_DEPTH, MAX_NODES, TRUNCATED_TEXT, UNSEEN, redact_fields, redact_with
+from .secret_patterns import KINDS, marker, redact_text
 from .source import Path, Source
 
 if TYPE_CHECKING:

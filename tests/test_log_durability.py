@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import faulthandler
+import fcntl
 import hashlib
 import itertools
 import json
@@ -434,6 +435,40 @@ def _child_said(folder: Path, pid: int) -> str:
     said = folder / f"child-{pid}.txt"
     text = said.read_text() if said.exists() else ""
     return f":\n{text}" if text.strip() else ""
+
+
+def test_a_forked_child_writes_through_a_file_of_its_own(tmp_path: Path) -> None:
+    # A descriptor shared with the parent would share the parent's file lock: the child would
+    # append while the parent holds it. A child that reopened the file waits for the lock.
+    path = tmp_path / "d.jsonl"
+    log = DecisionLog(path)
+    log.write(outcome_record("parent", "executed", ts=0.0))
+    fcntl.flock(log._fd, fcntl.LOCK_EX)  # the parent holds the file lock through the fork
+
+    def child() -> None:
+        log_module.LOCK_TIMEOUT = 0.05
+        with pytest.raises(remit.LogError, match="locked by another writer"):
+            log.write(outcome_record("child", "executed", ts=0.0))
+
+    try:
+        _wait_for_children(tmp_path, [_fork(tmp_path, child)])
+    finally:
+        fcntl.flock(log._fd, fcntl.LOCK_UN)
+    log.write(outcome_record("parent", "executed", ts=0.0))
+    log.close()
+    assert [r["decision"] for r in read_log(path)] == ["parent", "parent"]
+
+
+def test_a_write_asks_no_process_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fork is noticed by a count kept by an at-fork hook, not a system call per record.
+    log = DecisionLog(tmp_path / "d.jsonl")
+    asked: list[int] = []
+    real_getpid = os.getpid
+    monkeypatch.setattr(os, "getpid", lambda: asked.append(1) or real_getpid())
+    for i in range(20):
+        log.write(outcome_record(f"a{i}", "executed", ts=0.0))
+    assert asked == []
+    log.close()
 
 
 def test_one_writer_never_rereads_the_tail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

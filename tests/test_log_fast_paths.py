@@ -5,7 +5,8 @@
 - a record is encoded once, before the file lock, and `prev` spliced in: the same line as
   encoding the record with `prev`;
 - the redaction's pre-tests (`_MAYBE`, a search for literals, each at its rarest character;
-  the gate of `env_secret`) are implied by every match they let through unseen;
+  the triggers looked for where it found some; the gate of `env_secret`) are implied by every
+  match they let through unseen;
 - context texts and messages found clean are remembered, secrets never.
 """
 
@@ -24,8 +25,18 @@ from hypothesis import strategies as st
 from remit import log as log_module
 from remit.load import load_text
 from remit.log import DecisionLog, args_sha256, canonical_json, outcome_record
-from remit.redact import _COARSE, _GATES, _MAYBE, _TRIGGERS, PATTERNS, _lower, redact_text
 from remit.redact_policy import CLEAN_CHARS, CLEAN_TEXTS, CompiledRedaction
+from remit.secret_patterns import (
+    _COARSE,
+    _GATES,
+    _MAYBE,
+    _TRIGGERS,
+    KINDS,
+    PATTERNS,
+    _builtin_at,
+    _lower,
+    redact_text,
+)
 from remit.verify import verify_logs
 from tests.conftest import DATA
 
@@ -140,6 +151,37 @@ NOISY = st.lists(WORDS, max_size=12).map("".join) | st.text(max_size=40)
 def test_the_pretest_finds_exactly_the_coarse_words(text: str) -> None:
     low = text.lower()
     assert (_MAYBE.search(low) is not None) == any(word in low for word in _COARSE)
+
+
+def _looked_for(low: str) -> set[tuple[str, str]]:
+    """(kind, trigger) of the triggers `redact_text` looks for in a lowercased text."""
+    anchors = frozenset(_MAYBE.findall(low))
+    return {(kind, t) for kind, _, triggers, _ in (_builtin_at(anchors) if anchors else ()) for t in triggers}
+
+
+def _held(low: str) -> set[tuple[str, str]]:
+    return {(kind, t) for kind, triggers in _TRIGGERS.items() for t in triggers if t in low}
+
+
+@settings(max_examples=500)
+@given(NOISY)
+def test_every_trigger_a_text_holds_is_looked_for(text: str) -> None:
+    low = _lower(text)
+    assert _held(low) <= _looked_for(low)
+
+
+@pytest.mark.parametrize("trigger", sorted({t for triggers in _TRIGGERS.values() for t in triggers}))
+def test_each_trigger_is_looked_for_wherever_it_is(trigger: str) -> None:
+    for text in (trigger, f"x{trigger}", f"{trigger}x", f"a b {trigger}\n{trigger} c"):
+        assert _held(text) <= _looked_for(text), text
+
+
+def test_the_patterns_picked_keep_their_order() -> None:
+    every = frozenset(_MAYBE.findall(" ".join(_COARSE)))
+    assert [kind for kind, _, _, _ in _builtin_at(every)] == list(KINDS)
+    assert _looked_for("git status --short") == set()  # no coarse word: no trigger looked for
+    # `-b` is found at its `-`: the triggers found there, of 3 patterns, not the 40 patterns'
+    assert {kind for kind, _ in _looked_for("acme-bot")} == {"cookie", "curl_user", "cli_password"}
 
 
 @settings(max_examples=500)

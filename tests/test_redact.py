@@ -18,7 +18,8 @@ import yaml
 
 import remit
 from remit.load import load_text
-from remit.redact import _MAYBE, _TRIGGERS, PATTERNS, marker, redact, redact_text
+from remit.redact import marker, redact, redact_text
+from remit.secret_patterns import _MAYBE, _TRIGGERS, PATTERNS
 from tests.conftest import DATA
 
 CORPUS: dict[str, list[dict[str, Any]]] = yaml.safe_load((DATA / "secrets.yaml").read_text())
@@ -135,7 +136,7 @@ def test_every_pattern_takes_time_linear_in_its_text() -> None:
     # A pattern that backtracks on a repeated trigger (`secret_access_key` then spaces,
     # `mysql ` again and again) took minutes on 100,000 characters; linear ones take
     # milliseconds. The bound is generous: it tells the two apart, not fast from slow.
-    from remit.redact import _COARSE
+    from remit.secret_patterns import _COARSE
 
     n = 100_000
     for trigger in (*_COARSE, "secret_access_key", "mysql ", "--password"):

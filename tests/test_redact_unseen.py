@@ -24,7 +24,8 @@ import pytest
 
 import remit
 from remit.load import load_text
-from remit.redact import _MAYBE, _TRIGGERS, PATTERNS, marker, redact, redact_text
+from remit.redact import marker, redact, redact_text
+from remit.secret_patterns import _MAYBE, _TRIGGERS, PATTERNS
 from tests.conftest import POLICIES
 from tests.test_redact import _strings
 
