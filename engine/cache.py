@@ -393,9 +393,9 @@ def _helpers() -> dict[str, Any]:
     """The globals every generated function starts from (the runtime helpers)."""
     global _HELPERS
     if _HELPERS is None:
-        from .celfuncs import Namespace
+        from .celenv import helper_globals
 
-        _HELPERS = dict(Namespace().globals)
+        _HELPERS = helper_globals()
     return _HELPERS
 
 

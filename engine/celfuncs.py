@@ -29,6 +29,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import celrt
+from .celenv import ELEMENTS as _ELEMENTS
+from .celenv import OBJECTS as _OBJECTS
+from .celenv import declare_object as declare_object  # re-exported: where it was first
+from .celenv import helper_globals
 
 if TYPE_CHECKING:
     from .celc import Call, Comp, Ident, Index, ListLit, Lit, MapLit, Node, Op, Select
@@ -96,22 +100,6 @@ _ARITH = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod"}
 _NUMERIC = frozenset({"int", "uint", "double"})
 _INLINE_REPR = frozenset({int, str, bool, type(None), bytes})
 
-_OBJECTS: dict[str, type[celrt.CelObject]] = {}
-_ELEMENTS: dict[tuple[type[celrt.CelObject], str], type[celrt.CelObject]] = {}
-
-
-def declare_object(
-    name: str, cls: type[celrt.CelObject], elements: dict[str, type[celrt.CelObject]] | None = None
-) -> None:
-    """Declare that the top-level name `name` holds a `cls`, and that its list fields named in
-    `elements` hold objects of the given classes (a hint for the fast code, see above).
-
-    Expressions compiled before a declaration read those fields the generic way.
-    """
-    _OBJECTS[name] = cls
-    for field_name, element in (elements or {}).items():
-        _ELEMENTS[(cls, field_name)] = element
-
 
 def _attribute_field(cls: type[celrt.CelObject] | None, name: str) -> bool:
     """Whether `x.name` is CEL's `x.name` for an `x` of class exactly `cls`."""
@@ -152,9 +140,7 @@ class Namespace:
     """The globals of generated code: runtime helpers (`_eq`, ...) and hoisted constants."""
 
     def __init__(self) -> None:
-        self.globals: dict[str, Any] = {
-            "_" + k: v for k, v in vars(celrt).items() if callable(v) and not k.startswith("_")
-        }
+        self.globals: dict[str, Any] = helper_globals()
         self.count = 0
         self.metered = False  # whether the code reads the budget `c`
         self.defs: list[str] = []

@@ -1,7 +1,7 @@
 """Runtime of compiled CEL: what generated code (see `celc.py`) and the rest of remit call.
 
 Generated code calls only what this module exports: its globals are this module's public
-callables (`celfuncs.Namespace`). Values are plain Python: int, `UInt`, float, str, bytes,
+callables (`celenv.helper_globals`). Values are plain Python: int, `UInt`, float, str, bytes,
 bool, None, list, dict, and `CelObject`s (facts computed by the analyzers, the session view).
 
 The helpers live in `celrt_core` (values, types, error values, equality, collections),

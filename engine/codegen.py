@@ -26,8 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .celenv import helper_globals
 from .celexpr import CompiledExpr
-from .celfuncs import Namespace
 from .celrt import COST_LIMIT, CelError, CostLimitExceeded, as_error, detached
 from .compile import (
     DIMENSIONS,
@@ -51,7 +51,7 @@ MAX_TOOLS = 4096
 MAX_SETS = 1024
 
 _UNKNOWN = ("unknown",)
-_HELPERS: dict[str, Any] = Namespace().globals
+_HELPERS: dict[str, Any] = helper_globals()
 """The runtime helpers every compiled expression's code reads (`_eq`, `_fail`...)."""
 _STATIC_GLOBALS: dict[str, Any] = {
     **_HELPERS,

@@ -18,7 +18,6 @@ from .decision import Reason
 from .diagnostics import Diagnostic, Span
 from .errors import PolicyError
 from .redact_policy import NO_REDACTION, CompiledRedaction, compile_redaction
-from .source import Path, Source
 from .template import Template, parse_template
 from .vocab import DefaultRoutes, Deferred, Route, ToolInfo
 
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from .evaluate import Outcome
     from .model import Policy, PolicyTest, UnknownRating
     from .session import Session
+    from .source import Path, Source
 
 CALL_NAMES = frozenset({"tool", "args", "ctx", "session", "shell", "path", "http", "sql", "name"})
 """What the autonomy expression and rating conditions may read."""

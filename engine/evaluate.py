@@ -12,8 +12,8 @@ from typing import Any
 from . import analyzers
 from .analyzers._lazy import lazy
 from .analyzers.shell import ParseCache
+from .celenv import declare_object
 from .celexpr import CompiledExpr
-from .celfuncs import declare_object
 from .celrt import COST_LIMIT, CelError
 from .compile import (
     DIMENSIONS,

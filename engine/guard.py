@@ -9,10 +9,9 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .analyzers.shell import ParseCache
-from .approval import Answer, DeadlineApprover, as_answer
 from .bounds import oversized
 from .compile import FALLBACK_RATINGS, CompiledPolicy, Decider
 from .decision import Decision, EvalError, PolicyRef, Ratings, Reason
@@ -20,10 +19,12 @@ from .errors import Blocked, LogError, PolicyError
 from .evaluate import CTX_DEFAULTS, interpret
 from .forks import renew_after_fork
 from .ids import IdGenerator
-from .log import DecisionLog, Durability, decision_args_sha256, decision_record, outcome_record
-from .log_policy import policy_error_record, policy_loaded_record
 from .session import Session, SessionStore
 from .vocab import Route
+
+if TYPE_CHECKING:  # imported where used: a hook call without a log or an approver loads neither
+    from .approval import Answer
+    from .log import DecisionLog, Durability
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -108,6 +109,8 @@ class Guard:
         The log gets a `policy_loaded` record after the last decision of the old policy, or,
         when the new one cannot be loaded, a `policy_error` record before the error is raised.
         """
+        from .log_policy import policy_loaded_record
+
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("this guard was not loaded from a file: pass the path to reload")
@@ -130,6 +133,8 @@ class Guard:
 
         `error` is a `PolicyError` (its diagnostics are recorded), another exception, or a message.
         """
+        from .log_policy import policy_error_record
+
         policy = self._policy
         diagnostics = error.diagnostics if isinstance(error, PolicyError) else ()
         message = error if isinstance(error, str) else str(error) or type(error).__name__
@@ -180,7 +185,7 @@ class Guard:
             log = self.log
             if log is not None:
                 try:
-                    log.write(decision_record(decision, policy.redaction))
+                    log.write_decision(decision, policy.redaction)
                 except Exception as exc:  # LogError, or a record that cannot be built from these args
                     # A decision that cannot be recorded is not given: block, whatever on_error says.
                     why = str(exc) if isinstance(exc, LogError) else f"the decision cannot be logged: {exc}"
@@ -283,6 +288,8 @@ class Guard:
         `decision` is the decision, or its id. Given the decision, `detail` (a person's note, an
         approver's error) is also scrubbed of what the policy hides in that call's arguments.
         """
+        from .log import outcome_record
+
         redaction = self._policy.redaction
         if isinstance(decision, Decision):
             decision_id = decision.id
@@ -316,6 +323,8 @@ class Guard:
         approver with its own deadline (`approval.DeadlineApprover`) runs in this thread; any
         other runs with `ask_timeout` (a sync one in a worker thread).
         """
+        from .approval import DeadlineApprover, as_answer
+
         started = time.monotonic()
         remembered = self._remembered(decision, started)
         if remembered is not None:
@@ -336,6 +345,8 @@ class Guard:
     async def answer_async(self, decision: Decision) -> Answer:
         """`answer` for async code: an async approver is awaited, a sync one runs in a thread."""
         import asyncio
+
+        from .approval import as_answer
 
         started = time.monotonic()
         remembered = self._remembered(decision, started)
@@ -371,6 +382,8 @@ class Guard:
             found = self._session_of(decision).remembered(_call_key(decision))
         if found is None:
             return None
+        from .approval import Answer
+
         approved, first = found
         verb = "approved" if approved else "denied"
         self._outcome(decision, verb, "system", f"{verb} for this session at decision {first}", started)
@@ -380,11 +393,15 @@ class Guard:
         return self.sessions.get(str(decision.ctx.get("session_id") or ""))
 
     def _no_answer(self, decision: Decision, outcome: str, detail: str, started: float) -> Answer:
+        from .approval import Answer
+
         self._outcome(decision, outcome, "system", detail, started)
         return Answer.deny(detail)
 
     def _unattended(self, decision: Decision, started: float, why: str = "") -> Answer:
         """No one to ask: the policy's `defaults.non_interactive` decides (block unless it says allow)."""
+        from .approval import Answer
+
         allowed = self._policy.defaults.non_interactive is Route.ALLOW
         detail = "no one to ask: non_interactive is " + self._policy.defaults.non_interactive.value
         detail += f" ({why})" if why else ""
@@ -474,6 +491,8 @@ def load_text(text: str, file: str, form: str | None = None) -> CompiledPolicy:
 def _call_key(decision: Decision) -> str:
     """What identifies "the same call" for an answer remembered for the session: the tool,
     the arguments, the directory it runs in and the rules that asked (another reason asks again)."""
+    from .log import decision_args_sha256
+
     reasons = ",".join(sorted(r.id for r in decision.reasons))
     # arguments too large to hash: never the same call as another (an answer is not reused)
     args = decision_args_sha256(decision) or f"unhashed {decision.id}"
@@ -508,6 +527,10 @@ def _open_log(
     log: str | Path | DecisionLog | None, durability: str | Durability | None
 ) -> DecisionLog | None:
     """The guard's log: opened from a path with `durability` (default `flush`), or given ready."""
+    if log is None and durability is None:
+        return None
+    from .log import DecisionLog, Durability
+
     if isinstance(log, (str, Path)):
         return DecisionLog(log, durability=durability if durability is not None else "flush")
     wanted = Durability.parse(durability) if durability is not None else None  # bad values raise
@@ -550,6 +573,8 @@ DEADLINE_GRACE = 1.0
 async def _ask_async(callback: AskCallback, decision: Decision, timeout: float) -> Any:
     """Run a callback with a timeout from async code: awaited, or in a worker thread if sync."""
     import asyncio
+
+    from .approval import DeadlineApprover
 
     if inspect.iscoroutinefunction(callback):
         return await asyncio.wait_for(callback(decision), timeout)

@@ -378,6 +378,10 @@ class DecisionLog:
             elif self.durability.mode == "fsync":
                 self._sync()
 
+    def write_decision(self, decision: Decision, redaction: CompiledRedaction | None = None) -> None:
+        """Append the record of `decision` (see `decision_record`); raise `LogError` on failure."""
+        self.write(decision_record(decision, redaction))
+
     def _append(self, record: dict[str, Any], body: bytes | None) -> None:
         """Append `record`, whose encoding without `prev` is `body` (None: encode it here)."""
         size = self._lock_and_size()

@@ -19,10 +19,10 @@ from .celrt import RegexError, compile_regex
 from .diagnostics import Diagnostic, Span
 from .redact import DROPPED, MAX_DEPTH, MAX_NODES, TRUNCATED_TEXT, UNSEEN, redact_fields, redact_with
 from .secret_patterns import KINDS, marker, redact_text
-from .source import Path, Source
 
 if TYPE_CHECKING:
     from .model import Redaction
+    from .source import Path, Source
 
 __all__ = [
     "NO_REDACTION",

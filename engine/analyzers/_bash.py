@@ -13,22 +13,23 @@ import codecs
 import functools
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+# What a parse returns, re-exported: the plain-line reader builds it without this module.
+from ._parsed import MAX_COMMANDS as MAX_COMMANDS
+from ._parsed import MAX_DEPTH as MAX_DEPTH
+from ._parsed import Parsed as Parsed
+from ._parsed import RawCommand as RawCommand
+from ._parsed import Redirect as Redirect
+from ._parsed import Word as Word
 
 if TYPE_CHECKING:
     import tree_sitter
 
-MAX_DEPTH = 20
-"""Deepest nesting (subshells, substitutions, control structures, `bash -c`) analysed."""
-
 MAX_NODES = 5_000
 """Syntax nodes visited per shell call, over all its nested scripts, before giving up (a
 hostile command stays cheap; a 4 KB script of dense words has about 5,000)."""
-
-MAX_COMMANDS = 100
-"""More simple commands than this in one call is not a command line but a payload: the
-call is reported unparsed (the shipped policies ask) instead of analysed at length."""
 
 _WATCHED = 4_096
 """The first source of a call longer than this, and every nested one, is parsed in chunks
@@ -123,51 +124,6 @@ _WORDS = frozenset(
 """Nodes that are one word of a command."""
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _DQ_ESCAPE = re.compile(r'\\([$`"\\\n])')
-
-
-@dataclass(slots=True)
-class Word:
-    """One shell word: its value with quotes removed, or its source text if not static."""
-
-    value: str
-    static: bool = True
-    quoted: bool = False
-    """A double-quoted expansion: no word splitting."""
-
-
-@dataclass(slots=True)
-class Redirect:
-    """A redirection: operator, target word and whether it writes a file."""
-
-    op: str
-    target: Word
-    writes: bool
-
-
-@dataclass(slots=True)
-class RawCommand:
-    """A simple command as the parser sees it, before any interpretation."""
-
-    words: list[Word]
-    text: str
-    redirects: list[Redirect] = field(default_factory=list)
-    piped: bool = False
-    stdin_text: str | None = None
-    depth: int = 0
-
-
-@dataclass(slots=True)
-class Parsed:
-    """Result of `parse_bash`: the commands, a syntax error if any, and expansion facts."""
-
-    commands: list[RawCommand] = field(default_factory=list)
-    error: str = ""
-    substitutions: bool = False
-    assignments: list[tuple[int, str, Word]] = field(default_factory=list)
-    """Shell variables set (`a=rm`): (number of commands before it, name, value)."""
-    bare_writes: list[tuple[int, Word]] = field(default_factory=list)
-    """Files written by a redirection with no command (`> f` truncates f): (number of
-    commands before it, target)."""
 
 
 @dataclass(slots=True)

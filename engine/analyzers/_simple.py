@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ._bash import MAX_COMMANDS, Parsed, RawCommand, Redirect, Word
+from ._parsed import MAX_COMMANDS, Parsed, RawCommand, Redirect, Word
 
 MAX_SIMPLE_CHARS = 512
 """Longer lines go to tree-sitter. A line here holds at most 256 words, far from `MAX_NODES`;

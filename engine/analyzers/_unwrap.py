@@ -10,11 +10,15 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ._bash import MAX_COMMANDS, MAX_DEPTH, Parsed, RawCommand, Word, Work, parse_bash
 from ._command import Command
+from ._parsed import MAX_COMMANDS, MAX_DEPTH, Parsed, RawCommand, Word
 from ._programs import SHELLS, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL
 from ._simple import parse_simple
+
+if TYPE_CHECKING:
+    from ._bash import Work
 
 _VARIABLE = re.compile(r"\$(\{)?([A-Za-z_][A-Za-z0-9_]*)(?(1)\})")
 _POSITIONAL = re.compile(r'\s*"?\$(\{)?[0-9@*](?(1)\})"?\s*')
@@ -55,6 +59,8 @@ class Expansion:
             return
         parsed = parse_simple(source, depth)  # the commonest lines, without tree-sitter
         if parsed is None:
+            from ._bash import Work, parse_bash  # the walker, loaded by the first line it reads
+
             if self.work is None:
                 self.work = Work()
             parsed = parse_bash(source, depth, self.work)

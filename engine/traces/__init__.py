@@ -25,16 +25,9 @@ from ..exports import lazy_exports
 from .detect import detect, sniff
 
 if TYPE_CHECKING:
+    from .calls import TraceCall, TraceEvent, TraceItem
     from .generic import parse_mapping
-    from .model import (
-        EventKind,
-        Outcome,
-        ProblemKind,
-        TraceCall,
-        TraceEvent,
-        TraceItem,
-        TraceProblem,
-    )
+    from .model import EventKind, Outcome, ProblemKind, TraceProblem
     from .read import FORMATS, Unit, read_traces, read_unit, units
 
 _WHERE: dict[str, str] = {
@@ -42,9 +35,9 @@ _WHERE: dict[str, str] = {
     "FORMATS": "read",
     "Outcome": "model",
     "ProblemKind": "model",
-    "TraceCall": "model",
-    "TraceEvent": "model",
-    "TraceItem": "model",
+    "TraceCall": "calls",
+    "TraceEvent": "calls",
+    "TraceItem": "calls",
     "TraceProblem": "model",
     "Unit": "read",
     "parse_mapping": "generic",

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .calls import TraceCall, TraceEvent, TraceItem
 from .model import (
     RawActivity,
     RawCall,
@@ -23,9 +24,6 @@ from .model import (
     RawItem,
     RawNote,
     RawResult,
-    TraceCall,
-    TraceEvent,
-    TraceItem,
     TraceProblem,
 )
 

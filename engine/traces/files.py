@@ -11,7 +11,6 @@ import functools
 import json
 import os
 import re
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -118,6 +117,13 @@ class TraceFile:
         self.close()
 
 
+def _zlib_error() -> type[Exception]:
+    """`zlib.error`, which only a gzipped file raises (`gzip` loads zlib): read when a read fails."""
+    import zlib
+
+    return zlib.error
+
+
 def lines(f: TraceFile, progress: Progress | None = None) -> Iterator[tuple[int, bytes] | TraceProblem]:
     """Numbered non-blank lines of the file, then a `truncated` problem if it ends early."""
     number = 0
@@ -127,7 +133,7 @@ def lines(f: TraceFile, progress: Progress | None = None) -> Iterator[tuple[int,
                 progress(f.position())
             if line.strip():
                 yield number, line
-    except (EOFError, OSError, zlib.error) as exc:
+    except (EOFError, OSError, _zlib_error()) as exc:
         yield TraceProblem(f.name, number + 1, f"the file ends early or is damaged: {_why(exc)}", "truncated")
 
 
@@ -149,7 +155,7 @@ def load_document(f: TraceFile) -> Any | TraceProblem:
     """The whole file as one JSON value (for formats that are one document per file)."""
     try:
         data = f.stream.read(MAX_DOCUMENT_BYTES + 1)
-    except (EOFError, OSError, zlib.error) as exc:
+    except (EOFError, OSError, _zlib_error()) as exc:
         return TraceProblem(f.name, 1, f"the file ends early or is damaged: {_why(exc)}", "truncated")
     if len(data) > MAX_DOCUMENT_BYTES:
         return TraceProblem(f.name, 1, "the document is too large to load whole", "unknown_format")

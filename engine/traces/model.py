@@ -1,15 +1,21 @@
 """Record types of the trace readers.
 
-What a reader hands out (`TraceCall`, `TraceEvent`, `TraceProblem`) and what each format's
-parser hands to the shared assembler (`RawCall`, `RawResult`, `RawHuman`, `RawInterrupt`,
-`RawNote`, `RawActivity`, `RawContext`). Parsers say what a line holds; the assembler (`assemble.py`)
-rebuilds the context a live hook would have had and pairs calls with their results.
+What each format's parser hands to the shared assembler (`RawCall`, `RawResult`, `RawHuman`,
+`RawInterrupt`, `RawNote`, `RawActivity`, `RawContext`) and the problems a reader reports
+(`TraceProblem`). Parsers say what a line holds; the assembler (`assemble.py`) rebuilds the
+context a live hook would have had and pairs calls with their results into what a reader
+hands out: `TraceCall` and `TraceEvent` (`calls.py`, also importable from here).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .calls import TraceCall as TraceCall
+    from .calls import TraceEvent as TraceEvent
+    from .calls import TraceItem as TraceItem
 
 Outcome = Literal["executed", "failed", "interrupted", "denied"]
 """What followed a call: it ran, it ran and failed, a human interrupted it, a human refused it."""
@@ -28,45 +34,6 @@ document (step or message number), not a text line."""
 
 
 @dataclass(frozen=True, slots=True)
-class TraceCall:
-    """One tool call read from a trace, with the context a live hook would have had."""
-
-    tool: str
-    args: dict[str, Any]
-    ctx: dict[str, Any]
-    call_id: str
-    ts: float | None
-    source: Source
-    format: str
-    outcome: Outcome | None = None
-    result_error: bool = False
-    result_ts: float | None = None
-    recorded: dict[str, Any] | None = None
-    """For remit decision logs: the decision as recorded (`decision`, `rules`, `ratings`, `id`)."""
-
-    @property
-    def session_id(self) -> str:
-        """The session the call belongs to."""
-        return str(self.ctx.get("session_id", ""))
-
-
-@dataclass(frozen=True, slots=True)
-class TraceEvent:
-    """A turn-level event: a human message, an interrupt, a clarification question, an outcome."""
-
-    kind: EventKind
-    session_id: str
-    turn_id: str
-    ts: float | None
-    source: Source
-    format: str
-    detail: str = ""
-    call_id: str = ""
-    calls: int = 0
-    """For `turn_end`: the tool calls made in the turn (sub-agents' included)."""
-
-
-@dataclass(frozen=True, slots=True)
 class TraceProblem:
     """Part of a trace that was skipped, and why; never raised, always counted."""
 
@@ -77,10 +44,6 @@ class TraceProblem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
-
-
-TraceItem = TraceCall | TraceEvent | TraceProblem
-"""What `read_traces` yields."""
 
 
 # -- what parsers hand to the assembler ----------------------------------------------------
@@ -174,3 +137,15 @@ class RawContext:
 
 RawItem = RawCall | RawResult | RawHuman | RawInterrupt | RawNote | RawActivity | RawContext | TraceProblem
 """What a format parser yields."""
+
+
+_IN_CALLS = frozenset({"TraceCall", "TraceEvent", "TraceItem"})
+
+
+def __getattr__(name: str) -> Any:
+    """What a reader hands out, defined in `calls` (a hook's parser never makes one)."""
+    if name in _IN_CALLS:
+        from . import calls
+
+        return getattr(calls, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

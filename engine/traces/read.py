@@ -18,6 +18,7 @@ from typing import Any
 from .api import AnthropicParser, ApiLogParser, OpenAIResponsesParser
 from .assemble import Assembler
 from .base import Parser
+from .calls import TraceItem
 from .claude import ClaudeCodeParser
 from .codex import CodexParser
 from .detect import detect
@@ -32,7 +33,6 @@ from .model import (
     RawItem,
     RawNote,
     RawResult,
-    TraceItem,
     TraceProblem,
 )
 from .otel import OtelParser
