@@ -45,20 +45,6 @@ _UNSET = object()
 _second: tuple[int, str] = (0, "1970-01-01T00:00:00")
 """The last whole second `iso` formatted, and its text: records come many to a second."""
 
-_forks = 0
-"""Forks between this process and the one that loaded this module, counted in each child: a
-log opened before a fork reopens its file in the child (a shared descriptor shares the file
-lock), found by this count, which costs less than asking the process id at every record."""
-
-
-def _count_fork() -> None:
-    global _forks
-    _forks += 1
-
-
-if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
-    os.register_at_fork(after_in_child=_count_fork)
-
 
 MAX_ID_CHARS = 256
 
@@ -288,7 +274,7 @@ class DecisionLog:
         self._spath = str(self.path)
         self._lock = threading.Lock()
         # A child forked while another thread writes gets a new lock: what that thread left
-        # half-done is not used (the child's first write sees the fork (`_forks`), reopens the
+        # half-done is not used (the child's first write sees another process id, reopens the
         # file and chains to its last line).
         renew_after_fork(self, "_lock")
         self._fd: int = -1
@@ -304,7 +290,7 @@ class DecisionLog:
         error = self._release()
         self._end = -1
         self._prev = GENESIS
-        self._forks = _forks
+        self._pid = os.getpid()  # asked at each record: a child forked by C code runs no at-fork hook
         try:
             self._fd, new, created = _open_append(self.path)
             st = os.fstat(self._fd)
@@ -363,7 +349,7 @@ class DecisionLog:
             try:
                 if self._closed:
                     raise ValueError("the log is closed")
-                if self._fd < 0 or self._forks != _forks:  # a failed reopen is retried; a child reopens
+                if self._fd < 0 or os.getpid() != self._pid:  # a failed reopen is retried; a child reopens
                     self._open()
                 if self._flusher is not None and self._flusher.error is not None:
                     error = self._flusher.take_error()

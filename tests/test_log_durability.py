@@ -459,18 +459,6 @@ def test_a_forked_child_writes_through_a_file_of_its_own(tmp_path: Path) -> None
     assert [r["decision"] for r in read_log(path)] == ["parent", "parent"]
 
 
-def test_a_write_asks_no_process_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A fork is noticed by a count kept by an at-fork hook, not a system call per record.
-    log = DecisionLog(tmp_path / "d.jsonl")
-    asked: list[int] = []
-    real_getpid = os.getpid
-    monkeypatch.setattr(os, "getpid", lambda: asked.append(1) or real_getpid())
-    for i in range(20):
-        log.write(outcome_record(f"a{i}", "executed", ts=0.0))
-    assert asked == []
-    log.close()
-
-
 def test_one_writer_never_rereads_the_tail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "d.jsonl"
     reads: list[int] = []
