@@ -84,6 +84,7 @@ def _facts(text: str) -> tuple[Any, ...]:
 def test_facts_are_the_same_without_the_fast_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     # Scripts of `bash -c`, `su -c`, `ssh`... are parsed one level down by the same parsers.
     commands = [*_suite_commands(), "bash -c 'git status 2>&1 | tail -5'", 'sh -c "rm -rf b && ls" > log']
+    commands += _DESCRIPTORS
     fast = [_facts(c) for c in commands]
     monkeypatch.setattr("remit.analyzers._unwrap.parse_simple", lambda source, depth: None)
     assert [_facts(c) for c in commands] == fast
@@ -98,11 +99,23 @@ _COMMON = [
     "make -C build &> log.txt",
     "cat < in.txt >> out.txt",
 ]
+_DESCRIPTORS = ["cmd 1>out", "cmd 2>err", "cmd 3<x", "cat 2<x", "cmd 9>>f", "cmd 1>out 2>err 0<in"]
+"""Redirections with a descriptor; the fast parser takes those from 1 to 9, `0<` is left to the
+walker, which takes the `0` back from tree-sitter-bash (it reads `0<in` as a word `0`)."""
 
 
 @pytest.mark.parametrize("text", _COMMON)
 def test_common_lines_take_the_fast_path(text: str) -> None:
     assert _assert_same(text) and _assert_same(text, 2)
+
+
+@pytest.mark.parametrize("text", _DESCRIPTORS)
+def test_descriptors_other_than_0_are_not_stdin(text: str) -> None:
+    _assert_same(text)
+    (cmd,) = analyse(text, "/w").commands
+    assert cmd.args == [] and cmd.stdin is None
+    assert cmd.reads_from == [w.partition("<")[2] for w in text.split()[1:] if "<" in w]
+    assert cmd.redirects == [w.partition(">")[2].lstrip(">") for w in text.split()[1:] if ">" in w]
 
 
 @pytest.mark.parametrize(
@@ -115,6 +128,8 @@ def test_common_lines_take_the_fast_path(text: str) -> None:
         "if x",
         "for1 x; in.x y",
         "cat 0<f",
+        "cmd 0<<EOF\nx\nEOF",
+        "r\\\nm -rf ~",
         "cat - 2>f",
         "a == b",
         "echo $HOME",

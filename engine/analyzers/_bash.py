@@ -122,6 +122,7 @@ _WORDS = frozenset(
     }
 )
 """Nodes that are one word of a command."""
+_REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _DQ_ESCAPE = re.compile(r'\\([$`"\\\n])')
 
@@ -348,13 +349,7 @@ class _Walker:
             return pending
         spill, self.spill = self.spill, []
         if body.type == "command":
-            before = len(self.out.commands)
-            cmd_pending = self.command(body, level, piped, redirects)
-            if len(self.out.commands) > before:
-                cmd = self.out.commands[-1]
-                cmd.words.extend(spill)
-                cmd.stdin_text = stdin[-1] if stdin else cmd.stdin_text
-            return cmd_pending + pending
+            return self.command(body, level, piped, redirects, spill, stdin[-1] if stdin else None) + pending
         if body.type == "test_command":  # `[[ -f x ]] > f`: no command, f still truncated
             self.record_bare(redirects)
         return [(body, level, piped, redirects), *pending]
@@ -388,6 +383,8 @@ class _Walker:
                     continue
                 elif target is None:
                     target = child
+                elif child.type == "number" and _descriptor(child):
+                    continue  # `cat <x 0<y`: the `0` is y's descriptor
                 else:  # `echo a > f b`: tree-sitter-bash makes `b` a target; it is an arg
                     extra = _word(child, self.source)
                     self.spill.append(extra)
@@ -400,15 +397,21 @@ class _Walker:
                 if not word.static:
                     pending.append((target, level, False, []))
         elif kind == "herestring_redirect":
+            feeds = _feeds_stdin(node, self.source)
             for child in node.named_children:
+                if child.type == "file_descriptor":
+                    continue
                 word = _word(child, self.source)
-                stdin.append(word.value)
+                if feeds:
+                    stdin.append(word.value)
                 if not word.static:
                     pending.append((child, level, False, []))
         elif kind == "heredoc_redirect":
+            feeds = _feeds_stdin(node, self.source)
             for child in node.named_children:
                 if child.type == "heredoc_body":
-                    stdin.append(_text(child, self.source))
+                    if feeds:
+                        stdin.append(_text(child, self.source))
                     pending.append((child, level, False, []))
                 elif child.type in ("file_redirect", "herestring_redirect"):
                     pending.extend(self.redirect(child, level, redirects, stdin))
@@ -421,8 +424,16 @@ class _Walker:
         return pending
 
     def command(
-        self, node: Any, level: int, piped: bool, inherited: list[Redirect]
+        self,
+        node: Any,
+        level: int,
+        piped: bool,
+        inherited: list[Redirect],
+        spill: list[Word] | None = None,
+        feed: str | None = None,
     ) -> list[tuple[Any, int, bool, list[Redirect]]]:
+        """Record the command `node`; `spill` are words and `feed` the stdin text that the
+        redirections around it hold (`0<f cat`: `cat` is read as a target of `<`)."""
         words: list[Word] = []
         redirects = list(inherited)
         stdin: list[str] = []
@@ -435,6 +446,8 @@ class _Walker:
                     if kind == "command_name" and child.named_child_count == 1
                     else child
                 )
+                if target.type == "number" and _descriptor(target):
+                    continue
                 word = _word(target, self.source)
                 words.append(word)
                 if not word.static:
@@ -453,18 +466,42 @@ class _Walker:
                 self.spill = []
             elif child.is_named and kind not in _SKIP:
                 pending.append((child, level, False, []))
+        if spill:
+            words.extend(spill)
+        if feed is None and stdin:
+            feed = stdin[-1]
         if words:
-            self.out.commands.append(
-                RawCommand(
-                    words,
-                    _text(node, self.source),
-                    redirects,
-                    piped,
-                    stdin[-1] if stdin else None,
-                    level,
-                )
-            )
+            text = _text(node, self.source)
+            self.out.commands.append(RawCommand(words, text, redirects, piped, feed, level))
+        elif redirects:  # `0>f` (the `0` is the descriptor) or `A=1 >f`: f is still truncated
+            self.record_bare(redirects)
         return pending
+
+
+def _descriptor(node: Any) -> bool:
+    """Whether the `number` `node` is the file descriptor of the redirection right after it.
+
+    tree-sitter-bash reads the `0` of `cat 0<f` (and of `0>f`, `0<<<s`) as a word of the
+    command and the redirection as having no descriptor; bash reads `0<f`, digits touching
+    the operator, as one redirection of descriptor 0. The redirection may be the next node
+    of an enclosing one (`cat 0<f`: the command ends with the `0`, the redirection follows).
+    """
+    end = node.end_byte
+    while node is not None and node.end_byte == end:
+        after = node.next_sibling
+        if after is not None:
+            return after.type in _REDIRECTS and after.start_byte == end
+        node = node.parent
+    return False
+
+
+def _feeds_stdin(node: Any, source: bytes) -> bool:
+    """Whether a heredoc or here-string goes to the standard input (descriptor 0 or none):
+    `cmd 3<<EOF` feeds descriptor 3, and cmd's stdin is what it was."""
+    for child in node.named_children:
+        if child.type == "file_descriptor":
+            return _text(child, source) in ("", "0")
+    return True
 
 
 def _assignment_word(node: Any, source: bytes) -> Word:

@@ -7,10 +7,11 @@ return for it; for anything else (expansions, backslashes, globs, keywords, here
 newlines, assignments...) it returns None and the caller parses with tree-sitter.
 
 The shape is narrower than the Bash it stands for on purpose: tree-sitter-bash has quirks
-(`if@a` is the keyword `if` then `@a`, `0<f` reads `0` as an argument, `cat - 2>f` drops the
-`-`, `a == b` is one argument) and a line goes through here only where its tree is known to
-be the plain one. tests/test_analyzer_simple.py proves the two parsers equal on every shell
-command of the corpora, the benchmark, the evasion suite and on generated text.
+(`if@a` is the keyword `if` then `@a`, `0<f` reads `0` as a word that the walker takes back,
+`cat - 2>f` drops the `-`, `a == b` is one argument) and a line goes through here only where
+its tree is known to be the plain one. tests/test_analyzer_simple.py proves the two parsers
+equal on every shell command of the corpora, the benchmark, the evasion suite and on
+generated text.
 """
 
 from __future__ import annotations

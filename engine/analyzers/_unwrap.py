@@ -31,6 +31,12 @@ _MAX_UNWRAP = 64
 _RUNS_IN_ARITHMETIC = re.compile(r"\[[^\]]*(?:\$\(|`)")
 """A subscript holding a command substitution: bash runs it wherever arithmetic reads the
 variable (`x='a[$(id)]'; echo $((x))`, `[[ $x -eq 1 ]]`, `let`), which is not analysed."""
+_GLUED = re.compile(r"[^ \t\n\\](?:\\\\)*\\\n(?=[^ \t\n])")
+"""A line continuation between two characters that are not blanks (`r\\<newline>m`): bash
+deletes it before splitting words, tree-sitter-bash splits the two halves."""
+_CONTINUATION = re.compile(r"(?<!\\)((?:\\\\)*)\\\n")
+"""Every line continuation (a newline after an odd run of backslashes), the run's even part
+kept: what bash deletes outside single quotes, comments and quoted heredocs."""
 
 
 @dataclass
@@ -54,6 +60,34 @@ class Expansion:
         self, source: str, depth: int, wrappers: list[str], outer: list[str] | None = None
     ) -> None:
         """Parse `source` at nesting `depth` and expand its commands."""
+        if "\\\n" in source and _GLUED.search(source):  # the common path: one substring test
+            self.add_readings(source, depth, wrappers, outer)
+        else:
+            self.add_reading(source, depth, wrappers, outer)
+
+    def add_readings(self, source: str, depth: int, wrappers: list[str], outer: list[str] | None) -> None:
+        """`r\\<newline>m -rf ~`: bash joins the two halves into `rm` where the continuation is
+        outside single quotes, comments and quoted heredocs, and keeps both lines in them
+        (`# c\\<newline>rm -rf ~` runs rm). The call is unparsed, and its commands are those of
+        the text as written and as joined, each reading from the same state; the readings
+        share the call's work budget and command bound, and the joined text is not searched
+        for continuations again."""
+        if depth > MAX_DEPTH:
+            self.add_reading(source, depth, wrappers, outer)  # reports the depth
+            return
+        message = "a line continuation joins two words"
+        self.error = self.error or (message if depth == 0 else f"in a nested script: {message}")
+        cwd, variables = self.cwd, dict(self.variables)
+        self.add_reading(source, depth, wrappers, outer)
+        written_cwd, written_variables = self.cwd, self.variables
+        self.cwd, self.variables = cwd, variables
+        self.add_reading(_CONTINUATION.sub(r"\1", source), depth, wrappers, outer)
+        if self.cwd != written_cwd:  # the readings disagree: what follows knows neither
+            self.cwd = "?"
+        self.variables = {k: v for k, v in self.variables.items() if written_variables.get(k) == v}
+
+    def add_reading(self, source: str, depth: int, wrappers: list[str], outer: list[str] | None) -> None:
+        """Parse `source`, as it is, at nesting `depth` and expand its commands."""
         if depth > MAX_DEPTH:
             self.error = self.error or f"nested deeper than {MAX_DEPTH} levels"
             return
