@@ -3,14 +3,19 @@
 `patch` reads its diff from stdin, from `-i FILE` or from a second operand. Given a first
 operand (`patch FILE`) it patches that file whatever the diff names; given `-o OUT` it
 writes OUT and leaves the originals; else it patches the files the diff names. Of each
-file's old (`---`, `***`), new (`+++`) and `Index:` names GNU patch picks the one that suits
-it (it may write the `---` one), so all of them count, with git's `rename to`/`copy to`.
-Without `-p` it keeps the basename of a plain diff and the whole name of a git diff: both
-count. A diff the command does not hold (read from a file or a pipe) names files known only
-when it runs: `<patch: the files its diff names>`, which counts as outside any directory.
-`-d DIR` changes into DIR before anything else, so every name (operands, `-o`, `-r`,
-backups) is relative to it. `-r FILE` takes the rejects, `-B`/`-Y` put the backups under a
-prefix; `--dry-run`, `--help` and `--version` write nothing.
+file's old (`---`, `***`), new (`+++`), `Index:` and `diff --git` names GNU patch picks the
+one that suits it (it may write the `---` one), so all of them count, with git's
+`rename from` (the file a rename deletes), `rename to` and `copy to`. Without `-p` it keeps
+the basename of a plain diff and the whole name of a git diff: both count. A name in double
+quotes is C-quoted as git writes it (`"b/\\056env"` is `b/.env`); an unquoted one ends at a
+TAB, or at its first blank when no TAB follows (`+++ b/.env 2020-01-01 10:00:00` writes
+`.env`): both cuts count. A file operand is the file patched, but a git rename or copy in
+the diff still moves it to the diff's new name. A diff the command does not hold (read
+from a file or a pipe) names files known only when it runs: `<patch: the files its diff
+names>`, which counts as outside any directory. `-d DIR` changes into DIR before anything
+else, so every name (operands, `-o`, `-r`, backups) is relative to it. `-r FILE` takes the
+rejects, `-B`/`-Y` put the backups under a prefix. `--help` and `--version` write nothing;
+`--dry-run` writes no patched file, reject or backup, but still writes its `-o` output.
 """
 
 from __future__ import annotations
@@ -42,10 +47,19 @@ _SHORT = {"p": "strip", "d": "directory", "i": "input", "o": "output", "r": "rej
 _SHORT |= {"B": "prefix", "Y": "basename-prefix", "v": "version"}
 """The long names of the short options read here."""
 _VALUES = VALUE_OPTIONS["patch"]
-_NOTHING = frozenset({"dry-run", "help", "version"})
-"""Options with which patch writes no file."""
+_NOTHING = frozenset({"help", "version"})
+"""Options with which patch writes no file (`--dry-run` still writes its `-o` output)."""
 _HUNK = re.compile(r"\d+(,\d+)? (\*\*\*\*|----)")
 """A context diff's hunk header (`*** 1,3 ****`, `--- 1,3 ----`): not a file name."""
+_GIT_NAMED = ("rename from ", "rename to ", "copy to ")
+"""git's extended header lines whose name is written (`copy from` is only read): whole,
+never stripped."""
+_MOVES = ("rename to ", "copy to ")
+"""git's header lines that give a patched file a new name."""
+_PATH_MAX = 4096
+"""The longest name a `diff --git` line with blanks is split to read (Linux's PATH_MAX)."""
+_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+"""The one-letter escapes of a C-quoted name (with `\\ooo`, three octal digits)."""
 
 
 def patch_writes(cmd: Command) -> list[str]:
@@ -55,24 +69,45 @@ def patch_writes(cmd: Command) -> list[str]:
     if not _NOTHING.isdisjoint(options):
         return []
     output = options.get("output")
-    if output:
-        patched = output[-1:]  # the originals are read, not changed
-    elif operands:
-        patched = operands[:1]
+    if "dry-run" in options:  # no file patched, no reject, no backup: only the output
+        out = output[-1:] if output else []
     else:
-        patched = _diff_files(cmd, options)
-    out = [*patched, *_backups(options, patched), *options.get("reject-file", ())]
+        if output:
+            patched = output[-1:]  # the originals are read, not changed
+        elif operands:
+            patched = [operands[0], *_moved(cmd, options)]
+        else:
+            patched = _diff_files(cmd, options)
+        out = [*patched, *_backups(options, patched), *options.get("reject-file", ())]
     out = [p for p in out if p not in HARMLESS_TARGETS]
     return in_directory(posixpath.join("", *options.get("directory", ())), out)
 
 
-def _diff_files(cmd: Command, options: dict[str, list[str]]) -> list[str]:
-    """The files the diff names, if the command holds it (a heredoc or here-string)."""
+def _held_diff(cmd: Command, options: dict[str, list[str]]) -> str | None:
+    """The diff patch reads, if the command holds it (a heredoc or here-string)."""
     source = options.get("input", ["-"])[-1]
     if source != "-" or cmd.stdin is None or cmd.reads_from:  # a file, a pipe, or `<` too
-        return [UNKNOWN]
+        return None
+    return cmd.stdin
+
+
+def _strip(options: dict[str, list[str]]) -> int | None:
+    """The `-p` count, None without one (or with one patch does not read as a number)."""
     strip = options.get("strip")
-    return diff_names(cmd.stdin, strip_count(strip[-1]) if strip else None) or [UNKNOWN]
+    return strip_count(strip[-1]) if strip else None
+
+
+def _diff_files(cmd: Command, options: dict[str, list[str]]) -> list[str]:
+    """The files the diff names, if the command holds it."""
+    diff = _held_diff(cmd, options)
+    return (diff_names(diff, _strip(options)) if diff is not None else []) or [UNKNOWN]
+
+
+def _moved(cmd: Command, options: dict[str, list[str]]) -> list[str]:
+    """The new names a git rename or copy in the diff gives the file operand (GNU patch
+    renames the operand itself); a diff the command does not hold may hold one."""
+    diff = _held_diff(cmd, options)
+    return [UNKNOWN] if diff is None else moved_names(diff, _strip(options))
 
 
 def _backups(options: dict[str, list[str]], patched: list[str]) -> list[str]:
@@ -157,21 +192,22 @@ def strip_count(value: str | None) -> int | None:
 
 def diff_targets(diff: str, strip: int) -> list[str]:
     """The files a unified diff writes as `git apply` reads it: each `+++` name, or the `---`
-    name of a file it deletes (`+++ /dev/null`), less `strip` leading components (`-p1`:
-    `b/src/x` is `src/x`)."""
+    name of a file it deletes (`+++ /dev/null`), and the names of a `diff --git` line, less
+    `strip` leading components (`-p1`: `b/src/x` is `src/x`); with the names of git's
+    `rename from`, `rename to` and `copy to` lines, never stripped."""
     out: list[str] = []
-    old = ""
+    old: list[str] = []
     for line in diff.splitlines():
         if line.startswith("--- "):
-            old = _diff_name(line)
+            old = _diff_name(line[4:])
         elif line.startswith("+++ "):
-            name = _diff_name(line)
-            name = old if name == "/dev/null" else name
-            if strip and name:
-                name = "/".join(name.split("/")[strip:])
-            if name and name != "/dev/null":
-                out.append(name)
-    return out
+            new = _diff_name(line[4:])
+            out.extend(_stripped(old if new == ["/dev/null"] else new, strip))
+        elif line.startswith("diff --git "):
+            out.extend(_stripped([n for pair in _git_pairs(line[11:]) for n in pair], strip))
+        elif line.startswith(_GIT_NAMED):
+            out.append(_git_name(line.split(" ", 2)[2]))
+    return [n for n in dict.fromkeys(out) if n]
 
 
 def diff_names(diff: str, strip: int | None) -> list[str]:
@@ -180,28 +216,123 @@ def diff_names(diff: str, strip: int | None) -> list[str]:
     out: list[str] = []
     for line in diff.splitlines():
         if line.startswith(("--- ", "+++ ", "*** ")):
-            name = _diff_name(line)
-            if _HUNK.fullmatch(name):
-                continue
+            if not _HUNK.fullmatch(line[4:].strip()):
+                out.extend(_stripped(_diff_name(line[4:]), strip))
         elif line.startswith("Index: "):
-            name = line[7:].strip()
-        elif line.startswith(("rename to ", "copy to ")):  # git's own names: never stripped
-            out.append(line.split(" ", 2)[2].strip())
-            continue
-        else:
-            continue
+            out.extend(_stripped(_diff_name(line[7:]), strip))
+        elif line.startswith("diff --git "):
+            out.extend(_stripped([n for pair in _git_pairs(line[11:]) for n in pair], strip))
+        elif line.startswith(_GIT_NAMED):
+            out.append(_git_name(line.split(" ", 2)[2]))
+    return [n for n in dict.fromkeys(out) if n]
+
+
+def moved_names(diff: str, strip: int | None) -> list[str]:
+    """The new names of the files `diff` renames or copies (git's `rename to`/`copy to`, and
+    the new name of its `diff --git` line, less `strip` leading components): where GNU patch
+    moves the file operand it is given."""
+    out: list[str] = []
+    new: list[str] = []
+    for line in diff.splitlines():
+        if line.startswith("diff --git "):
+            new = [pair[1] for pair in _git_pairs(line[11:])]
+        elif line.startswith(_MOVES):
+            out.append(_git_name(line.split(" ", 2)[2]))
+            out.extend(_stripped(new, strip))
+    return [n for n in dict.fromkeys(out) if n]
+
+
+def _stripped(names: list[str], strip: int | None) -> list[str]:
+    """`names` less `strip` leading components (None: each whole and its basename), with no
+    `/dev/null`."""
+    out: list[str] = []
+    for name in names:
         if not name or name == "/dev/null":
             continue
         if strip is None:
             out.extend((name, name.rpartition("/")[2]))
-        elif strip:
-            out.append("/".join(name.split("/")[strip:]))
         else:
-            out.append(name)
-    return [n for n in dict.fromkeys(out) if n]
+            out.append("/".join(name.split("/")[strip:]) if strip else name)
+    return out
 
 
-def _diff_name(line: str) -> str:
-    """The file name of a `---`/`+++` line (a tab ends it; the date may follow)."""
-    name = line[4:].split("\t", 1)[0].strip()
+def _diff_name(text: str) -> list[str]:
+    """The file name `text` begins with, after `---`, `+++`, `***` or `Index:`: a C-quoted
+    name, or else both what a TAB ends (the date may follow) and what the first blank ends
+    (GNU patch cuts there when no TAB follows)."""
+    text = text.strip()
+    quoted = _c_string(text)
+    if quoted is not None:
+        return [quoted[0]]
+    whole = text.split("\t", 1)[0].strip()
+    if len(whole) > 1 and whole[0] == whole[-1] == '"':  # a quoted name patch cannot read
+        whole = whole[1:-1]
+    return list(dict.fromkeys((whole, *whole.split(maxsplit=1)[:1])))
+
+
+def _git_name(text: str) -> str:
+    """The name of a git `rename to`/`copy to` line: C-quoted, or the rest of the line."""
+    quoted = _c_string(text.strip())
+    if quoted is not None:
+        return quoted[0]
+    name = text.strip()
     return name[1:-1] if len(name) > 1 and name[0] == name[-1] == '"' else name
+
+
+def _git_pairs(text: str) -> list[tuple[str, str]]:
+    """The (old, new) names of a `diff --git` line: two C-quoted or blank-free names, as GNU
+    patch reads it; else each split at a blank that leaves both halves the same name under
+    their first component (`a/x y b/x y`), as git reads it."""
+    first = _git_word(text.lstrip())
+    if first is not None:
+        second = _git_word(first[1].lstrip()) if first[1][:1].isspace() else None
+        if second is not None and not second[1].strip():
+            return [(first[0], second[0])]
+    out: list[tuple[str, str]] = []
+    slash = text.find("/")
+    if len(text) > _PATH_MAX or slash < 0:  # no file has so long a name
+        return out
+    for i in range(slash, len(text)):
+        if text[i] != " ":
+            continue
+        end = text.find("/", i + 1)  # where the new name's first component ends
+        if end > i and len(text) - end == i - slash and text[slash:i] == text[end:]:
+            out.append((text[:i], text[i + 1 :]))
+    return out
+
+
+def _git_word(text: str) -> tuple[str, str] | None:
+    """A C-quoted or blank-free name at the start of `text`, and the text after it."""
+    if text[:1] == '"':
+        return _c_string(text)
+    word = text.split(maxsplit=1)[0] if text.strip() else ""
+    return (word, text[len(word) :]) if word else None
+
+
+def _c_string(text: str) -> tuple[str, str] | None:
+    """The C-quoted name `text` begins with (git's `"b/\\303\\251t\\303\\251"` is `b/été`) and
+    the text after it; None if `text` does not begin with one. Octal escapes are bytes,
+    read as UTF-8; bytes that are not stay as `\\xff`."""
+    if text[:1] != '"':
+        return None
+    raw = bytearray()
+    i = 1
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            return raw.decode("utf-8", "backslashreplace"), text[i + 1 :]
+        if char != "\\":
+            raw += char.encode("utf-8", "surrogatepass")
+            i += 1
+            continue
+        escape = text[i + 1 : i + 2]
+        octal = text[i + 1 : i + 4]
+        if escape in _ESCAPES:
+            raw.append(_ESCAPES[escape])
+            i += 2
+        elif len(octal) == 3 and octal[0] in "0123" and all(c in "01234567" for c in octal):
+            raw.append(int(octal, 8))
+            i += 4
+        else:  # patch reads no name here: the quoted text stands for itself
+            return None
+    return None
