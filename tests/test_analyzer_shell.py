@@ -158,6 +158,24 @@ def test_payloads_of_commands_are_not_analysed_at_length(command: str) -> None:
 _SCRIPT = "echo " + "a " * 2_000  # 2,000 words: about 2,000 syntax nodes
 
 
+def _count_parse_work(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[int]]:
+    """([syntax nodes visited], [tree-sitter parses]), counted from now on."""
+    visited, parses = [0], [0]
+    visit, parse = _bash._Walker.visit, _bash._parse
+
+    def counting_visit(self: Any, *args: Any) -> Any:
+        visited[0] += 1
+        return visit(self, *args)
+
+    def counting_parse(data: bytes, work: Any) -> Any:
+        parses[0] += 1
+        return parse(data, work)
+
+    monkeypatch.setattr(_bash._Walker, "visit", counting_visit)
+    monkeypatch.setattr(_bash, "_parse", counting_parse)
+    return visited, parses
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -172,19 +190,7 @@ def test_the_scripts_of_one_call_share_one_parse_budget(
     command: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # each script alone is within the bounds; together they would walk about 48,000 nodes
-    visited, parses = [0], [0]
-    visit, parse = _bash._Walker.visit, _bash._parse
-
-    def counting_visit(self: Any, *args: Any) -> Any:
-        visited[0] += 1
-        return visit(self, *args)
-
-    def counting_parse(data: bytes, work: Any) -> Any:
-        parses[0] += 1
-        return parse(data, work)
-
-    monkeypatch.setattr(_bash._Walker, "visit", counting_visit)
-    monkeypatch.setattr(_bash, "_parse", counting_parse)
+    visited, parses = _count_parse_work(monkeypatch)
     facts = shell_facts("Bash", {"command": command}, None)
     assert facts.unparsed and "too large" in facts.error
     assert visited[0] <= MAX_NODES < 24 * 2_000
@@ -643,19 +649,7 @@ def test_readings_of_nested_continuations_share_the_calls_bounds(monkeypatch: py
     command = ""
     for level in range(20):
         command = f"r{CONTINUED}m -rf /{level}\nsh <<'E{level}'\n{command}\nE{level}"
-    visited, parses = [0], [0]
-    visit, parse = _bash._Walker.visit, _bash._parse
-
-    def counting_visit(self: Any, *args: Any) -> Any:
-        visited[0] += 1
-        return visit(self, *args)
-
-    def counting_parse(data: bytes, work: Any) -> Any:
-        parses[0] += 1
-        return parse(data, work)
-
-    monkeypatch.setattr(_bash._Walker, "visit", counting_visit)
-    monkeypatch.setattr(_bash, "_parse", counting_parse)
+    visited, parses = _count_parse_work(monkeypatch)
     facts = shell_facts("Bash", {"command": command}, None)
     assert facts.unparsed and "rm" in facts.programs
     assert len(facts.commands) <= MAX_COMMANDS and visited[0] <= MAX_NODES and parses[0] <= 2 * MAX_COMMANDS
