@@ -24,11 +24,13 @@ the call. See docs/integrations.md.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 try:
     from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolCall, ToolMessage
+    from langchain_core.runnables.config import var_child_runnable_config
     from langchain_core.tools import BaseTool
     from langgraph.errors import GraphBubbleUp
     from langgraph.graph import END
@@ -135,7 +137,8 @@ class ToolGuard:
         if not (self.interrupt and _alone(request, config)):
             return decision
         self._pending.put(key, decision)  # a resumed node finds it instead of deciding again
-        approved, said = _answer(interrupt(_request(decision)))
+        with _runnable_config(config):
+            approved, said = _answer(interrupt(_request(decision)))
         self._pending.pop(key)
         record(self.guard, decision, "approved" if approved else "denied", by="human", detail=said)
         return None if approved else refusal(decision, f"{HUMAN_SAID_NO}: {said}" if said else HUMAN_SAID_NO)
@@ -161,6 +164,20 @@ def _config(request: ToolCallRequest) -> Mapping[str, Any]:
     runtime = getattr(request, "runtime", None)
     config = getattr(runtime, "config", None)
     return config if isinstance(config, Mapping) else {}
+
+
+@contextlib.contextmanager
+def _runnable_config(config: Mapping[str, Any]) -> Iterator[None]:
+    """The node's config where `interrupt` looks for it. Before Python 3.11 `asyncio.create_task`
+    takes no `context`, so LangGraph cannot hand it to a node run by `ainvoke`, which lacks it."""
+    if var_child_runnable_config.get() is not None or not config:
+        yield
+        return
+    token = var_child_runnable_config.set(config)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        var_child_runnable_config.reset(token)
 
 
 def _alone(request: ToolCallRequest, config: Mapping[str, Any]) -> bool:
