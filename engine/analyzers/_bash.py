@@ -396,22 +396,18 @@ class _Walker:
                 redirects.append(Redirect(op, word, writes))
                 if not word.static:
                     pending.append((target, level, False, []))
-        elif kind == "herestring_redirect":
-            feeds = _feeds_stdin(node, self.source)
+        elif kind == "herestring_redirect":  # on any descriptor: `sh 3<<<x <&3` reads it too
             for child in node.named_children:
                 if child.type == "file_descriptor":
                     continue
                 word = _word(child, self.source)
-                if feeds:
-                    stdin.append(word.value)
+                stdin.append(word.value)
                 if not word.static:
                     pending.append((child, level, False, []))
-        elif kind == "heredoc_redirect":
-            feeds = _feeds_stdin(node, self.source)
+        elif kind == "heredoc_redirect":  # on any descriptor, as above (`sh 3<<EOF /dev/fd/3`)
             for child in node.named_children:
                 if child.type == "heredoc_body":
-                    if feeds:
-                        stdin.append(_text(child, self.source))
+                    stdin.append(_text(child, self.source))
                     pending.append((child, level, False, []))
                 elif child.type in ("file_redirect", "herestring_redirect"):
                     pending.extend(self.redirect(child, level, redirects, stdin))
@@ -493,15 +489,6 @@ def _descriptor(node: Any) -> bool:
             return after.type in _REDIRECTS and after.start_byte == end
         node = node.parent
     return False
-
-
-def _feeds_stdin(node: Any, source: bytes) -> bool:
-    """Whether a heredoc or here-string goes to the standard input (descriptor 0 or none):
-    `cmd 3<<EOF` feeds descriptor 3, and cmd's stdin is what it was."""
-    for child in node.named_children:
-        if child.type == "file_descriptor":
-            return _text(child, source) in ("", "0")
-    return True
 
 
 def _assignment_word(node: Any, source: bytes) -> Word:

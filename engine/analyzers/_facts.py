@@ -18,6 +18,7 @@ from ._programs import (
     SHELLS,
     SQL_CLIENTS,
     VALUE_OPTIONS,
+    reads_stdin,
 )
 from ._sqlcore import analyze_sql, sql_texts
 
@@ -115,13 +116,13 @@ def pipes_to_shell(cmd: Command) -> bool:
         if any(a.startswith("<(") or "$(" in a or "`" in a for a in code):
             return True
     if not cmd.piped or cmd.program not in INTERPRETERS:
-        return cmd.piped and cmd.program in ("source", ".") and cmd.arg(0) in ("/dev/stdin", "-", "")
+        return cmd.piped and cmd.program in ("source", ".") and (cmd.arg(0) == "" or reads_stdin(cmd.arg(0)))
     if any(f in CODE_OPTIONS for f in cmd.flags):
         return False
     if cmd.program in SHELLS and "s" in cmd.flags:
         return True  # `bash -s -- ARGS` reads its script from stdin
     script = cmd.positionals()[:1]
-    return not script or script[0] == "-"
+    return not script or reads_stdin(script[0])
 
 
 def destructive_reasons(cmd: Command) -> list[str]:

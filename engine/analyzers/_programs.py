@@ -362,3 +362,12 @@ SCRIPT_FIRST = frozenset({"python", "python3", "node", "bash", "sh", "zsh", "rub
 MODE_FIRST = frozenset({"chmod", "chown", "chgrp"})
 """Programs whose first positional argument is a mode or owner."""
 # fmt: on
+
+
+def reads_stdin(name: str) -> bool:
+    """Whether a script operand names the standard input or an open descriptor (`-`,
+    `/dev/stdin`, `/dev/fd/3`, `/proc/self/fd/0`): `sh /dev/stdin <<EOF` runs the heredoc."""
+    if name in ("-", "/dev/stdin"):
+        return True
+    head, _, number = name.rpartition("/")
+    return head in ("/dev/fd", "/proc/self/fd") and number.isdigit()

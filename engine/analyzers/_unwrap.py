@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ._command import Command
 from ._parsed import MAX_COMMANDS, MAX_DEPTH, Parsed, RawCommand, Word
-from ._programs import SHELLS, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL
+from ._programs import SHELLS, SQL_CLIENTS, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL, reads_stdin
 from ._simple import parse_simple
 
 if TYPE_CHECKING:
@@ -25,18 +25,18 @@ _POSITIONAL = re.compile(r'\s*"?\$(\{)?[0-9@*](?(1)\})"?\s*')
 """A script that is only a positional parameter (`sh -c '$1' _ {}`): its argument runs."""
 _SUBSTITUTION = ("$(", "<(", "`")
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
-_UNWRAPPED = frozenset({"env", "su", "eval", "ssh", "find", *SHELLS, *WRAPPER_VALUE_OPTIONS})
+_UNWRAPPED = frozenset({"env", "su", "eval", "ssh", "find", "source", ".", *SHELLS, *WRAPPER_VALUE_OPTIONS})
 """Programs `_Unwrapper.step` sees into (every other command runs as written)."""
 _MAX_UNWRAP = 64
 _RUNS_IN_ARITHMETIC = re.compile(r"\[[^\]]*(?:\$\(|`)")
 """A subscript holding a command substitution: bash runs it wherever arithmetic reads the
 variable (`x='a[$(id)]'; echo $((x))`, `[[ $x -eq 1 ]]`, `let`), which is not analysed."""
-_GLUED = re.compile(r"[^ \t\n\\](?:\\\\)*\\\n(?=[^ \t\n])")
-"""A line continuation between two characters that are not blanks (`r\\<newline>m`): bash
-deletes it before splitting words, tree-sitter-bash splits the two halves."""
 _CONTINUATION = re.compile(r"(?<!\\)((?:\\\\)*)\\\n")
 """Every line continuation (a newline after an odd run of backslashes), the run's even part
 kept: what bash deletes outside single quotes, comments and quoted heredocs."""
+_ESCAPED_CR = re.compile(r"(?<!\\)((?:\\\\)*)\\\r")
+"""A backslash before a carriage return (an odd run): bash reads an escaped CR, so the newline
+after it still ends the command, where tree-sitter-bash reads `\\` CR LF as a continuation."""
 
 
 @dataclass
@@ -60,28 +60,42 @@ class Expansion:
         self, source: str, depth: int, wrappers: list[str], outer: list[str] | None = None
     ) -> None:
         """Parse `source` at nesting `depth` and expand its commands."""
-        if "\\\n" in source and _GLUED.search(source):  # the common path: one substring test
-            self.add_readings(source, depth, wrappers, outer)
-        else:
-            self.add_reading(source, depth, wrappers, outer)
+        if "\\\n" in source or "\\\r" in source:  # rare: the common path pays two substring tests
+            joined = _joined(source)
+            if joined != source:
+                self.add_readings(source, joined, depth, wrappers, outer)
+                return
+        self.add_reading(source, depth, wrappers, outer)
 
-    def add_readings(self, source: str, depth: int, wrappers: list[str], outer: list[str] | None) -> None:
-        """`r\\<newline>m -rf ~`: bash joins the two halves into `rm` where the continuation is
-        outside single quotes, comments and quoted heredocs, and keeps both lines in them
-        (`# c\\<newline>rm -rf ~` runs rm). The call is unparsed, and its commands are those of
-        the text as written and as joined, each reading from the same state; the readings
-        share the call's work budget and command bound, and the joined text is not searched
-        for continuations again."""
+    def add_readings(
+        self, source: str, joined: str, depth: int, wrappers: list[str], outer: list[str] | None
+    ) -> None:
+        """Read `source` as written and as bash joins its line continuations (`joined`).
+
+        Bash deletes a backslash-newline outside single quotes, comments and quoted heredocs
+        (`r\\<newline>m -rf ~` runs `rm`) and keeps it in them (`# c\\<newline>rm -rf ~` runs
+        rm too); tree-sitter-bash reads `\\` CR LF as a continuation, bash as an escaped CR
+        and a newline. When the two readings give other commands, the call is unparsed and
+        holds the commands of both, each read from the same state; else the joined one is
+        dropped. Both share the call's work budget and command bound."""
         if depth > MAX_DEPTH:
             self.add_reading(source, depth, wrappers, outer)  # reports the depth
             return
-        message = "a line continuation joins two words"
-        self.error = self.error or (message if depth == 0 else f"in a nested script: {message}")
         cwd, variables = self.cwd, dict(self.variables)
+        first, bare = len(self.commands), len(self.bare_writes)
         self.add_reading(source, depth, wrappers, outer)
         written_cwd, written_variables = self.cwd, self.variables
         self.cwd, self.variables = cwd, variables
-        self.add_reading(_CONTINUATION.sub(r"\1", source), depth, wrappers, outer)
+        middle, middle_bare = len(self.commands), len(self.bare_writes)
+        self.add_reading(joined, depth, wrappers, outer)
+        if _same_commands(self.commands[first:middle], self.commands[middle:]) and (
+            self.bare_writes[bare:middle_bare] == self.bare_writes[middle_bare:]
+        ):
+            del self.commands[middle:], self.bare_writes[middle_bare:]
+            self.cwd, self.variables = written_cwd, written_variables
+            return
+        message = "a line continuation makes bash read other commands"
+        self.error = self.error or (message if depth == 0 else f"in a nested script: {message}")
         if self.cwd != written_cwd:  # the readings disagree: what follows knows neither
             self.cwd = "?"
         self.variables = {k: v for k, v in self.variables.items() if written_variables.get(k) == v}
@@ -242,6 +256,11 @@ class _Unwrapper:
             return None
         if program == "ssh":
             return self.ssh(words)
+        if program in ("source", "."):  # `source /dev/stdin <<EOF`: the heredoc runs here
+            stdin = self.raw.stdin_text
+            if stdin and len(words) > 1 and words[1].static and reads_stdin(words[1].value):
+                self.exp.add_script(stdin, self.raw.depth + 1, [*self.wrappers, program], self.writes)
+            return words
         if program == "find" and any(w.value in _FIND_EXEC for w in words):
             self.find(words)
             return None
@@ -496,7 +515,7 @@ def _shell_code(args: list[Word]) -> tuple[bool, Word | None, bool]:
         break
     if has_c:
         return True, args[i] if i < len(args) else None, False
-    return False, None, i < len(args) and args[i].value != "-"
+    return False, None, i < len(args) and not (args[i].static and reads_stdin(args[i].value))
 
 
 _ENV_VALUE_SHORT = frozenset("uCS")
@@ -579,3 +598,27 @@ def _substitute(words: list[Word], variables: dict[str, str]) -> list[Word]:
         else:
             out.extend(Word(part) for part in variables[match[2]].split())
     return out
+
+
+def _joined(source: str) -> str:
+    """`source` as bash reads it before splitting words: each line continuation deleted, each
+    escaped carriage return spelled `$'\\r'` (everywhere, quotes and comments included: the
+    other reading keeps those)."""
+    if "\\\r" in source:
+        source = _ESCAPED_CR.sub(lambda m: m.group(1) + "$'\\r'", source)
+    return _CONTINUATION.sub(r"\1", source)
+
+
+def _same_commands(a: list[Command], b: list[Command]) -> bool:
+    """Whether two readings gave the same commands (their source texts aside)."""
+    return len(a) == len(b) and all(_reading(x) == _reading(y) for x, y in zip(a, b, strict=True))
+
+
+def _reading(c: Command) -> tuple[object, ...]:
+    stdin = c.stdin if c.program in _STDIN_READERS else None  # `cat > f.py <<'EOF'`: text only
+    return (c.argv, c.static, c.redirects, c.reads_from, c.wrappers, stdin, c.cwd, c.piped, c.fills)
+
+
+_STDIN_READERS = frozenset({"patch", "git", *SQL_CLIENTS})
+"""The programs whose stdin text the facts read (a diff's names, SQL); a shell's stdin is
+read as commands of its own."""
