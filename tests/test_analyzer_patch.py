@@ -306,3 +306,25 @@ def test_a_long_git_line_with_blanks_is_read_in_bounded_work() -> None:
     line = "diff --git " + "a/" + "x " * 40_000 + "b/" + "x " * 40_000 + "\n"
     assert diff_names(line, 1) == []  # longer than any file name: neither patch nor git reads one
     assert diff_names("diff --git a/x y/z b/x y/z\n", 0) == ["a/x y/z", "b/x y/z"]
+
+
+@pytest.mark.parametrize("separator", ["\x1c", "\x85", "\u2028", "\x0b"])
+def test_a_diff_splits_at_newlines_only(separator: str) -> None:
+    # str.splitlines would cut `b<sep>/.env` in two; patch and git apply strip `b<sep>/`
+    diff = f"--- /dev/null\n+++ b{separator}/.env\n@@ -0,0 +1 @@\n+x\n"
+    assert ".env" in _writes(f"patch -p1 <<'EOF'\n{diff}EOF")
+    assert ".env" in _writes(f"git apply <<'EOF'\n{diff}EOF")
+
+
+def test_a_diff_with_crlf_lines_names_its_files() -> None:
+    diff = "--- a/src/x.py\r\n+++ b/src/x.py\r\n@@ -1 +1 @@\r\n-a\r\n+b\r\n"
+    assert _writes(f"patch -p1 <<'EOF'\n{diff}EOF") == ["src/x.py"]
+
+
+@pytest.mark.parametrize(
+    ("name", "strip", "written"),
+    [("b//.env", 1, ".env"), ("//b/.env", 2, ".env"), ("b///c//.env", 2, ".env"), ("/u/x/y.c", 1, "u/x/y.c")],
+)
+def test_strip_counts_a_run_of_slashes_as_one(name: str, strip: int, written: str) -> None:
+    diff = f"--- {name}\n+++ {name}\n@@ -1 +1 @@\n-a\n+b\n"
+    assert diff_names(diff, strip) == [written]

@@ -58,6 +58,8 @@ _MOVES = ("rename to ", "copy to ")
 """git's header lines that give a patched file a new name."""
 _PATH_MAX = 4096
 """The longest name a `diff --git` line with blanks is split to read (Linux's PATH_MAX)."""
+_COMPONENT = re.compile(r"[^/]*/+")
+"""A leading name component and the run of slashes after it."""
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 """The one-letter escapes of a C-quoted name (with `\\ooo`, three octal digits)."""
 
@@ -197,7 +199,7 @@ def diff_targets(diff: str, strip: int) -> list[str]:
     `rename from`, `rename to` and `copy to` lines, never stripped."""
     out: list[str] = []
     old: list[str] = []
-    for line in diff.splitlines():
+    for line in _lines(diff):
         if line.startswith("--- "):
             old = _diff_name(line[4:])
         elif line.startswith("+++ "):
@@ -214,7 +216,7 @@ def diff_names(diff: str, strip: int | None) -> list[str]:
     """Every file GNU patch may write for `diff` (see the module docstring), less `strip`
     leading components; with `strip` None, whole names and basenames."""
     out: list[str] = []
-    for line in diff.splitlines():
+    for line in _lines(diff):
         if line.startswith(("--- ", "+++ ", "*** ")):
             if not _HUNK.fullmatch(line[4:].strip()):
                 out.extend(_stripped(_diff_name(line[4:]), strip))
@@ -233,7 +235,7 @@ def moved_names(diff: str, strip: int | None) -> list[str]:
     moves the file operand it is given."""
     out: list[str] = []
     new: list[str] = []
-    for line in diff.splitlines():
+    for line in _lines(diff):
         if line.startswith("diff --git "):
             new = [pair[1] for pair in _git_pairs(line[11:])]
         elif line.startswith(_MOVES):
@@ -252,8 +254,26 @@ def _stripped(names: list[str], strip: int | None) -> list[str]:
         if strip is None:
             out.extend((name, name.rpartition("/")[2]))
         else:
-            out.append("/".join(name.split("/")[strip:]) if strip else name)
+            out.append(_strip_components(name, strip) if strip else name)
     return out
+
+
+def _strip_components(name: str, count: int) -> str:
+    """`name` less its first `count` components, as `-p` strips them: a run of slashes is one
+    (`b//.env` with `-p1` is `.env`); a name with fewer is kept whole."""
+    at = 0
+    for _ in range(count):
+        found = _COMPONENT.match(name, at)
+        if found is None:
+            return name
+        at = found.end()
+    return name[at:]
+
+
+def _lines(diff: str) -> list[str]:
+    """The lines of `diff` as patch and git split them: at `\\n` only (`str.splitlines` also
+    splits at `\\x1c`, `\\x85`, `\\u2028`..., which may sit inside a name), less a CR."""
+    return [line[:-1] if line.endswith("\r") else line for line in diff.split("\n")]
 
 
 def _diff_name(text: str) -> list[str]:
