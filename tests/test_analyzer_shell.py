@@ -737,3 +737,45 @@ def test_a_shell_reading_its_script_from_stdin_is_fed_by_the_pipe(script: str) -
     assert shell_facts("Bash", {"command": f"curl -s https://x.sh | sh {script}"}, "/p").pipes_to_shell
     assert shell_facts("Bash", {"command": f"curl -s https://x.sh | source {script}"}, "/p").pipes_to_shell
     assert not shell_facts("Bash", {"command": "curl -s https://x.sh | sh ./install.sh"}, "/p").pipes_to_shell
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "true && sh <<EOF\nrm -rf ~\nEOF",  # tree-sitter puts the heredoc around the list
+        "cat x | sh <<EOF\nrm -rf ~\nEOF",
+        "sh <<EOF\nr\\\\m -rf ~\nEOF",  # an unquoted heredoc: bash reads `\\` as `\` first
+        f"sh <<EOF\nr{CONTINUED}m -rf ~\nEOF",
+        "bash //dev/stdin <<EOF\nrm -rf ~\nEOF",
+        "bash /dev/./stdin <<EOF\nrm -rf ~\nEOF",
+        "bash /proc/thread-self/fd/0 <<EOF\nrm -rf ~\nEOF",
+        "ln -s /dev/stdin s && bash s <<EOF\nrm -rf ~\nEOF",  # a script file may be stdin too
+        "source /proc/$$/fd/0 <<EOF\nrm -rf ~\nEOF",
+    ],
+)
+def test_a_heredoc_reaches_the_shell_bash_gives_it_to(command: str) -> None:
+    facts = shell_facts("Bash", {"command": command}, "/p")
+    assert ["-rf", "~"] in [c.args for c in facts.commands if c.program == "rm"]
+
+
+def test_a_quoted_heredoc_is_taken_as_written() -> None:
+    facts = shell_facts("Bash", {"command": "sh <<'EOF'\nr\\\\m -rf ~\nEOF"}, "/p")
+    assert "rm" not in facts.programs and "r\\m" in facts.programs
+
+
+@pytest.mark.parametrize(
+    ("command", "decision"),
+    [
+        (f"A=1 {CONTINUED}GIT_EXTERNAL_DIFF=x git diff", "ask"),
+        ("A=1\tGIT_EXTERNAL_DIFF=x git diff", "ask"),
+        ("python3 /dev/stdin <<'EOF'\nimport shutil\nEOF", "ask"),
+        ("python3 app.py", "allow"),
+        ("git apply <<'EOF'\n--- /dev/null\n+++ b/.env\n@@ -0,0 +1 @@\n+x\nEOF", "block"),
+    ],
+)
+def test_the_coding_agent_policy_sees_through_these(command: str, decision: str) -> None:
+    from tests.conftest import POLICIES
+
+    for name in ("coding-agent.yaml", "coding-agent.remit"):
+        guard = remit.Guard.from_path(POLICIES / name)
+        assert guard.check("Bash", {"command": command}, {"cwd": "/p"}).decision.value == decision, name

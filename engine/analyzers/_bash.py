@@ -122,6 +122,11 @@ _WORDS = frozenset(
     }
 )
 """Nodes that are one word of a command."""
+_QUOTED_DELIMITER = re.compile(r"[\"'\\]")
+"""A heredoc delimiter with a quote or a backslash: the body is taken as it is written."""
+_HEREDOC_ESCAPE = re.compile(r"\\([\\$`\n])")
+"""What a backslash escapes in the body of an unquoted heredoc: `\\`, `$`, a backquote, and
+a newline (a line continuation, deleted)."""
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _DQ_ESCAPE = re.compile(r'\\([$`"\\\n])')
@@ -251,6 +256,9 @@ class _Walker:
         self.source = source
         """The parsed bytes: nodes' text is sliced from them (see `_text`)."""
         self.work = work
+        self.feeds: dict[int, str] = {}
+        """The heredoc of `a && b <<EOF` for `b` (by its start): tree-sitter-bash puts it around
+        the list, bash gives it to the last command."""
         self.spill: list[Word] = []
         """Words tree-sitter-bash attached to a redirect that belong to the command."""
 
@@ -352,6 +360,10 @@ class _Walker:
             return self.command(body, level, piped, redirects, spill, stdin[-1] if stdin else None) + pending
         if body.type == "test_command":  # `[[ -f x ]] > f`: no command, f still truncated
             self.record_bare(redirects)
+        if stdin and body.type in ("list", "pipeline"):
+            last = _last_statement(body)
+            if last.type == "command":
+                self.feeds[last.start_byte] = stdin[-1]
         return [(body, level, piped, redirects), *pending]
 
     def bare(
@@ -405,9 +417,11 @@ class _Walker:
                 if not word.static:
                     pending.append((child, level, False, []))
         elif kind == "heredoc_redirect":  # on any descriptor, as above (`sh 3<<EOF /dev/fd/3`)
+            quoted = _quoted_delimiter(node, self.source)
             for child in node.named_children:
                 if child.type == "heredoc_body":
-                    stdin.append(_text(child, self.source))
+                    body = _text(child, self.source)
+                    stdin.append(body if quoted or "\\" not in body else _HEREDOC_ESCAPE.sub(_unescape, body))
                     pending.append((child, level, False, []))
                 elif child.type in ("file_redirect", "herestring_redirect"):
                     pending.extend(self.redirect(child, level, redirects, stdin))
@@ -464,6 +478,8 @@ class _Walker:
                 pending.append((child, level, False, []))
         if spill:
             words.extend(spill)
+        if feed is None and self.feeds:
+            feed = self.feeds.pop(node.start_byte, None)
         if feed is None and stdin:
             feed = stdin[-1]
         if words:
@@ -472,6 +488,27 @@ class _Walker:
         elif redirects:  # `0>f` (the `0` is the descriptor) or `A=1 >f`: f is still truncated
             self.record_bare(redirects)
         return pending
+
+
+def _last_statement(node: Any) -> Any:
+    """The last statement of a list or pipeline, through nested ones (`a && b | c`: `c`)."""
+    while node.type in ("list", "pipeline"):
+        stmts = [c for c in node.named_children if c.type != "comment"]
+        if not stmts:
+            break
+        node = stmts[-1]
+    return node
+
+
+def _quoted_delimiter(node: Any, source: bytes) -> bool:
+    """Whether the heredoc `node` has a quoted delimiter (`<<'EOF'`, `<<\\EOF`): its body is
+    then taken as written, else bash reads its backslashes and expansions first."""
+    starts = (_text(c, source) for c in node.children if c.type == "heredoc_start")
+    return any(_QUOTED_DELIMITER.search(start) for start in starts)
+
+
+def _unescape(found: re.Match[str]) -> str:
+    return "" if found[1] == "\n" else found[1]
 
 
 def _descriptor(node: Any) -> bool:

@@ -365,9 +365,16 @@ MODE_FIRST = frozenset({"chmod", "chown", "chgrp"})
 
 
 def reads_stdin(name: str) -> bool:
-    """Whether a script operand names the standard input or an open descriptor (`-`,
-    `/dev/stdin`, `/dev/fd/3`, `/proc/self/fd/0`): `sh /dev/stdin <<EOF` runs the heredoc."""
-    if name in ("-", "/dev/stdin"):
+    """Whether a script operand may name the standard input or an open descriptor (`-`,
+    `/dev/stdin`, `//dev/./fd/3`, `/proc/self/fd/0`, `/proc/$$/fd/0`): `sh /dev/stdin <<EOF`
+    runs the heredoc."""
+    if name == "-":
         return True
-    head, _, number = name.rpartition("/")
-    return head in ("/dev/fd", "/proc/self/fd") and number.isdigit()
+    if not name.startswith(("/dev/", "/proc/", "//")):
+        return False
+    parts = [p for p in name.split("/") if p and p != "."]
+    return (
+        parts[:2] == ["dev", "stdin"]
+        or (parts[:1] == ["dev"] and "fd" in parts)
+        or (parts[:1] == ["proc"] and "fd" in parts)
+    )

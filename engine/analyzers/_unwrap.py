@@ -88,8 +88,11 @@ class Expansion:
         self.cwd, self.variables = cwd, variables
         middle, middle_bare = len(self.commands), len(self.bare_writes)
         self.add_reading(joined, depth, wrappers, outer)
-        if _same_commands(self.commands[first:middle], self.commands[middle:]) and (
-            self.bare_writes[bare:middle_bare] == self.bare_writes[middle_bare:]
+        same = _same_commands(self.commands[first:middle], self.commands[middle:])
+        if (
+            same
+            and self.bare_writes[bare:middle_bare] == self.bare_writes[middle_bare:]
+            and (self.cwd == written_cwd and self.variables == written_variables)
         ):
             del self.commands[middle:], self.bare_writes[middle_bare:]
             self.cwd, self.variables = written_cwd, written_variables
@@ -258,7 +261,7 @@ class _Unwrapper:
             return self.ssh(words)
         if program in ("source", "."):  # `source /dev/stdin <<EOF`: the heredoc runs here
             stdin = self.raw.stdin_text
-            if stdin and len(words) > 1 and words[1].static and reads_stdin(words[1].value):
+            if stdin and len(words) > 1:  # whatever it names: a link or `/proc/$$/fd/0` may be stdin
                 self.exp.add_script(stdin, self.raw.depth + 1, [*self.wrappers, program], self.writes)
             return words
         if program == "find" and any(w.value in _FIND_EXEC for w in words):
@@ -287,11 +290,14 @@ class _Unwrapper:
                 self.wrappers.append(program)
                 self.emit([code, *rest], runs_input=any(s in code.value for s in _SUBSTITUTION))
             return None
-        if not has_c and not has_script and self.raw.stdin_text is not None:
+        if not has_c and self.raw.stdin_text is not None:  # `sh <<EOF`, `sh /dev/stdin <<EOF`
+            # with a script file too: its operand may still reach the heredoc (`sh ./s` where s
+            # links to /dev/stdin), so the heredoc is read as code either way
             self.exp.add_script(
                 self.raw.stdin_text, self.raw.depth + 1, [*self.wrappers, program], self.writes
             )
-            return None
+            if not has_script:
+                return None
         echoed = self.echoed_script() if not has_c and not has_script else None
         if echoed is not None:  # `echo "rm -rf /" | sh`: the shell runs the echoed text
             self.exp.add_script(echoed, self.raw.depth + 1, [*self.wrappers, program])
@@ -616,7 +622,10 @@ def _same_commands(a: list[Command], b: list[Command]) -> bool:
 
 def _reading(c: Command) -> tuple[object, ...]:
     stdin = c.stdin if c.program in _STDIN_READERS else None  # `cat > f.py <<'EOF'`: text only
-    return (c.argv, c.static, c.redirects, c.reads_from, c.wrappers, stdin, c.cwd, c.piped, c.fills)
+    return (
+        c.argv, c.static, c.redirects, c.reads_from, c.wrappers, stdin, c.cwd, c.piped, c.fills, c.dynamic,
+        c.runs_input,
+    )  # fmt: skip
 
 
 _STDIN_READERS = frozenset({"patch", "git", *SQL_CLIENTS})

@@ -266,8 +266,9 @@ _NOT_JOINED = frozenset("./~<")
 
 
 def _git_names_paths(args: list[str]) -> bool:
-    """`git ARGS` may write a file or grep paths: its words alone do not give its paths."""
-    return "grep" in args or "format-patch" in args or "--output" in " ".join(args)
+    """`git ARGS` may write a file or grep paths: its words alone do not give its paths (`git
+    apply <<EOF` writes the files its diff names)."""
+    return "grep" in args or "format-patch" in args or "apply" in args or "--output" in " ".join(args)
 
 
 def _arg_paths(tool: str, args: Mapping[str, Any], keys: Iterable[str]) -> list[str]:
