@@ -328,3 +328,10 @@ def test_a_diff_with_crlf_lines_names_its_files() -> None:
 def test_strip_counts_a_run_of_slashes_as_one(name: str, strip: int, written: str) -> None:
     diff = f"--- {name}\n+++ {name}\n@@ -1 +1 @@\n-a\n+b\n"
     assert diff_names(diff, strip) == [written]
+
+
+def test_git_apply_strips_each_slash_as_a_component() -> None:
+    # git counts `b//x` as three components where GNU patch counts two
+    diff = "--- /dev/null\n+++ b//.claude/settings.json\n@@ -0,0 +1 @@\n+x\n"
+    assert diff_targets(diff, 2) == [".claude/settings.json"]
+    assert diff_names(diff, 1) == [".claude/settings.json"]

@@ -204,9 +204,9 @@ def diff_targets(diff: str, strip: int) -> list[str]:
             old = _diff_name(line[4:])
         elif line.startswith("+++ "):
             new = _diff_name(line[4:])
-            out.extend(_stripped(old if new == ["/dev/null"] else new, strip))
+            out.extend(_stripped(old if new == ["/dev/null"] else new, strip, git=True))
         elif line.startswith("diff --git "):
-            out.extend(_stripped([n for pair in _git_pairs(line[11:]) for n in pair], strip))
+            out.extend(_stripped([n for pair in _git_pairs(line[11:]) for n in pair], strip, git=True))
         elif line.startswith(_GIT_NAMED):
             out.append(_git_name(line.split(" ", 2)[2]))
     return [n for n in dict.fromkeys(out) if n]
@@ -244,15 +244,18 @@ def moved_names(diff: str, strip: int | None) -> list[str]:
     return [n for n in dict.fromkeys(out) if n]
 
 
-def _stripped(names: list[str], strip: int | None) -> list[str]:
+def _stripped(names: list[str], strip: int | None, git: bool = False) -> list[str]:
     """`names` less `strip` leading components (None: each whole and its basename), with no
-    `/dev/null`."""
+    `/dev/null`; `git`: as `git apply` strips, each slash a component (`b//x` with `-p2` is
+    `x`, where GNU patch counts a run of slashes as one)."""
     out: list[str] = []
     for name in names:
         if not name or name == "/dev/null":
             continue
         if strip is None:
             out.extend((name, name.rpartition("/")[2]))
+        elif git:
+            out.append("/".join(name.split("/")[strip:]) if strip else name)
         else:
             out.append(_strip_components(name, strip) if strip else name)
     return out
