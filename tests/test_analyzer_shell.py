@@ -779,3 +779,37 @@ def test_the_coding_agent_policy_sees_through_these(command: str, decision: str)
     for name in ("coding-agent.yaml", "coding-agent.remit"):
         guard = remit.Guard.from_path(POLICIES / name)
         assert guard.check("Bash", {"command": command}, {"cwd": "/p"}).decision.value == decision, name
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "! sh <<X\nrm -rf ~\nX",
+        "true && ! sh <<X\nrm -rf ~\nX",
+        "{ sh; } <<X\nrm -rf ~\nX",
+        "(sh) <<X\nrm -rf ~\nX",
+        "if true; then sh; fi <<X\nrm -rf ~\nX",
+        "while read l; do sh; done <<X\nrm -rf ~\nX",
+        "{ sh > out; } <<X\nrm -rf ~\nX",
+    ],
+)
+def test_a_heredoc_around_a_compound_command_feeds_its_commands(command: str) -> None:
+    facts = shell_facts("Bash", {"command": command}, "/p")
+    assert ["-rf", "~"] in [c.args for c in facts.commands if c.program == "rm"]
+
+
+@pytest.mark.parametrize("delimiter", ["E'O'F", "$'EOF'", 'E"O"F'])
+def test_a_heredoc_bash_ends_before_the_parser_does_is_unparsed(delimiter: str) -> None:
+    facts = shell_facts("Bash", {"command": f"cat <<{delimiter}\nhi\nEOF\nrm -rf ~\n{delimiter}"}, "/p")
+    assert facts.unparsed
+
+
+@pytest.mark.parametrize(
+    "command", ['env "GIT_EXTERNAL_DIFF=/tmp/e" git diff', "GIT_EXTERNAL_DIFF+=/tmp/e git diff"]
+)
+def test_the_coding_agent_policy_sees_quoted_and_appended_assignments(command: str) -> None:
+    from tests.conftest import POLICIES
+
+    for name in ("coding-agent.yaml", "coding-agent.remit"):
+        guard = remit.Guard.from_path(POLICIES / name)
+        assert guard.check("Bash", {"command": command}, {"cwd": "/p"}).decision.value == "ask", name

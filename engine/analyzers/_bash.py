@@ -127,6 +127,10 @@ _QUOTED_DELIMITER = re.compile(r"[\"'\\]")
 _HEREDOC_ESCAPE = re.compile(r"\\([\\$`\n])")
 """What a backslash escapes in the body of an unquoted heredoc: `\\`, `$`, a backquote, and
 a newline (a line continuation, deleted)."""
+_DELIMITER_QUOTES = re.compile(r"""\$?'([^']*)'|\$?"([^"]*)"|\\(.)""")
+"""The quotes of a heredoc delimiter, which bash removes to find the word that ends it."""
+_OWN_INPUT = frozenset({"command_substitution", "process_substitution"})
+"""Nodes whose commands do not read a heredoc around them."""
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _DQ_ESCAPE = re.compile(r'\\([$`"\\\n])')
@@ -360,10 +364,10 @@ class _Walker:
             return self.command(body, level, piped, redirects, spill, stdin[-1] if stdin else None) + pending
         if body.type == "test_command":  # `[[ -f x ]] > f`: no command, f still truncated
             self.record_bare(redirects)
-        if stdin and body.type in ("list", "pipeline"):
+        if stdin:  # `a && b <<EOF`: b's; `{ a; b; } <<EOF`, `! b <<EOF`: any of theirs may read it
             last = _last_statement(body)
-            if last.type == "command":
-                self.feeds[last.start_byte] = stdin[-1]
+            for fed in [last] if last.type == "command" else _commands_within(last):
+                self.feeds[fed.start_byte] = stdin[-1]  # an inner heredoc, walked later, wins
         return [(body, level, piped, redirects), *pending]
 
     def bare(
@@ -418,6 +422,8 @@ class _Walker:
                     pending.append((child, level, False, []))
         elif kind == "heredoc_redirect":  # on any descriptor, as above (`sh 3<<EOF /dev/fd/3`)
             quoted = _quoted_delimiter(node, self.source)
+            if quoted and _misread_delimiter(node, self.source):
+                self.out.error = self.out.error or "a heredoc ends where the parser does not see it end"
             for child in node.named_children:
                 if child.type == "heredoc_body":
                     body = _text(child, self.source)
@@ -498,6 +504,36 @@ def _last_statement(node: Any) -> Any:
             break
         node = stmts[-1]
     return node
+
+
+def _commands_within(node: Any) -> list[Any]:
+    """The commands of a compound statement (`{ }`, `( )`, `if`, `while`, `!`...) that a
+    heredoc around it may feed, not those of substitutions; at most `MAX_COMMANDS`."""
+    found: list[Any] = []
+    stack = [node]
+    while stack and len(found) < MAX_COMMANDS:
+        current = stack.pop()
+        if current.type == "command":
+            found.append(current)
+        elif current.type not in _OWN_INPUT:
+            stack.extend(reversed(current.named_children))
+    return found
+
+
+def _misread_delimiter(node: Any, source: bytes) -> bool:
+    """Whether bash ends the heredoc `node` before tree-sitter-bash does: a delimiter quoted
+    in part (`E'O'F`, `$'EOF'`) is the word without its quotes for bash, the raw text for the
+    parser, which then reads the lines after bash's end as the body."""
+    start = next((c for c in node.children if c.type == "heredoc_start"), None)
+    body = next((c for c in node.named_children if c.type == "heredoc_body"), None)
+    if start is None or body is None:
+        return False
+    raw = _text(start, source)
+    word = _DELIMITER_QUOTES.sub(lambda m: m[1] or m[2] or m[3] or "", raw)
+    if word == raw:
+        return False
+    tabs = any(c.type == "<<-" for c in node.children)
+    return any((line.lstrip("\t") if tabs else line) == word for line in _text(body, source).split("\n"))
 
 
 def _quoted_delimiter(node: Any, source: bytes) -> bool:
