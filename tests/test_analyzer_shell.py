@@ -813,3 +813,22 @@ def test_the_coding_agent_policy_sees_quoted_and_appended_assignments(command: s
     for name in ("coding-agent.yaml", "coding-agent.remit"):
         guard = remit.Guard.from_path(POLICIES / name)
         assert guard.check("Bash", {"command": command}, {"cwd": "/p"}).decision.value == "ask", name
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "bash -c 'source /dev/stdin' <<X\nrm -rf ~\nX",
+        "bash -c '. /dev/stdin' <<X\nrm -rf ~\nX",
+        "sh -c 'true; sh' <<X\nrm -rf ~\nX",
+        "eval 'sh' <<X\nrm -rf ~\nX",
+    ],
+)
+def test_a_shells_heredoc_reaches_the_commands_of_its_script(command: str) -> None:
+    facts = shell_facts("Bash", {"command": command}, "/p")
+    assert ["-rf", "~"] in [c.args for c in facts.commands if c.program == "rm"]
+
+
+def test_a_piped_command_of_the_script_does_not_read_the_heredoc() -> None:
+    facts = shell_facts("Bash", {"command": "bash -c 'ls | sh' <<X\nrm -rf ~\nX"}, "/p")
+    assert "rm" not in facts.programs and facts.pipes_to_shell  # sh reads ls's output

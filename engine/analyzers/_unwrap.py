@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ._command import Command
@@ -55,6 +55,9 @@ class Expansion:
     work: Work | None = None
     """What parsing may still cost, shared by the call's nested scripts (made by the first
     source that goes to tree-sitter)."""
+    stdin: str | None = None
+    """The heredoc a script's shell reads (`bash -c 'source /dev/stdin' <<EOF`): the stdin of
+    the script's commands that have none of their own and no pipe."""
 
     def add_script(
         self, source: str, depth: int, wrappers: list[str], outer: list[str] | None = None
@@ -128,6 +131,8 @@ class Expansion:
             if len(self.commands) >= MAX_COMMANDS:
                 self.error = self.error or "too many commands to analyse"
                 return
+            if self.stdin is not None and raw.stdin_text is None and not raw.piped:
+                raw = replace(raw, stdin_text=self.stdin)  # a copy: parses are cached
             words = raw.words
             if words and (not words[0].static or words[0].value.rpartition("/")[2] not in _UNWRAPPED):
                 # nothing to see through (most commands): run as written, as `_Unwrapper` would
@@ -251,11 +256,11 @@ class _Unwrapper:
             code = _option_value(words[1:], {"c", "command"})
             if code is None:
                 return words
-            self.script([code], program)
+            self.script([code], program, reads_stdin=True)
             return None
         if program == "eval":
             self.exp.substitutions = True
-            self.script(words[1:], program)
+            self.script(words[1:], program, reads_stdin=True)
             return None
         if program == "ssh":
             return self.ssh(words)
@@ -283,7 +288,7 @@ class _Unwrapper:
             return None
         if has_c and code is not None:
             if code.static:
-                self.script([code], program)
+                self.script([code], program, reads_stdin=True)
             else:  # `bash -c "$CMD"`: a script known only at run time, not a script file
                 self.dynamic = True
                 rest = words[next(i for i, w in enumerate(words) if w is code) + 1 :]
@@ -338,8 +343,9 @@ class _Unwrapper:
         self.script(rest[1:], "ssh")
         return None
 
-    def script(self, words: list[Word], wrapper: str) -> None:
-        """Run `words` (joined) as a script; a dynamic script stays an opaque command."""
+    def script(self, words: list[Word], wrapper: str, reads_stdin: bool = False) -> None:
+        """Run `words` (joined) as a script; a dynamic script stays an opaque command.
+        `reads_stdin`: the script's commands read this command's heredoc (`bash -c`, `eval`)."""
         if not words:
             return
         if not all(w.static for w in words):
@@ -347,7 +353,13 @@ class _Unwrapper:
             self.emit([Word(wrapper), *words])
             return
         source = " ".join(w.value for w in words)
-        self.exp.add_script(source, self.raw.depth + 1, [*self.wrappers, wrapper], self.writes)
+        exp, stdin = self.exp, self.exp.stdin
+        if reads_stdin and self.raw.stdin_text is not None:
+            exp.stdin = self.raw.stdin_text
+        try:
+            exp.add_script(source, self.raw.depth + 1, [*self.wrappers, wrapper], self.writes)
+        finally:
+            exp.stdin = stdin
 
     def find(self, words: list[Word]) -> None:
         head: list[Word] = []
