@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from .analyzers.shell import ParseCache
 from .bounds import oversized
@@ -536,7 +536,26 @@ def _open_log(
     wanted = Durability.parse(durability) if durability is not None else None  # bad values raise
     if log is not None and wanted is not None and wanted != log.durability:
         raise ValueError(f"the DecisionLog given is `{log.durability}`, not `{wanted}`: set it there")
+    if log is not None and not hasattr(log, "write_decision"):
+        return cast("DecisionLog", _RecordWriter(log))
     return log
+
+
+class _RecordWriter:
+    """A log object of the caller's that only has `write(record)` (a test double, a sink of
+    their own): decisions reach it as records, as a `DecisionLog` builds them."""
+
+    def __init__(self, sink: Any) -> None:
+        self.sink = sink
+        self.write = sink.write
+
+    def write_decision(self, decision: Decision, redaction: Any = None) -> None:
+        from .log import decision_record
+
+        self.write(decision_record(decision, redaction))
+
+    def __getattr__(self, name: str) -> Any:  # close, durability, path: the sink's own
+        return getattr(self.sink, name)
 
 
 def _call_with_timeout(callback: AskCallback, decision: Decision, timeout: float) -> Any:

@@ -51,6 +51,23 @@ def test_check_returns_a_complete_decision() -> None:
     assert d.latency_us > 0 and len(d.id) == 30
 
 
+def test_a_log_of_the_callers_with_only_write_gets_decision_records() -> None:
+    class Sink:
+        def __init__(self) -> None:
+            self.records: list[dict[str, Any]] = []
+
+        def write(self, record: dict[str, Any]) -> None:
+            self.records.append(record)
+
+    sink = Sink()
+    guard = make(log=sink)
+    d = guard.check("read_file", {"path": "/tmp/x", "token": "ghp_" + "a" * 36})
+    assert d.decision == "allow"
+    (record,) = sink.records
+    assert record["kind"] == "decision" and record["id"] == d.id and record["decision"] == "allow"
+    assert "ghp_" not in json.dumps(record)  # redacted as a DecisionLog's record is
+
+
 def test_ids_sort_by_time() -> None:
     now = [1_000.0]
     guard = make(clock=lambda: now[0])
