@@ -2,7 +2,8 @@
 
 Generated code calls only what this module exports: its globals are this module's public
 callables (`celenv.helper_globals`). Values are plain Python: int, `UInt`, float, str, bytes,
-bool, None, list, dict, and `CelObject`s (facts computed by the analyzers, the session view).
+bool, None, list, dict, and `CelObject`s (facts computed by the analyzers, the session view);
+a map literal with both `true` and `1` as keys, which no dict can hold, is a `MixedKeyMap`.
 
 The helpers live in `celrt_core` (values, types, error values, equality, collections),
 `celrt_logic` (`!`, `&&`, `||`, the macros), `celrt_arith` (arithmetic, conversions),
@@ -44,6 +45,7 @@ from .celrt_core import (
     CelObject,
     CelType,
     CostLimitExceeded,
+    MixedKeyMap,
     UInt,
     check_bool,
     check_int,
@@ -111,7 +113,7 @@ from .celrt_text import (
 
 __all__ = [
     "COST_LIMIT", "INT_MAX", "INT_MIN", "MAX_VALUE_SIZE", "NOT_CONSTANT", "TYPES", "UINT_MAX",
-    "CelError", "CelObject", "CelType", "CostLimitExceeded", "RegexError", "UInt",
+    "CelError", "CelObject", "CelType", "CostLimitExceeded", "MixedKeyMap", "RegexError", "UInt",
     "add", "add_c", "all_", "and_", "as_error", "budget", "call_method", "check_bool", "check_int",
     "compile_match", "compile_regex", "contains", "contains_in", "cost_linear", "cost_regex",
     "cost_search", "cost_unit", "count_true", "detached", "div", "dynamic_regex", "ends_with", "eq", "eq_c",

@@ -111,6 +111,54 @@ TYPES: dict[str, CelType] = {
     n: CelType(n)
     for n in ("int", "uint", "double", "string", "bool", "bytes", "list", "map", "null_type", "type")
 }
+
+
+class MixedKeyMap(Mapping[Any, Any]):
+    """A CEL map that holds a bool key and the int or uint key Python takes it for:
+    `{true: "a", 1: "b"}`, `{false: "a", 0u: "b"}`.
+
+    A dict cannot hold both (`True == 1`, with the same hash), so this map keeps each entry
+    under `(is a bool, key)`: `true` and `1` stay apart while `1`, `1u` and `1.0` still find
+    the same entry, as CEL's heterogeneous equality says. Its keys read back as written (a
+    macro ranging over it sees `true`, a bool). Only a map literal that needs one builds it
+    (`make_map`): every other map is a plain dict.
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, entries: dict[tuple[bool, Any], Any]) -> None:
+        self._entries = entries
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._entries[(key.__class__ is bool, key)]
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return (key.__class__ is bool, key) in self._entries
+        except TypeError:  # an unhashable value is no key
+            return False
+
+    def __iter__(self) -> Iterator[Any]:
+        return (key for _, key in self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __eq__(self, other: object) -> bool:
+        # Python's `==`, key kinds kept apart (CEL's `==` is `eq`)
+        if isinstance(other, MixedKeyMap):
+            return self._entries == other._entries
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a map, unhashable as a dict is
+
+    def __repr__(self) -> str:
+        return "{" + ", ".join(f"{k!r}: {v!r}" for k, v in self.items()) + "}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return MixedKeyMap, (self._entries,)
+
+
 _KIND: dict[type, str] = {
     bool: "bool",
     int: "int",
@@ -121,6 +169,7 @@ _KIND: dict[type, str] = {
     type(None): "null_type",
     list: "list",
     dict: "map",
+    MixedKeyMap: "map",
     CelType: "type",
 }
 _NUMERIC = frozenset({int, UInt, float})
@@ -248,7 +297,8 @@ def _lookup(m: Mapping[Any, Any], k: Any) -> tuple[bool, Any]:
     except TypeError:
         return False, None
     if ck is bool or k in (0, 1):
-        # keys 0/1 and False/True hash alike: find the stored key of the right kind
+        # keys 0/1 and False/True hash alike: find the stored key of the right kind (a
+        # `MixedKeyMap` holds both, and reads each only by a key of its own kind)
         want_bool = ck is bool
         for stored in m:
             if stored == k and (stored.__class__ is bool) == want_bool:
@@ -273,7 +323,7 @@ def index(x: Any, i: Any) -> Any:
         found, v = _lookup(x, i)
         if found:
             return v
-        raise CelError(f"no such key: {i!r}")
+        raise CelError(f"no such key: {_key_text(i)}")
     raise CelError("no such overload: value is not indexable")
 
 
@@ -317,20 +367,41 @@ def iterate(x: Any) -> Iterable[Any]:
     raise CelError("no such overload: a macro needs a list or a map")
 
 
-def make_map(*pairs: Any) -> dict[Any, Any]:
-    """A map literal from key, value, key, value...: keys are int, uint, bool or string."""
+def make_map(*pairs: Any) -> Mapping[Any, Any]:
+    """A map literal from key, value, key, value...: keys are int, uint, bool or string.
+
+    A dict, unless two keys are one to Python: the same key twice, an error, or a bool and
+    the int or uint it equals in Python, distinct keys in CEL (see `MixedKeyMap`)."""
     out: dict[Any, Any] = {}
     for j in range(0, len(pairs), 2):
         k = pairs[j]
         if k.__class__ not in _MAP_KEYS:
             raise CelError("unsupported key type")
-        if _lookup(out, k)[0]:
-            raise CelError(f"failed with repeated key: {k!r}")
         if k in out:
-            # a Python dict cannot hold both `true` and `1`: a documented remit limitation
-            raise CelError("a map cannot mix the keys `true`/`false` and `1`/`0`")
+            return _mixed_key_map(pairs)
         out[k] = pairs[j + 1]
     return out
+
+
+def _mixed_key_map(pairs: tuple[Any, ...]) -> MixedKeyMap:
+    """The map literal of `make_map` whose keys a dict cannot keep apart (or the error)."""
+    entries: dict[tuple[bool, Any], Any] = {}
+    for j in range(0, len(pairs), 2):
+        k = pairs[j]
+        if k.__class__ not in _MAP_KEYS:
+            raise CelError("unsupported key type")
+        slot = (k.__class__ is bool, k)
+        if slot in entries:
+            raise CelError(f"failed with repeated key: {_key_text(k)}")
+        entries[slot] = pairs[j + 1]
+    return MixedKeyMap(entries)
+
+
+def _key_text(k: Any) -> str:
+    """A map key as error messages show it: `true`, `1`, `1u`, `'a'`."""
+    if k.__class__ is bool:
+        return "true" if k else "false"
+    return repr(k)
 
 
 _MAP_KEYS = frozenset({int, UInt, bool, str})

@@ -14,7 +14,7 @@ from .analyzers._lazy import lazy
 from .analyzers.shell import ParseCache
 from .celenv import declare_object
 from .celexpr import CompiledExpr
-from .celrt import COST_LIMIT, CelError
+from .celrt import COST_LIMIT, CelError, MixedKeyMap
 from .compile import (
     DIMENSIONS,
     FALLBACK_LEVELS,
@@ -187,6 +187,7 @@ def describe(value: Any) -> str:
         bytes: "bytes",
         list: "a list",
         dict: "a map",
+        MixedKeyMap: "a map",
     }.get(type(value), "a value")
 
 

@@ -1,20 +1,26 @@
 """The CEL compiler: semantics (table in data/cel/cases.yaml), diagnostics, identifiers,
-member functions on CelObjects, and the fast/careful split."""
+member functions on CelObjects, the fast/careful split, and map keys Python conflates."""
 
 from __future__ import annotations
 
 import math
+import pickle
+from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from remit import celrt
+import remit
+from remit import celrt, codegen
+from remit.cache import dumps
 from remit.celc import compile_expr
 from remit.celexpr import CompiledExpr
-from remit.celrt import CelError, CelObject, UInt
+from remit.celrt import CelError, CelObject, MixedKeyMap, UInt
 from remit.diagnostics import Span
 from remit.errors import PolicyError
 
@@ -31,8 +37,8 @@ def same(x: Any, y: Any) -> bool:
         return math.isnan(y)
     if isinstance(x, list):
         return len(x) == len(y) and all(same(a, b) for a, b in zip(x, y, strict=True))
-    if isinstance(x, dict):
-        return x.keys() == y.keys() and all(same(x[k], y[k]) for k in x)
+    if isinstance(x, Mapping):  # keys matched by kind too: `true` is not `1`
+        return len(x) == len(y) and all(any(same(k, j) and same(x[k], y[j]) for j in y) for k in x)
     return bool(x == y)
 
 
@@ -322,3 +328,154 @@ def test_tuples_from_analyzers_are_lists() -> None:
     assert evaluate("'-rf' in argv && argv.exists(a, a == '/')", argv=argv) is True
     assert evaluate("argv == ['rm', '-rf', '/']", argv=argv) is True
     assert evaluate("max(n)", n=(3, 9, 2)) == 9
+
+
+# ---- map keys: `true` is not `1`, though Python's `True == 1` -------------------------------
+
+KEYS = {"true": True, "false": False, "0": 0, "1": 1, "2": 2, "0u": UInt(0), "1u": UInt(1),
+        "'1'": "1", "'true'": "true", "''": ""}  # fmt: skip
+"""Map keys of each kind CEL allows, with the ints and strings Python or a reader may confuse."""
+PROBES = {**KEYS, "1.0": 1.0, "-0.0": -0.0, "1.5": 1.5, "b''": b"", "null": None, "[1]": [1]}
+"""Values looked up in those maps: keys, and values of kinds no map key has."""
+
+
+def cel_key(v: Any) -> tuple[str, Any]:
+    """A value as CEL compares map keys: bools apart from numbers, numbers by value across
+    int, uint and double."""
+    if type(v) is bool:
+        return ("bool", v)
+    if type(v) in (int, UInt, float):
+        return ("number", v)
+    return (type(v).__name__, repr(v))
+
+
+def both(text: str, **inputs: Any) -> Any:
+    """`text` on `inputs` by its compiled function; its careful code, when it has one, agrees."""
+    c = compile_expr(text, names=set(inputs), span=SPAN)
+    act = SimpleNamespace(**inputs)
+    careful = c.fn.__globals__.get("_careful")
+    try:
+        got = c.fn(act)
+    except CelError:
+        if careful is not None:
+            with pytest.raises(CelError):
+                careful(act)
+        raise
+    if careful is not None:
+        assert same(careful(act), got), text
+    return got
+
+
+MAKE = {n: "{" + ", ".join(f"k{i}: {i}" for i in range(n)) + "}" for n in range(6)}
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(sorted(KEYS)), max_size=5))
+def test_map_keys_of_every_kind(keys: list[str]) -> None:
+    """A map built from keys of any kinds (at run time, and as a folded literal) holds each
+    CEL key once, finds exactly the probes CEL equates with a key, and reads its keys back
+    as written; two keys CEL equates are a repeated key."""
+    values = [KEYS[k] for k in keys]
+    inputs = {f"k{i}": v for i, v in enumerate(values)}
+    literal = "{" + ", ".join(f"{k}: {i}" for i, k in enumerate(keys)) + "}"
+    identities = [cel_key(v) for v in values]
+    if len(set(identities)) < len(identities):
+        for text, given_inputs in ((MAKE[len(keys)], inputs), (literal, {})):
+            with pytest.raises(CelError, match="repeated key"):
+                both(text, **given_inputs)
+        return
+    m = both(MAKE[len(keys)], **inputs)
+    assert same(both(literal), m)
+    assert len(m) == len(keys) == both("size(m)", m=m)
+    assert same(both("m.map(k, k)", m=m), values)  # `true` stays a bool, `1u` a uint
+    assert both("m.all(k, m[k] == m[k])", m=m) is True
+    shuffled = "{" + ", ".join(f"{k}: {i}" for i, k in reversed(list(enumerate(keys)))) + "}"
+    assert both(f"m == {shuffled}", m=m) is True
+    for probe, value in PROBES.items():
+        found = [i for i, ident in enumerate(identities) if ident == cel_key(value)]
+        assert both("p in m", m=m, p=value) is bool(found), probe
+        assert both(f"{probe} in {literal}") is bool(found), probe
+        if found:
+            assert same(both("m[p]", m=m, p=value), found[0]), probe
+        else:
+            with pytest.raises(CelError, match="no such key"):
+                both("m[p]", m=m, p=value)
+
+
+def test_maps_with_true_and_one_keep_them_apart_only_when_needed() -> None:
+    assert type(evaluate("{true: 1, 2: 2, 'a': 3}")) is dict
+    assert type(evaluate("{'a': 1, 'b': 2}")) is dict
+    m = evaluate("{true: 'a', 1: 'b'}")
+    assert isinstance(m, MixedKeyMap)
+    assert repr(m) == "{True: 'a', 1: 'b'}"
+    assert list(m.items()) == [(True, "a"), (1, "b")]
+    assert m != {True: "a"} and m == evaluate("{true: 'a', 1: 'b'}")
+    assert same(pickle.loads(pickle.dumps(m)), m)
+    folded = compile_expr("{true: 'a', 1: 'b'}", names=set(), span=SPAN)
+    assert same(folded.constant, m)
+
+
+def test_map_key_errors_name_the_key_as_cel_writes_it() -> None:
+    with pytest.raises(CelError, match=r"^no such key: true$"):
+        evaluate("{1: 'a'}[true]")
+    with pytest.raises(CelError, match=r"^failed with repeated key: false$"):
+        evaluate("{false: 1, 0: 2, false: 3}")
+    with pytest.raises(CelError, match=r"^failed with repeated key: 1u$"):
+        evaluate("{true: 1, 1: 2, 1u: 3}")
+    with pytest.raises(CelError, match=r"^no such key: 'k'$"):
+        evaluate("{true: 1, 1: 2}['k']")
+
+
+KEYED_POLICY = """
+remit: 1
+name: keyed
+version: "1"
+defaults: {decision: allow, on_error: ask}
+rules:
+  - id: lookup
+    tools: [lookup]
+    block: '{true: "a", 1: "b", "k": "c"}[args.k] == "b"'
+    reason: "key {args.k}"
+  - id: member
+    tools: [member]
+    block: 'args.k in {true: 0, 0: 1}'
+  - id: built
+    tools: [built]
+    block: '{true: 1, 1: 2, args.k: 3}.size() == 3'
+  - id: keys
+    tools: [keys]
+    block: '{true: 1, 1: 2, false: 3}.exists(k, type(k) == bool && k == args.k)'
+  - id: not-a-bool
+    tools: [map]
+    block: '{true: 1, 1: 2}'
+"""
+KEYED_CALLS = [
+    ("lookup", 1, "block"), ("lookup", 1.0, "block"), ("lookup", True, "allow"), ("lookup", "k", "allow"),
+    ("lookup", False, "ask"), ("lookup", 2, "ask"), ("member", True, "block"), ("member", 0, "block"),
+    ("member", 1, "allow"), ("member", False, "allow"), ("built", "x", "block"), ("built", True, "ask"),
+    ("built", 1, "ask"), ("built", 1.5, "ask"), ("keys", True, "block"), ("keys", False, "block"),
+    ("keys", 1, "allow"), ("keys", 0, "allow"), ("map", None, "ask"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("warm_after", [10**9, 0], ids=["interpreted", "generated"])
+def test_maps_with_true_and_one_in_policies(warm_after: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule's map literal with `true` and `1` keys decides as CEL says, interpreted while
+    the tool is cold and in the generated decider, also from a cached (pickled) policy; a
+    missing key is the rule's error, which `on_error` settles."""
+    monkeypatch.setattr(codegen, "WARM_AFTER", warm_after)
+    policy = remit.load_text(KEYED_POLICY, "<keyed>", "yaml")
+    for current in (policy, pickle.loads(dumps(policy))):
+        guard = remit.Guard(current)
+        for tool, key, want in KEYED_CALLS:
+            d = guard.check(tool, {"k": key})
+            assert d.decision.value == want, (tool, key, d.errors)
+        generated = set(current._deciders.by_tool)
+        assert generated == ({t for t, _, _ in KEYED_CALLS} if warm_after == 0 else set())
+    # keyed by repr: a dict would take the call with `true` for the one with `1`
+    errors = {(tool, repr(key)): guard.check(tool, {"k": key}).errors for tool, key, _ in KEYED_CALLS}
+    assert [e.message for e in errors[("lookup", "False")]] == ["no such key: false"]
+    assert [e.message for e in errors[("built", "True")]] == ["failed with repeated key: true"]
+    assert [e.message for e in errors[("built", "1")]] == ["failed with repeated key: 1"]
+    assert [e.message for e in errors[("map", "None")]] == ["the condition gave a map, not a bool"]
+    assert guard.check("lookup", {"k": 1}).reasons[0].message == "key 1"
