@@ -17,7 +17,9 @@ A remembered answer only ever settles an ask: a call the policy blocks stays blo
 Every answer, remembered ones included, is an outcome event in the decision log.
 
 `TerminalApprover` shows the call, its ratings and the reasons on the controlling terminal
-and reads the answer there, within a deadline.
+and reads the answer there, within a deadline. What it shows of the call is what the decision
+log holds of it: the deciding policy's redaction (`Decision.redaction`), its patterns and
+dropped fields included.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .decision import Decision
+    from .redact_policy import CompiledRedaction
 
 ONCE, SESSION = "once", "session"
 
@@ -112,6 +115,9 @@ MAX_ARG_CHARS = 400
 MAX_ARG_LINES = 30
 """Lines of arguments shown before the rest is cut."""
 MAX_ANSWER_BYTES = 4096
+UNSHOWN_ARGS = "[REDACTED:args]"
+UNSHOWN_MESSAGE = "[REDACTED:message]"
+"""What stands for the arguments, or a reason's message, when they cannot be redacted."""
 _PROMPT_LOCK = threading.Lock()  # one question on a terminal at a time
 renew_after_fork(sys.modules[__name__], "_PROMPT_LOCK")
 
@@ -297,10 +303,18 @@ class _Terminal:
 # -- what the human sees --------------------------------------------------------------------
 
 
-def render_ask(decision: Decision, *, max_chars: int = MAX_ARG_CHARS, max_lines: int = MAX_ARG_LINES) -> Any:
+def render_ask(
+    decision: Decision,
+    *,
+    redaction: CompiledRedaction | None = None,
+    max_chars: int = MAX_ARG_CHARS,
+    max_lines: int = MAX_ARG_LINES,
+) -> Any:
     """The question as a rich renderable: tool, ratings (and who rated), reasons, arguments.
 
-    Arguments and reasons are redacted (built-in secret patterns), long strings cut, and control and
+    Arguments and reasons are redacted as the log redacts them (`redaction` if given, else the
+    deciding policy's, `decision.redaction`, else the built-in one; a value that cannot be is
+    not shown), long strings cut, and control and
     formatting characters shown escaped, so a call cannot hide or restyle part of the question.
     No text from the call is read as rich markup.
     """
@@ -308,8 +322,9 @@ def render_ask(decision: Decision, *, max_chars: int = MAX_ARG_CHARS, max_lines:
     from rich.panel import Panel
     from rich.text import Text
 
-    from .redact import redact_text
-
+    if redaction is None:
+        redaction = decision.redaction
+    args, scrub = _redacted(decision.args, decision.ctx, redaction)
     r = decision.ratings
     rated = decision.rated_by
     head = Text.assemble(("remit asks: ", "bold"), (_printable(decision.tool), "bold yellow"))
@@ -328,24 +343,61 @@ def render_ask(decision: Decision, *, max_chars: int = MAX_ARG_CHARS, max_lines:
         line = Text(f"  {reason.kind} ")
         line.append(_printable(reason.id), style="bold")
         line.append(f" -> {reason.decision.value}")
-        if reason.message:  # a template may quote the call: the built-in redaction applies
-            line.append(": " + _printable(redact_text(reason.message)))
+        if reason.message:  # a template may quote the call: scrubbed as the log scrubs it
+            line.append(": " + _printable(_scrubbed(scrub, reason.message)))
         lines.append(line)
     lines.append(Text("arguments:", style="bold"))
-    lines.append(Text(show_args(decision.args, max_chars=max_chars, max_lines=max_lines)))
+    lines.append(Text(_listing(args, max_chars=max_chars, max_lines=max_lines)))
     policy = decision.policy
     lines.append(Text(f"policy {_printable(policy.name)} {_printable(policy.version)}", style="dim"))
     return Panel(Group(*lines), title="approve this call?", title_align="left", border_style="yellow")
 
 
-def show_args(args: Any, *, max_chars: int = MAX_ARG_CHARS, max_lines: int = MAX_ARG_LINES) -> str:
-    """Arguments as indented JSON: secrets redacted, long strings and long listings cut."""
-    from .redact import redact
+def show_args(
+    args: Any,
+    *,
+    redaction: CompiledRedaction | None = None,
+    ctx: Any = None,
+    max_chars: int = MAX_ARG_CHARS,
+    max_lines: int = MAX_ARG_LINES,
+) -> str:
+    """Arguments as indented JSON: redacted as the log redacts them (`redaction`, the policy's,
+    else the built-in one; `ctx`, the call's context, which the policy may drop fields of), long
+    strings and long listings cut."""
+    return _listing(_redacted(args, ctx, redaction)[0], max_chars=max_chars, max_lines=max_lines)
+
+
+def _redacted(args: Any, ctx: Any, redaction: CompiledRedaction | None) -> tuple[Any, Callable[[str], str]]:
+    """The arguments as the log holds them, and the scrub of a message beside them (which hides
+    what a reason quotes of a value dropped or hidden for its field name). Redaction that fails
+    shows nothing of the call: a marker stands for the arguments, and for each message."""
+    from .redact_policy import NO_REDACTION
 
     try:
-        text = json.dumps(_cut(redact(args), max_chars), indent=2, ensure_ascii=False, default=str)
-    except (TypeError, ValueError, RecursionError):
-        text = repr(args)[: max_chars * 4]
+        redacted = (NO_REDACTION if redaction is None else redaction).call(args, {} if ctx is None else ctx)
+    except Exception:
+        return UNSHOWN_ARGS, _unshown
+    return redacted.args, redacted.scrub
+
+
+def _unshown(message: str) -> str:
+    return UNSHOWN_MESSAGE
+
+
+def _scrubbed(scrub: Callable[[str], str], message: str) -> str:
+    """`scrub(message)`, or a marker if it fails."""
+    try:
+        return scrub(message)
+    except Exception:
+        return UNSHOWN_MESSAGE
+
+
+def _listing(args: Any, *, max_chars: int, max_lines: int) -> str:
+    """Redacted arguments as indented JSON, long strings and long listings cut."""
+    try:
+        text = json.dumps(_cut(args, max_chars), indent=2, ensure_ascii=False, default=str)
+    except Exception:  # a value whose `str` raises, say: nothing of it is shown
+        text = json.dumps(UNSHOWN_ARGS)
     lines = _printable(text, keep_newlines=True).splitlines()
     if len(lines) > max_lines:
         lines = [*lines[:max_lines], f"... ({len(lines) - max_lines} more lines)"]

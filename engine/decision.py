@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .vocab import Route
+
+if TYPE_CHECKING:
+    from .redact_policy import CompiledRedaction
 
 
 class Ratings(NamedTuple):
@@ -81,6 +84,9 @@ class Decision:
     latency_us: float
     rated_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
     shadow: tuple[Reason, ...] = ()
+    redaction: CompiledRedaction | None = field(default=None, repr=False, compare=False)
+    """The deciding policy's redaction: what shows the call to a person (an approver) hides
+    what the log hides."""
 
     @property
     def effective(self) -> Route:

@@ -227,7 +227,8 @@ class Guard:
         outcome = run(tool, args, ctx, session, self.parses)
         verdict, reasons, errors, shadow, ratings, rated_by, raises = outcome
         # positional, in the order of the fields (id, decision, ratings, reasons, errors, mode,
-        # policy, tool, args, ctx, ts, latency_us, rated_by, shadow): keywords cost twice as much
+        # policy, tool, args, ctx, ts, latency_us, rated_by, shadow, redaction): keywords cost
+        # twice as much
         decision = Decision(
             self.ids(),
             verdict,
@@ -243,6 +244,7 @@ class Guard:
             (time.perf_counter() - start) * 1e6,
             rated_by,
             shadow,
+            policy.redaction,
         )
         return decision, session, aliases.get(tool, tool), raises  # `canonical(tool)`, without the call
 
@@ -272,6 +274,7 @@ class Guard:
             ctx=ctx,
             ts=self.clock(),
             latency_us=(time.perf_counter() - start) * 1e6,
+            redaction=policy.redaction,
         )
 
     def record_outcome(

@@ -341,7 +341,7 @@ _SECRET_FLAG = (
 )
 """An argv item whose next item is a secret (the flags of `cli_password`, alone)."""
 _USER_FLAGS = frozenset({"-u", "--user", "--proxy-user"})
-"""Flags whose next argv item is `user:password`."""
+"""Flags whose next argv item is `user:password` (curl's), unless it is a numeric `uid:gid`."""
 
 
 def _flagged_secret(flag: str, item: str) -> tuple[str, str, str] | None:
@@ -352,10 +352,14 @@ def _flagged_secret(flag: str, item: str) -> tuple[str, str, str] | None:
         return None
     if _regex(_SECRET_FLAG).fullmatch(flag) and not item.startswith("-"):
         return "cli_password", item, ""
+    if flag not in _USER_FLAGS:
+        return None
     user, colon, password = item.partition(":")
-    if flag in _USER_FLAGS and password and not password.startswith("//") and not_ref.match(password):
-        return "curl_user", password, user + colon
-    return None
+    if not password or password.startswith("//") or not not_ref.match(password):
+        return None
+    if item.isascii() and user.isdigit() and password.isdigit():
+        return None  # a numeric `uid:gid` (`docker run -u 1000:1000`), as the `curl_user` pattern reads it
+    return "curl_user", password, user + colon
 
 
 def __getattr__(name: str) -> Any:

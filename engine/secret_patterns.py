@@ -18,9 +18,24 @@ if TYPE_CHECKING:  # compiled on first use, see `__getattr__`
     _MAYBE: re.Pattern[str]
 
 
+_PAGINATION_NAMES = (
+    "page token", "next page token", "prev page token", "previous page token", "next token",
+    "prev token", "previous token", "pagination token", "continuation token",
+    "next continuation token", "starting token", "skip token",
+)  # fmt: skip
+"""Names of pagination cursors: `token` ends them, but what they hold says where the next page
+starts, not who the caller is (`nextPageToken` in Google's APIs, `NextToken` and
+`ContinuationToken` in AWS's, `$skipToken` in OData's). A name is one of them in any case, with
+`_` or `-` between its words or nothing (`next_page_token`, `NextPageToken`); a name that only
+holds one (`auth_next_token`) is not. A secret held in one is still found by its pattern."""
+
+_PAGINATION = "(?:" + "|".join("[_-]?".join(name.split()) for name in _PAGINATION_NAMES) + ")"
+"""A pagination cursor's name (`_PAGINATION_NAMES`), for a case-insensitive pattern."""
+
 _SECRET_KEYS = (
     # a secret word, alone or ending a name: after `_`, `-`, `.` or a camelCase hump (`accessToken`)
-    r"(?i)^(?:.*[_.-]|.*(?-i:[a-z0-9](?=[A-Z])))?(password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
+    r"(?i)^(?!\$?" + _PAGINATION + r"\Z)"  # not a pagination cursor's name
+    r"(?:.*[_.-]|.*(?-i:[a-z0-9](?=[A-Z])))?(password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
     r"secret[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth|cookie|session[_-]?key|credentials?)$"
 )
 """Field names whose value is a secret (`SECRET_KEYS`, compiled)."""
@@ -70,7 +85,9 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "curl_user",
-        r"""(?:^|(?<=\s))(?:-u|--user)[\s=]*["']?(?!\[REDACTED)[^\s:'"]+:(?!//|\[REDACTED)(?P<s>[^\s'"]+)""",
+        # not a numeric `uid:gid` (`docker run -u 1000:1000`), which other programs' `-u` take
+        r"""(?:^|(?<=\s))(?:-u|--user)[\s=]*["']?(?!\[REDACTED|[0-9]+:[0-9]+(?![^\s'"]))"""
+        r"""[^\s:'"=][^\s:'"]*:(?!//|\[REDACTED)(?P<s>[^\s'"]+)""",
         ("-u",),
     ),
     ("aws_access_key", _B + r"(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}" + _E, ("akia", "asia", "abia", "acca")),
@@ -219,6 +236,8 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         "env_secret",
         # a name starts here, and a separator follows it: cheap, and it keeps the rest rare
         r"(?i)(?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_.-]+" + _QUOTE + r"?\s*[:=%])"
+        # but not a pagination cursor's name (`?pageToken=...`, `"nextPageToken": "..."`)
+        r"(?!" + _PAGINATION + _QUOTE + r"?\s*(?::=|=>|[:=]|%3D))"
         r"(?:[A-Za-z0-9_.-]*?(?:SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?"
         r"|(?:API|ACCESS|PRIVATE|SECRET|ENCRYPTION|SIGNING|AUTH|MASTER|APP|APPLICATION)[_-]?KEY)"
         r"|(?:[A-Za-z0-9]+[_.-])+(?:PASS|PWD))"

@@ -4,8 +4,10 @@ pty (what it shows, its answers, its deadline), and an approver written against 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import fcntl
 import io
+import json
 import os
 import re
 import select
@@ -20,10 +22,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 
 import remit
-from remit.approval import Answer, DeadlineApprover, TerminalApprover, as_answer, parse_answer, show_args
+from remit.approval import (
+    UNSHOWN_ARGS,
+    UNSHOWN_MESSAGE,
+    Answer,
+    DeadlineApprover,
+    TerminalApprover,
+    as_answer,
+    parse_answer,
+    render_ask,
+    show_args,
+)
 from remit.log import read_log
+from remit.redact import marker
 
 POLICY = """
 name: approval-test
@@ -482,6 +496,105 @@ def test_without_a_terminal_nobody_answers_and_the_policy_decides(tmp_path: Path
     ]
 
 
+# -- what the question shows: what the log holds ---------------------------------------------
+
+CARD = "4111111111111111"
+ACME = "acme_" + "Q7" * 16
+REDACTING = """
+name: payments
+redaction:
+  patterns:
+    - {name: acme-token, regex: '\\bacme_[A-Za-z0-9]{32}\\b'}
+  drop: [args.card.number, ctx.labels.customer]
+rules:
+  - id: confirm-charge
+    tools: [charge_card]
+    ask: "true"
+    reason: "charging card {args.card.number} for {ctx.labels.customer} with {args.note}, pw {args.password}"
+"""
+CHARGE = {
+    "amount": 20,
+    "card": {"number": CARD},
+    "note": ACME,
+    "password": "424242",
+    "nextPageToken": "CAUQA",
+}
+CHARGE_CTX = {"session_id": "s1", "labels": {"customer": "ann@example.com"}}
+
+
+def printed(renderable: Any) -> str:
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_the_question_hides_what_the_policy_redacts_as_the_log_does(tmp_path: Path) -> None:
+    log = tmp_path / "d.jsonl"
+    guard = remit.Guard.from_text(REDACTING, log=log)
+    decision = guard.check("charge_card", CHARGE, CHARGE_CTX)
+    [record] = [r for r in read_log(log) if r["kind"] == "decision"]
+    redaction = guard.policy.redaction
+    listing = show_args(decision.args, redaction=redaction, ctx=decision.ctx)
+    assert listing == json.dumps(record["args"], indent=2, ensure_ascii=False)  # the log's args, as is
+    text = printed(render_ask(decision, redaction=redaction))
+    assert f"ask: {record['reasons'][0]['message']}" in text  # and the log's reason
+    for secret in (CARD, ACME, "ann@example.com", "424242"):
+        assert secret not in text
+    for kept in ('"number": "[DROPPED]"', marker("acme-token", ACME), marker("field", "424242")):
+        assert kept in text
+    assert '"nextPageToken": "CAUQA"' in text and '"amount": 20' in text
+    assert printed(render_ask(decision)) == text  # the decision carries its policy's redaction
+    # a decision made elsewhere, without one: the built-in redaction alone applies
+    bare = dataclasses.replace(decision, redaction=None)
+    assert CARD in printed(render_ask(bare)) and marker("field", "424242") in printed(render_ask(bare))
+
+
+def test_a_reloaded_policy_does_not_change_how_an_earlier_decision_is_shown(tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(REDACTING)
+    guard = remit.Guard.from_path(policy)
+    decision = guard.check("charge_card", CHARGE, CHARGE_CTX)
+    policy.write_text("name: open\nroutes:\n  - {id: ask-all, ask: \"true\"}\n")
+    guard.reload()
+    text = printed(render_ask(decision))
+    assert CARD not in text and '"number": "[DROPPED]"' in text
+
+
+class Failing:
+    """A redaction that cannot redact."""
+
+    def call(self, args: Any, ctx: Any) -> Any:
+        raise RuntimeError(f"cannot redact {args}")
+
+
+class Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError(f"no text for {CARD}")
+
+
+def test_a_redaction_that_fails_shows_nothing_of_the_call() -> None:
+    decision = remit.Guard.from_text(REDACTING).check("charge_card", CHARGE, CHARGE_CTX)
+    text = printed(render_ask(decision, redaction=Failing()))  # type: ignore[arg-type]
+    assert UNSHOWN_ARGS in text and f"ask: {UNSHOWN_MESSAGE}" in text
+    assert CARD not in text and ACME not in text and "424242" not in text and "CAUQA" not in text
+    assert show_args({"x": Unprintable()}) == json.dumps(UNSHOWN_ARGS)  # not `repr` of the args
+    assert show_args(CHARGE, redaction=Failing()) == json.dumps(UNSHOWN_ARGS)  # type: ignore[arg-type]
+
+
+def test_the_prompt_shows_what_the_log_holds(pty: Pty) -> None:
+    guard = remit.Guard.from_text(REDACTING)
+    guard.ask, guard.ask_timeout = TerminalApprover(tty=pty.name), 60
+    decision = guard.check("charge_card", CHARGE, CHARGE_CTX)
+    thread, result = in_thread(lambda: guard.answer(decision))
+    text = pty.read_until("approve? ")
+    pty.type("n\n")
+    assert finished(thread, result) == Answer.deny()
+    assert '"number": "[DROPPED]"' in text and "[REDACTED:acme-token:" in text
+    assert "charging card [DROPPED] for [DROPPED] with [REDACTED:acme-token:" in text
+    for secret in (CARD, ACME, "ann@example.com", "424242"):
+        assert secret not in text
+
+
 def test_long_arguments_are_cut() -> None:
     shown = show_args({"body": "x" * 1000, "items": list(range(100))}, max_chars=50, max_lines=10)
     assert "x" * 50 + "... (950 more characters)" in shown
@@ -492,10 +605,13 @@ def test_long_arguments_are_cut() -> None:
 # -- remit check --ask ------------------------------------------------------------------------
 
 
-def check_process(policy: Path, log: Path, **streams: Any) -> subprocess.Popen[bytes]:
+def check_process(
+    policy: Path, log: Path, tool: str = "send_money", args: Any = None, **streams: Any
+) -> subprocess.Popen[bytes]:
     """`remit check --ask` in a new session: no controlling terminal, so only stdin can be asked on."""
+    given = json.dumps({"amount": 9, "to": "z"} if args is None else args)
     argv = [sys.executable, "-c", "from remit.cli import main; main()", "check", str(policy)]
-    argv += ["--tool", "send_money", "--args", '{"amount": 9, "to": "z"}', "--log", str(log), "--ask"]
+    argv += ["--tool", tool, "--args", given, "--log", str(log), "--ask"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     return subprocess.Popen(argv, env=env, start_new_session=True, **streams)
 
@@ -511,6 +627,22 @@ def test_check_ask_asks_on_the_terminal_and_exits_with_the_answer(pty: Pty, tmp_
     assert "ASK send_money" in out.decode()
     assert "remit asks: send_money" in pty.text()
     assert [(r["outcome"], r["by"]) for r in outcomes(log)] == [("approved", "human")]
+
+
+def test_check_ask_shows_the_call_with_the_policys_redaction(pty: Pty, tmp_path: Path) -> None:
+    policy, log = tmp_path / "p.yaml", tmp_path / "d.jsonl"
+    policy.write_text(REDACTING)
+    args = {"amount": 20, "card": {"number": CARD}, "note": ACME}
+    proc = check_process(
+        policy, log, "charge_card", args, stdin=pty.child, stdout=subprocess.PIPE, stderr=pty.child
+    )
+    pty.read_until("approve? ")
+    pty.type("n\n")
+    proc.communicate(timeout=60)
+    assert proc.returncode == 4
+    text = pty.text()
+    assert '"number": "[DROPPED]"' in text and "[REDACTED:acme-token:" in text
+    assert CARD not in text and ACME not in text
 
 
 def test_check_ask_without_a_terminal_does_not_wait(tmp_path: Path) -> None:

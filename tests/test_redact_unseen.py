@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -590,6 +591,43 @@ case(
 )
 
 
+# -- next to what is kept: a pagination cursor, a numeric `uid:gid` ----------------------------------
+
+PW4 = [fake(ALNUM, 18) for _ in range(5)]
+GHP_CURSOR = "ghp_" + fake(ALNUM, 36)
+case(
+    "github-token-in-a-page-token",
+    "mcp__api__list",
+    {"nextPageToken": GHP_CURSOR, "pageSize": 50},
+    GHP_CURSOR,
+)
+case(
+    "secret-beside-a-page-token-in-a-url",
+    "WebFetch",
+    {"url": f"https://api.acme.io/v1/items?pageToken={fake(B64URL, 24)}&access_token={PW4[0]}"},
+    PW4[0],
+)
+bash("curl-user-numeric-name", f"curl -u 1000:{PW4[1]} https://api.acme.io/v1/me", PW4[1])
+bash(
+    "curl-user-digits-then-text",
+    f"curl --user 4242:{fake(string.digits, 6)}{PW4[2]} https://x.acme.io",
+    PW4[2],
+)
+case(
+    "argv-curl-user-numeric-name",
+    "mcp__exec__run",
+    {"argv": ["curl", "-u", f"1000:{PW4[3]}", "https://x.io"]},
+    PW4[3],
+)
+case(
+    "auth-token-beside-a-page-token",
+    "mcp__api__list",
+    {"pageToken": fake(B64URL, 24), "auth_token": PW4[4], "session_token": PW4[4][::-1]},
+    PW4[4],
+    PW4[4][::-1],
+)
+
+
 # -- near-misses: must come out as they went in ---------------------------------------------------
 
 PROSE_B64 = base64.b64encode(b"The quick brown fox jumps over the lazy dog, twice.").decode()
@@ -719,6 +757,38 @@ NEAR: list[tuple[str, str, Any]] = [
         "Bash",
         {"command": "aws iam get-role --role-name deploy # arn:aws:iam::123456789012:role/deploy"},
     ),
+    (
+        "pagination-tokens",
+        "mcp__api__list",
+        {
+            "pageToken": fake(B64URL, 40),
+            "nextPageToken": fake(B64URL, 40),
+            "next_page_token": fake(B64URL, 40),
+            "NextToken": fake(B64, 60),
+            "ContinuationToken": fake(B64, 60),
+            "$skipToken": fake(HEX, 32),
+            "pageSize": 100,
+        },
+    ),
+    (
+        "pagination-token-in-a-url",
+        "WebFetch",
+        {"url": f"https://x.io/v1/files?pageToken={fake(B64URL, 40)}&n=9"},
+    ),
+    (
+        "pagination-token-in-json-text",
+        "Write",
+        {
+            "file_path": "/repo/page.json",
+            "content": f'{{"nextPageToken": "{fake(B64URL, 40)}", "files": []}}',
+        },
+    ),
+    (
+        "docker-uid-gid",
+        "Bash",
+        {"command": "docker run --rm -u 1000:1000 -v $PWD:/src img make && podman run --user='0:0' img id"},
+    ),
+    ("argv-uid-gid", "mcp__exec__run", {"argv": ["docker", "run", "-u", "1000:1000", "alpine", "id"]}),
 ]
 
 
@@ -819,7 +889,10 @@ def test_a_secret_found_in_the_args_is_hidden_where_a_message_escapes_or_cuts_it
 @pytest.mark.parametrize(
     "name",
     ["accessToken", "refreshToken", "SecretAccessKey", "auth.token", "headers.Authorization", "clientSecret",
-     "x-api-key", "apiKey", "privateKey", "dbPassword", "GITHUB_TOKEN", "basicAuth", "userCredentials"],
+     "x-api-key", "apiKey", "privateKey", "dbPassword", "GITHUB_TOKEN", "basicAuth", "userCredentials",
+     "token", "access_token", "id_token", "refresh_token", "api_token", "auth_token", "session_token",
+     "csrf_token", "x-auth-token", "X-Auth-Token", "auth_next_token", "nextPageTokenSecret", "page.token",
+     "my_page_token"],
 )  # fmt: skip
 def test_secret_field_names_in_any_casing(name: str) -> None:
     value = fake(ALNUM, 12)
@@ -833,6 +906,77 @@ def test_secret_field_names_in_any_casing(name: str) -> None:
 )  # fmt: skip
 def test_names_near_secret_words_keep_their_values(name: str) -> None:
     assert redact({name: "plain value"}) == {name: "plain value"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["pageToken", "page_token", "PageToken", "PAGE_TOKEN", "page-token", "pagetoken", "nextPageToken",
+     "next_page_token", "NextPageToken", "prevPageToken", "previous_page_token", "NextToken", "next_token",
+     "previousToken", "prev_token", "paginationToken", "pagination_token", "ContinuationToken",
+     "continuation_token", "NextContinuationToken", "startingToken", "starting_token", "skipToken",
+     "$skipToken", "$skiptoken"],
+)  # fmt: skip
+def test_pagination_cursors_keep_their_values(name: str) -> None:
+    cursor = "CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA"
+    assert redact({name: cursor}) == {name: cursor}
+    assert redact({name: 12345}) == {name: 12345}  # a numeric offset is not dropped either
+    assert redact_text(f"?{name.lstrip('$')}={cursor}&n=1") == f"?{name.lstrip('$')}={cursor}&n=1"
+    assert redact_text(f'{{"{name}": "{cursor}"}}') == f'{{"{name}": "{cursor}"}}'
+
+
+def test_a_secret_in_a_pagination_cursor_is_found_by_its_pattern() -> None:
+    assert redact({"nextPageToken": GHP_CURSOR}) == {"nextPageToken": marker("github_token", GHP_CURSOR)}
+    url = f"https://x.io/items?pageToken={GHP_CURSOR}"
+    assert redact_text(url) == f"https://x.io/items?pageToken={marker('github_token', GHP_CURSOR)}"
+
+
+@pytest.mark.parametrize(
+    ("command", "kept"),
+    [
+        ("docker run -u 1000:1000 img", True),
+        ("docker run --user 0:0 img", True),
+        ("docker exec -u=33:33 web id", True),
+        ('docker run -u "1000:1000" img', True),
+        ("curl -u admin:hunter2 https://x.io", False),
+        ("curl -u 1000:secretpw https://x.io", False),
+        ("curl -u admin:1234 https://x.io", False),
+        ("curl -u 1000:1000x https://x.io", False),
+        ("curl -u 1000:1000:extra https://x.io", False),
+    ],
+)
+def test_a_numeric_uid_gid_is_no_curl_password(command: str, kept: bool) -> None:
+    assert (redact_text(command) == command) is kept
+    argv = command.replace("=", " ").replace('"', "").split()
+    assert (redact({"argv": argv}) == {"argv": argv}) is kept
+
+
+def _one_record(tmp_path: Path, args: dict[str, Any], name: str) -> str:
+    guard = remit.Guard.from_path(
+        POLICIES / "coding-agent.yaml", log=tmp_path / name, ids=lambda: "d1", clock=lambda: 1.7e9
+    )
+    guard.check("Bash", args, {"cwd": "/repo", "session_id": "s1"})
+    return re.sub(r'"latency_us":[0-9.]+', '"latency_us":0', (tmp_path / name).read_text())
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "before"),
+    [
+        ("nextPageToken", "CiAKGjBpNDd2", marker("field", "CiAKGjBpNDd2")),
+        ("command", "docker run -u 1000:1000 img", f"docker run -u 1000:{marker('curl_user', '1000')} img"),
+    ],
+    ids=["pagination-cursor", "uid-gid"],
+)
+def test_what_is_kept_now_changes_nothing_else_in_the_record(
+    tmp_path: Path, field: str, value: str, before: str
+) -> None:
+    # the call, against the same call holding what its record used to show (a marker is not
+    # hidden again): byte for byte the same record, but for that value and the hash of the args
+    others = {"description": "list", "password": PW4[1], "url": f"https://ann:{PW4[2]}@x.io/", "n": 3}
+    now = _one_record(tmp_path, {**others, field: value}, "now.jsonl")
+    then = _one_record(tmp_path, {**others, field: before}, "then.jsonl")
+    assert json.loads(now)["args"] == {**redact(others), field: value}
+    sha = re.compile(r'"args_sha256":"[0-9a-f]{64}"')
+    assert sha.sub("", now).replace(json.dumps(value)[1:-1], json.dumps(before)[1:-1]) == sha.sub("", then)
 
 
 def test_argv_values_after_secret_flags_are_hidden_and_others_kept() -> None:
