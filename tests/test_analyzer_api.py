@@ -66,6 +66,7 @@ def test_fields_and_methods() -> None:
             "wrappers",
             "dynamic",
             "subcommand",
+            "env",
         },
         analyzers.PathFacts: {
             "paths",

@@ -832,3 +832,74 @@ def test_a_shells_heredoc_reaches_the_commands_of_its_script(command: str) -> No
 def test_a_piped_command_of_the_script_does_not_read_the_heredoc() -> None:
     facts = shell_facts("Bash", {"command": "bash -c 'ls | sh' <<X\nrm -rf ~\nX"}, "/p")
     assert "rm" not in facts.programs and facts.pipes_to_shell  # sh reads ls's output
+
+
+_HIDDEN_ASSIGNMENTS = [
+    "LD_PRELOAD=/tmp/x.so sh -c 'git status'",
+    "BASH_ENV=/tmp/x bash -c ls",
+    "env BASH_ENV=/tmp/x bash -c ls",
+    "env 'BASH_ENV=/tmp/x' bash -c ls",
+    'env -i "BASH_ENV=/tmp/x" bash -c ls',
+    "sudo LD_PRELOAD=/tmp/x.so git status",
+    "GIT_PAGER='sh -c id' su -c 'git log'",
+    "PAGER='sh -c id' eval 'git log'",
+    "ls | PAGER='sh -c id' xargs sh -c 'git log'",
+    "PAGER='sh -c id' find . -exec sh -c 'git log' \\;",
+    "env PAGER='sh -c id' bash -c \"sh -c 'git log'\"",
+    "LD_PRELOAD=/tmp/x.so; export LD_PRELOAD; git status",
+    "export LD_PRELOAD=/tmp/x.so; bash -c 'git status'",
+    "set -a; LD_PRELOAD=/tmp/x.so; git status",
+    "bash -a -c 'LD_PRELOAD=/tmp/x.so; git status'",
+    "declare -x PAGER; PAGER='sh -c id'; git log",
+]
+
+
+@pytest.mark.parametrize("command", _HIDDEN_ASSIGNMENTS)
+def test_the_shipped_policies_see_assignments_around_a_script(command: str) -> None:
+    from tests.conftest import POLICIES
+
+    for name in ("coding-agent.yaml", "coding-agent.remit"):
+        guard = remit.Guard.from_path(POLICIES / name)
+        assert guard.check("Bash", {"command": command}, {"cwd": "/p"}).decision.value == "ask", name
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "FOO=1 bash -c 'git status'",
+        "LANG=C sh -c 'ls'",
+        "env LC_ALL=C bash -c 'git log'",
+        "PAGER=cat; sh -c 'git log'",  # a shell variable: not in the script's environment
+        "sh -c 'set -a'; EDITOR=vi; git log",  # allexport set by another shell
+    ],
+)
+def test_harmless_or_unexported_assignments_leave_a_script_allowed(command: str) -> None:
+    from tests.conftest import POLICIES
+
+    guard = remit.Guard.from_path(POLICIES / "coding-agent.yaml")
+    assert guard.check("Bash", {"command": command}, {"cwd": "/p"}).decision.value == "allow"
+
+
+def test_commands_without_assignments_share_one_empty_env() -> None:
+    facts = shell_facts("Bash", {"command": "git status && bash -c 'ls | wc -l' > out"}, "/p")
+    assert len(facts.commands) == 3 and all(c.env == [] for c in facts.commands)
+    assert len({id(c.env) for c in facts.commands}) == 1
+
+
+def test_an_assignment_keeps_a_character_beyond_the_bmp() -> None:
+    (cmd,) = shell_facts(
+        "Bash", {"command": "A='\U0001f600{' B=$'\U0001f600' C=\"$X\U0001f600\" ls"}, "/p"
+    ).commands
+    assert cmd.env == ["A=\U0001f600{", "B=\U0001f600", 'C="$X\U0001f600"']
+
+
+def test_assignments_across_a_line_continuation() -> None:
+    facts = shell_facts("Bash", {"command": "A=1 \\\nB=2 ls"}, "/p")
+    assert not facts.unparsed and [c.env for c in facts.commands] == [["A=1", "B=2"]]
+
+
+def test_what_either_reading_of_a_continuation_exports_stays_exported() -> None:
+    # eval's script exports A as written, nothing when its continuation is joined (the
+    # comment swallows the export): the `ls` after it may run with A either way
+    facts = shell_facts("Bash", {"command": "eval '# c\\\nexport A=1'; ls"}, "/p")
+    assert facts.unparsed and ["A=1"] in [c.env for c in facts.commands if c.program == "ls"]

@@ -72,7 +72,7 @@ def test_corpus_commands_parse_the_same() -> None:
 
 
 _COMMAND_FIELDS = ("argv", "static", "text", "redirects", "reads_from", "wrappers", "dynamic", "piped")
-_COMMAND_FIELDS += ("depth", "cwd", "stdin", "fills", "runs_input")
+_COMMAND_FIELDS += ("depth", "cwd", "stdin", "fills", "runs_input", "env")
 
 
 def _facts(text: str) -> tuple[Any, ...]:
@@ -84,6 +84,7 @@ def _facts(text: str) -> tuple[Any, ...]:
 def test_facts_are_the_same_without_the_fast_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     # Scripts of `bash -c`, `su -c`, `ssh`... are parsed one level down by the same parsers.
     commands = [*_suite_commands(), "bash -c 'git status 2>&1 | tail -5'", 'sh -c "rm -rf b && ls" > log']
+    commands += ["env A=1 bash -c 'git status | tail -5'", "A=1 sh -c 'B=2 ls; ls'", "export A=1; ls"]
     commands += _DESCRIPTORS
     fast = [_facts(c) for c in commands]
     monkeypatch.setattr("remit.analyzers._unwrap.parse_simple", lambda source, depth: None)

@@ -227,6 +227,8 @@ def _restore(out: Parsed, table: dict[int, str]) -> None:
             redirect.target.value = redirect.target.value.translate(table)
         if cmd.stdin_text is not None:
             cmd.stdin_text = cmd.stdin_text.translate(table)
+        if cmd.env:
+            cmd.env = tuple(entry.translate(table) for entry in cmd.env)
     for _, _, word in out.assignments:
         word.value = word.value.translate(table)
     for _, word in out.bare_writes:
@@ -454,6 +456,7 @@ class _Walker:
         redirects = list(inherited)
         stdin: list[str] = []
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
+        env: tuple[str, ...] = ()
         for child in node.children:
             kind = child.type
             if kind in _WORDS:
@@ -474,8 +477,11 @@ class _Walker:
                 if node.type != "command":  # `export A=1`: A is set for what follows
                     words.append(_assignment_word(child, self.source))
                     pending.append((child, level, False, []))
-                elif not _is_static(child):  # `A=$(x) cmd`: only cmd sees A; walk $(x)
-                    pending.extend((c, level, False, []) for c in child.named_children)
+                else:  # `A=1 cmd`: A is in cmd's environment only
+                    static = _is_static(child)
+                    env += (_env_entry(child, self.source, static),)
+                    if not static:  # `A=$(x) cmd`: walk $(x)
+                        pending.extend((c, level, False, []) for c in child.named_children)
             elif kind.endswith("_redirect"):
                 pending.extend(self.redirect(child, level, redirects, stdin))
                 words.extend(self.spill)
@@ -490,7 +496,7 @@ class _Walker:
             feed = stdin[-1]
         if words:
             text = _text(node, self.source)
-            self.out.commands.append(RawCommand(words, text, redirects, piped, feed, level))
+            self.out.commands.append(RawCommand(words, text, redirects, piped, feed, level, env))
         elif redirects:  # `0>f` (the `0` is the descriptor) or `A=1 >f`: f is still truncated
             self.record_bare(redirects)
         return pending
@@ -572,6 +578,20 @@ def _assignment_word(node: Any, source: bytes) -> Word:
         return Word(_text(node, source), static=_is_static(node))
     word = _word(value, source) if value is not None else Word("")
     return Word(f"{_text(name, source)}={word.value}", word.static, word.quoted)
+
+
+def _env_entry(node: Any, source: bytes, static: bool) -> str:
+    """The assignment `node` before a command as `NAME=value` (or `NAME+=value`), quotes
+    removed; as written when it is not static (`A="$X"`), which still starts with its name."""
+    text = _text(node, source)
+    if not static or not ("'" in text or '"' in text or "\\" in text):
+        return text  # `A=1`: a static value without quotes or escapes is as written
+    name = node.child_by_field_name("name")
+    if name is None:
+        return text
+    value = node.child_by_field_name("value")
+    op = "+=" if source[name.end_byte : name.end_byte + 1] == b"+" else "="
+    return f"{_text(name, source)}{op}{_word(value, source).value if value is not None else ''}"
 
 
 def _is_static(node: Any) -> bool:

@@ -15,12 +15,24 @@ from ._programs import (
     SUBCOMMAND_PROGRAMS,
 )
 
+NO_ENV: list[str] = []
+"""The `env` of a command run with no assignment (shared: never changed in place)."""
+
 
 class Command(CelObject):
-    """A simple command: `program`, `argv`, flags, written redirect targets and wrappers.
+    """A simple command: `program`, `argv`, flags, written redirect targets, wrappers and
+    the environment assignments it runs with.
 
     `has_flag(name)` knows the short and long spellings of common programs (`rm -R` is
     `rm --recursive`, `git push -f` is `--force`); `arg(i)` is `args[i]` or "".
+
+    `env` lists the assignments in effect for the command as written, each `NAME=value` (or
+    `NAME+=value`), in order: those of the scripts it was unwrapped from (`A=1 bash -c 'cmd'`,
+    `env A=1 sh -c`, `su -c`, `eval`, `xargs sh -c`, `find -exec sh -c`), variables exported
+    before it (`export A=1; cmd`, `declare -x`, `set -a`), then its own (`A=1 cmd`,
+    `env A=1 cmd`, `sudo A=1 cmd`). A value that is not static is its source text
+    (`A=$(x)`): the name is always first. `A=1; cmd` sets a shell variable, not cmd's
+    environment, and is not listed.
     """
 
     cel_fields: ClassVar[frozenset[str]] = frozenset(
@@ -34,6 +46,7 @@ class Command(CelObject):
             "wrappers",
             "dynamic",
             "subcommand",
+            "env",
         }
     )
     cel_methods: ClassVar[frozenset[str]] = frozenset({"has_flag", "arg"})
@@ -57,6 +70,7 @@ class Command(CelObject):
         stdin: str | None = None,
         fills: list[str] | None = None,
         runs_input: bool = False,
+        env: list[str] = NO_ENV,
     ) -> None:
         self.argv = argv
         self.static = static = static if static is not None else [True] * len(argv)
@@ -82,6 +96,7 @@ class Command(CelObject):
         self.runs_input = runs_input
         """The command is code only known at run time (`xargs sh -c`, `sh -c "$(...)"`):
         like text piped into a shell."""
+        self.env = env
         self._canonical: frozenset[str] | None = None
 
     @lazy

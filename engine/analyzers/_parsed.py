@@ -45,6 +45,9 @@ class RawCommand:
     piped: bool = False
     stdin_text: str | None = None
     depth: int = 0
+    env: tuple[str, ...] = ()
+    """The assignments written before the command (`A=1 cmd`), each `NAME=value` (quotes
+    removed) or, when the value is not static, as written."""
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ import shlex
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ._command import Command
+from ._command import NO_ENV, Command
 from ._parsed import MAX_COMMANDS, MAX_DEPTH, Parsed, RawCommand, Word
 from ._programs import SHELLS, SQL_CLIENTS, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL, reads_stdin
 from ._simple import parse_simple
@@ -25,8 +25,17 @@ _POSITIONAL = re.compile(r'\s*"?\$(\{)?[0-9@*](?(1)\})"?\s*')
 """A script that is only a positional parameter (`sh -c '$1' _ {}`): its argument runs."""
 _SUBSTITUTION = ("$(", "<(", "`")
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
-_UNWRAPPED = frozenset({"env", "su", "eval", "ssh", "find", "source", ".", *SHELLS, *WRAPPER_VALUE_OPTIONS})
-"""Programs `_Unwrapper.step` sees into (every other command runs as written)."""
+_DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "set"})
+"""Builtins that may export variables to the commands after them (`export`, `declare -x`,
+`set -a`)."""
+_UNWRAPPED = frozenset(
+    {"env", "su", "eval", "ssh", "find", "source", ".", *SHELLS, *WRAPPER_VALUE_OPTIONS, *_DECLARATIONS}
+)
+"""Programs `_Unwrapper.step` sees into or reads (every other command runs as written)."""
+_TAKES_ASSIGNMENTS = frozenset({"env", "sudo", "time"})
+"""Wrappers that read `NAME=value` words before the command as its environment (`time` is a
+keyword that bash reads before the assignments of the command it times)."""
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_UNWRAP = 64
 _RUNS_IN_ARITHMETIC = re.compile(r"\[[^\]]*(?:\$\(|`)")
 """A subscript holding a command substitution: bash runs it wherever arithmetic reads the
@@ -58,20 +67,37 @@ class Expansion:
     stdin: str | None = None
     """The heredoc a script's shell reads (`bash -c 'source /dev/stdin' <<EOF`): the stdin of
     the script's commands that have none of their own and no pipe."""
+    exported: dict[str, str] = field(default_factory=dict)
+    """Variables the shell being read exports to the commands after (`export A=1`): by name,
+    `NAME=value`. Each nested shell starts with none (its commands inherit them in `env`)."""
+    allexport: bool = False
+    """`set -a` is on in the shell being read: every variable set is exported."""
 
     def add_script(
-        self, source: str, depth: int, wrappers: list[str], outer: list[str] | None = None
+        self,
+        source: str,
+        depth: int,
+        wrappers: list[str],
+        outer: list[str] | None = None,
+        env: list[str] = NO_ENV,
     ) -> None:
-        """Parse `source` at nesting `depth` and expand its commands."""
+        """Parse `source` at nesting `depth` and expand its commands, which run with the
+        assignments `env` (those of the commands the script was unwrapped from)."""
         if "\\\n" in source or "\\\r" in source:  # rare: the common path pays two substring tests
             joined = _joined(source)
             if joined != source:
-                self.add_readings(source, joined, depth, wrappers, outer)
+                self.add_readings(source, joined, depth, wrappers, outer, env)
                 return
-        self.add_reading(source, depth, wrappers, outer)
+        self.add_reading(source, depth, wrappers, outer, env)
 
     def add_readings(
-        self, source: str, joined: str, depth: int, wrappers: list[str], outer: list[str] | None
+        self,
+        source: str,
+        joined: str,
+        depth: int,
+        wrappers: list[str],
+        outer: list[str] | None,
+        env: list[str],
     ) -> None:
         """Read `source` as written and as bash joins its line continuations (`joined`).
 
@@ -82,20 +108,24 @@ class Expansion:
         holds the commands of both, each read from the same state; else the joined one is
         dropped. Both share the call's work budget and command bound."""
         if depth > MAX_DEPTH:
-            self.add_reading(source, depth, wrappers, outer)  # reports the depth
+            self.add_reading(source, depth, wrappers, outer, env)  # reports the depth
             return
         cwd, variables = self.cwd, dict(self.variables)
+        exported, allexport = dict(self.exported), self.allexport
         first, bare = len(self.commands), len(self.bare_writes)
-        self.add_reading(source, depth, wrappers, outer)
+        self.add_reading(source, depth, wrappers, outer, env)
         written_cwd, written_variables = self.cwd, self.variables
+        written_exported, written_allexport = self.exported, self.allexport
         self.cwd, self.variables = cwd, variables
+        self.exported, self.allexport = exported, allexport
         middle, middle_bare = len(self.commands), len(self.bare_writes)
-        self.add_reading(joined, depth, wrappers, outer)
+        self.add_reading(joined, depth, wrappers, outer, env)
         same = _same_commands(self.commands[first:middle], self.commands[middle:])
         if (
             same
             and self.bare_writes[bare:middle_bare] == self.bare_writes[middle_bare:]
             and (self.cwd == written_cwd and self.variables == written_variables)
+            and (self.exported == written_exported and self.allexport == written_allexport)
         ):
             del self.commands[middle:], self.bare_writes[middle_bare:]
             self.cwd, self.variables = written_cwd, written_variables
@@ -105,9 +135,15 @@ class Expansion:
         if self.cwd != written_cwd:  # the readings disagree: what follows knows neither
             self.cwd = "?"
         self.variables = {k: v for k, v in self.variables.items() if written_variables.get(k) == v}
+        # what either reading exports is in the environment of what follows
+        self.exported = {**written_exported, **self.exported}
+        self.allexport = self.allexport or written_allexport
 
-    def add_reading(self, source: str, depth: int, wrappers: list[str], outer: list[str] | None) -> None:
-        """Parse `source`, as it is, at nesting `depth` and expand its commands."""
+    def add_reading(
+        self, source: str, depth: int, wrappers: list[str], outer: list[str] | None, env: list[str]
+    ) -> None:
+        """Parse `source`, as it is, at nesting `depth` and expand its commands (`env`: the
+        assignments they inherit)."""
         if depth > MAX_DEPTH:
             self.error = self.error or f"nested deeper than {MAX_DEPTH} levels"
             return
@@ -134,17 +170,25 @@ class Expansion:
             if self.stdin is not None and raw.stdin_text is None and not raw.piped:
                 raw = replace(raw, stdin_text=self.stdin)  # a copy: parses are cached
             words = raw.words
-            if words and (not words[0].static or words[0].value.rpartition("/")[2] not in _UNWRAPPED):
+            declares = False
+            if words and (
+                not words[0].static
+                or words[0].value.rpartition("/")[2] not in _UNWRAPPED
+                or (declares := words[0].value in _DECLARATIONS)  # `export A=1`, `set -a`: read below
+            ):
                 # nothing to see through (most commands): run as written, as `_Unwrapper` would
                 redirects = raw.redirects
                 writes = outer + [r.target.value for r in redirects if r.writes] if redirects else outer
-                _emit(self, raw, words, writes, [*wrappers], False, [], False, True)
+                in_env = env if not (raw.env or self.exported) else [*env, *self.exported.values(), *raw.env]
+                _emit(self, raw, words, writes, [*wrappers], False, [], False, True, in_env)
+                if declares:
+                    self.declare(words[0].value, words[1:])
             else:
-                unwrapper = _Unwrapper(self, raw, wrappers, outer)
+                unwrapper = _Unwrapper(self, raw, wrappers, outer, env)
                 unwrapper.feeder = feeder
                 unwrapper.run()
             if self.variables:
-                self.add_variant(raw, wrappers, outer)
+                self.add_variant(raw, wrappers, outer, env)
             feeder = raw
         if settles:  # set after the last command: a later script may read them
             self.settle(parsed, len(parsed.commands), settled)
@@ -162,7 +206,7 @@ class Expansion:
             w += 1
         return a, w
 
-    def add_variant(self, raw: RawCommand, wrappers: list[str], outer: list[str]) -> None:
+    def add_variant(self, raw: RawCommand, wrappers: list[str], outer: list[str], env: list[str]) -> None:
         """`a=rm; $a -rf /`: add the command with known variables put in, beside the
         original (which stays dynamic, so an allow rule never matches the guess alone)."""
         words = _substitute(raw.words, self.variables)
@@ -170,22 +214,56 @@ class Expansion:
             return
         variant = _Unwrapper(
             self,
-            RawCommand(words, raw.text, raw.redirects, raw.piped, raw.stdin_text, raw.depth),
+            RawCommand(words, raw.text, raw.redirects, raw.piped, raw.stdin_text, raw.depth, raw.env),
             wrappers,
             outer,
+            env,
         )
         variant.dynamic = True
         variant.track_cd = False
         variant.run()
 
     def assign(self, name: str, value: Word) -> None:
-        """Remember a variable set to a static value (`a=rm; $a -rf /` runs rm)."""
+        """Remember a variable set to a static value (`a=rm; $a -rf /` runs rm), and its
+        new value in the environment of what follows if it is exported."""
         if value.static:
             if _RUNS_IN_ARITHMETIC.search(value.value):
                 self.error = self.error or "a variable holds a subscript that arithmetic would run"
             self.variables[name] = value.value
         else:
             self.variables.pop(name, None)
+        if self.allexport or name in self.exported:
+            self.exported[name] = f"{name}={value.value}"
+
+    def export(self, name: str, entry: str | None) -> None:
+        """Export `name` to the commands that follow, as `entry` (`NAME=value`) or, when
+        None (`export A`), with the value it holds: its static one or `$NAME`."""
+        if entry is None:
+            value = self.variables.get(name)
+            entry = self.exported.get(name) or f"{name}={value if value is not None else '$' + name}"
+        self.exported[name] = entry
+
+    def declare(self, program: str, args: list[Word]) -> None:
+        """Record the variables `export`, `declare -x`, `typeset -x` or `local -x` export (or
+        `export -n`, `declare +x` stop exporting), and `set -a`/`set +a`."""
+        if program == "set":
+            self.allexport = _allexport(args, self.allexport)
+            return
+        on, off, names = _declaration(args)
+        if "f" in on or "p" in on:  # functions, or a listing
+            return
+        exporting = "n" not in on if program == "export" else "x" in on
+        if not exporting and not ("x" in off or (program == "export" and "n" in on)):
+            return  # `declare A=1`: a shell variable (exported if it is already: see `assign`)
+        for word in names:
+            name, eq, _ = word.value.partition("=")
+            name = name[:-1] if eq and name.endswith("+") else name
+            if not _NAME.fullmatch(name):  # `export $N=1`: a name known at run time only
+                continue
+            if exporting:
+                self.export(name, word.value if eq else None)
+            else:
+                self.exported.pop(name, None)
 
 
 class _Unwrapper:
@@ -199,12 +277,26 @@ class _Unwrapper:
     """What `xargs -I` or `find -exec` replaces by each input line or path at run time."""
     appends_input = False
     """`xargs` without `-I`: the input lines become extra arguments."""
+    exported: list[str] = NO_ENV
+    """The variables the shell exports to the command (`export A=1; cmd`), as they stand
+    when it runs."""
+    own: list[str] = NO_ENV
+    """The command's own assignments: written before it (`A=1 cmd`), then given to a wrapper
+    (`env A=1 cmd`, `sudo A=1 cmd`)."""
 
-    def __init__(self, exp: Expansion, raw: RawCommand, wrappers: list[str], outer: list[str]) -> None:
+    def __init__(
+        self, exp: Expansion, raw: RawCommand, wrappers: list[str], outer: list[str], env: list[str]
+    ) -> None:
         self.exp = exp
         self.raw = raw
         self.wrappers = list(wrappers)
         self.outer = outer
+        self.inherited = env
+        """The assignments of the commands the script of this one was unwrapped from."""
+        if exp.exported:
+            self.exported = list(exp.exported.values())
+        if raw.env:
+            self.own = list(raw.env)
         # Never changed in place, so `outer` itself serves when there is nothing to add.
         self.writes = outer + [r.target.value for r in raw.redirects if r.writes] if raw.redirects else outer
         self.fills: list[str] = []
@@ -234,11 +326,8 @@ class _Unwrapper:
         if program in WRAPPER_VALUE_OPTIONS and not _lookup_only(program, words):
             inner = _skip_options(program, words[1:])
             inner = inner[WRAPPERS_WITH_POSITIONAL.get(program, 0) :]
-            if program == "env":
-                while (
-                    inner and inner[0].static and "=" in inner[0].value and not inner[0].value.startswith("=")
-                ):
-                    inner = inner[1:]
+            if program in _TAKES_ASSIGNMENTS and inner and "=" in inner[0].value:
+                inner = self.assignments(inner)
             if not inner:
                 return words
             if program == "watch":
@@ -260,22 +349,66 @@ class _Unwrapper:
             return None
         if program == "eval":
             self.exp.substitutions = True
-            self.script(words[1:], program, reads_stdin=True)
+            self.script(words[1:], program, reads_stdin=True, same_shell=True)
             return None
         if program == "ssh":
             return self.ssh(words)
         if program in ("source", "."):  # `source /dev/stdin <<EOF`: the heredoc runs here
             stdin = self.raw.stdin_text
             if stdin and len(words) > 1:  # whatever it names: a link or `/proc/$$/fd/0` may be stdin
-                self.exp.add_script(stdin, self.raw.depth + 1, [*self.wrappers, program], self.writes)
+                self.nested(stdin, program, self.writes, same_shell=True)
+            return words
+        if program in _DECLARATIONS:  # `command export A=1`
+            self.exp.declare(program, words[1:])
             return words
         if program == "find" and any(w.value in _FIND_EXEC for w in words):
             self.find(words)
             return None
         return words
 
+    def assignments(self, words: list[Word]) -> list[Word]:
+        """The words after the `NAME=value` ones that `env`, `sudo` or `time` reads first,
+        which are added to the command's own environment."""
+        i = 0
+        while i < len(words) and words[i].static and "=" in words[i].value and words[i].value[0] != "=":
+            i += 1
+        if i:
+            self.own = [*self.own, *(w.value for w in words[:i])]
+        return words[i:]
+
+    def env(self) -> list[str]:
+        """The assignments in effect for the command: inherited, exported, its own."""
+        if not (self.exported or self.own):
+            return self.inherited
+        return [*self.inherited, *self.exported, *self.own]
+
+    def nested(
+        self,
+        source: str,
+        wrapper: str,
+        outer: list[str] | None,
+        same_shell: bool = False,
+        allexport: bool = False,
+    ) -> None:
+        """Expand `source`, run by this command through `wrapper`: in a new shell (`bash -c`,
+        `su -c`, `sh <<EOF`), which inherits this command's environment and exports nothing
+        back (`allexport`: started with `-a`), or in this one (`eval`, `source`)."""
+        exp, depth, wrappers = self.exp, self.raw.depth + 1, [*self.wrappers, wrapper]
+        if same_shell:  # exported variables stay in `exp.exported`, as the script may change them
+            exp.add_script(
+                source, depth, wrappers, outer, [*self.inherited, *self.own] if self.own else self.inherited
+            )
+            return
+        exported, exp.exported = exp.exported, {}
+        exp_allexport, exp.allexport = exp.allexport, allexport
+        env = self.env() if wrapper != "ssh" else NO_ENV  # ssh sends none of it to the remote host
+        try:
+            exp.add_script(source, depth, wrappers, outer, env)
+        finally:
+            exp.exported, exp.allexport = exported, exp_allexport
+
     def shell(self, program: str, words: list[Word]) -> list[Word] | None:
-        has_c, code, has_script = _shell_code(words[1:])
+        has_c, code, has_script, allexport = _shell_code(words[1:])
         if has_c and self.code_from_input(code):
             # `xargs -I{} sh -c '{}'`, `xargs sh -c`: each input line or path runs as code.
             # The static text around the placeholder is still analysed.
@@ -284,11 +417,11 @@ class _Unwrapper:
             self.emit([Word(code.value if code is not None else "<stdin>", static=False)], runs_input=True)
             self.wrappers.pop()
             if code is not None and code.static:
-                self.script([code], program)
+                self.script([code], program, allexport=allexport)
             return None
         if has_c and code is not None:
             if code.static:
-                self.script([code], program, reads_stdin=True)
+                self.script([code], program, reads_stdin=True, allexport=allexport)
             else:  # `bash -c "$CMD"`: a script known only at run time, not a script file
                 self.dynamic = True
                 rest = words[next(i for i, w in enumerate(words) if w is code) + 1 :]
@@ -298,14 +431,12 @@ class _Unwrapper:
         if not has_c and self.raw.stdin_text is not None:  # `sh <<EOF`, `sh /dev/stdin <<EOF`
             # with a script file too: its operand may still reach the heredoc (`sh ./s` where s
             # links to /dev/stdin), so the heredoc is read as code either way
-            self.exp.add_script(
-                self.raw.stdin_text, self.raw.depth + 1, [*self.wrappers, program], self.writes
-            )
+            self.nested(self.raw.stdin_text, program, self.writes, allexport=allexport)
             if not has_script:
                 return None
         echoed = self.echoed_script() if not has_c and not has_script else None
         if echoed is not None:  # `echo "rm -rf /" | sh`: the shell runs the echoed text
-            self.exp.add_script(echoed, self.raw.depth + 1, [*self.wrappers, program])
+            self.nested(echoed, program, None, allexport=allexport)
         return words
 
     def code_from_input(self, code: Word | None) -> bool:
@@ -343,9 +474,17 @@ class _Unwrapper:
         self.script(rest[1:], "ssh")
         return None
 
-    def script(self, words: list[Word], wrapper: str, reads_stdin: bool = False) -> None:
+    def script(
+        self,
+        words: list[Word],
+        wrapper: str,
+        reads_stdin: bool = False,
+        same_shell: bool = False,
+        allexport: bool = False,
+    ) -> None:
         """Run `words` (joined) as a script; a dynamic script stays an opaque command.
-        `reads_stdin`: the script's commands read this command's heredoc (`bash -c`, `eval`)."""
+        `reads_stdin`: the script's commands read this command's heredoc (`bash -c`, `eval`);
+        `same_shell` and `allexport`: as for `nested`."""
         if not words:
             return
         if not all(w.static for w in words):
@@ -357,7 +496,7 @@ class _Unwrapper:
         if reads_stdin and self.raw.stdin_text is not None:
             exp.stdin = self.raw.stdin_text
         try:
-            exp.add_script(source, self.raw.depth + 1, [*self.wrappers, wrapper], self.writes)
+            self.nested(source, wrapper, self.writes, same_shell, allexport)
         finally:
             exp.stdin = stdin
 
@@ -387,7 +526,8 @@ class _Unwrapper:
             if len(self.exp.commands) >= MAX_COMMANDS:
                 self.exp.error = self.exp.error or "too many commands to analyse"
                 return
-            sub = _Unwrapper(self.exp, self.raw, [*self.wrappers, "find"], self.outer)
+            sub = _Unwrapper(self.exp, self.raw, [*self.wrappers, "find"], self.outer, self.inherited)
+            sub.exported, sub.own = self.exported, self.own  # find's own, `env A=1` included
             sub.dynamic = True
             sub.fills = starts or ["."]
             sub.placeholder = "{}"
@@ -396,7 +536,7 @@ class _Unwrapper:
 
     def run_words(self, words: list[Word]) -> None:
         raw = self.raw
-        self.raw = RawCommand(words, raw.text, [], raw.piped, None, raw.depth)
+        self.raw = RawCommand(words, raw.text, [], raw.piped, None, raw.depth, raw.env)
         self.run()
 
     def emit(self, words: list[Word], runs_input: bool = False) -> None:
@@ -415,6 +555,7 @@ class _Unwrapper:
             self.fills,
             runs_input,
             self.track_cd,
+            self.inherited if not (self.exported or self.own) else self.env(),
         )
 
 
@@ -428,12 +569,14 @@ def _emit(
     fills: list[str],
     runs_input: bool,
     track_cd: bool,
+    env: list[str],
 ) -> None:
-    """Add the command `words` run as part of `raw` (`wrappers`: a list of its own)."""
+    """Add the command `words` run as part of `raw` (`wrappers`: a list of its own) with the
+    assignments `env`."""
     redirects = raw.redirects
     reads = [r.target.value for r in redirects if not r.writes and r.op == "<"] if redirects else []
     # By position (argv, static, text, writes_to, reads_from, wrappers, dynamic, piped, depth,
-    # cwd, stdin, fills, runs_input): keywords cost more, and this runs once per command.
+    # cwd, stdin, fills, runs_input, env): keywords cost more, and this runs once per command.
     cmd = Command(
         [w.value for w in words],
         [w.static for w in words],
@@ -448,6 +591,7 @@ def _emit(
         raw.stdin_text,
         fills,
         runs_input,
+        env,
     )
     exp.commands.append(cmd)
     if track_cd and cmd.program in ("cd", "pushd"):
@@ -484,6 +628,40 @@ def normpath(path: str) -> str | None:
     return f"{head}/{rest}"
 
 
+def _declaration(args: list[Word]) -> tuple[str, str, list[Word]]:
+    """The letters of the leading `-x` and `+x` options of `export`/`declare`, and the rest."""
+    on = off = ""
+    i = 0
+    while i < len(args) and args[i].static and len(args[i].value) > 1 and args[i].value[0] in "-+":
+        a = args[i].value
+        i += 1
+        if a == "--":
+            break
+        if a[0] == "-":
+            on += a[1:]
+        else:
+            off += a[1:]
+    return on, off, args[i:]
+
+
+def _allexport(args: list[Word], state: bool) -> bool:
+    """Whether allexport is on after `set ARGS`, starting from `state`: `-a`, `-o allexport`
+    turn it on, `+a`, `+o allexport` off."""
+    i = 0
+    while i < len(args):
+        a = args[i].value
+        if not args[i].static or len(a) < 2 or a[0] not in "-+" or a[1] == "-":
+            break
+        i += 1
+        if "a" in a:
+            state = a[0] == "-"
+        if "o" in a and i < len(args):  # `-o NAME` (`-euo pipefail`): the next word names it
+            if args[i].value == "allexport":
+                state = a[0] == "-"
+            i += 1
+    return state
+
+
 def _lookup_only(program: str, words: list[Word]) -> bool:
     """`command -v x` looks `x` up instead of running it."""
     return program == "command" and any(w.value in ("-v", "-V") for w in words[1:2])
@@ -514,9 +692,10 @@ def _skip_options(program: str, args: list[Word]) -> list[Word]:
     return args[i:]
 
 
-def _shell_code(args: list[Word]) -> tuple[bool, Word | None, bool]:
-    """For `sh ARGS`: (has -c, the code word, runs a script file)."""
-    has_c = False
+def _shell_code(args: list[Word]) -> tuple[bool, Word | None, bool, bool]:
+    """For `sh ARGS`: (has -c, the code word, runs a script file, exports every variable
+    set: `-a`, `-o allexport`)."""
+    has_c = allexport = False
     i = 0
     while i < len(args):
         a = args[i].value
@@ -524,16 +703,21 @@ def _shell_code(args: list[Word]) -> tuple[bool, Word | None, bool]:
             i += 1
             break
         if a in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+            if a[1] == "o" and i + 1 < len(args) and args[i + 1].value == "allexport":
+                allexport = a[0] == "-"
             i += 2
             continue
         if len(a) > 1 and a[0] in "-+" and args[i].static:
-            has_c = has_c or (a[0] == "-" and not a.startswith("--") and "c" in a[1:])
+            long = a.startswith("--")
+            has_c = has_c or (a[0] == "-" and not long and "c" in a[1:])
+            if "a" in a and not long:
+                allexport = a[0] == "-"
             i += 1
             continue
         break
     if has_c:
-        return True, args[i] if i < len(args) else None, False
-    return False, None, i < len(args) and not (args[i].static and reads_stdin(args[i].value))
+        return True, args[i] if i < len(args) else None, False, allexport
+    return False, None, i < len(args) and not (args[i].static and reads_stdin(args[i].value)), allexport
 
 
 _ENV_VALUE_SHORT = frozenset("uCS")
@@ -636,7 +820,7 @@ def _reading(c: Command) -> tuple[object, ...]:
     stdin = c.stdin if c.program in _STDIN_READERS else None  # `cat > f.py <<'EOF'`: text only
     return (
         c.argv, c.static, c.redirects, c.reads_from, c.wrappers, stdin, c.cwd, c.piped, c.fills, c.dynamic,
-        c.runs_input,
+        c.runs_input, c.env,
     )  # fmt: skip
 
 
