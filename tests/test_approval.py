@@ -554,7 +554,7 @@ def test_a_reloaded_policy_does_not_change_how_an_earlier_decision_is_shown(tmp_
     policy.write_text(REDACTING)
     guard = remit.Guard.from_path(policy)
     decision = guard.check("charge_card", CHARGE, CHARGE_CTX)
-    policy.write_text("name: open\nroutes:\n  - {id: ask-all, ask: \"true\"}\n")
+    policy.write_text('name: open\nroutes:\n  - {id: ask-all, ask: "true"}\n')
     guard.reload()
     text = printed(render_ask(decision))
     assert CARD not in text and '"number": "[DROPPED]"' in text
