@@ -5,7 +5,10 @@ lazy, the transcript is read backwards from its end only as far as the last huma
 the session's memory (`session.count(...)`, `session.seen(...)`) lives in a small state file
 under the cache directory. The hook fails closed: malformed input, a missing or broken policy
 or any internal error answers `deny` with a reason, never an exit code the agent would read as
-"go ahead". See docs/hooks.md for the protocol facts this relies on.
+"go ahead". Only an event that names itself as one remit observes (`remit.hook_events`) gets
+no deny, even malformed: a deny is not an answer those events take, and their own "block"
+would stop the user's prompt or keep the agent from stopping (`refusal`). See docs/hooks.md
+for the protocol facts this relies on.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import RemitError
-from .hook_events import OBSERVED, handle_event, note_decision
-from .hookd import MAX_INPUT_BYTES
+from .hook_events import OBSERVED, handle_event, not_recorded, note_decision
+from .hookd import MAX_INPUT_BYTES, event_name
+from .hookd import TOOL_EVENT as EVENT
 from .hookd import main_hook as main_hook  # the entry point; its client side is light
 
 if TYPE_CHECKING:
@@ -43,7 +47,13 @@ MAX_REASON = 2000
 MAX_STATE_FILES = 2000
 """Session state files kept in the cache; the least recently used go first."""
 STATE_VERSION = 1
-EVENT = "PreToolUse"
+TEXT_FIELDS = (
+    "session_id", "transcript_path", "cwd", "permission_mode", "agent_id", "agent_type", "model",
+    "turn_id", "prompt_id", "tool_use_id", "error",
+)  # fmt: skip
+FIELD_TYPES = {**dict.fromkeys(TEXT_FIELDS, "string"), "is_interrupt": "boolean", "duration_ms": "number"}
+"""The fields remit reads from an event besides the tool's, by JSON type: another type (null
+is no value) makes the event malformed, so that no rule or record goes on a value misread."""
 
 
 class HookInputError(RemitError):
@@ -70,17 +80,20 @@ class HookEvent:
 
 def answer(
     agent: str,
-    raw: bytes | None,
+    raw: bytes,
     *,
+    whole: bool = True,
     policy: str | Path,
     log: str | Path | None = None,
     log_durability: str | None = None,
 ) -> tuple[str, int]:
-    """`run_hook` on the bytes read from stdin (None: more than `MAX_INPUT_BYTES`, denied)."""
-    if raw is None:
-        return deny_output(agent, f"the hook input is larger than {MAX_INPUT_BYTES} bytes"), 0
-    event = raw.decode("utf-8", errors="replace")
-    return run_hook(agent, event, policy=policy, log=log, log_durability=log_durability)
+    """`run_hook` on the bytes read from stdin (not `whole`: the first `MAX_INPUT_BYTES` of
+    more, which are not checked; only the event they name is read)."""
+    text = raw.decode("utf-8", errors="replace")
+    if not whole:
+        why = f"the hook input is larger than {MAX_INPUT_BYTES} bytes"
+        return refusal(agent, event_name(text), why, log=log)
+    return run_hook(agent, text, policy=policy, log=log, log_durability=log_durability)
 
 
 def run_hook(
@@ -102,29 +115,70 @@ def run_hook(
     `resolved`: the policy's file when the caller found it already (`policy` then only names
     it in messages). `stderr`: where a note for the user goes (default `sys.stderr`). `kept`:
     the policies a long-lived caller has loaded already (`cache.Kept`)."""
-    guard = None
     try:
-        if agent not in AGENTS:
-            raise HookInputError(f"unknown agent `{agent}` (known: {', '.join(AGENTS)})")
         data = read_event(stdin_text)
+    except Exception as exc:  # unreadable: what its readable start names decides the answer's shape
+        return refusal(agent, event_name(stdin_text), _problem(exc), log=log, stderr=stderr)
+    given = data.get("hook_event_name")
+    name = given if isinstance(given, str) else None
+    try:
         cache = _cache_dir(cache_dir)
-        if data.get("hook_event_name") in OBSERVED:  # a turn starting or ending, a call's result
+        if name in OBSERVED:  # a turn starting or ending, a call's result
             return handle_event(
                 agent, data, log=log, cache=cache, clock=clock, log_durability=log_durability, stderr=stderr
             )
-        event = tool_event(data)
-        guard = _guard(policy, log, clock, cache, log_durability, resolved, kept)
+        return _decide(agent, data, policy, log, clock, cache, log_durability, resolved, kept)
+    except Exception as exc:  # the agent must get an answer, whatever broke
+        return refusal(agent, name, _problem(exc), log=log, stderr=stderr)
+
+
+def refusal(
+    agent: str, name: str | None, why: str, *, log: str | Path | None, stderr: IO[str] | None = None
+) -> tuple[str, int]:
+    """The answer to an event remit cannot handle, in that event's terms: a deny for a tool
+    call, an event remit does not know or one it cannot name (`name` None); for an event it
+    only observes, no output (`hook_events.not_recorded`), never a block of the prompt or a
+    "keep going" instead of a stop."""
+    if name in OBSERVED:
+        return not_recorded(name, why, log=log, stderr=stderr)
+    return deny_output(agent, why), 0
+
+
+def _problem(exc: Exception) -> str:
+    if isinstance(exc, HookInputError):
+        return str(exc)
+    return f"internal error: {exc or type(exc).__name__}"
+
+
+def _decide(
+    agent: str,
+    data: dict[str, Any],
+    policy: str | Path,
+    log: str | Path | None,
+    clock: Callable[[], float],
+    cache: Path,
+    durability: str | None,
+    resolved: Path | None,
+    kept: Kept | None,
+) -> tuple[str, int]:
+    """The verdict on a tool call; raises what keeps it from being checked."""
+    check_agent(agent)
+    event = tool_event(data)
+    guard = _guard(policy, log, clock, cache, durability, resolved, kept)
+    try:
         ctx = hook_context(agent, event, clock())
         decision = _check(guard, event, ctx, cache)
         return render(agent, decision, non_interactive=guard.policy.defaults.non_interactive.value), 0
-    except HookInputError as exc:
-        return deny_output(agent, str(exc)), 0
-    except Exception as exc:  # the agent must get an answer, whatever broke
-        return deny_output(agent, f"internal error: {exc or type(exc).__name__}"), 0
     finally:
-        if guard is not None and guard.log is not None:  # a daemon answers many calls: no file left open
+        if guard.log is not None:  # a daemon answers many calls: no file left open
             with contextlib.suppress(Exception):  # every record is written already: nothing is lost
                 guard.log.close()
+
+
+def check_agent(agent: str) -> None:
+    """Raise `HookInputError` for an agent whose protocol remit does not speak."""
+    if agent not in AGENTS:
+        raise HookInputError(f"unknown agent `{agent}` (known: {', '.join(AGENTS)})")
 
 
 def parse_event(text: str) -> HookEvent:
@@ -150,6 +204,10 @@ def read_event(text: str) -> dict[str, Any]:
 def tool_event(data: dict[str, Any]) -> HookEvent:
     """Check and unpack a PreToolUse event's object; raise `HookInputError` saying what is wrong."""
     event = data.get("hook_event_name")
+    if event is None:
+        raise HookInputError("the hook input has no `hook_event_name`")
+    if not isinstance(event, str):
+        raise HookInputError("the hook input's `hook_event_name` is not a string")
     if event != EVENT:
         raise HookInputError(f"remit answers `{EVENT}` events, not `{event}`: check the hook settings")
     tool, args = data.get("tool_name"), data.get("tool_input", {})
@@ -157,7 +215,24 @@ def tool_event(data: dict[str, Any]) -> HookEvent:
         raise HookInputError("the hook input has no `tool_name`")
     if not isinstance(args, dict):
         raise HookInputError("the hook input's `tool_input` is not a JSON object")
+    check_fields(data)
     return HookEvent(tool, args, data)
+
+
+def check_fields(data: dict[str, Any]) -> None:
+    """Raise `HookInputError` for a field of `FIELD_TYPES` that holds another type of value."""
+    for key, kind in FIELD_TYPES.items():
+        value = data.get(key)
+        if value is not None and not _is_a(kind, value):
+            raise HookInputError(f"the hook input's `{key}` is not a {kind}")
+
+
+def _is_a(kind: str, value: Any) -> bool:
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _json_problem(exc: Exception) -> str:

@@ -4,7 +4,10 @@
 Codex CLI it observes: it appends what they say to the decision log, next to the decisions,
 as records the oversight report reads, and answers with nothing (no output, exit code 0),
 which both agents read as "carry on". Nothing here can block a prompt, keep an agent from
-stopping, or change a tool's result.
+stopping, or change a tool's result. An event that should be recorded and cannot be
+(malformed or too large to read, a field remit reads of the wrong type, an unknown agent, a
+log that cannot be written) gets no output either, and exit code 1 with the reason on stderr:
+a hook error both agents show and carry on from (`not_recorded`).
 
 - `UserPromptSubmit`: a `human` event, a turn starts. If the session's previous turn got no
   `Stop`, it was cut short (Claude Code fires no `Stop` when the user interrupts): an
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
     from .decision import Decision
     from .log import DecisionLog
 
-__all__ = ["OBSERVED", "RECORDED", "event_record", "handle_event", "note_decision"]
+__all__ = ["OBSERVED", "RECORDED", "event_record", "handle_event", "not_recorded", "note_decision"]
 
 RECORDED = ("UserPromptSubmit", "Stop", "PostToolUse", "PostToolUseFailure")
 """The events whose facts go into the log (and that `remit install` registers)."""
@@ -101,20 +104,34 @@ def handle_event(
     Exit code 0, or 1 when the event could not be recorded (the reason on `stderr`, default
     `sys.stderr`): both agents show that as a hook error and carry on.
     """
-    name = data.get("hook_event_name")
+    name = str(data.get("hook_event_name"))
     if log is None or name not in RECORDED:
         return "", 0
     try:
+        from .hook import check_agent, check_fields
         from .log import DecisionLog
 
+        check_agent(agent)
+        check_fields(data)
         kwargs = {"durability": log_durability} if log_durability else {}
         with DecisionLog(log, **kwargs) as writer:
-            _Recorder(agent, data, writer, cache, clock()).run(str(name))
+            _Recorder(agent, data, writer, cache, clock()).run(name)
     except Exception as exc:  # an observer must never get in the agent's way
-        why = exc or type(exc).__name__
-        (stderr or sys.stderr).write(f"remit could not record the {name} event: {why}\n")
-        return "", 1
+        return not_recorded(name, str(exc) or type(exc).__name__, log=log, stderr=stderr)
     return "", 0
+
+
+def not_recorded(
+    name: str, why: str, *, log: str | Path | None, stderr: IO[str] | None = None
+) -> tuple[str, int]:
+    """The answer to an observed event remit cannot handle: no output, as always, so that
+    nothing blocks the prompt or keeps the agent from stopping; exit code 1 with the reason on
+    `stderr` (a hook error, the agent carries on) when the event should have been recorded, 0
+    when remit records nothing of it anyway (no log, an event it does not record)."""
+    if log is None or name not in RECORDED:
+        return "", 0
+    (stderr or sys.stderr).write(f"remit could not record the {name} event: {why}\n")
+    return "", 1
 
 
 class _Recorder:

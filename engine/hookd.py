@@ -64,7 +64,9 @@ if TYPE_CHECKING:  # `typing` itself costs a hook call milliseconds
 
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
-"""Hook input larger than this is refused (denied) without being parsed."""
+"""Hook input larger than this is not parsed: a tool call is denied (`remit.hook.refusal`)."""
+TOOL_EVENT = "PreToolUse"
+"""The event remit decides; it answers the others with nothing (`remit.hook_events`)."""
 TAKE_SECONDS = 2.0
 """How long a client waits for the daemon to take its call before answering it itself."""
 ANSWER_SECONDS = 20.0
@@ -101,14 +103,16 @@ def main_hook(
     """Read the event on stdin, write the verdict on stdout, return the exit code (also
     `remit.hook.main_hook`).
 
-    The exit code is 0 (the verdict is in the JSON) unless the answer cannot even be written:
-    then the reason goes to stderr and the code is 2, which both agents read as "block".
+    The exit code is 0 (the verdict is in the JSON) unless the answer cannot even be given:
+    then the reason goes to stderr and the code is 2, which both agents read as "block" (1
+    for an event other than a tool call: see `_unanswered`).
     With `daemon` (`remit hook --daemon`), the daemon answers when it takes the call, with
     the answer this process would give (`hook.answer`)."""
+    raw = b""
     try:
-        raw = read_capped(stdin or sys.stdin.buffer, MAX_INPUT_BYTES)
+        raw, whole = read_capped(stdin or sys.stdin.buffer, MAX_INPUT_BYTES)
         reply, start = None, False
-        if daemon and raw is not None:
+        if daemon and whole:
             reply, start = ask_daemon(agent, raw, policy, log, log_durability)
         if reply is not None:
             text, code, err = reply
@@ -117,11 +121,12 @@ def main_hook(
         else:
             from .hook import answer
 
-            text, code = answer(agent, raw, policy=policy, log=log, log_durability=log_durability)
+            text, code = answer(
+                agent, raw, whole=whole, policy=policy, log=log, log_durability=log_durability
+            )
         write_answer(text, stdout or sys.stdout)
     except Exception as exc:
-        sys.stderr.write(f"remit could not check this call, so it is blocked: {exc}\n")
-        return 2
+        return _unanswered(raw, exc)
     if start:  # after the answer, which nothing here may change: the agent does not wait for it
         try:  # noqa: SIM105 - `contextlib` costs this process milliseconds
             start_daemon()
@@ -130,14 +135,64 @@ def main_hook(
     return code
 
 
-def read_capped(stream: IO[bytes], cap: int) -> bytes | None:
-    """At most `cap` bytes of the stream, or None (the rest drained) when there is more."""
+def read_capped(stream: IO[bytes], cap: int) -> tuple[bytes, bool]:
+    """At most `cap` bytes of the stream, and whether they are all of it (if not, the rest is
+    drained: only the event these bytes name is read from them, see `event_name`)."""
     data = stream.read(cap + 1)
     if len(data) <= cap:
-        return data
+        return data, True
     while stream.read(1 << 20):  # let the writer finish; memory stays bounded
         pass
-    return None
+    return data[:cap], False
+
+
+def _unanswered(raw: bytes, exc: Exception) -> int:
+    """No answer could be given (stdin or stdout gone, remit broken): the reason on stderr, and
+    exit code 2, a block. Not for an event other than a tool call, where 2 would block the
+    user's prompt or keep the agent from stopping: there 1, a hook error both agents carry on
+    from."""
+    name = event_name(raw.decode("utf-8", errors="replace")) if raw else None
+    if name is None or name == TOOL_EVENT:
+        sys.stderr.write(f"remit could not check this call, so it is blocked: {exc}\n")
+        return 2
+    sys.stderr.write(f"remit could not answer the {name} event: {exc}\n")
+    return 1
+
+
+def event_name(text: str) -> str | None:
+    """The `hook_event_name` the members at the start of a JSON object give, for hook input
+    that cannot be read whole (cut short, broken further on, larger than `MAX_INPUT_BYTES`);
+    None when no member before the damage names an event (as a string)."""
+    import json  # not on the path of an answered call: it costs a hook call milliseconds
+
+    decode = json.JSONDecoder().raw_decode
+    at = _blank(text, 0)
+    if text[at : at + 1] != "{":
+        return None
+    try:
+        while True:
+            at = _blank(text, at + 1)
+            if text[at : at + 1] != '"':
+                return None
+            key, at = decode(text, at)
+            at = _blank(text, at)
+            if text[at : at + 1] != ":":
+                return None
+            value, at = decode(text, _blank(text, at + 1))
+            if key == "hook_event_name":
+                return value if isinstance(value, str) else None
+            at = _blank(text, at)
+            if text[at : at + 1] != ",":
+                return None
+    except (ValueError, RecursionError):
+        return None
+
+
+def _blank(text: str, at: int) -> int:
+    """The first position from `at` that is not JSON white space."""
+    while text[at : at + 1] in (" ", "\t", "\n", "\r"):
+        at += 1
+    return at
 
 
 def write_answer(text: str, out: IO[str]) -> None:
@@ -295,33 +350,27 @@ def ask_daemon(
             conn.settimeout(ANSWER_SECONDS)
             data = _read_all(conn, MAX_ANSWER)
         except OSError as exc:
-            return _no_answer(agent, raw, f"{type(exc).__name__}: {exc}"), False
+            return _no_answer(agent, raw, log, f"{type(exc).__name__}: {exc}"), False
     finally:
         conn.close()
     size = int.from_bytes(data[2:6], "big")
     if len(data) < 6 or data[:1] != b"A" or len(data) < 6 + size:
-        return _no_answer(agent, raw, "its answer was cut short"), False
+        return _no_answer(agent, raw, log, "its answer was cut short"), False
     text, err = data[6 : 6 + size].decode(errors="replace"), data[6 + size :].decode(errors="replace")
     return (text, data[1], err), False
 
 
-def _no_answer(agent: str, raw: bytes, why: str) -> tuple[str, int, str]:
-    """What a taken call gets without the daemon's answer: a deny (an event remit only
-    observes gets what a hook that could not record it gets: nothing, exit code 1)."""
-    import json
+def _no_answer(agent: str, raw: bytes, log: str | Path | None, why: str) -> tuple[str, int, str]:
+    """What a taken call gets without the daemon's answer: what a hook that cannot handle its
+    event gives (`remit.hook.refusal`: a deny, or for an event remit only observes, no output)."""
+    import io
 
-    from .hook import deny_output
-    from .hook_events import OBSERVED
+    from .hook import refusal
 
+    err = io.StringIO()
     why = f"the hook daemon took the call and gave no answer ({why})"
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        data = None
-    name = data.get("hook_event_name") if isinstance(data, dict) else None
-    if isinstance(name, str) and name in OBSERVED:
-        return "", 1, f"remit could not record the {name} event: {why}\n"
-    return deny_output(agent, why), 0, ""
+    text, code = refusal(agent, event_name(raw.decode("utf-8", errors="replace")), why, log=log, stderr=err)
+    return text, code, err.getvalue()
 
 
 def _read_all(conn: _socket.socket, cap: int) -> bytes:

@@ -18,6 +18,7 @@ import yaml
 import remit
 import remit.hook as hook
 from remit.hook import StateStore, main_hook, read_tail, run_hook
+from remit.hookd import event_name
 from remit.session import MAX_RECENT, Session
 from remit.traces import TraceCall, read_traces
 
@@ -443,3 +444,183 @@ def test_parallel_calls_of_one_session_lose_no_count(tmp_path: Path) -> None:
         answers = list(pool.map(one, range(8)))
     assert all(json.loads(a)["hookSpecificOutput"]["permissionDecision"] == "allow" for a in answers)
     assert StateStore(tmp_path).load("abc123")["counts"] == {"Grep": 8}
+
+
+# -- what each event gets for input remit cannot use ----------------------------------------
+
+ANSWERS = {
+    "PreToolUse": ("allow", "deny"),
+    "UserPromptSubmit": ("none", "error"),
+    "Stop": ("none", "error"),
+    "PostToolUse": ("none", "error"),
+    "PostToolUseFailure": ("none", "error"),
+    "SubagentStop": ("none", "none"),
+    "Notification": ("none", "none"),
+    "SessionStart": ("none", "none"),
+    "PermissionRequest": ("none", "none"),
+    "ToolAboutToRun": ("deny", "deny"),
+}
+"""Each event's answer to well-formed and to malformed input, with a decision log (without
+one, "error" is "none": remit records nothing of the event anyway). allow, deny: a PreToolUse
+permission decision (Codex's allow: `{}`), exit code 0; none: no output, exit code 0; error:
+no output, exit code 1 (a hook error both agents carry on from), the reason on stderr. Never
+exit code 2, nor a top-level `decision`: either would block a prompt or keep an agent going."""
+
+
+def _json(event: dict[str, Any]) -> bytes:
+    return json.dumps(event).encode()
+
+
+KINDS: dict[str, Any] = {
+    "well-formed": lambda e: _json(e),
+    "a prompt that is not a string (remit never reads it)": lambda e: _json({**e, "prompt": 5}),
+    "cut short": lambda e: _json(e)[:-20],
+    "broken after the event's name": lambda e: _json(e)[:-1] + b', "x": }',
+    "a session id that is a list": lambda e: _json({**e, "session_id": []}),
+    "a tool use id that is an object": lambda e: _json({**e, "tool_use_id": {}}),
+    "an interrupt flag that is text": lambda e: _json({**e, "is_interrupt": "yes"}),
+    "a duration that is text": lambda e: _json({**e, "duration_ms": "500"}),
+    "a transcript path that is a number": lambda e: _json({**e, "transcript_path": 7}),
+}
+"""Inputs made from a well-formed event, by what is wrong with them."""
+WELL_FORMED = ("well-formed", "a prompt that is not a string (remit never reads it)")
+AGENT_KINDS = [(a, k) for a in ("claude-code", "codex") for k in KINDS] + [("cursor", "well-formed")]
+"""Each kind for each agent, and an agent remit does not know."""
+
+
+def event_of(agent: str, name: str) -> dict[str, Any]:
+    """A well-formed event of that name: the agent's fixture, its call a read that flows."""
+    base = {**base_event("codex" if agent == "codex" else "claude-code"), "hook_event_name": name}
+    return {**base, "tool_name": "Read", "tool_input": {"file_path": "/repo/src/app.py"}}
+
+
+def expected(agent: str, name: str, kind: str, logged: bool) -> str:
+    well, malformed = ANSWERS[name]
+    answer = well if kind in WELL_FORMED and agent != "cursor" else malformed
+    return "none" if answer == "error" and not logged else answer
+
+
+def shape(agent: str, name: str, out: str, code: int, err: str) -> str:
+    """What the answer is, checked against both agents' protocols."""
+    assert code in (0, 1), (code, err)
+    if not out:
+        if code == 1:
+            assert err.startswith(f"remit could not record the {name} event: ") and err.endswith("\n")
+            return "error"
+        assert err == ""
+        return "none"
+    assert code == 0 and err == "" and out.endswith("\n")
+    output = json.loads(out)
+    check_protocol("codex" if agent == "codex" else "claude-code", output)
+    if output == {} and agent == "codex":
+        return "allow"
+    return permission(output)
+
+
+def hook_answer(agent: str, stdin: bytes, policy: str | Path = POLICY, **kw: Any) -> tuple[str, int, str]:
+    """`main_hook` as a hook process runs it: (stdout, exit code, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    saved, sys.stderr = sys.stderr, err
+    try:
+        code = main_hook(agent, policy=policy, stdin=io.BytesIO(stdin), stdout=out, **kw)
+    finally:
+        sys.stderr = saved
+    return out.getvalue(), code, err.getvalue()
+
+
+@pytest.mark.parametrize("name", list(ANSWERS))
+def test_each_event_gets_an_answer_of_its_own_shape(name: str, tmp_path: Path) -> None:
+    for logged in (False, True):
+        log = tmp_path / "log.jsonl" if logged else None
+        for agent, kind in AGENT_KINDS:
+            out, code, err = hook_answer(agent, KINDS[kind](event_of(agent, name)), log=log)
+            what = (agent, kind, logged)
+            assert shape(agent, name, out, code, err) == expected(agent, name, kind, logged), what
+            if expected(agent, name, kind, logged) == "deny":
+                assert "remit could not check this call" in out or name == "PreToolUse", what
+
+
+def test_a_malformed_event_says_what_is_wrong(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    stop = event_of("claude-code", "Stop")
+    _, _, err = hook_answer("claude-code", _json({**stop, "session_id": []}), log=log)
+    assert err == "remit could not record the Stop event: the hook input's `session_id` is not a string\n"
+    _, _, err = hook_answer("claude-code", _json(stop)[:-20], log=log)
+    assert "could not record the Stop event: the hook input is not valid JSON" in err
+    _, _, err = hook_answer("cursor", _json(stop), log=log)
+    assert "could not record the Stop event: unknown agent `cursor`" in err
+    call = {**event_of("claude-code", "PreToolUse"), "turn_id": 3}
+    text, _, _ = hook_answer("claude-code", _json(call))
+    reason = json.loads(text)["hookSpecificOutput"]["permissionDecisionReason"]
+    assert reason.endswith("so it is blocked: the hook input's `turn_id` is not a string")
+    assert not log.exists()  # nothing recorded, not even the log opened
+
+
+def test_a_malformed_prompt_is_recorded_when_nothing_remit_reads_is_wrong(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    prompt = {**event_of("claude-code", "UserPromptSubmit"), "prompt": ["not", "text"], "prompt_id": "p1"}
+    assert hook_answer("claude-code", _json(prompt), log=log) == ("", 0, "")
+    (record,) = map(json.loads, log.read_text().splitlines())
+    assert (record["event"], record["turn"]) == ("human", "p1")
+
+
+@pytest.mark.parametrize("name", list(ANSWERS))
+def test_input_too_large_gets_the_malformed_answer_of_its_event(name: str, tmp_path: Path) -> None:
+    """Larger than `MAX_INPUT_BYTES`: not parsed, but the event named before the rest is read."""
+    event = {**event_of("claude-code", name), "tool_input": {"content": "x" * (hook.MAX_INPUT_BYTES + 10)}}
+    stdin = _json(event)
+    for daemon in (False, True):  # never sent to a daemon: answered by the hook process either way
+        out, code, err = hook_answer("claude-code", stdin, log=tmp_path / "log.jsonl", daemon=daemon)
+        assert shape("claude-code", name, out, code, err) == ANSWERS[name][1]
+        assert ANSWERS[name][1] == "none" or f"larger than {hook.MAX_INPUT_BYTES} bytes" in out + err
+
+
+def test_input_too_large_that_names_its_event_late_is_denied(tmp_path: Path) -> None:
+    """An observed event's name inside the tool's input is not the event's: unread, so denied."""
+    big = {"hook_event_name": "Stop", "content": "x" * (hook.MAX_INPUT_BYTES + 10)}
+    rest = {k: v for k, v in event_of("claude-code", "PreToolUse").items() if k != "tool_input"}
+    stdin = _json({"tool_input": big, **rest})
+    out, code, _ = hook_answer("claude-code", stdin, log=tmp_path / "log.jsonl")
+    assert code == 0 and permission(json.loads(out)) == "deny"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ('{"hook_event_name": "Stop", "session_id": ', "Stop"),
+        (' {"a": [1, {"b": "}"}], "hook_event_name" : "Stop" , "x": }', "Stop"),
+        ('{"a": "\\"hook_event_name\\": \\"Stop\\"", "hook_event_name": "PreToolUse", "b', "PreToolUse"),
+        ('{"tool_input": {"hook_event_name": "Stop"}, "x": ', None),
+        ('{"tool_input": {"hook_event_name": "Stop", "content": "xxx', None),
+        ('{"session_id": "s", "x": tru, "hook_event_name": "Stop"}', None),
+        ('{"hook_event_name": ["Stop"], "x"', None),
+        ('["hook_event_name", "Stop"]', None),
+        ('"hook_event_name": "Stop"', None),
+        ("", None),
+        ("{", None),
+        ('{"hook_event_name": "St', None),
+    ],
+)
+def test_event_name_reads_only_the_top_level_members_before_the_damage(text: str, name: str | None) -> None:
+    assert event_name(text) == name
+
+
+def test_a_hook_that_cannot_answer_never_blocks_a_prompt_or_a_stop(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Exit code 2 (remit broken, stdout gone) blocks a call; for a prompt or a stop it would
+    block the prompt or keep the agent going: those get 1, a hook error."""
+
+    def broken(*_: Any, **__: Any) -> tuple[str, int]:
+        raise ImportError("remit is half installed")
+
+    monkeypatch.setattr(hook, "answer", broken)
+    for name in ("UserPromptSubmit", "Stop", "SubagentStop", "PostToolUse", "Notification"):
+        for stdin in (_json(event_of("claude-code", name)), _json(event_of("claude-code", name))[:-20]):
+            out, code, err = hook_answer("claude-code", stdin, log=tmp_path / "log.jsonl")
+            assert (out, code) == ("", 1)
+            assert err == f"remit could not answer the {name} event: remit is half installed\n"
+    for stdin in (_json(event_of("claude-code", "PreToolUse")), b"not json", b""):
+        out, code, err = hook_answer("claude-code", stdin)
+        assert (out, code) == ("", 2)
+        assert "so it is blocked: remit is half installed" in err

@@ -22,11 +22,24 @@ from click.testing import CliRunner
 import remit.hook as hook
 from remit import hookd, hookd_server
 from remit.cli import main as cli
-from remit.hook import StateStore, main_hook, run_hook
+from remit.hook import StateStore, run_hook
 from remit.install import hook_command
 from remit.launch import hook_args
 
-from .test_hook import CASES, HOOKS, POLICY, base_event, case_stdin
+from .test_hook import (
+    AGENT_KINDS,
+    ANSWERS,
+    CASES,
+    HOOKS,
+    KINDS,
+    POLICY,
+    base_event,
+    case_stdin,
+    event_of,
+    expected,
+    hook_answer,
+    shape,
+)
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the hook daemon listens on a Unix socket")
 
@@ -86,13 +99,7 @@ def daemon(env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Running]:
 
 
 def via_daemon(agent: str, stdin: bytes, policy: str | Path = POLICY, **kw: Any) -> tuple[str, int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    saved, sys.stderr = sys.stderr, err
-    try:
-        code = main_hook(agent, policy=policy, stdin=io.BytesIO(stdin), stdout=out, daemon=True, **kw)
-    finally:
-        sys.stderr = saved
-    return out.getvalue(), code, err.getvalue()
+    return hook_answer(agent, stdin, policy, daemon=True, **kw)
 
 
 def client_process(code: str, stdin: str) -> subprocess.CompletedProcess[str]:
@@ -123,6 +130,23 @@ def test_every_hook_case_gets_the_same_answer(daemon: Running, tmp_path: Path) -
         text, code, err = via_daemon(agent, stdin, policy)
         assert (text, code) == in_process(agent, stdin, tmp_path / "own", policy), case["name"]
         assert err == ""
+
+
+def test_every_event_gets_the_same_answer_to_bad_input(daemon: Running, tmp_path: Path) -> None:
+    """Each event, well-formed and malformed, with and without a log: the same stdout, exit
+    code and stderr through the daemon and in-process, each of the shape its event takes."""
+    for name in ANSWERS:
+        for logged in (False, True):
+            for agent, kind in AGENT_KINDS:
+                stdin = KINDS[kind](event_of(agent, name))
+                log = {"log": tmp_path / "daemon.jsonl"} if logged else {}
+                text, code, err = via_daemon(agent, stdin, **log)
+                own = {"log": tmp_path / "own.jsonl"} if logged else {}
+                said = io.StringIO()
+                here = in_process(agent, stdin, tmp_path / "own", stderr=said, **own)
+                what = (name, agent, kind, logged)
+                assert (text, code, err) == (*here, said.getvalue()), what
+                assert shape(agent, name, text, code, err) == expected(agent, name, kind, logged), what
 
 
 def records(path: Path) -> list[dict[str, Any]]:
@@ -428,6 +452,29 @@ def test_a_taken_call_without_an_answer_is_denied(daemon: Running, monkeypatch: 
     specific = json.loads(text)["hookSpecificOutput"]
     assert code == 0 and specific["permissionDecision"] == "deny"
     assert "the hook daemon took the call and gave no answer" in specific["permissionDecisionReason"]
+
+
+def test_a_taken_stop_without_an_answer_is_no_block(daemon: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stop or a prompt the daemon took and did not answer: no output (a block would keep
+    the agent going or stop the prompt), a hook error when it should have been recorded."""
+    monkeypatch.setattr(hookd, "ANSWER_SECONDS", 0.2)
+    release = threading.Event()
+
+    def stuck(*args: Any, **kw: Any) -> tuple[str, int]:
+        release.wait(10)
+        return "late", 0
+
+    monkeypatch.setattr(hook, "run_hook", stuck)
+    monkeypatch.setattr(hook, "answer", lambda *a, **kw: pytest.fail("decided twice"))
+    try:
+        for name in ("Stop", "UserPromptSubmit"):
+            stdin = json.dumps({**base_event("claude-code"), "hook_event_name": name}).encode()
+            text, code, err = via_daemon("claude-code", stdin, log="/nonexistent/remit-tests/log.jsonl")
+            assert (text, code) == ("", 1)
+            assert err.startswith(f"remit could not record the {name} event: the hook daemon took the call")
+            assert via_daemon("claude-code", stdin) == ("", 0, "")  # no log: nothing to record
+    finally:
+        release.set()
 
 
 def _no_new_privs() -> bool:
