@@ -51,6 +51,24 @@ UNSEEN = "\x00unseen"
 """Put in `seen` when values past the text budget were left unlooked at: a message may quote
 one of them, so messages cannot be scrubbed value by value (see `redact_policy`)."""
 _SCALARS = frozenset({int, float, bool, type(None)})
+_JSON_TYPES = (str, dict, list, tuple, int, float)
+"""With None, the types a record holds as they are; anything else is written as its `str`."""
+UNPRINTABLE = "[REDACTED:unprintable]"
+"""What stands for a value whose `str` raises: nothing of it can be shown."""
+
+
+def as_text(value: Any) -> str:
+    """A value JSON has no type for, as text to be redacted: a secret in it must not pass
+    because it is not a string. Bytes are decoded (UTF-8, other bytes escaped: their `repr`
+    would escape the letters around a secret, and hide it from the patterns); anything else
+    is its `str`, which is what the log would write of it."""
+    try:
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return bytes(value).decode("utf-8", "backslashreplace")
+        return str(value)
+    except Exception:
+        return UNPRINTABLE
+
 
 SECRET_NAMES = 4096
 SECRET_NAME_CHARS = 64
@@ -213,7 +231,9 @@ class _Walk:
             return self.fields(value, depth)
         if isinstance(value, (list, tuple)):
             return self.items(value, depth)
-        return value
+        if value is None or isinstance(value, (int, float)):
+            return value
+        return self.string(as_text(value))
 
     def items(self, value: list[Any] | tuple[Any, ...], depth: int) -> list[Any]:
         """A list's copy; in an argv (`["mysql", "--password", "x"]`) the value that follows a
@@ -263,6 +283,8 @@ class _Walk:
                 self.unlogged_fields(itertools.chain(((key, item),), rest), depth)
                 break
             name = key if type(key) is str else str(key)
+            if item is not None and not isinstance(item, _JSON_TYPES):
+                item = as_text(item)  # hidden for its field name, or redacted, as a string
             if isinstance(item, str):
                 if item and _is_secret_field(name) and not _is_marker(item):
                     out[name] = marker("field", item)

@@ -25,7 +25,7 @@ import pytest
 
 import remit
 from remit.load import load_text
-from remit.redact import marker, redact, redact_text
+from remit.redact import UNPRINTABLE, marker, redact, redact_text
 from remit.secret_patterns import _MAYBE, _TRIGGERS, PATTERNS
 from tests.conftest import POLICIES
 from tests.test_redact import _strings
@@ -861,6 +861,47 @@ def test_no_piece_of_a_secret_reaches_the_log(tmp_path: Path, policy: str) -> No
     if policy is REASONS:  # the reasons quote the arguments, secrets and all, before the scrub
         assert text.count('"message":"runs ') >= 40 and text.count('"message":"calls with {') >= 20
     assert _leaks(text, CASES) == []
+
+
+class _Headers:
+    """An argument of an in-process agent that is no JSON value: the log writes its `str`."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class _Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("no text")
+
+
+def test_a_secret_in_a_value_json_has_no_type_for_is_hidden(tmp_path: Path) -> None:
+    secrets = [c for c in CASES if c.tool == "Bash"][:20]
+    guard, log = _guard(tmp_path, "coding-agent.yaml", "objects")
+    for item in secrets:
+        command = item.args["command"]
+        args = {
+            "headers": _Headers(command),
+            "raw": command.encode(),
+            "items": [_Headers(command), frozenset({command})],
+            "password": _Headers("hunter2-hunter2"),
+        }
+        guard.check("http_request", args, {"cwd": "/repo"})
+    text = log.read_text(encoding="utf-8")
+    assert text.count('"kind":"decision"') == len(secrets)
+    assert _leaks(text, secrets) == [] and "hunter2" not in text
+    record = json.loads(text.splitlines()[0])
+    assert record["args"]["password"] == marker("field", "hunter2-hunter2")  # hidden for its name
+    assert "[REDACTED:" in record["args"]["raw"] and "[REDACTED:" in record["args"]["headers"]
+    assert redact({"b": "é ok".encode() + b"\xff"}) == {"b": "é ok\\xff"}  # decoded, the rest escaped
+    assert redact({"x": _Unprintable(), "y": [_Unprintable()], "n": 1.5}) == {
+        "x": UNPRINTABLE,
+        "y": [UNPRINTABLE],
+        "n": 1.5,
+    }
 
 
 @pytest.mark.parametrize("name, tool, args", NEAR, ids=[n for n, _, _ in NEAR])
