@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import remit
-from remit.analyzers import SHELL_TOOLS, Command, ShellFacts, _bash, _unwrap, shell_facts
+from remit.analyzers import SHELL_TOOLS, Command, ShellFacts, _bash, _runners, _unwrap, shell_facts
 from remit.analyzers._awk import program_writes
 from remit.analyzers._bash import MAX_COMMANDS, MAX_NODES
 from remit.celrt import CelObject
@@ -851,6 +851,12 @@ _HIDDEN_ASSIGNMENTS = [
     "set -a; LD_PRELOAD=/tmp/x.so; git status",
     "bash -a -c 'LD_PRELOAD=/tmp/x.so; git status'",
     "declare -x PAGER; PAGER='sh -c id'; git log",
+    # a plain assignment: bash passes it on when the agent's environment exports the name
+    "PAGER='sh -c id'; git log",
+    "PAGER='sh -c id'; sh -c 'git log'",
+    "GIT_PAGER='sh -c id'\ngit log",
+    "f() { local PAGER='sh -c id'; git log; }; f",
+    "sh -c 'set -a'; EDITOR=vi; git log",
 ]
 
 
@@ -869,8 +875,8 @@ def test_the_shipped_policies_see_assignments_around_a_script(command: str) -> N
         "FOO=1 bash -c 'git status'",
         "LANG=C sh -c 'ls'",
         "env LC_ALL=C bash -c 'git log'",
-        "PAGER=cat; sh -c 'git log'",  # a shell variable: not in the script's environment
-        "sh -c 'set -a'; EDITOR=vi; git log",  # allexport set by another shell
+        "FOO=1; sh -c 'git log'",
+        "sh -c 'PAGER=x'; git log",  # set in another shell, which passes nothing back
     ],
 )
 def test_harmless_or_unexported_assignments_leave_a_script_allowed(command: str) -> None:
@@ -903,3 +909,55 @@ def test_what_either_reading_of_a_continuation_exports_stays_exported() -> None:
     # comment swallows the export): the `ls` after it may run with A either way
     facts = shell_facts("Bash", {"command": "eval '# c\\\nexport A=1'; ls"}, "/p")
     assert facts.unparsed and ["A=1"] in [c.env for c in facts.commands if c.program == "ls"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "faketime now date",
+        "faketime '2024-01-01 10:00' python -m pytest -q",
+        "valgrind --leak-check=full ./a.out",
+        "uv run pytest -q",
+        "uv run --with rich python scripts/report.py",
+        "poetry run pytest",
+        "npx vitest run",
+        "script -qc 'ls' /dev/null",
+        "hyperfine --warmup 3 'sleep 0.1'",
+        "tmux ls",
+        "tmux new-session -d -s dev 'python -m http.server'",
+        "screen -dmS build make",
+        "parallel -j4 gzip ::: a.txt b.txt",
+        "bash -euo pipefail -c 'git status'",
+        "xvfb-run -a npm test",
+        "at -l",
+    ],
+)
+def test_harmless_commands_through_a_runner_stay_allowed(command: str) -> None:
+    from tests.conftest import POLICIES
+
+    guard = remit.Guard.from_path(POLICIES / "coding-agent.yaml")
+    assert guard.check("Bash", {"command": command}, {"cwd": "/p"}).decision.value == "allow", command
+
+
+def test_runners_are_all_read_by_the_unwrapper() -> None:
+    """Every program with a reader is one the unwrapper looks at: always (`_UNWRAPPED`), or
+    when a word names a subcommand that runs a command (`uv run`, not `uv sync`)."""
+    assert set(_runners.RUNNERS) <= _unwrap._UNWRAPPED | _runners.RUN_SUBCOMMANDS.keys()
+    facts = shell_facts("Bash", {"command": "uv sync && npm test && sudo uv run rm x"}, "/p")
+    assert [(c.program, c.wrappers) for c in facts.commands] == [
+        ("uv", []),
+        ("npm", []),
+        ("uv", ["sudo"]),
+        ("rm", ["sudo", "uv"]),
+    ]
+
+
+_RUNNER_WORDS = ["-", "--", "-c", "-x", "--a=b", "-p", "x", "'rm -rf ~'", ":::", ";", "run", "$X"]
+
+
+@pytest.mark.parametrize("program", sorted(_runners.RUNNERS))
+@given(st.lists(st.sampled_from(_RUNNER_WORDS), max_size=6))
+@settings(max_examples=30, deadline=None)
+def test_any_arguments_of_a_runner_never_raise(program: str, words: list[str]) -> None:
+    facts = shell_facts("Bash", {"command": " ".join([program, *words])}, "/p")
+    assert not facts.error.startswith("internal error")

@@ -28,11 +28,13 @@ class Command(CelObject):
 
     `env` lists the assignments in effect for the command as written, each `NAME=value` (or
     `NAME+=value`), in order: those of the scripts it was unwrapped from (`A=1 bash -c 'cmd'`,
-    `env A=1 sh -c`, `su -c`, `eval`, `xargs sh -c`, `find -exec sh -c`), variables exported
-    before it (`export A=1; cmd`, `declare -x`, `set -a`), then its own (`A=1 cmd`,
-    `env A=1 cmd`, `sudo A=1 cmd`). A value that is not static is its source text
-    (`A=$(x)`): the name is always first. `A=1; cmd` sets a shell variable, not cmd's
-    environment, and is not listed.
+    `env A=1 sh -c`, `su -c`, `eval`, `xargs sh -c`, `find -exec sh -c`), variables set before
+    it in its shell, then its own (`A=1 cmd`, `env A=1 cmd`, `sudo A=1 cmd`). Variables set
+    before it are those exported (`export A=1; cmd`, `declare -x`, `set -a`) and every plain
+    assignment (`A=1; cmd`, `local A=1`): bash passes its new value on when the name is
+    already exported, and the agent's environment (not shown by the call) often exports
+    `PAGER` or `EDITOR`. A value that is not static is its source text (`A=$(x)`): the name
+    is always first.
     """
 
     cel_fields: ClassVar[frozenset[str]] = frozenset(
@@ -94,8 +96,9 @@ class Command(CelObject):
         if wrappers and "xargs" in wrappers:
             self.fills = ["<stdin>"]
         self.runs_input = runs_input
-        """The command is code only known at run time (`xargs sh -c`, `sh -c "$(...)"`):
-        like text piped into a shell."""
+        """The command is code only known at run time (`xargs sh -c`, `sh -c "$(...)"`, keys
+        sent to a terminal by `tmux send-keys`, an `at` job read from a file or a pipe, a
+        runner whose command its options hide): like text piped into a shell."""
         self.env = env
         self._canonical: frozenset[str] | None = None
 

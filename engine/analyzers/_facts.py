@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from ._awk import AWKS, awk_writes
 from ._command import Command
-from ._patch import diff_targets, in_directory, patch_writes, strip_count
+from ._parsed import Word
+from ._patch import (
+    CODEX_PATCHERS,
+    UNKNOWN,
+    codex_patch_files,
+    diff_targets,
+    in_directory,
+    patch_writes,
+    strip_count,
+)
 from ._programs import (
     BLOCK_DEVICE_PREFIXES,
     CODE_OPTIONS,
@@ -20,6 +29,7 @@ from ._programs import (
     VALUE_OPTIONS,
     reads_stdin,
 )
+from ._runners import shell_args
 from ._sqlcore import analyze_sql, sql_texts
 
 _TOUCHERS = frozenset(
@@ -117,10 +127,12 @@ def pipes_to_shell(cmd: Command) -> bool:
             return True
     if not cmd.piped or cmd.program not in INTERPRETERS:
         return cmd.piped and cmd.program in ("source", ".") and (cmd.arg(0) == "" or reads_stdin(cmd.arg(0)))
+    if cmd.program in SHELLS:  # `bash -euo pipefail`: options read as the shell reads them
+        read = shell_args(cmd.program, [Word(a, s) for a, s in zip(cmd.args, cmd.static[1:], strict=False)])
+        # `bash -s -- ARGS` reads its script from stdin
+        return not read.has_c and (not read.script or "s" in cmd.flags)
     if any(f in CODE_OPTIONS for f in cmd.flags):
         return False
-    if cmd.program in SHELLS and "s" in cmd.flags:
-        return True  # `bash -s -- ARGS` reads its script from stdin
     script = cmd.positionals()[:1]
     return not script or reads_stdin(script[0])
 
@@ -288,6 +300,9 @@ def _write_targets(cmd: Command) -> list[str]:
         out.extend(_tar_archive(cmd))  # `tar -cf OUT`, `tar czf OUT dir`: the archive written
     elif program == "patch":  # `patch FILE < fix.diff`, `patch -o OUT`, `patch -p1 <<EOF`
         out.extend(patch_writes(cmd))
+    elif program in CODEX_PATCHERS:  # Codex's `apply_patch PATCH` or `apply_patch <<'EOF'`
+        text = cmd.args[0] if cmd.args else cmd.stdin
+        out.extend(codex_patch_files(text) if text else [UNKNOWN])
     elif program == "uniq" or program == "split":  # `uniq IN OUT`, `split FILE PREFIX`
         operands = file_operands(cmd)
         out.extend(operands[1:2])
@@ -321,7 +336,7 @@ def _strip(cmd: Command, default: int) -> int:
 _FIND_WRITES = frozenset({"-fprint", "-fprint0", "-fprintf", "-fls"})
 """find actions that write the file named by their argument."""
 _WRITERS = _TOUCHERS | _DESTINATION_LAST | {"sed", "perl", "dd", "curl", "wget", "git", "find", "sort"}
-_WRITERS |= {"unzip", "tar", "patch", "uniq", "split", *AWKS}
+_WRITERS |= {"unzip", "tar", "patch", "uniq", "split", *AWKS, *CODEX_PATCHERS}
 WRITING_PROGRAMS = frozenset(_WRITERS)
 """Programs whose arguments may name a file they write; any other writes by redirects only."""
 

@@ -359,3 +359,30 @@ def _c_string(text: str) -> tuple[str, str] | None:
         else:  # patch reads no name here: the quoted text stands for itself
             return None
     return None
+
+
+CODEX_HEADERS = ("*** Add File: ", "*** Delete File: ", "*** Update File: ", "*** Move to: ")
+"""The lines of a Codex `apply_patch` text that name a file it writes, deletes or moves to."""
+CODEX_PATCHERS = frozenset({"apply_patch", "applypatch"})
+"""Codex's patch tool as a program: its first argument, or its stdin, is the patch text."""
+
+
+def codex_patch_files(text: str) -> list[str]:
+    """The files a Codex `apply_patch` text adds, deletes, updates or moves a file to.
+
+    Codex trims a hunk header before it reads the name (`  *** Add File: x  ` adds `x`) and
+    drops the CR of a CRLF; a header inside a hunk is counted too, so a name Codex reads is
+    never missed. A name is as written: relative to the directory the patch is applied in."""
+    if "*** " not in text:
+        return []
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if line.startswith("*** "):
+            for header in CODEX_HEADERS:
+                if line.startswith(header):
+                    name = line[len(header) :].strip()
+                    if name:
+                        out.append(name)
+                    break
+    return list(dict.fromkeys(out))

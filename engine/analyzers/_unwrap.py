@@ -1,7 +1,9 @@
 """From parsed commands to the commands that really run.
 
 Sees through wrappers (`sudo`, `env X=1`, `timeout 5`, `xargs`, `nohup`...), into the scripts
-of `bash -c`, `su -c`, `eval`, `watch` and heredocs fed to a shell, and into `find -exec`.
+of `bash -c`, `su -c`, `eval`, `watch` and heredocs fed to a shell, and into `find -exec`;
+`_runners.py` reads the programs that run a command with options of their own (`faketime`,
+`script -c`, `tmux new`, `at`, `parallel`, `uv run`...).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from ._command import NO_ENV, Command
 from ._parsed import MAX_COMMANDS, MAX_DEPTH, Parsed, RawCommand, Word
-from ._programs import SHELLS, SQL_CLIENTS, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL, reads_stdin
+from ._programs import SHELLS, SQL_CLIENTS, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL
+from ._runners import RUN_SUBCOMMANDS, RUNNERS, shell_args
 from ._simple import parse_simple
 
 if TYPE_CHECKING:
@@ -25,13 +28,13 @@ _POSITIONAL = re.compile(r'\s*"?\$(\{)?[0-9@*](?(1)\})"?\s*')
 """A script that is only a positional parameter (`sh -c '$1' _ {}`): its argument runs."""
 _SUBSTITUTION = ("$(", "<(", "`")
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
-_DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "set"})
-"""Builtins that may export variables to the commands after them (`export`, `declare -x`,
-`set -a`)."""
-_UNWRAPPED = frozenset(
-    {"env", "su", "eval", "ssh", "find", "source", ".", *SHELLS, *WRAPPER_VALUE_OPTIONS, *_DECLARATIONS}
-)
-"""Programs `_Unwrapper.step` sees into or reads (every other command runs as written)."""
+_DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly", "set"})
+"""Builtins that set variables the commands after them may get (`export`, `declare -x`,
+`set -a`, `local A=1`)."""
+_UNWRAPPED = frozenset({"env", "su", "eval", "ssh", "find", "source", ".", *SHELLS, *WRAPPER_VALUE_OPTIONS})
+_UNWRAPPED |= _DECLARATIONS | (RUNNERS.keys() - RUN_SUBCOMMANDS.keys())
+"""Programs `_Unwrapper.step` sees into or reads (every other command runs as written); those
+that run a command only through a subcommand (`uv run`, `npm exec`) go to it only with one."""
 _TAKES_ASSIGNMENTS = frozenset({"env", "sudo", "time"})
 """Wrappers that read `NAME=value` words before the command as its environment (`time` is a
 keyword that bash reads before the assignments of the command it times)."""
@@ -68,8 +71,11 @@ class Expansion:
     """The heredoc a script's shell reads (`bash -c 'source /dev/stdin' <<EOF`): the stdin of
     the script's commands that have none of their own and no pipe."""
     exported: dict[str, str] = field(default_factory=dict)
-    """Variables the shell being read exports to the commands after (`export A=1`): by name,
-    `NAME=value`. Each nested shell starts with none (its commands inherit them in `env`)."""
+    """Variables the shell being read passes to the commands after it, by name, `NAME=value`:
+    those it exports (`export A=1`), and every plain assignment (`A=1; cmd`, `local A=1`),
+    which bash passes on when the name is already in its environment (`PAGER`, `EDITOR`
+    often are; the call does not show it). Each nested shell starts with none (its commands
+    inherit them in `env`)."""
     allexport: bool = False
     """`set -a` is on in the shell being read: every variable set is exported."""
 
@@ -173,7 +179,10 @@ class Expansion:
             declares = False
             if words and (
                 not words[0].static
-                or words[0].value.rpartition("/")[2] not in _UNWRAPPED
+                or (
+                    (name := words[0].value.rpartition("/")[2]) not in _UNWRAPPED
+                    and not (name in RUN_SUBCOMMANDS and _runs_subcommand(name, words))  # `npm test`
+                )
                 or (declares := words[0].value in _DECLARATIONS)  # `export A=1`, `set -a`: read below
             ):
                 # nothing to see through (most commands): run as written, as `_Unwrapper` would
@@ -224,16 +233,16 @@ class Expansion:
         variant.run()
 
     def assign(self, name: str, value: Word) -> None:
-        """Remember a variable set to a static value (`a=rm; $a -rf /` runs rm), and its
-        new value in the environment of what follows if it is exported."""
+        """Remember a variable set to a static value (`a=rm; $a -rf /` runs rm), and its new
+        value in the environment of what follows: bash passes it on if the name is exported,
+        which the agent's own environment may do (`PAGER='sh -c x'; git log`)."""
         if value.static:
             if _RUNS_IN_ARITHMETIC.search(value.value):
                 self.error = self.error or "a variable holds a subscript that arithmetic would run"
             self.variables[name] = value.value
         else:
             self.variables.pop(name, None)
-        if self.allexport or name in self.exported:
-            self.exported[name] = f"{name}={value.value}"
+        self.exported[name] = f"{name}={value.value}"
 
     def export(self, name: str, entry: str | None) -> None:
         """Export `name` to the commands that follow, as `entry` (`NAME=value`) or, when
@@ -245,25 +254,27 @@ class Expansion:
 
     def declare(self, program: str, args: list[Word]) -> None:
         """Record the variables `export`, `declare -x`, `typeset -x` or `local -x` export (or
-        `export -n`, `declare +x` stop exporting), and `set -a`/`set +a`."""
+        `export -n`, `declare +x` stop exporting), those `declare`, `local`, `readonly` set
+        (passed on as a plain assignment is: see `assign`), and `set -a`/`set +a`."""
         if program == "set":
             self.allexport = _allexport(args, self.allexport)
             return
         on, off, names = _declaration(args)
         if "f" in on or "p" in on:  # functions, or a listing
             return
-        exporting = "n" not in on if program == "export" else "x" in on
-        if not exporting and not ("x" in off or (program == "export" and "n" in on)):
-            return  # `declare A=1`: a shell variable (exported if it is already: see `assign`)
+        unexporting = "x" in off or (program == "export" and "n" in on)
+        exporting = program == "export" or "x" in on
         for word in names:
             name, eq, _ = word.value.partition("=")
             name = name[:-1] if eq and name.endswith("+") else name
             if not _NAME.fullmatch(name):  # `export $N=1`: a name known at run time only
                 continue
-            if exporting:
-                self.export(name, word.value if eq else None)
-            else:
+            if unexporting:
                 self.exported.pop(name, None)
+            elif exporting:
+                self.export(name, word.value if eq else None)
+            elif eq:  # `local A=1`: passed on if A is in the environment already
+                self.exported[name] = word.value
 
 
 class _Unwrapper:
@@ -364,6 +375,9 @@ class _Unwrapper:
         if program == "find" and any(w.value in _FIND_EXEC for w in words):
             self.find(words)
             return None
+        reader = RUNNERS.get(program)
+        if reader is not None:  # `faketime now cmd`, `script -c CMD`, `uv run cmd`...
+            return reader(self, program, words)
         return words
 
     def assignments(self, words: list[Word]) -> list[Word]:
@@ -408,7 +422,10 @@ class _Unwrapper:
             exp.exported, exp.allexport = exported, exp_allexport
 
     def shell(self, program: str, words: list[Word]) -> list[Word] | None:
-        has_c, code, has_script, allexport = _shell_code(words[1:])
+        read = shell_args(program, words[1:])
+        has_c, code, has_script, allexport = read.has_c, read.code, read.script, read.allexport
+        for init in read.init:  # `fish -C CMD`
+            self.run_string(init, program)
         if has_c and self.code_from_input(code):
             # `xargs -I{} sh -c '{}'`, `xargs sh -c`: each input line or path runs as code.
             # The static text around the placeholder is still analysed.
@@ -533,6 +550,36 @@ class _Unwrapper:
             sub.placeholder = "{}"
             sub.writes = self.outer
             sub.run_words(group)
+
+    def opaque(self, words: list[Word]) -> None:
+        """Emit `words` as code not shown: a runner whose command cannot be located, keys
+        typed into a terminal, a script read from a pipe (dynamic, and `runs_input` as text
+        piped into a shell). What this unwrapper emits next is dynamic too."""
+        self.dynamic = True
+        self.emit(words, runs_input=True)
+
+    def run_string(self, code: Word, wrapper: str, fills: list[str] | None = None) -> None:
+        """Run the shell string `code` through a new shell started by `wrapper` (`sg`, `tmux
+        new`); one known only at run time is code not shown. With `fills` (what `{}` stands
+        for), the commands it runs are dynamic: `parallel` puts its inputs in at run time."""
+        if not code.static:
+            self.wrappers.append(wrapper)
+            self.opaque([code])
+            self.wrappers.pop()
+            return
+        first = len(self.exp.commands)
+        self.script([code], wrapper)
+        for cmd in self.exp.commands[first:] if fills is not None else ():
+            cmd.dynamic = True
+            cmd.fills = fills or []
+
+    def run_inner(self, words: list[Word], wrapper: str) -> None:
+        """Unwrap `words`, one of several commands this one runs through `wrapper` (`tmux
+        new-window cmd args`), with this command's environment."""
+        sub = _Unwrapper(self.exp, self.raw, [*self.wrappers, wrapper], self.outer, self.inherited)
+        sub.exported, sub.own, sub.dynamic = self.exported, self.own, self.dynamic
+        sub.writes = self.outer
+        sub.run_words(words)
 
     def run_words(self, words: list[Word]) -> None:
         raw = self.raw
@@ -662,6 +709,13 @@ def _allexport(args: list[Word], state: bool) -> bool:
     return state
 
 
+def _runs_subcommand(program: str, words: list[Word]) -> bool:
+    """Whether a word of `program ARGS` names a subcommand that runs a command (`run` of
+    `uv run`): the others (`uv sync`, `npm test`) run as written, without an unwrapper."""
+    subcommands = RUN_SUBCOMMANDS[program]
+    return any(w.value in subcommands for w in words[1:])
+
+
 def _lookup_only(program: str, words: list[Word]) -> bool:
     """`command -v x` looks `x` up instead of running it."""
     return program == "command" and any(w.value in ("-v", "-V") for w in words[1:2])
@@ -690,34 +744,6 @@ def _skip_options(program: str, args: list[Word]) -> list[Word]:
             takes = next((k for k, ch in enumerate(cluster) if ch in values), None)
             i += 2 if takes is not None and takes == len(cluster) - 1 else 1
     return args[i:]
-
-
-def _shell_code(args: list[Word]) -> tuple[bool, Word | None, bool, bool]:
-    """For `sh ARGS`: (has -c, the code word, runs a script file, exports every variable
-    set: `-a`, `-o allexport`)."""
-    has_c = allexport = False
-    i = 0
-    while i < len(args):
-        a = args[i].value
-        if a == "--":
-            i += 1
-            break
-        if a in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
-            if a[1] == "o" and i + 1 < len(args) and args[i + 1].value == "allexport":
-                allexport = a[0] == "-"
-            i += 2
-            continue
-        if len(a) > 1 and a[0] in "-+" and args[i].static:
-            long = a.startswith("--")
-            has_c = has_c or (a[0] == "-" and not long and "c" in a[1:])
-            if "a" in a and not long:
-                allexport = a[0] == "-"
-            i += 1
-            continue
-        break
-    if has_c:
-        return True, args[i] if i < len(args) else None, False, allexport
-    return False, None, i < len(args) and not (args[i].static and reads_stdin(args[i].value)), allexport
 
 
 _ENV_VALUE_SHORT = frozenset("uCS")

@@ -3,7 +3,9 @@
 A compound command is judged by its riskiest part, so every command is found: through
 `&&`, `||`, `;`, `|`, `&`, subshells, groups, control structures, functions, `$(...)`,
 backticks, process substitution, heredocs fed to a shell, `bash -c`, `eval`, `xargs`,
-`find -exec`, `env`, `sudo` and the other wrappers (see `_unwrap.py`).  Parsing is in
+`find -exec`, `env`, `sudo` and the other wrappers (see `_unwrap.py`), and the programs
+that run a command they are given (`faketime`, `script -c`, `tmux`, `at`, `uv run`: see
+`_runners.py`).  Parsing is in
 `_bash.py` (tree-sitter-bash), per-command facts in `_facts.py`, program data in
 `_programs.py`.
 """

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..analyzers._runners import RUNNERS
 from ._danger import dangerous_example
 from ._model import Sample
 from ._paths import all_paths, any_path, path_pattern
@@ -30,9 +31,10 @@ UNWRAPPED = frozenset({
     "sudo", "doas", "pkexec", "runuser", "env", "nice", "time", "exec", "stdbuf", "timeout",
     "xargs", "taskset", "nohup", "command", "builtin", "unbuffer", "chronic", "caffeinate",
     "strace", "ltrace", "gosu", "su-exec", "busybox", "bash", "sh", "zsh", "dash", "ksh",
-    "eval", "su",
+    "eval", "su", *RUNNERS,
 })  # fmt: skip
-"""Wrappers the shell analyzer sees through; an allow written for one may keep it."""
+"""Wrappers the shell analyzer sees through (`sudo`, `uv run`...); an allow written for one
+may keep it."""
 SHELL_KEYWORDS = frozenset({"do", "done", "then", "else", "elif", "fi", "for", "if", "while",
                             "until", "case", "esac", "select", "function", "{", "}"})  # fmt: skip
 _RULE = re.compile(r"^\s*([^()\s]+)\s*(?:\((.*)\))?\s*$", re.S)
@@ -114,9 +116,22 @@ def _bash(src: Source, tool: str, spec: str | None) -> Translated:
     sample = _sample("Bash", command=example_command(spec))
     if src.kind != "allow":
         return Translated(("Bash",), any_command(rx), sample)
-    first = words[0].rsplit("/", 1)[-1] if words else ""
-    extra = (first.rstrip(":*"),) if first.rstrip(":*") in UNWRAPPED else ()
+    extra = _leading_wrappers(words)
     return Translated(("Bash",), allow_all(rx, extra), sample, dangerous_example(spec), (rx, extra))
+
+
+def _leading_wrappers(words: list[str]) -> tuple[str, ...]:
+    """The wrappers a Bash rule starts with (`timeout 5 uv run:*` gives timeout and uv): each
+    may stay around the command the rule allows. Their options, numbers and assignments are
+    passed over; the first other word ends them."""
+    found: list[str] = []
+    for word in words:
+        name = word.rsplit("/", 1)[-1].rstrip(":*")
+        if name in UNWRAPPED:
+            found.append(name)
+        elif not (word.startswith("-") or "=" in word or word.replace(".", "").isdigit()) or not found:
+            break
+    return tuple(dict.fromkeys(found))
 
 
 def _check_single_command(spec: str) -> None:

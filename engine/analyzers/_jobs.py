@@ -1,0 +1,299 @@
+"""Programs that start a command elsewhere: a terminal session, a job queue, parallel workers.
+
+`tmux` and `screen` run a command in a new window (`tmux new -d 'cmd'`, `screen -dm cmd`) and
+type keys into one (`tmux send-keys`, `screen -X stuff`: code not shown); `at` and `batch`
+queue a script read from stdin; GNU `parallel` runs a command template once per input.
+`tmux`, `at` and `parallel` keep their own command as written (it starts a session or a job,
+or reads commands), then add what they run; `screen` is a wrapper of the command it runs.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import TYPE_CHECKING
+
+from ._options import Options, Result, aliases, given, options, read_options, run_after
+from ._parsed import Word
+from ._programs import reads_stdin
+
+if TYPE_CHECKING:
+    from ._unwrap import _Unwrapper
+
+
+_TMUX_GLOBAL = options("c f L S T", "2 C D l N u U v V")
+# fmt: off
+_TMUX_RUNS: dict[str, tuple[str, Options]] = {
+    "new-session": ("new", options("c e f F n s t x y", "A d D E P X")),
+    "new-window": ("neww", options("c e F n t", "a b d k P S")),
+    "split-window": ("splitw", options("c e F l p t", "b d f h I P v Z")),
+    "respawn-pane": ("respawnp", options("c e t", "k")),
+    "respawn-window": ("respawnw", options("c e t", "k")),
+    "display-popup": ("popup", options("b c d e h s S t T w x y", "B C E k N")),
+    "run-shell": ("run", options("c d s t", "b C E")),
+    "pipe-pane": ("pipep", options("t", "I O o")),
+    "if-shell": ("if", options("t", "b F")),
+}
+"""tmux commands that run a shell command: name, alias and options."""
+_TMUX_HIDDEN = {
+    "send-keys": "send", "paste-buffer": "pasteb", "source-file": "source", "bind-key": "bind",
+    "set-hook": "", "command-prompt": "", "confirm-before": "confirm", "display-menu": "menu",
+}
+"""tmux commands whose code is not shown: keys typed into a pane (`send-keys 'rm -rf ~' Enter`),
+a file of commands, commands run later (bindings, hooks, prompts)."""
+_TMUX_OPTIONS = {"set-option": "set", "set-window-option": "setw"}
+"""`set -g default-command X`: code for every new pane when the option holds a command."""
+_TMUX_QUIET = aliases(
+    "attach-session:attach detach-client:detach has-session:has kill-server: kill-session: "
+    "kill-window:killw kill-pane:killp list-sessions:ls list-windows:lsw list-panes:lsp "
+    "list-clients:lsc list-commands:lscm list-keys:lsk list-buffers:lsb capture-pane:capturep "
+    "display-message:display show-options:show show-window-options:showw show-environment:showenv "
+    "set-environment:setenv show-buffer:showb save-buffer:saveb delete-buffer:deleteb set-buffer:setb "
+    "load-buffer:loadb rename-session:rename rename-window:renamew select-window:selectw "
+    "select-pane:selectp select-layout:selectl resize-pane:resizep resize-window:resizew "
+    "switch-client:switchc refresh-client:refresh start-server:start wait-for:wait swap-pane:swapp "
+    "swap-window:swapw move-window:movew move-pane:movep link-window:linkw unlink-window:unlinkw "
+    "break-pane:breakp join-pane:joinp last-window:last last-pane:lastp next-window:next "
+    "previous-window:prev next-layout:nextl previous-layout:prevl rotate-window:rotatew "
+    "clear-history:clearhist copy-mode: choose-tree: choose-client: choose-buffer: "
+    "display-panes:displayp find-window:findw lock-server:lock lock-session:locks lock-client:lockc "
+    "suspend-client:suspendc show-messages:showmsgs unbind-key:unbind clock-mode: customize-mode: "
+    "server-access: show-prompt-history:showphist clear-prompt-history:clearphist send-prefix:"
+)
+"""tmux commands that run no code."""
+# fmt: on
+_TMUX_ALIASES = {**_TMUX_HIDDEN, **_TMUX_OPTIONS, **_TMUX_QUIET, **{n: a for n, (a, _) in _TMUX_RUNS.items()}}
+_TMUX_NAMES = {**{n: n for n in _TMUX_ALIASES}, **{a: n for n, a in _TMUX_ALIASES.items() if a}}
+"""Each tmux command by its name and its alias."""
+
+
+def tmux(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`tmux [-c CMD] [options] [command [args]] [; command...]`: the shell commands of
+    `new-session`, `new-window`, `split-window`, `respawn-*`, `display-popup`, `run-shell`,
+    `pipe-pane`, `if-shell` and the global `-c`; keys sent to a pane are code not shown."""
+    read = read_options(words[1:], _TMUX_GLOBAL)
+    hidden = read.unknown or any(not f.static or f.value != "/dev/null" for f in given(read, "f"))
+    codes: list[Word] = list(given(read, "c"))
+    argvs: list[list[Word]] = []
+    for command in _tmux_commands(words[1 + read.start :]):
+        hidden = _tmux_command(command, codes, argvs) or hidden
+    u.dynamic = u.dynamic or hidden
+    u.emit(words, runs_input=hidden)
+    for code in codes:
+        u.run_string(code, program)
+    for argv in argvs:
+        u.run_inner(argv, program)
+    return None
+
+
+def _tmux_commands(args: list[Word]) -> list[list[Word]]:
+    """tmux's commands in its arguments, split at `;` (a word of its own or a word's end)."""
+    out: list[list[Word]] = [[]]
+    for word in args:
+        if word.value == ";" or (word.value.endswith(";") and not word.value.endswith("\\;")):
+            if word.value != ";":
+                out[-1].append(Word(word.value[:-1], word.static))
+            out.append([])
+        else:
+            out[-1].append(word)
+    return [c for c in out if c]
+
+
+def _tmux_command(command: list[Word], codes: list[Word], argvs: list[list[Word]]) -> bool:
+    """Add the shell commands one tmux command runs; True if it runs code not shown."""
+    name = _tmux_name(command[0])
+    if name is None or name in _TMUX_HIDDEN:
+        return True
+    if name in _TMUX_QUIET:
+        return False
+    if name in _TMUX_OPTIONS:
+        return any(not w.static or re.search("command|shell|hook", w.value) for w in command[1:])
+    read = read_options(command[1:], _TMUX_RUNS[name][1])
+    operands = command[1 + read.start :]
+    if name == "if-shell":  # shell-command tmux-command [tmux-command]
+        if operands and not read.flag("F"):
+            codes.append(operands[0])
+        return read.unknown or len(operands) > 1
+    if name == "run-shell" and read.flag("C"):
+        return True  # -C: the operand is a tmux command
+    if len(operands) == 1:
+        codes.append(operands[0])
+    elif operands:
+        argvs.append(operands)
+    return read.unknown
+
+
+def _tmux_name(word: Word) -> str | None:
+    """The tmux command a word names: exactly, by alias, or by a prefix of one name only."""
+    if not word.static:
+        return None
+    name = _TMUX_NAMES.get(word.value)
+    if name is not None:
+        return name
+    found = {n for n in _TMUX_NAMES.values() if n.startswith(word.value)} if word.value else set()
+    return found.pop() if len(found) == 1 else None
+
+
+_SCREEN_VALUES = frozenset("cehpsStT")
+_SCREEN_FLAGS = frozenset("aAdDfiLlmOqrRUvxw46")
+_SCREEN_WORDS = {"-ls": "stop", "-list": "stop", "-wipe": "stop", "-v": "stop", "-Logfile": "value",
+                 "-fn": "flag", "-fa": "flag", "-ln": "flag"}  # fmt: skip
+
+
+def screen(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`screen [-dmS name ...] cmd args`: the command of a new window; `-X`/`-Q` send screen
+    commands (`-X stuff` types keys) and `-c FILE` reads some: code not shown."""
+    args = words[1:]
+    i, hidden = 0, False
+    while i < len(args) and args[i].static and args[i].value.startswith("-"):
+        a = args[i].value
+        i += 1
+        if a == "--":
+            break
+        kind = _SCREEN_WORDS.get(a)
+        if kind == "stop":
+            return words
+        if kind is not None:
+            i += kind == "value"
+            continue
+        step, hide = _screen_cluster(a, args, i)
+        i, hidden = i + step, hidden or hide
+    return run_after(u, program, words, args[i:], hidden) if args[i:] else _shown(u, words, hidden)
+
+
+def _screen_cluster(a: str, args: list[Word], i: int) -> tuple[int, bool]:
+    """(words taken after the cluster `a`, whether it hides code) for one screen option word."""
+    for k, ch in enumerate(a[1:], start=2):
+        if ch in "XQ":
+            return len(args) - i, True  # the rest is a screen command
+        if ch in _SCREEN_VALUES:
+            value = a[k:] or (args[i].value if i < len(args) else "")
+            hidden = ch == "c" and value != "/dev/null"
+            return (0 if a[k:] else 1), hidden
+        if ch in "rRx":  # a session name may follow
+            return (1 if i < len(args) and not args[i].value.startswith("-") else 0), False
+        if ch not in _SCREEN_FLAGS:
+            return 0, True
+    return 0, False
+
+
+def _shown(u: _Unwrapper, words: list[Word], hidden: bool) -> Result:
+    """No command to run: `words` as they are, or as code not shown."""
+    if hidden:
+        u.opaque(words)
+        return None
+    return words
+
+
+# --- programs that read a script: at, batch, parallel -------------------------------------------
+
+_AT = options("q f t u", "V m M v b K o", stops="l r d c")
+
+
+def at(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`at TIME`/`batch`: the job is a shell script read from stdin (a heredoc is read as one),
+    or from `-f FILE`, a pipe or a `<` redirection: code not shown."""
+    read = read_options(words[1:], _AT)
+    if read.stop:
+        return words
+    raw = u.raw
+    from_file = any(not f.static or not reads_stdin(f.value) for f in given(read, "f"))
+    redirected = any(r.op == "<" and not r.writes for r in raw.redirects)
+    hidden = read.unknown or from_file or (raw.stdin_text is None and (raw.piped or redirected))
+    echoed = u.echoed_script() if raw.piped and raw.stdin_text is None else None
+    u.dynamic = u.dynamic or hidden
+    u.emit(words, runs_input=hidden)
+    if raw.stdin_text is not None:
+        u.nested(raw.stdin_text, program, None)
+    elif echoed is not None:
+        u.nested(echoed, program, None)
+    return None
+
+
+# fmt: off
+_PARALLEL = options(
+    "j jobs P max-procs a arg-file d delimiter E eof I n max-args N L max-lines colsep C S sshlogin "
+    "sshloginfile slf results res joblog tmpdir tag-string tagstring delay timeout env workdir wd "
+    "basefile bf return transferfile tf halt halt-on-error retries memfree memsuspend load nice profile "
+    "J block blocksize block-size s max-chars trim header termseq sqlmaster sqlworker sqlandworker",
+    "k keep-order q quote X xargs m u ungroup line-buffer lb tag pipe pipepart v verbose dry-run dryrun "
+    "null 0 eta progress bar t group no-notice will-cite r no-run-if-empty silent files shuf fg bg nonall "
+    "onall plus compress linebuffer group-by",
+    optional="i replace e eof-str l",
+    stops="version V help h number-of-cpus number-of-cores number-of-threads number-of-sockets "
+          "max-line-length-allowed bibtex citation",
+)
+# fmt: on
+_SOURCES = frozenset({":::", ":::+", "::::", "::::+"})
+_REPLACEMENT = re.compile(r"\{[^}\s]*\}")
+"""GNU parallel's replacement strings (`{}`, `{.}`, `{/}`, `{1}`...)."""
+_MAX_INPUTS = 16
+"""Inputs of `parallel CMD ::: ...` read as one command each; more run as a template."""
+_SAFE = re.compile(r"[\w@%+=:,./~-]+")
+
+
+def parallel(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`parallel [options] CMD ::: ARGS`: the command template runs through the shell with each
+    input put in (or appended); with no template, each input is a command; inputs from stdin
+    or files are not known, and with no template they are code not shown."""
+    read = read_options(words[1:], _PARALLEL)
+    if read.stop:
+        return words
+    rest = words[1 + read.start :]
+    cut = next((i for i, w in enumerate(rest) if w.value in _SOURCES), len(rest))
+    template, sources = rest[:cut], rest[cut:]
+    inputs = _parallel_inputs(sources, bool(given(read, "a", "arg-file")))
+    quoted = read.flag("q", "quote")
+    perl = any("{=" in w.value for w in template)
+    hidden = read.unknown or perl or (not template and (inputs is None or not inputs))
+    u.dynamic = u.dynamic or hidden
+    u.emit(words, runs_input=hidden)
+    if not template:
+        for line in (inputs or [])[:_MAX_INPUTS]:
+            u.run_string(line, program)
+        return None
+    _parallel_template(u, program, template, inputs, quoted)
+    return None
+
+
+def _parallel_inputs(sources: list[Word], from_file: bool) -> list[Word] | None:
+    """The inputs of `::: a b` sources, None when any comes from stdin or a file."""
+    if from_file or not sources or any(w.value.startswith("::::") for w in sources if w.value in _SOURCES):
+        return None
+    return [w for w in sources if w.value not in _SOURCES]
+
+
+def _parallel_template(
+    u: _Unwrapper, program: str, template: list[Word], inputs: list[Word] | None, quoted: bool
+) -> None:
+    """Run the template once per known input (up to `_MAX_INPUTS`), else once as it is, its
+    commands dynamic with what `{}` stands for."""
+    text = " ".join(w.value for w in template)
+    known = inputs is not None and len(inputs) <= _MAX_INPUTS and all(w.static for w in inputs)
+    if not all(w.static for w in template) or quoted:
+        u.dynamic = True
+        u.run_inner(template, program)
+        return
+    if known and inputs is not None:
+        for value in inputs:
+            line = _fill(text, value.value)
+            if line is not None:
+                u.run_string(Word(line), program)
+                continue
+            known = False
+            break
+        if known:
+            return
+    u.run_string(Word(text), program, fills=[w.value for w in inputs or []] or ["<stdin>"])
+
+
+def _fill(text: str, value: str) -> str | None:
+    """`text` with `{}` replaced by `value` (or `value` appended), quoted as parallel quotes
+    it; None if another replacement string is in it."""
+    arg = value if _SAFE.fullmatch(value) else shlex.quote(value)
+    found = set(_REPLACEMENT.findall(text))
+    if not found:
+        return f"{text} {arg}"
+    if found != {"{}"}:
+        return None
+    return text.replace("{}", arg)

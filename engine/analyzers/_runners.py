@@ -1,0 +1,606 @@
+"""Programs that run a command given in their operands, read with their own option syntax.
+
+The wrappers of `_programs.WRAPPER_VALUE_OPTIONS` are a table of options before the command.
+The programs here need more: operands before the command (`faketime TIME cmd`, `chroot DIR
+cmd`), a command given as a shell string (`script -c`, `sg`, `hyperfine`, `tmux new`), a
+script read from stdin (`at`), a command template (`parallel`), a subcommand that runs
+(`uv run`, `perf stat`), or options only known by name. A reader gets the unwrapper and the
+command's words and returns what `_Unwrapper.step` returns: the inner words (its name pushed
+on the wrappers), the words themselves to stop, or None when it ran what they run.
+
+Where the command cannot be located (an option not in the tables, a custom shell), the
+runner is emitted as code not shown (`runs_input`, like text piped into a shell) and the
+likeliest reading follows, dynamic: the policies ask rather than guess an allow.
+
+Programs reached through a subcommand (`uv run`, `npx`, `op run`) keep their own command as
+written, then add the one they run: the facts of the runner itself (`uv run` may download,
+`npx` does) still count. Terminal sessions, job queues and `parallel` are in `_jobs.py`, the
+reading of options in `_options.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ._jobs import at, parallel, screen, tmux
+from ._options import Options, Read, Result, given, names, options, read_options, run_after
+from ._parsed import Word
+from ._programs import SHELLS, reads_stdin
+
+if TYPE_CHECKING:
+    from ._unwrap import _Unwrapper
+
+Reader = Callable[["_Unwrapper", str, list[Word]], Result]
+
+
+# --- programs that run their operands as a command ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Wrapper:
+    """A program that runs the command after its options and `operands` operands."""
+
+    options: Options
+    operands: int = 0
+    numeric: bool = False
+    """The operand before the command is a number, and may be left out (`chrt [PRIO] cmd`)."""
+
+
+# fmt: off
+WRAPPERS: dict[str, Wrapper] = {
+    # libfaketime: each option a word of its own, up to the first other word (the timestamp,
+    # which may start with `-`); then the command
+    "faketime": Wrapper(options("p date-prog", "m f exclude-monotonic disable-shm h ? help v version",
+                                 stops="h ? help v version", clusters=False, ends=True), operands=1),
+    # firejail and valgrind: every option one word, values after `=`
+    "firejail": Wrapper(options(flags=None, equals=True)),
+    "valgrind": Wrapper(options(flags=None, equals=True)),
+    "catchsegv": Wrapper(options(flags="help version", clusters=False, stops="help version")),
+    "torsocks": Wrapper(options("u user p pass a address P port", "i isolate d debug q quiet",
+                                 stops="shell help h version", clusters=False)),
+    "systemd-run": Wrapper(options(
+        "u unit p property H host M machine E setenv C capsule description slice uid gid nice "
+        "working-directory on-active on-boot on-startup on-unit-active on-unit-inactive on-calendar "
+        "timer-property path-property socket-property service-type expand-environment background json",
+        "h help version r remain-after-exit t pty P pipe q quiet G collect d same-dir S shell user system "
+        "scope no-block wait send-sighup no-ask-password on-clock-change on-timezone-change slice-inherit "
+        "v verbose ignore-failure",
+        stops="S shell help version")),
+    "dbus-run-session": Wrapper(options("config-file dbus-daemon", "help version", clusters=False,
+                                         stops="help version")),
+    "ssh-agent": Wrapper(options("a E O P t", "c D d k s", stops="k D d")),
+    "fakeroot": Wrapper(options("l lib f faked i s b fd-base", "u unknown-is-real v version h help",
+                                 stops="v version h help")),
+    "nsenter": Wrapper(options(
+        "t target S setuid G setgid env-file",
+        "a all F no-fork Z follow-context c join-cgroup e env N user-parent preserve-credentials keep-caps "
+        "h help V version",
+        optional="m mount u uts i ipc n net p pid C cgroup U user T time r root w wd W wdns")),
+    "unshare": Wrapper(options(
+        "S setuid G setgid R root w wd l load-interp propagation setgroups monotonic boottime map-user "
+        "map-group map-users map-groups",
+        "f fork r map-root-user c map-current-user keep-caps map-auto h help V version",
+        optional="m mount u uts i ipc n net p pid C cgroup T time U user kill-child mount-proc "
+                 "mount-binfmt")),
+    "chroot": Wrapper(options("userspec groups", "skip-chdir help version", stops="help version"),
+                      operands=1),
+    "chrt": Wrapper(options(
+        "T sched-runtime P sched-period D sched-deadline",
+        "a all-tasks b batch d deadline e ext f fifo i idle o other r rr R reset-on-fork v verbose "
+        "h help V version p pid m max",
+        stops="p pid m max h help V version"), operands=1, numeric=True),
+    "numactl": Wrapper(options(
+        "i interleave p preferred m membind N cpunodebind C physcpubind P preferred-many w "
+        "weighted-interleave c cpubind",
+        "l localalloc a all b balancing t strict",
+        stops="s show H hardware V version h help")),
+    "prlimit": Wrapper(options(
+        "p pid o output",
+        "noheadings raw verbose h help V version",
+        optional="c core d data e nice f fsize i sigpending l memlock m rss n nofile q msgqueue r rtprio "
+                 "s stack t cpu u nproc v as x locks y rttime")),
+    "setpriv": Wrapper(options(
+        "inh-caps ambient-caps bounding-set groups regid reuid ruid euid rgid egid securebits pdeathsig "
+        "selinux-label apparmor-profile landlock-access landlock-rule ptracer",
+        "nnp no-new-privs keep-groups clear-groups init-groups reset-env h help V version d dump",
+        stops="d dump h help V version")),
+    "runcon": Wrapper(options("r role t type u user l range", "c compute h help V version",
+                               stops="h help V version"), operands=1),
+    "xvfb-run": Wrapper(options("e error-file f auth-file n server-num p xauth-protocol s server-args "
+                                 "w wait", "a auto-servernum d auto-display h help l listen-tcp",
+                                 stops="h help")),
+}
+"""Programs that run the command after their options (and operands): `faketime now cmd`."""
+# fmt: on
+
+
+def wrapper(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`faketime now cmd`, `chroot DIR cmd`, `runcon CTX cmd`: the command, run by `program`."""
+    spec = WRAPPERS[program]
+    args = words[1:]
+    read = read_options(args, spec.options)
+    if read.stop:
+        return words
+    operands = spec.operands
+    if program == "runcon" and read.values:  # `runcon -t TYPE cmd`: no context operand
+        operands = 0
+    rest = args[read.start :]
+    if spec.numeric and rest and not re.fullmatch(r"[-+]?[0-9]+", rest[0].value):
+        operands = 0  # `chrt --other cmd`: the priority left out
+    return run_after(u, program, words, rest[operands:], read.unknown)
+
+
+def proxychains(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`proxychains4 [-q] [-f FILE] cmd`: two options at most, told by their first letter."""
+    i = 1
+    for _ in range(2):
+        if i >= len(words) or not words[i].static or words[i].value[:1] != "-":
+            break
+        letter = words[i].value[1:2]
+        i += 1 if letter == "q" else 2 if letter == "f" else 0
+    return run_after(u, program, words, words[i:], False)
+
+
+_ENTR = options(flags="a c d n p r s x z")
+
+
+def entr(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`entr [-acdnprsz] cmd`: `-s` runs its first operand through the shell; `/_` in an
+    operand is the file that changed."""
+    read = read_options(words[1:], _ENTR)
+    rest = words[1 + read.start :]
+    if not rest:
+        return words
+    if any("/_" in w.value for w in rest):
+        u.dynamic = True
+    if not read.flag("s"):
+        return run_after(u, program, words, rest, read.unknown)
+    if read.unknown:
+        u.opaque(words)
+    u.run_string(rest[0], program)
+    return None
+
+
+_PERF = {
+    "stat": options(
+        "e event o output p pid t tid C cpu r repeat x field-separator I interval-print G cgroup M metrics "
+        "D delay log-fd pre post for-each-cgroup td-level interval-count timeout control",
+        "a all-cpus A no-aggr B big-num c scale d detailed n null S sync v verbose T transaction q quiet "
+        "j json per-socket per-core per-thread per-die per-node per-cache per-cluster metric-only topdown "
+        "no-merge no-big-num append bpf-counters smi-cost summary percore-show-thread",
+    ),
+    "record": options(
+        "e event F freq c count o output p pid t tid C cpu m mmap-pages u uid G cgroup j branch-filter "
+        "r realtime D delay k clockid filter exclude-perf call-graph user-regs switch-output",
+        "a all-cpus g R raw-samples i no-inherit n no-samples q quiet s stat T timestamp d data "
+        "P period N no-buildid-cache B no-buildid b branch-any W weight v verbose no-bpf-event",
+        optional="I intr-regs S snapshot z compression-level",
+    ),
+    "trace": options(
+        "e expr event o output p pid t tid u uid C cpu m mmap-pages F pf duration filter-pids",
+        "a all-cpus s summary S with-summary T time f force v verbose no-inherit failure sched",
+    ),
+    "ftrace": options(
+        "t tracer p pid C cpu T trace-funcs N notrace-funcs G graph-funcs g nograph-funcs D graph-depth "
+        "m buffer-size",
+        "a all-cpus v verbose",
+    ),
+}
+"""The options of the perf subcommands that run a workload (`perf stat -e x cmd`)."""
+_PERF_GLOBAL = options("debugfs-dir buildid-dir debug", "p paginate P no-pager list-cmds list-opts",
+                        optional="exec-path html-path")  # fmt: skip
+_PERF_GROUPS = frozenset({"sched", "lock", "mem", "c2c", "kmem", "kwork", "timechart", "kvm", "script"})
+"""perf commands whose `record` runs a workload (`perf sched record cmd`)."""
+
+
+def perf(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`perf stat|record|trace|ftrace [options] cmd` (`perf top` runs none); `--pre`/`--post`
+    of `perf stat` are shell commands too."""
+    read = read_options(words[1:], _PERF_GLOBAL)
+    rest = words[1 + read.start :]
+    if not rest or not rest[0].static:
+        return words
+    sub = rest[0].value
+    if sub in _PERF_GROUPS:
+        at = next((i for i, w in enumerate(rest) if w.value == "record"), None)
+        if at is None:
+            return words
+        spec, rest = _PERF["record"], rest[at:]
+        unknown = True  # each group has options of its own before `record`
+    elif sub in _PERF:
+        spec, unknown = _PERF[sub], read.unknown
+    else:
+        return words
+    sub_read = read_options(rest[1:], spec)
+    for code in given(sub_read, "pre", "post"):
+        u.run_string(code, program)
+    return run_after(u, program, words, rest[1 + sub_read.start :], unknown or sub_read.unknown)
+
+
+# --- programs that run a shell string ----------------------------------------------------------
+
+_SCRIPT = options(
+    "c command E echo I log-in O log-out B log-io T log-timing m logging-format o output-limit",
+    "a append e return f flush force q quiet V version h help F k r p d",
+    optional="t timing",
+)
+"""util-linux `script` (and the flags of the BSD one: `script [-adeFkpqr] [-t time] [file [cmd]]`)."""
+
+
+def script(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`script -c CMD [file]` (util-linux, whose options may follow the file) runs CMD through
+    the shell; `script [options] file cmd args` (BSD) runs cmd, as util-linux does after `--`."""
+    args = words[1:]
+    codes: list[Word] = []
+    command: list[Word] = []
+    unknown = have_file = False
+    i = 0
+    while i < len(args):  # GNU getopt permutes: options before and after the file
+        read = read_options(args[i:], _SCRIPT)
+        codes += given(read, "c", "command")
+        unknown = unknown or read.unknown
+        i += read.start
+        if i >= len(args):
+            break
+        if have_file or (read.start and args[i - 1].value == "--"):
+            command = args[i + (0 if have_file else 1) :]
+            break
+        have_file = True
+        i += 1
+    if unknown:
+        u.opaque(words)
+    for code in codes:
+        u.run_string(code, program)
+    if command:
+        u.wrappers.append(program)
+        return command
+    return None if codes or unknown else words
+
+
+def sg(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`sg [-] GROUP [-c] CMD`: CMD (one word; what follows it is ignored) runs by `sh -c`."""
+    args = words[1:]
+    i = 1 if args and args[0].value in ("-", "-l") else 0
+    if i >= len(args) or args[i].value.startswith("-"):
+        return words  # usage error
+    rest = args[i + 1 :]
+    if not rest:
+        return words  # an interactive shell
+    u.run_string(rest[1] if len(rest) > 1 and rest[0].value == "-c" else rest[0], program)
+    return None
+
+
+_HYPERFINE = options(
+    "w warmup m min-runs M max-runs r runs s setup p prepare c cleanup conclude P parameter-scan "
+    "D parameter-step-size L parameter-list S shell style sort u time-unit export-asciidoc export-csv "
+    "export-json export-markdown export-orgmode output input n command-name reference "
+    "min-benchmarking-time",
+    "N i ignore-failure show-output h help V version",
+)
+_HYPERFINE_CODE = frozenset({"s", "setup", "p", "prepare", "c", "cleanup", "conclude", "reference"})
+_HYPERFINE_EXTRA = {"P": 2, "parameter-scan": 2, "L": 1, "parameter-list": 1}
+"""Options with more than one value (`-P NAME MIN MAX`): how many follow the first."""
+
+
+def hyperfine(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`hyperfine [options] CMD...`: each CMD, and `--setup`, `--prepare`, `--cleanup`,
+    `--conclude`, `--reference`, is a shell string; options may come anywhere."""
+    args = words[1:]
+    codes: list[Word] = []
+    unknown = custom = False
+    i = 0
+    while i < len(args):
+        read = read_options(args[i:], _HYPERFINE)
+        unknown = unknown or read.unknown
+        for name, value in read.values:
+            if name in _HYPERFINE_CODE:
+                codes.append(value)
+            elif name in ("S", "shell"):
+                custom = custom or not _plain_shell(value)
+        last = read.values[-1][0] if read.values else ""
+        i += read.start + (_HYPERFINE_EXTRA.get(last, 0) if read.start else 0)
+        if i and args[i - 1].value == "--":
+            codes += args[i:]
+            break
+        if i < len(args):
+            codes.append(args[i])
+            i += 1
+    if unknown or custom:
+        u.opaque(words)
+    for code in codes:
+        u.run_string(code, program)
+    return None if codes or unknown or custom else words
+
+
+def _plain_shell(value: Word) -> bool:
+    """`hyperfine --shell X`: X is a shell that reads `-c` as bash does, or `none`."""
+    name = value.value.split()[0].rpartition("/")[2] if value.static and value.value.split() else ""
+    return name in SHELLS or name in ("none", "default")
+
+
+# --- runners reached through a subcommand ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Subcommand:
+    """A program whose subcommand runs a command (`uv run cmd`), or that runs one itself
+    (`npx cmd`: `subcommands` empty)."""
+
+    subcommands: frozenset[str]
+    options: Options
+    """The options of the program and of its running subcommand (read alike)."""
+    package: bool = False
+    """The command names a package, maybe with a version (`npx prettier@3`)."""
+    code: frozenset[str] = frozenset()
+    """Options whose value is a shell string (`npx -c 'cmd'`)."""
+
+
+_UV = (
+    "directory project p python color cache-dir config-file allow-insecure-host with with-editable "
+    "with-requirements extra group no-group only-group package env-file index default-index i index-url "
+    "extra-index-url f find-links index-strategy keyring-provider resolution prerelease fork-strategy "
+    "exclude-newer no-build-package no-binary-package refresh-package reinstall-package P upgrade-package "
+    "link-mode C config-setting python-preference python-platform from max-recursion-depth"
+)
+_UV_FLAGS = (
+    "q quiet v verbose n no-cache offline no-progress isolated no-sync locked frozen all-extras no-dev dev "
+    "no-default-groups all-groups all-packages active no-active no-project no-config no-editable exact "
+    "inexact refresh U upgrade reinstall no-build no-binary no-env-file m module s script gui-script "
+    "no-python-downloads managed-python no-managed-python preview no-preview native-tls compile-bytecode "
+    "no-sources system"
+)
+_PYTHON_PROJECT = "C directory P project q quiet v vv vvv verbose n no-interaction ansi no-ansi no-plugins "
+_PYTHON_PROJECT += "no-cache"
+_NPX_VALUES = (
+    "p package c call w workspace registry cache prefix userconfig loglevel node-options n node-arg "
+)
+_NPX_VALUES += "shell"
+_NPX_FLAGS = "y yes no q quiet ignore-existing workspaces include-workspace-root always-spawn prefer-offline "
+_NPX_FLAGS += "prefer-online offline silent s"
+_CONDA = (
+    "n name p prefix cwd a attach e env label",
+    "v verbose dev debug-wrapper-scripts no-capture-output live-stream d detach clean-env",
+)
+# fmt: off
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "uv": Subcommand(names("run"), options(_UV, _UV_FLAGS)),
+    "uvx": Subcommand(frozenset(), options(_UV, _UV_FLAGS), package=True),
+    "poetry": Subcommand(names("run"), options("C directory P project", _PYTHON_PROJECT)),
+    "pipenv": Subcommand(names("run"), options("python pypi-mirror", "v verbose q quiet system")),
+    "pdm": Subcommand(names("run"), options("p project venv k skip c config",
+                                              "v q g global s site-packages recreate verbose quiet",
+                                              stops="l list")),
+    "hatch": Subcommand(names("run"), options("e env p project data-dir cache-dir", "v q verbose quiet "
+                                                "interactive no-interactive color no-color")),
+    "conda": Subcommand(names("run"), options(*_CONDA)),
+    "rye": Subcommand(names("run"), options("pyproject", "v verbose q quiet", stops="l list")),
+    "npx": Subcommand(frozenset(), options(_NPX_VALUES, _NPX_FLAGS), package=True, code=names("c call")),
+    "pnpx": Subcommand(frozenset(), options("package", "c shell-mode silent s"), package=True),
+    "bunx": Subcommand(frozenset(), options("p package", "bun silent verbose"), package=True),
+    "npm": Subcommand(names("exec x"), options(_NPX_VALUES + " C", _NPX_FLAGS), package=True,
+                      code=names("c call")),
+    "pnpm": Subcommand(names("exec dlx"), options("C dir filter F package reporter resume-from",
+                                                    "r recursive parallel c shell-mode silent s w "
+                                                    "workspace-root no-reporter-hide-prefix report-summary")),
+    "yarn": Subcommand(names("exec dlx"), options("cwd p package", "q quiet")),
+    "pipx": Subcommand(names("run"), options("spec python index-url i pip-args backend",
+                                               "no-cache pypackages system-site-packages v q verbose quiet"),
+                       package=True),
+    "direnv": Subcommand(names("exec"), options("", "")),
+    "op": Subcommand(names("run"), options("env-file account cache config encoding session",
+                                             "no-masking iso-timestamps debug")),
+    "aws-vault": Subcommand(names("exec"), options(
+        "d duration t mfa-token region ec2-server backend prompt keychain pass-dir pass-cmd pass-prefix "
+        "file-dir secret-service-collection",
+        "n no-session json s server ecs-server lazy stdout debug")),
+    "mamba": Subcommand(names("run"), options(*_CONDA)),
+    "micromamba": Subcommand(names("run"), options(*_CONDA)),
+}
+"""Runners whose command is an operand (of a subcommand): `uv run pytest`, `npx vitest`."""
+# fmt: on
+RUN_SUBCOMMANDS = {program: spec.subcommands for program, spec in SUBCOMMANDS.items() if spec.subcommands}
+"""The subcommands that run a command, by program: `npm test` needs no reading, `npm exec` does."""
+_OPERANDS = {"direnv": 1, "aws-vault": 1}
+"""Operands before the command: `direnv exec DIR cmd`, `aws-vault exec PROFILE -- cmd`."""
+
+
+def subcommand(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`uv run [options] cmd`, `npx [options] pkg args`, `op run -- cmd`...: the runner as it
+    is, then the command it runs."""
+    spec = SUBCOMMANDS[program]
+    args, unknown = words[1:], False
+    if spec.subcommands:
+        read = read_options(args, spec.options)
+        if read.stop or read.start >= len(args) or args[read.start].value not in spec.subcommands:
+            return words
+        if program == "pnpm" and args[read.start].value == "dlx":
+            spec = SUBCOMMANDS["pnpx"]
+        args, unknown = args[read.start + 1 :], read.unknown
+    read = read_options(args, spec.options)
+    if read.stop:
+        return words
+    inner = _subcommand_inner(program, args, read)
+    if spec.package and inner and inner[0].static:
+        inner = [Word(_package_name(inner[0].value)), *inner[1:]]
+    codes = [value for name, value in read.values if name in spec.code]
+    return _after_runner(u, program, words, inner, codes, unknown or read.unknown)
+
+
+def _after_runner(
+    u: _Unwrapper, program: str, words: list[Word], inner: list[Word], codes: list[Word], hidden: bool
+) -> Result:
+    """Emit the runner `words` as they are (code not shown if `hidden`), run its shell strings
+    `codes`, then go on with the command `inner` it runs."""
+    u.dynamic = u.dynamic or hidden
+    u.emit(words, runs_input=hidden)
+    for code in codes:
+        u.run_string(code, program)
+    if not inner:
+        return None
+    u.wrappers.append(program)
+    return inner
+
+
+def _subcommand_inner(program: str, args: list[Word], read: Read) -> list[Word]:
+    """The command after a runner's options: its operands skipped, `uv run -m mod` and `uv run
+    x.py` given their python, `hatch run ENV:cmd` its environment taken off."""
+    rest = args[read.start :]
+    if rest and rest[0].value == "--":
+        rest = rest[1:]
+    rest = rest[_OPERANDS.get(program, 0) :]
+    if rest and rest[0].value == "--":  # `aws-vault exec PROFILE -- cmd`
+        rest = rest[1:]
+    if program == "hatch":
+        while rest and rest[0].static and rest[0].value[:1] in "+-" and "=" in rest[0].value:
+            rest = rest[1:]  # `hatch run +py=3.12 test`: a matrix filter
+        head = rest[0].value.partition(":") if rest and rest[0].static else ("", "", "")
+        if head[1] and head[2] and "/" not in head[0]:
+            rest = [Word(head[2]), *rest[1:]]
+    if program == "uv" and rest:
+        if read.flag("m", "module"):
+            return [Word("python"), Word("-m"), *rest]
+        if rest[0].static and rest[0].value.endswith((".py", ".pyw")):
+            return [Word("python"), *rest]
+    return rest
+
+
+_DOTENV = options("f file e export c v p", "q quote o override no-override no-expand debug", stops="h help")
+_DOTENV_ACTIONS = frozenset({"list", "set", "get", "unset"})
+
+
+def dotenv(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`dotenv [-f FILE] run cmd` (python-dotenv), `dotenv [-e FILE] [--] cmd` (dotenv-cli)."""
+    read = read_options(words[1:], _DOTENV)
+    rest = words[1 + read.start :]
+    ended = read.start > 0 and words[read.start].value == "--"
+    if read.stop or not rest or (not ended and rest[0].value in _DOTENV_ACTIONS):
+        return words
+    unknown = read.unknown
+    if not ended and rest[0].value == "run":
+        read = read_options(rest[1:], _DOTENV)
+        rest, unknown = rest[1 + read.start :], unknown or read.unknown
+    return _after_runner(u, program, words, rest, [], unknown)
+
+
+def _package_name(spec: str) -> str:
+    """The program a package spec runs: `prettier@3` is `prettier`, `@scope/x@1` is `x`."""
+    name = spec.rpartition("@")[0] if spec.rfind("@") > 0 else spec
+    return name.rpartition("/")[2] or spec
+
+
+# --- shells ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ShellArgs:
+    """What a shell's arguments say: `sh [options] [-c CODE | SCRIPT] [args]`."""
+
+    has_c: bool
+    code: Word | None
+    """The `-c` script (the first operand after the options), None without one."""
+    script: bool
+    """A script file runs (its first operand), not one read from stdin."""
+    allexport: bool
+    """`-a` or `-o allexport`: every variable set is exported."""
+    init: tuple[Word, ...] = ()
+    """Other code given in the options (`fish -C CMD`)."""
+
+
+_BASH_LONG_VALUES = frozenset({"--rcfile", "--init-file"})
+_ZSH_LONG_VALUES = frozenset({"--emulate"})
+_FISH = options(
+    "c command C init-command d debug o debug-output p profile profile-startup f features",
+    "i interactive l login n no-execute N no-config P private v version h help print-rusage-self "
+    "print-debug-categories no-profile",
+)
+
+
+def shell_args(program: str, args: list[Word]) -> ShellArgs:
+    """Read a shell's options as it does: bundled letters (`-euo pipefail`, `-xc`), `-o NAME`
+    and `+o NAME` (`-O`/`+O` for bash's shopt), each `o` taking the next word (zsh also an
+    attached name: `-oerrexit`), long options (`--rcfile FILE`), `-` or `--` ending them, and
+    `-c` anywhere among them: its script is the first operand after them."""
+    if program == "fish":
+        return _fish_args(args)
+    has_c = allexport = False
+    i = 0
+    while i < len(args):
+        word = args[i]
+        a = word.value
+        if not word.static or len(a) < 2 or a[0] not in "-+":
+            if word.static and a == "-":
+                i += 1  # ends the options, as `--` does
+            break
+        i += 1
+        if a == "--":
+            break
+        if a.startswith("--"):
+            i += a in _BASH_LONG_VALUES or (program == "zsh" and a in _ZSH_LONG_VALUES)
+            continue
+        i, on_c, on_a = _shell_cluster(program, a, args, i)
+        has_c = has_c or on_c
+        allexport = on_a if on_a is not None else allexport
+    if has_c:
+        return ShellArgs(True, args[i] if i < len(args) else None, False, allexport)
+    script = i < len(args) and not (args[i].static and reads_stdin(args[i].value))
+    return ShellArgs(False, None, script, allexport)
+
+
+def _shell_cluster(program: str, a: str, args: list[Word], i: int) -> tuple[int, bool, bool | None]:
+    """Read one option word `a` (`-euo`, `+o`): (index after it and the names it takes, has
+    `-c`, allexport turned on or off by it or None)."""
+    on = a[0] == "-"
+    has_c, allexport = False, None
+    for k, ch in enumerate(a[1:], start=2):
+        if ch in "oO":
+            if program == "zsh" and k < len(a):  # `-oerrexit`: the name attached
+                name = a[k:]
+            else:
+                name = args[i].value if i < len(args) else ""
+                i += 1 if i < len(args) else 0
+            if ch == "o" and name.replace("_", "").lower() == "allexport":  # zsh: ALL_EXPORT
+                allexport = on
+            if program == "zsh" and k < len(a):
+                break
+        elif ch == "c" and on:
+            has_c = True
+        elif ch == "a":
+            allexport = on
+    return i, has_c, allexport
+
+
+def _fish_args(args: list[Word]) -> ShellArgs:
+    """fish: `-c CMD` and `-C CMD` take their value (getopt), operands after the options."""
+    read = read_options(args, _FISH)
+    codes = given(read, "c", "command")
+    init = tuple(given(read, "C", "init-command"))
+    if codes:
+        return ShellArgs(True, codes[-1], False, False, init)
+    rest = args[read.start :]
+    script = bool(rest) and not (rest[0].static and reads_stdin(rest[0].value))
+    return ShellArgs(False, None, script, False, init)
+
+
+# --- the table the unwrapper reads -----------------------------------------------------------------
+
+RUNNERS: dict[str, Reader] = {
+    **dict.fromkeys(WRAPPERS, wrapper),
+    **dict.fromkeys(SUBCOMMANDS, subcommand),
+    "proxychains": proxychains,
+    "proxychains4": proxychains,
+    "entr": entr,
+    "perf": perf,
+    "script": script,
+    "sg": sg,
+    "hyperfine": hyperfine,
+    "tmux": tmux,
+    "screen": screen,
+    "at": at,
+    "batch": at,
+    "parallel": parallel,
+    "dotenv": dotenv,
+}
+"""The reader of each program that runs a command it is given (`_Unwrapper.step` calls it)."""
