@@ -111,3 +111,11 @@ def test_any_input_never_raises(name: str, annotations: Any, description: Any) -
     facts = name_facts(name, annotations, description)
     assert 1 <= facts.risk <= 10
     assert all(isinstance(w, str) for w in facts.words)
+
+
+def test_a_name_cut_to_its_limit_is_not_a_read() -> None:
+    """The words past the limit are not read, so what they say is not known: `get_` many
+    times, then `delete`, is rated unknown, not a read."""
+    facts = name_facts("mcp__x__" + "get_" * 80 + "delete")
+    assert facts.kind == "unknown" and facts.risk >= 5
+    assert name_facts("mcp__x__" + "delete_" * 60).kind == "delete"

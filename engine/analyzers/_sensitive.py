@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import itertools
 import re
 from collections.abc import Callable
 
@@ -46,6 +47,8 @@ NAMES = frozenset(
         ".zshenv",
         ".zlogin",
         ".bash_logout",
+        ".bash_aliases",
+        ".zlogout",
         ".inputrc",
         # shell histories (often hold pasted secrets)
         ".bash_history",
@@ -93,6 +96,13 @@ SEGMENTS = (
     ".git/hooks/",
     ".password-store/",
     ".config/gh/hosts.yml",
+    ".config/hub",
+    ".config/git/credentials",
+    ".cargo/credentials",
+    ".cargo/credentials.toml",
+    ".gem/credentials",
+    # fish's profiles (`config.fish`, `conf.d/`), run by every new fish shell
+    ".config/fish/",
     ".terraform.d/credentials.tfrc.json",
     # agents' own permission settings: an agent that edits them grants itself latitude
     ".claude/settings.json",
@@ -106,6 +116,11 @@ PREFIXES = (
     "/etc/shadow",
     "/etc/gshadow",
     "/etc/sudoers",
+    # the system's shell profiles and login environment, read by every user's shells
+    "/etc/profile",
+    "/etc/bash.bashrc",
+    "/etc/environment",
+    "/etc/zsh/",
     "/etc/ssh/",
     "/etc/ssl/private/",
     "/root/",
@@ -139,7 +154,14 @@ def is_sensitive(path: str) -> bool:
         return False
     if path.isalnum() and path.isascii() and _MARKED and _ABSOLUTE_PREFIXES:
         return "/" + path.lower() in _PREFIX_ROOTS  # a plain word (`status`): what the end gives
-    lowered = path.lower()
+    if "{" in path and "," in path:  # `*.{env,pem}`, `~/.{ssh,aws}/*`: each alternative counts
+        alternatives = _brace_alternatives(path)
+        if alternatives is not None:
+            return len(alternatives) > _MAX_ALTERNATIVES or any(map(is_sensitive, alternatives))
+    if ("*" in path or "?" in path or "[" in path) and _patterned_dirs_sensitive(path.lower()):
+        return True
+    # Case-insensitive file systems (macOS, Windows) fold more than `lower` does: `ſ` is `s`.
+    lowered = path.lower() if path.isascii() else path.casefold()
     head = lowered[0]  # `lowered` is not empty: lowering drops no character
     if head == "~" and lowered[:5] == "~root" and lowered[5:6] in ("", "/"):
         lowered = "/root" + lowered[5:]  # root's home, as Bash expands it
@@ -157,7 +179,7 @@ def is_sensitive(path: str) -> bool:
     stripped = lowered.rstrip("/")
     name = stripped.rpartition("/")[2]  # the basename, without `posixpath`'s checks
     if "*" in name or "?" in name or "[" in name:  # what `_glob_chars()` finds, without a regex
-        return _glob_may_match(name, lowered)
+        return _glob_may_match(name, lowered) or _placed_glob_sensitive(name, lowered)
     if name in NAMES:
         return True
     # Each regex below runs only when the text has what one of its patterns needs (the fixed
@@ -271,14 +293,77 @@ def _glob_may_match(name: str, path: str) -> bool:
     is not reading secrets.
     """
     if name.strip("*.") == "":
-        fixed = _glob_chars().split(path, 1)[0]  # `~/.ssh/*` lists the keys: its directory
-        directory = fixed[: fixed.rfind("/") + 1]
+        # `~/.ssh/*`, `**/.aws/*` list the keys: their directory counts
+        directory = path.rstrip("/")[: path.rstrip("/").rfind("/") + 1]
         return bool(directory) and is_sensitive(directory)
     return any(map(_name_matcher(name), _CANDIDATES))  # a match object is true, None false
 
 
+def _placed_glob_sensitive(name: str, path: str) -> bool:
+    """`~/.ss*`, `/etc/shad?w`: a glob that matches a name sensitive only in its place (a
+    directory of `SEGMENTS`, a name of `PREFIXES`) is sensitive where that name would be."""
+    if name.strip("*.") == "":
+        return False
+    matcher = _name_matcher(name)
+    directory = path.rstrip("/")[: path.rstrip("/").rfind("/") + 1]
+    return any(matcher(word) and is_sensitive(directory + word) for word in _PLACED_WORDS)
+
+
 _CANDIDATES = tuple(c for c in (*sorted(NAMES), *_SAMPLES) if c not in NOT_SENSITIVE)
 """The names a glob is tried on (`_glob_may_match`)."""
+_PLACED_WORDS = tuple(
+    sorted({w for entry in (*SEGMENTS, *PREFIXES) for w in entry.lower().split("/") if w} - set(_CANDIDATES))
+)
+"""The names in `SEGMENTS` and `PREFIXES` (`.ssh`, `shadow`): sensitive only in their place."""
+_MAX_ALTERNATIVES = 64
+"""More alternatives than this in one path (`{a,b}{c,d}...`) is judged sensitive unread."""
+
+
+def _brace_alternatives(path: str) -> list[str] | None:
+    """The paths a brace expansion gives (`a/{b,c}` gives `a/b`, `a/c`), as Bash and glob
+    tools expand it; None if `path` holds none (`${HOME}`, `{}`, `{a}` expand to nothing).
+    At most `_MAX_ALTERNATIVES` + 1: past the limit the count alone answers."""
+    found = _brace().search(path)
+    if found is None:
+        return None
+    head, tail = path[: found.start()], path[found.end() :]
+    out: list[str] = []
+    for choice in found.group(1).split(","):
+        for rest in _brace_alternatives(tail) or [tail]:
+            out.append(head + choice + rest)
+            if len(out) > _MAX_ALTERNATIVES:
+                return out
+    return out
+
+
+@functools.cache
+def _brace() -> re.Pattern[str]:
+    """An innermost brace group with a comma, not after `$` (`${a,b}` is a parameter)."""
+    return re.compile(r"(?<!\$)\{([^{},]*(?:,[^{},]*)+)\}")
+
+
+def _patterned_dirs_sensitive(path: str) -> bool:
+    """A pattern in a directory (`~/.ss?/id_*`, `/home/*/.[a]ws/config`) is sensitive if a
+    sensitive path fills it: each patterned directory is tried with the names of `SEGMENTS`
+    and `PREFIXES` it matches. Bare wildcards (`*`, `**`, `.*`) are left as they are: they
+    match everything, and listing is not reading."""
+    parts = path.split("/")
+    choices: list[list[str]] = []
+    count = 0  # the paths to try, 0 while no patterned directory matched a name
+    for part in parts[:-1]:
+        words = None
+        if part.strip("*.") and ("*" in part or "?" in part or "[" in part):
+            matcher = _name_matcher(part)
+            words = [w for w in (*_PLACED_WORDS, *_CANDIDATES) if matcher(w)]
+        if words:
+            choices.append(words)
+            count = max(count, 1) * len(words)
+        else:
+            choices.append([part])
+    if count > _MAX_ALTERNATIVES:
+        return True
+    last = parts[-1]
+    return count > 0 and any(is_sensitive("/".join((*dirs, last))) for dirs in itertools.product(*choices))
 
 
 @functools.lru_cache(maxsize=256)

@@ -22,11 +22,36 @@ _TOKEN = r"""--[^\n]*|\#[^\n]*|/\*.*?(?:\*/|\Z)
     |[A-Za-z_][A-Za-z0-9_$]*|\d+(?:\.\d*)?|[;(),.]|[^\s\w;(),.]+"""
 """One token: a comment, a quoted string or name, a word, a number or punctuation (verbose)."""
 
+_POSTGRES_TOKEN = r"""--[^\n]*|/\*.*?(?:\*/|\Z)
+    |[Ee]'(?:[^'\\]|''|\\.)*(?:'|\Z)|'(?:[^']|'')*(?:'|\Z)
+    |"(?:[^"]|"")*(?:"|\Z)
+    |(?P<dollar>\$[A-Za-z_]*\$).*?(?:(?P=dollar)|\Z)
+    |[A-Za-z_][A-Za-z0-9_$]*|\d+(?:\.\d*)?|[;(),.]|[^\s\w;(),.]+"""
+"""`_TOKEN` as PostgreSQL reads it: a backslash escapes nothing in a plain string (`'a\'` ends
+there), `#` is an operator and starts no comment."""
+
+_MYSQL_TOKEN = r"""--(?=\s|\Z)[^\n]*|\#[^\n]*|/\*(?!!).*?(?:\*/|\Z)|/\*!\d*
+    |'(?:[^'\\]|''|\\.)*(?:'|\Z)|"(?:[^"\\]|""|\\.)*(?:"|\Z)|`[^`]*(?:`|\Z)
+    |[A-Za-z_$][A-Za-z0-9_$]*|\d+(?:\.\d*)?|[;(),.]|[^\s\w;(),.]+"""
+"""`_TOKEN` as MySQL reads it: `--` starts a comment only before a blank (`1--1` is 2), the
+text of a `/*! ... */` comment runs (its opening is a comment token, what follows is SQL),
+and `$$` quotes nothing."""
+
+_DIALECT_MARKS = re.compile(r"[\\#$]|/\*!|--\S")
+"""What the dialects read differently: a backslash, `#`, `$`, `/*!`, `--` before a non-blank.
+A text without any is tokenized once."""
+
 
 # Compiled on first use (each getter is cached): most processes analyse no SQL at all.
 @functools.cache
 def _token() -> re.Pattern[str]:
     return re.compile(_TOKEN, re.S | re.X)
+
+
+@functools.cache
+def _dialect_tokens() -> tuple[re.Pattern[str], ...]:
+    """The tokenizers of the dialects whose reading of a text may differ from `_token`'s."""
+    return tuple(re.compile(t, re.S | re.X) for t in (_POSTGRES_TOKEN, _MYSQL_TOKEN))
 
 
 @functools.cache
@@ -37,8 +62,18 @@ def _meta() -> re.Pattern[str]:
 
 READ = frozenset({"SELECT", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "VALUES", "TABLE"})
 WRITE = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "COPY", "LOAD"})
+RUNS = frozenset(
+    {
+        "CALL", "DO", "EXEC", "EXECUTE", "PREPARE", "ATTACH", "DETACH", "KILL", "SHUTDOWN",
+        "PURGE", "INSTALL", "UNINSTALL", "IMPORT", "HANDLER",
+    }
+)  # fmt: skip
+"""Statements that run code the text does not show (a procedure, a `DO` block, a prepared
+statement), attach files or stop the server: counted as writes, since nobody can tell."""
 DDL = frozenset({"CREATE", "DROP", "ALTER", "TRUNCATE", "RENAME", "COMMENT", "GRANT", "REVOKE"})
 _MAIN = READ | WRITE | DDL
+_SERVER_WIDE = frozenset({"GLOBAL", "PERSIST", "PERSIST_ONLY"})
+"""`SET GLOBAL x = 1`: a change to the server's settings for every session, not this one's."""
 _TABLE_AFTER = frozenset({"FROM", "JOIN", "INTO", "UPDATE", "TABLE", "TRUNCATE"})
 _NOT_TABLE = frozenset(
     {
@@ -79,14 +114,37 @@ class SqlInfo:
 
 
 def analyze_sql(text: str) -> SqlInfo:
-    """Classify every statement of `text` (never raises on str input)."""
-    info = SqlInfo()
+    """Classify every statement of `text` (never raises on str input).
+
+    Where dialects read the text differently (`'a\\'; DROP ...` is one string in MySQL, a
+    string and a DROP in PostgreSQL), every reading counts: the facts are those of the
+    default reading, widened by what the others find."""
     meta_re, head = _meta(), text[:MAX_SQL]
     meta = meta_re.findall(head)
     body = meta_re.sub("", head)
-    info.kinds.extend("other" for _ in meta)
+    info = _analyze(body, _token())
+    info.kinds[:0] = ["other" for _ in meta]
+    if _DIALECT_MARKS.search(body):
+        for token in _dialect_tokens():
+            _widen(info, _analyze(body, token))
+    info.tables = list(dict.fromkeys(info.tables))
+    return info
+
+
+def _widen(info: SqlInfo, other: SqlInfo) -> None:
+    """Add to `info` what another reading of its text finds: kinds it lacks, drops, unbounded
+    writes, tables."""
+    info.kinds.extend(k for k in dict.fromkeys(other.kinds) if k != "read" and k not in info.kinds)
+    info.drops = info.drops or other.drops
+    info.unbounded_write = info.unbounded_write or other.unbounded_write
+    info.tables.extend(other.tables)
+
+
+def _analyze(body: str, tokenizer: re.Pattern[str]) -> SqlInfo:
+    """The facts of `body` split into tokens by `tokenizer`."""
+    info = SqlInfo()
     statement: list[str] = []
-    for match in _token().finditer(body):
+    for match in tokenizer.finditer(body):
         token = match.group()
         if token[0] in "-#/" and (token.startswith(("--", "#", "/*"))):
             continue
@@ -96,7 +154,6 @@ def analyze_sql(text: str) -> SqlInfo:
         else:
             statement.append(token)
     _statement(statement, info)
-    info.tables = list(dict.fromkeys(info.tables))
     return info
 
 
@@ -115,10 +172,16 @@ def _statement(tokens: list[str], info: SqlInfo) -> None:
             top.append((i, t))
     main = _main_keyword(upper, top)
     kind = "read" if main in READ else "write" if main in WRITE else "ddl" if main in DDL else "other"
+    keywords = {t for _, t in top}
     if kind == "read" and any(t in ("INSERT", "UPDATE", "DELETE", "MERGE") for t in upper):
         kind = "write"  # a data-modifying CTE: WITH x AS (DELETE ...) SELECT ...
+    elif kind == "read" and main == "SELECT" and "INTO" in keywords:
+        kind = "write"  # `SELECT * INTO copy FROM t` makes a table, `INTO OUTFILE` a file
+    elif (
+        main in RUNS or (main == "PRAGMA" and "=" in keywords) or (main == "SET" and keywords & _SERVER_WIDE)
+    ):
+        kind = "write"
     info.kinds.append(kind)
-    keywords = {t for _, t in top}
     if main in ("DROP", "TRUNCATE") or (main == "ALTER" and "DROP" in keywords):
         info.drops = True
     if main in ("DELETE", "UPDATE") and "WHERE" not in keywords:

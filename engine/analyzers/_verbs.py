@@ -54,6 +54,10 @@ AMBIGUOUS = frozenset(
 """Words that are often nouns in tool names (`SmartLock`, `TrafficControl`): used as the
 verb only when no unambiguous verb is present."""
 
+CONJUNCTIONS = frozenset({"and", "then", "or", "plus"})
+"""Words that join two actions in one name (`get_and_delete`, `ReadThenSend`): the verb after
+one may be riskier than the first."""
+
 SOFT_DELETE = frozenset(
     {
         "remove", "cancel", "revoke", "trash", "uninstall", "unsubscribe", "detach", "unlink",

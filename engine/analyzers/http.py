@@ -25,6 +25,13 @@ _URL_IN_ARG = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
 _HTTP_CLIENTS = frozenset({"curl", "wget", "http", "https", "xh", "xhs", "httpie"})
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _LOCAL_NAMES = ("localhost", "host.docker.internal", "gateway.docker.internal")
+_METADATA_NAMES = frozenset({"metadata", "metadata.google.internal", "metadata.goog", "instance-data"})
+"""Names of cloud metadata services (they hand out the machine's credentials): not local."""
+_AWS_METADATA_V6 = ipaddress.ip_address("fd00:ec2::254")
+_SPECIAL_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp", "file"})
+"""Schemes in which a browser or Node's `URL` reads `\\` as `/` (WHATWG URL)."""
+_IPV4_PART = re.compile(r"^(0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*)$")
+"""One part of an IPv4 address as `inet_aton` and WHATWG URL read it: hex, octal or decimal."""
 
 
 class HttpFacts(CelObject):
@@ -49,7 +56,7 @@ class HttpFacts(CelObject):
         self.url = self.urls[0] if self.urls else ""
         self.method = method.upper() if method else "GET"
         parts = [_split(u) for u in self.urls]
-        self.hosts = list(dict.fromkeys(h for _, h, _ in parts if h))
+        self.hosts = list(dict.fromkeys(h for _, hosts, _ in parts for h in hosts))
         self.host = self.hosts[0] if self.hosts else ""
         self.scheme = parts[0][0] if parts else ""
         self.is_local = bool(self.hosts) and all(is_local_host(h) for h in self.hosts)
@@ -196,28 +203,67 @@ def _httpie(cmd: Command) -> tuple[list[str], str, bool]:
     return urls, method, credentials
 
 
-def _split(url: str) -> tuple[str, str, bool]:
-    """(scheme, host, has user info) of a URL; ("", "", False) if it is not one."""
-    try:
-        parts = urlsplit(url if _SCHEME.match(url) else "http://" + url)
-        host = (parts.hostname or "").rstrip(".")
-        if not _HOST.match(host):
-            return "", "", False
-        return parts.scheme.lower(), host, parts.password is not None or bool(parts.username)
-    except ValueError:
-        return "", "", False
+def _split(url: str) -> tuple[str, list[str], bool]:
+    """(scheme, hosts, has user info) of a URL; ("", [], False) if it is not one.
+
+    A URL that clients read differently gives each reading's host: `https://evil.com\\@good.com/`
+    goes to `good.com` for Python and curl, to `evil.com` for a browser or Node (WHATWG URL
+    reads `\\` as `/`). A host is in its canonical form: `http://0x7f.1/` and
+    `http://2130706433/` go to `127.0.0.1`, `[::ffff:169.254.169.254]` to `169.254.169.254`."""
+    text = url if _SCHEME.match(url) else "http://" + url
+    scheme = text.split(":", 1)[0].lower()
+    readings = [text]
+    if "\\" in text and scheme in _SPECIAL_SCHEMES:
+        readings.append(text.replace("\\", "/"))
+    hosts: list[str] = []
+    credentials = False
+    for reading in readings:
+        try:
+            parts = urlsplit(reading)
+            host = (parts.hostname or "").rstrip(".")
+            credentials = credentials or parts.password is not None or bool(parts.username)
+        except ValueError:
+            continue
+        if _HOST.match(host):
+            hosts.append(canonical_host(host))
+    return (scheme, hosts, credentials) if hosts or scheme == "file" else ("", [], False)
+
+
+def canonical_host(host: str) -> str:
+    """`host` as a client connects to it: an IPv4 address written as one number, in hex or
+    in octal, or with parts left out (`127.1`), in dotted decimal; an IPv4 address mapped
+    into IPv6 as that IPv4 address; anything else lower-cased, as it is."""
+    host = host.lower()
+    if ":" in host:
+        try:
+            mapped = ipaddress.IPv6Address(host.split("%", 1)[0]).ipv4_mapped
+        except ValueError:
+            return host
+        return str(mapped) if mapped is not None else host
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4 or not all(_IPV4_PART.match(p) for p in parts):
+        return host
+    numbers = [int(p, 16) if p[:2] in ("0x", "0X") else int(p, 8) if p[:1] == "0" else int(p) for p in parts]
+    last = numbers.pop()
+    if any(n > 255 for n in numbers) or last >= 256 ** (4 - len(numbers)):
+        return host
+    value = sum(n << (8 * (3 - i)) for i, n in enumerate(numbers)) + last
+    return str(ipaddress.IPv4Address(value))
 
 
 def is_local_host(host: str) -> bool:
-    """Loopback, private ranges and local names (link-local, e.g. cloud metadata, is not)."""
-    host = host.lower().strip("[]")
+    """Loopback, private ranges and local names; not link-local addresses nor the names and
+    addresses of cloud metadata services, which hand out credentials."""
+    host = canonical_host(host.strip("[]"))
+    if host in _METADATA_NAMES:
+        return False
     if host in _LOCAL_NAMES or host.endswith((".localhost", ".local", ".internal")):
         return True
     try:
-        address = ipaddress.ip_address(host)
+        address = ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
         return False
-    if address.is_link_local:
+    if address.is_link_local or address == _AWS_METADATA_V6:
         return False
     return address.is_loopback or address.is_private or address.is_unspecified
 

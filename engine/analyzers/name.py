@@ -9,13 +9,14 @@ Word lists are data in `_verbs.py`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from ..celrt import CelObject
 from ._verbs import (
     AMBIGUOUS,
     BRAND_DOMAINS,
+    CONJUNCTIONS,
     DOMAIN_BUMP,
     DOMAIN_WORDS,
     KNOWN_TOOLS,
@@ -80,6 +81,7 @@ def name_facts(
 ) -> NameFacts:
     """Rate a tool by its name (and annotations, description). Never raises."""
     try:
+        cut = isinstance(tool, str) and len(tool) > MAX_NAME
         tool = tool[:MAX_NAME] if isinstance(tool, str) else ""
         server, base = split_mcp(tool)
         words = split_words(base)
@@ -90,10 +92,15 @@ def name_facts(
         objects = verb_words[verb_index + 1 :] if verb_index >= 0 else []
         kind = _kind(verb, objects)
         domain = _domain([*split_words(server), *words], base) or _domain(extra, "")
+        if index >= 0:
+            verb, kind = _riskiest(words, index, verb, kind, domain or "unknown")
         if base in KNOWN_TOOLS and not server:
             kind, domain = KNOWN_TOOLS[base]
         domain = domain or "unknown"
         risk, reversibility = _rate(kind, verb, domain, words)
+        if cut and risk < RATINGS["unknown"][0]:  # the words cut off may say more than a read
+            kind = "unknown"
+            risk, reversibility = RATINGS["unknown"]
         facts = NameFacts(server, base, verb, words, kind, risk, reversibility, domain)
         if isinstance(annotations, Mapping):
             _apply_annotations(facts, annotations)
@@ -129,6 +136,43 @@ def find_verb(words: list[str]) -> int:
         if _lemma(words[i]) not in TOOLKIT_NOUNS or n == len(candidates) - 1:
             return i
     return candidates[0]
+
+
+def _riskiest(words: list[str], index: int, verb: str, kind: str, domain: str) -> tuple[str, str]:
+    """(verb, kind) of the riskiest action a compound name joins: `get_and_delete` deletes,
+    `ReadThenSendEmail` sends. A name that reads and writes is rated by what it writes."""
+    best = _rate(kind, verb, domain, words)[0]
+    for i in _joined_verbs(words, index):
+        lemma = _lemma(words[i])
+        other = _kind(lemma, words[i + 1 :])
+        risk = _rate(other, lemma, domain, words)[0]
+        if risk > best:
+            verb, kind, best = lemma, other, risk
+    return verb, kind
+
+
+def _joined_verbs(words: list[str], index: int) -> Iterator[int]:
+    """Indexes of the verbs a conjunction joins to the verb at `index` (`delete` in
+    `get_and_delete`, `remove` in `get_user_then_remove`). Right after a verb (`fetch_and_`)
+    or after `then`, a word that is also a noun counts (`fetch_and_transfer`); after an
+    object only a plain, clear verb does (`get_name_and_email` names two fields, not a mail)."""
+    last_verb = index
+    i = index + 1
+    while i < len(words):
+        if words[i] not in CONJUNCTIONS:
+            i += 1
+            continue
+        start, then = i, False
+        while i < len(words) and words[i] in CONJUNCTIONS:
+            then = then or words[i] == "then"
+            i += 1
+        if i == len(words):
+            return
+        word = words[i]
+        lemma = _lemma(word)
+        if lemma in VERBS and (then or start == last_verb + 1 or (word in VERBS and word not in AMBIGUOUS)):
+            last_verb = i
+            yield i
 
 
 def _lemma(word: str) -> str:

@@ -1,8 +1,11 @@
 """The `path` analyzer: the paths a call touches, whether they stay in the workspace, secrets.
 
-Paths come from the usual path arguments of file tools (`file_path`, `path`, `paths`...),
-from Glob/Grep patterns, and for shell tools from the file operands and redirect targets of
-every command.  Which paths are sensitive is data in `_sensitive.py`.
+Paths come from the usual path arguments of file tools (`file_path`, `path`, `paths`...,
+also spelt `filePath`), from `file:` URLs (`url`, `uri`), from the files a Codex patch text
+names (`input`, `patch`), from Glob/Grep patterns, and for shell tools from the file
+operands and redirect targets of every command.  A Windows path (`C:\\Users\\u\\.env`) is
+read as Windows opens it, in the form `/C:/Users/u/.env`.  Which paths are sensitive is
+data in `_sensitive.py`.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
+from urllib.parse import unquote, urlsplit
 
 from ..celrt import CelObject
 from ._awk import AWKS, awk_files
 from ._command import Command
 from ._facts import WRITING_PROGRAMS, file_operands, find_starts, write_targets
 from ._lazy import lazy
+from ._patch import codex_patch_files
 from ._programs import FILE_READERS, MODE_FIRST, PATTERN_FIRST, SCRIPT_FIRST
 from ._sensitive import SENSITIVE_WORDS, is_sensitive
 from .shell import ShellFacts, is_inside, normal_dir, resolve
@@ -45,12 +50,24 @@ PATH_KEYS = (
 
 _PATH_KEY_ORDER = {key: i for i, key in enumerate(PATH_KEYS)}
 _PATH_KEY_SET = frozenset(PATH_KEYS)
+_FOLDED_KEYS = {key.replace("_", ""): key for key in PATH_KEYS}
+"""`PATH_KEYS` by their letters alone: `filePath` and `FilePath` are `file_path`."""
+URL_KEYS = ("url", "uri", "href", "link")
+"""Argument names that may hold a `file:` URL, which names a local file (`file:///etc/passwd`)."""
+_URL_KEY_SET = frozenset(URL_KEYS)
+PATCH_KEYS = ("input", "patch")
+"""Argument names that may hold a Codex `apply_patch` text, which names the files it writes."""
+_PATCH_KEY_SET = frozenset(PATCH_KEYS)
 _NO_SHELL = ShellFacts()
 """The shell facts of a call that runs no shell command."""
 
 GLOB_TOOLS = frozenset({"Glob", "glob", "Grep", "grep", "search_file_content", "find_files"})
 MAX_PATHS = 1_000
 _HOME_VAR = re.compile(r"^(\$HOME|\$\{HOME\})(?=/|$)")
+_DRIVE = re.compile(r"^[A-Za-z]:(?=[\\/]|$)")
+"""A Windows drive at the start of a path (`C:\\`, `c:/`)."""
+_FILE_URL = re.compile(r"^file:", re.I)
+"""A `file:` URL, which names a local file."""
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # holds `://`: tested first, cheaply
 _SPACE = re.compile(r"\s")  # the characters `str.isspace` accepts, no more, no fewer
 
@@ -131,6 +148,8 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
     try:
         if not isinstance(cwd, str) or not cwd:
             cwd = None
+        elif "\\" in cwd or _DRIVE.match(cwd):
+            cwd = _windows(cwd.strip())
         if shell is None or not isinstance(shell, ShellFacts):
             shell = _NO_SHELL
         runs = bool(shell.commands or shell.bare_writes)
@@ -141,13 +160,17 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
             elif len(keys) == 1:
                 (name,) = keys
                 value = args[name]
-                if type(value) is str and not runs:  # a file tool's one `file_path`
+                if type(value) is str and not runs and not _more_paths(args):  # a file tool's one `file_path`
                     return _one(value, cwd, cwd or shell.cwd)
                 named = tuple(_arg_paths(tool, args, keys))
             else:
                 named = tuple(_arg_paths(tool, args, sorted(keys, key=_PATH_KEY_ORDER.__getitem__)))
+            if _more_paths(args):
+                named = (*named, *_other_paths(args))
         elif isinstance(args, Mapping):
             named = tuple(_arg_paths(tool, args, _path_keys(args)))
+            if _more_paths(args):
+                named = (*named, *_other_paths(args))
         else:
             named = ()
         if not runs:
@@ -176,7 +199,16 @@ def _one(raw: str, cwd: str | None, facts_cwd: str | None) -> PathFacts:
     one step."""
     path = raw.strip()
     # A normal absolute path (`normal_dir`, so no `://` either) is its own normal form.
-    if len(path) < 2 or path[0] != "/" or path[-1] == "/" or "//" in path or "/." in path:
+    if (
+        len(path) < 2
+        or path[0] != "/"
+        or path[-1] == "/"
+        or "//" in path
+        or "/." in path
+        or "\\" in path
+        or "\x00" in path
+        or (cwd is not None and _windows_dir(cwd))
+    ):
         path = _normalise(path, None, cwd)
     if not path:
         return _no_paths(facts_cwd)
@@ -304,12 +336,63 @@ def _path_keys(args: Mapping[str, Any]) -> Iterable[str]:
 
 def _normalise(path: str, base: str | None, cwd: str | None) -> str:
     path = path.strip()
+    if "\x00" in path:  # the system reads a name up to its first NUL, if it takes it at all
+        path = path.split("\x00", 1)[0].strip()
     if path[:1] == "$":
         path = _HOME_VAR.sub("~", path)  # what `_home` does
+    if _FILE_URL.match(path):
+        path = _file_url_path(path)
     if not path or ("://" in path and _URL.match(path)):
         return ""
+    if "\\" in path or _DRIVE.match(path) or (cwd is not None and _windows_dir(cwd)):
+        path = _windows(path)
     resolved = resolve(path, base, cwd)
     return resolved[1:] if resolved.startswith("?") else resolved
+
+
+def _file_url_path(url: str) -> str:
+    """The local path a `file:` URL names (`file:///home/u/%2essh/id_rsa` is
+    `/home/u/.ssh/id_rsa`, `file://server/share/x` the share `//server/share/x`), "" if it
+    is not one."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    path = unquote(parts.path)
+    if parts.netloc and parts.netloc.lower() != "localhost":
+        return f"//{unquote(parts.netloc)}{path}"
+    if _DRIVE.match(path[1:]):  # `file:///C:/Users/u/x`
+        return path[1:]
+    return path
+
+
+def _windows_dir(path: str) -> bool:
+    """`path` is a Windows path in the form `_windows` gives (`/C:/repo`)."""
+    return path[:1] == "/" and path[2:3] == ":" and path[1:2].isalpha() and path[3:4] in ("/", "")
+
+
+def _windows(path: str) -> str:
+    """A Windows path (`C:\\Users\\u\\.ssh\\id_rsa`, `..\\.env`, `\\\\server\\share`) in the form
+    the rest of the analysis reads: `/` between names, the drive as a first component
+    (`/C:/Users/u/.ssh/id_rsa`), and each name as Windows opens it: without trailing dots
+    or blanks, and without an NTFS stream (`.env::$DATA` and `.env.` are `.env`)."""
+    head = ""
+    if _DRIVE.match(path):
+        head, path = "/" + path[0].upper() + ":", path[2:]
+    elif _windows_dir(path):  # already in this form
+        head, path = "/" + path[1].upper() + ":", path[3:]
+    names = [_windows_name(n) for n in path.replace("\\", "/").split("/")]
+    return head + "/".join(names)
+
+
+def _windows_name(name: str) -> str:
+    """One name of a Windows path as the system opens it."""
+    if name in ("", ".", ".."):
+        return name
+    if len(name) == 2 and name[1] == ":" and name[0].isalpha():  # the drive of `\\?\C:\x`
+        return name.upper()
+    name = name.split(":", 1)[0]  # `x:stream` is a stream of `x`
+    return name.rstrip(". ") or "."
 
 
 def _home(path: str) -> str:
@@ -317,9 +400,44 @@ def _home(path: str) -> str:
 
 
 def _inside(path: str, root: str | None) -> bool:
-    if root is None:
-        return not path.startswith(("/", "~")) and is_inside(path, "/")
-    return is_inside(path, root)
+    if root is None or root == ".":  # no directory known: a relative path that does not climb
+        return not path.startswith(("/", "~", "?")) and path != ".." and not path.startswith("../")
+    if root[0] == "/":
+        return is_inside(path, root)
+    # A relative directory (`repo`, `~`, `~/proj`): a path joined to it and normalised starts
+    # with it when it stays inside (`~/../x` became `x`).
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _more_paths(args: Mapping[str, Any]) -> bool:
+    """`args` may name paths under other keys than `PATH_KEYS`: a `file:` URL, a Codex patch,
+    a path key spelt in camelCase (`filePath`)."""
+    return not (_URL_KEY_SET.isdisjoint(args) and _PATCH_KEY_SET.isdisjoint(args)) or any(
+        type(k) is str and not k.islower() for k in args
+    )
+
+
+def _other_paths(args: Mapping[str, Any]) -> list[str]:
+    """The paths `_more_paths` looks for: those of `file:` URLs, of the files a Codex patch
+    writes, and of path keys in another spelling."""
+    out: list[str] = []
+    for key, value in args.items():
+        if type(key) is not str:
+            continue
+        if key in _URL_KEY_SET:
+            if isinstance(value, str) and _FILE_URL.match(value.strip()):
+                out.append(value)
+        elif key in _PATCH_KEY_SET:
+            if isinstance(value, str):
+                out.extend(codex_patch_files(value))
+        elif not key.islower() and key not in _PATH_KEY_SET:
+            folded = _FOLDED_KEYS.get(key.lower().replace("_", "").replace("-", ""))
+            if folded is not None and folded not in args:
+                if isinstance(value, str):
+                    out.append(value)
+                elif isinstance(value, list):
+                    out.extend(v for v in value[:MAX_PATHS] if isinstance(v, str))
+    return out
 
 
 def command_paths(cmd: Command) -> list[str]:
