@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import remit
-from remit.analyzers import SHELL_TOOLS, Command, ShellFacts, _bash, _runners, _unwrap, shell_facts
+from remit.analyzers import SHELL_TOOLS, Command, ShellFacts, _bash, _programs, _runners, _unwrap, shell_facts
 from remit.analyzers._awk import program_writes
 from remit.analyzers._bash import MAX_COMMANDS, MAX_NODES
 from remit.celrt import CelObject
@@ -942,7 +942,7 @@ def test_harmless_commands_through_a_runner_stay_allowed(command: str) -> None:
 def test_runners_are_all_read_by_the_unwrapper() -> None:
     """Every program with a reader is one the unwrapper looks at: always (`_UNWRAPPED`), or
     when a word names a subcommand that runs a command (`uv run`, not `uv sync`)."""
-    assert set(_runners.RUNNERS) <= _unwrap._UNWRAPPED | _runners.RUN_SUBCOMMANDS.keys()
+    assert set(_runners.RUNNERS) <= _unwrap._UNWRAPPED | _programs.RUN_SUBCOMMANDS.keys()
     facts = shell_facts("Bash", {"command": "uv sync && npm test && sudo uv run rm x"}, "/p")
     assert [(c.program, c.wrappers) for c in facts.commands] == [
         ("uv", []),
@@ -950,6 +950,14 @@ def test_runners_are_all_read_by_the_unwrapper() -> None:
         ("uv", ["sudo"]),
         ("rm", ["sudo", "uv"]),
     ]
+
+
+def test_the_runner_names_the_unwrapper_knows_are_those_of_the_readers() -> None:
+    """The unwrapper knows the runners by names written out in `_programs`, to load the
+    readers only for a command that uses one: the names must be those of the readers."""
+    assert _runners.RUNNERS.keys() == _programs.RUNNER_PROGRAMS
+    running = {name: spec.subcommands for name, spec in _runners.SUBCOMMANDS.items() if spec.subcommands}
+    assert running == _programs.RUN_SUBCOMMANDS
 
 
 _RUNNER_WORDS = ["-", "--", "-c", "-x", "--a=b", "-p", "x", "'rm -rf ~'", ":::", ";", "run", "$X"]

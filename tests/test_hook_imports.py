@@ -3,7 +3,8 @@
 Claude Code and Codex start a new `remit hook` process for every tool call, so its start-up
 is paid per call (docs/hooks.md, "Start-up time"), and most of it is imports and the regexes
 modules compile. These tests pin what a call leaves out: the trace formats of other agents
-and the reader's own records, the Bash parser for a plain command line, the CEL code
+and the reader's own records, the Bash parser for a plain command line, the readers of the
+programs that run commands (`uv run`, `tmux`) when no command uses one, the CEL code
 generator, the approvers, the log when nothing is logged and the redaction's patterns then.
 """
 
@@ -43,6 +44,10 @@ NOT_ON_A_PLAIN_CALL = (
     "remit.traces.codex",
     "remit.traces.calls",
     "remit.analyzers._bash",
+    "remit.analyzers._runners",
+    "remit.analyzers._jobs",
+    "remit.analyzers._options",
+    "remit.analyzers._shells",
     "remit.celfuncs",
     "remit.celc",
     "remit.approval",
@@ -51,6 +56,8 @@ NOT_ON_A_PLAIN_CALL = (
     "zlib",
 )
 """Modules a hook call for a plain command (`git status`) has no use for."""
+RUNNER_READERS = ("remit.analyzers._runners", "remit.analyzers._jobs", "remit.analyzers._options")
+"""What reads the programs that run a command with options of their own (`uv run`, `tmux`)."""
 NOT_WITHOUT_A_LOG = ("remit.log", "remit.durability", "orjson", "uuid")
 """Modules only a hook call that logs its decision has a use for."""
 WITH_A_LOG = NOT_WITHOUT_A_LOG if sys.version_info >= (3, 11) else ("select", *NOT_WITHOUT_A_LOG)
@@ -131,6 +138,29 @@ def test_a_plain_bash_call_loads_no_bash_parser_and_compiles_little(tmp_path: Pa
         assert 1 <= redaction_regexes < len(KINDS) // 2
     else:
         assert redaction_regexes == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "programs", "readers"),
+    [
+        # a shell reads its own options, piped or not
+        ("bash -euo pipefail -c 'ls' && echo ls | sh", ["ls", "echo", "sh"], False),
+        ("npm test && sudo uv sync", ["npm", "uv"], False),  # no subcommand that runs a command
+        ("uv run pytest", ["uv", "pytest"], True),
+        ("sudo faketime now rm x", ["rm"], True),
+    ],
+)
+def test_the_runner_readers_load_with_the_first_command_that_uses_one(
+    command: str, programs: list[str], readers: bool
+) -> None:
+    code = (
+        "import json, sys;"
+        "from remit.analyzers import shell_facts;"
+        f"facts = shell_facts('Bash', {{'command': {command!r}}}, '/p');"
+        "facts.pipes_to_shell, facts.network, facts.destructive, facts.writes;"
+        f"print(json.dumps([facts.programs, [m in sys.modules for m in {RUNNER_READERS!r}]]))"
+    )
+    assert _fresh(code) == [programs, [readers] * len(RUNNER_READERS)]
 
 
 def test_a_state_file_is_written_through_a_new_private_file(

@@ -29,7 +29,6 @@ from ._programs import (
     VALUE_OPTIONS,
     reads_stdin,
 )
-from ._runners import shell_args
 from ._sqlcore import analyze_sql, sql_texts
 
 _TOUCHERS = frozenset(
@@ -128,6 +127,8 @@ def pipes_to_shell(cmd: Command) -> bool:
     if not cmd.piped or cmd.program not in INTERPRETERS:
         return cmd.piped and cmd.program in ("source", ".") and (cmd.arg(0) == "" or reads_stdin(cmd.arg(0)))
     if cmd.program in SHELLS:  # `bash -euo pipefail`: options read as the shell reads them
+        from ._shells import shell_args  # loaded by the first piped shell
+
         read = shell_args(cmd.program, [Word(a, s) for a, s in zip(cmd.args, cmd.static[1:], strict=False)])
         # `bash -s -- ARGS` reads its script from stdin
         return not read.has_c and (not read.script or "s" in cmd.flags)

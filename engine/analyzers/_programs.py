@@ -65,6 +65,31 @@ WRAPPER_VALUE_OPTIONS: dict[str, frozenset[str]] = {
 WRAPPERS_WITH_POSITIONAL = {"timeout": 1, "taskset": 1, "flock": 1, "gosu": 1, "su-exec": 1}
 """Wrappers whose first positional argument is not the command (`timeout 5 cmd`)."""
 
+RUNNER_PROGRAMS = frozenset(
+    {
+        "at", "aws-vault", "batch", "bunx", "catchsegv", "chroot", "chrt", "conda",
+        "dbus-run-session", "direnv", "dotenv", "entr", "fakeroot", "faketime", "firejail", "hatch",
+        "hyperfine", "mamba", "micromamba", "npm", "npx", "nsenter", "numactl", "op", "parallel",
+        "pdm", "perf", "pipenv", "pipx", "pnpm", "pnpx", "poetry", "prlimit", "proxychains",
+        "proxychains4", "runcon", "rye", "screen", "script", "setpriv", "sg", "ssh-agent",
+        "systemd-run", "tmux", "torsocks", "unshare", "uv", "uvx", "valgrind", "xvfb-run", "yarn",
+    }
+)
+"""Programs that run a command with options of their own (`faketime now cmd`, `uv run cmd`):
+the names of `_runners.RUNNERS`, written out so that the unwrapper knows them without loading
+the readers, which most calls never need (a test keeps the two equal)."""
+
+RUN_SUBCOMMANDS: dict[str, frozenset[str]] = {
+    "uv": frozenset({"run"}), "poetry": frozenset({"run"}), "pipenv": frozenset({"run"}),
+    "pdm": frozenset({"run"}), "hatch": frozenset({"run"}), "conda": frozenset({"run"}),
+    "rye": frozenset({"run"}), "npm": frozenset({"exec", "x"}), "pnpm": frozenset({"exec", "dlx"}),
+    "yarn": frozenset({"exec", "dlx"}), "pipx": frozenset({"run"}), "direnv": frozenset({"exec"}),
+    "op": frozenset({"run"}), "aws-vault": frozenset({"exec"}), "mamba": frozenset({"run"}),
+    "micromamba": frozenset({"run"}),
+}
+"""Runners that run a command only through a subcommand, by program: `npm exec` is read, `npm
+test` runs as written (the subcommands of `_runners.SUBCOMMANDS`; a test keeps them equal)."""
+
 SUBCOMMAND_PROGRAMS = frozenset(
     {
         "git", "docker", "podman", "kubectl", "helm", "npm", "pnpm", "yarn", "pip", "pip3", "uv",

@@ -15,7 +15,10 @@ likeliest reading follows, dynamic: the policies ask rather than guess an allow.
 Programs reached through a subcommand (`uv run`, `npx`, `op run`) keep their own command as
 written, then add the one they run: the facts of the runner itself (`uv run` may download,
 `npx` does) still count. Terminal sessions, job queues and `parallel` are in `_jobs.py`, the
-reading of options in `_options.py`.
+reading of options in `_options.py`, a shell's reading of its own in `_shells.py`.
+
+A hook call pays for every module it imports, and most commands use no runner: the unwrapper
+imports this module (and with it `_jobs.py` and `_options.py`) on the first command that does.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from typing import TYPE_CHECKING
 from ._jobs import at, parallel, screen, tmux
 from ._options import Options, Read, Result, given, names, options, read_options, run_after
 from ._parsed import Word
-from ._programs import SHELLS, reads_stdin
+from ._programs import SHELLS
 
 if TYPE_CHECKING:
     from ._unwrap import _Unwrapper
@@ -399,10 +402,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "mamba": Subcommand(names("run"), options(*_CONDA)),
     "micromamba": Subcommand(names("run"), options(*_CONDA)),
 }
-"""Runners whose command is an operand (of a subcommand): `uv run pytest`, `npx vitest`."""
+"""Runners whose command is an operand (of a subcommand): `uv run pytest`, `npx vitest`. Their
+running subcommands are in `_programs.RUN_SUBCOMMANDS` too, for the unwrapper (`npm test`
+needs no reader); a test keeps the two equal."""
 # fmt: on
-RUN_SUBCOMMANDS = {program: spec.subcommands for program, spec in SUBCOMMANDS.items() if spec.subcommands}
-"""The subcommands that run a command, by program: `npm test` needs no reading, `npm exec` does."""
 _OPERANDS = {"direnv": 1, "aws-vault": 1}
 """Operands before the command: `direnv exec DIR cmd`, `aws-vault exec PROFILE -- cmd`."""
 
@@ -491,99 +494,6 @@ def _package_name(spec: str) -> str:
     return name.rpartition("/")[2] or spec
 
 
-# --- shells ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ShellArgs:
-    """What a shell's arguments say: `sh [options] [-c CODE | SCRIPT] [args]`."""
-
-    has_c: bool
-    code: Word | None
-    """The `-c` script (the first operand after the options), None without one."""
-    script: bool
-    """A script file runs (its first operand), not one read from stdin."""
-    allexport: bool
-    """`-a` or `-o allexport`: every variable set is exported."""
-    init: tuple[Word, ...] = ()
-    """Other code given in the options (`fish -C CMD`)."""
-
-
-_BASH_LONG_VALUES = frozenset({"--rcfile", "--init-file"})
-_ZSH_LONG_VALUES = frozenset({"--emulate"})
-_FISH = options(
-    "c command C init-command d debug o debug-output p profile profile-startup f features",
-    "i interactive l login n no-execute N no-config P private v version h help print-rusage-self "
-    "print-debug-categories no-profile",
-)
-
-
-def shell_args(program: str, args: list[Word]) -> ShellArgs:
-    """Read a shell's options as it does: bundled letters (`-euo pipefail`, `-xc`), `-o NAME`
-    and `+o NAME` (`-O`/`+O` for bash's shopt), each `o` taking the next word (zsh also an
-    attached name: `-oerrexit`), long options (`--rcfile FILE`), `-` or `--` ending them, and
-    `-c` anywhere among them: its script is the first operand after them."""
-    if program == "fish":
-        return _fish_args(args)
-    has_c = allexport = False
-    i = 0
-    while i < len(args):
-        word = args[i]
-        a = word.value
-        if not word.static or len(a) < 2 or a[0] not in "-+":
-            if word.static and a == "-":
-                i += 1  # ends the options, as `--` does
-            break
-        i += 1
-        if a == "--":
-            break
-        if a.startswith("--"):
-            i += a in _BASH_LONG_VALUES or (program == "zsh" and a in _ZSH_LONG_VALUES)
-            continue
-        i, on_c, on_a = _shell_cluster(program, a, args, i)
-        has_c = has_c or on_c
-        allexport = on_a if on_a is not None else allexport
-    if has_c:
-        return ShellArgs(True, args[i] if i < len(args) else None, False, allexport)
-    script = i < len(args) and not (args[i].static and reads_stdin(args[i].value))
-    return ShellArgs(False, None, script, allexport)
-
-
-def _shell_cluster(program: str, a: str, args: list[Word], i: int) -> tuple[int, bool, bool | None]:
-    """Read one option word `a` (`-euo`, `+o`): (index after it and the names it takes, has
-    `-c`, allexport turned on or off by it or None)."""
-    on = a[0] == "-"
-    has_c, allexport = False, None
-    for k, ch in enumerate(a[1:], start=2):
-        if ch in "oO":
-            if program == "zsh" and k < len(a):  # `-oerrexit`: the name attached
-                name = a[k:]
-            else:
-                name = args[i].value if i < len(args) else ""
-                i += 1 if i < len(args) else 0
-            if ch == "o" and name.replace("_", "").lower() == "allexport":  # zsh: ALL_EXPORT
-                allexport = on
-            if program == "zsh" and k < len(a):
-                break
-        elif ch == "c" and on:
-            has_c = True
-        elif ch == "a":
-            allexport = on
-    return i, has_c, allexport
-
-
-def _fish_args(args: list[Word]) -> ShellArgs:
-    """fish: `-c CMD` and `-C CMD` take their value (getopt), operands after the options."""
-    read = read_options(args, _FISH)
-    codes = given(read, "c", "command")
-    init = tuple(given(read, "C", "init-command"))
-    if codes:
-        return ShellArgs(True, codes[-1], False, False, init)
-    rest = args[read.start :]
-    script = bool(rest) and not (rest[0].static and reads_stdin(rest[0].value))
-    return ShellArgs(False, None, script, False, init)
-
-
 # --- the table the unwrapper reads -----------------------------------------------------------------
 
 RUNNERS: dict[str, Reader] = {
@@ -603,4 +513,6 @@ RUNNERS: dict[str, Reader] = {
     "parallel": parallel,
     "dotenv": dotenv,
 }
-"""The reader of each program that runs a command it is given (`_Unwrapper.step` calls it)."""
+"""The reader of each program that runs a command it is given (`_Unwrapper.step` calls it).
+Its names are in `_programs.RUNNER_PROGRAMS` too: the unwrapper loads this module only for a
+command that uses one (a test keeps the two equal)."""

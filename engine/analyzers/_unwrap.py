@@ -3,7 +3,8 @@
 Sees through wrappers (`sudo`, `env X=1`, `timeout 5`, `xargs`, `nohup`...), into the scripts
 of `bash -c`, `su -c`, `eval`, `watch` and heredocs fed to a shell, and into `find -exec`;
 `_runners.py` reads the programs that run a command with options of their own (`faketime`,
-`script -c`, `tmux new`, `at`, `parallel`, `uv run`...).
+`script -c`, `tmux new`, `at`, `parallel`, `uv run`...), loaded by the first command that
+uses one (a hook call pays for each module it imports, and most use no runner).
 """
 
 from __future__ import annotations
@@ -16,8 +17,14 @@ from typing import TYPE_CHECKING
 
 from ._command import NO_ENV, Command
 from ._parsed import MAX_COMMANDS, MAX_DEPTH, Parsed, RawCommand, Word
-from ._programs import SHELLS, SQL_CLIENTS, WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL
-from ._runners import RUN_SUBCOMMANDS, RUNNERS, shell_args
+from ._programs import (
+    RUN_SUBCOMMANDS,
+    RUNNER_PROGRAMS,
+    SHELLS,
+    SQL_CLIENTS,
+    WRAPPER_VALUE_OPTIONS,
+    WRAPPERS_WITH_POSITIONAL,
+)
 from ._simple import parse_simple
 
 if TYPE_CHECKING:
@@ -32,7 +39,7 @@ _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly", 
 """Builtins that set variables the commands after them may get (`export`, `declare -x`,
 `set -a`, `local A=1`)."""
 _UNWRAPPED = frozenset({"env", "su", "eval", "ssh", "find", "source", ".", *SHELLS, *WRAPPER_VALUE_OPTIONS})
-_UNWRAPPED |= _DECLARATIONS | (RUNNERS.keys() - RUN_SUBCOMMANDS.keys())
+_UNWRAPPED |= _DECLARATIONS | (RUNNER_PROGRAMS - RUN_SUBCOMMANDS.keys())
 """Programs `_Unwrapper.step` sees into or reads (every other command runs as written); those
 that run a command only through a subcommand (`uv run`, `npm exec`) go to it only with one."""
 _TAKES_ASSIGNMENTS = frozenset({"env", "sudo", "time"})
@@ -375,10 +382,19 @@ class _Unwrapper:
         if program == "find" and any(w.value in _FIND_EXEC for w in words):
             self.find(words)
             return None
-        reader = RUNNERS.get(program)
-        if reader is not None:  # `faketime now cmd`, `script -c CMD`, `uv run cmd`...
-            return reader(self, program, words)
+        if program in RUNNER_PROGRAMS:  # `faketime now cmd`, `script -c CMD`, `uv run cmd`...
+            return self.runner(program, words)
         return words
+
+    def runner(self, program: str, words: list[Word]) -> list[Word] | None:
+        """Read `program`, which runs a command with options of its own, by its reader in
+        `_runners.py` (loaded here, on the first such command). A runner through a subcommand
+        named by no word (`sudo npm test`) runs as written, without loading the readers."""
+        if program in RUN_SUBCOMMANDS and not _runs_subcommand(program, words):
+            return words
+        from ._runners import RUNNERS
+
+        return RUNNERS[program](self, program, words)
 
     def assignments(self, words: list[Word]) -> list[Word]:
         """The words after the `NAME=value` ones that `env`, `sudo` or `time` reads first,
@@ -422,6 +438,8 @@ class _Unwrapper:
             exp.exported, exp.allexport = exported, exp_allexport
 
     def shell(self, program: str, words: list[Word]) -> list[Word] | None:
+        from ._shells import shell_args  # loaded by the first shell met, as `git status` needs none
+
         read = shell_args(program, words[1:])
         has_c, code, has_script, allexport = read.has_c, read.code, read.script, read.allexport
         for init in read.init:  # `fish -C CMD`
