@@ -98,7 +98,7 @@ class PathFacts(CelObject):
         self, paths: list[str] | None = None, cwd: str | None = None, unresolved: frozenset[str] = frozenset()
     ) -> None:
         paths = paths or []
-        _fill(self, paths, list(filter(is_sensitive, paths)), cwd, unresolved)
+        _fill(self, paths, _secrets(paths, cwd), cwd, unresolved)
 
     # Computed on first read: most policies ask about secrets, fewer about the workspace.
     @lazy
@@ -194,6 +194,16 @@ _Judged = dict[tuple[tuple[str, ...], str | None] | str | None, PathFacts]
 (by the directory alone when they name none)."""
 
 
+def _secrets(paths: list[str], cwd: str | None) -> list[str]:
+    """The sensitive ones of `paths`. Another user's home is sensitive, root's (`/root`)
+    among them, unless the call runs in it: an agent whose directory is under `/root` runs as
+    root, and `/root` is its own home, judged as `~` is (its `.ssh`, `.bashrc`...), so that its
+    workspace (`/root/repo`) is not taken for a secret."""
+    if cwd is None or not (cwd == "/root" or cwd.startswith("/root/")):
+        return list(filter(is_sensitive, paths))
+    return [p for p in paths if is_sensitive("~" + p[5:] if p == "/root" or p.startswith("/root/") else p)]
+
+
 def _one(raw: str, cwd: str | None, facts_cwd: str | None) -> PathFacts:
     """The facts of a call that names one path and runs no shell command: `_judge`'s, in
     one step."""
@@ -212,7 +222,7 @@ def _one(raw: str, cwd: str | None, facts_cwd: str | None) -> PathFacts:
         path = _normalise(path, None, cwd)
     if not path:
         return _no_paths(facts_cwd)
-    return _fill(_new(PathFacts), [path], [path] if is_sensitive(path) else [], facts_cwd, _NONE)
+    return _fill(_new(PathFacts), [path], _secrets([path], facts_cwd), facts_cwd, _NONE)
 
 
 def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFacts:
@@ -285,7 +295,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
     return _fill(
         _new(PathFacts),
         paths,
-        list(filter(is_sensitive, paths)),
+        _secrets(paths, cwd or shell.cwd),
         cwd or shell.cwd,
         frozenset(unresolved) if unresolved else _NONE,
     )
