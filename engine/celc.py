@@ -563,6 +563,9 @@ def compile_expr(text: str, *, names: Collection[str], span: Span) -> CompiledEx
         checker.check(root, frozenset())
         if not diagnostics:
             fn, python, constant = generate(root, frozenset(names))
+    except celrt.RegexError as e:  # a pattern folded from constants (`"(a" + "|b"`), compiled now
+        why = e.args[0].decode() if e.args and isinstance(e.args[0], bytes) else str(e)
+        report("cel.bad_regex", f"the expression builds an invalid regular expression: {why}", 0, 1)
     except (RecursionError, MemoryError, SyntaxError):
         # Python's own limits (stack depth, nested parentheses in the generated code)
         report("cel.unsupported", "the expression nests too deeply", 0, 1)

@@ -179,6 +179,14 @@ def test_all_diagnostics_are_reported_in_order() -> None:
     ]
 
 
+def test_a_pattern_folded_from_constants_is_checked_at_load() -> None:
+    # `"(a" + "|b"` is no literal for the checker, but is compiled as a constant: a bad one is a
+    # diagnostic at the expression, not an exception out of the compiler
+    assert diagnostics('args.x.matches("(a" + "|b")') == [("cel.bad_regex", 10, 7)]
+    compile_expr('args.x.matches("(a" + "|b)")', names={"args"}, span=SPAN)
+    compile_expr('["("].exists(p, args.x.matches(p + "a"))', names={"args"}, span=SPAN)  # at run time
+
+
 def test_message_construction_is_unsupported() -> None:
     assert diagnostics("Msg{a: 1}", names={"Msg"}) == [("cel.unsupported", 10, 7)]
 
