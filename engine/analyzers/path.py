@@ -491,6 +491,8 @@ def _path_like(arg: str) -> str:
         arg = arg.split("=", 1)[1]
     if arg[:1] == "@":
         arg = arg.lstrip("@")
+    if arg[:5].lower() == "file:":  # `curl file:///home/u/.ssh/id_rsa`: the local file it names
+        return _file_url_path(arg)
     if not arg or arg[0] == "-" or _SPACE.search(arg) or ("://" in arg and _URL.match(arg)):
         return ""
     if arg.startswith(("/", "./", "../", "~", "$HOME")) or ("/" in arg and not arg.startswith(("'", '"'))):
