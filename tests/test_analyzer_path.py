@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import remit
 from remit.analyzers import PathFacts, path_facts, shell_facts
 from remit.analyzers._sensitive import is_sensitive
+from tests.conftest import POLICIES
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "path_cases.yaml").read_text("utf-8"))
 
@@ -73,3 +76,39 @@ def test_any_args_never_raise(args: dict[str, Any]) -> None:
 def test_awk_reads_its_operands_after_the_program(command: str, paths: list[str]) -> None:
     facts = _facts("Bash", {"command": command}, "/w")
     assert sorted(facts.paths) == sorted(paths)
+
+
+@functools.cache
+def _coding_agent() -> remit.Guard:
+    return remit.Guard.from_path(POLICIES / "coding-agent.yaml")
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "cwd", "decision"),
+    [
+        ("Read", {"file_path": "/work/proj/a\\b\\c/../../../etc/shadow"}, "/work/proj", "block"),
+        ("Write", {"file_path": "/work/proj/a\\b/../../x.txt", "content": "x"}, "/work/proj", "ask"),
+        (
+            "Edit",
+            {"file_path": "/work/proj/q\\w\\e/../../../etc/sudoers", "old_string": "a", "new_string": "b"},
+            "/work/proj",
+            "block",
+        ),
+        ("Grep", {"pattern": "x", "path": "/work/proj/a\\b\\c/../../../etc/shadow"}, "/work/proj", "block"),
+        (
+            "mcp__filesystem__write_file",
+            {"path": "/work/proj/a\\b/../../evil.txt", "content": "x"},
+            "/work/proj",
+            "ask",
+        ),
+        ("Read", {"file_path": "C:\\Users\\me\\.ssh\\id_rsa"}, "C:\\w\\proj", "block"),
+        ("Read", {"file_path": ".\\.env"}, "/work/proj", "block"),
+        ("Read", {"file_path": "/root/notes.txt"}, "/root/../etc", "block"),
+        ("Read", {"file_path": "src\\app.py"}, "/work/proj", "allow"),
+        ("Read", {"file_path": "/root/repo/src/app.py"}, "/root/repo", "allow"),
+    ],
+)
+def test_coding_agent_decides_on_both_readings(
+    tool: str, args: dict[str, Any], cwd: str, decision: str
+) -> None:
+    assert _coding_agent().check(tool, args, {"cwd": cwd}).decision.value == decision

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import remit
 from remit.analyzers import SqlFacts, shell_facts, sql_facts
+from tests.conftest import POLICIES
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "sql_cases.yaml").read_text("utf-8"))
 EMPTY = shell_facts("execute_sql", {}, None)
@@ -50,3 +53,22 @@ def test_sql_keys_and_lists() -> None:
 def test_any_text_never_raises(text: str) -> None:
     facts = sql_facts("db", {"sql": text}, EMPTY)
     assert facts.statements == len(facts.kinds)
+
+
+@functools.cache
+def _coding_agent() -> remit.Guard:
+    return remit.Guard.from_path(POLICIES / "coding-agent.yaml")
+
+
+@pytest.mark.parametrize(
+    ("sql", "decision"),
+    [
+        ("SELECT * FROM books WHERE title = 'Don\\'t Delete Me'", "allow"),
+        ("SELECT id FROM t --TODO delete old rows", "allow"),
+        ("SELECT 1 --1 INTO OUTFILE '/tmp/x'", "ask"),
+        ("SELECT 'a\\'; DROP TABLE users; --'", "ask"),
+    ],
+)
+def test_coding_agent_reads_every_dialect(sql: str, decision: str) -> None:
+    call = _coding_agent().check("mcp__postgres__query", {"sql": sql}, {"cwd": "/repo"})
+    assert call.decision.value == decision

@@ -109,6 +109,10 @@ SEGMENTS = (
     ".claude/settings.local.json",
     ".codex/config.toml",
     ".gemini/settings.json",
+    # agents' auth tokens
+    ".claude.json",
+    ".claude/.credentials.json",
+    ".codex/auth.json",
 )
 """Path component sequences (a trailing `/` means anything below that directory)."""
 

@@ -123,25 +123,42 @@ def analyze_sql(text: str) -> SqlInfo:
     meta = meta_re.findall(head)
     body = meta_re.sub("", head)
     info = _analyze(body, _token())
-    info.kinds[:0] = ["other" for _ in meta]
     if _DIALECT_MARKS.search(body):
         for token in _dialect_tokens():
-            _widen(info, _analyze(body, token))
+            _widen(info, _analyze(body, token, dialect=True))
+    info.kinds[:0] = ["other" for _ in meta]
     info.tables = list(dict.fromkeys(info.tables))
     return info
 
 
+_GRAVITY = {"read": 0, "other": 1, "write": 2, "ddl": 2}
+"""How much a statement of each kind may change: a graver reading of a statement wins."""
+
+
 def _widen(info: SqlInfo, other: SqlInfo) -> None:
-    """Add to `info` what another reading of its text finds: kinds it lacks, drops, unbounded
-    writes, tables."""
-    info.kinds.extend(k for k in dict.fromkeys(other.kinds) if k != "read" and k not in info.kinds)
+    """Add to `info` what another reading of its text finds: drops, unbounded writes, tables,
+    and kinds. A reading that splits the text into as many statements reads the same
+    statements: each keeps its gravest kind (a `write` where the other reading saw a `read`),
+    and a statement stays one. A reading that splits it otherwise sees statements the
+    default one does not (`'a\\'; DROP TABLE t; --'`): the kinds it finds that `info` lacks
+    are added."""
+    if len(other.kinds) == len(info.kinds):
+        for i, theirs in enumerate(other.kinds):
+            mine = info.kinds[i]
+            if _GRAVITY[theirs] > _GRAVITY[mine]:
+                info.kinds[i] = theirs
+            elif _GRAVITY[theirs] == _GRAVITY[mine] and theirs not in info.kinds:
+                info.kinds.append(theirs)  # a write read as DDL, or the reverse: both count
+    else:
+        info.kinds.extend(k for k in dict.fromkeys(other.kinds) if k != "read" and k not in info.kinds)
     info.drops = info.drops or other.drops
     info.unbounded_write = info.unbounded_write or other.unbounded_write
     info.tables.extend(other.tables)
 
 
-def _analyze(body: str, tokenizer: re.Pattern[str]) -> SqlInfo:
-    """The facts of `body` split into tokens by `tokenizer`."""
+def _analyze(body: str, tokenizer: re.Pattern[str], *, dialect: bool = False) -> SqlInfo:
+    """The facts of `body` split into tokens by `tokenizer` (`dialect`: the tokenizer of one
+    dialect, see `_modifies`)."""
     info = SqlInfo()
     statement: list[str] = []
     for match in tokenizer.finditer(body):
@@ -149,15 +166,15 @@ def _analyze(body: str, tokenizer: re.Pattern[str]) -> SqlInfo:
         if token[0] in "-#/" and (token.startswith(("--", "#", "/*"))):
             continue
         if token == ";":
-            _statement(statement, info)
+            _statement(statement, info, dialect)
             statement = []
         else:
             statement.append(token)
-    _statement(statement, info)
+    _statement(statement, info, dialect)
     return info
 
 
-def _statement(tokens: list[str], info: SqlInfo) -> None:
+def _statement(tokens: list[str], info: SqlInfo, dialect: bool = False) -> None:
     if not tokens:
         return
     upper = [t.upper() for t in tokens]
@@ -173,7 +190,7 @@ def _statement(tokens: list[str], info: SqlInfo) -> None:
     main = _main_keyword(upper, top)
     kind = "read" if main in READ else "write" if main in WRITE else "ddl" if main in DDL else "other"
     keywords = {t for _, t in top}
-    if kind == "read" and any(t in ("INSERT", "UPDATE", "DELETE", "MERGE") for t in upper):
+    if kind == "read" and _modifies(upper, dialect):
         kind = "write"  # a data-modifying CTE: WITH x AS (DELETE ...) SELECT ...
     elif kind == "read" and main == "SELECT" and "INTO" in keywords:
         kind = "write"  # `SELECT * INTO copy FROM t` makes a table, `INTO OUTFILE` a file
@@ -187,6 +204,23 @@ def _statement(tokens: list[str], info: SqlInfo) -> None:
     if main in ("DELETE", "UPDATE") and "WHERE" not in keywords:
         info.unbounded_write = True
     info.tables.extend(_tables(tokens, upper, _cte_names(upper, tokens)))
+
+
+_DML = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE"})
+_RUNS_DML_AFTER = frozenset({"(", ")", "EXPLAIN", "ANALYZE", "VERBOSE"})
+"""Tokens after which a dialect runs a DML statement inside a read: `AS (DELETE ...)`, a
+data-modifying CTE, and `EXPLAIN ANALYZE DELETE`, `EXPLAIN (ANALYZE) DELETE`."""
+
+
+def _modifies(upper: list[str], dialect: bool) -> bool:
+    """A read statement (`upper`, its tokens) that writes. The default reading counts any DML
+    word, wherever it stands (fail closed). A dialect's reading counts one only where that
+    dialect would run it (`_RUNS_DML_AFTER`): its tokens include words the default reading
+    holds in a string or a comment (`'Don\\'t delete'` read as PostgreSQL, `--TODO delete`
+    as MySQL), which make no write."""
+    if not dialect:
+        return any(t in _DML for t in upper)
+    return any(t in _DML and upper[i - 1] in _RUNS_DML_AFTER for i, t in enumerate(upper) if i)
 
 
 def _main_keyword(upper: list[str], top: list[tuple[int, str]]) -> str:

@@ -7,7 +7,7 @@ import ipaddress
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from ..celrt import CelObject
 from ._command import Command
@@ -26,12 +26,24 @@ _HTTP_CLIENTS = frozenset({"curl", "wget", "http", "https", "xh", "xhs", "httpie
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _LOCAL_NAMES = ("localhost", "host.docker.internal", "gateway.docker.internal")
 _METADATA_NAMES = frozenset({"metadata", "metadata.google.internal", "metadata.goog", "instance-data"})
-"""Names of cloud metadata services (they hand out the machine's credentials): not local."""
-_AWS_METADATA_V6 = ipaddress.ip_address("fd00:ec2::254")
+"""Names of cloud metadata services (they hand out the machine's credentials): not local.
+`instance-data` is also the first name of EC2's (`instance-data.ec2.internal`,
+`instance-data.us-west-2.compute.internal`)."""
+_METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a) for a in ("fd00:ec2::254", "100.100.100.200", "192.0.0.192")
+)
+"""Metadata services outside the link-local ranges: AWS over IPv6, Alibaba Cloud, Oracle Cloud."""
 _SPECIAL_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp", "file"})
 """Schemes in which a browser or Node's `URL` reads `\\` as `/` (WHATWG URL)."""
 _IPV4_PART = re.compile(r"^(0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*)$")
-"""One part of an IPv4 address as `inet_aton` and WHATWG URL read it: hex, octal or decimal."""
+"""One part of an IPv4 address as `inet_aton` and WHATWG URL read it: hex, octal or decimal
+(`0x` alone is 0)."""
+_MAX_DIGITS = 11
+"""More significant digits than this make a number past 2**32 in any base: no IPv4 address."""
+_NAME = re.compile(r"^[\w.-]+$")
+"""A host name a client accepts once decoded: no `/`, `@`, `:`, `%`, blank or control."""
+_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+"""Full stops that IDNA (UTS 46) reads as `.`."""
 
 
 class HttpFacts(CelObject):
@@ -56,17 +68,23 @@ class HttpFacts(CelObject):
         self.url = self.urls[0] if self.urls else ""
         self.method = method.upper() if method else "GET"
         parts = [_split(u) for u in self.urls]
-        self.hosts = list(dict.fromkeys(h for _, hosts, _ in parts for h in hosts))
+        read = [p for p in parts if p is not None]
+        # A URL no client reads the way this one does may go anywhere: not local, no host matches.
+        self._unreadable = len(read) < len(parts)
+        self.hosts = list(dict.fromkeys(h for _, hosts, _ in read for h in hosts))
         self.host = self.hosts[0] if self.hosts else ""
-        self.scheme = parts[0][0] if parts else ""
-        self.is_local = bool(self.hosts) and all(is_local_host(h) for h in self.hosts)
-        self.has_credentials = credentials or any(u for _, _, u in parts)
+        self.scheme = parts[0][0] if parts and parts[0] is not None else ""
+        self.is_local = (
+            bool(self.hosts) and not self._unreadable and all(is_local_host(h) for h in self.hosts)
+        )
+        self.has_credentials = credentials or any(u for _, _, u in read)
 
     def host_in(self, patterns: Any) -> bool:
-        """True if there is a host and every host matches a pattern (`*.example.com`)."""
+        """True if there is a host, every host matches a pattern (`*.example.com`) and
+        every URL has a host that can be read."""
         if isinstance(patterns, str):
             patterns = [patterns]
-        if not isinstance(patterns, list) or not self.hosts:
+        if not isinstance(patterns, list) or not self.hosts or self._unreadable:
             return False
         cleaned = [_pattern(p) for p in patterns if isinstance(p, str) and p]
         return all(any(host_matches(h, p) for p in cleaned) for h in self.hosts)
@@ -203,67 +221,127 @@ def _httpie(cmd: Command) -> tuple[list[str], str, bool]:
     return urls, method, credentials
 
 
-def _split(url: str) -> tuple[str, list[str], bool]:
-    """(scheme, hosts, has user info) of a URL; ("", [], False) if it is not one.
+def _split(url: str) -> tuple[str, list[str], bool] | None:
+    """(scheme, hosts, has user info) of a URL; None if its host cannot be read (`http://[x`,
+    `http://a b/`), which a policy must not take for a local or a known host.
 
     A URL that clients read differently gives each reading's host: `https://evil.com\\@good.com/`
     goes to `good.com` for Python and curl, to `evil.com` for a browser or Node (WHATWG URL
     reads `\\` as `/`). A host is in its canonical form: `http://0x7f.1/` and
-    `http://2130706433/` go to `127.0.0.1`, `[::ffff:169.254.169.254]` to `169.254.169.254`."""
-    text = url if _SCHEME.match(url) else "http://" + url
-    scheme = text.split(":", 1)[0].lower()
-    readings = [text]
-    if "\\" in text and scheme in _SPECIAL_SCHEMES:
-        readings.append(text.replace("\\", "/"))
-    hosts: list[str] = []
-    credentials = False
-    for reading in readings:
-        try:
+    `http://2130706433/` go to `127.0.0.1`, `[::ffff:169.254.169.254]` to `169.254.169.254`.
+    A `file:` URL may name no host (`file:///etc/hosts`)."""
+    try:
+        text = url if _SCHEME.match(url) else "http://" + url
+        scheme = text.split(":", 1)[0].lower()
+        readings = [text]
+        if "\\" in text and scheme in _SPECIAL_SCHEMES:
+            readings.append(text.replace("\\", "/"))
+        hosts: list[str] = []
+        credentials = False
+        for reading in readings:
             parts = urlsplit(reading)
-            host = (parts.hostname or "").rstrip(".")
             credentials = credentials or parts.password is not None or bool(parts.username)
-        except ValueError:
-            continue
-        if _HOST.match(host):
-            hosts.append(canonical_host(host))
-    return (scheme, hosts, credentials) if hosts or scheme == "file" else ("", [], False)
+            raw = parts.hostname or ""
+            if not raw and scheme == "file":
+                continue
+            host = canonical_host(raw)
+            if not _HOST.match(host):
+                return None
+            hosts.append(host)
+        return scheme, hosts, credentials
+    except Exception:  # `urlsplit` rejects some texts (`http://[x`); no bug may drop the other URLs
+        return None
 
 
 def canonical_host(host: str) -> str:
-    """`host` as a client connects to it: an IPv4 address written as one number, in hex or
-    in octal, or with parts left out (`127.1`), in dotted decimal; an IPv4 address mapped
-    into IPv6 as that IPv4 address; anything else lower-cased, as it is."""
-    host = host.lower()
+    """`host` as a client connects to it, "" if no client reads it as a host. Never raises.
+
+    Percent escapes are decoded (`%31%36%39.254.169.254`), as curl and WHATWG URL do, and
+    fullwidth forms and dots read as IDNA reads them; a trailing dot falls away. An IPv4
+    address written as one number, in hex or in octal, or with parts left out (`127.1`, `0x`)
+    is in dotted decimal; an IPv6 address is in its compressed form (`fd00:ec2::254`), an
+    IPv4 address mapped into IPv6 as that IPv4 address; anything else is lower-cased."""
     if ":" in host:
+        return _canonical_ipv6(host.lower())
+    if "%" in host:
         try:
-            mapped = ipaddress.IPv6Address(host.split("%", 1)[0]).ipv4_mapped
-        except ValueError:
-            return host
-        return str(mapped) if mapped is not None else host
+            host = unquote_to_bytes(host).decode("utf-8")
+        except UnicodeError:  # not UTF-8 once decoded, or a lone surrogate before
+            return ""
+    if not host.isascii():
+        import unicodedata  # here: a hook call for an ASCII host does not load it
+
+        host = unicodedata.normalize("NFKC", host).translate(_DOTS)
+    host = host.lower().rstrip(".")
+    if not _NAME.match(host):
+        return ""
+    address = _ipv4(host)
+    return host if address is None else address
+
+
+def _canonical_ipv6(host: str) -> str:
+    """An IPv6 address (with its zone, `fe80::1%eth0`) compressed; one that maps an IPv4
+    address as that address; `host` itself if it is no IPv6 address."""
+    address, percent, zone = host.partition("%")
+    try:
+        ip = ipaddress.IPv6Address(address)
+    except ValueError:
+        return host
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return f"{ip}{percent}{zone}"
+
+
+def _ipv4(host: str) -> str | None:
+    """`host` in dotted decimal if `inet_aton` and WHATWG URL read it as an IPv4 address."""
     parts = host.split(".")
     if not 1 <= len(parts) <= 4 or not all(_IPV4_PART.match(p) for p in parts):
-        return host
-    numbers = [int(p, 16) if p[:2] in ("0x", "0X") else int(p, 8) if p[:1] == "0" else int(p) for p in parts]
+        return None
+    numbers: list[int] = []
+    for part in parts:
+        number = _ipv4_number(part)
+        if number is None:
+            return None
+        numbers.append(number)
     last = numbers.pop()
     if any(n > 255 for n in numbers) or last >= 256 ** (4 - len(numbers)):
-        return host
+        return None
     value = sum(n << (8 * (3 - i)) for i, n in enumerate(numbers)) + last
     return str(ipaddress.IPv4Address(value))
 
 
+def _ipv4_number(part: str) -> int | None:
+    """One part of an IPv4 address (matched by `_IPV4_PART`); None if it is too long to be one."""
+    if part[:2] == "0x":
+        digits, base = part[2:], 16
+    elif part[:1] == "0":
+        digits, base = part[1:], 8
+    else:
+        digits, base = part, 10
+    digits = digits.lstrip("0")
+    if len(digits) > _MAX_DIGITS:
+        return None
+    return int(digits, base) if digits else 0
+
+
 def is_local_host(host: str) -> bool:
     """Loopback, private ranges and local names; not link-local addresses nor the names and
-    addresses of cloud metadata services, which hand out credentials."""
+    addresses of cloud metadata services, which hand out credentials; not a host that cannot
+    be read."""
     host = canonical_host(host.strip("[]"))
-    if host in _METADATA_NAMES:
+    if (
+        not host
+        or host in _METADATA_NAMES
+        or (host.startswith("instance-data.") and host.endswith(".internal"))
+    ):
         return False
     if host in _LOCAL_NAMES or host.endswith((".localhost", ".local", ".internal")):
         return True
-    try:
-        address = ipaddress.ip_address(host.split("%", 1)[0])
+    try:  # a zone (`fe80::1%eth0`) belongs to an IPv6 address only
+        address = ipaddress.ip_address(host.split("%", 1)[0] if ":" in host else host)
     except ValueError:
         return False
-    if address.is_link_local or address == _AWS_METADATA_V6:
+    if address.is_link_local or address in _METADATA_ADDRESSES:
         return False
     return address.is_loopback or address.is_private or address.is_unspecified
 

@@ -148,7 +148,7 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
     try:
         if not isinstance(cwd, str) or not cwd:
             cwd = None
-        elif "\\" in cwd or _DRIVE.match(cwd):
+        elif _is_windows(cwd.strip()):
             cwd = _windows(cwd.strip())
         if shell is None or not isinstance(shell, ShellFacts):
             shell = _NO_SHELL
@@ -198,7 +198,10 @@ def _secrets(paths: list[str], cwd: str | None) -> list[str]:
     """The sensitive ones of `paths`. Another user's home is sensitive, root's (`/root`)
     among them, unless the call runs in it: an agent whose directory is under `/root` runs as
     root, and `/root` is its own home, judged as `~` is (its `.ssh`, `.bashrc`...), so that its
-    workspace (`/root/repo`) is not taken for a secret."""
+    workspace (`/root/repo`) is not taken for a secret. The directory is judged in its normal
+    form: `/root/../etc` is not root's home."""
+    if cwd is not None and not normal_dir(cwd):
+        cwd = posixpath.normpath(cwd)
     if cwd is None or not (cwd == "/root" or cwd.startswith("/root/")):
         return list(filter(is_sensitive, paths))
     return [p for p in paths if is_sensitive("~" + p[5:] if p == "/root" or p.startswith("/root/") else p)]
@@ -219,10 +222,12 @@ def _one(raw: str, cwd: str | None, facts_cwd: str | None) -> PathFacts:
         or "\x00" in path
         or (cwd is not None and _windows_dir(cwd))
     ):
-        path = _normalise(path, None, cwd)
-    if not path:
-        return _no_paths(facts_cwd)
-    return _fill(_new(PathFacts), [path], _secrets([path], facts_cwd), facts_cwd, _NONE)
+        paths = _normalise(path, None, cwd)
+        if not paths:
+            return _no_paths(facts_cwd)
+    else:
+        paths = [path]
+    return _fill(_new(PathFacts), paths, _secrets(paths, facts_cwd), facts_cwd, _NONE)
 
 
 def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFacts:
@@ -232,7 +237,8 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
     unresolved: set[str] = set()
     # `found[path] = None` keeps the place of a path seen before: a dict as an ordered set.
     for raw in named:
-        found[_normalise(raw, None, cwd)] = None
+        for path in _normalise(raw, None, cwd):
+            found[path] = None
     # A relative word joined to a normal directory is normal: what `resolve` then gives.
     joins = run_in if run_in and normal_dir(run_in) else None
     for cmd in shell.commands:
@@ -344,7 +350,9 @@ def _path_keys(args: Mapping[str, Any]) -> Iterable[str]:
     return keys
 
 
-def _normalise(path: str, base: str | None, cwd: str | None) -> str:
+def _normalise(path: str, base: str | None, cwd: str | None) -> list[str]:
+    """`path` made absolute and normal in each way the system may read it (`_readings`);
+    none if it names no local file (a web URL)."""
     path = path.strip()
     if "\x00" in path:  # the system reads a name up to its first NUL, if it takes it at all
         path = path.split("\x00", 1)[0].strip()
@@ -353,11 +361,34 @@ def _normalise(path: str, base: str | None, cwd: str | None) -> str:
     if _FILE_URL.match(path):
         path = _file_url_path(path)
     if not path or ("://" in path and _URL.match(path)):
-        return ""
-    if "\\" in path or _DRIVE.match(path) or (cwd is not None and _windows_dir(cwd)):
-        path = _windows(path)
-    resolved = resolve(path, base, cwd)
-    return resolved[1:] if resolved.startswith("?") else resolved
+        return []
+    out = []
+    for reading in _readings(path, cwd):
+        resolved = resolve(reading, base, cwd)
+        out.append(resolved[1:] if resolved.startswith("?") else resolved)
+    return out if len(out) == 1 else list(dict.fromkeys(out))
+
+
+def _readings(path: str, cwd: str | None) -> list[str]:
+    """The ways a system may read `path`. A Windows path (a drive, `C:\\x`, or a UNC name,
+    `\\\\server\\x`), or any path when the directory is a Windows one, is read as Windows
+    reads it. Elsewhere a backslash is a character of a name (on Linux `a\\b\\..` is one
+    name, not `a`), but may separate names on Windows: both readings count, the POSIX one
+    first. A Windows path that also climbs with `/..` may be opened on Linux, where its
+    first name is a directory of the cwd (`C:/../../x` is `cwd/../x`): both count too."""
+    if cwd is not None and _windows_dir(cwd):
+        return [_windows(path)]
+    if _is_windows(path):
+        return [path, _windows(path)] if ".." in path.split("/") else [_windows(path)]
+    if "\\" in path:
+        return [path, _windows(path)]
+    return [path]
+
+
+def _is_windows(path: str) -> bool:
+    """`path` is written as a Windows path: it starts with a drive (`C:`, `c:\\`) or is a UNC
+    name (`\\\\server\\share`, `\\\\?\\C:\\x`)."""
+    return bool(_DRIVE.match(path)) or path.startswith("\\\\")
 
 
 def _file_url_path(url: str) -> str:
