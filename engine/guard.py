@@ -55,6 +55,12 @@ class Guard:
 
     `check(tool, args, ctx)` never raises for a bad call or a failing rule: it returns a
     decision (fail closed). The policy can be swapped atomically with `reload()`.
+
+    `log` is a path (opened as a `DecisionLog` with `log_durability`, `flush` by default), a
+    `DecisionLog`, or an object of the caller's with `write(record)`, which gets each record
+    as a `DecisionLog` would write it; whatever its `write` raises is a `LogError` (a decision
+    it cannot take is a block), and `log_durability` with it is a `ValueError`: how far its
+    records go is its own business.
     """
 
     def __init__(
@@ -289,13 +295,17 @@ class Guard:
         """Log what happened to a decision: approved, denied, timeout, executed, failed, interrupted.
 
         `decision` is the decision, or its id. Given the decision, `detail` (a person's note, an
-        approver's error) is also scrubbed of what the policy hides in that call's arguments.
+        approver's error) is redacted as the policy that decided redacts (across a reload), and
+        also scrubbed of what it hides in that call's arguments; given the id, by the policy in
+        force. Raises `LogError` when the log cannot take the record.
         """
         from .log import outcome_record
 
         redaction = self._policy.redaction
         if isinstance(decision, Decision):
             decision_id = decision.id
+            if decision.redaction is not None:
+                redaction = decision.redaction
             try:
                 detail = redaction.call(decision.args, decision.ctx).scrub(detail)
             except Exception:
@@ -537,20 +547,34 @@ def _open_log(
     if isinstance(log, (str, Path)):
         return DecisionLog(log, durability=durability if durability is not None else "flush")
     wanted = Durability.parse(durability) if durability is not None else None  # bad values raise
+    if log is not None and not hasattr(log, "write_decision"):
+        if wanted is not None:
+            raise ValueError(
+                "`log_durability` is for a log file: a log object with only `write` keeps its "
+                "records as it chooses"
+            )
+        return cast("DecisionLog", _RecordWriter(log))
     if log is not None and wanted is not None and wanted != log.durability:
         raise ValueError(f"the DecisionLog given is `{log.durability}`, not `{wanted}`: set it there")
-    if log is not None and not hasattr(log, "write_decision"):
-        return cast("DecisionLog", _RecordWriter(log))
     return log
 
 
 class _RecordWriter:
     """A log object of the caller's that only has `write(record)` (a test double, a sink of
-    their own): decisions reach it as records, as a `DecisionLog` builds them."""
+    their own): decisions reach it as records, as a `DecisionLog` builds them. Whatever its
+    `write` raises comes out as `LogError`, as a `DecisionLog`'s failures do: the guard then
+    blocks the call, and goes on after a lost outcome or policy record."""
 
     def __init__(self, sink: Any) -> None:
         self.sink = sink
-        self.write = sink.write
+
+    def write(self, record: dict[str, Any]) -> None:
+        try:
+            self.sink.write(record)
+        except LogError:
+            raise
+        except Exception as exc:
+            raise LogError(f"the log cannot take the record: {str(exc) or type(exc).__name__}") from exc
 
     def write_decision(self, decision: Decision, redaction: Any = None) -> None:
         from .log import decision_record

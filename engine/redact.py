@@ -8,7 +8,7 @@ a secret's flag in an argv list. A value keeps a bounded amount of text (`MAX_TE
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import secret_patterns
@@ -52,22 +52,66 @@ UNSEEN = "\x00unseen"
 one of them, so messages cannot be scrubbed value by value (see `redact_policy`)."""
 _SCALARS = frozenset({int, float, bool, type(None)})
 _JSON_TYPES = (str, dict, list, tuple, int, float)
-"""With None, the types a record holds as they are; anything else is written as its `str`."""
+"""With None, the types a record holds as they are; anything else is walked as one of them
+or written as its text (`_Walk.other`)."""
+_WALKED: frozenset[type] = frozenset({dict, list, tuple, bool})
+"""Types a field holds that are walked whatever the field's name: a name hides only a text or
+a number whole (the values of a list or a dict are looked at one by one)."""
 UNPRINTABLE = "[REDACTED:unprintable]"
 """What stands for a value whose `str` raises: nothing of it can be shown."""
 
 
 def as_text(value: Any) -> str:
     """A value JSON has no type for, as text to be redacted: a secret in it must not pass
-    because it is not a string. Bytes are decoded (UTF-8, other bytes escaped: their `repr`
-    would escape the letters around a secret, and hide it from the patterns); anything else
-    is its `str`, which is what the log would write of it."""
+    because it is not a string. Bytes are decoded as UTF-8, a byte that is not UTF-8 written
+    as U+FFFD: their `repr`, or an escape such as `\\xff`, would glue letters to a secret
+    that follows (`\\xffghp_...`) and hide it from the patterns, which need it to start a
+    word; U+FFFD is no word character. Anything else is its `str`, which is what the log
+    would write of it."""
     try:
         if isinstance(value, (bytes, bytearray, memoryview)):
-            return bytes(value).decode("utf-8", "backslashreplace")
+            return bytes(value).decode("utf-8", "replace")
         return str(value)
     except Exception:
         return UNPRINTABLE
+
+
+def quoted_texts(value: Any) -> tuple[str, ...]:
+    """The texts by which a message may quote a value JSON has no type for: `as_text`, and
+    for bytes what their `repr` holds between its quotes (a reason's `{args.password}`
+    writes `b'p\\xc3\\xa4ss'` where `as_text` has `päss`)."""
+    text = as_text(value)
+    if isinstance(value, (bytes, bytearray)):
+        quoted = repr(bytes(value))[2:-1]
+        if quoted != text:
+            return text, quoted
+    return (text,)
+
+
+def is_collection(value: Any) -> bool:
+    """Whether a value JSON has no type for, and no mapping, is walked as a list: a set, a
+    deque, a `UserList`... (their `str` escapes a newline as `\\n`, glued to what follows).
+    Text and bytes are not, and neither is an iterator: walking it would use it up."""
+    return isinstance(value, Iterable) and not isinstance(
+        value, (str, bytes, bytearray, memoryview, Iterator)
+    )
+
+
+def items_of(value: Iterable[Any]) -> Iterator[Any]:
+    """The items of a collection of the caller's; one that raises while read ends with
+    `UNPRINTABLE` (what was read before it is kept)."""
+    try:
+        yield from value
+    except Exception:
+        yield UNPRINTABLE
+
+
+def fields_of(value: Mapping[Any, Any]) -> Iterator[tuple[Any, Any]]:
+    """The fields of a mapping of the caller's (not a dict), as `items_of` reads items."""
+    try:
+        yield from value.items()
+    except Exception:
+        yield UNPRINTABLE, UNPRINTABLE
 
 
 SECRET_NAMES = 4096
@@ -177,7 +221,8 @@ def redact_fields(
         elif kind is int or kind is float:
             chars -= _ITEM_COST
             if _is_secret_field(key):
-                out[key] = DROPPED  # see `_Walk.fields`
+                out[key] = DROPPED  # see `_Walk.more_fields`
+                remember_number(item, seen)
                 hidden += 1
             else:
                 out[key] = item
@@ -233,9 +278,18 @@ class _Walk:
             return self.items(value, depth)
         if value is None or isinstance(value, (int, float)):
             return value
+        return self.other(value, depth)
+
+    def other(self, value: Any, depth: int) -> Any:
+        """A value JSON has no type for: a mapping is walked as a dict, another collection
+        (`is_collection`) as a list, with the same budgets; anything else is its text."""
+        if isinstance(value, Mapping):
+            return self.more_fields({}, fields_of(value), depth)
+        if is_collection(value):
+            return self.items(items_of(value), depth)
         return self.string(as_text(value))
 
-    def items(self, value: list[Any] | tuple[Any, ...], depth: int) -> list[Any]:
+    def items(self, value: Iterable[Any], depth: int) -> list[Any]:
         """A list's copy; in an argv (`["mysql", "--password", "x"]`) the value that follows a
         secret's flag is hidden, which no pattern sees in the item alone."""
         out: list[Any] = []
@@ -283,8 +337,6 @@ class _Walk:
                 self.unlogged_fields(itertools.chain(((key, item),), rest), depth)
                 break
             name = key if type(key) is str else str(key)
-            if item is not None and not isinstance(item, _JSON_TYPES):
-                item = as_text(item)  # hidden for its field name, or redacted, as a string
             if isinstance(item, str):
                 if item and _is_secret_field(name) and not _is_marker(item):
                     out[name] = marker("field", item)
@@ -295,12 +347,30 @@ class _Walk:
                     out[name] = self.string(item)
                 else:
                     out[name] = self.walk(item, depth + 1)
-            elif isinstance(item, (int, float)) and type(item) is not bool and _is_secret_field(name):
+            elif item is None or item.__class__ in _WALKED or not _is_secret_field(name):
+                out[name] = self.walk(item, depth + 1)
+            elif isinstance(item, (int, float)):
                 # A PIN or a numeric password: too few values for a hash to hide it.
                 out[name] = DROPPED
-            else:
+                remember_number(item, self.seen)
+            elif isinstance(item, _JSON_TYPES):  # a list or a dict: its values are looked at
                 out[name] = self.walk(item, depth + 1)
+            else:
+                out[name] = self.hidden_field(item)
         return out
+
+    def hidden_field(self, item: Any) -> str:
+        """A value JSON has no type for, under a secret's field name: hidden whole, as its
+        text, which is remembered as every message may quote it (`quoted_texts`)."""
+        texts = quoted_texts(item)
+        text = texts[0]
+        if not text or _is_marker(text):
+            return self.string(text)
+        hidden = marker("field", text)
+        if self.seen is not None:
+            for quoted in texts:
+                self.seen[quoted] = hidden
+        return hidden
 
     # -- past the text budget: nothing more is logged, but a message may still quote a value
     # (a reason's `{args.password}`), so what a field name or an argv flag hides is remembered
@@ -313,6 +383,10 @@ class _Walk:
             self.unlogged_fields(iter(value.items()), depth)
         elif isinstance(value, (list, tuple)):
             self.unlogged_items(iter(value), None, depth)
+        elif isinstance(value, Mapping):
+            self.unlogged_fields(fields_of(value), depth)
+        elif is_collection(value):
+            self.unlogged_items(items_of(value), None, depth)
 
     def look(self) -> bool:
         """Count one value looked at past the budget; False, and `UNSEEN` noted, once too many."""
@@ -324,7 +398,8 @@ class _Walk:
         return True
 
     def unlogged_fields(self, fields: Iterator[tuple[Any, Any]], depth: int) -> None:
-        """`unlogged` for the fields of a dict not logged (the text of none is read)."""
+        """`unlogged` for the fields of a dict not logged: the text of none is read but that
+        of a value JSON has no type for, under a secret's field name (see `more_fields`)."""
         seen = self.seen
         if seen is None:
             return
@@ -334,8 +409,27 @@ class _Walk:
             if isinstance(item, str):
                 if item and _is_secret_field(key if type(key) is str else str(key)) and not _is_marker(item):
                     seen[item] = marker("field", item)
+            elif item is None or item.__class__ in _WALKED:
+                self.unlogged(item, depth + 1)
+            elif _is_secret_field(key if type(key) is str else str(key)):
+                self.unlogged_secret(item, depth)
             elif item.__class__ not in _SCALARS:
                 self.unlogged(item, depth + 1)
+
+    def unlogged_secret(self, item: Any, depth: int) -> None:
+        """`unlogged` for a value under a secret's field name, not a text: what `more_fields`
+        hides of it is remembered."""
+        assert self.seen is not None
+        if isinstance(item, (int, float)):
+            remember_number(item, self.seen)
+        elif isinstance(item, _JSON_TYPES):
+            self.unlogged(item, depth + 1)
+        else:
+            texts = quoted_texts(item)
+            if texts[0] and not _is_marker(texts[0]):
+                hidden = marker("field", texts[0])
+                for quoted in texts:
+                    self.seen[quoted] = hidden
 
     def unlogged_items(self, items: Iterator[Any], flag: str | None, depth: int) -> None:
         """`unlogged` for the items of a list not logged, the one before them being `flag`."""
@@ -354,6 +448,15 @@ class _Walk:
             if item.__class__ not in _SCALARS:
                 self.unlogged(item, depth + 1)
             flag = None
+
+
+def remember_number(number: int | float, seen: dict[str, str] | None) -> None:
+    """Remember a number dropped for its field name (`{"pin": 98765432}`) as a message writes
+    it, `98765432`, so a reason that quotes it is scrubbed (see `redact_policy.MIN_SCRUB`)."""
+    if seen is not None:
+        text = as_text(number)
+        if text != UNPRINTABLE:
+            seen[text] = DROPPED
 
 
 _SECRET_FLAG = (

@@ -9,15 +9,29 @@ built-in redaction.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .celrt import RegexError, compile_regex
 from .diagnostics import Diagnostic, Span
-from .redact import DROPPED, MAX_DEPTH, MAX_NODES, TRUNCATED_TEXT, UNSEEN, redact_fields, redact_with
+from .redact import (
+    DROPPED,
+    MAX_DEPTH,
+    MAX_NODES,
+    TRUNCATED_TEXT,
+    UNSEEN,
+    as_text,
+    fields_of,
+    is_collection,
+    items_of,
+    quoted_texts,
+    redact_fields,
+    redact_with,
+)
 from .secret_patterns import KINDS, marker, redact_text
 
 if TYPE_CHECKING:
@@ -261,6 +275,8 @@ class _Dropper:
         self.budget -= 1
         if depth > MAX_DEPTH or self.budget < 0:
             return value
+        if value is not None and not isinstance(value, (dict, list, tuple, str, int, float)):
+            value = self._plain(value)
         if isinstance(value, (list, tuple)):  # lists are looked through
             items = [self.walk(item, steps, depth + 1) for item in value]
             return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
@@ -275,6 +291,22 @@ class _Dropper:
                 value, lambda key, item: self.walk(item, rest, depth + 1) if _fits(key, step) else item
             )
         return self._each(value, lambda key, item: self.drop(item) if _fits(key, step) else item)
+
+    def _plain(self, value: Any) -> Any:
+        """A mapping (not a dict) as a dict and another collection as a list, to be looked
+        into as the redaction logs them (`redact._Walk.other`); anything else as it is. One
+        with more values than the budget has left is cut, and the budget spent: its root is
+        dropped whole."""
+        if isinstance(value, Mapping):
+            fields = list(itertools.islice(fields_of(value), self.budget + 1))
+            plain: Any = dict(fields)
+        elif is_collection(value):
+            plain = fields = list(itertools.islice(items_of(value), self.budget + 1))
+        else:
+            return value
+        if len(fields) > self.budget:
+            self.budget = -1
+        return plain
 
     @staticmethod
     def _each(value: dict[Any, Any], change: Callable[[Any, Any], Any]) -> dict[Any, Any]:
@@ -292,8 +324,9 @@ def _fits(key: Any, step: str) -> bool:
 
 
 def _leaves(value: Any) -> Iterator[str]:
-    """The text of the scalars in a dropped value (to find them again in free text); at most
-    `MAX_NODES` values are looked at."""
+    """The text of the scalars in a dropped value (to find them again in free text), a value
+    JSON has no type for looked into as the redaction walks it (`redact._Walk.other`), or
+    taken as text; at most `MAX_NODES` values are looked at."""
     stack: list[tuple[Any, int]] = [(value, 0)]
     left = MAX_NODES
     while stack and left > 0:
@@ -301,12 +334,30 @@ def _leaves(value: Any) -> Iterator[str]:
         left -= 1
         if isinstance(item, str):
             yield item
-        elif isinstance(item, (int, float)) and not isinstance(item, bool):
-            yield str(item)
-        elif depth < MAX_DEPTH and isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif depth < MAX_DEPTH and isinstance(item, (list, tuple)):
-            stack.extend((v, depth + 1) for v in item)
+        elif item is None or isinstance(item, bool):
+            continue
+        elif isinstance(item, (int, float)):
+            yield as_text(item)
+        else:
+            inside = _inside(item, left)
+            if inside is None:
+                yield from quoted_texts(item)
+            elif depth < MAX_DEPTH:
+                stack.extend((v, depth + 1) for v in inside)
+
+
+def _inside(value: Any, most: int) -> Iterator[Any] | None:
+    """The values a container holds (at most `most` of a caller's own), or None for a value
+    that holds none."""
+    if isinstance(value, dict):
+        return iter(value.values())
+    if isinstance(value, (list, tuple)):
+        return iter(value)
+    if isinstance(value, Mapping):
+        return (v for _, v in itertools.islice(fields_of(value), most))
+    if is_collection(value):
+        return itertools.islice(items_of(value), most)
+    return None
 
 
 # -- applying a pattern ---------------------------------------------------------------------------

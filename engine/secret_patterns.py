@@ -43,6 +43,9 @@ _SECRET_KEYS = (
 _Q = r"""(?:'[^'\n]+'|"[^"\n]+"|[^\s'"]+)"""
 """A command-line value: single-quoted, double-quoted or bare."""
 
+_JOINED = r"""(?:'[^'\s]*'[^\s'"]*|"[^"\s]*"[^\s'"]*)"""
+"""A quoted part of a command-line word, without a blank, and the bare text after it."""
+
 _B = r"(?<![A-Za-z0-9_])"
 _E = r"(?![A-Za-z0-9_])"
 """Where a token starts and ends: not inside an ASCII word (`\\b` would also refuse a token
@@ -85,9 +88,14 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "curl_user",
-        # not a numeric `uid:gid` (`docker run -u 1000:1000`), which other programs' `-u` take
-        r"""(?:^|(?<=\s))(?:-u|--user)[\s=]*["']?(?!\[REDACTED|[0-9]+:[0-9]+(?![^\s'"]))"""
-        r"""[^\s:'"=][^\s:'"]*:(?!//|\[REDACTED)(?P<s>[^\s'"]+)""",
+        # not a numeric `uid:gid` (`docker run -u 1000:1000`), which other programs' `-u` take,
+        # ending the word: the shell joins quoted parts to it (`1000:1234'pw'`, `'ann:pw'x`),
+        # so a password that goes on with quoted parts up to a blank is hidden whole
+        r"""(?:^|(?<=\s))(?:-u|--user)[\s=]*(?P<q>["'])?"""
+        r"""(?!\[REDACTED|[0-9]+:[0-9]+(?(q)(?P=q))(?:\s|\Z))"""
+        r"""[^\s:'"=][^\s:'"]*:(?!//|\[REDACTED)(?P<s>[^\s'"]+"""
+        # then, up to a blank: the quote that opened the word and more, or quoted parts
+        rf"""(?:(?(q)(?P=q)(?=\S)[^\s'"]*{_JOINED}*|{_JOINED}+)(?=\s|\Z))?)""",
         ("-u",),
     ),
     ("aws_access_key", _B + r"(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}" + _E, ("akia", "asia", "abia", "acca")),

@@ -68,6 +68,38 @@ def test_a_log_of_the_callers_with_only_write_gets_decision_records() -> None:
     assert "ghp_" not in json.dumps(record)  # redacted as a DecisionLog's record is
 
 
+class _FailingSink:
+    """A log object of the caller's that fails on the records of some kinds."""
+
+    def __init__(self, *kinds: str) -> None:
+        self.kinds = kinds
+        self.records: list[dict[str, Any]] = []
+
+    def write(self, record: dict[str, Any]) -> None:
+        if record["kind"] in self.kinds:
+            raise OSError("disk full")
+        self.records.append(record)
+
+
+def test_what_a_callers_log_raises_is_a_log_error() -> None:
+    blocked = make(log=_FailingSink("decision")).check("read_file", {"path": "/tmp/x"})
+    assert blocked.decision is remit.Route.BLOCK and "disk full" in blocked.reasons[0].message
+    sink = _FailingSink("outcome")
+    guard = make(log=sink, ask=lambda d: True)
+    decision = guard.check("send_email", {"to": "me@example.com"})
+    guard.enforce(decision)  # approved: a lost outcome does not fail the call
+    assert [r["kind"] for r in sink.records] == ["decision"]
+    with pytest.raises(remit.LogError, match="disk full"):
+        guard.record_outcome(decision, "executed")
+
+
+def test_a_durability_is_for_a_log_file_not_a_callers_log() -> None:
+    with pytest.raises(ValueError, match="`log_durability` is for a log file"):
+        make(log=_FailingSink(), log_durability="fsync")
+    with pytest.raises(ValueError, match="log durability must be"):
+        make(log=_FailingSink(), log_durability="weekly")
+
+
 def test_ids_sort_by_time() -> None:
     now = [1_000.0]
     guard = make(clock=lambda: now[0])

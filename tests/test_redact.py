@@ -18,7 +18,7 @@ import yaml
 
 import remit
 from remit.load import load_text
-from remit.redact import marker, redact, redact_text
+from remit.redact import DROPPED, marker, redact, redact_text
 from remit.secret_patterns import _MAYBE, _TRIGGERS, PATTERNS
 from tests.conftest import DATA
 
@@ -208,6 +208,71 @@ def test_a_value_past_the_text_budget_is_still_hidden_in_messages(
     (record,) = remit.log.read_log(log)
     assert TRUNCATED_KEY in record["args"]  # the secret's field is past the budget, not logged
     assert "hunter2" not in log.read_text() and "[REDACTED:" in record["reasons"][0]["message"]
+
+
+class _Pin:
+    """A value of the caller's that JSON has no type for."""
+
+    def __str__(self) -> str:
+        return "pin-0000-secret"
+
+
+@pytest.mark.parametrize(
+    ("password", "quoted"),
+    [
+        (b"hunter2secretXY", "b'hunter2secretXY'"),
+        (bytearray(b"hunter2secretXY"), "bytearray(b'hunter2secretXY')"),
+        ("pässwörd-hunter2".encode(), "b'p\\xc3\\xa4ssw\\xc3\\xb6rd-hunter2'"),
+        (_Pin(), "pin-0000-secret"),
+        ({"hunter2secretXY"}, "{'hunter2secretXY'}"),
+    ],
+    ids=["bytes", "bytearray", "bytes-not-ascii", "object", "set"],
+)
+@pytest.mark.parametrize("past", [False, True], ids=["in-budget", "past-budget"])
+def test_a_value_json_has_no_type_for_under_a_secret_name_is_hidden_in_messages(
+    tmp_path: Path, password: Any, quoted: str, past: bool
+) -> None:
+    from remit.redact import MAX_TEXT, TRUNCATED_KEY
+
+    text = "name: p\nrules: [{id: r, tools: [T], block: 'true', reason: 'pw is {args.password}'}]\n"
+    filler = {f"f{i:03d}": "x" * 8000 for i in range(MAX_TEXT // 8000 + 2)} if past else {}
+    log = tmp_path / "d.jsonl"
+    remit.Guard.from_text(text, log=log).check("T", {**filler, "password": password})
+    (record,) = remit.log.read_log(log)
+    assert (TRUNCATED_KEY in record["args"]) is past
+    message = record["reasons"][0]["message"]
+    assert "hunter2" not in log.read_text() and "secret" not in message and "[REDACTED:field:" in message
+    assert message.startswith("pw is ") and len(message) < len("pw is ") + len(quoted) + 24
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (98765432, f"pw is {DROPPED}"),
+        (1234.5, f"pw is {DROPPED}"),
+        (987, "pw is 987"),  # under 4 characters: not looked for in messages (docs/redaction.md)
+        (True, "pw is true"),
+    ],
+    ids=["int", "float", "short", "bool"],
+)
+@pytest.mark.parametrize("where", ["first", "after-a-list", "past-budget"])
+def test_a_number_under_a_secret_name_is_dropped_from_messages_too(
+    tmp_path: Path, value: Any, message: str, where: str
+) -> None:
+    from remit.redact import MAX_TEXT
+
+    text = "name: p\nrules: [{id: r, tools: [T], block: 'true', reason: 'pw is {args.password}'}]\n"
+    before: dict[str, Any] = {
+        "first": {},
+        "after-a-list": {"items": [1, 2]},  # the walk takes over from the loop of `redact_fields`
+        "past-budget": {f"f{i:03d}": "x" * 8000 for i in range(MAX_TEXT // 8000 + 2)},
+    }[where]
+    log = tmp_path / "d.jsonl"
+    remit.Guard.from_text(text, log=log).check("T", {**before, "password": value})
+    (record,) = remit.log.read_log(log)
+    assert record["reasons"][0]["message"] == message
+    if where != "past-budget":
+        assert record["args"]["password"] == (value if value is True else DROPPED)
 
 
 def test_values_past_the_text_budget_are_remembered_without_reading_their_text() -> None:

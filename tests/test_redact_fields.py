@@ -50,6 +50,8 @@ SCALARS = st.one_of(
     st.none(),
     st.sampled_from(TEXTS).map(Text),
     st.integers(0, 9).map(Count),
+    st.sampled_from(TEXTS).map(str.encode) | st.binary(max_size=8),  # JSON has no type for these:
+    st.frozensets(st.sampled_from(TEXTS), max_size=2),  # walked, or hidden whole for a name
 )
 VALUES = st.recursive(
     SCALARS,

@@ -12,11 +12,14 @@ ids, paths, base64 of ordinary text) must come out unchanged, or the log stops b
 from __future__ import annotations
 
 import base64
+import collections
+import itertools
 import json
 import random
 import re
 import string
-from collections.abc import Iterator
+import types
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,7 @@ import pytest
 
 import remit
 from remit.load import load_text
-from remit.redact import UNPRINTABLE, marker, redact, redact_text
+from remit.redact import UNPRINTABLE, UNSEEN, marker, redact, redact_text, redact_with
 from remit.secret_patterns import _MAYBE, _TRIGGERS, PATTERNS
 from tests.conftest import POLICIES
 from tests.test_redact import _strings
@@ -896,12 +899,112 @@ def test_a_secret_in_a_value_json_has_no_type_for_is_hidden(tmp_path: Path) -> N
     record = json.loads(text.splitlines()[0])
     assert record["args"]["password"] == marker("field", "hunter2-hunter2")  # hidden for its name
     assert "[REDACTED:" in record["args"]["raw"] and "[REDACTED:" in record["args"]["headers"]
-    assert redact({"b": "é ok".encode() + b"\xff"}) == {"b": "é ok\\xff"}  # decoded, the rest escaped
+    assert redact({"b": "é ok".encode() + b"\xff"}) == {"b": "é ok\ufffd"}  # decoded, the rest replaced
     assert redact({"x": _Unprintable(), "y": [_Unprintable()], "n": 1.5}) == {
         "x": UNPRINTABLE,
         "y": [UNPRINTABLE],
         "n": 1.5,
     }
+
+
+@pytest.mark.parametrize(
+    ("raw", "logged"),
+    [
+        (b"\xff" + GHP.encode(), "\ufffd" + marker("github_token", GHP)),
+        (b"data\x80" + GHP.encode(), "data\ufffd" + marker("github_token", GHP)),
+        (b"\xc3" + GHP.encode() + b"\xe9", "\ufffd" + marker("github_token", GHP) + "\ufffd"),
+        (GHP.encode() + b"\xff tail", marker("github_token", GHP) + "\ufffd tail"),
+        (b"\xfe\xffTOKEN=" + PW4[0].encode(), "\ufffd\ufffdTOKEN=" + marker("env_secret", PW4[0])),
+    ],
+    ids=["right-after", "after-text", "between", "right-before", "before-a-name"],
+)
+def test_bytes_that_are_not_utf8_cannot_hide_a_secret_beside_them(raw: bytes, logged: str) -> None:
+    # an escape (`\xff`) would end in a letter glued to the secret, which then starts no word
+    for value in (raw, bytearray(raw), memoryview(raw)):
+        assert redact({"x": value}) == {"x": logged}
+    assert redact([raw]) == [logged] and redact(raw) == logged
+
+
+class _Broken(Mapping[str, Any]):
+    """A mapping of the caller's that raises halfway through being read."""
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "bad":
+            raise RuntimeError("no")
+        return GHP
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(["ok", "bad", "after"])
+
+    def __len__(self) -> int:
+        return 3
+
+
+def _raising() -> Iterator[str]:
+    yield "\n" + GHP
+    raise RuntimeError("no")
+
+
+class _Items:
+    """An iterable of the caller's whose iteration raises after its first item."""
+
+    def __iter__(self) -> Iterator[str]:
+        return _raising()
+
+
+def test_collections_and_mappings_json_has_no_type_for_are_walked() -> None:
+    hidden = marker("github_token", GHP)
+    nl = "\n" + GHP
+    args = {
+        "set": {nl},
+        "frozen": frozenset({"a\t" + GHP}),
+        "deque": collections.deque([nl, b"\n" + GHP.encode(), (nl,)]),
+        "users": collections.UserList([{nl}]),
+        "bytes": {b"\n" + GHP.encode()},
+        "view": {"k": nl}.values(),
+        "proxy": types.MappingProxyType({"password": "hunter2-hunter2", "note": nl}),
+        "user_dict": collections.UserDict({"headers": {"X-Api-Key": "opaque-value-1"}}),
+    }
+    assert redact(args) == {
+        "set": ["\n" + hidden],
+        "frozen": ["a\t" + hidden],
+        "deque": ["\n" + hidden, "\n" + hidden, ["\n" + hidden]],
+        "users": [["\n" + hidden]],
+        "bytes": ["\n" + hidden],
+        "view": ["\n" + hidden],
+        "proxy": {"password": marker("field", "hunter2-hunter2"), "note": "\n" + hidden},
+        "user_dict": {"headers": {"X-Api-Key": marker("field", "opaque-value-1")}},
+    }
+    # under a secret's name, one is hidden whole, as its text (a list of JSON is looked into)
+    assert redact({"password": {"hunter2-hunter2"}}) == {"password": marker("field", "{'hunter2-hunter2'}")}
+    # read up to where it raises; an iterator is not used up, but written as its text
+    assert redact({"m": _Broken(), "i": _Items()}) == {
+        "m": {"ok": hidden, UNPRINTABLE: UNPRINTABLE},
+        "i": ["\n" + hidden, UNPRINTABLE],
+    }
+    lines = iter([nl])
+    assert redact({"it": lines})["it"].startswith("<list_iterator") and next(lines) == nl
+
+
+class _Endless:
+    """An iterable of the caller's that never ends (not an iterator: each walk starts anew)."""
+
+    def __iter__(self) -> Iterator[int]:
+        return itertools.count()
+
+
+def test_a_collection_is_walked_within_the_budgets() -> None:
+    from remit.redact import MAX_TEXT, TRUNCATED_KEY, TRUNCATED_TEXT
+
+    seen: dict[str, str] = {}
+    argv = collections.deque(["x" * 60] * (MAX_TEXT // 60) + ["--password", "hunter2-hunter2"])
+    out = redact_with({"argv": argv, "more": types.MappingProxyType({"a": "b"})}, redact_text, seen=seen)
+    assert out["argv"][-1] == TRUNCATED_TEXT and out[TRUNCATED_KEY] == TRUNCATED_TEXT
+    assert "hunter2" not in json.dumps(out) and len(json.dumps(out)) < 2 * MAX_TEXT
+    assert seen == {"hunter2-hunter2": marker("cli_password", "hunter2-hunter2")}  # past the budget
+    endless = redact_with({"n": _Endless()}, redact_text, seen=seen)["n"]
+    assert endless[-1] == TRUNCATED_TEXT and len(endless) < MAX_TEXT
+    assert UNSEEN in seen  # more than MAX_UNLOGGED values past the budget: no message is kept
 
 
 @pytest.mark.parametrize("name, tool, args", NEAR, ids=[n for n, _, _ in NEAR])
@@ -983,12 +1086,28 @@ def test_a_secret_in_a_pagination_cursor_is_found_by_its_pattern() -> None:
         ("curl -u admin:1234 https://x.io", False),
         ("curl -u 1000:1000x https://x.io", False),
         ("curl -u 1000:1000:extra https://x.io", False),
+        ("curl -u 1000:1234'abcdefgh' https://x.io", False),
+        ('curl -u 1000:1234"abcdefgh" https://x.io', False),
+        ("curl -u '1000:1234'abcdefgh https://x.io", False),
     ],
 )
 def test_a_numeric_uid_gid_is_no_curl_password(command: str, kept: bool) -> None:
     assert (redact_text(command) == command) is kept
     argv = command.replace("=", " ").replace('"', "").split()
     assert (redact({"argv": argv}) == {"argv": argv}) is kept
+
+
+@pytest.mark.parametrize(
+    ("command", "password"),
+    [
+        ("curl -u 1000:1234'abcdefgh' https://x.io", "1234'abcdefgh'"),
+        ('curl --user 1000:1234"abc"def https://x.io', '1234"abc"def'),
+        ("curl -u admin:pass'w0rd' https://x.io", "pass'w0rd'"),
+    ],
+)
+def test_a_quote_that_opens_after_a_password_continues_it(command: str, password: str) -> None:
+    # the shell joins `1234'abcdefgh'` into one word, the password `1234abcdefgh`
+    assert redact_text(command) == command.replace(password, marker("curl_user", password))
 
 
 def _one_record(tmp_path: Path, args: dict[str, Any], name: str) -> str:

@@ -7,9 +7,11 @@ across includes, swapped with the policy on reload, and applied by every writer:
 
 from __future__ import annotations
 
+import collections
 import json
 import re
 import threading
+import types
 from pathlib import Path
 from typing import Any
 
@@ -345,6 +347,31 @@ def test_a_dropped_value_leaves_no_trace_however_a_template_renders_it(
     logged = log.read_text()
     for piece in ("PRIVATE", "S3CRETxx", value[:12]):
         assert piece not in logged and json.dumps(piece)[1:-1] not in logged
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        CARD.encode(),
+        {CARD},
+        types.MappingProxyType({"number": CARD}),
+        collections.deque([{"number": CARD}]),
+    ],
+    ids=["bytes", "set", "mapping", "deque"],
+)
+def test_a_dropped_value_json_has_no_type_for_leaves_no_trace(tmp_path: Path, card: Any) -> None:
+    text = (
+        "name: p\nredaction: {drop: [args.card, args.wallet.number]}\n"
+        "rules: [{id: r, tools: [pay], block: 'true', reason: 'card {args.card} in {args.wallet}'}]\n"
+    )
+    # a mapping is looked into as a dict, a deque as a list: `args.wallet.number` reaches in
+    wallet = card if not isinstance(card, (bytes, set)) else {"number": "5500000000000004"}
+    log = tmp_path / "d.jsonl"
+    remit.Guard.from_text(text, log=log).check("pay", {"card": card, "wallet": wallet})
+    assert CARD not in log.read_text()
+    (record,) = read_log(log)
+    assert record["args"]["card"] == DROPPED and DROPPED in record["reasons"][0]["message"]
+    assert DROPPED in json.dumps(record["args"]["wallet"])
 
 
 def test_an_approvers_error_quoting_a_dropped_value_is_scrubbed(tmp_path: Path) -> None:

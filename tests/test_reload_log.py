@@ -172,6 +172,31 @@ def test_a_log_that_fails_does_not_hide_the_reload_error(tmp_path: Path, policy_
     assert guard.reload().version == "2"
 
 
+def test_a_callers_log_that_fails_fails_no_reload(tmp_path: Path, policy_file: Path) -> None:
+    class Sink:
+        def write(self, record: dict[str, Any]) -> None:
+            raise OSError("disk full")
+
+    guard = remit.Guard.from_path(policy_file, log=Sink())
+    write(policy_file, POLICY.format(version="2"))
+    assert guard.reload().version == "2" and guard.policy.version == "2"
+    write(policy_file, BROKEN)
+    with pytest.raises(remit.PolicyError):  # not the log's error
+        guard.reload()
+    assert guard.policy.version == "2"
+
+
+def test_an_outcome_is_redacted_by_the_policy_that_decided(tmp_path: Path, policy_file: Path) -> None:
+    log = tmp_path / "d.jsonl"
+    guard = remit.Guard.from_path(policy_file, log=log)
+    decision = guard.check("write_file", {"note": TOKEN})  # asked, under a policy that hides TOKEN
+    write(policy_file, "name: plain\nrules: []\n")
+    guard.reload()
+    guard.record_outcome(decision, "approved", detail=f"approved; the note was {TOKEN}")
+    assert TOKEN not in log.read_text()
+    assert read_log(log)[-1]["detail"] == f"approved; the note was {marker('acme-token', TOKEN)}"
+
+
 def test_the_error_record_is_redacted_by_the_policy_in_force(tmp_path: Path, policy_file: Path) -> None:
     log = tmp_path / "d.jsonl"
     guard = remit.Guard.from_path(policy_file, log=log)
