@@ -434,8 +434,9 @@ def test_a_call_not_taken_in_time_is_decided_once_by_the_client(
     assert StateStore(env).load("abc123")["calls"] == 1
 
 
-def test_a_taken_call_without_an_answer_is_denied(daemon: Running, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Once it said go, the client never decides the call itself: no answer in time is a deny."""
+def _stuck_daemon(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """A daemon that takes calls and answers none before the client gives up (until the event
+    returned is set); the client must not decide the call itself."""
     monkeypatch.setattr(hookd, "ANSWER_SECONDS", 0.2)
     release = threading.Event()
 
@@ -445,6 +446,12 @@ def test_a_taken_call_without_an_answer_is_denied(daemon: Running, monkeypatch: 
 
     monkeypatch.setattr(hook, "run_hook", stuck)
     monkeypatch.setattr(hook, "answer", lambda *a, **kw: pytest.fail("decided twice"))
+    return release
+
+
+def test_a_taken_call_without_an_answer_is_denied(daemon: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once it said go, the client never decides the call itself: no answer in time is a deny."""
+    release = _stuck_daemon(monkeypatch)
     try:
         text, code, _ = via_daemon("claude-code", json.dumps(base_event("claude-code")).encode())
     finally:
@@ -457,15 +464,7 @@ def test_a_taken_call_without_an_answer_is_denied(daemon: Running, monkeypatch: 
 def test_a_taken_stop_without_an_answer_is_no_block(daemon: Running, monkeypatch: pytest.MonkeyPatch) -> None:
     """A stop or a prompt the daemon took and did not answer: no output (a block would keep
     the agent going or stop the prompt), a hook error when it should have been recorded."""
-    monkeypatch.setattr(hookd, "ANSWER_SECONDS", 0.2)
-    release = threading.Event()
-
-    def stuck(*args: Any, **kw: Any) -> tuple[str, int]:
-        release.wait(10)
-        return "late", 0
-
-    monkeypatch.setattr(hook, "run_hook", stuck)
-    monkeypatch.setattr(hook, "answer", lambda *a, **kw: pytest.fail("decided twice"))
+    release = _stuck_daemon(monkeypatch)
     try:
         for name in ("Stop", "UserPromptSubmit"):
             stdin = json.dumps({**base_event("claude-code"), "hook_event_name": name}).encode()
