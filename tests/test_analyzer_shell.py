@@ -11,9 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import remit
-from remit.analyzers import SHELL_TOOLS, Command, ShellFacts, _bash, _programs, _runners, _unwrap, shell_facts
+from remit.analyzers import (
+    SHELL_TOOLS,
+    Command,
+    ShellFacts,
+    _bash,
+    _jobs,
+    _programs,
+    _runners,
+    _unwrap,
+    shell_facts,
+)
 from remit.analyzers._awk import program_writes
 from remit.analyzers._bash import MAX_COMMANDS, MAX_NODES
+from remit.analyzers._options import Options
 from remit.celrt import CelObject
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "shell_cases.yaml").read_text("utf-8"))
@@ -963,9 +974,45 @@ def test_the_runner_names_the_unwrapper_knows_are_those_of_the_readers() -> None
 _RUNNER_WORDS = ["-", "--", "-c", "-x", "--a=b", "-p", "x", "'rm -rf ~'", ":::", ";", "run", "$X"]
 
 
+def _runner_option_words(program: str) -> list[str]:
+    """The options the reader of `program` knows, spelt as words (`-P`, `--shell`), and its
+    subcommands: generic words alone never reach an option that takes several values."""
+    specs: list[Options] = []
+    found = [vars(_runners).get(f"_{program.upper()}"), vars(_jobs).get(f"_{program.upper()}")]
+    for value in [*found, _runners.WRAPPERS.get(program), _runners.SUBCOMMANDS.get(program)]:
+        if isinstance(value, Options):
+            specs.append(value)
+        elif isinstance(value, dict):
+            specs += [v for v in value.values() if isinstance(v, Options)]
+        elif isinstance(value, (_runners.Wrapper, _runners.Subcommand)):
+            specs.append(value.options)
+    extra = {"perf": [*_runners._PERF, *_runners._PERF_GROUPS], "tmux": list(_jobs._TMUX_NAMES)}
+    if program in _runners.SUBCOMMANDS:
+        extra[program] = sorted(_runners.SUBCOMMANDS[program].subcommands)
+    names = {n for spec in specs for n in spec.values | spec.optional | (spec.flags or frozenset())}
+    return sorted(f"-{n}" if len(n) == 1 else f"--{n}" for n in names) + extra.get(program, [])
+
+
 @pytest.mark.parametrize("program", sorted(_runners.RUNNERS))
-@given(st.lists(st.sampled_from(_RUNNER_WORDS), max_size=6))
-@settings(max_examples=30, deadline=None)
-def test_any_arguments_of_a_runner_never_raise(program: str, words: list[str]) -> None:
+@given(st.data())
+@settings(max_examples=40, deadline=None)
+def test_any_arguments_of_a_runner_never_raise(program: str, data: st.DataObject) -> None:
+    """Any words, the runner's own options among them, and short lists that end in an option."""
+    pool = _RUNNER_WORDS + _runner_option_words(program)
+    words = data.draw(st.lists(st.sampled_from(pool), max_size=6))
     facts = shell_facts("Bash", {"command": " ".join([program, *words])}, "/p")
     assert not facts.error.startswith("internal error")
+
+
+@pytest.mark.parametrize("program", sorted(_runners.RUNNERS))
+def test_a_runner_option_at_the_end_never_raises(program: str) -> None:
+    """Each option of a runner last, after its subcommand or not, with up to three words after
+    it (`hyperfine -P x 1`: a value short)."""
+    options = _runner_option_words(program)
+    heads = [[], *([[w] for w in options if not w.startswith("-")][:4])]
+    for head in heads:
+        for option in options:
+            for tail in ([], ["x"], ["x", "1"], ["x", "1", "2"]):
+                command = " ".join([program, *head, option, *tail])
+                facts = shell_facts("Bash", {"command": command}, "/p")
+                assert not facts.error.startswith("internal error"), command

@@ -73,3 +73,23 @@ TRICKS = (
 def test_the_suite_covers_the_tricks() -> None:
     text = "\n".join(c["command"] for c in CASES)
     assert [t for t in TRICKS if t not in text] == []
+
+
+NEIGHBOURS = (
+    "hyperfine 'sleep 1'",
+    "hyperfine -L a status,log 'git {a}'",
+    "parallel echo ::: a b",
+    "tmux new -d 'npm run dev'",
+    "tmux ls",
+    "unshare -r id",
+    "export FOO=1; ls",
+    "yarn exec tsc",
+    "git diff | bash -c 'cat'",
+)
+"""Commands next to evasions of the runners that coding-agent still allows."""
+
+
+@pytest.mark.parametrize("command", NEIGHBOURS)
+def test_the_neighbours_of_runner_evasions_stay_allowed(command: str) -> None:
+    decision = GUARDS["coding-agent"].check("Bash", {"command": command}, {"cwd": "/repo"})
+    assert decision.decision.value == "allow", decision.explain()

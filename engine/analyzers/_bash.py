@@ -457,6 +457,7 @@ class _Walker:
         stdin: list[str] = []
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         env: tuple[str, ...] = ()
+        end = -1  # where the last word of a declaration ends: a part right after it joins it
         for child in node.children:
             kind = child.type
             if kind in _WORDS:
@@ -468,14 +469,21 @@ class _Walker:
                 if target.type == "number" and _descriptor(target):
                     continue
                 word = _word(target, self.source)
+                if node.type != "command" and child.start_byte == end and len(words) > 1:
+                    word = _joined_word(words.pop(), word)  # `export LD_PRE""LOAD=x`: one word
                 words.append(word)
+                end = child.end_byte
                 if not word.static:
                     pending.append((target, level, False, []))
             elif kind in ("export", "local", "declare", "readonly", "typeset", "unset"):
                 words.append(Word(kind))
             elif kind == "variable_assignment":
                 if node.type != "command":  # `export A=1`: A is set for what follows
-                    words.append(_assignment_word(child, self.source))
+                    word = _assignment_word(child, self.source)
+                    if child.start_byte == end and len(words) > 1:
+                        word = _joined_word(words.pop(), word)
+                    words.append(word)
+                    end = child.end_byte
                     pending.append((child, level, False, []))
                 else:  # `A=1 cmd`: A is in cmd's environment only
                     static = _is_static(child)
@@ -578,6 +586,12 @@ def _assignment_word(node: Any, source: bytes) -> Word:
         return Word(_text(node, source), static=_is_static(node))
     word = _word(value, source) if value is not None else Word("")
     return Word(f"{_text(name, source)}={word.value}", word.static, word.quoted)
+
+
+def _joined_word(first: Word, second: Word) -> Word:
+    """Two parts tree-sitter-bash splits in a declaration with nothing between them
+    (`export LD_PRE""LOAD=x`), as the one word bash reads."""
+    return Word(first.value + second.value, first.static and second.static, first.quoted or second.quoted)
 
 
 def _env_entry(node: Any, source: bytes, static: bool) -> str:

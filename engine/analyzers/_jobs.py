@@ -13,7 +13,7 @@ import re
 import shlex
 from typing import TYPE_CHECKING
 
-from ._options import Options, Result, aliases, given, options, read_options, run_after
+from ._options import Options, Result, aliases, given, options, read_options, run_after, set_env
 from ._parsed import Word
 from ._programs import reads_stdin
 
@@ -41,6 +41,7 @@ _TMUX_HIDDEN = {
 }
 """tmux commands whose code is not shown: keys typed into a pane (`send-keys 'rm -rf ~' Enter`),
 a file of commands, commands run later (bindings, hooks, prompts)."""
+_TMUX_SETENV = options("t", "F g h r u")
 _TMUX_OPTIONS = {"set-option": "set", "set-window-option": "setw"}
 """`set -g default-command X`: code for every new pane when the option holds a command."""
 _TMUX_QUIET = aliases(
@@ -70,15 +71,20 @@ _TMUX_NAMES = {**{n: n for n in _TMUX_ALIASES}, **{a: n for n, a in _TMUX_ALIASE
 def tmux(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     """`tmux [-c CMD] [options] [command [args]] [; command...]`: the shell commands of
     `new-session`, `new-window`, `split-window`, `respawn-*`, `display-popup`, `run-shell`,
-    `pipe-pane`, `if-shell` and the global `-c`; keys sent to a pane are code not shown."""
+    `pipe-pane`, `if-shell` and the global `-c`; keys sent to a pane, commands read in control
+    mode and the shell commands of formats (`#(cmd)`) are code not shown."""
     read = read_options(words[1:], _TMUX_GLOBAL)
     hidden = read.unknown or any(not f.static or f.value != "/dev/null" for f in given(read, "f"))
+    # control mode (`-C`) reads tmux commands from stdin; a format's `#(cmd)` runs cmd
+    hidden = hidden or read.flag("C") or any("#(" in w.value for w in words[1:])
     codes: list[Word] = list(given(read, "c"))
     argvs: list[list[Word]] = []
+    env: list[Word] = []
     for command in _tmux_commands(words[1 + read.start :]):
-        hidden = _tmux_command(command, codes, argvs) or hidden
+        hidden = _tmux_command(command, codes, argvs, env) or hidden
     u.dynamic = u.dynamic or hidden
     u.emit(words, runs_input=hidden)
+    set_env(u, env)  # `tmux new -e A=1 cmd`: in the environment of each command tmux runs
     for code in codes:
         u.run_string(code, program)
     for argv in argvs:
@@ -99,16 +105,25 @@ def _tmux_commands(args: list[Word]) -> list[list[Word]]:
     return [c for c in out if c]
 
 
-def _tmux_command(command: list[Word], codes: list[Word], argvs: list[list[Word]]) -> bool:
-    """Add the shell commands one tmux command runs; True if it runs code not shown."""
+def _tmux_command(command: list[Word], codes: list[Word], argvs: list[list[Word]], env: list[Word]) -> bool:
+    """Add the shell commands one tmux command runs, and the assignments of its `-e`; True
+    if it runs code not shown."""
     name = _tmux_name(command[0])
     if name is None or name in _TMUX_HIDDEN:
         return True
+    if name == "set-environment":  # `setenv -g A 1`: in the environment of the panes after it
+        read = read_options(command[1:], _TMUX_SETENV)
+        operands = command[1 + read.start :]
+        if operands and not read.flag("u", "r"):
+            value = operands[1] if len(operands) > 1 else Word("")
+            env.append(Word(f"{operands[0].value}={value.value}", operands[0].static and value.static))
+        return read.unknown
     if name in _TMUX_QUIET:
         return False
     if name in _TMUX_OPTIONS:
         return any(not w.static or re.search("command|shell|hook", w.value) for w in command[1:])
     read = read_options(command[1:], _TMUX_RUNS[name][1])
+    env += given(read, "e")
     operands = command[1 + read.start :]
     if name == "if-shell":  # shell-command tmux-command [tmux-command]
         if operands and not read.flag("F"):
@@ -215,15 +230,17 @@ _PARALLEL = options(
     "j jobs P max-procs a arg-file d delimiter E eof I n max-args N L max-lines colsep C S sshlogin "
     "sshloginfile slf results res joblog tmpdir tag-string tagstring delay timeout env workdir wd "
     "basefile bf return transferfile tf halt halt-on-error retries memfree memsuspend load nice profile "
-    "J block blocksize block-size s max-chars trim header termseq sqlmaster sqlworker sqlandworker",
+    "J block blocksize block-size s max-chars trim header termseq sqlmaster sqlworker sqlandworker group-by "
+    "i replace e eof-str l",
     "k keep-order q quote X xargs m u ungroup line-buffer lb tag pipe pipepart v verbose dry-run dryrun "
     "null 0 eta progress bar t group no-notice will-cite r no-run-if-empty silent files shuf fg bg nonall "
-    "onall plus compress linebuffer group-by",
-    optional="i replace e eof-str l",
+    "onall plus compress linebuffer",
     stops="version V help h number-of-cpus number-of-cores number-of-threads number-of-sockets "
           "max-line-length-allowed bibtex citation",
 )
 # fmt: on
+"""GNU parallel's options. Getopt::Long gives an option with an optional value (`-i`, `-e`,
+`--replace`, `-l`) the next word: `parallel -i echo rm x ::: a` runs `rm x`."""
 _SOURCES = frozenset({":::", ":::+", "::::", "::::+"})
 _REPLACEMENT = re.compile(r"\{[^}\s]*\}")
 """GNU parallel's replacement strings (`{}`, `{.}`, `{/}`, `{1}`...)."""
@@ -241,42 +258,69 @@ def parallel(u: _Unwrapper, program: str, words: list[Word]) -> Result:
         return words
     rest = words[1 + read.start :]
     cut = next((i for i, w in enumerate(rest) if w.value in _SOURCES), len(rest))
-    template, sources = rest[:cut], rest[cut:]
-    inputs = _parallel_inputs(sources, bool(given(read, "a", "arg-file")))
+    template, sources = _replaced(rest[:cut], given(read, "I", "i", "replace")), rest[cut:]
+    from_file = bool(given(read, "a", "arg-file")) or any(w.value in ("::::", "::::+") for w in sources)
+    inputs = None if from_file else _parallel_inputs(sources)
     quoted = read.flag("q", "quote")
     perl = any("{=" in w.value for w in template)
-    hidden = read.unknown or perl or (not template and (inputs is None or not inputs))
+    many = inputs is not None and len(inputs) > _MAX_INPUTS
+    hidden = read.unknown or perl or from_file or many or (not template and not inputs)
     u.dynamic = u.dynamic or hidden
     u.emit(words, runs_input=hidden)
     if not template:
         for line in (inputs or [])[:_MAX_INPUTS]:
-            u.run_string(line, program)
+            u.run_string(Word(" ".join(w.value for w in line), all(w.static for w in line)), program)
         return None
     _parallel_template(u, program, template, inputs, quoted)
     return None
 
 
-def _parallel_inputs(sources: list[Word], from_file: bool) -> list[Word] | None:
-    """The inputs of `::: a b` sources, None when any comes from stdin or a file."""
-    if from_file or not sources or any(w.value.startswith("::::") for w in sources if w.value in _SOURCES):
+def _replaced(template: list[Word], strings: list[Word]) -> list[Word]:
+    """The template with a replacement string of `-I XX`/`--replace=XX` spelt `{}`."""
+    for string in strings:
+        if not string.static:
+            return [Word(w.value, False) for w in template]
+        if string.value and string.value != "{}":
+            template = [Word(w.value.replace(string.value, "{}"), w.static) for w in template]
+    return template
+
+
+def _parallel_inputs(sources: list[Word]) -> list[list[Word]] | None:
+    """The argument lists of `::: a b ::: c d` (each combination of one value per source, a
+    `:::+` source paired with the one before), None with none (stdin) or too many to list."""
+    if not sources:
         return None
-    return [w for w in sources if w.value not in _SOURCES]
+    groups: list[tuple[bool, list[Word]]] = []  # (paired with the source before, values)
+    for w in sources:
+        if w.value in _SOURCES:
+            groups.append((w.value == ":::+" and bool(groups), []))
+        else:
+            groups[-1][1].append(w)
+    combos: list[list[Word]] = [[]]
+    for linked, values in groups:
+        if linked:  # `:::+`: the n-th value joins the n-th combination
+            combos = [[*c, v] for c, v in zip(combos, values, strict=False)]
+            continue
+        combos = [[*c, v] for c in combos for v in values]
+        if len(combos) > _MAX_INPUTS:
+            return combos[: _MAX_INPUTS + 1]
+    return combos
 
 
 def _parallel_template(
-    u: _Unwrapper, program: str, template: list[Word], inputs: list[Word] | None, quoted: bool
+    u: _Unwrapper, program: str, template: list[Word], inputs: list[list[Word]] | None, quoted: bool
 ) -> None:
-    """Run the template once per known input (up to `_MAX_INPUTS`), else once as it is, its
-    commands dynamic with what `{}` stands for."""
+    """Run the template once per known argument list (up to `_MAX_INPUTS`), else once as it
+    is, its commands dynamic with what `{}` stands for."""
     text = " ".join(w.value for w in template)
-    known = inputs is not None and len(inputs) <= _MAX_INPUTS and all(w.static for w in inputs)
+    known = inputs is not None and len(inputs) <= _MAX_INPUTS and all(w.static for c in inputs for w in c)
     if not all(w.static for w in template) or quoted:
         u.dynamic = True
         u.run_inner(template, program)
         return
     if known and inputs is not None:
-        for value in inputs:
-            line = _fill(text, value.value)
+        for combo in inputs:
+            line = _fill(text, [w.value for w in combo])
             if line is not None:
                 u.run_string(Word(line), program)
                 continue
@@ -284,16 +328,23 @@ def _parallel_template(
             break
         if known:
             return
-    u.run_string(Word(text), program, fills=[w.value for w in inputs or []] or ["<stdin>"])
+    fills = [w.value for c in inputs or [] for w in c]
+    u.run_string(Word(text), program, fills=fills or ["<stdin>"])
 
 
-def _fill(text: str, value: str) -> str | None:
-    """`text` with `{}` replaced by `value` (or `value` appended), quoted as parallel quotes
-    it; None if another replacement string is in it."""
-    arg = value if _SAFE.fullmatch(value) else shlex.quote(value)
+def _fill(text: str, values: list[str]) -> str | None:
+    """`text` with `{}` replaced by the arguments `values` (or them appended) and `{N}` by
+    the N-th, quoted as parallel quotes them; None if another replacement string is in it."""
+    args = [v if _SAFE.fullmatch(v) else shlex.quote(v) for v in values]
     found = set(_REPLACEMENT.findall(text))
     if not found:
-        return f"{text} {arg}"
-    if found != {"{}"}:
-        return None
-    return text.replace("{}", arg)
+        return " ".join([text, *args])
+    for string in found:
+        n = string[1:-1]
+        if string == "{}":
+            text = text.replace(string, " ".join(args))
+        elif n.isdigit() and 0 < int(n) <= len(args):
+            text = text.replace(string, args[int(n) - 1])
+        else:
+            return None
+    return text

@@ -142,3 +142,10 @@ def run_after(u: _Unwrapper, program: str, words: list[Word], inner: list[Word],
         u.opaque(words)
     u.wrappers.append(program)
     return inner
+
+
+def set_env(u: _Unwrapper, values: list[Word]) -> None:
+    """Add the assignments a runner's options give the command it runs (`firejail --env=A=1`,
+    `tmux new -e A=1`) to its environment; one not known statically is written as it is."""
+    if values:
+        u.own = [*u.own, *(w.value for w in values)]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ._jobs import at, parallel, screen, tmux
-from ._options import Options, Read, Result, given, names, options, read_options, run_after
+from ._options import Options, Read, Result, given, names, options, read_options, run_after, set_env
 from ._parsed import Word
 from ._programs import SHELLS
 
@@ -59,7 +59,7 @@ WRAPPERS: dict[str, Wrapper] = {
     "faketime": Wrapper(options("p date-prog", "m f exclude-monotonic disable-shm h ? help v version",
                                  stops="h ? help v version", clusters=False, ends=True), operands=1),
     # firejail and valgrind: every option one word, values after `=`
-    "firejail": Wrapper(options(flags=None, equals=True)),
+    "firejail": Wrapper(options("env", flags=None, equals=True)),
     "valgrind": Wrapper(options(flags=None, equals=True)),
     "catchsegv": Wrapper(options(flags="help version", clusters=False, stops="help version")),
     "torsocks": Wrapper(options("u user p pass a address P port", "i isolate d debug q quiet",
@@ -79,9 +79,9 @@ WRAPPERS: dict[str, Wrapper] = {
                                  stops="v version h help")),
     "nsenter": Wrapper(options(
         "t target S setuid G setgid env-file",
-        "a all F no-fork Z follow-context c join-cgroup e env N user-parent preserve-credentials keep-caps "
+        "a all F no-fork Z follow-context c join-cgroup e env user-parent preserve-credentials keep-caps "
         "h help V version",
-        optional="m mount u uts i ipc n net p pid C cgroup U user T time r root w wd W wdns")),
+        optional="m mount u uts i ipc n net p pid C cgroup U user T time r root w wd")),
     "unshare": Wrapper(options(
         "S setuid G setgid R root w wd l load-interp propagation setgroups monotonic boottime map-user "
         "map-group map-users map-groups",
@@ -118,6 +118,9 @@ WRAPPERS: dict[str, Wrapper] = {
 }
 """Programs that run the command after their options (and operands): `faketime now cmd`."""
 # fmt: on
+STARTS_SHELL = names("unshare fakeroot chroot nsenter firejail script sg aws-vault")
+"""Runners that, given no command, start the user's shell (`unshare -r`, `chroot DIR`), which
+reads its commands from stdin (`torsocks --shell` too)."""
 
 
 def wrapper(u: _Unwrapper, program: str, words: list[Word]) -> Result:
@@ -125,15 +128,25 @@ def wrapper(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     spec = WRAPPERS[program]
     args = words[1:]
     read = read_options(args, spec.options)
+    set_env(u, given(read, "env"))  # `firejail --env=A=1 cmd`
+    if program == "torsocks" and read.flag("shell"):
+        return u.shell_from_stdin(words, program)
     if read.stop:
         return words
     operands = spec.operands
-    if program == "runcon" and read.values:  # `runcon -t TYPE cmd`: no context operand
+    if program == "runcon" and (read.values or read.flag("c", "compute")):  # `runcon -t TYPE cmd`
         operands = 0
     rest = args[read.start :]
     if spec.numeric and rest and not re.fullmatch(r"[-+]?[0-9]+", rest[0].value):
         operands = 0  # `chrt --other cmd`: the priority left out
-    return run_after(u, program, words, rest[operands:], read.unknown)
+    if program in STARTS_SHELL and len(rest) == operands:
+        if read.unknown:
+            u.opaque(words)
+            return None
+        return u.shell_from_stdin(words, program)
+    # `faketime $OPT 1 now cmd`: a word known only at run time before the command may be options
+    hidden = read.unknown or any(not w.static for w in rest[: max(operands, 1)])
+    return run_after(u, program, words, rest[operands:], hidden)
 
 
 def proxychains(u: _Unwrapper, program: str, words: list[Word]) -> Result:
@@ -177,10 +190,10 @@ _PERF = {
     ),
     "record": options(
         "e event F freq c count o output p pid t tid C cpu m mmap-pages u uid G cgroup j branch-filter "
-        "r realtime D delay k clockid filter exclude-perf call-graph user-regs switch-output",
+        "r realtime D delay k clockid filter exclude-perf call-graph",
         "a all-cpus g R raw-samples i no-inherit n no-samples q quiet s stat T timestamp d data "
         "P period N no-buildid-cache B no-buildid b branch-any W weight v verbose no-bpf-event",
-        optional="I intr-regs S snapshot z compression-level",
+        optional="I intr-regs S snapshot z compression-level user-regs switch-output",
     ),
     "trace": options(
         "e expr event o output p pid t tid u uid C cpu m mmap-pages F pf duration filter-pids",
@@ -218,31 +231,61 @@ def perf(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     else:
         return words
     sub_read = read_options(rest[1:], spec)
-    for code in given(sub_read, "pre", "post"):
+    codes = given(sub_read, "pre", "post")
+    rest = rest[1 + sub_read.start :]
+    if sub in ("stat", "trace") and rest and rest[0].value == "record":  # `perf stat record cmd`
+        sub_read = read_options(rest[1:], spec)
+        codes += given(sub_read, "pre", "post")
+        rest, unknown = rest[1 + sub_read.start :], True
+    for code in codes:
         u.run_string(code, program)
-    return run_after(u, program, words, rest[1 + sub_read.start :], unknown or sub_read.unknown)
+    return run_after(u, program, words, rest, unknown or sub_read.unknown)
 
 
 # --- programs that run a shell string ----------------------------------------------------------
 
-_SCRIPT = options(
-    "c command E echo I log-in O log-out B log-io T log-timing m logging-format o output-limit",
-    "a append e return f flush force q quiet V version h help F k r p d",
-    optional="t timing",
-)
+_SCRIPT_VALUES = "c command E echo I log-in O log-out B log-io T log-timing m logging-format o output-limit"
+_SCRIPT_FLAGS = "a append e return f flush force q quiet V version h help F k r p d"
+_SCRIPT = options(_SCRIPT_VALUES, _SCRIPT_FLAGS, optional="t timing")
 """util-linux `script` (and the flags of the BSD one: `script [-adeFkpqr] [-t time] [file [cmd]]`)."""
+_SCRIPT_BSD = options(_SCRIPT_VALUES + " t timing", _SCRIPT_FLAGS)
+"""`script` as BSD reads `-t`: the next word is its value (util-linux takes only an attached one)."""
 
 
 def script(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     """`script -c CMD [file]` (util-linux, whose options may follow the file) runs CMD through
-    the shell; `script [options] file cmd args` (BSD) runs cmd, as util-linux does after `--`."""
+    the shell; `script [options] file cmd args` (BSD) runs cmd, as util-linux does after `--`.
+    A bare `-t` is read both ways, the BSD reading dynamic."""
     args = words[1:]
+    codes, command, unknown = _script_read(args, _SCRIPT)
+    if unknown:
+        u.opaque(words)
+    for code in codes:
+        u.run_string(code, program)
+    if any(w.value == "-t" or w.value == "--timing" for w in args):
+        bsd_codes, bsd_command, _ = _script_read(args, _SCRIPT_BSD)
+        u.dynamic = True
+        for code in bsd_codes:
+            u.run_string(code, program)
+        if bsd_command and bsd_command != command:
+            u.run_inner(bsd_command, program)
+    if command:
+        u.wrappers.append(program)
+        return command
+    if codes or unknown:
+        return None
+    return u.shell_from_stdin(words, program)  # `script -q /dev/null`: an interactive shell
+
+
+def _script_read(args: list[Word], spec: Options) -> tuple[list[Word], list[Word], bool]:
+    """The shell strings of `-c`, the command after the file, and whether an option or a word
+    known only at run time hides where it starts."""
     codes: list[Word] = []
     command: list[Word] = []
     unknown = have_file = False
     i = 0
     while i < len(args):  # GNU getopt permutes: options before and after the file
-        read = read_options(args[i:], _SCRIPT)
+        read = read_options(args[i:], spec)
         codes += given(read, "c", "command")
         unknown = unknown or read.unknown
         i += read.start
@@ -251,16 +294,10 @@ def script(u: _Unwrapper, program: str, words: list[Word]) -> Result:
         if have_file or (read.start and args[i - 1].value == "--"):
             command = args[i + (0 if have_file else 1) :]
             break
+        unknown = unknown or not args[i].static  # `script $O CMD file`: $O may be options
         have_file = True
         i += 1
-    if unknown:
-        u.opaque(words)
-    for code in codes:
-        u.run_string(code, program)
-    if command:
-        u.wrappers.append(program)
-        return command
-    return None if codes or unknown else words
+    return codes, command, unknown
 
 
 def sg(u: _Unwrapper, program: str, words: list[Word]) -> Result:
@@ -271,7 +308,7 @@ def sg(u: _Unwrapper, program: str, words: list[Word]) -> Result:
         return words  # usage error
     rest = args[i + 1 :]
     if not rest:
-        return words  # an interactive shell
+        return u.shell_from_stdin(words, program)  # an interactive shell
     u.run_string(rest[1] if len(rest) > 1 and rest[0].value == "-c" else rest[0], program)
     return None
 
@@ -293,6 +330,7 @@ def hyperfine(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     `--conclude`, `--reference`, is a shell string; options may come anywhere."""
     args = words[1:]
     codes: list[Word] = []
+    lists: dict[str, Word] = {}
     unknown = custom = False
     i = 0
     while i < len(args):
@@ -303,19 +341,48 @@ def hyperfine(u: _Unwrapper, program: str, words: list[Word]) -> Result:
                 codes.append(value)
             elif name in ("S", "shell"):
                 custom = custom or not _plain_shell(value)
-        last = read.values[-1][0] if read.values else ""
-        i += read.start + (_HYPERFINE_EXTRA.get(last, 0) if read.start else 0)
-        if i and args[i - 1].value == "--":
+        i += read.start
+        if read.start and args[i - 1].value == "--":
             codes += args[i:]
             break
+        last = read.values[-1][0] if read.values else ""
+        if last in ("L", "parameter-list") and read.start and i < len(args):
+            lists[read.values[-1][1].value] = args[i]  # `-L NAME a,b`
+        i = min(i + (_HYPERFINE_EXTRA.get(last, 0) if read.start else 0), len(args))
         if i < len(args):
             codes.append(args[i])
             i += 1
     if unknown or custom:
         u.opaque(words)
-    for code in codes:
+    for code in _hyperfine_filled(codes, lists):
         u.run_string(code, program)
     return None if codes or unknown or custom else words
+
+
+def _hyperfine_filled(codes: list[Word], lists: dict[str, Word]) -> list[Word]:
+    """Each command with the values of `-L NAME a,b` put in for `{NAME}`, one command per
+    combination (as hyperfine runs them), up to `_MAX_FILLED`; a list known only at run time
+    makes the command not known either."""
+    out: list[Word] = []
+    for code in codes:
+        filled = [code]
+        for name, values in lists.items():
+            if f"{{{name}}}" not in code.value:
+                continue
+            if not values.static:
+                filled = [Word(w.value, False) for w in filled]
+                continue
+            filled = [
+                Word(w.value.replace(f"{{{name}}}", value), w.static)
+                for w in filled
+                for value in values.value.split(",")
+            ]
+        out += filled if len(filled) <= _MAX_FILLED else [Word(code.value, False)]
+    return out
+
+
+_MAX_FILLED = 16
+"""Commands read for one template with its values put in; with more, it is code not shown."""
 
 
 def _plain_shell(value: Word) -> bool:
@@ -393,12 +460,12 @@ SUBCOMMANDS: dict[str, Subcommand] = {
                                                "no-cache pypackages system-site-packages v q verbose quiet"),
                        package=True),
     "direnv": Subcommand(names("exec"), options("", "")),
-    "op": Subcommand(names("run"), options("env-file account cache config encoding session",
-                                             "no-masking iso-timestamps debug")),
+    "op": Subcommand(names("run"), options("env-file account config encoding session",
+                                             "no-masking iso-timestamps debug cache")),
     "aws-vault": Subcommand(names("exec"), options(
-        "d duration t mfa-token region ec2-server backend prompt keychain pass-dir pass-cmd pass-prefix "
+        "d duration t mfa-token region backend prompt keychain pass-dir pass-cmd pass-prefix "
         "file-dir secret-service-collection",
-        "n no-session json s server ecs-server lazy stdout debug")),
+        "n no-session json s server ec2-server ecs-server lazy stdout debug")),
     "mamba": Subcommand(names("run"), options(*_CONDA)),
     "micromamba": Subcommand(names("run"), options(*_CONDA)),
 }
@@ -414,22 +481,37 @@ def subcommand(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     """`uv run [options] cmd`, `npx [options] pkg args`, `op run -- cmd`...: the runner as it
     is, then the command it runs."""
     spec = SUBCOMMANDS[program]
-    args, unknown = words[1:], False
+    args, unknown, sub = words[1:], False, ""
     if spec.subcommands:
         read = read_options(args, spec.options)
         if read.stop or read.start >= len(args) or args[read.start].value not in spec.subcommands:
             return words
+        sub = args[read.start].value
         if program == "pnpm" and args[read.start].value == "dlx":
             spec = SUBCOMMANDS["pnpx"]
         args, unknown = args[read.start + 1 :], read.unknown
     read = read_options(args, spec.options)
     if read.stop:
         return words
-    inner = _subcommand_inner(program, args, read)
+    inner, late = _subcommand_inner(program, args, read)
+    unknown = unknown or late
+    codes = [value for name, value in read.values if name in spec.code]
+    if inner and _shell_mode(program, sub, read):  # `pnpm exec -c 'rm x'`, `yarn exec 'rm x'`
+        static = all(w.static for w in inner)
+        codes, inner = [*codes, Word(" ".join(w.value for w in inner), static)], []
     if spec.package and inner and inner[0].static:
         inner = [Word(_package_name(inner[0].value)), *inner[1:]]
-    codes = [value for name, value in read.values if name in spec.code]
+    if program in STARTS_SHELL and not inner and not codes and not (unknown or read.unknown):
+        return u.shell_from_stdin(words, program)  # `aws-vault exec PROFILE`: the user's shell
     return _after_runner(u, program, words, inner, codes, unknown or read.unknown)
+
+
+def _shell_mode(program: str, sub: str, read: Read) -> bool:
+    """The command is a shell string: `pnpm exec -c`/`--shell-mode`, `pnpx -c`, and `yarn
+    exec` (berry runs its operands as a shell script)."""
+    if program in ("pnpm", "pnpx"):
+        return read.flag("c", "shell-mode")
+    return program == "yarn" and sub == "exec"
 
 
 def _after_runner(
@@ -447,13 +529,19 @@ def _after_runner(
     return inner
 
 
-def _subcommand_inner(program: str, args: list[Word], read: Read) -> list[Word]:
+def _subcommand_inner(program: str, args: list[Word], read: Read) -> tuple[list[Word], bool]:
     """The command after a runner's options: its operands skipped, `uv run -m mod` and `uv run
-    x.py` given their python, `hatch run ENV:cmd` its environment taken off."""
+    x.py` given their python, `hatch run ENV:cmd` its environment taken off; and whether an
+    option not known hides where it starts."""
     rest = args[read.start :]
     if rest and rest[0].value == "--":
         rest = rest[1:]
     rest = rest[_OPERANDS.get(program, 0) :]
+    if program == "aws-vault":  # `aws-vault exec PROFILE -d 1h -- cmd`: options after it too
+        after = read_options(rest, SUBCOMMANDS[program].options)
+        if after.unknown:
+            return rest, True
+        rest = rest[after.start - (after.start > 0 and rest[after.start - 1].value == "--") :]
     if rest and rest[0].value == "--":  # `aws-vault exec PROFILE -- cmd`
         rest = rest[1:]
     if program == "hatch":
@@ -464,13 +552,13 @@ def _subcommand_inner(program: str, args: list[Word], read: Read) -> list[Word]:
             rest = [Word(head[2]), *rest[1:]]
     if program == "uv" and rest:
         if read.flag("m", "module"):
-            return [Word("python"), Word("-m"), *rest]
+            return [Word("python"), Word("-m"), *rest], False
         if rest[0].static and rest[0].value.endswith((".py", ".pyw")):
-            return [Word("python"), *rest]
-    return rest
+            return [Word("python"), *rest], False
+    return rest, False
 
 
-_DOTENV = options("f file e export c v p", "q quote o override no-override no-expand debug", stops="h help")
+_DOTENV = options("f file e export c v p q quote", "o override no-override no-expand debug", stops="h help")
 _DOTENV_ACTIONS = frozenset({"list", "set", "get", "unset"})
 
 
@@ -482,9 +570,11 @@ def dotenv(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     if read.stop or not rest or (not ended and rest[0].value in _DOTENV_ACTIONS):
         return words
     unknown = read.unknown
+    set_env(u, given(read, "v"))  # `dotenv -v A=1 -- cmd`
     if not ended and rest[0].value == "run":
         read = read_options(rest[1:], _DOTENV)
         rest, unknown = rest[1 + read.start :], unknown or read.unknown
+        set_env(u, given(read, "v"))
     return _after_runner(u, program, words, rest, [], unknown)
 
 

@@ -77,6 +77,9 @@ class Expansion:
     stdin: str | None = None
     """The heredoc a script's shell reads (`bash -c 'source /dev/stdin' <<EOF`): the stdin of
     the script's commands that have none of their own and no pipe."""
+    stdin_piped: bool = False
+    """The stdin of the script being read is a pipe (`curl URL | bash -c 'source /dev/stdin'`):
+    its commands that have no stdin of their own read it, as piped ones do."""
     exported: dict[str, str] = field(default_factory=dict)
     """Variables the shell being read passes to the commands after it, by name, `NAME=value`:
     those it exports (`export A=1`), and every plain assignment (`A=1; cmd`, `local A=1`),
@@ -182,6 +185,8 @@ class Expansion:
                 return
             if self.stdin is not None and raw.stdin_text is None and not raw.piped:
                 raw = replace(raw, stdin_text=self.stdin)  # a copy: parses are cached
+            elif self.stdin_piped and raw.stdin_text is None and not raw.piped and not _reads_file(raw):
+                raw = replace(raw, piped=True)
             words = raw.words
             declares = False
             if words and (
@@ -267,14 +272,19 @@ class Expansion:
             self.allexport = _allexport(args, self.allexport)
             return
         on, off, names = _declaration(args)
-        if "f" in on or "p" in on:  # functions, or a listing
+        if "f" in on:  # functions
+            return
+        if "n" in on and program != "export":  # `declare -n R=LD_PRELOAD`: R names another
+            self.error = self.error or "a variable names another (a nameref)"
             return
         unexporting = "x" in off or (program == "export" and "n" in on)
         exporting = program == "export" or "x" in on
         for word in names:
             name, eq, _ = word.value.partition("=")
             name = name[:-1] if eq and name.endswith("+") else name
-            if not _NAME.fullmatch(name):  # `export $N=1`: a name known at run time only
+            if not _NAME.fullmatch(name):
+                if not word.static:  # `export $N=1`: what it sets is not known
+                    self.error = self.error or "a declared name known only at run time"
                 continue
             if unexporting:
                 self.exported.pop(name, None)
@@ -333,6 +343,10 @@ class _Unwrapper:
             if inner is words:
                 break
             words = inner
+        else:  # wrapped deeper than the bound: what runs is not known
+            if words:
+                self.exp.error = self.exp.error or f"wrapped in more than {_MAX_UNWRAP} programs"
+                self.dynamic = True
         self.emit(words)
 
     def step(self, program: str, words: list[Word]) -> list[Word] | None:
@@ -474,6 +488,24 @@ class _Unwrapper:
             self.nested(echoed, program, None, allexport=allexport)
         return words
 
+    def shell_from_stdin(self, words: list[Word], program: str) -> list[Word] | None:
+        """`words`, a runner given no command (`unshare -r`, `fakeroot`, `script -q /dev/null`),
+        start the user's shell, which reads its commands from stdin: a heredoc is read as the
+        script (as `sh <<EOF` is), a pipe or a `<` file is code not shown (as `curl URL | sh`)
+        with the text a static `echo` pipes in read too."""
+        raw = self.raw
+        if raw.stdin_text is not None:
+            self.emit(words)
+            self.nested(raw.stdin_text, program, self.writes)
+            return None
+        if not raw.piped and not _reads_file(raw):
+            return words
+        echoed = self.echoed_script() if raw.piped else None
+        self.opaque(words)
+        if echoed is not None:
+            self.nested(echoed, program, None)
+        return None
+
     def code_from_input(self, code: Word | None) -> bool:
         """The `-c` script of a shell run by `xargs` or `find -exec` comes from its input."""
         if self.placeholder is None and not self.appends_input:
@@ -527,13 +559,15 @@ class _Unwrapper:
             self.emit([Word(wrapper), *words])
             return
         source = " ".join(w.value for w in words)
-        exp, stdin = self.exp, self.exp.stdin
+        exp, stdin, piped = self.exp, self.exp.stdin, self.exp.stdin_piped
         if reads_stdin and self.raw.stdin_text is not None:
             exp.stdin = self.raw.stdin_text
+        elif reads_stdin and self.raw.piped:
+            exp.stdin_piped = True
         try:
             self.nested(source, wrapper, self.writes, same_shell, allexport)
         finally:
-            exp.stdin = stdin
+            exp.stdin, exp.stdin_piped = stdin, piped
 
     def find(self, words: list[Word]) -> None:
         head: list[Word] = []
@@ -725,6 +759,11 @@ def _allexport(args: list[Word], state: bool) -> bool:
                 state = a[0] == "-"
             i += 1
     return state
+
+
+def _reads_file(raw: RawCommand) -> bool:
+    """The command's stdin is a file (`< f`)."""
+    return any(r.op == "<" and not r.writes for r in raw.redirects) if raw.redirects else False
 
 
 def _runs_subcommand(program: str, words: list[Word]) -> bool:
