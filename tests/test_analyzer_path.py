@@ -44,6 +44,21 @@ def test_wrong_shapes_never_raise(args: Any) -> None:
     assert isinstance(_facts("Read", args, "/w"), PathFacts)
 
 
+def test_a_bug_in_the_path_facts_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import remit.analyzers.path as module
+
+    def broken(*args: Any) -> PathFacts:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(module, "_one", broken)
+    monkeypatch.setattr(module, "_judge", broken)
+    for tool, args in (("Read", {"file_path": "src/app.py"}), ("Bash", {"command": "cat src/app.py"})):
+        facts = path_facts(tool, args, "/work/proj", shell_facts(tool, args, "/work/proj"))
+        assert facts.sensitive and not facts.inside_workspace  # not "no paths": that would allow
+    guard = remit.Guard.from_path(POLICIES / "coding-agent.yaml")
+    assert guard.check("Read", {"file_path": "src/app.py"}, {"cwd": "/work/proj"}).decision == "block"
+
+
 def test_many_paths_are_capped() -> None:
     facts = _facts("Read", {"paths": [f"f{i}" for i in range(5000)]}, "/w")
     assert len(facts.paths) <= 1000

@@ -148,7 +148,7 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
     try:
         if not isinstance(cwd, str) or not cwd:
             cwd = None
-        elif _is_windows(cwd.strip()):
+        elif cwd[0] != "/" and _is_windows(cwd.strip()):  # an absolute POSIX cwd never is
             cwd = _windows(cwd.strip())
         if shell is None or not isinstance(shell, ShellFacts):
             shell = _NO_SHELL
@@ -157,15 +157,18 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
             keys = _PATH_KEY_SET.intersection(args)  # a shell call's `{"command": ...}`: none
             if not keys:
                 named: tuple[str, ...] = ()
+                more = _more_paths(args)
             elif len(keys) == 1:
                 (name,) = keys
                 value = args[name]
-                if type(value) is str and not runs and not _more_paths(args):  # a file tool's one `file_path`
+                more = _more_paths(args)
+                if type(value) is str and not runs and not more:  # a file tool's one `file_path`
                     return _one(value, cwd, cwd or shell.cwd)
                 named = tuple(_arg_paths(tool, args, keys))
             else:
+                more = _more_paths(args)
                 named = tuple(_arg_paths(tool, args, sorted(keys, key=_PATH_KEY_ORDER.__getitem__)))
-            if _more_paths(args):
+            if more:
                 named = (*named, *_other_paths(args))
         elif isinstance(args, Mapping):
             named = tuple(_arg_paths(tool, args, _path_keys(args)))
@@ -183,8 +186,12 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
             if len(kept) < 8:
                 kept[key] = found
         return found
-    except Exception:  # a bug here must become a fact, never reach the agent
-        return PathFacts([], None)
+    except Exception:  # a bug here must become a fact, never reach the agent: one that fails closed
+        return _fill(_new(PathFacts), [_UNKNOWN], [_UNKNOWN], None, frozenset((_UNKNOWN,)))
+
+
+_UNKNOWN = "?<path facts: internal error>"
+"""The path of a call whose paths could not be found: sensitive, and outside any workspace."""
 
 
 _NONE: frozenset[str] = frozenset()
@@ -200,9 +207,11 @@ def _secrets(paths: list[str], cwd: str | None) -> list[str]:
     root, and `/root` is its own home, judged as `~` is (its `.ssh`, `.bashrc`...), so that its
     workspace (`/root/repo`) is not taken for a secret. The directory is judged in its normal
     form: `/root/../etc` is not root's home."""
-    if cwd is not None and not normal_dir(cwd):
+    if cwd is None or "/root" not in cwd:  # no spelling of root's home: the common case
+        return list(filter(is_sensitive, paths))
+    if not normal_dir(cwd):
         cwd = posixpath.normpath(cwd)
-    if cwd is None or not (cwd == "/root" or cwd.startswith("/root/")):
+    if not (cwd == "/root" or cwd.startswith("/root/")):
         return list(filter(is_sensitive, paths))
     return [p for p in paths if is_sensitive("~" + p[5:] if p == "/root" or p.startswith("/root/") else p)]
 
@@ -358,7 +367,7 @@ def _normalise(path: str, base: str | None, cwd: str | None) -> list[str]:
         path = path.split("\x00", 1)[0].strip()
     if path[:1] == "$":
         path = _HOME_VAR.sub("~", path)  # what `_home` does
-    if _FILE_URL.match(path):
+    if path[:5].lower() == "file:":  # what `_FILE_URL` matches, without the regex
         path = _file_url_path(path)
     if not path or ("://" in path and _URL.match(path)):
         return []
@@ -388,7 +397,9 @@ def _readings(path: str, cwd: str | None) -> list[str]:
 def _is_windows(path: str) -> bool:
     """`path` is written as a Windows path: it starts with a drive (`C:`, `c:\\`) or is a UNC
     name (`\\\\server\\share`, `\\\\?\\C:\\x`)."""
-    return bool(_DRIVE.match(path)) or path.startswith("\\\\")
+    if path[1:2] == ":":  # what `_DRIVE` needs, tested before it is run
+        return bool(_DRIVE.match(path))
+    return path[:2] == "\\\\"
 
 
 def _file_url_path(url: str) -> str:
@@ -453,9 +464,12 @@ def _inside(path: str, root: str | None) -> bool:
 def _more_paths(args: Mapping[str, Any]) -> bool:
     """`args` may name paths under other keys than `PATH_KEYS`: a `file:` URL, a Codex patch,
     a path key spelt in camelCase (`filePath`)."""
-    return not (_URL_KEY_SET.isdisjoint(args) and _PATCH_KEY_SET.isdisjoint(args)) or any(
-        type(k) is str and not k.islower() for k in args
-    )
+    if not (_URL_KEY_SET.isdisjoint(args) and _PATCH_KEY_SET.isdisjoint(args)):
+        return True
+    try:
+        return not all(map(str.islower, args))  # one pass in C over the usual text keys
+    except TypeError:  # a key that is not text: look at those that are
+        return any(type(k) is str and not k.islower() for k in args)
 
 
 def _other_paths(args: Mapping[str, Any]) -> list[str]:
