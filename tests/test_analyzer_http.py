@@ -129,3 +129,16 @@ def _coding_agent() -> remit.Guard:
 )
 def test_coding_agent_sees_every_host(tool: str, args: dict[str, Any], decision: str) -> None:
     assert _coding_agent().check(tool, args, {"cwd": "/repo"}).decision.value == decision
+
+
+def test_a_bug_in_the_http_facts_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import remit.analyzers.http as module
+
+    def broken(args: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(module, "_arg_urls", broken)
+    args = {"url": "http://localhost:8000/", "prompt": "x"}
+    facts = http_facts("WebFetch", args, shell_facts("WebFetch", args, None))
+    # not "no request": one whose host cannot be read, sending data
+    assert not facts.is_local and not facts.host_in(["localhost"]) and facts.method == "POST"

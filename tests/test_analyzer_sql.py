@@ -72,3 +72,15 @@ def _coding_agent() -> remit.Guard:
 def test_coding_agent_reads_every_dialect(sql: str, decision: str) -> None:
     call = _coding_agent().check("mcp__postgres__query", {"sql": sql}, {"cwd": "/repo"})
     assert call.decision.value == decision
+
+
+def test_a_bug_in_the_sql_facts_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import remit.analyzers.sql as module
+
+    def broken(text: str) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(module, "analyze_sql", broken)
+    args = {"query": "SELECT 1"}
+    facts = sql_facts("mcp__db__query", args, shell_facts("mcp__db__query", args, None))
+    assert "write" in facts.kinds and facts.drops  # not a read: policies ask or block

@@ -110,8 +110,13 @@ def http_facts(tool: str, args: Mapping[str, Any], shell: ShellFacts) -> HttpFac
             method = method or cmd_method
             credentials = credentials or cmd_credentials
         return HttpFacts(list(dict.fromkeys(urls))[:MAX_URLS], method or "GET", credentials)
-    except Exception:  # a bug here must become a fact, never reach the agent
-        return HttpFacts()
+    except Exception:  # a bug here must become a fact, never reach the agent: one that fails closed
+        return HttpFacts([UNREADABLE], "POST")
+
+
+UNREADABLE = "?<http facts: internal error>"
+"""The URL of a call whose requests could not be found: no host can be read from it, so the call
+is neither local nor inside an allow-list, and its method is taken to send data."""
 
 
 def _arg_urls(args: Mapping[str, Any]) -> Iterator[str]:

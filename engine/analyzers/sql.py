@@ -66,8 +66,8 @@ def sql_facts(tool: str, args: Mapping[str, Any], shell: ShellFacts) -> SqlFacts
         for cmd in shell.commands if isinstance(shell, ShellFacts) else []:
             texts.extend(sql_texts(cmd))
         return SqlFacts(_merge([analyze_sql(t) for t in texts]))
-    except Exception:  # a bug here must become a fact, never reach the agent
-        return SqlFacts(SqlInfo(kinds=["other"]))
+    except Exception:  # a bug here must become a fact, never reach the agent: one that fails closed
+        return SqlFacts(SqlInfo(kinds=["write"], drops=True, unbounded_write=True))
 
 
 def _merge(infos: list[SqlInfo]) -> SqlInfo:
