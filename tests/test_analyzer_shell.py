@@ -816,17 +816,6 @@ def test_a_heredoc_bash_ends_before_the_parser_does_is_unparsed(delimiter: str) 
 
 
 @pytest.mark.parametrize(
-    "command", ['env "GIT_EXTERNAL_DIFF=/tmp/e" git diff', "GIT_EXTERNAL_DIFF+=/tmp/e git diff"]
-)
-def test_the_coding_agent_policy_sees_quoted_and_appended_assignments(command: str) -> None:
-    from tests.conftest import POLICIES
-
-    for name in ("coding-agent.yaml", "coding-agent.remit"):
-        guard = remit.Guard.from_path(POLICIES / name)
-        assert guard.check("Bash", {"command": command}, {"cwd": "/p"}).decision.value == "ask", name
-
-
-@pytest.mark.parametrize(
     "command",
     [
         "bash -c 'source /dev/stdin' <<X\nrm -rf ~\nX",
@@ -846,6 +835,8 @@ def test_a_piped_command_of_the_script_does_not_read_the_heredoc() -> None:
 
 
 _HIDDEN_ASSIGNMENTS = [
+    'env "GIT_EXTERNAL_DIFF=/tmp/e" git diff',  # quoted
+    "GIT_EXTERNAL_DIFF+=/tmp/e git diff",  # appended
     "LD_PRELOAD=/tmp/x.so sh -c 'git status'",
     "BASH_ENV=/tmp/x bash -c ls",
     "env BASH_ENV=/tmp/x bash -c ls",
