@@ -43,7 +43,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("the HTTP service needs the `serve` extra: pip install 'remit[serve]'") from exc
 
-from . import __version__
+from . import __version__, strict_json
 from .errors import LogError, PolicyError
 from .guard import Guard
 from .log import BY, OUTCOMES
@@ -199,10 +199,6 @@ class PolicyWatcher:
 # -- request parsing --------------------------------------------------------------------------
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"`{name}` is not JSON")
-
-
 async def _read_json(request: Request, max_body: int) -> dict[str, Any]:
     """The request's body as a JSON object, within `max_body` bytes; raises `_ApiError`."""
     ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -227,7 +223,7 @@ async def _read_json(request: Request, max_body: int) -> dict[str, Any]:
         raise _ApiError(400, "client_disconnected", "the client went away mid-body") from exc
     raw = b"".join(chunks)
     try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        body = strict_json.loads(raw)
     except UnicodeDecodeError as exc:
         raise _ApiError(400, "bad_json", f"the body is not UTF-8: {exc.reason} at byte {exc.start}") from exc
     except json.JSONDecodeError as exc:
@@ -235,7 +231,7 @@ async def _read_json(request: Request, max_body: int) -> dict[str, Any]:
             400, "bad_json", f"the body is not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from exc
     except (ValueError, RecursionError) as exc:
-        raise _ApiError(400, "bad_json", f"the body is not JSON: {exc}") from exc
+        raise _ApiError(400, "bad_json", f"the body is not strict JSON: {exc}") from exc
     if not isinstance(body, dict):
         raise _ApiError(400, "bad_request", "the body must be a JSON object")
     return body

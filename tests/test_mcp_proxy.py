@@ -405,6 +405,10 @@ def test_malformed_client_lines_get_errors_and_never_reach_the_server(raw: Raw) 
         smuggled,
         b'{"jsonrpc":"2.0","id":8,"method":"ping","params":{"n":NaN}}',
         b"\xff{}",
+        # beyond a double: infinity to JavaScript, an error to Go, and no JSON to re-encode
+        b'{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"echo","arguments":{"text":"a","n":1e400}}}',
+        b'{"jsonrpc":"2.0","id":12,"method":"ping","params":{"n":-1e400}}',
+        b'{"jsonrpc":"2.0","id":13,"method":"ping","params":{"n":1' + b"0" * 400 + b"}}",
     ):
         raw.send(line)
         answer = raw.read()
@@ -419,6 +423,88 @@ def test_malformed_client_lines_get_errors_and_never_reach_the_server(raw: Raw) 
     assert raw.close() == 0
     assert ran(raw.calls) == ["echo"]
     assert "not strict JSON" in raw.stderr() and "duplicate key `method`" in raw.stderr()
+    assert "number `1e400` is out of range" in raw.stderr()
+    assert story(raw.log) == [("echo", "allow"), ("executed", "system")]
+
+
+CASE_SMUGGLED = [
+    # Go's encoding/json (mcp-go) reads keys ignoring case, `ſ` as `s`, and the last one wins
+    '{"jsonrpc":"2.0","id":1,"method":"tools/list","Method":"tools/call",'
+    '"params":{"name":"delete_file","arguments":{"path":"x"}}}',
+    '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","Name":"delete_file",'
+    '"arguments":{"text":"x","path":"x"}}}',
+    '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"read_file",'
+    '"arguments":{"path":"a"},"Arguments":{"path":".env"}}}',
+    '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"read_file",'
+    '"arguments":{"path":"a"},"argument\\u017f":{"path":".env"}}}',
+    '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}},'
+    '"PARAMS":{"name":"delete_file","arguments":{"path":"x"}}}',
+    # an SDK that binds a tool's arguments to a struct reads them the same way
+    '{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"read_file",'
+    '"arguments":{"path":"a","PATH":".env"}}}',
+]
+LOOKALIKES = [
+    # one key, which remit does not read and a lenient server reads as the member it names
+    ('{"jsonrpc":"2.0","id":7,"Method":"tools/call","params":{"name":"delete_file","arguments":{}}}', 7),
+    ('{"jsonrpc":"2.0","id":8,"result":{},"Method":"tools/call","Params":{"name":"delete_file"}}', None),
+    ('{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"Name":"delete_file","arguments":{}}}', 9),
+    ('{"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"echo","ARGUMENTS":{"text":"x"}}}', 10),
+    ('{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"},'
+     '"_META":{}}}', 11),
+    # a method a lenient server could take for one remit decides
+    ('{"jsonrpc":"2.0","id":12,"method":"Tools/Call","params":{"name":"delete_file","arguments":{}}}', 12),
+    ('{"jsonrpc":"2.0","id":13,"method":"tools/call ","params":{"name":"delete_file","arguments":{}}}', 13),
+    ('{"jsonrpc":"2.0","id":14,"method":"tools\\uff0fcall","params":{"name":"delete_file"}}', 14),
+]  # fmt: skip
+
+
+def test_keys_and_methods_a_lenient_server_reads_otherwise_never_reach_it(raw: Raw) -> None:
+    """Keys of one object that are one key once case is folded are a parse error; a key or a
+    method that folds to one remit reads, without being it, is an invalid request. Either
+    way nothing is decided, nothing reaches the server, and the relay goes on."""
+    raw.initialize()
+    for line in CASE_SMUGGLED:
+        raw.send(line.encode())
+        answer = raw.read()
+        assert answer["id"] is None and answer["error"]["code"] == -32700, (line, answer)
+    for line, rid in LOOKALIKES:
+        raw.send(line.encode())
+        answer = raw.read()
+        assert answer["id"] == rid and answer["error"]["code"] == -32600, (line, answer)
+    raw.send(raw.call(20, "echo", text="still here"))
+    assert raw.read()["result"]["content"][0]["text"] == "still here"
+    assert raw.close() == 0
+    assert ran(raw.calls) == ["echo"]
+    assert story(raw.log) == [("echo", "allow"), ("executed", "system")]
+    err = raw.stderr()
+    assert "keys `arguments` and `argument\u017f` are one key" in err
+    assert "key `Method` is not `method`" in err and "param `Name` is not `name`" in err
+    assert "method `Tools/Call`" in err
+
+
+def test_an_approved_retry_cannot_carry_other_arguments_under_another_case(raw: Raw) -> None:
+    meta = {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {"elicitation": {"form": {}}},
+    }
+    params = {"name": "delete_file", "arguments": {"path": "notes.txt"}, "_meta": meta}
+    raw.send({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params})
+    first = raw.read()["result"]
+    yes = {"remit-approval": {"action": "accept", "content": {"approve": True}}}
+    retry = {**params, "inputResponses": yes, "requestState": first["requestState"]}
+    without = {k: v for k, v in retry.items() if k != "arguments"}
+    other = {"path": "/home"}
+    for smuggled, code in (
+        ({**retry, "Arguments": other}, -32700),
+        ({**without, "Arguments": other}, -32600),
+    ):
+        raw.send({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": smuggled})
+        assert raw.read()["error"]["code"] == code
+    raw.send({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": retry})
+    answer = raw.read()
+    assert answer["id"] == 3 and answer["result"]["content"][0]["text"] == "deleted notes.txt"
+    assert raw.close() == 0
+    assert ran(raw.calls) == ["delete_file"]
 
 
 def test_a_call_hidden_behind_a_bare_carriage_return_never_reaches_the_server(raw: Raw) -> None:
@@ -564,7 +650,145 @@ def test_the_server_crashing_ends_the_proxy_with_its_code(raw: Raw) -> None:
     assert raw.inbox.get(timeout=WAIT) is None
     assert raw.proc.wait(WAIT) == 3
     assert "exited with code 3" in raw.stderr()
-    assert story(raw.log) == [("crash", "allow")]
+    assert story(raw.log) == [("crash", "allow"), ("interrupted", "system")]
+    (outcome,) = [r for r in records(raw.log) if r["kind"] == "outcome"]
+    assert outcome["detail"] == "the MCP server exited with code 3"
+
+
+HOLDING_SERVER = """
+import json, os, sys
+held = []
+for line in sys.stdin:
+    message = json.loads(line)
+    method, params = message.get("method"), message.get("params") or {}
+    if method == "test/release":  # a notification: the calls held so far get their results
+        for result in held:
+            print(json.dumps(result), flush=True)
+        held.clear()
+    elif method == "tools/call":
+        with open(os.environ["MCP_TEST_CALLS"], "a") as f:
+            f.write(params["name"] + "\\n")
+        failed = bool((params.get("arguments") or {}).get("fail"))
+        result = {"content": [{"type": "text", "text": "ran"}], "isError": failed}
+        held.append({"jsonrpc": "2.0", "id": message["id"], "result": result})
+    elif method is not None and "id" in message:
+        print(json.dumps({"jsonrpc": "2.0", "id": message["id"], "result": {}}), flush=True)
+"""
+"""Answers each request at once, except calls: it runs them and holds their results until the
+client sends `test/release`; cancellations it ignores, as a server may."""
+
+
+def test_each_result_is_matched_to_the_call_it_answers(start: Any) -> None:
+    raw = start(command=[sys.executable, "-c", HOLDING_SERVER])
+    raw.initialize(elicitation=True)
+    release = {"jsonrpc": "2.0", "method": "test/release"}
+
+    def cancel(rid: int) -> dict[str, Any]:
+        return {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": rid}}
+
+    # an id in use by a call in flight is refused: the ping's answer would pass for the call's
+    raw.send(raw.call(1, "echo", fail=True))
+    for reuse in ({"jsonrpc": "2.0", "id": 1, "method": "ping"}, raw.call(1, "echo")):
+        raw.send(reuse)
+        assert raw.read() == {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "error": {"code": -32600, "message": "request id `1` is in use by a request in flight"},
+        }
+    raw.send(release)
+    assert raw.read()["result"]["isError"] is True
+    raw.send({"jsonrpc": "2.0", "id": 1, "method": "ping"})  # answered: the id is free again
+    assert raw.read() == {"jsonrpc": "2.0", "id": 1, "result": {}}
+    # a call the client cancelled but whose result comes all the same ran
+    raw.send(raw.call(2, "echo"))
+    raw.send(cancel(2))
+    raw.send(release)
+    assert raw.read()["id"] == 2
+    # a cancelled id is free: reused before a result came, the call is interrupted
+    raw.send(raw.call(3, "echo"))
+    raw.send(cancel(3))
+    raw.send({"jsonrpc": "2.0", "id": 3, "method": "ping"})
+    assert raw.read() == {"jsonrpc": "2.0", "id": 3, "result": {}}
+    # a call waiting for a human holds its id too
+    raw.send(raw.call(4, "delete_file", path="x"))
+    assert raw.read()["method"] == "elicitation/create"
+    raw.send(raw.call(4, "echo"))
+    assert raw.read()["error"]["message"] == "request id `4` is in use by a request in flight"
+    raw.send(cancel(4))
+    assert raw.read()["method"] == "notifications/cancelled"
+    # the server gone, the call it did not answer is interrupted
+    raw.send(raw.call(5, "echo"))
+    assert raw.close() == 0
+    assert ran(raw.calls) == ["echo", "echo", "echo", "echo"]
+    outcomes = [(r["outcome"], r["by"], r["detail"]) for r in records(raw.log) if r["kind"] == "outcome"]
+    assert outcomes == [
+        ("failed", "system", "the tool reported an error"),
+        ("executed", "system", ""),
+        ("interrupted", "agent", "the client cancelled the call"),
+        ("interrupted", "agent", "the client cancelled the call"),
+        ("interrupted", "system", "the client went away"),
+    ]
+    assert verify_logs([raw.log]).ok
+
+
+DEAF_SERVER = """
+import os, signal, sys, time
+if sys.argv[2:] == ["stubborn"]:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # only SIGKILL ends it
+with open(sys.argv[1] + ".new", "w") as f:
+    f.write(str(os.getpid()))
+os.replace(sys.argv[1] + ".new", sys.argv[1])
+time.sleep(600)  # reads nothing: a line longer than the pipe holds blocks its writer
+"""
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("how", ["sigterm", "sigterm-twice", "client-closes"])
+def test_a_server_that_does_not_read_is_stopped_without_waiting_on_a_write(
+    start: Any, tmp_path: Path, how: str
+) -> None:
+    """A message to a server that does not read blocks its writer, which holds the channel;
+    the shutdown that SIGTERM or the client's leaving starts must not wait for that write,
+    and must not leave the server behind, even when a second SIGTERM comes during it."""
+    pid_file = tmp_path / "server.pid"
+    stubborn = ["stubborn"] if how == "sigterm-twice" else []
+    raw = start(command=[sys.executable, "-c", DEAF_SERVER, str(pid_file), *stubborn])
+    big = "x" * 300_000
+    if how.startswith("sigterm"):  # the client's own thread blocks, writing a ping
+        raw.send({"jsonrpc": "2.0", "id": 1, "method": "ping", "params": {"pad": big}})
+    else:  # an approved call blocks the thread of its ask, and the client leaves
+        capabilities = {"capabilities": {"elicitation": {}}}
+        raw.send({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": capabilities})
+        raw.send(raw.call(1, "delete_file", path=big))
+        ask = raw.read()
+        approve = {"action": "accept", "content": {"approve": True}}
+        raw.send({"jsonrpc": "2.0", "id": ask["id"], "result": approve})
+    deadline = time.monotonic() + WAIT
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid = int(pid_file.read_text())
+    time.sleep(0.5)  # the write has begun, and blocks
+    try:
+        if how.startswith("sigterm"):
+            raw.proc.send_signal(signal.SIGTERM)
+            if stubborn:  # the proxy is waiting for the server, which ignores SIGTERM
+                time.sleep(2)
+                raw.proc.send_signal(signal.SIGTERM)
+            assert raw.proc.wait(WAIT) == 128 + signal.SIGTERM
+        else:
+            assert raw.close() == 128 + signal.SIGTERM  # the server's code: it was terminated
+            assert story(raw.log)[-1] == ("interrupted", "system")
+        assert gone(pid)
+    finally:
+        if not gone(pid):
+            os.kill(pid, signal.SIGKILL)
 
 
 def test_a_server_that_cannot_start(start: Any, tmp_path: Path) -> None:

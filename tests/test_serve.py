@@ -160,6 +160,16 @@ def test_decisions_are_logged(policy_file: Path, tmp_path: Path) -> None:
         (b"{not json", "bad_json"),
         (b"", "bad_json"),
         (b'{"tool": "x", "args": NaN}', "bad_json"),
+        # a caller whose parser keeps the first of two keys would run what was not decided
+        (b'{"tool": "read_file", "args": {"path": "/etc/shadow", "path": "a"}}', "bad_json"),
+        (b'{"tool": "read_file", "args": {"path": "a", "Path": "/etc/shadow"}}', "bad_json"),
+        (b'{"tool": "read_file", "Tool": "delete_file", "args": {}}', "bad_json"),
+        (b'{"tool": "delete_file", "tool": "read_file", "args": {}}', "bad_json"),
+        (b'{"tool": "x", "args": {"a": [{"n": 1, "n": 2}]}}', "bad_json"),
+        # beyond a double: infinity to some parsers, an error to others
+        (b'{"tool": "count_things", "args": {"n": 1e400}}', "bad_json"),
+        (b'{"tool": "count_things", "args": {"n": -1e400}}', "bad_json"),
+        (b'{"tool": "count_things", "args": {"n": 1' + b"0" * 400 + b"}}", "bad_json"),
         (b"\xff\xfe", "bad_json"),
         (b"[" * 100_000 + b"]" * 100_000, "bad_json"),
         (b'["tool"]', "bad_request"),

@@ -7,17 +7,20 @@ imports an MCP package; the shapes follow the MCP specification (handshake revis
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+from .. import strict_json
 from ..analyzers import name_facts
 from ..decision import Decision
 from ..log import args_sha256
 from ..redact import redact
+from ..strict_json import fold
 
 HANDSHAKE_VERSIONS = frozenset({"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"})
 """Revisions negotiated by `initialize`; any other `_meta` protocol version is per-request."""
@@ -48,6 +51,12 @@ APPROVAL_SCHEMA: dict[str, Any] = {
     "required": ["approve"],
 }
 PARSE_ERROR, INVALID_REQUEST, INTERNAL_ERROR = -32700, -32600, -32603
+MESSAGE_KEYS = ("jsonrpc", "id", "method", "params", "result", "error")
+"""The members of a JSON-RPC message: the keys the gateway reads at a message's top level."""
+CALL_KEYS = ("name", "arguments", "_meta", *ROUND_TRIP)
+"""The keys the gateway reads in a `tools/call`'s `params`."""
+READ_METHODS = ("tools/call", "tools/list", "initialize", "notifications/cancelled")
+"""The methods the gateway reads (and decides, for `tools/call`)."""
 LAUNCHERS = re.compile(
     r"(?:python[\d.]*|py|pypy[\d.]*|node|deno|bun|bunx|npx|npm|pnpm|yarn|uv|uvx|pipx|poetry|"
     r"docker|podman|env|sh|bash|zsh|java|dotnet|ruby|go|cmd|run|exec|x|dlx|tool)"
@@ -166,27 +175,59 @@ class Channel:
         """Write one JSON message (ASCII: any string encodes)."""
         return self.send(json.dumps(value, separators=(",", ":"), allow_nan=False).encode())
 
+    def shut(self, close: Callable[[], None], wait: float) -> bool:
+        """Send nothing more, and `close` the descriptor once no line is being written, waiting
+        at most `wait` seconds: True when it was closed.
+
+        A write to a peer that does not read blocks, holding the lock, for as long as the peer
+        does not read. Closing the descriptor under it could let its number be reused by the
+        next file opened, and the rest of the line go there; so it stays open, and the caller
+        ends the peer instead, which fails the write.
+        """
+        self.closed = True
+        if not self.lock.acquire(timeout=wait):
+            return False
+        try:
+            with contextlib.suppress(OSError):
+                close()
+        finally:
+            self.lock.release()
+        return True
+
+
+# -- strict JSON ---------------------------------------------------------------------------------
+
 
 def parse_strict(line: bytes) -> Any:
-    """Parse a client message as strictly as any server could; raises ValueError.
-
-    Invalid UTF-8, duplicate keys and `NaN`/`Infinity` are refused: a server could read such
-    a line otherwise than remit did.
-    """
-    return json.loads(line.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    """Parse a client message as strictly as any server could (`remit.strict_json`: invalid
+    UTF-8, duplicate keys, keys that are one once case is folded, `NaN`, `Infinity`, numbers
+    beyond a double's range); raises ValueError."""
+    return strict_json.loads(line)
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key `{key}`")
-        out[key] = value
-    return out
+def lookalike_key(obj: Mapping[str, Any], known: Mapping[str, str]) -> str | None:
+    """The first key of `obj` that is not a key of `known` (folded key -> key) but folds to
+    one (`Method`, `PARAMS`, `argumentſ`): a server that ignores case reads it as that key,
+    which remit did not read."""
+    for key in obj:
+        real = known.get(fold(key))
+        if real is not None and real != key:
+            return key
+    return None
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"`{name}` is not JSON")
+MESSAGE_FOLDS = {fold(k): k for k in MESSAGE_KEYS}
+CALL_FOLDS = {fold(k): k for k in CALL_KEYS}
+
+
+def lookalike_method(method: Any) -> bool:
+    r"""Whether `method` is not one the gateway reads but a lenient server could take for one:
+    equal once cut at a NUL, normalised, case-folded and stripped of blanks and invisible
+    characters (`tools/call `, `Tools/Call`, `tools\uff0fcall`)."""
+    if not isinstance(method, str) or method in READ_METHODS:
+        return False
+    folded = fold(method.split("\0", 1)[0])
+    return "".join(c for c in folded if c.isprintable() and not c.isspace()) in READ_METHODS
 
 
 # -- message shapes ----------------------------------------------------------------------------

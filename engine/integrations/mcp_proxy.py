@@ -13,7 +13,9 @@ the facts:
   anything else (decline, cancel, no answer within `ask_timeout`, the client cancelling the
   call) is a tool error. A client without elicitation gets the policy's
   `defaults.non_interactive`. Every answer is logged as an outcome, and so is what became of
-  each call that ran (executed, failed, interrupted).
+  each call that was sent to the server: executed or failed by its result (even when the
+  client cancelled it and the result came all the same), interrupted when no result came
+  (cancelled, or the server or the proxy stopped first).
 
 Why a relay, not the SDK's client and server objects: a gateway built from an SDK client
 and server re-encodes every message through one SDK version's models, so it drops fields,
@@ -36,12 +38,26 @@ Both eras of the protocol are handled, per request:
   carries the answer. A state the server issues for a call that was allowed lets the retry
   through without a new decision.
 
-What the proxy will not forward: a client line that is not strict JSON (invalid UTF-8,
-duplicate keys, `NaN`) gets a JSON-RPC parse error, since the server might read it otherwise
-than remit did; a `tools/call` goes to the server as remit parsed it, never as raw bytes; a
-server line that is not JSON is reported on stderr and dropped. When the server exits, the
-proxy exits with its code; when the client closes stdin, the server's stdin is closed, then
-it is terminated if it lingers.
+What the proxy will not forward, since the server might read it otherwise than remit did:
+a client line that is not strict JSON (invalid UTF-8, duplicate keys, keys of one object that
+differ only in case, `NaN`, numbers beyond a double's range) gets a JSON-RPC parse error; a
+message with a key that is not a JSON-RPC member's name but folds to one (`Method`, `PARAMS`),
+a `tools/call` whose params hold a key that folds to one the proxy reads (`Name`,
+`argumentſ`), and a method that folds to one the proxy reads (`Tools/Call`, `tools/call `)
+get an invalid-request error. Go's encoding/json, which servers built on mcp-go use, matches
+keys to struct fields ignoring case, so each of these could make the server run a call that
+is not the one decided. A request whose id is that of a request still in flight is refused
+too: JSON-RPC ids are unique among them, and the proxy matches each result to its call by id.
+A server line that is not JSON is reported on stderr and dropped.
+
+The client's messages go on as remit parsed them, keys and all, not rebuilt from the fields
+remit knows: rebuilding would drop what newer revisions and extensions add (a call's `task`,
+say), which a relay exists to pass on; and once no key the proxy reads has a lookalike beside
+it, every server reads those keys as remit did, whatever else the message holds.
+
+When the server exits, the proxy exits with its code; when the client closes stdin, the
+server's stdin is closed, then it is terminated if it lingers. Shutdown never waits on a
+write to a server that does not read: the server is terminated at once, which ends the write.
 
 The policy sees tool `mcp__<server>__<tool>`, as Claude Code names MCP tools, with `<server>`
 from `name` (see `server_name`); args the call's `arguments`; ctx `session_id` (one per
@@ -67,6 +83,7 @@ from typing import IO, Any
 
 from ..decision import Decision
 from ..guard import Guard
+from ..strict_json import fold
 from ..vocab import Route
 from . import mcp_protocol as wire
 from ._common import failure, refusal
@@ -86,6 +103,8 @@ MAX_TRACKED = 4096
 MAX_TOOLS = 10_000
 SHUTDOWN_GRACE = 5.0
 """Seconds the server gets to exit after its stdin closes, and again after SIGTERM."""
+WRITE_GRACE = 1.0
+"""Seconds a shutdown waits for a message being written to the server before it stops it."""
 
 
 @dataclass
@@ -112,6 +131,15 @@ class _Sent:
     decision: Decision
     identity: tuple[str, str]
     started: float
+
+
+@dataclass
+class _InFlight:
+    """A request forwarded to the server and not answered yet."""
+
+    method: str
+    call: _Sent | None = None
+    cancelled: bool = False
 
 
 class McpProxy:
@@ -151,8 +179,9 @@ class McpProxy:
         self._hints: dict[str, dict[str, bool]] = {}
         self._capabilities: Any = None
         self._client_name = ""
-        self._listings: OrderedDict[str | int, None] = OrderedDict()
-        self._sent: OrderedDict[str | int, _Sent] = OrderedDict()
+        self._in_flight: OrderedDict[str | int, _InFlight] = OrderedDict()
+        """The client's requests the server has not answered yet, by id (the latest few
+        thousand): a result is matched to the request the proxy sent under its id."""
         self._resumable: OrderedDict[str, _Sent] = OrderedDict()
         self._asks: dict[str, _Ask] = {}
         self._issued: OrderedDict[str, None] = OrderedDict()
@@ -160,6 +189,8 @@ class McpProxy:
         to these are kept here, even late ones; the server's own, whatever their id, pass."""
         self._ask_of_request: dict[str | int, str] = {}
         self._client_gone = threading.Event()
+        self.stopping = threading.Event()
+        """Set once the relay stops: what follows ends the server, and must run to its end."""
 
     # -- life cycle
 
@@ -170,22 +201,28 @@ class McpProxy:
         except OSError as exc:
             self.say(f"cannot start the MCP server `{' '.join(self.command)}`: {exc.strerror or exc}")
             return 127 if isinstance(exc, FileNotFoundError) else 126
-        stdin, stdout = self.proc.stdin, self.proc.stdout
+        try:
+            self._relay(self.proc)
+        finally:  # whatever stops the relay (SIGTERM among them) stops the server too
+            self.stopping.set()
+            code = self._stop_server()
+            gone = self._client_gone.is_set()
+            why = "the client went away" if gone else f"the MCP server exited with code {code}"
+            self._abandon_asks(why)
+            self._abandon_calls(why)
+        if not gone:
+            self.say(f"the MCP server exited with code {code}")
+        return code
+
+    def _relay(self, proc: subprocess.Popen[bytes]) -> None:
+        stdin, stdout = proc.stdin, proc.stdout
         if stdin is None or stdout is None:  # cannot happen with pipes; keeps the types exact
             raise RuntimeError("the server's pipes were not created")
         self.to_server = wire.Channel(stdin.fileno())
         threading.Thread(target=self._pump_client, name="remit-mcp-client", daemon=True).start()
-        try:
-            for line in wire.read_lines(stdout.fileno(), None):
-                if line:
-                    self._from_server(line)
-        finally:
-            code = self._stop_server()
-            gone = self._client_gone.is_set()
-            self._abandon_asks("the client went away" if gone else f"the MCP server exited with code {code}")
-        if not gone:
-            self.say(f"the MCP server exited with code {code}")
-        return code
+        for line in wire.read_lines(stdout.fileno(), None):
+            if line:
+                self._from_server(line)
 
     def _pump_client(self) -> None:
         for line in wire.read_lines(self.client_in, MAX_CLIENT_LINE):
@@ -197,42 +234,38 @@ class McpProxy:
                     self._from_client(line)
                 except Exception as exc:  # a bug here must not stop the relay
                     self.say(f"internal error on a client message, which was dropped: {exc!r}")
-        # The client is gone: close the server's stdin, and terminate the server if it lingers.
+        # The client is gone: the server's stdin closes, and the server is ended if it lingers.
         self._client_gone.set()
         if self.proc is not None:
-            self._end_input()
-            self._reap(self.proc)
-
-    def _end_input(self) -> None:
-        """Close the server's stdin (its signal to exit), once no message is being written."""
-        proc = self.proc
-        with self.to_server.lock:
-            self.to_server.closed = True
-            if proc is not None and proc.stdin is not None:
-                with contextlib.suppress(OSError):
-                    proc.stdin.close()
+            self._end_server(self.proc)
 
     def _stop_server(self) -> int:
         proc = self.proc
         if proc is None:
             return 1
-        self._end_input()
-        code = self._reap(proc)
+        code = self._end_server(proc)
         if proc.stdout is not None:
             proc.stdout.close()
         return code if code >= 0 else 128 - code
 
-    @staticmethod
-    def _reap(proc: subprocess.Popen[bytes]) -> int:
-        for stop in (None, proc.terminate, proc.kill):
-            if stop is not None:
-                with contextlib.suppress(OSError):
-                    stop()
-            try:
-                return proc.wait(SHUTDOWN_GRACE)
-            except subprocess.TimeoutExpired:
-                continue
-        return proc.wait()
+    def _end_server(self, proc: subprocess.Popen[bytes]) -> int:
+        """Close the server's stdin, its signal to exit, then terminate it if it lingers, and
+        kill it if it still does; returns its exit code.
+
+        A message still being written to the server after `WRITE_GRACE` means the server
+        does not read: it would never see its stdin close, and closing the pipe under the
+        write is unsafe (`Channel.shut`). It is terminated at once instead, which fails the
+        write, and the pipe is closed after.
+        """
+        closed = self._close_stdin(proc, WRITE_GRACE)
+        code = _reap(proc, graceful=closed)
+        if not closed:
+            self._close_stdin(proc, WRITE_GRACE)
+        return code
+
+    def _close_stdin(self, proc: subprocess.Popen[bytes], wait: float) -> bool:
+        stdin = proc.stdin
+        return self.to_server.shut(stdin.close if stdin is not None else lambda: None, wait)
 
     def say(self, message: str) -> None:
         """A line on stderr for the person who runs the proxy."""
@@ -270,38 +303,77 @@ class McpProxy:
         if not isinstance(item, dict):
             self._reply(wire.rpc_error(None, wire.INVALID_REQUEST, "a JSON-RPC message must be an object"))
             return False
+        odd = wire.lookalike_key(item, wire.MESSAGE_FOLDS)
+        if odd is not None:
+            return self._refuse(item, f"key `{odd}` is not `{wire.MESSAGE_FOLDS[fold(odd)]}`")
         method = item.get("method")
+        if wire.lookalike_method(method):
+            return self._refuse(item, f"method `{method}` is not one the MCP gateway knows by that name")
         if method == "tools/call":
             self._on_call(item)
             return False
         if "method" not in item:
             if "result" in item or "error" in item:
                 return not self._on_answer(item)
-            self.say("refused a client message that is neither a request, a notification nor a response")
-            why = "not a request, a notification or a response"
-            self._reply(wire.rpc_error(wire.request_key(item.get("id")), wire.INVALID_REQUEST, why))
-            return False
+            return self._refuse(item, "not a request, a notification or a response")
         key = wire.request_key(item.get("id"))
+        if key is not None and not self._track(key, _InFlight(str(method))):
+            return self._refuse(item, _in_use(key))
         if method == "initialize":
             params = wire.params_of(item)
             self._capabilities = params.get("capabilities")
             self._client_name = _name_of(params.get("clientInfo"))
-        elif method == "tools/list" and key is not None:
-            with self._lock:
-                _bounded_put(self._listings, key, None)
         elif method == "notifications/cancelled":
             return self._on_cancelled(wire.params_of(item))
         return True
+
+    def _refuse(self, item: dict[str, Any], why: str) -> bool:
+        """Answer a client message the server must not see with an invalid-request error
+        (under its id, unless it is a response: its id is one of the server's requests)."""
+        self.say(f"refused a client message: {why}")
+        response = "method" not in item and ("result" in item or "error" in item)
+        rid = None if response else wire.request_key(item.get("id"))
+        self._reply(wire.rpc_error(rid, wire.INVALID_REQUEST, why))
+        return False
+
+    def _track(self, key: str | int, request: _InFlight) -> bool:
+        """Note a request about to go to the server; False when its id is in use."""
+        with self._lock:
+            if self._taken(key):
+                return False
+            earlier = self._in_flight.pop(key, None)
+            _bounded_put(self._in_flight, key, request)
+        if earlier is not None and earlier.call is not None:  # cancelled, and no result came
+            self._cancelled_outcome(earlier.call)
+        return True
+
+    def _id_in_use(self, key: str | int) -> bool:
+        with self._lock:
+            return self._taken(key)
+
+    def _taken(self, key: str | int) -> bool:
+        """Whether a request in flight has this id: one the server has not answered (unless
+        the client cancelled it), or a call waiting for a human. Called under the lock."""
+        earlier = self._in_flight.get(key)
+        return key in self._ask_of_request or (earlier is not None and not earlier.cancelled)
 
     def _on_call(self, request: dict[str, Any]) -> None:
         if request.get("id") is None:
             self.say("dropped a `tools/call` without an id: it could not be answered")
             return
-        if wire.request_key(request["id"]) is None:
+        key = wire.request_key(request["id"])
+        if key is None:
             why = "a request id must be a string or an integer"
             self._reply(wire.rpc_error(None, wire.INVALID_REQUEST, why))
             return
         params = wire.params_of(request)
+        odd = wire.lookalike_key(params, wire.CALL_FOLDS)
+        if odd is not None:
+            self._refuse(request, f"`tools/call` param `{odd}` is not `{wire.CALL_FOLDS[fold(odd)]}`")
+            return
+        if self._id_in_use(key):
+            self._refuse(request, _in_use(key))
+            return
         try:
             state = params.get("requestState")
             if isinstance(state, str) and state.startswith(wire.STATE_PREFIX):
@@ -352,14 +424,18 @@ class McpProxy:
                 self._unattended(request, decision)
 
     def _forward(self, request: dict[str, Any], decision: Decision) -> None:
+        """Send an allowed call to the server (as parsed: the server reads what was decided)."""
+        rid = request["id"]
         sent = _Sent(decision, wire.call_identity(wire.params_of(request)), time.monotonic())
-        with self._lock:
-            _bounded_put(self._sent, request["id"], sent)
-        if not self.to_server.message(request):  # as parsed: the server reads what was decided
-            self._reply(wire.rpc_error(request["id"], wire.INTERNAL_ERROR, "the MCP server is not running"))
+        if not self._track(rid, _InFlight("tools/call", sent)):  # taken while a human was asked
+            self._outcome(decision, "interrupted", "system", _in_use(rid), sent.started)
+            self._reply(wire.rpc_error(rid, wire.INVALID_REQUEST, _in_use(rid)))
+        elif not self.to_server.message(request):  # its outcome comes as the relay stops
+            self._reply(wire.rpc_error(rid, wire.INTERNAL_ERROR, "the MCP server is not running"))
 
     def _on_cancelled(self, params: dict[str, Any]) -> bool:
-        """The client gave up on a request: stop asking about it, or note the call interrupted."""
+        """The client gave up on a request: stop asking about it, or note that it was cancelled
+        (a call's outcome is what the server answers, if it does)."""
         key = wire.request_key(params.get("requestId"))
         if key is None:
             return True
@@ -369,11 +445,13 @@ class McpProxy:
             if ask is not None:
                 ask.cancelled = True
                 ask.done.set()
-            sent = self._sent.pop(key, None)
-        if sent is not None:
-            why = "the client cancelled the call"
-            self._outcome(sent.decision, "interrupted", "agent", why, sent.started)
+            request = self._in_flight.get(key)
+            if request is not None:
+                request.cancelled = True
         return ask is None
+
+    def _cancelled_outcome(self, sent: _Sent) -> None:
+        self._outcome(sent.decision, "interrupted", "agent", "the client cancelled the call", sent.started)
 
     # -- asking a human
 
@@ -446,6 +524,15 @@ class McpProxy:
             self._reply(wire.tool_error(retry, why))
 
     def _await(self, ask: _Ask) -> None:
+        try:
+            self._settle(ask)
+        except Exception as exc:  # a bug here must not leave the client without an answer
+            self.say(f"internal error on an ask, whose call was refused: {exc!r}")
+            target = ask.retry if ask.modern else ask.request
+            if target is not None and not ask.cancelled:
+                self._reply(wire.tool_error(target, failure(exc)))
+
+    def _settle(self, ask: _Ask) -> None:
         timed_out = False
         if not ask.done.wait(self.ask_timeout):
             with self._lock:  # an answer that takes the ask first wins
@@ -481,6 +568,17 @@ class McpProxy:
             return False, "denied", "system", "the retried call is not the one put to the human"
         yes, said = wire.approved(ask.answer)
         return (True, "approved", "human", "") if yes else (False, "denied", "human", said)
+
+    def _abandon_calls(self, why: str) -> None:
+        """The relay stopped: the calls the server had not answered are interrupted."""
+        with self._lock:
+            calls = [(r.call, r.cancelled) for r in self._in_flight.values() if r.call is not None]
+            self._in_flight.clear()
+        for sent, cancelled in calls:
+            if cancelled:
+                self._cancelled_outcome(sent)
+            else:
+                self._outcome(sent.decision, "interrupted", "system", why, sent.started)
 
     def _abandon_asks(self, why: str) -> None:
         with self._lock:
@@ -518,17 +616,18 @@ class McpProxy:
         self.client.send(line)
 
     def _on_response(self, response: dict[str, Any]) -> None:
+        """The server's answer to the request the proxy sent under its id."""
         key = wire.request_key(response.get("id"))
         if key is None:
             return
         with self._lock:
-            listing = key in self._listings
-            if listing:
-                del self._listings[key]
-            sent = self._sent.pop(key, None)
+            request = self._in_flight.pop(key, None)
+        if request is None:
+            return
         result = response.get("result")
-        if listing and isinstance(result, dict):
+        if request.method == "tools/list" and isinstance(result, dict):
             self._learn(result.get("tools"))
+        sent = request.call
         if sent is None:
             return
         if isinstance(result, dict) and result.get("resultType") == "input_required":
@@ -536,6 +635,9 @@ class McpProxy:
             if isinstance(state, str):  # the client will retry with it: the same call, going on
                 with self._lock:
                     _bounded_put(self._resumable, state, sent)
+            return
+        if request.cancelled and "result" not in response:  # the error that says it stopped
+            self._cancelled_outcome(sent)
             return
         failed = not isinstance(result, dict) or result.get("isError") is True
         detail = "the tool reported an error" if failed else ""
@@ -549,9 +651,27 @@ class McpProxy:
                 self._hints[name] = wire.hints_of(tool)
 
 
+def _reap(proc: subprocess.Popen[bytes], graceful: bool) -> int:
+    """Wait for the server to exit (when `graceful`), then terminate it, then kill it."""
+    stops = (None, proc.terminate, proc.kill) if graceful else (proc.terminate, proc.kill)
+    for stop in stops:
+        if stop is not None:
+            with contextlib.suppress(OSError):
+                stop()
+        try:
+            return proc.wait(SHUTDOWN_GRACE)
+        except subprocess.TimeoutExpired:
+            continue
+    return proc.wait()
+
+
 def _name_of(info: Any) -> str:
     name = info.get("name") if isinstance(info, dict) else None
     return name[:100] if isinstance(name, str) else ""
+
+
+def _in_use(key: str | int) -> str:
+    return f"request id `{key}` is in use by a request in flight"
 
 
 def _bounded_put(table: OrderedDict[Any, Any], key: Any, value: Any) -> None:
@@ -565,14 +685,17 @@ def run_proxy(
 ) -> int:
     """Run the proxy on this process's stdin and stdout; returns the server's exit code.
 
-    SIGTERM and SIGINT stop the server too; SIGHUP reloads the policy (keeping the old one
-    if the new one is invalid).
+    SIGTERM and SIGINT stop the server too (one that comes while the server is being stopped
+    does not cut that short, which would leave it running); SIGHUP reloads the policy
+    (keeping the old one if the new one is invalid).
     """
     proxy = McpProxy(guard, command, name=name, ask_timeout=ask_timeout)
     wanted = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        raise SystemExit(128 + signum)
+        if not proxy.stopping.is_set():  # else the server is being stopped already
+            proxy.stopping.set()
+            raise SystemExit(128 + signum)
 
     def reloader() -> None:
         # Reloads run here, not in the signal handler: the handler may interrupt the main
@@ -587,6 +710,7 @@ def run_proxy(
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         if guard.path is not None and hasattr(signal, "SIGHUP"):
             threading.Thread(target=reloader, name="remit-mcp-reload", daemon=True).start()
             signal.signal(signal.SIGHUP, lambda signum, frame: wanted.set())
