@@ -1,15 +1,17 @@
 """Keep secrets out of the log: walk a value (arguments, context) and hide what it holds.
 
-A text is redacted by `secret_patterns.redact_text` (the built-in patterns); a field whose name
-says it holds a secret (`password`, `apiKey`) is hidden whole, and so is the value that follows
-a secret's flag in an argv list. A value keeps a bounded amount of text (`MAX_TEXT`).
+A text is redacted by `secret_patterns.redact_text` (the built-in patterns), and so is a field
+name; a field whose name says it holds a secret (`password`, `apiKey`) is hidden whole, whatever
+it holds (a text, a list, a dict), and so is the value that follows a secret's flag in an argv
+list. A value keeps a bounded amount of text (`MAX_TEXT`).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import secret_patterns
 from .secret_patterns import _NOT_REF, _SECRET_KEYS, _regex
@@ -51,12 +53,8 @@ UNSEEN = "\x00unseen"
 """Put in `seen` when values past the text budget were left unlooked at: a message may quote
 one of them, so messages cannot be scrubbed value by value (see `redact_policy`)."""
 _SCALARS = frozenset({int, float, bool, type(None)})
-_JSON_TYPES = (str, dict, list, tuple, int, float)
-"""With None, the types a record holds as they are; anything else is walked as one of them
-or written as its text (`_Walk.other`)."""
-_WALKED: frozenset[type] = frozenset({dict, list, tuple, bool})
-"""Types a field holds that are walked whatever the field's name: a name hides only a text or
-a number whole (the values of a list or a dict are looked at one by one)."""
+_BYTES = (bytes, bytearray, memoryview)
+"""Bytes: written as their UTF-8 text (`as_text`), and read so after an argv's flag too."""
 UNPRINTABLE = "[REDACTED:unprintable]"
 """What stands for a value whose `str` raises: nothing of it can be shown."""
 
@@ -116,25 +114,55 @@ def fields_of(value: Mapping[Any, Any]) -> Iterator[tuple[Any, Any]]:
 
 SECRET_NAMES = 4096
 SECRET_NAME_CHARS = 64
-"""At most this many field names of at most this many characters are remembered as secret or not."""
+"""At most this many field names of at most this many characters are remembered as secret or not
+(and as holding no secret of their own: a name that holds one is never remembered)."""
 _secret_names: dict[str, bool] = {}
+_NO_NAMES: dict[str, bool] = {}
 
 
 def _is_secret_field(name: str) -> bool:
     """Whether a field of this name holds a secret (`_SECRET_KEYS`)."""
     secret = _secret_names.get(name)
-    return _learn_name(name) if secret is None else secret
+    if secret is None:
+        secret = _learn_name(name)
+    return _secret_name(name) if secret is None else secret
 
 
-def _learn_name(name: str) -> bool:
-    """`_is_secret_field` of a name not remembered yet: names repeat from call to call (`command`,
-    `file_path`), so a short one is remembered, in a bounded dict."""
-    secret = _regex(_SECRET_KEYS).match(name) is not None
+def _secret_name(name: str) -> bool:
+    return _regex(_SECRET_KEYS).match(name) is not None
+
+
+def _learn_name(name: str) -> bool | None:
+    """`_is_secret_field` of a name not remembered yet, or None when the name itself holds a
+    secret (`{"ghp_...": 1}`): it is then logged redacted, and never remembered. Names repeat
+    from call to call (`command`, `file_path`), so a short one is remembered, in a bounded
+    dict: a name found there needs neither check again."""
+    if redact_text(name) != name:
+        return None
+    secret = _secret_name(name)
     if len(name) <= SECRET_NAME_CHARS:
         if len(_secret_names) >= SECRET_NAMES:
             _secret_names.clear()
         _secret_names[name] = secret
     return secret
+
+
+def _free_name(out: dict[str, Any], name: str) -> str:
+    """`name`, or `name#2`, `name#3`... the first that `out` does not hold yet: two fields whose
+    names are logged alike (two keys redacted to one marker, `1` and `"1"`) are both kept."""
+    n = 2
+    while f"{name}#{n}" in out:
+        n += 1
+    return f"{name}#{n}"
+
+
+def _named_fields(value: tuple[Any, ...]) -> tuple[str, ...] | None:
+    """The field names of a named tuple (`collections.namedtuple`, `typing.NamedTuple`), which is
+    logged as a dict so that its names hide what they say is a secret; None for another tuple."""
+    names = getattr(type(value), "_fields", None)
+    if type(names) is tuple and len(names) == len(value) and all(type(n) is str for n in names):
+        return names
+    return None
 
 
 def _is_marker(text: str) -> bool:
@@ -164,14 +192,18 @@ def redact_with(
     *,
     depth: int = 0,
     seen: dict[str, str] | None = None,
+    keys: Callable[[str], str] | None = None,
 ) -> Any:
     """`redact`, with `text` redacting each string; `seen` collects each value hidden because
     of its field name, with the marker that replaced it (to find it again in free text).
 
+    A field name is redacted by the built-in patterns (`text` when it holds a secret), then by
+    `keys` if given: a policy's patterns, which a name holding no built-in secret may hold.
+
     At most `MAX_NODES` values are walked (a value that shares itself, `d["a"] = d`, would
     otherwise take exponential time): what lies beyond is logged as `[TRUNCATED:size]`.
     """
-    return _Walk(text, seen).walk(value, depth)
+    return _Walk(text, seen, keys).walk(value, depth)
 
 
 def redact_fields(
@@ -179,19 +211,21 @@ def redact_fields(
     text: Callable[[str, dict[str, str] | None], str],
     seen: dict[str, str] | None,
     clean: set[str] | frozenset[str] = frozenset(),
+    keys: Callable[[str, dict[str, str] | None], str] | None = None,
 ) -> dict[str, Any]:
-    """`redact_with(value, lambda s: text(s, seen), seen=seen)` for a dict (exactly a dict; a
-    text in `clean` is known to come out of `text` unchanged).
+    """`redact_with(value, lambda s: text(s, seen), seen=seen, keys=...)` for a dict (exactly a
+    dict; a text in `clean` is known to come out of `text` unchanged).
 
     The common call, a few fields of short text and numbers, costs one loop here; from the
-    first field that needs more (a container, a text past a budget, a key that is not text),
-    a walk takes over, with the budgets as they stand.
+    first field that needs more (a container, a text past a budget, a key that is not text or
+    that holds a secret), a walk takes over, with the budgets as they stand.
     """
     out: dict[str, Any] = {}
     if not value:
         return out
+    key_text = None if keys is None else (lambda s: keys(s, seen))
     if len(value) >= MAX_NODES:  # the loop counts a value per field: it must never run out
-        walked: dict[str, Any] = redact_with(value, lambda s: text(s, seen), seen=seen)
+        walked: dict[str, Any] = redact_with(value, lambda s: text(s, seen), seen=seen, keys=key_text)
         return walked
     chars = MAX_TEXT
     hidden = 0  # fields hidden for their name, which the walk does not count as values
@@ -201,26 +235,31 @@ def redact_fields(
         kind = type(item)
         if type(key) is not str:
             break
+        secret = names.get(key)
+        if secret is None:
+            secret = _learn_name(key)
+            if secret is None:  # the name holds a secret: the walk logs it redacted
+                break
+        if keys is not None and keys(key, None) != key:
+            break
         if kind is str:
             n = len(item) + _ITEM_COST
             if n > chars or n > _LONGEST:
                 break
-            if item:
-                secret = names.get(key)
-                if (_learn_name(key) if secret is None else secret) and not _is_marker(item):
-                    out[key] = mark = marker("field", item)
-                    if seen is not None:
-                        seen[item] = mark
-                    chars -= _ITEM_COST
-                    hidden += 1
-                    continue
+            if secret and item and not _is_marker(item):
+                out[key] = mark = marker("field", item)
+                if seen is not None:
+                    seen[item] = mark
+                chars -= _ITEM_COST
+                hidden += 1
+                continue
             chars -= n
             out[key] = item if item in clean else text(item, seen)
         elif chars < _ITEM_COST:
             break
         elif kind is int or kind is float:
             chars -= _ITEM_COST
-            if _is_secret_field(key):
+            if secret:
                 out[key] = DROPPED  # see `_Walk.more_fields`
                 remember_number(item, seen)
                 hidden += 1
@@ -233,7 +272,7 @@ def redact_fields(
             break
     else:
         return out
-    walk = _Walk(lambda s: text(s, seen), seen)
+    walk = _Walk(lambda s: text(s, seen), seen, key_text)
     walk.chars = chars
     walk.left = MAX_NODES - 1 - len(out) + hidden  # the dict, and each field not hidden
     return walk.more_fields(out, itertools.chain(((key, item),), rest), 0)
@@ -242,11 +281,19 @@ def redact_fields(
 class _Walk:
     """One walk of `redact_with`, counting the values it visits."""
 
-    __slots__ = ("chars", "left", "seen", "text", "unlogged_left")
+    __slots__ = ("chars", "keys", "left", "names", "seen", "text", "unlogged_left")
 
-    def __init__(self, text: Callable[[str], str], seen: dict[str, str] | None) -> None:
+    def __init__(
+        self,
+        text: Callable[[str], str],
+        seen: dict[str, str] | None,
+        keys: Callable[[str], str] | None = None,
+    ) -> None:
         self.text = text
         self.seen = seen
+        self.keys = keys
+        # names known to hold no secret: none when a policy's patterns must look at each one
+        self.names = _secret_names if keys is None else _NO_NAMES
         self.left = MAX_NODES
         self.chars = MAX_TEXT
         self.unlogged_left = MAX_UNLOGGED
@@ -274,8 +321,13 @@ class _Walk:
             return self.string(value)
         if isinstance(value, dict):
             return self.fields(value, depth)
-        if isinstance(value, (list, tuple)):
+        if isinstance(value, list):
             return self.items(value, depth)
+        if isinstance(value, tuple):
+            names = _named_fields(value)
+            if names is None:
+                return self.items(value, depth)
+            return self.more_fields({}, zip(names, value, strict=True), depth)
         if value is None or isinstance(value, (int, float)):
             return value
         return self.other(value, depth)
@@ -291,7 +343,7 @@ class _Walk:
 
     def items(self, value: Iterable[Any], depth: int) -> list[Any]:
         """A list's copy; in an argv (`["mysql", "--password", "x"]`) the value that follows a
-        secret's flag is hidden, which no pattern sees in the item alone."""
+        secret's flag is hidden, which no pattern sees in the item alone (as text or bytes)."""
         out: list[Any] = []
         flag: str | None = None
         rest = iter(value)
@@ -299,23 +351,50 @@ class _Walk:
             self.chars -= _ITEM_COST
             if self.chars < 0:  # the rest of the list is not logged
                 out.append(TRUNCATED_TEXT)
-                self.unlogged_items(itertools.chain((item,), rest), flag, depth)
+                self.unlogged_items(itertools.chain((item,), rest), flag, depth, _runs_curl(out))
                 break
             if flag is not None and type(item) is str and item:
-                out.append(self.flagged(flag, item))
+                out.append(self.flagged(flag, item, out))
+            elif flag is not None and isinstance(item, _BYTES):
+                out.append(self.flagged_bytes(flag, item, out, depth))
             else:
                 out.append(self.walk(item, depth + 1))
-            flag = item if type(item) is str and item.startswith("-") else None
+            flag = (item if item.startswith("-") else None) if type(item) is str else _bytes_flag(item)
         return out
 
-    def flagged(self, flag: str, item: str) -> str:
-        """`item`, which follows `flag` in an argv, hidden if the flag names a secret."""
+    def flagged(self, flag: str, item: str, before: Sequence[Any]) -> str:
+        """`item`, which follows `flag` in an argv (after `before`), hidden if the flag names a
+        secret."""
         self.left -= 1
-        found = _flagged_secret(flag, item)
+        found = _flagged_secret(flag, item, before)
         if found is None:
             return self.string(item)
-        kind, secret, before = found
-        return self.hide(kind, secret, before)
+        kind, secret, prefix = found
+        return self.hide(kind, secret, prefix)
+
+    def flagged_bytes(self, flag: str, item: Any, before: Sequence[Any], depth: int) -> Any:
+        """`flagged` for bytes: hidden as their text would be."""
+        hidden = self.bytes_secret(flag, item, before)
+        if hidden is None:
+            return self.walk(item, depth + 1)
+        self.left -= 1
+        return hidden
+
+    def bytes_secret(self, flag: str, item: Any, before: Sequence[Any]) -> str | None:
+        """What bytes that follow `flag` in an argv are logged as when the flag names a secret
+        (their text, with the secret's marker), else None; the secret is remembered as its text
+        and as their `repr` writes it (`quoted_texts`), either of which a message may quote."""
+        text = as_text(item)
+        found = _flagged_secret(flag, text, before) if text else None
+        if found is None:
+            return None
+        kind, secret, prefix = found
+        hidden = marker(kind, secret)
+        if self.seen is not None:
+            raw = bytes(item)
+            for quoted in (secret, *quoted_texts(raw.partition(b":")[2] if prefix else raw)):
+                self.seen[quoted] = hidden
+        return prefix + hidden
 
     def hide(self, kind: str, secret: str, before: str) -> str:
         """`before` and the marker of `secret`, which is remembered (to hide it in messages)."""
@@ -330,15 +409,22 @@ class _Walk:
 
     def more_fields(self, out: dict[str, Any], rest: Iterator[tuple[Any, Any]], depth: int) -> dict[str, Any]:
         """`fields`, from `rest` on, into `out` (which holds the fields before them)."""
+        names = self.names
         for key, item in rest:
             self.chars -= _ITEM_COST
             if self.chars < 0:  # the rest of the fields are not logged
                 out[TRUNCATED_KEY] = TRUNCATED_TEXT
                 self.unlogged_fields(itertools.chain(((key, item),), rest), depth)
                 break
-            name = key if type(key) is str else str(key)
+            secret = names.get(key) if type(key) is str else None
+            if secret is None:
+                name, secret = self.name(key)
+            else:
+                name = key
+            if name in out:
+                name = _free_name(out, name)
             if isinstance(item, str):
-                if item and _is_secret_field(name) and not _is_marker(item):
+                if item and secret and not _is_marker(item):
                     out[name] = marker("field", item)
                     if self.seen is not None:
                         self.seen[item] = out[name]
@@ -347,17 +433,30 @@ class _Walk:
                     out[name] = self.string(item)
                 else:
                     out[name] = self.walk(item, depth + 1)
-            elif item is None or item.__class__ in _WALKED or not _is_secret_field(name):
+            elif not secret or item is None or item.__class__ is bool:
                 out[name] = self.walk(item, depth + 1)
             elif isinstance(item, (int, float)):
                 # A PIN or a numeric password: too few values for a hash to hide it.
                 out[name] = DROPPED
                 remember_number(item, self.seen)
-            elif isinstance(item, _JSON_TYPES):  # a list or a dict: its values are looked at
-                out[name] = self.walk(item, depth + 1)
+            elif is_collection(item):
+                out[name] = self.hidden_value(item, depth)
             else:
                 out[name] = self.hidden_field(item)
         return out
+
+    def name(self, key: Any) -> tuple[str, bool]:
+        """The name a field is logged under, redacted, and whether it says the field's value
+        is a secret (`more_fields` looks a known name up itself)."""
+        name = key if type(key) is str else str(key)
+        secret = _secret_names.get(name)
+        if secret is None:
+            secret = _learn_name(name)
+            if secret is None:  # the name holds a secret of its own
+                return self.text(name), _secret_name(name)
+        if self.keys is not None:
+            name = self.keys(name)
+        return name, secret
 
     def hidden_field(self, item: Any) -> str:
         """A value JSON has no type for, under a secret's field name: hidden whole, as its
@@ -372,6 +471,73 @@ class _Walk:
                 self.seen[quoted] = hidden
         return hidden
 
+    def hidden_value(self, item: Any, depth: int) -> Any:
+        """A list, a dict or another collection under a secret's field name: hidden whole, by
+        the marker of its canonical JSON (`plain`, keys sorted, no blanks), or `[DROPPED]` when
+        it holds no text (numbers alone: see `more_fields`); an empty one hides nothing and is
+        kept. The texts and numbers it holds are remembered: a message may quote any of them."""
+        leaves = _Leaves([], [])
+        plain = self.plain(item, depth + 1, leaves)
+        if not plain:
+            return plain
+        hidden = marker("field", _canonical(plain)) if leaves.texts else DROPPED
+        if self.seen is not None:
+            for leaf in itertools.chain(leaves.texts, leaves.numbers):
+                self.seen[leaf] = hidden
+        return hidden
+
+    def plain(self, value: Any, depth: int, leaves: _Leaves) -> Any:
+        """`value` as JSON, to be hashed: a mapping or a named tuple as a dict, a collection as a
+        list (a set's items sorted), anything else as its text; the texts and numbers it holds
+        are put in `leaves`. Past `MAX_DEPTH` or the value budget, what is left is not looked
+        at: `UNSEEN` is noted (see `redact_policy`)."""
+        self.left -= 1
+        if depth > MAX_DEPTH or self.left < 0:
+            if self.seen is not None:
+                self.seen[UNSEEN] = ""
+            return TRUNCATED_TEXT
+        if isinstance(value, str):
+            if value and not _is_marker(value):
+                leaves.texts.append(value)
+            return value
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float)):
+            leaves.numbers.append(as_text(value))
+            return value
+        if isinstance(value, tuple) and (names := _named_fields(value)) is not None:
+            return self.plain_fields(zip(names, value, strict=True), depth, leaves)
+        if isinstance(value, dict):
+            return self.plain_fields(iter(value.items()), depth, leaves)
+        if isinstance(value, Mapping):
+            return self.plain_fields(fields_of(value), depth, leaves)
+        if isinstance(value, (list, tuple)):
+            return self.plain_items(value, depth, leaves)
+        if is_collection(value):
+            items = self.plain_items(items_of(value), depth, leaves)
+            return items if isinstance(value, Sequence) else sorted(items, key=_canonical)
+        texts = quoted_texts(value)
+        if texts[0] and not _is_marker(texts[0]):
+            leaves.texts.extend(texts)
+        return texts[0]
+
+    def plain_items(self, items: Iterable[Any], depth: int, leaves: _Leaves) -> list[Any]:
+        out: list[Any] = []
+        for item in items:
+            out.append(self.plain(item, depth + 1, leaves))
+            if self.left < 0:  # a collection of the caller's may never end
+                break
+        return out
+
+    def plain_fields(self, fields: Iterator[tuple[Any, Any]], depth: int, leaves: _Leaves) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, item in fields:
+            name = key if type(key) is str else as_text(key)
+            out[_free_name(out, name) if name in out else name] = self.plain(item, depth + 1, leaves)
+            if self.left < 0:
+                break
+        return out
+
     # -- past the text budget: nothing more is logged, but a message may still quote a value
     # (a reason's `{args.password}`), so what a field name or an argv flag hides is remembered
 
@@ -381,6 +547,8 @@ class _Walk:
             return
         if isinstance(value, dict):
             self.unlogged_fields(iter(value.items()), depth)
+        elif isinstance(value, tuple) and (names := _named_fields(value)) is not None:
+            self.unlogged_fields(zip(names, value, strict=True), depth)
         elif isinstance(value, (list, tuple)):
             self.unlogged_items(iter(value), None, depth)
         elif isinstance(value, Mapping):
@@ -398,8 +566,8 @@ class _Walk:
         return True
 
     def unlogged_fields(self, fields: Iterator[tuple[Any, Any]], depth: int) -> None:
-        """`unlogged` for the fields of a dict not logged: the text of none is read but that
-        of a value JSON has no type for, under a secret's field name (see `more_fields`)."""
+        """`unlogged` for the fields of a dict not logged: the text of none is read but what
+        a secret's field name hides (see `more_fields`)."""
         seen = self.seen
         if seen is None:
             return
@@ -409,8 +577,8 @@ class _Walk:
             if isinstance(item, str):
                 if item and _is_secret_field(key if type(key) is str else str(key)) and not _is_marker(item):
                     seen[item] = marker("field", item)
-            elif item is None or item.__class__ in _WALKED:
-                self.unlogged(item, depth + 1)
+            elif item is None or item.__class__ is bool:
+                continue
             elif _is_secret_field(key if type(key) is str else str(key)):
                 self.unlogged_secret(item, depth)
             elif item.__class__ not in _SCALARS:
@@ -422,8 +590,8 @@ class _Walk:
         assert self.seen is not None
         if isinstance(item, (int, float)):
             remember_number(item, self.seen)
-        elif isinstance(item, _JSON_TYPES):
-            self.unlogged(item, depth + 1)
+        elif is_collection(item):
+            self.hidden_value(item, depth)
         else:
             texts = quoted_texts(item)
             if texts[0] and not _is_marker(texts[0]):
@@ -431,8 +599,9 @@ class _Walk:
                 for quoted in texts:
                     self.seen[quoted] = hidden
 
-    def unlogged_items(self, items: Iterator[Any], flag: str | None, depth: int) -> None:
-        """`unlogged` for the items of a list not logged, the one before them being `flag`."""
+    def unlogged_items(self, items: Iterator[Any], flag: str | None, depth: int, curl: bool = False) -> None:
+        """`unlogged` for the items of a list not logged, the one before them being `flag`
+        (`curl`: an item before them runs curl)."""
         seen = self.seen
         if seen is None:
             return
@@ -440,14 +609,38 @@ class _Walk:
             if not self.look():
                 return
             if type(item) is str:
-                found = _flagged_secret(flag, item) if flag is not None and item else None
-                if found is not None:
-                    seen[found[1]] = marker(found[0], found[1])
+                if flag is not None and item:
+                    found = _flagged_secret(flag, item, _CURL if curl else ())
+                    if found is not None:
+                        seen[found[1]] = marker(found[0], found[1])
+                curl = curl or _is_curl(item)
                 flag = item if item.startswith("-") else None
                 continue
-            if item.__class__ not in _SCALARS:
+            if flag is not None and isinstance(item, _BYTES):
+                self.bytes_secret(flag, item, _CURL if curl else ())
+            elif item.__class__ not in _SCALARS:
                 self.unlogged(item, depth + 1)
-            flag = None
+            flag = _bytes_flag(item)
+
+
+class _Leaves(NamedTuple):
+    """The texts and the numbers (as text) that a value hidden whole holds."""
+
+    texts: list[str]
+    numbers: list[str]
+
+
+def _canonical(value: Any) -> str:
+    """The canonical JSON of a plain value: keys sorted, no blanks, ASCII."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _bytes_flag(item: Any) -> str | None:
+    """The text of bytes that are a flag in an argv (`b"--password"`), else None."""
+    if isinstance(item, _BYTES):
+        text = as_text(item)
+        return text if text.startswith("-") else None
+    return None
 
 
 def remember_number(number: int | float, seen: dict[str, str] | None) -> None:
@@ -465,13 +658,15 @@ _SECRET_FLAG = (
     r"|-(?:src|dest|new)?(?:store|key)pass"
 )
 """An argv item whose next item is a secret (the flags of `cli_password`, alone)."""
-_USER_FLAGS = frozenset({"-u", "--user", "--proxy-user"})
-"""Flags whose next argv item is `user:password` (curl's), unless it is a numeric `uid:gid`."""
+_USER_FLAGS = frozenset({"-u", "-U", "--user", "--proxy-user"})
+"""Flags whose next argv item is `user:password` (curl's), unless it is a numeric `uid:gid`
+that no `curl` comes before (`docker run -u 1000:1000`; `--proxy-user` is curl's alone)."""
+_CURL = ("curl",)
 
 
-def _flagged_secret(flag: str, item: str) -> tuple[str, str, str] | None:
-    """(kind, secret, text before it) when `item`, which follows `flag` in an argv, holds a
-    secret the flag names, else None."""
+def _flagged_secret(flag: str, item: str, before: Sequence[Any] = ()) -> tuple[str, str, str] | None:
+    """(kind, secret, text before it) when `item`, which follows `flag` in an argv (after the
+    items `before`), holds a secret the flag names, else None."""
     not_ref = _regex(_NOT_REF)
     if _is_marker(item) or not not_ref.match(item):
         return None
@@ -482,9 +677,20 @@ def _flagged_secret(flag: str, item: str) -> tuple[str, str, str] | None:
     user, colon, password = item.partition(":")
     if not password or password.startswith("//") or not not_ref.match(password):
         return None
-    if item.isascii() and user.isdigit() and password.isdigit():
+    numeric = item.isascii() and user.isdigit() and password.isdigit()
+    if numeric and flag != "--proxy-user" and not _runs_curl(before):
         return None  # a numeric `uid:gid` (`docker run -u 1000:1000`), as the `curl_user` pattern reads it
     return "curl_user", password, user + colon
+
+
+def _runs_curl(words: Sequence[Any]) -> bool:
+    """Whether one of the items of an argv runs curl: a numeric `user:password` after its `-u`
+    is a credential, not a `uid:gid`."""
+    return any(type(word) is str and _is_curl(word) for word in words)
+
+
+def _is_curl(word: str) -> bool:
+    return word.rpartition("/")[2].rpartition("\\")[2].lower() in ("curl", "curl.exe")
 
 
 def __getattr__(name: str) -> Any:

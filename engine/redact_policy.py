@@ -24,6 +24,7 @@ from .redact import (
     MAX_NODES,
     TRUNCATED_TEXT,
     UNSEEN,
+    _named_fields,
     as_text,
     fields_of,
     is_collection,
@@ -150,15 +151,18 @@ class CompiledRedaction:
         # a secret found in a text is hidden in messages too: they may quote it escaped (`repr`,
         # JSON) or cut short, where its pattern no longer finds it
         text = self.text if self.patterns else redact_text
-        if type(args) is dict:
-            args = redact_fields(args, text, hidden)
-        else:
-            args = redact_with(args, lambda value: text(value, hidden), seen=hidden)
         repeated = self.repeated_text
-        if type(ctx) is dict:
-            ctx = redact_fields(ctx, repeated, hidden, self.clean)
+        # field names hold no secret of the policy's as a rule, and repeat: `repeated_text`
+        keys = repeated if self.patterns else None
+        named = None if keys is None else (lambda value: repeated(value, hidden))
+        if type(args) is dict:
+            args = redact_fields(args, text, hidden, keys=keys)
         else:
-            ctx = redact_with(ctx, lambda value: repeated(value, hidden), seen=hidden)
+            args = redact_with(args, lambda value: text(value, hidden), seen=hidden, keys=named)
+        if type(ctx) is dict:
+            ctx = redact_fields(ctx, repeated, hidden, self.clean, keys)
+        else:
+            ctx = redact_with(ctx, lambda value: repeated(value, hidden), seen=hidden, keys=named)
         scrub = _scrubber(hidden, repeated) if hidden else repeated
         if not (self.patterns or self.drop):  # ids were never secrets to the built-in redaction
             return _redacted(Redacted, (args, ctx, scrub, _same))
@@ -275,7 +279,10 @@ class _Dropper:
         self.budget -= 1
         if depth > MAX_DEPTH or self.budget < 0:
             return value
-        if value is not None and not isinstance(value, (dict, list, tuple, str, int, float)):
+        if value is not None and (
+            not isinstance(value, (dict, list, tuple, str, int, float))
+            or (isinstance(value, tuple) and type(value) is not tuple)
+        ):
             value = self._plain(value)
         if isinstance(value, (list, tuple)):  # lists are looked through
             items = [self.walk(item, steps, depth + 1) for item in value]
@@ -293,10 +300,13 @@ class _Dropper:
         return self._each(value, lambda key, item: self.drop(item) if _fits(key, step) else item)
 
     def _plain(self, value: Any) -> Any:
-        """A mapping (not a dict) as a dict and another collection as a list, to be looked
-        into as the redaction logs them (`redact._Walk.other`); anything else as it is. One
-        with more values than the budget has left is cut, and the budget spent: its root is
-        dropped whole."""
+        """A mapping (not a dict) or a named tuple as a dict and another collection as a list,
+        to be looked into as the redaction logs them (`redact._Walk.other`); anything else as
+        it is. One with more values than the budget has left is cut, and the budget spent: its
+        root is dropped whole."""
+        if isinstance(value, tuple):
+            names = _named_fields(value)
+            return value if names is None else dict(zip(names, value, strict=True))
         if isinstance(value, Mapping):
             fields = list(itertools.islice(fields_of(value), self.budget + 1))
             plain: Any = dict(fields)

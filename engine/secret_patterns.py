@@ -88,14 +88,16 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "curl_user",
-        # not a numeric `uid:gid` (`docker run -u 1000:1000`), which other programs' `-u` take,
-        # ending the word: the shell joins quoted parts to it (`1000:1234'pw'`, `'ann:pw'x`),
-        # so a password that goes on with quoted parts up to a blank is hidden whole
-        r"""(?:^|(?<=\s))(?:-u|--user)[\s=]*(?P<q>["'])?"""
-        r"""(?!\[REDACTED|[0-9]+:[0-9]+(?(q)(?P=q))(?:\s|\Z))"""
-        r"""[^\s:'"=][^\s:'"]*:(?!//|\[REDACTED)(?P<s>[^\s'"]+"""
-        # then, up to a blank: the quote that opened the word and more, or quoted parts
-        rf"""(?:(?(q)(?P=q)(?=\S)[^\s'"]*{_JOINED}*|{_JOINED}+)(?=\s|\Z))?)""",
+        # curl's `-u`, `--user`, `-U`, `--proxy-user`, or any program's `-u`, `--user`, `-U`;
+        # a numeric `uid:gid` ending the word (group `n`) is kept after no curl (`_curl_user`)
+        r"""(?:^|(?<=\s))(?:-u|-U|--user|(?P<p>--proxy-user))[\s=]*(?P<q>["'])?(?!\[REDACTED)"""
+        r"""(?:(?=(?P<n>[0-9]+:[0-9]+(?(q)(?P=q))(?:\s|\Z))))?"""
+        r"""[^\s:'"=][^\s:'"]*:(?!//|\[REDACTED)(?P<s>"""
+        # quoted, the password runs to the closing quote (blanks and all); then, as a bare one
+        # does, up to a blank: the shell joins quoted parts to it (`1000:1234'pw'`, `'ann:pw'x`),
+        # so a password that goes on with them is hidden whole
+        r"""(?(q)(?:(?!(?P=q))[^\n])+(?:(?P=q)(?=\S)[^\s'"]*"""
+        rf"""{_JOINED}*(?=\s|\Z))?|[^\s'"]+(?:{_JOINED}+(?=\s|\Z))?))""",
         ("-u",),
     ),
     ("aws_access_key", _B + r"(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}" + _E, ("akia", "asia", "abia", "acca")),
@@ -400,8 +402,10 @@ def __dir__() -> list[str]:
 
 
 def marker(kind: str, secret: str) -> str:
-    """The replacement of a secret: its kind and the first 8 hex digits of its SHA-256."""
-    return f"[REDACTED:{kind}:{hashlib.sha256(secret.encode()).hexdigest()[:8]}]"
+    """The replacement of a secret: its kind and the first 8 hex digits of its SHA-256 (of its
+    UTF-8, a lone surrogate written as UTF-8 writes any other code point)."""
+    digest = hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"[REDACTED:{kind}:{digest[:8]}]"
 
 
 def redact_text(text: str, found: dict[str, str] | None = None) -> str:
@@ -441,7 +445,33 @@ def _replacer(kind: str, found: dict[str, str] | None) -> Callable[[re.Match[str
                 return whole[: start - base] + _hide(kind, m.group(name), found) + whole[end - base :]
         return _hide(kind, m.group(0), found)
 
-    return replace
+    return _curl_user(replace) if kind == "curl_user" else replace
+
+
+def _curl_user(replace: Callable[[re.Match[str]], str]) -> Callable[[re.Match[str]], str]:
+    """`replace` for `curl_user`, but a numeric `uid:gid` after another program's `-u`,
+    `--user` or `-U` (`docker run -u 1000:1000`) is kept: after curl's (a `curl` word earlier
+    in the command) or `--proxy-user` (curl's alone), digits are a password too."""
+
+    def keep_uid_gid(m: re.Match[str]) -> str:
+        if m.group("n") is not None and m.group("p") is None and not _after_curl(m.string, m.start()):
+            return m.group(0)
+        return replace(m)
+
+    return keep_uid_gid
+
+
+_CURL_WORD = r"(?<![A-Za-z0-9_.-])curl(?:\.exe)?(?![A-Za-z0-9_.-])"
+CURL_REACH = 300
+"""Characters before a flag looked at for the `curl` that runs it (back to a `;`, `&`, `|` or
+a new line): a search that costs no more per flag however long the text."""
+
+
+def _after_curl(text: str, at: int) -> bool:
+    """Whether a `curl` word comes before offset `at` in the same command."""
+    head = text[max(0, at - CURL_REACH) : at]
+    start = max(head.rfind(sep) for sep in "\n;&|") + 1
+    return _regex(_CURL_WORD).search(head, start) is not None
 
 
 def _hide(kind: str, secret: str, found: dict[str, str] | None) -> str:

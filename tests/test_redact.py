@@ -11,7 +11,7 @@ import json
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 import yaml
@@ -19,6 +19,7 @@ import yaml
 import remit
 from remit.load import load_text
 from remit.redact import DROPPED, marker, redact, redact_text
+from remit.redact_policy import NO_REDACTION
 from remit.secret_patterns import _MAYBE, _TRIGGERS, PATTERNS
 from tests.conftest import DATA
 
@@ -306,3 +307,260 @@ def test_too_many_values_past_the_text_budget_leave_no_message(tmp_path: Path) -
     (record,) = remit.log.read_log(log)
     assert "hunter2" not in log.read_text()
     assert record["reasons"] == [{"id": "r", "kind": "rule", "message": TRUNCATED_TEXT}]
+
+
+# -- what a secret's field name hides, field names, argv bytes, curl, cursors ---------------------
+
+
+class Login(NamedTuple):
+    user: str
+    password: str
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+@pytest.mark.parametrize(
+    ("value", "plain"),
+    [
+        (["hunter2-hunter2"], ["hunter2-hunter2"]),
+        ({"value": "hunter2-hunter2", "kind": "basic"}, {"kind": "basic", "value": "hunter2-hunter2"}),
+        (("hunter2-hunter2", "second-secret"), ["hunter2-hunter2", "second-secret"]),
+        ([{"v": ["hunter2-hunter2", 7, None]}], [{"v": ["hunter2-hunter2", 7, None]}]),
+        (Login("ann", "hunter2-hunter2"), {"password": "hunter2-hunter2", "user": "ann"}),
+        ({"hunter2-hunter2", "second-secret"}, ["hunter2-hunter2", "second-secret"]),  # sorted
+        ([b"hunter2-hunter2"], ["hunter2-hunter2"]),
+    ],
+    ids=["list", "dict", "tuple", "nested", "namedtuple", "set", "bytes-in-list"],
+)
+@pytest.mark.parametrize("name", ["password", "api_key", "token", "credentials", "clientSecret"])
+def test_everything_under_a_secret_name_is_hidden_whole(name: str, value: Any, plain: Any) -> None:
+    out = redact({name: value, "note": "kept"})
+    assert out == {name: marker("field", _canonical(plain)), "note": "kept"}
+    assert "hunter2" not in json.dumps(out) and "second-secret" not in json.dumps(out)
+
+
+@pytest.mark.parametrize(
+    ("value", "logged"),
+    [
+        ([1234, 5678], DROPPED),  # numbers alone: as few values as a PIN, no hash (as for a number)
+        ({"pin": 98765432, "ok": True}, DROPPED),
+        ([], []),  # nothing to hide
+        ({}, {}),
+        (True, True),
+        (None, None),
+    ],
+    ids=["numbers", "numbers-in-dict", "empty-list", "empty-dict", "bool", "none"],
+)
+def test_what_holds_no_text_under_a_secret_name(value: Any, logged: Any) -> None:
+    assert redact({"password": value}) == {"password": logged}
+
+
+def test_a_named_tuple_is_logged_as_a_dict_its_names_hiding_secrets() -> None:
+    login = Login("ann", "hunter2-hunter2")
+    hidden = marker("field", "hunter2-hunter2")
+    assert redact({"login": login}) == {"login": {"user": "ann", "password": hidden}}
+    assert redact(login) == {"user": "ann", "password": hidden}
+    assert redact([("a", "b")]) == [["a", "b"]]  # a plain tuple is still a list
+
+
+@pytest.mark.parametrize(
+    "value",
+    [["hunter2-hunter2", "second-secret"], {"a": {"b": "hunter2-hunter2"}, "c": "second-secret"}],
+    ids=["list", "dict"],
+)
+@pytest.mark.parametrize("past", [False, True], ids=["in-budget", "past-budget"])
+def test_what_a_secret_name_hides_whole_is_hidden_in_messages(tmp_path: Path, value: Any, past: bool) -> None:
+    from remit.redact import MAX_TEXT, TRUNCATED_KEY
+
+    text = "name: p\nrules: [{id: r, tools: [T], block: 'true', reason: 'pw {args.password} {args.also}'}]\n"
+    filler = {f"f{i:03d}": "x" * 8000 for i in range(MAX_TEXT // 8000 + 2)} if past else {}
+    log = tmp_path / "d.jsonl"
+    remit.Guard.from_text(text, log=log).check("T", {**filler, "password": value, "also": "plain note"})
+    (record,) = remit.log.read_log(log)
+    assert (TRUNCATED_KEY in record["args"]) is past
+    assert "hunter2" not in log.read_text() and "second-secret" not in log.read_text()
+    message = record["reasons"][0]["message"]
+    assert message.startswith("pw ") and message.endswith(" plain note") and "[REDACTED:field:" in message
+
+
+def test_a_hidden_value_that_never_ends_or_shares_itself_costs_a_bounded_walk() -> None:
+    import itertools
+
+    from remit.redact import UNSEEN, redact_with
+
+    class Endless:
+        def __iter__(self) -> Any:
+            return (f"secret-{i}" for i in itertools.count())
+
+    shared: list[Any] = ["hunter2-hunter2"]
+    for _ in range(64):  # 2**64 paths if walked naively
+        shared = [shared, shared]
+    for value in (Endless(), shared):
+        seen: dict[str, str] = {}
+        out = redact_with({"n": 1, "password": value}, redact_text, seen=seen)
+        assert out["n"] == 1 and "hunter2" not in json.dumps(out)
+        # hidden whole (dropped when no text was reached), and part of it was not looked at:
+        # a message may quote that part, so no message is kept
+        assert out["password"] == DROPPED or out["password"].startswith("[REDACTED:field:")
+        assert UNSEEN in seen
+
+
+@pytest.mark.parametrize(
+    ("key", "kind", "secret"),
+    [
+        ("ghp_" + "A1b2" * 9, "github_token", "ghp_" + "A1b2" * 9),
+        ("Authorization: Bearer sk-" + "q1w2e3r4" * 3, "openai_key", "sk-" + "q1w2e3r4" * 3),
+        ("https://ann:hunter2-hunter2@db.acme.io", "url_password", "hunter2-hunter2"),
+    ],
+    ids=["token", "header", "url"],
+)
+def test_a_field_name_that_holds_a_secret_is_redacted(key: str, kind: str, secret: str) -> None:
+    hidden = key.replace(secret, marker(kind, secret))
+    assert redact({key: 1}) == {hidden: 1}
+    assert redact({"x": [{key: "v"}], key: True}) == {"x": [{hidden: "v"}], hidden: True}
+    logged = NO_REDACTION.call({key: "", "command": "ls"}, {"labels": {key: "v"}})
+    assert logged.args == {hidden: "", "command": "ls"} and logged.ctx == {"labels": {hidden: "v"}}
+    assert secret not in logged.scrub(f"saw {key}")
+
+
+def test_field_names_logged_alike_are_all_kept() -> None:
+    token = "ghp_" + "A1b2" * 9
+    hidden = marker("github_token", token)
+    out = redact({token: 1, hidden: 2, f"{hidden}#2": 3, "b": {token: 4, f" {token}"[1:]: 5}})
+    assert out == {hidden: 1, f"{hidden}#2": 2, f"{hidden}#2#2": 3, "b": {hidden: 5}}
+    assert redact({1: "a", "1": "b"}) == {"1": "a", "1#2": "b"}
+
+
+def test_a_policy_pattern_in_a_field_name_is_redacted() -> None:
+    redaction = load_text(
+        "name: p\nredaction: {patterns: [{name: acme_key, regex: '\\bacme_[0-9a-f]{16}\\b'}]}\n"
+    ).redaction
+    key = "acme_0123456789abcdef"
+    for _ in range(2):  # the second time, the other names are known clean
+        logged = redaction.call({key: 1, "n": {key: 2}, "command": "ls"}, {"labels": {key: 3}})
+        hidden = marker("acme_key", key)
+        assert logged.args == {hidden: 1, "n": {hidden: 2}, "command": "ls"}
+        assert logged.ctx == {"labels": {hidden: 3}}
+    assert redact({key: 1}) == {key: 1}  # the built-in redaction does not know it
+
+
+@pytest.mark.parametrize(
+    ("argv", "secret"),
+    [
+        (["curl", "-u", "ann:hunter2-pw"], "hunter2-pw"),
+        (["mysql", "--password", "hunter2-pw"], "hunter2-pw"),
+        (["keytool", "-storepass", "hunter2-pw"], "hunter2-pw"),
+        (["curl", "--proxy-user", "ann:hunter2-pw"], "hunter2-pw"),
+    ],
+    ids=["curl", "password", "storepass", "proxy-user"],
+)
+@pytest.mark.parametrize("form", [bytes, bytearray, "flag-bytes"])
+def test_bytes_after_a_secret_flag_are_hidden_as_the_text_is(argv: list[str], secret: str, form: Any) -> None:
+    given: list[Any] = [*argv[:-1], bytearray(argv[-1].encode()) if form is bytearray else argv[-1].encode()]
+    if form == "flag-bytes":
+        given[-2] = given[-2].encode()
+    seen: dict[str, str] = {}
+    from remit.redact import redact_with
+
+    assert redact_with(given, redact_text, seen=seen) == redact(argv)
+    assert secret not in json.dumps(redact(given)) and seen[secret] == seen[f"{secret}"]
+    # `mysql -p x` prompts for the password of database `x`: kept, as text or bytes
+    assert redact(["mysql", "-p", b"shop"]) == redact(["mysql", "-p", "shop"]) == ["mysql", "-p", "shop"]
+
+
+def test_bytes_after_a_secret_flag_are_hidden_in_messages(tmp_path: Path) -> None:
+    from remit.redact import MAX_TEXT
+
+    text = "name: p\nrules: [{id: r, tools: [T], block: 'true', reason: 'runs {args.argv}'}]\n"
+    for filler in ({}, {f"f{i:03d}": "x" * 8000 for i in range(MAX_TEXT // 8000 + 2)}):
+        log = tmp_path / f"d{len(filler)}.jsonl"
+        argv = ["curl", "-u", "ann:p\xe4ss-hunter2".encode(), "--password", b"second-secret"]
+        remit.Guard.from_text(text, log=log).check("T", {**filler, "argv": argv})
+        logged = log.read_text()
+        assert "hunter2" not in logged and "second-secret" not in logged and "[REDACTED:" in logged
+
+
+@pytest.mark.parametrize(
+    ("command", "password"),
+    [
+        ("curl --proxy-user ann:hunter2pw -x http://proxy:3128 https://x.io", "hunter2pw"),
+        ("curl -U ann:hunter2pw -x http://proxy:3128 https://x.io", "hunter2pw"),
+        ("curl --proxy-user=ann:hunter2pw https://x.io", "hunter2pw"),
+        ("curl -u 'me:pa ss word' https://x.io", "pa ss word"),
+        ('curl --user "me:x y z" https://x.io', "x y z"),
+        ("""curl -u 'me:it"s a b' https://x.io""", 'it"s a b'),
+        ("curl -u 1000:123456 https://x.io", "123456"),
+        ("curl -s -H 'Accept: */*' --user 0:0 https://x.io", "0"),
+        ("/usr/bin/curl -U 1000:1000 -x p https://x.io", "1000"),
+        ("sudo docker run img; curl -u 33:4242 https://x.io", "4242"),
+        ("curl -x p --proxy-user 1:2 https://x.io", "2"),
+    ],
+)
+def test_curl_credentials_are_hidden(command: str, password: str) -> None:
+    hidden = f":{marker('curl_user', password)}"
+    out = redact_text(command)
+    assert out == command.replace(f":{password}", hidden, 1)
+    assert redact_text(out) == out
+    words = command.replace("=", " ").split()
+    if not any(c in command for c in "'\";"):  # as an argv: the item after the flag
+        at = next(i for i, w in enumerate(words) if w in ("-u", "-U", "--user", "--proxy-user")) + 1
+        assert redact(words)[at] == words[at].replace(f":{password}", hidden)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "docker run -u 1000:1000 img && echo curl-free",
+        "docker exec -u 33:33 web id",
+        'podman run --user "0:0" img',
+        "libcurl-config -u 1000:1000",
+        "curl https://x.io; docker run -u 1000:1000 img",
+    ],
+)
+def test_a_numeric_uid_gid_after_no_curl_is_kept(command: str) -> None:
+    assert redact_text(command) == command
+    argv = command.replace('"', "").split()
+    if ";" not in command:
+        assert redact({"argv": argv}) == {"argv": argv}
+
+
+def test_a_numeric_password_after_curls_user_flag_in_an_argv() -> None:
+    hidden = marker("curl_user", "123456")
+    assert redact(["curl", "-u", "1000:123456"]) == ["curl", "-u", f"1000:{hidden}"]
+    assert redact(["/usr/bin/curl", "-U", b"1000:123456"]) == ["/usr/bin/curl", "-U", f"1000:{hidden}"]
+    assert redact(["docker", "run", "-u", "1000:123456"]) == ["docker", "run", "-u", "1000:123456"]
+    assert redact(["docker", "--proxy-user", "1:123456"])[-1] == f"1:{hidden}"  # curl's flag alone
+
+
+@pytest.mark.parametrize(
+    "name", ["nextPageToken", "next_token", "page_token", "NextToken", "continuation_token", "$skipToken"]
+)
+@pytest.mark.parametrize(
+    ("kind", "secret"),
+    [
+        ("github_token", "ghp_" + "A1b2" * 9),
+        ("openai_key", "sk-" + "q1w2e3r4" * 3),
+        ("slack_token", "xoxb-1234567890-abcdefghij"),
+        ("jwt", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmN"),
+    ],
+)
+def test_a_known_secret_in_a_pagination_cursor_is_hidden(name: str, kind: str, secret: str) -> None:
+    # a cursor is kept (it says where a page starts); what a secret's pattern finds in it is not
+    hidden = marker(kind, secret)
+    assert redact({name: secret}) == {name: hidden}
+    assert redact({name: [secret]}) == {name: [hidden]}
+    assert redact({name: secret.encode()}) == {name: hidden}
+    assert redact_text(f'{{"{name}": "{secret}"}}') == f'{{"{name}": "{hidden}"}}'
+    plain = name.lstrip("$")
+    assert (
+        redact_text(f"https://x.io/items?{plain}={secret}&n=1") == f"https://x.io/items?{plain}={hidden}&n=1"
+    )
+    assert redact({name: "CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA"}) == {name: "CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA"}
+
+
+def test_a_lone_surrogate_under_a_secret_name_is_hidden() -> None:
+    # its UTF-8 cannot be written strictly: the marker's hash takes it as any other code point
+    assert redact({"password": "\ud800hunter2"}) == {"password": marker("field", "\ud800hunter2")}
+    assert marker("field", "\ud800hunter2") != marker("field", "\ud801hunter2")

@@ -29,7 +29,8 @@ class Count(int):
     """An integer of another type."""
 
 
-NAMES = ["command", "cwd", "password", "apiKey", "token", "pin", "", "x-auth", "note"]
+NAMES = ["command", "cwd", "password", "apiKey", "token", "pin", "", "x-auth", "note", "ghp_" + "a1" * 18]
+"""Field names: ordinary, a secret's, and one that holds a secret (logged redacted)."""
 TEXTS = [
     "",
     "git status",
@@ -151,8 +152,10 @@ def test_each_branch_of_the_loop() -> None:
         ({"todos": [{"content": "fix it"}]}, 1),
         ({"text": "x" * (redact.MAX_STRING + 1)}, 1),
         ({1: "a"}, 1),
+        ({"ghp_" + "a1" * 18: True}, 1),
+        ({"auth": {"user": "ann"}}, 1),
     ],
-    ids=["bash", "edit", "empty", "nested", "long-text", "int-key"],
+    ids=["bash", "edit", "empty", "nested", "long-text", "int-key", "secret-key", "secret-dict"],
 )
 def test_only_what_needs_a_walk_gets_one(
     monkeypatch: pytest.MonkeyPatch, value: dict[Any, Any], walks: int

@@ -975,8 +975,8 @@ def test_collections_and_mappings_json_has_no_type_for_are_walked() -> None:
         "proxy": {"password": marker("field", "hunter2-hunter2"), "note": "\n" + hidden},
         "user_dict": {"headers": {"X-Api-Key": marker("field", "opaque-value-1")}},
     }
-    # under a secret's name, one is hidden whole, as its text (a list of JSON is looked into)
-    assert redact({"password": {"hunter2-hunter2"}}) == {"password": marker("field", "{'hunter2-hunter2'}")}
+    # under a secret's name, one is hidden whole, as a list of JSON is: by its canonical JSON
+    assert redact({"password": {"hunter2-hunter2"}}) == {"password": marker("field", '["hunter2-hunter2"]')}
     # read up to where it raises; an iterator is not used up, but written as its text
     assert redact({"m": _Broken(), "i": _Items()}) == {
         "m": {"ok": hidden, UNPRINTABLE: UNPRINTABLE},
