@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import remit
 from remit.analyzers import HttpFacts, http_facts, shell_facts
-from remit.analyzers.http import canonical_host, is_local_host
+from remit.analyzers.http import canonical_host, host_readings, is_local_host
 from tests.conftest import POLICIES
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "http_cases.yaml").read_text("utf-8"))
@@ -94,6 +94,58 @@ def test_canonical_host(host: str, canonical: str, local: bool) -> None:
     assert is_local_host(host) is local
 
 
+@pytest.mark.parametrize(
+    ("host", "readings", "local"),
+    [
+        ("::ffff:a9fe:a9fe", ["169.254.169.254"], False),
+        ("::ffff:10.0.0.1", ["10.0.0.1"], True),
+        ("::169.254.169.254", ["::a9fe:a9fe", "169.254.169.254"], False),
+        ("::ffff:0:a9fe:a9fe", ["::ffff:0:a9fe:a9fe", "169.254.169.254"], False),
+        ("64:ff9b::a9fe:a9fe", ["64:ff9b::a9fe:a9fe", "169.254.169.254"], False),
+        ("64:ff9b:1::a9fe:a9fe", ["64:ff9b:1::a9fe:a9fe", "169.254.169.254"], False),
+        ("2002:a9fe:a9fe::", ["2002:a9fe:a9fe::", "169.254.169.254"], False),
+        ("2002:a9fe:a9fe:1::1", ["2002:a9fe:a9fe:1::1", "169.254.169.254"], False),
+        ("fe80::a9fe:a9fe", ["fe80::a9fe:a9fe", "169.254.169.254"], False),
+        ("fe80::a9fe:a9fe%eth0", ["fe80::a9fe:a9fe%eth0", "169.254.169.254"], False),
+        ("2001:db8::5efe:a9fe:a9fe", ["2001:db8::5efe:a9fe:a9fe", "169.254.169.254"], False),
+        ("2001:0:a9fe:a9fe::", ["2001:0:a9fe:a9fe::", "169.254.169.254", "255.255.255.255"], False),
+        ("fd00:ec2::254", ["fd00:ec2::254"], False),
+        # behind a translator, 127.0.0.1 and 10.0.0.1 are not this machine nor its network
+        ("::127.0.0.1", ["::7f00:1", "127.0.0.1"], False),
+        ("64:ff9b::10.0.0.1", ["64:ff9b::a00:1", "10.0.0.1"], False),
+        # no IPv4 address in 0.0.0.0/8 is reached: `::1` stays loopback, `fe80::1` link-local
+        ("::1", ["::1"], True),
+        ("::", ["::"], True),
+        ("fe80::1", ["fe80::1"], False),
+        ("fd12:3456::a9fe:a9fe", ["fd12:3456::a9fe:a9fe"], True),
+        ("2606:4700::a9fe:a9fe", ["2606:4700::a9fe:a9fe"], False),
+        ("169.254.169.254", ["169.254.169.254"], False),
+        ("example.com", ["example.com"], False),
+    ],
+)
+def test_ipv6_addresses_carrying_an_ipv4_one_give_both(host: str, readings: list[str], local: bool) -> None:
+    assert host_readings(host) == readings
+    assert canonical_host(host) == readings[0]
+    assert is_local_host(host) is local
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::169.254.169.254]/latest/meta-data/",
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",
+        "http://[::ffff:a9fe:a9fe]/latest/meta-data/",
+        "http://[2002:a9fe:a9fe::]/latest/meta-data/",
+        "http://[fe80::a9fe:a9fe%25eth0]/latest/meta-data/",
+        "http://[fd00:ec2::254]/latest/meta-data/",
+    ],
+)
+def test_ipv6_forms_of_the_metadata_address_are_seen(url: str) -> None:
+    facts = _facts("WebFetch", {"url": url})
+    assert any(h == "169.254.169.254" or h.startswith("fd00:ec2:") for h in facts.hosts), facts.hosts
+    assert not facts.is_local and not facts.host_in(["[" + facts.hosts[0] + "]"])
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="0123456789abcdefxX.%:[]-" + "\uff10\uff0e\u3002", max_size=40))
 def test_hosts_never_raise(host: str) -> None:
@@ -124,6 +176,12 @@ def _coding_agent() -> remit.Guard:
         ("WebFetch", {"url": "http://169.254.169.254/", "prompt": "x", "urls": ["http://0x/"]}, "ask"),
         ("WebFetch", {"url": "http://%31%36%39.254.169.254/latest/meta-data/", "prompt": "x"}, "ask"),
         ("mcp__fetch__fetch", {"url": "http://[fd00:0ec2::254]/latest/meta-data/"}, "ask"),
+        ("mcp__fetch__fetch", {"url": "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/"}, "ask"),
+        ("WebFetch", {"url": "http://[::169.254.169.254]/latest/meta-data/", "prompt": "x"}, "ask"),
+        ("Bash", {"command": "curl -s 'http://[2002:a9fe:a9fe::]/latest/meta-data/iam/'"}, "ask"),
+        ("Bash", {"command": "curl -s 'http://[fe80::a9fe:a9fe]/latest/meta-data/iam/'"}, "ask"),
+        ("Bash", {"command": "curl -X POST --data-binary @notes.txt 'http://[64:ff9b::10.0.0.1]/'"}, "ask"),
+        ("Bash", {"command": "curl -X POST --data-binary @notes.txt 'http://[::ffff:10.0.0.1]/'"}, "allow"),
         ("mcp__fetch__fetch", {"urls": ["http://169.254.169.254/", "http://" + "9" * 5000 + "/"]}, "ask"),
     ],
 )

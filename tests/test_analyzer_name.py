@@ -12,7 +12,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import remit
 from remit.analyzers import NameFacts, name_facts
+from tests.conftest import POLICIES
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "name_cases.yaml").read_text("utf-8"))
 TOOLEMU = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "toolemu"
@@ -119,3 +121,14 @@ def test_a_name_cut_to_its_limit_is_not_a_read() -> None:
     facts = name_facts("mcp__x__" + "get_" * 80 + "delete")
     assert facts.kind == "unknown" and facts.risk >= 5
     assert name_facts("mcp__x__" + "delete_" * 60).kind == "delete"
+
+
+@pytest.mark.parametrize(
+    "tool",
+    ["mcp__crm__getDeleteUser", "mcp__crm__get_user__delete", "mcp__bank__get_balance_and_transfer"],
+)
+def test_shipped_policies_do_not_let_a_hidden_action_flow_as_a_read(tool: str) -> None:
+    for policy in ("coding-agent", "business-agent", "strict", "ci"):
+        guard = remit.Guard.from_path(POLICIES / f"{policy}.yaml")
+        assert guard.check(tool, {"id": 3}, {"cwd": "/repo"}).decision.value != "allow", policy
+        assert guard.check("mcp__crm__get_user", {"id": 3}, {"cwd": "/repo"}).decision.value == "allow"

@@ -67,11 +67,31 @@ def _coding_agent() -> remit.Guard:
         ("SELECT id FROM t --TODO delete old rows", "allow"),
         ("SELECT 1 --1 INTO OUTFILE '/tmp/x'", "ask"),
         ("SELECT 'a\\'; DROP TABLE users; --'", "ask"),
+        ("SELECT pg_terminate_backend(123)", "ask"),
+        ("SELECT pg_read_file('/etc/passwd')", "ask"),
+        ("SELECT lo_export(16401, '/tmp/x')", "ask"),
+        ("xp_cmdshell 'whoami'", "ask"),
+        ("SELECT nextval('orders_id_seq')", "ask"),
+        ("SELECT currval('orders_id_seq')", "allow"),
     ],
 )
 def test_coding_agent_reads_every_dialect(sql: str, decision: str) -> None:
     call = _coding_agent().check("mcp__postgres__query", {"sql": sql}, {"cwd": "/repo"})
     assert call.decision.value == decision
+
+
+@pytest.mark.parametrize(
+    ("sql", "decision"),
+    [
+        ("SELECT pg_terminate_backend(123)", "ask"),
+        ("SELECT LOAD_FILE('/etc/passwd')", "ask"),
+        ("SELECT lo_unlink(16401)", "block"),
+        ("SELECT count(*) FROM users", "allow"),
+    ],
+)
+def test_strict_asks_or_blocks_side_effects(sql: str, decision: str) -> None:
+    guard = remit.Guard.from_path(POLICIES / "strict.yaml")
+    assert guard.check("mcp__postgres__query", {"sql": sql}, {"cwd": "/repo"}).decision.value == decision
 
 
 def test_a_bug_in_the_sql_facts_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -70,6 +70,35 @@ RUNS = frozenset(
 )  # fmt: skip
 """Statements that run code the text does not show (a procedure, a `DO` block, a prepared
 statement), attach files or stop the server: counted as writes, since nobody can tell."""
+_EFFECTS = {
+    "admin": """PG_TERMINATE_BACKEND PG_CANCEL_BACKEND PG_RELOAD_CONF PG_ROTATE_LOGFILE PG_PROMOTE
+        PG_SWITCH_WAL PG_SWITCH_XLOG PG_CREATE_RESTORE_POINT PG_START_BACKUP PG_STOP_BACKUP
+        PG_BACKUP_START PG_BACKUP_STOP PG_CREATE_PHYSICAL_REPLICATION_SLOT
+        PG_CREATE_LOGICAL_REPLICATION_SLOT PG_COPY_PHYSICAL_REPLICATION_SLOT
+        PG_COPY_LOGICAL_REPLICATION_SLOT PG_DROP_REPLICATION_SLOT PG_REPLICATION_SLOT_ADVANCE
+        PG_LOGICAL_SLOT_GET_CHANGES PG_LOGICAL_SLOT_GET_BINARY_CHANGES PG_WAL_REPLAY_PAUSE
+        PG_WAL_REPLAY_RESUME PG_STAT_RESET PG_STAT_RESET_SHARED PG_STAT_RESET_SINGLE_TABLE_COUNTERS
+        PG_STAT_STATEMENTS_RESET PG_IMPORT_SYSTEM_COLLATIONS SET_CONFIG PG_NOTIFY SP_CONFIGURE""",
+    "file": """PG_READ_FILE PG_READ_BINARY_FILE PG_LS_DIR PG_STAT_FILE PG_LS_LOGDIR PG_LS_WALDIR
+        PG_LS_TMPDIR PG_LS_ARCHIVE_STATUSDIR PG_LS_LOGICALSNAPDIR PG_LS_LOGICALMAPDIR
+        PG_LS_REPLSLOTDIR PG_FILE_WRITE PG_WRITE_FILE PG_FILE_RENAME PG_FILE_UNLINK PG_FILE_SYNC
+        PG_LOGDIR_LS LO_IMPORT LO_EXPORT LOAD_FILE READFILE WRITEFILE FSDIR EDIT OPENROWSET
+        OPENDATASOURCE XP_DIRTREE XP_SUBDIRS XP_FILEEXIST XP_REGREAD XP_REGWRITE""",
+    "code": """SYS_EXEC SYS_EVAL LOAD_EXTENSION XP_CMDSHELL SP_OACREATE SP_OAMETHOD
+        SP_EXECUTE_EXTERNAL_SCRIPT DBLINK DBLINK_EXEC DBLINK_CONNECT DBLINK_CONNECT_U
+        DBLINK_SEND_QUERY DBLINK_OPEN OPENQUERY""",
+    "data": """NEXTVAL SETVAL LO_CREATE LO_CREAT LO_UNLINK LO_PUT LO_FROM_BYTEA LO_TRUNCATE
+        LO_TRUNCATE64 LOWRITE""",
+}
+SIDE_EFFECTS = frozenset(name for names in _EFFECTS.values() for name in names.split())
+"""Functions and procedures a read statement calls that act outside its result (see `sql.py`):
+`admin` ends sessions, reloads or changes settings; `file` reads or writes the server's
+files; `code` runs a program, a library or SQL on another server; `data` writes rows,
+large objects or a sequence's next value (no rollback takes a `nextval` back)."""
+_DESTROYS = frozenset(
+    {"LO_UNLINK", "LO_TRUNCATE", "LO_TRUNCATE64", "PG_FILE_UNLINK", "PG_DROP_REPLICATION_SLOT"}
+)
+"""Side effects that destroy what cannot be had back, as `DROP` does."""
 DDL = frozenset({"CREATE", "DROP", "ALTER", "TRUNCATE", "RENAME", "COMMENT", "GRANT", "REVOKE"})
 _MAIN = READ | WRITE | DDL
 _SERVER_WIDE = frozenset({"GLOBAL", "PERSIST", "PERSIST_ONLY"})
@@ -180,9 +209,12 @@ def _statement(tokens: list[str], info: SqlInfo, dialect: bool = False) -> None:
     upper = [t.upper() for t in tokens]
     depth = 0
     top: list[tuple[int, str]] = []  # (index, keyword) at paren depth 0
+    called: list[str] = []  # the names before `(`: functions, types, tables, columns
     for i, t in enumerate(upper):
         if t == "(":
             depth += 1
+            if i:
+                called.append(upper[i - 1])
         elif t == ")":
             depth = max(0, depth - 1)
         elif depth == 0:
@@ -198,12 +230,42 @@ def _statement(tokens: list[str], info: SqlInfo, dialect: bool = False) -> None:
         main in RUNS or (main == "PRAGMA" and "=" in keywords) or (main == "SET" and keywords & _SERVER_WIDE)
     ):
         kind = "write"
+    effects = _side_effects(upper, called)
+    if effects and kind in ("read", "other"):
+        kind = "write"  # `SELECT pg_terminate_backend(pid)`, `xp_cmdshell 'dir'`
     info.kinds.append(kind)
-    if main in ("DROP", "TRUNCATE") or (main == "ALTER" and "DROP" in keywords):
+    if main in ("DROP", "TRUNCATE") or (main == "ALTER" and "DROP" in keywords) or effects & _DESTROYS:
         info.drops = True
     if main in ("DELETE", "UPDATE") and "WHERE" not in keywords:
         info.unbounded_write = True
     info.tables.extend(_tables(tokens, upper, _cte_names(upper, tokens)))
+
+
+def _side_effects(upper: list[str], called: list[str]) -> set[str]:
+    """The `SIDE_EFFECTS` a statement (`upper`, its tokens) calls: a name before `(` (in
+    `called`), quoted or qualified (`pg_catalog."pg_read_file"(...)`), or the procedure a
+    T-SQL statement starts with, which runs without `EXEC` (`master..xp_cmdshell 'dir'`);
+    any `sp_` or `xp_` procedure counts, as it would after `EXEC`."""
+    found = {name for name in map(_bare, called) if name in SIDE_EFFECTS}
+    lead = _leading_name(upper)
+    if lead in SIDE_EFFECTS or lead.startswith(("SP_", "XP_")):
+        found.add(lead)
+    return found
+
+
+def _bare(token: str) -> str:
+    """A name without its quotes: `"pg_read_file"`, `` `sys_exec` ``, `[xp_cmdshell]`."""
+    return token[1:-1] if token[:1] in '"`[' and len(token) >= 2 else token
+
+
+def _leading_name(upper: list[str]) -> str:
+    """The last part of the dotted name a statement starts with (`MASTER..XP_CMDSHELL`)."""
+    i = 0
+    while i + 2 < len(upper) and upper[i + 1] == ".":
+        i += 2
+        while i + 1 < len(upper) and upper[i] == ".":
+            i += 1
+    return _bare(upper[i])
 
 
 _DML = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE"})

@@ -58,6 +58,28 @@ CONJUNCTIONS = frozenset({"and", "then", "or", "plus"})
 """Words that join two actions in one name (`get_and_delete`, `ReadThenSend`): the verb after
 one may be riskier than the first."""
 
+PLAIN_VERBS = frozenset(
+    {
+        "delete", "remove", "destroy", "drop", "purge", "erase", "wipe", "truncate", "shred",
+        "uninstall", "unsubscribe", "unlink", "unassign", "unpublish", "revoke", "discard",
+        "terminate", "kill", "detach", "prune", "cancel",
+        "send", "publish", "notify", "retweet", "announce", "respond", "submit",
+        "execute", "exec", "invoke", "spawn",
+        "withdraw", "donate",
+        "create", "upsert",
+    }
+)
+"""Verbs that are hardly ever nouns in tool names: one counts wherever it stands, so a name
+is rated by the riskiest (`getDeleteUser`, `get_user__delete` delete). Left out are verbs
+that real read tools use as nouns: `get_workflow_run`, `get_release`, `get_share_link`,
+`retrieve_charge`, `get_transfer_status`, `get_block_children`, `check_update`,
+`get_restart_policy`, `get_eval_results`."""
+
+JOINED_AFTER_OBJECT = frozenset({"transfer", "delete"})
+"""Kinds of a noun-or-verb that a conjunction after an object still joins as an action
+(`get_balance_and_transfer`, `get_logs_and_trash`): read as a noun, a payment or a loss
+would go unrated; `get_name_and_email` stays a read of two fields."""
+
 SOFT_DELETE = frozenset(
     {
         "remove", "cancel", "revoke", "trash", "uninstall", "unsubscribe", "detach", "unlink",

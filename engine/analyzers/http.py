@@ -233,26 +233,27 @@ def _split(url: str) -> tuple[str, list[str], bool] | None:
     A URL that clients read differently gives each reading's host: `https://evil.com\\@good.com/`
     goes to `good.com` for Python and curl, to `evil.com` for a browser or Node (WHATWG URL
     reads `\\` as `/`). A host is in its canonical form: `http://0x7f.1/` and
-    `http://2130706433/` go to `127.0.0.1`, `[::ffff:169.254.169.254]` to `169.254.169.254`.
+    `http://2130706433/` go to `127.0.0.1`, `[::ffff:169.254.169.254]` to `169.254.169.254`;
+    an IPv6 address that carries an IPv4 one gives both (`host_readings`).
     A `file:` URL may name no host (`file:///etc/hosts`)."""
     try:
         text = url if _SCHEME.match(url) else "http://" + url
         scheme = text.split(":", 1)[0].lower()
-        readings = [text]
+        texts = [text]
         if "\\" in text and scheme in _SPECIAL_SCHEMES:
-            readings.append(text.replace("\\", "/"))
+            texts.append(text.replace("\\", "/"))
         hosts: list[str] = []
         credentials = False
-        for reading in readings:
+        for reading in texts:
             parts = urlsplit(reading)
             credentials = credentials or parts.password is not None or bool(parts.username)
             raw = parts.hostname or ""
             if not raw and scheme == "file":
                 continue
-            host = canonical_host(raw)
-            if not _HOST.match(host):
+            reached = host_readings(raw)
+            if not all(_HOST.match(h) for h in reached):
                 return None
-            hosts.append(host)
+            hosts.extend(reached)
         return scheme, hosts, credentials
     except Exception:  # `urlsplit` rejects some texts (`http://[x`); no bug may drop the other URLs
         return None
@@ -267,7 +268,7 @@ def canonical_host(host: str) -> str:
     is in dotted decimal; an IPv6 address is in its compressed form (`fd00:ec2::254`), an
     IPv4 address mapped into IPv6 as that IPv4 address; anything else is lower-cased."""
     if ":" in host:
-        return _canonical_ipv6(host.lower())
+        return _ipv6_readings(host.lower())[0]
     if "%" in host:
         try:
             host = unquote_to_bytes(host).decode("utf-8")
@@ -284,17 +285,63 @@ def canonical_host(host: str) -> str:
     return host if address is None else address
 
 
-def _canonical_ipv6(host: str) -> str:
-    """An IPv6 address (with its zone, `fe80::1%eth0`) compressed; one that maps an IPv4
-    address as that address; `host` itself if it is no IPv6 address."""
+def host_readings(host: str) -> list[str]:
+    """The hosts a client may reach when asked for `host`: its canonical form (`canonical_host`)
+    and, for an IPv6 address that carries an IPv4 one, that IPv4 address too. Never raises.
+
+    `[64:ff9b::a9fe:a9fe]` is `169.254.169.254` behind a NAT64 gateway, `[::169.254.169.254]`
+    through a `sit` tunnel: the metadata and private-range checks must see the IPv4 address.
+    Both readings are kept, since which one a client takes depends on its network: a host is
+    local only if every reading is, and an allow-list must match every reading."""
+    if ":" in host:
+        return _ipv6_readings(host.lower())
+    return [canonical_host(host)]
+
+
+def _ipv6_readings(host: str) -> list[str]:
+    """An IPv6 address (with its zone, `fe80::1%eth0`) compressed, then the IPv4 addresses it
+    carries; one that maps an IPv4 address (`::ffff:a9fe:a9fe`) is that address alone, as
+    every dual-stack client connects to it; `host` alone if it is no IPv6 address."""
     address, percent, zone = host.partition("%")
     try:
         ip = ipaddress.IPv6Address(address)
     except ValueError:
-        return host
+        return [host]
     if ip.ipv4_mapped is not None:
-        return str(ip.ipv4_mapped)
-    return f"{ip}{percent}{zone}"
+        return [str(ip.ipv4_mapped)]
+    carried = [str(v4) for v4 in dict.fromkeys(_carried_ipv4(ip)) if v4.packed[0] != 0]
+    return [f"{ip}{percent}{zone}", *carried]
+
+
+_NAT64_PREFIXES = (
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),
+)
+"""Prefixes whose last 32 bits are an IPv4 address a translator reaches: NAT64's well-known
+prefix, its local-use prefix (RFC 8215), SIIT's IPv4-translated addresses (RFC 2765)."""
+_LINK_LOCAL = ipaddress.IPv6Network("fe80::/10")
+_ISATAP_IDS = (0x00005EFE, 0x02005EFE)
+"""The upper half of an ISATAP interface identifier (RFC 5214): its lower half is the IPv4
+address of the tunnel's far end."""
+
+
+def _carried_ipv4(ip: ipaddress.IPv6Address) -> Iterator[ipaddress.IPv4Address]:
+    """The IPv4 addresses a packet for `ip` may be sent to: the address behind a NAT64 or
+    SIIT translator, the tunnel end of an IPv4-compatible (`::a.b.c.d`, `sit`), 6to4, Teredo
+    or ISATAP address, and of a link-local address whose interface identifier is an IPv4
+    address (`fe80::a.b.c.d`, what Linux gives a `sit` tunnel)."""
+    value = int(ip)
+    low = ipaddress.IPv4Address(value & 0xFFFFFFFF)
+    if value >> 32 == 0 or any(ip in prefix for prefix in _NAT64_PREFIXES):
+        yield low
+    if ip.sixtofour is not None:
+        yield ip.sixtofour
+    if ip.teredo is not None:
+        yield from ip.teredo
+    interface_id = value & 0xFFFFFFFFFFFFFFFF
+    if interface_id >> 32 in _ISATAP_IDS or (interface_id >> 32 == 0 and ip in _LINK_LOCAL):
+        yield low
 
 
 def _ipv4(host: str) -> str | None:
@@ -333,7 +380,11 @@ def is_local_host(host: str) -> bool:
     """Loopback, private ranges and local names; not link-local addresses nor the names and
     addresses of cloud metadata services, which hand out credentials; not a host that cannot
     be read."""
-    host = canonical_host(host.strip("[]"))
+    return all(_is_local_reading(h) for h in host_readings(host.strip("[]")))
+
+
+def _is_local_reading(host: str) -> bool:
+    """`is_local_host` of one canonical host."""
     if (
         not host
         or host in _METADATA_NAMES

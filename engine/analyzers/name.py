@@ -19,9 +19,11 @@ from ._verbs import (
     CONJUNCTIONS,
     DOMAIN_BUMP,
     DOMAIN_WORDS,
+    JOINED_AFTER_OBJECT,
     KNOWN_TOOLS,
     MONEY_VERBS,
     MONEY_WORDS,
+    PLAIN_VERBS,
     PUBLIC_VERBS,
     PUBLIC_WORDS,
     RATINGS,
@@ -139,10 +141,12 @@ def find_verb(words: list[str]) -> int:
 
 
 def _riskiest(words: list[str], index: int, verb: str, kind: str, domain: str) -> tuple[str, str]:
-    """(verb, kind) of the riskiest action a compound name joins: `get_and_delete` deletes,
-    `ReadThenSendEmail` sends. A name that reads and writes is rated by what it writes."""
+    """(verb, kind) of the riskiest action a name holds: one a conjunction joins
+    (`get_and_delete` deletes, `ReadThenSendEmail` sends) or a plain verb anywhere after the
+    first (`getDeleteUser`, `get_user__delete`). A name that reads and writes is rated by
+    what it writes."""
     best = _rate(kind, verb, domain, words)[0]
-    for i in _joined_verbs(words, index):
+    for i in (*_joined_verbs(words, index), *_plain_verbs(words, index)):
         lemma = _lemma(words[i])
         other = _kind(lemma, words[i + 1 :])
         risk = _rate(other, lemma, domain, words)[0]
@@ -151,11 +155,19 @@ def _riskiest(words: list[str], index: int, verb: str, kind: str, domain: str) -
     return verb, kind
 
 
+def _plain_verbs(words: list[str], index: int) -> Iterator[int]:
+    """Indexes of the verbs after `index` that are hardly ever nouns (`PLAIN_VERBS`), with
+    or without a conjunction before them: `delete` in `getDeleteUser`, not `run` in
+    `get_workflow_run`."""
+    return (i for i in range(index + 1, len(words)) if words[i] in PLAIN_VERBS)
+
+
 def _joined_verbs(words: list[str], index: int) -> Iterator[int]:
     """Indexes of the verbs a conjunction joins to the verb at `index` (`delete` in
     `get_and_delete`, `remove` in `get_user_then_remove`). Right after a verb (`fetch_and_`)
     or after `then`, a word that is also a noun counts (`fetch_and_transfer`); after an
-    object only a plain, clear verb does (`get_name_and_email` names two fields, not a mail)."""
+    object a plain, clear verb does, and a noun-or-verb only if it would move money or
+    delete (`get_balance_and_transfer`; `get_name_and_email` names two fields, not a mail)."""
     last_verb = index
     i = index + 1
     while i < len(words):
@@ -170,7 +182,8 @@ def _joined_verbs(words: list[str], index: int) -> Iterator[int]:
             return
         word = words[i]
         lemma = _lemma(word)
-        if lemma in VERBS and (then or start == last_verb + 1 or (word in VERBS and word not in AMBIGUOUS)):
+        after_object = word in VERBS and (word not in AMBIGUOUS or VERBS[word] in JOINED_AFTER_OBJECT)
+        if lemma in VERBS and (then or start == last_verb + 1 or after_object):
             last_verb = i
             yield i
 

@@ -3,6 +3,16 @@
 SQL comes from `query`/`sql`/`statement` arguments (database tools and MCP servers) and from
 database clients in shell commands (`psql -c`, `mysql -e`, `sqlite3 DB "..."`, heredocs).
 
+Statement kinds are `read`, `write`, `ddl` and `other` (a client command, `SET`, `BEGIN`).
+A statement that reads but calls a function with a side effect is a `write`, as `KILL`,
+`CALL` and `SELECT ... INTO OUTFILE` are: `SELECT pg_terminate_backend(pid)` and
+`pg_reload_conf()`, `set_config(...)` (administration), `pg_read_file`, `lo_export`,
+`LOAD_FILE` (the server's files), `sys_exec`, `load_extension`, `xp_cmdshell`, `dblink_exec`
+(code, or SQL on another server), `nextval` (a mild write: no rollback undoes it); the list
+is `_sqlcore.SIDE_EFFECTS`. No kind of their own: a policy written against read, write and
+DDL (`sql.writes || sql.ddl`) must not take them for reads. Those that destroy for good
+(`lo_unlink`, `pg_file_unlink`) also count as `drops`.
+
 Why a tokenizer (`_sqlcore.py`) and not sqlglot: these facts are statement-level, a
 tokenizer that knows comments, strings and parentheses gets them right for every dialect
 and never fails, in about 10 µs; sqlglot (measured: 120 ms import, about 200 µs per
