@@ -16,9 +16,11 @@ from remit.analyzers import (
     Command,
     ShellFacts,
     _bash,
+    _elsewhere,
     _jobs,
     _programs,
     _runners,
+    _toolchains,
     _unwrap,
     shell_facts,
 )
@@ -969,7 +971,11 @@ def _runner_option_words(program: str) -> list[str]:
     """The options the reader of `program` knows, spelt as words (`-P`, `--shell`), and its
     subcommands: generic words alone never reach an option that takes several values."""
     specs: list[Options] = []
-    found = [vars(_runners).get(f"_{program.upper()}"), vars(_jobs).get(f"_{program.upper()}")]
+    found = [
+        vars(module).get(name)
+        for module in (_runners, _jobs, _toolchains, _elsewhere)
+        for name in (f"_{program.upper()}", program.upper())
+    ]
     for value in [*found, _runners.WRAPPERS.get(program), _runners.SUBCOMMANDS.get(program)]:
         if isinstance(value, Options):
             specs.append(value)

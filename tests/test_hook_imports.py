@@ -45,6 +45,8 @@ NOT_ON_A_PLAIN_CALL = (
     "remit.traces.calls",
     "remit.analyzers._bash",
     "remit.analyzers._runners",
+    "remit.analyzers._toolchains",
+    "remit.analyzers._elsewhere",
     "remit.analyzers._jobs",
     "remit.analyzers._options",
     "remit.analyzers._shells",
@@ -56,7 +58,13 @@ NOT_ON_A_PLAIN_CALL = (
     "zlib",
 )
 """Modules a hook call for a plain command (`git status`) has no use for."""
-RUNNER_READERS = ("remit.analyzers._runners", "remit.analyzers._jobs", "remit.analyzers._options")
+RUNNER_READERS = (
+    "remit.analyzers._runners",
+    "remit.analyzers._toolchains",
+    "remit.analyzers._elsewhere",
+    "remit.analyzers._jobs",
+    "remit.analyzers._options",
+)
 """What reads the programs that run a command with options of their own (`uv run`, `tmux`)."""
 NOT_WITHOUT_A_LOG = ("remit.log", "remit.durability", "orjson", "uuid")
 """Modules only a hook call that logs its decision has a use for."""

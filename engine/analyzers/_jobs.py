@@ -3,17 +3,31 @@
 `tmux` and `screen` run a command in a new window (`tmux new -d 'cmd'`, `screen -dm cmd`) and
 type keys into one (`tmux send-keys`, `screen -X stuff`: code not shown); `at` and `batch`
 queue a script read from stdin; GNU `parallel` runs a command template once per input.
-`tmux`, `at` and `parallel` keep their own command as written (it starts a session or a job,
-or reads commands), then add what they run; `screen` is a wrapper of the command it runs.
+`sem` queues one for parallel's workers; a terminal emulator (`xterm -e cmd`) runs one in a
+new window, `watchexec` and `nodemon` again on each change of a file. `tmux`, `at` and
+`parallel` keep their own command as written (it starts a session or a job, or reads
+commands), then add what they run; the others are wrappers of the command they run.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ._options import Options, Result, aliases, given, options, read_options, run_after, set_env
+from ._options import (
+    Options,
+    Result,
+    aliases,
+    given,
+    options,
+    plain_shell,
+    read_options,
+    read_permuted,
+    run_after,
+    set_env,
+)
 from ._parsed import Word
 from ._programs import reads_stdin
 
@@ -236,7 +250,7 @@ _PARALLEL = options(
     "null 0 eta progress bar t group no-notice will-cite r no-run-if-empty silent files shuf fg bg nonall "
     "onall plus compress linebuffer",
     stops="version V help h number-of-cpus number-of-cores number-of-threads number-of-sockets "
-          "max-line-length-allowed bibtex citation",
+          "max-line-length-allowed bibtex citation record-env session end-session",
 )
 # fmt: on
 """GNU parallel's options. Getopt::Long gives an option with an optional value (`-i`, `-e`,
@@ -348,3 +362,182 @@ def _fill(text: str, values: list[str]) -> str | None:
         else:
             return None
     return text
+
+
+_SEM = options(
+    "id semaphorename st semaphoretimeout " + " ".join(sorted(_PARALLEL.values)),
+    "fg bg wait W semaphore " + " ".join(sorted(_PARALLEL.flags or ())),
+    stops=" ".join(sorted(_PARALLEL.stops)),
+)
+"""`sem` (`parallel --semaphore`): parallel's options and those of its queue."""
+
+
+def sem(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`sem [options] cmd args`: the words joined run through the shell, once a slot of the
+    semaphore is free (`sem --wait` runs none)."""
+    read = read_options(words[1:], _SEM)
+    command = words[1 + read.start :]
+    if read.stop or not command:
+        return _shown(u, words, read.unknown)
+    if read.unknown:
+        u.opaque(words)
+    u.run_string(_joined(command), program)
+    return None
+
+
+def _joined(words: list[Word]) -> Word:
+    """Words a program joins with blanks into one shell string (`sem`, `watchexec`)."""
+    return Word(" ".join(w.value for w in words), all(w.static for w in words))
+
+
+# --- terminals and watchers: a command run in a new window, or again on each change ------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Terminal:
+    """A terminal emulator that runs a command in its window instead of the user's shell."""
+
+    options: Options
+    """Its options; `rest` ones take the command and its arguments (`xterm -e cmd args`)."""
+    line: frozenset[str] = frozenset()
+    """Options whose value is one command line (`gnome-terminal -e 'cmd args'`)."""
+    files: frozenset[str] = frozenset()
+    """Options naming a file of commands (`konsole --tabs-from-file`): not shown."""
+    trailing: bool = False
+    """A last operand is the program to run (`xterm htop`)."""
+
+
+# fmt: off
+_XTERM = Terminal(options(
+    "bg fg bd bw b cc class cr display fa fb fd fi fn fs fw fx geometry hc into kt lf li mc ms name nb "
+    "selbg selfg ti tm tn title T n uc xrm ziconbeep borderwidth bcf bcn sl xtf report-charclass "
+    "baudrate w",
+    "132 ah ai aw bc bdc cb cjk_width cm cu dc fbb fbx hf hm hold ic im iconic j k8 l leftbar ls "
+    "maximized mb mesg mk_width nul pc pob rightbar rv rvc rw s samename sb sf si sk sm sp t tb ulc ulit "
+    "ut vb wc wf C",
+    stops="help version", clusters=False, rest="e"), trailing=True)
+"""xterm: each option a word of its own (`-fa`, `+ls` turns one off); `-e` is the last."""
+TERMINALS: dict[str, Terminal] = {
+    "xterm": _XTERM,
+    "uxterm": _XTERM,
+    # the alternatives' link: every terminal it may name takes `-e cmd args`
+    "x-terminal-emulator": Terminal(options(flags=None, clusters=False, rest="e")),
+    "gnome-terminal": Terminal(options(
+        "t title working-directory geometry zoom profile tab-with-profile tab-with-profile-internal-id "
+        "window-with-profile window-with-profile-internal-id role display class name load-config "
+        "save-config fd app-id e command",
+        "window tab maximize full-screen active hide-menubar show-menubar wait q quiet preferences "
+        "print-environment disable-factory",
+        stops="help help-all help-gtk help-terminal help-window-options help-terminal-options version",
+        rest="x execute"), line=frozenset({"e", "command"})),
+    "konsole": Terminal(options(
+        "profile workdir layout p qwindowgeometry qwindowtitle display tabs-from-file",
+        "hold noclose new-tab separate nofork show-menubar hide-menubar show-tabbar hide-tabbar fullscreen "
+        "notransparency background-mode builtin-profile",
+        stops="help help-all v version list-profiles list-profile-properties author license",
+        rest="e"), files=frozenset({"tabs-from-file"})),
+}
+# fmt: on
+"""Terminal emulators by program, as they read their command line."""
+
+
+def terminal(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`xterm -e cmd args`, `gnome-terminal -- cmd args`, `konsole -e cmd`: the command, run in a
+    new window (one word with blanks, as a shell string); with none, the user's shell, which
+    reads the window, not this shell's stdin."""
+    spec = TERMINALS[program]
+    args = [w for w in words[1:] if not (spec.trailing and _plus(w))]  # `xterm +ls`: an option turned off
+    found = read_permuted(args, spec.options)
+    hidden = found.read.unknown or bool(given(found.read, *spec.files))
+    codes = given(found.read, *spec.line)
+    command = found.command or []
+    if found.command is None and spec.trailing and found.operands:
+        command = found.operands[-1:]  # `xterm htop`
+    hidden = hidden or any(not w.static for w in found.operands)
+    if found.read.stop:
+        return words
+    if len(command) == 1 and " " in command[0].value:  # `xterm -e 'cmd args'`
+        codes, command = [*codes, command[0]], []
+    if hidden:
+        u.opaque(words)
+    for code in codes:
+        u.run_string(code, program)
+    if command:
+        return run_after(u, program, words, command, False)
+    return None if codes or hidden else words
+
+
+def _plus(word: Word) -> bool:
+    """An X toolkit option that turns one off (`+ls`, `+sb`)."""
+    return word.static and len(word.value) > 1 and word.value[0] == "+"
+
+
+_WATCHEXEC = options(
+    "w watch W watch-non-recursive F watch-file o on-busy-update s signal stop-signal stop-timeout "
+    "map-signal d debounce delay-run shell E env emit-events-to project-origin workdir e exts f filter "
+    "filter-file j filter-prog i ignore ignore-file fs-events log-file wrap-process color socket",
+    "r restart stdin-quit no-vcs-ignore no-project-ignore no-global-ignore no-default-ignore "
+    "no-discover-ignore ignore-nothing p postpone n no-shell no-environment only-emit-events "
+    "no-process-group N notify timings q quiet bell no-meta print-events v verbose k kill "
+    "W watch-when-idle once",
+    optional="c clear poll",
+    stops="h help V version manual completions",
+)
+"""watchexec's options (1.x and 2.x): `--clear` and `--poll` take an optional value."""
+_OPTIONAL_VALUE = re.compile(r"(?:clear|reset|[0-9][0-9a-z.]*)")
+
+
+def watchexec(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`watchexec [options] [--] cmd args`: the words joined run through `$SHELL -c` on each
+    change (`-n`, `--shell=none`: as they are; another `--shell`: not shown)."""
+    args = _attached(words[1:])
+    read = read_options(args, _WATCHEXEC)
+    command = args[read.start :]
+    if read.stop or not command:
+        return _shown(u, words, read.unknown)
+    shells = given(read, "shell")
+    custom = any(not plain_shell(s) for s in shells)
+    direct = read.flag("n", "no-shell") or any(s.value == "none" for s in shells)
+    if read.unknown or custom:
+        u.opaque(words)
+    set_env(u, given(read, "E", "env"))  # `watchexec -E A=1 cmd`
+    if direct:
+        return run_after(u, program, words, command, False)
+    u.run_string(_joined(command), program)
+    return None
+
+
+def _attached(args: list[Word]) -> list[Word]:
+    """`-c reset`, `--poll 30ms` as `--clear=reset`, `--poll=30ms`: clap gives an option with an
+    optional value the next word when it is one (the command never starts with it)."""
+    out: list[Word] = []
+    for word in args:
+        last = out[-1].value if out else ""
+        if word.static and last in ("-c", "--clear", "--poll") and _OPTIONAL_VALUE.fullmatch(word.value):
+            out[-1] = Word(f"{'--clear' if last == '-c' else last}={word.value}")
+        else:
+            out.append(word)
+    return out
+
+
+_NODEMON = options(
+    "config e ext w watch i ignore x exec d delay P polling-interval s signal cwd",
+    "q quiet V verbose L legacy-watch C on-change-only I no-stdin spawn no-colors no-update-notifier "
+    "exitcrash dump inspect inspect-brk",
+    optional="inspect inspect-brk",
+    stops="h help v version",
+)
+
+
+def nodemon(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`nodemon --exec CMD [script [args]]`: CMD with the script and its arguments after it runs
+    through the shell on each change; without `--exec`, node runs the script."""
+    read = read_options(words[1:], _NODEMON)
+    codes = given(read, "x", "exec")
+    if read.stop or not codes:
+        return _shown(u, words, read.unknown)
+    if read.unknown:
+        u.opaque(words)
+    rest = words[1 + read.start :]
+    u.run_string(_joined([codes[-1], *rest]), program)
+    return None

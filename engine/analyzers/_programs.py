@@ -67,12 +67,16 @@ WRAPPERS_WITH_POSITIONAL = {"timeout": 1, "taskset": 1, "flock": 1, "gosu": 1, "
 
 RUNNER_PROGRAMS = frozenset(
     {
-        "at", "aws-vault", "batch", "bunx", "catchsegv", "chroot", "chrt", "conda",
-        "dbus-run-session", "direnv", "dotenv", "entr", "fakeroot", "faketime", "firejail", "hatch",
-        "hyperfine", "mamba", "micromamba", "npm", "npx", "nsenter", "numactl", "op", "parallel",
-        "pdm", "perf", "pipenv", "pipx", "pnpm", "pnpx", "poetry", "prlimit", "proxychains",
-        "proxychains4", "runcon", "rye", "screen", "script", "setpriv", "sg", "ssh-agent",
-        "systemd-run", "tmux", "torsocks", "unshare", "uv", "uvx", "valgrind", "xvfb-run", "yarn",
+        "asdf", "at", "aws-vault", "batch", "bundle", "bunx", "catchsegv", "chamber", "chroot", "chrt",
+        "conda", "dbus-run-session", "direnv", "distrobox", "distrobox-enter", "docker", "docker-compose",
+        "doppler", "dotenv", "dotenvx", "entr", "env_parallel", "fakeroot", "faketime", "fd", "firejail",
+        "gnome-terminal", "hatch", "hyperfine", "incus", "infisical", "ip", "konsole", "kubectl", "lxc",
+        "mamba", "micromamba", "mise", "nix", "nix-shell", "nodemon", "nodenv", "npm", "npx", "nsenter",
+        "numactl", "op", "parallel", "pdm", "perf", "pipenv", "pipx", "pnpm", "pnpx", "podman", "poetry",
+        "prlimit", "proxychains", "proxychains4", "pyenv", "rbenv", "rg", "runcon", "rye", "screen",
+        "script", "sem", "setpriv", "sg", "ssh-agent", "sshpass", "systemd-nspawn", "systemd-run", "tmux",
+        "toolbox", "torsocks", "unshare", "uv", "uvx", "uxterm", "vagrant", "valgrind", "watchexec",
+        "x-terminal-emulator", "xterm", "xvfb-run", "yarn",
     }
 )
 """Programs that run a command with options of their own (`faketime now cmd`, `uv run cmd`):
@@ -85,7 +89,16 @@ RUN_SUBCOMMANDS: dict[str, frozenset[str]] = {
     "rye": frozenset({"run"}), "npm": frozenset({"exec", "x"}), "pnpm": frozenset({"exec", "dlx"}),
     "yarn": frozenset({"exec", "dlx"}), "pipx": frozenset({"run"}), "direnv": frozenset({"exec"}),
     "op": frozenset({"run"}), "aws-vault": frozenset({"exec"}), "mamba": frozenset({"run"}),
-    "micromamba": frozenset({"run"}),
+    "micromamba": frozenset({"run"}), "bundle": frozenset({"exec", "e", "ex", "exe"}),
+    "asdf": frozenset({"exec"}), "rbenv": frozenset({"exec"}), "pyenv": frozenset({"exec"}),
+    "nodenv": frozenset({"exec"}), "toolbox": frozenset({"run"}), "doppler": frozenset({"run"}),
+    "infisical": frozenset({"run"}), "mise": frozenset({"exec", "x"}), "nix": frozenset({"develop", "shell"}),
+    "dotenvx": frozenset({"run"}), "chamber": frozenset({"exec"}), "docker": frozenset({"exec", "run"}),
+    "docker-compose": frozenset({"exec", "run"}), "podman": frozenset({"exec", "run"}),
+    "kubectl": frozenset({"exec"}), "lxc": frozenset({"exec"}), "incus": frozenset({"exec"}),
+    "vagrant": frozenset({"ssh"}), "distrobox": frozenset({"enter"}),
+    # `ip netns exec` takes a prefix of each word; `ip -batch FILE` reads ip commands
+    "ip": frozenset({"e", "ex", "exe", "exec", "-b", "-batch", "--batch"}),
 }
 """Runners that run a command only through a subcommand, by program: `npm exec` is read, `npm
 test` runs as written (the subcommands of `_runners.SUBCOMMANDS`; a test keeps them equal)."""

@@ -2,23 +2,31 @@
 
 The wrappers of `_programs.WRAPPER_VALUE_OPTIONS` are a table of options before the command.
 The programs here need more: operands before the command (`faketime TIME cmd`, `chroot DIR
-cmd`), a command given as a shell string (`script -c`, `sg`, `hyperfine`, `tmux new`), a
-script read from stdin (`at`), a command template (`parallel`), a subcommand that runs
-(`uv run`, `perf stat`), or options only known by name. A reader gets the unwrapper and the
-command's words and returns what `_Unwrapper.step` returns: the inner words (its name pushed
-on the wrappers), the words themselves to stop, or None when it ran what they run.
+cmd`), a command given as a shell string (`script -c`, `sg`, `hyperfine`, `nix-shell --run`),
+a script read from stdin (`at`), a command template (`parallel`), a subcommand that runs
+(`uv run`, `bundle exec`, `mise exec --`, `nix develop -c`, `perf stat`), a command per file
+found (`fd -x`), or options only known by name. A reader gets the unwrapper and the command's
+words and returns what `_Unwrapper.step` returns: the inner words (its name pushed on the
+wrappers), the words themselves to stop, or None when it ran what they run.
 
-Where the command cannot be located (an option not in the tables, a custom shell), the
-runner is emitted as code not shown (`runs_input`, like text piped into a shell) and the
-likeliest reading follows, dynamic: the policies ask rather than guess an allow.
+Where the command cannot be located (an option not in the tables, a custom shell, an
+`--entrypoint`, a program that preprocesses files as `rg --pre` does), the runner is emitted
+as code not shown (`runs_input`, like text piped into a shell) and the likeliest reading
+follows, dynamic: the policies ask rather than guess an allow.
 
-Programs reached through a subcommand (`uv run`, `npx`, `op run`) keep their own command as
-written, then add the one they run: the facts of the runner itself (`uv run` may download,
-`npx` does) still count. Terminal sessions, job queues and `parallel` are in `_jobs.py`, the
-reading of options in `_options.py`, a shell's reading of its own in `_shells.py`.
+Programs reached through a subcommand (`uv run`, `npx`, `op run`, `docker exec`) keep their
+own command as written, then add the one they run: the facts of the runner itself (`uv run`
+may download, `docker run` pulls an image) still count. A command run in a container or on
+another host (`docker exec`, `kubectl exec`, `lxc exec`, `vagrant ssh -c`, `systemd-nspawn`)
+is read as `ssh host cmd` is: as if it ran here (its `rm -rf /` wipes a root all the same,
+and a mount may make it the host's), without this shell's environment (`run_elsewhere`).
+Version managers, secret injectors and dev shells are in `_toolchains.py`, containers and
+other hosts in `_elsewhere.py`, terminal emulators, watchers, job queues and `parallel` in
+`_jobs.py`, the reading of options in `_options.py`, a shell's reading of its own in
+`_shells.py`.
 
 A hook call pays for every module it imports, and most commands use no runner: the unwrapper
-imports this module (and with it `_jobs.py` and `_options.py`) on the first command that does.
+imports this module (and with it the modules above) on the first command that does.
 """
 
 from __future__ import annotations
@@ -28,10 +36,38 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ._jobs import at, parallel, screen, tmux
-from ._options import Options, Read, Result, given, names, options, read_options, run_after, set_env
+from ._elsewhere import (
+    COMPOSE_GLOBAL,
+    DOCKER_GLOBAL,
+    IP,
+    KUBECTL,
+    LXC,
+    PODMAN_GLOBAL,
+    VAGRANT,
+    container,
+    distrobox,
+    exec_in,
+    ip,
+    vagrant,
+)
+from ._jobs import at, nodemon, parallel, screen, sem, terminal, tmux, watchexec
+from ._options import (
+    Options,
+    Read,
+    Result,
+    after_runner,
+    given,
+    names,
+    options,
+    plain_shell,
+    read_options,
+    read_permuted,
+    run_after,
+    run_elsewhere,
+    set_env,
+)
 from ._parsed import Word
-from ._programs import SHELLS
+from ._toolchains import CHAMBER, DOTENVX, MISE, NIX, chamber, dotenvx, mise, nix, nix_shell
 
 if TYPE_CHECKING:
     from ._unwrap import _Unwrapper
@@ -50,6 +86,10 @@ class Wrapper:
     operands: int = 0
     numeric: bool = False
     """The operand before the command is a number, and may be left out (`chrt [PRIO] cmd`)."""
+    env: frozenset[str] = frozenset({"env"})
+    """Options whose value is an assignment in the command's environment (`firejail --env=A=1`)."""
+    elsewhere: bool = False
+    """The command runs in a container, without this shell's environment (see `run_elsewhere`)."""
 
 
 # fmt: off
@@ -115,10 +155,26 @@ WRAPPERS: dict[str, Wrapper] = {
     "xvfb-run": Wrapper(options("e error-file f auth-file n server-num p xauth-protocol s server-args "
                                  "w wait", "a auto-servernum d auto-display h help l listen-tcp",
                                  stops="h help")),
+    # sshpass hands a password to the command it runs (`sshpass -p x ssh host cmd`)
+    "sshpass": Wrapper(options("f d p P", "v h V", optional="e", stops="h V")),
+    # a container: `-b` boots its init (the operands are init's), with no command its shell
+    "systemd-nspawn": Wrapper(options(
+        "D directory template i image image-policy oci-bundle root-hash root-hash-sig verity-data "
+        "pivot-root u user chdir E setenv M machine hostname uuid S slice property register "
+        "notify-ready suppress-sync no-new-privileges private-users-ownership network-interface "
+        "network-macvlan network-ipvlan network-veth-extra network-bridge network-zone "
+        "network-namespace-path p port capability drop-capability ambient-capability system-call-filter "
+        "rlimit oom-score-adjust cpu-affinity personality resolv-conf timezone link-journal bind bind-ro "
+        "inaccessible tmpfs overlay overlay-ro console kill-signal load-credential set-credential "
+        "import-credential settings bind-user Z selinux-context L selinux-apifs-context",
+        "h help version q quiet b boot a as-pid2 x ephemeral read-only keep-unit private-network "
+        "n network-veth U j P pipe no-pager private-users-chown cleanup",
+        optional="volatile private-users",
+        stops="h help version b boot cleanup"), env=frozenset({"E", "setenv"}), elsewhere=True),
 }
 """Programs that run the command after their options (and operands): `faketime now cmd`."""
 # fmt: on
-STARTS_SHELL = names("unshare fakeroot chroot nsenter firejail script sg aws-vault")
+STARTS_SHELL = names("unshare fakeroot chroot nsenter firejail script sg aws-vault systemd-nspawn")
 """Runners that, given no command, start the user's shell (`unshare -r`, `chroot DIR`), which
 reads its commands from stdin (`torsocks --shell` too)."""
 
@@ -128,7 +184,11 @@ def wrapper(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     spec = WRAPPERS[program]
     args = words[1:]
     read = read_options(args, spec.options)
-    set_env(u, given(read, "env"))  # `firejail --env=A=1 cmd`
+    env = given(read, *spec.env)  # `firejail --env=A=1 cmd`
+    if spec.elsewhere:
+        run_elsewhere(u, env)
+    else:
+        set_env(u, env)
     if program == "torsocks" and read.flag("shell"):
         return u.shell_from_stdin(words, program)
     if read.stop:
@@ -340,7 +400,7 @@ def hyperfine(u: _Unwrapper, program: str, words: list[Word]) -> Result:
             if name in _HYPERFINE_CODE:
                 codes.append(value)
             elif name in ("S", "shell"):
-                custom = custom or not _plain_shell(value)
+                custom = custom or not plain_shell(value)
         i += read.start
         if read.start and args[i - 1].value == "--":
             codes += args[i:]
@@ -385,10 +445,76 @@ _MAX_FILLED = 16
 """Commands read for one template with its values put in; with more, it is code not shown."""
 
 
-def _plain_shell(value: Word) -> bool:
-    """`hyperfine --shell X`: X is a shell that reads `-c` as bash does, or `none`."""
-    name = value.value.split()[0].rpartition("/")[2] if value.static and value.value.split() else ""
-    return name in SHELLS or name in ("none", "default")
+# --- programs that run a command per file found ------------------------------------------------------
+
+_FD = options(
+    "d max-depth maxdepth min-depth exact-depth E exclude t type e extension S size changed-within "
+    "change-newer-than newer changed-after changed-before change-older-than older o owner format "
+    "batch-size ignore-file c color j threads max-buffer-time max-results base-directory path-separator "
+    "search-path and",
+    "H hidden no-hidden I no-ignore ignore no-ignore-vcs ignore-vcs no-require-git require-git "
+    "no-ignore-parent no-global-ignore-file u unrestricted s case-sensitive i ignore-case g glob regex "
+    "F fixed-strings a absolute-path relative-path l list-details L follow no-follow p full-path 0 print0 "
+    "prune 1 q quiet has-results show-errors one-file-system mount xdev",
+    optional="strip-cwd-prefix hyperlink",
+    stops="h help V version gen-completions",
+    rest="x exec X exec-batch",
+)
+_FD_EXEC = re.compile(r"-[A-Za-z0-9]*[xX]|--exec")
+
+
+def fd(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`fd [options] [pattern] [path...] -x cmd args [;]`: cmd runs for each entry found (`-X`:
+    once for all), `{}` put in or appended; options come anywhere, the command's words up to
+    `;`."""
+    args = words[1:]
+    if not any(w.static and _FD_EXEC.match(w.value) for w in args):
+        return words  # most calls: no command to run
+    found = read_permuted(args, _FD)
+    command, operands, unknown = found.command or [], found.operands, found.read.unknown
+    cut = next((k for k, w in enumerate(command) if w.value == ";"), None)
+    if cut is not None:  # `-x cmd ; more options`
+        after = read_permuted(command[cut + 1 :], _FD)
+        command, operands, unknown = command[:cut], operands + after.operands, unknown or after.read.unknown
+    if found.read.stop or not command:
+        return words
+    if unknown:
+        u.opaque(words)
+    else:
+        u.emit(words)
+    if not any(_FD_PLACEHOLDER.search(w.value) for w in command):
+        command = [*command, Word("{}")]
+    paths = [w.value for w in operands[1:] + given(found.read, "search-path")]
+    first = len(u.exp.commands)
+    u.run_inner([Word(_FD_PLACEHOLDER.sub("{}", w.value), w.static) for w in command], program)
+    for cmd in u.exp.commands[first:]:
+        cmd.dynamic = True
+        cmd.fills = paths or ["."]
+    return None
+
+
+_FD_PLACEHOLDER = re.compile(r"\{(?:|\.|/|//|/\.)\}")
+"""fd's placeholders (`{}`, `{.}`, `{/}`, `{//}`, `{/.}`): each a path found, spelt `{}` for the
+facts, which put in what it stands for."""
+
+
+def rg(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`rg --pre CMD PATTERN`: ripgrep runs CMD on each file it searches, a program whose code is
+    not shown."""
+    pre: list[Word] = []
+    for i, word in enumerate(words[1:], start=1):
+        if word.value == "--":
+            break
+        if word.value == "--pre" and i + 1 < len(words):
+            pre.append(words[i + 1])
+        elif word.value.startswith("--pre="):
+            pre.append(Word(word.value[6:], word.static))
+    if not pre:
+        return words
+    u.opaque(words)
+    for command in pre:
+        u.run_inner([command], program)
+    return None
 
 
 # --- runners reached through a subcommand ---------------------------------------------------------
@@ -468,6 +594,41 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "n no-session json s server ec2-server ecs-server lazy stdout debug")),
     "mamba": Subcommand(names("run"), options(*_CONDA)),
     "micromamba": Subcommand(names("run"), options(*_CONDA)),
+    # bundler's `exec` and its aliases; version managers' `exec` (no options of their own)
+    "bundle": Subcommand(names("exec e ex exe"), options("gemfile r retry", "keep-file-descriptors "
+                                                          "no-keep-file-descriptors V verbose no-color")),
+    "asdf": Subcommand(names("exec"), options()),
+    "rbenv": Subcommand(names("exec"), options()),
+    "pyenv": Subcommand(names("exec"), options()),
+    "nodenv": Subcommand(names("exec"), options()),
+    "toolbox": Subcommand(names("run"), options("c container d distro r release preserve-fds log-level",
+                                                  "y assumeyes v verbose log-podman")),
+    # secret managers that run a command with the secrets in its environment
+    "doppler": Subcommand(names("run"), options(
+        "p project c config token scope api-host dashboard-host configuration config-dir passphrase mount "
+        "mount-format mount-template mount-max-reads name-transformer command timeout attempts "
+        "dns-resolver-address",
+        "fallback-readonly fallback-only no-fallback forward-signals no-exit-on-write-failure watch debug "
+        "json no-check-version no-read-env no-verify-tls silent print-config enable-dns-resolver "
+        "no-prompt", optional="fallback preserve-env"), code=names("command")),
+    "infisical": Subcommand(names("run"), options(
+        "env path projectId projectSlug token tags watch-interval domain log-level command "
+        "project-config-dir",
+        "expand include-imports recursive secret-overriding watch silent telemetry"), code=names("command")),
+    # readers of their own, below: the subcommand is what the unwrapper needs
+    "mise": Subcommand(names("exec x"), MISE),
+    "nix": Subcommand(names("develop shell"), NIX),
+    "dotenvx": Subcommand(names("run"), DOTENVX),
+    "chamber": Subcommand(names("exec"), CHAMBER),
+    "docker": Subcommand(names("exec run"), DOCKER_GLOBAL),
+    "docker-compose": Subcommand(names("exec run"), COMPOSE_GLOBAL),
+    "podman": Subcommand(names("exec run"), PODMAN_GLOBAL),
+    "kubectl": Subcommand(names("exec"), KUBECTL),
+    "lxc": Subcommand(names("exec"), LXC),
+    "incus": Subcommand(names("exec"), LXC),
+    "vagrant": Subcommand(names("ssh"), VAGRANT),
+    "ip": Subcommand(names("e ex exe exec -b -batch --batch"), IP),
+    "distrobox": Subcommand(names("enter"), options()),
 }
 """Runners whose command is an operand (of a subcommand): `uv run pytest`, `npx vitest`. Their
 running subcommands are in `_programs.RUN_SUBCOMMANDS` too, for the unwrapper (`npm test`
@@ -503,7 +664,7 @@ def subcommand(u: _Unwrapper, program: str, words: list[Word]) -> Result:
         inner = [Word(_package_name(inner[0].value)), *inner[1:]]
     if program in STARTS_SHELL and not inner and not codes and not (unknown or read.unknown):
         return u.shell_from_stdin(words, program)  # `aws-vault exec PROFILE`: the user's shell
-    return _after_runner(u, program, words, inner, codes, unknown or read.unknown)
+    return after_runner(u, program, words, inner, codes, unknown or read.unknown)
 
 
 def _shell_mode(program: str, sub: str, read: Read) -> bool:
@@ -512,21 +673,6 @@ def _shell_mode(program: str, sub: str, read: Read) -> bool:
     if program in ("pnpm", "pnpx"):
         return read.flag("c", "shell-mode")
     return program == "yarn" and sub == "exec"
-
-
-def _after_runner(
-    u: _Unwrapper, program: str, words: list[Word], inner: list[Word], codes: list[Word], hidden: bool
-) -> Result:
-    """Emit the runner `words` as they are (code not shown if `hidden`), run its shell strings
-    `codes`, then go on with the command `inner` it runs."""
-    u.dynamic = u.dynamic or hidden
-    u.emit(words, runs_input=hidden)
-    for code in codes:
-        u.run_string(code, program)
-    if not inner:
-        return None
-    u.wrappers.append(program)
-    return inner
 
 
 def _subcommand_inner(program: str, args: list[Word], read: Read) -> tuple[list[Word], bool]:
@@ -575,7 +721,7 @@ def dotenv(u: _Unwrapper, program: str, words: list[Word]) -> Result:
         read = read_options(rest[1:], _DOTENV)
         rest, unknown = rest[1 + read.start :], unknown or read.unknown
         set_env(u, given(read, "v"))
-    return _after_runner(u, program, words, rest, [], unknown)
+    return after_runner(u, program, words, rest, [], unknown)
 
 
 def _package_name(spec: str) -> str:
@@ -601,7 +747,33 @@ RUNNERS: dict[str, Reader] = {
     "at": at,
     "batch": at,
     "parallel": parallel,
+    "env_parallel": parallel,
+    "sem": sem,
     "dotenv": dotenv,
+    "mise": mise,
+    "nix": nix,
+    "nix-shell": nix_shell,
+    "dotenvx": dotenvx,
+    "chamber": chamber,
+    "docker": container,
+    "docker-compose": container,
+    "podman": container,
+    "kubectl": exec_in,
+    "lxc": exec_in,
+    "incus": exec_in,
+    "vagrant": vagrant,
+    "ip": ip,
+    "distrobox": distrobox,
+    "distrobox-enter": distrobox,
+    "fd": fd,
+    "rg": rg,
+    "xterm": terminal,
+    "uxterm": terminal,
+    "x-terminal-emulator": terminal,
+    "gnome-terminal": terminal,
+    "konsole": terminal,
+    "watchexec": watchexec,
+    "nodemon": nodemon,
 }
 """The reader of each program that runs a command it is given (`_Unwrapper.step` calls it).
 Its names are in `_programs.RUNNER_PROGRAMS` too: the unwrapper loads this module only for a
