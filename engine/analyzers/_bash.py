@@ -78,6 +78,8 @@ _NESTING = frozenset(
     }
 )
 _SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
+_SETS_IN_HEADER = frozenset({"for_statement", "c_style_for_statement", "compound_statement"})
+"""Nesting nodes that may set variables before their body: loops, and `((A=1))`."""
 _DYNAMIC = frozenset(
     {
         "simple_expansion",
@@ -100,6 +102,14 @@ _ARITHMETIC = frozenset(
 """Arithmetic, whose subtrees hold nothing to analyse but substitutions: one without any
 in its text is not walked (4 KB of `1+1+...` is 4,000 nodes)."""
 _RUN_MARKS = (b"$(", b"`", b"<(", b">(")
+_ARITHMETIC_ASSIGNMENT = re.compile(
+    r"(?<![A-Za-z0-9_$])([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[[^\][]*\]\s*)?(?:(?:[-+*/%&^|]|<<|>>)?=(?!=)|\+\+|--)"
+    r"|(?:\+\+|--)\s*([A-Za-z_][A-Za-z0-9_]*)"
+)
+"""A variable arithmetic sets: `A=1`, `A+=1`, `A[i]<<=1`, `A++`, `--A` (not `A==1`, `A<=1`)."""
+_QUOTES = frozenset({"string", "raw_string", "ansi_c_string", "translated_string"})
+_PATTERN = re.compile(r"[*?\[{]")
+"""What makes a word of a `for` list a pattern or a brace expansion (several values)."""
 _WRITE_OPS = frozenset({">", ">>", "&>", "&>>", ">|", "<>"})
 _SKIP = frozenset({"comment", "heredoc_start", "heredoc_end", "file_descriptor"})
 _WORDS = frozenset(
@@ -291,6 +301,8 @@ class _Walker:
                 if kind in _SUBSTITUTIONS:
                     self.out.substitutions = True
                     piped, inherited = False, []
+                elif kind in _SETS_IN_HEADER:
+                    self.header(node, kind)
             pending = self.visit(node, kind, level, piped, inherited)
             stack.extend(reversed(pending))
 
@@ -310,8 +322,11 @@ class _Walker:
             return [(c, level, piped or i > 0, inherited if i == last else []) for i, c in enumerate(stmts)]
         if kind in _SKIP:
             return []
-        if kind in _ARITHMETIC and not node.has_error and not self.may_run(node):
-            return []  # a broken one may hold commands the parser recovered (it is walked)
+        if kind in _ARITHMETIC:
+            if kind == "arithmetic_expansion":  # `$((A=1))` sets A
+                self.arithmetic(node)
+            if not node.has_error and not self.may_run(node):
+                return []  # a broken one may hold commands the parser recovered (it is walked)
         if kind == "variable_assignment":
             return self.assignment(node, level)
         if kind == "file_redirect":  # `$(> f)`: a redirection with no command around it
@@ -333,12 +348,59 @@ class _Walker:
         source, start, end = self.source, node.start_byte, node.end_byte
         return any(source.find(mark, start, end) >= 0 for mark in _RUN_MARKS)
 
+    def header(self, node: Any, kind: str) -> None:
+        """Record the variables a loop sets (`for A in`, `select A in`, the arithmetic of
+        `for ((...))` past its first part, walked as an assignment) or `((A=1))` does."""
+        if kind == "for_statement":
+            self.loop(node)
+        elif kind == "c_style_for_statement":
+            for field in ("condition", "update"):
+                for part in node.children_by_field_name(field):
+                    self.arithmetic(part)
+        elif self.source.startswith(b"((", node.start_byte):  # `((A++))`, not `{ ...; }`
+            self.arithmetic(node)
+
+    def loop(self, node: Any) -> None:
+        """`for A in x y`, `select A in x y`: A takes the values in turn (or the user's
+        choice); one static word with no pattern is its value, else it is known only at run
+        time and written as the list is. Without `in`, A takes the positional parameters."""
+        name = node.child_by_field_name("variable")
+        if name is None:
+            return
+        values = node.children_by_field_name("value")
+        if values:
+            word = _word(values[0], self.source)
+            if (
+                len(values) > 1
+                or node.children[0].type == "select"
+                or (values[0].type not in _QUOTES and _PATTERN.search(_text(values[0], self.source)))
+            ):
+                listed = self.source[values[0].start_byte : values[-1].end_byte].decode("utf-8", "replace")
+                word = Word(listed, static=False)
+        else:
+            word = Word('"$@"', static=False)
+        self.out.assignments.append((len(self.out.commands), _text(name, self.source), word))
+
+    def arithmetic(self, node: Any) -> None:
+        """Record the variables the arithmetic `node` sets, each to a number written `$((A))`
+        (not the expression: one that sets many names would repeat it in each)."""
+        text = _text(node, self.source)
+        if "=" in text or "++" in text or "--" in text:
+            at = len(self.out.commands)
+            for name in arithmetic_assignments(text):
+                self.out.assignments.append((at, name, Word(f"$(({name}))", static=False)))
+
     def assignment(self, node: Any, level: int) -> list[tuple[Any, int, bool, list[Redirect]]]:
         name = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
         word = _word(value, self.source) if value is not None else Word("")
         if name is not None and name.type == "variable_name":
             self.out.assignments.append((len(self.out.commands), _text(name, self.source), word))
+        elif name is not None and name.type == "subscript":  # `A[0]=x`: `$A` is `${A[0]}`
+            base = name.child_by_field_name("name")
+            if base is not None and base.type == "variable_name":
+                entry = Word(word.value, static=False)  # an element: no command name to put in
+                self.out.assignments.append((len(self.out.commands), _text(base, self.source), entry))
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         if value is not None and not word.static:
             pending.append((value, level, False, []))
@@ -508,6 +570,11 @@ class _Walker:
         elif redirects:  # `0>f` (the `0` is the descriptor) or `A=1 >f`: f is still truncated
             self.record_bare(redirects)
         return pending
+
+
+def arithmetic_assignments(text: str) -> list[str]:
+    """The names of the variables the arithmetic `text` assigns (`A=1`, `A+=2`, `A++`)."""
+    return [m[1] or m[2] for m in _ARITHMETIC_ASSIGNMENT.finditer(text)]
 
 
 def _last_statement(node: Any) -> Any:

@@ -31,10 +31,13 @@ class Command(CelObject):
     `env A=1 sh -c`, `su -c`, `eval`, `xargs sh -c`, `find -exec sh -c`), variables set before
     it in its shell, then its own (`A=1 cmd`, `env A=1 cmd`, `sudo A=1 cmd`). Variables set
     before it are those exported (`export A=1; cmd`, `declare -x`, `set -a`) and every plain
-    assignment (`A=1; cmd`, `local A=1`): bash passes its new value on when the name is
-    already exported, and the agent's environment (not shown by the call) often exports
-    `PAGER` or `EDITOR`. A value that is not static is its source text (`A=$(x)`): the name
-    is always first.
+    assignment (`A=1; cmd`, `local A=1`, `A[0]=1`): bash passes its new value on when the
+    name is already exported, and the agent's environment (not shown by the call) often
+    exports `PAGER` or `EDITOR`. So are the variables builtins and loops set (`read A`,
+    `mapfile A`, `printf -v A`, `getopts o A`, `for A in`, `select A in`, `let A=1`,
+    `((A++))`) and those `tmux setenv` puts in the environment of later panes. A value that
+    is not static is its source text (`A=$(x)`, the list of a loop), `$((A))` when
+    arithmetic sets it, or `$A` when only run time knows it (`read A`): the name is always first.
     """
 
     cel_fields: ClassVar[frozenset[str]] = frozenset(

@@ -38,8 +38,14 @@ _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly", "set"})
 """Builtins that set variables the commands after them may get (`export`, `declare -x`,
 `set -a`, `local A=1`)."""
+_SETTERS = frozenset({"read", "printf", "getopts", "let", "mapfile", "readarray"})
+"""Builtins that set the variables their arguments name (`read A`, `printf -v A`, `getopts o
+A`, `let A=1`, `mapfile A`) to a value mostly known only at run time."""
+_SETS = _DECLARATIONS | (_SETTERS - {"mapfile", "readarray"})
+"""Builtins read where they run as written: `mapfile` goes to `_Unwrapper.step`, which sees
+the code of its `-C` callback."""
 _UNWRAPPED = frozenset({"env", "su", "eval", "ssh", "find", "source", ".", *SHELLS, *WRAPPER_VALUE_OPTIONS})
-_UNWRAPPED |= _DECLARATIONS | (RUNNER_PROGRAMS - RUN_SUBCOMMANDS.keys())
+_UNWRAPPED |= _DECLARATIONS | _SETTERS | (RUNNER_PROGRAMS - RUN_SUBCOMMANDS.keys())
 """Programs `_Unwrapper.step` sees into or reads (every other command runs as written); those
 that run a command only through a subcommand (`uv run`, `npm exec`) go to it only with one."""
 _TAKES_ASSIGNMENTS = frozenset({"env", "sudo", "time"})
@@ -82,12 +88,15 @@ class Expansion:
     its commands that have no stdin of their own read it, as piped ones do."""
     exported: dict[str, str] = field(default_factory=dict)
     """Variables the shell being read passes to the commands after it, by name, `NAME=value`:
-    those it exports (`export A=1`), and every plain assignment (`A=1; cmd`, `local A=1`),
-    which bash passes on when the name is already in its environment (`PAGER`, `EDITOR`
-    often are; the call does not show it). Each nested shell starts with none (its commands
-    inherit them in `env`)."""
+    those it exports (`export A=1`), and every variable it sets (`A=1; cmd`, `local A=1`,
+    `read A`, `for A in x`), which bash passes on when the name is already in its environment
+    (`PAGER`, `EDITOR` often are; the call does not show it). Each nested shell starts with
+    none (its commands inherit them in `env`) but those in `lasting`."""
     allexport: bool = False
     """`set -a` is on in the shell being read: every variable set is exported."""
+    lasting: list[tuple[str, str]] = field(default_factory=list)
+    """Assignments that outlive the shell that made them, by name, in order (`tmux setenv`
+    sets a variable in the tmux server): each is in `exported` of every shell after it."""
 
     def add_script(
         self,
@@ -195,7 +204,7 @@ class Expansion:
                     (name := words[0].value.rpartition("/")[2]) not in _UNWRAPPED
                     and not (name in RUN_SUBCOMMANDS and _runs_subcommand(name, words))  # `npm test`
                 )
-                or (declares := words[0].value in _DECLARATIONS)  # `export A=1`, `set -a`: read below
+                or (declares := words[0].value in _SETS)  # `export A=1`, `read A`: read below
             ):
                 # nothing to see through (most commands): run as written, as `_Unwrapper` would
                 redirects = raw.redirects
@@ -203,7 +212,7 @@ class Expansion:
                 in_env = env if not (raw.env or self.exported) else [*env, *self.exported.values(), *raw.env]
                 _emit(self, raw, words, writes, [*wrappers], False, [], False, True, in_env)
                 if declares:
-                    self.declare(words[0].value, words[1:])
+                    self.sets(words[0].value, words[1:])
             else:
                 unwrapper = _Unwrapper(self, raw, wrappers, outer, env)
                 unwrapper.feeder = feeder
@@ -264,6 +273,49 @@ class Expansion:
             entry = self.exported.get(name) or f"{name}={value if value is not None else '$' + name}"
         self.exported[name] = entry
 
+    def sets(self, program: str, args: list[Word]) -> None:
+        """Record the variables the builtin `program` (a declaration or one of `_SETTERS`)
+        sets with the arguments `args`."""
+        if program in _DECLARATIONS:
+            self.declare(program, args)
+        elif program == "printf" and not (args and args[0].value.startswith("-v")):
+            return  # the common `printf FORMAT ARGS`: only `-v`, its first option, sets
+        elif program == "let":  # `let A=1 B++`: each argument is arithmetic
+            from ._bash import arithmetic_assignments  # the syntax of arithmetic is the parser's
+
+            for word in args:  # one known only at run time sets numbers only: nothing to see
+                for name in arithmetic_assignments(word.value) if word.static else ():
+                    self.assign(name, Word(f"$(({name}))", static=False))
+        else:
+            for named, value in _set_by(program, args):
+                self.set_named(named, value)
+
+    def set_named(self, name: Word, value: str | None) -> None:
+        """Set the variable `name` names (`A`, `A[1]`) to the text `value`, None when it is
+        known only at run time (`read A`): written `$A` then, as `export A` writes it. Never
+        static (a value read or formatted is no command name to put in); a name known only
+        at run time, or whose subscript runs a command, is an error (it may be `PAGER`)."""
+        base, _, subscript = name.value.partition("[")
+        if not name.static:
+            self.error = self.error or "a variable set by a name known only at run time"
+        elif _RUNS_IN_ARITHMETIC.search(name.value):  # `read 'A[$(id)]'` runs id
+            self.error = self.error or "a variable's subscript runs a command"
+        elif _NAME.fullmatch(base) and (not subscript or subscript.endswith("]")):
+            self.assign(base, Word(value if value is not None else "$" + base, static=False))
+
+    def keep(self, entries: list[str]) -> None:
+        """Set the assignments `entries` for everything after this command in the call, in
+        whatever shell (`tmux setenv -g A 1` sets A in the tmux server, whose later panes get
+        it): kept in `lasting`, which a nested shell gives back to the one that ran it."""
+        for entry in entries:
+            name = entry.partition("=")[0].removesuffix("+")
+            if not _NAME.fullmatch(name):
+                self.error = self.error or "a variable set by a name known only at run time"
+                continue
+            self.variables.pop(name, None)
+            self.exported[name] = entry
+            self.lasting.append((name, entry))
+
     def declare(self, program: str, args: list[Word]) -> None:
         """Record the variables `export`, `declare -x`, `typeset -x` or `local -x` export (or
         `export -n`, `declare +x` stop exporting), those `declare`, `local`, `readonly` set
@@ -285,6 +337,8 @@ class Expansion:
             if not _NAME.fullmatch(name):
                 if not word.static:  # `export $N=1`: what it sets is not known
                     self.error = self.error or "a declared name known only at run time"
+                elif eq and "[" in name:  # `declare A[0]=x`: `$A` is `${A[0]}`
+                    self.set_named(Word(name), word.value.partition("=")[2])
                 continue
             if unexporting:
                 self.exported.pop(name, None)
@@ -393,12 +447,43 @@ class _Unwrapper:
         if program in _DECLARATIONS:  # `command export A=1`
             self.exp.declare(program, words[1:])
             return words
+        if program in _SETTERS and words[0].value == program:  # `command read A`, `mapfile`
+            if program in ("mapfile", "readarray"):
+                callback = _builtin_options(words[1:], _BUILTIN_VALUES[program])[0].get("C")
+                if callback is not None:
+                    self.callback(callback, program)
+            self.exp.sets(program, words[1:])
+            return words
         if program == "find" and any(w.value in _FIND_EXEC for w in words):
             self.find(words)
             return None
         if program in RUNNER_PROGRAMS:  # `faketime now cmd`, `script -c CMD`, `uv run cmd`...
+            if program == "tmux":
+                return self.tmux(words)
             return self.runner(program, words)
         return words
+
+    def tmux(self, words: list[Word]) -> list[Word] | None:
+        """Read `tmux ...` (by its runner), then keep the assignments it gives the commands it
+        runs (`setenv -g A 1`, `new -e A=1`): they are in the server's or the session's
+        environment, which the panes it starts later in the call get too."""
+        given = len(self.own)
+        inner = self.runner("tmux", words)
+        if len(self.own) > given:
+            self.exp.keep(self.own[given:])
+        return inner
+
+    def callback(self, code: Word, wrapper: str) -> None:
+        """Run the callback of `mapfile -C CODE`: in this shell, with the index and the line
+        read as arguments (its commands are dynamic); one known only at run time is code not
+        shown."""
+        if not code.static:
+            self.run_string(code, wrapper)
+            return
+        first = len(self.exp.commands)
+        self.script([code], wrapper, same_shell=True)
+        for cmd in self.exp.commands[first:]:
+            cmd.dynamic = True
 
     def runner(self, program: str, words: list[Word]) -> list[Word] | None:
         """Read `program`, which runs a command with options of its own, by its reader in
@@ -446,9 +531,11 @@ class _Unwrapper:
         exported, exp.exported = exp.exported, {}
         exp_allexport, exp.allexport = exp.allexport, allexport
         env = self.env() if wrapper != "ssh" else NO_ENV  # ssh sends none of it to the remote host
+        lasting = len(exp.lasting)
         try:
             exp.add_script(source, depth, wrappers, outer, env)
         finally:
+            exported.update(exp.lasting[lasting:])  # `bash -c 'tmux setenv A 1'`: A stays set
             exp.exported, exp.allexport = exported, exp_allexport
 
     def shell(self, program: str, words: list[Word]) -> list[Word] | None:
@@ -741,6 +828,75 @@ def _declaration(args: list[Word]) -> tuple[str, str, list[Word]]:
         else:
             off += a[1:]
     return on, off, args[i:]
+
+
+_BUILTIN_VALUES = {
+    "read": "adinNptu",
+    "mapfile": "dnOsuCc",
+    "readarray": "dnOsuCc",
+    "printf": "v",
+    "getopts": "",
+}
+"""The option letters of each of `_SETTERS` that take a value (`read -p PROMPT`)."""
+
+
+def _set_by(program: str, args: list[Word]) -> list[tuple[Word, str | None]]:
+    """The variables `program ARGS` sets (`read`, `mapfile`, `readarray`, `printf`,
+    `getopts`): each name as written and its value, None when known only at run time."""
+    given, operands = _builtin_options(args, _BUILTIN_VALUES[program])
+    if program == "read":  # `read [-a ARRAY] [NAME...]`, REPLY without either
+        array = given.get("a")
+        names = operands if operands or array is not None else [Word("REPLY")]
+        return [(w, None) for w in ([*names, array] if array is not None else names)]
+    if program == "printf":  # `printf -v NAME FORMAT ARGS`
+        name = given.get("v")
+        return [(name, _printf_value(operands))] if name is not None else []
+    if program == "getopts":  # `getopts OPTSTRING NAME [ARGS]`: NAME, OPTARG and OPTIND
+        return [(w, None) for w in (operands[1], Word("OPTARG"), Word("OPTIND"))] if len(operands) > 1 else []
+    return [(operands[0] if operands else Word("MAPFILE"), None)]  # `mapfile [ARRAY]`
+
+
+def _builtin_options(args: list[Word], values: str) -> tuple[dict[str, Word], list[Word]]:
+    """The options of a builtin before its operands, by letter (those in `values` with their
+    value: `-rp PROMPT`, `-pPROMPT`), and the operands. A word known only at run time ends
+    the options: what it is is not known."""
+    given: dict[str, Word] = {}
+    i = 0
+    while i < len(args):
+        word = args[i]
+        a = word.value
+        if not word.static or len(a) < 2 or a[0] != "-" or (a[1] == "-" and a != "--"):
+            break
+        i += 1
+        if a == "--":
+            break
+        for k, letter in enumerate(a[1:], 2):
+            given[letter] = Word("")
+            if letter in values:
+                if k < len(a):
+                    given[letter] = Word(a[k:])
+                elif i < len(args):
+                    given[letter] = args[i]
+                    i += 1
+                break
+    return given, args[i:]
+
+
+def _printf_value(operands: list[Word]) -> str | None:
+    """What `printf FORMAT ARGS` prints when every word is static, the format has no
+    directive but `%s` and `%%`, no escape, and no fewer `%s` than arguments (bash would
+    print it again for those left over, a text of any size); else None."""
+    if not operands or not all(w.static for w in operands):
+        return None
+    parts = re.split(r"(%[%s])", operands[0].value)
+    if any("%" in part or "\\" in part for part in parts[::2]):
+        return None
+    if parts.count("%s") < len(operands) - 1:
+        return None
+    args = iter(w.value for w in operands[1:])
+    return "".join(
+        part if k % 2 == 0 else "%" if part == "%%" else next(args, "") for k, part in enumerate(parts)
+    )
 
 
 def _allexport(args: list[Word], state: bool) -> bool:
