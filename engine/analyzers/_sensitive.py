@@ -213,6 +213,92 @@ def is_sensitive(path: str) -> bool:
     )
 
 
+HOME_PARENTS = ("/home", "/users")
+"""Directories whose entries are users' homes (lowercased: `/Users` is `/users`)."""
+HOMES = ("/root", "/var/root")
+"""Homes outside `HOME_PARENTS`: root's, on Linux and on macOS."""
+
+
+def holds_sensitive(directory: str, hidden: bool = True) -> bool:
+    """True if a recursive search of `directory` (`grep -r`, `rg`, a Grep tool) reaches a path
+    sensitive by where it lies: `directory` is `/`, a home or a directory of homes (`~`,
+    `/home/u`, `/Users`, `/root`), holds a sensitive prefix (`/etc` holds `/etc/shadow`), or
+    is where a sensitive segment starts (`~/.config` holds `.config/gcloud/`). Such a search
+    reads the keys without naming them. Files sensitive by their name alone (`.env`, `*.pem`)
+    may lie in any directory, a workspace among them, so they do not count.
+
+    `hidden` is False for a search that skips hidden entries (ripgrep's default): a home's
+    secrets are all hidden (`.ssh`, `.aws`), so a home alone does not count then. A path
+    whose `..` climb above a directory not known here is judged by what follows the last
+    `..`: nothing (`..`) may be a home."""
+    if not directory:
+        return False
+    if (
+        directory[0] == "/"
+        and "/." not in directory
+        and "//" not in directory
+        and "*" not in directory
+        and "?" not in directory
+        and "[" not in directory
+        and directory[2:3] != ":"
+    ):  # a normal absolute path, no hidden name, glob, climb or drive: judged by its name alone
+        path = (directory.lower() if directory.isascii() else directory.casefold()).rstrip("/")
+        if not path or path in _PREFIX_PARENTS:
+            return True
+        return hidden and (path in HOME_PARENTS or path in HOMES or path.rpartition("/")[0] in HOME_PARENTS)
+    path = directory.lower() if directory.isascii() else directory.casefold()
+    if path[:5] == "~root" and path[5:6] in ("", "/"):
+        path = "/root" + path[5:]
+    if path[:1] == "/" and path[2:3] == ":" and path[3:4] in ("", "/"):  # a Windows drive: `/C:/Users/u`
+        path = path[3:] or "/"
+    parts = [p for p in path.split("/") if p and p != "."]
+    if ".." in parts:
+        parts = parts[len(parts) - parts[::-1].index("..") :]
+        if not parts:
+            return True
+        path = "/"
+    # `~/*`: the entries a glob matches. The shell's `*` skips a directory's hidden entries,
+    # `.*` names them (and a search reads an entry it is given, hidden or not).
+    home_hidden = hidden
+    if parts and any(c in parts[-1] for c in "*?["):
+        home_hidden = parts.pop()[:1] == "."
+        if not parts and path[:1] != "/":
+            return False  # `*`: the entries of an unknown directory
+    if not parts:
+        return path[:1] == "/"  # `/` holds everything; "" and `.` name an unknown directory
+    if path[:1] == "~":
+        return (home_hidden and len(parts) == 1) or _holds_segment(parts)  # `~`, `~user`: a home
+    if path[:1] != "/":
+        return _holds_segment(parts)  # a relative path: only its last names tell
+    joined = "/" + "/".join(parts)
+    if joined in HOME_PARENTS:
+        return hidden
+    if home_hidden and (joined in HOMES or joined.rpartition("/")[0] in HOME_PARENTS):
+        return True
+    return joined in _PREFIX_PARENTS or _holds_segment(parts)
+
+
+def names_sensitive(pattern: str) -> bool:
+    """True if a file-name pattern that narrows a search (`find -name`, `grep --include`, a
+    Grep tool's `glob`) may match a sensitive file's name, sensitive by the name itself
+    (`id_rsa`, `*.pem`) or by its place (`config` of `.kube/config`, `credentials` of
+    `.aws/`). A bare wildcard (`*`, `.*`) matches every name."""
+    name = pattern.rstrip("/").rpartition("/")[2]
+    if "{" in name and "," in name:
+        alternatives = _brace_alternatives(name)
+        if alternatives is not None:
+            return len(alternatives) > _MAX_ALTERNATIVES or any(map(names_sensitive, alternatives))
+    if name.strip("*.") == "" or is_sensitive(name):
+        return True
+    matcher = _name_matcher(name.lower())
+    return any(matcher(word) for word in _PLACED_WORDS)
+
+
+def _holds_segment(parts: list[str]) -> bool:
+    """The last names of a directory (`parts`) start a sensitive segment (`.config`, `.kube`)."""
+    return any("/".join(parts[-n:]) in _SEGMENT_HEADS for n in range(1, min(len(parts), _SEGMENT_DEPTH) + 1))
+
+
 @functools.cache
 def _proc_environ() -> re.Pattern[str]:
     """A process's environment (`/proc/<pid>/environ`)."""
@@ -273,6 +359,19 @@ _PREFIX_ROOTS = frozenset(p.rstrip("/") for p in PREFIXES)
 _PREFIX_SECONDS = frozenset(p[1] for p in PREFIXES) if all(len(p) > 1 for p in PREFIXES) else None
 """The second characters of the prefixes: a path whose second is none of them starts with none."""
 _ABSOLUTE_PREFIXES = all(p.startswith("/") for p in PREFIXES)
+_PREFIX_PARENTS = frozenset(
+    "/".join(p.rstrip("/").split("/")[:n]) for p in PREFIXES for n in range(2, p.rstrip("/").count("/") + 1)
+)
+"""The directories above a prefix (`/etc` above `/etc/shadow`, `/var` and `/var/run` above
+`/var/run/secrets/`): a search of one reaches it."""
+_SEGMENT_HEADS = frozenset(
+    "/".join(seg.rstrip("/").split("/")[:n])
+    for seg in SEGMENTS
+    for n in range(1, seg.rstrip("/").count("/") + 1)
+)
+"""The leading names of a segment, short of all of it (`.config`, `.config/gh` of
+`.config/gh/hosts.yml`): a directory so named holds the rest."""
+_SEGMENT_DEPTH = max((seg.rstrip("/").count("/") for seg in SEGMENTS), default=0)
 """No relative path starts with a prefix (`is_sensitive` then skips that test for one)."""
 
 

@@ -23,7 +23,7 @@ from ._facts import WRITING_PROGRAMS, file_operands, find_starts, write_targets
 from ._lazy import lazy
 from ._patch import codex_patch_files
 from ._programs import FILE_READERS, MODE_FIRST, PATTERN_FIRST, SCRIPT_FIRST
-from ._sensitive import SENSITIVE_WORDS, is_sensitive
+from ._sensitive import SENSITIVE_WORDS, holds_sensitive, is_sensitive, names_sensitive
 from .shell import ShellFacts, is_inside, normal_dir, resolve
 
 __all__ = ["PathFacts", "path_facts"]
@@ -62,6 +62,9 @@ _NO_SHELL = ShellFacts()
 """The shell facts of a call that runs no shell command."""
 
 GLOB_TOOLS = frozenset({"Glob", "glob", "Grep", "grep", "search_file_content", "find_files"})
+SEARCH_TOOLS = frozenset({"Grep", "grep", "search_file_content", "grep_search"})
+"""Tools that read every file under their `path`, the cwd when they name none: a search
+rooted where secrets lie reads them (`_searched`)."""
 MAX_PATHS = 1_000
 _HOME_VAR = re.compile(r"^(\$HOME|\$\{HOME\})(?=/|$)")
 _DRIVE = re.compile(r"^[A-Za-z]:(?=[\\/]|$)")
@@ -109,7 +112,11 @@ class PathFacts(CelObject):
         cwd = self._cwd
         root = (cwd if normal_dir(cwd) else posixpath.normpath(cwd)) if cwd else None
         unresolved = self._unresolved
-        return [p for p in self.paths if p in unresolved or not _inside(p, root)]
+        if root is None or not _holds_home(root):
+            return [p for p in self.paths if p in unresolved or not _inside(p, root)]
+        # A workspace that holds a home (the cwd is `~`, `/home`, `/`) does not hold what the
+        # home keeps for later: its start-up and configuration files stay outside.
+        return [p for p in self.paths if p in unresolved or not _inside(p, root) or _home_config(p)]
 
     @lazy
     def inside_workspace(self) -> bool:
@@ -177,7 +184,8 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
         else:
             named = ()
         if not runs:
-            return _judge(named, cwd, shell) if named else _no_paths(cwd or shell.cwd)
+            facts = _judge(named, cwd, shell) if named else _no_paths(cwd or shell.cwd)
+            return _searched(facts, args, cwd) if tool in SEARCH_TOOLS else facts
         kept: _Judged = shell.__dict__.setdefault("_path_facts", {})
         key = (named, cwd) if named else cwd  # a shell call names no path: its cwd is the key
         found = kept.get(key)
@@ -203,17 +211,101 @@ _Judged = dict[tuple[tuple[str, ...], str | None] | str | None, PathFacts]
 
 def _secrets(paths: list[str], cwd: str | None) -> list[str]:
     """The sensitive ones of `paths`. Another user's home is sensitive, root's (`/root`)
-    among them, unless the call runs in it: an agent whose directory is under `/root` runs as
-    root, and `/root` is its own home, judged as `~` is (its `.ssh`, `.bashrc`...), so that its
-    workspace (`/root/repo`) is not taken for a secret. The directory is judged in its normal
-    form: `/root/../etc` is not root's home."""
-    if cwd is None or "/root" not in cwd:  # no spelling of root's home: the common case
+    among them, unless the call runs in it (`_in_root_home`): `/root` is then judged as `~`
+    is (its `.ssh`, `.bashrc`...), so that its workspace (`/root/repo`) is not taken for a
+    secret."""
+    if not _in_root_home(cwd):
         return list(filter(is_sensitive, paths))
+    return [p for p in paths if is_sensitive(_as_home(p))]
+
+
+def _in_root_home(cwd: str | None) -> bool:
+    """An agent whose directory is under `/root` runs as root, and `/root` is its own home.
+    The directory is judged in its normal form: `/root/../etc` is not root's home."""
+    if cwd is None or "/root" not in cwd:  # no spelling of root's home: the common case
+        return False
     if not normal_dir(cwd):
         cwd = posixpath.normpath(cwd)
-    if not (cwd == "/root" or cwd.startswith("/root/")):
-        return list(filter(is_sensitive, paths))
-    return [p for p in paths if is_sensitive("~" + p[5:] if p == "/root" or p.startswith("/root/") else p)]
+    return cwd == "/root" or cwd.startswith("/root/")
+
+
+def _as_home(path: str) -> str:
+    """A path under `/root` written from `~`, for an agent whose home it is."""
+    return "~" + path[5:] if path == "/root" or path.startswith("/root/") else path
+
+
+def _searched(facts: PathFacts, args: Mapping[str, Any], cwd: str | None) -> PathFacts:
+    """The facts of a search tool's call (`SEARCH_TOOLS`): it reads every file under its
+    `path`, or under the cwd when it names none (no root when neither is known), unless a
+    name pattern keeps it to harmless files (`glob: "*.py"`)."""
+    root = args.get("path")
+    if ("glob" in args or "include" in args) and _narrowed_by(args.get("glob"), args.get("include")):
+        return facts
+    if type(root) is not str or not root.strip():
+        if cwd is None:
+            return facts
+        root = cwd
+    if normal_dir(root):  # its own normal form, `/repo/src`
+        roots = [(root, True)]
+    elif cwd is not None and _plain_relative(root) and normal_dir(cwd):
+        roots = [(f"{cwd}/{root}", True)]  # `src` in `/repo`: what `_normalise` gives, without its work
+    else:
+        roots = [(path, True) for path in _normalise(root, None, cwd)]
+    return _with_roots(facts, roots)
+
+
+def _with_roots(facts: PathFacts, roots: list[tuple[str, bool]]) -> PathFacts:
+    """`facts` with the directories a call searches (each with whether the search reads
+    hidden entries): one that holds secrets (`holds_sensitive`: `~`, `/`, `/etc`) counts as
+    read, and so as sensitive, like the secrets it reaches without naming them."""
+    root_home = _in_root_home(facts._cwd)
+    hits: list[str] = []
+    for root, hidden in roots:
+        if _holds(_as_home(root) if root_home else root, hidden):
+            hits.append(root)
+    if not hits:
+        return facts
+    paths = list(dict.fromkeys([*facts.paths, *hits]))
+    sensitive = list(dict.fromkeys([*facts.sensitive_paths, *hits]))
+    return _fill(_new(PathFacts), paths, sensitive, facts._cwd, facts._unresolved)
+
+
+_HELD: dict[tuple[str, bool], bool] = {}
+"""`holds_sensitive` by directory: a workspace is searched again and again."""
+
+
+def _holds(directory: str, hidden: bool) -> bool:
+    """`holds_sensitive(directory, hidden)`, kept."""
+    key = (directory, hidden)
+    found = _HELD.get(key)
+    if found is None:
+        if len(_HELD) >= 256:
+            _HELD.clear()
+        found = _HELD[key] = holds_sensitive(directory, hidden)
+    return found
+
+
+def _narrowed_by(*patterns: Any) -> bool:
+    """The name patterns given (None for one not given) keep a search to files of harmless
+    names: at least one, and none may match a sensitive name (`names_sensitive`)."""
+    given = [p for p in patterns if p is not None]
+    return bool(given) and all(type(p) is str and p.strip() and not names_sensitive(p.strip()) for p in given)
+
+
+def _plain_relative(path: str) -> bool:
+    """`path` is relative, and joining it to a normal directory gives a normal path read one
+    way only (no `~`, `$`, `.`-name, `//`, backslash, drive or URL)."""
+    return (
+        path[0] not in _NOT_JOINED
+        and path[-1] != "/"
+        and "/." not in path
+        and "//" not in path
+        and "$" not in path
+        and "`" not in path
+        and "\\" not in path
+        and ":" not in path
+        and "\x00" not in path
+    )
 
 
 def _one(raw: str, cwd: str | None, facts_cwd: str | None) -> PathFacts:
@@ -307,13 +399,152 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
     paths = list(found)
     if len(paths) > MAX_PATHS:
         del paths[MAX_PATHS:]
-    return _fill(
+    facts = _fill(
         _new(PathFacts),
         paths,
         _secrets(paths, cwd or shell.cwd),
         cwd or shell.cwd,
         frozenset(unresolved) if unresolved else _NONE,
     )
+    roots = _shell_roots(shell.commands, run_in)
+    return _with_roots(facts, roots) if roots else facts
+
+
+def _shell_roots(commands: list[Command], run_in: str | None) -> list[tuple[str, bool]]:
+    """The directories the commands search recursively (`grep -r`, `rg`, `find ... -exec`),
+    made absolute where the directory allows, each with whether the search reads hidden
+    entries; unresolved ones (`$DIR`) are left out, as they are by `sensitive`."""
+    out: list[tuple[str, bool]] = []
+    consumed: bool | None = None  # whether some command runs on what `find` prints
+    for cmd in commands:
+        program = cmd.program
+        if program in SEARCHERS:
+            roots = search_roots(cmd)
+        elif program == "find":
+            if consumed is None:
+                consumed = any("find" in c.wrappers or "xargs" in c.wrappers for c in commands)
+            roots = (
+                [(start, True) for start in find_starts(cmd.args) or ["."]]
+                if consumed and not _find_narrowed(cmd.args)
+                else []
+            )
+        else:
+            continue
+        for raw, hidden in roots:
+            path = resolve(_home(raw), cmd.cwd, run_in)
+            if path[:1] != "?":
+                out.append((path, hidden))
+    return out
+
+
+SEARCHERS = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "ack", "ack-grep", "ugrep", "ug"})
+"""Programs that search the files under a directory, read by `search_roots`."""
+_LISTS_FILES = frozenset({"files", "type-list"})
+"""ripgrep's options that list names instead of searching: `rg --files`."""
+
+
+def search_roots(cmd: Command) -> list[tuple[str, bool]]:
+    """The directories one command of `SEARCHERS` searches recursively, each with whether it
+    reads hidden entries: `grep -r` (`-R`, `-d recurse`) reads them all, its operands or the
+    cwd; `rg` and `ag` skip hidden entries unless told (`--hidden`, `rg -uu`, `ag -u`); `ack`
+    and `ug` search the cwd and every directory they are given."""
+    program = cmd.program
+    flags = cmd.flags
+    args = cmd.args
+    if program in ("grep", "egrep", "fgrep", "ugrep"):
+        if not (
+            "r" in flags
+            or "R" in flags
+            or "recursive" in flags
+            or "dereference-recursive" in flags
+            or ("recurse" in args or "-drecurse" in args or "--directories=recurse" in args)
+        ):
+            return []
+        if "include" in flags and _narrowed_by(*_option_values(args, "", ("include",))):
+            return []  # `--include='*.py'`
+        hidden = True
+    elif program == "rg":
+        if not _LISTS_FILES.isdisjoint(flags):
+            return []
+        globs = [g for g in _option_values(args, "g", ("glob", "iglob")) if not g.startswith("!")]
+        if globs and _narrowed_by(*globs):
+            return []  # `-g '*.py'`; a negated glob (`!*.md`) only leaves files out
+        unrestricted = sum(a.count("u") for a in args if a[:1] == "-" and a[1:2] != "-") + args.count(
+            "--unrestricted"
+        )
+        hidden = "hidden" in flags or "." in flags or unrestricted >= 2
+    elif program == "ag":
+        hidden = "hidden" in flags or "u" in flags or "unrestricted" in flags
+    else:
+        hidden = True
+    operands = file_operands(cmd)
+    if not any(f in ("e", "f", "regexp", "file") for f in flags):
+        operands = operands[1:]  # the first is the pattern
+    return [(operand, hidden) for operand in operands] or [(".", hidden)]
+
+
+def _option_values(args: list[str], short: str, longs: tuple[str, ...]) -> list[str]:
+    """Every value of an option given as `-gX`, `-g X`, `--glob=X` or `--glob X`."""
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if a[:2] == "--":
+            name, eq, value = a[2:].partition("=")
+            if name in longs:
+                if eq:
+                    out.append(value)
+                elif i + 1 < len(args):
+                    out.append(args[i + 1])
+        elif short and a[:2] == f"-{short}":
+            if len(a) > 2:
+                out.append(a[2:])
+            elif i + 1 < len(args):
+                out.append(args[i + 1])
+    return out
+
+
+_FIND_NAMES = frozenset({"-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename"})
+_FIND_WIDENS = frozenset({"-o", "-or", "!", "-not", "-regex", "-iregex"})
+
+
+def _find_narrowed(args: list[str]) -> bool:
+    """`find ARGS` keeps to files of harmless names: it has a name test, none may match a
+    sensitive name (`-name '*.py'`, not `-name id_rsa`, `-name config` or `-name '*'`), and
+    no `-o` or `!` widens them. What runs on its files (`-exec grep ...`) then reads no secret."""
+    names = [args[i + 1] for i, a in enumerate(args[:-1]) if a in _FIND_NAMES]
+    if not names or not _FIND_WIDENS.isdisjoint(args):
+        return False
+    return not any(map(names_sensitive, names))
+
+
+_HOME_ROOT = re.compile(
+    r"(/|/home|/users|/var|/root|/var/root|/(home|users)/[^/]+|~[^/]*|/[a-z]:(/users(/[^/]+)?)?)/?", re.I
+)
+"""A directory that holds a home: `/`, a directory of homes, a home (`~`, `/home/u`, `/root`)."""
+_HOME_CONFIG = re.compile(
+    r"(/(home|users)/[^/]+|/root|/var/root|~[^/]*|/[a-z]:/users/[^/]+)/(\.[^/]+|bin|library|appdata)(/|$)",
+    re.I,
+)
+"""Where a home keeps what runs later: its hidden entries (`.gitconfig`, `.config/git/config`,
+`.local/bin/`, `.bashrc`), `bin/` (on the PATH), macOS's `Library/` (`LaunchAgents`) and
+Windows's `AppData/` (the Startup folder). A file so named in a project (`proj/.gitconfig`)
+is the project's, not the user's."""
+
+
+_HOME_ROOTS: dict[str, bool] = {}
+"""`_holds_home` by directory: a workspace is judged again and again."""
+
+
+def _holds_home(root: str) -> bool:
+    found = _HOME_ROOTS.get(root)
+    if found is None:
+        if len(_HOME_ROOTS) >= 256:
+            _HOME_ROOTS.clear()
+        found = _HOME_ROOTS[root] = _HOME_ROOT.fullmatch(root) is not None
+    return found
+
+
+def _home_config(path: str) -> bool:
+    return _HOME_CONFIG.match(path) is not None
 
 
 _OWN_PATHS = FILE_READERS | WRITING_PROGRAMS | {"find", "git"}

@@ -1,0 +1,276 @@
+"""Searches rooted where secrets lie, and a home's own configuration when the cwd holds it.
+
+A recursive search (a Grep tool, `grep -r`, `rg -uu`, `find ... -exec`) of a home, `/` or
+`/etc` reads the keys under it without naming them: the root counts as sensitive. A search of
+the workspace, a listing (`ls ~`) and a search kept to harmless names (`glob: "*.py"`) do
+not. With the cwd at a home, the home's start-up and configuration files (`~/.gitconfig`,
+`~/.local/bin/`) stay outside the workspace."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import pytest
+
+import remit
+from remit.analyzers import PathFacts, path_facts, shell_facts
+from remit.analyzers._sensitive import holds_sensitive, names_sensitive
+from tests.conftest import POLICIES
+
+PROJECT = "/home/me/proj"
+HOME = "/home/me"
+KEY_PATTERNS = ("BEGIN.*PRIVATE KEY", "AKIA[0-9A-Z]{16}", "password", "ghp_")
+
+
+@functools.cache
+def _guard(name: str) -> remit.Guard:
+    return remit.Guard.from_path(POLICIES / f"{name}.yaml")
+
+
+def _decisions(tool: str, args: dict[str, Any], cwd: str | None) -> list[str]:
+    ctx = {"cwd": cwd} if cwd else {}
+    return [_guard(name).check(tool, args, ctx).decision.value for name in ("coding-agent", "strict", "ci")]
+
+
+def _facts(tool: str, args: dict[str, Any], cwd: str | None) -> PathFacts:
+    return path_facts(tool, args, cwd, shell_facts(tool, args, cwd))
+
+
+# -- the facts --
+
+
+@pytest.mark.parametrize(
+    ("directory", "hidden", "holds"),
+    [
+        ("/", True, True),
+        ("/", False, True),
+        ("~", True, True),
+        ("~bob", True, True),
+        ("/home", True, True),
+        ("/home/me", True, True),
+        ("/Users/me/", True, True),
+        ("/root", True, True),
+        ("/C:/Users/me", True, True),
+        ("/etc", False, True),
+        ("/var/run", False, True),
+        ("~/.config", False, True),
+        ("/repo/.git", True, True),
+        ("..", True, True),
+        ("../etc", True, True),
+        ("~/.*", False, True),
+        ("/home/*", True, True),
+        # a home's secrets are hidden: a search that skips hidden entries misses them
+        ("~", False, False),
+        ("/home/me", False, False),
+        ("~/*", True, False),
+        # workspaces, and files sensitive by their name alone, which may lie anywhere
+        ("/home/me/proj", True, False),
+        ("/root/repo", True, False),
+        ("/var/log", True, False),
+        ("/repo/.github", True, False),
+        ("src", True, False),
+        ("../lib", True, False),
+        (".", True, False),
+        ("", True, False),
+        ("*", True, False),
+    ],
+)
+def test_holds_sensitive(directory: str, hidden: bool, holds: bool) -> None:
+    assert holds_sensitive(directory, hidden) is holds
+
+
+@pytest.mark.parametrize(
+    ("pattern", "sensitive"),
+    [
+        ("*.py", False),
+        ("**/*.py", False),
+        ("*.{ts,tsx}", False),
+        ("Makefile", False),
+        ("*", True),
+        (".*", True),
+        ("id_rsa", True),
+        ("*.pem", True),
+        ("*.json", True),
+        ("config", True),
+        ("credentials", True),
+        ("*.{json,py}", True),
+    ],
+)
+def test_names_sensitive(pattern: str, sensitive: bool) -> None:
+    assert names_sensitive(pattern) is sensitive
+
+
+@pytest.mark.parametrize("root", ["~", HOME, "/", "/root", "/home"])
+def test_a_grep_of_a_home_or_the_root_reads_its_secrets(root: str) -> None:
+    facts = _facts("Grep", {"pattern": "ghp_", "path": root}, PROJECT)
+    assert facts.sensitive
+    assert (root.rstrip("/") or "/") in facts.sensitive_paths
+
+
+def test_a_grep_without_a_path_searches_the_cwd() -> None:
+    assert _facts("Grep", {"pattern": "ghp_"}, HOME).sensitive_paths == [HOME]
+    assert not _facts("Grep", {"pattern": "ghp_"}, PROJECT).sensitive
+    assert not _facts("Grep", {"pattern": "ghp_"}, None).sensitive  # no directory known
+
+
+def test_a_search_in_the_workspace_names_no_secret() -> None:
+    searches = (
+        {"pattern": "TODO", "path": "src"},
+        {"pattern": "password", "path": PROJECT},
+        {"pattern": "x"},
+    )
+    for args in searches:
+        facts = _facts("Grep", args, PROJECT)
+        assert not facts.sensitive
+        assert facts.inside_workspace
+
+
+# -- the shipped policies --
+
+
+@pytest.mark.parametrize("pattern", KEY_PATTERNS)
+@pytest.mark.parametrize("root", ["~", HOME, "/", "/root"])
+def test_grep_for_keys_under_a_home_or_the_root_is_blocked(pattern: str, root: str) -> None:
+    assert _decisions("Grep", {"pattern": pattern, "path": root}, PROJECT) == ["block"] * 3
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "cwd"),
+    [
+        ("Grep", {"pattern": "ghp_"}, HOME),  # the cwd is the home
+        ("Grep", {"pattern": "ghp_", "path": "/home"}, PROJECT),
+        ("Grep", {"pattern": "ghp_", "path": "..", "glob": "*"}, PROJECT),
+        ("Grep", {"pattern": "x", "path": "~", "glob": "*.json"}, PROJECT),
+        ("Grep", {"pattern": "x", "path": "/root"}, "/root/repo"),  # root's own home
+        ("search_file_content", {"pattern": "AKIA", "path": HOME}, PROJECT),
+        ("grep_search", {"query": "AKIA"}, HOME),
+        ("Glob", {"pattern": "~/.ssh/*"}, PROJECT),
+        ("Glob", {"pattern": "**/id_rsa", "path": "~"}, PROJECT),
+        ("Bash", {"command": 'grep -r "PRIVATE KEY" ~'}, PROJECT),
+        ("Bash", {"command": 'grep -rn "PRIVATE KEY" /home/me'}, PROJECT),
+        ("Bash", {"command": "grep -R AKIA ${HOME}/"}, PROJECT),
+        ("Bash", {"command": "egrep -r -d recurse AKIA ~"}, PROJECT),
+        ("Bash", {"command": "cd ~ && grep -r TODO ."}, PROJECT),
+        ("Bash", {"command": "grep -rn TODO"}, HOME),
+        ("Bash", {"command": "grep -rl AKIA ~/.*"}, PROJECT),
+        ("Bash", {"command": "rg -uu AKIA ~"}, PROJECT),
+        ("Bash", {"command": "rg -u -u AKIA ~"}, PROJECT),
+        ("Bash", {"command": "rg --hidden AKIA ~"}, PROJECT),
+        ("Bash", {"command": "rg AKIA /"}, PROJECT),
+        ("Bash", {"command": "rg AKIA /etc"}, PROJECT),
+        ("Bash", {"command": "rg -uu -g '!*.md' AKIA ~"}, PROJECT),
+        ("Bash", {"command": "ag -u AKIA ~"}, PROJECT),
+        ("Bash", {"command": "ack AKIA ~"}, PROJECT),
+        ("Bash", {"command": "grep -r url ~/.config"}, PROJECT),
+        ("Bash", {"command": "grep -r AKIA /root"}, "/root/repo"),
+        ("Bash", {"command": "grep -rn x .."}, None),  # above a directory not known: maybe a home
+        ("Bash", {"command": "find ~ -name id_rsa -exec cat {} +"}, PROJECT),
+        ("Bash", {"command": "find /home/me -type f -exec grep -l AKIA {} +"}, PROJECT),
+        ("Bash", {"command": "find /home/me -type f | xargs grep AKIA"}, PROJECT),
+        ("Bash", {"command": "find /home/me -name config -exec cat {} +"}, PROJECT),
+        ("Bash", {"command": "find . -exec grep -l AKIA {} +"}, HOME),
+    ],
+)
+def test_a_search_that_reads_secrets_is_blocked(tool: str, args: dict[str, Any], cwd: str | None) -> None:
+    assert _decisions(tool, args, cwd) == ["block"] * 3
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "cwd"),
+    [
+        ("Grep", {"pattern": "TODO", "path": "src"}, PROJECT),
+        ("Grep", {"pattern": "password"}, PROJECT),
+        ("Grep", {"pattern": "password", "path": PROJECT}, PROJECT),
+        ("Grep", {"pattern": "x", "path": "~/proj"}, PROJECT),
+        ("Grep", {"pattern": "def main", "path": "~", "glob": "*.py"}, PROJECT),
+        ("Grep", {"pattern": "x", "path": HOME, "include": "*.{ts,tsx}"}, PROJECT),
+        ("Grep", {"pattern": "x"}, None),
+        ("Glob", {"pattern": "**/*.py", "path": HOME}, PROJECT),
+        ("LS", {"path": HOME}, PROJECT),
+        ("Bash", {"command": "ls ~"}, PROJECT),
+        ("Bash", {"command": "ls -laR /home/me"}, PROJECT),
+        ("Bash", {"command": "du -sh ~"}, PROJECT),
+        ("Bash", {"command": "grep AKIA ~"}, PROJECT),  # not recursive: a directory is not read
+        ("Bash", {"command": "grep -rn TODO src"}, PROJECT),
+        ("Bash", {"command": "grep -rn TODO"}, PROJECT),
+        ("Bash", {"command": "grep -rn TODO"}, None),
+        ("Bash", {"command": "grep -rl AKIA ~/*"}, PROJECT),  # `*` skips hidden entries
+        ("Bash", {"command": "grep -r --include='*.py' def ~"}, PROJECT),
+        ("Bash", {"command": "grep -r x /var/log"}, PROJECT),
+        ("Bash", {"command": "rg AKIA ~"}, PROJECT),  # ripgrep skips hidden entries
+        ("Bash", {"command": "rg -u AKIA ~"}, PROJECT),
+        ("Bash", {"command": "rg TODO"}, HOME),
+        ("Bash", {"command": "rg -g '*.py' def /"}, PROJECT),
+        ("Bash", {"command": "rg --files ~"}, PROJECT),
+        ("Bash", {"command": "ag AKIA ~"}, PROJECT),
+        ("Bash", {"command": "find /home/me/proj -type f -exec grep -l x {} +"}, PROJECT),
+        ("Bash", {"command": "find /home/me -name '*.py' -exec grep -l x {} +"}, PROJECT),
+    ],
+)
+def test_a_search_that_reads_no_secret_flows(tool: str, args: dict[str, Any], cwd: str | None) -> None:
+    coding, strict, _ = _decisions(tool, args, cwd)
+    assert coding == "allow"
+    assert strict != "block"
+
+
+# -- a home's own configuration, with the cwd at the home --
+
+
+@pytest.mark.parametrize(
+    ("file_path", "cwd"),
+    [
+        ("/home/me/.gitconfig", HOME),
+        ("/home/me/.config/git/config", HOME),
+        ("/home/me/.local/bin/x", HOME),
+        ("/home/me/bin/x", HOME),
+        ("/home/me/.config/systemd/user/x.service", HOME),
+        (".gitconfig", HOME),
+        ("me/.gitconfig", "/home"),
+        ("/home/me/.gitconfig", "/"),
+        ("/Users/me/Library/LaunchAgents/x.plist", "/Users/me"),
+        ("~/.gitconfig", "~"),
+        ("/root/.gitconfig", "/root"),
+        ("/root/.local/bin/x", "/root"),
+        ("/root/.gitconfig", "/root/repo"),
+        ("/root/.config/git/config", "/root/repo"),
+    ],
+)
+def test_a_homes_configuration_stays_outside_the_workspace(file_path: str, cwd: str) -> None:
+    facts = _facts("Write", {"file_path": file_path, "content": "x"}, cwd)
+    assert not facts.inside_workspace
+    for tool in ("Write", "Edit"):
+        args = {"file_path": file_path, "content": "x", "old_string": "a", "new_string": "b"}
+        assert _decisions(tool, args, cwd) == ["ask", "ask", "block"]
+
+
+@pytest.mark.parametrize(
+    ("file_path", "cwd"),
+    [
+        ("/home/me/.bashrc", HOME),
+        ("/home/me/.ssh/authorized_keys", HOME),
+        ("/home/me/.aws/credentials", HOME),
+        ("/root/.bashrc", "/root"),
+        ("/root/.bashrc", "/root/repo"),
+        ("/root/.ssh/authorized_keys", "/root/repo"),
+        ("/root/.aws/credentials", "/root"),
+    ],
+)
+def test_a_homes_secrets_stay_secrets_with_the_cwd_there(file_path: str, cwd: str) -> None:
+    assert _decisions("Write", {"file_path": file_path, "content": "x"}, cwd) == ["block"] * 3
+
+
+@pytest.mark.parametrize(
+    ("file_path", "cwd"),
+    [
+        ("/home/me/notes.txt", HOME),
+        ("/home/me/proj/.gitconfig", PROJECT),  # a project's file so named is not the user's
+        ("/home/me/dotfiles/.gitconfig", "/home/me/dotfiles"),
+        ("/home/me/.config/nvim/init.lua", "/home/me/.config/nvim"),  # the cwd is in it
+        ("/root/repo/x.py", "/root/repo"),
+        ("/root/notes.txt", "/root"),
+    ],
+)
+def test_other_files_under_the_cwd_are_the_workspace(file_path: str, cwd: str) -> None:
+    assert _facts("Write", {"file_path": file_path, "content": "x"}, cwd).inside_workspace
+    assert _decisions("Write", {"file_path": file_path, "content": "x"}, cwd)[0] == "allow"
