@@ -156,6 +156,10 @@ def test_a_plain_bash_call_loads_no_bash_parser_and_compiles_little(tmp_path: Pa
         ("npm test && sudo uv sync", ["npm", "uv"], False),  # no subcommand that runs a command
         ("uv run pytest", ["uv", "pytest"], True),
         ("sudo faketime now rm x", ["rm"], True),
+        # programs that run a command only through an option (Codex searches with `rg`)
+        ("rg -n 'def main' src && fd -e py", ["rg", "fd"], False),
+        ("rg --pre ./x foo", ["rg", "x"], True),
+        ("fd -e py -x wc -l", ["fd", "wc"], True),
     ],
 )
 def test_the_runner_readers_load_with_the_first_command_that_uses_one(

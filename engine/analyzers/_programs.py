@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # fmt: off
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish"})
 """Programs that run a shell script given with `-c` or on stdin."""
@@ -82,6 +84,14 @@ RUNNER_PROGRAMS = frozenset(
 """Programs that run a command with options of their own (`faketime now cmd`, `uv run cmd`):
 the names of `_runners.RUNNERS`, written out so that the unwrapper knows them without loading
 the readers, which most calls never need (a test keeps the two equal)."""
+
+RUN_OPTIONS: dict[str, re.Pattern[str]] = {
+    "rg": re.compile(r"--pre(?:=|$)"),
+    "fd": re.compile(r"-[A-Za-z0-9]*[xX]|--exec"),
+}
+"""Programs that run a command only through an option (`rg --pre CMD`, `fd -x CMD`): without a
+word the pattern matches they run as written, and the unwrapper leaves the readers unloaded
+(Codex searches with `rg` in most of its calls)."""
 
 RUN_SUBCOMMANDS: dict[str, frozenset[str]] = {
     "uv": frozenset({"run"}), "poetry": frozenset({"run"}), "pipenv": frozenset({"run"}),

@@ -67,6 +67,7 @@ from ._options import (
     set_env,
 )
 from ._parsed import Word
+from ._programs import RUN_OPTIONS
 from ._toolchains import CHAMBER, DOTENVX, MISE, NIX, chamber, dotenvx, mise, nix, nix_shell
 
 if TYPE_CHECKING:
@@ -460,7 +461,7 @@ _FD = options(
     stops="h help V version gen-completions",
     rest="x exec X exec-batch",
 )
-_FD_EXEC = re.compile(r"-[A-Za-z0-9]*[xX]|--exec")
+_FD_EXEC = RUN_OPTIONS["fd"]
 
 
 def fd(u: _Unwrapper, program: str, words: list[Word]) -> Result:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ._command import NO_ENV, Command
 from ._parsed import MAX_COMMANDS, MAX_DEPTH, Parsed, RawCommand, Word
 from ._programs import (
+    RUN_OPTIONS,
     RUN_SUBCOMMANDS,
     RUNNER_PROGRAMS,
     SHELLS,
@@ -460,6 +461,9 @@ class _Unwrapper:
         if program in RUNNER_PROGRAMS:  # `faketime now cmd`, `script -c CMD`, `uv run cmd`...
             if program == "tmux":
                 return self.tmux(words)
+            trigger = RUN_OPTIONS.get(program)
+            if trigger is not None and not any(trigger.match(w.value) for w in words[1:]):
+                return words  # `rg -n x src`: nothing for the readers to run
             return self.runner(program, words)
         return words
 
