@@ -274,3 +274,32 @@ def test_a_homes_secrets_stay_secrets_with_the_cwd_there(file_path: str, cwd: st
 def test_other_files_under_the_cwd_are_the_workspace(file_path: str, cwd: str) -> None:
     assert _facts("Write", {"file_path": file_path, "content": "x"}, cwd).inside_workspace
     assert _decisions("Write", {"file_path": file_path, "content": "x"}, cwd)[0] == "allow"
+
+
+@pytest.mark.parametrize(
+    ("command", "cwd"),
+    [
+        ("echo '[alias] st = !sh x' >> .gitconfig", HOME),
+        ("echo x >> ~/.gitconfig", HOME),
+        ("cp x.sh ~/.local/bin/x", HOME),
+        ("tee .config/git/config < x", HOME),
+        ("echo x > me/.gitconfig", "/home"),
+        ("echo x > /root/.gitconfig", "/root"),
+    ],
+)
+def test_a_shell_write_to_a_homes_configuration_is_outside_the_workspace(command: str, cwd: str) -> None:
+    assert shell_facts("Bash", {"command": command}, cwd).writes_outside(cwd)
+    assert _decisions("Bash", {"command": command}, cwd) == ["ask", "ask", "block"]
+
+
+@pytest.mark.parametrize(
+    ("command", "cwd"),
+    [
+        ("echo x > notes.txt", HOME),
+        ("echo x > proj/.gitconfig", HOME),  # a project's file so named is not the user's
+        ("echo x > .gitconfig", PROJECT),
+        ("echo x > out.txt", "/root"),
+    ],
+)
+def test_other_shell_writes_under_the_cwd_are_the_workspace(command: str, cwd: str) -> None:
+    assert not shell_facts("Bash", {"command": command}, cwd).writes_outside(cwd)

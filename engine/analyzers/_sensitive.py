@@ -474,3 +474,36 @@ def _name_matcher(glob: str) -> Callable[[str], re.Match[str] | None]:
     """`fnmatch.fnmatchcase(name, glob)` as a compiled match (not None for a match), made
     once per glob instead of once per candidate name."""
     return re.compile(fnmatch.translate(glob)).match
+
+
+_HOME_ROOT = re.compile(
+    r"(/|/home|/users|/var|/root|/var/root|/(home|users)/[^/]+|~[^/]*|/[a-z]:(/users(/[^/]+)?)?)/?", re.I
+)
+"""A directory that holds a home: `/`, a directory of homes, a home (`~`, `/home/u`, `/root`)."""
+_HOME_CONFIG = re.compile(
+    r"(/(home|users)/[^/]+|/root|/var/root|~[^/]*|/[a-z]:/users/[^/]+)/(\.[^/]+|bin|library|appdata)(/|$)",
+    re.I,
+)
+"""Where a home keeps what runs later: its hidden entries (`.gitconfig`, `.config/git/config`,
+`.local/bin/`, `.bashrc`), `bin/` (on the PATH), macOS's `Library/` (`LaunchAgents`) and
+Windows's `AppData/` (the Startup folder). A file so named in a project (`proj/.gitconfig`)
+is the project's, not the user's."""
+
+
+_HOME_ROOTS: dict[str, bool] = {}
+"""`holds_home` by directory: a workspace is judged again and again."""
+
+
+def holds_home(root: str) -> bool:
+    """`root` holds a home: `/`, a directory of homes, a home (`~`, `/home/u`, `/root`)."""
+    found = _HOME_ROOTS.get(root)
+    if found is None:
+        if len(_HOME_ROOTS) >= 256:
+            _HOME_ROOTS.clear()
+        found = _HOME_ROOTS[root] = _HOME_ROOT.fullmatch(root) is not None
+    return found
+
+
+def home_config(path: str) -> bool:
+    """`path` is where a home keeps what runs later (`_HOME_CONFIG`)."""
+    return _HOME_CONFIG.match(path) is not None

@@ -23,7 +23,14 @@ from ._facts import WRITING_PROGRAMS, file_operands, find_starts, write_targets
 from ._lazy import lazy
 from ._patch import codex_patch_files
 from ._programs import FILE_READERS, MODE_FIRST, PATTERN_FIRST, SCRIPT_FIRST
-from ._sensitive import SENSITIVE_WORDS, holds_sensitive, is_sensitive, names_sensitive
+from ._sensitive import (
+    SENSITIVE_WORDS,
+    holds_home,
+    holds_sensitive,
+    home_config,
+    is_sensitive,
+    names_sensitive,
+)
 from .shell import ShellFacts, is_inside, normal_dir, resolve
 
 __all__ = ["PathFacts", "path_facts"]
@@ -112,11 +119,11 @@ class PathFacts(CelObject):
         cwd = self._cwd
         root = (cwd if normal_dir(cwd) else posixpath.normpath(cwd)) if cwd else None
         unresolved = self._unresolved
-        if root is None or not _holds_home(root):
+        if root is None or not holds_home(root):
             return [p for p in self.paths if p in unresolved or not _inside(p, root)]
         # A workspace that holds a home (the cwd is `~`, `/home`, `/`) does not hold what the
         # home keeps for later: its start-up and configuration files stay outside.
-        return [p for p in self.paths if p in unresolved or not _inside(p, root) or _home_config(p)]
+        return [p for p in self.paths if p in unresolved or not _inside(p, root) or home_config(p)]
 
     @lazy
     def inside_workspace(self) -> bool:
@@ -514,37 +521,6 @@ def _find_narrowed(args: list[str]) -> bool:
     if not names or not _FIND_WIDENS.isdisjoint(args):
         return False
     return not any(map(names_sensitive, names))
-
-
-_HOME_ROOT = re.compile(
-    r"(/|/home|/users|/var|/root|/var/root|/(home|users)/[^/]+|~[^/]*|/[a-z]:(/users(/[^/]+)?)?)/?", re.I
-)
-"""A directory that holds a home: `/`, a directory of homes, a home (`~`, `/home/u`, `/root`)."""
-_HOME_CONFIG = re.compile(
-    r"(/(home|users)/[^/]+|/root|/var/root|~[^/]*|/[a-z]:/users/[^/]+)/(\.[^/]+|bin|library|appdata)(/|$)",
-    re.I,
-)
-"""Where a home keeps what runs later: its hidden entries (`.gitconfig`, `.config/git/config`,
-`.local/bin/`, `.bashrc`), `bin/` (on the PATH), macOS's `Library/` (`LaunchAgents`) and
-Windows's `AppData/` (the Startup folder). A file so named in a project (`proj/.gitconfig`)
-is the project's, not the user's."""
-
-
-_HOME_ROOTS: dict[str, bool] = {}
-"""`_holds_home` by directory: a workspace is judged again and again."""
-
-
-def _holds_home(root: str) -> bool:
-    found = _HOME_ROOTS.get(root)
-    if found is None:
-        if len(_HOME_ROOTS) >= 256:
-            _HOME_ROOTS.clear()
-        found = _HOME_ROOTS[root] = _HOME_ROOT.fullmatch(root) is not None
-    return found
-
-
-def _home_config(path: str) -> bool:
-    return _HOME_CONFIG.match(path) is not None
 
 
 _OWN_PATHS = FILE_READERS | WRITING_PROGRAMS | {"find", "git"}
