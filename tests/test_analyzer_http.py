@@ -110,6 +110,7 @@ def test_canonical_host(host: str, canonical: str, local: bool) -> None:
         ("2001:db8::5efe:a9fe:a9fe", ["2001:db8::5efe:a9fe:a9fe", "169.254.169.254"], False),
         ("2001:0:a9fe:a9fe::", ["2001:0:a9fe:a9fe::", "169.254.169.254", "255.255.255.255"], False),
         ("fd00:ec2::254", ["fd00:ec2::254"], False),
+        ("fd20:ce::254", ["fd20:ce::254"], False),  # Google Cloud's metadata over IPv6: not local
         # behind a translator, 127.0.0.1 and 10.0.0.1 are not this machine nor its network
         ("::127.0.0.1", ["::7f00:1", "127.0.0.1"], False),
         ("64:ff9b::10.0.0.1", ["64:ff9b::a00:1", "10.0.0.1"], False),

@@ -30,9 +30,10 @@ _METADATA_NAMES = frozenset({"metadata", "metadata.google.internal", "metadata.g
 `instance-data` is also the first name of EC2's (`instance-data.ec2.internal`,
 `instance-data.us-west-2.compute.internal`)."""
 _METADATA_ADDRESSES = frozenset(
-    ipaddress.ip_address(a) for a in ("fd00:ec2::254", "100.100.100.200", "192.0.0.192")
+    ipaddress.ip_address(a) for a in ("fd00:ec2::254", "fd20:ce::254", "100.100.100.200", "192.0.0.192")
 )
-"""Metadata services outside the link-local ranges: AWS over IPv6, Alibaba Cloud, Oracle Cloud."""
+"""Metadata services outside the link-local ranges: AWS and Google Cloud over IPv6, Alibaba
+Cloud, Oracle Cloud."""
 _SPECIAL_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp", "file"})
 """Schemes in which a browser or Node's `URL` reads `\\` as `/` (WHATWG URL)."""
 _IPV4_PART = re.compile(r"^(0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*)$")
