@@ -161,11 +161,14 @@ def test_a_loop_over_one_static_word_gives_its_value() -> None:
     assert all(c.dynamic for c in facts.commands)  # the value put in is a guess beside the original
 
 
-def test_a_loop_over_a_pattern_or_several_words_gives_no_value_to_put_in() -> None:
-    for command in ('for f in *.py; do wc -l "$f"; done', "for f in a b; do wc -l $f; done"):
-        assert [c.argv for c in shell_facts("Bash", {"command": command}, CWD).commands] == [
-            ["wc", "-l", "$f"]
-        ]
+def test_a_loop_over_a_pattern_or_several_words_reads_each_value() -> None:
+    """Each listed word is a reading of the variable, beside the command as written."""
+    cases = {
+        'for f in *.py; do wc -l "$f"; done': [["wc", "-l", "$f"], ["wc", "-l", "*.py"]],
+        "for f in a b; do wc -l $f; done": [["wc", "-l", "$f"], ["wc", "-l", "a"], ["wc", "-l", "b"]],
+    }
+    for command, argvs in cases.items():
+        assert [c.argv for c in shell_facts("Bash", {"command": command}, CWD).commands] == argvs
 
 
 def test_harmless_uses_keep_their_commands() -> None:

@@ -143,7 +143,21 @@ _OWN_INPUT = frozenset({"command_substitution", "process_substitution"})
 """Nodes whose commands do not read a heredoc around them."""
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+MAX_READINGS = 32
+"""Words of a `for` list or elements of an array read one by one; past it the variable is
+known only at run time, and the call is reported unparsed."""
 _DQ_ESCAPE = re.compile(r'\\([$`"\\\n])')
+
+
+@dataclass(slots=True)
+class Listed(Word):
+    """A value made of several words: one of them in turn (`for A in x y`, `select`), all of
+    them (`A=(x y)`, an array), or lines a command prints (`for A in $(find ~)`)."""
+
+    items: tuple[Word, ...] = ()
+    array: bool = False
+    search: tuple[Word, ...] = ()
+    """The words of the command whose output the value is (`$(find ~ -type f)`)."""
 
 
 @dataclass(slots=True)
@@ -241,6 +255,9 @@ def _restore(out: Parsed, table: dict[int, str]) -> None:
             cmd.env = tuple(entry.translate(table) for entry in cmd.env)
     for _, _, word in out.assignments:
         word.value = word.value.translate(table)
+        if isinstance(word, Listed):
+            for part in (*word.items, *word.search):
+                part.value = part.value.translate(table)
     for _, word in out.bare_writes:
         word.value = word.value.translate(table)
     out.error = out.error.translate(table)
@@ -363,7 +380,8 @@ class _Walker:
     def loop(self, node: Any) -> None:
         """`for A in x y`, `select A in x y`: A takes the values in turn (or the user's
         choice); one static word with no pattern is its value, else it is known only at run
-        time and written as the list is. Without `in`, A takes the positional parameters."""
+        time, written as the list is, with each listed word as a reading (`Listed`).
+        Without `in`, A takes the positional parameters."""
         name = node.child_by_field_name("variable")
         if name is None:
             return
@@ -376,10 +394,39 @@ class _Walker:
                 or (values[0].type not in _QUOTES and _PATTERN.search(_text(values[0], self.source)))
             ):
                 listed = self.source[values[0].start_byte : values[-1].end_byte].decode("utf-8", "replace")
-                word = Word(listed, static=False)
+                word = Listed(listed, static=False, items=self.listed(values))
+            elif values[0].type == "command_substitution":  # `for A in $(find ~)`: what it prints
+                word = Listed(word.value, static=False, search=tuple(self.printer(values[0])))
         else:
             word = Word('"$@"', static=False)
         self.out.assignments.append((len(self.out.commands), _text(name, self.source), word))
+
+    def listed(self, nodes: list[Any]) -> tuple[Word, ...]:
+        """The words `nodes` (a `for` list, an array's elements), or none past `MAX_READINGS`
+        (the call is then unparsed: what the variable holds is not known)."""
+        if len(nodes) > MAX_READINGS:
+            self.out.error = self.out.error or "a variable takes more values than analysed"
+            return ()
+        return tuple(_word(n, self.source) for n in nodes)
+
+    def printer(self, node: Any) -> list[Word]:
+        """The words of the first command of the substitution `node` (`$(find ~ | sort)`:
+        `find ~`), whose output is the substitution's value; none when it is no command."""
+        inner = next((c for c in node.named_children if c.type != "comment"), None)
+        while inner is not None and inner.type in ("pipeline", "list", "redirected_statement"):
+            inner = next((c for c in inner.named_children if c.type != "comment"), None)
+        if inner is None or inner.type != "command":
+            return []
+        words = []
+        for child in inner.children:
+            if child.type in _WORDS:
+                target = (
+                    child.named_children[0]
+                    if child.type == "command_name" and child.named_child_count == 1
+                    else child
+                )
+                words.append(_word(target, self.source))
+        return words
 
     def arithmetic(self, node: Any) -> None:
         """Record the variables the arithmetic `node` sets, each to a number written `$((A))`
@@ -394,6 +441,8 @@ class _Walker:
         name = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
         word = _word(value, self.source) if value is not None else Word("")
+        if value is not None and value.type == "array":  # `A=(x y)`: `$A` is `${A[0]}`
+            word = Listed(word.value, static=False, items=self.listed(value.named_children), array=True)
         if name is not None and name.type == "variable_name":
             self.out.assignments.append((len(self.out.commands), _text(name, self.source), word))
         elif name is not None and name.type == "subscript":  # `A[0]=x`: `$A` is `${A[0]}`

@@ -9,6 +9,7 @@ uses one (a hook call pays for each module it imports, and most use no runner).
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 import shlex
@@ -54,6 +55,15 @@ _TAKES_ASSIGNMENTS = frozenset({"env", "sudo", "time"})
 keyword that bash reads before the assignments of the command it times)."""
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_UNWRAP = 64
+MAX_VARIANTS = 32
+"""Readings of one command with the values its variables may hold (`for f in a b; do cat $f
+$g`...): past it the call is unparsed."""
+_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?\}|([A-Za-z_][A-Za-z0-9_]*))")
+"""A variable used in a word: `$A`, `${A}`, `${A[0]}`, `${A[@]}`."""
+_BRACES = re.compile(r"(?<!\$)\{([^{}]*)\}")
+"""An innermost brace group, not after `$` (`${A}` is a variable)."""
+_SEQUENCE = re.compile(r"(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?")
+_MAX_BRACES = 64
 _RUNS_IN_ARITHMETIC = re.compile(r"\[[^\]]*(?:\$\(|`)")
 """A subscript holding a command substitution: bash runs it wherever arithmetic reads the
 variable (`x='a[$(id)]'; echo $((x))`, `[[ $x -eq 1 ]]`, `let`), which is not analysed."""
@@ -76,6 +86,14 @@ class Expansion:
     """Directory `cd` moved to: None = the call's cwd, "?" = not known statically."""
     variables: dict[str, str] = field(default_factory=dict)
     """Shell variables with a static value, as set so far."""
+    choices: dict[str, tuple[Word, ...]] = field(default_factory=dict)
+    """Variables holding one of several words (`for A in x y`, `read A <<< x`): a command
+    using one is read once per word, beside as written."""
+    arrays: dict[str, tuple[Word, ...]] = field(default_factory=dict)
+    """Arrays with known elements (`A=(x y)`): `${A[@]}` is all of them, `$A` the first."""
+    searched: set[str] = field(default_factory=set)
+    """Variables holding paths printed by a search of a directory that holds secrets (`find ~
+    | while read A`): a command using one reads what the search finds."""
     bare_writes: list[tuple[str, str | None]] = field(default_factory=list)
     """Files truncated by a redirection with no command (`> f`): (target, cwd then)."""
     work: Work | None = None
@@ -138,11 +156,14 @@ class Expansion:
             return
         cwd, variables = self.cwd, dict(self.variables)
         exported, allexport = dict(self.exported), self.allexport
+        values = dict(self.choices), dict(self.arrays), set(self.searched)
         first, bare = len(self.commands), len(self.bare_writes)
         self.add_reading(source, depth, wrappers, outer, env)
         written_cwd, written_variables = self.cwd, self.variables
         written_exported, written_allexport = self.exported, self.allexport
+        written_values = self.choices, self.arrays, self.searched
         self.cwd, self.variables = cwd, variables
+        self.choices, self.arrays, self.searched = values
         self.exported, self.allexport = exported, allexport
         middle, middle_bare = len(self.commands), len(self.bare_writes)
         self.add_reading(joined, depth, wrappers, outer, env)
@@ -152,6 +173,7 @@ class Expansion:
             and self.bare_writes[bare:middle_bare] == self.bare_writes[middle_bare:]
             and (self.cwd == written_cwd and self.variables == written_variables)
             and (self.exported == written_exported and self.allexport == written_allexport)
+            and (self.choices, self.arrays, self.searched) == written_values
         ):
             del self.commands[middle:], self.bare_writes[middle_bare:]
             self.cwd, self.variables = written_cwd, written_variables
@@ -161,6 +183,9 @@ class Expansion:
         if self.cwd != written_cwd:  # the readings disagree: what follows knows neither
             self.cwd = "?"
         self.variables = {k: v for k, v in self.variables.items() if written_variables.get(k) == v}
+        self.choices = {**written_values[0], **self.choices}  # either reading's words: each a reading
+        self.arrays = {k: v for k, v in self.arrays.items() if written_values[1].get(k) == v}
+        self.searched |= written_values[2]
         # what either reading exports is in the environment of what follows
         self.exported = {**written_exported, **self.exported}
         self.allexport = self.allexport or written_allexport
@@ -213,12 +238,12 @@ class Expansion:
                 in_env = env if not (raw.env or self.exported) else [*env, *self.exported.values(), *raw.env]
                 _emit(self, raw, words, writes, [*wrappers], False, [], False, True, in_env)
                 if declares:
-                    self.sets(words[0].value, words[1:])
+                    self.sets(words[0].value, words[1:], raw, feeder)
             else:
                 unwrapper = _Unwrapper(self, raw, wrappers, outer, env)
                 unwrapper.feeder = feeder
                 unwrapper.run()
-            if self.variables:
+            if self.variables or self.choices or self.arrays:
                 self.add_variant(raw, wrappers, outer, env)
             feeder = raw
         if settles:  # set after the last command: a later script may read them
@@ -239,20 +264,108 @@ class Expansion:
 
     def add_variant(self, raw: RawCommand, wrappers: list[str], outer: list[str], env: list[str]) -> None:
         """`a=rm; $a -rf /`: add the command with known variables put in, beside the
-        original (which stays dynamic, so an allow rule never matches the guess alone)."""
-        words = _substitute(raw.words, self.variables)
-        if [w.value for w in words] == [w.value for w in raw.words]:
+        original (which stays dynamic, so an allow rule never matches the guess alone); once
+        per word a variable may hold (`for f in a b`), at most `MAX_VARIANTS` times (past it
+        the call is unparsed)."""
+        options = [self.readings(word) for word in raw.words]
+        count = 1
+        for option in options:
+            count *= len(option)
+        if count > MAX_VARIANTS:
+            self.error = self.error or "a variable takes more values than analysed"
             return
-        variant = _Unwrapper(
-            self,
-            RawCommand(words, raw.text, raw.redirects, raw.piped, raw.stdin_text, raw.depth, raw.env),
-            wrappers,
-            outer,
-            env,
-        )
-        variant.dynamic = True
-        variant.track_cd = False
-        variant.run()
+        original = [w.value for w in raw.words]
+        for chosen in itertools.product(*options):
+            words = [w for part in chosen for w in part]
+            if [w.value for w in words] == original:
+                continue
+            if len(self.commands) >= MAX_COMMANDS:
+                self.error = self.error or "too many commands to analyse"
+                return
+            variant = _Unwrapper(
+                self,
+                RawCommand(words, raw.text, raw.redirects, raw.piped, raw.stdin_text, raw.depth, raw.env),
+                wrappers,
+                outer,
+                env,
+            )
+            variant.dynamic = True
+            variant.track_cd = False
+            variant.run()
+
+    def readings(self, word: Word) -> list[list[Word]]:
+        """What `word` may stand for with the variables known: each a list of words (`$a`
+        unquoted splits); `[[word]]` when it uses none known."""
+        if word.static or "$" not in word.value:
+            return [[word]]
+        match = _REFERENCE.fullmatch(word.value)
+        if match is not None:
+            values = self.values(match[1] or match[3], match[2], word.quoted)
+            if values is None:
+                return [[word]]
+            if word.quoted or match[2] in ("@", "*"):
+                return [list(v) for v in values]
+            return [[p for w in v for p in _split(w)] for v in values]
+        return self.joined(word)
+
+    def joined(self, word: Word) -> list[list[Word]]:
+        """`word` with each variable it uses put in (`"$f/x"`, `"/${a[*]}"`), as one word per
+        combination of their values; as it is when it uses none known."""
+        parts: list[list[Word]] = []
+        at = 0
+        known = False
+        for match in _REFERENCE.finditer(word.value):
+            parts.append([Word(word.value[at : match.start()])])
+            values = self.values(match[1] or match[3], match[2], True)
+            if values is None:
+                parts.append([Word(match[0], static=False)])
+            else:
+                known = True
+                parts.append([_join(v, " ") for v in values])
+            at = match.end()
+        if not known:
+            return [[word]]
+        parts.append([Word(word.value[at:])])
+        out: list[list[Word]] = []
+        for chosen in itertools.product(*parts):
+            if len(out) >= MAX_VARIANTS:
+                break
+            static = all(p.static for p in chosen) and "`" not in word.value
+            out.append([Word("".join(p.value for p in chosen), static)])
+        return out
+
+    def values(self, name: str, subscript: str | None, quoted: bool) -> list[tuple[Word, ...]] | None:
+        """The values `$name` or `${name[subscript]}` may have (each a tuple of words: all of
+        an array's for `@` and `*`), None when not known. `${A[*]}` joined by a changed IFS
+        makes the call unparsed."""
+        if name in self.searched:
+            self.error = self.error or "a variable holds the paths a search of secrets prints"
+        elements = self.arrays.get(name)
+        if subscript in ("@", "*"):
+            if elements is None:
+                return None
+            if subscript == "*" and self.ifs_changed():
+                self.error = self.error or "an array joined by a changed IFS"
+                return None
+            return [(_join(elements, " "),)] if quoted and subscript == "*" else [elements]
+        if elements is not None:
+            if subscript is None or subscript.strip() in ("0", ""):
+                return [(elements[0],)] if elements else [(Word(""),)]
+            index = subscript.strip()
+            if index.isdigit():
+                return [(elements[int(index)],)] if int(index) < len(elements) else [(Word(""),)]
+            return [(e,) for e in elements]  # `${A[$i]}`: any of them
+        if subscript not in (None, "0"):
+            return None
+        if name in self.variables:
+            return [(Word(self.variables[name]),)]
+        if name in self.choices:
+            return [(w,) for w in self.choices[name]]
+        return None
+
+    def ifs_changed(self) -> bool:
+        """Whether IFS was set to other than its default (or to a value not known)."""
+        return "IFS" in self.exported and self.variables.get("IFS") != " \t\n"
 
     def assign(self, name: str, value: Word) -> None:
         """Remember a variable set to a static value (`a=rm; $a -rf /` runs rm), and its new
@@ -264,7 +377,31 @@ class Expansion:
             self.variables[name] = value.value
         else:
             self.variables.pop(name, None)
+        self.choices.pop(name, None)
+        self.arrays.pop(name, None)
+        self.searched.discard(name)
+        items: tuple[Word, ...] = getattr(value, "items", ())  # a `Listed` from the walker
+        if items and getattr(value, "array", False):
+            self.arrays[name] = items
+        elif items:
+            self.choices[name] = items
+        elif getattr(value, "search", ()):  # `for A in $(find ~)`: the paths it prints
+            self.found(name, value.search)  # type: ignore[attr-defined]
         self.exported[name] = f"{name}={value.value}"
+
+    def found(self, name: str, printer: list[Word] | tuple[Word, ...]) -> None:
+        """`name` holds the lines `printer` prints (`find ~ | while read A`, `for A in
+        $(find ~)`): when it lists paths under roots, each root's `ROOT/*` is a reading, and
+        one that holds secrets (`~`, `/`) makes a command using `name` unparsed (it reads
+        what the search finds: `cat "$A"`)."""
+        roots = _listed_roots(list(printer))
+        if not roots:
+            return
+        from ._sensitive import holds_sensitive
+
+        self.choices[name] = tuple(Word(f"{r.value.rstrip('/')}/*", r.static) for r in roots)
+        if any(holds_sensitive(r.value) or not r.static for r in roots):
+            self.searched.add(name)
 
     def export(self, name: str, entry: str | None) -> None:
         """Export `name` to the commands that follow, as `entry` (`NAME=value`) or, when
@@ -274,9 +411,12 @@ class Expansion:
             entry = self.exported.get(name) or f"{name}={value if value is not None else '$' + name}"
         self.exported[name] = entry
 
-    def sets(self, program: str, args: list[Word]) -> None:
+    def sets(
+        self, program: str, args: list[Word], raw: RawCommand | None = None, feeder: RawCommand | None = None
+    ) -> None:
         """Record the variables the builtin `program` (a declaration or one of `_SETTERS`)
-        sets with the arguments `args`."""
+        sets with the arguments `args`, run as `raw` (its heredoc or here-string is what
+        `read` reads) after `feeder` (what pipes into it: `find ~ | while read A`)."""
         if program in _DECLARATIONS:
             self.declare(program, args)
         elif program == "printf" and not (args and args[0].value.startswith("-v")):
@@ -288,13 +428,20 @@ class Expansion:
                 for name in arithmetic_assignments(word.value) if word.static else ():
                     self.assign(name, Word(f"$(({name}))", static=False))
         else:
-            for named, value in _set_by(program, args):
-                self.set_named(named, value)
+            stdin = raw.stdin_text if raw is not None else None
+            for named, value in _set_by(program, args, stdin if not self.ifs_changed() else None):
+                self.set_named(named, value, program == "read")
+            piped = raw is not None and raw.piped and stdin is None
+            if program == "read" and piped and feeder is not None and feeder.depth <= raw.depth:  # type: ignore[union-attr]
+                for named, _ in _set_by(program, args):
+                    if named.static and _NAME.fullmatch(named.value):
+                        self.found(named.value, feeder.words)
 
-    def set_named(self, name: Word, value: str | None) -> None:
+    def set_named(self, name: Word, value: str | None, read: bool = False) -> None:
         """Set the variable `name` names (`A`, `A[1]`) to the text `value`, None when it is
         known only at run time (`read A`): written `$A` then, as `export A` writes it. Never
-        static (a value read or formatted is no command name to put in); a name known only
+        static (a value read or formatted is no command name to put in), but a value `read`
+        reads (`read`: `read A <<< x`) is a reading of commands using A; a name known only
         at run time, or whose subscript runs a command, is an error (it may be `PAGER`)."""
         base, _, subscript = name.value.partition("[")
         if not name.static:
@@ -303,6 +450,8 @@ class Expansion:
             self.error = self.error or "a variable's subscript runs a command"
         elif _NAME.fullmatch(base) and (not subscript or subscript.endswith("]")):
             self.assign(base, Word(value if value is not None else "$" + base, static=False))
+            if read and value is not None and not subscript:  # `read A <<< x`: a reading
+                self.choices[base] = (Word(value, static="$" not in value and "`" not in value),)
 
     def keep(self, entries: list[str]) -> None:
         """Set the assignments `entries` for everything after this command in the call, in
@@ -332,7 +481,7 @@ class Expansion:
             return
         unexporting = "x" in off or (program == "export" and "n" in on)
         exporting = program == "export" or "x" in on
-        for word in names:
+        for word in _brace_expanded(names, self):
             name, eq, _ = word.value.partition("=")
             name = name[:-1] if eq and name.endswith("+") else name
             if not _NAME.fullmatch(name):
@@ -453,7 +602,7 @@ class _Unwrapper:
                 callback = _builtin_options(words[1:], _BUILTIN_VALUES[program])[0].get("C")
                 if callback is not None:
                     self.callback(callback, program)
-            self.exp.sets(program, words[1:])
+            self.exp.sets(program, words[1:], self.raw, self.feeder)
             return words
         if program == "find" and any(w.value in _FIND_EXEC for w in words):
             self.find(words)
@@ -502,6 +651,7 @@ class _Unwrapper:
     def assignments(self, words: list[Word]) -> list[Word]:
         """The words after the `NAME=value` ones that `env`, `sudo` or `time` reads first,
         which are added to the command's own environment."""
+        words = _brace_expanded(words, self.exp)
         i = 0
         while i < len(words) and words[i].static and "=" in words[i].value and words[i].value[0] != "=":
             i += 1
@@ -844,13 +994,17 @@ _BUILTIN_VALUES = {
 """The option letters of each of `_SETTERS` that take a value (`read -p PROMPT`)."""
 
 
-def _set_by(program: str, args: list[Word]) -> list[tuple[Word, str | None]]:
+def _set_by(program: str, args: list[Word], stdin: str | None = None) -> list[tuple[Word, str | None]]:
     """The variables `program ARGS` sets (`read`, `mapfile`, `readarray`, `printf`,
-    `getopts`): each name as written and its value, None when known only at run time."""
+    `getopts`): each name as written and its value, None when known only at run time
+    (`read` reads `stdin`, the text of its heredoc or here-string, when given)."""
     given, operands = _builtin_options(args, _BUILTIN_VALUES[program])
     if program == "read":  # `read [-a ARRAY] [NAME...]`, REPLY without either
         array = given.get("a")
         names = operands if operands or array is not None else [Word("REPLY")]
+        fields = _read_fields(stdin, given, len(names)) if array is None else None
+        if fields is not None:
+            return list(zip(names, fields, strict=True))
         return [(w, None) for w in ([*names, array] if array is not None else names)]
     if program == "printf":  # `printf -v NAME FORMAT ARGS`
         name = given.get("v")
@@ -1070,3 +1224,146 @@ def _reading(c: Command) -> tuple[object, ...]:
 _STDIN_READERS = frozenset({"patch", "git", *SQL_CLIENTS})
 """The programs whose stdin text the facts read (a diff's names, SQL); a shell's stdin is
 read as commands of its own."""
+
+
+def _read_fields(stdin: str | None, given: dict[str, Word], count: int) -> list[str] | None:
+    """The values `read` gives its `count` names from the text `stdin` (its first line split
+    on blanks, the last name taking the rest); None when not known here: no text, a line
+    `-d`, `-n` or `-N` cuts otherwise, or backslashes that `read` without `-r` reads."""
+    if stdin is None or count < 1 or any(k in given for k in "dnN"):
+        return None
+    line = stdin.split("\n", 1)[0]
+    if "\\" in line and "r" not in given:
+        return None
+    fields = line.split(None, count - 1) if line.strip() else []
+    if fields:
+        fields[-1] = fields[-1].rstrip()
+    return fields + [""] * (count - len(fields))
+
+
+_FD_VALUES = frozenset(
+    {"e", "t", "E", "d", "x", "X", "c", "j", "S", "extension", "type", "exclude", "max-depth"}
+)
+_LISTERS_VALUES = {
+    "fd": _FD_VALUES,
+    "fdfind": _FD_VALUES,
+    "rg": frozenset({"g", "t", "T", "j", "glob", "type", "type-not", "threads", "max-depth"}),
+    "grep": frozenset({"e", "f", "m", "A", "B", "C", "regexp", "file", "include", "exclude"}),
+}
+"""Options of the programs `_listed_roots` reads that take the next word as their value."""
+
+
+def _listed_roots(words: list[Word]) -> list[Word]:
+    """The directories under which the paths `words` prints lie, when it is a search that
+    lists paths (`find ~`, `ls DIR`, `fd x DIR`, `rg --files DIR`, `grep -rl x DIR`; the
+    cwd `.` without one); none for any other command."""
+    if not words or not words[0].static:
+        return []
+    program = words[0].value.rpartition("/")[2]
+    args = words[1:]
+    if program == "find":
+        starts = []
+        for w in args:
+            if w.static and w.value[:1] in ("-", "(", "!"):
+                break
+            starts.append(w)
+        return starts or [Word(".")]
+    if program not in ("ls", "fd", "fdfind", "rg", "grep", "egrep", "fgrep"):
+        return []
+    values = _LISTERS_VALUES.get(program if program not in ("egrep", "fgrep") else "grep", frozenset())
+    flags: set[str] = set()
+    operands: list[Word] = []
+    i = 0
+    while i < len(args):
+        w = args[i]
+        i += 1
+        a = w.value
+        if not w.static or a[:1] != "-" or a == "-":
+            operands.append(w)
+        elif a == "--":
+            operands.extend(args[i:])
+            break
+        elif a[:2] == "--":
+            name = a[2:].partition("=")[0]
+            flags.add(name)
+            i += 1 if name in values and "=" not in a else 0
+        else:
+            flags.update(a[1:])
+            i += 1 if a[-1] in values else 0
+    if program == "rg" and "files" not in flags:
+        return []
+    if program in ("grep", "egrep", "fgrep"):
+        if not flags & {"r", "R", "recursive", "dereference-recursive"}:
+            return []
+        if not flags & {"l", "L", "files-with-matches", "files-without-match"}:
+            return []
+    if program in ("fd", "fdfind") or (
+        program not in ("ls", "rg") and not flags & {"e", "f", "regexp", "file"}
+    ):
+        operands = operands[1:]  # the pattern
+    return operands or [Word(".")]
+
+
+def _split(word: Word) -> list[Word]:
+    """An unquoted value as the words it splits into."""
+    if not word.static:
+        return [word]
+    return [Word(part) for part in word.value.split()]
+
+
+def _join(words: tuple[Word, ...], sep: str) -> Word:
+    return Word(sep.join(w.value for w in words), all(w.static for w in words))
+
+
+def _brace_expanded(words: list[Word], exp: Expansion) -> list[Word]:
+    """`words` with each static one that is no assignment brace-expanded, as bash does to
+    the arguments of `export`, `declare` and `env` (`export P{A,}GER=x` sets PAGER and
+    PGER); one that gives more than `_MAX_BRACES` words makes the call unparsed."""
+    if not any(w.static and "{" in w.value for w in words):
+        return words
+    out: list[Word] = []
+    for word in words:
+        name = word.value.partition("=")[0].removesuffix("+")
+        if not word.static or "{" not in word.value or _NAME.fullmatch(name):
+            out.append(word)
+            continue
+        expanded = _braces(word.value)
+        if expanded is None:
+            exp.error = exp.error or "a brace expansion gives more words than analysed"
+            out.append(Word(word.value, static=False))
+        else:
+            out.extend(Word(w) for w in expanded)
+    return out
+
+
+def _braces(text: str) -> list[str] | None:
+    """The words bash's brace expansion makes of `text` (`a{b,c}` gives `ab`, `ac`;
+    `{1..3}` gives 1, 2, 3), innermost groups first; None past `_MAX_BRACES` words."""
+    pending, done = [text], []
+    while pending:
+        current = pending.pop()
+        group = next((m for m in _BRACES.finditer(current) if "," in m[1] or _SEQUENCE.fullmatch(m[1])), None)
+        if group is None:
+            done.append(current)
+        else:
+            head, tail = current[: group.start()], current[group.end() :]
+            sequence = _SEQUENCE.fullmatch(group[1])
+            parts = _sequence(sequence) if sequence else group[1].split(",")
+            if parts is None:
+                return None
+            pending.extend(f"{head}{p}{tail}" for p in reversed(parts))
+        if len(pending) + len(done) > _MAX_BRACES:
+            return None
+    return done
+
+
+def _sequence(found: re.Match[str]) -> list[str] | None:
+    """The words of `{1..3}`, `{a..c}`, `{1..9..2}`; None past `_MAX_BRACES`."""
+    first, last, step = found[1], found[2], abs(int(found[3] or 1)) or 1
+    if first.lstrip("-").isdigit() != last.lstrip("-").isdigit():
+        return None
+    start, end = (int(first), int(last)) if first.lstrip("-").isdigit() else (ord(first), ord(last))
+    if abs(end - start) // step >= _MAX_BRACES:
+        return None
+    values = range(start, end + (1 if end >= start else -1), step if end >= start else -step)
+    return [str(v) if first.lstrip("-").isdigit() else chr(v) for v in values]
