@@ -334,3 +334,179 @@ def test_each_option_of_a_new_runner_last_never_raises(program: str) -> None:
                 command = " ".join([program, *head, option, *tail])
                 facts = shell_facts("Bash", {"command": command}, "/p")
                 assert not facts.error.startswith("internal error"), command
+
+
+# --- spellings that hid the command a runner runs ---------------------------------------------------
+
+RUN_AS_WORDS = [
+    # watchexec quotes each word for the shell; `sem -q` too
+    "watchexec -- sh -c 'rm -rf ~'",
+    "watchexec -e py -- bash -c 'rm -rf ~'",
+    "sem -q sh -c 'rm -rf ~'",
+    "sem --quote sh -c 'rm -rf ~'",
+    # a letter's value after `=` (clap, cobra: `-x=rm` is `rm`)
+    "fd -x=rm -rf {} . /",
+    "fd -X=rm -rf . /",
+    "mise x -c='rm -rf ~'",
+    "kubectl exec pod -c=app rm -rf /",
+    "kubectl exec pod -c app rm -rf /",
+    "docker exec -u=root web rm -rf /",
+    # nix run: a shell package reads its arguments
+    "nix run nixpkgs#bash -- -c 'rm -rf ~'",
+    "nix run nixpkgs#bashInteractive -- -c 'rm -rf ~'",
+    # a host path mounted into the container
+    "docker run -v ~:/h alpine rm -rf /h",
+    "docker run -v ~:/h alpine sh -c 'rm -rf /h/'",
+    "docker run --mount type=bind,src=/,dst=/host alpine sh -c 'rm -rf /host'",
+    # terminal emulators
+    "alacritty -e rm -rf ~",
+    "alacritty --title x --command rm -rf ~",
+    "kitty rm -rf ~",
+    "kitty --hold -T x rm -rf ~",
+    "wezterm start -- rm -rf ~",
+    "wezterm start --cwd /tmp rm -rf ~",
+    "wezterm ssh host rm -rf ~",
+    "foot rm -rf ~",
+    "foot -e rm -rf ~",
+    "footclient -H rm -rf ~",
+    "xfce4-terminal -x rm -rf ~",
+    "xfce4-terminal -e 'rm -rf ~'",
+    "terminator -x rm -rf ~",
+    "terminator -e 'rm -rf ~'",
+    "tilix -e 'rm -rf ~'",
+    "mate-terminal -x rm -rf ~",
+    "lxterminal -e rm -rf ~",
+    "st -e rm -rf ~",
+    "st rm -rf ~",
+    "urxvt -fn x -e rm -rf ~",
+    "kgx -- rm -rf ~",
+    "kgx -e 'rm -rf ~'",
+    "ptyxis -- rm -rf ~",
+    "ptyxis -x 'rm -rf ~'",
+]
+
+
+@pytest.mark.parametrize("command", RUN_AS_WORDS)
+def test_a_wipe_in_another_spelling_of_a_runner_is_blocked(command: str) -> None:
+    for policy in GUARDS:
+        assert _decision(command, policy) == "block", (policy, command)
+
+
+RUNS_MORE = [
+    "watchexec -- sh -c 'cat ~/.ssh/id_rsa'",
+    "docker run --mount type=bind,src=/home/me/.aws,dst=/a alpine cat /a/credentials",
+    "docker run --mount=type=bind,source=/home/me/.aws,target=/a alpine cat /a/credentials",
+    "podman run --mount type=bind,source=/home/me/.aws,target=/a alpine cat /a/credentials",
+    "docker run -v /home/me/.aws:/a:ro alpine cat /a/credentials",
+]
+
+
+@pytest.mark.parametrize("command", RUNS_MORE)
+def test_a_secret_read_through_a_runner_is_not_allowed(command: str) -> None:
+    for policy in GUARDS:
+        assert _decision(command, policy) != "allow", (policy, command)
+
+
+HIDDEN_AGAIN = [
+    "rg -e -- --pre=sh .",
+    "rg -e -- --pre sh .",
+    "rg --regexp -- --pre=sh .",
+    "rg -- --pre ./x",  # a pattern, but read strictly
+    "rg -ie -- --pre=./x .",
+    "nix shell --set-env-var LD_PRELOAD /tmp/x.so nixpkgs#hello -c hello",
+    "nix develop -s LD_PRELOAD /tmp/x.so -c ls",
+    "nix run nixpkgs#hello -- x",
+    "nix run . -- x",
+    "nix run github:o/r",
+    "kitty -o shell=./x",
+    "kitty --session s.conf",
+    "kitty +runpy 'import os'",
+    "kitty +kitten ./mine.py",
+    "kitty @ launch ./x",
+    "alacritty -o 'terminal.shell=\"./x\"'",
+    "foot -o shell=./x",
+    "terminator -g cfg",
+    "wezterm --config default_prog='{\"./x\"}'",
+    "wezterm cli send-text 'rm -rf ~'",
+    "wezterm weird -- ls",
+    "alacritty --weird -e ls",
+]
+
+
+@pytest.mark.parametrize("command", HIDDEN_AGAIN)
+def test_code_hidden_in_another_spelling_is_never_allowed(command: str) -> None:
+    for policy in GUARDS:
+        assert _decision(command, policy) != "allow", (policy, command)
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("fd -e py -x black", {"coding-agent": "allow", "strict": "ask", "ci": "allow"}),
+        ("rg -n foo src", {"coding-agent": "allow", "strict": "allow", "ci": "allow"}),
+        ("rg -e -- -x src", {"coding-agent": "allow", "strict": "allow", "ci": "allow"}),
+        ("rg --pre-glob '*.gz' foo", {"coding-agent": "allow", "strict": "allow", "ci": "allow"}),
+        ("watchexec -e py pytest", {"coding-agent": "allow", "strict": "ask", "ci": "allow"}),
+        ("docker run --rm -v $PWD:/w img make", {"coding-agent": "allow", "strict": "ask", "ci": "block"}),
+        ("nix develop -c make", {"coding-agent": "allow", "strict": "ask", "ci": "allow"}),
+        ("kitty +kitten icat x.png", {"coding-agent": "allow", "strict": "ask", "ci": "allow"}),
+        ("docker ps", {"coding-agent": "allow", "strict": "ask", "ci": "allow"}),
+    ],
+)
+def test_harmless_uses_keep_their_decisions(command: str, expected: dict[str, str]) -> None:
+    assert {policy: _decision(command, policy) for policy in GUARDS} == expected
+
+
+def test_watchexec_and_sem_q_run_each_word_as_it_is() -> None:
+    assert _commands("watchexec -- sh -c 'rm -rf x'")[-1] == ("rm", ["-rf", "x"], ["watchexec", "sh"])
+    assert _commands("sem -q sh -c 'rm -rf x'")[-1] == ("rm", ["-rf", "x"], ["sem", "sh"])
+    # a word with a shell's syntax: read as 1.x joined it too
+    assert ("rm", ["x"], ["watchexec"]) in _commands("watchexec -- echo 'a; rm x'")
+
+
+def test_a_letters_value_after_an_equals_sign() -> None:
+    assert _commands("fd . / -x=rm")[-1][:2] == ("rm", ["{}"])
+    assert _commands("kubectl exec pod -c=app ls -l")[-1] == ("ls", ["-l"], ["kubectl"])
+    # GNU getopt keeps the `=`: a table that does not say is read without it, and not shown
+    from remit.analyzers._options import options, read_options
+    from remit.analyzers._parsed import Word
+
+    read = read_options([Word("-x=rm"), Word("a")], options("x"))
+    assert read.values == (("x", Word("rm")),) and read.unknown
+    read = read_options([Word("-x=rm")], options("x", short_equals=False))
+    assert read.values == (("x", Word("=rm")),) and not read.unknown
+    read = read_options([Word("-x=rm")], options("x", short_equals=True))
+    assert read.values == (("x", Word("rm")),) and not read.unknown
+
+
+def test_nix_sets_the_variables_of_its_set_env_var_option() -> None:
+    facts = shell_facts("Bash", {"command": "nix develop -s LD_PRELOAD /tmp/x.so -c ls"}, "/p")
+    ls = facts.commands[-1]
+    assert ls.program == "ls" and "LD_PRELOAD=/tmp/x.so" in ls.env
+
+
+def test_nix_run_reads_a_shell_package_as_that_shell() -> None:
+    assert _commands("nix run nixpkgs#bash -- -c 'rm x'")[-1] == ("rm", ["x"], ["nix", "bash"])
+    nix, hello = shell_facts("Bash", {"command": "nix run nixpkgs#hello -- x"}, "/p").commands
+    assert nix.runs_input and hello.program == "hello" and hello.dynamic
+
+
+def test_a_container_command_reads_a_mounted_path_as_the_host_path() -> None:
+    command = "docker run -v /srv/data:/d:ro --mount type=bind,src=/etc,dst=/e img cat /d/x /e/passwd /dx"
+    assert _commands(command)[-1] == ("cat", ["/srv/data/x", "/etc/passwd", "/dx"], ["docker"])
+    assert _commands("docker run -v vol:/d img cat /d/x")[-1] == ("cat", ["/d/x"], ["docker"])
+
+
+def test_rg_reads_the_values_of_its_options() -> None:
+    rg, pre = shell_facts("Bash", {"command": "rg -e -- --pre=./x ."}, "/p").commands
+    assert rg.runs_input and pre.argv == ["./x"]
+    assert _commands("rg -e -- -x src") == [("rg", ["-e", "--", "-x", "src"], [])]
+
+
+def test_the_terminals_commands() -> None:
+    assert _commands("kitty --hold htop -d 1")[-1] == ("htop", ["-d", "1"], ["kitty"])
+    assert _commands("foot -e htop")[-1] == ("htop", [], ["foot"])
+    assert _commands("st -e htop")[-1] == ("htop", [], ["st"])
+    assert _commands("wezterm start --cwd /tmp -- htop")[-1] == ("htop", [], ["wezterm"])
+    assert _commands("kitty +kitten icat x.png") == [("kitty", ["+kitten", "icat", "x.png"], [])]
+    assert _commands("alacritty") == [("alacritty", [], [])]

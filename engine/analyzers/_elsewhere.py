@@ -8,11 +8,13 @@ that uses a runner.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ._options import (
     Options,
     Permuted,
+    Read,
     Result,
     after_runner,
     given,
@@ -41,6 +43,7 @@ DOCKER_GLOBAL = options(
     "config c context H host l log-level tlscacert tlscert tlskey",
     "D debug tls tlsverify",
     stops="v version h help",
+    short_equals=True,
 )
 PODMAN_GLOBAL = options(
     "c connection url identity root runroot storage-driver storage-opt log-level cgroup-manager "
@@ -48,11 +51,13 @@ PODMAN_GLOBAL = options(
     "conmon db-backend cni-config-dir network-config-dir volumepath out",
     "r remote syslog transient-store noout",
     stops="v version h help",
+    short_equals=True,
 )
 COMPOSE_GLOBAL = options(
     "f file p project-name profile env-file project-directory ansi progress parallel",
     "compatibility dry-run all-resources verbose",
     stops="v version h help",
+    short_equals=True,
 )
 _EXEC = "detach-keys e env env-file u user w workdir"
 _RUN = (
@@ -81,21 +86,21 @@ _PODMAN_RUN = (
 _PODMAN_FLAGS = " env-host http-proxy no-hosts passwd read-only-tmpfs replace rootfs tls-verify unsetenv-all"
 # fmt: off
 _DOCKER: dict[str, Options] = {
-    "exec": options(_EXEC, "d detach i interactive privileged t tty"),
-    "run": options(_RUN, _RUN_FLAGS),
+    "exec": options(_EXEC, "d detach i interactive privileged t tty", short_equals=True),
+    "run": options(_RUN, _RUN_FLAGS, short_equals=True),
     "compose exec": options("e env index u user w workdir",
-                            "d detach privileged T no-TTY i interactive t tty dry-run"),
+                            "d detach privileged T no-TTY i interactive t tty dry-run", short_equals=True),
     "compose run": options(
         "cap-add cap-drop entrypoint e env env-from-file l label name p publish pull u user v volume "
         "w workdir",
         "build d detach i interactive T no-TTY no-deps q quiet quiet-build quiet-pull remove-orphans rm "
-        "P service-ports use-aliases t tty dry-run"),
+        "P service-ports use-aliases t tty dry-run", short_equals=True),
 }
 """The options of the docker commands that run a command in a container."""
 _PODMAN: dict[str, Options] = {
     "exec": options(_EXEC + " preserve-fds preserve-fd cidfile", "d detach i interactive privileged t tty "
-                    "l latest"),
-    "run": options(_RUN + _PODMAN_RUN, _RUN_FLAGS + _PODMAN_FLAGS),
+                    "l latest", short_equals=True),
+    "run": options(_RUN + _PODMAN_RUN, _RUN_FLAGS + _PODMAN_FLAGS, short_equals=True),
 }
 # fmt: on
 _CONTAINER_GLOBAL = {"docker": DOCKER_GLOBAL, "podman": PODMAN_GLOBAL, "docker-compose": COMPOSE_GLOBAL}
@@ -126,8 +131,46 @@ def container(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     entrypoint = given(sub, "entrypoint")
     hidden = unknown or sub.unknown or bool(entrypoint) or any(not w.static for w in rest[:operands])
     codes = [value for name, value in sub.values if name in _CONTAINER_CODE]
-    inner = [*entrypoint[-1:], *rest[operands:]]
+    inner = _on_host([*entrypoint[-1:], *rest[operands:]], _mounts(sub))
     return _run_elsewhere(u, program, words, inner, codes, hidden, given(sub, "e", "env"))
+
+
+def _mounts(read: Read) -> list[tuple[str, Word]]:
+    """The host directories mounted into the container, as (path inside, host path): `-v
+    SRC:DST`, `--mount type=bind,src=SRC,dst=DST` (a named volume is no host path)."""
+    out: list[tuple[str, Word]] = []
+    for name, value in read.values:
+        if name not in ("v", "volume", "mount"):
+            continue
+        if name == "mount":
+            fields = dict(f.partition("=")[::2] for f in value.value.split(","))
+            src = fields.get("source", fields.get("src", ""))
+            dst = fields.get("target", fields.get("destination", fields.get("dst", "")))
+        else:
+            src, _, rest = value.value.partition(":")
+            dst = rest.partition(":")[0]
+        if src[:1] in ("/", "~", ".", "$") and dst.startswith("/"):
+            out.append((dst.rstrip("/") or "/", Word(src, value.static)))
+    return out
+
+
+def _on_host(words: list[Word], mounts: list[tuple[str, Word]]) -> list[Word]:
+    """The command's words with each path under a mount written as the host path it is
+    (`cat /a/credentials` with `-v ~/.aws:/a` reads `~/.aws/credentials`), in a shell
+    string too; one a mount not known statically makes dynamic (`-v $PWD:/w`)."""
+    if not mounts:
+        return words
+    ordered = sorted(mounts, key=lambda m: -len(m[0]))
+    pattern = re.compile(
+        r"(?<![\w.~/$-])(" + "|".join(re.escape(dst) for dst, _ in ordered) + r")(?=/|$|[\s'\";:|&)`])"
+    )
+    hosts = dict(ordered)
+    out = []
+    for word in words:
+        found = [hosts[m.group(1)] for m in pattern.finditer(word.value)]
+        value = pattern.sub(lambda m: hosts[m.group(1)].value, word.value)
+        out.append(Word(value, word.static and all(h.static for h in found)))
+    return out
 
 
 def _run_elsewhere(
@@ -154,6 +197,7 @@ KUBECTL = options(
     "insecure-skip-tls-verify match-server-version disable-compression warnings-as-errors i stdin t tty "
     "q quiet",
     stops="h help",
+    short_equals=True,
 )
 """kubectl's global options and those of `kubectl exec` (cobra reads them anywhere)."""
 LXC = options(
@@ -161,6 +205,7 @@ LXC = options(
     "debug force-local q quiet sub-commands v verbose n disable-stdin "
     "t force-interactive T force-noninteractive",
     stops="h help version",
+    short_equals=True,
 )
 """The options of `lxc exec` and `incus exec`, and their global ones."""
 
@@ -175,14 +220,31 @@ def exec_in(u: _Unwrapper, program: str, words: list[Word]) -> Result:
         return words
     args = args[read.start + 1 :]
     found = read_permuted(args, spec)
-    if found.command is None:  # `kubectl exec pod ls`: the options only before the command
-        first = read_options(args, spec)
-        operands = 0 if given(first, "f", "filename") else 1
-        found = Permuted(args[first.start : first.start + operands], args[first.start + operands :], first)
+    if found.command is None:  # `kubectl exec pod -c app ls`: options before the command
+        found = _old_exec(args, spec)
     if found.read.stop:
         return words
     hidden = read.unknown or found.read.unknown or any(not w.static for w in found.operands)
     return _run_elsewhere(u, program, words, found.command or [], [], hidden, given(found.read, "env"))
+
+
+def _old_exec(args: list[Word], spec: Options) -> Permuted:
+    """`kubectl exec [options] POD [options] cmd args` without `--`: the options before and
+    after the pod, then the command (an option in its words fails the call: read as run)."""
+    first = read_options(args, spec)
+    operands = 0 if given(first, "f", "filename") else 1
+    pod = args[first.start : first.start + operands]
+    after = read_options(args[first.start + operands :], spec)
+    start = first.start + operands + after.start
+    read = Read(
+        start,
+        first.unknown or after.unknown,
+        first.stop or after.stop,
+        first.values + after.values,
+        first.flags | after.flags,
+        after.ended,
+    )
+    return Permuted(pod, args[start:], read)
 
 
 VAGRANT = options("c command", "p plain t tty no-tty debug timestamp debug-timestamp color no-color "

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ._options import (
     Options,
+    Permuted,
     Result,
     aliases,
     given,
@@ -381,12 +382,14 @@ def sem(u: _Unwrapper, program: str, words: list[Word]) -> Result:
         return _shown(u, words, read.unknown)
     if read.unknown:
         u.opaque(words)
+    if read.flag("q", "quote"):  # `sem -q sh -c 'rm x'`: each word quoted, run as it is
+        return run_after(u, program, words, command, False)
     u.run_string(_joined(command), program)
     return None
 
 
 def _joined(words: list[Word]) -> Word:
-    """Words a program joins with blanks into one shell string (`sem`, `watchexec`)."""
+    """Words a program joins with blanks into one shell string (`sem`, `nodemon`)."""
     return Word(" ".join(w.value for w in words), all(w.static for w in words))
 
 
@@ -405,6 +408,9 @@ class Terminal:
     """Options naming a file of commands (`konsole --tabs-from-file`): not shown."""
     trailing: bool = False
     """A last operand is the program to run (`xterm htop`)."""
+    operands: bool = False
+    """The first operand and the words after it are the command (`kitty cmd args`): the options
+    come before it."""
 
 
 # fmt: off
@@ -417,6 +423,24 @@ _XTERM = Terminal(options(
     "ut vb wc wf C",
     stops="help version", clusters=False, rest="e"), trailing=True)
 """xterm: each option a word of its own (`-fa`, `+ls` turns one off); `-e` is the last."""
+_URXVT = Terminal(options(flags=None, clusters=False, rest="e"))
+"""rxvt-unicode: options as xterm's, many; `-e` is the last, nothing else runs a command."""
+_FOOT = Terminal(options(
+    "c config o override f font t term T title a app-id toplevel-tag D working-directory "
+    "w window-size-pixels W window-size-chars d log-level E client-environment",
+    "C check-config m maximized F fullscreen L login-shell H hold p print-pid S log-no-syslog e "
+    "N no-wait",
+    optional="s server server-socket l log-colorize", stops="h help v version"),
+    files=frozenset({"c", "config", "o", "override"}), operands=True)
+"""foot (and footclient): getopt, stopping at the first operand, the command; `-e` is ignored."""
+_WEZTERM_START = Terminal(options(
+    "cwd class workspace position domain", "no-auto-connect always-new-process new-tab attach",
+    stops="h help", short_equals=True), operands=True)
+"""`wezterm start [options] [--] cmd args`: the command after the options."""
+_WEZTERM_GLOBAL = options("config-file config", "n skip-config", stops="h help V version", short_equals=True)
+_WEZTERM_QUIET = frozenset({"ls-fonts", "show-keys", "imgcat", "set-working-directory", "shell-completion",
+                            "help", "record", "replay"})  # fmt: skip
+"""wezterm's subcommands that run no command of their own."""
 TERMINALS: dict[str, Terminal] = {
     "xterm": _XTERM,
     "uxterm": _XTERM,
@@ -436,18 +460,86 @@ TERMINALS: dict[str, Terminal] = {
         "notransparency background-mode builtin-profile",
         stops="help help-all v version list-profiles list-profile-properties author license",
         rest="e"), files=frozenset({"tabs-from-file"})),
+    "alacritty": Terminal(options(
+        "o option T title class embed working-directory config-file socket",
+        "q v hold print-events ref-test daemon",
+        stops="h help V version", rest="e command", short_equals=True),
+        files=frozenset({"o", "option", "config-file"})),
+    "kitty": Terminal(options(
+        "class name T title c config o override d directory working-directory session watcher w "
+        "instance-group listen-on start-as position logo logo-position logo-alpha os-window-tag "
+        "app-id detached-log replay-commands",
+        "1 single-instance hold detach wait-for-single-instance-window-close grab-keyboard debug-input "
+        "debug-keyboard debug-rendering debug-gl debug-font-fallback dump-commands dump-bytes "
+        "debug-config", stops="h help v version"),
+        files=frozenset({"c", "config", "o", "override", "session", "watcher", "w", "replay-commands"}),
+        operands=True),
+    "foot": _FOOT,
+    "footclient": _FOOT,
+    "xfce4-terminal": Terminal(options(
+        "T title working-directory geometry display role startup-id I icon zoom font initial-title "
+        "tab-with-profile window-with-profile dynamic-title-mode color-bg color-text color-table "
+        "default-display default-working-directory class e command",
+        "H hold tab window drop-down fullscreen maximize minimize show-menubar hide-menubar "
+        "show-borders hide-borders show-toolbar hide-toolbar show-scrollbar hide-scrollbar active-tab "
+        "disable-server preferences x-sync sync",
+        stops="h help V version", rest="x execute"), line=frozenset({"e", "command"})),
+    "terminator": Terminal(options(
+        "T title geometry l layout p profile g config working-directory i icon r role c classname "
+        "debug-classes debug-methods e command",
+        "m maximise maximize f fullscreen b borderless H hidden s select-layout u no-dbus d debug "
+        "new-tab toggle-visibility",
+        stops="h help v version list-profiles list-layouts", rest="x execute"),
+        line=frozenset({"e", "command"}), files=frozenset({"g", "config", "l", "layout"})),
+    "tilix": Terminal(options(
+        "w working-directory p profile t title s session a action e command geometry window-style "
+        "group display",
+        "maximize minimize full-screen focus-window new-process quake preferences",
+        stops="h help v version"),
+        line=frozenset({"e", "command"}), files=frozenset({"s", "session", "a", "action"})),
+    "mate-terminal": Terminal(options(
+        "window-with-profile tab-with-profile window-with-profile-internal-id "
+        "tab-with-profile-internal-id role t title working-directory geometry zoom profile display "
+        "load-config save-config startup-id e command",
+        "window tab show-menubar hide-menubar maximize full-screen disable-factory active",
+        stops="h help help-all help-gtk help-terminal help-window-options help-terminal-options "
+              "version", rest="x execute"),
+        line=frozenset({"e", "command"}), files=frozenset({"load-config"})),
+    "lxterminal": Terminal(options(
+        "geometry t T title working-directory tabs", "l loginshell no-remote",
+        stops="h help v version", rest="e command")),
+    "st": Terminal(options("c f g n o t T w", "a i", stops="v l", rest="e"), operands=True),
+    "urxvt": _URXVT,
+    "urxvtc": _URXVT,
+    "rxvt": _URXVT,
+    "rxvt-unicode": _URXVT,
+    "kgx": Terminal(options("working-directory T title e command", "tab", stops="h help version"),
+                    line=frozenset({"e", "command"})),
+    "ptyxis": Terminal(options(
+        "x execute d working-directory tab-with-profile", "new-window tab s standalone preferences "
+        "maximize fullscreen", stops="h help version P print-profiles"),
+        line=frozenset({"x", "execute"})),
+    "wezterm": _WEZTERM_START,
 }
 # fmt: on
 """Terminal emulators by program, as they read their command line."""
 
 
 def terminal(u: _Unwrapper, program: str, words: list[Word]) -> Result:
-    """`xterm -e cmd args`, `gnome-terminal -- cmd args`, `konsole -e cmd`: the command, run in a
-    new window (one word with blanks, as a shell string); with none, the user's shell, which
-    reads the window, not this shell's stdin."""
-    spec = TERMINALS[program]
-    args = [w for w in words[1:] if not (spec.trailing and _plus(w))]  # `xterm +ls`: an option turned off
-    found = read_permuted(args, spec.options)
+    """`xterm -e cmd args`, `gnome-terminal -- cmd args`, `konsole -e cmd`, `kitty cmd args`: the
+    command, run in a new window (one word with blanks, as a shell string); with none, the
+    user's shell, which reads the window, not this shell's stdin."""
+    if program == "wezterm":
+        return _wezterm(u, program, words)
+    if program == "kitty" and len(words) > 1 and words[1].value[:1] in ("+", "@"):
+        return _kitty_tool(u, words)
+    return _terminal(u, program, words, words[1:], TERMINALS[program])
+
+
+def _terminal(u: _Unwrapper, program: str, words: list[Word], args: list[Word], spec: Terminal) -> Result:
+    """The command a terminal with the options `spec` runs, given its arguments `args`."""
+    args = [w for w in args if not (spec.trailing and _plus(w))]  # `xterm +ls`: an option turned off
+    found = _sequential(args, spec.options) if spec.operands else read_permuted(args, spec.options)
     hidden = found.read.unknown or bool(given(found.read, *spec.files))
     codes = given(found.read, *spec.line)
     command = found.command or []
@@ -467,6 +559,57 @@ def terminal(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     return None if codes or hidden else words
 
 
+def _sequential(args: list[Word], spec: Options) -> Permuted:
+    """Options up to the first operand, which starts the command (`kitty [options] cmd args`)."""
+    read = read_options(args, spec)
+    command = list(read.tail) if read.tail is not None else args[read.start :]
+    return Permuted([], command or None, read)
+
+
+_KITTENS = frozenset({"icat", "diff", "themes", "show_key", "unicode_input", "clipboard", "query_terminal",
+                      "choose-fonts", "choose_fonts", "notify", "hints", "transfer"})  # fmt: skip
+"""kitty's own kittens that run no command given to them."""
+
+
+def _kitty_tool(u: _Unwrapper, words: list[Word]) -> Result:
+    """`kitty +kitten icat x.png`: one of kitty's own kittens, run as written; another kitten
+    (`+kitten ssh`, a file), `+runpy CODE`, `+launch FILE`, `@ launch cmd` (remote control)
+    run code not shown."""
+    args = [w.value for w in words[1:]]
+    if args[:1] == ["+"]:  # `kitty + kitten icat`
+        args = ["+" + a for a in args[1:2]] + args[2:]
+    if args[:1] == ["+kitten"] and args[1:2] and args[1] in _KITTENS and all(w.static for w in words[:4]):
+        return words
+    u.opaque(words)
+    return None
+
+
+def _wezterm(u: _Unwrapper, program: str, words: list[Word]) -> Result:
+    """`wezterm [options] start [options] [--] cmd args` (or `ssh HOST`, `connect DOMAIN`,
+    `serial PORT`, `cli spawn`, each with a command after it): with no subcommand, the user's
+    shell in a new window; `cli send-text` and a `--config` are code not shown."""
+    read = read_options(words[1:], _WEZTERM_GLOBAL)
+    rest = words[1 + read.start :]
+    sub = rest[0].value if rest and rest[0].static else None
+    hidden = read.unknown or bool(given(read, "config", "config-file"))
+    if read.stop or (not rest and not hidden) or sub in _WEZTERM_QUIET:
+        return words
+    args = rest[1:]
+    if sub == "cli":
+        if not args or args[0].value != "spawn":  # `cli send-text` types into a pane
+            u.opaque(words)
+            return None
+        args, hidden = args[1:], True  # `cli spawn`'s options not read
+    elif sub in ("ssh", "connect", "serial"):  # the host, domain or port, then the command
+        hidden = hidden or not args or args[0].value.startswith("-")
+        args = args[1:]
+    elif sub != "start":
+        hidden = True
+    if hidden:
+        u.opaque(words)
+    return _terminal(u, program, words, args, _WEZTERM_START)
+
+
 def _plus(word: Word) -> bool:
     """An X toolkit option that turns one off (`+ls`, `+sb`)."""
     return word.static and len(word.value) > 1 and word.value[0] == "+"
@@ -482,14 +625,16 @@ _WATCHEXEC = options(
     "W watch-when-idle once",
     optional="c clear poll",
     stops="h help V version manual completions",
+    short_equals=True,
 )
 """watchexec's options (1.x and 2.x): `--clear` and `--poll` take an optional value."""
 _OPTIONAL_VALUE = re.compile(r"(?:clear|reset|[0-9][0-9a-z.]*)")
 
 
 def watchexec(u: _Unwrapper, program: str, words: list[Word]) -> Result:
-    """`watchexec [options] [--] cmd args`: the words joined run through `$SHELL -c` on each
-    change (`-n`, `--shell=none`: as they are; another `--shell`: not shown)."""
+    """`watchexec [options] [--] cmd args`: the words run through `$SHELL -c` on each change, each
+    quoted (`sh -c 'rm x'` runs `rm x`); one word is a shell string (`-n`, `--shell=none`: the
+    words as they are; another `--shell`: not shown)."""
     args = _attached(words[1:])
     read = read_options(args, _WATCHEXEC)
     command = args[read.start :]
@@ -503,8 +648,12 @@ def watchexec(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     set_env(u, given(read, "E", "env"))  # `watchexec -E A=1 cmd`
     if direct:
         return run_after(u, program, words, command, False)
-    u.run_string(_joined(command), program)
-    return None
+    if len(command) == 1:  # `watchexec 'make && ./run'`: one shell string
+        u.run_string(command[0], program)
+        return None
+    if not all(_SAFE.fullmatch(w.value) for w in command):  # watchexec 1.x joined them with blanks
+        u.run_string(_joined(command), program)
+    return run_after(u, program, words, command, False)  # 2.x quotes each word for the shell
 
 
 def _attached(args: list[Word]) -> list[Word]:

@@ -54,7 +54,12 @@ class Options:
     """Options whose value is every word after them, a command and its arguments (`xterm -e
     cmd args`, `nix develop -c cmd args`, `fd -x cmd args`)."""
     pairs: frozenset[str] = frozenset()
-    """Options of `values` that take a second word too (`nix-shell --arg NAME EXPR`)."""
+    """Options of `values` that take a second word too (`nix-shell --arg NAME EXPR`): their
+    value reads `NAME=EXPR`."""
+    short_equals: bool | None = None
+    """How a letter's attached value after `=` reads (`-x=rm`): True, without the `=` (clap,
+    cobra); False, with it (GNU getopt: `=rm`); None, not known: without it, and the runner is
+    code not shown."""
 
 
 def options(
@@ -67,10 +72,20 @@ def options(
     ends: bool = False,
     rest: str = "",
     pairs: str = "",
+    short_equals: bool | None = None,
 ) -> Options:
     known = None if flags is None else names(flags)
     return Options(
-        names(values), names(optional), known, names(stops), clusters, equals, ends, names(rest), names(pairs)
+        names(values),
+        names(optional),
+        known,
+        names(stops),
+        clusters,
+        equals,
+        ends,
+        names(rest),
+        names(pairs),
+        short_equals,
     )
 
 
@@ -91,6 +106,7 @@ def merged(*specs: Options) -> Options:
         first.ends,
         frozenset().union(*(s.rest for s in specs)),
         frozenset().union(*(s.pairs for s in specs)),
+        first.short_equals,
     )
 
 
@@ -141,7 +157,8 @@ def read_options(args: list[Word], spec: Options) -> Read:
                     values.append((name, args[i]))
                     i += 1
                 if name in spec.pairs and i < len(args):
-                    i += 1  # `--arg NAME EXPR`
+                    values[-1] = _paired(values[-1], args[i])  # `--arg NAME EXPR`
+                    i += 1
             else:
                 flags.append(name)
                 unknown = unknown or not known(a, spec)
@@ -149,17 +166,21 @@ def read_options(args: list[Word], spec: Options) -> Read:
             continue
         for k, ch in enumerate(a[1:], start=2):
             stop = stop or ch in spec.stops
+            if ch in spec.rest or ch in spec.values:
+                attached, odd = _attached(a[k:], spec)
+                unknown = unknown or odd
             if ch in spec.rest:
                 return _with_tail(
-                    len(args), unknown, stop, values, flags, [Word(a[k:])] * (k < len(a)) + args[i:]
+                    len(args), unknown, stop, values, flags, [Word(attached)] * (k < len(a)) + args[i:]
                 )
             if ch in spec.values:
                 if k < len(a):
-                    values.append((ch, Word(a[k:])))
+                    values.append((ch, Word(attached)))
                 elif i < len(args):
                     values.append((ch, args[i]))
                     i += 1
                 if ch in spec.pairs and i < len(args):
+                    values[-1] = _paired(values[-1], args[i])
                     i += 1
                 break
             flags.append(ch)
@@ -168,6 +189,20 @@ def read_options(args: list[Word], spec: Options) -> Read:
             if spec.flags is not None and ch not in spec.flags:
                 unknown = True
     return Read(i, unknown, stop, tuple(values), frozenset(flags), ended)
+
+
+def _paired(value: tuple[str, Word], second: Word) -> tuple[str, Word]:
+    """The value of an option that takes two words (`--set-env-var NAME VALUE`) as `NAME=VALUE`."""
+    name, first = value
+    return name, Word(f"{first.value}={second.value}", first.static and second.static)
+
+
+def _attached(value: str, spec: Options) -> tuple[str, bool]:
+    """A letter's attached value (`-xrm`, `-x=rm`) as the program reads it, and whether that is
+    not known: clap and cobra drop a leading `=`, getopt keeps it."""
+    if not value.startswith("=") or spec.short_equals is False:
+        return value, False
+    return value[1:], spec.short_equals is None
 
 
 def _with_tail(

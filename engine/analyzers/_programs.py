@@ -79,6 +79,9 @@ RUNNER_PROGRAMS = frozenset(
         "script", "sem", "setpriv", "sg", "ssh-agent", "sshpass", "systemd-nspawn", "systemd-run", "tmux",
         "toolbox", "torsocks", "unshare", "uv", "uvx", "uxterm", "vagrant", "valgrind", "watchexec",
         "x-terminal-emulator", "xterm", "xvfb-run", "yarn",
+        # terminal emulators
+        "alacritty", "foot", "footclient", "kgx", "kitty", "lxterminal", "mate-terminal", "ptyxis", "rxvt",
+        "rxvt-unicode", "st", "terminator", "tilix", "urxvt", "urxvtc", "wezterm", "xfce4-terminal",
     }
 )
 """Programs that run a command with options of their own (`faketime now cmd`, `uv run cmd`):
@@ -102,7 +105,8 @@ RUN_SUBCOMMANDS: dict[str, frozenset[str]] = {
     "micromamba": frozenset({"run"}), "bundle": frozenset({"exec", "e", "ex", "exe"}),
     "asdf": frozenset({"exec"}), "rbenv": frozenset({"exec"}), "pyenv": frozenset({"exec"}),
     "nodenv": frozenset({"exec"}), "toolbox": frozenset({"run"}), "doppler": frozenset({"run"}),
-    "infisical": frozenset({"run"}), "mise": frozenset({"exec", "x"}), "nix": frozenset({"develop", "shell"}),
+    "infisical": frozenset({"run"}), "mise": frozenset({"exec", "x"}),
+    "nix": frozenset({"develop", "shell", "run"}),
     "dotenvx": frozenset({"run"}), "chamber": frozenset({"exec"}), "docker": frozenset({"exec", "run"}),
     "docker-compose": frozenset({"exec", "run"}), "podman": frozenset({"exec", "run"}),
     "kubectl": frozenset({"exec"}), "lxc": frozenset({"exec"}), "incus": frozenset({"exec"}),

@@ -50,7 +50,7 @@ from ._elsewhere import (
     ip,
     vagrant,
 )
-from ._jobs import at, nodemon, parallel, screen, sem, terminal, tmux, watchexec
+from ._jobs import TERMINALS, at, nodemon, parallel, screen, sem, terminal, tmux, watchexec
 from ._options import (
     Options,
     Read,
@@ -460,6 +460,7 @@ _FD = options(
     optional="strip-cwd-prefix hyperlink",
     stops="h help V version gen-completions",
     rest="x exec X exec-batch",
+    short_equals=True,
 )
 _FD_EXEC = RUN_OPTIONS["fd"]
 
@@ -499,23 +500,53 @@ _FD_PLACEHOLDER = re.compile(r"\{(?:|\.|/|//|/\.)\}")
 facts, which put in what it stands for."""
 
 
+_RG_VALUES = names(
+    "regexp file glob iglob type type-not max-count after-context before-context context threads "
+    "max-columns pre-glob type-add type-clear encoding color colors sort sortr engine path-separator "
+    "ignore-file max-depth maxdepth max-filesize dfa-size-limit regex-size-limit context-separator "
+    "field-context-separator field-match-separator replace hostname-bin hyperlink-format generate"
+)
+"""ripgrep's long options that take the next word as their value (`--regexp -- -x`)."""
+_RG_LETTERS = frozenset("efgtTmABCjMEdr")
+"""ripgrep's letters that take a value, attached or the next word (`-e --pre`: a pattern)."""
+_RG_PRE = RUN_OPTIONS["rg"]
+
+
 def rg(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     """`rg --pre CMD PATTERN`: ripgrep runs CMD on each file it searches, a program whose code is
-    not shown."""
-    pre: list[Word] = []
-    for i, word in enumerate(words[1:], start=1):
-        if word.value == "--":
-            break
-        if word.value == "--pre" and i + 1 < len(words):
-            pre.append(words[i + 1])
-        elif word.value.startswith("--pre="):
-            pre.append(Word(word.value[6:], word.static))
-    if not pre:
+    not shown. A `--pre` word read otherwise (`rg -- --pre x`) still makes it not shown."""
+    pre = _rg_pre(words[1:])
+    if not pre and not any(_RG_PRE.match(w.value) for w in words[1:]):
         return words
     u.opaque(words)
     for command in pre:
         u.run_inner([command], program)
     return None
+
+
+def _rg_pre(args: list[Word]) -> list[Word]:
+    """The commands of ripgrep's `--pre` options, read with its options' values, up to `--`."""
+    pre: list[Word] = []
+    i = 0
+    while i < len(args):
+        word, i = args[i], i + 1
+        a = word.value
+        if not word.static or a[:1] != "-" or a == "-":
+            continue
+        if a == "--":
+            break
+        if a.startswith("--"):
+            name, eq, value = a[2:].partition("=")
+            if name == "pre" and (eq or i < len(args)):
+                pre.append(Word(value, word.static) if eq else args[i])
+                i += not eq
+            elif name in _RG_VALUES and not eq:
+                i += 1
+            continue
+        k = next((k for k, ch in enumerate(a[1:], start=2) if ch in _RG_LETTERS), None)
+        if k is not None and k >= len(a):  # `-e PATTERN`: the next word is the value
+            i += 1
+    return pre
 
 
 # --- runners reached through a subcommand ---------------------------------------------------------
@@ -618,7 +649,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "expand include-imports recursive secret-overriding watch silent telemetry"), code=names("command")),
     # readers of their own, below: the subcommand is what the unwrapper needs
     "mise": Subcommand(names("exec x"), MISE),
-    "nix": Subcommand(names("develop shell"), NIX),
+    "nix": Subcommand(names("develop shell run"), NIX),
     "dotenvx": Subcommand(names("run"), DOTENVX),
     "chamber": Subcommand(names("exec"), CHAMBER),
     "docker": Subcommand(names("exec run"), DOCKER_GLOBAL),
@@ -768,11 +799,7 @@ RUNNERS: dict[str, Reader] = {
     "distrobox-enter": distrobox,
     "fd": fd,
     "rg": rg,
-    "xterm": terminal,
-    "uxterm": terminal,
-    "x-terminal-emulator": terminal,
-    "gnome-terminal": terminal,
-    "konsole": terminal,
+    **{name: terminal for name in TERMINALS},
     "watchexec": watchexec,
     "nodemon": nodemon,
 }

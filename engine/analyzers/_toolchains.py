@@ -34,6 +34,7 @@ MISE = options(
     "q quiet v verbose y yes silent raw locked offline prefer-offline no-config no-env no-hooks debug trace "
     "fresh-env no-prepare deny-all",
     stops="h help V version",
+    short_equals=True,
 )
 """mise's global options and those of `mise exec`."""
 
@@ -71,17 +72,40 @@ rest; a phase (`--build`) runs the project's own derivation, not a shell."""
 
 def nix(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     """`nix develop [installable] -c cmd args`, `nix shell PKGS... -c cmd args`: with no
-    command, an interactive shell (bash, the user's), which reads a heredoc or a pipe."""
+    command, an interactive shell (bash, the user's), which reads a heredoc or a pipe;
+    `-s NAME VALUE` sets a variable of the command's environment. `nix run` is in `nix_run`."""
     found = read_permuted(words[1:], NIX)
-    if found.read.stop or not found.operands or found.operands[0].value not in ("develop", "shell"):
+    sub = found.operands[0].value if found.operands else ""
+    if found.read.stop or sub not in ("develop", "shell", "run"):
         return words
     hidden = found.read.unknown or any(not w.static for w in found.operands)
+    set_env(u, given(found.read, "s", "set-env-var"))  # `nix shell -s LD_PRELOAD x.so`
+    if sub == "run":
+        return _nix_run(u, program, words, found.operands[1:] + (found.command or []), hidden)
     if found.read.tail is not None:  # `-c cmd args` (the words after `--` are installables)
         return after_runner(u, program, words, list(found.read.tail), [], hidden)
     if hidden:
         u.opaque(words)
         return None
     return u.shell_from_stdin(words, program)
+
+
+_NIX_SHELLS = frozenset({"bash", "bashInteractive", "sh", "dash", "zsh", "ksh", "mksh", "busybox"})
+"""Packages whose main program is a shell that reads its arguments as bash does."""
+
+
+def _nix_run(u: _Unwrapper, program: str, words: list[Word], args: list[Word], hidden: bool) -> Result:
+    """`nix run INSTALLABLE [--] ARGS`: the installable's main program runs with ARGS. A shell
+    package (`nixpkgs#bash`) reads them as that shell; another program is not known (its
+    name read as the package's, the command code not shown)."""
+    installable = args[0] if args else Word(".")
+    name = installable.value.rpartition("#")[2].rpartition(".")[2] if "#" in installable.value else ""
+    if not installable.static or name not in _NIX_SHELLS:
+        hidden = True
+    if not name:  # `nix run .`, `nix run github:o/r`: the flake's own program
+        return after_runner(u, program, words, [], [], True)
+    inner = [Word("bash" if name == "bashInteractive" else name, installable.static), *args[1:]]
+    return after_runner(u, program, words, inner, [], hidden)
 
 
 _NIX_SHELL = options(
@@ -149,6 +173,7 @@ CHAMBER = options(
     "strict-value",
     "pristine strict v verbose",
     stops="h help version",
+    short_equals=True,
 )
 
 
