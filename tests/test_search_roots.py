@@ -303,3 +303,226 @@ def test_a_shell_write_to_a_homes_configuration_is_outside_the_workspace(command
 )
 def test_other_shell_writes_under_the_cwd_are_the_workspace(command: str, cwd: str) -> None:
     assert not shell_facts("Bash", {"command": command}, cwd).writes_outside(cwd)
+
+
+# -- name filters that do not narrow, and searches that reach hidden entries --
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"glob": "!*.py"},
+        {"glob": "!*.py", "include": "!*.md"},
+        {"glob": "*.py,id_rsa"},
+        {"glob": "*.py id_rsa"},
+        {"glob": "{*.py,id_rsa}"},
+        {"glob": "!*.py,id_rsa"},
+        {"glob": ""},
+        {"glob": ["*.py"]},
+        {"glob": "*.py", "include": "*"},
+        {"include": "*.py,.env"},
+        {"type": "all"},
+        {"type": "sh"},
+        {"type": "mytype"},
+        {"type": "py", "glob": "*"},
+        {"glob": "*.py", "type": "all"},
+        {"glob": "*.kdbx"},
+        {"glob": "*.conf"},
+        {"glob": "*.xml"},
+        {"glob": "*.json"},
+        {"glob": "*.sqlite"},
+        {"glob": "*.db"},
+        {"glob": "*.properties"},
+    ],
+)
+def test_a_grep_filter_that_may_let_a_secret_in_does_not_narrow(args: dict[str, Any]) -> None:
+    facts = _facts("Grep", {"pattern": "x", "path": HOME, **args}, PROJECT)
+    assert HOME in facts.sensitive_paths
+    assert _decisions("Grep", {"pattern": "x", "path": HOME, **args}, PROJECT) == ["block"] * 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"glob": "*.py"},
+        {"glob": "**/*.py"},
+        {"glob": "*.py,*.ts"},
+        {"glob": "*.py *.md"},
+        {"glob": "*.{py,ts}"},
+        {"glob": "*.py", "type": "py"},
+        {"glob": "!*.md", "type": "py"},
+        {"type": "py"},
+        {"type": "rust"},
+        {"include": "*.{ts,tsx}"},
+    ],
+)
+def test_a_grep_filter_of_harmless_names_narrows(args: dict[str, Any]) -> None:
+    assert not _facts("Grep", {"pattern": "x", "path": HOME, **args}, PROJECT).sensitive
+    assert _decisions("Grep", {"pattern": "x", "path": HOME, **args}, PROJECT)[0] == "allow"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # a whitelisting glob or type lets ripgrep into hidden entries
+        "rg -g '*' foo ~",
+        "rg --glob='*' foo ~",
+        "rg --glob '*' foo ~",
+        "rg -g='*' foo ~",
+        "rg -nHg '*' foo ~",
+        "rg -g '*' -g '!*.md' foo ~",
+        "rg -g '*.py' -g '*' foo ~",
+        "rg -g '.*' foo ~",
+        "rg --iglob '*' foo ~",
+        "rg -g 'id_*' foo ~",
+        "rg -g '**' foo ~",
+        "rg -tall foo ~",
+        "rg -t all foo ~",
+        "rg --type=all foo ~",
+        "rg -tsh foo ~",
+        "rg --type-add 'x:*' -tx foo ~",
+        # GNU grep's abbreviated long options
+        "grep --recur foo ~",
+        "grep --rec foo ~",
+        "grep --deref foo ~",
+        "grep --dir=recurse foo ~",
+        "grep --directories=recurse foo ~",
+        "grep --directories recurse foo ~",
+        "grep --dir=rec foo ~",
+        "grep -d rec foo ~",
+        "grep -nHdrecurse foo ~",
+        # git grep outside the repository
+        "git grep --no-index foo ~",
+        "git grep --no-ind foo ~",
+        "git -C ~ grep --no-index -e foo",
+        "git -C / -C home grep --no-index foo me",
+        "git grep --no-index -e foo -- src ~",
+        "cd ~ && git grep --no-index foo",
+    ],
+)
+def test_a_shell_search_that_reaches_hidden_secrets_is_blocked(command: str) -> None:
+    assert _facts("Bash", {"command": command}, PROJECT).sensitive
+    assert _decisions("Bash", {"command": command}, PROJECT) == ["block"] * 3
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "rg -g '*.py' foo ~",
+        "rg -g '*.py' -g '!*.md' foo ~",
+        "rg -g '!*.md' foo ~",
+        "rg -tpy foo ~",
+        "rg -g '*' foo",
+        "grep -rn TODO src/",
+        "grep --rec TODO src",
+        "grep -d skip foo ~",
+        "grep recurse notes.txt",
+        "git grep foo",
+        "git grep foo -- ~",
+        "git grep --no-index foo",
+        "git grep --no-index foo src",
+        "git -C ~/proj grep --no-index foo",
+        "ls ~",
+    ],
+)
+def test_a_shell_search_that_reads_no_hidden_secret_flows(command: str) -> None:
+    assert not _facts("Bash", {"command": command}, PROJECT).sensitive
+    assert _decisions("Bash", {"command": command}, PROJECT)[0] == "allow"
+
+
+# -- secrets by place, and globs a shell or a loop over `find` may stand for --
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "~/.config/rclone/rclone.conf",
+        "~/.m2/settings.xml",
+        "~/.m2/settings-security.xml",
+        "~/.gradle/gradle.properties",
+        "~/.mozilla/firefox/x.default/cookies.sqlite",
+        "~/.mozilla/firefox/x.default/logins.json",
+        "~/.mozilla/firefox/x.default/key4.db",
+        "~/.config/google-chrome/Default/Cookies",
+        "~/.config/google-chrome/Default/Login Data",
+        "~/.config/chromium/Default/Login Data",
+        "/Users/me/Library/Application Support/Google/Chrome/Default/Cookies",
+        "/Users/me/Library/Application Support/Firefox/Profiles/x/logins.json",
+        "~/Library/Keychains/login.keychain-db",
+        "~/Library/Cookies/Cookies.binarycookies",
+        "~/.local/share/keyrings/login.keyring",
+        "~/.password-store/email.gpg",
+        "~/.config/gh/hosts.yml",
+        "~/.config/hub",
+        "~/.pypirc",
+        "~/.terraform.d/credentials.tfrc.json",
+        "~/.config/gcloud/credentials.db",
+        "~/.azure/accessTokens.json",
+        "~/.kube/config",
+        "~/.docker/config.json",
+    ],
+)
+def test_credential_stores_are_sensitive(path: str) -> None:
+    assert _facts("Read", {"file_path": path}, PROJECT).sensitive
+
+
+@pytest.mark.parametrize(
+    "path", ["/home/me/proj/gradle.properties", "/home/me/proj/settings.xml", "/home/me/proj/Library/x.cs"]
+)
+def test_a_projects_files_so_named_are_not_credential_stores(path: str) -> None:
+    assert not _facts("Read", {"file_path": path}, PROJECT).sensitive
+
+
+@pytest.mark.parametrize(
+    ("directory", "holds"),
+    [
+        ("~/Library", True),
+        ("/Users/me/Library/", True),
+        ("/Users/me/Library/Application Support", True),
+        ("/home/me/proj/Library", False),  # a project's own (Unity's)
+    ],
+)
+def test_a_homes_library_holds_its_keychains(directory: str, holds: bool) -> None:
+    assert holds_sensitive(directory, False) is holds
+
+
+@pytest.mark.parametrize(
+    ("pattern", "sensitive"),
+    [
+        ("*.conf", True),
+        ("*.xml", True),
+        ("*.sqlite", True),
+        ("*.db", True),
+        ("*.properties", True),
+        ("*.kdbx", True),
+        ("*.jks", True),
+        ("*.gpg", True),
+        ("*.md", False),
+        ("*.go", False),
+    ],
+)
+def test_names_sensitive_knows_credential_stores(pattern: str, sensitive: bool) -> None:
+    assert names_sensitive(pattern) is sensitive
+
+
+@pytest.mark.parametrize(
+    ("command", "sensitive"),
+    [
+        # Bash's `*` skips hidden names, and a home's secrets are hidden
+        ("cat ~/*", False),
+        ("cat /home/me/*", False),
+        # `.*` names them; `**` stands for everything below, hidden entries among them (the
+        # reading a loop over `find ~`'s output gives its variable)
+        ("cat ~/.*", True),
+        ("cat ~/**", True),
+        ("cat /home/me/.*", True),
+        ("cat /home/me/**", True),
+        ("cat /home/*/.*", True),
+        ("cat /home/me/proj/*", False),
+        ("cat /home/me/proj/**", False),
+        ("cat /home/me/proj/.*", False),
+        ("cat src/**", False),
+    ],
+)
+def test_a_glob_under_a_home_that_reaches_hidden_entries_is_sensitive(command: str, sensitive: bool) -> None:
+    assert _facts("Bash", {"command": command}, PROJECT).sensitive is sensitive

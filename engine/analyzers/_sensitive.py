@@ -104,6 +104,15 @@ SEGMENTS = (
     # fish's profiles (`config.fish`, `conf.d/`), run by every new fish shell
     ".config/fish/",
     ".terraform.d/credentials.tfrc.json",
+    ".config/rclone/rclone.conf",
+    ".m2/settings.xml",
+    ".m2/settings-security.xml",
+    ".gradle/gradle.properties",
+    # keyrings and browsers' profiles (cookies, saved logins and the keys to them)
+    ".local/share/keyrings/",
+    ".mozilla/firefox/",
+    ".config/google-chrome/",
+    ".config/chromium/",
     # agents' own permission settings: an agent that edits them grants itself latitude
     ".claude/settings.json",
     ".claude/settings.local.json",
@@ -115,6 +124,38 @@ SEGMENTS = (
     ".codex/auth.json",
 )
 """Path component sequences (a trailing `/` means anything below that directory)."""
+
+LIBRARY_SEGMENTS = (
+    "library/keychains/",
+    "library/cookies/",
+    "library/application support/google/chrome/",
+    "library/application support/chromium/",
+    "library/application support/firefox/",
+)
+"""macOS's keychains and browsers' profiles, under a home's `Library/` (lowercased). Kept
+apart from `SEGMENTS`: their names hold no `.`, which every segment does (`_SEGMENT_MARK`)."""
+
+HELD_NAMES = (
+    "credentials",
+    "config",
+    "credentials.db",
+    "access_tokens.db",
+    "application_default_credentials.json",
+    "accesstokens.json",
+    "msal_token_cache.json",
+    "cookies.sqlite",
+    "logins.json",
+    "key4.db",
+    "cookies",
+    "login data",
+    "secring.gpg",
+    "trustdb.gpg",
+    "pubring.kbx",
+    "login.keychain-db",
+)
+"""Names of files found in the sensitive directories (`.aws/credentials`, gcloud's
+`credentials.db`, a browser's `cookies.sqlite`): a name pattern that narrows a search
+(`--include='*.db'`) and matches one may read it (`names_sensitive`)."""
 
 PREFIXES = (
     "/etc/shadow",
@@ -149,7 +190,18 @@ def _name_glob() -> re.Pattern[str]:
     return re.compile("|".join(fnmatch.translate(g) for g in NAME_GLOBS))
 
 
-_SAMPLES = ("x.pem", "x.key", "x.p12", "x.pfx", "credentials.json", "secrets.yaml", ".env.local", "x.tfstate")
+_SAMPLES = (
+    "x.pem",
+    "x.key",
+    "x.p12",
+    "x.pfx",
+    "credentials.json",
+    "secrets.yaml",
+    ".env.local",
+    "x.tfstate",
+    *(g.replace("*", "x").replace("?", "x") for g in NAME_GLOBS),
+)
+"""Names that `NAME_GLOBS` match, tried by a glob (`*.kdbx` may match `x.kdbx`)."""
 
 
 def is_sensitive(path: str) -> bool:
@@ -171,6 +223,8 @@ def is_sensitive(path: str) -> bool:
         lowered = "/root" + lowered[5:]  # root's home, as Bash expands it
         head = "/"
     if head == "/" and lowered.startswith("/proc/") and _proc_sensitive(lowered):
+        return True
+    if "library/" in lowered and _in_library_segment(lowered):
         return True
     if "." in lowered:
         if ".." in lowered and _climbs_to_sensitive(lowered):
@@ -233,6 +287,8 @@ def holds_sensitive(directory: str, hidden: bool = True) -> bool:
     `..`: nothing (`..`) may be a home."""
     if not directory:
         return False
+    if "ibrary" in directory and _HOME_LIBRARY.match(directory) is not None:
+        return True  # a home's `Library/` holds its keychains (`LIBRARY_SEGMENTS`)
     if (
         directory[0] == "/"
         and "/." not in directory
@@ -278,6 +334,7 @@ def holds_sensitive(directory: str, hidden: bool = True) -> bool:
     return joined in _PREFIX_PARENTS or _holds_segment(parts)
 
 
+@functools.lru_cache(maxsize=256)
 def names_sensitive(pattern: str) -> bool:
     """True if a file-name pattern that narrows a search (`find -name`, `grep --include`, a
     Grep tool's `glob`) may match a sensitive file's name, sensitive by the name itself
@@ -314,6 +371,13 @@ def _proc_sensitive(path: str) -> bool:
         return True
     parts = path.strip("/").split("/")[:16]
     return any(is_sensitive("/" + "/".join(parts[i:])) for i in range(1, len(parts)) if parts[i] != "proc")
+
+
+def _in_library_segment(path: str) -> bool:
+    """`path` (lowercased) lies in one of `LIBRARY_SEGMENTS` (`~/Library/Keychains/x`) or is
+    its directory."""
+    padded = "/" + path.rstrip("/") + "/"
+    return any("/" + segment in padded for segment in LIBRARY_SEGMENTS)
 
 
 def _climbs_to_sensitive(path: str) -> bool:
@@ -392,13 +456,20 @@ judges such a word by that alone (None otherwise): `word.lower() in SENSITIVE_WO
 def _glob_may_match(name: str, path: str) -> bool:
     """A glob is sensitive if its file-name part can match a sensitive name.
 
-    A bare wildcard (`*`, `**`, `*.*`) matches everything and is not counted: listing files
-    is not reading secrets.
+    A bare wildcard (`*`, `*.*`) matches every name of a sensitive directory (`~/.ssh/*`,
+    `**/.aws/*`), and the entries a shell expands it to are no secret elsewhere: Bash's `*`
+    skips hidden names, and a home's secrets are hidden (`cat ~/*` reads none). `.*` names
+    those hidden entries, and `**` stands for everything below a directory, hidden entries
+    among them (the files `find ~` prints): either counts where the directory holds secrets
+    (`holds_sensitive`: `~/.*`, `~/**`, `/home/me/.*`, not `/home/me/proj/**`).
     """
     if name.strip("*.") == "":
-        # `~/.ssh/*`, `**/.aws/*` list the keys: their directory counts
         directory = path.rstrip("/")[: path.rstrip("/").rfind("/") + 1]
-        return bool(directory) and is_sensitive(directory)
+        if not directory:
+            return False
+        if (name[0] == "." or name == "**") and holds_sensitive(directory.rstrip("/") or "/"):
+            return True
+        return is_sensitive(directory)
     return any(map(_name_matcher(name), _CANDIDATES))  # a match object is true, None false
 
 
@@ -415,9 +486,14 @@ def _placed_glob_sensitive(name: str, path: str) -> bool:
 _CANDIDATES = tuple(c for c in (*sorted(NAMES), *_SAMPLES) if c not in NOT_SENSITIVE)
 """The names a glob is tried on (`_glob_may_match`)."""
 _PLACED_WORDS = tuple(
-    sorted({w for entry in (*SEGMENTS, *PREFIXES) for w in entry.lower().split("/") if w} - set(_CANDIDATES))
+    sorted(
+        {
+            w for entry in (*SEGMENTS, *LIBRARY_SEGMENTS, *PREFIXES) for w in entry.lower().split("/") if w
+        }.union(HELD_NAMES).difference(_CANDIDATES)
+    )
 )
-"""The names in `SEGMENTS` and `PREFIXES` (`.ssh`, `shadow`): sensitive only in their place."""
+"""The names in `SEGMENTS`, `LIBRARY_SEGMENTS` and `PREFIXES` (`.ssh`, `shadow`), and those
+of `HELD_NAMES` (`cookies.sqlite`): sensitive only in their place."""
 _MAX_ALTERNATIVES = 64
 """More alternatives than this in one path (`{a,b}{c,d}...`) is judged sensitive unread."""
 
@@ -480,6 +556,11 @@ _HOME_ROOT = re.compile(
     r"(/|/home|/users|/var|/root|/var/root|/(home|users)/[^/]+|~[^/]*|/[a-z]:(/users(/[^/]+)?)?)/?", re.I
 )
 """A directory that holds a home: `/`, a directory of homes, a home (`~`, `/home/u`, `/root`)."""
+_HOME_LIBRARY = re.compile(
+    r"(~[^/]*|/(home|users)/[^/]+|/root|/var/root)/+library(/+application support(/+google)?)?/*$", re.I
+)
+"""A home's `Library/`, or a directory of it above one of `LIBRARY_SEGMENTS`: a search of it
+reaches them. A project's own `Library/` (Unity's) is not a home's."""
 _HOME_CONFIG = re.compile(
     r"(/(home|users)/[^/]+|/root|/var/root|~[^/]*|/[a-z]:/users/[^/]+)/(\.[^/]+|bin|library|appdata)(/|$)",
     re.I,

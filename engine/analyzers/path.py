@@ -22,7 +22,7 @@ from ._command import Command
 from ._facts import WRITING_PROGRAMS, file_operands, find_starts, write_targets
 from ._lazy import lazy
 from ._patch import codex_patch_files
-from ._programs import FILE_READERS, MODE_FIRST, PATTERN_FIRST, SCRIPT_FIRST
+from ._programs import FILE_READERS, GLOBAL_VALUE_OPTIONS, MODE_FIRST, PATTERN_FIRST, SCRIPT_FIRST
 from ._sensitive import (
     SENSITIVE_WORDS,
     holds_home,
@@ -246,7 +246,7 @@ def _searched(facts: PathFacts, args: Mapping[str, Any], cwd: str | None) -> Pat
     `path`, or under the cwd when it names none (no root when neither is known), unless a
     name pattern keeps it to harmless files (`glob: "*.py"`)."""
     root = args.get("path")
-    if ("glob" in args or "include" in args) and _narrowed_by(args.get("glob"), args.get("include")):
+    if ("glob" in args or "include" in args or "type" in args) and _tool_narrowed(args):
         return facts
     if type(root) is not str or not root.strip():
         if cwd is None:
@@ -292,11 +292,94 @@ def _holds(directory: str, hidden: bool) -> bool:
     return found
 
 
+HARMLESS_TYPES = frozenset(
+    {
+        "py",
+        "python",
+        "js",
+        "ts",
+        "typescript",
+        "rust",
+        "go",
+        "java",
+        "kotlin",
+        "scala",
+        "swift",
+        "c",
+        "cpp",
+        "cs",
+        "php",
+        "html",
+        "css",
+        "markdown",
+        "md",
+        "lua",
+        "haskell",
+        "elixir",
+        "erlang",
+        "dart",
+        "zig",
+    }
+)
+"""ripgrep file types (`-t py`, a Grep tool's `type`) whose files bear no secret's name. Not
+`all` (every type, `sh` among them, which holds `.bashrc`), `sh`, `json`, `yaml`, `toml`,
+`config`, nor a type an agent defines (`--type-add`)."""
+
+
+def _tool_narrowed(args: Mapping[str, Any]) -> bool:
+    """A search tool's name filters keep it to files of harmless names: its `glob` (Claude
+    Code's) and `include` (Gemini's) patterns as `_narrowed_by` reads them, and its `type`
+    one of `HARMLESS_TYPES`. Each filter given must be harmless, and one must narrow: a
+    `!`-glob only leaves files out."""
+    patterns = [args[key] for key in ("glob", "include") if args.get(key) is not None]
+    kind = args.get("type")
+    if kind is not None and (type(kind) is not str or kind.strip().lower() not in HARMLESS_TYPES):
+        return False
+    if kind is None:
+        return _narrowed_by(*patterns)
+    return all(type(p) is str and _harmless_pieces(p) is not None for p in patterns)
+
+
 def _narrowed_by(*patterns: Any) -> bool:
     """The name patterns given (None for one not given) keep a search to files of harmless
-    names: at least one, and none may match a sensitive name (`names_sensitive`)."""
-    given = [p for p in patterns if p is not None]
-    return bool(given) and all(type(p) is str and p.strip() and not names_sensitive(p.strip()) for p in given)
+    names: some piece (`_glob_pieces`) includes files, and none that does may match a
+    sensitive name (`names_sensitive`). A `!`-piece only leaves files out: it narrows nothing."""
+    including: list[str] = []
+    for pattern in patterns:
+        if pattern is None:
+            continue
+        pieces = _harmless_pieces(pattern) if type(pattern) is str else None
+        if pieces is None:
+            return False
+        including.extend(pieces)
+    return bool(including)
+
+
+def _harmless_pieces(pattern: str) -> list[str] | None:
+    """The pieces of `pattern` that include files, None if one may match a sensitive name."""
+    out: list[str] = []
+    for piece in _glob_pieces(pattern):
+        if piece[0] == "!":
+            continue
+        if names_sensitive(piece):
+            return None
+        out.append(piece)
+    return out
+
+
+def _glob_pieces(pattern: str) -> list[str]:
+    """The globs one filter may stand for. A tool may split its `glob` on blanks and commas
+    (`"*.py,id_rsa"`, `"*.py id_rsa"`) or pass it whole to `rg --glob`, whose braces hold
+    alternatives (`{*.py,id_rsa}`): every reading counts, each whole word (its braces read by
+    `names_sensitive`) and each comma-separated part without its braces."""
+    out: list[str] = []
+    for word in pattern.split():
+        out.append(word)
+        if "," in word:
+            out.extend(
+                part for part in (p.replace("{", "").replace("}", "") for p in word.split(",")) if part
+            )
+    return out
 
 
 def _plain_relative(path: str) -> bool:
@@ -427,6 +510,10 @@ def _shell_roots(commands: list[Command], run_in: str | None) -> list[tuple[str,
         program = cmd.program
         if program in SEARCHERS:
             roots = search_roots(cmd)
+        elif program == "git":
+            if cmd.subcommand != "grep":
+                continue
+            roots = git_grep_roots(cmd)
         elif program == "find":
             if consumed is None:
                 consumed = any("find" in c.wrappers or "xargs" in c.wrappers for c in commands)
@@ -448,38 +535,41 @@ SEARCHERS = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "ack", "ack-grep", 
 """Programs that search the files under a directory, read by `search_roots`."""
 _LISTS_FILES = frozenset({"files", "type-list"})
 """ripgrep's options that list names instead of searching: `rg --files`."""
+_GREP_VALUED = "ABCDdefm"
+"""GNU grep's short options that take a value (`-d recurse`, `-nHdrecurse`)."""
+_RG_VALUED = "ABCEMdefgjmrtT"
+"""ripgrep's short options that take a value (`-g '*'`, `-nHg '*'`)."""
+_GREP_RECURSIVE = ("recursive", "dereference-recursive")
+"""GNU grep's long options that recurse; getopt takes any unique prefix (`--rec`, `--deref`)."""
 
 
 def search_roots(cmd: Command) -> list[tuple[str, bool]]:
     """The directories one command of `SEARCHERS` searches recursively, each with whether it
-    reads hidden entries: `grep -r` (`-R`, `-d recurse`) reads them all, its operands or the
-    cwd; `rg` and `ag` skip hidden entries unless told (`--hidden`, `rg -uu`, `ag -u`); `ack`
-    and `ug` search the cwd and every directory they are given."""
+    reads hidden entries: `grep -r` (`-R`, `-d recurse`, `--rec`) reads them all, its operands
+    or the cwd; `rg` and `ag` skip hidden entries unless told (`--hidden`, `rg -uu`, `ag -u`),
+    or, for `rg`, unless a glob or type lets them in (`-g '*'`, `-t all`); `ack` and `ug`
+    search the cwd and every directory they are given."""
     program = cmd.program
     flags = cmd.flags
     args = cmd.args
     if program in ("grep", "egrep", "fgrep", "ugrep"):
-        if not (
-            "r" in flags
-            or "R" in flags
-            or "recursive" in flags
-            or "dereference-recursive" in flags
-            or ("recurse" in args or "-drecurse" in args or "--directories=recurse" in args)
-        ):
+        if not _grep_recursive(args, flags):
             return []
-        if "include" in flags and _narrowed_by(*_option_values(args, "", ("include",))):
+        if "include" in flags and _narrowed_by(*_option_values(args, "", ("include",), _GREP_VALUED)):
             return []  # `--include='*.py'`
         hidden = True
     elif program == "rg":
         if not _LISTS_FILES.isdisjoint(flags):
             return []
-        globs = [g for g in _option_values(args, "g", ("glob", "iglob")) if not g.startswith("!")]
+        globs = _option_values(args, "g", ("glob", "iglob"), _RG_VALUED)
         if globs and _narrowed_by(*globs):
             return []  # `-g '*.py'`; a negated glob (`!*.md`) only leaves files out
         unrestricted = sum(a.count("u") for a in args if a[:1] == "-" and a[1:2] != "-") + args.count(
             "--unrestricted"
         )
-        hidden = "hidden" in flags or "." in flags or unrestricted >= 2
+        hidden = (
+            "hidden" in flags or "." in flags or unrestricted >= 2 or _rg_lets_hidden_in(args, flags, globs)
+        )
     elif program == "ag":
         hidden = "hidden" in flags or "u" in flags or "unrestricted" in flags
     else:
@@ -490,22 +580,131 @@ def search_roots(cmd: Command) -> list[tuple[str, bool]]:
     return [(operand, hidden) for operand in operands] or [(".", hidden)]
 
 
-def _option_values(args: list[str], short: str, longs: tuple[str, ...]) -> list[str]:
-    """Every value of an option given as `-gX`, `-g X`, `--glob=X` or `--glob X`."""
+_GIT_GREP_VALUED = frozenset({"e", "f", "A", "B", "C", "m", "max-depth", "threads", "max-count", "context"})
+"""`git grep`'s options that take a value in the next word (`-e PAT`, `-C 3`)."""
+
+
+_GIT_GLOBAL_VALUED = GLOBAL_VALUE_OPTIONS["git"]
+
+
+def git_grep_roots(cmd: Command) -> list[tuple[str, bool]]:
+    """The directories `git grep --no-index` searches, hidden entries included: it leaves
+    the repository and reads a directory as `grep -r` does, its paths (after the pattern)
+    or the cwd, each under the directory of `git -C DIR`. Without `--no-index` (any prefix
+    git takes, `--no-ind`) it reads the repository's files only: none."""
+    args = cmd.args
+    base = ""
+    i = 0
+    while i < len(args) and args[i][:1] == "-":  # the options before `grep`
+        a = args[i]
+        i += 1
+        name = a.lstrip("-")
+        if "=" in name or name not in _GIT_GLOBAL_VALUED or i >= len(args):
+            continue
+        if name == "C":  # `git -C ~ -C x grep`: each joins the one before
+            base = posixpath.join(base, args[i]) if base else args[i]
+        i += 1
+    if i >= len(args) or args[i] != "grep":
+        return []
+    rest = args[i + 1 :]
+    no_index = any(
+        a[:2] == "--" and len(a) > 5 and "--no-index".startswith(a.partition("=")[0])
+        for a in rest
+        if a != "--"
+    )
+    if not no_index:
+        return []
+    words: list[str] = []
+    patterned = False
+    i = 0
+    while i < len(rest):
+        a = rest[i]
+        i += 1
+        if a == "--":
+            words.extend(rest[i:])
+            break
+        if a[:1] == "-" and len(a) > 1:
+            name = a.lstrip("-").partition("=")[0]
+            if name in ("e", "f"):
+                patterned = True
+            if "=" not in a and (name in _GIT_GREP_VALUED) and len(a.lstrip("-")) == len(name):
+                i += 1
+            elif a[:2] != "--" and a[1:2] in ("e", "f"):
+                patterned = True  # `-efoo`
+            continue
+        words.append(a)
+    paths = words if patterned else words[1:]
+    roots = [p if p[:1] in ("/", "~", "$") or not base else posixpath.join(base, p) for p in paths]
+    return [(root, True) for root in roots] or [(base or ".", True)]
+
+
+def _grep_recursive(args: list[str], flags: list[str]) -> bool:
+    """`grep ARGS` recurses: `-r`, `-R`, a prefix of `--recursive` or `--dereference-recursive`
+    (GNU getopt takes one that is unique, and an ambiguous one fails the command), or
+    `-d`/`--directories` (any prefix, `--dir`) with a prefix of `recurse` (`-d rec`)."""
+    if "r" in flags or "R" in flags:
+        return True
+    for a in args:
+        if a == "--":
+            break
+        if a[:2] == "--" and len(a) > 2:
+            name = a[2:].partition("=")[0]
+            if any(option.startswith(name) for option in _GREP_RECURSIVE):
+                return True
+    actions = _option_values(args, "d", ("directories",), _GREP_VALUED, abbreviated=True)
+    return any(action and "recurse".startswith(action.lower()) for action in actions)
+
+
+def _rg_lets_hidden_in(args: list[str], flags: list[str], globs: list[str]) -> bool:
+    """ripgrep reads a hidden entry that a glob whitelists (its `ignore` crate returns on an
+    override match before the hidden test: `-g '*'` enters `.ssh`), or that a type
+    whitelists (`-t all` takes `.bashrc` as `sh`; an agent's own type, `--type-add`): a
+    glob that may match a sensitive name (`*`, `.*`, `id_*`), a type-add, or a type not in
+    `HARMLESS_TYPES`."""
+    if any(g[:1] != "!" and names_sensitive(g) for g in globs if g):
+        return True
+    if "type-add" in flags:
+        return True
+    types = _option_values(args, "t", ("type",), _RG_VALUED)
+    return any(t.strip().lower() not in HARMLESS_TYPES for t in types)
+
+
+def _option_values(
+    args: list[str], short: str, longs: tuple[str, ...], valued: str = "", abbreviated: bool = False
+) -> list[str]:
+    """Every value of an option given as `-gX`, `-g X`, `-g=X`, `--glob=X` or `--glob X`,
+    the short one also at the end of a cluster (`-nHg X`): `valued` holds the program's short
+    options that take a value, whose value ends a cluster. `abbreviated`: a long option may
+    be any prefix of its name (GNU getopt's `--dir` for `--directories`)."""
     out: list[str] = []
-    for i, a in enumerate(args):
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a == "--":
+            break
         if a[:2] == "--":
             name, eq, value = a[2:].partition("=")
-            if name in longs:
+            if name and (name in longs or (abbreviated and any(long.startswith(name) for long in longs))):
                 if eq:
                     out.append(value)
-                elif i + 1 < len(args):
-                    out.append(args[i + 1])
-        elif short and a[:2] == f"-{short}":
-            if len(a) > 2:
-                out.append(a[2:])
-            elif i + 1 < len(args):
-                out.append(args[i + 1])
+                elif i < len(args):
+                    out.append(args[i])
+                    i += 1
+            continue
+        if a[:1] != "-" or len(a) < 2:
+            continue
+        for j in range(1, len(a)):
+            letter = a[j]
+            if letter != short and letter not in valued:
+                continue
+            value = a[j + 1 :]
+            if not value and i < len(args):
+                value = args[i]
+                i += 1
+            if letter == short:
+                out.append(value[1:] if value[:1] == "=" else value)
+            break
     return out
 
 
