@@ -14,7 +14,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import secret_patterns
-from .secret_patterns import _NOT_REF, _SECRET_KEYS, _regex
+from .secret_patterns import (
+    _NOT_REF,
+    _SECRET_KEYS,
+    ARGV_CUES,
+    ARGV_FLAGS,
+    ARGV_WORDS,
+    Argv,
+    Found,
+    _regex,
+    reads_glued,
+    reads_next,
+)
 from .secret_patterns import KINDS as KINDS
 from .secret_patterns import marker as marker
 from .secret_patterns import redact_text as redact_text
@@ -343,65 +354,61 @@ class _Walk:
 
     def items(self, value: Iterable[Any], depth: int) -> list[Any]:
         """A list's copy; in an argv (`["mysql", "--password", "x"]`) the value that follows a
-        secret's flag is hidden, which no pattern sees in the item alone (as text or bytes)."""
+        secret's flag is hidden, which no pattern sees in the item alone (as text or bytes), and
+        so is a password that the program the argv runs reads from a flag or a place of its own
+        (`["sshpass", "-p", "x"]`, `["mysql", "-px"]`: see `secret_patterns.Argv`)."""
         out: list[Any] = []
         flag: str | None = None
+        argv: Argv | None = None  # made when an item's meaning may depend on the program
         rest = iter(value)
         for item in rest:
             self.chars -= _ITEM_COST
             if self.chars < 0:  # the rest of the list is not logged
                 out.append(TRUNCATED_TEXT)
-                self.unlogged_items(itertools.chain((item,), rest), flag, depth, _runs_curl(out))
+                self.unlogged_items(itertools.chain((item,), rest), flag, depth, _runs_curl(out), out)
                 break
-            if flag is not None and type(item) is str and item:
-                out.append(self.flagged(flag, item, out))
-            elif flag is not None and isinstance(item, _BYTES):
-                out.append(self.flagged_bytes(flag, item, out, depth))
+            text = item if type(item) is str else (as_text(item) if isinstance(item, _BYTES) else "")
+            dash = text[:1] == "-"
+            found: Found | None = None
+            if argv is not None and argv.held is not None and text:  # a password by its place, maybe
+                found, argv = _argv_secret(flag, text, out, argv, out)
+            elif flag is not None and text:  # `_argv_secret`, on its common path
+                found = _flagged_secret(flag, text, out)
+                if found is None and (flag in ARGV_FLAGS or dash):
+                    found, argv = _program_secret(flag, text, argv, out)
+            elif dash and (len(text) > 2 or "b" in text) and _argv_cue(text):
+                found, argv = _program_secret(None, text, argv, out)
+            if found is not None:
+                self.left -= 1
+                out.append(self.hide_item(found, item))
+            elif flag is not None and type(item) is str and item:  # `walk`, inlined
+                self.left -= 1
+                out.append(self.string(item))
             else:
                 out.append(self.walk(item, depth + 1))
-            flag = (item if item.startswith("-") else None) if type(item) is str else _bytes_flag(item)
+            if dash:
+                flag = text
+            else:
+                flag = None
+                if text in ARGV_WORDS:
+                    argv = argv or Argv(out)
+                    argv.word()
         return out
 
-    def flagged(self, flag: str, item: str, before: Sequence[Any]) -> str:
-        """`item`, which follows `flag` in an argv (after `before`), hidden if the flag names a
-        secret."""
-        self.left -= 1
-        found = _flagged_secret(flag, item, before)
-        if found is None:
-            return self.string(item)
+    def hide_item(self, found: Found, item: Any) -> str:
+        """An argv item (text or bytes) with the secret `found` in it hidden; the secret is
+        remembered as its text, and for bytes as their `repr` writes it (`quoted_texts`),
+        either of which a message may quote."""
         kind, secret, prefix = found
-        return self.hide(kind, secret, prefix)
-
-    def flagged_bytes(self, flag: str, item: Any, before: Sequence[Any], depth: int) -> Any:
-        """`flagged` for bytes: hidden as their text would be."""
-        hidden = self.bytes_secret(flag, item, before)
-        if hidden is None:
-            return self.walk(item, depth + 1)
-        self.left -= 1
-        return hidden
-
-    def bytes_secret(self, flag: str, item: Any, before: Sequence[Any]) -> str | None:
-        """What bytes that follow `flag` in an argv are logged as when the flag names a secret
-        (their text, with the secret's marker), else None; the secret is remembered as its text
-        and as their `repr` writes it (`quoted_texts`), either of which a message may quote."""
-        text = as_text(item)
-        found = _flagged_secret(flag, text, before) if text else None
-        if found is None:
-            return None
-        kind, secret, prefix = found
-        hidden = marker(kind, secret)
-        if self.seen is not None:
-            raw = bytes(item)
-            for quoted in (secret, *quoted_texts(raw.partition(b":")[2] if prefix else raw)):
-                self.seen[quoted] = hidden
-        return prefix + hidden
-
-    def hide(self, kind: str, secret: str, before: str) -> str:
-        """`before` and the marker of `secret`, which is remembered (to hide it in messages)."""
         hidden = marker(kind, secret)
         if self.seen is not None:
             self.seen[secret] = hidden
-        return before + hidden
+            if isinstance(item, _BYTES):
+                raw = bytes(item)
+                cut = len(prefix.encode("utf-8", "surrogatepass")) if "\ufffd" not in prefix else 0
+                for quoted in quoted_texts(raw[cut:]):
+                    self.seen[quoted] = hidden
+        return prefix + hidden
 
     def fields(self, value: dict[Any, Any], depth: int) -> dict[str, Any]:
         """A dict's copy; a plain string in it is redacted here, without a call of `walk`."""
@@ -599,28 +606,37 @@ class _Walk:
                 for quoted in texts:
                     self.seen[quoted] = hidden
 
-    def unlogged_items(self, items: Iterator[Any], flag: str | None, depth: int, curl: bool = False) -> None:
+    def unlogged_items(
+        self,
+        items: Iterator[Any],
+        flag: str | None,
+        depth: int,
+        curl: bool = False,
+        before: Sequence[Any] = (),
+    ) -> None:
         """`unlogged` for the items of a list not logged, the one before them being `flag`
-        (`curl`: an item before them runs curl)."""
+        (`curl`: an item before them runs curl; `before`: the items before them, logged)."""
         seen = self.seen
         if seen is None:
             return
+        words = list(before)  # the program an item's meaning depends on is read from them
+        argv: Argv | None = None
         for item in items:
             if not self.look():
                 return
-            if type(item) is str:
-                if flag is not None and item:
-                    found = _flagged_secret(flag, item, _CURL if curl else ())
-                    if found is not None:
-                        seen[found[1]] = marker(found[0], found[1])
-                curl = curl or _is_curl(item)
-                flag = item if item.startswith("-") else None
-                continue
-            if flag is not None and isinstance(item, _BYTES):
-                self.bytes_secret(flag, item, _CURL if curl else ())
+            text = item if type(item) is str else (as_text(item) if isinstance(item, _BYTES) else "")
+            if text:
+                found, argv = _argv_secret(flag, text, _CURL if curl else (), argv, words)
+                if found is not None:
+                    self.hide_item(found, item)
+                curl = curl or (type(item) is str and _is_curl(item))
             elif item.__class__ not in _SCALARS:
                 self.unlogged(item, depth + 1)
-            flag = _bytes_flag(item)
+            words.append(text)
+            if text in ARGV_WORDS:
+                argv = argv or Argv(words)
+                argv.word()
+            flag = text if text[:1] == "-" else None
 
 
 class _Leaves(NamedTuple):
@@ -662,6 +678,9 @@ _USER_FLAGS = frozenset({"-u", "-U", "--user", "--proxy-user"})
 """Flags whose next argv item is `user:password` (curl's), unless it is a numeric `uid:gid`
 that no `curl` comes before (`docker run -u 1000:1000`; `--proxy-user` is curl's alone)."""
 _CURL = ("curl",)
+_PASS_FLAGS = frozenset({"-passin", "-passout", "-pass", "-password"})
+"""openssl's flags whose next argv item gives a password, which `pass:` starts when it is the
+password itself (not `env:VAR`, `file:path`, `fd:N`, `stdin`)."""
 
 
 def _flagged_secret(flag: str, item: str, before: Sequence[Any] = ()) -> tuple[str, str, str] | None:
@@ -672,15 +691,60 @@ def _flagged_secret(flag: str, item: str, before: Sequence[Any] = ()) -> tuple[s
         return None
     if _regex(_SECRET_FLAG).fullmatch(flag) and not item.startswith("-"):
         return "cli_password", item, ""
+    if flag in _PASS_FLAGS and item.startswith("pass:") and item[5:] and not_ref.match(item[5:]):
+        return "cli_password", item[5:], "pass:"
     if flag not in _USER_FLAGS:
         return None
     user, colon, password = item.partition(":")
-    if not password or password.startswith("//") or not not_ref.match(password):
-        return None
+    if not password or password.startswith("//") or not not_ref.match(password) or "[REDACTED" in user:
+        return None  # (a marker's own `:`, in `user%[REDACTED:...]`, is none of curl's)
     numeric = item.isascii() and user.isdigit() and password.isdigit()
     if numeric and flag != "--proxy-user" and not _runs_curl(before):
         return None  # a numeric `uid:gid` (`docker run -u 1000:1000`), as the `curl_user` pattern reads it
     return "curl_user", password, user + colon
+
+
+def _argv_secret(
+    flag: str | None, text: str, before: Sequence[Any], argv: Argv | None, words: list[Any]
+) -> tuple[Found | None, Argv | None]:
+    """The secret in the argv item `text`, which follows `flag` and the items `before`: one that
+    the program waits for in its place (`argv`), one that a secret's flag names whatever the
+    program (`_flagged_secret`), or one that the program reads from a flag of its own
+    (`_program_secret`); and `argv`, made of `words` (the words before `text`) once needed."""
+    if argv is not None and argv.held is not None:
+        found = argv.positional(text, flag)
+        if found is not None:
+            return found, argv
+    if flag is not None:
+        found = _flagged_secret(flag, text, before)
+        if found is not None:
+            return found, argv
+    return _program_secret(flag, text, argv, words)
+
+
+def _program_secret(
+    flag: str | None, text: str, argv: Argv | None, words: list[Any]
+) -> tuple[Found | None, Argv | None]:
+    """The password that the program of an argv reads from `flag`, the item before `text`
+    (`sshpass -p PW`), or from `text`, a flag (`mysql -pPW`); and `argv`. The program is
+    looked up (`Argv`, made of `words`) only for a flag that some program reads so."""
+    if flag is not None and flag in ARGV_FLAGS and (argv is not None or reads_next(flag, words)):
+        argv = argv or Argv(words)
+        found = argv.after(flag, text)
+        if found is not None:
+            return found, argv
+    if text[0] == "-" and _argv_cue(text) and (argv is not None or reads_glued(text, words)):
+        argv = argv or Argv(words)
+        return argv.flag(text), argv
+    return None, argv
+
+
+def _argv_cue(flag: str) -> bool:
+    """Whether a flag may hold a password glued to it, or put htpasswd in batch mode, for some
+    program (`ARGV_CUES`): only then is the program looked up."""
+    if flag[1:2] == "-":
+        return flag.startswith("--user=")
+    return (flag[1:2] in ARGV_CUES and len(flag) > 2) or "b" in flag
 
 
 def _runs_curl(words: Sequence[Any]) -> bool:

@@ -9,7 +9,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # compiled on first use, see `__getattr__`
     PATTERNS: list[tuple[str, re.Pattern[str]]]
@@ -90,7 +90,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         "curl_user",
         # curl's `-u`, `--user`, `-U`, `--proxy-user`, or any program's `-u`, `--user`, `-U`;
         # a numeric `uid:gid` ending the word (group `n`) is kept after no curl (`_curl_user`)
-        r"""(?:^|(?<=\s))(?:-u|-U|--user|(?P<p>--proxy-user))[\s=]*(?P<q>["'])?(?!\[REDACTED)"""
+        r"""(?:^|(?<=\s))(?:-u|-U|--user|(?P<p>--proxy-user))[\s=]*(?P<q>["'])?(?![^\s:'"]*\[REDACTED)"""
         r"""(?:(?=(?P<n>[0-9]+:[0-9]+(?(q)(?P=q))(?:\s|\Z))))?"""
         r"""[^\s:'"=][^\s:'"]*:(?!//|\[REDACTED)(?P<s>"""
         # quoted, the password runs to the closing quote (blanks and all); then, as a bare one
@@ -481,3 +481,306 @@ def _hide(kind: str, secret: str, found: dict[str, str] | None) -> str:
         if len(secret) > 2 and secret[0] == secret[-1] and secret[0] in "\"'":
             found[secret[1:-1]] = hidden  # a message may quote the value otherwise
     return hidden
+
+
+# -- argv lists: what a flag or a word holds depends on the program that reads it --------------
+
+
+class ArgvRule(NamedTuple):
+    """Where a program's argv holds a password that no flag of its own names (`--password`
+    is every program's, see `redact._SECRET_FLAG`): the flag `-p` is a port to `docker run`
+    and to `ssh`, and a password to `sshpass` and `docker login`."""
+
+    next: frozenset[str] = frozenset()
+    """Flags whose next item is the password (`sshpass -p PW`, `redis-cli -a PW`)."""
+    glued: tuple[str, ...] = ()
+    """Flags the password may be glued to (`mysql -pPW`; `mysql -p db` asks for it)."""
+    split: str = ""
+    """The password is what follows this in the value (`smbclient -U user%PW`), if anything."""
+    optional: bool = False
+    """The flag may come without its value: a next item that starts with `-` is a flag."""
+
+
+_LOGIN = ArgvRule(frozenset({"-p"}), ("-p",))
+_MYSQL = ArgvRule(glued=("-p",))
+_MONGO = ArgvRule(frozenset({"-p"}), ("-p",), optional=True)
+_LDAP = ArgvRule(frozenset({"-w"}), ("-w",))
+_SMB = ArgvRule(frozenset({"-U", "--user"}), ("-U", "--user="), split="%")
+_NONE = ArgvRule()
+
+ARGV_RULES: dict[str, ArgvRule] = {
+    **dict.fromkeys(
+        ("mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlshow", "mysqlcheck", "mysqlpump",
+         "mariadb", "mariadb-dump", "mariadb-admin"), _MYSQL,
+    ),
+    **dict.fromkeys(("sshpass", "twine", "registry login"), _LOGIN),
+    "redis-cli": ArgvRule(frozenset({"-a"})),
+    "openssl": ArgvRule(frozenset({"-k", "-K"})),
+    **dict.fromkeys(
+        ("mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport", "mongostat",
+         "mongotop", "mongofiles"), _MONGO,
+    ),
+    **dict.fromkeys(("sqlcmd", "bcp", "osql"), ArgvRule(frozenset({"-P"}), ("-P",))),
+    **dict.fromkeys(
+        ("ldapsearch", "ldapmodify", "ldapadd", "ldapdelete", "ldapmodrdn", "ldapcompare",
+         "ldapwhoami", "ldapexop"), _LDAP,
+    ),
+    "ldappasswd": ArgvRule(frozenset({"-w", "-a", "-s"}), ("-w", "-a", "-s")),
+    **dict.fromkeys(
+        ("smbclient", "rpcclient", "smbcacls", "smbcquotas", "smbget", "smbtree", "net"), _SMB,
+    ),
+    # programs whose argv holds no such flag, but whose sub-command may (`docker login -p PW`),
+    # or whose password is a word in a place of its own (see `Argv.held`)
+    **dict.fromkeys(
+        ("docker", "podman", "buildah", "nerdctl", "skopeo", "oras", "helm", "htpasswd", "vault",
+         "vault login", "npm", "pnpm", "yarn", "npm config", "config set"), _NONE,
+    ),
+}  # fmt: skip
+"""Per program (the last word of its path, lowercase, without `.exe`), or per program and
+sub-command, its `ArgvRule`: the text patterns' `cli_password` read for an argv list."""
+
+_SUBCOMMANDS: dict[tuple[str, str], str] = {
+    **{
+        (tool, "login"): "registry login"
+        for tool in ("docker", "podman", "buildah", "nerdctl", "skopeo", "oras")
+    },
+    ("helm", "login"): "registry login",  # `helm registry login`
+    ("vault", "login"): "vault login",
+    **{(tool, "config"): "npm config" for tool in ("npm", "pnpm", "yarn")},
+    **{(tool, "set"): "config set" for tool in ("npm", "pnpm", "yarn", "npm config")},
+}
+"""(program, word) -> the program that a sub-command word of its makes it."""
+
+ARGV_FLAGS = frozenset(flag for rule in ARGV_RULES.values() for flag in rule.next)
+"""The flags whose next item a program's rule may hide: no other needs the program looked up."""
+ARGV_CUES = frozenset(glued[1] for rule in ARGV_RULES.values() for glued in rule.glued if glued[1] != "-")
+"""The letters of a short flag (`-p`, `-nb`) after which the program is looked up: a password
+glued to a flag, or htpasswd's batch mode (`-b`), whose password is a word of its own."""
+ARGV_WORDS = frozenset({"login", "set"})
+"""Sub-command words after which the program is looked up: a password may be a word that
+follows (`vault login TOKEN`, `npm config set //host/:_authToken TOKEN`)."""
+
+Found = tuple[str, str, str]
+"""(kind, secret, the text of the item before it) of a secret in an argv item."""
+
+
+class Readers(NamedTuple):
+    """The programs of `ARGV_RULES` that read a flag as a password one way (its next item, a
+    password glued to it), and the names that an argv's words hold (lowercase) when one of
+    them may be the program: a program's own name, as `program_name` finds it in a word, or
+    the sub-command word that makes it (`login`). No word holds any of them in most argv
+    lists, and their program need not be looked up (`Argv.may_run`)."""
+
+    programs: frozenset[str]
+    names: tuple[str, ...]
+
+
+def _readers(programs: set[str]) -> Readers:
+    """The `Readers` of `programs`; a name that holds another is left out (`mongo` stands for
+    `mongosh` as well)."""
+    names = programs | {word for (_, word), sub in _SUBCOMMANDS.items() if sub in programs}
+    least = sorted(name for name in names if not any(other in name for other in names - {name}))
+    return Readers(frozenset(programs), tuple(least))
+
+
+_GLUED = frozenset(glued for rule in ARGV_RULES.values() for glued in rule.glued)
+_READ_NEXT = {
+    flag: _readers({p for p, rule in ARGV_RULES.items() if flag in rule.next}) for flag in ARGV_FLAGS
+}
+"""Per flag of `ARGV_FLAGS`, the `Readers` of its next item."""
+_READ_GLUED = {
+    (glued, batch): _readers(
+        {p for p, rule in ARGV_RULES.items() if glued in rule.glued or (batch and p == "htpasswd")}
+    )
+    for glued in (*_GLUED, "")
+    for batch in (False, True)
+}
+"""Per prefix of a flag that a password may be glued to (`-p`, `--user=`; "" for none), and
+whether the flag may put htpasswd in batch mode, the `Readers` of the flag."""
+_UNSCANNED = 64
+"""Words not scanned yet that `Argv.may_run` reads at most: past them, `rule` scans them once."""
+
+
+def _glued_readers(flag: str) -> Readers:
+    """The `Readers` of a flag (`Argv.flag`): the programs whose password may be glued to it,
+    and htpasswd when it is a short flag holding `b` (batch mode)."""
+    short = flag[1:2] != "-"
+    head = flag[:2] if short else flag[: flag.find("=") + 1]  # `-p` of `-pPW`, `--user=` of `--user=u%PW`
+    glued = head if head in _GLUED and len(flag) > len(head) else ""
+    return _READ_GLUED[glued, short and "b" in flag]
+
+
+def reads_next(flag: str, words: list[Any]) -> bool:
+    """`Argv(words).after(flag, ...)` may find a password: `Argv.may_run`, without the `Argv`."""
+    return _may_hold(words, _READ_NEXT[flag])
+
+
+def reads_glued(flag: str, words: list[Any]) -> bool:
+    """`Argv(words).flag(flag)` may find a password or start a wait for one: `Argv.may_run`,
+    without the `Argv`."""
+    return _may_hold(words, _glued_readers(flag))
+
+
+def _may_hold(words: list[Any], readers: Readers) -> bool:
+    """Whether argv `words` not scanned yet may name one of `readers` (see `Argv.may_run`)."""
+    if len(words) > _UNSCANNED:
+        return True
+    text = _lower_text(words)
+    return any(map(text.__contains__, readers.names))  # (no generator: the common path)
+
+
+def _lower_text(words: list[Any]) -> str:
+    """The text items of `words`, one a line, lowercase: one text to look for names in."""
+    try:
+        text = "\n".join(words)
+    except TypeError:  # an item that is not text (a number, a list)
+        text = "\n".join(word for word in words if isinstance(word, str))
+    return text.lower()
+
+
+def program_name(word: str) -> str | None:
+    """The program of `ARGV_RULES` that an argv word runs (`mysql`, `/usr/bin/mysql`,
+    `C:\\bin\\MySQL.exe`: `mysql`), else None."""
+    if word in ARGV_RULES:
+        return word
+    if len(word) > 256 or not _may_name(word):
+        return None
+    name = word.rpartition("/")[2].rpartition("\\")[2].lower()
+    name = name[:-4] if name.endswith(".exe") else name
+    return name if name in ARGV_RULES else None
+
+
+def _may_name(word: str) -> bool:
+    """Whether a word that is no program's name as it stands may still name one: a path, a
+    name with `.exe`, or in capitals (`MySQL`). Most words are none of these, and cost no more."""
+    return "/" in word or "\\" in word or word[:1].isupper() or word.endswith((".exe", ".EXE"))
+
+
+class Argv:
+    """The program an argv list runs so far (the nearest earlier word that names one of
+    `ARGV_RULES`, read lazily from `words`, the items before), and the words of its argv
+    that are passwords by their place: htpasswd's in batch mode (`htpasswd -b FILE USER PW`,
+    `htpasswd -nb USER PW`), vault's token (`vault login TOKEN`) and the value of a secret's
+    key in a package manager's config (`npm config set //host/:_authToken TOKEN`)."""
+
+    __slots__ = ("held", "place", "program", "scanned", "since", "words")
+
+    def __init__(self, words: list[Any]) -> None:
+        self.words = words
+        self.scanned = 0
+        self.program: str | None = None
+        self.since = 0
+        """Where the program's word is in `words`."""
+        self.held: str | None = None
+        """The program whose positional password is waited for (`htpasswd`, `vault login`,
+        `config set`), else None."""
+        self.place = 0
+        """Positional words seen since `held` was set."""
+
+    def may_run(self, readers: Readers) -> bool:
+        """Whether the program may be one of `readers`, told without a scan of the words by
+        `rule` (False: it is none): it is one so far, or a word not scanned yet holds one of
+        their names. While a password is waited for (`held`), the words are always scanned:
+        where the program's word is counts then (`batch_prints`); and so are many words not
+        scanned yet, that no word is read again and again (an argv of many `-p` flags)."""
+        if self.held is not None or self.program in readers.programs:
+            return True
+        return _may_hold(self.words[self.scanned :] if self.scanned else self.words, readers)
+
+    def rule(self) -> ArgvRule | None:
+        """The rule of the program that reads the next item."""
+        words = self.words
+        for at in range(self.scanned, len(words)):
+            word = words[at]
+            if type(word) is not str:
+                continue
+            if self.program is not None and (sub := _SUBCOMMANDS.get((self.program, word))) is not None:
+                self.program, self.since = sub, at
+            elif word in ARGV_RULES:  # `program_name`, inlined for the common word
+                self.program, self.since = word, at
+            elif ("/" in word or "\\" in word or word[:1].isupper() or word.endswith((".exe", ".EXE"))) and (
+                name := program_name(word)
+            ) is not None:  # `_may_name`, inlined
+                self.program, self.since = name, at
+        self.scanned = len(words)
+        return None if self.program is None else ARGV_RULES[self.program]
+
+    def after(self, flag: str, item: str) -> Found | None:
+        """The password in `item`, which follows `flag`, if the program reads it so."""
+        if not self.may_run(_READ_NEXT[flag]):
+            return None
+        rule = self.rule()
+        if rule is None or flag not in rule.next or (rule.optional and item[:1] == "-"):
+            return None
+        return _password(item, rule.split, "")
+
+    def flag(self, flag: str) -> Found | None:
+        """The password glued to `flag` (`-pPW`), if the program reads it so; a flag that
+        puts htpasswd in batch mode starts the wait for its password."""
+        if not self.may_run(_glued_readers(flag)):
+            return None
+        rule = self.rule()
+        if rule is None:
+            return None
+        if self.program == "htpasswd" and "b" in flag and flag[1:2] != "-":
+            self.held, self.place = "htpasswd", 0
+        for glued in rule.glued:
+            if flag.startswith(glued) and len(flag) > len(glued):
+                return _password(flag[len(glued) :], rule.split, glued)
+        return None
+
+    def word(self) -> None:
+        """After a sub-command word: wait for the password it may be followed by."""
+        self.rule()
+        if self.program in ("vault login", "config set"):
+            self.held, self.place = self.program, 0
+
+    def positional(self, item: str, flag: str | None) -> Found | None:
+        """`item` hidden if it is the password `held` waits for (`flag`: the item before)."""
+        held = self.held
+        if item[:1] == "-" or (held == "htpasswd" and flag in ("-C", "-r")):
+            return None
+        self.place += 1
+        if held == "vault login":  # the token, or an auth method's `key=value`, a text's to hide
+            return None if "=" in item else _password(item, "", "")
+        if held == "config set":  # `KEY VALUE`: the value of a key that names a secret
+            if self.place == 2:
+                self.held = None
+                key = self.words[-1]
+                return _password(item, "", "") if type(key) is str and _secret_key(key) else None
+            return None
+        if self.place == (2 if self.batch_prints() else 3):  # htpasswd: [FILE] USER PW
+            self.held = None
+            return _password(item, "", "")
+        return None
+
+    def batch_prints(self) -> bool:
+        """Whether htpasswd prints (`-n`): it then takes no file, the password is its 2nd word."""
+        return any(
+            type(word) is str and word[:1] == "-" and word[1:2] != "-" and "n" in word
+            for word in self.words[self.since :]
+        )
+
+
+def _secret_key(key: str) -> bool:
+    """Whether a config key names a secret (`//registry.npmjs.org/:_authToken`, `npmAuthToken`)."""
+    return _regex(_SECRET_KEYS).match(key.rpartition(":")[2] or key) is not None
+
+
+def _password(value: str, split: str, before: str) -> Found | None:
+    """("cli_password", the password, `before` and what comes before it in `value`): the
+    whole value, or what follows `split` in it; None for no password, a marker or a
+    reference to one kept elsewhere (`$PW`)."""
+    head = ""
+    if split:
+        user, sep, value = value.partition(split)
+        if not sep:
+            return None
+        head = user + sep
+    if not value or _is_ref(value):
+        return None
+    return "cli_password", value, before + head
+
+
+def _is_ref(value: str) -> bool:
+    return _regex(_NOT_REF).match(value) is None or (value.startswith("[REDACTED:") and value.endswith("]"))

@@ -564,3 +564,75 @@ def test_a_lone_surrogate_under_a_secret_name_is_hidden() -> None:
     # its UTF-8 cannot be written strictly: the marker's hash takes it as any other code point
     assert redact({"password": "\ud800hunter2"}) == {"password": marker("field", "\ud800hunter2")}
     assert marker("field", "\ud800hunter2") != marker("field", "\ud801hunter2")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sshpass", "-p", "Hunter2-pw", "ssh", "h"],
+        ["sshpass", "-pHunter2-pw", "ssh", "h"],
+        ["docker", "login", "-p", "Hunter2-pw", "r.io"],
+        ["/usr/bin/podman", "login", "-pHunter2-pw"],
+        ["helm", "registry", "login", "-p", "Hunter2-pw"],
+        ["redis-cli", "-a", "Hunter2-pw", "ping"],
+        ["mysql", "-uroot", "-pHunter2-pw", "shop"],
+        ["sudo", "mysqldump", "-pHunter2-pw", "shop"],
+        ["openssl", "pkcs12", "-passout", "pass:Hunter2-pw"],
+        ["openssl", "rsa", "-passin", "pass:Hunter2-pw"],
+        ["openssl", "enc", "-pass", "pass:Hunter2-pw"],
+        ["openssl", "enc", "-aes256", "-k", "Hunter2-pw"],
+        ["htpasswd", "-b", "f", "ann", "Hunter2-pw"],
+        ["htpasswd", "-nbB", "ann", "Hunter2-pw"],
+        ["htpasswd", "-B", "-C", "10", "-b", "f", "ann", "Hunter2-pw"],
+        ["smbclient", "-U", "ann%Hunter2-pw", "//h/s"],
+        ["smbclient", "--user=ann%Hunter2-pw", "//h/s"],
+        ["mongosh", "-u", "root", "-p", "Hunter2-pw"],
+        ["sqlcmd", "-S", "db", "-U", "sa", "-P", "Hunter2-pw"],
+        ["ldapsearch", "-x", "-D", "cn=admin", "-w", "Hunter2-pw"],
+        ["vault", "login", "Hunter2-pw"],
+        ["npm", "config", "set", "//r.io/:_authToken", "Hunter2-pw"],
+        ["yarn", "config", "set", "npmAuthToken", "Hunter2-pw"],
+        ["C:\\bin\\MySQL.exe", "-pHunter2-pw"],
+    ],
+)  # fmt: skip
+def test_a_password_that_the_program_of_an_argv_reads_is_hidden(argv: list[str]) -> None:
+    # each item keeps all but the password, `Hunter2-pw`
+    hidden = marker("cli_password", "Hunter2-pw")
+    assert redact({"argv": argv}) == {"argv": [item.replace("Hunter2-pw", hidden) for item in argv]}
+    given: list[Any] = [item.encode() if "Hunter2" in item else item for item in argv]
+    assert "Hunter2" not in json.dumps(redact(given))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["docker", "run", "-p", "8080:80", "nginx"],
+        ["ssh", "-p", "2222", "deploy@host"],
+        ["mysql", "-p", "shop"],  # mysql asks for the password of database `shop`
+        ["mysql", "-h", "db", "-P", "3306", "-p"],
+        ["ldapsearch", "-x", "-s", "sub", "-a", "never", "(uid=ann)"],
+        ["openssl", "enc", "-passin", "env:PW", "-pass", "file:pw.txt"],
+        ["openssl", "rsa", "-passout", "pass:$PW"],
+        ["htpasswd", "-B", "f", "ann"],  # prompts
+        ["npm", "config", "set", "registry", "https://r.io/"],
+        ["vault", "login", "-method=userpass", "username=ann"],
+        ["mongosh", "-p", "--host", "db"],
+        ["sshpass", "-e", "ssh", "h"],
+        ["python", "-m", "pytest", "-q", "-k", "argv", "-p", "no:cacheprovider"],
+        ["smbclient", "-U", "ann", "//h/s"],
+    ],
+)
+def test_an_argv_flag_that_is_no_password_for_its_program_is_kept(argv: list[str]) -> None:
+    assert redact({"argv": argv}) == {"argv": argv}
+
+
+def test_a_program_password_past_the_text_budget_is_hidden_in_messages(tmp_path: Path) -> None:
+    from remit.redact import MAX_TEXT
+
+    text = "name: p\nrules: [{id: r, tools: [T], block: 'true', reason: 'runs {args.argv}'}]\n"
+    for filler in ({}, {f"f{i:03d}": "x" * 8000 for i in range(MAX_TEXT // 8000 + 2)}):
+        log = tmp_path / f"d{len(filler)}.jsonl"
+        argv = ["sshpass", "-p", "first-secret", "ssh", "h", "&&", "mysql", b"-psecond-secret"]
+        remit.Guard.from_text(text, log=log).check("T", {**filler, "argv": argv})
+        logged = log.read_text()
+        assert "first-secret" not in logged and "second-secret" not in logged

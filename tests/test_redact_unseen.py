@@ -548,6 +548,35 @@ case(
     {"argv": ["curl", "-u", f"admin:{PW2[1]}", "https://x.acme.io"]},
     PW2[1],
 )
+PW5 = [fake(ALNUM, 18) for _ in range(8)]
+case("argv-sshpass", "mcp__exec__run", {"argv": ["sshpass", "-p", PW5[0], "ssh", "deploy@10.0.0.5"]}, PW5[0])
+case(
+    "argv-docker-login",
+    "mcp__exec__run",
+    {"command": ["docker", "login", "-u", "ci", "-p", PW5[1], "r.acme.io"]},
+    PW5[1],
+)
+case(
+    "argv-mysql-glued",
+    "mcp__exec__run",
+    {"argv": ["mysql", "-h", "db", "-uroot", f"-p{PW5[2]}", "shop"]},
+    PW5[2],
+)
+case("argv-redis-cli", "mcp__exec__run", {"argv": ["redis-cli", "-h", "cache", "-a", PW5[3], "ping"]}, PW5[3])
+case(
+    "argv-openssl-passout",
+    "mcp__exec__run",
+    {"argv": ["openssl", "pkcs12", "-export", "-passout", f"pass:{PW5[4]}"]},
+    PW5[4],
+)
+case("argv-smbclient", "mcp__exec__run", {"argv": ["smbclient", "//fs/share", "-U", f"ann%{PW5[5]}"]}, PW5[5])
+case("argv-htpasswd-batch", "mcp__exec__run", {"argv": ["htpasswd", "-nbB", "ann", PW5[6]]}, PW5[6])
+case(
+    "argv-ldapsearch",
+    "mcp__exec__run",
+    {"argv": ["ldapsearch", "-x", "-D", "cn=admin,dc=acme", "-w", PW5[7]]},
+    PW5[7],
+)
 bash(
     "wget-http-password",
     f"wget --http-user=ci --http-password {PW2[2]} https://artifacts.acme.io/a.tgz",
@@ -792,6 +821,9 @@ NEAR: list[tuple[str, str, Any]] = [
         {"command": "docker run --rm -u 1000:1000 -v $PWD:/src img make && podman run --user='0:0' img id"},
     ),
     ("argv-uid-gid", "mcp__exec__run", {"argv": ["docker", "run", "-u", "1000:1000", "alpine", "id"]}),
+    ("argv-docker-port", "mcp__exec__run", {"argv": ["docker", "run", "-p", "8080:80", "nginx"]}),
+    ("argv-ssh-port", "mcp__exec__run", {"argv": ["ssh", "-p", "2222", "deploy@host", "uptime"]}),
+    ("argv-mysql-prompt", "mcp__exec__run", {"argv": ["mysql", "-u", "root", "-p", "shop"]}),
 ]
 
 
