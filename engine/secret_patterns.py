@@ -32,11 +32,16 @@ holds one (`auth_next_token`) is not. A secret held in one is still found by its
 _PAGINATION = "(?:" + "|".join("[_-]?".join(name.split()) for name in _PAGINATION_NAMES) + ")"
 """A pagination cursor's name (`_PAGINATION_NAMES`), for a case-insensitive pattern."""
 
+_SECRET_WORDS = (
+    r"password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key"
+    r"|private[_-]?key|client[_-]?secret|authorization|auth|cookie|session[_-]?key|credentials?"
+)
+"""The words that make a name a secret's, for a case-insensitive pattern."""
+
 _SECRET_KEYS = (
     # a secret word, alone or ending a name: after `_`, `-`, `.` or a camelCase hump (`accessToken`)
     r"(?i)^(?!\$?" + _PAGINATION + r"\Z)"  # not a pagination cursor's name
-    r"(?:.*[_.-]|.*(?-i:[a-z0-9](?=[A-Z])))?(password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
-    r"secret[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth|cookie|session[_-]?key|credentials?)$"
+    r"(?:.*[_.-]|.*(?-i:[a-z0-9](?=[A-Z])))?(" + _SECRET_WORDS + r")$"
 )
 """Field names whose value is a secret (`SECRET_KEYS`, compiled)."""
 
@@ -57,6 +62,91 @@ _QUOTE = r"""["'”’]"""
 _NOT_REF = r"""(?!\\?["']?(?:\[REDACTED|\$|<|\{\{|%\(|[0-9a-f]{8}\]))"""
 """Not a marker (nor the tail of one), nor a reference to a secret kept elsewhere: `$VAR`,
 `${{ secrets.X }}`, `<placeholder>`, `%(name)s`; quoted, with its quote escaped maybe (`\\"`)."""
+
+# Programs that read a password from a flag of their own: `ARGV_RULES` for an argv list, and
+# the `cli_password` pattern for a command written as text.
+_MONGO_PROGRAMS = (
+    "mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport", "mongostat",
+    "mongotop", "mongofiles",
+)  # fmt: skip
+_SQLCMD_PROGRAMS = ("sqlcmd", "bcp", "osql")
+_LDAP_PROGRAMS = (
+    "ldapsearch", "ldapmodify", "ldapadd", "ldapdelete", "ldapmodrdn", "ldapcompare", "ldapwhoami",
+    "ldapexop",
+)  # fmt: skip
+_SMB_PROGRAMS = ("smbclient", "rpcclient", "smbcacls", "smbcquotas", "smbget", "smbtree", "net")
+_NET_SAMBA = ("ads", "rpc", "rap")
+"""The sub-commands of Samba's `net` that a command's text is read for: `net` alone is too
+common a word for a text to tell it is Samba's."""
+
+
+def _names(programs: tuple[str, ...]) -> str:
+    return "|".join(map(re.escape, programs))
+
+
+def _reads(programs: str, flag: str) -> str:
+    """A pattern that finds `flag` (a pattern) of one of `programs` (a pattern) later in the
+    same command (up to a `;`, `&`, `|` or a new line, within 300 characters)."""
+    return r"\b(?:" + programs + r")\b[^\n;&|]{0,300}?\s" + flag
+
+
+_HTPASSWD_FLAG = r"-(?:[Cr][ \t]+[0-9]+|(?![Cr](?![A-Za-z0-9]))[A-Za-z0-9]+)"
+"""A flag of htpasswd, with its value if it takes one (`-C 10`, `-r 5`)."""
+
+
+def _htpasswd_has(letter: str) -> str:
+    """A lookahead: one of the flags that follow holds `letter` (`b`: batch mode, `n`: print)."""
+    return rf"(?:[ \t]+{_HTPASSWD_FLAG}){{0,11}}?[ \t]+-[A-Za-z0-9]*{letter}"
+
+
+_WORD = r"[ \t]+(?![-;&|<>])" + _Q
+"""A word of a command that is no flag."""
+
+_HTPASSWD = (
+    # batch mode (`-b`): `htpasswd -b FILE USER PW`, or `htpasswd -nb USER PW` when it prints
+    r"\bhtpasswd(?:\.exe)?(?=" + _htpasswd_has("b") + r")"
+    r"(?:(?=" + _htpasswd_has("n") + r")(?:[ \t]+" + _HTPASSWD_FLAG + r"){1,12}" + _WORD
+    + r"|(?!" + _htpasswd_has("n") + r")(?:[ \t]+" + _HTPASSWD_FLAG + r"){1,12}" + _WORD + _WORD
+    + r")[ \t]+" + _NOT_REF + r"(?P<s14>" + _Q + r")"
+)  # fmt: skip
+"""htpasswd's password in batch mode: the word after its user (`Argv.positional`)."""
+
+_CONFIG_SET = (
+    # `npm config set KEY VALUE` (`npm set`, `pnpm config set`, `yarn config set`), where the
+    # key names a secret as a field's name does (`SECRET_KEYS`, after the last `:`)
+    r"\b(?:p?npm(?: config)?|yarn config) set(?:[ \t]+-\S+)*[ \t]+"
+    r"""(?:[^\s'"]*(?:[_.:-]|[a-z0-9](?=[A-Z])))?(?i:""" + _SECRET_WORDS + r")"
+    r"[ \t]+(?!-)" + _NOT_REF + r"(?P<s16>" + _Q + r")"
+)
+"""The value a package manager's config is given for a key that names a secret."""
+
+_PROGRAM_FLAGS = "|".join(
+    (
+        # a password that follows the flag (`-k PW`) or is glued to it (`-wPW`); mongo's and
+        # sqlcmd's flag may come without one (`mongosh -p --host db` asks for it)
+        _reads("openssl", r"-[kK]\s+") + _NOT_REF + r"(?P<s7>" + _Q + r")",
+        # a mongo program, not a container named so (`docker run --name mongo -p 27017:27017`)
+        r"\b(?<![.-])(?<!--name )(?<!--name=)(?:" + _names(_MONGO_PROGRAMS) + r")(?:\.exe)?(?![\w.:-])"
+        r"[^\n;&|]{0,300}?\s-p\s*(?!-)" + _NOT_REF + r"(?P<s8>" + _Q + r")",
+        _reads(_names(_SQLCMD_PROGRAMS), r"-P\s*(?!-)") + _NOT_REF + r"(?P<s9>" + _Q + r")",
+        _reads(_names(_LDAP_PROGRAMS), r"-w\s*") + _NOT_REF + r"(?P<s10>" + _Q + r")",
+        # ldappasswd's bind, old and new passwords: each of them, in one match
+        _reads("ldappasswd", r"-[was]\s*") + _NOT_REF + r"(?P<s11>" + _Q + r")"
+        + r"(?:[^\n;&|]{0,300}?\s-[was]\s*" + _NOT_REF + r"(?P<s17>" + _Q + r"))?"
+        + r"(?:[^\n;&|]{0,300}?\s-[was]\s*" + _NOT_REF + r"(?P<s18>" + _Q + r"))?",
+        # Samba's `-U user%PW`, `--user=user%PW`: what follows the `%`, to the closing quote
+        _reads(_names(_SMB_PROGRAMS[:-1]) + r"|net (?:" + _names(_NET_SAMBA) + ")", r"(?:-U|--user)(?:=|\s*)")
+        + r"""(?:["'][^\s%'"]*%""" + _NOT_REF + r"""(?P<s12>[^'"\n]+)"""
+        + r"""|[^\s%'"]*%""" + _NOT_REF + r"""(?P<s13>[^\s'"]+))""",
+        _HTPASSWD,
+        # `vault login TOKEN`, after its flags; not an auth method's `key=value`
+        r"\bvault[ \t]+login\b(?:[ \t]+-\S+)*[ \t]+(?!-)" + _NOT_REF
+        + r"""(?P<s15>'[^'=\n]+'|"[^"=\n]+"|[^\s'"=;&|]+)(?![^\s;&|)])""",
+        _CONFIG_SET,
+    )
+)  # fmt: skip
+"""The passwords that the programs of `ARGV_RULES` read from their flags and words, in a
+command's text: one per `Argv` reads in an argv list."""
 
 # (kind, pattern, triggers): the whole match is the secret unless the pattern has a group named
 # `s`. Every match holds one of its (lowercase) triggers, so text whose lowercase form holds none
@@ -218,8 +308,10 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         + r"|\b(?:sshpass|(?:docker|podman|buildah|nerdctl)\s+login|helm\s+registry\s+login|twine)\b"
         r"[^\n;&|]{0,300}?\s-p\s*(?!\[REDACTED)(?P<s2>" + _Q + r")"
         r"|\bredis-cli\b[^\n;&|]{0,300}?\s-a\s+(?!\[REDACTED)(?P<s3>" + _Q + r")"
+        r"|"
+        + _PROGRAM_FLAGS
         # `--password`, `--http-password`, `--github-token`, not `--no-password` nor `--ask-pass`
-        r"|--(?!(?:no|ask|skip|prompt|use|with|show|hide|require|reset|change|max|min)-)(?:[a-z0-9]+-)?"
+        + r"|--(?!(?:no|ask|skip|prompt|use|with|show|hide|require|reset|change|max|min)-)(?:[a-z0-9]+-)?"
         r"(?:password|passwd|pass|token|api-?key|secret|auth-token|access-token)"
         r"(?:=|\s+)(?!-)" + _NOT_REF + r"(?P<s4>" + _Q + r")"
         # openssl's `-passout pass:X`; keytool's and jarsigner's `-storepass X`, `-srckeypass X`
@@ -240,6 +332,16 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
             "-access",
             "storepass",
             "keypass",
+            "openssl",
+            "mongo",
+            *_SQLCMD_PROGRAMS,
+            "ldap",
+            "smb",
+            "rpcclient",
+            *(f"net {sub}" for sub in _NET_SAMBA),
+            "htpasswd",
+            "config set",
+            "npm set",
         ),
     ),
     (
@@ -294,6 +396,8 @@ _COARSE = (
     "aiza", "gocspx", "sg.", "npm_", "pypi", "hf_", "api_org", "eyj", "://", "hooks", "sig=",
     "mysql", "mariadb", "login", "twine", "redis-cli", "-u", "-api", "-auth", "-access", "ls0tls1",
     "iqojb3", "fwogzx", "dckr", "dapi", "shp", "_v1_", "hv", "hrku", '"auth"', "_auth", "cookie", "-b",
+    "openssl", "mongo", "sqlcmd", "bcp", "osql", "ldap", "smb", "rpc", "net ads", "net rap", "g set",
+    "npm set",
 )  # fmt: skip
 """Short strings one of which every trigger holds (a test checks it)."""
 
@@ -367,7 +471,7 @@ def _builtin_at(anchors: frozenset[str]) -> tuple[_Builtin, ...]:
     )
 
 
-_GROUPS = ("s", "s2", "s3", "s4", "s5", "s6")
+_GROUPS = ("s", *(f"s{n}" for n in range(2, 19)))
 
 
 @functools.cache
@@ -437,13 +541,16 @@ def _lower(text: str) -> str:
 
 def _replacer(kind: str, found: dict[str, str] | None) -> Callable[[re.Match[str]], str]:
     def replace(m: re.Match[str]) -> str:
-        for name in _GROUPS:
-            if name in m.re.groupindex and m.group(name) is not None:
-                start, end = m.span(name)
-                base = m.start()
-                whole = m.group(0)
-                return whole[: start - base] + _hide(kind, m.group(name), found) + whole[end - base :]
-        return _hide(kind, m.group(0), found)
+        groups = m.re.groupindex
+        spans = [m.span(name) for name in _GROUPS if name in groups and m.group(name) is not None]
+        if not spans:
+            return _hide(kind, m.group(0), found)
+        text, at = m.string, m.start()
+        kept: list[str] = []
+        for start, end in sorted(spans):  # the secrets of a match (ldappasswd's: up to 3), in order
+            kept += (text[at:start], _hide(kind, text[start:end], found))
+            at = end
+        return "".join(kept) + text[at : m.end()]
 
     return _curl_user(replace) if kind == "curl_user" else replace
 
@@ -516,19 +623,11 @@ ARGV_RULES: dict[str, ArgvRule] = {
     **dict.fromkeys(("sshpass", "twine", "registry login"), _LOGIN),
     "redis-cli": ArgvRule(frozenset({"-a"})),
     "openssl": ArgvRule(frozenset({"-k", "-K"})),
-    **dict.fromkeys(
-        ("mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport", "mongostat",
-         "mongotop", "mongofiles"), _MONGO,
-    ),
-    **dict.fromkeys(("sqlcmd", "bcp", "osql"), ArgvRule(frozenset({"-P"}), ("-P",))),
-    **dict.fromkeys(
-        ("ldapsearch", "ldapmodify", "ldapadd", "ldapdelete", "ldapmodrdn", "ldapcompare",
-         "ldapwhoami", "ldapexop"), _LDAP,
-    ),
+    **dict.fromkeys(_MONGO_PROGRAMS, _MONGO),
+    **dict.fromkeys(_SQLCMD_PROGRAMS, ArgvRule(frozenset({"-P"}), ("-P",), optional=True)),
+    **dict.fromkeys(_LDAP_PROGRAMS, _LDAP),
     "ldappasswd": ArgvRule(frozenset({"-w", "-a", "-s"}), ("-w", "-a", "-s")),
-    **dict.fromkeys(
-        ("smbclient", "rpcclient", "smbcacls", "smbcquotas", "smbget", "smbtree", "net"), _SMB,
-    ),
+    **dict.fromkeys(_SMB_PROGRAMS, _SMB),
     # programs whose argv holds no such flag, but whose sub-command may (`docker login -p PW`),
     # or whose password is a word in a place of its own (see `Argv.held`)
     **dict.fromkeys(

@@ -140,7 +140,8 @@ def test_every_pattern_takes_time_linear_in_its_text() -> None:
     from remit.secret_patterns import _COARSE
 
     n = 100_000
-    for trigger in (*_COARSE, "secret_access_key", "mysql ", "--password"):
+    programs = ("htpasswd -b", "htpasswd -nb x", "smbclient -U", "mongosh -p", "ldappasswd -w", "vault login")
+    for trigger in (*_COARSE, "secret_access_key", "mysql ", "--password", *programs, "npm set x_token"):
         k = n // (len(trigger) + 1)
         for text in (
             trigger + " " * n,
@@ -617,6 +618,7 @@ def test_a_password_that_the_program_of_an_argv_reads_is_hidden(argv: list[str])
         ["npm", "config", "set", "registry", "https://r.io/"],
         ["vault", "login", "-method=userpass", "username=ann"],
         ["mongosh", "-p", "--host", "db"],
+        ["sqlcmd", "-S", "db", "-P", "-Q", "select 1"],  # sqlcmd's `-P` without a password
         ["sshpass", "-e", "ssh", "h"],
         ["python", "-m", "pytest", "-q", "-k", "argv", "-p", "no:cacheprovider"],
         ["smbclient", "-U", "ann", "//h/s"],
@@ -636,3 +638,77 @@ def test_a_program_password_past_the_text_budget_is_hidden_in_messages(tmp_path:
         remit.Guard.from_text(text, log=log).check("T", {**filler, "argv": argv})
         logged = log.read_text()
         assert "first-secret" not in logged and "second-secret" not in logged
+
+
+@pytest.mark.parametrize(
+    ("command", "password"),
+    [
+        ("openssl enc -aes256 -k Hunter2-pw -in a -out b", "Hunter2-pw"),
+        ("openssl enc -aes256 -K 00112233445566778899aabbccddeeff -iv 0", "00112233445566778899aabbccddeeff"),
+        ("htpasswd -b f ann Hunter2-pw", "Hunter2-pw"),
+        ("htpasswd -nbB ann Hunter2-pw > out", "Hunter2-pw"),
+        ("htpasswd -n -b ann Hunter2-pw", "Hunter2-pw"),
+        ("htpasswd -B -C 10 -b f ann 'Hunter2 pw'", "'Hunter2 pw'"),
+        ("smbclient //h/s -U ann%Hunter2-pw", "Hunter2-pw"),
+        ("smbclient //h/s --user=ann%Hunter2-pw -c ls", "Hunter2-pw"),
+        ("smbclient //h/s -U 'DOM\\ann%Hunter2 pw'", "Hunter2 pw"),
+        ("net ads join -U admin%Hunter2-pw", "Hunter2-pw"),
+        ("rpcclient -U ann%Hunter2-pw 10.0.0.1", "Hunter2-pw"),
+        ("mongo -u root -p Hunter2-pw", "Hunter2-pw"),
+        ("mongosh -u root -pHunter2-pw", "Hunter2-pw"),
+        ("mongosh --password Hunter2-pw", "Hunter2-pw"),
+        ("sqlcmd -S db -U sa -P Hunter2-pw", "Hunter2-pw"),
+        ("bcp t out f -S db -U sa -PHunter2-pw", "Hunter2-pw"),
+        ("ldapsearch -x -D cn=admin -w Hunter2-pw", "Hunter2-pw"),
+        ("ldapsearch -x -D cn=admin -wHunter2-pw", "Hunter2-pw"),
+        ("vault login Hunter2-pw", "Hunter2-pw"),
+        ("vault login -no-print s.Hunter2pwHunter2pw && vault status", "s.Hunter2pwHunter2pw"),
+        ("npm config set //registry.npmjs.org/:_authToken Hunter2-pw", "Hunter2-pw"),
+        ("pnpm config set //r.io/:_authToken Hunter2-pw", "Hunter2-pw"),
+        ("npm set //r.io/:_password Hunter2-pw", "Hunter2-pw"),
+        ("yarn config set npmAuthToken Hunter2-pw", "Hunter2-pw"),
+    ],
+)  # fmt: skip
+def test_a_password_that_a_program_reads_is_hidden_in_a_commands_text(command: str, password: str) -> None:
+    # the text of a command hides what its argv list hides
+    out = redact_text(command)
+    assert out == command.replace(password, marker("cli_password", password)), out
+    assert redact_text(out) == out
+
+
+def test_every_password_of_ldappasswd_is_hidden_in_a_commands_text() -> None:
+    out = redact_text("ldappasswd -x -D cn=a -w bind-pw -a old-pw -s new-pw uid=ann")
+    assert not {"bind-pw", "old-pw", "new-pw"} & set(out.split()), out
+
+
+def test_a_vault_token_keeps_its_own_kind_in_a_commands_text() -> None:
+    token = "hvs.CAESIJlU2b3pyZXRtZWdhc2VjcmV0dG9rZW4"
+    assert redact_text(f"vault login {token}") == f"vault login {marker('vault_token', token)}"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "openssl enc -aes256 -kfile key.txt -in a",
+        "openssl req -new -key k.pem -keyout x.pem",
+        "openssl enc -d -k $PW -in a",
+        "ldapsearch -x -D cn=admin -W",  # prompts
+        "mongosh -p --host db",  # prompts
+        "mongosh -u root -p",
+        "docker run --name mongo -p 27017:27017 mongo:7",
+        "sqlcmd -S db -U sa -P -Q 'select 1'",
+        "smbclient //h/s -U ann",
+        "smbclient -L //h -U%",
+        "net use -U ann%x",  # not Samba's `net ads`, `net rpc` nor `net rap`
+        "htpasswd -c -B f ann",  # prompts
+        "htpasswd -D f ann",
+        "vault login -method=userpass username=ann",
+        "vault login -",
+        "vault login $VAULT_TOKEN",
+        "npm config set registry https://r.io/",
+        "yarn config set nodeLinker node-modules",
+        "git config set user.name ann",
+    ],
+)
+def test_a_programs_flag_that_holds_no_password_is_kept_in_a_commands_text(command: str) -> None:
+    assert redact_text(command) == command
