@@ -104,7 +104,11 @@ def test_shipped_policies_own_tests(path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_evasion_commands(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     cases = yaml.safe_load((DATA / "evasion.yaml").read_text())
     calls: list[Call] = [
-        ("Bash", {"command": c["command"]}, {"cwd": c.get("cwd", "/repo"), "session_id": "evasion"})
+        (
+            c.get("tool", "Bash"),
+            {"session_id": 1, "chars": c["command"]} if c.get("tool") else {"command": c["command"]},
+            {"cwd": c.get("cwd", "/repo"), "session_id": "evasion"},
+        )
         for c in cases
     ]
     assert_same(remit.load_policy(POLICIES / f"{name}.yaml"), calls, monkeypatch)

@@ -1,9 +1,10 @@
 """The evasion suite: shell commands that try to slip a dangerous action past a naive rule.
 
 `tests/data/evasion.yaml` lists each command, the trick it plays (`why`) and the least strict
-decision the shipped `coding-agent` policy may give it (`min`). `strict` and `ci` must be at
-least as strict as `coding-agent` on every command. An entry with `xfail` names what the
-analyzers cannot see yet; it is expected to fail until they do.
+decision the shipped `coding-agent` policy may give it (`min`). An entry with `tool:
+write_stdin` is keys typed into a running shell (Codex): the command is the call's `chars`.
+`strict` and `ci` must be at least as strict as `coding-agent` on every command. An entry
+with `xfail` names what the analyzers cannot see yet; it is expected to fail until they do.
 """
 
 from __future__ import annotations
@@ -21,9 +22,16 @@ CASES: list[dict[str, Any]] = yaml.safe_load((DATA / "evasion.yaml").read_text()
 GUARDS = {name: remit.Guard.from_path(POLICIES / f"{name}.yaml") for name in ("coding-agent", "strict", "ci")}
 
 
+def call_of(case: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The tool call of an entry: a `Bash` command, or the keys `write_stdin` types."""
+    if case.get("tool") == "write_stdin":
+        return "write_stdin", {"session_id": 1, "chars": case["command"]}
+    return "Bash", {"command": case["command"]}
+
+
 def _decide(policy: str, index: int, case: dict[str, Any]) -> remit.Decision:
     ctx = {"cwd": case.get("cwd", "/repo"), "session_id": f"evasion-{index}"}
-    return GUARDS[policy].check("Bash", {"command": case["command"]}, ctx)
+    return GUARDS[policy].check(*call_of(case), ctx)
 
 
 def _params(*, with_xfail: bool) -> list[Any]:
@@ -31,7 +39,8 @@ def _params(*, with_xfail: bool) -> list[Any]:
     for index, case in enumerate(CASES):
         xfail = case.get("xfail") if with_xfail else None
         marks = [pytest.mark.xfail(reason=xfail, strict=False)] if xfail else []
-        out.append(pytest.param(index, case, id=f"{index:03d}: {case['command'][:60]}", marks=marks))
+        label = ascii(case["command"])[1:61] if case.get("tool") else case["command"][:60]
+        out.append(pytest.param(index, case, id=f"{index:03d}: {label}", marks=marks))
     return out
 
 
@@ -52,11 +61,12 @@ def test_strict_and_ci_are_at_least_as_strict(index: int, case: dict[str, Any]) 
 def test_the_suite_is_large_and_well_formed() -> None:
     assert len(CASES) >= 100
     for case in CASES:
-        assert set(case) <= {"command", "why", "min", "cwd", "xfail"}, case
+        assert set(case) <= {"command", "why", "min", "cwd", "xfail", "tool"}, case
+        assert case.get("tool", "write_stdin") == "write_stdin", case
         assert isinstance(case["command"], str) and case["command"].strip(), case
         assert isinstance(case["why"], str) and case["why"].strip(), case
         assert case["min"] in ("ask", "block"), case
-    commands = [c["command"] for c in CASES]
+    commands = [(c.get("tool"), c["command"]) for c in CASES]
     assert len(commands) == len(set(commands)), "duplicate commands"
 
 

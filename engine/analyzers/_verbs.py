@@ -252,6 +252,7 @@ KNOWN_TOOLS: dict[str, tuple[str, str]] = {
     "shell": ("execute", "software"),
     "local_shell": ("execute", "software"),
     "exec_command": ("execute", "software"),
+    "write_stdin": ("execute", "software"),  # keys typed into the command exec_command started
     "run_shell_command": ("execute", "software"),
     "read_file": ("read", "files"),
     "write_file": ("write", "files"),

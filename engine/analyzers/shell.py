@@ -7,7 +7,7 @@ backticks, process substitution, heredocs fed to a shell, `bash -c`, `eval`, `xa
 that run a command they are given (`faketime`, `script -c`, `tmux`, `at`, `uv run`: see
 `_runners.py`).  Parsing is in
 `_bash.py` (tree-sitter-bash), per-command facts in `_facts.py`, program data in
-`_programs.py`.
+`_programs.py`, keys typed into a running shell (`write_stdin`) in `_stdin.py`.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from ._facts import (
 from ._lazy import lazy
 from ._programs import BLOCK_DEVICE_PREFIXES, HARMLESS_TARGETS, SHELLS
 from ._sensitive import holds_home, home_config
+from ._stdin import typed_text
 from ._unwrap import Expansion, normpath
 
 __all__ = ["SHELL_TOOLS", "Command", "ParseCache", "ShellFacts", "shell_facts"]
@@ -46,6 +47,7 @@ SHELL_TOOLS: frozenset[str] = frozenset(
         "shell",  # Codex CLI: {"command": ["bash", "-lc", "..."], "workdir": ...}
         "local_shell",  # Codex / OpenAI Responses local shell: argv list
         "exec_command",  # Codex unified exec: {"cmd": "..."} or {"command": ...}
+        "write_stdin",  # Codex unified exec: {"session_id": N, "chars": "..."}, keys typed
         "container.exec",  # OpenAI hosted containers: argv list
         "run_shell_command",  # Gemini CLI: {"command": "...", "directory": ...}
         "bash",  # mini-swe-agent, SWE-agent, Anthropic bash tool
@@ -56,7 +58,13 @@ SHELL_TOOLS: frozenset[str] = frozenset(
         "terminal",  # Hermes and others
     }
 )
-"""Tool names whose arguments carry a shell command (in `command`, else `cmd`)."""
+"""Tool names whose arguments carry a shell command (in `command`, else `cmd`; `write_stdin`
+in the keys of `chars`, see `TYPED_TOOLS`)."""
+
+TYPED_TOOLS: frozenset[str] = frozenset({"write_stdin"})
+"""Tools that type `chars` into a running process, most often a shell `exec_command` started:
+the keys are read as the shell text they run (`_stdin.typed_text`); none (`""`, a poll) is
+no command."""
 
 
 class ShellFacts(CelObject):
@@ -195,12 +203,29 @@ def _facts(
     try:
         if tool not in SHELL_TOOLS or not (type(args) is dict or isinstance(args, Mapping)):
             return ShellFacts(cwd=cwd)
+        if tool in TYPED_TOOLS:
+            return _typed_facts(args.get("chars", ""), cwd, parse)
         text, cwd = _command_text(args, cwd)
         if text is None:
             return ShellFacts(cwd=cwd)
         return parse(text, cwd)
     except Exception as exc:  # a bug here must become a fact, never reach the agent
         return ShellFacts(cwd=cwd, expansion=Expansion(error=f"internal error: {type(exc).__name__}"))
+
+
+def _typed_facts(chars: Any, cwd: str | None, parse: Callable[[str, str | None], ShellFacts]) -> ShellFacts:
+    """Facts of the keys typed into a running process; a missing `chars` is Codex's poll."""
+    if not isinstance(chars, str):
+        return ShellFacts(cwd=cwd, expansion=Expansion(error="`chars` is not text"))
+    if len(chars) > MAX_COMMAND_CHARS:
+        return analyse(chars, cwd)
+    text, problem = typed_text(chars)
+    if not problem:
+        return parse(text, cwd) if text.strip() else ShellFacts(text, cwd)
+    exp = Expansion()  # not cached: the facts hold more than the text says
+    exp.add_script(text, 0, [])
+    exp.error = "; ".join(e for e in (problem, exp.error) if e)
+    return ShellFacts(text, cwd, exp)
 
 
 class ParseCache:
