@@ -651,14 +651,6 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
-def _bytes_flag(item: Any) -> str | None:
-    """The text of bytes that are a flag in an argv (`b"--password"`), else None."""
-    if isinstance(item, _BYTES):
-        text = as_text(item)
-        return text if text.startswith("-") else None
-    return None
-
-
 def remember_number(number: int | float, seen: dict[str, str] | None) -> None:
     """Remember a number dropped for its field name (`{"pin": 98765432}`) as a message writes
     it, `98765432`, so a reason that quotes it is scrubbed (see `redact_policy.MIN_SCRUB`)."""

@@ -32,7 +32,6 @@ from ._simple import parse_simple
 if TYPE_CHECKING:
     from ._bash import Work
 
-_VARIABLE = re.compile(r"\$(\{)?([A-Za-z_][A-Za-z0-9_]*)(?(1)\})")
 _POSITIONAL = re.compile(r'\s*"?\$(\{)?[0-9@*](?(1)\})"?\s*')
 """A script that is only a positional parameter (`sh -c '$1' _ {}`): its argument runs."""
 _SUBSTITUTION = ("$(", "<(", "`")
@@ -1183,20 +1182,6 @@ def _option_value(args: list[Word], names: set[str]) -> Word | None:
         if a.lstrip("-") in names and a.startswith("-") and i + 1 < len(args):
             return args[i + 1]
     return None
-
-
-def _substitute(words: list[Word], variables: dict[str, str]) -> list[Word]:
-    """Replace `$a`, `${a}` and `"$a"` by the static value of `a` (unquoted ones split)."""
-    out: list[Word] = []
-    for word in words:
-        match = None if word.static else _VARIABLE.fullmatch(word.value)
-        if match is None or match[2] not in variables:
-            out.append(word)
-        elif word.quoted:
-            out.append(Word(variables[match[2]]))
-        else:
-            out.extend(Word(part) for part in variables[match[2]].split())
-    return out
 
 
 def _joined(source: str) -> str:
