@@ -791,6 +791,40 @@ def test_a_server_that_does_not_read_is_stopped_without_waiting_on_a_write(
             os.kill(pid, signal.SIGKILL)
 
 
+ORPHANING_SERVER = """
+import json, subprocess, sys
+message = json.loads(sys.stdin.readline())
+print(json.dumps({"jsonrpc": "2.0", "id": message["id"], "result": {}}), flush=True)
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+with open(sys.argv[1], "w") as f:
+    f.write(str(child.pid))
+print(json.dumps({"jsonrpc": "2.0", "method": "notifications/message", "params": {}}), flush=True)
+sys.exit(3)
+"""
+"""Answers one request, starts a child that inherits its stdout and outlives it, and exits."""
+
+
+def test_a_server_that_exits_ends_the_proxy_though_its_children_hold_its_stdout(
+    start: Any, tmp_path: Path
+) -> None:
+    """The end of the server's stdout never comes while a child of the server holds it: the
+    proxy stops reading once the server has exited and what it wrote before is relayed."""
+    pid_file = tmp_path / "child.pid"
+    raw = start(command=[sys.executable, "-c", ORPHANING_SERVER, str(pid_file)])
+    try:
+        raw.send({"jsonrpc": "2.0", "id": 1, "method": "ping"})
+        assert raw.read() == {"jsonrpc": "2.0", "id": 1, "result": {}}
+        assert raw.read()["method"] == "notifications/message"  # written just before it exited
+        assert raw.proc.wait(WAIT) == 3
+        assert "exited with code 3" in raw.stderr()
+    finally:
+        deadline = time.monotonic() + WAIT
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if pid_file.exists() and pid_file.read_text() and not gone(pid := int(pid_file.read_text())):
+            os.kill(pid, signal.SIGKILL)
+
+
 def test_a_server_that_cannot_start(start: Any, tmp_path: Path) -> None:
     raw = start(command=[str(tmp_path / "no-such-server")])
     assert raw.proc.wait(WAIT) == 127

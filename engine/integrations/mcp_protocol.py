@@ -11,7 +11,9 @@ import contextlib
 import json
 import os
 import re
+import select
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -116,17 +118,25 @@ def trusted_hints(tool: str, annotations: Mapping[str, Any]) -> dict[str, bool]:
 # -- lines --------------------------------------------------------------------------------------
 
 
-def read_lines(fd: int, limit: int | None) -> Iterator[bytes | None]:
-    """The newline-delimited messages read from `fd` until end of file.
+EXIT_POLL = 0.25
+"""Seconds between looks at whether the writer of a pipe has exited."""
+EXIT_DRAIN = 1.0
+"""Seconds a pipe is still read after its writer exited: what it wrote before it ended."""
+
+
+def read_lines(fd: int, limit: int | None, ended: Callable[[], bool] | None = None) -> Iterator[bytes | None]:
+    """The newline-delimited messages read from `fd` until end of file, or until the process
+    writing them has `ended` and what it wrote is read.
 
     A line longer than `limit` is skipped; None stands for it, once. Raw reads on the file
     descriptor: no buffered reader whose lock a thread could hold at exit.
     """
     buf = bytearray()
     skipping = False
+    readable = _until_ended(fd, ended) if ended is not None else None
     while True:
         try:
-            chunk = os.read(fd, 1 << 16)
+            chunk = os.read(fd, 1 << 16) if readable is None or readable() else b""
         except OSError:
             chunk = b""
         if not chunk:
@@ -147,6 +157,29 @@ def read_lines(fd: int, limit: int | None) -> Iterator[bytes | None]:
                 buf.clear()
                 skipping = True
                 yield None
+
+
+def _until_ended(fd: int, ended: Callable[[], bool]) -> Callable[[], bool]:
+    """A wait for `fd` to have something to read (data or its end) that says False once the
+    writer has `ended` and `EXIT_DRAIN` has passed since: children the writer left behind
+    can hold the pipe open for ever, and the end of file would never come.
+    """
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    deadline: float | None = None
+
+    def readable() -> bool:
+        nonlocal deadline
+        while True:
+            if deadline is None and ended():
+                deadline = time.monotonic() + EXIT_DRAIN
+            wait = EXIT_POLL if deadline is None else deadline - time.monotonic()
+            if wait <= 0:
+                return False
+            if poller.poll(wait * 1000):
+                return True
+
+    return readable
 
 
 class Channel:

@@ -220,7 +220,7 @@ class McpProxy:
             raise RuntimeError("the server's pipes were not created")
         self.to_server = wire.Channel(stdin.fileno())
         threading.Thread(target=self._pump_client, name="remit-mcp-client", daemon=True).start()
-        for line in wire.read_lines(stdout.fileno(), None):
+        for line in wire.read_lines(stdout.fileno(), None, lambda: proc.poll() is not None):
             if line:
                 self._from_server(line)
 
