@@ -46,6 +46,8 @@ Redaction costs time per character and per secret found, and a record is no plac
 megabyte of arguments (`args_sha256` in the log still stands for the whole of them)."""
 MAX_STRING = 8_192
 """Characters one string keeps, at most."""
+MAX_KEY = 256
+"""Characters of a field's name a record keeps: the head of a longer one, after its redaction."""
 TRUNCATED_TEXT = "[TRUNCATED:text]"
 TRUNCATED_KEY = "[TRUNCATED]"
 """The field that stands for the fields of a dict left out once `MAX_TEXT` is spent."""
@@ -248,6 +250,8 @@ def redact_fields(
             break
         secret = names.get(key)
         if secret is None:
+            if len(key) > MAX_KEY:  # the walk cuts it
+                break
             secret = _learn_name(key)
             if secret is None:  # the name holds a secret: the walk logs it redacted
                 break
@@ -453,17 +457,25 @@ class _Walk:
         return out
 
     def name(self, key: Any) -> tuple[str, bool]:
-        """The name a field is logged under, redacted, and whether it says the field's value
-        is a secret (`more_fields` looks a known name up itself)."""
+        """The name a field is logged under, redacted and cut to `MAX_KEY`, and whether it
+        says the field's value is a secret (`more_fields` looks a known name up itself)."""
         name = key if type(key) is str else str(key)
         secret = _secret_names.get(name)
         if secret is None:
             secret = _learn_name(name)
             if secret is None:  # the name holds a secret of its own
-                return self.text(name), _secret_name(name)
+                return self.cut_name(self.text(name)), _secret_name(name)
         if self.keys is not None:
             name = self.keys(name)
-        return name, secret
+        return self.cut_name(name), secret
+
+    def cut_name(self, name: str) -> str:
+        """A long field name's head, its length spent from `MAX_TEXT` as a text's is. The
+        name was redacted whole before (`name`), so any head of it is safe to keep."""
+        if len(name) <= MAX_KEY:
+            return name
+        self.chars -= MAX_KEY
+        return name[: MAX_KEY - len(TRUNCATED_TEXT)] + TRUNCATED_TEXT
 
     def hidden_field(self, item: Any) -> str:
         """A value JSON has no type for, under a secret's field name: hidden whole, as its

@@ -17,7 +17,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from remit import redact
-from remit.redact import DROPPED, marker, redact_fields, redact_text, redact_with
+from remit.redact import (
+    DROPPED,
+    MAX_KEY,
+    MAX_TEXT,
+    TRUNCATED_KEY,
+    TRUNCATED_TEXT,
+    marker,
+    redact_fields,
+    redact_text,
+    redact_with,
+)
 from remit.redact_policy import NO_REDACTION, CompiledRedaction
 
 
@@ -29,8 +39,12 @@ class Count(int):
     """An integer of another type."""
 
 
-NAMES = ["command", "cwd", "password", "apiKey", "token", "pin", "", "x-auth", "note", "ghp_" + "a1" * 18]
-"""Field names: ordinary, a secret's, and one that holds a secret (logged redacted)."""
+NAMES = [
+    "command", "cwd", "password", "apiKey", "token", "pin", "", "x-auth", "note", "ghp_" + "a1" * 18,
+    "n" * 300, "n" * 300 + "_password",
+]  # fmt: skip
+"""Field names: ordinary, a secret's, one that holds a secret (logged redacted), and two past
+`MAX_KEY` (logged cut)."""
 TEXTS = [
     "",
     "git status",
@@ -194,3 +208,26 @@ def test_a_call_copies_its_args_and_context(redaction: CompiledRedaction) -> Non
         assert logged.args == args and logged.args is not args
         assert logged.ctx == ctx and logged.ctx is not ctx
     assert logged.scrub("ran git status") == "ran git status" and logged.ident("s1") == "s1"
+
+
+def test_a_long_field_name_is_logged_cut_after_its_redaction() -> None:
+    """A name is redacted whole, then cut to `MAX_KEY`, at the cost of a text: a record holds
+    no megabyte of names, a secret's name still hides its value, and a token in a name is
+    hidden before the cut could keep a part of it that no pattern matches."""
+    token = "ghp_" + "a1" * 18
+    value = {
+        "k" * 200_000: 1,
+        "x" * 300 + "_password": "hunter2",
+        "y" * 100 + "-" + token + "-" + "y" * 200: 2,
+        "note": "v",
+    }
+    out = redact_fields(value, redact_text, None)
+    assert out == redact_with(value, redact_text)
+    long, secret, named, note = out
+    assert long == "k" * (MAX_KEY - len(TRUNCATED_TEXT)) + TRUNCATED_TEXT
+    assert secret.startswith("x" * 200) and out[secret] == marker("field", "hunter2")
+    assert token not in named and "[REDACTED:github_token:" in named and len(named) <= MAX_KEY
+    assert out[note] == "v"
+    many = {f"{i:04}" + "z" * 1000: i for i in range(MAX_TEXT // MAX_KEY + 10)}
+    cut = redact_fields(many, redact_text, None)
+    assert TRUNCATED_KEY in cut and len(cut) <= MAX_TEXT // MAX_KEY + 1
