@@ -476,7 +476,7 @@ def _tools(units: Sequence[Unit]) -> tuple[dict[str, ToolInfo], dict[str, str]]:
     for unit in units:  # the root first: its declarations win
         for name, decl in unit.policy.tools.items():
             if name not in tools:
-                tools[name] = ToolInfo(**{**dict(decl), "aliases": tuple(decl.aliases)})
+                tools[name] = ToolInfo(**{**dict(decl), "aliases": tuple(decl.aliases), "name": name})
             for alias in decl.aliases:
                 aliases.setdefault(alias, name)
     return tools, aliases

@@ -95,19 +95,29 @@ class Activation:
     def _args(self) -> Any:
         return self.args if isinstance(self.args, dict) else {}
 
+    def _analysed(self) -> str:
+        """The tool the analyzers read the call as: the tool itself when they know its name,
+        else the tool it is an alias of (a policy's own alias of `Bash` runs shell commands,
+        and its shell rules must see them)."""
+        tool = self.tool
+        if tool in analyzers.ANALYSED_TOOLS or self.decl is None:
+            return tool
+        return self.decl.name or tool
+
     @lazy
     def shell(self) -> Any:
         """Facts about the shell command of the call (none for other tools)."""
         if self.parses is not None:
-            return self.parses.shell_facts(self.tool, self._args(), self._cwd())
-        return analyzers.shell_facts(self.tool, self._args(), self._cwd())
+            return self.parses.shell_facts(self._analysed(), self._args(), self._cwd())
+        return analyzers.shell_facts(self._analysed(), self._args(), self._cwd())
 
     @lazy
     def path(self) -> Any:
         """The paths the call touches."""
+        tool = self._analysed()
         # A tool that runs no shell command has empty shell facts: no need to make them here.
-        shell = self.shell if self.tool in analyzers.SHELL_TOOLS else None
-        return analyzers.path_facts(self.tool, self._args(), self._cwd(), shell)
+        shell = self.shell if tool in analyzers.SHELL_TOOLS else None
+        return analyzers.path_facts(tool, self._args(), self._cwd(), shell)
 
     @lazy
     def http(self) -> Any:

@@ -54,6 +54,8 @@ WELL_KNOWN_TOOLS = (
 _PREFIX = re.compile(
     r"""(?:startsWith\(\s*|matches\(\s*)r?["'](?:\(\?[a-zA-Z]+\))?\^?\s*([A-Za-z0-9_./-]+)(?=[\s"'\\(?$])"""
 )
+_SHELL_READ = re.compile(r"(?<![\w.])shell\.")
+_GLOB_CHARS = frozenset("*?[")
 _THRESHOLD = re.compile(r"\b(risk|autonomy)\s*(>=|<=|==|!=|>|<)\s*(-?\d+)\b")
 
 
@@ -91,6 +93,7 @@ def lint_policy(policy: CompiledPolicy) -> list[Diagnostic]:
         *_shadowed_rules(policy),
         *_allow_defeats_block(policy),
         *_never_matches(policy),
+        *_blind_shell_conditions(policy),
         *_thresholds(policy),
         *_unreachable_routes(policy),
         *_failing_tests(policy),
@@ -357,6 +360,37 @@ def _never_matches(policy: CompiledPolicy) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 "lint.never_matches", f"route `{route.id}` can never hold", route.span, "warning"
             )
+
+
+def _blind_shell_conditions(policy: CompiledPolicy) -> Iterator[Diagnostic]:
+    """An entry whose condition reads `shell` for a tool named outright that remit does not
+    read as a shell, itself or through the alias it is: the tool's shell facts are empty,
+    and a `block` on them never holds."""
+    items: tuple[CompiledRating | CompiledRule, ...] = (*policy.ratings, *policy.rules)
+    for item in items:
+        if item.never or not any(_SHELL_READ.search(e.text) for e in _conditions(item)):
+            continue
+        for tool in item.tools:
+            shell = tool in analyzers.SHELL_TOOLS or policy.canonical(tool) in analyzers.SHELL_TOOLS
+            if not shell and not _GLOB_CHARS.intersection(tool):
+                yield Diagnostic(
+                    "lint.never_matches",
+                    f"`{item.id}` reads `shell` for `{tool}`, which remit does not read as a"
+                    " shell: its shell facts are empty",
+                    item.span,
+                    "warning",
+                    hint=f"if `{tool}` runs shell commands, declare it an alias of `Bash`:"
+                    f" `tools: {{Bash: {{aliases: [{tool}]}}}}`",
+                )
+
+
+def _conditions(item: CompiledRating | CompiledRule) -> Iterator[CompiledExpr]:
+    exprs = (
+        (item.when, item.condition)
+        if isinstance(item, CompiledRule)
+        else (item.when, item.risk, item.reversibility)
+    )
+    return (e for e in exprs if isinstance(e, CompiledExpr))
 
 
 def _thresholds(policy: CompiledPolicy) -> Iterator[Diagnostic]:

@@ -65,6 +65,8 @@ class ToolInfo:
     reversibility: Reversibility | None = None
     autonomy: int | None = None
     annotations: dict[str, bool] = field(default_factory=dict)
+    name: str = ""
+    """The name it is declared under (its aliases are other names for it)."""
 
 
 class Deferred(Generic[T]):

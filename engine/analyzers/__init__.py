@@ -11,11 +11,16 @@ from __future__ import annotations
 from ._command import Command
 from .http import HttpFacts, http_facts
 from .name import NameFacts, name_facts
-from .path import PathFacts, path_facts
+from .path import GLOB_TOOLS, SEARCH_TOOLS, PathFacts, path_facts
 from .shell import SHELL_TOOLS, ShellFacts, shell_facts
 from .sql import SqlFacts, sql_facts
 
+ANALYSED_TOOLS: frozenset[str] = SHELL_TOOLS | GLOB_TOOLS | SEARCH_TOOLS
+"""The tool names the shell and path analyzers read a call by (every other tool's paths are
+found by their argument names). A policy's alias of one of them is read as that tool."""
+
 __all__ = [
+    "ANALYSED_TOOLS",
     "SHELL_TOOLS",
     "Command",
     "HttpFacts",
