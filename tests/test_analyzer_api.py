@@ -11,6 +11,7 @@ from remit.celrt import CelObject
 def test_public_names() -> None:
     assert sorted(analyzers.__all__) == sorted(
         [
+            "ANALYSED_TOOLS",
             "SHELL_TOOLS",
             "Command",
             "HttpFacts",

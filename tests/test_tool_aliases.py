@@ -79,6 +79,7 @@ rules:
     )
     warnings = [d for d in lint_paths([policy]) if d.code == "lint.never_matches"]
     assert [d.message for d in warnings] == [
-        "`blind` reads `shell` for `RunCommand`, which remit does not read as a shell: its shell facts are empty"
+        "`blind` reads `shell` for `RunCommand`, which remit does not read as a shell:"
+        " its shell facts are empty"
     ]
     assert "aliases: [RunCommand]" in (warnings[0].hint or "")
