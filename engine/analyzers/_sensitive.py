@@ -351,6 +351,25 @@ def names_sensitive(pattern: str) -> bool:
     return any(matcher(word) for word in _PLACED_WORDS)
 
 
+def lists_sensitive(pattern: str) -> bool:
+    """True if a listing of the names `pattern` matches (a Glob tool's) touches a secret: the
+    pattern names a sensitive file (`**/.env`, `**/id_rsa`, `~/.ss*`) or lists a directory
+    that is one (`~/.ssh/*`, `**/.aws/*`, `/root/**`).
+
+    A listing reads no file. The bare wildcards `**` and `.*` stand, in a path that is read
+    (`cat ~/**`, `cat ~/.*`), for the hidden secrets of a home (`is_sensitive`); in a listing
+    they stand for names alone, so each is judged as `*` is: `~/**/*` and `/home/me/.*` list
+    a home's names and touch no secret, as `ls -a ~` does."""
+    if "{" in pattern and "," in pattern:
+        alternatives = _brace_alternatives(pattern)
+        if alternatives is not None:
+            return len(alternatives) > _MAX_ALTERNATIVES or any(map(lists_sensitive, alternatives))
+    if "*" in pattern:
+        parts = pattern.split("/")
+        pattern = "/".join("*" if "*" in part and not part.strip("*.") else part for part in parts)
+    return is_sensitive(pattern)
+
+
 def _holds_segment(parts: list[str]) -> bool:
     """The last names of a directory (`parts`) start a sensitive segment (`.config`, `.kube`)."""
     return any("/".join(parts[-n:]) in _SEGMENT_HEADS for n in range(1, min(len(parts), _SEGMENT_DEPTH) + 1))

@@ -29,6 +29,7 @@ from ._sensitive import (
     holds_sensitive,
     home_config,
     is_sensitive,
+    lists_sensitive,
     names_sensitive,
 )
 from .shell import ShellFacts, is_inside, normal_dir, resolve
@@ -69,6 +70,8 @@ _NO_SHELL = ShellFacts()
 """The shell facts of a call that runs no shell command."""
 
 GLOB_TOOLS = frozenset({"Glob", "glob", "Grep", "grep", "search_file_content", "find_files"})
+LISTING_TOOLS = frozenset({"Glob", "glob", "find_files"})
+"""Tools that list the names their pattern matches and read no file (`_listed`)."""
 SEARCH_TOOLS = frozenset({"Grep", "grep", "search_file_content", "grep_search"})
 """Tools that read every file under their `path`, the cwd when they name none: a search
 rooted where secrets lie reads them (`_searched`)."""
@@ -192,7 +195,9 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
             named = ()
         if not runs:
             facts = _judge(named, cwd, shell) if named else _no_paths(cwd or shell.cwd)
-            return _searched(facts, args, cwd) if tool in SEARCH_TOOLS else facts
+            if tool in SEARCH_TOOLS:
+                return _searched(facts, args, cwd)
+            return _listed(facts) if facts.sensitive and tool in LISTING_TOOLS else facts
         kept: _Judged = shell.__dict__.setdefault("_path_facts", {})
         key = (named, cwd) if named else cwd  # a shell call names no path: its cwd is the key
         found = kept.get(key)
@@ -224,6 +229,17 @@ def _secrets(paths: list[str], cwd: str | None) -> list[str]:
     if not _in_root_home(cwd):
         return list(filter(is_sensitive, paths))
     return [p for p in paths if is_sensitive(_as_home(p))]
+
+
+def _listed(facts: PathFacts) -> PathFacts:
+    """The facts of a listing tool's call (`LISTING_TOOLS`): it reads no file, so a path is
+    sensitive only if a listing of it is (`lists_sensitive`): `~/.ssh/*` and `**/.env` name
+    secrets, a broad pattern over a home (`/home/me/**/*`) does not."""
+    root_home = _in_root_home(facts._cwd)
+    kept = [p for p in facts.sensitive_paths if lists_sensitive(_as_home(p) if root_home else p)]
+    if len(kept) == len(facts.sensitive_paths):
+        return facts
+    return _fill(_new(PathFacts), facts.paths, kept, facts._cwd, facts._unresolved)
 
 
 def _in_root_home(cwd: str | None) -> bool:
@@ -501,15 +517,18 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
 
 
 def _shell_roots(commands: list[Command], run_in: str | None) -> list[tuple[str, bool]]:
-    """The directories the commands search recursively (`grep -r`, `rg`, `find ... -exec`),
-    made absolute where the directory allows, each with whether the search reads hidden
-    entries; unresolved ones (`$DIR`) are left out, as they are by `sensitive`."""
+    """The directories the commands search recursively (`grep -r`, `rg`, `find ... -exec`)
+    or copy whole (`cp -r`, `tar -c`, `rsync -a`), made absolute where the directory allows,
+    each with whether the command reads hidden entries; unresolved ones (`$DIR`) are left
+    out, as they are by `sensitive`."""
     out: list[tuple[str, bool]] = []
     consumed: bool | None = None  # whether some command runs on what `find` prints
     for cmd in commands:
         program = cmd.program
         if program in SEARCHERS:
             roots = search_roots(cmd)
+        elif program in COPIERS:
+            roots = [(source, True) for source in copy_sources(cmd)]  # a copy takes hidden entries
         elif program == "git":
             if cmd.subcommand != "grep":
                 continue
@@ -578,6 +597,211 @@ def search_roots(cmd: Command) -> list[tuple[str, bool]]:
     if not any(f in ("e", "f", "regexp", "file") for f in flags):
         operands = operands[1:]  # the first is the pattern
     return [(operand, hidden) for operand in operands] or [(".", hidden)]
+
+
+COPIERS = frozenset(
+    {"cp", "rsync", "scp", "ditto", "tar", "bsdtar", "gtar", "zip", "7z", "7za", "7zr", "7zz", "rclone",
+     "aws", "gsutil"}
+)  # fmt: skip
+"""Programs that copy, archive or upload what lies under a directory, read by `copy_sources`."""
+_RECURSIVE = {
+    "cp": ("rRa", ("recursive", "archive")),
+    "rsync": ("ra", ("recursive", "archive")),
+    "scp": ("r", ()),
+    "zip": ("r", ("recurse-paths",)),
+    "gsutil": ("rR", ("recursive",)),
+    "aws": ("", ("recursive",)),
+}
+"""The short and long options that make a copy recursive, by program (`rsync -R` is
+`--relative`, not recursive). A long option may be written as a prefix (`cp --rec`)."""
+_TARS = frozenset({"tar", "bsdtar", "gtar"})
+_TAR_VALUED = "bCfFgHIKLNTVX"
+"""tar's short options that take a value, in the rest of their cluster or the next word."""
+_TAR_LONG_VALUED = frozenset(
+    {
+        "file", "directory", "files-from", "exclude", "exclude-from", "exclude-tag", "exclude-tag-all",
+        "exclude-tag-under", "transform", "xform", "owner", "group", "mode", "mtime", "newer", "newer-mtime",
+        "after-date", "format", "use-compress-program", "label", "blocking-factor", "record-size",
+        "listed-incremental", "to-command", "checkpoint-action", "suffix", "sort", "tape-length",
+        "info-script", "new-volume-script", "rsh-command", "volno-file", "index-file", "strip-components",
+        "owner-map", "group-map", "pax-option", "quoting-style", "quote-chars", "no-quote-chars", "level",
+        "hole-detection", "warning", "add-file", "starting-file", "options",
+    }
+)  # fmt: skip
+"""tar's long options that take the next word as their value when written without `=`."""
+_ZIP_VALUED = frozenset(
+    {"b", "n", "t", "tt", "O", "out", "P", "password", "s", "split-size", "Z", "compression-method", "ds",
+     "lf", "logfile-path", "temp-path", "suffixes"}
+)  # fmt: skip
+"""zip's options that take the next word as their value."""
+_ZIP_LISTS = frozenset({"x", "i", "exclude", "include"})
+"""zip's options followed by a list of name patterns, up to the next option."""
+_SEVEN_ZIPS = frozenset({"7z", "7za", "7zr", "7zz"})
+_RCLONE_COPIES = frozenset({"copy", "sync", "move", "copyto", "moveto", "bisync"})
+_GSUTIL_COPIES = frozenset({"cp", "mv", "rsync"})
+
+
+def copy_sources(cmd: Command) -> list[str]:
+    """What one command of `COPIERS` reads whole to copy, archive or upload it, as written:
+    the sources of `cp -r`, `rsync -a`, `scp -r`, `zip -r`, `gsutil cp -r` and `aws s3 cp
+    --recursive`, and of `tar -c`, `7z a`, `ditto`, `rclone copy`, `gsutil rsync` and `aws
+    s3 sync`, which recurse whatever their options. A copy of a home, `/` or a directory
+    that holds secrets (`~/.config`) takes every secret under it, hidden ones included:
+    `_with_roots` judges each source as the root of a search. Remote sources (`host:/x`,
+    `s3://b`) are left out, and so are a copy into a directory (`rsync -a host:/b ~/`) and a
+    command that extracts or lists (`tar -x`, `7z x`)."""
+    program = cmd.program
+    flags = cmd.flags
+    if program in _TARS:
+        return _tar_sources(cmd.args) if _flagged(flags, "cru", ("create", "append", "update")) else []
+    if program == "zip":
+        return _zip_sources(cmd.args, flags)
+    if program in _SEVEN_ZIPS:
+        words = cmd.positionals()
+        return (words[2:] or ["."]) if words[:1] == ["a"] or words[:1] == ["u"] else []
+    if program in ("aws", "gsutil", "rclone"):
+        return _upload_sources(program, cmd.positionals(), flags)
+    shorts, longs = _RECURSIVE.get(program, ("", ()))
+    if program != "ditto" and not _flagged(flags, shorts, longs):
+        return []  # `cp a b`; a directory is not copied without `-r`
+    operands = file_operands(cmd)
+    if program == "cp" and _flagged(flags, "t", ("target-directory",)):
+        return operands  # `cp -r -t DEST SRC...`
+    return _sources(operands)
+
+
+def _flagged(flags: list[str], shorts: str, longs: tuple[str, ...]) -> bool:
+    """One of `flags` is a letter of `shorts`, or a long option of `longs` written whole or as
+    a prefix of three letters or more (`--rec`, as getopt takes it)."""
+    for flag in flags:
+        if len(flag) == 1:
+            if flag in shorts:
+                return True
+        elif len(flag) > 2 and any(long.startswith(flag) for long in longs):
+            return True
+    return False
+
+
+def _sources(operands: list[str]) -> list[str]:
+    """The sources of a transfer's operands (`SRC... DEST`): those before the first remote
+    one (`host:/x`, `s3://b`), or, when none is, all but the last (the destination)."""
+    for i, word in enumerate(operands):
+        if _remote(word):
+            return operands[:i]
+    return operands[:-1]
+
+
+def _remote(word: str) -> bool:
+    """`word` names a file on another machine: a URL (`s3://b`, `rsync://h/m`) or a host
+    before a `:` (`host:/x`, `user@host:`, `remote:bucket`), not a local path (`./a:b`)."""
+    if "://" in word:
+        return True
+    colon = word.find(":")
+    if colon <= 0 or word[0] == "/":
+        return False
+    slash = word.find("/")
+    return slash < 0 or colon < slash
+
+
+def _upload_sources(program: str, words: list[str], flags: list[str]) -> list[str]:
+    """The sources of `aws s3 sync|cp|mv`, `gsutil cp|mv|rsync` and `rclone copy|sync|...`
+    (`words`: the command's positional arguments). `cp` and `mv` copy a directory only with
+    `--recursive` (`-r`); `rsync` without `-r` still copies a directory's own files, a home's
+    `.netrc` and `.bash_history` among them."""
+    if program == "aws":
+        if "s3" not in words:
+            return []
+        at = words.index("s3") + 1
+        action = words[at] if at < len(words) else ""
+        if action != "sync" and not (action in ("cp", "mv") and _flagged(flags, *_RECURSIVE["aws"])):
+            return []
+        return _sources(words[at + 1 :])
+    actions = _RCLONE_COPIES if program == "rclone" else _GSUTIL_COPIES
+    at = next((i for i, word in enumerate(words) if word in actions), -1)
+    if at < 0:
+        return []
+    if program == "gsutil" and words[at] != "rsync" and not _flagged(flags, *_RECURSIVE["gsutil"]):
+        return []
+    return _sources(words[at + 1 :])
+
+
+def _tar_sources(args: list[str]) -> list[str]:
+    """The files and directories `tar -c ARGS` archives (`tar -r`, `-u` add them too): its
+    operands, each under the directory of the `-C DIR` before it (`tar -C ~ -czf x.tgz .`
+    archives `~`), after the values of its options, an old-style cluster's among them (`tar
+    czf OUT.tgz dir`)."""
+    out: list[str] = []
+    directory = ""
+    i = 0
+    if args and args[0][:1] != "-" and args[0].isalpha():  # old style: `czf OUT`, values in order
+        cluster = args[0]
+        i = 1
+        for letter in cluster:
+            if letter in _TAR_VALUED:
+                if letter == "C" and i < len(args):
+                    directory = args[i]
+                i += 1
+    ended = False
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if ended or a[:1] != "-" or a == "-":
+            out.append(posixpath.join(directory, a) if directory else a)
+            continue
+        if a == "--":
+            ended = True
+            continue
+        value: str | None = None
+        changes = False  # the option is `-C`: it changes the directory of what follows
+        if a[:2] == "--":
+            name, eq, value = a[2:].partition("=")
+            changes = len(name) > 2 and "directory".startswith(name)
+            if not eq:
+                if name not in _TAR_LONG_VALUED and not changes:
+                    continue
+                value = args[i] if i < len(args) else ""
+                i += 1
+            if name == "add-file":
+                out.append(posixpath.join(directory, value) if directory else value)
+        else:
+            for j in range(1, len(a)):
+                if a[j] in _TAR_VALUED:
+                    changes = a[j] == "C"
+                    value = a[j + 1 :]
+                    if not value:
+                        value = args[i] if i < len(args) else ""
+                        i += 1
+                    break
+        if changes and value:
+            directory = posixpath.join(directory, value) if directory else value
+    return out
+
+
+def _zip_sources(args: list[str], flags: list[str]) -> list[str]:
+    """The files and directories `zip ARGS` reads whole: with `-r` its operands after the
+    archive; with `-R` (`--recurse-patterns`) the cwd, unless its patterns keep it to files
+    of harmless names (`zip -R x.zip '*.py'`). The patterns of `-x` and `-i` are not files."""
+    recurse_patterns = "R" in flags or any(len(f) > 2 and "recurse-patterns".startswith(f) for f in flags)
+    if not recurse_patterns and not _flagged(flags, *_RECURSIVE["zip"]):
+        return []
+    words: list[str] = []
+    listing = False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a[:1] == "-" and len(a) > 1:
+            name = a.lstrip("-")
+            listing = name in _ZIP_LISTS
+            if name in _ZIP_VALUED:
+                i += 1
+            continue
+        if not listing:
+            words.append(a)
+    operands = words[1:]  # the first is the archive
+    if not recurse_patterns:
+        return operands
+    return [*operands, "."] if not _narrowed_by(*operands) else operands
 
 
 _GIT_GREP_VALUED = frozenset({"e", "f", "A", "B", "C", "m", "max-depth", "threads", "max-count", "context"})
