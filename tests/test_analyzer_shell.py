@@ -426,6 +426,23 @@ def test_git_reads_an_abbreviated_long_option_as_the_option(command: str, reason
 
 
 @pytest.mark.parametrize(
+    ("command", "reasons"),
+    [
+        ("git restore .", ["git restore discards changes"]),
+        ("git restore src/app.py", ["git restore discards changes"]),
+        ("git restore --source=HEAD~1 app.py", ["git restore discards changes"]),
+        ("git restore -SW app.py", ["git restore discards changes"]),
+        ("git restore --staged --worktree app.py", ["git restore discards changes"]),
+        ("git restore --staged app.py", []),  # unstages: the work tree keeps its changes
+        ("git restore -S app.py", []),
+    ],
+)
+def test_git_restore_of_the_work_tree_discards_changes(command: str, reasons: list[str]) -> None:
+    """As `git checkout -- FILE` does: the changes not committed are lost."""
+    assert shell_facts("Bash", {"command": command}, "/w").destructive_reasons == reasons
+
+
+@pytest.mark.parametrize(
     ("words", "flags"),
     [
         (["git", "reset", "--so"], ["so", "soft"]),  # --soft, not --hard

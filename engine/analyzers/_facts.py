@@ -192,9 +192,19 @@ def _git_reasons(cmd: Command, sub: str) -> list[str]:
         return ["git stash drop"]
     elif sub == "checkout" and ("--" in cmd.args or "." in cmd.positionals()[1:] or cmd.has_flag("force")):
         return ["git checkout discards changes"]
+    elif sub == "restore" and _restores_worktree(cmd):
+        return ["git restore discards changes"]
     elif sub == "filter-branch":
         return ["git filter-branch"]
     return []
+
+
+def _restores_worktree(cmd: Command) -> bool:
+    """`git restore` puts files of the work tree back, which loses their changes, unless it
+    only unstages them (`--staged` without `--worktree`)."""
+    if cmd.has_flag("worktree") or "W" in cmd.flags:
+        return True
+    return not (cmd.has_flag("staged") or "S" in cmd.flags)
 
 
 def file_operands(cmd: Command) -> list[str]:
