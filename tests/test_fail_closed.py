@@ -323,3 +323,17 @@ def test_huge_arguments_keep_records_small(tmp_path: Path) -> None:
     assert record["args_sha256"] == args_sha256(args)  # which still stands for all of them
     assert record["args"]["url"].endswith("[TRUNCATED:text]")
     assert "ghp_" not in log.read_text()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [{}, {"script": "rm -rf ~"}, {"command": 5}, {"command": []}, {"command": ["rm", 3]}, {"cmd": {"x": 1}}],
+)
+def test_a_shell_call_whose_command_cannot_be_read_is_unparsed(args: dict[str, object]) -> None:
+    """A shell tool's command in a key the analyzer does not read, or not as text, may be
+    anything: the call is unparsed (coding-agent asks), not an empty command that flows."""
+    facts = remit.analyzers.shell_facts("Bash", args, "/w")
+    assert facts.unparsed and facts.commands == []
+    guard = remit.Guard.from_path(Path(__file__).parent.parent / "policies" / "coding-agent.yaml")
+    assert guard.check("Bash", args, {"cwd": "/w"}).decision != "allow"
+    assert guard.check("Bash", {"command": ""}, {"cwd": "/w"}).decision == "allow"  # runs nothing

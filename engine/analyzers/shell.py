@@ -206,11 +206,14 @@ def _facts(
         if tool in TYPED_TOOLS:
             return _typed_facts(args.get("chars", ""), cwd, parse)
         text, cwd = _command_text(args, cwd)
-        if text is None:
-            return ShellFacts(cwd=cwd)
+        if text is None:  # a shell call whose command cannot be read may run anything
+            return ShellFacts(cwd=cwd, expansion=Expansion(error=_NO_COMMAND))
         return parse(text, cwd)
     except Exception as exc:  # a bug here must become a fact, never reach the agent
         return ShellFacts(cwd=cwd, expansion=Expansion(error=f"internal error: {type(exc).__name__}"))
+
+
+_NO_COMMAND = "no command to read: `command` (or `cmd`) is missing or not text"
 
 
 def _typed_facts(chars: Any, cwd: str | None, parse: Callable[[str, str | None], ShellFacts]) -> ShellFacts:
