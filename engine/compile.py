@@ -370,6 +370,7 @@ def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
     autonomy = _autonomy(c, units)
     redaction, problems = compile_redaction([(u.policy.redaction, u.source) for u in units])
     c.diagnostics += problems
+    unknown = _unknown(c, root)
     c.check_ids()
     if c.diagnostics:
         raise PolicyError(c.diagnostics)
@@ -383,7 +384,7 @@ def compile_units(units: Sequence[Unit]) -> CompiledPolicy:
         sha256=digest.hexdigest(),
         mode=root.policy.mode,
         defaults=DefaultRoutes(**dict(root.policy.defaults)),
-        unknown_specs=_unknown(c, root),
+        unknown_specs=unknown,
         tools=tools,
         aliases=aliases,
         autonomy=autonomy,
@@ -486,7 +487,7 @@ def _unknown(c: _Compiler, root: Unit) -> tuple[RatingSpec, ...]:
     """The `unknown` rating, one spec per dimension (CEL allowed: `name.risk`)."""
     u = root.policy.unknown
     values = [c.rating_value(root, getattr(u, dim), ("unknown", dim)) for dim in DIMENSIONS]
-    if any(v is None for v in values):  # a CEL error was reported; compilation fails anyway
+    if any(v is None for v in values):  # a CEL error was reported: compilation fails
         return ()
     return rating_specs(*values)
 

@@ -337,3 +337,15 @@ def test_a_shell_call_whose_command_cannot_be_read_is_unparsed(args: dict[str, o
     guard = remit.Guard.from_path(Path(__file__).parent.parent / "policies" / "coding-agent.yaml")
     assert guard.check("Bash", args, {"cwd": "/w"}).decision != "allow"
     assert guard.check("Bash", {"command": ""}, {"cwd": "/w"}).decision == "allow"  # runs nothing
+
+
+@pytest.mark.parametrize(
+    "unknown", ['{risk: "name.risk +", reversibility: name.reversibility}', '{risk: 5, autonomy: "ctx.("}']
+)
+def test_a_broken_unknown_rating_refuses_the_policy(unknown: str) -> None:
+    """A typo in `unknown:` left the policy without it: an unknown tool then took the fallback
+    ratings, and a policy that asked about it allowed it."""
+    text = f"remit: 1\nname: p\nunknown: {unknown}\nroutes:\n  - ask: risk >= 6\n  - allow: 'true'\n"
+    with pytest.raises(remit.PolicyError) as exc:
+        remit.Guard.from_text(text)
+    assert [d.code for d in exc.value.diagnostics] == ["cel.syntax"]
