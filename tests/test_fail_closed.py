@@ -349,3 +349,24 @@ def test_a_broken_unknown_rating_refuses_the_policy(unknown: str) -> None:
     with pytest.raises(remit.PolicyError) as exc:
         remit.Guard.from_text(text)
     assert [d.code for d in exc.value.diagnostics] == ["cel.syntax"]
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("Read", {"file_path": 5}),
+        ("Read", {"file_path": {"p": "/root/.ssh/id_rsa"}}),
+        ("Write", {"file_path": {"p": "/root/.bashrc"}, "content": "x"}),
+        ("Edit", {"file_path": ["src/a.py", {"p": "/etc/passwd"}]}),
+        ("apply_patch", {"input": ["*** Begin Patch\n*** Add File: /root/.bashrc\n+x\n*** End Patch"]}),
+        ("Read", {"filePath": 7}),
+    ],
+)
+def test_a_path_argument_that_is_not_text_may_be_any_file(tool: str, args: dict[str, object]) -> None:
+    """The file such a call touches cannot be told: it counts as a secret outside the
+    workspace, never as no path at all (which is inside it)."""
+    facts = remit.analyzers.path_facts(tool, args, "/w", None)
+    assert facts.sensitive and not facts.inside_workspace
+    guard = remit.Guard.from_path(Path(__file__).parent.parent / "policies" / "coding-agent.yaml")
+    assert guard.check(tool, args, {"cwd": "/w"}).decision == "block"
+    assert remit.analyzers.path_facts("Read", {"file_path": None}, "/w", None).paths == []

@@ -193,6 +193,8 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
                 named = (*named, *_other_paths(args))
         else:
             named = ()
+        if UNREADABLE in named:
+            return _unreadable(named, cwd, shell)
         if not runs:
             facts = _judge(named, cwd, shell) if named else _no_paths(cwd or shell.cwd)
             if tool in SEARCH_TOOLS:
@@ -219,6 +221,20 @@ _NONE: frozenset[str] = frozenset()
 _Judged = dict[tuple[tuple[str, ...], str | None] | str | None, PathFacts]
 """The path facts of one shell command, by the paths its arguments name and the directory
 (by the directory alone when they name none)."""
+
+
+UNREADABLE = "?<a path argument that is not text>"
+"""Stands for the value of a path argument that is neither text nor a list of texts
+(`{"file_path": {"p": "/root/.bashrc"}}`): the file it names cannot be told, so it may be
+any file, a secret or one outside the workspace."""
+
+
+def _unreadable(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFacts:
+    """The facts of a call one of whose path arguments is `UNREADABLE`: those of its other
+    paths, and that one, sensitive and unresolved."""
+    facts = _judge(tuple(p for p in named if p != UNREADABLE), cwd, shell)
+    paths, sensitive = [*facts.paths, UNREADABLE], [*facts.sensitive_paths, UNREADABLE]
+    return _fill(_new(PathFacts), paths, sensitive, facts._cwd, facts._unresolved | {UNREADABLE})
 
 
 def _secrets(paths: list[str], cwd: str | None) -> list[str]:
@@ -961,11 +977,7 @@ def _git_names_paths(args: list[str]) -> bool:
 def _arg_paths(tool: str, args: Mapping[str, Any], keys: Iterable[str]) -> list[str]:
     out: list[str] = []
     for key in keys:
-        value = args.get(key)
-        if isinstance(value, str):
-            out.append(value)
-        elif isinstance(value, list):
-            out.extend([v for v in value[:MAX_PATHS] if isinstance(v, str)])
+        out.extend(_texts(args.get(key)))
     if tool in GLOB_TOOLS:
         base = args.get("path") if isinstance(args.get("path"), str) else ""
         for key in ("pattern", "glob", "include"):
@@ -1115,14 +1127,25 @@ def _other_paths(args: Mapping[str, Any]) -> list[str]:
         elif key in _PATCH_KEY_SET:
             if isinstance(value, str):
                 out.extend(codex_patch_files(value))
+            elif value is not None:
+                out.append(UNREADABLE)  # a patch's files cannot be read from it
         elif not key.islower() and key not in _PATH_KEY_SET:
             folded = _FOLDED_KEYS.get(key.lower().replace("_", "").replace("-", ""))
             if folded is not None and folded not in args:
-                if isinstance(value, str):
-                    out.append(value)
-                elif isinstance(value, list):
-                    out.extend(v for v in value[:MAX_PATHS] if isinstance(v, str))
+                out.extend(_texts(value))
     return out
+
+
+def _texts(value: Any) -> list[str]:
+    """The paths of a path argument: its text, or the texts of its list (at most
+    `MAX_PATHS`); `UNREADABLE` for anything else that is there (a number, a dict)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        items = value[:MAX_PATHS]
+        texts = [v for v in items if isinstance(v, str)]
+        return texts if len(texts) == len(items) else [*texts, UNREADABLE]
+    return [] if value is None else [UNREADABLE]
 
 
 def command_paths(cmd: Command) -> list[str]:
