@@ -87,12 +87,13 @@ def test_shortcut_agrees_with_the_full_check(path: str) -> None:
 @example("id_*")
 @example(".env.*")
 @example("[.]env")
+@example(".env.?")
 def test_glob_matches_like_fnmatch(glob: str) -> None:
     name = glob.lower().rstrip("/").rpartition("/")[2]
     if name.strip("*.") == "":
         return  # a bare wildcard is judged by its directory, not by the names
     candidates = [*NAMES, "x.pem", "x.key", "x.p12", "x.pfx", "credentials.json", "secrets.yaml"]
-    candidates += [".env.local", "x.tfstate"]
+    candidates += [".env.local", ".env.x", "x.tfstate"]  # `.env.?` matches an env file too
     expected = any(fnmatch.fnmatchcase(c, name) for c in candidates if c not in NOT_SENSITIVE)
     assert _glob_may_match(name, glob.lower()) == expected, glob
 
