@@ -102,11 +102,18 @@ _ARITHMETIC = frozenset(
 """Arithmetic, whose subtrees hold nothing to analyse but substitutions: one without any
 in its text is not walked (4 KB of `1+1+...` is 4,000 nodes)."""
 _RUN_MARKS = (b"$(", b"`", b"<(", b">(")
+_PLAIN_ARITHMETIC = re.compile(r"\(\((?:[A-Za-z0-9_ \t\n+*/%<>=!&|^~?:,()#-]|\$[#?])*\)\)")
+"""`((...))` of names, numbers and operators only (and `$#`, `$?`, always numbers): nothing in
+it runs a command (see `_Walker.arithmetic_command`). A subscript or another expansion may
+(`((a[$(id)]))`, `((a[$y]))` with `y='$(id)'`). A name's value is arithmetic too (`x='a[$(id)]';
+((x))` runs id), as for `let`: a static one set in the call is checked (`Expansion.assign`)."""
 _ARITHMETIC_ASSIGNMENT = re.compile(
     r"(?<![A-Za-z0-9_$])([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[[^\][]*\]\s*)?(?:(?:[-+*/%&^|]|<<|>>)?=(?!=)|\+\+|--)"
     r"|(?:\+\+|--)\s*([A-Za-z_][A-Za-z0-9_]*)"
 )
 """A variable arithmetic sets: `A=1`, `A+=1`, `A[i]<<=1`, `A++`, `--A` (not `A==1`, `A<=1`)."""
+_LISTERS = frozenset({"find", "ls", "fd", "fdfind", "rg", "grep", "egrep", "fgrep"})
+"""Programs that may print paths, which `_unwrap._listed_roots` reads the roots of."""
 _QUOTES = frozenset({"string", "raw_string", "ansi_c_string", "translated_string"})
 _PATTERN = re.compile(r"[*?\[{]")
 """What makes a word of a `for` list a pattern or a brace expansion (several values)."""
@@ -157,7 +164,12 @@ class Listed(Word):
     items: tuple[Word, ...] = ()
     array: bool = False
     search: tuple[Word, ...] = ()
-    """The words of the command whose output the value is (`$(find ~ -type f)`)."""
+    """The words of the command whose output the value is (`$(find ~ -type f)`, a process
+    substitution read as a file: `< <(find ~)`)."""
+    appends: bool = False
+    """`A+=x`, `A+=(x y)`: the value joins the one the variable holds."""
+    index: str | None = None
+    """`A[i]=x`: the subscript, as written, of the one element set (the element is `items`)."""
 
 
 @dataclass(slots=True)
@@ -249,6 +261,8 @@ def _restore(out: Parsed, table: dict[int, str]) -> None:
             word.value = word.value.translate(table)
         for redirect in cmd.redirects:
             redirect.target.value = redirect.target.value.translate(table)
+            for part in getattr(redirect.target, "search", ()):
+                part.value = part.value.translate(table)
         if cmd.stdin_text is not None:
             cmd.stdin_text = cmd.stdin_text.translate(table)
         if cmd.env:
@@ -294,6 +308,9 @@ class _Walker:
         the list, bash gives it to the last command."""
         self.spill: list[Word] = []
         """Words tree-sitter-bash attached to a redirect that belong to the command."""
+        self.lets: list[RawCommand] | None = []
+        """`((EXPR))` statements of plain names and numbers, each as the `let EXPR` bash runs
+        for it (see `arithmetic_command`); None once one holds more."""
 
     def run(self, root: Any, depth: int) -> None:
         # Stack items: node, depth, piped, redirects inherited from an enclosing statement.
@@ -322,6 +339,8 @@ class _Walker:
                     self.header(node, kind)
             pending = self.visit(node, kind, level, piped, inherited)
             stack.extend(reversed(pending))
+        if self.lets and not commands:  # a script of nothing but plain arithmetic
+            commands.extend(self.lets)
 
     def visit(
         self, node: Any, kind: str, level: int, piped: bool, inherited: list[Redirect]
@@ -346,6 +365,8 @@ class _Walker:
                 return []  # a broken one may hold commands the parser recovered (it is walked)
         if kind == "variable_assignment":
             return self.assignment(node, level)
+        if kind == "compound_statement" and self.source.startswith(b"((", node.start_byte):
+            self.arithmetic_command(node, level, piped, inherited)
         if kind == "file_redirect":  # `$(> f)`: a redirection with no command around it
             return self.bare(node, level, [])
         if kind == "ERROR" and self.out.commands:
@@ -411,12 +432,16 @@ class _Walker:
 
     def printer(self, node: Any) -> list[Word]:
         """The words of the first command of the substitution `node` (`$(find ~ | sort)`:
-        `find ~`), whose output is the substitution's value; none when it is no command."""
+        `find ~`), whose output is the substitution's value; none when it is no command or
+        no program that lists paths."""
         inner = next((c for c in node.named_children if c.type != "comment"), None)
         while inner is not None and inner.type in ("pipeline", "list", "redirected_statement"):
             inner = next((c for c in inner.named_children if c.type != "comment"), None)
         if inner is None or inner.type != "command":
             return []
+        name = inner.child_by_field_name("name")
+        if name is None or _text(name, self.source).rpartition("/")[2] not in _LISTERS:
+            return []  # its output is no list of paths the facts read
         words = []
         for child in inner.children:
             if child.type in _WORDS:
@@ -437,18 +462,41 @@ class _Walker:
             for name in arithmetic_assignments(text):
                 self.out.assignments.append((at, name, Word(f"$(({name}))", static=False)))
 
+    def arithmetic_command(self, node: Any, level: int, piped: bool, inherited: list[Redirect]) -> None:
+        """Keep `((EXPR))` of plain names and numbers as the command `let EXPR`, which is what
+        bash runs for it. Arithmetic is no command, as a `[[ ]]` test is, but in a script of
+        nothing else, which would read as no command at all (as unparsed text does): there
+        each is that `let`. One holding more (`((a[$y]))`) leaves such a script as it is."""
+        if self.lets is None:
+            return
+        text = _text(node, self.source)
+        if node.has_error or not _PLAIN_ARITHMETIC.fullmatch(text):
+            self.lets = None
+            return
+        words = [Word("let"), Word(text[2:-2].strip())]
+        self.lets.append(RawCommand(words, text, list(inherited), piped, None, level - 1))
+
     def assignment(self, node: Any, level: int) -> list[tuple[Any, int, bool, list[Redirect]]]:
         name = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
         word = _word(value, self.source) if value is not None else Word("")
+        appends = name is not None and self.source[name.end_byte : name.end_byte + 1] == b"+"
         if value is not None and value.type == "array":  # `A=(x y)`: `$A` is `${A[0]}`
-            word = Listed(word.value, static=False, items=self.listed(value.named_children), array=True)
+            items = self.listed(value.named_children)
+            word = Listed(word.value, static=False, items=items, array=True, appends=appends)
+        elif appends:  # `A+=x`: joins the value A holds
+            word = Listed(word.value, word.static, word.quoted, appends=True)
+        elif value is not None and (printed := _substitution(value)) is not None:  # `A=$(find ~)`
+            word = Listed(word.value, static=False, search=tuple(self.printer(printed)))
         if name is not None and name.type == "variable_name":
             self.out.assignments.append((len(self.out.commands), _text(name, self.source), word))
         elif name is not None and name.type == "subscript":  # `A[0]=x`: `$A` is `${A[0]}`
             base = name.child_by_field_name("name")
+            index = name.child_by_field_name("index")
             if base is not None and base.type == "variable_name":
-                entry = Word(word.value, static=False)  # an element: no command name to put in
+                # an element: no command name to put in as the variable's value
+                subscript = _text(index, self.source) if index is not None else ""
+                entry = Listed(word.value, static=False, items=(word,), appends=appends, index=subscript)
                 self.out.assignments.append((len(self.out.commands), _text(base, self.source), entry))
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         if value is not None and not word.static:
@@ -521,6 +569,8 @@ class _Walker:
                         pending.append((child, level, False, []))
             if target is not None:
                 word = _word(target, self.source)
+                if op == "<" and target.type == "process_substitution":  # `< <(find ~)`: what it prints
+                    word = Listed(word.value, static=False, search=tuple(self.printer(target)))
                 writes = op in _WRITE_OPS or (op == ">&" and target.type != "number" and word.value != "-")
                 redirects.append(Redirect(op, word, writes))
                 if not word.static:
@@ -624,6 +674,13 @@ class _Walker:
 def arithmetic_assignments(text: str) -> list[str]:
     """The names of the variables the arithmetic `text` assigns (`A=1`, `A+=2`, `A++`)."""
     return [m[1] or m[2] for m in _ARITHMETIC_ASSIGNMENT.finditer(text)]
+
+
+def _substitution(value: Any) -> Any:
+    """The command substitution that is the whole value `value` (`$(x)`, `"$(x)"`), or None."""
+    if value.type == "string" and value.named_child_count == 1:
+        value = value.named_children[0]
+    return value if value.type == "command_substitution" else None
 
 
 def _last_statement(node: Any) -> Any:

@@ -13,6 +13,7 @@ import itertools
 import posixpath
 import re
 import shlex
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,8 @@ _DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly", 
 _SETTERS = frozenset({"read", "printf", "getopts", "let", "mapfile", "readarray"})
 """Builtins that set the variables their arguments name (`read A`, `printf -v A`, `getopts o
 A`, `let A=1`, `mapfile A`) to a value mostly known only at run time."""
+_READERS = frozenset({"read", "mapfile", "readarray"})
+"""The `_SETTERS` that set variables to what they read from their stdin."""
 _SETS = _DECLARATIONS | (_SETTERS - {"mapfile", "readarray"})
 """Builtins read where they run as written: `mapfile` goes to `_Unwrapper.step`, which sees
 the code of its `-C` callback."""
@@ -66,6 +69,9 @@ _MAX_BRACES = 64
 _RUNS_IN_ARITHMETIC = re.compile(r"\[[^\]]*(?:\$\(|`)")
 """A subscript holding a command substitution: bash runs it wherever arithmetic reads the
 variable (`x='a[$(id)]'; echo $((x))`, `[[ $x -eq 1 ]]`, `let`), which is not analysed."""
+_UNSET = Word("")
+"""An element of an array below one set by its index (`A[3]=x` sets no `A[0]`): empty when
+read by its index, absent from `${A[@]}`."""
 _CONTINUATION = re.compile(r"(?<!\\)((?:\\\\)*)\\\n")
 """Every line continuation (a newline after an odd run of backslashes), the run's even part
 kept: what bash deletes outside single quotes, comments and quoted heredocs."""
@@ -336,31 +342,36 @@ class Expansion:
     def values(self, name: str, subscript: str | None, quoted: bool) -> list[tuple[Word, ...]] | None:
         """The values `$name` or `${name[subscript]}` may have (each a tuple of words: all of
         an array's for `@` and `*`), None when not known. `${A[*]}` joined by a changed IFS
-        makes the call unparsed."""
+        makes the call unparsed. Each of a variable's `choices` is a reading of any subscript
+        (the lines `mapfile` reads from a search, elements set where the array's layout is
+        not known)."""
         if name in self.searched:
             self.error = self.error or "a variable holds the paths a search of secrets prints"
         elements = self.arrays.get(name)
-        if subscript in ("@", "*"):
-            if elements is None:
-                return None
-            if subscript == "*" and self.ifs_changed():
-                self.error = self.error or "an array joined by a changed IFS"
-                return None
-            return [(_join(elements, " "),)] if quoted and subscript == "*" else [elements]
         if elements is not None:
-            if subscript is None or subscript.strip() in ("0", ""):
-                return [(elements[0],)] if elements else [(Word(""),)]
-            index = subscript.strip()
-            if index.isdigit():
-                return [(elements[int(index)],)] if int(index) < len(elements) else [(Word(""),)]
-            return [(e,) for e in elements]  # `${A[$i]}`: any of them
-        if subscript not in (None, "0"):
-            return None
-        if name in self.variables:
+            return self.elements_read(elements, subscript, quoted)
+        if name in self.variables and subscript in (None, "0", "@", "*"):  # `${A[@]}` of a scalar is A
             return [(Word(self.variables[name]),)]
         if name in self.choices:
             return [(w,) for w in self.choices[name]]
         return None
+
+    def elements_read(
+        self, elements: tuple[Word, ...], subscript: str | None, quoted: bool
+    ) -> list[tuple[Word, ...]] | None:
+        """The values `${A[subscript]}` may have, A holding the known `elements`."""
+        if subscript in ("@", "*"):
+            if subscript == "*" and self.ifs_changed():
+                self.error = self.error or "an array joined by a changed IFS"
+                return None
+            present = tuple(w for w in elements if w is not _UNSET)  # `A[3]=x`: `${A[@]}` is x
+            return [(_join(present, " "),)] if quoted and subscript == "*" else [present]
+        if subscript is None or subscript.strip() == "":
+            return [(elements[0],)] if elements else [(Word(""),)]
+        index = _index(subscript)
+        if index is not None:
+            return [(elements[index],)] if index < len(elements) else [(Word(""),)]
+        return [(e,) for e in elements]  # `${A[$i]}`: any of them
 
     def ifs_changed(self) -> bool:
         """Whether IFS was set to other than its default (or to a value not known)."""
@@ -369,7 +380,15 @@ class Expansion:
     def assign(self, name: str, value: Word) -> None:
         """Remember a variable set to a static value (`a=rm; $a -rf /` runs rm), and its new
         value in the environment of what follows: bash passes it on if the name is exported,
-        which the agent's own environment may do (`PAGER='sh -c x'; git log`)."""
+        which the agent's own environment may do (`PAGER='sh -c x'; git log`). `A+=x` and
+        `A[i]=x` change the value A holds (`update`)."""
+        listed = type(value) is not Word  # a `Listed` from the walker
+        if listed and (getattr(value, "appends", False) or getattr(value, "index", None) is not None):
+            self.update(name, value)
+            return
+        items: tuple[Word, ...] = getattr(value, "items", ()) if listed else ()
+        if items:
+            self.check_arithmetic(w.value for w in items if w.static)
         if value.static:
             if _RUNS_IN_ARITHMETIC.search(value.value):
                 self.error = self.error or "a variable holds a subscript that arithmetic would run"
@@ -379,7 +398,6 @@ class Expansion:
         self.choices.pop(name, None)
         self.arrays.pop(name, None)
         self.searched.discard(name)
-        items: tuple[Word, ...] = getattr(value, "items", ())  # a `Listed` from the walker
         if items and getattr(value, "array", False):
             self.arrays[name] = items
         elif items:
@@ -387,6 +405,84 @@ class Expansion:
         elif getattr(value, "search", ()):  # `for A in $(find ~)`: the paths it prints
             self.found(name, value.search)  # type: ignore[attr-defined]
         self.exported[name] = f"{name}={value.value}"
+
+    def check_arithmetic(self, values: Iterable[str]) -> None:
+        """Make the call unparsed when a value set holds a subscript with a command
+        substitution as text (not one that runs where the value is set, which is analysed):
+        bash runs it wherever arithmetic reads the variable."""
+        if any(_RUNS_IN_ARITHMETIC.search(v) for v in values):
+            self.error = self.error or "a variable holds a subscript that arithmetic would run"
+
+    def update(self, name: str, value: Word) -> None:
+        """`A+=x`, `A+=(x y)`, `A[i]=x`, `A[i]+=x` (a `Listed` from the walker): change what A
+        holds. Where its elements are known (set in the call to known values, or not set in
+        it: a new array) they change in place; else each value given is one more reading of
+        any subscript of A, beside those it had."""
+        items: tuple[Word, ...] = getattr(value, "items", ())
+        index: str | None = getattr(value, "index", None)
+        self.check_arithmetic(w.value for w in items or (value,) if w.static)
+        elements = self.elements(name)
+        if index is not None:
+            self.set_element(name, elements, index, items[0] if items else Word(""), value)
+        elif getattr(value, "array", False):
+            if elements is not None:
+                self.set_elements(name, elements + items)
+            else:
+                self.choices[name] = (*self.choices.get(name, ()), *items)
+        else:
+            self.append(name, elements, Word(value.value, value.static, value.quoted))
+            return  # `append` sets the entry
+        self.exported[name] = f"{name}={value.value}"
+
+    def elements(self, name: str) -> tuple[Word, ...] | None:
+        """The elements the variable `name` holds, when known: an array's, a scalar's one,
+        none when the call has not set it (a new array); None when known only at run time."""
+        if name in self.arrays:
+            return self.arrays[name]
+        if name in self.variables:
+            return (Word(self.variables[name]),)
+        if name in self.choices or name in self.searched or name in self.exported:
+            return None
+        return ()
+
+    def set_elements(self, name: str, elements: tuple[Word, ...]) -> None:
+        self.variables.pop(name, None)
+        self.choices.pop(name, None)
+        self.arrays[name] = elements
+
+    def set_element(
+        self, name: str, elements: tuple[Word, ...] | None, subscript: str, element: Word, value: Word
+    ) -> None:
+        """`A[subscript]=element` (`+=` when `value` appends): in place when the elements and
+        the index are known (`A[3]=x`), else one more reading of A (`A[$i]=x`, `M[key]=x`)."""
+        index, appends = _index(subscript), getattr(value, "appends", False)
+        if elements is None or index is None:
+            known = (*(elements or ()), *self.choices.get(name, ()))
+            added = (element, *(_join((w, element), "") for w in known)) if appends else (element,)
+            self.variables.pop(name, None)
+            self.arrays.pop(name, None)
+            self.choices[name] = (*known, *added)
+            return
+        padded = list(elements) + [_UNSET] * (index + 1 - len(elements))
+        padded[index] = _join((padded[index], element), "") if appends else element
+        self.set_elements(name, tuple(padded))
+
+    def append(self, name: str, elements: tuple[Word, ...] | None, value: Word) -> None:
+        """`A+=x`: the value A holds (an array's first element) with `value` after it."""
+        if elements == ():  # not set in the call: as `A=x`
+            self.assign(name, value)
+        elif name in self.arrays and elements:
+            self.arrays[name] = (_join((elements[0], value), ""), *elements[1:])
+            self.exported[name] = f"{name}={self.arrays[name][0].value}"
+        elif elements:
+            self.assign(name, _join((elements[0], value), ""))
+        elif name in self.choices:
+            self.choices[name] = tuple(_join((w, value), "") for w in self.choices[name])
+            self.exported[name] = f"{name}=${{{name}}}{value.value}"
+        else:  # known only at run time: what is known of it is a reading (`A+=/id_rsa`)
+            joined = Word(f"${{{name}}}{value.value}", static=False)
+            self.assign(name, joined)
+            self.choices[name] = (joined,)
 
     def found(self, name: str, printer: list[Word] | tuple[Word, ...]) -> None:
         """`name` holds the lines `printer` prints (`find ~ | while read A`, `for A in
@@ -415,7 +511,8 @@ class Expansion:
     ) -> None:
         """Record the variables the builtin `program` (a declaration or one of `_SETTERS`)
         sets with the arguments `args`, run as `raw` (its heredoc or here-string is what
-        `read` reads) after `feeder` (what pipes into it: `find ~ | while read A`)."""
+        `read` and `mapfile` read, as is a process substitution it reads: `< <(find ~)`)
+        after `feeder` (what pipes into it: `find ~ | while read A`)."""
         if program in _DECLARATIONS:
             self.declare(program, args)
         elif program == "printf" and not (args and args[0].value.startswith("-v")):
@@ -430,11 +527,38 @@ class Expansion:
             stdin = raw.stdin_text if raw is not None else None
             for named, value in _set_by(program, args, stdin if not self.ifs_changed() else None):
                 self.set_named(named, value, program == "read")
-            piped = raw is not None and raw.piped and stdin is None
-            if program == "read" and piped and feeder is not None and feeder.depth <= raw.depth:  # type: ignore[union-attr]
+            if program not in _READERS:
+                return
+            if stdin is not None:
+                self.read_elements(program, args, stdin)
+            printer = _fed_by(raw, feeder) if raw is not None and stdin is None else None
+            if printer is not None:
                 for named, _ in _set_by(program, args):
                     if named.static and _NAME.fullmatch(named.value):
-                        self.found(named.value, feeder.words)
+                        self.found(named.value, printer)
+
+    def read_elements(self, program: str, args: list[Word], stdin: str) -> None:
+        """The elements of the array that `mapfile A` (each line of `stdin`, the text of its
+        heredoc or here-string) or `read -a A` (the words of its first line) reads, when
+        known: each a reading of A (`mapfile -t A <<< x; cat "${A[0]}"`). A line keeps no
+        delimiter, with `-t` or without (the file it names is the same but for a newline)."""
+        given, operands = _builtin_options(args, _BUILTIN_VALUES[program])
+        if program == "read":
+            name = given.get("a")
+            fields = _read_fields(stdin if not self.ifs_changed() else None, given, 1)
+            lines = fields[0].split() if fields is not None else None
+        else:
+            name = operands[0] if operands else Word("MAPFILE")
+            lines = _mapfile_lines(stdin, given)
+        if name is None or lines is None or not name.static or not _NAME.fullmatch(name.value):
+            return
+        from ._bash import MAX_READINGS
+
+        if len(lines) > MAX_READINGS:
+            self.error = self.error or "a variable takes more values than analysed"
+            return
+        self.check_arithmetic(lines)  # the text read: `<<< 'a[$(id)]'`
+        self.arrays[name.value] = tuple(Word(x, static="$" not in x and "`" not in x) for x in lines)
 
     def set_named(self, name: Word, value: str | None, read: bool = False) -> None:
         """Set the variable `name` names (`A`, `A[1]`) to the text `value`, None when it is
@@ -449,6 +573,7 @@ class Expansion:
             self.error = self.error or "a variable's subscript runs a command"
         elif _NAME.fullmatch(base) and (not subscript or subscript.endswith("]")):
             self.assign(base, Word(value if value is not None else "$" + base, static=False))
+            self.check_arithmetic((value,) if value is not None else ())  # the text read or printed
             if read and value is not None and not subscript:  # `read A <<< x`: a reading
                 self.choices[base] = (Word(value, static="$" not in value and "`" not in value),)
 
@@ -1011,6 +1136,45 @@ def _set_by(program: str, args: list[Word], stdin: str | None = None) -> list[tu
     if program == "getopts":  # `getopts OPTSTRING NAME [ARGS]`: NAME, OPTARG and OPTIND
         return [(w, None) for w in (operands[1], Word("OPTARG"), Word("OPTIND"))] if len(operands) > 1 else []
     return [(operands[0] if operands else Word("MAPFILE"), None)]  # `mapfile [ARRAY]`
+
+
+def _mapfile_lines(text: str, given: dict[str, Word]) -> list[str] | None:
+    """The elements `mapfile` with the options `given` reads from `text`: its lines (split
+    at `-d`, past the `-s` first, at most `-n`), each without its delimiter; None when an
+    option is known only at run time, or `-O` (an origin: the elements before stay) or `-u`
+    (another descriptor) is given."""
+    if "O" in given or "u" in given or not all(w.static for w in given.values()):
+        return None
+    counts = [given[k].value for k in "sn" if k in given]
+    if not all(c.isascii() and c.isdigit() for c in counts):
+        return None
+    lines = text.split(given["d"].value[:1] or "\0" if "d" in given else "\n")
+    if lines[-1] == "":
+        lines.pop()
+    skip = int(given["s"].value) if "s" in given else 0
+    count = int(given["n"].value) if "n" in given else 0
+    return lines[skip : skip + count] if count else lines[skip:]
+
+
+def _fed_by(raw: RawCommand, feeder: RawCommand | None) -> tuple[Word, ...] | list[Word] | None:
+    """The words of the command whose output is the stdin of `raw`: a process substitution
+    it reads (`read A < <(find ~)`, or around its loop: `done < <(find ~)`), else the command
+    piped into it (`find ~ | while read A`); None for a file or no input."""
+    for redirect in reversed(raw.redirects) if raw.redirects else ():
+        if redirect.op == "<":
+            return getattr(redirect.target, "search", None)  # a `Listed` for `<(...)`
+    if raw.piped and feeder is not None and feeder.depth <= raw.depth:
+        return feeder.words
+    return None
+
+
+def _index(subscript: str) -> int | None:
+    """The element a subscript names when it is a plain decimal number (`3`; not `010`,
+    octal to bash, nor `i`, `$i`, `-1`)."""
+    index = subscript.strip()
+    if index.isascii() and index.isdigit() and (index == "0" or index[0] != "0"):
+        return int(index)
+    return None
 
 
 def _builtin_options(args: list[Word], values: str) -> tuple[dict[str, Word], list[Word]]:

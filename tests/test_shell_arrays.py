@@ -1,0 +1,226 @@
+"""What arrays, appended values and loop input hold, and arithmetic that runs nothing.
+
+Array elements `mapfile`/`readarray` read from a here-string or heredoc, `read -a` words,
+elements set by `A+=(...)` and `A[i]=x`, values joined by `A+=x`, and the lines a loop or
+`mapfile` reads from a process substitution are readings of the commands that use them, as
+`A=(x y)` and `read A <<< x` were; a search of a home feeding them makes those commands
+unparsed, as a pipe into `read` did. `((i++))` of plain names and numbers is the `let i++`
+bash runs, not an empty, unparsed line; arithmetic that may run a command stays as it was.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+import remit
+from remit.analyzers import shell_facts
+from tests.conftest import POLICIES
+
+CWD = "/home/me/proj"
+CTX = {"cwd": CWD, "home": "/home/me"}
+SECRET = "cat ~/.ssh/id_rsa"
+
+
+@functools.cache
+def _guard(name: str = "coding-agent") -> remit.Guard:
+    return remit.Guard.from_path(POLICIES / f"{name}.yaml")
+
+
+def _decision(command: str, policy: str = "coding-agent") -> str:
+    return _guard(policy).check("Bash", {"command": command}, CTX).decision.value
+
+
+def _argvs(command: str) -> list[list[str]]:
+    return [c.argv for c in shell_facts("Bash", {"command": command}, CWD).commands]
+
+
+def _error(command: str) -> str:
+    return shell_facts("Bash", {"command": command}, CWD).error
+
+
+KNOWN_ELEMENTS = [
+    "mapfile -t a <<< ~/.ssh/id_rsa; cat ${a[0]}",
+    'mapfile a <<< ~/.ssh/id_rsa; cat "${a[@]}"',
+    'readarray -t a <<< ~/.ssh/id_rsa; cat "${a[@]}"',
+    'mapfile -t -s 1 a <<EOF\nx\n~/.ssh/id_rsa\nEOF\ncat "${a[0]}"',
+    'mapfile -t <<< ~/.ssh/id_rsa; cat "${MAPFILE[0]}"',
+    "read -ra p <<< 'x ~/.ssh/id_rsa'; cat \"${p[1]}\"",
+    'a=(x); a+=(~/.ssh/id_rsa); cat "${a[1]}"',
+    'a+=(~/.ssh/id_rsa); cat "${a[0]}"',
+    'declare -a a; a+=(~/.ssh/id_rsa); cat "${a[@]}"',
+    'a[3]=~/.ssh/id_rsa; cat "${a[3]}"',
+    'a[3]=~/.ssh/id_rsa; cat "${a[@]}"',
+    'a=(x y); a[$i]=~/.ssh/id_rsa; cat "${a[0]}"',
+    'declare -A m; m[key]=~/.ssh/id_rsa; cat "${m[key]}"',
+    "a=(~/.ssh/id); a+=_rsa; cat ${a[0]}",
+    'a=~/.ssh/; a[0]+=id_rsa; cat "$a"',
+    'f=$(x); f+=(~/.ssh/id_rsa); cat "${f[1]}"',
+    'a=(x); a[010]=~/.ssh/id_rsa; cat "${a[8]}"',  # 010 is octal: element 8
+    'a=(0 1 2 3 4 5 6 7 ~/.ssh/id_rsa); cat "${a[010]}"',
+]
+
+
+@pytest.mark.parametrize("command", KNOWN_ELEMENTS)
+def test_known_elements_are_readings(command: str) -> None:
+    assert _decision(command) == _decision(SECRET) == "block"
+
+
+FED_BY_A_SEARCH = [
+    'while read f; do cat "$f"; done < <(find ~ -name id_rsa)',
+    'while IFS= read -r f; do cat "$f"; done < <(fd id_rsa ~)',
+    'read f < <(find ~); cat "$f"',
+    'readarray a < <(find ~ -name id_rsa); cat "${a[@]}"',
+    'mapfile -t a < <(find ~ -name id_rsa); cat "${a[0]}"',
+    'find ~ | mapfile a; cat "${a[0]}"',
+    'find ~ | while read -r f; do cat "$f"; done',
+    "x=$(find ~ -name id_rsa); cat $x",
+    'x="$(find ~ -name id_rsa)"; cat "$x"',
+]
+
+
+@pytest.mark.parametrize("command", FED_BY_A_SEARCH)
+def test_lines_a_search_of_a_home_prints_are_unparsed(command: str) -> None:
+    assert _error(command) == "a variable holds the paths a search of secrets prints"
+    assert _decision(command) != "allow"
+
+
+def test_lines_a_listing_prints_read_as_its_files() -> None:
+    command = 'while read f; do cat "$f"; done < <(ls ~/.ssh)'
+    assert ["cat", "~/.ssh/*"] in _argvs(command)
+    assert _decision(command) == "block"
+
+
+def test_lines_of_a_process_substitution_are_read_under_its_root() -> None:
+    assert ["wc", "-l", "./*"] in _argvs("mapfile -t a < <(find . -name '*.py'); wc -l \"${a[@]}\"")
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("a=r; a+=m; $a -rf /", ["rm", "-rf", "/"]),
+        ('a=(1 2); a+=3; echo "${a[@]}"', ["echo", "13", "2"]),
+        ('a[2]=x; echo "${a[@]}"', ["echo", "x"]),  # the elements below are not set
+        ('a=(p); a[2]=q; echo "${a[@]}" "${a[1]}"', ["echo", "p", "q", ""]),
+        ('f=$(x); f+=/id_rsa; cat "$f"', ["cat", "${f}/id_rsa"]),
+        ('mapfile -t -n 1 a <<EOF\nx\ny\nEOF\necho "${a[@]}"', ["echo", "x"]),
+        ('mapfile -d , a <<< "x,y"; echo "${a[1]}"', ["echo", "y"]),
+    ],
+)
+def test_appended_and_indexed_values(command: str, expected: list[str]) -> None:
+    assert expected in _argvs(command)
+
+
+def test_a_scalar_append_is_no_assignment() -> None:
+    """`a+=m` used to read as `a=m`."""
+    assert ["m", "-rf", "/"] not in _argvs("a=r; a+=m; $a -rf /")
+
+
+def test_only_readers_take_their_stdin_as_elements() -> None:
+    assert ["echo", "y"] not in _argvs('getopts ab o <<< y; echo "${ab[0]}"')
+
+
+def test_an_origin_or_descriptor_leaves_mapfile_unknown() -> None:
+    assert _argvs('mapfile -t -O 1 a <<< x; echo "${a[1]}"') == [
+        ["mapfile", "-t", "-O", "1", "a"],
+        ["echo", "${a[1]}"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "read f <<< 'b[$(id)]'; echo $((f))",
+        "mapfile -t a <<< 'b[$(id)]'; echo $((a))",
+        "a=('b[$(id)]'); echo $((a))",
+        "a[1]='b[$(id)]'; echo $((a[1]))",
+        "a+=('b[$(id)]'); echo $((a))",
+    ],
+)
+def test_a_value_holding_a_subscript_that_runs_is_unparsed(command: str) -> None:
+    assert _error(command) == "a variable holds a subscript that arithmetic would run"
+    assert _decision(command) != "allow"
+
+
+PLAIN_ARITHMETIC = [
+    "((i++))",
+    "((n = n + 1))",
+    "(( x > 3 ))",
+    "((i++)); ((j -= 2))",
+    "(( $# > 0 ))",
+    "((16#ff))",
+    "(( i ? 1 : 2 ))",
+]
+
+
+@pytest.mark.parametrize("command", PLAIN_ARITHMETIC)
+def test_plain_arithmetic_is_the_let_bash_runs(command: str) -> None:
+    facts = shell_facts("Bash", {"command": command}, CWD)
+    assert not facts.unparsed
+    assert facts.programs == ["let"]
+    assert _decision(command) == _decision("let i++") == "allow"
+
+
+def test_arithmetic_beside_commands_adds_none() -> None:
+    assert _argvs("(( x > 3 )) && echo big") == [["echo", "big"]]
+    assert _argvs("i=0; ((i++)); echo $i") == [["echo", "$i"]]
+
+
+def test_the_let_keeps_the_redirection() -> None:
+    facts = shell_facts("Bash", {"command": "((i++)) > ~/.bashrc"}, CWD)
+    assert facts.writes == ["~/.bashrc"]
+    assert _decision("((i++)) > ~/.bashrc") == "block"
+
+
+ARITHMETIC_THAT_MAY_RUN = [
+    "((x[$y]))",
+    "((a[$x]++))",
+    "(( $x > 1 ))",
+    "(( ${x} > 1 ))",
+    "((i++)); ((x[$y]))",
+    "((x[i]))",
+    "((x = 'a'))",
+    "((echo a))",
+]
+
+
+@pytest.mark.parametrize("command", ARITHMETIC_THAT_MAY_RUN)
+def test_arithmetic_that_may_run_code_stays_as_it_was(command: str) -> None:
+    """No command read in it, so still as an empty (or broken) line: not allowed."""
+    assert "let" not in shell_facts("Bash", {"command": command}, CWD).programs
+    assert _decision(command) != "allow"
+
+
+def test_a_substitution_in_arithmetic_still_shows_its_command() -> None:
+    assert _argvs("((a[$(id)]++))") == [["id"]]
+
+
+HARMLESS = {
+    'a=(x y); echo "${a[@]}"': "allow",
+    'mapfile -t lines < file.txt; echo "${lines[0]}"': "allow",
+    "((i++))": "allow",
+    "let i++": "allow",
+    "(( x > 3 )) && echo big": "allow",
+    'mapfile -t a < <(git ls-files); wc -l "${a[@]}"': "allow",
+    "mapfile -t a < <(find . -name '*.py'); wc -l \"${a[@]}\"": "allow",
+    'while read -r f; do wc -l "$f"; done < <(git ls-files)': "allow",
+    'args+=(-v); pytest "${args[@]}"': "allow",
+    'files=(); files+=(a.py); black "${files[@]}"': "allow",
+    "x=$(git rev-parse HEAD); echo $x": "allow",
+    'x=$(find . -name "*.py"); wc -l $x': "allow",
+    "mapfile -t a <<< x; echo ${a[0]}": "allow",
+}
+
+
+@pytest.mark.parametrize("command", HARMLESS)
+def test_harmless_forms_stay_allowed(command: str) -> None:
+    assert _decision(command) == HARMLESS[command]
+    assert not shell_facts("Bash", {"command": command}, CWD).unparsed
+
+
+@pytest.mark.parametrize(
+    "command", ["(( x > 3 )) && echo big", "i=0; ((i++)); echo $i", "if (( $# > 0 )); then echo a; fi"]
+)
+def test_arithmetic_beside_readers_still_flows_in_strict(command: str) -> None:
+    assert _decision(command, "strict") == "allow"
