@@ -480,6 +480,12 @@ def _tools(units: Sequence[Unit]) -> tuple[dict[str, ToolInfo], dict[str, str]]:
                 tools[name] = ToolInfo(**{**dict(decl), "aliases": tuple(decl.aliases), "name": name})
             for alias in decl.aliases:
                 aliases.setdefault(alias, name)
+    for alias, name in aliases.items():  # an alias of an alias is one of the tool it ends at
+        seen = {alias}
+        while name in aliases and name not in seen:
+            seen.add(name)
+            name = aliases[name]
+        aliases[alias] = name
     return tools, aliases
 
 

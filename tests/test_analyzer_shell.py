@@ -433,7 +433,10 @@ def test_git_reads_an_abbreviated_long_option_as_the_option(command: str, reason
         ("git restore --source=HEAD~1 app.py", ["git restore discards changes"]),
         ("git restore -SW app.py", ["git restore discards changes"]),
         ("git restore --staged --worktree app.py", ["git restore discards changes"]),
+        ("git restore --wor -S .", ["git restore discards changes"]),  # a unique prefix
+        ("git restore --work --staged .", ["git restore discards changes"]),
         ("git restore --staged app.py", []),  # unstages: the work tree keeps its changes
+        ("git restore --sta app.py", []),
         ("git restore -S app.py", []),
     ],
 )

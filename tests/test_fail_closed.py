@@ -327,7 +327,18 @@ def test_huge_arguments_keep_records_small(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [{}, {"script": "rm -rf ~"}, {"command": 5}, {"command": []}, {"command": ["rm", 3]}, {"cmd": {"x": 1}}],
+    [
+        {},
+        {"script": "rm -rf ~"},
+        {"command": 5},
+        {"command": []},
+        {"command": ["rm", 3]},
+        {"cmd": {"x": 1}},
+        {"command": ["rm -rf ~"]},  # a list, which a tool may join by spaces: Bash takes text
+        {"cmd": "rm -rf ~", "command": "echo hi"},  # the tool runs one: which is not known
+        {"command": "", "cmd": "rm -rf ~"},
+        {"command": "", "action": {"command": ["rm", "-rf", "/home/me"]}},
+    ],
 )
 def test_a_shell_call_whose_command_cannot_be_read_is_unparsed(args: dict[str, object]) -> None:
     """A shell tool's command in a key the analyzer does not read, or not as text, may be
@@ -370,3 +381,14 @@ def test_a_path_argument_that_is_not_text_may_be_any_file(tool: str, args: dict[
     guard = remit.Guard.from_path(Path(__file__).parent.parent / "policies" / "coding-agent.yaml")
     assert guard.check(tool, args, {"cwd": "/w"}).decision == "block"
     assert remit.analyzers.path_facts("Read", {"file_path": None}, "/w", None).paths == []
+
+
+def test_a_shell_tool_that_takes_an_argv_list_is_read_as_one() -> None:
+    guard = remit.Guard.from_path(Path(__file__).parent.parent / "policies" / "coding-agent.yaml")
+    for tool, args in [
+        ("shell", {"command": ["bash", "-lc", "git status"]}),
+        ("local_shell", {"action": {"command": ["ls", "-la"]}}),
+        ("exec_command", {"cmd": "ls", "command": "ls"}),
+    ]:
+        assert guard.check(tool, args, {"cwd": "/w"}).decision == "allow", (tool, args)
+    assert guard.check("shell", {"command": ["rm", "-rf", "/home/me"]}, {"cwd": "/w"}).decision != "allow"

@@ -31,6 +31,7 @@ include: [coding-agent.yaml]
 tools:
   Bash: {domain: software, aliases: [TerminalExecute]}
   Grep: {domain: files, aliases: [SearchFiles]}
+  run_command: {aliases: [RunCmd]}
 """
     )
     return remit.Guard.from_path(folder / "mine.yaml", parse_cache=0)
@@ -83,3 +84,9 @@ rules:
         " its shell facts are empty"
     ]
     assert "aliases: [RunCommand]" in (warnings[0].hint or "")
+
+
+def test_an_alias_of_an_alias_is_one_of_the_tool_it_ends_at(guard: remit.Guard) -> None:
+    """`RunCmd` names `run_command`, which coding-agent makes an alias of `Bash`."""
+    assert guard.check("RunCmd", {"command": "rm -rf ~"}, CTX).decision == "block"
+    assert guard.check("RunCmd", {"command": "git status"}, CTX).decision == "allow"

@@ -202,9 +202,10 @@ def _git_reasons(cmd: Command, sub: str) -> list[str]:
 def _restores_worktree(cmd: Command) -> bool:
     """`git restore` puts files of the work tree back, which loses their changes, unless it
     only unstages them (`--staged` without `--worktree`)."""
-    if cmd.has_flag("worktree") or "W" in cmd.flags:
-        return True
-    return not (cmd.has_flag("staged") or "S" in cmd.flags)
+    flags = cmd.flags
+    if "W" in flags or any(len(f) > 1 and "worktree".startswith(f) for f in flags):
+        return True  # `--wor`: git takes a long option's unique prefix
+    return not ("S" in flags or any(len(f) > 1 and "staged".startswith(f) for f in flags))
 
 
 def file_operands(cmd: Command) -> list[str]:

@@ -205,7 +205,7 @@ def _facts(
             return ShellFacts(cwd=cwd)
         if tool in TYPED_TOOLS:
             return _typed_facts(args.get("chars", ""), cwd, parse)
-        text, cwd = _command_text(args, cwd)
+        text, cwd = _command_text(args, cwd, tool in ARGV_TOOLS)
         if text is None:  # a shell call whose command cannot be read may run anything
             return ShellFacts(cwd=cwd, expansion=Expansion(error=_NO_COMMAND))
         return parse(text, cwd)
@@ -213,7 +213,7 @@ def _facts(
         return ShellFacts(cwd=cwd, expansion=Expansion(error=f"internal error: {type(exc).__name__}"))
 
 
-_NO_COMMAND = "no command to read: `command` (or `cmd`) is missing or not text"
+_NO_COMMAND = "no command to read: `command` (or `cmd`) is missing, not text, or given twice apart"
 
 
 def _typed_facts(chars: Any, cwd: str | None, parse: Callable[[str, str | None], ShellFacts]) -> ShellFacts:
@@ -274,16 +274,33 @@ def analyse(text: str, cwd: str | None = None) -> ShellFacts:
     return ShellFacts(text, cwd, exp)
 
 
-def _command_text(args: Mapping[str, Any], cwd: str | None) -> tuple[str | None, str | None]:
-    value = args.get("command", args.get("cmd"))
-    if value is None and isinstance(args.get("action"), Mapping):
-        value = args["action"].get("command")  # Responses API local_shell_call
+ARGV_TOOLS: frozenset[str] = frozenset({"shell", "local_shell", "container.exec", "exec_command"})
+"""Shell tools whose command may be an argv list (`["bash", "-lc", "..."]`). Another tool's
+list is not read: joined by spaces, as a tool may join it, `["rm -rf ~"]` is `rm -rf ~`."""
+
+
+def _command_text(args: Mapping[str, Any], cwd: str | None, argv: bool) -> tuple[str | None, str | None]:
+    """The command of a shell call and its directory; None when it cannot be told: missing,
+    not text, or given twice apart (`{"cmd": "rm -rf ~", "command": "echo hi"}`: the tool
+    runs one of them, and which is not for remit to guess)."""
+    value = args.get("command")
+    cmd = args.get("cmd")
+    if value is None:
+        value = cmd
+    elif cmd is not None and cmd != value:
+        return None, cwd
+    if "action" in args and isinstance(args["action"], Mapping):  # Responses API local_shell_call
+        inner = args["action"].get("command")
+        if value is None:
+            value = inner
+        elif inner is not None and inner != value:
+            return None, cwd
     workdir = args.get("workdir", args.get("directory", args.get("cwd")))
     if isinstance(workdir, str) and workdir:
         cwd = workdir if workdir.startswith("/") or cwd is None else posixpath.join(cwd, workdir)
     if isinstance(value, str):
         return value, cwd
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+    if argv and isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         if (
             len(value) == 3
             and posixpath.basename(value[0]) in SHELLS
