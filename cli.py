@@ -97,6 +97,7 @@ def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
 
 
 def _json_arg(text: str | None, what: str) -> Any:
+    """The JSON value of an option; any text Python cannot read is a usage error, never a traceback."""
     if text is None:
         return {}
     try:
@@ -105,6 +106,10 @@ def _json_arg(text: str | None, what: str) -> Any:
         raise click.BadParameter(
             f"not valid JSON ({exc.msg} at column {exc.colno})", param_hint=what
         ) from None
+    except ValueError:  # an integer past Python's digit limit
+        raise click.BadParameter("not usable JSON (a number has too many digits)", param_hint=what) from None
+    except RecursionError:
+        raise click.BadParameter("not usable JSON (it nests too deeply)", param_hint=what) from None
 
 
 def _print_json(value: Any) -> None:

@@ -30,6 +30,7 @@ from .dsl_words import (
 )
 from .resources import grammar_path
 from .source import Source
+from .yaml_source import too_deep
 
 __all__ = ["parse_dsl"]
 
@@ -56,6 +57,8 @@ def parse_dsl(text: str, file: str) -> Source:
             continue
         try:
             lowering.statement(tree, chunk)
+        except RecursionError:
+            lowering.diagnostics.append(too_deep(chunk.span(0)))
         except (LookupError, TypeError, ValueError, AssertionError) as exc:  # a bug, not the author's
             message = f"remit could not read this statement (internal error: {type(exc).__name__})"
             lowering.diagnostics.append(Diagnostic("parse.internal", message, chunk.span(0)))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .diagnostics import Diagnostic, Span
 from .dsl_words import KNOWN_KEYS, did_you_mean, join
 from .source import Path
-from .yaml_source import KEY
+from .yaml_source import KEY, MAX_NESTING, too_deep
 
 if TYPE_CHECKING:
     from typing_extensions import TypeIs
@@ -233,6 +233,9 @@ class ValueLowering:
             self.put(path, self.span(node))
             return _scalar(node)
         self.put(path, self.at(node))
+        if len(path) >= MAX_NESTING:
+            self.diagnostics.append(too_deep(self.at(node)))
+            return None
         parts = [
             c
             for c in node.children

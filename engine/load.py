@@ -94,11 +94,8 @@ class _Loader:
         where = via or Span(str(path), 1, 1)
         try:
             text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.diagnostics.append(
-                Diagnostic("parse.unreadable", f"cannot read `{path}`: {reason.lower()}", where)
-            )
+        except (OSError, ValueError) as exc:  # ValueError: not UTF-8, or a NUL in the name
+            self.unreadable(str(path), exc, where)
             return []
         resolved = path.resolve()
         if self.base is None:
@@ -118,7 +115,11 @@ class _Loader:
     def include(
         self, parent: FsPath, name: str, span: Span, depth: int
     ) -> list[tuple[Unit | None, list[Diagnostic]]]:
-        target = (parent.parent / name).resolve()
+        try:
+            target = (parent.parent / name).resolve()
+        except (OSError, ValueError, RuntimeError) as exc:  # a NUL in the name; a symlink loop
+            self.unreadable(name, exc, span)
+            return []
         if depth + 1 > MAX_INCLUDE_DEPTH:
             self.diagnostics.append(
                 Diagnostic("schema.include_depth", f"includes nest deeper than {MAX_INCLUDE_DEPTH}", span)
@@ -148,6 +149,14 @@ class _Loader:
         # files a policy was built from say which links they went through: a cache can then
         # tell when a link is pointed elsewhere.
         return self.unit(parent.parent / name, depth + 1, span)
+
+    def unreadable(self, name: str, exc: Exception, where: Span) -> None:
+        """Report a file that cannot be read, its name shown with control characters escaped."""
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        shown = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", name)
+        self.diagnostics.append(
+            Diagnostic("parse.unreadable", f"cannot read `{shown}`: {reason.lower()}", where)
+        )
 
 
 def _validate(source: Source, prefix: str) -> tuple[Unit | None, list[Diagnostic]]:

@@ -16,6 +16,19 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 KEY = "<key>"
 """Path suffix under which the span of a mapping key is kept (`(*path, KEY)`)."""
 
+ALIAS_BUDGET = 10_000
+"""How many nodes YAML aliases may add to a policy beyond those written out (or the file's
+length in characters, if larger): a shared node may be reused, but a few lines of nested
+aliases ("billion laughs") must not expand into millions of nodes for every reader after."""
+
+MAX_NESTING = 200
+"""How deep a policy's lists and mappings may nest: far past any real policy (a call's
+arguments are refused past 64 levels when checked), and shallow enough that every step
+that reads the data recursively stays well inside Python's recursion limit."""
+
+_SIZE_CAP = 1 << 62
+"""Expanded sizes are capped here, so a long chain of doubling aliases stays cheap to count."""
+
 
 def read_yaml(text: str, file: str) -> Source:
     """Parse YAML safely (no object construction); never raises on bad input."""
@@ -41,7 +54,12 @@ def read_yaml(text: str, file: str) -> Source:
             Diagnostic("schema.wrong_type", "a policy must be a mapping of fields", _span(node, file, text))
         )
         return source
-    _walk(node, (), source, text.splitlines())
+    lines = text.splitlines()
+    problem = _shape_problem(node, max(ALIAS_BUDGET, len(text)), file, lines)
+    if problem is not None:
+        source.diagnostics.append(problem)
+        return source
+    _walk(node, (), source, lines)
     source.data = data
     return source
 
@@ -69,6 +87,81 @@ def _walk(node: yaml.Node, path: Path, source: Source, lines: list[str]) -> None
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, (*path, index), source, lines)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _shape_problem(root: yaml.Node, budget: int, file: str, lines: list[str]) -> Diagnostic | None:
+    """A diagnostic if the nodes, read as the tree every later step sees, cannot be used.
+
+    Aliases make the composed nodes a graph that shares nodes; read as a tree (as `_walk`
+    and everything after it do) a shared node is visited once per alias. Each node's
+    expanded size and height are counted once, depth-first without recursion, so this
+    costs as much as the nodes written out, however far the aliases would expand. Refused:
+    an alias cycle, more than `budget` nodes added by aliases, nesting past `MAX_NESTING`.
+    """
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    first_big: yaml.Node | None = None
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        key = id(node)
+        if closing:
+            open_nodes.discard(key)
+            children = _children(node)
+            size[key] = min(_SIZE_CAP, 1 + sum(size[id(c)] for c in children))
+            height[key] = 1 + max((height[id(c)] for c in children), default=0)
+            if first_big is None and size[key] > budget:
+                first_big = node
+            continue
+        if key in size:
+            continue
+        if key in open_nodes:
+            return Diagnostic(
+                "parse.alias_cycle",
+                "a YAML alias here refers to a node that contains it",
+                _span(node, file, lines),
+                hint="an alias cannot repeat the collection it is inside; write the values out",
+            )
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack += [(child, False) for child in reversed(_children(node))]
+    if height[id(root)] > MAX_NESTING:
+        return too_deep(_span(_deepest(root, height), file, lines))
+    if size[id(root)] - len(size) > budget and first_big is not None:
+        return Diagnostic(
+            "parse.alias_expansion",
+            f"YAML aliases here expand to more than {budget} nodes",
+            _span(first_big, file, lines),
+            hint="aliases may share a value a few times, not multiply it; write the values out",
+        )
+    return None
+
+
+def _deepest(root: yaml.Node, height: dict[int, int]) -> yaml.Node:
+    """The first node nested past `MAX_NESTING`, on the way to the deepest one."""
+    node = root
+    for _ in range(MAX_NESTING):
+        node = max(_children(node), key=lambda c: height[id(c)])
+    return node
+
+
+def too_deep(span: Span) -> Diagnostic:
+    """The diagnostic for a value nested past `MAX_NESTING` (YAML and DSL alike)."""
+    return Diagnostic(
+        "parse.too_deep",
+        f"values nest deeper than {MAX_NESTING} levels here",
+        span,
+        hint=f"a policy's lists and mappings nest at most {MAX_NESTING} deep",
+    )
 
 
 def _span(node: yaml.Node, file: str, lines: list[str] | str) -> Span:
