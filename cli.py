@@ -464,7 +464,10 @@ def report(
         _show_diagnostics(exc.diagnostics)
         _fail(f"the policy has {len(exc.diagnostics)} problem(s)")
     if html_path:
-        Path(html_path).write_text(render_html(result), encoding="utf-8")
+        try:
+            Path(html_path).write_text(render_html(result), encoding="utf-8")
+        except OSError as exc:  # a missing folder, a full disk
+            _fail(f"cannot write `{html_path}`: {exc.strerror or exc}")
     if fmt == "json":
         _print_json(result.as_dict())
     else:
@@ -687,7 +690,10 @@ def _import(kind: str, file: str, output: str | None) -> None:
     except importers.ImportFailed as exc:
         _fail(str(exc))
     if output:
-        Path(output).write_text(result.yaml, encoding="utf-8")
+        try:
+            Path(output).write_text(result.yaml, encoding="utf-8")
+        except OSError as exc:  # a missing folder, a full disk
+            _fail(f"cannot write `{output}`: {exc.strerror or exc}")
         out.print(f"wrote {escape(output)}")
     else:
         click.echo(result.yaml, nl=False)

@@ -230,15 +230,34 @@ def read_settings(path: Path) -> dict[str, Any]:
         raise InstallError(
             f"`{path}` is not valid JSON ({exc.msg} at {where}); it was left untouched"
         ) from None
+    except ValueError:  # an integer past Python's digit limit
+        raise InstallError(
+            f"`{path}` is not usable JSON (a number has too many digits); it was left untouched"
+        ) from None
+    except RecursionError:
+        raise InstallError(
+            f"`{path}` is not usable JSON (it nests too deeply); it was left untouched"
+        ) from None
     if not isinstance(value, dict):
         raise InstallError(f"`{path}` does not hold a JSON object; it was left untouched")
     return value
 
 
 def write_settings(path: Path, settings: dict[str, Any]) -> None:
-    """Write the settings (2-space indent, key order kept) atomically, keeping the file's mode."""
+    """Write the settings (2-space indent, key order kept) atomically, keeping the file's mode.
+
+    A settings file that is a symbolic link (to a dotfile manager's copy, say) is written
+    through: the file it points to is replaced, and the link stays a link.
+    """
+    try:
+        _replace(path.resolve(), json.dumps(settings, indent=2, ensure_ascii=False) + "\n")
+    except (OSError, RuntimeError) as exc:  # a read-only folder, a full disk, a symlink loop
+        raise InstallError(f"cannot write `{path}`: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _replace(path: Path, text: str) -> None:
+    """Replace `path` by a file holding `text`, atomically (written aside, then renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(settings, indent=2, ensure_ascii=False) + "\n"
     mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -45,6 +45,8 @@ def _load_json(text: str, file: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFailed(f"{file}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg.lower()}") from None
+    except ValueError:  # an integer past Python's digit limit
+        raise ImportFailed(f"{file}: not usable JSON: a number has too many digits") from None
     except RecursionError:
         raise ImportFailed(f"{file}: JSON nested too deeply") from None
 

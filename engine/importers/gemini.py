@@ -58,6 +58,10 @@ def _load_toml(text: str, file: str) -> dict[str, Any]:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ImportFailed(_toml_message(file, str(exc))) from None
+    except ValueError:  # an integer past Python's digit limit
+        raise ImportFailed(f"{file}: not usable TOML: a number has too many digits") from None
+    except RecursionError:
+        raise ImportFailed(f"{file}: not usable TOML: it nests too deeply") from None
     return data
 
 

@@ -13,9 +13,10 @@ query with SQL:
   (`{"v": 1, "kind": "event", "event": ..., ...}`).
 
 Logs are read by DuckDB itself (`read_json` with an explicit schema, once, in parallel),
-never line by line in Python; a damaged line (torn by a crash, not JSON) is skipped and
-counted per file. Only raw traces go through Python (`replayed.py`: the policy has to
-decide each call).
+never line by line in Python; a damaged line (torn by a crash, not JSON, or not a record of
+this format version: another `v`, an unknown `kind`, a decision that is not allow, ask or block)
+is skipped and counted per file. Only raw traces go through Python (`replayed.py`: the policy
+has to decide each call).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import Any
 
 import duckdb
 
+from ..log import SCHEMA_VERSION
 from .replayed import default_policy, replay_traces
 
 __all__ = ["Dataset", "Sources", "classify", "jsonl_to_parquet", "load"]
@@ -44,6 +46,7 @@ LOG_KINDS = frozenset({"decision", "outcome", "event", "policy_loaded", "policy_
 SUFFIXES = (".jsonl", ".json", ".ndjson", ".log", ".traj", ".gz", ".parquet")
 
 JSON_COLUMNS = {
+    "v": "JSON",
     "kind": "VARCHAR",
     "id": "VARCHAR",
     "ts": "TIMESTAMP",
@@ -72,17 +75,30 @@ FLAT = """
 """The flat columns of a log as the report (and a Parquet log) holds it."""
 MAX_LINE_BYTES = 64 * 1024 * 1024
 """A longer log line is read as damaged."""
+DECISIONS = ("allow", "ask", "block")
+RECORD = f"""
+    kind IN ({", ".join(f"'{k}'" for k in sorted(LOG_KINDS))})
+    AND (kind <> 'decision' OR decision IN ({", ".join(f"'{d}'" for d in DECISIONS)}))
+"""
+"""What a row must hold to be read as a record: a kind remit writes, and a decision a decision
+record can have. Anything else (a wrong type, an unknown value) is a damaged line: counted,
+never read as a call, never dropped unseen."""
+VERSIONED = f"json_type(v) IN ('UBIGINT', 'BIGINT', 'DOUBLE') AND CAST(v AS DOUBLE) = {SCHEMA_VERSION}"
+"""The line is of the format version this report reads (a later one may mean something else by
+the same fields)."""
 
 
 def _json_source(files: list[str], *, where: bool = False) -> str:
     """SQL that reads JSONL logs into the flat columns (and, with `where`, the file of each
-    damaged line: a line that is not a JSON object with a `kind`)."""
+    damaged line: a line that is not a record of this format version). A damaged line's `kind`
+    is NULL, here and in the Parquet written from it."""
     columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in JSON_COLUMNS.items()) + "}"
     listed = ", ".join(_quote(f) for f in files)
     shell = ", ".join(_quote(t) for t in sorted(_shell_tools()))
-    damaged = ", CASE WHEN kind IS NULL THEN filename END AS damaged" if where else ""
+    ok = f"coalesce({VERSIONED} AND {RECORD}, false)"
+    damaged = f", CASE WHEN NOT {ok} THEN filename END AS damaged" if where else ""
     return f"""
-        SELECT kind, id, ts, session, turn, tool,
+        SELECT CASE WHEN {ok} THEN kind END AS kind, id, ts, session, turn, tool,
                CASE WHEN tool IN ({shell}) THEN CAST(args AS VARCHAR) END AS args,
                nullif(ctx.user_id, '') AS user_id, ctx.user_session_count AS user_session_count,
                ratings.risk AS risk, ratings.reversibility AS reversibility,
@@ -95,9 +111,14 @@ def _json_source(files: list[str], *, where: bool = False) -> str:
 
 
 def _parquet_source(files: list[str]) -> str:
+    """SQL that reads Parquet logs; a row that is not a record (no `kind`, a decision a record
+    cannot have) is a damaged line of its file."""
     listed = ", ".join(_quote(f) for f in files)
-    return f"""SELECT {FLAT}, CASE WHEN kind IS NULL THEN filename END AS damaged
-               FROM read_parquet([{listed}], union_by_name = true, filename = true)"""
+    ok = f"coalesce({RECORD}, false)"
+    return f"""SELECT * REPLACE (CASE WHEN {ok} THEN kind END AS kind),
+                      CASE WHEN NOT {ok} THEN filename END AS damaged
+               FROM (SELECT {FLAT}, filename
+                     FROM read_parquet([{listed}], union_by_name = true, filename = true))"""
 
 
 def _quote(text: str) -> str:
@@ -159,19 +180,33 @@ def _walk(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def _is_log(path: Path) -> bool:
-    """True when the first JSON line is a remit record (`v` and a known `kind`)."""
+    """True when the first JSON line is a remit record (`v` and a known `kind`).
+
+    Lines before it that are not JSON (torn, nested too deeply, a number too long) are skipped:
+    a log whose first line is damaged is still a log, and its reader counts that line.
+    """
     try:
         with path.open("rb") as raw:
             gz = raw.read(2) == b"\x1f\x8b"
         opener = gzip.open if gz else open
         with opener(path, "rt", encoding="utf-8", errors="replace") as f:
             for _, line in zip(range(20), f, strict=False):
-                if line.strip():
-                    record = json.loads(line)
+                record = _json_line(line)
+                if record is not None:
                     return isinstance(record, dict) and "v" in record and record.get("kind") in LOG_KINDS
-    except (OSError, ValueError, EOFError):
+    except (OSError, EOFError):
         return False
     return False
+
+
+def _json_line(line: str) -> Any:
+    """The JSON value of a line; None for a blank line, `null`, or one Python cannot read."""
+    if not line.strip():
+        return None
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return None
 
 
 # -- the dataset ------------------------------------------------------------------------------
@@ -278,7 +313,7 @@ def _read(con: duckdb.DuckDBPyConnection, sources: Sources, replayed: list[str] 
 
 
 def _damaged(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Damaged lines per file (the reader gives such a line as a row without `kind`)."""
+    """Damaged lines per file (a line that is not a record is read as a row without `kind`)."""
     found = con.execute(
         "SELECT damaged, count(*) FROM calls WHERE kind IS NULL GROUP BY damaged ORDER BY damaged"
     ).fetchall()
@@ -290,7 +325,7 @@ def _empty() -> str:
         k: ("VARCHAR" if v in ("JSON",) or v.startswith("STRUCT(user") else v)
         for k, v in JSON_COLUMNS.items()
     }
-    flat = {k: v for k, v in types.items() if k not in ("ctx", "ratings")}
+    flat = {k: v for k, v in types.items() if k not in ("v", "ctx", "ratings")}
     flat.update(
         user_id="VARCHAR",
         user_session_count="BIGINT",

@@ -101,7 +101,10 @@ class ClaudeCodeParser(Parser):
     def _assistant(self, line: int, value: dict[str, Any], content: Any) -> Iterator[RawItem]:
         ts = parse_ts(value.get("timestamp"))
         yield RawActivity(ts, line)
+        if content is None or isinstance(content, str):
+            return  # no content (usage only) or text only: no tool call
         if not isinstance(content, list):
+            yield self.unknown(line, "an `assistant` line whose content is not a list of blocks")
             return
         for block in content:
             if not isinstance(block, dict) or block.get("type") != "tool_use":
