@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from remit.analyzers import _facts, _sensitive
 from remit.analyzers._command import Command
-from remit.analyzers._sensitive import NAMES, NOT_SENSITIVE, _glob_may_match, is_sensitive
+from remit.analyzers._sensitive import NAME_GLOBS, NAMES, NOT_SENSITIVE, _glob_may_match, is_sensitive
 
 # The characters that decide sensitivity, and a few words that hold them.
 _PIECES = st.sampled_from(
@@ -88,12 +88,14 @@ def test_shortcut_agrees_with_the_full_check(path: str) -> None:
 @example(".env.*")
 @example("[.]env")
 @example(".env.?")
+@example("secrets.?")
 def test_glob_matches_like_fnmatch(glob: str) -> None:
     name = glob.lower().rstrip("/").rpartition("/")[2]
     if name.strip("*.") == "":
         return  # a bare wildcard is judged by its directory, not by the names
     candidates = [*NAMES, "x.pem", "x.key", "x.p12", "x.pfx", "credentials.json", "secrets.yaml"]
-    candidates += [".env.local", ".env.x", "x.tfstate"]  # `.env.?` matches an env file too
+    candidates += [".env.local", "x.tfstate"]
+    candidates += [g.replace("*", "x").replace("?", "x") for g in NAME_GLOBS]  # `.env.?` names `.env.x`
     expected = any(fnmatch.fnmatchcase(c, name) for c in candidates if c not in NOT_SENSITIVE)
     assert _glob_may_match(name, glob.lower()) == expected, glob
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from benchmarks.calls import BASH
 from remit.analyzers._bash import Parsed, parse_bash
 from remit.analyzers._simple import MAX_SIMPLE_CHARS, parse_simple
-from remit.analyzers.shell import _command_text, analyse
+from remit.analyzers.shell import ARGV_TOOLS, _command_text, analyse
 from tests.conftest import DATA
 from tests.test_analyzer_corpus import CORPORA, all_shell_calls
 
@@ -43,7 +43,7 @@ def _suite_commands() -> list[str]:
 
 
 def _corpus_commands() -> list[str]:
-    texts = (_command_text(args, cwd)[0] for _, _, args, cwd in all_shell_calls())
+    texts = (_command_text(args, cwd, tool in ARGV_TOOLS)[0] for _, tool, args, cwd in all_shell_calls())
     return [t for t in texts if t is not None]
 
 
