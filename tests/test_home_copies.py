@@ -249,7 +249,9 @@ def test_what_reads_under_a_home_stays_sensitive(tool: str, args: dict[str, Any]
         ("/home/me/**/*", False),
         ("~/**", False),
         ("~/.*", False),
-        ("~/.*/*", False),
+        ("~/.*/*", True),  # lists what `~/.ssh` holds
+        ("~/**/.*/*", True),
+        ("~/.*/**/*", True),
         ("/**/*", False),
         ("/proj/**/*.py", False),
         ("~/.ssh/*", True),

@@ -313,6 +313,8 @@ def holds_sensitive(directory: str, hidden: bool = True) -> bool:
         if not parts:
             return True
         path = "/"
+    if path[:1] == "/" and any(c in part for part in parts[:-1] for c in "*?["):
+        return any(holds_sensitive(p, hidden) for p in _known_matches(parts[:-1], parts[-1]))
     # `~/*`: the entries a glob matches. The shell's `*` skips a directory's hidden entries,
     # `.*` names them (and a search reads an entry it is given, hidden or not).
     home_hidden = hidden
@@ -357,17 +359,61 @@ def lists_sensitive(pattern: str) -> bool:
     that is one (`~/.ssh/*`, `**/.aws/*`, `/root/**`).
 
     A listing reads no file. The bare wildcards `**` and `.*` stand, in a path that is read
-    (`cat ~/**`, `cat ~/.*`), for the hidden secrets of a home (`is_sensitive`); in a listing
-    they stand for names alone, so each is judged as `*` is: `~/**/*` and `/home/me/.*` list
-    a home's names and touch no secret, as `ls -a ~` does."""
+    (`cat ~/**`, `cat ~/.*`), for the hidden secrets of a home (`is_sensitive`); as the last
+    name of a listing they stand for names alone, so each is judged as `*` is: `~/**` and
+    `/home/me/.*` list a home's names and touch no secret, as `ls -a ~` does. A directory
+    name is another matter: `.*/*` lists what `.ssh` holds, and so does `**/.*/*`, whose
+    `**` may match no directory at all. A `**` before the last name is judged both as `*`
+    and as nothing (`~/**/*` is `~/*/*` or `~/*`); a `.*` there stays as it is."""
     if "{" in pattern and "," in pattern:
         alternatives = _brace_alternatives(pattern)
         if alternatives is not None:
             return len(alternatives) > _MAX_ALTERNATIVES or any(map(lists_sensitive, alternatives))
-    if "*" in pattern:
-        parts = pattern.split("/")
-        pattern = "/".join("*" if "*" in part and not part.strip("*.") else part for part in parts)
-    return is_sensitive(pattern)
+    if "*" not in pattern:
+        return is_sensitive(pattern)
+    *dirs, last = pattern.split("/")
+    if "*" in last and not last.strip("*."):
+        last = "*"
+    starred = [_listed_dir(part) for part in dirs]
+    if is_sensitive("/".join((*starred, last))):
+        return True
+    kept = [part for part, star in zip(dirs, starred, strict=True) if not (star == "*" and "**" in part)]
+    return len(kept) != len(dirs) and is_sensitive("/".join((*kept, last)))
+
+
+def _listed_dir(part: str) -> str:
+    """A directory name of a listed pattern as `lists_sensitive` judges it: `*` for one made
+    of `*` alone (`**`, `*`), which skips hidden names; any other (`.*`, `.ssh`) as it is."""
+    return "*" if part and not part.strip("*") else part
+
+
+def _known_matches(dirs: list[str], last: str) -> list[str]:
+    """The paths of the directories `holds_sensitive` knows (a home, a directory of homes,
+    one above a sensitive prefix) that an absolute pattern (`/*/me`, `/hom?/u`, `/[h]ome/u`,
+    its lowercased `dirs` and then `last`) may match, `last` kept as it is. A pattern name
+    under a directory of homes may match a user's name: `u` stands for it."""
+    heads = [""]
+    for part in dirs:
+        if not any(c in part for c in "*?["):
+            heads = [f"{head}/{part}" for head in heads]
+            continue
+        matcher = _name_matcher(part)
+        found: list[str] = []
+        for head in heads:
+            if head in HOME_PARENTS:
+                found.append(f"{head}/u")
+            found.extend(f"{head}/{name}" for name in _known_children(head) if matcher(name))
+        heads = found[:_MAX_ALTERNATIVES]
+    return [f"{head}/{last}" for head in heads]
+
+
+@functools.cache
+def _known_children(head: str) -> tuple[str, ...]:
+    """The names directly under `head` on the way to a directory `holds_sensitive` knows."""
+    known = (*HOME_PARENTS, *HOMES, *_PREFIX_PARENTS, *_PREFIX_ROOTS)
+    prefix = head + "/"
+    names = {p[len(prefix) :].split("/")[0] for p in known if p.startswith(prefix)}
+    return tuple(sorted(names - {""}))
 
 
 def _holds_segment(parts: list[str]) -> bool:

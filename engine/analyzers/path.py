@@ -193,7 +193,7 @@ def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: Shell
                 named = (*named, *_other_paths(args))
         else:
             named = ()
-        if UNREADABLE in named:
+        if UNREADABLE in named or TOO_MANY in named:
             return _unreadable(named, cwd, shell)
         if not runs:
             facts = _judge(named, cwd, shell) if named else _no_paths(cwd or shell.cwd)
@@ -229,12 +229,25 @@ UNREADABLE = "?<a path argument that is not text>"
 any file, a secret or one outside the workspace."""
 
 
+TOO_MANY = "?<more paths than remit reads>"
+"""Stands for the paths past the first `MAX_PATHS` of a call, which are not judged (the cost
+of a call stays bounded): one of them may be a secret, or lie outside the workspace."""
+_MARKERS = (UNREADABLE, TOO_MANY)
+
+
 def _unreadable(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFacts:
-    """The facts of a call one of whose path arguments is `UNREADABLE`: those of its other
-    paths, and that one, sensitive and unresolved."""
-    facts = _judge(tuple(p for p in named if p != UNREADABLE), cwd, shell)
-    paths, sensitive = [*facts.paths, UNREADABLE], [*facts.sensitive_paths, UNREADABLE]
-    return _fill(_new(PathFacts), paths, sensitive, facts._cwd, facts._unresolved | {UNREADABLE})
+    """The facts of a call whose path arguments hold `UNREADABLE` or `TOO_MANY`: those of its
+    other paths, and each marker, sensitive and unresolved."""
+    facts = _judge(tuple(p for p in named if p not in _MARKERS), cwd, shell)
+    return _marked(facts, [m for m in _MARKERS if m in named and m not in facts.paths])
+
+
+def _marked(facts: PathFacts, markers: list[str]) -> PathFacts:
+    """`facts` with `markers` (`_MARKERS`) among its paths, sensitive and unresolved."""
+    if not markers:
+        return facts
+    paths, sensitive = [*facts.paths, *markers], [*facts.sensitive_paths, *markers]
+    return _fill(_new(PathFacts), paths, sensitive, facts._cwd, facts._unresolved.union(markers))
 
 
 def _secrets(paths: list[str], cwd: str | None) -> list[str]:
@@ -252,7 +265,9 @@ def _listed(facts: PathFacts) -> PathFacts:
     sensitive only if a listing of it is (`lists_sensitive`): `~/.ssh/*` and `**/.env` name
     secrets, a broad pattern over a home (`/home/me/**/*`) does not."""
     root_home = _in_root_home(facts._cwd)
-    kept = [p for p in facts.sensitive_paths if lists_sensitive(_as_home(p) if root_home else p)]
+    kept = [
+        p for p in facts.sensitive_paths if p in _MARKERS or lists_sensitive(_as_home(p) if root_home else p)
+    ]
     if len(kept) == len(facts.sensitive_paths):
         return facts
     return _fill(_new(PathFacts), facts.paths, kept, facts._cwd, facts._unresolved)
@@ -458,6 +473,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
     run_in = shell.cwd or cwd  # a shell tool's own workdir argument wins
     found: dict[str, None] = {}
     unresolved: set[str] = set()
+    cut = False  # paths were left unjudged: `TOO_MANY` stands for them
     # `found[path] = None` keeps the place of a path seen before: a dict as an ordered set.
     for raw in named:
         for path in _normalise(raw, None, cwd):
@@ -510,6 +526,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
                     unresolved.add(path)
                 found[path] = None
         if len(found) > MAX_PATHS:
+            cut = True
             break
     for raw, base in shell.bare_writes:  # `> ~/.bashrc`: no command, a file written
         path = resolve(_home(raw), base, run_in)
@@ -519,8 +536,9 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
         found[path] = None
     found.pop("", None)
     paths = list(found)
-    if len(paths) > MAX_PATHS:
-        del paths[MAX_PATHS:]
+    if cut or len(paths) > MAX_PATHS:
+        del paths[MAX_PATHS - 1 :]  # and `TOO_MANY` last
+        cut = True
     facts = _fill(
         _new(PathFacts),
         paths,
@@ -529,7 +547,8 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
         frozenset(unresolved) if unresolved else _NONE,
     )
     roots = _shell_roots(shell.commands, run_in)
-    return _with_roots(facts, roots) if roots else facts
+    facts = _with_roots(facts, roots) if roots else facts
+    return _marked(facts, [TOO_MANY]) if cut and TOO_MANY not in facts.paths else facts
 
 
 def _shell_roots(commands: list[Command], run_in: str | None) -> list[tuple[str, bool]]:
@@ -551,7 +570,9 @@ def _shell_roots(commands: list[Command], run_in: str | None) -> list[tuple[str,
             roots = git_grep_roots(cmd)
         elif program == "find":
             if consumed is None:
-                consumed = any("find" in c.wrappers or "xargs" in c.wrappers for c in commands)
+                consumed = any(
+                    "find" in c.wrappers or "xargs" in c.wrappers or _reads_names(c) for c in commands
+                )
             roots = (
                 [(start, True) for start in find_starts(cmd.args) or ["."]]
                 if consumed and not _find_narrowed(cmd.args)
@@ -560,10 +581,43 @@ def _shell_roots(commands: list[Command], run_in: str | None) -> list[tuple[str,
         else:
             continue
         for raw, hidden in roots:
-            path = resolve(_home(raw), cmd.cwd, run_in)
+            path = resolve(_home(_here(raw)), cmd.cwd, run_in)
             if path[:1] != "?":
                 out.append((path, hidden))
     return out
+
+
+def _reads_names(cmd: Command) -> bool:
+    """`cmd` copies or archives the files whose names it reads from a list, as what `find`
+    prints may be (`find ~ | tar -cf x.tar -T -`, `tar czf x.tgz -T <(find ~)`): tar's `-T`
+    (`--files-from`), zip's `-@` (`--names-stdin`), `cpio -o` and `-p`, `rsync
+    --files-from`, and `pax -w` with no operand. A list named by a file may have been
+    written by `find` too: any one counts."""
+    program = cmd.program
+    flags = cmd.flags
+    if not flags:
+        return False
+    if program in _TARS:
+        return _flagged([f for f in flags if f != "file"], "T", ("files-from",))  # `--file` is whole
+    if program == "zip":
+        return _flagged(flags, "@", ("names-stdin",))
+    if program == "cpio":
+        return _flagged(flags, "op", ("create", "pass-through"))
+    if program == "rsync":
+        return _flagged(flags, "", ("files-from",))
+    if program == "pax":
+        return "w" in flags and not _pax_operands(cmd.args)
+    return False
+
+
+_HERE = re.compile(r"^(~\+|\$PWD|\$\{PWD\})(?=/|$)")
+"""The shell's names for the directory a command runs in: `~+`, `$PWD`, `${PWD}`."""
+
+
+def _here(raw: str) -> str:
+    """`raw` with the shell's name for the directory it runs in (`_HERE`) as `.`: `~+/..` and
+    `$PWD/..` are the parent of the cwd, which is known."""
+    return _HERE.sub(".", raw, count=1) if raw[:2] in ("~+", "$P", "${") else raw
 
 
 SEARCHERS = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "ack", "ack-grep", "ugrep", "ug"})
@@ -617,22 +671,48 @@ def search_roots(cmd: Command) -> list[tuple[str, bool]]:
 
 COPIERS = frozenset(
     {"cp", "rsync", "scp", "ditto", "tar", "bsdtar", "gtar", "zip", "7z", "7za", "7zr", "7zz", "rclone",
-     "aws", "gsutil"}
+     "aws", "gsutil", "pax", "restic", "borg", "duplicity", "azcopy", "s5cmd", "mc", "gcloud", "s3cmd",
+     "az"}
 )  # fmt: skip
-"""Programs that copy, archive or upload what lies under a directory, read by `copy_sources`."""
+"""Programs that copy, archive, back up or upload what lies under a directory, read by
+`copy_sources`."""
+_BACKUPS = {"restic": ("backup",), "borg": ("create",)}
+"""Backup programs, by the action that reads its operands whole (`restic backup PATH...`,
+`borg create REPO::NAME PATH...`): every word after it counts."""
+_UPLOADS = {
+    "azcopy": (frozenset({"copy", "cp", "sync"}), frozenset({"sync"})),
+    "s5cmd": (frozenset({"cp", "mv", "sync"}), frozenset({"cp", "mv", "sync"})),
+    "mc": (frozenset({"cp", "mv", "mirror"}), frozenset({"mirror"})),
+    "s3cmd": (frozenset({"put", "sync"}), frozenset({"sync"})),
+}
+"""Upload tools, by their copying actions and those of them that recurse whatever their
+options (`azcopy copy` needs `--recursive`, `mc cp` `-r`; `s5cmd cp` always recurses)."""
+_DUPLICITY_OTHER = frozenset(
+    {"restore", "verify", "list-current-files", "collection-status", "cleanup", "remove-older-than",
+     "remove-all-but-n-full", "remove-all-inc-of-but-n-full"}
+)  # fmt: skip
+"""duplicity's actions that read no local directory to back it up."""
+_PAX_VALUED = "bfopsxBEGTU"
+"""pax's options that take a value (`-f ARCHIVE`, `-s REPLSTR`)."""
 _RECURSIVE = {
     "cp": ("rRa", ("recursive", "archive")),
-    "rsync": ("ra", ("recursive", "archive")),
+    "rsync": ("rad", ("recursive", "archive", "dirs")),
     "scp": ("r", ()),
     "zip": ("r", ("recurse-paths",)),
     "gsutil": ("rR", ("recursive",)),
     "aws": ("", ("recursive",)),
 }
 """The short and long options that make a copy recursive, by program (`rsync -R` is
-`--relative`, not recursive). A long option may be written as a prefix (`cp --rec`)."""
+`--relative`, not recursive; `rsync -d`, `--dirs`, copies a directory's own entries, a
+home's dotfiles among them). A long option may be written as a prefix (`cp --rec`)."""
+_LOCAL_COPIERS = frozenset({"cp", "ditto"})
+"""Copiers with no remote names: an operand with a `:` is a local file."""
 _TARS = frozenset({"tar", "bsdtar", "gtar"})
 _TAR_VALUED = "bCfFgHIKLNTVX"
 """tar's short options that take a value, in the rest of their cluster or the next word."""
+_TAR_UNSURE = "HL"
+"""tar's short options that take a value in GNU tar (`-H FORMAT`, `-L LENGTH`) and none in
+bsdtar, macOS's (`-H`, `-L` follow links): the next word may be a value or a source."""
 _TAR_LONG_VALUED = frozenset(
     {
         "file", "directory", "files-from", "exclude", "exclude-from", "exclude-tag", "exclude-tag-all",
@@ -677,34 +757,131 @@ def copy_sources(cmd: Command) -> list[str]:
         return (words[2:] or ["."]) if words[:1] == ["a"] or words[:1] == ["u"] else []
     if program in ("aws", "gsutil", "rclone"):
         return _upload_sources(program, cmd.positionals(), flags)
+    if program in _OTHER_COPIERS:
+        return _OTHER_COPIERS[program](cmd)
     shorts, longs = _RECURSIVE.get(program, ("", ()))
     if program != "ditto" and not _flagged(flags, shorts, longs):
         return []  # `cp a b`; a directory is not copied without `-r`
     operands = file_operands(cmd)
     if program == "cp" and _flagged(flags, "t", ("target-directory",)):
         return operands  # `cp -r -t DEST SRC...`
-    return _sources(operands)
+    return _sources(operands, remote=program not in _LOCAL_COPIERS)
+
+
+def _pax_sources(cmd: Command) -> list[str]:
+    """`pax -w` archives its operands (names read from the input when it has none, see
+    `_reads_names`); `pax -rw` copies them into the last one. Without `-w` it lists or
+    extracts."""
+    flags = cmd.flags
+    if "w" not in flags:
+        return []
+    words = _pax_operands(cmd.args)
+    return words[:-1] if "r" in flags else words
+
+
+def _pax_operands(args: list[str]) -> list[str]:
+    """The operands of `pax ARGS`, after the values of its options (`_PAX_VALUED`)."""
+    words: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a[:1] != "-" or a == "-":
+            words.append(a)
+        elif a[-1] in _PAX_VALUED:  # `-f X`, `-wf X`: the value is the next word
+            i += 1
+    return words
+
+
+def _backup_sources(cmd: Command) -> list[str]:
+    """The paths `restic backup` and `borg create` read: every word after the action (an
+    option's value among them: counting one more is safe)."""
+    words = cmd.positionals()
+    actions = _BACKUPS[cmd.program]
+    at = next((i for i, word in enumerate(words) if word in actions), -1)
+    return words[at + 1 :] if at >= 0 else []
+
+
+def _duplicity_sources(cmd: Command) -> list[str]:
+    """`duplicity [full|incr] SOURCE URL` backs up its local source; its other actions
+    (`restore`, `verify`...) read none."""
+    words = cmd.positionals()
+    if words[:1] and words[0] in _DUPLICITY_OTHER:
+        return []
+    if words[:1] and words[0] in ("full", "incremental", "incr", "backup"):
+        words = words[1:]
+    return _sources(words)
+
+
+def _cloud_sources(cmd: Command) -> list[str]:
+    """The local sources of `azcopy copy|sync`, `s5cmd cp|sync`, `mc cp|mirror` and `s3cmd
+    put|sync` (`_UPLOADS`): all operands after the action but the destination, less remote
+    ones. An action that copies a directory only when told needs `-r` (`--recursive`)."""
+    words = cmd.positionals()
+    actions, recursing = _UPLOADS[cmd.program]
+    at = next((i for i, word in enumerate(words) if word in actions), -1)
+    if at < 0:
+        return []
+    if words[at] not in recursing and not _flagged(cmd.flags, "r", ("recursive",)):
+        return []
+    return _sources(words[at + 1 :])
+
+
+def _gcloud_sources(cmd: Command) -> list[str]:
+    """`gcloud storage cp|mv -r SRC... DEST` and `gcloud storage rsync SRC DEST` (which
+    copies a directory's own files even without `-r`), as `gsutil`'s."""
+    words = cmd.positionals()
+    if words[:1] != ["storage"] or len(words) < 2 or words[1] not in _GSUTIL_COPIES:
+        return []
+    if words[1] != "rsync" and not _flagged(cmd.flags, "rR", ("recursive",)):
+        return []
+    return _sources(words[2:])
+
+
+def _az_sources(cmd: Command) -> list[str]:
+    """`az storage blob upload-batch -s SRC`, `az storage blob sync -s SRC`, `az storage copy
+    -s SRC`: the values of `-s` (`--source`), local ones only."""
+    words = cmd.positionals()
+    if "storage" not in words or not {"upload-batch", "sync", "copy"}.intersection(words):
+        return []
+    return [v for v in _option_values(cmd.args, "s", ("source",)) if v and not _remote(v)]
+
+
+_OTHER_COPIERS = {
+    "pax": _pax_sources,
+    "restic": _backup_sources,
+    "borg": _backup_sources,
+    "duplicity": _duplicity_sources,
+    "azcopy": _cloud_sources,
+    "s5cmd": _cloud_sources,
+    "mc": _cloud_sources,
+    "s3cmd": _cloud_sources,
+    "gcloud": _gcloud_sources,
+    "az": _az_sources,
+}
+"""`copy_sources` by program, for the copiers whose rule is their own."""
 
 
 def _flagged(flags: list[str], shorts: str, longs: tuple[str, ...]) -> bool:
     """One of `flags` is a letter of `shorts`, or a long option of `longs` written whole or as
-    a prefix of three letters or more (`--rec`, as getopt takes it)."""
+    a prefix of two letters or more (`--rec`, `--cr`): getopt takes any prefix that no other
+    option of the program shares, and which prefixes those are differs by program and
+    version, so any one counts."""
     for flag in flags:
         if len(flag) == 1:
             if flag in shorts:
                 return True
-        elif len(flag) > 2 and any(long.startswith(flag) for long in longs):
+        elif any(long.startswith(flag) for long in longs):
             return True
     return False
 
 
-def _sources(operands: list[str]) -> list[str]:
-    """The sources of a transfer's operands (`SRC... DEST`): those before the first remote
-    one (`host:/x`, `s3://b`), or, when none is, all but the last (the destination)."""
-    for i, word in enumerate(operands):
-        if _remote(word):
-            return operands[:i]
-    return operands[:-1]
+def _sources(operands: list[str], remote: bool = True) -> list[str]:
+    """The sources of a transfer's operands (`SRC... DEST`): all but the last (the
+    destination), less the remote ones (`host:/x`, `s3://b`) when the program has such names
+    (`remote`; `cp` and `ditto` have none: `a:b` is a local file there)."""
+    sources = operands[:-1]
+    return [word for word in sources if not _remote(word)] if remote else sources
 
 
 def _remote(word: str) -> bool:
@@ -745,24 +922,29 @@ def _tar_sources(args: list[str]) -> list[str]:
     """The files and directories `tar -c ARGS` archives (`tar -r`, `-u` add them too): its
     operands, each under the directory of the `-C DIR` before it (`tar -C ~ -czf x.tgz .`
     archives `~`), after the values of its options, an old-style cluster's among them (`tar
-    czf OUT.tgz dir`)."""
+    czf OUT.tgz dir`). The word after `-H` or `-L` (`_TAR_UNSURE`) counts both ways: as
+    their value, and as a source, as bsdtar reads it."""
     out: list[str] = []
     directory = ""
     i = 0
     if args and args[0][:1] != "-" and args[0].isalpha():  # old style: `czf OUT`, values in order
         cluster = args[0]
         i = 1
+        unsure = any(letter in cluster for letter in _TAR_UNSURE)
         for letter in cluster:
             if letter in _TAR_VALUED:
-                if letter == "C" and i < len(args):
-                    directory = args[i]
+                if i < len(args):
+                    if letter == "C":
+                        directory = args[i]
+                    elif unsure:  # bsdtar gives the values to other letters: each may be a source
+                        out.append(args[i])
                 i += 1
     ended = False
     while i < len(args):
         a = args[i]
         i += 1
         if ended or a[:1] != "-" or a == "-":
-            out.append(posixpath.join(directory, a) if directory else a)
+            out.append(_under(directory, a))
             continue
         if a == "--":
             ended = True
@@ -778,7 +960,7 @@ def _tar_sources(args: list[str]) -> list[str]:
                 value = args[i] if i < len(args) else ""
                 i += 1
             if name == "add-file":
-                out.append(posixpath.join(directory, value) if directory else value)
+                out.append(_under(directory, value))
         else:
             for j in range(1, len(a)):
                 if a[j] in _TAR_VALUED:
@@ -787,17 +969,27 @@ def _tar_sources(args: list[str]) -> list[str]:
                     if not value:
                         value = args[i] if i < len(args) else ""
                         i += 1
+                        if a[j] in _TAR_UNSURE and value:
+                            out.append(_under(directory, value))
                     break
         if changes and value:
             directory = posixpath.join(directory, value) if directory else value
     return out
 
 
+def _under(directory: str, word: str) -> str:
+    """`word` as tar finds it after `-C directory`: the shell expands a `~` or `$HOME` before
+    tar reads it, to an absolute path that no directory changes."""
+    if not directory or word[:1] in ("~", "$"):
+        return word
+    return posixpath.join(directory, word)
+
+
 def _zip_sources(args: list[str], flags: list[str]) -> list[str]:
     """The files and directories `zip ARGS` reads whole: with `-r` its operands after the
     archive; with `-R` (`--recurse-patterns`) the cwd, unless its patterns keep it to files
     of harmless names (`zip -R x.zip '*.py'`). The patterns of `-x` and `-i` are not files."""
-    recurse_patterns = "R" in flags or any(len(f) > 2 and "recurse-patterns".startswith(f) for f in flags)
+    recurse_patterns = "R" in flags or any(len(f) > 1 and "recurse-patterns".startswith(f) for f in flags)
     if not recurse_patterns and not _flagged(flags, *_RECURSIVE["zip"]):
         return []
     words: list[str] = []
@@ -1138,13 +1330,19 @@ def _other_paths(args: Mapping[str, Any]) -> list[str]:
 
 def _texts(value: Any) -> list[str]:
     """The paths of a path argument: its text, or the texts of its list (at most
-    `MAX_PATHS`); `UNREADABLE` for anything else that is there (a number, a dict)."""
+    `MAX_PATHS`, the last of them `TOO_MANY` when the list is longer); `UNREADABLE` for
+    anything else that is there (a number, a dict)."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
-        items = value[:MAX_PATHS]
+        cut = len(value) > MAX_PATHS
+        items = value[: MAX_PATHS - 1] if cut else value
         texts = [v for v in items if isinstance(v, str)]
-        return texts if len(texts) == len(items) else [*texts, UNREADABLE]
+        if len(texts) != len(items):
+            texts.append(UNREADABLE)
+        if cut:
+            texts.append(TOO_MANY)
+        return texts
     return [] if value is None else [UNREADABLE]
 
 
