@@ -381,7 +381,7 @@ def replay(
 ) -> None:
     """What would POLICY have decided on the tool calls of the traces under PATHS?"""
     _log_options(log_path, log_durability)
-    from remit.errors import PolicyError
+    from remit.errors import LogError, PolicyError
     from remit.replay import replay as run_replay
     from remit.resources import resolve_policy
 
@@ -397,6 +397,8 @@ def replay(
         _fail(f"the policy has {len(exc.diagnostics)} problem(s)")
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    except LogError as exc:  # the decisions were not what the policy decides: no results
+        _fail(str(exc))
     if fmt == "json":
         _print_json(result.as_dict())
     else:

@@ -47,6 +47,9 @@ MAX_REASON = 2000
 MAX_STATE_FILES = 2000
 """Session state files kept in the cache; the least recently used go first."""
 STATE_VERSION = 1
+LOCK_TIMEOUT = 5.0
+"""Seconds a hook waits for its session's lock before it gives up (a tool call is then denied):
+past the agent's own hook timeout (Claude Code's: 60 s) the agent runs the tool."""
 TEXT_FIELDS = (
     "session_id", "transcript_path", "cwd", "permission_mode", "agent_id", "agent_type", "model",
     "turn_id", "prompt_id", "tool_use_id", "error",
@@ -58,6 +61,11 @@ is no value) makes the event malformed, so that no rule or record goes on a valu
 
 class HookInputError(RemitError):
     """The hook's input cannot be checked; the message says why (and the call is denied)."""
+
+
+class SessionLockedError(HookInputError):
+    """Another hook has held the session's lock for longer than `LOCK_TIMEOUT` (a stuck or
+    stopped process): the call cannot be checked against the session's state, so it is denied."""
 
 
 @dataclass(frozen=True)
@@ -416,15 +424,18 @@ class StateStore:
 
     @contextlib.contextmanager
     def locked(self, session_id: str) -> Iterator[None]:
-        """Hold the session's lock (hooks of parallel calls run at once); best effort."""
+        """Hold the session's lock (hooks of parallel calls run at once). Without a lock file
+        (no cache directory), go on without the lock; a lock held by another hook for longer
+        than `LOCK_TIMEOUT` is a `SessionLockedError`."""
+        lock = self.path(session_id).with_suffix(".lock")
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path(session_id).with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError:
             yield  # no cache directory: decide without the lock rather than not at all
             return
         try:
-            _flock(fd)
+            _flock(fd, lock)
             yield
         finally:
             os.close(fd)  # closing releases the lock
@@ -476,12 +487,27 @@ def _new_file(folder: Path, prefix: str) -> tuple[int, str]:
     raise FileExistsError(f"no unused temporary name in {folder}")
 
 
-def _flock(fd: int) -> None:
+def _flock(fd: int, path: Path) -> None:
+    """Take the lock, waiting at most `LOCK_TIMEOUT`: a hook stuck while it holds the lock must
+    not keep every later call of its session waiting past the agent's hook timeout, which runs
+    the tool. Raises `SessionLockedError` then."""
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks, the last writer wins
         return
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    delay = 0.0005
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                why = f"locked by another remit hook for more than {LOCK_TIMEOUT:g}s (lock file `{path}`)"
+                raise SessionLockedError(f"the session's state is {why}") from None
+            time.sleep(min(delay, left))
+            delay = min(delay * 2, 0.05)
 
 
 def session_to_dict(session: Session) -> dict[str, Any]:

@@ -141,6 +141,7 @@ class _Recorder:
         self.agent, self.data, self.log, self.cache, self.now = agent, data, log, cache, now
         self.session = _text(data.get("session_id"))
         self.sub = _text(data.get("agent_id"))
+        self._transcript_turn: str | None = None
 
     def run(self, name: str) -> None:
         from .hook import StateStore
@@ -157,6 +158,10 @@ class _Recorder:
             "PostToolUse": self.post,
             "PostToolUseFailure": self.failure,
         }
+        if name in ("UserPromptSubmit", "Stop") or self.data.get("is_interrupt") is True:
+            # The turn id may come from the transcript: read it before the lock, for which the
+            # session's other hooks wait, as a tool call's hook does (`hook.hook_context`).
+            self.turn_id({})
         store = StateStore(self.cache)
         with store.locked(self.session):
             state = store.load(self.session) or {"v": 1, "id": self.session}
@@ -254,11 +259,15 @@ class _Recorder:
         return self.transcript_turn()
 
     def transcript_turn(self) -> str:
+        """The turn of the transcript's last human message ("" if none), read once."""
         from .hook import read_tail
 
-        path = self.data.get("transcript_path")
-        tail = read_tail(path, self.agent, "") if isinstance(path, str) else None
-        return f"{self.session}:{tail.human_id}" if tail is not None and tail.human_id else ""
+        if self._transcript_turn is None:
+            path = self.data.get("transcript_path")
+            tail = read_tail(path, self.agent, "") if isinstance(path, str) else None
+            human = tail.human_id if tail is not None else ""
+            self._transcript_turn = f"{self.session}:{human}" if human else ""
+        return self._transcript_turn
 
     def event(self, event: str, turn: str, detail: str = "", ts: float | None = None) -> None:
         when = self.now if ts is None else ts

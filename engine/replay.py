@@ -14,6 +14,7 @@ import bisect
 import concurrent.futures
 import json
 import multiprocessing
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -23,6 +24,7 @@ from typing import Any
 
 from .cache import load_policy_cached
 from .decision import Decision
+from .errors import LogError
 from .evaluate import CTX_DEFAULTS
 from .guard import Guard
 from .log import DecisionLog, Durability
@@ -176,6 +178,22 @@ class _Job:
     log_durability: str = "flush"
 
 
+class _ReplayLog(DecisionLog):
+    """The replay's decision log, which keeps the first error of a write. The guard blocks a
+    call whose record cannot be written, the right answer to a live call; a replay would report
+    every call blocked by that error instead of what the policy decides, so the replay stops."""
+
+    failure: LogError | None = None
+
+    def write(self, record: dict[str, Any]) -> None:
+        """Append one record (see `DecisionLog.write`), keeping its `LogError`."""
+        try:
+            super().write(record)
+        except LogError as exc:
+            self.failure = self.failure or exc
+            raise
+
+
 def _guard(path: str, **options: Any) -> Guard:
     """A guard for the policy at `path`, served from the policy cache when unchanged (see
     `cache.py`): a replay of a few thousand calls would otherwise spend a good part of its
@@ -188,7 +206,7 @@ class _Replayer:
 
     def __init__(self, job: _Job) -> None:
         self.clock = _Clock()
-        self.log = DecisionLog(job.log, durability=job.log_durability) if job.log else None
+        self.log = _ReplayLog(job.log, durability=job.log_durability) if job.log else None
         self.guard = _guard(job.policy, clock=self.clock, log=self.log)
         self.baseline = _guard(job.against, clock=self.clock) if job.against else None
         self.job = job
@@ -219,6 +237,8 @@ class _Replayer:
         self.clock.now = call.ts
         ctx = {k: v for k, v in call.ctx.items() if k in CTX_DEFAULTS}
         decision = self.guard.check(call.tool, call.args, ctx)
+        if self.log is not None and self.log.failure is not None:
+            raise self.log.failure
         t = self.tally
         verdict = decision.decision.value
         t.calls += 1
@@ -367,17 +387,21 @@ def replay(
     (before = `against`, after = `policy_path`), grouped by the rules that decided.
     `log` writes each decision as a decision-log record, stamped with the call's time, as
     durable as `log_durability` says (see `DecisionLog`). `jobs` splits the files across
-    processes. Raises `PolicyError` for a broken policy and `ValueError` for a bad `fmt`,
-    `mapping` or `log_durability`; damaged traces are counted in `problems`.
+    processes. Raises `PolicyError` for a broken policy, `ValueError` for a bad `fmt`,
+    `mapping` or `log_durability` or a `log` among the traces read, and `LogError` when the
+    log cannot be written; damaged traces are counted in `problems`.
     """
     started = time.perf_counter()
     checked_fmt, parsed = check_options(fmt, mapping)
+    given = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     durability = str(Durability.parse(log_durability or "flush"))
     job = _Job(
         str(policy_path), str(against) if against else None, checked_fmt, parsed, str(log) if log else None,
         durability,
     )  # fmt: skip
-    work = units(paths)
+    work = units(given)
+    if log:
+        _check_log_apart(Path(log), given, work)
     total = sum(u.size() for u in work)
     if jobs <= 1 or len(work) <= 1:
         tally = _run_here(job, work, total, progress)
@@ -386,6 +410,50 @@ def replay(
             load_policy_cached(policy)  # a broken policy is reported here, not from inside a worker
         tally = _run_pool(job, work, jobs, total, progress)
     return _result(tally, against is not None, time.perf_counter() - started)
+
+
+def _check_log_apart(log: Path, given: list[Path], work: list[Unit]) -> None:
+    """Raise `ValueError` when the log is one of the traces read or lies under a folder read: the
+    replay would read its own records back, and a log it reads grows as fast as it is read."""
+    target = _resolved(log)
+    for path in given:
+        if path.is_dir() and target.is_relative_to(_resolved(path)):
+            raise ValueError(
+                f"the decision log `{log}` is under the folder of traces `{path}`: write it elsewhere"
+            )
+        if _same_file(log, path):
+            raise ValueError(f"the decision log `{log}` is the trace file `{path}`: write it elsewhere")
+    identity = _identity(log)
+    if identity is None:  # not made yet: none of the files found is the log
+        return
+    for path in (f for unit in work for f in unit.files):
+        if _identity(path) == identity:  # a link to the log, in a folder read
+            raise ValueError(f"the decision log `{log}` is the trace file `{path}`: write it elsewhere")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same file on disk (through links), or, for a file not
+    made yet, the same resolved path."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return _resolved(a) == _resolved(b)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file's device and inode, None when it does not exist (yet)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return path.absolute()
 
 
 def _run_here(job: _Job, work: list[Unit], total: int, progress: ProgressCallback | None) -> _Tally:
