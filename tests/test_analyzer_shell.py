@@ -446,6 +446,23 @@ def test_git_restore_of_the_work_tree_discards_changes(command: str, reasons: li
 
 
 @pytest.mark.parametrize(
+    ("command", "reasons"),
+    [
+        ("git switch -f main", ["git switch discards changes"]),
+        ("git switch -fc feat", ["git switch discards changes"]),
+        ("git switch --discard-changes main", ["git switch discards changes"]),
+        ("git switch --disc main", ["git switch discards changes"]),
+        ("git switch main", []),
+        ("git switch -c feat", []),
+        ("git switch --detach v1", []),
+    ],
+)
+def test_a_forced_git_switch_discards_changes(command: str, reasons: list[str]) -> None:
+    """As `git checkout --force BRANCH` does."""
+    assert shell_facts("Bash", {"command": command}, "/w").destructive_reasons == reasons
+
+
+@pytest.mark.parametrize(
     ("words", "flags"),
     [
         (["git", "reset", "--so"], ["so", "soft"]),  # --soft, not --hard

@@ -192,11 +192,21 @@ def _git_reasons(cmd: Command, sub: str) -> list[str]:
         return ["git stash drop"]
     elif sub == "checkout" and ("--" in cmd.args or "." in cmd.positionals()[1:] or cmd.has_flag("force")):
         return ["git checkout discards changes"]
+    elif sub == "switch" and _switch_discards(cmd.flags):
+        return ["git switch discards changes"]
     elif sub == "restore" and _restores_worktree(cmd):
         return ["git restore discards changes"]
     elif sub == "filter-branch":
         return ["git filter-branch"]
     return []
+
+
+def _switch_discards(flags: list[str]) -> bool:
+    """`git switch -f` and `--discard-changes` throw away the changes not committed (a long
+    option may be any prefix git takes)."""
+    return "f" in flags or any(
+        len(f) > 1 and ("force".startswith(f) or "discard-changes".startswith(f)) for f in flags
+    )
 
 
 def _restores_worktree(cmd: Command) -> bool:
