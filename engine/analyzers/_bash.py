@@ -112,8 +112,22 @@ _ARITHMETIC_ASSIGNMENT = re.compile(
     r"|(?:\+\+|--)\s*([A-Za-z_][A-Za-z0-9_]*)"
 )
 """A variable arithmetic sets: `A=1`, `A+=1`, `A[i]<<=1`, `A++`, `--A` (not `A==1`, `A<=1`)."""
-_LISTERS = frozenset({"find", "ls", "fd", "fdfind", "rg", "grep", "egrep", "fgrep"})
+_LISTERS = frozenset({"find", "ls", "fd", "fdfind", "rg", "grep", "egrep", "fgrep", "tree", "du"})
 """Programs that may print paths, which `_unwrap._listed_roots` reads the roots of."""
+_PRINTER_WRAPPERS = frozenset(
+    {"nice", "command", "env", "sudo", "nohup", "timeout", "stdbuf", "ionice", "exec"}
+)
+"""Programs that run the command after their options, as the search in a substitution may
+be run (`< <(nice find ~)`)."""
+_PRINTER_NODES = 2_000
+"""Syntax nodes of one substitution read for the searches it runs (`printer`)."""
+SEARCH_BREAK = "\n"
+"""The value of the non-static word between two commands of a `Listed.search` (no word of a
+command has it: a non-static word is its source text)."""
+_NUMERIC_TEST = re.compile(r"-(?:eq|ne|lt|le|gt|ge)\b")
+"""The operators of `[[ ]]` that read their operands as arithmetic."""
+_ELEMENT_INDEX = re.compile(r"\[([^\]]*)\]\+?=")
+"""The subscript an element of an array literal is placed at (`([3]=x)`, `([k]+=x)`)."""
 _QUOTES = frozenset({"string", "raw_string", "ansi_c_string", "translated_string"})
 _PATTERN = re.compile(r"[*?\[{]")
 """What makes a word of a `for` list a pattern or a brace expansion (several values)."""
@@ -170,6 +184,22 @@ class Listed(Word):
     """`A+=x`, `A+=(x y)`: the value joins the one the variable holds."""
     index: str | None = None
     """`A[i]=x`: the subscript, as written, of the one element set (the element is `items`)."""
+    indices: tuple[str | None, ...] = ()
+    """`A=([3]=x y)`: the subscript each element of `items` is placed at, as written, or None
+    for the one after the element before; empty when no element names its own."""
+    descriptor: str | None = None
+    """`3< <(find ~)`: the descriptor a process substitution is read on, when written."""
+
+
+@dataclass(slots=True)
+class Arithmetic(Word):
+    """Not a value: text that arithmetic reads at this point of the script (`((x))`,
+    `$((x))`, `${a[x]}`, `[[ $x -eq 1 ]]`), recorded among the assignments with no name.
+    Arithmetic reads a variable's value as an expression in turn, whose subscripts run
+    commands (`x='a[$(id)]'; ((x))` runs id)."""
+
+    array: str = ""
+    """The array whose subscript the text is (not arithmetic when it is associative)."""
 
 
 @dataclass(slots=True)
@@ -361,10 +391,21 @@ class _Walker:
         if kind in _ARITHMETIC:
             if kind == "arithmetic_expansion":  # `$((A=1))` sets A
                 self.arithmetic(node)
+                self.reads(node)
             if not node.has_error and not self.may_run(node):
                 return []  # a broken one may hold commands the parser recovered (it is walked)
         if kind == "variable_assignment":
             return self.assignment(node, level)
+        if kind == "subscript":  # `${a[x]}`: the index is arithmetic
+            self.subscript(node)
+        elif kind == "expansion":  # `${x:o:l}`: the offset and length are arithmetic
+            self.substring(node)
+        elif (
+            kind == "test_command"  # `[[ ]]`, not `[ ]`: `test` reads numbers only
+            and self.source.startswith(b"[[", node.start_byte)
+            and _NUMERIC_TEST.search(_text(node, self.source))
+        ):
+            self.reads(node)
         if kind == "compound_statement" and self.source.startswith(b"((", node.start_byte):
             self.arithmetic_command(node, level, piped, inherited)
         if kind == "file_redirect":  # `$(> f)`: a redirection with no command around it
@@ -392,11 +433,14 @@ class _Walker:
         if kind == "for_statement":
             self.loop(node)
         elif kind == "c_style_for_statement":
-            for field in ("condition", "update"):
+            for field in ("initializer", "condition", "update"):
                 for part in node.children_by_field_name(field):
-                    self.arithmetic(part)
+                    self.reads(part)
+                    if field != "initializer":
+                        self.arithmetic(part)
         elif self.source.startswith(b"((", node.start_byte):  # `((A++))`, not `{ ...; }`
             self.arithmetic(node)
+            self.reads(node)
 
     def loop(self, node: Any) -> None:
         """`for A in x y`, `select A in x y`: A takes the values in turn (or the user's
@@ -422,6 +466,27 @@ class _Walker:
             word = Word('"$@"', static=False)
         self.out.assignments.append((len(self.out.commands), _text(name, self.source), word))
 
+    def placed(self, nodes: list[Any]) -> tuple[tuple[Word, ...], tuple[str | None, ...]]:
+        """The elements of an array literal, and where each is placed when one names its
+        subscript (`([3]=x [k]=y z)`; none else). `'[3]=x'` quoted is a plain element."""
+        items = self.listed(nodes)
+        if not any(self.source.startswith(b"[", n.start_byte) for n in nodes):
+            return items, ()
+        placed: list[Word] = []
+        indices: list[str | None] = []
+        for node, item in zip(nodes, items, strict=False):
+            found = (
+                _ELEMENT_INDEX.match(item.value) if self.source.startswith(b"[", node.start_byte) else None
+            )
+            if found is None:
+                placed.append(item)
+                indices.append(None)
+                continue
+            rest = item.value[found.end() :]
+            placed.append(Word(rest, item.static and "$" not in found[1], item.quoted))
+            indices.append(found[1])
+        return tuple(placed), tuple(indices)
+
     def listed(self, nodes: list[Any]) -> tuple[Word, ...]:
         """The words `nodes` (a `for` list, an array's elements), or none past `MAX_READINGS`
         (the call is then unparsed: what the variable holds is not known)."""
@@ -431,19 +496,37 @@ class _Walker:
         return tuple(_word(n, self.source) for n in nodes)
 
     def printer(self, node: Any) -> list[Word]:
-        """The words of the first command of the substitution `node` (`$(find ~ | sort)`:
-        `find ~`), whose output is the substitution's value; none when it is no command or
-        no program that lists paths."""
-        inner = next((c for c in node.named_children if c.type != "comment"), None)
-        while inner is not None and inner.type in ("pipeline", "list", "redirected_statement"):
-            inner = next((c for c in inner.named_children if c.type != "comment"), None)
-        if inner is None or inner.type != "command":
-            return []
-        name = inner.child_by_field_name("name")
-        if name is None or _text(name, self.source).rpartition("/")[2] not in _LISTERS:
-            return []  # its output is no list of paths the facts read
+        """The searches the substitution `node` runs, whose output is its value: the words of
+        each command of it (through pipes, lists and nested substitutions: `$(sort <(find ~))`)
+        that is a program listing paths, its wrappers dropped (`nice find ~`), each after a
+        `SEARCH_BREAK` word; a `cd DIR` before one is kept as those two words (`cd ~ && find
+        .` lists the home). None when no command of it lists paths."""
+        found: list[Word] = []
+        listed = False
+        stack = [node]
+        budget = _PRINTER_NODES
+        while stack:
+            current = stack.pop()
+            budget -= 1
+            if budget < 0:  # too large to read: any of it may search anywhere
+                return [Word(SEARCH_BREAK, static=False), Word("find"), Word("?", static=False)]
+            if current.type != "command":
+                stack.extend(reversed(current.named_children))
+                continue
+            words = self.search_words(current)
+            if words and words[0].value == "cd":
+                found += [Word(SEARCH_BREAK, static=False), *words[:2]]
+            elif words and words[0].value.rpartition("/")[2] in _LISTERS:
+                found += [Word(SEARCH_BREAK, static=False), *words]
+                listed = True
+            # `sort <(find ~)`, `cat < <(find ~)`: the substitutions of its words and redirections
+            stack.extend(reversed([c for c in current.named_children if c.type != "command_name"]))
+        return found if listed else []
+
+    def search_words(self, node: Any) -> list[Word]:
+        """The words of the command `node`, the wrappers before its program dropped."""
         words = []
-        for child in inner.children:
+        for child in node.children:
             if child.type in _WORDS:
                 target = (
                     child.named_children[0]
@@ -451,6 +534,8 @@ class _Walker:
                     else child
                 )
                 words.append(_word(target, self.source))
+        while words and words[0].static and words[0].value.rpartition("/")[2] in _PRINTER_WRAPPERS:
+            words = _after_wrapper(words)
         return words
 
     def arithmetic(self, node: Any) -> None:
@@ -461,6 +546,32 @@ class _Walker:
             at = len(self.out.commands)
             for name in arithmetic_assignments(text):
                 self.out.assignments.append((at, name, Word(f"$(({name}))", static=False)))
+
+    def reads(self, node: Any, array: str = "") -> None:
+        """Record the text of `node` as read by arithmetic here (see `Arithmetic`), the
+        subscript of `array` when named."""
+        text = _text(node, self.source)
+        if text.strip():
+            read = Arithmetic(text, static=False, array=array)
+            self.out.assignments.append((len(self.out.commands), "", read))
+
+    def subscript(self, node: Any) -> None:
+        """Record the index of the subscript `node` (`a[x]`) as read by arithmetic."""
+        index = node.child_by_field_name("index")
+        base = node.child_by_field_name("name")
+        if index is not None:
+            self.reads(index, _text(base, self.source) if base is not None else "")
+
+    def substring(self, node: Any) -> None:
+        """Record the offset and length of `${x:o:l}` as read by arithmetic (not `${x:-d}`,
+        whose `:-` is one operator)."""
+        for i, child in enumerate(node.children):
+            if child.type == ":" and not child.is_named:
+                rest = node.children[i + 1 : -1]
+                if rest:
+                    text = self.source[rest[0].start_byte : rest[-1].end_byte].decode("utf-8", "replace")
+                    self.out.assignments.append((len(self.out.commands), "", Arithmetic(text, static=False)))
+                return
 
     def arithmetic_command(self, node: Any, level: int, piped: bool, inherited: list[Redirect]) -> None:
         """Keep `((EXPR))` of plain names and numbers as the command `let EXPR`, which is what
@@ -482,8 +593,8 @@ class _Walker:
         word = _word(value, self.source) if value is not None else Word("")
         appends = name is not None and self.source[name.end_byte : name.end_byte + 1] == b"+"
         if value is not None and value.type == "array":  # `A=(x y)`: `$A` is `${A[0]}`
-            items = self.listed(value.named_children)
-            word = Listed(word.value, static=False, items=items, array=True, appends=appends)
+            items, indices = self.placed(value.named_children)
+            word = Listed(word.value, static=False, items=items, array=True, appends=appends, indices=indices)
         elif appends:  # `A+=x`: joins the value A holds
             word = Listed(word.value, word.static, word.quoted, appends=True)
         elif value is not None and (printed := _substitution(value)) is not None:  # `A=$(find ~)`
@@ -496,6 +607,7 @@ class _Walker:
             if base is not None and base.type == "variable_name":
                 # an element: no command name to put in as the variable's value
                 subscript = _text(index, self.source) if index is not None else ""
+                self.subscript(name)  # `a[x]=1`: the index is arithmetic
                 entry = Listed(word.value, static=False, items=(word,), appends=appends, index=subscript)
                 self.out.assignments.append((len(self.out.commands), _text(base, self.source), entry))
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
@@ -552,12 +664,12 @@ class _Walker:
         kind = node.type
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         if kind == "file_redirect":
-            op, target = "", None
+            op, target, descriptor = "", None, None
             for child in node.children:
                 if not child.is_named:
                     op = child.type
                 elif child.type == "file_descriptor":
-                    continue
+                    descriptor = _text(child, self.source)
                 elif target is None:
                     target = child
                 elif child.type == "number" and _descriptor(child):
@@ -570,7 +682,8 @@ class _Walker:
             if target is not None:
                 word = _word(target, self.source)
                 if op == "<" and target.type == "process_substitution":  # `< <(find ~)`: what it prints
-                    word = Listed(word.value, static=False, search=tuple(self.printer(target)))
+                    search = tuple(self.printer(target))
+                    word = Listed(word.value, static=False, search=search, descriptor=descriptor)
                 writes = op in _WRITE_OPS or (op == ">&" and target.type != "number" and word.value != "-")
                 redirects.append(Redirect(op, word, writes))
                 if not word.static:
@@ -669,6 +782,29 @@ class _Walker:
         elif redirects:  # `0>f` (the `0` is the descriptor) or `A=1 >f`: f is still truncated
             self.record_bare(redirects)
         return pending
+
+
+def _after_wrapper(words: list[Word]) -> list[Word]:
+    """The words of the command the wrapper `words[0]` runs: past its options (with their
+    values), assignments (`env A=1`) and a leading number (`timeout 5`, `nice -5`)."""
+    from ._programs import WRAPPER_VALUE_OPTIONS, WRAPPERS_WITH_POSITIONAL
+
+    program = words[0].value.rpartition("/")[2]
+    values = WRAPPER_VALUE_OPTIONS.get(program, frozenset())
+    i = 1
+    while i < len(words) and words[i].static:
+        a = words[i].value
+        if a == "--":
+            i += 1
+            break
+        if a.startswith("-") and len(a) > 1:
+            name = a[2:].partition("=")[0] if a.startswith("--") else a[-1]
+            i += 2 if name in values and "=" not in a and not a[1:].isdigit() else 1
+        elif "=" in a and program in ("env", "sudo"):
+            i += 1
+        else:
+            break
+    return words[i + WRAPPERS_WITH_POSITIONAL.get(program, 0) :]
 
 
 def arithmetic_assignments(text: str) -> list[str]:

@@ -69,6 +69,27 @@ _MAX_BRACES = 64
 _RUNS_IN_ARITHMETIC = re.compile(r"\[[^\]]*(?:\$\(|`)")
 """A subscript holding a command substitution: bash runs it wherever arithmetic reads the
 variable (`x='a[$(id)]'; echo $((x))`, `[[ $x -eq 1 ]]`, `let`), which is not analysed."""
+_RUNS_HERE = re.compile(r"\$\((?!\()|`|<\(")
+"""A command substitution in a value (not `$((`, arithmetic): what it gives is known only at
+run time."""
+_NUMBERS = re.compile(r"\$\([ \t]*seq(?:[ \t]+-?[0-9.]+){1,3}[ \t]*\)")
+"""A substitution that prints numbers only (`$(seq 1 5)`): a value known, for arithmetic."""
+_ARITHMETIC_NAME = re.compile(r"(?<![A-Za-z0-9_#@])[A-Za-z_][A-Za-z0-9_]*")
+"""A name in arithmetic text, which arithmetic reads the value of (`x`, `$x`, `a[i]`)."""
+_MAX_INDIRECTION = 8
+"""Values read through values (`y=x; ((y))` reads x) followed, at most."""
+_MAX_INDEX = 1_024
+"""The highest array index placed as an element; one past it is any element's reading."""
+_EXPANDED = re.compile(
+    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?([^A-Za-z0-9_\[}$`{][^}$`{]*)?\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
+"""A variable used in a word, as `_REFERENCE` or with an operator (`${A:1}`, `${A,,}`,
+`${A[@]%x}`, the operator's text in group 3); not one whose operator holds an expansion."""
+_SLICE = re.compile(r":[ \t]*(-?[0-9]+)[ \t]*(?::[ \t]*(-?[0-9]+)[ \t]*)?")
+"""The offset and length of `${A:1}`, `${A: -1}`, `${A:0:2}` written as numbers."""
+_MAX_TRIMMED = 256
+"""The longest value a trim (`${A%x}`) is worked out for; a longer one reads as it is."""
+_CASE_OPERATORS = ("^", ",", "~", "@U", "@u", "@L")
 _UNSET = Word("")
 """An element of an array below one set by its index (`A[3]=x` sets no `A[0]`): empty when
 read by its index, absent from `${A[@]}`."""
@@ -99,6 +120,17 @@ class Expansion:
     searched: set[str] = field(default_factory=set)
     """Variables holding paths printed by a search of a directory that holds secrets (`find ~
     | while read A`): a command using one reads what the search finds."""
+    runtime: set[str] = field(default_factory=set)
+    """Variables set in the call to a text known only at run time (`read A`, `A=$(x)`,
+    `printf -v A "$f"`): arithmetic reading one may run a command it holds."""
+    counted: set[str] = field(default_factory=set)
+    """Names arithmetic has read so far in the call (a loop may set one after)."""
+    integers: set[str] = field(default_factory=set)
+    """Variables declared integers (`declare -i A`): a value given one is read as arithmetic."""
+    associative: set[str] = field(default_factory=set)
+    """Arrays declared associative (`declare -A M`), whose subscripts are no arithmetic."""
+    descriptors: dict[str, tuple[Word, ...]] = field(default_factory=dict)
+    """The searches a descriptor opened by `exec N< <(find ~)` reads (`read -u N`)."""
     bare_writes: list[tuple[str, str | None]] = field(default_factory=list)
     """Files truncated by a redirection with no command (`> f`): (target, cwd then)."""
     work: Work | None = None
@@ -248,6 +280,8 @@ class Expansion:
                 unwrapper = _Unwrapper(self, raw, wrappers, outer, env)
                 unwrapper.feeder = feeder
                 unwrapper.run()
+            if raw.redirects and len(words) == 1 and words[0].value == "exec":
+                self.opened(raw)
             if self.variables or self.choices or self.arrays:
                 self.add_variant(raw, wrappers, outer, env)
             feeder = raw
@@ -260,7 +294,11 @@ class Expansion:
         a, w = settled
         assignments, writes = parsed.assignments, parsed.bare_writes
         while a < len(assignments) and assignments[a][0] <= index:
-            self.assign(assignments[a][1], assignments[a][2])
+            name, value = assignments[a][1], assignments[a][2]
+            if name:
+                self.assign(name, value)
+            elif getattr(value, "array", "") not in self.associative:  # `_bash.Arithmetic`
+                self.arithmetic_read(value.value)
             a += 1
         while w < len(writes) and writes[w][0] <= index:
             self.bare_writes.append((writes[w][1].value, self.cwd))
@@ -303,15 +341,61 @@ class Expansion:
         unquoted splits); `[[word]]` when it uses none known."""
         if word.static or "$" not in word.value:
             return [[word]]
-        match = _REFERENCE.fullmatch(word.value)
+        match = _EXPANDED.fullmatch(word.value)
         if match is not None:
-            values = self.values(match[1] or match[3], match[2], word.quoted)
+            values = self.expanded(match, word.quoted)
             if values is None:
                 return [[word]]
             if word.quoted or match[2] in ("@", "*"):
                 return [list(v) for v in values]
             return [[p for w in v for p in _split(w)] for v in values]
+        if self.searched:  # `${a[@]/#/$HOME/}`: any use of a searched name
+            for name in _ARITHMETIC_NAME.findall(word.value):
+                if name in self.searched:
+                    self.error = self.error or "a variable holds the paths a search of secrets prints"
         return self.joined(word)
+
+    def expanded(self, match: re.Match[str], quoted: bool) -> list[tuple[Word, ...]] | None:
+        """The values the expansion `match` (of `_EXPANDED`) may have, None when not known."""
+        name, subscript, operator = match[1] or match[4], match[2], match[3]
+        if operator is None:
+            return self.values(name, subscript, quoted)
+        return self.operated(name, subscript, operator, quoted)
+
+    def operated(
+        self, name: str, subscript: str | None, operator: str, quoted: bool
+    ) -> list[tuple[Word, ...]] | None:
+        """The values `${name[subscript]OPERATOR}` may have when name's are known: a slice
+        (`${A:1}`, `${A[@]: -1}`) as bash takes it when written in numbers; a case change
+        (`${A,,}`, `${A@U}`) as the value, lowered and raised; a trim (`${A%x}`), a
+        replacement, a default (`${A:-x}`) or a transformation (`${A@Q}`) as the value
+        itself, beside the trimmed one where the pattern is plain text. None when not known,
+        or for `${A:+x}` (the value is x)."""
+        whole = subscript in ("@", "*")
+        values = self.values(name, "@" if whole else subscript, True if whole else quoted)
+        if values is None or operator.lstrip(":")[:1] == "+":
+            return None
+        out = list(values)
+        if operator[0] == ":" and operator[1:2] not in ("-", "=", "?"):
+            sliced = _SLICE.fullmatch(operator)
+            if sliced is None:  # an offset known at run time: any element of an array alone
+                out += [(w,) for v in values for w in v] if whole else []
+            elif whole:
+                out = [_sliced(v, sliced) for v in values]
+            else:
+                out = [tuple(Word(_sliced_text(w.value, sliced), w.static) for w in v) for v in values]
+        elif operator.startswith(_CASE_OPERATORS):
+            for v in values:
+                out.append(tuple(Word(w.value.lower(), w.static) for w in v))
+                out.append(tuple(Word(w.value.upper(), w.static) for w in v))
+        elif operator[0] in "#%":
+            out += [tuple(Word(_trimmed(w.value, operator), w.static) for w in v) for v in values]
+        elif operator[0] == "/":
+            out += [tuple(Word(_replaced(w.value, operator), w.static) for w in v) for v in values]
+        if whole and subscript == "*" and quoted:
+            out = [(_join(v, " "),) for v in out]
+        unique = {tuple((w.value, w.static) for w in v): v for v in out}  # a Word is not hashable
+        return list(unique.values())
 
     def joined(self, word: Word) -> list[list[Word]]:
         """`word` with each variable it uses put in (`"$f/x"`, `"/${a[*]}"`), as one word per
@@ -319,9 +403,9 @@ class Expansion:
         parts: list[list[Word]] = []
         at = 0
         known = False
-        for match in _REFERENCE.finditer(word.value):
+        for match in _EXPANDED.finditer(word.value):
             parts.append([Word(word.value[at : match.start()])])
-            values = self.values(match[1] or match[3], match[2], True)
+            values = self.expanded(match, True)
             if values is None:
                 parts.append([Word(match[0], static=False)])
             else:
@@ -389,6 +473,7 @@ class Expansion:
         items: tuple[Word, ...] = getattr(value, "items", ()) if listed else ()
         if items:
             self.check_arithmetic(w.value for w in items if w.static)
+        self.known_at_run_time(name, value, replaces=True)
         if value.static:
             if _RUNS_IN_ARITHMETIC.search(value.value):
                 self.error = self.error or "a variable holds a subscript that arithmetic would run"
@@ -399,12 +484,62 @@ class Expansion:
         self.arrays.pop(name, None)
         self.searched.discard(name)
         if items and getattr(value, "array", False):
-            self.arrays[name] = items
+            placed = _placed(items, getattr(value, "indices", ()))
+            if placed is not None:
+                self.arrays[name] = placed
+            else:  # `([$i]=x)`, `([key]=x)`: each element is a reading of any subscript
+                self.choices[name] = items
         elif items:
             self.choices[name] = items
         elif getattr(value, "search", ()):  # `for A in $(find ~)`: the paths it prints
             self.found(name, value.search)  # type: ignore[attr-defined]
         self.exported[name] = f"{name}={value.value}"
+
+    def known_at_run_time(self, name: str, value: Word, replaces: bool = False) -> None:
+        """Note whether `name`, given `value` (its whole value when it `replaces` the one
+        before), holds a text known only at run time (`A=$(x)`, `A=$B` of such a B), and
+        read `value` as arithmetic when A is an integer (`declare -i A; A=$(x)`)."""
+        runtime = not value.static and (
+            _RUNS_HERE.search(_NUMBERS.sub("0", value.value)) is not None
+            or any((m[1] or m[3]) in self.runtime for m in _REFERENCE.finditer(value.value))
+        )
+        if runtime:
+            self.runtime.add(name)
+            if name in self.counted or name in self.integers:
+                self.error = self.error or "arithmetic reads a variable known only at run time"
+        elif replaces:
+            self.runtime.discard(name)
+        if name in self.integers and not runtime:
+            self.arithmetic_read(value.value)
+
+    def arithmetic_read(self, text: str) -> None:
+        """Arithmetic reads `text` here (`((x))`, `$((x))`, `let x`, `${a[x]}`): make the call
+        unparsed when a name in it holds a text known only at run time, directly or through
+        the values it reads in turn (`y=x; ((y))`), which bash evaluates as arithmetic too."""
+        pending = [(name, 0) for name in _ARITHMETIC_NAME.findall(text)]
+        seen: set[str] = set()
+        while pending:
+            name, depth = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            self.counted.add(name)
+            if name in self.runtime:
+                self.error = self.error or "arithmetic reads a variable known only at run time"
+                return
+            if depth >= _MAX_INDIRECTION:
+                continue
+            held = [self.variables[name]] if name in self.variables else []
+            held += [w.value for w in (*self.arrays.get(name, ()), *self.choices.get(name, ()))]
+            pending.extend((inner, depth + 1) for value in held for inner in _ARITHMETIC_NAME.findall(value))
+
+    def opened(self, raw: RawCommand) -> None:
+        """`exec N< <(find ~)`: descriptor N reads what the search prints, for the rest of the
+        shell (`read -u N A`)."""
+        for redirect in raw.redirects:
+            search = getattr(redirect.target, "search", None)
+            if redirect.op == "<" and search is not None:
+                self.descriptors[getattr(redirect.target, "descriptor", None) or "0"] = search
 
     def check_arithmetic(self, values: Iterable[str]) -> None:
         """Make the call unparsed when a value set holds a subscript with a command
@@ -421,11 +556,12 @@ class Expansion:
         items: tuple[Word, ...] = getattr(value, "items", ())
         index: str | None = getattr(value, "index", None)
         self.check_arithmetic(w.value for w in items or (value,) if w.static)
+        self.known_at_run_time(name, value)
         elements = self.elements(name)
         if index is not None:
             self.set_element(name, elements, index, items[0] if items else Word(""), value)
         elif getattr(value, "array", False):
-            if elements is not None:
+            if elements is not None and not getattr(value, "indices", ()):
                 self.set_elements(name, elements + items)
             else:
                 self.choices[name] = (*self.choices.get(name, ()), *items)
@@ -456,7 +592,7 @@ class Expansion:
         """`A[subscript]=element` (`+=` when `value` appends): in place when the elements and
         the index are known (`A[3]=x`), else one more reading of A (`A[$i]=x`, `M[key]=x`)."""
         index, appends = _index(subscript), getattr(value, "appends", False)
-        if elements is None or index is None:
+        if elements is None or index is None or index > _MAX_INDEX:
             known = (*(elements or ()), *self.choices.get(name, ()))
             added = (element, *(_join((w, element), "") for w in known)) if appends else (element,)
             self.variables.pop(name, None)
@@ -489,7 +625,7 @@ class Expansion:
         $(find ~)`): when it lists paths under roots, each root's `ROOT/*` is a reading, and
         one that holds secrets (`~`, `/`) makes a command using `name` unparsed (it reads
         what the search finds: `cat "$A"`)."""
-        roots = _listed_roots(list(printer))
+        roots = _searched_roots(printer)
         if not roots:
             return
         from ._sensitive import holds_sensitive
@@ -520,6 +656,7 @@ class Expansion:
         elif program == "let":  # `let A=1 B++`: each argument is arithmetic
             from ._bash import arithmetic_assignments  # the syntax of arithmetic is the parser's
 
+            self.arithmetic_read(" ".join(w.value for w in args))
             for word in args:  # one known only at run time sets numbers only: nothing to see
                 for name in arithmetic_assignments(word.value) if word.static else ():
                     self.assign(name, Word(f"$(({name}))", static=False))
@@ -527,11 +664,17 @@ class Expansion:
             stdin = raw.stdin_text if raw is not None else None
             for named, value in _set_by(program, args, stdin if not self.ifs_changed() else None):
                 self.set_named(named, value, program == "read")
+            if program == "printf":  # `printf -v A 'a[\\x24(id)]'`: the text it holds
+                printed = _printf_value(_builtin_options(args, "v")[1], unescape=True)
+                self.check_arithmetic((printed,) if printed is not None else ())
             if program not in _READERS:
                 return
             if stdin is not None:
                 self.read_elements(program, args, stdin)
             printer = _fed_by(raw, feeder) if raw is not None and stdin is None else None
+            descriptor = _builtin_options(args, _BUILTIN_VALUES[program])[0].get("u")
+            if descriptor is not None:  # `read -u 3 A` after `exec 3< <(find ~)`
+                printer = self.descriptors.get(descriptor.value, printer)
             if printer is not None:
                 for named, _ in _set_by(program, args):
                     if named.static and _NAME.fullmatch(named.value):
@@ -574,6 +717,10 @@ class Expansion:
         elif _NAME.fullmatch(base) and (not subscript or subscript.endswith("]")):
             self.assign(base, Word(value if value is not None else "$" + base, static=False))
             self.check_arithmetic((value,) if value is not None else ())  # the text read or printed
+            if value is None and base != "OPTIND":  # read, formatted or listed at run time
+                self.runtime.add(base)
+                if base in self.counted or base in self.integers:
+                    self.error = self.error or "arithmetic reads a variable known only at run time"
             if read and value is not None and not subscript:  # `read A <<< x`: a reading
                 self.choices[base] = (Word(value, static="$" not in value and "`" not in value),)
 
@@ -603,6 +750,9 @@ class Expansion:
         if "n" in on and program != "export":  # `declare -n R=LD_PRELOAD`: R names another
             self.error = self.error or "a variable names another (a nameref)"
             return
+        if "i" in on or "A" in on:  # `declare -i A=x`: A's values are read as arithmetic
+            declared = {w.value.partition("=")[0].removesuffix("+") for w in names if w.static}
+            (self.integers if "i" in on else self.associative).update(declared)
         unexporting = "x" in off or (program == "export" and "n" in on)
         exporting = program == "export" or "x" in on
         for word in _brace_expanded(names, self):
@@ -1177,6 +1327,118 @@ def _index(subscript: str) -> int | None:
     return None
 
 
+def _placed(items: tuple[Word, ...], indices: tuple[str | None, ...]) -> tuple[Word, ...] | None:
+    """The elements of the array literal `items`, each at the subscript `indices` gives it
+    (`([3]=x y)`: x at 3, y at 4); None when one is not a plain number (`[$i]=x`, `[k]=x`)."""
+    if not indices:
+        return items
+    elements: list[Word] = []
+    at = 0
+    for item, subscript in zip(items, indices, strict=True):
+        if subscript is not None:
+            index = _index(subscript)
+            if index is None or index > _MAX_INDEX:
+                return None
+            at = index
+        elements.extend([_UNSET] * (at + 1 - len(elements)))
+        elements[at] = item
+        at += 1
+    return tuple(elements)
+
+
+def _bounds(length: int, sliced: re.Match[str]) -> tuple[int, int]:
+    """Where `${A:OFFSET:LENGTH}` starts and ends in a value of `length` (as bash takes a
+    negative offset or length: from the end; an offset past either end gives nothing)."""
+    start = int(sliced[1])
+    start = start if start >= 0 else length + start
+    if start < 0 or start > length:
+        return 0, 0
+    if sliced[2] is None:
+        return start, length
+    count = int(sliced[2])
+    end = start + count if count >= 0 else length + count
+    return start, max(start, min(end, length))
+
+
+def _sliced(elements: tuple[Word, ...], sliced: re.Match[str]) -> tuple[Word, ...]:
+    present = tuple(w for w in elements if w is not _UNSET)
+    start, end = _bounds(len(present), sliced)
+    return present[start:end]
+
+
+def _sliced_text(text: str, sliced: re.Match[str]) -> str:
+    start, end = _bounds(len(text), sliced)
+    return text[start:end]
+
+
+def _trimmed(text: str, operator: str) -> str:
+    """`${A#p}`, `${A##p}`, `${A%p}`, `${A%%p}` of the value `text`, the pattern matched as a
+    glob; the value as it is when the pattern has quotes or escapes, or past `_MAX_TRIMMED`
+    characters (each cut is one match of the pattern)."""
+    import fnmatch
+
+    if len(text) > _MAX_TRIMMED:
+        return text
+    longest = operator[:2] in ("##", "%%")
+    pattern = operator[2:] if longest else operator[1:]
+    if any(c in pattern for c in "'\"\\"):
+        return text
+    cuts = range(len(text), -1, -1) if longest else range(len(text) + 1)
+    for cut in cuts:
+        if operator[0] == "#" and fnmatch.fnmatchcase(text[:cut], pattern):
+            return text[cut:]
+        if operator[0] == "%" and fnmatch.fnmatchcase(text[len(text) - cut :], pattern):
+            return text[: len(text) - cut]
+    return text
+
+
+def _replaced(text: str, operator: str) -> str:
+    """`${A/p/r}`, `${A//p/r}`, `${A/#p/r}`, `${A/%p/r}` of the value `text` for a pattern of
+    plain text; the value as it is for a glob, quotes or escapes (not read here)."""
+    kind = operator[1:2] if operator[1:2] in ("/", "#", "%") else ""
+    pattern, _, replacement = operator[1 + len(kind) :].partition("/")
+    if not pattern or any(c in pattern + replacement for c in "*?['\"\\&"):
+        return text
+    if kind == "/":
+        return text.replace(pattern, replacement)
+    if kind == "#":
+        return replacement + text[len(pattern) :] if text.startswith(pattern) else text
+    if kind == "%":
+        return text[: -len(pattern)] + replacement if text.endswith(pattern) else text
+    return text.replace(pattern, replacement, 1)
+
+
+_PRINTF_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
+                   "t": "\t", "v": "\v", "\\": "\\", '"': '"', "'": "'", "?": "?"}  # fmt: skip
+_PRINTF_ESCAPE = re.compile(
+    r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|u([0-9A-Fa-f]{1,4})|U([0-9A-Fa-f]{1,8})|(.))", re.DOTALL
+)
+"""An escape of a printf format: `\\NNN` (octal), `\\xHH`, `\\uHHHH`, `\\UHHHHHHHH`, `\\n`..."""
+
+
+def _printf_unescape(text: str) -> str | None:
+    """The text printf prints for the escapes of a format's plain part (`a[\\x24(id)]` is
+    `a[$(id)]`); None for `\\c` (stops the output) or a code point past Unicode's."""
+    stop = False
+
+    def one(found: re.Match[str]) -> str:
+        nonlocal stop
+        octal, hexa, short, long, other = found.groups()
+        if octal is not None:
+            return chr(int(octal, 8) & 0xFF)
+        if hexa is not None:
+            return chr(int(hexa, 16))
+        if short is not None or long is not None:
+            number = int(short or long, 16)
+            stop = stop or number > 0x10FFFF
+            return chr(number) if number <= 0x10FFFF else ""
+        stop = stop or other == "c"
+        return _PRINTF_ESCAPES.get(other, "\\" + other)
+
+    decoded = _PRINTF_ESCAPE.sub(one, text)
+    return None if stop else decoded
+
+
 def _builtin_options(args: list[Word], values: str) -> tuple[dict[str, Word], list[Word]]:
     """The options of a builtin before its operands, by letter (those in `values` with their
     value: `-rp PROMPT`, `-pPROMPT`), and the operands. A word known only at run time ends
@@ -1203,15 +1465,22 @@ def _builtin_options(args: list[Word], values: str) -> tuple[dict[str, Word], li
     return given, args[i:]
 
 
-def _printf_value(operands: list[Word]) -> str | None:
+def _printf_value(operands: list[Word], unescape: bool = False) -> str | None:
     """What `printf FORMAT ARGS` prints when every word is static, the format has no
-    directive but `%s` and `%%`, no escape, and no fewer `%s` than arguments (bash would
-    print it again for those left over, a text of any size); else None."""
+    directive but `%s` and `%%`, no escape (unless `unescape`: then decoded), and no fewer
+    `%s` than arguments (bash would print it again for those left over, a text of any
+    size); else None."""
     if not operands or not all(w.static for w in operands):
         return None
     parts = re.split(r"(%[%s])", operands[0].value)
-    if any("%" in part or "\\" in part for part in parts[::2]):
+    if any("%" in part or ("\\" in part and not unescape) for part in parts[::2]):
         return None
+    for k in range(0, len(parts), 2):
+        if "\\" in parts[k]:
+            decoded = _printf_unescape(parts[k])
+            if decoded is None:
+                return None
+            parts[k] = decoded
     if parts.count("%s") < len(operands) - 1:
         return None
     args = iter(w.value for w in operands[1:])
@@ -1398,8 +1667,38 @@ _LISTERS_VALUES = {
     "fdfind": _FD_VALUES,
     "rg": frozenset({"g", "t", "T", "j", "glob", "type", "type-not", "threads", "max-depth"}),
     "grep": frozenset({"e", "f", "m", "A", "B", "C", "regexp", "file", "include", "exclude"}),
+    "tree": frozenset({"L", "P", "I", "o", "H", "T", "charset", "filelimit", "timefmt", "sort"}),
+    "du": frozenset({"d", "B", "t", "X", "max-depth", "block-size", "threshold", "exclude-from"}),
 }
 """Options of the programs `_listed_roots` reads that take the next word as their value."""
+
+
+def _searched_roots(printer: list[Word] | tuple[Word, ...]) -> list[Word]:
+    """The roots of the searches `printer` runs: the words of a command fed into another
+    (`find ~ | while read A`), or those of a substitution (`_bash.Walker.printer`): each
+    command after a `SEARCH_BREAK` word, a `cd DIR` making the relative roots after it
+    relative to DIR (`cd ~ && find .` lists the home)."""
+    from ._bash import SEARCH_BREAK
+
+    segments: list[list[Word]] = [[]]
+    for word in printer:
+        if word.value == SEARCH_BREAK and not word.static:
+            segments.append([])
+        else:
+            segments[-1].append(word)
+    roots: list[Word] = []
+    base: Word | None = None
+    for segment in segments:
+        if segment[:1] and segment[0].value == "cd":
+            base = segment[1] if len(segment) > 1 else Word("~")
+            continue
+        for root in _listed_roots(segment):
+            if base is not None and root.value[:1] not in ("/", "~"):
+                joined = normpath(posixpath.join(base.value, root.value))
+                static = joined is not None and base.static and root.static and base.value != "-"
+                root = Word(joined or f"{base.value}/{root.value}", static)
+            roots.append(root)
+    return roots
 
 
 def _listed_roots(words: list[Word]) -> list[Word]:
@@ -1417,7 +1716,7 @@ def _listed_roots(words: list[Word]) -> list[Word]:
                 break
             starts.append(w)
         return starts or [Word(".")]
-    if program not in ("ls", "fd", "fdfind", "rg", "grep", "egrep", "fgrep"):
+    if program not in ("ls", "fd", "fdfind", "rg", "grep", "egrep", "fgrep", "tree", "du"):
         return []
     values = _LISTERS_VALUES.get(program if program not in ("egrep", "fgrep") else "grep", frozenset())
     flags: set[str] = set()
@@ -1447,7 +1746,7 @@ def _listed_roots(words: list[Word]) -> list[Word]:
         if not flags & {"l", "L", "files-with-matches", "files-without-match"}:
             return []
     if program in ("fd", "fdfind") or (
-        program not in ("ls", "rg") and not flags & {"e", "f", "regexp", "file"}
+        program not in ("ls", "rg", "tree", "du") and not flags & {"e", "f", "regexp", "file"}
     ):
         operands = operands[1:]  # the pattern
     return operands or [Word(".")]
