@@ -1050,3 +1050,25 @@ def test_a_runner_option_at_the_end_never_raises(program: str) -> None:
                 command = " ".join([program, *head, option, *tail])
                 facts = shell_facts("Bash", {"command": command}, "/p")
                 assert not facts.error.startswith("internal error"), command
+
+
+@pytest.mark.parametrize(
+    ("command", "installs"),
+    [
+        ("dpkg -l", False),
+        ("dpkg -L curl", False),
+        ("dpkg -S /bin/ls", False),
+        ("rpm -qa", False),
+        ("rpm -qai", False),
+        ("rpm -q --all", False),
+        ("dpkg", True),  # no option: not known to only ask
+        ("dpkg -i x.deb", True),
+        ("dpkg -l -i x.deb", True),
+        ("dpkg --purge x", True),
+        ("rpm -Uvh x.rpm", True),
+        ("rpm -qa -e x", True),
+    ],
+)
+def test_package_tools_that_only_ask_install_nothing(command: str, installs: bool) -> None:
+    facts = shell_facts("Bash", {"command": command}, "/w")
+    assert facts.installs_packages is installs and facts.network is installs

@@ -94,7 +94,7 @@ def _program_and_sub(cmd: Command) -> tuple[str, str, list[str]]:
 def is_network(cmd: Command) -> bool:
     """The command reaches the network."""
     program, sub, args = _program_and_sub(cmd)
-    if program in NETWORK_PROGRAMS or _installs(program, sub):
+    if program in NETWORK_PROGRAMS or _installs(program, sub, args):
         return True
     if program == "rsync":
         return any(":" in a and not a.startswith(("-", "/", ".")) for a in args)
@@ -103,12 +103,35 @@ def is_network(cmd: Command) -> bool:
 
 def is_install(cmd: Command) -> bool:
     """The command installs packages."""
-    program, sub, _ = _program_and_sub(cmd)
-    return _installs(program, sub)
+    program, sub, args = _program_and_sub(cmd)
+    return _installs(program, sub, args)
 
 
-def _installs(program: str, sub: str) -> bool:
-    return program in INSTALL_PROGRAMS or sub in INSTALL_SUBCOMMANDS.get(program, ())
+_QUERIES = {
+    "dpkg": frozenset(
+        {"-l", "--list", "-L", "--listfiles", "-s", "--status", "-S", "--search", "-p", "--print-avail",
+         "--get-selections", "--print-architecture", "--print-foreign-architectures", "-c", "--contents",
+         "-I", "--info", "--version", "--help", "-?", "--compare-versions"}
+    ),
+    "rpm": frozenset(
+        {"-q", "--query", "-V", "--verify", "-K", "--checksig", "--eval", "-E", "--version", "--help",
+         "--querytags", "--all", "--list", "--info", "--file", "--requires", "--provides"}
+    ),
+}  # fmt: skip
+"""Options of the package tools that only ask (`dpkg -l`, `rpm -qa`, and any cluster of rpm's
+that starts with `-q`): with no other option, the command installs nothing."""
+
+
+def _installs(program: str, sub: str, args: list[str]) -> bool:
+    if program in INSTALL_PROGRAMS:
+        queries = _QUERIES.get(program)
+        options = [a for a in args if a[:1] == "-"]
+        return queries is None or not options or not all(_asks(program, o, queries) for o in options)
+    return sub in INSTALL_SUBCOMMANDS.get(program, ())
+
+
+def _asks(program: str, option: str, queries: frozenset[str]) -> bool:
+    return option in queries or (program == "rpm" and option[:2] == "-q" and option[2:].isalpha())
 
 
 def is_privileged(cmd: Command) -> bool:
