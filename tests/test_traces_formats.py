@@ -483,6 +483,8 @@ def test_generic_mapping_errors_are_value_errors() -> None:
         read(FIXTURES / "generic-agent.jsonl", mapping="args=x")
     with pytest.raises(ValueError, match="unknown mapping key `tol`"):
         read(FIXTURES / "generic-agent.jsonl", mapping="tol=x,tool=y")
+    with pytest.raises(ValueError, match="gives `tool` twice"):
+        read(FIXTURES / "generic-agent.jsonl", mapping="tool=a,args=x,tool=b")
     with pytest.raises(ValueError, match="unknown trace format `nope`"):
         read(FIXTURES / "generic-agent.jsonl", fmt="nope")
 

@@ -49,6 +49,9 @@ def parse_mapping(text: str | Mapping[str, str]) -> dict[str, str]:
                 raise ValueError(f"a mapping entry must read `key=path`, not `{part}`")
             pairs.append((key.strip(), path.strip()))
     mapping = dict(pairs)
+    if len(mapping) < len(pairs):
+        twice = next(k for i, (k, _) in enumerate(pairs) if any(k == other for other, _ in pairs[:i]))
+        raise ValueError(f"the mapping gives `{twice}` twice")
     unknown = sorted(set(mapping) - KEYS)
     if unknown:
         raise ValueError(f"unknown mapping key `{unknown[0]}` (known: {', '.join(sorted(KEYS))})")
