@@ -189,6 +189,9 @@ class Listed(Word):
     for the one after the element before; empty when no element names its own."""
     descriptor: str | None = None
     """`3< <(find ~)`: the descriptor a process substitution is read on, when written."""
+    each: bool = False
+    """`for A in $B`, `for A in "${B[@]}"`: the one word of a loop's list, whose value (split
+    unless quoted) or elements A takes in turn where B's are known."""
 
 
 @dataclass(slots=True)
@@ -462,6 +465,8 @@ class _Walker:
                 word = Listed(listed, static=False, items=self.listed(values))
             elif values[0].type == "command_substitution":  # `for A in $(find ~)`: what it prints
                 word = Listed(word.value, static=False, search=tuple(self.printer(values[0])))
+            elif not word.static and "$" in word.value:  # `for A in "${B[@]}"`: each word B gives
+                word = Listed(word.value, static=False, quoted=word.quoted, each=True)
         else:
             word = Word('"$@"', static=False)
         self.out.assignments.append((len(self.out.commands), _text(name, self.source), word))
@@ -522,6 +527,15 @@ class _Walker:
             # `sort <(find ~)`, `cat < <(find ~)`: the substitutions of its words and redirections
             stack.extend(reversed([c for c in current.named_children if c.type != "command_name"]))
         return found if listed else []
+
+    def listing(self, node: Any, word: Word) -> Word:
+        """The argument `word` (of `node`), as the lines its substitution prints when that
+        is a search (`cat $(find ~)`, `cat "$(ls DIR)"`), read as a variable holding them is."""
+        printed = _substitution(node)
+        search = self.printer(printed) if printed is not None else []
+        if not search:
+            return word
+        return Listed(word.value, static=False, quoted=word.quoted, search=tuple(search))
 
     def search_words(self, node: Any) -> list[Word]:
         """The words of the command `node`, the wrappers before its program dropped."""
@@ -743,6 +757,8 @@ class _Walker:
                 if target.type == "number" and _descriptor(target):
                     continue
                 word = _word(target, self.source)
+                if kind != "command_name":  # `cat $(find ~)`: the paths the search prints
+                    word = self.listing(target, word)
                 if node.type != "command" and child.start_byte == end and len(words) > 1:
                     word = _joined_word(words.pop(), word)  # `export LD_PRE""LOAD=x`: one word
                 words.append(word)

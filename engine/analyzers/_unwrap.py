@@ -31,7 +31,7 @@ from ._programs import (
 from ._simple import parse_simple
 
 if TYPE_CHECKING:
-    from ._bash import Work
+    from ._bash import Listed, Work
 
 _POSITIONAL = re.compile(r'\s*"?\$(\{)?[0-9@*](?(1)\})"?\s*')
 """A script that is only a positional parameter (`sh -c '$1' _ {}`): its argument runs."""
@@ -60,6 +60,8 @@ _MAX_UNWRAP = 64
 MAX_VARIANTS = 32
 """Readings of one command with the values its variables may hold (`for f in a b; do cat $f
 $g`...): past it the call is unparsed."""
+_COPIES_TEXT = re.compile(r"[^$`]*(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?[^$`]*)+")
+"""A value of plain text and variables only (`$HOME/x`, `${A}.bak`): no substitution."""
 _REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?\}|([A-Za-z_][A-Za-z0-9_]*))")
 """A variable used in a word: `$A`, `${A}`, `${A[0]}`, `${A[@]}`."""
 _BRACES = re.compile(r"(?<!\$)\{([^{}]*)\}")
@@ -282,7 +284,7 @@ class Expansion:
                 unwrapper.run()
             if raw.redirects and len(words) == 1 and words[0].value == "exec":
                 self.opened(raw)
-            if self.variables or self.choices or self.arrays:
+            if self.variables or self.choices or self.arrays or _lists(raw):
                 self.add_variant(raw, wrappers, outer, env)
             feeder = raw
         if settles:  # set after the last command: a later script may read them
@@ -296,7 +298,7 @@ class Expansion:
         while a < len(assignments) and assignments[a][0] <= index:
             name, value = assignments[a][1], assignments[a][2]
             if name:
-                self.assign(name, value)
+                self.assign_copy(name, value)
             elif getattr(value, "array", "") not in self.associative:  # `_bash.Arithmetic`
                 self.arithmetic_read(value.value)
             a += 1
@@ -339,6 +341,9 @@ class Expansion:
     def readings(self, word: Word) -> list[list[Word]]:
         """What `word` may stand for with the variables known: each a list of words (`$a`
         unquoted splits); `[[word]]` when it uses none known."""
+        search: tuple[Word, ...] = getattr(word, "search", ())
+        if search:  # `cat $(find ~)`
+            return self.listed(word, search)
         if word.static or "$" not in word.value:
             return [[word]]
         match = _EXPANDED.fullmatch(word.value)
@@ -354,6 +359,17 @@ class Expansion:
                 if name in self.searched:
                     self.error = self.error or "a variable holds the paths a search of secrets prints"
         return self.joined(word)
+
+    def listed(self, word: Word, search: tuple[Word, ...]) -> list[list[Word]]:
+        """The readings of the argument `word`, the lines the searches `search` print
+        (`cat $(find ~)`): as a variable holding them (`found`) is read, each root's `ROOT/*`,
+        and unparsed when one holds secrets; `[[word]]` when it lists no paths."""
+        paths, secret = _listing(search)
+        if not paths:
+            return [[word]]
+        if secret:
+            self.error = self.error or "a command reads the paths a search of secrets prints"
+        return [[path] for path in paths]
 
     def expanded(self, match: re.Match[str], quoted: bool) -> list[tuple[Word, ...]] | None:
         """The values the expansion `match` (of `_EXPANDED`) may have, None when not known."""
@@ -460,6 +476,50 @@ class Expansion:
     def ifs_changed(self) -> bool:
         """Whether IFS was set to other than its default (or to a value not known)."""
         return "IFS" in self.exported and self.variables.get("IFS") != " \t\n"
+
+    def assign_copy(self, name: str, value: Word) -> None:
+        """Set `name` to `value` as the script does, with the values of the variables it
+        expands copied where known (`B=$A`, `B="${A[1]}"`, `for B in "${A[@]}"`): each is a
+        reading of B, as the value itself is of `for B in x y`. A copy of a variable holding
+        the paths a search of secrets prints holds them too."""
+        sources = {m[1] or m[4] for m in _EXPANDED.finditer(value.value)} if not value.static else set()
+        searched = sources & self.searched
+        copied = self.copied(value) if not searched else None
+        self.assign(name, copied if copied is not None else value)
+        if searched:
+            self.searched.add(name)
+            self.choices[name] = tuple(w for s in sorted(searched) for w in self.choices.get(s, ()))
+
+    def copied(self, value: Word) -> Listed | None:
+        """`value` with the values of the variables it expands put in, as a `Listed` whose
+        items are the words it may stand for: the value as one word for an assignment
+        (`B=$A`; as written where A is not known: `B=$HOME/x`), each word of it for a loop's
+        list (`for B in $A`, `for B in "${A[@]}"`); None when it uses no variable known, or
+        is no such value (an array, an element, a substitution)."""
+        from ._bash import MAX_READINGS, Listed
+
+        items: tuple[Word, ...] = getattr(value, "items", ())
+        if getattr(value, "array", False) or getattr(value, "index", None) is not None:
+            return None
+        if getattr(value, "appends", False) or getattr(value, "search", ()):
+            return None
+        if type(value) is Word:
+            if value.static or "$" not in value.value:
+                return None
+            readings = self.joined(Word(value.value, static=False, quoted=True))
+            words = [w for reading in readings for w in reading]
+            if [w.value for w in words] == [value.value] and not _COPIES_TEXT.fullmatch(value.value):
+                return None  # `B=$(x)`; `B=$HOME/x` is read as written
+        else:
+            each = getattr(value, "each", False)
+            read = [Word(value.value, static=False, quoted=value.quoted)] if each else list(items)
+            words = [w for item in read for reading in self.readings(item) for w in reading]
+            if [w.value for w in words] == [w.value for w in read]:
+                return None
+        if len(words) > MAX_READINGS:
+            self.error = self.error or "a variable takes more values than analysed"
+            return None
+        return Listed(value.value, static=False, quoted=value.quoted, items=tuple(words))
 
     def assign(self, name: str, value: Word) -> None:
         """Remember a variable set to a static value (`a=rm; $a -rf /` runs rm), and its new
@@ -625,13 +685,11 @@ class Expansion:
         $(find ~)`): when it lists paths under roots, each root's `ROOT/*` is a reading, and
         one that holds secrets (`~`, `/`) makes a command using `name` unparsed (it reads
         what the search finds: `cat "$A"`)."""
-        roots = _searched_roots(printer)
-        if not roots:
+        paths, secret = _listing(printer)
+        if not paths:
             return
-        from ._sensitive import holds_sensitive
-
-        self.choices[name] = tuple(Word(f"{r.value.rstrip('/')}/*", r.static) for r in roots)
-        if any(holds_sensitive(r.value) or not r.static for r in roots):
+        self.choices[name] = paths
+        if secret:
             self.searched.add(name)
 
     def export(self, name: str, entry: str | None) -> None:
@@ -1699,6 +1757,21 @@ def _searched_roots(printer: list[Word] | tuple[Word, ...]) -> list[Word]:
                 root = Word(joined or f"{base.value}/{root.value}", static)
             roots.append(root)
     return roots
+
+
+def _lists(raw: RawCommand) -> bool:
+    """Whether an argument of `raw` is the output of a search (`cat $(find ~)`)."""
+    return any(getattr(word, "search", ()) for word in raw.words)
+
+
+def _listing(printer: list[Word] | tuple[Word, ...]) -> tuple[tuple[Word, ...], bool]:
+    """What the searches `printer` runs print, as each root's `ROOT/*`, and whether a root
+    holds secrets (`~`, `/`) or is known only at run time."""
+    from ._sensitive import holds_sensitive
+
+    roots = _searched_roots(printer)
+    paths = tuple(Word(f"{r.value.rstrip('/')}/*", r.static) for r in roots)
+    return paths, any(holds_sensitive(r.value) or not r.static for r in roots)
 
 
 def _listed_roots(words: list[Word]) -> list[Word]:
