@@ -1072,3 +1072,19 @@ def test_a_runner_option_at_the_end_never_raises(program: str) -> None:
 def test_package_tools_that_only_ask_install_nothing(command: str, installs: bool) -> None:
     facts = shell_facts("Bash", {"command": command}, "/w")
     assert facts.installs_packages is installs and facts.network is installs
+
+
+@pytest.mark.parametrize(
+    ("command", "network"),
+    [
+        ("tshark -n -r capture.pcap -Y http", False),
+        ("tcpdump -r capture.pcap", False),
+        ("tshark -r x.pcap -w y.pcap", False),
+        ("tshark -i eth0", True),
+        ("tshark -r x.pcap -i eth0", True),  # listens as well
+        ("tcpdump -nr x.pcap", True),  # a cluster: not read, so it stays a network tool
+        ("tshark", True),
+    ],
+)
+def test_a_capture_read_from_a_file_is_no_network(command: str, network: bool) -> None:
+    assert shell_facts("Bash", {"command": command}, "/w").network is network

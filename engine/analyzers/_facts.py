@@ -94,11 +94,24 @@ def _program_and_sub(cmd: Command) -> tuple[str, str, list[str]]:
 def is_network(cmd: Command) -> bool:
     """The command reaches the network."""
     program, sub, args = _program_and_sub(cmd)
+    if program in _CAPTURES and _reads_capture(args):
+        return False
     if program in NETWORK_PROGRAMS or _installs(program, sub, args):
         return True
     if program == "rsync":
         return any(":" in a and not a.startswith(("-", "/", ".")) for a in args)
     return sub in NETWORK_SUBCOMMANDS.get(program, ())
+
+
+_CAPTURES = frozenset({"tshark", "tcpdump"})
+
+
+def _reads_capture(args: list[str]) -> bool:
+    """`tshark -r FILE` and `tcpdump -r FILE` read a capture file, and listen on no interface
+    (`-i`); any other option that could (`-D`, a clustered `-ri`) keeps them network tools."""
+    return "-r" in args and not any(
+        a[:2] == "-i" or (a[:1] == "-" and a[1:2] != "-" and "i" in a) for a in args
+    )
 
 
 def is_install(cmd: Command) -> bool:
