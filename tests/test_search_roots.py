@@ -526,3 +526,19 @@ def test_names_sensitive_knows_credential_stores(pattern: str, sensitive: bool) 
 )
 def test_a_glob_under_a_home_that_reaches_hidden_entries_is_sensitive(command: str, sensitive: bool) -> None:
     assert _facts("Bash", {"command": command}, PROJECT).sensitive is sensitive
+
+
+@pytest.mark.parametrize(
+    ("command", "sensitive"),
+    [
+        ('find "$HOME" -maxdepth 1 -exec du -sh {} +', False),  # sizes: no content read
+        ("find ~ -exec ls -ld {} \\;", False),
+        ("find ~ -exec stat {} +", False),
+        ("find ~ -exec cat {} +", True),
+        ("find ~ -exec grep -l AKIA {} +", True),
+        ("find ~ -exec $CMD {} +", True),  # a program only run time knows
+    ],
+)
+def test_find_running_a_program_that_reads_only_names_reads_no_secret(command: str, sensitive: bool) -> None:
+    shell = shell_facts("Bash", {"command": command}, "/home/me/proj")
+    assert path_facts("Bash", {"command": command}, "/home/me/proj", shell).sensitive is sensitive

@@ -571,7 +571,10 @@ def _shell_roots(commands: list[Command], run_in: str | None) -> list[tuple[str,
         elif program == "find":
             if consumed is None:
                 consumed = any(
-                    "find" in c.wrappers or "xargs" in c.wrappers or _reads_names(c) for c in commands
+                    ("find" in c.wrappers and c.program not in METADATA_READERS)
+                    or "xargs" in c.wrappers
+                    or _reads_names(c)
+                    for c in commands
                 )
             roots = (
                 [(start, True) for start in find_starts(cmd.args) or ["."]]
@@ -585,6 +588,13 @@ def _shell_roots(commands: list[Command], run_in: str | None) -> list[tuple[str,
             if path[:1] != "?":
                 out.append((path, hidden))
     return out
+
+
+METADATA_READERS = frozenset(
+    {"du", "ls", "stat", "basename", "dirname", "realpath", "readlink", "echo", "printf", "test", "["}
+)
+"""Programs that read a file's name, size or times and none of its content: one `find` runs on
+each file it finds (`find ~ -exec du -sh {} +`) reads no secret."""
 
 
 def _reads_names(cmd: Command) -> bool:
