@@ -16,8 +16,17 @@ ELEMENTS: dict[tuple[type[celrt.CelObject], str], type[celrt.CelObject]] = {}
 
 
 def helper_globals() -> dict[str, object]:
-    """The globals every generated function starts from: `celrt`'s public callables, as `_name`."""
-    return {"_" + k: v for k, v in vars(celrt).items() if callable(v) and not k.startswith("_")}
+    """The globals every generated function starts from: `celrt`'s public callables, as `_name`.
+
+    A fresh dict each time (a caller adds its constants to it), copied from one made once: a
+    large policy compiles thousands of expressions."""
+    global _HELPERS
+    if _HELPERS is None:
+        _HELPERS = {"_" + k: v for k, v in vars(celrt).items() if callable(v) and not k.startswith("_")}
+    return dict(_HELPERS)
+
+
+_HELPERS: dict[str, object] | None = None
 
 
 def declare_object(

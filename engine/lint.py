@@ -86,10 +86,11 @@ def lint_file(path: Path) -> list[Diagnostic]:
 
 def lint_policy(policy: CompiledPolicy) -> list[Diagnostic]:
     """Every lint check on a compiled policy."""
+    trees = _trees(policy)
     return [
         *_unknown_fields(policy),
-        *_nested_macros(policy),
-        *_slow_regexes(policy),
+        *_nested_macros(policy, trees),
+        *_slow_regexes(policy, trees),
         *_shadowed_rules(policy),
         *_allow_defeats_block(policy),
         *_never_matches(policy),
@@ -115,16 +116,34 @@ def expressions(policy: CompiledPolicy) -> Iterator[tuple[CompiledExpr, str]]:
             yield route.condition, route.id
 
 
+def _trees(policy: CompiledPolicy) -> dict[str, Node | None]:
+    """The lowered tree of each distinct expression text, parsed once for all the checks that read
+    an expression's shape (parsing is most of a large policy's lint)."""
+    trees: dict[str, Node | None] = {}
+    for expr, _ident in expressions(policy):
+        if expr.text not in trees:
+            trees[expr.text] = lower_text(expr.text)
+    return trees
+
+
 def _item_span(policy: CompiledPolicy, ident: str) -> Span:
-    items: tuple[CompiledRating | CompiledRule | CompiledRoute, ...] = (
-        *policy.ratings,
-        *policy.rules,
-        *policy.routes,
-    )
-    for item in items:
-        if item.id == ident:
-            return item.span
-    return Span(policy.files[0], 1, 1)
+    global _SPANS
+    memo = _SPANS
+    if memo is None or memo[0] is not policy:
+        items: tuple[CompiledRating | CompiledRule | CompiledRoute, ...] = (
+            *policy.ratings,
+            *policy.rules,
+            *policy.routes,
+        )
+        spans: dict[str, Span] = {}
+        for item in items:
+            spans.setdefault(item.id, item.span)
+        memo = _SPANS = (policy, spans)
+    return memo[1].get(ident) or Span(policy.files[0], 1, 1)
+
+
+_SPANS: tuple[CompiledPolicy, dict[str, Span]] | None = None
+"""The spans of the last policy linted, by id (one lookup per diagnostic)."""
 
 
 def _unknown_fields(policy: CompiledPolicy) -> Iterator[Diagnostic]:
@@ -148,9 +167,9 @@ NESTED_MACROS = 2
 """Macros over separate run-time lists nested this deep draw a warning: their work multiplies."""
 
 
-def _nested_macros(policy: CompiledPolicy) -> Iterator[Diagnostic]:
+def _nested_macros(policy: CompiledPolicy, trees: dict[str, Node | None]) -> Iterator[Diagnostic]:
     for expr, ident in expressions(policy):
-        ranges = multiplying_macros(expr.text)
+        ranges = _multiplying(trees[expr.text])
         if len(ranges) >= NESTED_MACROS:
             nest = " inside ".join(f"`{r}`" for r in reversed(ranges))
             yield Diagnostic(
@@ -172,7 +191,10 @@ def multiplying_macros(text: str) -> list[str]:
     visited, so the two together walk the input once. Every other nested macro walks its whole
     range once per iteration of the enclosing one. An expression that does not parse has none.
     """
-    root = lower_text(text)
+    return _multiplying(lower_text(text))
+
+
+def _multiplying(root: Node | None) -> list[str]:
     if root is None:
         return []
     best: list[str] = []
@@ -239,9 +261,9 @@ SLOW_REDACTION_HINT = (
 )
 
 
-def _slow_regexes(policy: CompiledPolicy) -> Iterator[Diagnostic]:
+def _slow_regexes(policy: CompiledPolicy, trees: dict[str, Node | None]) -> Iterator[Diagnostic]:
     for expr, ident in expressions(policy):
-        for pattern in dict.fromkeys(constant_patterns(expr.text)):
+        for pattern in dict.fromkeys(_constant_patterns(trees[expr.text])):
             where = f"`{ident}` matches against `{pattern}`"
             yield from _slow_regex(pattern, where, _item_span(policy, ident), SLOW_REGEX_HINT)
     fallback = Span(policy.files[0] if policy.files else "<policy>", 1, 1)
@@ -266,7 +288,10 @@ def _slow_regex(pattern: str, where: str, span: Span, hint: str) -> Iterator[Dia
 def constant_patterns(text: str) -> Iterator[str]:
     """The literal patterns of the `matches` calls in an expression (one built at run time is
     not known here)."""
-    root = lower_text(text)
+    return _constant_patterns(lower_text(text))
+
+
+def _constant_patterns(root: Node | None) -> Iterator[str]:
     stack = [root] if root is not None else []
     while stack:
         node = stack.pop()
@@ -290,20 +315,49 @@ def _text(expr: CompiledExpr | None) -> str | None:
     return expr.text if expr is not None else None
 
 
+_Filed = dict[tuple[Route, tuple[str | None, str | None], str | None], list[tuple[int, CompiledRule]]]
+"""Earlier rules with their place, by (route, condition texts, one of their tools or None)."""
+
+
 def _shadowed_rules(policy: CompiledPolicy) -> Iterator[Diagnostic]:
-    active = [r for r in policy.rules if not r.shadow and not r.never]
-    for i, later in enumerate(active):
-        for earlier in active[:i]:
-            if earlier.route is later.route and _covers(earlier, later):
-                yield Diagnostic(
-                    "lint.shadowed_rule",
-                    f"rule `{later.id}` never changes a decision:"
-                    f" `{earlier.id}` already {earlier.route.value}s every call it matches",
-                    later.span,
-                    "warning",
-                    hint="remove it, or narrow the earlier rule",
-                )
-                break
+    earlier: _Filed = {}
+    for i, later in enumerate(r for r in policy.rules if not r.shadow and not r.never):
+        cover = _first_cover(earlier, later)
+        if cover is not None:
+            yield Diagnostic(
+                "lint.shadowed_rule",
+                f"rule `{later.id}` never changes a decision:"
+                f" `{cover.id}` already {cover.route.value}s every call it matches",
+                later.span,
+                "warning",
+                hint="remove it, or narrow the earlier rule",
+            )
+        key = (later.route, _texts(later))
+        for tool in (None, *dict.fromkeys(later.tools)):
+            earlier.setdefault((*key, tool), []).append((i, later))
+
+
+def _first_cover(
+    earlier: _Filed,
+    rule: CompiledRule,
+) -> CompiledRule | None:
+    """The first earlier rule that covers `rule`, found among those of its route with no condition
+    or with its own, filed under `rule`'s first tool or `*` (under None: all of them); a policy of
+    thousands of rules is linted without comparing every pair."""
+    found: tuple[int, CompiledRule] | None = None
+    for texts in dict.fromkeys(((None, None), _texts(rule))):
+        for tool in ("*", rule.tools[0]) if rule.tools else (None,):
+            for i, candidate in earlier.get((rule.route, texts, tool), ()):
+                if found is not None and i >= found[0]:
+                    break
+                if _covers(candidate, rule):
+                    found = (i, candidate)
+                    break
+    return found[1] if found is not None else None
+
+
+def _texts(rule: CompiledRule) -> tuple[str | None, str | None]:
+    return _text(rule.when), _text(rule.condition)
 
 
 def _allow_defeats_block(policy: CompiledPolicy) -> Iterator[Diagnostic]:
