@@ -68,6 +68,20 @@ def test_an_assistant_line_whose_content_is_an_object_is_a_problem(tmp_path: Pat
     assert [c.args["command"] for c in items if isinstance(c, TraceCall)] == ["ls", "pwd"]
 
 
+@pytest.mark.parametrize("item", ["rm -rf ~", ["rm -rf ~"], 5, None])
+def test_an_item_of_assistant_content_that_is_not_a_block_is_a_problem(tmp_path: Path, item: Any) -> None:
+    lines = [
+        _assistant("a1", [{"type": "text", "text": "cleaning"}, item, _tool_use("t1", "ls")]),
+        _assistant("a2", [{"type": "text", "text": "done"}, _tool_use("t2", "pwd")]),
+    ]
+    transcript = tmp_path / "session.jsonl"
+    transcript.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    items = list(read_traces([transcript], fmt="claude-code"))
+    damaged = [p.line for p in items if isinstance(p, TraceProblem) and p.kind == "unknown_record"]
+    assert damaged == [1]
+    assert [c.args["command"] for c in items if isinstance(c, TraceCall)] == ["ls", "pwd"]
+
+
 def _decision(n: int, **changes: Any) -> dict[str, Any]:
     record = {
         "v": 1,

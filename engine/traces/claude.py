@@ -106,8 +106,12 @@ class ClaudeCodeParser(Parser):
         if not isinstance(content, list):
             yield self.unknown(line, "an `assistant` line whose content is not a list of blocks")
             return
+        odd = False
         for block in content:
-            if not isinstance(block, dict) or block.get("type") != "tool_use":
+            if not isinstance(block, dict):
+                odd = True  # a string or a list where a block goes: it may have held a call
+                continue
+            if block.get("type") != "tool_use":
                 continue
             call = self._call(line, value, block, ts)
             if call is None:
@@ -118,6 +122,8 @@ class ClaudeCodeParser(Parser):
                     yield RawNote(
                         "clarification", ts, line, detail=_question(call.args), call_id=call.call_id
                     )
+        if odd:
+            yield self.unknown(line, "an `assistant` line whose content holds an item that is not a block")
 
     def _call(
         self, line: int, value: dict[str, Any], block: dict[str, Any], ts: float | None
