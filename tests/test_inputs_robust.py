@@ -227,3 +227,36 @@ def test_install_writes_through_a_symlinked_settings_file(tmp_path: Path, relati
     assert sorted(p.name for p in dotfiles.iterdir()) == ["settings.json"]  # no temporary file left
     assert uninstall("claude-code", "project", cwd=tmp_path / "repo", home=tmp_path)
     assert link.is_symlink() and json.loads(real.read_text()) == {"permissions": {"deny": ["Read(./.env)"]}}
+
+
+# -- a line too long to hold -------------------------------------------------------------------
+
+
+def test_bounded_lines_passes_over_a_line_past_the_bound() -> None:
+    from io import BytesIO
+
+    from remit.traces.files import bounded_lines
+
+    data = b"short\n" + b"x" * 5000 + b"\nafter\n" + b"y" * 3000
+    assert list(bounded_lines(BytesIO(data), 1000)) == [b"short\n", None, b"after\n", None]
+    assert list(bounded_lines(BytesIO(b"a\n" + b"z" * 1000 + b"\n"), 1000)) == [b"a\n", b"z" * 1000 + b"\n"]
+
+
+@pytest.mark.parametrize("where", [0, 1])
+def test_a_trace_line_past_the_bound_is_reported_and_the_rest_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: int
+) -> None:
+    from remit.traces import files
+
+    monkeypatch.setattr(files, "MAX_LINE_BYTES", 4000)
+    lines = [
+        json.dumps(_assistant("a1", [_tool_use("t1", "ls")])),
+        json.dumps(_assistant("a3", [_tool_use("t3", "pwd")])),
+    ]
+    lines.insert(where, json.dumps(_assistant("a2", [_tool_use("t2", "echo " + "x" * 9000)])))
+    transcript = tmp_path / "session.jsonl"
+    transcript.write_text("".join(x + "\n" for x in lines))
+    items = list(read_traces([transcript], fmt="claude-code" if where else None))
+    damaged = [(p.line, p.message) for p in items if isinstance(p, TraceProblem) and p.kind == "damaged_line"]
+    assert damaged == [(where + 1, "a line longer than 4000 bytes, not read")]
+    assert [c.args["command"] for c in items if isinstance(c, TraceCall)] == ["ls", "pwd"]

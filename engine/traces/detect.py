@@ -43,8 +43,12 @@ def detect(f: TraceFile) -> str | None:
 
 
 def _first_line(f: TraceFile) -> bytes | None:
+    from .files import bounded_lines
+
     try:
-        for line in f.stream:
+        for line in bounded_lines(f.stream):
+            if line is None:
+                return b""  # too long to parse: the next lines, or the text of the head, tell
             if line.strip():
                 return line
     except (EOFError, OSError, ValueError):
@@ -54,9 +58,13 @@ def _first_line(f: TraceFile) -> bytes | None:
 
 def _detect_lines(f: TraceFile) -> str | None:
     """The first line said nothing definite: ask the next ones."""
+    from .files import bounded_lines
+
     read = 0
     try:
-        for count, line in enumerate(f.stream):
+        for count, line in enumerate(bounded_lines(f.stream, SNIFF_BYTES)):
+            if line is None:
+                return None
             read += len(line)
             if count >= SNIFF_LINES or read > SNIFF_BYTES:
                 return None

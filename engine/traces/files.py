@@ -22,6 +22,9 @@ TRACE_SUFFIXES = (".jsonl", ".json", ".traj", ".ndjson", ".log")
 
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 """Whole-document formats larger than this are refused rather than loaded."""
+MAX_LINE_BYTES = 64 * 1024 * 1024
+"""A line longer than this is reported and passed over, never held whole in memory."""
+_SKIP_CHUNK = 1024 * 1024
 
 Progress = Callable[[int], None]
 """Told how many bytes of the file (as stored on disk) were read so far."""
@@ -124,17 +127,45 @@ def _zlib_error() -> type[Exception]:
     return zlib.error
 
 
+def bounded_lines(stream: IO[bytes], limit: int | None = None) -> Iterator[bytes | None]:
+    """The lines of `stream`, None for one longer than `limit` bytes (`MAX_LINE_BYTES`): the rest
+    of it is read and dropped a chunk at a time, so one endless line costs no more memory than
+    the bound."""
+    if limit is None:
+        limit = MAX_LINE_BYTES
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while True:
+            rest = stream.readline(_SKIP_CHUNK)
+            if not rest or rest.endswith(b"\n"):
+                break
+        yield None
+
+
 def lines(f: TraceFile, progress: Progress | None = None) -> Iterator[tuple[int, bytes] | TraceProblem]:
-    """Numbered non-blank lines of the file, then a `truncated` problem if it ends early."""
+    """Numbered non-blank lines of the file, then a `truncated` problem if it ends early; a line
+    past `MAX_LINE_BYTES` is a `damaged_line` problem."""
     number = 0
     try:
-        for number, line in enumerate(f.stream, 1):
+        for number, line in enumerate(bounded_lines(f.stream), 1):
             if progress is not None and number % 512 == 0:
                 progress(f.position())
-            if line.strip():
+            if line is None:
+                message = f"a line longer than {_size(MAX_LINE_BYTES)}, not read"
+                yield TraceProblem(f.name, number, message, "damaged_line")
+            elif line.strip():
                 yield number, line
     except (EOFError, OSError, _zlib_error()) as exc:
         yield TraceProblem(f.name, number + 1, f"the file ends early or is damaged: {_why(exc)}", "truncated")
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
 def records(f: TraceFile, progress: Progress | None = None) -> Iterator[tuple[int, Any] | TraceProblem]:

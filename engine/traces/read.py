@@ -22,7 +22,7 @@ from .calls import TraceItem
 from .claude import ClaudeCodeParser
 from .codex import CodexParser
 from .detect import detect
-from .files import TraceFile, load_document, parse_json, records, walk
+from .files import TraceFile, bounded_lines, load_document, parse_json, records, walk
 from .gemini import GeminiParser
 from .generic import GenericParser, parse_mapping
 from .model import (
@@ -253,7 +253,9 @@ def _starts_document(f: TraceFile, lines: int = 5) -> bool:
     document); a JSON Lines file whose first line is damaged is still read line by line."""
     try:
         seen = 0
-        for line in f.stream:
+        for line in bounded_lines(f.stream):
+            if line is None:
+                return False  # a record too long to read: JSON Lines, whose reader reports it
             if not line.strip():
                 continue
             if _is_container(line):
