@@ -5,29 +5,17 @@ of variables that make a program run code (`PAGER`, `LD_PRELOAD`...) see them.""
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 
-import remit
 from remit.analyzers import shell_facts
 from remit.analyzers._bash import arithmetic_assignments
-from tests.conftest import POLICIES
+from tests.shipped import SHIPPED, decide_bash, shell_argvs
 
 CWD = "/home/me/proj"
-SHIPPED = ("coding-agent", "strict", "ci")
-
-
-@functools.cache
-def _guard(name: str) -> remit.Guard:
-    return remit.Guard.from_path(POLICIES / f"{name}.yaml")
 
 
 def _decisions(command: str) -> dict[str, str]:
-    return {
-        name: _guard(name).check("Bash", {"command": command}, {"cwd": CWD}).decision.value
-        for name in SHIPPED
-    }
+    return {name: decide_bash(name, command, CWD) for name in SHIPPED}
 
 
 def _envs(command: str) -> list[tuple[list[str], list[str]]]:
@@ -168,7 +156,7 @@ def test_a_loop_over_a_pattern_or_several_words_reads_each_value() -> None:
         "for f in a b; do wc -l $f; done": [["wc", "-l", "$f"], ["wc", "-l", "a"], ["wc", "-l", "b"]],
     }
     for command, argvs in cases.items():
-        assert [c.argv for c in shell_facts("Bash", {"command": command}, CWD).commands] == argvs
+        assert shell_argvs(command, CWD) == argvs
 
 
 def test_harmless_uses_keep_their_commands() -> None:

@@ -9,39 +9,17 @@ store (`~/.ssh/*`, `**/.env`) does."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import pytest
 
-import remit
-from remit.analyzers import PathFacts, path_facts, shell_facts
+from remit.analyzers import shell_facts
 from remit.analyzers._sensitive import lists_sensitive
 from remit.analyzers.path import copy_sources
-from tests.conftest import POLICIES
+from tests.shipped import bash, path_of, shipped_decisions
 
 PROJECT = "/home/me/proj"
 HOME = "/home/me"
-BLOCKING = ("coding-agent", "strict", "ci")
-"""The shipped policies that block a secret's read (`path.sensitive`)."""
-
-
-@functools.cache
-def _guard(name: str) -> remit.Guard:
-    return remit.Guard.from_path(POLICIES / f"{name}.yaml")
-
-
-def _decisions(tool: str, args: dict[str, Any], cwd: str) -> list[str]:
-    ctx = {"cwd": cwd, "home": HOME}
-    return [_guard(name).check(tool, args, ctx).decision.value for name in BLOCKING]
-
-
-def _facts(tool: str, args: dict[str, Any], cwd: str) -> PathFacts:
-    return path_facts(tool, args, cwd, shell_facts(tool, args, cwd))
-
-
-def _bash(command: str) -> dict[str, Any]:
-    return {"command": command}
 
 
 # -- copies and archives that take a home's secrets --
@@ -81,21 +59,21 @@ def _bash(command: str) -> dict[str, Any]:
     ],
 )
 def test_a_copy_of_a_home_or_a_secret_store_reads_its_secrets(command: str, source: str) -> None:
-    facts = _facts("Bash", _bash(command), PROJECT)
+    facts = path_of("Bash", bash(command), PROJECT)
     assert source in facts.sensitive_paths
-    assert _decisions("Bash", _bash(command), PROJECT) == ["block"] * 3
+    assert shipped_decisions("Bash", bash(command), PROJECT, HOME) == ["block"] * 3
 
 
 @pytest.mark.parametrize("command", ["tar czf /tmp/x.tgz .", "zip -r /tmp/x.zip .", "cp -r . /tmp/x"])
 def test_a_copy_of_the_cwd_is_a_copy_of_the_home_when_the_cwd_is_the_home(command: str) -> None:
-    assert HOME in _facts("Bash", _bash(command), HOME).sensitive_paths
-    assert _decisions("Bash", _bash(command), HOME) == ["block"] * 3
+    assert HOME in path_of("Bash", bash(command), HOME).sensitive_paths
+    assert shipped_decisions("Bash", bash(command), HOME, HOME) == ["block"] * 3
 
 
 @pytest.mark.parametrize("command", ["cp -r ~/.ssh /tmp/k", "cp -r ~/.aws /tmp/k", "cp ~/.bashrc /tmp/x"])
 def test_a_copy_of_a_named_secret_stays_sensitive(command: str) -> None:
-    assert _facts("Bash", _bash(command), PROJECT).sensitive
-    assert _decisions("Bash", _bash(command), PROJECT) == ["block"] * 3
+    assert path_of("Bash", bash(command), PROJECT).sensitive
+    assert shipped_decisions("Bash", bash(command), PROJECT, HOME) == ["block"] * 3
 
 
 # -- copies that take no secret --
@@ -120,8 +98,8 @@ def test_a_copy_of_a_named_secret_stays_sensitive(command: str) -> None:
     ],
 )
 def test_a_copy_of_the_workspace_keeps_its_decision(command: str, decisions: list[str]) -> None:
-    assert not _facts("Bash", _bash(command), PROJECT).sensitive
-    assert _decisions("Bash", _bash(command), PROJECT) == decisions
+    assert not path_of("Bash", bash(command), PROJECT).sensitive
+    assert shipped_decisions("Bash", bash(command), PROJECT, HOME) == decisions
 
 
 @pytest.mark.parametrize(
@@ -149,7 +127,7 @@ def test_a_copy_of_the_workspace_keeps_its_decision(command: str, decisions: lis
     ],
 )
 def test_a_copy_that_takes_no_secret_is_not_sensitive(command: str) -> None:
-    assert not _facts("Bash", _bash(command), PROJECT).sensitive
+    assert not path_of("Bash", bash(command), PROJECT).sensitive
 
 
 @pytest.mark.parametrize(
@@ -186,7 +164,7 @@ def test_a_copy_that_takes_no_secret_is_not_sensitive(command: str) -> None:
     ],
 )
 def test_copy_sources(command: str, sources: list[str]) -> None:
-    (cmd,) = shell_facts("Bash", _bash(command), PROJECT).commands
+    (cmd,) = shell_facts("Bash", bash(command), PROJECT).commands
     assert copy_sources(cmd) == sources
 
 
@@ -207,8 +185,8 @@ def test_copy_sources(command: str, sources: list[str]) -> None:
     ],
 )
 def test_a_broad_glob_over_a_home_lists_names_and_touches_no_secret(args: dict[str, Any], cwd: str) -> None:
-    assert not _facts("Glob", args, cwd).sensitive
-    assert _decisions("Glob", args, cwd) == ["allow"] * 3
+    assert not path_of("Glob", args, cwd).sensitive
+    assert shipped_decisions("Glob", args, cwd, HOME) == ["allow"] * 3
 
 
 @pytest.mark.parametrize(
@@ -227,20 +205,20 @@ def test_a_broad_glob_over_a_home_lists_names_and_touches_no_secret(args: dict[s
     ],
 )
 def test_a_glob_that_names_a_secret_is_sensitive(args: dict[str, Any], cwd: str) -> None:
-    assert _facts("Glob", args, cwd).sensitive
-    assert _decisions("Glob", args, cwd) == ["block"] * 3
+    assert path_of("Glob", args, cwd).sensitive
+    assert shipped_decisions("Glob", args, cwd, HOME) == ["block"] * 3
 
 
 @pytest.mark.parametrize(
     ("tool", "args"),
     [
         ("Grep", {"pattern": "x", "path": HOME, "glob": "**/*"}),  # a search reads what it finds
-        ("Bash", _bash("cat ~/**")),
-        ("Bash", _bash("cat ~/.*")),
+        ("Bash", bash("cat ~/**")),
+        ("Bash", bash("cat ~/.*")),
     ],
 )
 def test_what_reads_under_a_home_stays_sensitive(tool: str, args: dict[str, Any]) -> None:
-    assert _facts(tool, args, PROJECT).sensitive
+    assert path_of(tool, args, PROJECT).sensitive
 
 
 @pytest.mark.parametrize(

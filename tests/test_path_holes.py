@@ -5,39 +5,17 @@ tools, the cwd and patterns that name a home)."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import pytest
 
-import remit
-from remit.analyzers import PathFacts, path_facts, shell_facts
+from remit.analyzers import shell_facts
 from remit.analyzers.path import MAX_PATHS, TOO_MANY, copy_sources
-from tests.conftest import POLICIES
+from tests.shipped import bash, path_of, shipped_decisions
 
 PROJECT = "/home/me/proj"
 HOME = "/home/me"
-BLOCKING = ("coding-agent", "strict", "ci")
-"""The shipped policies that block a secret's read (`path.sensitive`)."""
 SECRET = "/home/me/.ssh/id_rsa"
-
-
-@functools.cache
-def _guard(name: str) -> remit.Guard:
-    return remit.Guard.from_path(POLICIES / f"{name}.yaml")
-
-
-def _decisions(tool: str, args: dict[str, Any], cwd: str = PROJECT) -> list[str]:
-    ctx = {"cwd": cwd, "home": HOME}
-    return [_guard(name).check(tool, args, ctx).decision.value for name in BLOCKING]
-
-
-def _facts(tool: str, args: dict[str, Any], cwd: str = PROJECT) -> PathFacts:
-    return path_facts(tool, args, cwd, shell_facts(tool, args, cwd))
-
-
-def _bash(command: str) -> dict[str, Any]:
-    return {"command": command}
 
 
 def _names(count: int) -> list[str]:
@@ -50,33 +28,33 @@ def _names(count: int) -> list[str]:
 @pytest.mark.parametrize(
     ("tool", "args"),
     [
-        ("Bash", _bash(" ".join(["cat", *_names(MAX_PATHS + 2), "~/.ssh/id_rsa"]))),
+        ("Bash", bash(" ".join(["cat", *_names(MAX_PATHS + 2), "~/.ssh/id_rsa"]))),
         ("read_many_files", {"paths": [*_names(MAX_PATHS), SECRET]}),
         ("Read", {"file_path": [*_names(MAX_PATHS), SECRET]}),
         ("Read", {"file_path": [*_names(3 * MAX_PATHS), SECRET]}),
     ],
 )
 def test_paths_past_the_limit_count_as_a_secret(tool: str, args: dict[str, Any]) -> None:
-    facts = _facts(tool, args)
+    facts = path_of(tool, args, PROJECT)
     assert TOO_MANY in facts.sensitive_paths
     assert TOO_MANY in facts.outside
     assert len(facts.paths) <= MAX_PATHS
-    assert _decisions(tool, args) == ["block"] * 3
+    assert shipped_decisions(tool, args, PROJECT, HOME) == ["block"] * 3
 
 
 @pytest.mark.parametrize(
     ("tool", "args"),
     [
-        ("Bash", _bash(" ".join(["cat", *_names(10)]))),
+        ("Bash", bash(" ".join(["cat", *_names(10)]))),
         ("read_many_files", {"paths": _names(10)}),
         ("read_many_files", {"paths": _names(MAX_PATHS)}),  # at the limit: nothing left out
     ],
 )
 def test_paths_within_the_limit_are_judged_as_they_are(tool: str, args: dict[str, Any]) -> None:
-    facts = _facts(tool, args)
+    facts = path_of(tool, args, PROJECT)
     assert TOO_MANY not in facts.paths
     assert not facts.sensitive
-    assert _decisions(tool, args) == ["allow"] * 3
+    assert shipped_decisions(tool, args, PROJECT, HOME) == ["allow"] * 3
 
 
 # -- listings of a home's hidden directories --
@@ -92,8 +70,8 @@ def test_paths_within_the_limit_are_judged_as_they_are(tool: str, args: dict[str
     ],
 )
 def test_a_glob_over_a_homes_hidden_directories_lists_secrets(args: dict[str, Any]) -> None:
-    assert _facts("Glob", args).sensitive
-    assert _decisions("Glob", args) == ["block"] * 3
+    assert path_of("Glob", args, PROJECT).sensitive
+    assert shipped_decisions("Glob", args, PROJECT, HOME) == ["block"] * 3
 
 
 @pytest.mark.parametrize(
@@ -101,8 +79,8 @@ def test_a_glob_over_a_homes_hidden_directories_lists_secrets(args: dict[str, An
     [{"pattern": "**/*", "path": HOME}, {"pattern": ".*", "path": HOME}, {"pattern": "**/*.py"}],
 )
 def test_a_broad_glob_over_a_home_stays_allowed(args: dict[str, Any]) -> None:
-    assert not _facts("Glob", args).sensitive
-    assert _decisions("Glob", args) == ["allow"] * 3
+    assert not path_of("Glob", args, PROJECT).sensitive
+    assert shipped_decisions("Glob", args, PROJECT, HOME) == ["allow"] * 3
 
 
 # -- copies of a home --
@@ -167,8 +145,8 @@ HOME_COPIES = [
 
 @pytest.mark.parametrize("command", HOME_COPIES)
 def test_a_copy_of_a_home_reads_its_secrets(command: str) -> None:
-    assert _facts("Bash", _bash(command)).sensitive
-    assert _decisions("Bash", _bash(command)) == ["block"] * 3
+    assert path_of("Bash", bash(command), PROJECT).sensitive
+    assert shipped_decisions("Bash", bash(command), PROJECT, HOME) == ["block"] * 3
 
 
 @pytest.mark.parametrize(
@@ -204,7 +182,7 @@ def test_a_copy_of_a_home_reads_its_secrets(command: str) -> None:
     ],
 )
 def test_copy_sources(command: str, sources: list[str]) -> None:
-    (cmd,) = shell_facts("Bash", _bash(command), PROJECT).commands
+    (cmd,) = shell_facts("Bash", bash(command), PROJECT).commands
     assert copy_sources(cmd) == sources
 
 
@@ -218,8 +196,8 @@ def test_copy_sources(command: str, sources: list[str]) -> None:
     ],
 )
 def test_ordinary_copies_keep_their_decisions(command: str, decisions: list[str]) -> None:
-    assert not _facts("Bash", _bash(command)).sensitive
-    assert _decisions("Bash", _bash(command)) == decisions
+    assert not path_of("Bash", bash(command), PROJECT).sensitive
+    assert shipped_decisions("Bash", bash(command), PROJECT, HOME) == decisions
 
 
 @pytest.mark.parametrize(
@@ -245,4 +223,4 @@ def test_ordinary_copies_keep_their_decisions(command: str, decisions: list[str]
     ],
 )
 def test_a_copy_of_the_workspace_takes_no_secret(command: str) -> None:
-    assert not _facts("Bash", _bash(command)).sensitive
+    assert not path_of("Bash", bash(command), PROJECT).sensitive

@@ -8,33 +8,17 @@ not. With the cwd at a home, the home's start-up and configuration files (`~/.gi
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import pytest
 
-import remit
-from remit.analyzers import PathFacts, path_facts, shell_facts
+from remit.analyzers import path_facts, shell_facts
 from remit.analyzers._sensitive import holds_sensitive, names_sensitive
-from tests.conftest import POLICIES
+from tests.shipped import path_of, shipped_decisions
 
 PROJECT = "/home/me/proj"
 HOME = "/home/me"
 KEY_PATTERNS = ("BEGIN.*PRIVATE KEY", "AKIA[0-9A-Z]{16}", "password", "ghp_")
-
-
-@functools.cache
-def _guard(name: str) -> remit.Guard:
-    return remit.Guard.from_path(POLICIES / f"{name}.yaml")
-
-
-def _decisions(tool: str, args: dict[str, Any], cwd: str | None) -> list[str]:
-    ctx = {"cwd": cwd} if cwd else {}
-    return [_guard(name).check(tool, args, ctx).decision.value for name in ("coding-agent", "strict", "ci")]
-
-
-def _facts(tool: str, args: dict[str, Any], cwd: str | None) -> PathFacts:
-    return path_facts(tool, args, cwd, shell_facts(tool, args, cwd))
 
 
 # -- the facts --
@@ -103,15 +87,15 @@ def test_names_sensitive(pattern: str, sensitive: bool) -> None:
 
 @pytest.mark.parametrize("root", ["~", HOME, "/", "/root", "/home"])
 def test_a_grep_of_a_home_or_the_root_reads_its_secrets(root: str) -> None:
-    facts = _facts("Grep", {"pattern": "ghp_", "path": root}, PROJECT)
+    facts = path_of("Grep", {"pattern": "ghp_", "path": root}, PROJECT)
     assert facts.sensitive
     assert (root.rstrip("/") or "/") in facts.sensitive_paths
 
 
 def test_a_grep_without_a_path_searches_the_cwd() -> None:
-    assert _facts("Grep", {"pattern": "ghp_"}, HOME).sensitive_paths == [HOME]
-    assert not _facts("Grep", {"pattern": "ghp_"}, PROJECT).sensitive
-    assert not _facts("Grep", {"pattern": "ghp_"}, None).sensitive  # no directory known
+    assert path_of("Grep", {"pattern": "ghp_"}, HOME).sensitive_paths == [HOME]
+    assert not path_of("Grep", {"pattern": "ghp_"}, PROJECT).sensitive
+    assert not path_of("Grep", {"pattern": "ghp_"}, None).sensitive  # no directory known
 
 
 def test_a_search_in_the_workspace_names_no_secret() -> None:
@@ -121,7 +105,7 @@ def test_a_search_in_the_workspace_names_no_secret() -> None:
         {"pattern": "x"},
     )
     for args in searches:
-        facts = _facts("Grep", args, PROJECT)
+        facts = path_of("Grep", args, PROJECT)
         assert not facts.sensitive
         assert facts.inside_workspace
 
@@ -132,7 +116,7 @@ def test_a_search_in_the_workspace_names_no_secret() -> None:
 @pytest.mark.parametrize("pattern", KEY_PATTERNS)
 @pytest.mark.parametrize("root", ["~", HOME, "/", "/root"])
 def test_grep_for_keys_under_a_home_or_the_root_is_blocked(pattern: str, root: str) -> None:
-    assert _decisions("Grep", {"pattern": pattern, "path": root}, PROJECT) == ["block"] * 3
+    assert shipped_decisions("Grep", {"pattern": pattern, "path": root}, PROJECT) == ["block"] * 3
 
 
 @pytest.mark.parametrize(
@@ -173,7 +157,7 @@ def test_grep_for_keys_under_a_home_or_the_root_is_blocked(pattern: str, root: s
     ],
 )
 def test_a_search_that_reads_secrets_is_blocked(tool: str, args: dict[str, Any], cwd: str | None) -> None:
-    assert _decisions(tool, args, cwd) == ["block"] * 3
+    assert shipped_decisions(tool, args, cwd) == ["block"] * 3
 
 
 @pytest.mark.parametrize(
@@ -209,7 +193,7 @@ def test_a_search_that_reads_secrets_is_blocked(tool: str, args: dict[str, Any],
     ],
 )
 def test_a_search_that_reads_no_secret_flows(tool: str, args: dict[str, Any], cwd: str | None) -> None:
-    coding, strict, _ = _decisions(tool, args, cwd)
+    coding, strict, _ = shipped_decisions(tool, args, cwd)
     assert coding == "allow"
     assert strict != "block"
 
@@ -237,11 +221,11 @@ def test_a_search_that_reads_no_secret_flows(tool: str, args: dict[str, Any], cw
     ],
 )
 def test_a_homes_configuration_stays_outside_the_workspace(file_path: str, cwd: str) -> None:
-    facts = _facts("Write", {"file_path": file_path, "content": "x"}, cwd)
+    facts = path_of("Write", {"file_path": file_path, "content": "x"}, cwd)
     assert not facts.inside_workspace
     for tool in ("Write", "Edit"):
         args = {"file_path": file_path, "content": "x", "old_string": "a", "new_string": "b"}
-        assert _decisions(tool, args, cwd) == ["ask", "ask", "block"]
+        assert shipped_decisions(tool, args, cwd) == ["ask", "ask", "block"]
 
 
 @pytest.mark.parametrize(
@@ -257,7 +241,7 @@ def test_a_homes_configuration_stays_outside_the_workspace(file_path: str, cwd: 
     ],
 )
 def test_a_homes_secrets_stay_secrets_with_the_cwd_there(file_path: str, cwd: str) -> None:
-    assert _decisions("Write", {"file_path": file_path, "content": "x"}, cwd) == ["block"] * 3
+    assert shipped_decisions("Write", {"file_path": file_path, "content": "x"}, cwd) == ["block"] * 3
 
 
 @pytest.mark.parametrize(
@@ -272,8 +256,8 @@ def test_a_homes_secrets_stay_secrets_with_the_cwd_there(file_path: str, cwd: st
     ],
 )
 def test_other_files_under_the_cwd_are_the_workspace(file_path: str, cwd: str) -> None:
-    assert _facts("Write", {"file_path": file_path, "content": "x"}, cwd).inside_workspace
-    assert _decisions("Write", {"file_path": file_path, "content": "x"}, cwd)[0] == "allow"
+    assert path_of("Write", {"file_path": file_path, "content": "x"}, cwd).inside_workspace
+    assert shipped_decisions("Write", {"file_path": file_path, "content": "x"}, cwd)[0] == "allow"
 
 
 @pytest.mark.parametrize(
@@ -289,7 +273,7 @@ def test_other_files_under_the_cwd_are_the_workspace(file_path: str, cwd: str) -
 )
 def test_a_shell_write_to_a_homes_configuration_is_outside_the_workspace(command: str, cwd: str) -> None:
     assert shell_facts("Bash", {"command": command}, cwd).writes_outside(cwd)
-    assert _decisions("Bash", {"command": command}, cwd) == ["ask", "ask", "block"]
+    assert shipped_decisions("Bash", {"command": command}, cwd) == ["ask", "ask", "block"]
 
 
 @pytest.mark.parametrize(
@@ -336,9 +320,9 @@ def test_other_shell_writes_under_the_cwd_are_the_workspace(command: str, cwd: s
     ],
 )
 def test_a_grep_filter_that_may_let_a_secret_in_does_not_narrow(args: dict[str, Any]) -> None:
-    facts = _facts("Grep", {"pattern": "x", "path": HOME, **args}, PROJECT)
+    facts = path_of("Grep", {"pattern": "x", "path": HOME, **args}, PROJECT)
     assert HOME in facts.sensitive_paths
-    assert _decisions("Grep", {"pattern": "x", "path": HOME, **args}, PROJECT) == ["block"] * 3
+    assert shipped_decisions("Grep", {"pattern": "x", "path": HOME, **args}, PROJECT) == ["block"] * 3
 
 
 @pytest.mark.parametrize(
@@ -357,8 +341,8 @@ def test_a_grep_filter_that_may_let_a_secret_in_does_not_narrow(args: dict[str, 
     ],
 )
 def test_a_grep_filter_of_harmless_names_narrows(args: dict[str, Any]) -> None:
-    assert not _facts("Grep", {"pattern": "x", "path": HOME, **args}, PROJECT).sensitive
-    assert _decisions("Grep", {"pattern": "x", "path": HOME, **args}, PROJECT)[0] == "allow"
+    assert not path_of("Grep", {"pattern": "x", "path": HOME, **args}, PROJECT).sensitive
+    assert shipped_decisions("Grep", {"pattern": "x", "path": HOME, **args}, PROJECT)[0] == "allow"
 
 
 @pytest.mark.parametrize(
@@ -401,8 +385,8 @@ def test_a_grep_filter_of_harmless_names_narrows(args: dict[str, Any]) -> None:
     ],
 )
 def test_a_shell_search_that_reaches_hidden_secrets_is_blocked(command: str) -> None:
-    assert _facts("Bash", {"command": command}, PROJECT).sensitive
-    assert _decisions("Bash", {"command": command}, PROJECT) == ["block"] * 3
+    assert path_of("Bash", {"command": command}, PROJECT).sensitive
+    assert shipped_decisions("Bash", {"command": command}, PROJECT) == ["block"] * 3
 
 
 @pytest.mark.parametrize(
@@ -426,8 +410,8 @@ def test_a_shell_search_that_reaches_hidden_secrets_is_blocked(command: str) -> 
     ],
 )
 def test_a_shell_search_that_reads_no_hidden_secret_flows(command: str) -> None:
-    assert not _facts("Bash", {"command": command}, PROJECT).sensitive
-    assert _decisions("Bash", {"command": command}, PROJECT)[0] == "allow"
+    assert not path_of("Bash", {"command": command}, PROJECT).sensitive
+    assert shipped_decisions("Bash", {"command": command}, PROJECT)[0] == "allow"
 
 
 # -- secrets by place, and globs a shell or a loop over `find` may stand for --
@@ -463,14 +447,14 @@ def test_a_shell_search_that_reads_no_hidden_secret_flows(command: str) -> None:
     ],
 )
 def test_credential_stores_are_sensitive(path: str) -> None:
-    assert _facts("Read", {"file_path": path}, PROJECT).sensitive
+    assert path_of("Read", {"file_path": path}, PROJECT).sensitive
 
 
 @pytest.mark.parametrize(
     "path", ["/home/me/proj/gradle.properties", "/home/me/proj/settings.xml", "/home/me/proj/Library/x.cs"]
 )
 def test_a_projects_files_so_named_are_not_credential_stores(path: str) -> None:
-    assert not _facts("Read", {"file_path": path}, PROJECT).sensitive
+    assert not path_of("Read", {"file_path": path}, PROJECT).sensitive
 
 
 @pytest.mark.parametrize(
@@ -525,7 +509,7 @@ def test_names_sensitive_knows_credential_stores(pattern: str, sensitive: bool) 
     ],
 )
 def test_a_glob_under_a_home_that_reaches_hidden_entries_is_sensitive(command: str, sensitive: bool) -> None:
-    assert _facts("Bash", {"command": command}, PROJECT).sensitive is sensitive
+    assert path_of("Bash", {"command": command}, PROJECT).sensitive is sensitive
 
 
 @pytest.mark.parametrize(

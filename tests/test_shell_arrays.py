@@ -10,34 +10,14 @@ bash runs, not an empty, unparsed line; arithmetic that may run a command stays 
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 
-import remit
 from remit.analyzers import shell_facts
-from tests.conftest import POLICIES
+from tests.shipped import decide_bash, shell_argvs, shell_error
 
 CWD = "/home/me/proj"
-CTX = {"cwd": CWD, "home": "/home/me"}
+HOME = "/home/me"
 SECRET = "cat ~/.ssh/id_rsa"
-
-
-@functools.cache
-def _guard(name: str = "coding-agent") -> remit.Guard:
-    return remit.Guard.from_path(POLICIES / f"{name}.yaml")
-
-
-def _decision(command: str, policy: str = "coding-agent") -> str:
-    return _guard(policy).check("Bash", {"command": command}, CTX).decision.value
-
-
-def _argvs(command: str) -> list[list[str]]:
-    return [c.argv for c in shell_facts("Bash", {"command": command}, CWD).commands]
-
-
-def _error(command: str) -> str:
-    return shell_facts("Bash", {"command": command}, CWD).error
 
 
 KNOWN_ELEMENTS = [
@@ -64,7 +44,11 @@ KNOWN_ELEMENTS = [
 
 @pytest.mark.parametrize("command", KNOWN_ELEMENTS)
 def test_known_elements_are_readings(command: str) -> None:
-    assert _decision(command) == _decision(SECRET) == "block"
+    assert (
+        decide_bash("coding-agent", command, CWD, HOME)
+        == decide_bash("coding-agent", SECRET, CWD, HOME)
+        == "block"
+    )
 
 
 FED_BY_A_SEARCH = [
@@ -82,18 +66,18 @@ FED_BY_A_SEARCH = [
 
 @pytest.mark.parametrize("command", FED_BY_A_SEARCH)
 def test_lines_a_search_of_a_home_prints_are_unparsed(command: str) -> None:
-    assert _error(command) == "a variable holds the paths a search of secrets prints"
-    assert _decision(command) != "allow"
+    assert shell_error(command, CWD) == "a variable holds the paths a search of secrets prints"
+    assert decide_bash("coding-agent", command, CWD, HOME) != "allow"
 
 
 def test_lines_a_listing_prints_read_as_its_files() -> None:
     command = 'while read f; do cat "$f"; done < <(ls ~/.ssh)'
-    assert ["cat", "~/.ssh/*"] in _argvs(command)
-    assert _decision(command) == "block"
+    assert ["cat", "~/.ssh/*"] in shell_argvs(command, CWD)
+    assert decide_bash("coding-agent", command, CWD, HOME) == "block"
 
 
 def test_lines_of_a_process_substitution_are_read_under_its_root() -> None:
-    assert ["wc", "-l", "./*"] in _argvs("mapfile -t a < <(find . -name '*.py'); wc -l \"${a[@]}\"")
+    assert ["wc", "-l", "./*"] in shell_argvs("mapfile -t a < <(find . -name '*.py'); wc -l \"${a[@]}\"", CWD)
 
 
 @pytest.mark.parametrize(
@@ -109,20 +93,20 @@ def test_lines_of_a_process_substitution_are_read_under_its_root() -> None:
     ],
 )
 def test_appended_and_indexed_values(command: str, expected: list[str]) -> None:
-    assert expected in _argvs(command)
+    assert expected in shell_argvs(command, CWD)
 
 
 def test_a_scalar_append_is_no_assignment() -> None:
     """`a+=m` used to read as `a=m`."""
-    assert ["m", "-rf", "/"] not in _argvs("a=r; a+=m; $a -rf /")
+    assert ["m", "-rf", "/"] not in shell_argvs("a=r; a+=m; $a -rf /", CWD)
 
 
 def test_only_readers_take_their_stdin_as_elements() -> None:
-    assert ["echo", "y"] not in _argvs('getopts ab o <<< y; echo "${ab[0]}"')
+    assert ["echo", "y"] not in shell_argvs('getopts ab o <<< y; echo "${ab[0]}"', CWD)
 
 
 def test_an_origin_or_descriptor_leaves_mapfile_unknown() -> None:
-    assert _argvs('mapfile -t -O 1 a <<< x; echo "${a[1]}"') == [
+    assert shell_argvs('mapfile -t -O 1 a <<< x; echo "${a[1]}"', CWD) == [
         ["mapfile", "-t", "-O", "1", "a"],
         ["echo", "${a[1]}"],
     ]
@@ -139,8 +123,8 @@ def test_an_origin_or_descriptor_leaves_mapfile_unknown() -> None:
     ],
 )
 def test_a_value_holding_a_subscript_that_runs_is_unparsed(command: str) -> None:
-    assert _error(command) == "a variable holds a subscript that arithmetic would run"
-    assert _decision(command) != "allow"
+    assert shell_error(command, CWD) == "a variable holds a subscript that arithmetic would run"
+    assert decide_bash("coding-agent", command, CWD, HOME) != "allow"
 
 
 PLAIN_ARITHMETIC = [
@@ -159,18 +143,22 @@ def test_plain_arithmetic_is_the_let_bash_runs(command: str) -> None:
     facts = shell_facts("Bash", {"command": command}, CWD)
     assert not facts.unparsed
     assert facts.programs == ["let"]
-    assert _decision(command) == _decision("let i++") == "allow"
+    assert (
+        decide_bash("coding-agent", command, CWD, HOME)
+        == decide_bash("coding-agent", "let i++", CWD, HOME)
+        == "allow"
+    )
 
 
 def test_arithmetic_beside_commands_adds_none() -> None:
-    assert _argvs("(( x > 3 )) && echo big") == [["echo", "big"]]
-    assert _argvs("i=0; ((i++)); echo $i") == [["echo", "$i"]]
+    assert shell_argvs("(( x > 3 )) && echo big", CWD) == [["echo", "big"]]
+    assert shell_argvs("i=0; ((i++)); echo $i", CWD) == [["echo", "$i"]]
 
 
 def test_the_let_keeps_the_redirection() -> None:
     facts = shell_facts("Bash", {"command": "((i++)) > ~/.bashrc"}, CWD)
     assert facts.writes == ["~/.bashrc"]
-    assert _decision("((i++)) > ~/.bashrc") == "block"
+    assert decide_bash("coding-agent", "((i++)) > ~/.bashrc", CWD, HOME) == "block"
 
 
 ARITHMETIC_THAT_MAY_RUN = [
@@ -189,11 +177,11 @@ ARITHMETIC_THAT_MAY_RUN = [
 def test_arithmetic_that_may_run_code_stays_as_it_was(command: str) -> None:
     """No command read in it, so still as an empty (or broken) line: not allowed."""
     assert "let" not in shell_facts("Bash", {"command": command}, CWD).programs
-    assert _decision(command) != "allow"
+    assert decide_bash("coding-agent", command, CWD, HOME) != "allow"
 
 
 def test_a_substitution_in_arithmetic_still_shows_its_command() -> None:
-    assert _argvs("((a[$(id)]++))") == [["id"]]
+    assert shell_argvs("((a[$(id)]++))", CWD) == [["id"]]
 
 
 HARMLESS = {
@@ -215,7 +203,7 @@ HARMLESS = {
 
 @pytest.mark.parametrize("command", HARMLESS)
 def test_harmless_forms_stay_allowed(command: str) -> None:
-    assert _decision(command) == HARMLESS[command]
+    assert decide_bash("coding-agent", command, CWD, HOME) == HARMLESS[command]
     assert not shell_facts("Bash", {"command": command}, CWD).unparsed
 
 
@@ -223,4 +211,4 @@ def test_harmless_forms_stay_allowed(command: str) -> None:
     "command", ["(( x > 3 )) && echo big", "i=0; ((i++)); echo $i", "if (( $# > 0 )); then echo a; fi"]
 )
 def test_arithmetic_beside_readers_still_flows_in_strict(command: str) -> None:
-    assert _decision(command, "strict") == "allow"
+    assert decide_bash("strict", command, CWD, HOME) == "allow"

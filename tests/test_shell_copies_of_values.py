@@ -10,36 +10,15 @@ set to it does: the call is unparsed.
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 
-import remit
-from remit.analyzers import shell_facts
-from tests.conftest import POLICIES
+from tests.shipped import decide_bash, shell_argvs, shell_error
 
 CWD = "/home/me/proj"
-CTX = {"cwd": CWD, "home": "/home/me"}
+HOME = "/home/me"
 POLICY_NAMES = ("coding-agent", "strict", "ci")
 SECRET = "~/.ssh/id_rsa"
 ARRAY = f"a=(x {SECRET})"
-
-
-@functools.cache
-def _guard(name: str) -> remit.Guard:
-    return remit.Guard.from_path(POLICIES / f"{name}.yaml")
-
-
-def _decision(command: str, policy: str) -> str:
-    return _guard(policy).check("Bash", {"command": command}, CTX).decision.value
-
-
-def _error(command: str) -> str:
-    return shell_facts("Bash", {"command": command}, CWD).error
-
-
-def _argvs(command: str) -> list[list[str]]:
-    return [c.argv for c in shell_facts("Bash", {"command": command}, CWD).commands]
 
 
 COPIES_OF_SECRETS = [
@@ -62,17 +41,17 @@ COPIES_OF_SECRETS = [
 @pytest.mark.parametrize("policy", POLICY_NAMES)
 @pytest.mark.parametrize("command", COPIES_OF_SECRETS)
 def test_a_copied_secret_is_blocked(command: str, policy: str) -> None:
-    assert _decision(command, policy) == "block"
+    assert decide_bash(policy, command, CWD, HOME) == "block"
 
 
 def test_a_loop_over_an_array_reads_each_element() -> None:
-    argvs = _argvs(f'{ARRAY}; for f in "${{a[@]}}"; do cat "$f"; done')
+    argvs = shell_argvs(f'{ARRAY}; for f in "${{a[@]}}"; do cat "$f"; done', CWD)
     assert ["cat", "x"] in argvs
     assert ["cat", SECRET] in argvs
 
 
 def test_a_copy_of_a_searched_variable_is_unparsed() -> None:
-    assert _error('x=$(find ~); y=$x; cat "$y"')
+    assert shell_error('x=$(find ~); y=$x; cat "$y"', CWD)
 
 
 SEARCHES_AS_ARGUMENTS = [
@@ -87,18 +66,18 @@ SEARCHES_AS_ARGUMENTS = [
 
 @pytest.mark.parametrize("command", SEARCHES_AS_ARGUMENTS)
 def test_the_output_of_a_search_of_a_home_is_unparsed(command: str) -> None:
-    assert _error(command)
+    assert shell_error(command, CWD)
 
 
 @pytest.mark.parametrize("policy", POLICY_NAMES)
 @pytest.mark.parametrize("command", SEARCHES_AS_ARGUMENTS)
 def test_the_output_of_a_search_of_a_home_is_not_allowed(command: str, policy: str) -> None:
-    assert _decision(command, policy) != "allow"
+    assert decide_bash(policy, command, CWD, HOME) != "allow"
 
 
 def test_a_listing_of_secrets_stays_blocked() -> None:
     for policy in POLICY_NAMES:
-        assert _decision("cat $(ls ~/.ssh/*)", policy) == "block"
+        assert decide_bash(policy, "cat $(ls ~/.ssh/*)", CWD, HOME) == "block"
 
 
 ORDINARY = [
@@ -116,4 +95,4 @@ ORDINARY = [
 @pytest.mark.parametrize(("command", "expected"), ORDINARY)
 def test_ordinary_commands_keep_their_decisions(command: str, expected: dict[str, str]) -> None:
     for policy, decision in expected.items():
-        assert _decision(command, policy) == decision, policy
+        assert decide_bash(policy, command, CWD, HOME) == decision, policy

@@ -12,37 +12,16 @@ wrappers, a `cd` before it and nested substitutions.
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 
-import remit
-from remit.analyzers import shell_facts
-from tests.conftest import POLICIES
+from tests.shipped import decide_bash, shell_argvs, shell_error
 
 CWD = "/home/me/proj"
-CTX = {"cwd": CWD, "home": "/home/me"}
+HOME = "/home/me"
 POLICY_NAMES = ("coding-agent", "strict", "ci")
 SECRET = "~/.ssh/id_rsa"
 PAYLOAD = "a[\\x24(rm -rf ~)]"
 """A subscript that runs a command, `$` written as printf's `\\x24`."""
-
-
-@functools.cache
-def _guard(name: str) -> remit.Guard:
-    return remit.Guard.from_path(POLICIES / f"{name}.yaml")
-
-
-def _decision(command: str, policy: str) -> str:
-    return _guard(policy).check("Bash", {"command": command}, CTX).decision.value
-
-
-def _error(command: str) -> str:
-    return shell_facts("Bash", {"command": command}, CWD).error
-
-
-def _argvs(command: str) -> list[list[str]]:
-    return [c.argv for c in shell_facts("Bash", {"command": command}, CWD).commands]
 
 
 PRINTED = f"x=$(printf '{PAYLOAD}')"
@@ -74,15 +53,15 @@ ARITHMETIC_OF_RUN_TIME_TEXT = [
 @pytest.mark.parametrize("policy", POLICY_NAMES)
 @pytest.mark.parametrize("command", ARITHMETIC_OF_RUN_TIME_TEXT)
 def test_arithmetic_reading_a_run_time_value_is_unparsed(command: str, policy: str) -> None:
-    assert _error(command)
-    assert _decision(command, policy) != "allow"
+    assert shell_error(command, CWD)
+    assert decide_bash(policy, command, CWD, HOME) != "allow"
 
 
 @pytest.mark.parametrize("policy", POLICY_NAMES)
 def test_a_printf_escape_is_decoded_before_the_value_is_checked(policy: str) -> None:
     command = f"printf -v x '{PAYLOAD}'"
-    assert _error(command) == "a variable holds a subscript that arithmetic would run"
-    assert _decision(command, policy) != "allow"
+    assert shell_error(command, CWD) == "a variable holds a subscript that arithmetic would run"
+    assert decide_bash(policy, command, CWD, HOME) != "allow"
 
 
 @pytest.mark.parametrize(
@@ -105,8 +84,8 @@ def test_a_printf_escape_is_decoded_before_the_value_is_checked(policy: str) -> 
     ],
 )
 def test_plain_arithmetic_and_values_keep_their_decisions(command: str, expected: str) -> None:
-    assert _error(command) == ""
-    assert _decision(command, "coding-agent") == expected
+    assert shell_error(command, CWD) == ""
+    assert decide_bash("coding-agent", command, CWD, HOME) == expected
 
 
 HIDDEN_SECRETS = [
@@ -130,7 +109,7 @@ HIDDEN_SECRETS = [
 @pytest.mark.parametrize("policy", POLICY_NAMES)
 @pytest.mark.parametrize("command", HIDDEN_SECRETS)
 def test_secrets_behind_subscripts_and_operators_are_read(command: str, policy: str) -> None:
-    assert _decision(command, policy) != "allow"
+    assert decide_bash(policy, command, CWD, HOME) != "allow"
 
 
 @pytest.mark.parametrize(
@@ -147,7 +126,7 @@ def test_secrets_behind_subscripts_and_operators_are_read(command: str, policy: 
     ],
 )
 def test_operators_and_placed_elements_read_as_bash_does(command: str, expected: list[str]) -> None:
-    assert expected in _argvs(command)
+    assert expected in shell_argvs(command, CWD)
 
 
 SEARCHES_OF_A_HOME = [
@@ -169,17 +148,17 @@ SEARCHES_OF_A_HOME = [
 @pytest.mark.parametrize("policy", POLICY_NAMES)
 @pytest.mark.parametrize("command", SEARCHES_OF_A_HOME)
 def test_searches_of_a_home_in_any_command_of_a_substitution(command: str, policy: str) -> None:
-    assert _error(command) == "a variable holds the paths a search of secrets prints"
-    assert _decision(command, policy) != "allow"
+    assert shell_error(command, CWD) == "a variable holds the paths a search of secrets prints"
+    assert decide_bash(policy, command, CWD, HOME) != "allow"
 
 
 def test_a_search_after_cd_reads_under_its_directory() -> None:
     command = "while read f; do wc -l \"$f\"; done < <(cd src && find . -name '*.py')"
-    assert ["wc", "-l", "src/*"] in _argvs(command)
-    assert _decision(command, "coding-agent") == "allow"
+    assert ["wc", "-l", "src/*"] in shell_argvs(command, CWD)
+    assert decide_bash("coding-agent", command, CWD, HOME) == "allow"
 
 
 def test_a_substitution_listing_nothing_stays_as_it_was() -> None:
     command = 'while read f; do wc -l "$f"; done < <(git ls-files | sort)'
-    assert _error(command) == ""
-    assert _decision(command, "coding-agent") == "allow"
+    assert shell_error(command, CWD) == ""
+    assert decide_bash("coding-agent", command, CWD, HOME) == "allow"
