@@ -370,6 +370,8 @@ def _write_targets(cmd: Command) -> list[str]:
         if "delete" in cmd.flags:
             out.extend(find_starts(cmd.args)[:1] or ["."])
         out.extend(b for a, b in zip(cmd.args, cmd.args[1:], strict=False) if a in _FIND_WRITES)
+    elif program in _TRANSFERS:  # `aws s3 sync s3://b ~`, `zip -r /tmp/x.zip src`, `7z x a.7z -o/etc`
+        out.extend(_TRANSFERS[program](cmd))
     if cmd.fills:
         out = [f for p in out for f in ([p] if "{}" not in p else cmd.fills)]
         if "<stdin>" in cmd.fills and (program in _TOUCHERS or program in _DESTINATION_LAST):
@@ -393,8 +395,173 @@ def _strip(cmd: Command, default: int) -> int:
 
 _FIND_WRITES = frozenset({"-fprint", "-fprint0", "-fprintf", "-fls"})
 """find actions that write the file named by their argument."""
+
+
+def is_remote(word: str) -> bool:
+    """`word` names a file on another machine: a URL (`s3://b`, `rsync://h/m`) or a host
+    before a `:` (`host:/x`, `user@host:`, `remote:bucket`), not a local path (`./a:b`)."""
+    if "://" in word:
+        return True
+    colon = word.find(":")
+    if colon <= 0 or word[0] == "/":
+        return False
+    slash = word.find("/")
+    return slash < 0 or colon < slash
+
+
+_CLOUD_ACTIONS = {
+    "aws": frozenset({"cp", "mv", "sync"}),
+    "gsutil": frozenset({"cp", "mv", "rsync"}),
+    "gcloud": frozenset({"cp", "mv", "rsync"}),
+    "rclone": frozenset(
+        {"copy", "sync", "move", "copyto", "moveto", "bisync", "copyurl", "delete", "deletefile", "purge",
+         "rmdir", "rmdirs"}
+    ),
+}  # fmt: skip
+"""The actions of cloud transfer tools that write local files, by program (`aws s3 ACTION`,
+`gcloud storage ACTION`)."""
+_CLOUD_ALL_WRITTEN = frozenset(
+    {"mv", "move", "moveto", "bisync", "delete", "deletefile", "purge", "rmdir", "rmdirs"}
+)
+"""Actions that write, move away or delete every local path they are given, their sources too."""
+_CLOUD_VALUED = frozenset(
+    {"profile", "region", "endpoint-url", "include", "exclude", "acl", "storage-class", "content-type",
+     "cache-control", "content-encoding", "content-language", "content-disposition", "expires", "grants",
+     "metadata-directive", "sse-kms-key-id", "page-size", "output", "query", "color", "cli-read-timeout",
+     "cli-connect-timeout", "config", "filter", "filter-from", "include-from", "exclude-from", "files-from",
+     "transfers", "checkers", "bwlimit", "max-age", "min-age", "max-size", "min-size", "max-depth",
+     "max-transfer", "log-level", "stats", "retries", "low-level-retries", "order-by", "timeout",
+     "contimeout", "user-agent", "project", "billing-project", "configuration", "account", "format",
+     "verbosity"}
+)  # fmt: skip
+"""Long options of `aws`, `rclone` and `gcloud` whose value is the next word and names no file
+written (`--exclude '*.tmp'`, `--profile p`). Those that name one (`--log-file`, `--backup-dir`)
+are not here: their value counts among the words written."""
+
+
+def _cloud_words(args: list[str]) -> list[str]:
+    """The operands of a cloud tool, less its options and the values of `_CLOUD_VALUED`."""
+    words: list[str] = []
+    skip = ended = False
+    for a in args:
+        if skip:
+            skip = False
+        elif ended or a[:1] != "-" or a == "-":
+            words.append(a)
+        elif a == "--":
+            ended = True
+        elif a[:2] == "--" and "=" not in a:
+            skip = a[2:] in _CLOUD_VALUED
+    return words
+
+
+def _cloud_writes(cmd: Command) -> list[str]:
+    """The local paths a cloud transfer writes (`aws s3 cp|mv|sync`, `gsutil cp|mv|rsync`,
+    `gcloud storage cp|mv|rsync`, `rclone copy|sync|move...`): its destination, unless it is
+    remote (`s3://b`, `gs://b`, `remote:x`), and the sources of a move, which leave their
+    place. `aws`, `gcloud` and `rclone` take options after their paths, and the value of
+    one not known (`_CLOUD_VALUED`) cannot be told apart from a path: every local word after
+    the source counts. gsutil reads its options first, so its last word is the destination."""
+    program = cmd.program
+    actions = _CLOUD_ACTIONS[program]
+    words = _cloud_words(cmd.args)
+    if program == "aws":
+        at = words.index("s3") + 1 if "s3" in words else len(words)
+    elif program == "gcloud":
+        at = 1 if words[:1] == ["storage"] else len(words)
+    else:
+        at = next((i for i, word in enumerate(words) if word in actions), len(words))
+    if at >= len(words) or words[at] not in actions:
+        return []
+    operands = words[at + 1 :]
+    if words[at] in _CLOUD_ALL_WRITTEN:
+        written = operands
+    elif program == "gsutil":
+        written = operands[-1:] if len(operands) > 1 else []
+    else:
+        written = operands[1:]
+    return [word for word in written if not is_remote(word)]
+
+
+_ZIP_VALUED = frozenset(
+    {"b", "n", "t", "tt", "O", "out", "output-file", "P", "password", "s", "split-size", "Z",
+     "compression-method", "ds", "lf", "logfile-path", "temp-path", "suffixes"}
+)  # fmt: skip
+"""zip's options that take the next word as their value."""
+_ZIP_LISTS = frozenset({"x", "i", "exclude", "include"})
+"""zip's options followed by a list of name patterns, up to the next option."""
+
+
+def zip_words(args: list[str]) -> list[str]:
+    """The operands of `zip ARGS`, the archive first: its words less its options, their
+    values (`_ZIP_VALUED`) and the name patterns of `-x` and `-i`."""
+    words: list[str] = []
+    listing = False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a[:1] == "-" and len(a) > 1:
+            name = a.lstrip("-")
+            listing = name in _ZIP_LISTS
+            if name in _ZIP_VALUED:
+                i += 1
+            continue
+        if not listing:
+            words.append(a)
+    return words
+
+
+def _zip_writes(cmd: Command) -> list[str]:
+    """The archive `zip` writes, its first operand, and the new archive of `-O` (`--out`)."""
+    out = zip_words(cmd.args)[:1]
+    flags = cmd.flags
+    for short, long in (("O", "out"), ("", "output-file")):
+        if (short and short in flags) or long in flags:
+            target = _option(cmd, short, long)
+            if target is not None:
+                out.append(target)
+    return out
+
+
+_SEVEN_ZIP_ARCHIVES = frozenset({"a", "u", "d", "rn"})
+"""7-Zip's commands that write the archive they are given."""
+_SEVEN_ZIP_EXTRACTS = frozenset({"x", "e"})
+"""7-Zip's commands that extract, into the directory of `-oDIR` (the cwd without one)."""
+
+
+def _seven_zip_writes(cmd: Command) -> list[str]:
+    """What `7z` writes: the archive of `7z a|u|d|rn ARCHIVE`, or the directory `7z x|e`
+    extracts into (`-o/etc`; a `-o` alone takes the next word, as a mistyped call may mean it)."""
+    words = cmd.positionals()
+    command = words[0].lower() if words else ""
+    if command in _SEVEN_ZIP_ARCHIVES:
+        return words[1:2]
+    if command not in _SEVEN_ZIP_EXTRACTS:
+        return []
+    args = cmd.args
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if a[:2] in ("-o", "-O"):
+            out.append(a[2:] if len(a) > 2 else (args[i + 1] if i + 1 < len(args) else ""))
+    return out
+
+
+_TRANSFERS = {
+    "aws": _cloud_writes,
+    "gsutil": _cloud_writes,
+    "gcloud": _cloud_writes,
+    "rclone": _cloud_writes,
+    "zip": _zip_writes,
+    "7z": _seven_zip_writes,
+    "7za": _seven_zip_writes,
+    "7zr": _seven_zip_writes,
+    "7zz": _seven_zip_writes,
+}
+"""Programs that download, sync, archive or extract into a path their arguments name, by the
+rule that finds it."""
 _WRITERS = _TOUCHERS | _DESTINATION_LAST | {"sed", "perl", "dd", "curl", "wget", "git", "find", "sort"}
-_WRITERS |= {"unzip", "tar", "patch", "uniq", "split", *AWKS, *CODEX_PATCHERS}
+_WRITERS |= {"unzip", "tar", "patch", "uniq", "split", *AWKS, *CODEX_PATCHERS, *_TRANSFERS}
 WRITING_PROGRAMS = frozenset(_WRITERS)
 """Programs whose arguments may name a file they write; any other writes by redirects only."""
 

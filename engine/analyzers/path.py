@@ -19,7 +19,8 @@ from urllib.parse import unquote, urlsplit
 from ..celrt import CelObject
 from ._awk import AWKS, awk_files
 from ._command import Command
-from ._facts import WRITING_PROGRAMS, file_operands, find_starts, write_targets
+from ._facts import WRITING_PROGRAMS, file_operands, find_starts, write_targets, zip_words
+from ._facts import is_remote as _remote
 from ._lazy import lazy
 from ._patch import codex_patch_files
 from ._programs import FILE_READERS, GLOBAL_VALUE_OPTIONS, MODE_FIRST, PATTERN_FIRST, SCRIPT_FIRST
@@ -513,27 +514,15 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
                 ):
                     found[f"{joins}/{raw}"] = None  # what `resolve` gives, without its work
                 else:
-                    path = resolve(_HOME_VAR.sub("~", raw) if raw[:1] == "$" else raw, base, run_in)
-                    if path[:1] == "?":
-                        path = path[1:]
-                        unresolved.add(path)
-                    found[path] = None
+                    found[_place(raw, base, run_in, unresolved)] = None
         else:
             for raw in command_paths(cmd):
-                path = resolve(_HOME_VAR.sub("~", raw) if raw[:1] == "$" else raw, base, run_in)
-                if path[:1] == "?":
-                    path = path[1:]
-                    unresolved.add(path)
-                found[path] = None
+                found[_place(raw, base, run_in, unresolved)] = None
         if len(found) > MAX_PATHS:
             cut = True
             break
     for raw, base in shell.bare_writes:  # `> ~/.bashrc`: no command, a file written
-        path = resolve(_home(raw), base, run_in)
-        if path.startswith("?"):
-            path = path[1:]
-            unresolved.add(path)
-        found[path] = None
+        found[_place(raw, base, run_in, unresolved)] = None
     found.pop("", None)
     paths = list(found)
     if cut or len(paths) > MAX_PATHS:
@@ -584,7 +573,7 @@ def _shell_roots(commands: list[Command], run_in: str | None) -> list[tuple[str,
         else:
             continue
         for raw, hidden in roots:
-            path = resolve(_home(_here(raw)), cmd.cwd, run_in)
+            path = resolve(_shell_path(raw), cmd.cwd, run_in)
             if path[:1] != "?":
                 out.append((path, hidden))
     return out
@@ -628,6 +617,28 @@ def _here(raw: str) -> str:
     """`raw` with the shell's name for the directory it runs in (`_HERE`) as `.`: `~+/..` and
     `$PWD/..` are the parent of the cwd, which is known."""
     return _HERE.sub(".", raw, count=1) if raw[:2] in ("~+", "$P", "${") else raw
+
+
+def _place(raw: str, base: str | None, run_in: str | None, unresolved: set[str]) -> str:
+    """Where a path word of a shell command lies, added to `unresolved` when that is not known:
+    a path `resolve` could not place, or one named from `~-` (the directory before the last
+    `cd`)."""
+    path = resolve(_shell_path(raw), base, run_in)
+    if path[:1] == "?":
+        path = path[1:]
+        unresolved.add(path)
+    elif path[:2] == "~-" and path[2:3] in ("", "/"):
+        unresolved.add(path)
+    return path
+
+
+def _shell_path(raw: str) -> str:
+    """A word of a shell command as the path the shell expands it to, in the form `resolve`
+    reads: `$HOME` as `~`, and `~+`, `$PWD` and `${PWD}` as `.`, the directory the command
+    runs in (`cat ~+/shadow` in `/etc` reads `/etc/shadow`, which its name alone does not tell)."""
+    if raw[:1] == "$":
+        return _home(_here(raw))
+    return _here(raw) if raw[:2] == "~+" else raw
 
 
 SEARCHERS = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "ack", "ack-grep", "ugrep", "ug"})
@@ -680,11 +691,11 @@ def search_roots(cmd: Command) -> list[tuple[str, bool]]:
 
 
 COPIERS = frozenset(
-    {"cp", "rsync", "scp", "ditto", "tar", "bsdtar", "gtar", "zip", "7z", "7za", "7zr", "7zz", "rclone",
+    {"cp", "mv", "rsync", "scp", "ditto", "tar", "bsdtar", "gtar", "zip", "7z", "7za", "7zr", "7zz", "rclone",
      "aws", "gsutil", "pax", "restic", "borg", "duplicity", "azcopy", "s5cmd", "mc", "gcloud", "s3cmd",
      "az"}
 )  # fmt: skip
-"""Programs that copy, archive, back up or upload what lies under a directory, read by
+"""Programs that copy, move, archive, back up or upload what lies under a directory, read by
 `copy_sources`."""
 _BACKUPS = {"restic": ("backup",), "borg": ("create",)}
 """Backup programs, by the action that reads its operands whole (`restic backup PATH...`,
@@ -735,27 +746,20 @@ _TAR_LONG_VALUED = frozenset(
     }
 )  # fmt: skip
 """tar's long options that take the next word as their value when written without `=`."""
-_ZIP_VALUED = frozenset(
-    {"b", "n", "t", "tt", "O", "out", "P", "password", "s", "split-size", "Z", "compression-method", "ds",
-     "lf", "logfile-path", "temp-path", "suffixes"}
-)  # fmt: skip
-"""zip's options that take the next word as their value."""
-_ZIP_LISTS = frozenset({"x", "i", "exclude", "include"})
-"""zip's options followed by a list of name patterns, up to the next option."""
 _SEVEN_ZIPS = frozenset({"7z", "7za", "7zr", "7zz"})
 _RCLONE_COPIES = frozenset({"copy", "sync", "move", "copyto", "moveto", "bisync"})
 _GSUTIL_COPIES = frozenset({"cp", "mv", "rsync"})
 
 
 def copy_sources(cmd: Command) -> list[str]:
-    """What one command of `COPIERS` reads whole to copy, archive or upload it, as written:
-    the sources of `cp -r`, `rsync -a`, `scp -r`, `zip -r`, `gsutil cp -r` and `aws s3 cp
-    --recursive`, and of `tar -c`, `7z a`, `ditto`, `rclone copy`, `gsutil rsync` and `aws
-    s3 sync`, which recurse whatever their options. A copy of a home, `/` or a directory
-    that holds secrets (`~/.config`) takes every secret under it, hidden ones included:
-    `_with_roots` judges each source as the root of a search. Remote sources (`host:/x`,
-    `s3://b`) are left out, and so are a copy into a directory (`rsync -a host:/b ~/`) and a
-    command that extracts or lists (`tar -x`, `7z x`)."""
+    """What one command of `COPIERS` reads whole to copy, move, archive or upload it, as
+    written: the sources of `cp -r`, `rsync -a`, `scp -r`, `zip -r`, `gsutil cp -r` and `aws
+    s3 cp --recursive`, and of `tar -c`, `7z a`, `ditto`, `mv`, `rclone copy`, `gsutil
+    rsync` and `aws s3 sync`, which recurse whatever their options. A copy or move of a
+    home, `/` or a directory that holds secrets (`~/.config`) takes every secret under it,
+    hidden ones included: `_with_roots` judges each source as the root of a search. Remote
+    sources (`host:/x`, `s3://b`) are left out, and so are a copy into a directory (`rsync
+    -a host:/b ~/`) and a command that extracts or lists (`tar -x`, `7z x`)."""
     program = cmd.program
     flags = cmd.flags
     if program in _TARS:
@@ -857,7 +861,18 @@ def _az_sources(cmd: Command) -> list[str]:
     return [v for v in _option_values(cmd.args, "s", ("source",)) if v and not _remote(v)]
 
 
+def _move_sources(cmd: Command) -> list[str]:
+    """What `mv` moves: its operands but the destination, all of them after `-t DIR`. A
+    directory moves whole without `-r`: a move of a home takes every secret under it
+    elsewhere, as a copy does."""
+    operands = file_operands(cmd)
+    if _flagged(cmd.flags, "t", ("target-directory",)):
+        return operands
+    return operands[:-1]
+
+
 _OTHER_COPIERS = {
+    "mv": _move_sources,
     "pax": _pax_sources,
     "restic": _backup_sources,
     "borg": _backup_sources,
@@ -892,18 +907,6 @@ def _sources(operands: list[str], remote: bool = True) -> list[str]:
     (`remote`; `cp` and `ditto` have none: `a:b` is a local file there)."""
     sources = operands[:-1]
     return [word for word in sources if not _remote(word)] if remote else sources
-
-
-def _remote(word: str) -> bool:
-    """`word` names a file on another machine: a URL (`s3://b`, `rsync://h/m`) or a host
-    before a `:` (`host:/x`, `user@host:`, `remote:bucket`), not a local path (`./a:b`)."""
-    if "://" in word:
-        return True
-    colon = word.find(":")
-    if colon <= 0 or word[0] == "/":
-        return False
-    slash = word.find("/")
-    return slash < 0 or colon < slash
 
 
 def _upload_sources(program: str, words: list[str], flags: list[str]) -> list[str]:
@@ -1002,21 +1005,7 @@ def _zip_sources(args: list[str], flags: list[str]) -> list[str]:
     recurse_patterns = "R" in flags or any(len(f) > 1 and "recurse-patterns".startswith(f) for f in flags)
     if not recurse_patterns and not _flagged(flags, *_RECURSIVE["zip"]):
         return []
-    words: list[str] = []
-    listing = False
-    i = 0
-    while i < len(args):
-        a = args[i]
-        i += 1
-        if a[:1] == "-" and len(a) > 1:
-            name = a.lstrip("-")
-            listing = name in _ZIP_LISTS
-            if name in _ZIP_VALUED:
-                i += 1
-            continue
-        if not listing:
-            words.append(a)
-    operands = words[1:]  # the first is the archive
+    operands = zip_words(args)[1:]  # the first is the archive
     if not recurse_patterns:
         return operands
     return [*operands, "."] if not _narrowed_by(*operands) else operands
