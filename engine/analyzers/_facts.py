@@ -320,8 +320,8 @@ def _write_targets(cmd: Command) -> list[str]:
             out.append(target)
         elif len(operands) > 1:
             out.append(operands[-1])
-        if program == "mv":
-            out.extend(operands[:-1])  # moving a file away removes it from its place
+        if program == "mv":  # moving a file away removes it from its place
+            out.extend(operands if target is not None else operands[:-1])
     elif (program == "sed" and cmd.has_flag("in-place")) or (program == "perl" and "i" in cmd.flags):
         scripted = _option(cmd, "e", "expression") is not None or "f" in cmd.flags
         operands = file_operands(cmd)
@@ -432,16 +432,24 @@ _CLOUD_VALUED = frozenset(
      "transfers", "checkers", "bwlimit", "max-age", "min-age", "max-size", "min-size", "max-depth",
      "max-transfer", "log-level", "stats", "retries", "low-level-retries", "order-by", "timeout",
      "contimeout", "user-agent", "project", "billing-project", "configuration", "account", "format",
-     "verbosity"}
+     "verbosity", "ca-bundle", "website-redirect", "sse", "sse-c", "sse-c-key", "sse-c-copy-source",
+     "sse-c-copy-source-key", "expected-size", "checksum-algorithm", "request-payer",
+     "cli-binary-format", "s3-acl", "drive-chunk-size", "bind", "impersonate-service-account",
+     "flags-file", "encryption-key", "decryption-keys", "client-cert", "client-key", "ca-cert",
+     "bucket", "key", "range", "version-id", "tagging", "metadata", "copy-props", "kms-key",
+     "custom-metadata", "additional-headers"}
 )  # fmt: skip
 """Long options of `aws`, `rclone` and `gcloud` whose value is the next word and names no file
-written (`--exclude '*.tmp'`, `--profile p`). Those that name one (`--log-file`, `--backup-dir`)
-are not here: their value counts among the words written."""
+written (`--exclude '*.tmp'`, `--profile p`, `--ca-bundle F`, read). Those that name one
+(`--log-file`, `--backup-dir`) are not here: their value counts among the words written."""
 
 
-def _cloud_words(args: list[str]) -> list[str]:
-    """The operands of a cloud tool, less its options and the values of `_CLOUD_VALUED`."""
+def _cloud_words(args: list[str]) -> tuple[list[str], list[str]]:
+    """The operands of a cloud tool, less its options and the values of `_CLOUD_VALUED`; and
+    the values written inside an option not known (`--log-file=/etc/x`), which may be files
+    the command writes."""
     words: list[str] = []
+    joined: list[str] = []
     skip = ended = False
     for a in args:
         if skip:
@@ -450,9 +458,36 @@ def _cloud_words(args: list[str]) -> list[str]:
             words.append(a)
         elif a == "--":
             ended = True
-        elif a[:2] == "--" and "=" not in a:
-            skip = a[2:] in _CLOUD_VALUED
-    return words
+        elif a[:2] == "--":
+            name, eq, value = a[2:].partition("=")
+            if not eq:
+                skip = name in _CLOUD_VALUED
+            elif value and name not in _CLOUD_VALUED:
+                joined.append(value)
+    return words, joined
+
+
+def _local(word: str) -> str | None:
+    """The local path a cloud tool's operand names, None for a remote one: `file:///etc/x`
+    (gsutil, gcloud) is `/etc/x`, rclone's `:local:/etc/x` (also `:local,opts:`) is `/etc/x`,
+    another `:backend:` of rclone, a URL or `host:path` is remote."""
+    if word[:7] == "file://":
+        return word[7:] or "/"
+    if word[:1] == ":":
+        end = word.find(":", 1)
+        backend = word[1:end].partition(",")[0] if end > 0 else ""
+        return (word[end + 1 :] or ".") if backend == "local" else None
+    return None if is_remote(word) else word
+
+
+def _cloud_action(program: str, words: list[str]) -> int:
+    """Where the action is among the words of a cloud tool (`len(words)` if it has none)."""
+    if program == "aws":
+        return words.index("s3") + 1 if "s3" in words else len(words)
+    if program == "gcloud":  # `gcloud storage cp`, `gcloud alpha storage cp`, `--flag value storage cp`
+        return words.index("storage", 0, 3) + 1 if "storage" in words[:3] else len(words)
+    actions = _CLOUD_ACTIONS[program]
+    return next((i for i, word in enumerate(words) if word in actions), len(words))
 
 
 def _cloud_writes(cmd: Command) -> list[str]:
@@ -461,26 +496,64 @@ def _cloud_writes(cmd: Command) -> list[str]:
     remote (`s3://b`, `gs://b`, `remote:x`), and the sources of a move, which leave their
     place. `aws`, `gcloud` and `rclone` take options after their paths, and the value of
     one not known (`_CLOUD_VALUED`) cannot be told apart from a path: every local word after
-    the source counts. gsutil reads its options first, so its last word is the destination."""
+    a local destination counts. gsutil reads its options first, so its last word is the
+    destination; with `-I` (sources read from stdin) it is the only word."""
     program = cmd.program
-    actions = _CLOUD_ACTIONS[program]
-    words = _cloud_words(cmd.args)
-    if program == "aws":
-        at = words.index("s3") + 1 if "s3" in words else len(words)
-    elif program == "gcloud":
-        at = 1 if words[:1] == ["storage"] else len(words)
-    else:
-        at = next((i for i, word in enumerate(words) if word in actions), len(words))
-    if at >= len(words) or words[at] not in actions:
+    words, joined = _cloud_words(cmd.args)
+    if program == "aws" and "s3api" in words:
+        return _s3api_writes(words, joined)
+    at = _cloud_action(program, words)
+    if at >= len(words) or words[at] not in _CLOUD_ACTIONS[program]:
         return []
     operands = words[at + 1 :]
+    flags = cmd.flags
+    from_stdin = program in ("gsutil", "gcloud") and ("I" in flags or "read-paths-from-stdin" in flags)
     if words[at] in _CLOUD_ALL_WRITTEN:
         written = operands
-    elif program == "gsutil":
-        written = operands[-1:] if len(operands) > 1 else []
+    elif from_stdin or program == "gsutil":
+        written = operands[-1:] if from_stdin or len(operands) > 1 else []
+    elif len(operands) > 1 and _local(operands[1]) is None:
+        written = []  # an upload: what follows a remote destination is options' values
     else:
         written = operands[1:]
-    return [word for word in written if not is_remote(word)]
+    return [path for word in (*written, *joined) if (path := _local(word)) is not None]
+
+
+def _s3api_writes(words: list[str], joined: list[str]) -> list[str]:
+    """The file `aws s3api get-object ... OUTFILE` writes: its last word."""
+    if "get-object" not in words or words.index("get-object") + 1 >= len(words):
+        return joined
+    return [path for word in (words[-1], *joined) if (path := _local(word)) is not None]
+
+
+def _destination_last(cmd: Command) -> list[str]:
+    """The local destination of `s3cmd get|sync`, `s5cmd cp|mv|sync`, `mc cp|mv|mirror` and
+    `azcopy copy|sync`: their last word, when it is not remote; the sources of a move too."""
+    words = _cloud_words(cmd.args)[0]
+    action = next((i for i, word in enumerate(words) if word in _LAST_ACTIONS[cmd.program]), -1)
+    operands = words[action + 1 :] if action >= 0 else []
+    if len(operands) < 2:
+        return []
+    written = operands if words[action] == "mv" else operands[-1:]
+    return [path for word in written if (path := _local(word)) is not None]
+
+
+_LAST_ACTIONS = {
+    "s3cmd": frozenset({"get", "sync"}),
+    "s5cmd": frozenset({"cp", "mv", "sync"}),
+    "mc": frozenset({"cp", "mv", "mirror"}),
+    "azcopy": frozenset({"copy", "cp", "sync"}),
+}
+"""The actions that copy to the last word they are given, by program."""
+
+
+def _az_writes(cmd: Command) -> list[str]:
+    """What `az storage blob download -f FILE` and `download-batch -d DIR` write."""
+    if "download" in cmd.args:
+        return [v for v in (_option(cmd, "f", "file"),) if v is not None]
+    if "download-batch" in cmd.args:
+        return [v for v in (_option(cmd, "d", "destination"),) if v is not None]
+    return []
 
 
 _ZIP_VALUED = frozenset(
@@ -513,9 +586,13 @@ def zip_words(args: list[str]) -> list[str]:
 
 
 def _zip_writes(cmd: Command) -> list[str]:
-    """The archive `zip` writes, its first operand, and the new archive of `-O` (`--out`)."""
-    out = zip_words(cmd.args)[:1]
+    """The archive `zip` writes, its first operand, and the new archive of `-O` (`--out`);
+    with `-m` (`--move`) the files it takes too, which it deletes. `-sf` only lists."""
     flags = cmd.flags
+    if "-sf" in cmd.args or "show-files" in flags:
+        return []
+    words = zip_words(cmd.args)
+    out = words if "m" in flags or "move" in flags else words[:1]
     for short, long in (("O", "out"), ("", "output-file")):
         if (short and short in flags) or long in flags:
             target = _option(cmd, short, long)
@@ -531,12 +608,13 @@ _SEVEN_ZIP_EXTRACTS = frozenset({"x", "e"})
 
 
 def _seven_zip_writes(cmd: Command) -> list[str]:
-    """What `7z` writes: the archive of `7z a|u|d|rn ARCHIVE`, or the directory `7z x|e`
-    extracts into (`-o/etc`; a `-o` alone takes the next word, as a mistyped call may mean it)."""
+    """What `7z` writes: the archive of `7z a|u|d|rn ARCHIVE` (and with `-sdel` the files it
+    takes, which it deletes), or the directory `7z x|e` extracts into: `-o/etc` (a `-o` alone
+    takes the next word, as a mistyped call may mean it), else the cwd."""
     words = cmd.positionals()
     command = words[0].lower() if words else ""
     if command in _SEVEN_ZIP_ARCHIVES:
-        return words[1:2]
+        return words[1:] if "-sdel" in cmd.args else words[1:2]
     if command not in _SEVEN_ZIP_EXTRACTS:
         return []
     args = cmd.args
@@ -544,7 +622,7 @@ def _seven_zip_writes(cmd: Command) -> list[str]:
     for i, a in enumerate(args):
         if a[:2] in ("-o", "-O"):
             out.append(a[2:] if len(a) > 2 else (args[i + 1] if i + 1 < len(args) else ""))
-    return out
+    return out or ["."]
 
 
 _TRANSFERS = {
@@ -557,6 +635,11 @@ _TRANSFERS = {
     "7za": _seven_zip_writes,
     "7zr": _seven_zip_writes,
     "7zz": _seven_zip_writes,
+    "s3cmd": _destination_last,
+    "s5cmd": _destination_last,
+    "mc": _destination_last,
+    "azcopy": _destination_last,
+    "az": _az_writes,
 }
 """Programs that download, sync, archive or extract into a path their arguments name, by the
 rule that finds it."""
