@@ -11,7 +11,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
-from .analyzers.shell import ParseCache
+from .analyzers import ANALYSED_TOOLS, SHELL_TOOLS
+from .analyzers._downloads import downloader_text
+from .analyzers.shell import ParseCache, ShellFacts, shell_facts
 from .bounds import oversized
 from .compile import FALLBACK_RATINGS, CompiledPolicy, Decider
 from .decision import Decision, EvalError, PolicyRef, Ratings, Reason
@@ -29,10 +31,11 @@ if TYPE_CHECKING:  # imported where used: a hook call without a log or an approv
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-_Pending = tuple[Session | None, str, tuple[str, ...]]
+_Pending = tuple[Session | None, str, tuple[str, ...], list[str]]
 """What a decided call adds to its session once the decision is logged: the session (None:
-nothing, the call was not decided), the tool's declared name and the facts the call raises."""
-_UNDECIDED: _Pending = (None, "", ())
+nothing, the call was not decided), the tool's declared name, the facts the call raises and
+the files it downloads."""
+_UNDECIDED: _Pending = (None, "", (), [])
 
 
 class _Known(NamedTuple):
@@ -86,6 +89,7 @@ class Guard:
         self.sessions = SessionStore(max_sessions)
         # The facts of the last `parse_cache` distinct shell commands, reused when one comes again.
         self.parses = ParseCache(parse_cache) if parse_cache > 0 else None
+        self._seen = _SeenFacts()  # used under `_lock`: one call at a time
         self.indexed = indexed
         self.clock = clock
         self.ids = ids or IdGenerator(clock)
@@ -185,7 +189,7 @@ class Guard:
                 if unreadable is not None:
                     decision = self._failed(policy, tool, args, full_ctx, start, unreadable)
                 else:
-                    decision, pending, name, facts = self._decide(policy, tool, args, full_ctx, start)
+                    decision, pending, name, facts, files = self._decide(policy, tool, args, full_ctx, start)
             except Exception as exc:
                 decision = self._failed(policy, tool, args, full_ctx, start, f"internal error: {exc}")
             log = self.log
@@ -201,12 +205,12 @@ class Guard:
                     pending = None
             if pending is not None:
                 # `_value_`: the verdict's text without the cost of the `value` property
-                pending.record(name, decision.decision._value_, decision.ratings.risk, facts)
+                pending.record(name, decision.decision._value_, decision.ratings.risk, facts, files)
         return decision
 
     def _decide(
         self, policy: CompiledPolicy, tool: Any, args: Any, ctx: dict[str, Any], start: float
-    ) -> tuple[Decision, Session | None, str, tuple[str, ...]]:
+    ) -> tuple[Decision, Session | None, str, tuple[str, ...], list[str]]:
         """The decision on a call, and what it adds to its session once logged (`_Pending`)."""
         if not isinstance(tool, str) or not tool:
             return self._failed(policy, tool, args, ctx, start, "the call has no tool name"), *_UNDECIDED
@@ -230,7 +234,9 @@ class Guard:
             run = deciders.get(tool) or policy.decider(tool)
         else:  # the reference: the interpreter over every rule
             run = functools.partial(interpret, policy, policy.candidates(tool, indexed=False))
-        outcome = run(tool, args, ctx, session, self.parses)
+        seen = self._seen
+        seen.cache, seen.facts = self.parses, None
+        outcome = run(tool, args, ctx, session, cast(ParseCache, seen))
         verdict, reasons, errors, shadow, ratings, rated_by, raises = outcome
         # positional, in the order of the fields (id, decision, ratings, reasons, errors, mode,
         # policy, tool, args, ctx, ts, latency_us, rated_by, shadow, redaction): keywords cost
@@ -252,7 +258,23 @@ class Guard:
             shadow,
             policy.redaction,
         )
-        return decision, session, aliases.get(tool, tool), raises  # `canonical(tool)`, without the call
+        name = aliases.get(tool, tool)  # `canonical(tool)`, without the call
+        read = seen.facts
+        fetched = read.downloads if read is not None else self._downloads(tool, name, args, ctx)
+        return decision, session, name, raises, fetched
+
+    def _downloads(self, tool: str, name: str, args: dict[str, Any], ctx: dict[str, Any]) -> list[str]:
+        """The files a shell call downloads, for its session to remember when no condition
+        read the call's shell facts: a later call may run one. Parsed only when the text
+        names a download program."""
+        shell = tool if tool in ANALYSED_TOOLS else name
+        if shell not in SHELL_TOOLS or not _may_download(args):
+            return []
+        cwd = ctx.get("cwd")
+        cwd = cwd if isinstance(cwd, str) and cwd else None
+        parses = self.parses
+        facts = parses.shell_facts(shell, args, cwd) if parses is not None else shell_facts(shell, args, cwd)
+        return facts.downloads
 
     def _failed(
         self,
@@ -481,6 +503,48 @@ class Guard:
 
 def _ref(policy: CompiledPolicy) -> PolicyRef:
     return PolicyRef(policy.name, policy.version, policy.sha256)
+
+
+class _SeenFacts:
+    """The parse cache (or none) as one call's conditions reach it, keeping the shell facts
+    they got: the files the call downloads are read from those, not from a second parse.
+    Conditions call only `shell_facts` on it, the method of `ParseCache` it stands in for."""
+
+    __slots__ = ("cache", "facts")
+
+    def __init__(self) -> None:
+        self.cache: ParseCache | None = None
+        self.facts: ShellFacts | None = None
+
+    def shell_facts(self, tool: str, args: Mapping[str, Any], cwd: str | None) -> ShellFacts:
+        """The facts of the call's shell command, from the cache when there is one."""
+        cache = self.cache
+        facts = cache.shell_facts(tool, args, cwd) if cache is not None else shell_facts(tool, args, cwd)
+        self.facts = facts
+        return facts
+
+
+_COMMAND_KEYS = ("command", "cmd", "chars", "action")
+"""The arguments a shell tool's command may be in (see `shell._command_text`)."""
+
+
+def _may_download(args: dict[str, Any]) -> bool:
+    """The command of a shell call may run a download program: False only when none of its
+    command texts names one (a value that is not text or a list is read by the analyzer)."""
+    value = args.get("command")
+    if type(value) is str and (len(args) == 1 or (len(args) == 2 and "description" in args)):
+        return downloader_text(value)  # Claude Code's call: the command and its description
+    for key in _COMMAND_KEYS:
+        value = args.get(key)
+        if value is None:
+            continue
+        if isinstance(value, Mapping):
+            value = value.get("command")
+        if isinstance(value, list):
+            value = " ".join(v for v in value if isinstance(v, str))
+        if not isinstance(value, str) or downloader_text(value):
+            return True
+    return False
 
 
 def _known(policy: CompiledPolicy) -> _Known:

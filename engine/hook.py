@@ -521,12 +521,13 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "counts": dict(session._counts),
         "facts": session.facts,
         "recent": session.recent,
+        "downloads": session.downloads,
     }
 
 
 def restore_session(session: Session, data: dict[str, Any]) -> None:
     """Load saved state into a session (anything malformed is dropped, the bounds kept)."""
-    from .session import MAX_FACTS, MAX_TOOLS
+    from .session import MAX_DOWNLOADS, MAX_FACTS, MAX_TOOLS
 
     session.calls, session.asks, session.blocks = (_count(data.get(k)) for k in ("calls", "asks", "blocks"))
     counts = data.get("counts")
@@ -537,6 +538,10 @@ def restore_session(session: Session, data: dict[str, Any]) -> None:
     session._recent.clear()
     recent = data.get("recent")
     session._recent.extend(r for r in (recent if isinstance(recent, list) else []) if isinstance(r, dict))
+    downloads = data.get("downloads")  # absent from a file an older remit wrote: none
+    paths = [p for p in (downloads if isinstance(downloads, list) else []) if isinstance(p, str) and p]
+    session._downloads = {}
+    session.note_downloads(paths[-MAX_DOWNLOADS:])
 
 
 def _count(value: Any) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -14,19 +15,34 @@ MAX_RECENT = 32
 MAX_TOOLS = 256
 MAX_FACTS = 256
 MAX_ANSWERS = 256
+MAX_DOWNLOADS = 64
+MAX_PATH = 4096
+"""Longer paths are not remembered: the kernel refuses them (`PATH_MAX`), no call can run one."""
 
 
 class Session(CelObject):
     """One session's memory, as conditions see it: `session.count("Bash")`, `session.seen("x")`.
 
     Fields: `id`, `calls` (calls decided so far), `recent` (the last calls, newest last:
-    maps with `tool`, `decision`, `risk`), `facts` (facts raised so far).
+    maps with `tool`, `decision`, `risk`), `facts` (facts raised so far). `downloaded(path)`
+    asks whether an earlier call filled a file from the network (`shell.downloads`).
     """
 
     cel_fields: ClassVar[frozenset[str]] = frozenset({"id", "calls", "recent", "facts", "asks", "blocks"})
-    cel_methods: ClassVar[frozenset[str]] = frozenset({"count", "seen"})
+    cel_methods: ClassVar[frozenset[str]] = frozenset({"count", "seen", "downloaded"})
 
-    __slots__ = ("_answers", "_counts", "_facts", "_recent", "asks", "blocks", "calls", "canonical", "id")
+    __slots__ = (
+        "_answers",
+        "_counts",
+        "_downloads",
+        "_facts",
+        "_recent",
+        "asks",
+        "blocks",
+        "calls",
+        "canonical",
+        "id",
+    )
 
     def __init__(self, session_id: str) -> None:
         self.id = session_id
@@ -37,6 +53,7 @@ class Session(CelObject):
         self._facts: dict[str, None] = {}
         self._recent: deque[dict[str, Any]] = deque(maxlen=MAX_RECENT)
         self._answers: OrderedDict[str, tuple[bool, str]] = OrderedDict()
+        self._downloads: dict[str, None] = {}
         self.canonical: Callable[[str], str] = str  # the policy's alias resolution, set per call
 
     @property
@@ -63,8 +80,38 @@ class Session(CelObject):
             raise TypeError("session.seen takes a fact name")
         return fact in self._facts
 
-    def record(self, tool: str, decision: str, risk: int, facts: tuple[str, ...]) -> None:
+    @property
+    def downloads(self) -> list[str]:
+        """The files earlier calls downloaded (the last `MAX_DOWNLOADS`), oldest first."""
+        return list(self._downloads)
+
+    def downloaded(self, path: str | list[str]) -> bool:
+        """True if an earlier call of this session downloaded `path` (or one of a list of
+        paths), as the shell facts resolve it: `session.downloaded(p)` for `p` in `shell.scripts`."""
+        if isinstance(path, str):
+            return _home_relative(path) in self._downloads
+        if isinstance(path, list) and all(isinstance(p, str) for p in path):
+            return any(_home_relative(p) in self._downloads for p in path)
+        raise TypeError("session.downloaded takes a path or a list of paths")
+
+    def note_downloads(self, paths: list[str]) -> None:
+        """Remember files a call downloaded (bounded: the oldest go first)."""
+        kept = self._downloads
+        for path in paths:
+            if not isinstance(path, str) or not path or len(path) > MAX_PATH:
+                continue
+            key = _home_relative(path)
+            kept.pop(key, None)  # downloaded again: now the newest
+            kept[key] = None
+        while len(kept) > MAX_DOWNLOADS:
+            del kept[next(iter(kept))]
+
+    def record(
+        self, tool: str, decision: str, risk: int, facts: tuple[str, ...], downloads: list[str] | None = None
+    ) -> None:
         """Remember a decided call (bounded: old entries fall off)."""
+        if downloads:
+            self.note_downloads(downloads)
         self.calls += 1
         if decision == "ask":
             self.asks += 1
@@ -93,6 +140,14 @@ class Session(CelObject):
     def remembered(self, call: str) -> tuple[bool, str] | None:
         """(approved, id of the decision answered) for a call answered for the session, or None."""
         return self._answers.get(call)
+
+
+def _home_relative(path: str) -> str:
+    """`path` with the home directory written `~`, as the shell facts may write it either way."""
+    home = os.environ.get("HOME", "").rstrip("/")
+    if home and path.startswith(home) and (len(path) == len(home) or path[len(home)] == "/"):
+        return "~" + path[len(home) :]
+    return path
 
 
 class SessionStore:

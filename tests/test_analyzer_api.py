@@ -56,6 +56,8 @@ def test_fields_and_methods() -> None:
             "destructive_reasons",
             "writes",
             "substitutions",
+            "downloads",
+            "scripts",
         },
         analyzers.Command: {
             "program",

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from ..celrt import CelObject
 from ._command import Command
+from ._downloads import DOWNLOADERS, downloads, scripts
 from ._facts import (
     destructive_reasons,
     is_install,
@@ -85,6 +86,8 @@ class ShellFacts(CelObject):
             "destructive_reasons",
             "writes",
             "substitutions",
+            "downloads",
+            "scripts",
         }
     )
     cel_methods: ClassVar[frozenset[str]] = frozenset({"writes_outside"})
@@ -115,8 +118,35 @@ class ShellFacts(CelObject):
     # `any(map(...))` below: no generator to make for the one or two commands of most calls.
     @lazy
     def pipes_to_shell(self) -> bool:
-        """Code reaches sh/bash/python/... through a pipe or an unseen expansion."""
-        return any(map(pipes_to_shell, self.commands))
+        """Code reaches sh/bash/python/... through a pipe or an unseen expansion, or the call
+        runs a file it downloads itself (`curl -o i.sh URL && sh i.sh`: the same code, run)."""
+        return any(map(pipes_to_shell, self.commands)) or self.runs_own_download
+
+    @lazy
+    def runs_own_download(self) -> bool:
+        """Some file the call downloads is also one it runs as code. In either order: a loop,
+        a function or a job in the background may run the second command before the first."""
+        fetched = self.downloads
+        return bool(fetched) and not set(fetched).isdisjoint(self.scripts)
+
+    @lazy
+    def downloads(self) -> list[str]:
+        """Local files the call fills with content from the network (`curl -o F`, `wget URL`,
+        `curl URL > F`, `| tee F`), resolved like `resolved_writes`; `?DIR/*` for a name only
+        the server or run time gives."""
+        if not any(c.program in DOWNLOADERS for c in self.commands):  # most calls: no download
+            return []
+        return self._resolved(downloads(self.commands))
+
+    @lazy
+    def scripts(self) -> list[str]:
+        """Local files the call runs as code (`./f`, `bash f`, `source f`, `python3 f.py`),
+        resolved like `resolved_writes`; not code given inline (`bash -c`, `python -m`)."""
+        return self._resolved(scripts(self.commands))
+
+    def _resolved(self, pairs: list[tuple[str, str | None]]) -> list[str]:
+        cwd = self.cwd
+        return list(dict.fromkeys([p if p[0] == "?" else resolve(p, base, cwd) for p, base in pairs]))
 
     @lazy
     def network(self) -> bool:
