@@ -35,6 +35,7 @@ CTX_DEFAULTS: dict[str, Any] = {
     "agent_id": "",
     "user_id": "",
     "cwd": "",
+    "workspace": "",
     "permission_mode": "default",
     "steps_since_human": 0,
     "seconds_since_human": 0,
@@ -43,7 +44,8 @@ CTX_DEFAULTS: dict[str, Any] = {
     "environment": {},
     "labels": {},
 }
-"""The context fields a condition can read, with the value they have when not given."""
+"""The context fields a condition can read, with the value they have when not given.
+`workspace`, the root of the project, is the cwd when a call does not give it (`Guard.check`)."""
 
 REVERSIBILITIES = tuple(REVERSIBILITY_ORDER)
 
@@ -92,6 +94,11 @@ class Activation:
         cwd = self.ctx.get("cwd")
         return cwd if isinstance(cwd, str) and cwd else None
 
+    def _workspace(self, cwd: str | None) -> str | None:
+        """The project's root, which `outside` is measured against: the cwd when not given."""
+        workspace = self.ctx.get("workspace")
+        return workspace if isinstance(workspace, str) and workspace else cwd
+
     def _args(self) -> Any:
         return self.args if isinstance(self.args, dict) else {}
 
@@ -117,7 +124,8 @@ class Activation:
         tool = self._analysed()
         # A tool that runs no shell command has empty shell facts: no need to make them here.
         shell = self.shell if tool in analyzers.SHELL_TOOLS else None
-        return analyzers.path_facts(tool, self._args(), self._cwd(), shell)
+        cwd = self._cwd()
+        return analyzers.path_facts(tool, self._args(), cwd, shell, self._workspace(cwd))
 
     @lazy
     def http(self) -> Any:

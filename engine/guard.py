@@ -182,6 +182,9 @@ class Guard:
                     unreadable = f"the context cannot be read: {type(exc).__name__}"
             else:
                 unreadable = "the context is not a mapping"
+        workspace = full_ctx["workspace"]
+        if workspace is None or (type(workspace) is str and not workspace):  # not given: the cwd
+            full_ctx["workspace"] = full_ctx["cwd"]
         with self._lock:
             policy = self._policy
             pending: Session | None = None

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from .session import Session
 
 AGENTS = ("claude-code", "codex")
+PROJECT_DIR = "CLAUDE_PROJECT_DIR"
+"""Where Claude Code gives its hooks the project's root (Codex gives none: its `cwd` is the
+session's, which the agent's commands do not move)."""
 TAIL_BYTES = 8 * 1024 * 1024
 """How far back from the end of a transcript the hook looks for the last human message."""
 MAX_STEPS = 1000
@@ -101,7 +104,8 @@ def answer(
     if not whole:
         why = f"the hook input is larger than {MAX_INPUT_BYTES} bytes"
         return refusal(agent, event_name(text), why, log=log)
-    return run_hook(agent, text, policy=policy, log=log, log_durability=log_durability)
+    project = os.environ.get(PROJECT_DIR)  # this process is the agent's hook: its environment
+    return run_hook(agent, text, policy=policy, log=log, log_durability=log_durability, project_dir=project)
 
 
 def run_hook(
@@ -116,13 +120,15 @@ def run_hook(
     resolved: Path | None = None,
     stderr: IO[str] | None = None,
     kept: Kept | None = None,
+    project_dir: str | None = None,
 ) -> tuple[str, int]:
     """The hook's answer to one event: (stdout text, exit code). Never raises; fails closed.
 
     `log_durability`: how far each record goes before the answer (see `DecisionLog`).
     `resolved`: the policy's file when the caller found it already (`policy` then only names
     it in messages). `stderr`: where a note for the user goes (default `sys.stderr`). `kept`:
-    the policies a long-lived caller has loaded already (`cache.Kept`)."""
+    the policies a long-lived caller has loaded already (`cache.Kept`). `project_dir`: the
+    agent's `CLAUDE_PROJECT_DIR` (`hook_context`), None when unknown."""
     try:
         data = read_event(stdin_text)
     except Exception as exc:  # unreadable: what its readable start names decides the answer's shape
@@ -135,7 +141,7 @@ def run_hook(
             return handle_event(
                 agent, data, log=log, cache=cache, clock=clock, log_durability=log_durability, stderr=stderr
             )
-        return _decide(agent, data, policy, log, clock, cache, log_durability, resolved, kept)
+        return _decide(agent, data, policy, log, clock, cache, log_durability, resolved, kept, project_dir)
     except Exception as exc:  # the agent must get an answer, whatever broke
         return refusal(agent, name, _problem(exc), log=log, stderr=stderr)
 
@@ -168,13 +174,14 @@ def _decide(
     durability: str | None,
     resolved: Path | None,
     kept: Kept | None,
+    project_dir: str | None = None,
 ) -> tuple[str, int]:
     """The verdict on a tool call; raises what keeps it from being checked."""
     check_agent(agent)
     event = tool_event(data)
     guard = _guard(policy, log, clock, cache, durability, resolved, kept)
     try:
-        ctx = hook_context(agent, event, clock())
+        ctx = hook_context(agent, event, clock(), project_dir)
         decision = _check(guard, event, ctx, cache)
         return render(agent, decision, non_interactive=guard.policy.defaults.non_interactive.value), 0
     finally:
@@ -297,10 +304,16 @@ def _check(guard: Guard, event: HookEvent, ctx: dict[str, Any], cache: Path) -> 
 # -- the context ----------------------------------------------------------------------------
 
 
-def hook_context(agent: str, event: HookEvent, now: float) -> dict[str, Any]:
-    """The context a policy sees, from the event and the tail of the session's transcript."""
+def hook_context(agent: str, event: HookEvent, now: float, project_dir: str | None = None) -> dict[str, Any]:
+    """The context a policy sees, from the event and the tail of the session's transcript
+    (`project_dir`: Claude Code's `CLAUDE_PROJECT_DIR`, the workspace when it holds the
+    event's `cwd`: `traces.claude.project_root`)."""
     data = event.data
     ctx: dict[str, Any] = {k: _text(data.get(k)) for k in ("session_id", "cwd", "agent_id")}
+    if agent == "claude-code" and project_dir:
+        from .traces.claude import project_root
+
+        ctx["workspace"] = project_root(project_dir, ctx["cwd"])
     ctx["turn_id"] = _text(data.get("turn_id")) or _text(data.get("prompt_id"))
     ctx["permission_mode"] = _text(data.get("permission_mode")) or "default"
     ctx["subagent_depth"] = 1 if ctx["agent_id"] else 0

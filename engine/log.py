@@ -61,14 +61,18 @@ def bounded_id(value: Any) -> Any:
 def _changed(ctx: dict[str, Any]) -> dict[str, Any]:
     """The context fields that differ from their defaults (see `CTX_DEFAULTS`). A guard's
     context starts as a copy of the defaults, so its first fields are theirs, in their order:
-    those are compared in one pass in C."""
+    those are compared in one pass in C. A workspace that is the cwd is the default one (a
+    guard fills it in): it is left out, as it was not given."""
     fields = list(ctx)
     if fields[:_N_DEFAULTS] != _DEFAULT_FIELDS:
-        return {k: v for k, v in ctx.items() if CTX_DEFAULTS.get(k, _UNSET) != v}
-    changed = dict(compress(ctx.items(), map(ne, _DEFAULT_VALUES, ctx.values())))
-    if len(fields) > _N_DEFAULTS:  # fields the defaults do not have
-        rest = islice(ctx.items(), _N_DEFAULTS, None)
-        changed.update((k, v) for k, v in rest if CTX_DEFAULTS.get(k, _UNSET) != v)
+        changed = {k: v for k, v in ctx.items() if CTX_DEFAULTS.get(k, _UNSET) != v}
+    else:
+        changed = dict(compress(ctx.items(), map(ne, _DEFAULT_VALUES, ctx.values())))
+        if len(fields) > _N_DEFAULTS:  # fields the defaults do not have
+            rest = islice(ctx.items(), _N_DEFAULTS, None)
+            changed.update((k, v) for k, v in rest if CTX_DEFAULTS.get(k, _UNSET) != v)
+    if "workspace" in changed and changed["workspace"] == ctx.get("cwd", ""):
+        del changed["workspace"]
     return changed
 
 

@@ -33,7 +33,7 @@ def test_signatures() -> None:
         return list(inspect.signature(fn).parameters)  # type: ignore[arg-type]
 
     assert params(analyzers.shell_facts) == ["tool", "args", "cwd"]
-    assert params(analyzers.path_facts) == ["tool", "args", "cwd", "shell"]
+    assert params(analyzers.path_facts) == ["tool", "args", "cwd", "shell", "workspace"]
     assert params(analyzers.http_facts) == ["tool", "args", "shell"]
     assert params(analyzers.sql_facts) == ["tool", "args", "shell"]
     assert params(analyzers.name_facts) == ["tool", "annotations", "description"]

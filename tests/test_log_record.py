@@ -53,10 +53,20 @@ def _bounded_ids(ctx: dict[str, Any]) -> dict[str, Any]:
     return ctx
 
 
+def plain_changed(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The fields of `ctx` a record keeps: those that differ from their defaults, but a
+    workspace that is the cwd (the default one)."""
+    return {
+        k: v
+        for k, v in ctx.items()
+        if CTX_DEFAULTS.get(k, _UNSET) != v and not (k == "workspace" and v == ctx.get("cwd", ""))
+    }
+
+
 def plain_record(d: Any, redaction: CompiledRedaction | None) -> dict[str, Any]:
     """`decision_record` without its shortcuts."""
     ctx = d.ctx
-    changed = _bounded_ids({k: v for k, v in ctx.items() if CTX_DEFAULTS.get(k, _UNSET) != v})
+    changed = _bounded_ids(plain_changed(ctx))
     clean = (redaction or NO_REDACTION).call(d.args, changed)
     scrub, ident = clean.scrub, clean.ident
     return {
@@ -117,6 +127,6 @@ def test_the_record_of_a_checked_call_is_the_plain_record(
 def test_changed_fields_are_the_plain_ones_in_any_order(ctx: dict[str, Any]) -> None:
     full = {**CTX_DEFAULTS, **ctx}  # a guard's context: the defaults' fields first
     for given_ctx in (full, ctx, dict(reversed(full.items()))):
-        plain = {k: v for k, v in given_ctx.items() if CTX_DEFAULTS.get(k, _UNSET) != v}
+        plain = plain_changed(given_ctx)
         changed = _changed(given_ctx)
         assert list(changed.items()) == list(plain.items())

@@ -107,6 +107,8 @@ class PathFacts(CelObject):
     first_sensitive: str
     _cwd: str | None
     _unresolved: frozenset[str]
+    _workspace: str | None = None
+    """The root of the project when it is not the cwd (`path_facts`'s `workspace`)."""
 
     def __init__(
         self, paths: list[str] | None = None, cwd: str | None = None, unresolved: frozenset[str] = frozenset()
@@ -117,15 +119,16 @@ class PathFacts(CelObject):
     # Computed on first read: most policies ask about secrets, fewer about the workspace.
     @lazy
     def outside(self) -> list[str]:
-        """Paths that may lie outside the workspace (the cwd); unresolved ones count."""
+        """Paths that may lie outside the workspace (the project's root, the cwd when no other
+        is given); unresolved ones count."""
         if not self.paths:
             return []
-        cwd = self._cwd
-        root = (cwd if normal_dir(cwd) else posixpath.normpath(cwd)) if cwd else None
+        base = self._workspace or self._cwd
+        root = (base if normal_dir(base) else posixpath.normpath(base)) if base else None
         unresolved = self._unresolved
         if root is None or not holds_home(root):
             return [p for p in self.paths if p in unresolved or not _inside(p, root)]
-        # A workspace that holds a home (the cwd is `~`, `/home`, `/`) does not hold what the
+        # A workspace that holds a home (it is `~`, `/home`, `/`) does not hold what the
         # home keeps for later: its start-up and configuration files stay outside.
         return [p for p in self.paths if p in unresolved or not _inside(p, root) or home_config(p)]
 
@@ -156,13 +159,49 @@ def _no_paths(cwd: str | None) -> PathFacts:
     return _fill(_new(PathFacts), [], [], cwd, _NONE)
 
 
-def path_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: ShellFacts | None) -> PathFacts:
+def path_facts(
+    tool: str,
+    args: Mapping[str, Any],
+    cwd: str | None,
+    shell: ShellFacts | None,
+    workspace: str | None = None,
+) -> PathFacts:
     """Collect and judge the paths of a call (`shell`: its shell facts, None if it runs no
     shell command). Never raises.
 
+    Relative paths resolve against `cwd`; `outside` and `inside_workspace` are measured
+    against `workspace`, the project's root, which is the cwd when not given: an agent that
+    changed directory into a folder of its project still works in the whole project.
+
     The facts of a shell command are kept on its `ShellFacts` (by the argument paths and the
     directory), so a command parsed once (`ParseCache`) is judged once: treat them as read-only.
+    Those kept facts do not depend on the workspace; another one is judged on a copy.
     """
+    facts = _cwd_facts(tool, args, cwd, shell)
+    if workspace is None or workspace == cwd:  # the common case: the cwd is the root
+        return facts
+    return _rooted(facts, workspace)
+
+
+def _rooted(facts: PathFacts, workspace: Any) -> PathFacts:
+    """`facts` with `outside` measured against `workspace` (a copy: `facts` may be shared).
+    A workspace that is not text, or empty, is no workspace: the cwd stays the root."""
+    try:
+        if not isinstance(workspace, str) or not workspace:
+            return facts
+        if workspace[0] != "/" and _is_windows(workspace.strip()):
+            workspace = _windows(workspace.strip())
+        if workspace == facts._cwd:
+            return facts
+        rooted = _fill(_new(PathFacts), facts.paths, facts.sensitive_paths, facts._cwd, facts._unresolved)
+        rooted._workspace = workspace
+        return rooted
+    except Exception:  # as `path_facts`: a bug here fails closed
+        return _fill(_new(PathFacts), [_UNKNOWN], [_UNKNOWN], None, frozenset((_UNKNOWN,)))
+
+
+def _cwd_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: ShellFacts | None) -> PathFacts:
+    """`path_facts` with the cwd as the workspace."""
     try:
         if not isinstance(cwd, str) or not cwd:
             cwd = None

@@ -9,6 +9,7 @@ Also reads the `{"loglines": [...]}` export of the same records as one JSON docu
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -61,6 +62,8 @@ class ClaudeCodeParser(Parser):
         super().__init__(file, session_hint=session_hint, depth=depth)
         self._session: str | None = None
         self._mode: str | None = None
+        self._root: str | None = None
+        """The session's first cwd: where Claude Code was started, the project's root."""
 
     def record(self, line: int, value: Any) -> Iterator[RawItem]:
         """The raw items of one transcript line."""
@@ -90,7 +93,12 @@ class ClaudeCodeParser(Parser):
         mode = value.get("permissionMode")
         if isinstance(session, str) and session and session != self._session:
             self._session = session
+            self._root = None  # another session: its own start
             yield RawContext(line, session_id=session)
+        if self._root is None:
+            cwd = value.get("cwd")
+            if isinstance(cwd, str) and cwd[:1] == "/":
+                self._root = cwd
         if isinstance(mode, str) and mode != self._mode:
             self._mode = mode
             yield RawContext(line, permission_mode=mode)
@@ -134,6 +142,7 @@ class ClaudeCodeParser(Parser):
         args = block.get("input")
         cwd = value.get("cwd")
         agent = value.get("agentId")
+        root = project_root(self._root, cwd) if isinstance(cwd, str) else ""
         return RawCall(
             tool=name,
             args=args if isinstance(args, dict) else {"input": args},
@@ -143,6 +152,7 @@ class ClaudeCodeParser(Parser):
             agent_id=agent if isinstance(agent, str) else None,
             cwd=cwd if isinstance(cwd, str) else None,
             depth=self._depth(value),
+            ctx={"workspace": root} if root else None,
         )
 
     def _user(self, line: int, value: dict[str, Any], content: Any) -> Iterator[RawItem]:
@@ -191,3 +201,16 @@ def _question(args: dict[str, Any]) -> str:
         return " | ".join(t for t in texts if isinstance(t, str))
     question = args.get("question")
     return question if isinstance(question, str) else ""
+
+
+def project_root(root: str | None, cwd: str) -> str:
+    """The workspace of a call made in `cwd`: the project's `root` (where Claude Code was
+    started, `CLAUDE_PROJECT_DIR`), which `cwd` leaves after the agent's `cd` into a folder
+    of the project. Only an absolute root that holds the cwd counts; "" otherwise, and for a
+    root that is the cwd: the workspace is then the cwd, as for any call."""
+    if not root or root[0] != "/" or not cwd or cwd[0] != "/":
+        return ""
+    top, here = posixpath.normpath(root), posixpath.normpath(cwd)
+    if here != top and here.startswith(top.rstrip("/") + "/"):
+        return top
+    return ""
