@@ -344,7 +344,7 @@ def test_broken_arithmetic_is_walked() -> None:
         ("echo x > ~/../../etc/cron.d/job", "?~/../../etc/cron.d/job"),
         ("cd ~/.. && touch x", "?x"),
         ("cd ~ && cd .. && touch x", "?x"),
-        ("cp a ~+/../../../etc/passwd", "?~+/../../../etc/passwd"),
+        ("cp a ~+/../../../etc/passwd", "/etc/passwd"),  # `~+` is the cwd, known here
         ("touch ~/a/../b", "~/b"),
         ("cd ~/a && touch ../b", "~/b"),
         ("touch ~//x/", "~/x"),

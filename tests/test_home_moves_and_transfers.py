@@ -319,3 +319,55 @@ def test_move_sources(command: str, sources: list[str]) -> None:
 )
 def test_transfer_writes(command: str, written: list[str]) -> None:
     assert writes(command) == written
+
+
+# -- the cwd and the home named through the shell, in what a command writes --
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo hi > $PWD/out.txt",
+        "mkdir -p ${PWD}/build",
+        "touch ~+/x",
+        "npm run build > $PWD/build.log",
+        "zip -r $PWD/dist.zip src",
+        "7z x a.7z -o$PWD/out",
+        "cd sub && echo x > ~+/a",
+    ],
+)
+def test_a_write_named_from_the_cwd_lies_in_the_workspace(command: str) -> None:
+    assert not writes_outside(command)
+    assert decide_bash("coding-agent", command, PROJECT, HOME) == "allow"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "PWD=/etc; echo x > $PWD/passwd",
+        "export PWD=/etc && echo x > $PWD/passwd",
+        "read PWD; echo x > $PWD/y",
+        "for PWD in /etc; do echo x > $PWD/y; done",
+        "PWD=/etc; touch ~+/x",
+        "HOME=/etc; echo x > $HOME/passwd",
+        "echo x > ${PWD%/*}/y",
+        "cd /tmp && touch $PWD/x",
+    ],
+)
+def test_a_write_named_from_a_variable_the_call_sets_is_not_placed_in_the_workspace(command: str) -> None:
+    assert writes_outside(command)
+    assert decide_bash("coding-agent", command, PROJECT, HOME) != "allow"
+
+
+@pytest.mark.parametrize(
+    ("command", "path"),
+    [
+        ("PWD=/etc; cat ~+/sudoers", "~+/sudoers"),
+        ("read PWD; cat $PWD/notes", "$PWD/notes"),
+        ("export PWD=/etc && cat ${PWD}/hosts", "${PWD}/hosts"),
+    ],
+)
+def test_a_read_named_from_a_cwd_the_call_sets_is_not_known(command: str, path: str) -> None:
+    facts = path_of("Bash", bash(command), PROJECT)
+    assert path in facts.paths
+    assert path in facts.outside

@@ -553,15 +553,15 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
                 ):
                     found[f"{joins}/{raw}"] = None  # what `resolve` gives, without its work
                 else:
-                    found[_place(raw, base, run_in, unresolved)] = None
+                    found[_place(raw, base, run_in, unresolved, shell)] = None
         else:
             for raw in command_paths(cmd):
-                found[_place(raw, base, run_in, unresolved)] = None
+                found[_place(raw, base, run_in, unresolved, shell)] = None
         if len(found) > MAX_PATHS:
             cut = True
             break
     for raw, base in shell.bare_writes:  # `> ~/.bashrc`: no command, a file written
-        found[_place(raw, base, run_in, unresolved)] = None
+        found[_place(raw, base, run_in, unresolved, shell)] = None
     found.pop("", None)
     paths = list(found)
     if cut or len(paths) > MAX_PATHS:
@@ -574,18 +574,19 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
         cwd or shell.cwd,
         frozenset(unresolved) if unresolved else _NONE,
     )
-    roots = _shell_roots(shell.commands, run_in)
+    roots = _shell_roots(shell, run_in)
     facts = _with_roots(facts, roots) if roots else facts
     return _marked(facts, [TOO_MANY]) if cut and TOO_MANY not in facts.paths else facts
 
 
-def _shell_roots(commands: list[Command], run_in: str | None) -> list[tuple[str, bool]]:
+def _shell_roots(shell: ShellFacts, run_in: str | None) -> list[tuple[str, bool]]:
     """The directories the commands search recursively (`grep -r`, `rg`, `find ... -exec`)
     or copy whole (`cp -r`, `tar -c`, `rsync -a`), made absolute where the directory allows,
     each with whether the command reads hidden entries; unresolved ones (`$DIR`) are left
     out, as they are by `sensitive`."""
     out: list[tuple[str, bool]] = []
     consumed: bool | None = None  # whether some command runs on what `find` prints
+    commands = shell.commands
     for cmd in commands:
         program = cmd.program
         if program in SEARCHERS:
@@ -612,7 +613,7 @@ def _shell_roots(commands: list[Command], run_in: str | None) -> list[tuple[str,
         else:
             continue
         for raw, hidden in roots:
-            path = resolve(_shell_path(raw), cmd.cwd, run_in)
+            path = resolve(_shell_path(raw, shell), cmd.cwd, run_in)
             if path[:1] != "?":
                 out.append((path, hidden))
     return out
@@ -658,26 +659,33 @@ def _here(raw: str) -> str:
     return _HERE.sub(".", raw, count=1) if raw[:2] in ("~+", "$P", "${") else raw
 
 
-def _place(raw: str, base: str | None, run_in: str | None, unresolved: set[str]) -> str:
+def _place(raw: str, base: str | None, run_in: str | None, unresolved: set[str], shell: ShellFacts) -> str:
     """Where a path word of a shell command lies, added to `unresolved` when that is not known:
-    a path `resolve` could not place, or one named from `~-` (the directory before the last
-    `cd`)."""
-    path = resolve(_shell_path(raw), base, run_in)
+    a path `resolve` could not place, or one named from `~-` or an unknown `~+` (`_NOT_KNOWN`)."""
+    path = resolve(_shell_path(raw, shell), base, run_in)
     if path[:1] == "?":
         path = path[1:]
         unresolved.add(path)
-    elif path[:2] == "~-" and path[2:3] in ("", "/"):
+    elif path[:2] in _NOT_KNOWN and path[2:3] in ("", "/"):
         unresolved.add(path)
     return path
 
 
-def _shell_path(raw: str) -> str:
+_NOT_KNOWN = frozenset({"~-", "~+"})
+"""`~-`, the directory before the last `cd`, is not known here; nor is `~+` (the cwd) left as
+written, once the call sets `PWD` itself."""
+
+
+def _shell_path(raw: str, shell: ShellFacts) -> str:
     """A word of a shell command as the path the shell expands it to, in the form `resolve`
     reads: `$HOME` as `~`, and `~+`, `$PWD` and `${PWD}` as `.`, the directory the command
-    runs in (`cat ~+/shadow` in `/etc` reads `/etc/shadow`, which its name alone does not tell)."""
+    runs in (`cat ~+/shadow` in `/etc` reads `/etc/shadow`, which its name alone does not tell).
+    Only while the call does not set `PWD` or `HOME` itself (`ShellFacts.names_kept`): else
+    the word stays as written, a path not known (`$HOME` is still read as a home: a secret
+    under it is judged as one)."""
     if raw[:1] == "$":
-        return _home(_here(raw))
-    return _here(raw) if raw[:2] == "~+" else raw
+        return _home(_here(raw) if shell.names_kept else raw)
+    return (_here(raw) if shell.names_kept else raw) if raw[:2] == "~+" else raw
 
 
 SEARCHERS = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "ack", "ack-grep", "ugrep", "ug"})

@@ -145,8 +145,22 @@ class ShellFacts(CelObject):
         return self._resolved(scripts(self.commands))
 
     def _resolved(self, pairs: list[tuple[str, str | None]]) -> list[str]:
-        cwd = self.cwd
-        return list(dict.fromkeys([p if p[0] == "?" else resolve(p, base, cwd) for p, base in pairs]))
+        return list(dict.fromkeys([p if p[0] == "?" else self._resolve(p, base) for p, base in pairs]))
+
+    def _resolve(self, path: str, base: str | None) -> str:
+        """`resolve`, with the shell's names for the cwd and the home (`$PWD/x`, `~+/x`,
+        `$HOME/x`) read as them when the call does not set those variables itself."""
+        if path[:2] in _NAMED and self.names_kept and (named := _named(path)) is not None:
+            path = named
+        return resolve(path, base, self.cwd)
+
+    @lazy
+    def names_kept(self) -> bool:
+        """The call never names `PWD` or `HOME` but to expand them whole (`$PWD`, `${HOME}`), so
+        they are the directory it runs in and the home: `PWD=/etc; echo > $PWD/x`, `read HOME`
+        or `${PWD%/*}` leave them unknown."""
+        text = self.command
+        return all(text.count(name) == sum(text.count(form) for form in forms) for name, forms in _EXPANDED)
 
     @lazy
     def network(self) -> bool:
@@ -190,8 +204,8 @@ class ShellFacts(CelObject):
     @lazy
     def resolved_writes(self) -> list[str]:
         """Written paths made absolute where the call's cwd and `cd`s allow."""
-        pairs, cwd = self._write_pairs, self.cwd
-        return list(dict.fromkeys([resolve(t, base, cwd) for t, base in pairs])) if pairs else []
+        pairs = self._write_pairs
+        return list(dict.fromkeys([self._resolve(t, base) for t, base in pairs])) if pairs else []
 
     def writes_outside(self, directory: Any) -> bool:
         """True if any written path may resolve outside `directory` (unknown ones count)."""
@@ -359,6 +373,22 @@ def resolve(path: str, base: str | None, cwd: str | None) -> str:
             return f"{cwd}/{path}"  # what `normpath` would give, without its work
         return posixpath.normpath(posixpath.join(cwd, base or "", path))
     return posixpath.normpath(posixpath.join(base or "", path))
+
+
+_NAMED = frozenset({"~+", "$P", "${", "$H"})
+"""How a path naming the cwd or the home through the shell begins (a set lookup, no regex
+for most paths)."""
+_NAMES = (("~+", "."), ("$PWD", "."), ("${PWD}", "."), ("$HOME", "~"), ("${HOME}", "~"))
+_EXPANDED = (("PWD", ("$PWD", "${PWD}")), ("HOME", ("$HOME", "${HOME}")))
+
+
+def _named(path: str) -> str | None:
+    """`path` with a leading `~+`, `$PWD`, `${PWD}`, `$HOME` or `${HOME}` written as `.` or
+    `~` (None when it has none: `$PWDX`, `~+1`)."""
+    for name, written in _NAMES:
+        if path.startswith(name) and path[len(name) : len(name) + 1] in ("", "/"):
+            return written + path[len(name) :]
+    return None
 
 
 def _normal_or_unknown(path: str) -> str:
