@@ -11,6 +11,7 @@ from typing import Any
 
 from . import analyzers
 from .analyzers._lazy import lazy
+from .analyzers.path import cwd_path_facts, rooted
 from .analyzers.shell import ParseCache
 from .celenv import declare_object
 from .celexpr import CompiledExpr
@@ -94,11 +95,6 @@ class Activation:
         cwd = self.ctx.get("cwd")
         return cwd if isinstance(cwd, str) and cwd else None
 
-    def _workspace(self, cwd: str | None) -> str | None:
-        """The project's root, which `outside` is measured against: the cwd when not given."""
-        workspace = self.ctx.get("workspace")
-        return workspace if isinstance(workspace, str) and workspace else cwd
-
     def _args(self) -> Any:
         return self.args if isinstance(self.args, dict) else {}
 
@@ -125,7 +121,9 @@ class Activation:
         # A tool that runs no shell command has empty shell facts: no need to make them here.
         shell = self.shell if tool in analyzers.SHELL_TOOLS else None
         cwd = self._cwd()
-        return analyzers.path_facts(tool, self._args(), cwd, shell, self._workspace(cwd))
+        facts = cwd_path_facts(tool, self._args(), cwd, shell)
+        workspace = self.ctx.get("workspace")  # the project's root, when it is not the cwd
+        return rooted(facts, workspace) if workspace and workspace != cwd else facts
 
     @lazy
     def http(self) -> Any:

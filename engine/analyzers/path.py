@@ -177,13 +177,13 @@ def path_facts(
     directory), so a command parsed once (`ParseCache`) is judged once: treat them as read-only.
     Those kept facts do not depend on the workspace; another one is judged on a copy.
     """
-    facts = _cwd_facts(tool, args, cwd, shell)
+    facts = cwd_path_facts(tool, args, cwd, shell)
     if workspace is None or workspace == cwd:  # the common case: the cwd is the root
         return facts
-    return _rooted(facts, workspace)
+    return rooted(facts, workspace)
 
 
-def _rooted(facts: PathFacts, workspace: Any) -> PathFacts:
+def rooted(facts: PathFacts, workspace: Any) -> PathFacts:
     """`facts` with `outside` measured against `workspace` (a copy: `facts` may be shared).
     A workspace that is not text, or empty, is no workspace: the cwd stays the root."""
     try:
@@ -200,8 +200,11 @@ def _rooted(facts: PathFacts, workspace: Any) -> PathFacts:
         return _fill(_new(PathFacts), [_UNKNOWN], [_UNKNOWN], None, frozenset((_UNKNOWN,)))
 
 
-def _cwd_facts(tool: str, args: Mapping[str, Any], cwd: str | None, shell: ShellFacts | None) -> PathFacts:
-    """`path_facts` with the cwd as the workspace."""
+def cwd_path_facts(
+    tool: str, args: Mapping[str, Any], cwd: str | None, shell: ShellFacts | None
+) -> PathFacts:
+    """`path_facts` with the cwd as the workspace (what a guard calls, then `rooted` when the
+    call gives another root: one call less for the common case)."""
     try:
         if not isinstance(cwd, str) or not cwd:
             cwd = None
@@ -662,7 +665,7 @@ def _here(raw: str) -> str:
 def _place(raw: str, base: str | None, run_in: str | None, unresolved: set[str], shell: ShellFacts) -> str:
     """Where a path word of a shell command lies, added to `unresolved` when that is not known:
     a path `resolve` could not place, or one named from `~-` or an unknown `~+` (`_NOT_KNOWN`)."""
-    path = resolve(_shell_path(raw, shell), base, run_in)
+    path = resolve(_shell_path(raw, shell) if raw[:1] in _NAMING else raw, base, run_in)
     if path[:1] == "?":
         path = path[1:]
         unresolved.add(path)
@@ -671,6 +674,8 @@ def _place(raw: str, base: str | None, run_in: str | None, unresolved: set[str],
     return path
 
 
+_NAMING = frozenset({"$", "~"})
+"""How a word that `_shell_path` may read begins."""
 _NOT_KNOWN = frozenset({"~-", "~+"})
 """`~-`, the directory before the last `cd`, is not known here; nor is `~+` (the cwd) left as
 written, once the call sets `PWD` itself."""

@@ -120,7 +120,7 @@ class ShellFacts(CelObject):
     def pipes_to_shell(self) -> bool:
         """Code reaches sh/bash/python/... through a pipe or an unseen expansion, or the call
         runs a file it downloads itself (`curl -o i.sh URL && sh i.sh`: the same code, run)."""
-        return any(map(pipes_to_shell, self.commands)) or self.runs_own_download
+        return any(map(pipes_to_shell, self.commands)) or (bool(self.downloads) and self.runs_own_download)
 
     @lazy
     def runs_own_download(self) -> bool:
@@ -134,9 +134,11 @@ class ShellFacts(CelObject):
         """Local files the call fills with content from the network (`curl -o F`, `wget URL`,
         `curl URL > F`, `| tee F`), resolved like `resolved_writes`; `?DIR/*` for a name only
         the server or run time gives."""
-        if not any(c.program in DOWNLOADERS for c in self.commands):  # most calls: no download
-            return []
-        return self._resolved(downloads(self.commands))
+        commands = self.commands
+        for c in commands:  # a loop, not `any(...)`: most calls download nothing
+            if c.program in DOWNLOADERS:
+                return self._resolved(downloads(commands))
+        return []
 
     @lazy
     def scripts(self) -> list[str]:
