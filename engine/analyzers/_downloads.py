@@ -286,13 +286,24 @@ def _unknown(directory: str) -> str:
 def scripts(commands: list[Command]) -> list[tuple[str, str | None]]:
     """The local files `commands` run as code, each with the directory it is relative to."""
     out = []
+    previous: Command | None = None
     for cmd in commands:
         script = script_of(cmd)
         if script:
             out.append((script, cmd.cwd))
         elif cmd.reads_from and _runs_stdin(cmd):  # `bash < i.sh`: the file is the script
             out.extend((f, cmd.cwd) for f in cmd.reads_from if f and not reads_stdin(f))
+        elif cmd.piped and previous is not None and previous.program in _PRINTERS and _runs_stdin(cmd):
+            # `cat i.sh | bash`: the files the printer prints are the script
+            printed = [a for a in previous.args if a[:1] != "-"] + previous.reads_from
+            out.extend((f, previous.cwd) for f in printed if f and not reads_stdin(f))
+        previous = cmd
     return out
+
+
+_PRINTERS = frozenset({"cat", "tac", "head", "tail", "more", "less", "dd", "tee", "sed", "awk", "tr"})
+"""Programs that print the files they are given (some after editing): piped into a shell, what
+they print runs. Their options are left out, not their values (a name too many is harmless)."""
 
 
 def _runs_stdin(cmd: Command) -> bool:
