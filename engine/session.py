@@ -24,11 +24,14 @@ class Session(CelObject):
     """One session's memory, as conditions see it: `session.count("Bash")`, `session.seen("x")`.
 
     Fields: `id`, `calls` (calls decided so far), `recent` (the last calls, newest last:
-    maps with `tool`, `decision`, `risk`), `facts` (facts raised so far). `downloaded(path)`
-    asks whether an earlier call filled a file from the network (`shell.downloads`).
+    maps with `tool`, `decision`, `risk`), `facts` (facts raised so far), `downloads` (the
+    files earlier calls filled from the network, `shell.downloads`); `downloaded(path)` asks
+    whether one of them is `path`.
     """
 
-    cel_fields: ClassVar[frozenset[str]] = frozenset({"id", "calls", "recent", "facts", "asks", "blocks"})
+    cel_fields: ClassVar[frozenset[str]] = frozenset(
+        {"id", "calls", "recent", "facts", "asks", "blocks", "downloads"}
+    )
     cel_methods: ClassVar[frozenset[str]] = frozenset({"count", "seen", "downloaded"})
 
     __slots__ = (
