@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from .analyzers import ANALYSED_TOOLS, SHELL_TOOLS
-from .analyzers._downloads import downloader_text
-from .analyzers.shell import ParseCache, ShellFacts, shell_facts
+from .analyzers.shell import ParseCache, ShellFacts, may_download, shell_facts
 from .bounds import oversized
 from .compile import FALLBACK_RATINGS, CompiledPolicy, Decider
 from .decision import Decision, EvalError, PolicyRef, Ratings, Reason
@@ -271,13 +270,9 @@ class Guard:
         read the call's shell facts: a later call may run one. Parsed only when the text
         names a download program."""
         shell = tool if tool in ANALYSED_TOOLS else name
-        if shell not in SHELL_TOOLS or not _may_download(args):
+        if shell not in SHELL_TOOLS or not may_download(shell, args):
             return []
-        cwd = ctx.get("cwd")
-        cwd = cwd if isinstance(cwd, str) and cwd else None
-        parses = self.parses
-        facts = parses.shell_facts(shell, args, cwd) if parses is not None else shell_facts(shell, args, cwd)
-        return facts.downloads
+        return self._seen.shell_facts(shell, args, ctx.get("cwd")).downloads  # `shell_facts` checks the cwd
 
     def _failed(
         self,
@@ -525,29 +520,6 @@ class _SeenFacts:
         facts = cache.shell_facts(tool, args, cwd) if cache is not None else shell_facts(tool, args, cwd)
         self.facts = facts
         return facts
-
-
-_COMMAND_KEYS = ("command", "cmd", "chars", "action")
-"""The arguments a shell tool's command may be in (see `shell._command_text`)."""
-
-
-def _may_download(args: dict[str, Any]) -> bool:
-    """The command of a shell call may run a download program: False only when none of its
-    command texts names one (a value that is not text or a list is read by the analyzer)."""
-    value = args.get("command")
-    if type(value) is str and (len(args) == 1 or (len(args) == 2 and "description" in args)):
-        return downloader_text(value)  # Claude Code's call: the command and its description
-    for key in _COMMAND_KEYS:
-        value = args.get(key)
-        if value is None:
-            continue
-        if isinstance(value, Mapping):
-            value = value.get("command")
-        if isinstance(value, list):
-            value = " ".join(v for v in value if isinstance(v, str))
-        if not isinstance(value, str) or downloader_text(value):
-            return True
-    return False
 
 
 def _known(policy: CompiledPolicy) -> _Known:

@@ -15,7 +15,7 @@ import pytest
 
 from remit.analyzers import shell_facts
 from remit.analyzers.path import copy_sources
-from tests.shipped import bash, decide_bash, path_of, shipped_decisions
+from tests.shipped import SHIPPED, bash, decide_bash, path_of, shipped_decisions
 
 PROJECT = "/home/me/proj"
 HOME = "/home/me"
@@ -71,7 +71,7 @@ def test_a_move_of_a_home_writes_outside_the_workspace(command: str) -> None:
 )
 def test_a_move_of_a_home_is_as_strict_as_a_copy_or_removal(moved: str, copied: str, removed: str) -> None:
     strictness = {"allow": 0, "ask": 1, "block": 2}
-    for policy in ("coding-agent", "strict", "ci"):
+    for policy in SHIPPED:
         move = strictness[decide_bash(policy, moved, PROJECT, HOME)]
         assert move >= strictness[decide_bash(policy, copied, PROJECT, HOME)]
         assert move >= strictness[decide_bash(policy, removed, PROJECT, HOME)]

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.shipped import decide_bash, shell_argvs, shell_error
+from tests.shipped import SHIPPED, decide_bash, shell_argvs, shell_error
 
 CWD = "/home/me/proj"
 HOME = "/home/me"
-POLICY_NAMES = ("coding-agent", "strict", "ci")
 SECRET = "~/.ssh/id_rsa"
 ARRAY = f"a=(x {SECRET})"
 
@@ -38,7 +37,7 @@ COPIES_OF_SECRETS = [
 ]
 
 
-@pytest.mark.parametrize("policy", POLICY_NAMES)
+@pytest.mark.parametrize("policy", SHIPPED)
 @pytest.mark.parametrize("command", COPIES_OF_SECRETS)
 def test_a_copied_secret_is_blocked(command: str, policy: str) -> None:
     assert decide_bash(policy, command, CWD, HOME) == "block"
@@ -69,14 +68,14 @@ def test_the_output_of_a_search_of_a_home_is_unparsed(command: str) -> None:
     assert shell_error(command, CWD)
 
 
-@pytest.mark.parametrize("policy", POLICY_NAMES)
+@pytest.mark.parametrize("policy", SHIPPED)
 @pytest.mark.parametrize("command", SEARCHES_AS_ARGUMENTS)
 def test_the_output_of_a_search_of_a_home_is_not_allowed(command: str, policy: str) -> None:
     assert decide_bash(policy, command, CWD, HOME) != "allow"
 
 
 def test_a_listing_of_secrets_stays_blocked() -> None:
-    for policy in POLICY_NAMES:
+    for policy in SHIPPED:
         assert decide_bash(policy, "cat $(ls ~/.ssh/*)", CWD, HOME) == "block"
 
 

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.shipped import decide_bash, shell_argvs, shell_error
+from tests.shipped import SHIPPED, decide_bash, shell_argvs, shell_error
 
 CWD = "/home/me/proj"
 HOME = "/home/me"
-POLICY_NAMES = ("coding-agent", "strict", "ci")
 SECRET = "~/.ssh/id_rsa"
 PAYLOAD = "a[\\x24(rm -rf ~)]"
 """A subscript that runs a command, `$` written as printf's `\\x24`."""
@@ -50,14 +49,14 @@ ARITHMETIC_OF_RUN_TIME_TEXT = [
 ]
 
 
-@pytest.mark.parametrize("policy", POLICY_NAMES)
+@pytest.mark.parametrize("policy", SHIPPED)
 @pytest.mark.parametrize("command", ARITHMETIC_OF_RUN_TIME_TEXT)
 def test_arithmetic_reading_a_run_time_value_is_unparsed(command: str, policy: str) -> None:
     assert shell_error(command, CWD)
     assert decide_bash(policy, command, CWD, HOME) != "allow"
 
 
-@pytest.mark.parametrize("policy", POLICY_NAMES)
+@pytest.mark.parametrize("policy", SHIPPED)
 def test_a_printf_escape_is_decoded_before_the_value_is_checked(policy: str) -> None:
     command = f"printf -v x '{PAYLOAD}'"
     assert shell_error(command, CWD) == "a variable holds a subscript that arithmetic would run"
@@ -106,7 +105,7 @@ HIDDEN_SECRETS = [
 ]
 
 
-@pytest.mark.parametrize("policy", POLICY_NAMES)
+@pytest.mark.parametrize("policy", SHIPPED)
 @pytest.mark.parametrize("command", HIDDEN_SECRETS)
 def test_secrets_behind_subscripts_and_operators_are_read(command: str, policy: str) -> None:
     assert decide_bash(policy, command, CWD, HOME) != "allow"
@@ -145,7 +144,7 @@ SEARCHES_OF_A_HOME = [
 ]
 
 
-@pytest.mark.parametrize("policy", POLICY_NAMES)
+@pytest.mark.parametrize("policy", SHIPPED)
 @pytest.mark.parametrize("command", SEARCHES_OF_A_HOME)
 def test_searches_of_a_home_in_any_command_of_a_substitution(command: str, policy: str) -> None:
     assert shell_error(command, CWD) == "a variable holds the paths a search of secrets prints"

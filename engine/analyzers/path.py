@@ -652,16 +652,6 @@ def _reads_names(cmd: Command) -> bool:
     return False
 
 
-_HERE = re.compile(r"^(~\+|\$PWD|\$\{PWD\})(?=/|$)")
-"""The shell's names for the directory a command runs in: `~+`, `$PWD`, `${PWD}`."""
-
-
-def _here(raw: str) -> str:
-    """`raw` with the shell's name for the directory it runs in (`_HERE`) as `.`: `~+/..` and
-    `$PWD/..` are the parent of the cwd, which is known."""
-    return _HERE.sub(".", raw, count=1) if raw[:2] in ("~+", "$P", "${") else raw
-
-
 def _place(raw: str, base: str | None, run_in: str | None, unresolved: set[str], shell: ShellFacts) -> str:
     """Where a path word of a shell command lies, added to `unresolved` when that is not known:
     a path `resolve` could not place, or one named from `~-` or an unknown `~+` (`_NOT_KNOWN`)."""
@@ -688,9 +678,8 @@ def _shell_path(raw: str, shell: ShellFacts) -> str:
     Only while the call does not set `PWD` or `HOME` itself (`ShellFacts.names_kept`): else
     the word stays as written, a path not known (`$HOME` is still read as a home: a secret
     under it is judged as one)."""
-    if raw[:1] == "$":
-        return _home(_here(raw) if shell.names_kept else raw)
-    return (_here(raw) if shell.names_kept else raw) if raw[:2] == "~+" else raw
+    word = shell.expand_names(raw)
+    return _home(word) if word[:1] == "$" else word
 
 
 SEARCHERS = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "ack", "ack-grep", "ugrep", "ug"})

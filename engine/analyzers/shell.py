@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from ..celrt import CelObject
 from ._command import Command
-from ._downloads import DOWNLOADERS, downloads, scripts
+from ._downloads import DOWNLOADERS, downloader_text, downloads, scripts
 from ._facts import (
     destructive_reasons,
     is_install,
@@ -150,11 +150,16 @@ class ShellFacts(CelObject):
         return list(dict.fromkeys([p if p[0] == "?" else self._resolve(p, base) for p, base in pairs]))
 
     def _resolve(self, path: str, base: str | None) -> str:
-        """`resolve`, with the shell's names for the cwd and the home (`$PWD/x`, `~+/x`,
-        `$HOME/x`) read as them when the call does not set those variables itself."""
-        if path[:2] in _NAMED and self.names_kept and (named := _named(path)) is not None:
-            path = named
-        return resolve(path, base, self.cwd)
+        return resolve(self.expand_names(path), base, self.cwd)
+
+    def expand_names(self, word: str) -> str:
+        """`word` with a leading shell name for the cwd or the home (`~+`, `$PWD`, `${PWD}`,
+        `$HOME`, `${HOME}`) written as `.` or `~`, the form `resolve` reads; as written when
+        the call sets `PWD` or `HOME` itself (`names_kept`), or has no such name (`$PWDX`)."""
+        if word[:2] not in _NAMED or not self.names_kept:
+            return word
+        named = _named(word)
+        return word if named is None else named
 
     @lazy
     def names_kept(self) -> bool:
@@ -257,6 +262,17 @@ def _facts(
         return parse(text, cwd)
     except Exception as exc:  # a bug here must become a fact, never reach the agent
         return ShellFacts(cwd=cwd, expansion=Expansion(error=f"internal error: {type(exc).__name__}"))
+
+
+def may_download(tool: str, args: Mapping[str, Any]) -> bool:
+    """The command of a call to the shell tool `tool` may run a download program, read as
+    `shell_facts` reads it: False only when its text surely names none (a command that cannot
+    be read may: its facts say what it does)."""
+    if tool in TYPED_TOOLS:
+        chars = args.get("chars")
+        return not isinstance(chars, str) or downloader_text(chars)
+    text = _command_text(args, None, tool in ARGV_TOOLS)[0]
+    return text is None or downloader_text(text)
 
 
 _NO_COMMAND = "no command to read: `command` (or `cmd`) is missing, not text, or given twice apart"
