@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..celrt import CelObject
+from mypy_extensions import mypyc_attr
+
+from ..celrt_core import CelObject
 from ._lazy import lazy
 from ._programs import (
     FLAG_ALIASES,
@@ -19,6 +21,7 @@ NO_ENV: list[str] = []
 """The `env` of a command run with no assignment (shared: never changed in place)."""
 
 
+@mypyc_attr(native_class=False)  # its `lazy` facts are stored in the instance's __dict__
 class Command(CelObject):
     """A simple command: `program`, `argv`, flags, written redirect targets, wrappers and
     the environment assignments it runs with.

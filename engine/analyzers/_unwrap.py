@@ -49,7 +49,7 @@ _SETS = _DECLARATIONS | (_SETTERS - {"mapfile", "readarray"})
 """Builtins read where they run as written: `mapfile` goes to `_Unwrapper.step`, which sees
 the code of its `-C` callback."""
 _UNWRAPPED = frozenset({"env", "su", "eval", "ssh", "find", "source", ".", *SHELLS, *WRAPPER_VALUE_OPTIONS})
-_UNWRAPPED |= _DECLARATIONS | _SETTERS | (RUNNER_PROGRAMS - RUN_SUBCOMMANDS.keys())
+_UNWRAPPED |= _DECLARATIONS | _SETTERS | RUNNER_PROGRAMS.difference(RUN_SUBCOMMANDS)
 """Programs `_Unwrapper.step` sees into or reads (every other command runs as written); those
 that run a command only through a subcommand (`uv run`, `npm exec`) go to it only with one."""
 _TAKES_ASSIGNMENTS = frozenset({"env", "sudo", "time"})

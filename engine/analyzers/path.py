@@ -16,7 +16,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
-from ..celrt import CelObject
+from mypy_extensions import mypyc_attr
+
+from ..celrt_core import CelObject
 from ._awk import AWKS, awk_files
 from ._command import Command
 from ._facts import WRITING_PROGRAMS, file_operands, find_starts, write_targets, zip_words
@@ -86,6 +88,7 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # holds `://`: tested first, 
 _SPACE = re.compile(r"\s")  # the characters `str.isspace` accepts, no more, no fewer
 
 
+@mypyc_attr(native_class=False)  # its `lazy` facts are stored in the instance's __dict__
 class PathFacts(CelObject):
     """The paths of one call, made absolute against the call's cwd when it is known."""
 

@@ -19,7 +19,9 @@ import shlex
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from ..celrt import CelObject
+from mypy_extensions import mypyc_attr
+
+from ..celrt_core import CelObject
 from ._command import Command
 from ._downloads import DOWNLOADERS, downloader_text, downloads, scripts
 from ._facts import (
@@ -68,6 +70,7 @@ the keys are read as the shell text they run (`_stdin.typed_text`); none (`""`, 
 no command."""
 
 
+@mypyc_attr(native_class=False)  # its `lazy` facts are stored in the instance's __dict__
 class ShellFacts(CelObject):
     """Facts about a shell command; empty (no commands) for a tool that is not a shell."""
 
@@ -242,15 +245,16 @@ class ShellFacts(CelObject):
         return any(not is_inside(_normdir(p, home), root) for p in self.resolved_writes)
 
 
-def shell_facts(tool: str, args: Mapping[str, Any], cwd: str | None) -> ShellFacts:
-    """Parse the command of a shell tool call; other tools get empty facts. Never raises."""
+def shell_facts(tool: str, args: Mapping[str, Any], cwd: object) -> ShellFacts:
+    """Parse the command of a shell tool call; other tools get empty facts. Never raises.
+    `cwd` counts only when it is a non-empty text."""
     return _facts(tool, args, cwd, analyse)
 
 
 def _facts(
-    tool: str, args: Mapping[str, Any], cwd: str | None, parse: Callable[[str, str | None], ShellFacts]
+    tool: str, args: Mapping[str, Any], given_cwd: object, parse: Callable[[str, str | None], ShellFacts]
 ) -> ShellFacts:
-    cwd = cwd if isinstance(cwd, str) and cwd else None
+    cwd = given_cwd if isinstance(given_cwd, str) and given_cwd else None
     try:
         if tool not in SHELL_TOOLS or not (type(args) is dict or isinstance(args, Mapping)):
             return ShellFacts(cwd=cwd)
@@ -306,7 +310,7 @@ class ParseCache:
         self.size = size
         self._analyse = functools.lru_cache(maxsize=size)(analyse)
 
-    def shell_facts(self, tool: str, args: Mapping[str, Any], cwd: str | None) -> ShellFacts:
+    def shell_facts(self, tool: str, args: Mapping[str, Any], cwd: object) -> ShellFacts:
         """`shell_facts(tool, args, cwd)`, reusing the facts of a recent command: the same
         object, so treat them as read-only."""
         return _facts(tool, args, cwd, self.analyse)
