@@ -14,6 +14,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from remit.analyzers import COMPILED
+
 from .engines import Engine
 from .timing import Stats
 
@@ -62,6 +64,7 @@ def machine() -> dict[str, Any]:
         "cpu": _cpu_model(),
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
+        "analyzers": "compiled" if COMPILED else "Python",
         "platform": platform.platform(),
         "loadavg_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -123,7 +126,9 @@ def write_json(results: Results, path: Path) -> None:
 
 def table(results: Results) -> Table:
     """The table of a run."""
-    t = Table(title=f"decision latency, {results.calls} calls x {results.rounds} rounds (µs per call)")
+    built = "compiled" if COMPILED else "Python"
+    runs = f"{results.calls} calls x {results.rounds} rounds"
+    t = Table(title=f"decision latency, {runs}, {built} analyzers (µs per call)")
     t.add_column("engine", no_wrap=True)
     t.add_column("policy", no_wrap=True)
     for name in COLUMNS[2:]:
@@ -171,6 +176,7 @@ def markdown(results: Results) -> str:
     m = machine()
     lines = [
         f"{m['date']}; {m['cpu']}, nproc {m['nproc']}; {m['implementation']} {m['python']}; "
+        f"analyzers {m['analyzers']}; "
         f"{results.calls} calls x {results.rounds} rounds; µs per decision",
         "",
         "| " + " | ".join(COLUMNS) + " |",

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from remit.analyzers import COMPILED
+
 ROOT = Path(__file__).resolve().parent.parent
+
+patches_analyzers = pytest.mark.skipif(
+    COMPILED, reason="patches an analyzer's function, unseen by compiled callers (the Python build runs it)"
+)
+"""For a test that patches a function of `remit.analyzers` to count or break its calls."""
+
 DATA = ROOT / "tests" / "data"
 POLICIES = ROOT / "policies"
 CORPORA = ROOT.parent / "shared" / "corpora"

@@ -12,6 +12,7 @@ def test_public_names() -> None:
     assert sorted(analyzers.__all__) == sorted(
         [
             "ANALYSED_TOOLS",
+            "COMPILED",
             "SHELL_TOOLS",
             "Command",
             "HttpFacts",

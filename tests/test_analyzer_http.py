@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import remit
 from remit.analyzers import HttpFacts, http_facts, shell_facts
 from remit.analyzers.http import canonical_host, host_readings, is_local_host
-from tests.conftest import POLICIES
+from tests.conftest import POLICIES, patches_analyzers
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "http_cases.yaml").read_text("utf-8"))
 
@@ -190,6 +190,7 @@ def test_coding_agent_sees_every_host(tool: str, args: dict[str, Any], decision:
     assert _coding_agent().check(tool, args, {"cwd": "/repo"}).decision.value == decision
 
 
+@patches_analyzers
 def test_a_bug_in_the_http_facts_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
     import remit.analyzers.http as module
 

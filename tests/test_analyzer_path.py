@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import remit
 from remit.analyzers import PathFacts, path_facts, shell_facts
 from remit.analyzers._sensitive import is_sensitive
-from tests.conftest import POLICIES
+from tests.conftest import POLICIES, patches_analyzers
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "path_cases.yaml").read_text("utf-8"))
 
@@ -44,6 +44,7 @@ def test_wrong_shapes_never_raise(args: Any) -> None:
     assert isinstance(_facts("Read", args, "/w"), PathFacts)
 
 
+@patches_analyzers
 def test_a_bug_in_the_path_facts_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
     import remit.analyzers.path as module
 

@@ -28,6 +28,7 @@ from remit.analyzers._awk import program_writes
 from remit.analyzers._bash import MAX_COMMANDS, MAX_NODES
 from remit.analyzers._options import Options
 from remit.celrt import CelObject
+from tests.conftest import patches_analyzers
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "shell_cases.yaml").read_text("utf-8"))
 FACT_KEYS = ShellFacts.cel_fields - {"command", "commands", "error"}
@@ -189,6 +190,7 @@ def _count_parse_work(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[
     return visited, parses
 
 
+@patches_analyzers
 @pytest.mark.parametrize(
     "command",
     [
@@ -210,6 +212,7 @@ def test_the_scripts_of_one_call_share_one_parse_budget(
     assert parses[0] > 1
 
 
+@patches_analyzers
 def test_arithmetic_without_substitutions_is_not_walked(monkeypatch: pytest.MonkeyPatch) -> None:
     visited = [0]
     visit = _bash._Walker.visit
@@ -694,6 +697,7 @@ def test_both_readings_start_from_the_same_directory_and_what_follows_knows_neit
     assert all(c.dynamic for c in facts.commands if c.program == "rm")  # `a` or `ab`
 
 
+@patches_analyzers
 def test_readings_of_nested_continuations_share_the_calls_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
     # Each level is read twice and holds the next: 2^20 readings without the shared bounds.
     command = ""
@@ -705,6 +709,7 @@ def test_readings_of_nested_continuations_share_the_calls_bounds(monkeypatch: py
     assert len(facts.commands) <= MAX_COMMANDS and visited[0] <= MAX_NODES and parses[0] <= 2 * MAX_COMMANDS
 
 
+@patches_analyzers
 def test_a_source_without_a_continuation_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     joined: list[str] = []
     join = _unwrap._joined

@@ -19,7 +19,7 @@ from benchmarks.calls import BASH
 from remit.analyzers._bash import Parsed, parse_bash
 from remit.analyzers._simple import MAX_SIMPLE_CHARS, parse_simple
 from remit.analyzers.shell import ARGV_TOOLS, _command_text, analyse
-from tests.conftest import DATA
+from tests.conftest import DATA, patches_analyzers
 from tests.test_analyzer_corpus import CORPORA, all_shell_calls
 
 
@@ -81,6 +81,7 @@ def _facts(text: str) -> tuple[Any, ...]:
     return commands, facts.error, facts.substitutions, facts.bare_writes
 
 
+@patches_analyzers
 def test_facts_are_the_same_without_the_fast_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     # Scripts of `bash -c`, `su -c`, `ssh`... are parsed one level down by the same parsers.
     commands = [*_suite_commands(), "bash -c 'git status 2>&1 | tail -5'", 'sh -c "rm -rf b && ls" > log']

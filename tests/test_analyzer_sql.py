@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import remit
 from remit.analyzers import SqlFacts, shell_facts, sql_facts
-from tests.conftest import POLICIES
+from tests.conftest import POLICIES, patches_analyzers
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "sql_cases.yaml").read_text("utf-8"))
 EMPTY = shell_facts("execute_sql", {}, None)
@@ -94,6 +94,7 @@ def test_strict_asks_or_blocks_side_effects(sql: str, decision: str) -> None:
     assert guard.check("mcp__postgres__query", {"sql": sql}, {"cwd": "/repo"}).decision.value == decision
 
 
+@patches_analyzers
 def test_a_bug_in_the_sql_facts_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
     import remit.analyzers.sql as module
 
