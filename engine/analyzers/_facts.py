@@ -49,6 +49,11 @@ _TOUCHERS = frozenset(
     }
 )
 _DESTINATION_LAST = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
+_WRITES_THROUGH = frozenset({"tee", "cp", "dd", "curl", "wget", "sort", "touch", "truncate", "uniq"})
+"""Programs that write into the file they name, so that `/dev/stdout` or `/dev/null` as their
+target writes nothing (`tee /dev/stderr`); the others replace, remove or change the file
+itself (`rm`, `mv x /dev/null`, `ln -sf`, `install`, `chmod`), device or not."""
+_STDIO = frozenset({"-"})
 _MODE_FIRST = frozenset({"chmod", "chown", "chgrp"})
 _PLATFORM = frozenset(
     {
@@ -378,7 +383,8 @@ def _write_targets(cmd: Command) -> list[str]:
             out.append("<stdin>")  # xargs adds the real operands at run time
     if not out:  # most commands write nothing
         return out
-    return [p for p in dict.fromkeys(out) if p and p != "-"]
+    harmless = HARMLESS_TARGETS if program in _WRITES_THROUGH else _STDIO
+    return [p for p in dict.fromkeys(out) if p and p not in harmless]
 
 
 def _applies(cmd: Command) -> bool:

@@ -737,10 +737,10 @@ def search_roots(cmd: Command) -> list[tuple[str, bool]]:
 COPIERS = frozenset(
     {"cp", "mv", "rsync", "scp", "ditto", "tar", "bsdtar", "gtar", "zip", "7z", "7za", "7zr", "7zz", "rclone",
      "aws", "gsutil", "pax", "restic", "borg", "duplicity", "azcopy", "s5cmd", "mc", "gcloud", "s3cmd",
-     "az"}
+     "az", "docker", "podman", "nerdctl"}
 )  # fmt: skip
-"""Programs that copy, move, archive, back up or upload what lies under a directory, read by
-`copy_sources`."""
+"""Programs that copy, move, archive, back up, upload or mount what lies under a directory,
+read by `copy_sources`."""
 _BACKUPS = {"restic": ("backup",), "borg": ("create",)}
 """Backup programs, by the action that reads its operands whole (`restic backup PATH...`,
 `borg create REPO::NAME PATH...`): every word after it counts."""
@@ -915,6 +915,48 @@ def _move_sources(cmd: Command) -> list[str]:
     return operands[:-1]
 
 
+_CONTAINERS = frozenset({"docker", "podman", "nerdctl"})
+"""Container runtimes: the host paths they mount are read (`_mount_split`)."""
+_MOUNT_OPTIONS = ("-v", "--volume", "--mount")
+
+
+def _mount_split(args: list[str]) -> tuple[list[str], list[str]]:
+    """The host paths a container runtime's options give the container (`-v SRC:DST[:ro]`,
+    `--volume=SRC:DST`, `--mount type=bind,source=SRC,...`), and the other arguments. The
+    container reads what lies under them, and so may whatever it runs. A named volume (`-v
+    data:/data`) is no host path."""
+    sources: list[str] = []
+    rest: list[str] = []
+    value_of = ""
+    for arg in args:
+        if value_of:
+            option, value_of = value_of, ""
+        elif arg in _MOUNT_OPTIONS:
+            value_of = arg
+            continue
+        elif arg.startswith(("--volume=", "--mount=")):
+            option, _, arg = arg.partition("=")
+        elif arg.startswith("-v") and arg[2:3] not in ("", "-"):
+            option, arg = "-v", arg[2:].removeprefix("=")  # `-v/x:/y`, `-v=/x:/y`
+        else:
+            rest.append(arg)
+            continue
+        if option == "--mount":
+            fields = dict(f.partition("=")[::2] for f in arg.split(","))
+            source = fields.get("source") or fields.get("src") or ""
+        else:
+            source = arg.partition(":")[0] if ":" in arg else ""
+        if source.startswith(("/", ".", "~", "$")) or "/" in source:
+            sources.append(source)
+    return sources, rest
+
+
+def _mount_sources(cmd: Command) -> list[str]:
+    """What a container runtime mounts (`_mount_split`): a copy of a sort, judged like one,
+    so that `docker run -v ~:/h` or `-v /:/host` takes every secret under it."""
+    return _mount_split(cmd.args)[0] if any(a.startswith(_MOUNT_OPTIONS) for a in cmd.args) else []
+
+
 _OTHER_COPIERS = {
     "mv": _move_sources,
     "pax": _pax_sources,
@@ -927,6 +969,9 @@ _OTHER_COPIERS = {
     "s3cmd": _cloud_sources,
     "gcloud": _gcloud_sources,
     "az": _az_sources,
+    "docker": _mount_sources,
+    "podman": _mount_sources,
+    "nerdctl": _mount_sources,
 }
 """`copy_sources` by program, for the copiers whose rule is their own."""
 
@@ -1197,7 +1242,7 @@ def _find_narrowed(args: list[str]) -> bool:
     return not any(map(names_sensitive, names))
 
 
-_OWN_PATHS = FILE_READERS | WRITING_PROGRAMS | {"find", "git"}
+_OWN_PATHS = FILE_READERS | WRITING_PROGRAMS | {"find", "git", "docker", "podman", "nerdctl"}
 """Programs whose paths `command_paths` finds by their own rules, not from their words."""
 _NOT_JOINED = frozenset("./~<")
 """First characters of a word that `resolve` does not simply join to the directory."""
@@ -1411,6 +1456,9 @@ def command_paths(cmd: Command) -> list[str]:
         out.extend(rest)
     else:
         args = cmd.args
+        if program in _CONTAINERS and any(a.startswith(_MOUNT_OPTIONS) for a in args):
+            sources, args = _mount_split(args)
+            out.extend(sources)
         for arg in dict.fromkeys(args) if len(args) > 1 else args:
             if arg[:1] == "-" and "=" not in arg:
                 continue  # a flag (`-la`, `--force`): what `_path_like` says, without its work
