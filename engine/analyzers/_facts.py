@@ -450,7 +450,7 @@ written (`--exclude '*.tmp'`, `--profile p`, `--ca-bundle F`, read). Those that 
 (`--log-file`, `--backup-dir`) are not here: their value counts among the words written."""
 
 
-def _cloud_words(args: list[str]) -> tuple[list[str], list[str]]:
+def cloud_words(args: list[str]) -> tuple[list[str], list[str]]:
     """The operands of a cloud tool, less its options and the values of `_CLOUD_VALUED`; and
     the values written inside an option not known (`--log-file=/etc/x`), which may be files
     the command writes."""
@@ -505,7 +505,7 @@ def _cloud_writes(cmd: Command) -> list[str]:
     a local destination counts. gsutil reads its options first, so its last word is the
     destination; with `-I` (sources read from stdin) it is the only word."""
     program = cmd.program
-    words, joined = _cloud_words(cmd.args)
+    words, joined = cloud_words(cmd.args)
     if program == "aws" and "s3api" in words:
         return _s3api_writes(words, joined)
     at = _cloud_action(program, words)
@@ -535,7 +535,7 @@ def _s3api_writes(words: list[str], joined: list[str]) -> list[str]:
 def _destination_last(cmd: Command) -> list[str]:
     """The local destination of `s3cmd get|sync`, `s5cmd cp|mv|sync`, `mc cp|mv|mirror` and
     `azcopy copy|sync`: their last word, when it is not remote; the sources of a move too."""
-    words = _cloud_words(cmd.args)[0]
+    words = cloud_words(cmd.args)[0]
     action = next((i for i, word in enumerate(words) if word in _LAST_ACTIONS[cmd.program]), -1)
     operands = words[action + 1 :] if action >= 0 else []
     if len(operands) < 2:

@@ -21,7 +21,7 @@ from mypy_extensions import mypyc_attr
 from ..celrt_core import CelObject
 from ._awk import AWKS, awk_files
 from ._command import Command
-from ._facts import WRITING_PROGRAMS, file_operands, find_starts, write_targets, zip_words
+from ._facts import WRITING_PROGRAMS, cloud_words, file_operands, find_starts, write_targets, zip_words
 from ._facts import is_remote as _remote
 from ._lazy import lazy
 from ._patch import codex_patch_files
@@ -813,8 +813,9 @@ def copy_sources(cmd: Command) -> list[str]:
     if program in _SEVEN_ZIPS:
         words = cmd.positionals()
         return (words[2:] or ["."]) if words[:1] == ["a"] or words[:1] == ["u"] else []
-    if program in ("aws", "gsutil", "rclone"):
-        return _upload_sources(program, cmd.positionals(), flags)
+    if program in ("aws", "gsutil", "rclone"):  # gsutil reads its options first
+        words = cmd.positionals() if program == "gsutil" else cloud_words(cmd.args)[0]
+        return _upload_sources(program, words, flags)
     if program in _OTHER_COPIERS:
         return _OTHER_COPIERS[program](cmd)
     shorts, longs = _RECURSIVE.get(program, ("", ()))
@@ -1459,6 +1460,8 @@ def command_paths(cmd: Command) -> list[str]:
         if program in _CONTAINERS and any(a.startswith(_MOUNT_OPTIONS) for a in args):
             sources, args = _mount_split(args)
             out.extend(sources)
+        if any(a.startswith(_PATTERN_OPTIONS) for a in args):
+            args = _without_patterns(args, keep_includes=bool(program in COPIERS and copy_sources(cmd)))
         for arg in dict.fromkeys(args) if len(args) > 1 else args:
             if arg[:1] == "-" and "=" not in arg:
                 continue  # a flag (`-la`, `--force`): what `_path_like` says, without its work
@@ -1468,6 +1471,30 @@ def command_paths(cmd: Command) -> list[str]:
     if not out:
         return out
     return [p for p in dict.fromkeys(out) if p and not ("://" in p and _URL.match(p))]
+
+
+_PATTERN_OPTIONS = ("--exclude", "--include")
+"""Options of copiers and archivers whose values are name patterns (`aws s3 sync s3://b .
+--include '*.json'`, `tar --exclude='*.key'`), not paths."""
+
+
+def _without_patterns(args: list[str], keep_includes: bool) -> list[str]:
+    """`args` without the values of `_PATTERN_OPTIONS`: an excluded name is never read, and
+    an included one is only a filter on what a download writes. When the command reads
+    local files whole (`keep_includes`: an upload or an archive), an include pattern names
+    what it takes (`aws s3 sync . s3://b --include '*.pem'`) and stays."""
+    out: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        option = arg.partition("=")[0]
+        if option in _PATTERN_OPTIONS and not (keep_includes and option == "--include"):
+            skip = "=" not in arg  # `--exclude PATTERN`: the next word is its value
+            continue
+        out.append(arg)
+    return out
 
 
 def _path_like(arg: str) -> str:
