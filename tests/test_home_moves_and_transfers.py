@@ -413,3 +413,8 @@ def test_the_values_of_a_transfers_options_are_not_its_sources() -> None:
     assert sources("aws s3 sync s3://b ~ --profile prod") == []  # `~` is where it writes
     assert sources("aws s3 sync ~ s3://b --profile prod") == ["~"]
     assert sources("rclone sync remote:x ./d --exclude '*.tmp'") == []
+
+
+def test_another_programs_include_is_still_a_path() -> None:
+    # gcc's `--include=FILE` compiles the file in, and its errors print it
+    assert path_of("Bash", bash("gcc --include=/home/me/.ssh/id_rsa x.c"), PROJECT).sensitive

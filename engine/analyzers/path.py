@@ -1243,7 +1243,7 @@ def _find_narrowed(args: list[str]) -> bool:
     return not any(map(names_sensitive, names))
 
 
-_OWN_PATHS = FILE_READERS | WRITING_PROGRAMS | {"find", "git", "docker", "podman", "nerdctl"}
+_OWN_PATHS = FILE_READERS | WRITING_PROGRAMS | _CONTAINERS | {"find", "git"}
 """Programs whose paths `command_paths` finds by their own rules, not from their words."""
 _NOT_JOINED = frozenset("./~<")
 """First characters of a word that `resolve` does not simply join to the directory."""
@@ -1460,8 +1460,8 @@ def command_paths(cmd: Command) -> list[str]:
         if program in _CONTAINERS and any(a.startswith(_MOUNT_OPTIONS) for a in args):
             sources, args = _mount_split(args)
             out.extend(sources)
-        if any(a.startswith(_PATTERN_OPTIONS) for a in args):
-            args = _without_patterns(args, keep_includes=bool(program in COPIERS and copy_sources(cmd)))
+        if program in COPIERS and any(a.startswith(_PATTERN_OPTIONS) for a in args):
+            args = _without_patterns(args, keep_includes=bool(copy_sources(cmd)))
         for arg in dict.fromkeys(args) if len(args) > 1 else args:
             if arg[:1] == "-" and "=" not in arg:
                 continue  # a flag (`-la`, `--force`): what `_path_like` says, without its work
@@ -1475,7 +1475,8 @@ def command_paths(cmd: Command) -> list[str]:
 
 _PATTERN_OPTIONS = ("--exclude", "--include")
 """Options of copiers and archivers whose values are name patterns (`aws s3 sync s3://b .
---include '*.json'`, `tar --exclude='*.key'`), not paths."""
+--include '*.json'`, `tar --exclude='*.key'`), not paths. Only theirs: another program's
+`--include=FILE` may read the file (gcc's does)."""
 
 
 def _without_patterns(args: list[str], keep_includes: bool) -> list[str]:
