@@ -26,11 +26,12 @@ def get_requires_for_build_wheel(config_settings: dict[str, Any] | None = None) 
     if not _compiling():
         return _setuptools.get_requires_for_build_wheel(config_settings)
     # setuptools runs setup.py to find its own needs; mypyc is not there yet at this step
+    asked = os.environ["REMIT_COMPILE"]
     os.environ["REMIT_COMPILE"] = "0"
     try:
         needs = _setuptools.get_requires_for_build_wheel(config_settings)
     finally:
-        os.environ["REMIT_COMPILE"] = "1"
+        os.environ["REMIT_COMPILE"] = asked
     return [*needs, MYPYC]
 
 

@@ -54,9 +54,12 @@ def test_a_compiling_build_asks_for_mypyc_and_a_plain_one_does_not(monkeypatch: 
     monkeypatch.setenv("REMIT_COMPILE", "1")
     assert backend.get_requires_for_build_wheel() == ["wheel", backend.MYPYC]
     assert os.environ["REMIT_COMPILE"] == "1"  # put back once setup.py ran without compiling
+    monkeypatch.setenv("REMIT_COMPILE", "yes")
+    assert backend.get_requires_for_build_wheel() == ["wheel", backend.MYPYC]
+    assert os.environ["REMIT_COMPILE"] == "yes"
     monkeypatch.setenv("REMIT_COMPILE", "0")
     assert backend.get_requires_for_build_wheel() == ["wheel"]
-    assert seen == [None, "0", "0"]  # setup.py never imports mypyc before it is installed
+    assert seen == [None, "0", "0", "0"]  # setup.py never imports mypyc before it is installed
 
 
 def test_an_editable_install_is_never_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
