@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .errors import RemitError
 from .hook_events import OBSERVED, handle_event, not_recorded, note_decision
-from .hookd import MAX_INPUT_BYTES, event_name
+from .hookd import MAX_INPUT_BYTES, PROJECT_DIR, event_name
 from .hookd import TOOL_EVENT as EVENT
 from .hookd import main_hook as main_hook  # the entry point; its client side is light
 
@@ -37,9 +37,6 @@ if TYPE_CHECKING:
     from .session import Session
 
 AGENTS = ("claude-code", "codex")
-PROJECT_DIR = "CLAUDE_PROJECT_DIR"
-"""Where Claude Code gives its hooks the project's root (Codex gives none: its `cwd` is the
-session's, which the agent's commands do not move)."""
 TAIL_BYTES = 8 * 1024 * 1024
 """How far back from the end of a transcript the hook looks for the last human message."""
 MAX_STEPS = 1000

@@ -76,11 +76,15 @@ START_SECONDS = 10.0
 """A client starts a daemon at most once in this time (one that cannot start is not retried
 on every call)."""
 MAX_ANSWER = 16 * 1024 * 1024
-MAGIC = b"remit-hookd/2\n"
+MAGIC = b"remit-hookd/3\n"
 IDENTITY = (
     "python", "remit", "uid", "groups", "umask", "PYTHONPATH", "HOME", "XDG_CACHE_HOME", "REMIT_POLICY_CACHE"
 )  # fmt: skip
-FIELDS = (*IDENTITY, "agent", "policy", "policy_path", "log", "log_durability", "size")
+PROJECT_DIR = "CLAUDE_PROJECT_DIR"
+"""Where Claude Code gives its hooks the project's root (Codex gives none: its `cwd` is the
+session's, which the agent's commands do not move). A client sends it to the daemon, which
+answers in its own environment."""
+FIELDS = (*IDENTITY, "agent", "policy", "policy_path", "log", "log_durability", "project_dir", "size")
 BOOT = "import sys; del sys.path[0]; from remit.hookd_server import main; sys.exit(main(sys.argv[1:]))"
 """How the daemon is started: not `-m`, which puts its working directory (`/`) first on its path."""
 STARTED_FOR = "REMIT_HOOKD_PYTHONPATH"
@@ -311,6 +315,7 @@ def ask_daemon(
             ("=" if os.path.exists(policy) else "?") + os.path.abspath(policy),
             os.path.abspath(log) if log is not None else None,
             log_durability,
+            os.environ.get(PROJECT_DIR),
             str(len(raw)),
         ]
     except OSError:  # no working directory (removed under us): only the hook process can tell

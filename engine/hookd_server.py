@@ -187,7 +187,7 @@ class Daemon:
         from .hook import run_hook
         from .resources import shipped_policy
 
-        agent, policy, where, log, durability = request[len(IDENTITY) : -1]
+        agent, policy, where, log, durability, project_dir = request[len(IDENTITY) : -1]
         if agent is None or policy is None or where is None or where[:1] not in ("=", "?"):
             raise ValueError("a request without an agent or a policy")
         # As `resources.resolve_policy` where the client runs: its file if it has one there,
@@ -205,6 +205,7 @@ class Daemon:
             resolved=resolved,
             stderr=err,
             kept=self._kept,
+            project_dir=project_dir,  # the client's `CLAUDE_PROJECT_DIR`: the agent's, not ours
         )
         out = text.encode(errors="backslashreplace")
         return (

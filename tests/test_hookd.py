@@ -25,6 +25,7 @@ from remit.cli import main as cli
 from remit.hook import StateStore, run_hook
 from remit.install import hook_command
 from remit.launch import hook_args
+from tests.conftest import POLICIES
 
 from .test_hook import (
     AGENT_KINDS,
@@ -651,3 +652,25 @@ def test_a_client_answered_by_the_daemon_imports_next_to_nothing(daemon: Running
     answer, loaded = done.stdout.splitlines()
     assert answer.startswith('0 {"hookSpecificOutput"'), done.stderr
     assert loaded == ""
+
+
+def test_the_daemon_takes_the_clients_project_dir(
+    daemon: Running, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The agent gives its hook `CLAUDE_PROJECT_DIR`; the daemon, started elsewhere, gets it
+    from the client: an edit of the project outside the folder the agent `cd`-ed to is inside
+    the workspace both ways."""
+    from .test_workspace import ROOT, SIBLING, _event, _permission
+
+    policy = POLICIES / "coding-agent.yaml"
+    stdin = _event(SIBLING).encode()
+    answers = {}
+    for name, value in (("set", ROOT), ("unset", None)):
+        if value is None:
+            monkeypatch.delenv("CLAUDE_PROJECT_DIR", raising=False)
+        else:
+            monkeypatch.setenv("CLAUDE_PROJECT_DIR", value)
+        text, code, _ = via_daemon("claude-code", stdin, policy)
+        assert (text, code) == in_process("claude-code", stdin, tmp_path / name, policy, project_dir=value)
+        answers[name] = _permission(text)
+    assert answers == {"set": "allow", "unset": "ask"}
