@@ -76,10 +76,17 @@ def test_an_editable_install_is_never_compiled(monkeypatch: pytest.MonkeyPatch) 
     assert seen == {"REMIT_COMPILE": None}  # compiled modules would hide edits of the sources
 
 
-def test_the_flag_says_how_the_analyzers_run() -> None:
+def test_the_flag_says_how_every_analyzer_runs() -> None:
+    # COMPILED looks at one module; every module setup.py compiles must agree with it
+    import importlib
+
     import remit.analyzers.shell
 
     assert (not str(remit.analyzers.shell.__file__).endswith(".py")) == COMPILED
+    for name in _compiled_modules():
+        module = importlib.import_module(f"remit.analyzers.{name}")
+        assert str(module.__file__).endswith(".py") != COMPILED, name
+    assert str(importlib.import_module("remit.analyzers._lazy").__file__).endswith(".py")  # stays Python
 
 
 @pytest.mark.slow
