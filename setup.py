@@ -20,12 +20,8 @@ from pathlib import Path
 from setuptools import setup
 
 HERE = Path(__file__).resolve().parent
-COMPILED = sorted(
-    p.name
-    for p in (HERE / "engine" / "analyzers").glob("*.py")
-    if p.name not in ("__init__.py", "_lazy.py")  # `lazy` is a descriptor: it stays Python
-)
-"""The modules of `remit.analyzers` compiled: all but the package and its descriptor."""
+COMPILED = sorted(p.name for p in (HERE / "engine" / "analyzers").glob("*.py") if p.name != "__init__.py")
+"""The modules of `remit.analyzers` compiled: all but the package, which says which build runs."""
 
 
 def compiling() -> bool:
