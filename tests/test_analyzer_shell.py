@@ -449,6 +449,38 @@ def test_git_restore_of_the_work_tree_discards_changes(command: str, reasons: li
 
 
 @pytest.mark.parametrize(
+    ("command", "discards"),
+    [
+        ("git checkout src/app.py", True),  # no `--`: a file all the same
+        ("git -C repo checkout README.md", True),
+        ("git checkout main src/app.py", True),  # the file as it is on main
+        ("git checkout --conflict merge app.py", True),
+        ("git checkout --pathspec-from-file=paths.txt", True),
+        ("git checkout .env", True),  # no branch name has a part starting with `.`
+        ("git checkout src/", True),  # nor ends with `/`
+        ("git checkout '*.py'", True),  # nor holds `*?[`
+        ("git checkout ../other", True),
+        ("git checkout main", False),  # a switch: git refuses to overwrite changes
+        ("git checkout feature/login", False),
+        ("git checkout v1.2.3", False),
+        ("git checkout -", False),
+        ("git checkout HEAD~1", False),
+        ("git checkout HEAD:README.md", False),  # a tree-ish: detaches
+        ("git checkout -b feat/x", False),
+        ("git checkout -b new origin/main", False),  # a start point, not a path
+        ("git checkout -qbnew origin/main", False),
+        ("git checkout --orphan gh-pages", False),
+        ("git checkout --detach v1.0", False),
+        ("git checkout -t origin/feat", False),
+        ("git checkout Makefile", False),  # a file or a branch: git tells them apart, remit cannot
+    ],
+)
+def test_git_checkout_of_files_discards_their_changes(command: str, discards: bool) -> None:
+    reasons = shell_facts("Bash", {"command": command}, "/w").destructive_reasons
+    assert reasons == (["git checkout discards changes"] if discards else [])
+
+
+@pytest.mark.parametrize(
     ("command", "reasons"),
     [
         ("git switch -f main", ["git switch discards changes"]),

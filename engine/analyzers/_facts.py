@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ._awk import AWKS, awk_writes
 from ._command import Command
 from ._parsed import Word
@@ -231,7 +233,7 @@ def _git_reasons(cmd: Command, sub: str) -> list[str]:
         return ["git branch -D"]
     elif sub == "stash" and cmd.arg(cmd.args.index("stash") + 1) in ("drop", "clear"):
         return ["git stash drop"]
-    elif sub == "checkout" and ("--" in cmd.args or "." in cmd.positionals()[1:] or cmd.has_flag("force")):
+    elif sub == "checkout" and _checkout_overwrites(cmd):
         return ["git checkout discards changes"]
     elif sub == "switch" and _switch_discards(cmd.flags):
         return ["git switch discards changes"]
@@ -240,6 +242,61 @@ def _git_reasons(cmd: Command, sub: str) -> list[str]:
     elif sub == "filter-branch":
         return ["git filter-branch"]
     return []
+
+
+def _checkout_overwrites(cmd: Command) -> bool:
+    """`git checkout` puts files of the work tree back, losing their changes: with `-f`, with
+    paths (after `--`, from a file, or a tree and paths: `git checkout main app.py`), or with
+    one operand no branch can be named (`.`, `src/`, `*.py`, `.env`) or that reads as a file
+    (`src/app.py`: a name ending in an extension). A branch, tag or commit alone switches,
+    which git refuses when it would overwrite changes."""
+    if "--" in cmd.args or cmd.has_flag("force"):
+        return True
+    args = cmd.args
+    start = args.index("checkout") + 1 if "checkout" in args else len(args)
+    operands: list[str] = []
+    names_branch = skip = False
+    for a in args[start:]:
+        if skip:
+            skip = False
+        elif not a.startswith("-") or a == "-":
+            operands.append(a)
+        elif a.startswith("--"):
+            name = a[2:].split("=", 1)[0]
+            if name.startswith("pathspec-f"):  # `--pathspec-from-file=F`: paths, from a file
+                return True
+            names_branch = names_branch or name in ("orphan", "detach")
+            skip = "=" not in a and name in _CHECKOUT_VALUES
+        else:  # `-qb NAME`, `-bNAME`: the value is the rest of the cluster, or the next word
+            letters = a[1:]
+            for i, letter in enumerate(letters):
+                if letter in "bB":
+                    names_branch, skip = True, i == len(letters) - 1
+                    break
+    if len(operands) > 1:
+        return not names_branch  # `-b NAME START`: the start point is one operand
+    return bool(operands) and not names_branch and _names_no_ref(operands[0])
+
+
+_CHECKOUT_VALUES = frozenset({"orphan", "conflict"})
+"""`git checkout`'s long options that take the next word as their value (`-b`, `-B` too)."""
+_FILE_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9_-]{0,9}$")
+
+
+def _names_no_ref(word: str) -> bool:
+    """`word` cannot be a branch, tag or commit, or reads as a file: git's rules for names
+    refuse `*?[`, a trailing `/`, a part starting with `.` (`.`, `./x`, `.env`), a leading `/`;
+    a last part with an extension (`app.py`) is read as a file (a branch named so is rare)."""
+    if "~" in word or "^" in word or ":" in word or "@{" in word:  # a revision (`HEAD~1`, `v1^{tree}`)
+        return False
+    parts = word.split("/")
+    return (
+        any(ch in word for ch in "*?[")
+        or word.endswith("/")
+        or word.startswith("/")
+        or any(p.startswith(".") for p in parts)
+        or _FILE_EXTENSION.search(parts[-1]) is not None
+    )
 
 
 def _switch_discards(flags: list[str]) -> bool:
