@@ -704,6 +704,59 @@ def test_the_coding_agent_policy_blocks_a_command_split_by_a_continuation() -> N
 
 
 @pytest.mark.parametrize(
+    ("command", "args"),
+    [
+        ("rm -rf {/,x}", ["-rf", "/", "x"]),  # bash runs `rm -rf / x`
+        ("rm -rf {/,}", ["-rf", "/"]),  # an empty alternative is no word
+        ("rm -rf ~/{a,b}c", ["-rf", "~/ac", "~/bc"]),
+        ("cat ~/{.ssh/id_rsa,x}", ["~/.ssh/id_rsa", "~/x"]),
+        ("touch f{1..3}.txt", ["f1.txt", "f2.txt", "f3.txt"]),
+        ("echo {1..3}", ["1", "2", "3"]),
+        ("echo {a,b}{c,d}", ["ac", "ad", "bc", "bd"]),
+        ("echo '{a,b}'", ["{a,b}"]),  # quoted: text
+        ("echo \\{a,b}", ["{a,b}"]),  # escaped: text
+        ('echo {a,"b c"}', ["{a,b c}"]),  # a quoted part: left as written
+        ("echo {} {a} ${x,y}", ["{}", "{a}", "${x,y}"]),  # no group: no comma, a parameter
+    ],
+)
+def test_a_brace_expansion_gives_the_words_bash_runs(command: str, args: list[str]) -> None:
+    facts = shell_facts("Bash", {"command": command}, "/w")
+    assert [c.args for c in facts.commands] == [args]
+    assert not facts.error
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [
+        ("for f in {/,x}; do rm -rf $f; done", [["-rf", "$f"], ["-rf", "/"], ["-rf", "x"]]),
+        ("for f in a {b,c}; do rm $f; done", [["$f"], ["a"], ["b"], ["c"]]),
+        ("a=({x,y} z); rm ${a[@]}", [["${a[@]}"], ["x", "y", "z"]]),
+        ("rm -rf {,} x", [["-rf", "x"]]),
+    ],
+)
+def test_a_loop_or_an_array_takes_the_words_of_a_brace_expansion(command: str, args: list[list[str]]) -> None:
+    facts = shell_facts("Bash", {"command": command}, "/w")
+    assert [c.args for c in facts.commands] == args
+    assert not facts.error
+
+
+def test_a_brace_expansion_too_large_to_read_is_unparsed() -> None:
+    facts = shell_facts("Bash", {"command": "rm -rf {a..z}{a..z}"}, "/w")
+    assert facts.error == "a brace expansion gives more words than analysed"
+    assert facts.unparsed
+
+
+def test_the_coding_agent_policy_blocks_a_wipe_through_braces() -> None:
+    from tests.conftest import POLICIES
+
+    guard = remit.Guard.from_path(POLICIES / "coding-agent.yaml")
+    wipes = ("rm -rf {/,x}", "rm -rf {~,/tmp/x}", "for d in {/,x}; do rm -rf $d; done")
+    for command in (*wipes, "cat ~/{.ssh/id_rsa,x}"):
+        assert guard.check("Bash", {"command": command}, {"cwd": "/repo"}).decision.value == "block", command
+    assert guard.check("Bash", {"command": "mkdir -p src/{a,b}"}, {"cwd": "/repo"}).decision.value == "allow"
+
+
+@pytest.mark.parametrize(
     "command",
     [
         f"docker run {CONTINUED}  -it x",

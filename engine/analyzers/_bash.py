@@ -23,6 +23,7 @@ from ._parsed import Parsed as Parsed
 from ._parsed import RawCommand as RawCommand
 from ._parsed import Redirect as Redirect
 from ._parsed import Word as Word
+from ._parsed import brace_words
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -474,9 +475,9 @@ class _Walker:
     def placed(self, nodes: list[Any]) -> tuple[tuple[Word, ...], tuple[str | None, ...]]:
         """The elements of an array literal, and where each is placed when one names its
         subscript (`([3]=x [k]=y z)`; none else). `'[3]=x'` quoted is a plain element."""
-        items = self.listed(nodes)
         if not any(self.source.startswith(b"[", n.start_byte) for n in nodes):
-            return items, ()
+            return self.listed(nodes), ()
+        items = self.listed(nodes, expand=False)  # one per node, to be placed
         placed: list[Word] = []
         indices: list[str | None] = []
         for node, item in zip(nodes, items, strict=False):
@@ -492,13 +493,29 @@ class _Walker:
             indices.append(found[1])
         return tuple(placed), tuple(indices)
 
-    def listed(self, nodes: list[Any]) -> tuple[Word, ...]:
-        """The words `nodes` (a `for` list, an array's elements), or none past `MAX_READINGS`
+    def listed(self, nodes: list[Any], expand: bool = True) -> tuple[Word, ...]:
+        """The words `nodes` (a `for` list, an array's elements) give, brace expansions
+        expanded unless `expand` is false (one word per node), or none past `MAX_READINGS`
         (the call is then unparsed: what the variable holds is not known)."""
-        if len(nodes) > MAX_READINGS:
+        words = [_word(n, self.source) for n in nodes]
+        if expand and any(n.type in _BRACED for n in nodes):  # `for f in {a,b}`: a, then b
+            words = [w for n, word in zip(nodes, words, strict=True) for w in self.braces(n, word)]
+        if len(words) > MAX_READINGS:
             self.out.error = self.out.error or "a variable takes more values than analysed"
             return ()
-        return tuple(_word(n, self.source) for n in nodes)
+        return tuple(words)
+
+    def braces(self, node: Any, word: Word) -> list[Word]:
+        """The words bash makes of `word` (read from `node`) by brace expansion (none from
+        `{,}`); `word` itself when it has no group, or, with the call unparsed, past
+        `MAX_BRACES` words."""
+        if not (word.static and node.type in _BRACED and _braced(node, self.source)):
+            return [word]
+        expanded = brace_words(word.value)
+        if expanded is None:
+            self.out.error = self.out.error or "a brace expansion gives more words than analysed"
+            return [word]
+        return [Word(w) for w in expanded if w]  # `{a,}`: an empty alternative is no word
 
     def printer(self, node: Any) -> list[Word]:
         """The searches the substitution `node` runs, whose output is its value: the words of
@@ -761,6 +778,13 @@ class _Walker:
                     word = self.listing(target, word)
                 if node.type != "command" and child.start_byte == end and len(words) > 1:
                     word = _joined_word(words.pop(), word)  # `export LD_PRE""LOAD=x`: one word
+                elif word.static and target.type in _BRACED:  # `rm -rf {/,x}` removes `/` and `x`
+                    expanded = self.braces(target, word)
+                    if not expanded:  # `{,}`: no word at all
+                        end = child.end_byte
+                        continue
+                    *before, word = expanded
+                    words.extend(before)
                 words.append(word)
                 end = child.end_byte
                 if not word.static:
@@ -941,6 +965,30 @@ def _is_static(node: Any) -> bool:
             return False
         stack.extend(n.named_children)
     return True
+
+
+_BRACED = frozenset({"concatenation", "brace_expression"})
+
+
+def _braced(node: Any, source: bytes) -> bool:
+    """Whether bash brace-expands the word `node`: a sequence (`{1..3}`, `f{1..3}.txt`), or
+    plain text (no quote, escape or expansion) with a group (`{/,x}`, `~/{a,b}c`), which
+    tree-sitter-bash reads as parts, its braces parts of their own. A quoted or escaped brace
+    (`'{a,b}'`, `\\{a,b}`) is text, and a word with an expansion is not static."""
+    if node.type == "brace_expression":
+        return True
+    parts = node.named_children
+    if not all(p.type in _BRACED_PARTS for p in parts):
+        return False
+    texts = [_text(p, source) for p in parts]
+    if any("\\" in t for t in texts):
+        return False
+    if "{" in texts and "}" in texts[texts.index("{") :]:
+        return True
+    return any(p.type == "brace_expression" for p in parts)
+
+
+_BRACED_PARTS = frozenset({"word", "brace_expression"})
 
 
 def _word(node: Any, source: bytes) -> Word:

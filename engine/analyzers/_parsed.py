@@ -6,6 +6,7 @@ the rest. Kept apart from `_bash.py` so that a line the plain reader takes loads
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 MAX_DEPTH = 20
@@ -14,6 +15,12 @@ MAX_DEPTH = 20
 MAX_COMMANDS = 100
 """More simple commands than this in one call is not a command line but a payload: the
 call is reported unparsed (the shipped policies ask) instead of analysed at length."""
+
+MAX_BRACES = 64
+"""Most words one brace expansion is read as; a word that gives more is not analysed."""
+_BRACES = re.compile(r"(?<!\$)\{([^{}]*)\}")
+"""An innermost brace group, not after `$` (`${A}` is a variable)."""
+_SEQUENCE = re.compile(r"(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?")
 
 
 @dataclass(slots=True)
@@ -62,3 +69,36 @@ class Parsed:
     bare_writes: list[tuple[int, Word]] = field(default_factory=list)
     """Files written by a redirection with no command (`> f` truncates f): (number of
     commands before it, target)."""
+
+
+def brace_words(text: str) -> list[str] | None:
+    """The words bash's brace expansion makes of `text` (`a{b,c}` gives `ab`, `ac`;
+    `{1..3}` gives 1, 2, 3), innermost groups first; None past `MAX_BRACES` words."""
+    pending, done = [text], []
+    while pending:
+        current = pending.pop()
+        group = next((m for m in _BRACES.finditer(current) if "," in m[1] or _SEQUENCE.fullmatch(m[1])), None)
+        if group is None:
+            done.append(current)
+        else:
+            head, tail = current[: group.start()], current[group.end() :]
+            sequence = _SEQUENCE.fullmatch(group[1])
+            parts = _sequence(sequence) if sequence else group[1].split(",")
+            if parts is None:
+                return None
+            pending.extend(f"{head}{p}{tail}" for p in reversed(parts))
+        if len(pending) + len(done) > MAX_BRACES:
+            return None
+    return done
+
+
+def _sequence(found: re.Match[str]) -> list[str] | None:
+    """The words of `{1..3}`, `{a..c}`, `{1..9..2}`; None past `MAX_BRACES`."""
+    first, last, step = found[1], found[2], abs(int(found[3] or 1)) or 1
+    if first.lstrip("-").isdigit() != last.lstrip("-").isdigit():
+        return None
+    start, end = (int(first), int(last)) if first.lstrip("-").isdigit() else (ord(first), ord(last))
+    if abs(end - start) // step >= MAX_BRACES:
+        return None
+    values = range(start, end + (1 if end >= start else -1), step if end >= start else -step)
+    return [str(v) if first.lstrip("-").isdigit() else chr(v) for v in values]

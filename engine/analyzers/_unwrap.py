@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ._command import NO_ENV, Command
-from ._parsed import MAX_COMMANDS, MAX_DEPTH, Parsed, RawCommand, Word
+from ._parsed import MAX_COMMANDS, MAX_DEPTH, Parsed, RawCommand, Word, brace_words
 from ._programs import (
     RUN_OPTIONS,
     RUN_SUBCOMMANDS,
@@ -64,10 +64,6 @@ _COPIES_TEXT = re.compile(r"[^$`]*(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?[^$`]*)+")
 """A value of plain text and variables only (`$HOME/x`, `${A}.bak`): no substitution."""
 _REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?\}|([A-Za-z_][A-Za-z0-9_]*))")
 """A variable used in a word: `$A`, `${A}`, `${A[0]}`, `${A[@]}`."""
-_BRACES = re.compile(r"(?<!\$)\{([^{}]*)\}")
-"""An innermost brace group, not after `$` (`${A}` is a variable)."""
-_SEQUENCE = re.compile(r"(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?")
-_MAX_BRACES = 64
 _RUNS_IN_ARITHMETIC = re.compile(r"\[[^\]]*(?:\$\(|`)")
 """A subscript holding a command substitution: bash runs it wherever arithmetic reads the
 variable (`x='a[$(id)]'; echo $((x))`, `[[ $x -eq 1 ]]`, `let`), which is not analysed."""
@@ -1839,7 +1835,7 @@ def _join(words: tuple[Word, ...], sep: str) -> Word:
 def _brace_expanded(words: list[Word], exp: Expansion) -> list[Word]:
     """`words` with each static one that is no assignment brace-expanded, as bash does to
     the arguments of `export`, `declare` and `env` (`export P{A,}GER=x` sets PAGER and
-    PGER); one that gives more than `_MAX_BRACES` words makes the call unparsed."""
+    PGER); one that gives more than `MAX_BRACES` words makes the call unparsed."""
     if not any(w.static and "{" in w.value for w in words):
         return words
     out: list[Word] = []
@@ -1848,43 +1844,10 @@ def _brace_expanded(words: list[Word], exp: Expansion) -> list[Word]:
         if not word.static or "{" not in word.value or _NAME.fullmatch(name):
             out.append(word)
             continue
-        expanded = _braces(word.value)
+        expanded = brace_words(word.value)
         if expanded is None:
             exp.error = exp.error or "a brace expansion gives more words than analysed"
             out.append(Word(word.value, static=False))
         else:
             out.extend(Word(w) for w in expanded)
     return out
-
-
-def _braces(text: str) -> list[str] | None:
-    """The words bash's brace expansion makes of `text` (`a{b,c}` gives `ab`, `ac`;
-    `{1..3}` gives 1, 2, 3), innermost groups first; None past `_MAX_BRACES` words."""
-    pending, done = [text], []
-    while pending:
-        current = pending.pop()
-        group = next((m for m in _BRACES.finditer(current) if "," in m[1] or _SEQUENCE.fullmatch(m[1])), None)
-        if group is None:
-            done.append(current)
-        else:
-            head, tail = current[: group.start()], current[group.end() :]
-            sequence = _SEQUENCE.fullmatch(group[1])
-            parts = _sequence(sequence) if sequence else group[1].split(",")
-            if parts is None:
-                return None
-            pending.extend(f"{head}{p}{tail}" for p in reversed(parts))
-        if len(pending) + len(done) > _MAX_BRACES:
-            return None
-    return done
-
-
-def _sequence(found: re.Match[str]) -> list[str] | None:
-    """The words of `{1..3}`, `{a..c}`, `{1..9..2}`; None past `_MAX_BRACES`."""
-    first, last, step = found[1], found[2], abs(int(found[3] or 1)) or 1
-    if first.lstrip("-").isdigit() != last.lstrip("-").isdigit():
-        return None
-    start, end = (int(first), int(last)) if first.lstrip("-").isdigit() else (ord(first), ord(last))
-    if abs(end - start) // step >= _MAX_BRACES:
-        return None
-    values = range(start, end + (1 if end >= start else -1), step if end >= start else -step)
-    return [str(v) if first.lstrip("-").isdigit() else chr(v) for v in values]
