@@ -740,8 +740,23 @@ def test_a_loop_or_an_array_takes_the_words_of_a_brace_expansion(command: str, a
     assert not facts.error
 
 
-def test_a_brace_expansion_too_large_to_read_is_unparsed() -> None:
-    facts = shell_facts("Bash", {"command": "rm -rf {a..z}{a..z}"}, "/w")
+def test_a_long_sequence_of_numbers_is_read_as_written() -> None:
+    # a loop over a long sequence is common and harmless: its words differ in digits only
+    facts = shell_facts("Bash", {"command": "for i in {1..100}; do echo $i; done; touch f{1..500}.txt"}, "/w")
+    assert [c.args for c in facts.commands] == [["$i"], ["{1..100}"], ["f{1..500}.txt"]]
+    assert not facts.error
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cat ~/.s{a..z}{a..z}/id_rsa",  # names ~/.ssh/id_rsa among 676
+        "rm -rf {/,x}{1..100}",  # `/1`...: a name group in a word too large to read
+        "echo {a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}",
+    ],
+)
+def test_a_brace_expansion_of_names_too_large_to_read_is_unparsed(command: str) -> None:
+    facts = shell_facts("Bash", {"command": command}, "/w")
     assert facts.error == "a brace expansion gives more words than analysed"
     assert facts.unparsed
 

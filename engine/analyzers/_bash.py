@@ -23,7 +23,7 @@ from ._parsed import Parsed as Parsed
 from ._parsed import RawCommand as RawCommand
 from ._parsed import Redirect as Redirect
 from ._parsed import Word as Word
-from ._parsed import brace_words
+from ._parsed import brace_words, numbered
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -507,13 +507,16 @@ class _Walker:
 
     def braces(self, node: Any, word: Word) -> list[Word]:
         """The words bash makes of `word` (read from `node`) by brace expansion (none from
-        `{,}`); `word` itself when it has no group, or, with the call unparsed, past
-        `MAX_BRACES` words."""
+        `{,}`); `word` itself when it has no group, or when it makes more than `MAX_BRACES`.
+        Past that bound only numbers may vary (`for i in {1..100}`, `touch f{1..500}.txt`):
+        the rest of the word is read as written. Names may not (`~/.s{a..z}{a..z}/id_rsa`
+        names `~/.ssh/id_rsa`): the call is unparsed."""
         if not (word.static and node.type in _BRACED and _braced(node, self.source)):
             return [word]
         expanded = brace_words(word.value)
         if expanded is None:
-            self.out.error = self.out.error or "a brace expansion gives more words than analysed"
+            if not numbered(word.value):
+                self.out.error = self.out.error or "a brace expansion gives more words than analysed"
             return [word]
         return [Word(w) for w in expanded if w]  # `{a,}`: an empty alternative is no word
 

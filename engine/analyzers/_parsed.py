@@ -21,6 +21,8 @@ MAX_BRACES = 64
 _BRACES = re.compile(r"(?<!\$)\{([^{}]*)\}")
 """An innermost brace group, not after `$` (`${A}` is a variable)."""
 _SEQUENCE = re.compile(r"(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?")
+_NUMBERED = re.compile(r"(?<!\$)\{-?\d+\.\.-?\d+(?:\.\.-?\d+)?\}")
+"""A sequence of numbers (`{1..100}`, `{0..20..5}`)."""
 
 
 @dataclass(slots=True)
@@ -102,3 +104,9 @@ def _sequence(found: re.Match[str]) -> list[str] | None:
         return None
     values = range(start, end + (1 if end >= start else -1), step if end >= start else -step)
     return [str(v) if first.lstrip("-").isdigit() else chr(v) for v in values]
+
+
+def numbered(text: str) -> bool:
+    """Whether every brace group of `text` is a sequence of numbers (`f{1..500}.txt`): its
+    words differ in digits only."""
+    return "{" not in _NUMBERED.sub("", text)
