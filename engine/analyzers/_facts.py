@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import TYPE_CHECKING
 
 from ._awk import AWKS, awk_writes
 from ._command import Command
@@ -32,6 +34,9 @@ from ._programs import (
     reads_stdin,
 )
 from ._sqlcore import analyze_sql, sql_texts
+
+if TYPE_CHECKING:
+    from ._options import Options
 
 _TOUCHERS = frozenset(
     {
@@ -249,37 +254,33 @@ def _checkout_overwrites(cmd: Command) -> bool:
     paths (after `--`, from a file, or a tree and paths: `git checkout main app.py`), or with
     one operand no branch can be named (`.`, `src/`, `*.py`, `.env`) or that reads as a file
     (`src/app.py`: a name ending in an extension). A branch, tag or commit alone switches,
-    which git refuses when it would overwrite changes."""
-    if "--" in cmd.args or cmd.has_flag("force"):
+    which git refuses when it would overwrite changes; so does a new branch's start point
+    (`-b NAME START`)."""
+    from ._options import read_permuted  # loaded by the first checkout
+
+    if cmd.has_flag("force"):
         return True
     args = cmd.args
     start = args.index("checkout") + 1 if "checkout" in args else len(args)
-    operands: list[str] = []
-    names_branch = skip = False
-    for a in args[start:]:
-        if skip:
-            skip = False
-        elif not a.startswith("-") or a == "-":
-            operands.append(a)
-        elif a.startswith("--"):
-            name = a[2:].split("=", 1)[0]
-            if name.startswith("pathspec-f"):  # `--pathspec-from-file=F`: paths, from a file
-                return True
-            names_branch = names_branch or name in ("orphan", "detach")
-            skip = "=" not in a and name in _CHECKOUT_VALUES
-        else:  # `-qb NAME`, `-bNAME`: the value is the rest of the cluster, or the next word
-            letters = a[1:]
-            for i, letter in enumerate(letters):
-                if letter in "bB":
-                    names_branch, skip = True, i == len(letters) - 1
-                    break
-    if len(operands) > 1:
-        return not names_branch  # `-b NAME START`: the start point is one operand
-    return bool(operands) and not names_branch and _names_no_ref(operands[0])
+    words = [Word(a, s) for a, s in zip(args[start:], cmd.static[start + 1 :], strict=False)]
+    found = read_permuted(words, _checkout_options())
+    read = found.read
+    if read.ended or any(name == "pathspec-from-file" for name, _ in read.values):
+        return True
+    operands = [w.value for w in found.operands]
+    if any(name in ("b", "B", "orphan") for name, _ in read.values) or read.flag("detach"):
+        return False
+    return len(operands) > 1 or (len(operands) == 1 and _names_no_ref(operands[0]))
 
 
-_CHECKOUT_VALUES = frozenset({"orphan", "conflict"})
-"""`git checkout`'s long options that take the next word as their value (`-b`, `-B` too)."""
+@functools.cache
+def _checkout_options() -> Options:
+    """`git checkout`'s options that take a value, made on the first checkout."""
+    from ._options import options
+
+    return options("b B orphan conflict pathspec-from-file", flags=None)
+
+
 _FILE_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9_-]{0,9}$")
 
 
