@@ -781,7 +781,7 @@ class _Walker:
                     word = self.listing(target, word)
                 if node.type != "command" and child.start_byte == end and len(words) > 1:
                     word = _joined_word(words.pop(), word)  # `export LD_PRE""LOAD=x`: one word
-                elif word.static and target.type in _BRACED:  # `rm -rf {/,x}` removes `/` and `x`
+                elif target.type in _BRACED:  # `rm -rf {/,x}` removes `/` and `x`
                     expanded = self.braces(target, word)
                     if not expanded:  # `{,}`: no word at all
                         end = child.end_byte
