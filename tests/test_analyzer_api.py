@@ -69,6 +69,7 @@ def test_fields_and_methods() -> None:
             "text",
             "wrappers",
             "dynamic",
+            "dynamic_args",
             "subcommand",
             "env",
         },

@@ -129,6 +129,24 @@ def test_command_methods() -> None:
     assert "has_flag" in Command.cel_methods and "arg" in Command.cel_methods
 
 
+@pytest.mark.parametrize(
+    ("command", "dynamic"),
+    [
+        ("rm -rf a b", []),
+        ('rm -rf "$DIR" b', ["$DIR"]),
+        ("find / -name x $ACTION", ["$ACTION"]),
+        ('find / -name "$N" -newer "$F" -newermt "$T" -user "$U" -print', []),
+        ('find / -fprintf "$OUT" "$FMT" -type "$T" $X', ["$X"]),
+        ('find "$D" ~ -name a', ["$D"]),
+        ("find / -maxdepth 1 $(echo -delete)", ["$(echo -delete)"]),
+        ("find / -name x $T $V", ["$T", "$V"]),
+    ],
+)
+def test_dynamic_args_leave_out_the_values_of_finds_tests(command: str, dynamic: list[str]) -> None:
+    cmd = shell_facts("Bash", {"command": command}, None).commands[0]
+    assert cmd.dynamic_args == dynamic and "dynamic_args" in Command.cel_fields
+
+
 def test_too_long_command_is_unparsed_fast() -> None:
     facts = shell_facts("Bash", {"command": "ls " * 40_000}, None)
     assert facts.unparsed and "longer than" in facts.error

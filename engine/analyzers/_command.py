@@ -9,6 +9,7 @@ from mypy_extensions import mypyc_attr
 from ..celrt_core import CelObject
 from ._lazy import lazy
 from ._programs import (
+    FIND_VALUE_TESTS,
     FLAG_ALIASES,
     GIT_LONG_OPTIONS,
     GLOBAL_VALUE_OPTIONS,
@@ -28,6 +29,8 @@ class Command(CelObject):
 
     `has_flag(name)` knows the short and long spellings of common programs (`rm -R` is
     `rm --recursive`, `git push -f` is `--force`); `arg(i)` is `args[i]` or "".
+    `dynamic_args` are the arguments only run time knows that the program may read as an
+    option or an action.
 
     `env` lists the assignments in effect for the command as written, each `NAME=value` (or
     `NAME+=value`), in order: those of the scripts it was unwrapped from (`A=1 bash -c 'cmd'`,
@@ -53,6 +56,7 @@ class Command(CelObject):
             "text",
             "wrappers",
             "dynamic",
+            "dynamic_args",
             "subcommand",
             "env",
         }
@@ -120,6 +124,18 @@ class Command(CelObject):
         found = _flags(self.program, self.args)
         return _git_unabbreviated(found, self.subcommand) if found and self.program == "git" else found
 
+    @lazy
+    def dynamic_args(self) -> list[str]:
+        """The arguments only run time knows that the program may read as an option or an
+        action: every one, except the values of `find`'s tests (`"$N"` of `find / -name "$N"`
+        names files, `$ACTION` of `find / $ACTION` may be `-delete`)."""
+        static = self.static[1:]
+        if all(static):
+            return []
+        if self.program == "find":
+            return _find_dynamic(self.args, static)
+        return [a for a, s in zip(self.args, static, strict=False) if not s]
+
     def __repr__(self) -> str:
         return f"Command({self.argv!r}, wrappers={self.wrappers!r})"
 
@@ -178,6 +194,22 @@ def _flags(program: str, args: list[str]) -> list[str]:
         else:
             out.extend(a[1:])
     return list(dict.fromkeys(filter(None, out)))
+
+
+def _find_dynamic(args: list[str], static: list[bool]) -> list[str]:
+    """The arguments of `find` only run time knows, less the values of its tests."""
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if i < len(static) and not static[i]:
+            out.append(a)
+        elif a in FIND_VALUE_TESTS or a.startswith("-newer"):
+            i += 1
+        elif a == "-fprintf":
+            i += 2
+        i += 1
+    return out
 
 
 def _git_unabbreviated(flags: list[str], subcommand: str) -> list[str]:

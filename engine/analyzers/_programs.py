@@ -156,6 +156,19 @@ SINGLE_DASH_LONG = frozenset(
 )
 """Programs whose single-dash options are words (`find -name`), not letter clusters."""
 
+FIND_VALUE_TESTS = frozenset(
+    {
+        "-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex",
+        "-lname", "-ilname", "-regextype", "-user", "-group", "-uid", "-gid", "-perm", "-size",
+        "-type", "-xtype", "-atime", "-ctime", "-mtime", "-amin", "-cmin", "-mmin", "-used",
+        "-links", "-inum", "-samefile", "-maxdepth", "-mindepth", "-fstype", "-context",
+        "-printf", "-fprint", "-fprint0", "-fls", "-files0-from", "-D",
+    }
+)
+"""The words of `find` that take the next word as their value, a pattern, name or number
+it never reads as an action (`-name "$N"`); `-newer` and `-newerXY` do too, and
+`-fprintf` takes two."""
+
 # Flag aliases: program (or "program subcommand") -> flag -> canonical name.
 _ALIAS_GROUPS: dict[str, list[tuple[str, ...]]] = {
     "rm": [("r", "R", "recursive"), ("f", "force"), ("i", "interactive"), ("v", "verbose"), ("d", "dir")],
