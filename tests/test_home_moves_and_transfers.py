@@ -106,6 +106,25 @@ def test_a_move_in_the_workspace_keeps_its_decision(command: str, cwd: str) -> N
     assert shipped_decisions("Bash", bash(command), cwd, HOME) == ["allow", "ask", "allow"]
 
 
+@pytest.mark.parametrize(
+    "command",
+    ["mv .config .config.bak", "grep -r retries .config", "cp -r .config /tmp/c", "mv .local .local.bak"],
+)
+def test_a_projects_own_config_directory_holds_no_secret(command: str) -> None:
+    # XDG's `.config` and `.local` hold secrets in a home; a project's keep tools' settings
+    # (`.config/nextest.toml`), and are judged as any other folder of the project.
+    plain = command.replace(".config", "etc").replace(".local", "etc")
+    assert not path_of("Bash", bash(command), PROJECT).sensitive
+    assert shipped_decisions("Bash", bash(command), PROJECT, HOME) == shipped_decisions(
+        "Bash", bash(plain), PROJECT, HOME
+    )
+    # From the home, or from a cwd not known, the same directory is the home's.
+    assert path_of("Bash", bash(command), HOME).sensitive
+    assert path_of("Bash", bash(command), None).sensitive
+    # A segment below it still counts wherever it lies.
+    assert path_of("Bash", bash("grep -r x .config/gh"), PROJECT).sensitive
+
+
 @pytest.mark.parametrize("command", ["mv ~/Downloads/report.pdf .", "mv ~/.cache/x /tmp/y"])
 def test_a_move_of_a_plain_file_from_a_home_reads_no_secret(command: str) -> None:
     assert not path_of("Bash", bash(command), PROJECT).sensitive

@@ -267,6 +267,10 @@ def is_sensitive(path: str) -> bool:
     )
 
 
+HOME_ONLY_HEADS = frozenset({".config", ".local"})
+"""Directories that start sensitive segments in a home (XDG's `~/.config/gh/hosts.yml`,
+`~/.local/share/keyrings/`); elsewhere, a directory so named holds tools' settings
+(`.config/nextest.toml`, `.config/dotnet-tools.json`), and only the segments themselves count."""
 HOME_PARENTS = ("/home", "/users")
 """Directories whose entries are users' homes (lowercased: `/Users` is `/users`)."""
 HOMES = ("/root", "/var/root")
@@ -308,11 +312,13 @@ def holds_sensitive(directory: str, hidden: bool = True) -> bool:
     if path[:1] == "/" and path[2:3] == ":" and path[3:4] in ("", "/"):  # a Windows drive: `/C:/Users/u`
         path = path[3:] or "/"
     parts = [p for p in path.split("/") if p and p != "."]
+    anchored = path[:1] in ("/", "~")  # where the directory lies is known
     if ".." in parts:
         parts = parts[len(parts) - parts[::-1].index("..") :]
         if not parts:
             return True
         path = "/"
+        anchored = False
     if path[:1] == "/" and any(c in part for part in parts[:-1] for c in "*?["):
         return any(holds_sensitive(p, hidden) for p in _known_matches(parts[:-1], parts[-1]))
     # `~/*`: the entries a glob matches. The shell's `*` skips a directory's hidden entries,
@@ -325,15 +331,15 @@ def holds_sensitive(directory: str, hidden: bool = True) -> bool:
     if not parts:
         return path[:1] == "/"  # `/` holds everything; "" and `.` name an unknown directory
     if path[:1] == "~":
-        return (home_hidden and len(parts) == 1) or _holds_segment(parts)  # `~`, `~user`: a home
+        return (home_hidden and len(parts) == 1) or _holds_segment(parts, anchored)  # `~`, `~user`: a home
     if path[:1] != "/":
-        return _holds_segment(parts)  # a relative path: only its last names tell
+        return _holds_segment(parts, False)  # a relative path: only its last names tell
     joined = "/" + "/".join(parts)
     if joined in HOME_PARENTS:
         return hidden
     if home_hidden and (joined in HOMES or joined.rpartition("/")[0] in HOME_PARENTS):
         return True
-    return joined in _PREFIX_PARENTS or _holds_segment(parts)
+    return joined in _PREFIX_PARENTS or _holds_segment(parts, anchored)
 
 
 @functools.lru_cache(maxsize=256)
@@ -416,9 +422,25 @@ def _known_children(head: str) -> tuple[str, ...]:
     return tuple(sorted(names - {""}))
 
 
-def _holds_segment(parts: list[str]) -> bool:
-    """The last names of a directory (`parts`) start a sensitive segment (`.config`, `.kube`)."""
-    return any("/".join(parts[-n:]) in _SEGMENT_HEADS for n in range(1, min(len(parts), _SEGMENT_DEPTH) + 1))
+def _holds_segment(parts: list[str], anchored: bool) -> bool:
+    """The last names of a directory (`parts`) start a sensitive segment (`.config`, `.kube`).
+
+    With `anchored` (`parts` are the whole path from `/` or a `~`), a directory of
+    `HOME_ONLY_HEADS` counts only in a home: a project's `.config` holds `nextest.toml`."""
+    for n in range(1, min(len(parts), _SEGMENT_DEPTH) + 1):
+        if "/".join(parts[-n:]) in _SEGMENT_HEADS and (
+            n > 1 or not anchored or parts[-1] not in HOME_ONLY_HEADS or _is_home(parts[:-1])
+        ):
+            return True
+    return False
+
+
+def _is_home(parts: list[str]) -> bool:
+    """The directory of `parts` (lowercased names from `/`, or from a `~`) is a home."""
+    if len(parts) == 1 and parts[0][:1] == "~":
+        return True
+    joined = "/" + "/".join(parts)
+    return joined in HOMES or (len(parts) == 2 and joined.rpartition("/")[0] in HOME_PARENTS)
 
 
 @functools.cache
