@@ -131,7 +131,7 @@ def test_builtins_set_the_variables_they_name(
         ("for f in a.py 'b c'; do git log; done", "f=a.py 'b c'"),
         ("for f in {a,b}.py; do git log; done", "f={a,b}.py"),
         ("for f in $(ls); do git log; done", "f=$(ls)"),
-        ("for f; do git log; done", 'f="$@"'),
+        ("for f; do git log; done", "f=$@"),  # as `for f in "$@"`
         ("select f in a; do git log; done", "f=a"),
         ("((PAGER++)); git log", "PAGER=$((PAGER))"),
         ("for ((;;PAGER++)); do git log; done", "PAGER=$((PAGER))"),

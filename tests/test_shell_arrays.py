@@ -212,3 +212,64 @@ def test_harmless_forms_stay_allowed(command: str) -> None:
 )
 def test_arithmetic_beside_readers_still_flows_in_strict(command: str) -> None:
     assert decide_bash("strict", command, CWD, HOME) == "allow"
+
+
+# -- positional parameters --
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ('set -- -rf /; rm "$@"', ["rm", "-rf", "/"]),
+        ('set -e -- a b; echo "$2" "$#"', ["echo", "b", "$#"]),
+        ("set a b; echo $1", ["echo", "a"]),
+        ('set -euo pipefail x; echo "$1"', ["echo", "x"]),
+        ("set -- a 'b c'; echo \"$*\"", ["echo", "a b c"]),
+        ("set -- a 'b c'; echo $@", ["echo", "a", "b", "c"]),
+        ('set -- a b c; shift; echo "$1"', ["echo", "b"]),
+        ('set -- a b c; shift 2; echo "${1}"', ["echo", "c"]),
+        ('set -- a b; set -- "$@" c; echo "$3"', ["echo", "c"]),
+        ("bash -c 'rm -rf \"$@\"' x /", ["rm", "-rf", "/"]),
+        ("sh -c 'echo $0 $1' name arg", ["echo", "name", "arg"]),
+        ("bash -c 'for d; do rm -rf \"$d\"; done' _ a ~", ["rm", "-rf", "~"]),
+        ('d=/; bash -c \'rm -rf "$1"\' _ "$d"', ["rm", "-rf", "/"]),
+    ],
+)
+def test_known_positional_parameters_are_readings(command: str, expected: list[str]) -> None:
+    assert expected in shell_argvs(command, CWD)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        'rm -rf "$1"',  # the call's own are not shown
+        'set -- /; set -- $X; rm -rf "$1"',  # split at run time
+        'set -- /; set -- "$X"; rm -rf "$2"',
+        'set -- /; set $OPTS; rm -rf "$1"',  # an option may be `--` or a name
+        'set -- /; shift $N; rm -rf "$1"',
+        "set -- /; bash -c 'rm -rf \"$1\"' <<< x",
+        "set -- /; sh <<'EOF'\nrm -rf \"$1\"\nEOF",  # a new shell has its own
+    ],
+)
+def test_unknown_positional_parameters_are_read_as_written(command: str) -> None:
+    rms = [argv for argv in shell_argvs(command, CWD) if argv[0] == "rm"]
+    assert rms and all(argv[-1] != "/" for argv in rms)
+
+
+def test_shells_keep_their_own_positional_parameters() -> None:
+    argvs = shell_argvs('set -- /; bash -c \'echo "$1"\' _ x; echo "$1"', CWD)
+    assert ["echo", "x"] in argvs and ["echo", "/"] in argvs and ["echo", "x", "/"] not in argvs
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        'set -- -rf /; rm "$@"',
+        "bash -c 'rm -rf \"$@\"' x /",
+        "sh -c 'rm -rf $1' _ ~",
+        "bash -c 'rm -rf $0' /",
+        "bash -c 'for d; do rm -rf \"$d\"; done' _ a ~",
+    ],
+)
+def test_a_wipe_through_positional_parameters_is_blocked(command: str) -> None:
+    assert decide_bash("coding-agent", command, CWD, HOME) == "block"

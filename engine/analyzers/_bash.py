@@ -468,8 +468,8 @@ class _Walker:
                 word = Listed(word.value, static=False, search=tuple(self.printer(values[0])))
             elif not word.static and "$" in word.value:  # `for A in "${B[@]}"`: each word B gives
                 word = Listed(word.value, static=False, quoted=word.quoted, each=True)
-        else:
-            word = Word('"$@"', static=False)
+        else:  # each of the positional parameters, as `for A in "$@"`
+            word = Listed("$@", static=False, quoted=True, each=True)
         self.out.assignments.append((len(self.out.commands), _text(name, self.source), word))
 
     def placed(self, nodes: list[Any]) -> tuple[tuple[Word, ...], tuple[str | None, ...]]:

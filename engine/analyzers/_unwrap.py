@@ -37,9 +37,9 @@ _POSITIONAL = re.compile(r'\s*"?\$(\{)?[0-9@*](?(1)\})"?\s*')
 """A script that is only a positional parameter (`sh -c '$1' _ {}`): its argument runs."""
 _SUBSTITUTION = ("$(", "<(", "`")
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
-_DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly", "set"})
+_DECLARATIONS = frozenset({"export", "declare", "typeset", "local", "readonly", "set", "shift"})
 """Builtins that set variables the commands after them may get (`export`, `declare -x`,
-`set -a`, `local A=1`)."""
+`set -a`, `local A=1`) or the positional parameters (`set -- A B`, `shift`)."""
 _SETTERS = frozenset({"read", "printf", "getopts", "let", "mapfile", "readarray"})
 """Builtins that set the variables their arguments name (`read A`, `printf -v A`, `getopts o
 A`, `let A=1`, `mapfile A`) to a value mostly known only at run time."""
@@ -79,10 +79,16 @@ _MAX_INDIRECTION = 8
 _MAX_INDEX = 1_024
 """The highest array index placed as an element; one past it is any element's reading."""
 _EXPANDED = re.compile(
-    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?([^A-Za-z0-9_\[}$`{][^}$`{]*)?\}|([A-Za-z_][A-Za-z0-9_]*))"
+    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*])(?:\[([^\]]*)\])?([^A-Za-z0-9_\[}$`{][^}$`{]*)?\}"
+    r"|([A-Za-z_][A-Za-z0-9_]*|[0-9@*]))"
 )
 """A variable used in a word, as `_REFERENCE` or with an operator (`${A:1}`, `${A,,}`,
-`${A[@]%x}`, the operator's text in group 3); not one whose operator holds an expansion."""
+`${A[@]%x}`, the operator's text in group 3), or a positional parameter (`$1`, `${10}`,
+`"$@"`, `$*`, `$0`); not one whose operator holds an expansion."""
+POSITIONAL = "@"
+"""The name under which `Expansion.arrays` keeps the positional parameters when they are
+known (`set -- a b`, `bash -c CODE NAME a b`): `$1` reads it as `${@[0]}`, `"$@"` as an
+array's `"${A[@]}"`; `$0` is kept under `0`."""
 _SLICE = re.compile(r":[ \t]*(-?[0-9]+)[ \t]*(?::[ \t]*(-?[0-9]+)[ \t]*)?")
 """The offset and length of `${A:1}`, `${A: -1}`, `${A:0:2}` written as numbers."""
 _MAX_TRIMMED = 256
@@ -370,6 +376,11 @@ class Expansion:
     def expanded(self, match: re.Match[str], quoted: bool) -> list[tuple[Word, ...]] | None:
         """The values the expansion `match` (of `_EXPANDED`) may have, None when not known."""
         name, subscript, operator = match[1] or match[4], match[2], match[3]
+        if not (name[0].isalpha() or name[0] == "_"):  # `$1`, `"$@"`: the positional parameters
+            if name in ("@", "*"):
+                name, subscript = POSITIONAL, name
+            elif name != "0":
+                name, subscript = POSITIONAL, str(int(name) - 1)
         if operator is None:
             return self.values(name, subscript, quoted)
         return self.operated(name, subscript, operator, quoted)
@@ -791,12 +802,46 @@ class Expansion:
             self.exported[name] = entry
             self.lasting.append((name, entry))
 
+    def set_positional(self, words: list[Word] | None) -> None:
+        """Set the positional parameters to `words` (`set -- A B`), each with the variables
+        known put in. None, or a word whose count of words only run time knows (`$A`
+        unquoted, `"$@"` unknown, a word with several readings), makes them unknown: `$1` is
+        then read as written."""
+        read: list[Word] | None = [] if words is not None else None
+        for word in words or ():
+            readings = self.readings(word)
+            if len(readings) != 1 or any(not w.static and not _one_word(w, word) for w in readings[0]):
+                read = None
+                break
+            read.extend(readings[0])  # type: ignore[union-attr]
+        if read is None:
+            self.arrays.pop(POSITIONAL, None)
+        else:
+            self.arrays[POSITIONAL] = tuple(read)
+
+    def shift(self, args: list[Word]) -> None:
+        """`shift [N]`: the positional parameters lose their first N (1 unless written)."""
+        held = self.arrays.get(POSITIONAL)
+        if held is None:
+            return
+        count = args[0].value if args else "1"
+        if len(args) > 1 or not (args[0].static if args else True) or not count.isdigit():
+            self.arrays.pop(POSITIONAL, None)
+        elif int(count) <= len(held):  # bash shifts nothing past the count it holds
+            self.arrays[POSITIONAL] = held[int(count) :]
+
     def declare(self, program: str, args: list[Word]) -> None:
         """Record the variables `export`, `declare -x`, `typeset -x` or `local -x` export (or
         `export -n`, `declare +x` stop exporting), those `declare`, `local`, `readonly` set
         (passed on as a plain assignment is: see `assign`), and `set -a`/`set +a`."""
         if program == "set":
             self.allexport = _allexport(args, self.allexport)
+            changes, operands = _set_operands(args)
+            if changes:
+                self.set_positional(operands)
+            return
+        if program == "shift":
+            self.shift(args)
             return
         on, off, names = _declaration(args)
         if "f" in on:  # functions
@@ -1000,10 +1045,13 @@ class _Unwrapper:
         outer: list[str] | None,
         same_shell: bool = False,
         allexport: bool = False,
+        arguments: list[Word] | None = None,
     ) -> None:
         """Expand `source`, run by this command through `wrapper`: in a new shell (`bash -c`,
         `su -c`, `sh <<EOF`), which inherits this command's environment and exports nothing
-        back (`allexport`: started with `-a`), or in this one (`eval`, `source`)."""
+        back (`allexport`: started with `-a`), or in this one (`eval`, `source`). A new
+        shell's `$0` and positional parameters are its `arguments` (`bash -c CODE NAME A B`),
+        not known without them."""
         exp, depth, wrappers = self.exp, self.raw.depth + 1, [*self.wrappers, wrapper]
         if same_shell:  # exported variables stay in `exp.exported`, as the script may change them
             exp.add_script(
@@ -1014,11 +1062,23 @@ class _Unwrapper:
         exp_allexport, exp.allexport = exp.allexport, allexport
         env = self.env() if wrapper != "ssh" else NO_ENV  # ssh sends none of it to the remote host
         lasting = len(exp.lasting)
+        outer_parameters = exp.arrays.get(POSITIONAL), exp.arrays.get("0")
+        if outer_parameters != (None, None) or arguments:
+            exp.set_positional(arguments[1:] if arguments else None)
+            if arguments and arguments[0].static:
+                exp.arrays["0"] = (arguments[0],)
+            else:
+                exp.arrays.pop("0", None)
         try:
             exp.add_script(source, depth, wrappers, outer, env)
         finally:
             exported.update(exp.lasting[lasting:])  # `bash -c 'tmux setenv A 1'`: A stays set
             exp.exported, exp.allexport = exported, exp_allexport
+            for name, held in zip((POSITIONAL, "0"), outer_parameters, strict=True):
+                if held is None:
+                    exp.arrays.pop(name, None)
+                else:
+                    exp.arrays[name] = held
 
     def shell(self, program: str, words: list[Word]) -> list[Word] | None:
         from ._shells import shell_args  # loaded by the first shell met, as `git status` needs none
@@ -1038,8 +1098,9 @@ class _Unwrapper:
                 self.script([code], program, allexport=allexport)
             return None
         if has_c and code is not None:
-            if code.static:
-                self.script([code], program, reads_stdin=True, allexport=allexport)
+            if code.static:  # `bash -c CODE NAME A B`: $0 is NAME, $1 A
+                arguments = words[next(i for i, w in enumerate(words) if w is code) + 1 :] or None
+                self.script([code], program, reads_stdin=True, allexport=allexport, arguments=arguments)
             else:  # `bash -c "$CMD"`: a script known only at run time, not a script file
                 self.dynamic = True
                 rest = words[next(i for i, w in enumerate(words) if w is code) + 1 :]
@@ -1117,10 +1178,11 @@ class _Unwrapper:
         reads_stdin: bool = False,
         same_shell: bool = False,
         allexport: bool = False,
+        arguments: list[Word] | None = None,
     ) -> None:
         """Run `words` (joined) as a script; a dynamic script stays an opaque command.
         `reads_stdin`: the script's commands read this command's heredoc (`bash -c`, `eval`);
-        `same_shell` and `allexport`: as for `nested`."""
+        `same_shell`, `allexport` and `arguments`: as for `nested`."""
         if not words:
             return
         if not all(w.static for w in words):
@@ -1134,7 +1196,7 @@ class _Unwrapper:
         elif reads_stdin and self.raw.piped:
             exp.stdin_piped = True
         try:
-            self.nested(source, wrapper, self.writes, same_shell, allexport)
+            self.nested(source, wrapper, self.writes, same_shell, allexport, arguments)
         finally:
             exp.stdin, exp.stdin_piped = stdin, piped
 
@@ -1541,6 +1603,32 @@ def _printf_value(operands: list[Word], unescape: bool = False) -> str | None:
     return "".join(
         part if k % 2 == 0 else "%" if part == "%%" else next(args, "") for k, part in enumerate(parts)
     )
+
+
+def _set_operands(args: list[Word]) -> tuple[bool, list[Word] | None]:
+    """Whether `set ARGS` sets the positional parameters, and to which words: the operands
+    after its options (`set -e -- a b`, `set a b`; `set --` clears them). None when an option
+    only run time knows (`set $OPTS a`) hides where they start."""
+    i = 0
+    while i < len(args):
+        word = args[i]
+        a = word.value
+        if not word.static:
+            return True, None
+        if a in ("--", "-"):
+            return a == "--" or i + 1 < len(args), args[i + 1 :]
+        if len(a) < 2 or a[0] not in "-+":
+            return True, args[i:]
+        i += 1
+        if "o" in a[1:] and i < len(args):  # `-o NAME`
+            i += 1
+    return False, []
+
+
+def _one_word(word: Word, written: Word) -> bool:
+    """`word`, read from `written`, is one word at run time: written quoted, and holding no
+    positional parameters or array elements that may be several (`"$@"`, `"${A[@]}"`)."""
+    return written.quoted and "@" not in word.value and "*" not in word.value
 
 
 def _allexport(args: list[Word], state: bool) -> bool:
