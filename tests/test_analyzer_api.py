@@ -55,6 +55,7 @@ def test_fields_and_methods() -> None:
             "installs_packages",
             "destructive",
             "destructive_reasons",
+            "destroyed",
             "writes",
             "substitutions",
             "downloads",

@@ -147,6 +147,40 @@ def test_dynamic_args_leave_out_the_values_of_finds_tests(command: str, dynamic:
     assert cmd.dynamic_args == dynamic and "dynamic_args" in Command.cel_fields
 
 
+@pytest.mark.parametrize(
+    ("command", "destroyed"),
+    [
+        ('rm -rf "$HOME"/*', ["~/*"]),
+        ("rm -rf //*", ["/*"]),
+        ("rm -rf /./*", ["/*"]),
+        ("rm -rf ~// /usr/", ["~", "/usr"]),
+        ("rm -rf ../..", ["/home"]),
+        ("cd / && rm -rf *", ["/*"]),
+        ("chown -R me /opt/", ["/opt"]),
+        ("find $HOME/ -name '*.log' -delete", ["~"]),
+        ("rsync -a --delete src/ ~/", ["~"]),
+        ("rm -rf build; ls /", ["/home/me/proj/build"]),
+        ("rm -f /etc/hosts", []),  # not recursive
+        ("cd ~ && git checkout .", []),  # discards changes, removes nothing whole
+        ("ls /", []),
+    ],
+)
+def test_destroyed_lists_what_is_removed_whole_as_it_resolves(command: str, destroyed: list[str]) -> None:
+    assert shell_facts("Bash", {"command": command}, "/home/me/proj").destroyed == destroyed
+
+
+@pytest.mark.parametrize(
+    "command",
+    ['rm -rf "$HOME"/*', "rm -rf //*", "rm -rf /usr/", "rm -rf ~/.", "rm -rf ../..", "cd / && rm -rf *"],
+)
+def test_the_shipped_policies_block_a_wipe_however_its_path_is_written(command: str) -> None:
+    from tests.shipped import decide_bash, shipped_decisions
+
+    assert shipped_decisions("Bash", {"command": command}, "/home/me/proj", "/home/me") == ["block"] * 3
+    # strict and ci block every removal; the coding agent asks for one below a home
+    assert decide_bash("coding-agent", "rm -rf build/ ~/.cache/pip", "/home/me/proj", "/home/me") == "ask"
+
+
 def test_too_long_command_is_unparsed_fast() -> None:
     facts = shell_facts("Bash", {"command": "ls " * 40_000}, None)
     assert facts.unparsed and "longer than" in facts.error

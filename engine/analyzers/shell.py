@@ -87,6 +87,7 @@ class ShellFacts(CelObject):
             "installs_packages",
             "destructive",
             "destructive_reasons",
+            "destroyed",
             "writes",
             "substitutions",
             "downloads",
@@ -199,6 +200,24 @@ class ShellFacts(CelObject):
     def destructive(self) -> bool:
         """Some command may destroy data."""
         return bool(self.destructive_reasons)
+
+    @lazy
+    def destroyed(self) -> list[str]:
+        """The paths the call removes or changes whole, with all below them: the operands of
+        `rm -r` and of `chmod`/`chown`/`chgrp -R`, the start paths of `find -delete`, the
+        destination of `rsync --delete`. Resolved as `resolved_writes` are, with a leading
+        `//` read as `/`: `rm -rf "$HOME"/*` gives `~/*`, `rm -rf ../..` in `/home/me/proj`
+        gives `/home`, `rm -rf /usr/` gives `/usr`."""
+        if not self.destructive:
+            return []
+        pairs = [
+            (t, c.cwd)
+            for c in self.commands
+            if not _REMOVES_WHOLE.isdisjoint(destructive_reasons(c))
+            for t in write_targets(c)
+        ]
+        paths = [self._resolve(t, base) for t, base in pairs]
+        return list(dict.fromkeys(["/" + p.lstrip("/") if p[:2] == "//" else p for p in paths]))
 
     @lazy
     def _write_pairs(self) -> list[tuple[str, str | None]]:
@@ -396,6 +415,9 @@ def resolve(path: str, base: str | None, cwd: str | None) -> str:
         return posixpath.normpath(posixpath.join(cwd, base or "", path))
     return posixpath.normpath(posixpath.join(base or "", path))
 
+
+_REMOVES_WHOLE = frozenset({"rm -r", "find -delete", "chmod -R", "chown -R", "chgrp -R", "rsync --delete"})
+"""The `destructive_reasons` of commands whose written paths `destroyed` lists."""
 
 _NAMED = frozenset({"~+", "$P", "${", "$H"})
 """How a path naming the cwd or the home through the shell begins (a set lookup, no regex
