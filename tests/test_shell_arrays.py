@@ -233,6 +233,11 @@ def test_arithmetic_beside_readers_still_flows_in_strict(command: str) -> None:
         ("sh -c 'echo $0 $1' name arg", ["echo", "name", "arg"]),
         ("bash -c 'for d; do rm -rf \"$d\"; done' _ a ~", ["rm", "-rf", "~"]),
         ('d=/; bash -c \'rm -rf "$1"\' _ "$d"', ["rm", "-rf", "/"]),
+        ('f() { rm -rf "$1"; }; f /', ["rm", "-rf", "/"]),
+        ('function f { rm -rf "$@"; }; f -v ~', ["rm", "-rf", "-v", "~"]),
+        ('f() { g() { rm -rf "$1"; }; g "$1"; }; f /', ["rm", "-rf", "/"]),
+        ('d=/; f() { rm -rf "$1"; }; f "$d"', ["rm", "-rf", "/"]),
+        ('f() { echo "$1"; }; set -- /; f x; rm -rf "$1"', ["rm", "-rf", "/"]),  # the caller's back
     ],
 )
 def test_known_positional_parameters_are_readings(command: str, expected: list[str]) -> None:
@@ -256,6 +261,16 @@ def test_unknown_positional_parameters_are_read_as_written(command: str) -> None
     assert rms and all(argv[-1] != "/" for argv in rms)
 
 
+def test_a_function_calling_itself_is_read_once() -> None:
+    argvs = shell_argvs('f() { f "$1"; rm -rf "$1"; }; f /', CWD)
+    assert argvs.count(["rm", "-rf", "/"]) == 1
+
+
+def test_a_new_shell_has_none_of_the_functions_of_its_caller() -> None:
+    argvs = shell_argvs("f() { rm -rf \"$1\"; }; bash -c 'f /'", CWD)
+    assert ["rm", "-rf", "/"] not in argvs and ["f", "/"] in argvs
+
+
 def test_shells_keep_their_own_positional_parameters() -> None:
     argvs = shell_argvs('set -- /; bash -c \'echo "$1"\' _ x; echo "$1"', CWD)
     assert ["echo", "x"] in argvs and ["echo", "/"] in argvs and ["echo", "x", "/"] not in argvs
@@ -269,6 +284,7 @@ def test_shells_keep_their_own_positional_parameters() -> None:
         "sh -c 'rm -rf $1' _ ~",
         "bash -c 'rm -rf $0' /",
         "bash -c 'for d; do rm -rf \"$d\"; done' _ a ~",
+        'wipe() { rm -rf "$1"; }; wipe ~',
     ],
 )
 def test_a_wipe_through_positional_parameters_is_blocked(command: str) -> None:

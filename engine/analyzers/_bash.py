@@ -371,6 +371,8 @@ class _Walker:
                     piped, inherited = False, []
                 elif kind in _SETS_IN_HEADER:
                     self.header(node, kind)
+                elif kind == "function_definition":
+                    self.function(node)
             pending = self.visit(node, kind, level, piped, inherited)
             stack.extend(reversed(pending))
         if self.lets and not commands:  # a script of nothing but plain arithmetic
@@ -445,6 +447,15 @@ class _Walker:
         elif self.source.startswith(b"((", node.start_byte):  # `((A++))`, not `{ ...; }`
             self.arithmetic(node)
             self.reads(node)
+
+    def function(self, node: Any) -> None:
+        """`f() { ...; }`, `function f { ...; }`: a call of f runs the body, with the call's
+        arguments as the positional parameters (its commands are also read where it is
+        defined, as written)."""
+        name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+        if name is not None and body is not None:
+            code = self.source[body.start_byte : body.end_byte].decode("utf-8", "replace")
+            self.out.functions.append((len(self.out.commands), _text(name, self.source), code))
 
     def loop(self, node: Any) -> None:
         """`for A in x y`, `select A in x y`: A takes the values in turn (or the user's

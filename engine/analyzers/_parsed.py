@@ -71,6 +71,9 @@ class Parsed:
     bare_writes: list[tuple[int, Word]] = field(default_factory=list)
     """Files written by a redirection with no command (`> f` truncates f): (number of
     commands before it, target)."""
+    functions: list[tuple[int, str, str]] = field(default_factory=list)
+    """Shell functions defined (`f() { rm -rf "$1"; }`): (number of commands before it,
+    name, the source of its body)."""
 
 
 def brace_words(text: str) -> list[str] | None:

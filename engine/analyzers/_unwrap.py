@@ -154,6 +154,11 @@ class Expansion:
     none (its commands inherit them in `env`) but those in `lasting`."""
     allexport: bool = False
     """`set -a` is on in the shell being read: every variable set is exported."""
+    functions: dict[str, str] = field(default_factory=dict)
+    """The shell functions defined so far in the shell being read, by name: their bodies."""
+    calling: set[str] = field(default_factory=set)
+    """The functions whose bodies are being read for a call: a call of one inside its own
+    body (recursion) is not read again."""
     lasting: list[tuple[str, str]] = field(default_factory=list)
     """Assignments that outlive the shell that made them, by name, in order (`tmux setenv`
     sets a variable in the tmux server): each is in `exported` of every shell after it."""
@@ -250,6 +255,8 @@ class Expansion:
         if parsed.error and not self.error:
             self.error = parsed.error if depth == 0 else f"in a nested script: {parsed.error}"
         outer = outer or []
+        functions = parsed.functions
+        defined = 0  # the functions of the script defined so far
         settles = bool(parsed.assignments or parsed.bare_writes)
         settled = (0, 0)  # the assignments and bare writes of the script applied so far
         feeder: RawCommand | None = None  # the command before, which feeds a piped one
@@ -259,6 +266,9 @@ class Expansion:
             if len(self.commands) >= MAX_COMMANDS:
                 self.error = self.error or "too many commands to analyse"
                 return
+            while defined < len(functions) and functions[defined][0] <= index:
+                self.functions[functions[defined][1]] = functions[defined][2]
+                defined += 1
             if self.stdin is not None and raw.stdin_text is None and not raw.piped:
                 raw = replace(raw, stdin_text=self.stdin)  # a copy: parses are cached
             elif self.stdin_piped and raw.stdin_text is None and not raw.piped and not _reads_file(raw):
@@ -280,6 +290,8 @@ class Expansion:
                 _emit(self, raw, words, writes, [*wrappers], False, [], False, True, in_env)
                 if declares:
                     self.sets(words[0].value, words[1:], raw, feeder)
+                if self.functions and words[0].static and words[0].value in self.functions:
+                    self.call(words, depth, wrappers, outer, env)
             else:
                 unwrapper = _Unwrapper(self, raw, wrappers, outer, env)
                 unwrapper.feeder = feeder
@@ -291,6 +303,27 @@ class Expansion:
             feeder = raw
         if settles:  # set after the last command: a later script may read them
             self.settle(parsed, len(parsed.commands), settled)
+
+    def call(
+        self, words: list[Word], depth: int, wrappers: list[str], outer: list[str], env: list[str]
+    ) -> None:
+        """`f A B` of a function f defined before: read its body, in this shell, with A and B as
+        the positional parameters (each with the variables known put in), then give the
+        caller's back. A call inside its own body is not read again."""
+        name = words[0].value
+        if name in self.calling:
+            return
+        held = self.arrays.get(POSITIONAL)
+        self.set_positional(words[1:])
+        self.calling.add(name)
+        try:
+            self.add_script(self.functions[name], depth + 1, wrappers, outer, env)
+        finally:
+            self.calling.discard(name)
+            if held is None:
+                self.arrays.pop(POSITIONAL, None)
+            else:
+                self.arrays[POSITIONAL] = held
 
     def settle(self, parsed: Parsed, index: int, settled: tuple[int, int]) -> tuple[int, int]:
         """Apply the variables set and the files truncated before command `index` of
@@ -1060,6 +1093,7 @@ class _Unwrapper:
             return
         exported, exp.exported = exp.exported, {}
         exp_allexport, exp.allexport = exp.allexport, allexport
+        functions, exp.functions = exp.functions, {}  # a new shell has none of this one's
         env = self.env() if wrapper != "ssh" else NO_ENV  # ssh sends none of it to the remote host
         lasting = len(exp.lasting)
         outer_parameters = exp.arrays.get(POSITIONAL), exp.arrays.get("0")
@@ -1073,7 +1107,7 @@ class _Unwrapper:
             exp.add_script(source, depth, wrappers, outer, env)
         finally:
             exported.update(exp.lasting[lasting:])  # `bash -c 'tmux setenv A 1'`: A stays set
-            exp.exported, exp.allexport = exported, exp_allexport
+            exp.exported, exp.allexport, exp.functions = exported, exp_allexport, functions
             for name, held in zip((POSITIONAL, "0"), outer_parameters, strict=True):
                 if held is None:
                     exp.arrays.pop(name, None)
