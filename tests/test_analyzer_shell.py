@@ -151,6 +151,8 @@ def test_dynamic_args_leave_out_the_values_of_finds_tests(command: str, dynamic:
     ("command", "destroyed"),
     [
         ('rm -rf "$HOME"/*', ["~/*"]),
+        ('rm -rf "${HOME:?}"/* "${PWD:-.}/x"', ["~/*", "/home/me/proj/x"]),
+        ("rm -rf ${HOME:+x}", ["?${HOME:+x}"]),  # x when HOME is set: not the home
         ("rm -rf //*", ["/*"]),
         ("rm -rf /./*", ["/*"]),
         ("rm -rf ~// /usr/", ["~", "/usr"]),
@@ -171,7 +173,15 @@ def test_destroyed_lists_what_is_removed_whole_as_it_resolves(command: str, dest
 
 @pytest.mark.parametrize(
     "command",
-    ['rm -rf "$HOME"/*', "rm -rf //*", "rm -rf /usr/", "rm -rf ~/.", "rm -rf ../..", "cd / && rm -rf *"],
+    [
+        'rm -rf "$HOME"/*',
+        'rm -rf "${HOME:?}/"*',
+        "rm -rf //*",
+        "rm -rf /usr/",
+        "rm -rf ~/.",
+        "rm -rf ../..",
+        "cd / && rm -rf *",
+    ],
 )
 def test_the_shipped_policies_block_a_wipe_however_its_path_is_written(command: str) -> None:
     from tests.shipped import decide_bash, shipped_decisions

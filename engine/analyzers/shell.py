@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
+import re
 import shlex
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
@@ -158,8 +159,9 @@ class ShellFacts(CelObject):
 
     def expand_names(self, word: str) -> str:
         """`word` with a leading shell name for the cwd or the home (`~+`, `$PWD`, `${PWD}`,
-        `$HOME`, `${HOME}`) written as `.` or `~`, the form `resolve` reads; as written when
-        the call sets `PWD` or `HOME` itself (`names_kept`), or has no such name (`$PWDX`)."""
+        `$HOME`, `${HOME}`, and `${HOME:?}` or `${HOME:-x}`, which are HOME when it is set)
+        written as `.` or `~`, the form `resolve` reads; as written when the call sets `PWD`
+        or `HOME` itself (`names_kept`), or has no such name (`$PWDX`)."""
         if word[:2] not in _NAMED or not self.names_kept:
             return word
         named = _named(word)
@@ -171,6 +173,8 @@ class ShellFacts(CelObject):
         they are the directory it runs in and the home: `PWD=/etc; echo > $PWD/x`, `read HOME`
         or `${PWD%/*}` leave them unknown."""
         text = self.command
+        if "${HOME:" in text or "${PWD:" in text or "${HOME-" in text or "${PWD-" in text or "?}" in text:
+            return all(text.count(name) == len(_WHOLE[name].findall(text)) for name in ("PWD", "HOME"))
         return all(text.count(name) == sum(text.count(form) for form in forms) for name, forms in _EXPANDED)
 
     @lazy
@@ -426,12 +430,24 @@ _NAMES = (("~+", "."), ("$PWD", "."), ("${PWD}", "."), ("$HOME", "~"), ("${HOME}
 _EXPANDED = (("PWD", ("$PWD", "${PWD}")), ("HOME", ("$HOME", "${HOME}")))
 
 
+_WHOLE = {
+    name: re.compile(rf"\$(?:{name}(?![A-Za-z0-9_])|\{{{name}(?::?[-?][^}}$`]*)?\}})")
+    for name in ("PWD", "HOME")
+}
+"""Each name's expansions that give its value whole: `$HOME`, `${HOME}`, `${HOME:?msg}` (an
+error when unset), `${HOME:-x}` (x when unset: the cwd and the home are set)."""
+_GUARDED = re.compile(r"\$\{(PWD|HOME):?[-?][^}$`]*\}")
+
+
 def _named(path: str) -> str | None:
-    """`path` with a leading `~+`, `$PWD`, `${PWD}`, `$HOME` or `${HOME}` written as `.` or
-    `~` (None when it has none: `$PWDX`, `~+1`)."""
+    """`path` with a leading `~+`, `$PWD`, `${PWD}`, `$HOME`, `${HOME}` or a form of `_WHOLE`
+    (`${HOME:?}`) written as `.` or `~` (None when it has none: `$PWDX`, `~+1`)."""
     for name, written in _NAMES:
         if path.startswith(name) and path[len(name) : len(name) + 1] in ("", "/"):
             return written + path[len(name) :]
+    guarded = _GUARDED.match(path) if path[:2] == "${" else None
+    if guarded is not None and path[guarded.end() : guarded.end() + 1] in ("", "/"):
+        return ("." if guarded[1] == "PWD" else "~") + path[guarded.end() :]
     return None
 
 
