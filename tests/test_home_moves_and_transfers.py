@@ -125,6 +125,16 @@ def test_a_projects_own_config_directory_holds_no_secret(command: str) -> None:
     assert path_of("Bash", bash("grep -r x .config/gh"), PROJECT).sensitive
 
 
+@pytest.mark.parametrize("command", ["grep -r token .config", "mv .config x", "cp -r .local /tmp/l"])
+def test_the_config_directory_of_the_process_home_holds_secrets(
+    command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a container's home (`HOME=/workspace`) is no `/home/<user>`, and its `.config` is XDG's
+    monkeypatch.setenv("HOME", "/workspace")
+    assert path_of("Bash", bash(command), "/workspace").sensitive
+    assert not path_of("Bash", bash(command), "/workspace/proj").sensitive
+
+
 @pytest.mark.parametrize("command", ["mv ~/Downloads/report.pdf .", "mv ~/.cache/x /tmp/y"])
 def test_a_move_of_a_plain_file_from_a_home_reads_no_secret(command: str) -> None:
     assert not path_of("Bash", bash(command), PROJECT).sensitive

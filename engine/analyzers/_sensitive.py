@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import itertools
+import os
 import re
 from collections.abc import Callable
 
@@ -436,11 +437,15 @@ def _holds_segment(parts: list[str], anchored: bool) -> bool:
 
 
 def _is_home(parts: list[str]) -> bool:
-    """The directory of `parts` (lowercased names from `/`, or from a `~`) is a home."""
+    """The directory of `parts` (lowercased names from `/`, or from a `~`) is a home: a
+    user's, root's, or the one this process runs with (`HOME=/workspace` in a container)."""
     if len(parts) == 1 and parts[0][:1] == "~":
         return True
     joined = "/" + "/".join(parts)
-    return joined in HOMES or (len(parts) == 2 and joined.rpartition("/")[0] in HOME_PARENTS)
+    if joined in HOMES or (len(parts) == 2 and joined.rpartition("/")[0] in HOME_PARENTS):
+        return True
+    home = os.environ.get("HOME", "").rstrip("/")
+    return bool(home) and joined == (home.lower() if home.isascii() else home.casefold())
 
 
 @functools.cache

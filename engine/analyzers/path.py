@@ -10,6 +10,7 @@ data in `_sensitive.py`.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
@@ -370,13 +371,14 @@ def _with_roots(facts: PathFacts, roots: list[tuple[str, bool]]) -> PathFacts:
     return _fill(_new(PathFacts), paths, sensitive, facts._cwd, facts._unresolved)
 
 
-_HELD: dict[tuple[str, bool], bool] = {}
-"""`holds_sensitive` by directory: a workspace is searched again and again."""
+_HELD: dict[tuple[str, bool, str], bool] = {}
+"""`holds_sensitive` by directory (and the process's home, which it may read): a workspace
+is searched again and again."""
 
 
 def _holds(directory: str, hidden: bool) -> bool:
     """`holds_sensitive(directory, hidden)`, kept."""
-    key = (directory, hidden)
+    key = (directory, hidden, os.environ.get("HOME", ""))
     found = _HELD.get(key)
     if found is None:
         if len(_HELD) >= 256:
