@@ -85,7 +85,7 @@ _EXPANDED = re.compile(
 """A variable used in a word, as `_REFERENCE` or with an operator (`${A:1}`, `${A,,}`,
 `${A[@]%x}`, the operator's text in group 3), or a positional parameter (`$1`, `${10}`,
 `"$@"`, `$*`, `$0`); not one whose operator holds an expansion."""
-POSITIONAL = "@"
+_PARAMETERS = "@"
 """The name under which `Expansion.arrays` keeps the positional parameters when they are
 known (`set -- a b`, `bash -c CODE NAME a b`): `$1` reads it as `${@[0]}`, `"$@"` as an
 array's `"${A[@]}"`; `$0` is kept under `0`."""
@@ -313,7 +313,7 @@ class Expansion:
         name = words[0].value
         if name in self.calling:
             return
-        held = self.arrays.get(POSITIONAL)
+        held = self.arrays.get(_PARAMETERS)
         self.set_positional(words[1:])
         self.calling.add(name)
         try:
@@ -321,9 +321,9 @@ class Expansion:
         finally:
             self.calling.discard(name)
             if held is None:
-                self.arrays.pop(POSITIONAL, None)
+                self.arrays.pop(_PARAMETERS, None)
             else:
-                self.arrays[POSITIONAL] = held
+                self.arrays[_PARAMETERS] = held
 
     def settle(self, parsed: Parsed, index: int, settled: tuple[int, int]) -> tuple[int, int]:
         """Apply the variables set and the files truncated before command `index` of
@@ -411,9 +411,11 @@ class Expansion:
         name, subscript, operator = match[1] or match[4], match[2], match[3]
         if not (name[0].isalpha() or name[0] == "_"):  # `$1`, `"$@"`: the positional parameters
             if name in ("@", "*"):
-                name, subscript = POSITIONAL, name
-            elif name != "0":
-                name, subscript = POSITIONAL, str(int(name) - 1)
+                name, subscript = _PARAMETERS, name
+            elif int(name):  # `${00}` is `$0`
+                name, subscript = _PARAMETERS, str(int(name) - 1)
+            else:
+                name = "0"
         if operator is None:
             return self.values(name, subscript, quoted)
         return self.operated(name, subscript, operator, quoted)
@@ -848,20 +850,20 @@ class Expansion:
                 break
             read.extend(readings[0])  # type: ignore[union-attr]
         if read is None:
-            self.arrays.pop(POSITIONAL, None)
+            self.arrays.pop(_PARAMETERS, None)
         else:
-            self.arrays[POSITIONAL] = tuple(read)
+            self.arrays[_PARAMETERS] = tuple(read)
 
     def shift(self, args: list[Word]) -> None:
         """`shift [N]`: the positional parameters lose their first N (1 unless written)."""
-        held = self.arrays.get(POSITIONAL)
+        held = self.arrays.get(_PARAMETERS)
         if held is None:
             return
         count = args[0].value if args else "1"
         if len(args) > 1 or not (args[0].static if args else True) or not count.isdigit():
-            self.arrays.pop(POSITIONAL, None)
+            self.arrays.pop(_PARAMETERS, None)
         elif int(count) <= len(held):  # bash shifts nothing past the count it holds
-            self.arrays[POSITIONAL] = held[int(count) :]
+            self.arrays[_PARAMETERS] = held[int(count) :]
 
     def declare(self, program: str, args: list[Word]) -> None:
         """Record the variables `export`, `declare -x`, `typeset -x` or `local -x` export (or
@@ -1096,7 +1098,7 @@ class _Unwrapper:
         functions, exp.functions = exp.functions, {}  # a new shell has none of this one's
         env = self.env() if wrapper != "ssh" else NO_ENV  # ssh sends none of it to the remote host
         lasting = len(exp.lasting)
-        outer_parameters = exp.arrays.get(POSITIONAL), exp.arrays.get("0")
+        outer_parameters = exp.arrays.get(_PARAMETERS), exp.arrays.get("0")
         if outer_parameters != (None, None) or arguments:
             exp.set_positional(arguments[1:] if arguments else None)
             if arguments and arguments[0].static:
@@ -1108,7 +1110,7 @@ class _Unwrapper:
         finally:
             exported.update(exp.lasting[lasting:])  # `bash -c 'tmux setenv A 1'`: A stays set
             exp.exported, exp.allexport, exp.functions = exported, exp_allexport, functions
-            for name, held in zip((POSITIONAL, "0"), outer_parameters, strict=True):
+            for name, held in zip((_PARAMETERS, "0"), outer_parameters, strict=True):
                 if held is None:
                     exp.arrays.pop(name, None)
                 else:
