@@ -125,6 +125,18 @@ def test_a_projects_own_config_directory_holds_no_secret(command: str) -> None:
     assert path_of("Bash", bash("grep -r x .config/gh"), PROJECT).sensitive
 
 
+@pytest.mark.parametrize(
+    ("command", "cwd"),
+    [
+        ("grep -r token ../.config", "/var/lib/jenkins/ws"),  # a home no pattern names, above the cwd
+        ("cp -r /var/lib/jenkins/.config /tmp/c", "/var/lib/jenkins/ws"),
+        ("grep -r token /srv/other/.config", PROJECT),
+    ],
+)
+def test_a_config_directory_outside_the_cwd_holds_secrets(command: str, cwd: str) -> None:
+    assert path_of("Bash", bash(command), cwd).sensitive
+
+
 @pytest.mark.parametrize("command", ["grep -r token .config", "mv .config x", "cp -r .local /tmp/l"])
 def test_the_config_directory_of_the_process_home_holds_secrets(
     command: str, monkeypatch: pytest.MonkeyPatch

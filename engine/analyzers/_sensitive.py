@@ -270,15 +270,16 @@ def is_sensitive(path: str) -> bool:
 
 HOME_ONLY_HEADS = frozenset({".config", ".local"})
 """Directories that start sensitive segments in a home (XDG's `~/.config/gh/hosts.yml`,
-`~/.local/share/keyrings/`); elsewhere, a directory so named holds tools' settings
-(`.config/nextest.toml`, `.config/dotnet-tools.json`), and only the segments themselves count."""
+`~/.local/share/keyrings/`). In a project, below the call's cwd and outside a home, a
+directory so named holds tools' settings (`.config/nextest.toml`, `.config/dotnet-tools.json`),
+and only the segments themselves count."""
 HOME_PARENTS = ("/home", "/users")
 """Directories whose entries are users' homes (lowercased: `/Users` is `/users`)."""
 HOMES = ("/root", "/var/root")
 """Homes outside `HOME_PARENTS`: root's, on Linux and on macOS."""
 
 
-def holds_sensitive(directory: str, hidden: bool = True) -> bool:
+def holds_sensitive(directory: str, hidden: bool = True, within: str | None = None) -> bool:
     """True if a recursive search of `directory` (`grep -r`, `rg`, a Grep tool) reaches a path
     sensitive by where it lies: `directory` is `/`, a home or a directory of homes (`~`,
     `/home/u`, `/Users`, `/root`), holds a sensitive prefix (`/etc` holds `/etc/shadow`), or
@@ -289,7 +290,10 @@ def holds_sensitive(directory: str, hidden: bool = True) -> bool:
     `hidden` is False for a search that skips hidden entries (ripgrep's default): a home's
     secrets are all hidden (`.ssh`, `.aws`), so a home alone does not count then. A path
     whose `..` climb above a directory not known here is judged by what follows the last
-    `..`: nothing (`..`) may be a home."""
+    `..`: nothing (`..`) may be a home.
+
+    `within` is the call's cwd, when known: a `.config` or `.local` below it and outside a
+    home is the project's own (`HOME_ONLY_HEADS`)."""
     if not directory:
         return False
     if "ibrary" in directory and _HOME_LIBRARY.match(directory) is not None:
@@ -313,13 +317,14 @@ def holds_sensitive(directory: str, hidden: bool = True) -> bool:
     if path[:1] == "/" and path[2:3] == ":" and path[3:4] in ("", "/"):  # a Windows drive: `/C:/Users/u`
         path = path[3:] or "/"
     parts = [p for p in path.split("/") if p and p != "."]
-    anchored = path[:1] in ("/", "~")  # where the directory lies is known
+    # where the directory lies is known, and it is below the cwd
+    inside = within is not None and path[:1] in ("/", "~") and directory.startswith(within.rstrip("/") + "/")
     if ".." in parts:
         parts = parts[len(parts) - parts[::-1].index("..") :]
         if not parts:
             return True
         path = "/"
-        anchored = False
+        inside = False
     if path[:1] == "/" and any(c in part for part in parts[:-1] for c in "*?["):
         return any(holds_sensitive(p, hidden) for p in _known_matches(parts[:-1], parts[-1]))
     # `~/*`: the entries a glob matches. The shell's `*` skips a directory's hidden entries,
@@ -332,7 +337,7 @@ def holds_sensitive(directory: str, hidden: bool = True) -> bool:
     if not parts:
         return path[:1] == "/"  # `/` holds everything; "" and `.` name an unknown directory
     if path[:1] == "~":
-        return (home_hidden and len(parts) == 1) or _holds_segment(parts, anchored)  # `~`, `~user`: a home
+        return (home_hidden and len(parts) == 1) or _holds_segment(parts, inside)  # `~`, `~user`: a home
     if path[:1] != "/":
         return _holds_segment(parts, False)  # a relative path: only its last names tell
     joined = "/" + "/".join(parts)
@@ -340,7 +345,7 @@ def holds_sensitive(directory: str, hidden: bool = True) -> bool:
         return hidden
     if home_hidden and (joined in HOMES or joined.rpartition("/")[0] in HOME_PARENTS):
         return True
-    return joined in _PREFIX_PARENTS or _holds_segment(parts, anchored)
+    return joined in _PREFIX_PARENTS or _holds_segment(parts, inside)
 
 
 @functools.lru_cache(maxsize=256)
@@ -423,14 +428,15 @@ def _known_children(head: str) -> tuple[str, ...]:
     return tuple(sorted(names - {""}))
 
 
-def _holds_segment(parts: list[str], anchored: bool) -> bool:
+def _holds_segment(parts: list[str], inside: bool) -> bool:
     """The last names of a directory (`parts`) start a sensitive segment (`.config`, `.kube`).
 
-    With `anchored` (`parts` are the whole path from `/` or a `~`), a directory of
-    `HOME_ONLY_HEADS` counts only in a home: a project's `.config` holds `nextest.toml`."""
+    With `inside` (`parts` are the whole path from `/` or a `~`, below the call's cwd), a
+    directory of `HOME_ONLY_HEADS` counts only in a home: a project's `.config` holds
+    `nextest.toml`."""
     for n in range(1, min(len(parts), _SEGMENT_DEPTH) + 1):
         if "/".join(parts[-n:]) in _SEGMENT_HEADS and (
-            n > 1 or not anchored or parts[-1] not in HOME_ONLY_HEADS or _is_home(parts[:-1])
+            n > 1 or not inside or parts[-1] not in HOME_ONLY_HEADS or _is_home(parts[:-1])
         ):
             return True
     return False

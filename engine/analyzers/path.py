@@ -359,10 +359,12 @@ def _with_roots(facts: PathFacts, roots: list[tuple[str, bool]]) -> PathFacts:
     """`facts` with the directories a call searches (each with whether the search reads
     hidden entries): one that holds secrets (`holds_sensitive`: `~`, `/`, `/etc`) counts as
     read, and so as sensitive, like the secrets it reaches without naming them."""
-    root_home = _in_root_home(facts._cwd)
+    cwd = facts._cwd
+    root_home = _in_root_home(cwd)
+    within = (_as_home(cwd) if root_home else cwd) if cwd is not None and normal_dir(cwd) else None
     hits: list[str] = []
     for root, hidden in roots:
-        if _holds(_as_home(root) if root_home else root, hidden):
+        if _holds(_as_home(root) if root_home else root, hidden, within):
             hits.append(root)
     if not hits:
         return facts
@@ -371,19 +373,19 @@ def _with_roots(facts: PathFacts, roots: list[tuple[str, bool]]) -> PathFacts:
     return _fill(_new(PathFacts), paths, sensitive, facts._cwd, facts._unresolved)
 
 
-_HELD: dict[tuple[str, bool, str], bool] = {}
-"""`holds_sensitive` by directory (and the process's home, which it may read): a workspace
-is searched again and again."""
+_HELD: dict[tuple[str, bool, str | None, str], bool] = {}
+"""`holds_sensitive` by directory, cwd and the process's home, which it may read: a
+workspace is searched again and again."""
 
 
-def _holds(directory: str, hidden: bool) -> bool:
-    """`holds_sensitive(directory, hidden)`, kept."""
-    key = (directory, hidden, os.environ.get("HOME", ""))
+def _holds(directory: str, hidden: bool, within: str | None) -> bool:
+    """`holds_sensitive(directory, hidden, within)`, kept."""
+    key = (directory, hidden, within, os.environ.get("HOME", ""))
     found = _HELD.get(key)
     if found is None:
         if len(_HELD) >= 256:
             _HELD.clear()
-        found = _HELD[key] = holds_sensitive(directory, hidden)
+        found = _HELD[key] = holds_sensitive(directory, hidden, within)
     return found
 
 
