@@ -140,6 +140,11 @@ def test_command_methods() -> None:
         ('find "$D" ~ -name a', ["$D"]),
         ("find / -maxdepth 1 $(echo -delete)", ["$(echo -delete)"]),
         ("find / -name x $T $V", ["$T", "$V"]),
+        ("find / -name $N", ["$N"]),  # split at run time: may be `x -o -delete`
+        ('find / -maxdepth $D -name "$N"', ["$D"]),
+        ('find / -name "$N" -o -name $N', ["$N", "$N"]),  # bare once: neither is known one word
+        ("find / -name $(echo x -o -delete)", ["$(echo x -o -delete)"]),
+        ('find / -name "$(echo x)" -newer "$F"', []),
     ],
 )
 def test_dynamic_args_leave_out_the_values_of_finds_tests(command: str, dynamic: list[str]) -> None:

@@ -127,13 +127,14 @@ class Command(CelObject):
     @lazy
     def dynamic_args(self) -> list[str]:
         """The arguments only run time knows that the program may read as an option or an
-        action: every one, except the values of `find`'s tests (`"$N"` of `find / -name "$N"`
-        names files, `$ACTION` of `find / $ACTION` may be `-delete`)."""
+        action: every one, except the quoted values of `find`'s tests (`"$N"` of
+        `find / -name "$N"` names files; `$ACTION` of `find / $ACTION` may be `-delete`, and
+        so may `$N` of `find / -name $N`, split into words at run time)."""
         static = self.static[1:]
         if all(static):
             return []
         if self.program == "find":
-            return _find_dynamic(self.args, static)
+            return _find_dynamic(self.args, static, self.text)
         return [a for a, s in zip(self.args, static, strict=False) if not s]
 
     def __repr__(self) -> str:
@@ -196,18 +197,21 @@ def _flags(program: str, args: list[str]) -> list[str]:
     return list(dict.fromkeys(filter(None, out)))
 
 
-def _find_dynamic(args: list[str], static: list[bool]) -> list[str]:
-    """The arguments of `find` only run time knows, less the values of its tests."""
+def _find_dynamic(args: list[str], static: list[bool], text: str) -> list[str]:
+    """The arguments of `find` only run time knows, less the values of its tests written as
+    one quoted word (`-name "$N"`: each place `$N` appears in the command's `text` is quoted)."""
     out: list[str] = []
     i = 0
     while i < len(args):
         a = args[i]
         if i < len(static) and not static[i]:
             out.append(a)
-        elif a in FIND_VALUE_TESTS or a.startswith("-newer"):
-            i += 1
-        elif a == "-fprintf":
-            i += 2
+        elif a in FIND_VALUE_TESTS or a.startswith("-newer") or a == "-fprintf":
+            for k in range(i + 1, min(i + (3 if a == "-fprintf" else 2), len(args))):
+                value = args[k]
+                if k < len(static) and not static[k] and text.count(value) != text.count(f'"{value}"'):
+                    out.append(value)  # split at run time: `-name $N` may hold `x -o -delete`
+            i += 2 if a == "-fprintf" else 1
         i += 1
     return out
 
