@@ -266,6 +266,19 @@ def test_a_function_calling_itself_is_read_once() -> None:
     assert argvs.count(["rm", "-rf", "/"]) == 1
 
 
+def test_a_script_calling_a_helper_many_times_stays_parsed() -> None:
+    helper = 'log() { echo "[$(date +%T)] $*" >&2; }; '
+    facts = shell_facts(
+        "Bash", {"command": helper + " ".join(f"log step{i}; ls src{i};" for i in range(40))}, CWD
+    )
+    assert not facts.unparsed and ["echo", "[$(date +%T)] step9"] in [c.argv for c in facts.commands]
+    # past the room the calls may take, a call is left as written, not the script unparsed
+    many = 'f() { echo "$1"; echo "$1"; }; ' + " ".join(f"f {i};" for i in range(80)) + " f /"
+    assert not shell_facts("Bash", {"command": many}, CWD).unparsed
+    # the script's own commands keep their bound
+    assert shell_facts("Bash", {"command": "f() { ls; }; " + "ls; " * 101}, CWD).unparsed
+
+
 def test_a_new_shell_has_none_of_the_functions_of_its_caller() -> None:
     argvs = shell_argvs("f() { rm -rf \"$1\"; }; bash -c 'f /'", CWD)
     assert ["rm", "-rf", "/"] not in argvs and ["f", "/"] in argvs

@@ -159,6 +159,13 @@ class Expansion:
     calling: set[str] = field(default_factory=set)
     """The functions whose bodies are being read for a call: a call of one inside its own
     body (recursion) is not read again."""
+    called: set[tuple[str, str | None, tuple[tuple[str, bool], ...]]] = field(default_factory=set)
+    """The calls read so far (function, cwd, arguments): the same call again reads the same."""
+    limit: int = MAX_COMMANDS
+    """How many commands the call may hold: `MAX_COMMANDS` of its own, and those the
+    readings of function calls add (at most `MAX_COMMANDS` more)."""
+    called_commands: int = 0
+    """The commands the readings of function calls have added so far."""
     lasting: list[tuple[str, str]] = field(default_factory=list)
     """Assignments that outlive the shell that made them, by name, in order (`tmux setenv`
     sets a variable in the tmux server): each is in `exported` of every shell after it."""
@@ -263,7 +270,7 @@ class Expansion:
         for index, raw in enumerate(parsed.commands):
             if settles:
                 settled = self.settle(parsed, index, settled)
-            if len(self.commands) >= MAX_COMMANDS:
+            if len(self.commands) >= self.limit:
                 self.error = self.error or "too many commands to analyse"
                 return
             while defined < len(functions) and functions[defined][0] <= index:
@@ -309,13 +316,22 @@ class Expansion:
     ) -> None:
         """`f A B` of a function f defined before: read its body, in this shell, with A and B as
         the positional parameters (each with the variables known put in), then give the
-        caller's back. A call inside its own body is not read again."""
+        caller's back. A call inside its own body is not read again, nor one read before
+        from the same directory with the same arguments. A reading that would pass the
+        bound on commands is left out: the body was read where it is defined, as written,
+        and a script that calls a helper many times (`log step1; ...`) stays parsed."""
         name = words[0].value
-        if name in self.calling:
+        key = (name, self.cwd, tuple((w.value, w.static) for w in words[1:]))
+        if name in self.calling or key in self.called or self.called_commands >= MAX_COMMANDS:
             return
+        self.called.add(key)
         held = self.arrays.get(_PARAMETERS)
         self.set_positional(words[1:])
+        outermost = not self.calling  # a call inside a body reads within the outer one's room
         self.calling.add(name)
+        first, error, limit = len(self.commands), self.error, self.limit
+        if outermost:
+            self.limit = limit + MAX_COMMANDS - self.called_commands
         try:
             self.add_script(self.functions[name], depth + 1, wrappers, outer, env)
         finally:
@@ -324,6 +340,14 @@ class Expansion:
                 self.arrays.pop(_PARAMETERS, None)
             else:
                 self.arrays[_PARAMETERS] = held
+        if not outermost:
+            return
+        added = len(self.commands) - first
+        if len(self.commands) >= self.limit and not error:  # past the room: left out, as written
+            del self.commands[first:]
+            self.error, self.limit, self.called_commands = error, limit, MAX_COMMANDS
+        else:
+            self.limit, self.called_commands = limit + added, self.called_commands + added
 
     def settle(self, parsed: Parsed, index: int, settled: tuple[int, int]) -> tuple[int, int]:
         """Apply the variables set and the files truncated before command `index` of
@@ -359,7 +383,7 @@ class Expansion:
             words = [w for part in chosen for w in part]
             if [w.value for w in words] == original:
                 continue
-            if len(self.commands) >= MAX_COMMANDS:
+            if len(self.commands) >= self.limit:
                 self.error = self.error or "too many commands to analyse"
                 return
             variant = _Unwrapper(
@@ -1259,7 +1283,7 @@ class _Unwrapper:
                 break
             starts.append(w.value)
         for group in groups:
-            if len(self.exp.commands) >= MAX_COMMANDS:
+            if len(self.exp.commands) >= self.exp.limit:
                 self.exp.error = self.exp.error or "too many commands to analyse"
                 return
             sub = _Unwrapper(self.exp, self.raw, [*self.wrappers, "find"], self.outer, self.inherited)
@@ -1308,7 +1332,7 @@ class _Unwrapper:
     def emit(self, words: list[Word], runs_input: bool = False) -> None:
         if not words:
             return
-        if len(self.exp.commands) >= MAX_COMMANDS:  # `find -exec` makes several of one
+        if len(self.exp.commands) >= self.exp.limit:  # `find -exec` makes several of one
             self.exp.error = self.exp.error or "too many commands to analyse"
             return
         _emit(
