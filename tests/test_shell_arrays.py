@@ -238,6 +238,13 @@ def test_arithmetic_beside_readers_still_flows_in_strict(command: str) -> None:
         ('f() { g() { rm -rf "$1"; }; g "$1"; }; f /', ["rm", "-rf", "/"]),
         ('d=/; f() { rm -rf "$1"; }; f "$d"', ["rm", "-rf", "/"]),
         ('f() { echo "$1"; }; set -- /; f x; rm -rf "$1"', ["rm", "-rf", "/"]),  # the caller's back
+        ('set -- /; set -- x "$@"; rm -rf "$2"', ["rm", "-rf", "/"]),  # read once, not again
+        ('set -- a; set -- "$@" b; echo "$2" "$3"', ["echo", "b", ""]),
+        ('set -- / x; rm -rf "${@:1}"', ["rm", "-rf", "/", "x"]),  # `${@:N}` starts at `$N`
+        ('set -- a / c; echo "${@:2:1}" "${@: -1}"', ["echo", "/", "c"]),
+        ('f() { rm -rf "$@"; }; for d in / x; do f "$d"; done', ["rm", "-rf", "/"]),
+        ('timeout() { rm -rf "$1"; }; timeout /', ["rm", "-rf", "/"]),  # a function before a wrapper
+        ('if x; then f() { ls "$1"; }; else f() { rm -rf "$1"; }; fi; f /', ["rm", "-rf", "/"]),
     ],
 )
 def test_known_positional_parameters_are_readings(command: str, expected: list[str]) -> None:

@@ -85,6 +85,10 @@ _EXPANDED = re.compile(
 """A variable used in a word, as `_REFERENCE` or with an operator (`${A:1}`, `${A,,}`,
 `${A[@]%x}`, the operator's text in group 3), or a positional parameter (`$1`, `${10}`,
 `"$@"`, `$*`, `$0`); not one whose operator holds an expansion."""
+_MAX_DEFINITIONS = 4
+"""The bodies of one function name kept (`Expansion.functions`)."""
+_MAX_CALL_READINGS = 8
+"""The readings of a call's arguments its function's body is read with, at most."""
 _PARAMETERS = "@"
 """The name under which `Expansion.arrays` keeps the positional parameters when they are
 known (`set -- a b`, `bash -c CODE NAME a b`): `$1` reads it as `${@[0]}`, `"$@"` as an
@@ -154,8 +158,10 @@ class Expansion:
     none (its commands inherit them in `env`) but those in `lasting`."""
     allexport: bool = False
     """`set -a` is on in the shell being read: every variable set is exported."""
-    functions: dict[str, str] = field(default_factory=dict)
-    """The shell functions defined so far in the shell being read, by name: their bodies."""
+    functions: dict[str, list[str]] = field(default_factory=dict)
+    """The shell functions defined so far in the shell being read, by name: their bodies,
+    each definition's (`if x; then f() { a; }; else f() { b; }; fi` may run either), at
+    most `_MAX_DEFINITIONS`, the last ones."""
     calling: set[str] = field(default_factory=set)
     """The functions whose bodies are being read for a call: a call of one inside its own
     body (recursion) is not read again."""
@@ -274,7 +280,8 @@ class Expansion:
                 self.error = self.error or "too many commands to analyse"
                 return
             while defined < len(functions) and functions[defined][0] <= index:
-                self.functions[functions[defined][1]] = functions[defined][2]
+                bodies = self.functions.setdefault(functions[defined][1], [])
+                bodies[:] = [*bodies[1 - _MAX_DEFINITIONS :], functions[defined][2]]
                 defined += 1
             if self.stdin is not None and raw.stdin_text is None and not raw.piped:
                 raw = replace(raw, stdin_text=self.stdin)  # a copy: parses are cached
@@ -284,6 +291,7 @@ class Expansion:
             declares = False
             if words and (
                 not words[0].static
+                or (self.functions and words[0].value in self.functions)  # `timeout() {...}`: the function
                 or (
                     (name := words[0].value.rpartition("/")[2]) not in _UNWRAPPED
                     and not (name in RUN_SUBCOMMANDS and _runs_subcommand(name, words))  # `npm test`
@@ -326,14 +334,20 @@ class Expansion:
             return
         self.called.add(key)
         held = self.arrays.get(_PARAMETERS)
-        self.set_positional(words[1:])
+        readings = self.parameter_readings(words[1:])  # `f "$d"` in `for d in / x`: each
         outermost = not self.calling  # a call inside a body reads within the outer one's room
         self.calling.add(name)
         first, error, limit = len(self.commands), self.error, self.limit
         if outermost:
             self.limit = limit + MAX_COMMANDS - self.called_commands
         try:
-            self.add_script(self.functions[name], depth + 1, wrappers, outer, env)
+            for reading in readings if readings is not None else [None]:
+                for body in self.functions[name]:
+                    if reading is None:
+                        self.arrays.pop(_PARAMETERS, None)
+                    else:
+                        self.arrays[_PARAMETERS] = reading
+                    self.add_script(body, depth + 1, wrappers, outer, env)
         finally:
             self.calling.discard(name)
             if held is None:
@@ -436,6 +450,14 @@ class Expansion:
         if not (name[0].isalpha() or name[0] == "_"):  # `$1`, `"$@"`: the positional parameters
             if name in ("@", "*"):
                 name, subscript = _PARAMETERS, name
+                if operator is not None and operator[0] == ":" and operator[1:2] not in ("-", "=", "?", "+"):
+                    sliced = _SLICE.fullmatch(operator)  # `${@:2}` starts at `$2`, the second
+                    if sliced is None or int(sliced[1]) == 0:
+                        return None  # from `$0`, or from where run time knows
+                    if int(sliced[1]) > 0:
+                        operator = f":{int(sliced[1]) - 1}" + (
+                            f":{sliced[2]}" if sliced[2] is not None else ""
+                        )
             elif int(name):  # `${00}` is `$0`
                 name, subscript = _PARAMETERS, str(int(name) - 1)
             else:
@@ -866,17 +888,27 @@ class Expansion:
         known put in. None, or a word whose count of words only run time knows (`$A`
         unquoted, `"$@"` unknown, a word with several readings), makes them unknown: `$1` is
         then read as written."""
-        read: list[Word] | None = [] if words is not None else None
-        for word in words or ():
-            readings = self.readings(word)
-            if len(readings) != 1 or any(not w.static and not _one_word(w, word) for w in readings[0]):
-                read = None
-                break
-            read.extend(readings[0])  # type: ignore[union-attr]
-        if read is None:
+        readings = self.parameter_readings(words) if words is not None else None
+        if readings is None or len(readings) != 1:
             self.arrays.pop(_PARAMETERS, None)
         else:
-            self.arrays[_PARAMETERS] = tuple(read)
+            self.arrays[_PARAMETERS] = readings[0]
+
+    def parameter_readings(self, words: list[Word]) -> list[tuple[Word, ...]] | None:
+        """What `words`, given as positional parameters, may stand for with the variables
+        known: each reading a tuple of words, at most `_MAX_CALL_READINGS` of them. None when
+        a word's count of words only run time knows (`$A` unquoted, `"$@"` unknown)."""
+        options = []
+        count = 1
+        for word in words:
+            readings = self.readings(word)
+            if any(not w.static and not _one_word(w, word) for r in readings for w in r):
+                return None
+            options.append(readings)
+            count *= len(readings)
+            if count > _MAX_CALL_READINGS:
+                return None
+        return [tuple(w for part in chosen for w in part) for chosen in itertools.product(*options)]
 
     def shift(self, args: list[Word]) -> None:
         """`shift [N]`: the positional parameters lose their first N (1 unless written)."""
@@ -1027,7 +1059,8 @@ class _Unwrapper:
                 self.nested(stdin, program, self.writes, same_shell=True)
             return words
         if program in _DECLARATIONS:  # `command export A=1`
-            self.exp.declare(program, words[1:])
+            if self.track_cd or program not in ("set", "shift"):  # a variant's were applied as written
+                self.exp.declare(program, words[1:])
             return words
         if program in _SETTERS and words[0].value == program:  # `command read A`, `mapfile`
             if program in ("mapfile", "readarray"):
