@@ -142,7 +142,9 @@ def test_command_methods() -> None:
         ("find / -name x $T $V", ["$T", "$V"]),
         ("find / -name $N", ["$N"]),  # split at run time: may be `x -o -delete`
         ('find / -maxdepth $D -name "$N"', ["$D"]),
-        ('find / -name "$N" -o -name $N', ["$N", "$N"]),  # bare once: neither is known one word
+        ('find / -name "$N" -o -name $N', ["$N"]),  # the bare one
+        ('find / -name "x"$N -o -name ""$N""', ["x$N", "$N"]),  # outside the quotes: split
+        ('find ~ -name "$N" -o -name "$N.bak"', []),
         ("find / -name $(echo x -o -delete)", ["$(echo x -o -delete)"]),
         ('find / -name "$(echo x)" -newer "$F"', []),
     ],

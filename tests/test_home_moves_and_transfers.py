@@ -121,6 +121,8 @@ def test_a_projects_own_config_directory_holds_no_secret(command: str) -> None:
     # From the home, or from a cwd not known, the same directory is the home's.
     assert path_of("Bash", bash(command), HOME).sensitive
     assert path_of("Bash", bash(command), None).sensitive
+    # The cwd as an agent may give it, not in its normal form.
+    assert not path_of("Bash", bash(command), PROJECT + "/").sensitive
     # A segment below it still counts wherever it lies.
     assert path_of("Bash", bash("grep -r x .config/gh"), PROJECT).sensitive
 

@@ -243,7 +243,11 @@ def test_arithmetic_beside_readers_still_flows_in_strict(command: str) -> None:
         ('set -- / x; rm -rf "${@:1}"', ["rm", "-rf", "/", "x"]),  # `${@:N}` starts at `$N`
         ('set -- a / c; echo "${@:2:1}" "${@: -1}"', ["echo", "/", "c"]),
         ('f() { rm -rf "$@"; }; for d in / x; do f "$d"; done', ["rm", "-rf", "/"]),
-        ('timeout() { rm -rf "$1"; }; timeout /', ["rm", "-rf", "/"]),  # a function before a wrapper
+        ('timeout() { rm -rf "$1"; }; timeout /', ["rm", "-rf", "/"]),  # the function, beside the wrapper
+        ("if false; then command() { :; }; fi; command rm -rf /", ["rm", "-rf", "/"]),  # and the wrapper
+        ('f() { cat "$D"; }; D=x; f; D=~/.ssh/id_rsa; f', ["cat", "~/.ssh/id_rsa"]),  # each call read
+        ('f() { rm -rf "$1"; }; g() { f "$@"; }; g /', ["rm", "-rf", "/"]),
+        ('f() { echo "$1"; }; f /; f() { rm -rf "$1"; }; f /', ["rm", "-rf", "/"]),
         ('if x; then f() { ls "$1"; }; else f() { rm -rf "$1"; }; fi; f /', ["rm", "-rf", "/"]),
     ],
 )
@@ -274,14 +278,12 @@ def test_a_function_calling_itself_is_read_once() -> None:
 
 
 def test_a_script_calling_a_helper_many_times_stays_parsed() -> None:
-    helper = 'log() { echo "[$(date +%T)] $*" >&2; }; '
-    facts = shell_facts(
-        "Bash", {"command": helper + " ".join(f"log step{i}; ls src{i};" for i in range(40))}, CWD
-    )
-    assert not facts.unparsed and ["echo", "[$(date +%T)] step9"] in [c.argv for c in facts.commands]
-    # past the room the calls may take, a call is left as written, not the script unparsed
+    script = 'log() { echo "[$(date +%T)] $*" >&2; }; ' + " ".join(f"log s{i}; ls src{i};" for i in range(40))
+    facts = shell_facts("Bash", {"command": script}, CWD)
+    assert not facts.unparsed and ["echo", "[$(date +%T)] s39"] in [c.argv for c in facts.commands]
+    # past the room the calls may take, what a later call runs is not known: unparsed
     many = 'f() { echo "$1"; echo "$1"; }; ' + " ".join(f"f {i};" for i in range(80)) + " f /"
-    assert not shell_facts("Bash", {"command": many}, CWD).unparsed
+    assert shell_facts("Bash", {"command": many}, CWD).error == "too many commands to analyse"
     # the script's own commands keep their bound
     assert shell_facts("Bash", {"command": "f() { ls; }; " + "ls; " * 101}, CWD).unparsed
 

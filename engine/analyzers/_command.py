@@ -64,6 +64,10 @@ class Command(CelObject):
     cel_methods: ClassVar[frozenset[str]] = frozenset({"has_flag", "arg"})
     _alias_map: dict[str, str]
     """The flag aliases of the program, set with `_canonical` by the first `has_flag`."""
+    split: list[bool] | None = None
+    """For a `find` with arguments only run time knows: which of its arguments are expansions
+    outside double quotes, which the shell splits into words (`$N`, `"x"$N`); None when not
+    known (each such argument then counts as split)."""
 
     # Positional too: the shell analyzer makes one per command and passes them in this order
     # (keywords cost a name lookup each on the per-call path).
@@ -134,7 +138,7 @@ class Command(CelObject):
         if all(static):
             return []
         if self.program == "find":
-            return _find_dynamic(self.args, static, self.text)
+            return _find_dynamic(self.args, static, self.split)
         return [a for a, s in zip(self.args, static, strict=False) if not s]
 
     def __repr__(self) -> str:
@@ -197,9 +201,9 @@ def _flags(program: str, args: list[str]) -> list[str]:
     return list(dict.fromkeys(filter(None, out)))
 
 
-def _find_dynamic(args: list[str], static: list[bool], text: str) -> list[str]:
+def _find_dynamic(args: list[str], static: list[bool], split: list[bool] | None) -> list[str]:
     """The arguments of `find` only run time knows, less the values of its tests written as
-    one quoted word (`-name "$N"`: each place `$N` appears in the command's `text` is quoted)."""
+    one quoted word (`-name "$N"`; `split`: which arguments the shell splits)."""
     out: list[str] = []
     i = 0
     while i < len(args):
@@ -209,7 +213,7 @@ def _find_dynamic(args: list[str], static: list[bool], text: str) -> list[str]:
         elif a in FIND_VALUE_TESTS or a.startswith("-newer") or a == "-fprintf":
             for k in range(i + 1, min(i + (3 if a == "-fprintf" else 2), len(args))):
                 value = args[k]
-                if k < len(static) and not static[k] and text.count(value) != text.count(f'"{value}"'):
+                if k < len(static) and not static[k] and (split is None or k >= len(split) or split[k]):
                     out.append(value)  # split at run time: `-name $N` may hold `x -o -delete`
             i += 2 if a == "-fprintf" else 1
         i += 1

@@ -87,6 +87,8 @@ _EXPANDED = re.compile(
 `"$@"`, `$*`, `$0`); not one whose operator holds an expansion."""
 _MAX_DEFINITIONS = 4
 """The bodies of one function name kept (`Expansion.functions`)."""
+_CALL_ROOM = 2 * MAX_COMMANDS
+"""The commands the readings of function calls may add to a call's own (`Expansion.call`)."""
 _MAX_CALL_READINGS = 8
 """The readings of a call's arguments its function's body is read with, at most."""
 _PARAMETERS = "@"
@@ -165,11 +167,9 @@ class Expansion:
     calling: set[str] = field(default_factory=set)
     """The functions whose bodies are being read for a call: a call of one inside its own
     body (recursion) is not read again."""
-    called: set[tuple[str, str | None, tuple[tuple[str, bool], ...]]] = field(default_factory=set)
-    """The calls read so far (function, cwd, arguments): the same call again reads the same."""
     limit: int = MAX_COMMANDS
     """How many commands the call may hold: `MAX_COMMANDS` of its own, and those the
-    readings of function calls add (at most `MAX_COMMANDS` more)."""
+    readings of function calls add (at most `_CALL_ROOM` more)."""
     called_commands: int = 0
     """The commands the readings of function calls have added so far."""
     lasting: list[tuple[str, str]] = field(default_factory=list)
@@ -291,7 +291,6 @@ class Expansion:
             declares = False
             if words and (
                 not words[0].static
-                or (self.functions and words[0].value in self.functions)  # `timeout() {...}`: the function
                 or (
                     (name := words[0].value.rpartition("/")[2]) not in _UNWRAPPED
                     and not (name in RUN_SUBCOMMANDS and _runs_subcommand(name, words))  # `npm test`
@@ -305,12 +304,14 @@ class Expansion:
                 _emit(self, raw, words, writes, [*wrappers], False, [], False, True, in_env)
                 if declares:
                     self.sets(words[0].value, words[1:], raw, feeder)
-                if self.functions and words[0].static and words[0].value in self.functions:
-                    self.call(words, depth, wrappers, outer, env)
             else:
                 unwrapper = _Unwrapper(self, raw, wrappers, outer, env)
                 unwrapper.feeder = feeder
                 unwrapper.run()
+            if self.functions and words and words[0].static and words[0].value in self.functions:
+                # the function bash runs (`timeout() {...}; timeout /`), beside the program
+                # read above: a definition may not have run (`if false; then f() {...}; fi`)
+                self.call(words, depth, wrappers, outer, env)
             if raw.redirects and len(words) == 1 and words[0].value == "exec":
                 self.opened(raw)
             if self.variables or self.choices or self.arrays or _lists(raw):
@@ -324,22 +325,22 @@ class Expansion:
     ) -> None:
         """`f A B` of a function f defined before: read its body, in this shell, with A and B as
         the positional parameters (each with the variables known put in), then give the
-        caller's back. A call inside its own body is not read again, nor one read before
-        from the same directory with the same arguments. A reading that would pass the
-        bound on commands is left out: the body was read where it is defined, as written,
-        and a script that calls a helper many times (`log step1; ...`) stays parsed."""
+        caller's back. A call inside its own body is not read again. The readings of calls
+        have a room of their own beside the script's (`limit`): a script that calls a helper
+        many times (`log step1; ...`) stays parsed while they fit in it, and is unparsed past it."""
         name = words[0].value
-        key = (name, self.cwd, tuple((w.value, w.static) for w in words[1:]))
-        if name in self.calling or key in self.called or self.called_commands >= MAX_COMMANDS:
+        if name in self.calling:
             return
-        self.called.add(key)
+        if self.called_commands >= _CALL_ROOM:  # past the room: what the body does is not known
+            self.error = self.error or "too many commands to analyse"
+            return
         held = self.arrays.get(_PARAMETERS)
         readings = self.parameter_readings(words[1:])  # `f "$d"` in `for d in / x`: each
         outermost = not self.calling  # a call inside a body reads within the outer one's room
         self.calling.add(name)
-        first, error, limit = len(self.commands), self.error, self.limit
+        first, limit = len(self.commands), self.limit
         if outermost:
-            self.limit = limit + MAX_COMMANDS - self.called_commands
+            self.limit = limit + _CALL_ROOM - self.called_commands
         try:
             for reading in readings if readings is not None else [None]:
                 for body in self.functions[name]:
@@ -357,11 +358,7 @@ class Expansion:
         if not outermost:
             return
         added = len(self.commands) - first
-        if len(self.commands) >= self.limit and not error:  # past the room: left out, as written
-            del self.commands[first:]
-            self.error, self.limit, self.called_commands = error, limit, MAX_COMMANDS
-        else:
-            self.limit, self.called_commands = limit + added, self.called_commands + added
+        self.limit, self.called_commands = limit + added, self.called_commands + added
 
     def settle(self, parsed: Parsed, index: int, settled: tuple[int, int]) -> tuple[int, int]:
         """Apply the variables set and the files truncated before command `index` of
@@ -1416,6 +1413,8 @@ def _emit(
         runs_input,
         env,
     )
+    if cmd.program == "find" and cmd.dynamic:  # which values of its tests the shell splits
+        cmd.split = [not w.static and not w.quoted for w in words[1:]]
     exp.commands.append(cmd)
     if track_cd and cmd.program in ("cd", "pushd"):
         exp.cwd = _change_dir(exp.cwd, cmd)

@@ -361,7 +361,9 @@ def _with_roots(facts: PathFacts, roots: list[tuple[str, bool]]) -> PathFacts:
     read, and so as sensitive, like the secrets it reaches without naming them."""
     cwd = facts._cwd
     root_home = _in_root_home(cwd)
-    within = (_as_home(cwd) if root_home else cwd) if cwd is not None and normal_dir(cwd) else None
+    if cwd is not None and cwd[:1] == "/" and not normal_dir(cwd):
+        cwd = posixpath.normpath(cwd)  # `/repo/`, `/home/me/.worktrees/repo`
+    within = (_as_home(cwd) if root_home else cwd) if cwd is not None and cwd[:1] == "/" else None
     hits: list[str] = []
     for root, hidden in roots:
         if _holds(_as_home(root) if root_home else root, hidden, within):
