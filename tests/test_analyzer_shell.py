@@ -145,6 +145,7 @@ def test_command_methods() -> None:
         ('find / -name "$N" -o -name $N', ["$N"]),  # the bare one
         ('find / -name "x"$N -o -name ""$N""', ["x$N", "$N"]),  # outside the quotes: split
         ('find ~ -name "$N" -o -name "$N.bak"', []),
+        ('find ~ -name "${A[@]}" -o -name "$@"', ["${A[@]}", "$@"]),  # quoted, still several words
         ("find / -name $(echo x -o -delete)", ["$(echo x -o -delete)"]),
         ('find / -name "$(echo x)" -newer "$F"', []),
     ],

@@ -288,6 +288,31 @@ def test_a_script_calling_a_helper_many_times_stays_parsed() -> None:
     assert shell_facts("Bash", {"command": "f() { ls; }; " + "ls; " * 101}, CWD).unparsed
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        'F=~/.ssh/id_rsa; read() { :; }; read F; cat "$F"',  # bash runs the function: F is kept
+        'set -- /; shift() { :; }; shift; rm -rf "$1"',
+        "cd() { :; }; cd /tmp; rm -rf *",
+    ],
+)
+def test_a_function_named_as_a_builtin_that_sets_state_is_unparsed(command: str) -> None:
+    assert (
+        shell_facts("Bash", {"command": command}, CWD).error
+        == "a function has the name of a builtin that sets state"
+    )
+
+
+def test_a_nested_shell_reads_its_own_function_of_the_callers_name() -> None:
+    argvs = shell_argvs('f() { sh -c \'f() { rm -rf "$1"; }; f "$0"\' "$1"; }; f /', CWD)
+    assert ["rm", "-rf", "/"] in argvs
+
+
+def test_a_line_continuation_in_a_function_reads_alike() -> None:
+    facts = shell_facts("Bash", {"command": 'f() { rm \\\n -rf "$1"; }; f /\necho a \\\n b'}, CWD)
+    assert not facts.unparsed and ["rm", "-rf", "/"] in [c.argv for c in facts.commands]
+
+
 def test_a_new_shell_has_none_of_the_functions_of_its_caller() -> None:
     argvs = shell_argvs("f() { rm -rf \"$1\"; }; bash -c 'f /'", CWD)
     assert ["rm", "-rf", "/"] not in argvs and ["f", "/"] in argvs

@@ -46,6 +46,11 @@ A`, `let A=1`, `mapfile A`) to a value mostly known only at run time."""
 _READERS = frozenset({"read", "mapfile", "readarray"})
 """The `_SETTERS` that set variables to what they read from their stdin."""
 _SETS = _DECLARATIONS | (_SETTERS - {"mapfile", "readarray"})
+_STATEFUL = _DECLARATIONS | _SETTERS | {"cd", "pushd", "popd", "unset", "source", ".", "eval", "exec"}
+_STATEFUL |= {"command", "builtin", "hash", "enable", "alias", "trap"}
+"""Builtins that change what later commands run or read (variables, the cwd, names): a
+function of the same name, which bash runs instead, makes the call unparsed, as the builtin's
+effect, read as written, may not happen."""
 """Builtins read where they run as written: `mapfile` goes to `_Unwrapper.step`, which sees
 the code of its `-C` callback."""
 _UNWRAPPED = frozenset({"env", "su", "eval", "ssh", "find", "source", ".", *SHELLS, *WRAPPER_VALUE_OPTIONS})
@@ -215,12 +220,14 @@ class Expansion:
             return
         cwd, variables = self.cwd, dict(self.variables)
         exported, allexport = dict(self.exported), self.allexport
+        functions = {name: list(bodies) for name, bodies in self.functions.items()}
         values = dict(self.choices), dict(self.arrays), set(self.searched)
         first, bare = len(self.commands), len(self.bare_writes)
         self.add_reading(source, depth, wrappers, outer, env)
         written_cwd, written_variables = self.cwd, self.variables
         written_exported, written_allexport = self.exported, self.allexport
         written_values = self.choices, self.arrays, self.searched
+        written_functions, self.functions = self.functions, functions
         self.cwd, self.variables = cwd, variables
         self.choices, self.arrays, self.searched = values
         self.exported, self.allexport = exported, allexport
@@ -233,9 +240,9 @@ class Expansion:
             and (self.cwd == written_cwd and self.variables == written_variables)
             and (self.exported == written_exported and self.allexport == written_allexport)
             and (self.choices, self.arrays, self.searched) == written_values
-        ):
+        ):  # the functions' bodies may differ in text alone (`rm \\<newline> -rf`): their calls read alike
             del self.commands[middle:], self.bare_writes[middle_bare:]
-            self.cwd, self.variables = written_cwd, written_variables
+            self.cwd, self.variables, self.functions = written_cwd, written_variables, written_functions
             return
         message = "a line continuation makes bash read other commands"
         self.error = self.error or (message if depth == 0 else f"in a nested script: {message}")
@@ -248,6 +255,9 @@ class Expansion:
         # what either reading exports is in the environment of what follows
         self.exported = {**written_exported, **self.exported}
         self.allexport = self.allexport or written_allexport
+        for name, bodies in written_functions.items():  # a call may run either reading's body
+            kept = self.functions.setdefault(name, [])
+            kept[:] = list(dict.fromkeys([*bodies, *kept]))[-_MAX_DEFINITIONS:]
 
     def add_reading(
         self, source: str, depth: int, wrappers: list[str], outer: list[str] | None, env: list[str]
@@ -311,6 +321,8 @@ class Expansion:
             if self.functions and words and words[0].static and words[0].value in self.functions:
                 # the function bash runs (`timeout() {...}; timeout /`), beside the program
                 # read above: a definition may not have run (`if false; then f() {...}; fi`)
+                if words[0].value in _STATEFUL:  # `read() { :; }; read F`: F keeps its value
+                    self.error = self.error or "a function has the name of a builtin that sets state"
                 self.call(words, depth, wrappers, outer, env)
             if raw.redirects and len(words) == 1 and words[0].value == "exec":
                 self.opened(raw)
@@ -1150,6 +1162,7 @@ class _Unwrapper:
         exported, exp.exported = exp.exported, {}
         exp_allexport, exp.allexport = exp.allexport, allexport
         functions, exp.functions = exp.functions, {}  # a new shell has none of this one's
+        calling, exp.calling = exp.calling, set()
         env = self.env() if wrapper != "ssh" else NO_ENV  # ssh sends none of it to the remote host
         lasting = len(exp.lasting)
         outer_parameters = exp.arrays.get(_PARAMETERS), exp.arrays.get("0")
@@ -1164,6 +1177,7 @@ class _Unwrapper:
         finally:
             exported.update(exp.lasting[lasting:])  # `bash -c 'tmux setenv A 1'`: A stays set
             exp.exported, exp.allexport, exp.functions = exported, exp_allexport, functions
+            exp.calling = calling
             for name, held in zip((_PARAMETERS, "0"), outer_parameters, strict=True):
                 if held is None:
                     exp.arrays.pop(name, None)
@@ -1414,7 +1428,7 @@ def _emit(
         env,
     )
     if cmd.program == "find" and cmd.dynamic:  # which values of its tests the shell splits
-        cmd.split = [not w.static and not w.quoted for w in words[1:]]
+        cmd.split = [not w.static and (not w.quoted or "@" in w.value) for w in words[1:]]  # `"$@"`
     exp.commands.append(cmd)
     if track_cd and cmd.program in ("cd", "pushd"):
         exp.cwd = _change_dir(exp.cwd, cmd)
