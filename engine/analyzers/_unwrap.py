@@ -46,13 +46,13 @@ A`, `let A=1`, `mapfile A`) to a value mostly known only at run time."""
 _READERS = frozenset({"read", "mapfile", "readarray"})
 """The `_SETTERS` that set variables to what they read from their stdin."""
 _SETS = _DECLARATIONS | (_SETTERS - {"mapfile", "readarray"})
+"""Builtins read where they run as written: `mapfile` goes to `_Unwrapper.step`, which sees
+the code of its `-C` callback."""
 _STATEFUL = _DECLARATIONS | _SETTERS | {"cd", "pushd", "popd", "unset", "source", ".", "eval", "exec"}
 _STATEFUL |= {"command", "builtin", "hash", "enable", "alias", "trap"}
 """Builtins that change what later commands run or read (variables, the cwd, names): a
 function of the same name, which bash runs instead, makes the call unparsed, as the builtin's
 effect, read as written, may not happen."""
-"""Builtins read where they run as written: `mapfile` goes to `_Unwrapper.step`, which sees
-the code of its `-C` callback."""
 _UNWRAPPED = frozenset({"env", "su", "eval", "ssh", "find", "source", ".", *SHELLS, *WRAPPER_VALUE_OPTIONS})
 _UNWRAPPED |= _DECLARATIONS | _SETTERS | RUNNER_PROGRAMS.difference(RUN_SUBCOMMANDS)
 """Programs `_Unwrapper.step` sees into or reads (every other command runs as written); those
