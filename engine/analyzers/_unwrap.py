@@ -935,8 +935,7 @@ class Expansion:
         `export -n`, `declare +x` stop exporting), those `declare`, `local`, `readonly` set
         (passed on as a plain assignment is: see `assign`), and `set -a`/`set +a`."""
         if program == "set":
-            self.allexport = _allexport(args, self.allexport)
-            changes, operands = _set_operands(args)
+            self.allexport, changes, operands = _read_set(args, self.allexport)
             if changes:
                 self.set_positional(operands)
             return
@@ -1711,48 +1710,36 @@ def _printf_value(operands: list[Word], unescape: bool = False) -> str | None:
     )
 
 
-def _set_operands(args: list[Word]) -> tuple[bool, list[Word] | None]:
-    """Whether `set ARGS` sets the positional parameters, and to which words: the operands
-    after its options (`set -e -- a b`, `set a b`; `set --` clears them). None when an option
-    only run time knows (`set $OPTS a`) hides where they start."""
-    i = 0
-    while i < len(args):
-        word = args[i]
-        a = word.value
-        if not word.static:
-            return True, None
-        if a in ("--", "-"):
-            return a == "--" or i + 1 < len(args), args[i + 1 :]
-        if len(a) < 2 or a[0] not in "-+":
-            return True, args[i:]
-        i += 1
-        if "o" in a[1:] and i < len(args):  # `-o NAME`
-            i += 1
-    return False, []
-
-
 def _one_word(word: Word, written: Word) -> bool:
     """`word`, read from `written`, is one word at run time: written quoted, and holding no
     positional parameters or array elements that may be several (`"$@"`, `"${A[@]}"`)."""
     return written.quoted and "@" not in word.value and "*" not in word.value
 
 
-def _allexport(args: list[Word], state: bool) -> bool:
-    """Whether allexport is on after `set ARGS`, starting from `state`: `-a`, `-o allexport`
-    turn it on, `+a`, `+o allexport` off."""
+def _read_set(args: list[Word], allexport: bool) -> tuple[bool, bool, list[Word] | None]:
+    """What `set ARGS` does, starting from `allexport`: whether allexport is on after it (`-a`,
+    `-o allexport` turn it on, `+a`, `+o allexport` off), whether it sets the positional
+    parameters, and to which words: the operands after its options (`set -e -- a b`,
+    `set a b`; `set --` clears them), None when an option only run time knows (`set $OPTS a`)
+    hides where they start."""
     i = 0
     while i < len(args):
-        a = args[i].value
-        if not args[i].static or len(a) < 2 or a[0] not in "-+" or a[1] == "-":
-            break
+        word = args[i]
+        a = word.value
+        if not word.static:
+            return allexport, True, None
+        if a in ("--", "-"):
+            return allexport, a == "--" or i + 1 < len(args), args[i + 1 :]
+        if len(a) < 2 or a[0] not in "-+":
+            return allexport, True, args[i:]
         i += 1
         if "a" in a:
-            state = a[0] == "-"
+            allexport = a[0] == "-"
         if "o" in a and i < len(args):  # `-o NAME` (`-euo pipefail`): the next word names it
             if args[i].value == "allexport":
-                state = a[0] == "-"
+                allexport = a[0] == "-"
             i += 1
-    return state
+    return allexport, False, []
 
 
 def _reads_file(raw: RawCommand) -> bool:

@@ -195,7 +195,7 @@ class ShellFacts(CelObject):
     @lazy
     def destructive_reasons(self) -> list[str]:
         """Why the command may destroy data (`rm -r`, `git push --force`...)."""
-        reasons = [r for c in self.commands for r in destructive_reasons(c)]
+        reasons = [r for found in self._reasons for r in found]
         if self.bare_writes and any(t.startswith(BLOCK_DEVICE_PREFIXES) for t, _ in self.bare_writes):
             reasons.append("write to block device")
         return list(dict.fromkeys(reasons))
@@ -204,6 +204,11 @@ class ShellFacts(CelObject):
     def destructive(self) -> bool:
         """Some command may destroy data."""
         return bool(self.destructive_reasons)
+
+    @lazy
+    def _reasons(self) -> list[list[str]]:
+        """`destructive_reasons` of each command, in order (read by `destroyed` too)."""
+        return [destructive_reasons(c) for c in self.commands]
 
     @lazy
     def destroyed(self) -> list[str]:
@@ -216,8 +221,8 @@ class ShellFacts(CelObject):
             return []
         pairs = [
             (t, c.cwd)
-            for c in self.commands
-            if not _REMOVES_WHOLE.isdisjoint(destructive_reasons(c))
+            for c, found in zip(self.commands, self._reasons, strict=True)
+            if not _REMOVES_WHOLE.isdisjoint(found)
             for t in write_targets(c)
         ]
         paths = [self._resolve(t, base) for t, base in pairs]
@@ -430,13 +435,14 @@ _NAMES = (("~+", "."), ("$PWD", "."), ("${PWD}", "."), ("$HOME", "~"), ("${HOME}
 _EXPANDED = (("PWD", ("$PWD", "${PWD}")), ("HOME", ("$HOME", "${HOME}")))
 
 
+_GUARD = r":?[-?][^}$`]*"
+"""The operator of `${HOME:?msg}` (an error when unset) or `${HOME:-x}` (x when unset): the
+cwd and the home are set, so either gives the value whole."""
 _WHOLE = {
-    name: re.compile(rf"\$(?:{name}(?![A-Za-z0-9_])|\{{{name}(?::?[-?][^}}$`]*)?\}})")
-    for name in ("PWD", "HOME")
+    name: re.compile(rf"\$(?:{name}(?![A-Za-z0-9_])|\{{{name}(?:{_GUARD})?\}})") for name in ("PWD", "HOME")
 }
-"""Each name's expansions that give its value whole: `$HOME`, `${HOME}`, `${HOME:?msg}` (an
-error when unset), `${HOME:-x}` (x when unset: the cwd and the home are set)."""
-_GUARDED = re.compile(r"\$\{(PWD|HOME):?[-?][^}$`]*\}")
+"""Each name's expansions that give its value whole: `$HOME`, `${HOME}`, `${HOME:?msg}`."""
+_GUARDED = re.compile(rf"\$\{{(PWD|HOME){_GUARD}\}}")
 
 
 def _named(path: str) -> str | None:
