@@ -81,6 +81,22 @@ _NESTING = frozenset(
 _SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
 _SETS_IN_HEADER = frozenset({"for_statement", "c_style_for_statement", "compound_statement"})
 """Nesting nodes that may set variables before their body: loops, and `((A=1))`."""
+_BRANCHES = frozenset(
+    {
+        "if_statement",
+        "while_statement",
+        "for_statement",
+        "c_style_for_statement",
+        "case_statement",
+        "function_definition",
+        "subshell",
+        "command_substitution",
+        "process_substitution",
+    }
+)
+"""Nodes whose commands may not run, or run in a shell of their own (a subshell): what they
+set may not reach the commands after them (nor may the parts of a pipeline, each run in a
+shell of its own, or what follows `&&` and `||`: see `_Walker.visit`)."""
 _DYNAMIC = frozenset(
     {
         "simple_expansion",
@@ -301,7 +317,7 @@ def _restore(out: Parsed, table: dict[int, str]) -> None:
             cmd.stdin_text = cmd.stdin_text.translate(table)
         if cmd.env:
             cmd.env = tuple(entry.translate(table) for entry in cmd.env)
-    for _, _, word in out.assignments:
+    for _, _, word, _ in out.assignments:
         word.value = word.value.translate(table)
         if isinstance(word, Listed):
             for part in (*word.items, *word.search):
@@ -345,6 +361,9 @@ class _Walker:
         self.lets: list[RawCommand] | None = []
         """`((EXPR))` statements of plain names and numbers, each as the `let EXPR` bash runs
         for it (see `arithmetic_command`); None once one holds more."""
+        self.branches: list[tuple[int, int]] = []
+        """The byte ranges walked so far whose commands may not run (see `_BRANCHES`; the
+        commands after `&&` or `||`)."""
 
     def run(self, root: Any, depth: int) -> None:
         # Stack items: node, depth, piped, redirects inherited from an enclosing statement.
@@ -373,6 +392,8 @@ class _Walker:
                     self.header(node, kind)
                 elif kind == "function_definition":
                     self.function(node)
+            if kind in _BRANCHES:
+                self.branches.append((node.start_byte, node.end_byte))
             pending = self.visit(node, kind, level, piped, inherited)
             stack.extend(reversed(pending))
         if self.lets and not commands:  # a script of nothing but plain arithmetic
@@ -391,6 +412,9 @@ class _Walker:
             # the whole list; bash applies it to the last command only.
             stmts = [c for c in node.named_children if c.type != "comment"]
             last = len(stmts) - 1
+            if stmts:  # `a && b`: b may not run; `a | b`: each runs in a shell of its own
+                parts = stmts[1:] if kind == "list" else [_piped_part(stmts[0]), *stmts[1:]]
+                self.branches.extend((c.start_byte, c.end_byte) for c in parts)
             return [(c, level, piped or i > 0, inherited if i == last else []) for i, c in enumerate(stmts)]
         if kind in _SKIP:
             return []
@@ -432,6 +456,17 @@ class _Walker:
         """Whether the text of `node` holds a command or process substitution."""
         source, start, end = self.source, node.start_byte, node.end_byte
         return any(source.find(mark, start, end) >= 0 for mark in _RUN_MARKS)
+
+    def maybe(self, node: Any) -> bool:
+        """Whether `node` lies where it may not run, or runs in a shell of its own: in a
+        branch, a loop, a function's body, a subshell, a pipeline, after `&&` or `||`."""
+        at = node.start_byte
+        return any(start <= at < end for start, end in self.branches)
+
+    def assigned(self, node: Any, name: str, value: Word) -> None:
+        """Record that `node` sets the variable `name` to `value` (or, when `name` is empty,
+        that arithmetic reads the text `value` there)."""
+        self.out.assignments.append((len(self.out.commands), name, value, self.maybe(node)))
 
     def header(self, node: Any, kind: str) -> None:
         """Record the variables a loop sets (`for A in`, `select A in`, the arithmetic of
@@ -481,7 +516,7 @@ class _Walker:
                 word = Listed(word.value, static=False, quoted=word.quoted, each=True)
         else:  # each of the positional parameters, as `for A in "$@"`
             word = Listed("$@", static=False, quoted=True, each=True)
-        self.out.assignments.append((len(self.out.commands), _text(name, self.source), word))
+        self.assigned(node, _text(name, self.source), word)
 
     def placed(self, nodes: list[Any]) -> tuple[tuple[Word, ...], tuple[str | None, ...]]:
         """The elements of an array literal, and where each is placed when one names its
@@ -588,9 +623,8 @@ class _Walker:
         (not the expression: one that sets many names would repeat it in each)."""
         text = _text(node, self.source)
         if "=" in text or "++" in text or "--" in text:
-            at = len(self.out.commands)
             for name in arithmetic_assignments(text):
-                self.out.assignments.append((at, name, Word(f"$(({name}))", static=False)))
+                self.assigned(node, name, Word(f"$(({name}))", static=False))
 
     def reads(self, node: Any, array: str = "") -> None:
         """Record the text of `node` as read by arithmetic here (see `Arithmetic`), the
@@ -598,7 +632,7 @@ class _Walker:
         text = _text(node, self.source)
         if text.strip():
             read = Arithmetic(text, static=False, array=array)
-            self.out.assignments.append((len(self.out.commands), "", read))
+            self.assigned(node, "", read)
 
     def subscript(self, node: Any) -> None:
         """Record the index of the subscript `node` (`a[x]`) as read by arithmetic."""
@@ -615,7 +649,7 @@ class _Walker:
                 rest = node.children[i + 1 : -1]
                 if rest:
                     text = self.source[rest[0].start_byte : rest[-1].end_byte].decode("utf-8", "replace")
-                    self.out.assignments.append((len(self.out.commands), "", Arithmetic(text, static=False)))
+                    self.assigned(node, "", Arithmetic(text, static=False))
                 return
 
     def arithmetic_command(self, node: Any, level: int, piped: bool, inherited: list[Redirect]) -> None:
@@ -630,7 +664,8 @@ class _Walker:
             self.lets = None
             return
         words = [Word("let"), Word(text[2:-2].strip())]
-        self.lets.append(RawCommand(words, text, list(inherited), piped, None, level - 1))
+        let = RawCommand(words, text, list(inherited), piped, None, level - 1, maybe=self.maybe(node))
+        self.lets.append(let)
 
     def assignment(self, node: Any, level: int) -> list[tuple[Any, int, bool, list[Redirect]]]:
         name = node.child_by_field_name("name")
@@ -645,7 +680,7 @@ class _Walker:
         elif value is not None and (printed := _substitution(value)) is not None:  # `A=$(find ~)`
             word = Listed(word.value, static=False, search=tuple(self.printer(printed)))
         if name is not None and name.type == "variable_name":
-            self.out.assignments.append((len(self.out.commands), _text(name, self.source), word))
+            self.assigned(node, _text(name, self.source), word)
         elif name is not None and name.type == "subscript":  # `A[0]=x`: `$A` is `${A[0]}`
             base = name.child_by_field_name("name")
             index = name.child_by_field_name("index")
@@ -654,7 +689,7 @@ class _Walker:
                 subscript = _text(index, self.source) if index is not None else ""
                 self.subscript(name)  # `a[x]=1`: the index is arithmetic
                 entry = Listed(word.value, static=False, items=(word,), appends=appends, index=subscript)
-                self.out.assignments.append((len(self.out.commands), _text(base, self.source), entry))
+                self.assigned(node, _text(base, self.source), entry)
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         if value is not None and not word.static:
             pending.append((value, level, False, []))
@@ -832,7 +867,8 @@ class _Walker:
             feed = stdin[-1]
         if words:
             text = _text(node, self.source)
-            self.out.commands.append(RawCommand(words, text, redirects, piped, feed, level, env))
+            maybe = self.maybe(node)
+            self.out.commands.append(RawCommand(words, text, redirects, piped, feed, level, env, maybe))
         elif redirects:  # `0>f` (the `0` is the descriptor) or `A=1 >f`: f is still truncated
             self.record_bare(redirects)
         return pending
@@ -880,6 +916,23 @@ def _last_statement(node: Any) -> Any:
         if not stmts:
             break
         node = stmts[-1]
+    return node
+
+
+def _piped_part(node: Any) -> Any:
+    """The statement of the first part of a pipeline that the pipe reads: tree-sitter-bash
+    reads `a 2>&1 && b | c` as `(a 2>&1 && b) | c`, bash as `a 2>&1 && (b | c)`."""
+    while node.type in ("list", "redirected_statement"):
+        if node.type == "list":
+            stmts = [c for c in node.named_children if c.type != "comment"]
+            if not stmts:
+                break
+            node = stmts[-1]
+        else:
+            body = node.child_by_field_name("body")
+            if body is None:
+                break
+            node = body
     return node
 
 

@@ -57,6 +57,9 @@ class RawCommand:
     env: tuple[str, ...] = ()
     """The assignments written before the command (`A=1 cmd`), each `NAME=value` (quotes
     removed) or, when the value is not static, as written."""
+    maybe: bool = False
+    """The command may not run, or runs in a shell of its own (`c && read A`, `if c; then f;
+    fi`, `read A | x`): the variables it sets may keep the values they had."""
 
 
 @dataclass(slots=True)
@@ -66,8 +69,9 @@ class Parsed:
     commands: list[RawCommand] = field(default_factory=list)
     error: str = ""
     substitutions: bool = False
-    assignments: list[tuple[int, str, Word]] = field(default_factory=list)
-    """Shell variables set (`a=rm`): (number of commands before it, name, value)."""
+    assignments: list[tuple[int, str, Word, bool]] = field(default_factory=list)
+    """Shell variables set (`a=rm`): (number of commands before it, name, value, whether the
+    assignment may not run or not reach what follows: `if c; then a=rm; fi`)."""
     bare_writes: list[tuple[int, Word]] = field(default_factory=list)
     """Files written by a redirection with no command (`> f` truncates f): (number of
     commands before it, target)."""

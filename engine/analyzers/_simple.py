@@ -101,7 +101,7 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
             return None
         at = match.end()
         body, redirected, sep = match.group("body", "redirects", "sep")
-        command = _command(body, redirected, piped, depth)
+        command = _command(body, redirected, piped, piped or sep == "|", depth)
         if command is None:
             return None
         out.commands.append(command)
@@ -109,10 +109,10 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
             return None
         if sep is None or at == end:
             return out if sep is None else None
-        piped = sep != ";"  # `a && b` marks b piped, as the tree-sitter walk does
+        piped = sep != ";"  # `a && b` marks b piped (and b may not run), as the tree-sitter walk does
 
 
-def _command(body: str, redirected: str, piped: bool, depth: int) -> RawCommand | None:
+def _command(body: str, redirected: str, piped: bool, maybe: bool, depth: int) -> RawCommand | None:
     if "'" in body or '"' in body:
         tokens = _split_re().findall(body)
         words = [Word(_unquote(t)) for t in tokens]
@@ -124,13 +124,13 @@ def _command(body: str, redirected: str, piped: bool, depth: int) -> RawCommand 
     if head in _KEYWORDS if head.isascii() and head.isalnum() else _keyword_re().match(body):
         return None
     if not redirected:
-        return RawCommand(words, body, [], piped, None, depth)
+        return RawCommand(words, body, [], piped, None, depth, (), maybe)
     redirects: list[Redirect] = []
     for fd, op, target in _redirect_re().findall(redirected):
         if fd and tokens[-1] == "-":  # tree-sitter-bash drops the `-` of `cat - 2>f`
             return None
         redirects.append(Redirect(op, Word(_unquote(target)), op != "<" and op != ">&"))
-    return RawCommand(words, body, redirects, piped, None, depth)
+    return RawCommand(words, body, redirects, piped, None, depth, (), maybe)
 
 
 def _unquote(token: str) -> str:

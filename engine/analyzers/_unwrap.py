@@ -105,6 +105,8 @@ _SLICE = re.compile(r":[ \t]*(-?[0-9]+)[ \t]*(?::[ \t]*(-?[0-9]+)[ \t]*)?")
 _MAX_TRIMMED = 256
 """The longest value a trim (`${A%x}`) is worked out for; a longer one reads as it is."""
 _CASE_OPERATORS = ("^", ",", "~", "@U", "@u", "@L")
+_Held = tuple[dict[str, str], dict[str, tuple[Word, ...]], dict[str, tuple[Word, ...]], set[str], set[str]]
+"""What `Expansion.held` returns: the variables, choices, arrays, runtime and searched names."""
 _UNSET = Word("")
 """An element of an array below one set by its index (`A[3]=x` sets no `A[0]`): empty when
 read by its index, absent from `${A[@]}`."""
@@ -299,6 +301,7 @@ class Expansion:
                 raw = replace(raw, piped=True)
             words = raw.words
             declares = False
+            held = self.held() if raw.maybe and self.holds() else None
             if words and (
                 not words[0].static
                 or (
@@ -324,6 +327,8 @@ class Expansion:
                 if words[0].value in _STATEFUL:  # `read() { :; }; read F`: F keeps its value
                     self.error = self.error or "a function has the name of a builtin that sets state"
                 self.call(words, depth, wrappers, outer, env)
+            if held is not None:  # `c && read A`: A may keep its value
+                self.keep_held(held)
             if raw.redirects and len(words) == 1 and words[0].value == "exec":
                 self.opened(raw)
             if self.variables or self.choices or self.arrays or _lists(raw):
@@ -378,8 +383,12 @@ class Expansion:
         a, w = settled
         assignments, writes = parsed.assignments, parsed.bare_writes
         while a < len(assignments) and assignments[a][0] <= index:
-            name, value = assignments[a][1], assignments[a][2]
-            if name:
+            name, value, maybe = assignments[a][1:]
+            if name and maybe and self.holds():  # `if c; then A=x; fi`: A may keep its value
+                held = self.held()
+                self.assign_copy(name, value)
+                self.keep_held(held)
+            elif name:
                 self.assign_copy(name, value)
             elif getattr(value, "array", "") not in self.associative:  # `_bash.Arithmetic`
                 self.arithmetic_read(value.value)
@@ -388,6 +397,52 @@ class Expansion:
             self.bare_writes.append((writes[w][1].value, self.cwd))
             w += 1
         return a, w
+
+    def holds(self) -> bool:
+        """Whether any variable holds a value known (or known only at run time)."""
+        return bool(self.variables or self.choices or self.arrays or self.runtime or self.searched)
+
+    def held(self) -> _Held:
+        """What the variables hold now (see `keep_held`)."""
+        variables, choices, arrays = dict(self.variables), dict(self.choices), dict(self.arrays)
+        return variables, choices, arrays, set(self.runtime), set(self.searched)
+
+    def keep_held(self, held: _Held) -> None:
+        """After an assignment or a command that may not run or not reach what follows (`if c;
+        then A=x; fi`, `c && read A`, `(A=x)`, a function's body where it is defined): each
+        variable it changed keeps what it held before (`held`) as readings beside its new
+        value, and stays known only at run time, or holding what a search prints, if it was.
+        An array that grew (`A+=(x)`) keeps its elements."""
+        from ._bash import MAX_READINGS
+
+        variables, choices, arrays, runtime, searched = held
+        self.runtime |= runtime
+        self.searched |= searched
+        changed: dict[str, tuple[Word, ...]] = {}
+        for name, elements in arrays.items():
+            now = self.arrays.get(name)
+            if now is None or now[: len(elements)] != elements:
+                changed[name] = tuple(w for w in elements if w is not _UNSET)
+        for name in variables.keys() | choices.keys():
+            before = (Word(variables[name]),) if name in variables else choices[name]
+            if name not in self.arrays and before != self.readings_of(name):
+                changed[name] = before
+        for name, before in changed.items():
+            merged = tuple({(w.value, w.static): w for w in (*before, *self.readings_of(name))}.values())
+            if len(merged) > MAX_READINGS:
+                self.error = self.error or "a variable takes more values than analysed"
+            self.variables.pop(name, None)
+            self.arrays.pop(name, None)
+            self.choices[name] = merged
+
+    def readings_of(self, name: str) -> tuple[Word, ...]:
+        """The values the variable `name` is known to hold: its value, each of its readings,
+        or an array's elements; none when not known."""
+        if name in self.variables:
+            return (Word(self.variables[name]),)
+        if name in self.arrays:
+            return tuple(w for w in self.arrays[name] if w is not _UNSET)
+        return self.choices.get(name, ())
 
     def add_variant(self, raw: RawCommand, wrappers: list[str], outer: list[str], env: list[str]) -> None:
         """`a=rm; $a -rf /`: add the command with known variables put in, beside the
@@ -411,7 +466,7 @@ class Expansion:
                 return
             variant = _Unwrapper(
                 self,
-                RawCommand(words, raw.text, raw.redirects, raw.piped, raw.stdin_text, raw.depth, raw.env),
+                replace(raw, words=words),
                 wrappers,
                 outer,
                 env,
@@ -1369,7 +1424,7 @@ class _Unwrapper:
 
     def run_words(self, words: list[Word]) -> None:
         raw = self.raw
-        self.raw = RawCommand(words, raw.text, [], raw.piped, None, raw.depth, raw.env)
+        self.raw = replace(raw, words=words, redirects=[], stdin_text=None)
         self.run()
 
     def emit(self, words: list[Word], runs_input: bool = False) -> None:

@@ -1,0 +1,105 @@
+"""Assignments that may not run, or not reach the commands after them.
+
+An assignment in a branch (`if c; then F=x; fi`, `c && F=x`, `c || F=x`, a `case`), a loop's
+body, a function's body where it is defined, a subshell, a command substitution or a part of
+a pipeline may not change what the variable holds for the commands after it. The variable
+keeps the value it held as a reading beside the new one: `F=~/.ssh/id_rsa; if false; then
+F=x; fi; cat "$F"` reads the key. A `read`, `export` or function call there does the same.
+Where the assignment runs for sure, the new value replaces the old one, as before.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from remit.analyzers._bash import parse_bash
+from remit.analyzers._simple import parse_simple
+from tests.shipped import SHIPPED, decide_bash, shell_argvs
+
+CWD = "/home/me/proj"
+HOME = "/home/me"
+SECRET = "F=~/.ssh/id_rsa"
+
+
+SECRETS_KEPT = [
+    f'{SECRET}; if false; then F=x; fi; cat "$F"',
+    f'{SECRET}; if c; then F=x; else F=y; fi; cat "$F"',
+    f'{SECRET}; true || F=x; cat "$F"',
+    f'{SECRET}; c && F=x; cat "$F"',
+    f'{SECRET}; case $1 in a) F=x;; esac; cat "$F"',
+    f'{SECRET}; while c; do F=x; done; cat "$F"',
+    f'{SECRET}; for i in $(seq 0 $N); do F=x; done; cat "$F"',
+    f'{SECRET}; f() {{ F=x; }}; cat "$F"',
+    f'{SECRET}; f() {{ F=x; }}; c && f; cat "$F"',
+    f'{SECRET}; (F=x); cat "$F"',
+    f'{SECRET}; echo x | F=x; cat "$F"',
+    f'{SECRET}; y=$(F=x); cat "$F"',
+    f'{SECRET}; if c; then read F; fi; cat "$F"',
+    f'{SECRET}; c && read F < /tmp/x; cat "$F"',
+    f'{SECRET}; c && export F=x; cat "$F"',
+    f'{SECRET}; c && unset F; cat "$F"',
+    f'{SECRET}; c && eval F=x; cat "$F"',
+    f'{SECRET}; G=x; c && F=$G; cat "$F"',
+    'A=(~/.ssh/id_rsa); if c; then A=(x); fi; cat "${A[@]}"',
+]
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+@pytest.mark.parametrize("command", SECRETS_KEPT)
+def test_a_value_an_assignment_may_not_replace_is_still_read(command: str, policy: str) -> None:
+    assert decide_bash(policy, command, CWD, HOME) == "block"
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("a=rm; c && a=ls; $a -rf /", [["rm", "-rf", "/"], ["ls", "-rf", "/"]]),
+        ('D=/; if c; then D=/tmp/x; fi; rm -rf "$D"', [["rm", "-rf", "/"], ["rm", "-rf", "/tmp/x"]]),
+        ('D=/tmp/a; c && D=/tmp/b; c && D=/tmp/c; ls "$D"', [["ls", f"/tmp/{x}"] for x in "abc"]),
+        ('D=/tmp/a; D=/tmp/b; ls "$D"', [["ls", "/tmp/b"]]),  # runs for sure: replaced
+        ('D=/tmp/a; { D=/tmp/b; }; ls "$D"', [["ls", "/tmp/b"]]),  # a group runs in this shell
+        ('f() { D=/tmp/b; }; D=/tmp/a; f; ls "$D"', [["ls", "/tmp/b"]]),  # the call runs the body
+        # the branch's own commands read both values too, though it ran for them: a reading more
+        ('D=/tmp/a; c || { D=/tmp/b; ls "$D"; }', [["ls", "/tmp/b"], ["ls", "/tmp/a"]]),
+    ],
+)
+def test_each_value_a_variable_may_hold_is_a_reading(command: str, expected: list[list[str]]) -> None:
+    argvs = shell_argvs(command, CWD)
+    for argv in expected:
+        assert argv in argvs
+    written = [a for a in argvs if "$" not in " ".join(a) and a not in expected and a[0] in ("ls", "rm")]
+    assert written == [], "no reading the script cannot give"
+
+
+ORDINARY = [
+    ('F=~/.ssh/id_rsa; F=README.md; cat "$F"', "allow"),
+    ('F=a.txt; [ -f b.txt ] && F=b.txt; cat "$F"', "allow"),
+    ('n=0; for f in src/*.py; do n=$((n+1)); done; echo "$n"', "allow"),
+    ('files=(); for f in a b; do files+=("$f"); done; ls "${files[@]}"', "allow"),
+    ('OUT=build; if [ -n "$CI" ]; then OUT=dist; fi; ls "$OUT"', "allow"),
+    ('git fetch && B=$(git rev-parse HEAD) && echo "$B"', "allow"),
+]
+
+
+@pytest.mark.parametrize(("command", "expected"), ORDINARY)
+def test_ordinary_scripts_keep_their_decisions(command: str, expected: str) -> None:
+    assert decide_bash("coding-agent", command, CWD, HOME) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "maybe"),
+    [
+        ("a; b", [False, False]),
+        ("a && b || c", [False, True, True]),
+        ("a | b", [True, True]),
+        ("a 2>&1 && b 2>&1 | c", [False, True, True]),  # bash's `a && (b | c)`
+        ("a; if b; then c; fi; d", [False, True, True, False]),
+        ("(a); { b; }; f() { c; }; d", [True, False, True, False]),
+        ("x=$(a); for i in 1; do b; done", [True, True]),
+    ],
+)
+def test_the_parser_marks_commands_that_may_not_run(source: str, maybe: list[bool]) -> None:
+    assert [c.maybe for c in parse_bash(source).commands] == maybe
+    fast = parse_simple(source)
+    if fast is not None:
+        assert fast == parse_bash(source)
