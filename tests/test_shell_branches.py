@@ -1,8 +1,10 @@
 """Assignments that may not run, or not reach the commands after them.
 
 An assignment in a branch (`if c; then F=x; fi`, `c && F=x`, `c || F=x`, a `case`), a loop's
-body, a function's body where it is defined, a subshell, a command substitution or a part of
-a pipeline may not change what the variable holds for the commands after it. The variable
+body, a function's body where it is defined, a subshell, a command substitution, a part of
+a pipeline or a command run in the background may not change what the variable holds for the
+commands after it; nor may `local F=x` (the function's own F, and an error outside one),
+`declare F=x` in a function, or an assignment of a read-only variable. The variable
 keeps the value it held as a reading beside the new one: `F=~/.ssh/id_rsa; if false; then
 F=x; fi; cat "$F"` reads the key. A `read`, `export` or function call there does the same.
 Where the assignment runs for sure, the new value replaces the old one, as before.
@@ -41,6 +43,13 @@ SECRETS_KEPT = [
     f'{SECRET}; c && eval F=x; cat "$F"',
     f'{SECRET}; G=x; c && F=$G; cat "$F"',
     'A=(~/.ssh/id_rsa); if c; then A=(x); fi; cat "${A[@]}"',
+    f'{SECRET}; F=x & cat "$F"',  # in the background: a shell of its own
+    f'{SECRET}; {{ F=x & }}; cat "$F"',
+    f'{SECRET}; f() {{ local F=x; }}; f; cat "$F"',  # the function's own F
+    f'{SECRET}; f() {{ declare F=x; }}; f; cat "$F"',
+    f'{SECRET}; local F=x; cat "$F"',  # fails outside a function
+    f'{SECRET}; readonly F; F=x; cat "$F"',  # fails: F is read-only
+    f'{SECRET}; declare -r F; F=x; cat "$F"',
 ]
 
 
@@ -90,6 +99,7 @@ def test_ordinary_scripts_keep_their_decisions(command: str, expected: str) -> N
     ("source", "maybe"),
     [
         ("a; b", [False, False]),
+        ("a & b; c", [True, False, False]),
         ("a && b || c", [False, True, True]),
         ("a | b", [True, True]),
         ("a 2>&1 && b 2>&1 | c", [False, True, True]),  # bash's `a && (b | c)`

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import itertools
 import re
 import threading
 from dataclasses import dataclass
@@ -149,6 +150,10 @@ _QUOTES = frozenset({"string", "raw_string", "ansi_c_string", "translated_string
 _PATTERN = re.compile(r"[*?\[{]")
 """What makes a word of a `for` list a pattern or a brace expansion (several values)."""
 _WRITE_OPS = frozenset({">", ">>", "&>", "&>>", ">|", "<>"})
+_STATEMENTS = frozenset({"program", "compound_statement"})
+"""Nodes of statements that may end in `&` outside a branch (see `_Walker.background`)."""
+_SCOPED = frozenset({"local", "declare", "typeset"})
+"""Declarations whose variables belong to the function they run in."""
 _SKIP = frozenset({"comment", "heredoc_start", "heredoc_end", "file_descriptor"})
 _WORDS = frozenset(
     {
@@ -450,7 +455,17 @@ class _Walker:
                 else:
                     pending.append((child, level, piped, inherited))
             return pending
+        if kind in _STATEMENTS and self.source.find(b"&", node.start_byte, node.end_byte) >= 0:
+            self.background(node)
         return [(c, level, piped, inherited) for c in node.named_children]
+
+    def background(self, node: Any) -> None:
+        """Mark the statements of `node` run in the background (`A=x & b`), each in a shell
+        of its own, as what may not reach the commands after them."""
+        children = node.children
+        for before, child in itertools.pairwise(children):
+            if child.type == "&" and before.is_named:
+                self.branches.append((before.start_byte, before.end_byte))
 
     def may_run(self, node: Any) -> bool:
         """Whether the text of `node` holds a command or process substitution."""
@@ -463,10 +478,11 @@ class _Walker:
         at = node.start_byte
         return any(start <= at < end for start, end in self.branches)
 
-    def assigned(self, node: Any, name: str, value: Word) -> None:
+    def assigned(self, node: Any, name: str, value: Word, scoped: bool = False) -> None:
         """Record that `node` sets the variable `name` to `value` (or, when `name` is empty,
-        that arithmetic reads the text `value` there)."""
-        self.out.assignments.append((len(self.out.commands), name, value, self.maybe(node)))
+        that arithmetic reads the text `value` there); `scoped` when the function it runs in
+        gives the variable back (`local A=x`)."""
+        self.out.assignments.append((len(self.out.commands), name, value, scoped or self.maybe(node)))
 
     def header(self, node: Any, kind: str) -> None:
         """Record the variables a loop sets (`for A in`, `select A in`, the arithmetic of
@@ -679,8 +695,13 @@ class _Walker:
             word = Listed(word.value, word.static, word.quoted, appends=True)
         elif value is not None and (printed := _substitution(value)) is not None:  # `A=$(find ~)`
             word = Listed(word.value, static=False, search=tuple(self.printer(printed)))
+        # `local A=x` sets the A of the function it runs in (and fails outside one), as
+        # `declare` and `typeset` do in a function: the A before may be back after it
+        parent = node.parent
+        scoped = parent is not None and parent.type == "declaration_command"
+        scoped = scoped and parent.child(0).type in _SCOPED
         if name is not None and name.type == "variable_name":
-            self.assigned(node, _text(name, self.source), word)
+            self.assigned(node, _text(name, self.source), word, scoped)
         elif name is not None and name.type == "subscript":  # `A[0]=x`: `$A` is `${A[0]}`
             base = name.child_by_field_name("name")
             index = name.child_by_field_name("index")
@@ -689,7 +710,7 @@ class _Walker:
                 subscript = _text(index, self.source) if index is not None else ""
                 self.subscript(name)  # `a[x]=1`: the index is arithmetic
                 entry = Listed(word.value, static=False, items=(word,), appends=appends, index=subscript)
-                self.assigned(node, _text(base, self.source), entry)
+                self.assigned(node, _text(base, self.source), entry, scoped)
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         if value is not None and not word.static:
             pending.append((value, level, False, []))

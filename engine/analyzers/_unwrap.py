@@ -144,6 +144,9 @@ class Expansion:
     """Names arithmetic has read so far in the call (a loop may set one after)."""
     integers: set[str] = field(default_factory=set)
     """Variables declared integers (`declare -i A`): a value given one is read as arithmetic."""
+    readonly: set[str] = field(default_factory=set)
+    """Variables declared read-only (`readonly A`, `declare -r A`): an assignment of one fails,
+    so it keeps the value it held."""
     associative: set[str] = field(default_factory=set)
     """Arrays declared associative (`declare -A M`), whose subscripts are no arithmetic."""
     descriptors: dict[str, tuple[Word, ...]] = field(default_factory=dict)
@@ -384,7 +387,7 @@ class Expansion:
         assignments, writes = parsed.assignments, parsed.bare_writes
         while a < len(assignments) and assignments[a][0] <= index:
             name, value, maybe = assignments[a][1:]
-            if name and maybe and self.holds():  # `if c; then A=x; fi`: A may keep its value
+            if name and (maybe or name in self.readonly) and self.holds():  # `if c; then A=x; fi`
                 held = self.held()
                 self.assign_copy(name, value)
                 self.keep_held(held)
@@ -1003,9 +1006,13 @@ class Expansion:
         if "n" in on and program != "export":  # `declare -n R=LD_PRELOAD`: R names another
             self.error = self.error or "a variable names another (a nameref)"
             return
-        if "i" in on or "A" in on:  # `declare -i A=x`: A's values are read as arithmetic
-            declared = {w.value.partition("=")[0].removesuffix("+") for w in names if w.static}
-            (self.integers if "i" in on else self.associative).update(declared)
+        declared = {w.value.partition("=")[0].removesuffix("+") for w in names if w.static}
+        if "i" in on:  # `declare -i A=x`: A's values are read as arithmetic
+            self.integers.update(declared)
+        if "A" in on:
+            self.associative.update(declared)
+        if "r" in on or program == "readonly":
+            self.readonly.update(declared)
         unexporting = "x" in off or (program == "export" and "n" in on)
         exporting = program == "export" or "x" in on
         for word in _brace_expanded(names, self):
