@@ -8,12 +8,16 @@ commands after it; nor may `local F=x` (the function's own F, and an error outsi
 keeps the value it held as a reading beside the new one: `F=~/.ssh/id_rsa; if false; then
 F=x; fi; cat "$F"` reads the key. A `read`, `export` or function call there does the same.
 Where the assignment runs for sure, the new value replaces the old one, as before.
+
+A `cd` that may not run (`c && cd x`, `(cd x)`) leaves the call in either directory: each
+command after it outside its branch is read from both, until they meet again.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from remit.analyzers import shell_facts
 from remit.analyzers._bash import parse_bash
 from remit.analyzers._simple import parse_simple
 from tests.shipped import SHIPPED, decide_bash, shell_argvs
@@ -78,6 +82,35 @@ def test_each_value_a_variable_may_hold_is_a_reading(command: str, expected: lis
         assert argv in argvs
     written = [a for a in argvs if "$" not in " ".join(a) and a not in expected and a[0] in ("ls", "rm")]
     assert written == [], "no reading the script cannot give"
+
+
+SECRETS_IN_THE_DIRECTORY_LEFT = [
+    "cd ~/.kube; c && cd /home/me/proj; cat config",
+    "cd ~/.kube; if c; then cd /home/me/proj; fi; cat config",
+    "cd ~/.kube; (cd /home/me/proj); cat config",
+    "cd ~/.kube; c && cd /home/me/proj; cd .; cat config",
+]
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+@pytest.mark.parametrize("command", SECRETS_IN_THE_DIRECTORY_LEFT)
+def test_a_cd_that_may_not_run_leaves_both_directories(command: str, policy: str) -> None:
+    assert decide_bash(policy, command, CWD, HOME) == "block"
+
+
+@pytest.mark.parametrize(
+    ("command", "where"),
+    [
+        ("cd /a; c && cd /b; ls", ["/b", "/a"]),
+        ("cd /a; c && cd /b; cd x; ls", ["/b/x", "/a/x"]),
+        ("cd /a; c && cd /b; cd /c; ls", ["/c"]),  # the two meet again
+        ("cd /a; c && cd /b && ls", ["/b"]),  # after the `cd`, in its own branch
+        ("cd /a && ls; ls", ["/a", "/a"]),  # a `cd` that runs for sure
+    ],
+)
+def test_the_commands_after_a_cd_that_may_not_run_are_read_from_both(command: str, where: list[str]) -> None:
+    commands = shell_facts("Bash", {"command": command}, CWD).commands
+    assert [c.cwd for c in commands if c.argv == ["ls"]] == where
 
 
 ORDINARY = [

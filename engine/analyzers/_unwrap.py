@@ -288,7 +288,10 @@ class Expansion:
         settles = bool(parsed.assignments or parsed.bare_writes)
         settled = (0, 0)  # the assignments and bare writes of the script applied so far
         feeder: RawCommand | None = None  # the command before, which feeds a piped one
+        forked = False  # a `cd` that may not have run moved the cwd: `unmoved` is the other
+        unmoved: str | None = None
         for index, raw in enumerate(parsed.commands):
+            before = self.cwd
             if settles:
                 settled = self.settle(parsed, index, settled)
             if len(self.commands) >= self.limit:
@@ -336,9 +339,33 @@ class Expansion:
                 self.opened(raw)
             if self.variables or self.choices or self.arrays or _lists(raw):
                 self.add_variant(raw, wrappers, outer, env)
+            if raw.maybe:  # `c && cd x`, `(cd x)`: the commands after it may run in either
+                if not forked and self.cwd != before:
+                    forked, unmoved = True, before
+            elif forked:  # `c && cd x; cat config` reads x/config or ./config
+                unmoved = self.unmoved(raw, unmoved, wrappers, outer, env)
+                forked = unmoved != self.cwd
             feeder = raw
         if settles:  # set after the last command: a later script may read them
             self.settle(parsed, len(parsed.commands), settled)
+
+    def unmoved(
+        self, raw: RawCommand, cwd: str | None, wrappers: list[str], outer: list[str], env: list[str]
+    ) -> str | None:
+        """Read `raw` again from `cwd`, where the call would be had no `cd` that may not run
+        run (`c && cd x; cat config`, `(cd x); cat config`); returns where it is after it."""
+        if len(self.commands) >= self.limit:
+            self.error = self.error or "too many commands to analyse"
+            return cwd
+        first, moved, self.cwd = len(self.commands), self.cwd, cwd
+        other = _Unwrapper(self, raw, wrappers, outer, env)
+        other.track_cd = False  # its `cd` moves `cwd`, below, not the call
+        other.run()
+        self.cwd = moved
+        for cmd in self.commands[first:]:
+            if cmd.program in ("cd", "pushd"):
+                cwd = _change_dir(cwd, cmd)
+        return cwd
 
     def call(
         self, words: list[Word], depth: int, wrappers: list[str], outer: list[str], env: list[str]
