@@ -3,11 +3,12 @@
 An assignment in a branch (`if c; then F=x; fi`, `c && F=x`, `c || F=x`, a `case`), a loop's
 body, a function's body where it is defined, a subshell, a command substitution, a part of
 a pipeline or a command run in the background may not change what the variable holds for the
-commands after it; nor may `local F=x` (the function's own F, and an error outside one),
-`declare F=x` in a function, or an assignment of a read-only variable. The variable
-keeps the value it held as a reading beside the new one: `F=~/.ssh/id_rsa; if false; then
-F=x; fi; cat "$F"` reads the key. A `read`, `export` or function call there does the same.
-Where the assignment runs for sure, the new value replaces the old one, as before.
+commands after it; nor may an assignment of a read-only variable, `local F=x` outside a
+function (an error), or one of a variable a called function made its own (`local F`,
+`declare F`). After the branch, the variable keeps the value it held as a reading beside
+the new one: `F=~/.ssh/id_rsa; if false; then F=x; fi; cat "$F"` reads the key; within
+it, the new value alone. A `read`, `export` or function call there keeps the value it held
+too. Where the assignment runs for sure, the new value replaces the old one, as before.
 
 A `cd` that may not run (`c && cd x`, `(cd x)`) leaves the call in either directory: each
 command after it outside its branch is read from both, until they meet again.
@@ -54,6 +55,15 @@ SECRETS_KEPT = [
     f'{SECRET}; local F=x; cat "$F"',  # fails outside a function
     f'{SECRET}; readonly F; F=x; cat "$F"',  # fails: F is read-only
     f'{SECRET}; declare -r F; F=x; cat "$F"',
+    f'{SECRET}; readonly F; printf -v F x; cat "$F"',
+    f'{SECRET}; readonly F; let F=1; cat "$F"',
+    f'{SECRET}; c && F=(x); cat "$F"',  # an array now, or the value it held
+    f'{SECRET}; c && F[0]=x; cat "$F"',
+    f'{SECRET}; for F; do :; done; cat "$F"',  # a loop that may not run once
+    f'{SECRET}; for F in $(true); do :; done; cat "$F"',
+    f'{SECRET}; f() {{ local F; F=x; }}; f; cat "$F"',  # F is the function's own from `local F`
+    f'{SECRET}; f() {{ local F=y; F=x; }}; f; cat "$F"',
+    f'{SECRET}; f() {{ declare F; read F; }}; f; cat "$F"',
 ]
 
 
@@ -72,8 +82,8 @@ def test_a_value_an_assignment_may_not_replace_is_still_read(command: str, polic
         ('D=/tmp/a; D=/tmp/b; ls "$D"', [["ls", "/tmp/b"]]),  # runs for sure: replaced
         ('D=/tmp/a; { D=/tmp/b; }; ls "$D"', [["ls", "/tmp/b"]]),  # a group runs in this shell
         ('f() { D=/tmp/b; }; D=/tmp/a; f; ls "$D"', [["ls", "/tmp/b"]]),  # the call runs the body
-        # the branch's own commands read both values too, though it ran for them: a reading more
-        ('D=/tmp/a; c || { D=/tmp/b; ls "$D"; }', [["ls", "/tmp/b"], ["ls", "/tmp/a"]]),
+        ('D=/tmp/a; c || { D=/tmp/b; ls "$D"; }', [["ls", "/tmp/b"]]),  # within the branch, it ran
+        ('D=/tmp/a; c || { D=/tmp/b; }; ls "$D"', [["ls", "/tmp/b"], ["ls", "/tmp/a"]]),
     ],
 )
 def test_each_value_a_variable_may_hold_is_a_reading(command: str, expected: list[list[str]]) -> None:
@@ -114,6 +124,11 @@ def test_the_commands_after_a_cd_that_may_not_run_are_read_from_both(command: st
 
 
 ORDINARY = [
+    # within its branch, a variable holds what the branch set
+    ('d=; if [ -d build ]; then d=build; rm -rf "$d"/*; fi', "ask"),
+    ('f=~/.bashrc; if [ -f .bashrc.local ]; then f=.bashrc.local; cat "$f"; fi', "allow"),
+    ('f=~/.ssh/id_rsa; show() { local f=$1; cat "$f"; }; show README.md', "allow"),
+    ('F=~/.ssh/id_rsa; declare F=README.md; cat "$F"', "allow"),  # declare outside a function
     ('F=~/.ssh/id_rsa; F=README.md; cat "$F"', "allow"),
     ('F=a.txt; [ -f b.txt ] && F=b.txt; cat "$F"', "allow"),
     ('n=0; for f in src/*.py; do n=$((n+1)); done; echo "$n"', "allow"),
@@ -136,6 +151,7 @@ def test_ordinary_scripts_keep_their_decisions(command: str, expected: str) -> N
         ("a && b || c", [False, True, True]),
         ("a | b", [True, True]),
         ("a 2>&1 && b 2>&1 | c", [False, True, True]),  # bash's `a && (b | c)`
+        ("a && b <f | c <f | d", [False, True, True, True]),
         ("a; if b; then c; fi; d", [False, True, True, False]),
         ("(a); { b; }; f() { c; }; d", [True, False, True, False]),
         ("x=$(a); for i in 1; do b; done", [True, True]),

@@ -14,6 +14,7 @@ import functools
 import itertools
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -152,8 +153,10 @@ _PATTERN = re.compile(r"[*?\[{]")
 _WRITE_OPS = frozenset({">", ">>", "&>", "&>>", ">|", "<>"})
 _STATEMENTS = frozenset({"program", "compound_statement"})
 """Nodes of statements that may end in `&` outside a branch (see `_Walker.background`)."""
-_SCOPED = frozenset({"local", "declare", "typeset"})
-"""Declarations whose variables belong to the function they run in."""
+_JOIN = object()
+"""The stack item's node that ends the branch last forked (see `_Walker.join`)."""
+_MARK = Word("")
+"""The value of the entries of `Parsed.assignments` that mark where a branch starts and ends."""
 _SKIP = frozenset({"comment", "heredoc_start", "heredoc_end", "file_descriptor"})
 _WORDS = frozenset(
     {
@@ -369,6 +372,13 @@ class _Walker:
         self.branches: list[tuple[int, int]] = []
         """The byte ranges walked so far whose commands may not run (see `_BRANCHES`; the
         commands after `&&` or `||`)."""
+        self.parts: set[tuple[int, int]] = set()
+        """The byte ranges of the statements among `branches` that are no `_BRANCHES` node (`b`
+        of `a && b`, each part of a pipeline): each forks when walked (see `fork`)."""
+        self.forks: list[tuple[int, int]] = []
+        """The branches being walked: where each starts in the assignments and commands."""
+        self.defined: list[tuple[int, int]] = []
+        """The byte ranges of the functions' bodies walked so far."""
 
     def run(self, root: Any, depth: int) -> None:
         # Stack items: node, depth, piped, redirects inherited from an enclosing statement.
@@ -377,6 +387,9 @@ class _Walker:
         work = self.work
         while stack:
             node, level, piped, inherited = stack.pop()
+            if node is _JOIN:
+                self.join()
+                continue
             work.nodes -= 1
             if work.nodes < 0:
                 self.out.error = "command too large to analyse"
@@ -385,6 +398,12 @@ class _Walker:
                 self.out.error = "too many commands to analyse"
                 return
             kind = node.type
+            branch = kind in _BRANCHES
+            if branch or (self.parts and (node.start_byte, node.end_byte) in self.parts):
+                self.fork()  # before a loop's header: the loop may not run once
+                stack.append((_JOIN, level, piped, inherited))
+                if branch:
+                    self.branches.append((node.start_byte, node.end_byte))
             if kind in _NESTING:
                 level += 1
                 if level > MAX_DEPTH:
@@ -397,8 +416,6 @@ class _Walker:
                     self.header(node, kind)
                 elif kind == "function_definition":
                     self.function(node)
-            if kind in _BRANCHES:
-                self.branches.append((node.start_byte, node.end_byte))
             pending = self.visit(node, kind, level, piped, inherited)
             stack.extend(reversed(pending))
         if self.lets and not commands:  # a script of nothing but plain arithmetic
@@ -419,7 +436,7 @@ class _Walker:
             last = len(stmts) - 1
             if stmts:  # `a && b`: b may not run; `a | b`: each runs in a shell of its own
                 parts = stmts[1:] if kind == "list" else [_piped_part(stmts[0]), *stmts[1:]]
-                self.branches.extend((c.start_byte, c.end_byte) for c in parts)
+                self.branch(part for part in parts if part is not None)
             return [(c, level, piped or i > 0, inherited if i == last else []) for i, c in enumerate(stmts)]
         if kind in _SKIP:
             return []
@@ -465,12 +482,32 @@ class _Walker:
         children = node.children
         for before, child in itertools.pairwise(children):
             if child.type == "&" and before.is_named:
-                self.branches.append((before.start_byte, before.end_byte))
+                self.branch([before])
 
     def may_run(self, node: Any) -> bool:
         """Whether the text of `node` holds a command or process substitution."""
         source, start, end = self.source, node.start_byte, node.end_byte
         return any(source.find(mark, start, end) >= 0 for mark in _RUN_MARKS)
+
+    def branch(self, nodes: Iterable[Any]) -> None:
+        """Mark `nodes`, statements walked later, as branches (see `_BRANCHES`)."""
+        for node in nodes:
+            self.branches.append((node.start_byte, node.end_byte))
+            self.parts.add((node.start_byte, node.end_byte))
+
+    def fork(self) -> None:
+        """A branch starts: the variables it sets may keep the values they held (see `join`)."""
+        self.forks.append((len(self.out.assignments), len(self.out.commands)))
+
+    def join(self) -> None:
+        """The branch last forked ends: when it set a variable, mark where it starts and ends
+        among the assignments, so that what it set joins what was held before (`A=1; if c;
+        then A=2; cat $A; fi; cat $A`: the first `cat` reads 2, the second 1 or 2)."""
+        at, index = self.forks.pop()
+        assignments = self.out.assignments
+        if any(entry[1] for entry in itertools.islice(assignments, at, None)):
+            assignments.insert(at, (index, "", _MARK, "fork"))
+            assignments.append((len(self.out.commands), "", _MARK, "join"))
 
     def maybe(self, node: Any) -> bool:
         """Whether `node` lies where it may not run, or runs in a shell of its own: in a
@@ -478,11 +515,11 @@ class _Walker:
         at = node.start_byte
         return any(start <= at < end for start, end in self.branches)
 
-    def assigned(self, node: Any, name: str, value: Word, scoped: bool = False) -> None:
+    def assigned(self, node: Any, name: str, value: Word, kind: str = "") -> None:
         """Record that `node` sets the variable `name` to `value` (or, when `name` is empty,
-        that arithmetic reads the text `value` there); `scoped` when the function it runs in
-        gives the variable back (`local A=x`)."""
-        self.out.assignments.append((len(self.out.commands), name, value, scoped or self.maybe(node)))
+        that arithmetic reads the text `value` there); `kind` "local" for `local A=x` outside
+        a function's body (see `Parsed.assignments`)."""
+        self.out.assignments.append((len(self.out.commands), name, value, kind))
 
     def header(self, node: Any, kind: str) -> None:
         """Record the variables a loop sets (`for A in`, `select A in`, the arithmetic of
@@ -504,6 +541,7 @@ class _Walker:
         arguments as the positional parameters (its commands are also read where it is
         defined, as written)."""
         name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+        self.defined.append((node.start_byte, node.end_byte))
         if name is not None and body is not None:
             code = self.source[body.start_byte : body.end_byte].decode("utf-8", "replace")
             self.out.functions.append((len(self.out.commands), _text(name, self.source), code))
@@ -695,13 +733,14 @@ class _Walker:
             word = Listed(word.value, word.static, word.quoted, appends=True)
         elif value is not None and (printed := _substitution(value)) is not None:  # `A=$(find ~)`
             word = Listed(word.value, static=False, search=tuple(self.printer(printed)))
-        # `local A=x` sets the A of the function it runs in (and fails outside one), as
-        # `declare` and `typeset` do in a function: the A before may be back after it
+        # `local A=x` fails outside a function: where the script is a function's body read for a
+        # call, the reader tells them apart
         parent = node.parent
-        scoped = parent is not None and parent.type == "declaration_command"
-        scoped = scoped and parent.child(0).type in _SCOPED
+        at, kind = node.start_byte, ""
+        if parent is not None and parent.type == "declaration_command" and parent.child(0).type == "local":
+            kind = "local" if not any(start <= at < end for start, end in self.defined) else ""
         if name is not None and name.type == "variable_name":
-            self.assigned(node, _text(name, self.source), word, scoped)
+            self.assigned(node, _text(name, self.source), word, kind)
         elif name is not None and name.type == "subscript":  # `A[0]=x`: `$A` is `${A[0]}`
             base = name.child_by_field_name("name")
             index = name.child_by_field_name("index")
@@ -710,7 +749,7 @@ class _Walker:
                 subscript = _text(index, self.source) if index is not None else ""
                 self.subscript(name)  # `a[x]=1`: the index is arithmetic
                 entry = Listed(word.value, static=False, items=(word,), appends=appends, index=subscript)
-                self.assigned(node, _text(base, self.source), entry, scoped)
+                self.assigned(node, _text(base, self.source), entry, kind)
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         if value is not None and not word.static:
             pending.append((value, level, False, []))
@@ -940,10 +979,12 @@ def _last_statement(node: Any) -> Any:
     return node
 
 
-def _piped_part(node: Any) -> Any:
+def _piped_part(node: Any) -> Any | None:
     """The statement of the first part of a pipeline that the pipe reads: tree-sitter-bash
     reads `a 2>&1 && b | c` as `(a 2>&1 && b) | c`, bash as `a 2>&1 && (b | c)`."""
-    while node.type in ("list", "redirected_statement"):
+    while node.type in ("list", "redirected_statement", "pipeline"):
+        if node.type == "pipeline":  # `a && b <f | c <f | d`: marked where it is walked
+            return None
         if node.type == "list":
             stmts = [c for c in node.named_children if c.type != "comment"]
             if not stmts:

@@ -69,9 +69,12 @@ class Parsed:
     commands: list[RawCommand] = field(default_factory=list)
     error: str = ""
     substitutions: bool = False
-    assignments: list[tuple[int, str, Word, bool]] = field(default_factory=list)
-    """Shell variables set (`a=rm`): (number of commands before it, name, value, whether the
-    assignment may not run or not reach what follows: `if c; then a=rm; fi`)."""
+    assignments: list[tuple[int, str, Word, str]] = field(default_factory=list)
+    """Shell variables set (`a=rm`): (number of commands before it, name, value, kind). The
+    kind is "" but for `local a=rm` outside a function's body ("local", which sets nothing
+    where it runs outside a function) and for the entries with no name that mark where a
+    branch that sets variables starts ("fork") and ends ("join"): a branch may not run, or
+    runs in a shell of its own (`if c; then a=rm; fi`, `(a=rm)`, `c && a=rm`)."""
     bare_writes: list[tuple[int, Word]] = field(default_factory=list)
     """Files written by a redirection with no command (`> f` truncates f): (number of
     commands before it, target)."""

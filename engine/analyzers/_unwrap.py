@@ -174,6 +174,9 @@ class Expansion:
     """The shell functions defined so far in the shell being read, by name: their bodies,
     each definition's (`if x; then f() { a; }; else f() { b; }; fi` may run either), at
     most `_MAX_DEFINITIONS`, the last ones."""
+    locals: list[set[str]] = field(default_factory=list)
+    """The variables each function being read for a call made its own (`local A`, `declare
+    A` in a function): the caller's are back when it returns."""
     calling: set[str] = field(default_factory=set)
     """The functions whose bodies are being read for a call: a call of one inside its own
     body (recursion) is not read again."""
@@ -287,13 +290,14 @@ class Expansion:
         defined = 0  # the functions of the script defined so far
         settles = bool(parsed.assignments or parsed.bare_writes)
         settled = (0, 0)  # the assignments and bare writes of the script applied so far
+        forks: list[_Held] = []  # what the variables held where each branch being read starts
         feeder: RawCommand | None = None  # the command before, which feeds a piped one
         forked = False  # a `cd` that may not have run moved the cwd: `unmoved` is the other
         unmoved: str | None = None
         for index, raw in enumerate(parsed.commands):
             before = self.cwd
             if settles:
-                settled = self.settle(parsed, index, settled)
+                settled = self.settle(parsed, index, settled, forks)
             if len(self.commands) >= self.limit:
                 self.error = self.error or "too many commands to analyse"
                 return
@@ -307,7 +311,7 @@ class Expansion:
                 raw = replace(raw, piped=True)
             words = raw.words
             declares = False
-            held = self.held() if raw.maybe and self.holds() else None
+            held = self.held() if (raw.maybe or self.readonly) and self.holds() else None
             if words and (
                 not words[0].static
                 or (
@@ -333,8 +337,8 @@ class Expansion:
                 if words[0].value in _STATEFUL:  # `read() { :; }; read F`: F keeps its value
                     self.error = self.error or "a function has the name of a builtin that sets state"
                 self.call(words, depth, wrappers, outer, env)
-            if held is not None:  # `c && read A`: A may keep its value
-                self.keep_held(held)
+            if held is not None:  # `c && read A`, `readonly A; read A`: A may keep its value
+                self.keep_held(held, None if raw.maybe else self.readonly)
             if raw.redirects and len(words) == 1 and words[0].value == "exec":
                 self.opened(raw)
             if self.variables or self.choices or self.arrays or _lists(raw):
@@ -347,7 +351,7 @@ class Expansion:
                 forked = unmoved != self.cwd
             feeder = raw
         if settles:  # set after the last command: a later script may read them
-            self.settle(parsed, len(parsed.commands), settled)
+            self.settle(parsed, len(parsed.commands), settled, forks)
 
     def unmoved(
         self, raw: RawCommand, cwd: str | None, wrappers: list[str], outer: list[str], env: list[str]
@@ -384,6 +388,8 @@ class Expansion:
         held = self.arrays.get(_PARAMETERS)
         readings = self.parameter_readings(words[1:])  # `f "$d"` in `for d in / x`: each
         outermost = not self.calling  # a call inside a body reads within the outer one's room
+        before = self.held()  # what the variables the body makes its own (`local A`) get back
+        self.locals.append(set())
         self.calling.add(name)
         first, limit = len(self.commands), self.limit
         if outermost:
@@ -398,26 +404,37 @@ class Expansion:
                     self.add_script(body, depth + 1, wrappers, outer, env)
         finally:
             self.calling.discard(name)
+            own = self.locals.pop()
             if held is None:
                 self.arrays.pop(_PARAMETERS, None)
             else:
                 self.arrays[_PARAMETERS] = held
+        if own:
+            self.keep_held(before, own)
         if not outermost:
             return
         added = len(self.commands) - first
         self.limit, self.called_commands = limit + added, self.called_commands + added
 
-    def settle(self, parsed: Parsed, index: int, settled: tuple[int, int]) -> tuple[int, int]:
+    def settle(
+        self, parsed: Parsed, index: int, settled: tuple[int, int], forks: list[_Held]
+    ) -> tuple[int, int]:
         """Apply the variables set and the files truncated before command `index` of
-        `parsed`, past the first `settled` of each; returns how many are applied now."""
+        `parsed`, past the first `settled` of each; returns how many are applied now. A
+        branch that sets variables keeps what they held where it starts in `forks` and,
+        where it ends, joins it to what they hold (see `keep_held`)."""
         a, w = settled
         assignments, writes = parsed.assignments, parsed.bare_writes
         while a < len(assignments) and assignments[a][0] <= index:
-            name, value, maybe = assignments[a][1:]
-            if name and (maybe or name in self.readonly) and self.holds():  # `if c; then A=x; fi`
-                held = self.held()
+            name, value, kind = assignments[a][1:]
+            if kind == "fork":
+                forks.append(self.held())
+            elif kind == "join":
+                self.keep_held(forks.pop())
+            elif name and (name in self.readonly or (kind == "local" and not self.calling)):
+                held = self.held()  # it fails (`readonly A; A=x`, `local` outside a function)
                 self.assign_copy(name, value)
-                self.keep_held(held)
+                self.keep_held(held, {name})
             elif name:
                 self.assign_copy(name, value)
             elif getattr(value, "array", "") not in self.associative:  # `_bash.Arithmetic`
@@ -437,26 +454,27 @@ class Expansion:
         variables, choices, arrays = dict(self.variables), dict(self.choices), dict(self.arrays)
         return variables, choices, arrays, set(self.runtime), set(self.searched)
 
-    def keep_held(self, held: _Held) -> None:
-        """After an assignment or a command that may not run or not reach what follows (`if c;
-        then A=x; fi`, `c && read A`, `(A=x)`, a function's body where it is defined): each
-        variable it changed keeps what it held before (`held`) as readings beside its new
-        value, and stays known only at run time, or holding what a search prints, if it was.
-        An array that grew (`A+=(x)`) keeps its elements."""
+    def keep_held(self, held: _Held, names: set[str] | None = None) -> None:
+        """After a branch, or a command, that may not run or not reach what follows (`if c;
+        then A=x; fi`, `c && read A`, `(A=x)`, a function's body where it is defined, `local A`
+        in a function called): each variable it changed (of `names`, when given) keeps what it
+        held before (`held`) as readings beside its new value, and stays known only at run
+        time, or holding what a search prints, if it was. An array that grew (`A+=(x)`) keeps
+        its elements."""
         from ._bash import MAX_READINGS
 
         variables, choices, arrays, runtime, searched = held
-        self.runtime |= runtime
-        self.searched |= searched
+        self.runtime |= runtime if names is None else runtime & names
+        self.searched |= searched if names is None else searched & names
         changed: dict[str, tuple[Word, ...]] = {}
         for name, elements in arrays.items():
             now = self.arrays.get(name)
-            if now is None or now[: len(elements)] != elements:
+            if (names is None or name in names) and (now is None or now[: len(elements)] != elements):
                 changed[name] = tuple(w for w in elements if w is not _UNSET)
         for name in variables.keys() | choices.keys():
             before = (Word(variables[name]),) if name in variables else choices[name]
-            if name not in self.arrays and before != self.readings_of(name):
-                changed[name] = before
+            if (names is None or name in names) and before != self.readings_of(name):
+                changed[name] = before  # `A=x; c && A=(y)`: an array now, or a value
         for name, before in changed.items():
             merged = tuple({(w.value, w.static): w for w in (*before, *self.readings_of(name))}.values())
             if len(merged) > MAX_READINGS:
@@ -1040,6 +1058,8 @@ class Expansion:
             self.associative.update(declared)
         if "r" in on or program == "readonly":
             self.readonly.update(declared)
+        if self.locals and program in ("local", "declare", "typeset") and "g" not in on:
+            self.locals[-1].update(declared)  # the function's own
         unexporting = "x" in off or (program == "export" and "n" in on)
         exporting = program == "export" or "x" in on
         for word in _brace_expanded(names, self):
