@@ -11,7 +11,9 @@ it, the new value alone. A `read`, `export` or function call there keeps the val
 too. Where the assignment runs for sure, the new value replaces the old one, as before.
 
 A `cd` that may not run (`c && cd x`, `(cd x)`) leaves the call in either directory: each
-command after it outside its branch is read from both, until they meet again.
+command after its branch is read from both, until they meet again; the commands after it in
+its `&&` chain run only after it. A new shell sets no variable and moves no directory of
+its caller's.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import pytest
 from remit.analyzers import shell_facts
 from remit.analyzers._bash import parse_bash
 from remit.analyzers._simple import parse_simple
-from tests.shipped import SHIPPED, decide_bash, shell_argvs
+from tests.shipped import SHIPPED, decide_bash, shell_argvs, shell_error
 
 CWD = "/home/me/proj"
 HOME = "/home/me"
@@ -64,6 +66,7 @@ SECRETS_KEPT = [
     f'{SECRET}; f() {{ local F; F=x; }}; f; cat "$F"',  # F is the function's own from `local F`
     f'{SECRET}; f() {{ local F=y; F=x; }}; f; cat "$F"',
     f'{SECRET}; f() {{ declare F; read F; }}; f; cat "$F"',
+    f"{SECRET}; bash -c 'F=x'; cat \"$F\"",  # a new shell sets none of this one's
 ]
 
 
@@ -99,6 +102,16 @@ SECRETS_IN_THE_DIRECTORY_LEFT = [
     "cd ~/.kube; if c; then cd /home/me/proj; fi; cat config",
     "cd ~/.kube; (cd /home/me/proj); cat config",
     "cd ~/.kube; c && cd /home/me/proj; cd .; cat config",
+    "cd ~/.kube; c || cd /home/me/proj && cat config",  # runs where `c` succeeds too
+    # read after the branch, wherever they stand
+    "cd ~/.kube; false && cd /home/me/proj; true && cat config",
+    "cd ~/.kube; false && cd /home/me/proj; cat config | head",
+    "cd ~/.kube; false && cd /home/me/proj; if true; then cat config; fi",
+    "cd ~/.kube; false && cd /home/me/proj; x=$(cat config)",
+    "c && cd ~/.kube; c && cd /home/me/proj; cat config",  # each branch
+    "f() { c && cd /home/me/proj; }; cd ~/.kube; f; cat config",  # in a function called
+    'cd ~/.kube; eval "c && cd /home/me/proj"; cat config',
+    "cd ~/.kube; bash -c 'cd /home/me/proj'; cat config",  # a new shell moves none of this one
 ]
 
 
@@ -114,7 +127,10 @@ def test_a_cd_that_may_not_run_leaves_both_directories(command: str, policy: str
         ("cd /a; c && cd /b; ls", ["/b", "/a"]),
         ("cd /a; c && cd /b; cd x; ls", ["/b/x", "/a/x"]),
         ("cd /a; c && cd /b; cd /c; ls", ["/c"]),  # the two meet again
-        ("cd /a; c && cd /b && ls", ["/b"]),  # after the `cd`, in its own branch
+        ("cd /a; c && cd /b && ls", ["/b"]),  # only after the `cd`
+        ("cd /a; c || cd /b && ls", ["/b", "/a"]),  # after it, or where `c` succeeds
+        ("cd /a; bash -c 'cd /b'; ls", ["/a"]),
+        ("cd /a; c && cd /b; eval cd /c; ls", ["/c"]),
         ("cd /a && ls; ls", ["/a", "/a"]),  # a `cd` that runs for sure
     ],
 )
@@ -135,6 +151,8 @@ ORDINARY = [
     ('files=(); for f in a b; do files+=("$f"); done; ls "${files[@]}"', "allow"),
     ('OUT=build; if [ -n "$CI" ]; then OUT=dist; fi; ls "$OUT"', "allow"),
     ('git fetch && B=$(git rev-parse HEAD) && echo "$B"', "allow"),
+    ("mkdir -p build && cd build && cmake .. && make", "allow"),
+    ("cd web && npm test && npm run lint", "allow"),
 ]
 
 
@@ -162,3 +180,9 @@ def test_the_parser_marks_commands_that_may_not_run(source: str, maybe: list[boo
     fast = parse_simple(source)
     if fast is not None:
         assert fast == parse_bash(source)
+
+
+def test_line_continuations_read_alike_after_a_cd_in_a_branch() -> None:
+    command = "cd src && \\\nmake && \\\ncd sub && \\\nls"
+    assert shell_error(command, CWD) == ""
+    assert decide_bash("coding-agent", command, CWD, HOME) == "allow"

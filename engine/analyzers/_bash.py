@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 # What a parse returns, re-exported: the plain-line reader builds it without this module.
 from ._parsed import MAX_COMMANDS as MAX_COMMANDS
 from ._parsed import MAX_DEPTH as MAX_DEPTH
+from ._parsed import MOVES, brace_words, numbered
 from ._parsed import Parsed as Parsed
 from ._parsed import RawCommand as RawCommand
 from ._parsed import Redirect as Redirect
 from ._parsed import Word as Word
-from ._parsed import brace_words, numbered
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -153,8 +153,9 @@ _PATTERN = re.compile(r"[*?\[{]")
 _WRITE_OPS = frozenset({">", ">>", "&>", "&>>", ">|", "<>"})
 _STATEMENTS = frozenset({"program", "compound_statement"})
 """Nodes of statements that may end in `&` outside a branch (see `_Walker.background`)."""
-_JOIN = object()
-"""The stack item's node that ends the branch last forked (see `_Walker.join`)."""
+_FORK, _JOIN = object(), object()
+"""The stack items' nodes that start a branch and end the one last started (see
+`_Walker.chain`)."""
 _MARK = Word("")
 """The value of the entries of `Parsed.assignments` that mark where a branch starts and ends."""
 _SKIP = frozenset({"comment", "heredoc_start", "heredoc_end", "file_descriptor"})
@@ -390,6 +391,9 @@ class _Walker:
             if node is _JOIN:
                 self.join()
                 continue
+            if node is _FORK:
+                self.fork()
+                continue
             work.nodes -= 1
             if work.nodes < 0:
                 self.out.error = "command too large to analyse"
@@ -429,14 +433,15 @@ class _Walker:
             return self.command(node, level, piped, inherited)
         if kind == "redirected_statement":
             return self.redirected(node, level, piped, inherited)
-        if kind in ("pipeline", "list"):
-            # tree-sitter-bash puts the redirect of `a && b > f` (and `a | b > f`) around
-            # the whole list; bash applies it to the last command only.
+        if kind == "list":
+            return self.chain(node, level, piped, inherited)
+        if kind == "pipeline":
+            # tree-sitter-bash puts the redirect of `a | b > f` (and `a && b > f`) around the
+            # whole list; bash applies it to the last command only.
             stmts = [c for c in node.named_children if c.type != "comment"]
             last = len(stmts) - 1
-            if stmts:  # `a && b`: b may not run; `a | b`: each runs in a shell of its own
-                parts = stmts[1:] if kind == "list" else [_piped_part(stmts[0]), *stmts[1:]]
-                self.branch(part for part in parts if part is not None)
+            if stmts:  # `a | b`: each runs in a shell of its own
+                self.branch(part for part in [_piped_part(stmts[0]), *stmts[1:]] if part is not None)
             return [(c, level, piped or i > 0, inherited if i == last else []) for i, c in enumerate(stmts)]
         if kind in _SKIP:
             return []
@@ -476,6 +481,29 @@ class _Walker:
             self.background(node)
         return [(c, level, piped, inherited) for c in node.named_children]
 
+    def chain(
+        self, node: Any, level: int, piped: bool, inherited: list[Redirect]
+    ) -> list[tuple[Any, int, bool, list[Redirect]]]:
+        """`a && b || c`: its operands, each after the first a branch (it may not run), with
+        the marks of where each branch starts and ends (see `fork`, `join`). The branch of an
+        operand after `&&` lasts over the operands joined to it by `&&` (`c && cd x && ls`:
+        `ls` runs only after the `cd`); one after `||` ends with it (`c || cd x && ls` runs
+        `ls` where `c` succeeds). The redirect around the list (`a && b > f`) is the last's."""
+        operands, operators = _chain(node)
+        last = len(operands) - 1
+        self.branches.extend((operand.start_byte, operand.end_byte) for operand in operands[1:])
+        pending: list[tuple[Any, int, bool, list[Redirect]]] = []
+        opened = 0
+        for i, operand in enumerate(operands):
+            if i:
+                pending.append((_FORK, level, piped, []))
+                opened += 1
+            pending.append((operand, level, piped or i > 0, inherited if i == last else []))
+            if opened and (i == last or operators[i] == "||" or operators[i + 1] != "&&"):
+                pending.extend([(_JOIN, level, piped, [])] * opened)
+                opened = 0
+        return pending
+
     def background(self, node: Any) -> None:
         """Mark the statements of `node` run in the background (`A=x & b`), each in a shell
         of its own, as what may not reach the commands after them."""
@@ -500,12 +528,15 @@ class _Walker:
         self.forks.append((len(self.out.assignments), len(self.out.commands)))
 
     def join(self) -> None:
-        """The branch last forked ends: when it set a variable, mark where it starts and ends
-        among the assignments, so that what it set joins what was held before (`A=1; if c;
-        then A=2; cat $A; fi; cat $A`: the first `cat` reads 2, the second 1 or 2)."""
+        """The branch last forked ends: when it set a variable or may move the shell (see
+        `MOVES`), mark where it starts and ends among the assignments, so that what it set
+        joins what was held before (`A=1; if c; then A=2; cat $A; fi; cat $A`: the first
+        `cat` reads 2, the second 1 or 2), and where it moved the shell, where it was."""
         at, index = self.forks.pop()
-        assignments = self.out.assignments
-        if any(entry[1] for entry in itertools.islice(assignments, at, None)):
+        assignments, commands = self.out.assignments, self.out.commands
+        if any(entry[1] for entry in itertools.islice(assignments, at, None)) or any(
+            MOVES.search(command.text) for command in itertools.islice(commands, index, None)
+        ):
             assignments.insert(at, (index, "", _MARK, "fork"))
             assignments.append((len(self.out.commands), "", _MARK, "join"))
 
@@ -977,6 +1008,25 @@ def _last_statement(node: Any) -> Any:
             break
         node = stmts[-1]
     return node
+
+
+def _chain(node: Any) -> tuple[list[Any], list[str]]:
+    """The operands of the list `node` (`a && b || c`), through the lists tree-sitter-bash
+    nests leftwards, and the operator before each (`""` before the first)."""
+    rights: list[tuple[str, Any]] = []
+    while node.type == "list":
+        stmts = [c for c in node.named_children if c.type != "comment"]
+        operator = next((c.type for c in node.children if c.type in ("&&", "||")), "&&")
+        if len(stmts) != 2:  # not the shape of a list: its statements, each after `&&`
+            rights.extend((operator, stmt) for stmt in reversed(stmts[1:]))
+            if not stmts:
+                return [stmt for _, stmt in reversed(rights)], [operator for operator, _ in reversed(rights)]
+            node = stmts[0]
+            break
+        rights.append((operator, stmts[1]))
+        node = stmts[0]
+    rights.reverse()
+    return [node, *(stmt for _, stmt in rights)], ["", *(operator for operator, _ in rights)]
 
 
 def _piped_part(node: Any) -> Any | None:

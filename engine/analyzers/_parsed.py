@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 MAX_DEPTH = 20
 """Deepest nesting (subshells, substitutions, control structures, `bash -c`) analysed."""
 
+MOVES = re.compile(r"\b(?:cd|pushd|popd)\b")
+"""Text that may move the shell (`cd`, `pushd`, `popd`, and a word that only holds one): a
+branch whose commands hold it marks where it starts and ends (see `Parsed.assignments`)."""
 MAX_COMMANDS = 100
 """More simple commands than this in one call is not a command line but a payload: the
 call is reported unparsed (the shipped policies ask) instead of analysed at length."""

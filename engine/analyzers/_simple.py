@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ._parsed import MAX_COMMANDS, Parsed, RawCommand, Redirect, Word
+from ._parsed import MAX_COMMANDS, MOVES, Parsed, RawCommand, Redirect, Word
 
 MAX_SIMPLE_CHARS = 512
 """Longer lines go to tree-sitter. A line here holds at most 256 words, far from `MAX_NODES`;
@@ -101,8 +101,9 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
             return None
         at = match.end()
         body, redirected, sep = match.group("body", "redirects", "sep")
-        command = _command(body, redirected, piped, piped or sep == "|", depth)
-        if command is None:
+        maybe = piped or sep == "|"
+        command = _command(body, redirected, piped, maybe, depth)
+        if command is None or (maybe and MOVES.search(body)):  # `c && cd x`: see `MOVES`
             return None
         out.commands.append(command)
         if len(out.commands) > MAX_COMMANDS:

@@ -107,6 +107,10 @@ _MAX_TRIMMED = 256
 _CASE_OPERATORS = ("^", ",", "~", "@U", "@u", "@L")
 _Held = tuple[dict[str, str], dict[str, tuple[Word, ...]], dict[str, tuple[Word, ...]], set[str], set[str]]
 """What `Expansion.held` returns: the variables, choices, arrays, runtime and searched names."""
+_Fork = tuple[_Held, list[str | None]]
+"""Where a branch starts: what the variables held, and the directories the call may be in."""
+_MAX_PLACES = 4
+"""The most directories other than `Expansion.cwd` a call is read from (see `unmoved`)."""
 _UNSET = Word("")
 """An element of an array below one set by its index (`A[3]=x` sets no `A[0]`): empty when
 read by its index, absent from `${A[@]}`."""
@@ -127,6 +131,9 @@ class Expansion:
     substitutions: bool = False
     cwd: str | None = None
     """Directory `cd` moved to: None = the call's cwd, "?" = not known statically."""
+    unmoved: list[str | None] = field(default_factory=list)
+    """The other directories the call may be in, as `cwd`, when a `cd` may not have run (`c
+    && cd x`, `(cd x)`): each command after it is read again from each of them."""
     variables: dict[str, str] = field(default_factory=dict)
     """Shell variables with a static value, as set so far."""
     choices: dict[str, tuple[Word, ...]] = field(default_factory=dict)
@@ -226,17 +233,17 @@ class Expansion:
         if depth > MAX_DEPTH:
             self.add_reading(source, depth, wrappers, outer, env)  # reports the depth
             return
-        cwd, variables = self.cwd, dict(self.variables)
+        cwd, variables, unmoved = self.cwd, dict(self.variables), list(self.unmoved)
         exported, allexport = dict(self.exported), self.allexport
         functions = {name: list(bodies) for name, bodies in self.functions.items()}
         values = dict(self.choices), dict(self.arrays), set(self.searched)
         first, bare = len(self.commands), len(self.bare_writes)
         self.add_reading(source, depth, wrappers, outer, env)
-        written_cwd, written_variables = self.cwd, self.variables
+        written_cwd, written_variables, written_unmoved = self.cwd, self.variables, self.unmoved
         written_exported, written_allexport = self.exported, self.allexport
         written_values = self.choices, self.arrays, self.searched
         written_functions, self.functions = self.functions, functions
-        self.cwd, self.variables = cwd, variables
+        self.cwd, self.variables, self.unmoved = cwd, variables, unmoved
         self.choices, self.arrays, self.searched = values
         self.exported, self.allexport = exported, allexport
         middle, middle_bare = len(self.commands), len(self.bare_writes)
@@ -246,6 +253,7 @@ class Expansion:
             same
             and self.bare_writes[bare:middle_bare] == self.bare_writes[middle_bare:]
             and (self.cwd == written_cwd and self.variables == written_variables)
+            and self.unmoved == written_unmoved
             and (self.exported == written_exported and self.allexport == written_allexport)
             and (self.choices, self.arrays, self.searched) == written_values
         ):  # the functions' bodies may differ in text alone (`rm \\<newline> -rf`): their calls read alike
@@ -256,6 +264,7 @@ class Expansion:
         self.error = self.error or (message if depth == 0 else f"in a nested script: {message}")
         if self.cwd != written_cwd:  # the readings disagree: what follows knows neither
             self.cwd = "?"
+        self.unmoved = list(dict.fromkeys([*written_unmoved, *self.unmoved]))[:_MAX_PLACES]
         self.variables = {k: v for k, v in self.variables.items() if written_variables.get(k) == v}
         self.choices = {**written_values[0], **self.choices}  # either reading's words: each a reading
         self.arrays = {k: v for k, v in self.arrays.items() if written_values[1].get(k) == v}
@@ -290,12 +299,10 @@ class Expansion:
         defined = 0  # the functions of the script defined so far
         settles = bool(parsed.assignments or parsed.bare_writes)
         settled = (0, 0)  # the assignments and bare writes of the script applied so far
-        forks: list[_Held] = []  # what the variables held where each branch being read starts
+        forks: list[_Fork] = []  # what the variables held and where the call was, where each
+        # branch being read starts
         feeder: RawCommand | None = None  # the command before, which feeds a piped one
-        forked = False  # a `cd` that may not have run moved the cwd: `unmoved` is the other
-        unmoved: str | None = None
         for index, raw in enumerate(parsed.commands):
-            before = self.cwd
             if settles:
                 settled = self.settle(parsed, index, settled, forks)
             if len(self.commands) >= self.limit:
@@ -343,33 +350,44 @@ class Expansion:
                 self.opened(raw)
             if self.variables or self.choices or self.arrays or _lists(raw):
                 self.add_variant(raw, wrappers, outer, env)
-            if raw.maybe:  # `c && cd x`, `(cd x)`: the commands after it may run in either
-                if not forked and self.cwd != before:
-                    forked, unmoved = True, before
-            elif forked:  # `c && cd x; cat config` reads x/config or ./config
-                unmoved = self.unmoved(raw, unmoved, wrappers, outer, env)
-                forked = unmoved != self.cwd
+            if self.unmoved:  # `c && cd x; cat config` reads x/config or ./config
+                self.read_unmoved(raw, wrappers, outer, env)
             feeder = raw
         if settles:  # set after the last command: a later script may read them
             self.settle(parsed, len(parsed.commands), settled, forks)
 
-    def unmoved(
-        self, raw: RawCommand, cwd: str | None, wrappers: list[str], outer: list[str], env: list[str]
-    ) -> str | None:
-        """Read `raw` again from `cwd`, where the call would be had no `cd` that may not run
-        run (`c && cd x; cat config`, `(cd x); cat config`); returns where it is after it."""
-        if len(self.commands) >= self.limit:
-            self.error = self.error or "too many commands to analyse"
-            return cwd
-        first, moved, self.cwd = len(self.commands), self.cwd, cwd
-        other = _Unwrapper(self, raw, wrappers, outer, env)
-        other.track_cd = False  # its `cd` moves `cwd`, below, not the call
-        other.run()
+    def read_unmoved(self, raw: RawCommand, wrappers: list[str], outer: list[str], env: list[str]) -> None:
+        """Read `raw` again from each of the other directories the call may be in (`unmoved`),
+        each moved by the `cd`s it holds in turn."""
+        places, moved, self.unmoved = self.unmoved, self.cwd, []
+        after = []
+        for cwd in places:
+            if len(self.commands) >= self.limit:
+                self.error = self.error or "too many commands to analyse"
+                break
+            first, self.cwd = len(self.commands), cwd
+            other = _Unwrapper(self, raw, wrappers, outer, env)
+            other.track_cd = False  # its `cd` moves this directory, below, not the call
+            other.run()
+            for cmd in self.commands[first:]:  # not those of a script it reads (`eval "c && cd x"`)
+                if cmd.program in ("cd", "pushd") and cmd.depth == raw.depth:
+                    cwd = _change_dir(cwd, cmd)
+            after.append(cwd)
         self.cwd = moved
-        for cmd in self.commands[first:]:
-            if cmd.program in ("cd", "pushd"):
-                cwd = _change_dir(cwd, cmd)
-        return cwd
+        self.unmoved = [cwd for cwd in dict.fromkeys(after) if cwd != moved]
+
+    def join_places(self, places: list[str | None]) -> None:
+        """A branch ends that started with the call in `places` (where it was, then the other
+        directories it might be in): the call may now be in any of them too (`c && cd x`,
+        `(cd x)`, `if c; then cd x; fi`)."""
+        now = [self.cwd, *self.unmoved]
+        if now == places:
+            return
+        merged = list(dict.fromkeys([*now, *places]))[1:]
+        if len(merged) > _MAX_PLACES:
+            self.error = self.error or "a cd that may not run leaves more directories than analysed"
+            merged = merged[:_MAX_PLACES]
+        self.unmoved = merged
 
     def call(
         self, words: list[Word], depth: int, wrappers: list[str], outer: list[str], env: list[str]
@@ -417,20 +435,23 @@ class Expansion:
         self.limit, self.called_commands = limit + added, self.called_commands + added
 
     def settle(
-        self, parsed: Parsed, index: int, settled: tuple[int, int], forks: list[_Held]
+        self, parsed: Parsed, index: int, settled: tuple[int, int], forks: list[_Fork]
     ) -> tuple[int, int]:
         """Apply the variables set and the files truncated before command `index` of
         `parsed`, past the first `settled` of each; returns how many are applied now. A
-        branch that sets variables keeps what they held where it starts in `forks` and,
-        where it ends, joins it to what they hold (see `keep_held`)."""
+        branch that sets variables or moves the shell keeps what they held and where the
+        call was where it starts in `forks` and, where it ends, joins it to what they hold
+        and where the call is (see `keep_held`, `join_places`)."""
         a, w = settled
         assignments, writes = parsed.assignments, parsed.bare_writes
         while a < len(assignments) and assignments[a][0] <= index:
             name, value, kind = assignments[a][1:]
             if kind == "fork":
-                forks.append(self.held())
+                forks.append((self.held(), [self.cwd, *self.unmoved]))
             elif kind == "join":
-                self.keep_held(forks.pop())
+                held, places = forks.pop()
+                self.keep_held(held)
+                self.join_places(places)
             elif name and (name in self.readonly or (kind == "local" and not self.calling)):
                 held = self.held()  # it fails (`readonly A; A=x`, `local` outside a function)
                 self.assign_copy(name, value)
@@ -1267,6 +1288,8 @@ class _Unwrapper:
                 source, depth, wrappers, outer, [*self.inherited, *self.own] if self.own else self.inherited
             )
             return
+        # a new shell gives back no variable (each may keep its value) and no directory
+        kept, cwd, unmoved = exp.held(), exp.cwd, exp.unmoved
         exported, exp.exported = exp.exported, {}
         exp_allexport, exp.allexport = exp.allexport, allexport
         functions, exp.functions = exp.functions, {}  # a new shell has none of this one's
@@ -1285,7 +1308,8 @@ class _Unwrapper:
         finally:
             exported.update(exp.lasting[lasting:])  # `bash -c 'tmux setenv A 1'`: A stays set
             exp.exported, exp.allexport, exp.functions = exported, exp_allexport, functions
-            exp.calling = calling
+            exp.calling, exp.cwd, exp.unmoved = calling, cwd, unmoved
+            exp.keep_held(kept)
             for name, held in zip((_PARAMETERS, "0"), outer_parameters, strict=True):
                 if held is None:
                     exp.arrays.pop(name, None)
