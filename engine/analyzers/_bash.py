@@ -1014,19 +1014,23 @@ def _chain(node: Any) -> tuple[list[Any], list[str]]:
     """The operands of the list `node` (`a && b || c`), through the lists tree-sitter-bash
     nests leftwards, and the operator before each (`""` before the first)."""
     rights: list[tuple[str, Any]] = []
-    while node.type == "list":
-        stmts = [c for c in node.named_children if c.type != "comment"]
-        operator = next((c.type for c in node.children if c.type in ("&&", "||")), "&&")
+    first: Any = node
+    while first is not None and first.type == "list":
+        stmts = [c for c in first.named_children if c.type != "comment"]
+        operator = next((c.type for c in first.children if c.type in ("&&", "||")), "&&")
         if len(stmts) != 2:  # not the shape of a list: its statements, each after `&&`
-            rights.extend((operator, stmt) for stmt in reversed(stmts[1:]))
-            if not stmts:
-                return [stmt for _, stmt in reversed(rights)], [operator for operator, _ in reversed(rights)]
-            node = stmts[0]
+            for stmt in stmts[:0:-1]:
+                rights.append((operator, stmt))
+            first = stmts[0] if stmts else None
             break
         rights.append((operator, stmts[1]))
-        node = stmts[0]
-    rights.reverse()
-    return [node, *(stmt for _, stmt in rights)], ["", *(operator for operator, _ in rights)]
+        first = stmts[0]
+    operands: list[Any] = [] if first is None else [first]
+    operators: list[str] = [] if first is None else [""]
+    for operator, stmt in reversed(rights):
+        operands.append(stmt)
+        operators.append(operator)
+    return operands, operators
 
 
 def _piped_part(node: Any) -> Any | None:
