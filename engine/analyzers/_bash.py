@@ -1019,15 +1019,17 @@ def _chain(node: Any) -> tuple[list[Any], list[str]]:
         stmts = [c for c in first.named_children if c.type != "comment"]
         operator = next((c.type for c in first.children if c.type in ("&&", "||")), "&&")
         if len(stmts) != 2:  # not the shape of a list: its statements, each after `&&`
-            for stmt in stmts[:0:-1]:
-                rights.append((operator, stmt))
+            later = stmts[1:]
+            later.reverse()
+            rights.extend((operator, stmt) for stmt in later)
             first = stmts[0] if stmts else None
             break
         rights.append((operator, stmts[1]))
         first = stmts[0]
     operands: list[Any] = [] if first is None else [first]
     operators: list[str] = [] if first is None else [""]
-    for operator, stmt in reversed(rights):
+    rights.reverse()
+    for operator, stmt in rights:
         operands.append(stmt)
         operators.append(operator)
     return operands, operators
