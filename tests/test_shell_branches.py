@@ -67,6 +67,8 @@ SECRETS_KEPT = [
     f'{SECRET}; f() {{ local F=y; F=x; }}; f; cat "$F"',
     f'{SECRET}; f() {{ declare F; read F; }}; f; cat "$F"',
     f"{SECRET}; bash -c 'F=x'; cat \"$F\"",  # a new shell sets none of this one's
+    f'{SECRET}; f() {{ return; F=x; }}; f; cat "$F"',  # a function may return before it
+    f'{SECRET}; f() {{ [ -n "$1" ] || return 1; F=$1; }}; f x; cat "$F"',
 ]
 
 
@@ -112,6 +114,12 @@ SECRETS_IN_THE_DIRECTORY_LEFT = [
     "f() { c && cd /home/me/proj; }; cd ~/.kube; f; cat config",  # in a function called
     'cd ~/.kube; eval "c && cd /home/me/proj"; cat config',
     "cd ~/.kube; bash -c 'cd /home/me/proj'; cat config",  # a new shell moves none of this one
+    # a move the walker cannot see in the text: read where the command ran
+    "cd ~/.kube; f() { cd ~/proj; }; false && f; cat config",
+    "cd ~/.kube; f() { cd ~/proj; }; (f); cat config",
+    'cd ~/.kube; false && eval "c""d ~/proj"; cat config',
+    "cd ~/.kube; false && c\\d ~/proj; cat config",
+    "f() { [ -d /nope ] || return; cd ~/proj; }; cd ~/.kube; f; cat config",  # may return first
 ]
 
 
@@ -186,3 +194,26 @@ def test_line_continuations_read_alike_after_a_cd_in_a_branch() -> None:
     command = "cd src && \\\nmake && \\\ncd sub && \\\nls"
     assert shell_error(command, CWD) == ""
     assert decide_bash("coding-agent", command, CWD, HOME) == "allow"
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("trap 'rm -rf ~' EXIT", "block"),  # the action runs in this shell
+        ('trap "cat ~/.ssh/id_rsa" INT TERM', "block"),
+        ("trap -- 'rm -rf /' EXIT", "block"),
+        ('trap "$PAYLOAD" EXIT', "ask"),  # an action known only at run time
+        ("trap - EXIT", "allow"),  # resets
+        ("trap -p", "allow"),  # prints
+    ],
+)
+def test_a_trap_action_is_read_as_the_commands_it_runs(command: str, expected: str, policy: str) -> None:
+    decision = decide_bash(policy, command, CWD, HOME)
+    if policy == "ci" and expected == "ask":  # no one to ask in CI
+        expected = "block"
+    assert decision == expected or (policy == "strict" and expected == "allow" and decision == "ask")
+
+
+def test_a_trap_action_may_not_run() -> None:
+    assert decide_bash("coding-agent", f"{SECRET}; trap 'F=x' EXIT; cat \"$F\"", CWD, HOME) == "block"

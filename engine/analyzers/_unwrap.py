@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ._command import NO_ENV, Command
-from ._parsed import MAX_COMMANDS, MAX_DEPTH, Parsed, RawCommand, Word, brace_words
+from ._parsed import MAX_COMMANDS, MAX_DEPTH, MOVES, Parsed, RawCommand, Word, brace_words
 from ._programs import (
     RUN_OPTIONS,
     RUN_SUBCOMMANDS,
@@ -53,7 +53,8 @@ _STATEFUL |= {"command", "builtin", "hash", "enable", "alias", "trap"}
 """Builtins that change what later commands run or read (variables, the cwd, names): a
 function of the same name, which bash runs instead, makes the call unparsed, as the builtin's
 effect, read as written, may not happen."""
-_UNWRAPPED = frozenset({"env", "su", "eval", "ssh", "find", "source", ".", *SHELLS, *WRAPPER_VALUE_OPTIONS})
+_UNWRAPPED = frozenset({"env", "su", "eval", "trap", "ssh", "find", "source", "."})
+_UNWRAPPED |= SHELLS | WRAPPER_VALUE_OPTIONS.keys()
 _UNWRAPPED |= _DECLARATIONS | _SETTERS | RUNNER_PROGRAMS.difference(RUN_SUBCOMMANDS)
 """Programs `_Unwrapper.step` sees into or reads (every other command runs as written); those
 that run a command only through a subcommand (`uv run`, `npm exec`) go to it only with one."""
@@ -109,6 +110,8 @@ _Held = tuple[dict[str, str], dict[str, tuple[Word, ...]], dict[str, tuple[Word,
 """What `Expansion.held` returns: the variables, choices, arrays, runtime and searched names."""
 _Fork = tuple[_Held, list[str | None]]
 """Where a branch starts: what the variables held, and the directories the call may be in."""
+_RETURN = re.compile(r"\breturn\b")
+"""A function's body that may return before its end (see `Expansion.call`)."""
 _MAX_PLACES = 4
 """The most directories other than `Expansion.cwd` a call is read from (see `unmoved`)."""
 _UNSET = Word("")
@@ -319,6 +322,8 @@ class Expansion:
             words = raw.words
             declares = False
             held = self.held() if (raw.maybe or self.readonly) and self.holds() else None
+            # `c && f`, `(eval "c""d x")`: a move the walker does not mark (see `MOVES`)
+            places = [self.cwd, *self.unmoved] if raw.maybe and not MOVES.search(raw.text) else None
             if words and (
                 not words[0].static
                 or (
@@ -352,6 +357,8 @@ class Expansion:
                 self.add_variant(raw, wrappers, outer, env)
             if self.unmoved:  # `c && cd x; cat config` reads x/config or ./config
                 self.read_unmoved(raw, wrappers, outer, env)
+            if places is not None and places != [self.cwd, *self.unmoved]:
+                self.join_places(places)
             feeder = raw
         if settles:  # set after the last command: a later script may read them
             self.settle(parsed, len(parsed.commands), settled, forks)
@@ -407,6 +414,8 @@ class Expansion:
         readings = self.parameter_readings(words[1:])  # `f "$d"` in `for d in / x`: each
         outermost = not self.calling  # a call inside a body reads within the outer one's room
         before = self.held()  # what the variables the body makes its own (`local A`) get back
+        places = [self.cwd, *self.unmoved]
+        returns = any(_RETURN.search(body) for body in self.functions[name])
         self.locals.append(set())
         self.calling.add(name)
         first, limit = len(self.commands), self.limit
@@ -427,7 +436,10 @@ class Expansion:
                 self.arrays.pop(_PARAMETERS, None)
             else:
                 self.arrays[_PARAMETERS] = held
-        if own:
+        if returns:  # `f() { c || return; A=x; cd x; }`: what follows a `return` may not run
+            self.keep_held(before)
+            self.join_places(places)
+        elif own:
             self.keep_held(before, own)
         if not outermost:
             return
@@ -1189,6 +1201,16 @@ class _Unwrapper:
             self.exp.substitutions = True
             self.script(words[1:], program, reads_stdin=True, same_shell=True)
             return None
+        if program == "trap":  # `trap 'rm -rf ~' EXIT`: the action runs in this shell, maybe
+            action = _trap_action(words[1:])
+            if action is not None:
+                exp = self.exp
+                exp.substitutions = True
+                held, places = exp.held(), [exp.cwd, *exp.unmoved]
+                self.script([action], program, same_shell=True)
+                exp.keep_held(held)
+                exp.join_places(places)
+            return words
         if program == "ssh":
             return self.ssh(words)
         if program in ("source", "."):  # `source /dev/stdin <<EOF`: the heredoc runs here
@@ -1594,6 +1616,18 @@ def normpath(path: str) -> str | None:
     if rest == ".." or rest.startswith("../"):
         return None
     return f"{head}/{rest}"
+
+
+def _trap_action(args: list[Word]) -> Word | None:
+    """The action `trap ACTION SIGNAL...` sets; None for `trap -p`, `trap -l`, `trap SIGNAL`
+    and `trap - SIGNAL` (which print or reset)."""
+    if args and args[0].static and args[0].value == "--":
+        args = args[1:]
+    elif args and args[0].static and args[0].value.startswith("-") and args[0].value != "-":
+        return None
+    if len(args) < 2 or (args[0].static and args[0].value == "-"):
+        return None
+    return args[0]
 
 
 def _declaration(args: list[Word]) -> tuple[str, str, list[Word]]:
