@@ -83,22 +83,10 @@ _NESTING = frozenset(
 _SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
 _SETS_IN_HEADER = frozenset({"for_statement", "c_style_for_statement", "compound_statement"})
 """Nesting nodes that may set variables before their body: loops, and `((A=1))`."""
-_BRANCHES = frozenset(
-    {
-        "if_statement",
-        "while_statement",
-        "for_statement",
-        "c_style_for_statement",
-        "case_statement",
-        "function_definition",
-        "subshell",
-        "command_substitution",
-        "process_substitution",
-    }
-)
+_BRANCHES = _NESTING - {"compound_statement"}
 """Nodes whose commands may not run, or run in a shell of their own (a subshell): what they
 set may not reach the commands after them (nor may the parts of a pipeline, each run in a
-shell of its own, or what follows `&&` and `||`: see `_Walker.visit`)."""
+shell of its own, or what follows `&&` and `||`: see `_Walker.visit` and `_Walker.chain`)."""
 _DYNAMIC = frozenset(
     {
         "simple_expansion",

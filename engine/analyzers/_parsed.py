@@ -76,8 +76,9 @@ class Parsed:
     """Shell variables set (`a=rm`): (number of commands before it, name, value, kind). The
     kind is "" but for `local a=rm` outside a function's body ("local", which sets nothing
     where it runs outside a function) and for the entries with no name that mark where a
-    branch that sets variables starts ("fork") and ends ("join"): a branch may not run, or
-    runs in a shell of its own (`if c; then a=rm; fi`, `(a=rm)`, `c && a=rm`)."""
+    branch that sets variables or may move the shell (`MOVES`) starts ("fork") and ends
+    ("join"): a branch may not run, or runs in a shell of its own (`if c; then a=rm; fi`,
+    `(a=rm)`, `c && cd x`)."""
     bare_writes: list[tuple[int, Word]] = field(default_factory=list)
     """Files written by a redirection with no command (`> f` truncates f): (number of
     commands before it, target)."""

@@ -53,8 +53,9 @@ _STATEFUL |= {"command", "builtin", "hash", "enable", "alias", "trap"}
 """Builtins that change what later commands run or read (variables, the cwd, names): a
 function of the same name, which bash runs instead, makes the call unparsed, as the builtin's
 effect, read as written, may not happen."""
-_UNWRAPPED = frozenset({"env", "su", "eval", "trap", "ssh", "find", "source", "."})
-_UNWRAPPED |= SHELLS | WRAPPER_VALUE_OPTIONS.keys()
+_UNWRAPPED = frozenset(
+    {"env", "su", "eval", "trap", "ssh", "find", "source", ".", *SHELLS, *WRAPPER_VALUE_OPTIONS}
+)
 _UNWRAPPED |= _DECLARATIONS | _SETTERS | RUNNER_PROGRAMS.difference(RUN_SUBCOMMANDS)
 """Programs `_Unwrapper.step` sees into or reads (every other command runs as written); those
 that run a command only through a subcommand (`uv run`, `npm exec`) go to it only with one."""
@@ -267,7 +268,7 @@ class Expansion:
         self.error = self.error or (message if depth == 0 else f"in a nested script: {message}")
         if self.cwd != written_cwd:  # the readings disagree: what follows knows neither
             self.cwd = "?"
-        self.unmoved = list(dict.fromkeys([*written_unmoved, *self.unmoved]))[:_MAX_PLACES]
+        self.join_places([self.cwd, *written_unmoved])
         self.variables = {k: v for k, v in self.variables.items() if written_variables.get(k) == v}
         self.choices = {**written_values[0], **self.choices}  # either reading's words: each a reading
         self.arrays = {k: v for k, v in self.arrays.items() if written_values[1].get(k) == v}
@@ -460,7 +461,7 @@ class Expansion:
             name, value, kind = assignments[a][1:]
             if kind == "fork":
                 forks.append((self.held(), [self.cwd, *self.unmoved]))
-            elif kind == "join":
+            elif kind == "join" and forks:
                 held, places = forks.pop()
                 self.keep_held(held)
                 self.join_places(places)
