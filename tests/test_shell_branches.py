@@ -69,6 +69,7 @@ SECRETS_KEPT = [
     f"{SECRET}; bash -c 'F=x'; cat \"$F\"",  # a new shell sets none of this one's
     f'{SECRET}; f() {{ return; F=x; }}; f; cat "$F"',  # a function may return before it
     f'{SECRET}; f() {{ [ -n "$1" ] || return 1; F=$1; }}; f x; cat "$F"',
+    f'{SECRET}; coproc read F; cat "$F"',
 ]
 
 
@@ -120,6 +121,7 @@ SECRETS_IN_THE_DIRECTORY_LEFT = [
     'cd ~/.kube; false && eval "c""d ~/proj"; cat config',
     "cd ~/.kube; false && c\\d ~/proj; cat config",
     "f() { [ -d /nope ] || return; cd ~/proj; }; cd ~/.kube; f; cat config",  # may return first
+    "cd ~/.kube; coproc cd /home/me/proj; cat config",  # a subshell
 ]
 
 
@@ -217,3 +219,23 @@ def test_a_trap_action_is_read_as_the_commands_it_runs(command: str, expected: s
 
 def test_a_trap_action_may_not_run() -> None:
     assert decide_bash("coding-agent", f"{SECRET}; trap 'F=x' EXIT; cat \"$F\"", CWD, HOME) == "block"
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+@pytest.mark.parametrize(
+    "command",
+    [
+        'trap "cd ~/.kube" DEBUG; cd ~/proj; cat config',  # before each command after it
+        'trap "F=~/.ssh/id_rsa" RETURN; f() { :; }; F=x; f; cat "$F"',
+        'trap "$ACTION" ERR; make',
+    ],
+)
+def test_a_trap_that_sets_state_around_each_command_is_unparsed(command: str, policy: str) -> None:
+    assert shell_error(command, CWD)
+    assert decide_bash(policy, command, CWD, HOME) != "allow"
+
+
+def test_a_trap_that_only_reports_around_each_command_is_read() -> None:
+    command = "trap 'echo \"error on line $LINENO\"' ERR; make"
+    assert shell_error(command, CWD) == ""
+    assert decide_bash("coding-agent", command, CWD, HOME) == "allow"

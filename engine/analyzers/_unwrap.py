@@ -322,9 +322,13 @@ class Expansion:
                 raw = replace(raw, piped=True)
             words = raw.words
             declares = False
-            held = self.held() if (raw.maybe or self.readonly) and self.holds() else None
+            # `coproc cd x`, `coproc read A`: run in a subshell, which the walker does not mark
+            own_shell = bool(words) and words[0].static and words[0].value == "coproc"
+            maybe = raw.maybe or own_shell
+            held = self.held() if (maybe or self.readonly) and self.holds() else None
             # `c && f`, `(eval "c""d x")`: a move the walker does not mark (see `MOVES`)
-            places = [self.cwd, *self.unmoved] if raw.maybe and not MOVES.search(raw.text) else None
+            hidden = own_shell or (raw.maybe and not MOVES.search(raw.text))
+            places = [self.cwd, *self.unmoved] if hidden else None
             if words and (
                 not words[0].static
                 or (
@@ -351,7 +355,7 @@ class Expansion:
                     self.error = self.error or "a function has the name of a builtin that sets state"
                 self.call(words, depth, wrappers, outer, env)
             if held is not None:  # `c && read A`, `readonly A; read A`: A may keep its value
-                self.keep_held(held, None if raw.maybe else self.readonly)
+                self.keep_held(held, None if maybe else self.readonly)
             if raw.redirects and len(words) == 1 and words[0].value == "exec":
                 self.opened(raw)
             if self.variables or self.choices or self.arrays or _lists(raw):
@@ -1204,6 +1208,12 @@ class _Unwrapper:
             return None
         if program == "trap":  # `trap 'rm -rf ~' EXIT`: the action runs in this shell, maybe
             action = _trap_action(words[1:])
+            if (
+                action is not None
+                and (not action.static or _SETS_STATE.search(action.value))
+                and any(w.value in _EVERY_COMMAND or not w.static for w in words[2:])
+            ):  # `trap 'cd ~/.kube' DEBUG`: its effect comes before each command after it
+                self.exp.error = self.exp.error or "a trap sets state around each command"
             if action is not None:
                 exp = self.exp
                 exp.substitutions = True
@@ -1617,6 +1627,15 @@ def normpath(path: str) -> str | None:
     if rest == ".." or rest.startswith("../"):
         return None
     return f"{head}/{rest}"
+
+
+_EVERY_COMMAND = frozenset({"DEBUG", "RETURN", "ERR", "SIGDEBUG", "SIGRETURN", "SIGERR"})
+"""The `trap` conditions that run the action before or after any command, not once."""
+_SETS_STATE = re.compile(
+    r"=|\b(?:cd|pushd|popd|read|mapfile|readarray|export|declare|typeset|local|readonly|unset|set|shift"
+    r"|eval|source|alias|let|exec|getopts)\b|(?:^|[;&|\s])\.\s"
+)
+"""An action that may set variables, move the shell or change what names run."""
 
 
 def _trap_action(args: list[Word]) -> Word | None:
