@@ -388,6 +388,16 @@ class Expansion:
         self.cwd = moved
         self.unmoved = [cwd for cwd in dict.fromkeys(after) if cwd != moved]
 
+    def fork(self) -> _Fork:
+        """What the variables hold and where the call may be, where a branch starts."""
+        return self.held(), [self.cwd, *self.unmoved]
+
+    def join(self, fork: _Fork) -> None:
+        """A branch that started at `fork` ends: what the variables held and where the call
+        was then join what they hold and where it is (see `keep_held`, `join_places`)."""
+        self.keep_held(fork[0])
+        self.join_places(fork[1])
+
     def join_places(self, places: list[str | None]) -> None:
         """A branch ends that started with the call in `places` (where it was, then the other
         directories it might be in): the call may now be in any of them too (`c && cd x`,
@@ -418,8 +428,7 @@ class Expansion:
         held = self.arrays.get(_PARAMETERS)
         readings = self.parameter_readings(words[1:])  # `f "$d"` in `for d in / x`: each
         outermost = not self.calling  # a call inside a body reads within the outer one's room
-        before = self.held()  # what the variables the body makes its own (`local A`) get back
-        places = [self.cwd, *self.unmoved]
+        before = self.fork()  # what the variables the body makes its own (`local A`) get back
         returns = any(_RETURN.search(body) for body in self.functions[name])
         self.locals.append(set())
         self.calling.add(name)
@@ -442,10 +451,9 @@ class Expansion:
             else:
                 self.arrays[_PARAMETERS] = held
         if returns:  # `f() { c || return; A=x; cd x; }`: what follows a `return` may not run
-            self.keep_held(before)
-            self.join_places(places)
+            self.join(before)
         elif own:
-            self.keep_held(before, own)
+            self.keep_held(before[0], own)
         if not outermost:
             return
         added = len(self.commands) - first
@@ -464,11 +472,9 @@ class Expansion:
         while a < len(assignments) and assignments[a][0] <= index:
             name, value, kind = assignments[a][1:]
             if kind == "fork":
-                forks.append((self.held(), [self.cwd, *self.unmoved]))
+                forks.append(self.fork())
             elif kind == "join" and forks:
-                held, places = forks.pop()
-                self.keep_held(held)
-                self.join_places(places)
+                self.join(forks.pop())
             elif name and (name in self.readonly or (kind == "local" and not self.calling)):
                 held = self.held()  # it fails (`readonly A; A=x`, `local` outside a function)
                 self.assign_copy(name, value)
@@ -1215,12 +1221,10 @@ class _Unwrapper:
             ):  # `trap 'cd ~/.kube' DEBUG`: its effect comes before each command after it
                 self.exp.error = self.exp.error or "a trap sets state around each command"
             if action is not None:
-                exp = self.exp
-                exp.substitutions = True
-                held, places = exp.held(), [exp.cwd, *exp.unmoved]
+                self.exp.substitutions = True
+                fork = self.exp.fork()
                 self.script([action], program, same_shell=True)
-                exp.keep_held(held)
-                exp.join_places(places)
+                self.exp.join(fork)
             return words
         if program == "ssh":
             return self.ssh(words)
