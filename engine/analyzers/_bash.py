@@ -144,6 +144,13 @@ _STATEMENTS = frozenset({"program", "compound_statement"})
 _FORK, _JOIN = object(), object()
 """The stack items' nodes that start a branch and end the one last started (see
 `_Walker.chain`)."""
+_UNDO, _END = object(), object()
+"""`_FORK` of a branch that runs only when the move before it failed (`cd x || b`), and
+`_JOIN` of one that ends the shell (`c || exit`): see `Parsed.assignments`."""
+_MOVER = re.compile(r"""(?:(?:builtin|command)\s+)?["']?(?:cd|pushd|popd)["']?(?:\s|$)""")
+"""The text of a command that moves the shell: `cd x`, `"cd" x`, `builtin cd x`."""
+_EXIT = re.compile(r"exit(?:\s|$)")
+"""The text of a command that ends the shell."""
 _MARK = Word("")
 """The value of the entries of `Parsed.assignments` that mark where a branch starts and ends."""
 _SKIP = frozenset({"comment", "heredoc_start", "heredoc_end", "file_descriptor"})
@@ -364,8 +371,9 @@ class _Walker:
         self.parts: set[tuple[int, int]] = set()
         """The byte ranges of the statements among `branches` that are no `_BRANCHES` node (`b`
         of `a && b`, each part of a pipeline): each forks when walked (see `fork`)."""
-        self.forks: list[tuple[int, int]] = []
-        """The branches being walked: where each starts in the assignments and commands."""
+        self.forks: list[tuple[int, int, bool]] = []
+        """The branches being walked: where each starts in the assignments and commands, and
+        whether it runs only when the move before it failed (see `fork`)."""
         self.defined: list[tuple[int, int]] = []
         """The byte ranges of the functions' bodies walked so far."""
 
@@ -376,11 +384,11 @@ class _Walker:
         work = self.work
         while stack:
             node, level, piped, inherited = stack.pop()
-            if node is _JOIN:
-                self.join()
+            if node is _JOIN or node is _END:
+                self.join(node is _END)
                 continue
-            if node is _FORK:
-                self.fork()
+            if node is _FORK or node is _UNDO:
+                self.fork(node is _UNDO)
                 continue
             work.nodes -= 1
             if work.nodes < 0:
@@ -482,13 +490,16 @@ class _Walker:
         self.branches.extend((operand.start_byte, operand.end_byte) for operand in operands[1:])
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         opened = 0
+        source = self.source
         for i, operand in enumerate(operands):
             if i:
-                pending.append((_FORK, level, piped, []))
+                undo = operators[i] == "||" and _runs(_MOVER, operands[i - 1], source)
+                pending.append((_UNDO if undo else _FORK, level, piped, []))
                 opened += 1
             pending.append((operand, level, piped or i > 0, inherited if i == last else []))
             if opened and (i == last or operators[i] == "||" or operators[i + 1] != "&&"):
-                pending.extend([(_JOIN, level, piped, [])] * opened)
+                pending.append((_END if _runs(_EXIT, operand, source) else _JOIN, level, piped, []))
+                pending.extend([(_JOIN, level, piped, [])] * (opened - 1))
                 opened = 0
         return pending
 
@@ -511,22 +522,26 @@ class _Walker:
             self.branches.append((node.start_byte, node.end_byte))
             self.parts.add((node.start_byte, node.end_byte))
 
-    def fork(self) -> None:
-        """A branch starts: the variables it sets may keep the values they held (see `join`)."""
-        self.forks.append((len(self.out.assignments), len(self.out.commands)))
+    def fork(self, undo: bool = False) -> None:
+        """A branch starts (`undo`: one that runs only when the move before it failed, `cd x
+        || b`): the variables it sets may keep the values they held (see `join`)."""
+        self.forks.append((len(self.out.assignments), len(self.out.commands), undo))
 
-    def join(self) -> None:
-        """The branch last forked ends: when it set a variable or may move the shell (see
-        `MOVES`), mark where it starts and ends among the assignments, so that what it set
-        joins what was held before (`A=1; if c; then A=2; cat $A; fi; cat $A`: the first
-        `cat` reads 2, the second 1 or 2), and where it moved the shell, where it was."""
-        at, index = self.forks.pop()
+    def join(self, ends: bool = False) -> None:
+        """The branch last forked ends (`ends`: with the shell, `c || exit`): when it set a
+        variable or may move the shell (see `MOVES`), or runs where a failed move left the
+        call, mark where it starts and ends among the assignments, so that what it set joins
+        what was held before (`A=1; if c; then A=2; cat $A; fi; cat $A`: the first `cat`
+        reads 2, the second 1 or 2), and where it moved the shell, where it was."""
+        at, index, undo = self.forks.pop()
         assignments, commands = self.out.assignments, self.out.commands
-        if any(entry[1] for entry in itertools.islice(assignments, at, None)) or any(
-            MOVES.search(command.text) for command in itertools.islice(commands, index, None)
+        if (
+            undo
+            or any(entry[1] for entry in itertools.islice(assignments, at, None))
+            or any(MOVES.search(command.text) for command in itertools.islice(commands, index, None))
         ):
-            assignments.insert(at, (index, "", _MARK, "fork"))
-            assignments.append((len(self.out.commands), "", _MARK, "join"))
+            assignments.insert(at, (index, "", _MARK, "undo" if undo else "fork"))
+            assignments.append((len(self.out.commands), "", _MARK, "end" if ends else "join"))
 
     def maybe(self, node: Any) -> bool:
         """Whether `node` lies where it may not run, or runs in a shell of its own: in a
@@ -1021,6 +1036,22 @@ def _chain(node: Any) -> tuple[list[Any], list[str]]:
         operands.append(stmt)
         operators.append(operator)
     return operands, operators
+
+
+def _runs(command: re.Pattern[str], node: Any, source: bytes) -> bool:
+    """Whether the statement `node` is, or ends with, a command whose text `command` matches:
+    a plain command, with redirects around it, or last in a group (`{ echo; exit 1; }`)."""
+    while node.type in ("redirected_statement", "compound_statement"):
+        if node.type == "redirected_statement":
+            node = node.child_by_field_name("body")
+        elif source.startswith(b"((", node.start_byte):  # `((x))`
+            return False
+        else:
+            stmts = [c for c in node.named_children if c.type != "comment"]
+            node = stmts[-1] if stmts else None
+        if node is None:
+            return False
+    return node.type == "command" and command.match(_text(node, source)) is not None
 
 
 def _piped_part(node: Any) -> Any | None:

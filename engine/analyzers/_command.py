@@ -68,6 +68,9 @@ class Command(CelObject):
     """For a `find` with arguments only run time knows: which of its arguments are expansions
     outside double quotes, which the shell splits into words (`$N`, `"x"$N`); None when not
     known (each such argument then counts as split)."""
+    moves_to: list[str | None] | None = None
+    """For a `cd` or `pushd` whose directory only run time knows (`cd "$d"`): the directories
+    the variables known make it, each None when not known; None when it uses none known."""
 
     # Positional too: the shell analyzer makes one per command and passes them in this order
     # (keywords cost a name lookup each on the per-call path).

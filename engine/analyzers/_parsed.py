@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 MAX_DEPTH = 20
 """Deepest nesting (subshells, substitutions, control structures, `bash -c`) analysed."""
 
-MOVES = re.compile(r"\b(?:cd|pushd|popd)\b")
-"""Text that may move the shell (`cd`, `pushd`, `popd`, and a word that only holds one): a
-branch whose commands hold it marks where it starts and ends (see `Parsed.assignments`)."""
+MOVES = re.compile(r"\b(?:cd|pushd|popd|dirs)\b")
+"""Text that may move the shell or change its directory stack (`cd`, `pushd`, `popd`, `dirs`,
+and a word that only holds one): a branch whose commands hold it marks where it starts and
+ends (see `Parsed.assignments`)."""
 MAX_COMMANDS = 100
 """More simple commands than this in one call is not a command line but a payload: the
 call is reported unparsed (the shipped policies ask) instead of analysed at length."""
@@ -78,7 +79,10 @@ class Parsed:
     where it runs outside a function) and for the entries with no name that mark where a
     branch that sets variables or may move the shell (`MOVES`) starts ("fork") and ends
     ("join"): a branch may not run, or runs in a shell of its own (`if c; then a=rm; fi`,
-    `(a=rm)`, `c && cd x`)."""
+    `(a=rm)`, `c && cd x`). A branch that runs only when a `cd`, `pushd` or `popd` before
+    it failed (`cd x || b`) starts with "undo": it runs where the call was before the move.
+    One that ends the shell (`c || exit`) ends with "end": what follows runs only where it
+    did not."""
     bare_writes: list[tuple[int, Word]] = field(default_factory=list)
     """Files written by a redirection with no command (`> f` truncates f): (number of
     commands before it, target)."""

@@ -48,7 +48,9 @@ _READERS = frozenset({"read", "mapfile", "readarray"})
 _SETS = _DECLARATIONS | (_SETTERS - {"mapfile", "readarray"})
 """Builtins read where they run as written: `mapfile` goes to `_Unwrapper.step`, which sees
 the code of its `-C` callback."""
-_STATEFUL = _DECLARATIONS | _SETTERS | {"cd", "pushd", "popd", "unset", "source", ".", "eval", "exec"}
+_MOVERS = frozenset({"cd", "pushd", "popd", "dirs"})
+"""Builtins that move the shell or change its directory stack (see `Expansion.move`)."""
+_STATEFUL = _DECLARATIONS | _SETTERS | _MOVERS | {"unset", "source", ".", "eval", "exec"}
 _STATEFUL |= {"command", "builtin", "hash", "enable", "alias", "trap"}
 """Builtins that change what later commands run or read (variables, the cwd, names): a
 function of the same name, which bash runs instead, makes the call unparsed, as the builtin's
@@ -109,8 +111,13 @@ _MAX_TRIMMED = 256
 _CASE_OPERATORS = ("^", ",", "~", "@U", "@u", "@L")
 _Held = tuple[dict[str, str], dict[str, tuple[Word, ...]], dict[str, tuple[Word, ...]], set[str], set[str]]
 """What `Expansion.held` returns: the variables, choices, arrays, runtime and searched names."""
-_Fork = tuple[_Held, list[str | None]]
-"""Where a branch starts: what the variables held, and the directories the call may be in."""
+_Places = tuple[str | None, ...]
+"""Directories the call may be in, each as `Expansion.cwd`."""
+_Where = tuple[list[str | None], _Places, tuple[_Places, ...] | None]
+"""What `Expansion.where` returns: the directories the call may be in (`cwd` first, then
+`unmoved`), those `cd -` goes to (`oldpwd`) and the directory stack (`dirs`)."""
+_Fork = tuple[_Held, _Where]
+"""Where a branch starts: what the variables held, and where the call may be."""
 _RETURN = re.compile(r"\breturn\b")
 """A function's body that may return before its end (see `Expansion.call`)."""
 _MAX_PLACES = 4
@@ -138,6 +145,23 @@ class Expansion:
     unmoved: list[str | None] = field(default_factory=list)
     """The other directories the call may be in, as `cwd`, when a `cd` may not have run (`c
     && cd x`, `(cd x)`): each command after it is read again from each of them."""
+    oldpwd: _Places = ("?",)
+    """The directories `cd -` may go to (`OLDPWD`: where the call was before its last move),
+    as `cwd`; "?" before the call's first move, which the call's shell inherits."""
+    dirs: tuple[_Places, ...] | None = ()
+    """The directory stack below the cwd, top first (`pushd x` puts where the call was on it,
+    `popd` goes back there): each entry the directories it may be, as `oldpwd`. Empty in a
+    new shell; None when not known (branches that may not run left stacks of other depths)."""
+    spread: list[str | None] = field(default_factory=list)
+    """The other directories the last move went to, beside `cwd` (`cd "$d"` with `d` one of
+    several, `popd` back to where the call may have been): they join `unmoved` once the
+    command that moved is read from each directory it was in before."""
+    moved: _Where | None = None
+    """Where the call was before its last move: what a command after `cd x ||` reads from,
+    as it runs only when the move failed."""
+    names_stack: bool = False
+    """The call names `OLDPWD` or `DIRSTACK`, which it may set: `cd -` goes where `OLDPWD`
+    holds, and `popd` where only run time knows."""
     variables: dict[str, str] = field(default_factory=dict)
     """Shell variables with a static value, as set so far."""
     choices: dict[str, tuple[Word, ...]] = field(default_factory=dict)
@@ -210,6 +234,8 @@ class Expansion:
     ) -> None:
         """Parse `source` at nesting `depth` and expand its commands, which run with the
         assignments `env` (those of the commands the script was unwrapped from)."""
+        if "OLDPWD" in source or "DIRSTACK" in source:  # `OLDPWD=x; cd -`, `DIRSTACK[1]=x; popd`
+            self.names_stack = True
         if "\\\n" in source or "\\\r" in source:  # rare: the common path pays two substring tests
             joined = _joined(source)
             if joined != source:
@@ -238,12 +264,14 @@ class Expansion:
             self.add_reading(source, depth, wrappers, outer, env)  # reports the depth
             return
         cwd, variables, unmoved = self.cwd, dict(self.variables), list(self.unmoved)
+        stack = self.oldpwd, self.dirs
         exported, allexport = dict(self.exported), self.allexport
         functions = {name: list(bodies) for name, bodies in self.functions.items()}
         values = dict(self.choices), dict(self.arrays), set(self.searched)
         first, bare = len(self.commands), len(self.bare_writes)
         self.add_reading(source, depth, wrappers, outer, env)
         written_cwd, written_variables, written_unmoved = self.cwd, self.variables, self.unmoved
+        written_stack, (self.oldpwd, self.dirs) = (self.oldpwd, self.dirs), stack
         written_exported, written_allexport = self.exported, self.allexport
         written_values = self.choices, self.arrays, self.searched
         written_functions, self.functions = self.functions, functions
@@ -258,6 +286,7 @@ class Expansion:
             and self.bare_writes[bare:middle_bare] == self.bare_writes[middle_bare:]
             and (self.cwd == written_cwd and self.variables == written_variables)
             and self.unmoved == written_unmoved
+            and (self.oldpwd, self.dirs) == written_stack
             and (self.exported == written_exported and self.allexport == written_allexport)
             and (self.choices, self.arrays, self.searched) == written_values
         ):  # the functions' bodies may differ in text alone (`rm \\<newline> -rf`): their calls read alike
@@ -268,7 +297,7 @@ class Expansion:
         self.error = self.error or (message if depth == 0 else f"in a nested script: {message}")
         if self.cwd != written_cwd:  # the readings disagree: what follows knows neither
             self.cwd = "?"
-        self.join_places([self.cwd, *written_unmoved])
+        self.join_where(([self.cwd, *written_unmoved], *written_stack))
         self.variables = {k: v for k, v in self.variables.items() if written_variables.get(k) == v}
         self.choices = {**written_values[0], **self.choices}  # either reading's words: each a reading
         self.arrays = {k: v for k, v in self.arrays.items() if written_values[1].get(k) == v}
@@ -309,6 +338,7 @@ class Expansion:
         for index, raw in enumerate(parsed.commands):
             if settles:
                 settled = self.settle(parsed, index, settled, forks)
+            self.moved = None  # what a `cd x ||` after this command reads from, if it moves
             if len(self.commands) >= self.limit:
                 self.error = self.error or "too many commands to analyse"
                 return
@@ -328,7 +358,7 @@ class Expansion:
             held = self.held() if (maybe or self.readonly) and self.holds() else None
             # `c && f`, `(eval "c""d x")`: a move the walker does not mark (see `MOVES`)
             hidden = own_shell or (raw.maybe and not MOVES.search(raw.text))
-            places = [self.cwd, *self.unmoved] if hidden else None
+            where = self.where() if hidden else None
             if words and (
                 not words[0].static
                 or (
@@ -362,8 +392,11 @@ class Expansion:
                 self.add_variant(raw, wrappers, outer, env)
             if self.unmoved:  # `c && cd x; cat config` reads x/config or ./config
                 self.read_unmoved(raw, wrappers, outer, env)
-            if places is not None and places != [self.cwd, *self.unmoved]:
-                self.join_places(places)
+            if self.spread:  # `cd "$d"`, `popd`: the other directories the move went to
+                spread, self.spread = self.spread, []
+                self.unmoved = list(self.bounded([self.cwd, *self.unmoved, *spread]))[1:]
+            if where is not None and where != self.where():
+                self.join_where(where)
             feeder = raw
         if settles:  # set after the last command: a later script may read them
             self.settle(parsed, len(parsed.commands), settled, forks)
@@ -372,7 +405,8 @@ class Expansion:
         """Read `raw` again from each of the other directories the call may be in (`unmoved`),
         each moved by the `cd`s it holds in turn."""
         places, moved, self.unmoved = self.unmoved, self.cwd, []
-        after = []
+        stack = self.oldpwd, self.dirs, self.spread, self.moved
+        after: list[str | None] = []
         for cwd in places:
             if len(self.commands) >= self.limit:
                 self.error = self.error or "too many commands to analyse"
@@ -381,22 +415,135 @@ class Expansion:
             other = _Unwrapper(self, raw, wrappers, outer, env)
             other.track_cd = False  # its `cd` moves this directory, below, not the call
             other.run()
+            ends: list[str | None] | None = [cwd]
             for cmd in self.commands[first:]:  # not those of a script it reads (`eval "c && cd x"`)
-                if cmd.program in ("cd", "pushd") and cmd.depth == raw.depth:
-                    cwd = _change_dir(cwd, cmd)
-            after.append(cwd)
+                if cmd.program in _MOVERS and cmd.depth == raw.depth and ends is not None:
+                    # one that goes back (`popd`) went, in `move`, everywhere the call may go
+                    ends = [to for place in ends for to in (_moves(place, cmd) or [])] or None
+            after.extend(ends or [])
         self.cwd = moved
+        self.oldpwd, self.dirs, self.spread, self.moved = stack
         self.unmoved = [cwd for cwd in dict.fromkeys(after) if cwd != moved]
+
+    def where(self) -> _Where:
+        """Where the call may be (see `_Where`)."""
+        return [self.cwd, *self.unmoved], self.oldpwd, self.dirs
 
     def fork(self) -> _Fork:
         """What the variables hold and where the call may be, where a branch starts."""
-        return self.held(), [self.cwd, *self.unmoved]
+        return self.held(), self.where()
 
     def join(self, fork: _Fork) -> None:
         """A branch that started at `fork` ends: what the variables held and where the call
-        was then join what they hold and where it is (see `keep_held`, `join_places`)."""
+        was then join what they hold and where it is (see `keep_held`, `join_where`)."""
         self.keep_held(fork[0])
-        self.join_places(fork[1])
+        self.join_where(fork[1])
+
+    def join_where(self, where: _Where) -> None:
+        """A branch ends that started with the call at `where`: the call may now be in any of
+        its directories too (`join_places`), `cd -` may go to any it would have gone to, and
+        each entry of the directory stack may be either branch's (not known when the stacks
+        are of other depths: `c && pushd x`)."""
+        places, oldpwd, dirs = where
+        self.join_places(places)
+        if oldpwd != self.oldpwd:
+            self.oldpwd = self.bounded((*self.oldpwd, *oldpwd))
+        if dirs != self.dirs:
+            if dirs is None or self.dirs is None or len(dirs) != len(self.dirs):
+                self.dirs = None
+            else:
+                self.dirs = tuple(self.bounded((*a, *b)) for a, b in zip(self.dirs, dirs, strict=True))
+
+    def go(self, where: _Where) -> None:
+        """Put the call back where it was at `where`."""
+        places, self.oldpwd, self.dirs = where
+        self.cwd, self.unmoved = places[0], places[1:]
+
+    def bounded(self, places: Iterable[str | None]) -> _Places:
+        """`places` without repeats, reported when more than the directories analysed."""
+        unique = tuple(dict.fromkeys(places))
+        if len(unique) > _MAX_PLACES + 1:
+            self.error = self.error or "a cd that may not run leaves more directories than analysed"
+            return unique[: _MAX_PLACES + 1]
+        return unique
+
+    def targets(self, words: list[Word]) -> list[str | None] | None:
+        """The directories `cd` or `pushd` (`words`) may name, with the variables known put
+        in (`cd "$d"`), each None when only run time knows it; None when it names none. The
+        values are a guess, as in `add_variant`: a directory not known (None) stays beside."""
+        operand = _stack_args([w.value for w in words])[1]
+        if operand is None:
+            return None
+        at = next(i for i, w in enumerate(words) if i and w.value == operand)
+        readings = self.readings(words[at])
+        return [*(r[0].value if len(r) == 1 and r[0].static else None for r in readings), None]
+
+    def move(self, cmd: Command) -> None:
+        """Follow `cmd`, a builtin of `_MOVERS` run in this shell (from `cwd`; `read_unmoved`
+        follows it from the other directories the call may be in): where the call goes,
+        where `cd -` then goes (where it was) and the directory stack, as bash keeps them
+        (`pushd x` puts where the call was on the stack, `popd` goes back there, `pushd`
+        swaps the two on top, `pushd +1` turns the stack, `dirs -c` empties it). A `popd`
+        or a `pushd` with no other directory fails and moves nothing. One that goes back
+        goes to every directory the call may have been in there."""
+        before = self.where()
+        self.moved = before
+        here = tuple(before[0])
+        program, dirs = cmd.program, self.dirs
+        options, operand = _stack_args(cmd.argv)
+        if program == "dirs":
+            if not all(cmd.static):
+                self.dirs = None
+            elif "c" in options:
+                self.dirs = ()
+            return
+        to: _Places | None
+        if not _goes_back(program, options, operand):
+            to = tuple(_moves(self.cwd, cmd) or ("?",))
+            if program == "pushd":
+                self.dirs = None if dirs is None or "n" in options else (here, *dirs)
+                if "n" in options:  # `pushd -n x` puts x on the stack, and moves nothing
+                    return
+        elif self.names_stack:  # `OLDPWD=~/.ssh; cd -`: where the variable the call set says
+            named = self.variables.get("OLDPWD") if program == "cd" and "OLDPWD" not in self.choices else None
+            to = (_moved(self.cwd, named),)
+            self.dirs = dirs if program == "cd" else None
+        elif program == "cd":  # `cd -`
+            to = self.oldpwd
+        elif dirs is None:
+            self.error = self.error or "a popd or pushd on a directory stack not known statically"
+            return
+        else:
+            to = self.pop(program, options, operand, here, dirs)
+        if to is None:
+            return
+        self.oldpwd = here
+        self.cwd, self.spread = to[0], list(to[1:])
+
+    def pop(
+        self, program: str, options: str, operand: str | None, here: _Places, dirs: tuple[_Places, ...]
+    ) -> _Places | None:
+        """Where `pushd` (with no directory, or `+N`/`-N`) or `popd` goes, setting the stack
+        it leaves; None when it moves nothing (it fails, or removes an entry below the top)."""
+        whole = (here, *dirs)
+        if program == "pushd":
+            at = 1 if operand is None else _stack_index(operand, len(whole))
+            if at is None or at >= len(whole):
+                return None  # `pushd` with an empty stack, `pushd +5` with three entries
+            if operand is None:  # the two on top swap
+                self.dirs = (here, *dirs[1:])
+                return dirs[0]
+            turned = whole[at:] + whole[:at]
+            self.dirs = turned[1:]
+            return turned[0]
+        at = (1 if "n" in options else 0) if operand is None else _stack_index(operand, len(whole))
+        if at is None or len(whole) < 2:
+            return None  # `popd` with an empty stack
+        if at > 0:  # `popd -n`, `popd +2`: an entry below the top goes, and the call stays
+            self.dirs = whole[1:at] + whole[at + 1 :]
+            return None
+        self.dirs = dirs[1:]
+        return dirs[0]
 
     def join_places(self, places: list[str | None]) -> None:
         """A branch ends that started with the call in `places` (where it was, then the other
@@ -471,10 +618,17 @@ class Expansion:
         assignments, writes = parsed.assignments, parsed.bare_writes
         while a < len(assignments) and assignments[a][0] <= index:
             name, value, kind = assignments[a][1:]
-            if kind == "fork":
+            if kind == "fork" or kind == "undo":
                 forks.append(self.fork())
-            elif kind == "join" and forks:
-                self.join(forks.pop())
+                if kind == "undo" and self.moved is not None:  # `cd x || cat config` reads ./config
+                    self.go(self.moved)
+            elif (kind == "join" or kind == "end") and forks:
+                fork = forks.pop()
+                if kind == "end" and "exit" not in self.functions:  # `cd x || exit`: only x goes on
+                    self.keep_held(fork[0])
+                    self.go(fork[1])
+                else:
+                    self.join(fork)
             elif name and (name in self.readonly or (kind == "local" and not self.calling)):
                 held = self.held()  # it fails (`readonly A; A=x`, `local` outside a function)
                 self.assign_copy(name, value)
@@ -1326,7 +1480,8 @@ class _Unwrapper:
             )
             return
         # a new shell gives back no variable (each may keep its value) and no directory
-        kept, cwd, unmoved = exp.held(), exp.cwd, exp.unmoved
+        kept, where = exp.held(), exp.where()
+        exp.dirs = ()  # a new shell's stack is empty; it inherits `OLDPWD`, which bash exports
         exported, exp.exported = exp.exported, {}
         exp_allexport, exp.allexport = exp.allexport, allexport
         functions, exp.functions = exp.functions, {}  # a new shell has none of this one's
@@ -1345,7 +1500,8 @@ class _Unwrapper:
         finally:
             exported.update(exp.lasting[lasting:])  # `bash -c 'tmux setenv A 1'`: A stays set
             exp.exported, exp.allexport, exp.functions = exported, exp_allexport, functions
-            exp.calling, exp.cwd, exp.unmoved = calling, cwd, unmoved
+            exp.calling = calling
+            exp.go(where)
             exp.keep_held(kept)
             for name, held in zip((_PARAMETERS, "0"), outer_parameters, strict=True):
                 if held is None:
@@ -1599,15 +1755,74 @@ def _emit(
     if cmd.program == "find" and cmd.dynamic:  # which values of its tests the shell splits
         cmd.split = [not w.static and (not w.quoted or "@" in w.value) for w in words[1:]]  # `"$@"`
     exp.commands.append(cmd)
-    if track_cd and cmd.program in ("cd", "pushd"):
-        exp.cwd = _change_dir(exp.cwd, cmd)
+    if cmd.program in _MOVERS:
+        if cmd.program != "dirs" and not all(cmd.static):  # `cd "$d"`
+            cmd.moves_to = exp.targets(words)
+        if track_cd:
+            exp.move(cmd)
+
+
+_ROTATION = re.compile(r"[+-][0-9]+")
+"""The operand of `pushd +1`, `popd -0`: an entry of the directory stack, by its place."""
+
+
+def _stack_args(argv: list[str]) -> tuple[str, str | None]:
+    """The letters of the options of `cd`, `pushd`, `popd` or `dirs` (`argv`) and the first
+    operand, None when there is none (`-` of `cd -` and `+1` of `pushd +1` are operands)."""
+    options = ""
+    for i, arg in enumerate(argv[1:], 1):
+        if arg == "--":
+            return options, argv[i + 1] if i + 1 < len(argv) else None
+        if arg[:1] != "-" or arg == "-" or _ROTATION.fullmatch(arg):
+            return options, arg
+        options += arg[1:]
+    return options, None
+
+
+def _goes_back(program: str, options: str, operand: str | None) -> bool:
+    """Whether a builtin of `_MOVERS` goes where the call was (`cd -`, `popd`, `pushd`,
+    `pushd +1`), not to a directory it names (`cd x`, `pushd x`), or moves nothing (`dirs`)."""
+    if program == "cd":
+        return operand == "-"
+    if program == "pushd":
+        return operand is None or (_ROTATION.fullmatch(operand) is not None and "n" not in options)
+    return True
+
+
+def _stack_index(operand: str, size: int) -> int | None:
+    """The entry of a directory stack of `size` entries (the cwd first) that `+N` (from the
+    top) or `-N` (from the bottom) names; None past either end."""
+    n = int(operand[1:])
+    at = n if operand[0] == "+" else size - 1 - n
+    return at if 0 <= at < size else None
+
+
+def _moves(current: str | None, cmd: Command) -> list[str | None] | None:
+    """The directories `cmd`, a builtin of `_MOVERS`, run from `current`, may go to: for a
+    `cd` or `pushd` to a directory, it (each the variables known may make it, `cd "$d"`);
+    `[current]` for one that moves nothing; None for one that goes back (see `_goes_back`),
+    which `Expansion.move` follows from every directory the call may be in at once."""
+    options, operand = _stack_args(cmd.argv)
+    if _goes_back(cmd.program, options, operand):
+        return None if cmd.program != "dirs" else [current]
+    if cmd.program == "pushd" and "n" in options:
+        return [current]
+    if cmd.moves_to is None:
+        return [_change_dir(current, cmd)]
+    return list(dict.fromkeys(_moved(current, target) for target in cmd.moves_to))
 
 
 def _change_dir(current: str | None, cmd: Command) -> str | None:
     target = cmd.positionals()[:1]
     if not target or not cmd.static[1:2] or not all(cmd.static):
         return "?" if target else "~"
-    path = target[0]
+    return _moved(current, target[0])
+
+
+def _moved(current: str | None, path: str | None) -> str | None:
+    """Where `cd path` goes from `current` (a path not known: None)."""
+    if path is None:
+        return "?"
     if path.startswith(("/", "~")):
         return normpath(path) or "?"
     if path == "-" or current == "?":
@@ -1636,7 +1851,7 @@ def normpath(path: str) -> str | None:
 _EVERY_COMMAND = frozenset({"DEBUG", "RETURN", "ERR", "SIGDEBUG", "SIGRETURN", "SIGERR"})
 """The `trap` conditions that run the action before or after any command, not once."""
 _SETS_STATE = re.compile(
-    r"=|\b(?:cd|pushd|popd|read|mapfile|readarray|export|declare|typeset|local|readonly|unset|set|shift"
+    r"=|\b(?:cd|pushd|popd|dirs|read|mapfile|readarray|export|declare|typeset|local|readonly|unset|set|shift"
     r"|eval|source|alias|let|exec|getopts)\b|(?:^|[;&|\s])\.\s"
 )
 """An action that may set variables, move the shell or change what names run."""
