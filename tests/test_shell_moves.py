@@ -5,8 +5,9 @@ directories (`pushd x` puts the cwd on it, `popd` goes back to it, `pushd` swaps
 top, `pushd +N` turns it, `dirs -c` empties it; a new shell's is empty). Each is followed:
 `cd ~/.kube; cd /tmp; cd -; cat config` reads the key store, where the call was once read
 from a directory not known (and a relative read from there allowed). A `cd "$d"` goes where
-the values `d` may hold say, beside a directory not known. The commands after `cd x ||` run
-only when the move failed, so where the call was; after `cd x || exit`, only in x.
+the values `d` may hold say, beside a directory not known; `~-` and `$OLDPWD` name where the
+call was. The commands after `cd x ||` run only when the move failed, so where the call was;
+after `cd x || exit`, only in x.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     "cd /tmp; pushd ~/.kube; bash -c 'popd; cat config'",  # a new shell's stack is empty
     "cd ~/.kube; c && cd /tmp; cd /; cd -; cat config",  # back to either
     "OLDPWD=~/.kube; cd -; cat config",
+    "cd /tmp; cd ~/.kube; unset OLDPWD; cd -; cat config",  # the `cd -` fails: the call stays
+    "cd ~/.kube; cd /tmp; cat ~-/config",
+    'cd ~/.kube && cd /tmp && cat "$OLDPWD/config"',
     # a variable's value
     'd=~/.kube; cd "$d"; cat config',
     "d=~/.kube; cd $d && cat config",
@@ -69,6 +73,7 @@ def test_a_secret_where_the_call_went_back_is_read(command: str, policy: str) ->
         ("cd /a; cd /b || ls", ["/a"]),
         ("cd /a; cd /b || exit 1; ls", ["/b"]),
         ("cd /a; cd /b || { echo no; exit 1; }; ls", ["/b"]),
+        ("cd /a; cd /b; unset OLDPWD; cd -; ls", ["?", "/a", "/b"]),  # it may fail, and stay
         ("cd /a; exit() { :; }; cd /b || exit; ls", ["/a", "/b"]),  # a function, which returns
         ("cd /a; cd /b || return; ls", ["/a", "/b"]),  # fails outside a function
     ],
@@ -84,6 +89,7 @@ def test_the_call_is_read_where_bash_moves_it(command: str, where: list[str]) ->
     [
         "cd /a; pushd /b; c && dirs -c; popd; ls",  # stacks of other depths
         "cd /a; pushd -n /b; popd; ls",
+        "cd /a; pushd /b; DIRSTACK[1]=/c; popd; ls",
     ],
 )
 def test_a_stack_not_known_makes_a_popd_unparsed(command: str) -> None:

@@ -160,8 +160,8 @@ class Expansion:
     """Where the call was before its last move: what a command after `cd x ||` reads from,
     as it runs only when the move failed."""
     names_stack: bool = False
-    """The call names `OLDPWD` or `DIRSTACK`, which it may set: `cd -` goes where `OLDPWD`
-    holds, and `popd` where only run time knows."""
+    """The call names `OLDPWD` or `DIRSTACK`, which it may set or unset: `cd -` may also go
+    where `OLDPWD` holds, or stay where it is; a `popd` is unparsed."""
     variables: dict[str, str] = field(default_factory=dict)
     """Shell variables with a static value, as set so far."""
     choices: dict[str, tuple[Word, ...]] = field(default_factory=dict)
@@ -388,7 +388,7 @@ class Expansion:
                 self.keep_held(held, None if maybe else self.readonly)
             if raw.redirects and len(words) == 1 and words[0].value == "exec":
                 self.opened(raw)
-            if self.variables or self.choices or self.arrays or _lists(raw):
+            if self.variables or self.choices or self.arrays or _lists(raw) or self.names_oldpwd(raw):
                 self.add_variant(raw, wrappers, outer, env)
             if self.unmoved:  # `c && cd x; cat config` reads x/config or ./config
                 self.read_unmoved(raw, wrappers, outer, env)
@@ -504,13 +504,10 @@ class Expansion:
                 self.dirs = None if dirs is None or "n" in options else (here, *dirs)
                 if "n" in options:  # `pushd -n x` puts x on the stack, and moves nothing
                     return
-        elif self.names_stack:  # `OLDPWD=~/.ssh; cd -`: where the variable the call set says
-            named = self.variables.get("OLDPWD") if program == "cd" and "OLDPWD" not in self.choices else None
-            to = (_moved(self.cwd, named),)
-            self.dirs = dirs if program == "cd" else None
-        elif program == "cd":  # `cd -`
-            to = self.oldpwd
-        elif dirs is None:
+        elif program == "cd":  # `cd -`; after `OLDPWD=x` or `unset OLDPWD`, maybe x, or it fails
+            named = _moved(self.cwd, self.variables.get("OLDPWD"))
+            to = self.bounded((named, *self.oldpwd, *here)) if self.names_stack else self.oldpwd
+        elif dirs is None or self.names_stack:  # `DIRSTACK[1]=x; popd`
             self.error = self.error or "a popd or pushd on a directory stack not known statically"
             return
         else:
@@ -727,6 +724,8 @@ class Expansion:
         search: tuple[Word, ...] = getattr(word, "search", ())
         if search:  # `cat $(find ~)`
             return self.listed(word, search)
+        if word.value[:2] == "~-" and word.value[2:3] in ("", "/") and self.oldpwd != ("?",):
+            return [[Word(place + word.value[2:])] for place in self.back()] or [[word]]  # `cat ~-/x`
         if word.static or "$" not in word.value:
             return [[word]]
         match = _EXPANDED.fullmatch(word.value)
@@ -852,7 +851,18 @@ class Expansion:
             return [(Word(self.variables[name]),)]
         if name in self.choices:
             return [(w,) for w in self.choices[name]]
+        if name == "OLDPWD" and name not in self.runtime and subscript in (None, "0", "@", "*"):
+            return [(Word(place),) for place in self.back()] or None
         return None
+
+    def back(self) -> list[str]:
+        """The directories `OLDPWD` (`$OLDPWD`, `~-`) may name, written as paths: those of
+        `oldpwd` that are absolute or in a home (not the call's cwd, which is not written)."""
+        return [place for place in self.oldpwd if place is not None and place[:1] in ("/", "~")]
+
+    def names_oldpwd(self, raw: RawCommand) -> bool:
+        """Whether `raw` may name `OLDPWD` (`cat ~-/x`, `cat $OLDPWD/x`) where it is known."""
+        return self.oldpwd != ("?",) and ("~-" in raw.text or "OLDPWD" in raw.text)
 
     def elements_read(
         self, elements: tuple[Word, ...], subscript: str | None, quoted: bool
