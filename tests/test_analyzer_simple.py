@@ -168,6 +168,8 @@ _TOKENS = [
     "do_x", "in-x", "fi.x", "done%", "==", "=~", "=", "=x", "a==b", "x=~", "0<", "0>", "3<",
     "1>&-", "'", '"', "!", "#", "a#b", "[", "]", "{", "}", "*.py", "a?", "$X", "\\", "&",
     "é", "\U0001f600",
+    # the moves the walker marks as branches (`cd x; b`, `cd x || b`, `cd x && b || c`)
+    "cd", "pushd", "popd", "dirs", "exit",
 ]  # fmt: skip
 _GAPS = ["", " ", " ", "  ", "\t"]
 _LINES = st.lists(st.tuples(st.sampled_from(_TOKENS), st.sampled_from(_GAPS)), min_size=1, max_size=14).map(
@@ -180,6 +182,7 @@ _LINES = st.lists(st.tuples(st.sampled_from(_TOKENS), st.sampled_from(_GAPS)), m
 @example("cat - 2>f", 0)
 @example("f.txt - 2>x=", 0)
 @example("install 0<f >&2", 0)
+@example("cd x && rm y || true && ls", 0)
 def test_generated_lines_parse_the_same(text: str, depth: int) -> None:
     _assert_same(text, depth)
 

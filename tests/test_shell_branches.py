@@ -135,12 +135,12 @@ def test_a_cd_that_may_not_run_leaves_both_directories(command: str, policy: str
     ("command", "where"),
     [
         ("cd /a; c && cd /b; ls", ["/b", "/a"]),
-        ("cd /a; c && cd /b; cd x; ls", ["/b/x", "/a/x"]),
-        ("cd /a; c && cd /b; cd /c; ls", ["/c"]),  # the two meet again
+        ("cd /a; c && cd /b; cd x && ls", ["/b/x", "/a/x"]),
+        ("cd /a; c && cd /b; cd /c && ls", ["/c"]),  # the two meet again
         ("cd /a; c && cd /b && ls", ["/b"]),  # only after the `cd`
         ("cd /a; c || cd /b && ls", ["/b", "/a"]),  # after it, or where `c` succeeds
         ("cd /a; bash -c 'cd /b'; ls", ["/a"]),
-        ("cd /a; c && cd /b; eval cd /c; ls", ["/c"]),
+        ("cd /a; c && cd /b; eval cd /c; ls", ["/c", "/b", "/a"]),  # the `cd /c` may fail
         ("cd /a && ls; ls", ["/a", "/a"]),  # a `cd` that runs for sure
     ],
 )

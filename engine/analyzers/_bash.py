@@ -144,13 +144,18 @@ _STATEMENTS = frozenset({"program", "compound_statement"})
 _FORK, _JOIN = object(), object()
 """The stack items' nodes that start a branch and end the one last started (see
 `_Walker.chain`)."""
-_UNDO, _END = object(), object()
-"""`_FORK` of a branch that runs only when the move before it failed (`cd x || b`), and
-`_JOIN` of one that ends the shell (`c || exit`): see `Parsed.assignments`."""
-_MOVER = re.compile(r"""(?:(?:builtin|command)\s+)?["']?(?:cd|pushd|popd)["']?(?:\s|$)""")
-"""The text of a command that moves the shell: `cd x`, `"cd" x`, `builtin cd x`."""
-_EXIT = re.compile(r"exit(?:\s|$)")
-"""The text of a command that ends the shell."""
+_UNDO, _END, _FAIL, _LOOP = object(), object(), object(), object()
+"""`_FORK` of a branch that runs only when the move before it failed (`cd x || b`), `_JOIN`
+of one that ends the shell (`c || exit`), of a move whose failure nothing checks (`cd x;
+b`) and of a loop: see `Parsed.assignments`."""
+_JOIN_KINDS = {_JOIN: "join", _END: "end", _FAIL: "fail", _LOOP: "loop"}
+"""The kind of the entry of `Parsed.assignments` each stack item that ends a branch marks."""
+_MOVER = frozenset({"cd", "pushd", "popd"})
+"""The names of the commands that move the shell (`cd x`, `"cd" x`, `\\cd x`, `builtin cd x`)."""
+_EXIT = frozenset({"exit"})
+"""The name of the command that ends the shell."""
+_LOOPS = frozenset({"while_statement", "for_statement", "c_style_for_statement"})
+"""Branches whose body may run more than once (`until` and `select` too)."""
 _MARK = Word("")
 """The value of the entries of `Parsed.assignments` that mark where a branch starts and ends."""
 _SKIP = frozenset({"comment", "heredoc_start", "heredoc_end", "file_descriptor"})
@@ -374,6 +379,9 @@ class _Walker:
         self.forks: list[tuple[int, int, bool]] = []
         """The branches being walked: where each starts in the assignments and commands, and
         whether it runs only when the move before it failed (see `fork`)."""
+        self.checked: set[int] = set()
+        """Where the operands of lists that `&&` or `||` follow start (`cd x && b`): a failed
+        move there is checked."""
         self.defined: list[tuple[int, int]] = []
         """The byte ranges of the functions' bodies walked so far."""
 
@@ -384,8 +392,8 @@ class _Walker:
         work = self.work
         while stack:
             node, level, piped, inherited = stack.pop()
-            if node is _JOIN or node is _END:
-                self.join(node is _END)
+            if node is _JOIN or node is _END or node is _FAIL or node is _LOOP:
+                self.join(_JOIN_KINDS[node])
                 continue
             if node is _FORK or node is _UNDO:
                 self.fork(node is _UNDO)
@@ -399,10 +407,13 @@ class _Walker:
                 return
             kind = node.type
             branch = kind in _BRANCHES
-            if branch or (self.parts and (node.start_byte, node.end_byte) in self.parts):
+            if kind == "command" and node.start_byte not in self.checked and _runs(_MOVER, node, self.source):
+                self.fork()  # `cd x; cat config`: the `cd` may fail, and the call stay
+                stack.append((_FAIL, level, piped, inherited))
+            elif branch or (self.parts and (node.start_byte, node.end_byte) in self.parts):
                 self.fork()  # before a loop's header: the loop may not run once
-                stack.append((_JOIN, level, piped, inherited))
-                if branch:
+                stack.append((_LOOP if kind in _LOOPS else _JOIN, level, piped, inherited))
+                if kind in _BRANCHES:
                     self.branches.append((node.start_byte, node.end_byte))
             if kind in _NESTING:
                 level += 1
@@ -488,6 +499,9 @@ class _Walker:
         operands, operators = _chain(node)
         last = len(operands) - 1
         self.branches.extend((operand.start_byte, operand.end_byte) for operand in operands[1:])
+        for i, operand in enumerate(operands[:-1]):  # `cd x && b`, `cd x || b`, not `cd x && b || c`
+            if operators[i + 1] == "||" or "||" not in operators[i + 2 :]:
+                self.checked.add(operand.start_byte)
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         opened = 0
         source = self.source
@@ -527,12 +541,14 @@ class _Walker:
         || b`): the variables it sets may keep the values they held (see `join`)."""
         self.forks.append((len(self.out.assignments), len(self.out.commands), undo))
 
-    def join(self, ends: bool = False) -> None:
-        """The branch last forked ends (`ends`: with the shell, `c || exit`): when it set a
-        variable or may move the shell (see `MOVES`), or runs where a failed move left the
-        call, mark where it starts and ends among the assignments, so that what it set joins
-        what was held before (`A=1; if c; then A=2; cat $A; fi; cat $A`: the first `cat`
-        reads 2, the second 1 or 2), and where it moved the shell, where it was."""
+    def join(self, kind: str = "join") -> None:
+        """The branch last forked ends (`kind` "end" when it ends the shell, `c || exit`;
+        "fail" for a move that may fail unchecked, `cd x; b`; "loop" for a loop's): when it
+        set a variable or may
+        move the shell (see `MOVES`), or runs where a failed move left the call, mark where
+        it starts and ends among the assignments, so that what it set joins what was held
+        before (`A=1; if c; then A=2; cat $A; fi; cat $A`: the first `cat` reads 2, the
+        second 1 or 2), and where it moved the shell, where it was."""
         at, index, undo = self.forks.pop()
         assignments, commands = self.out.assignments, self.out.commands
         if (
@@ -541,7 +557,7 @@ class _Walker:
             or any(MOVES.search(command.text) for command in itertools.islice(commands, index, None))
         ):
             assignments.insert(at, (index, "", _MARK, "undo" if undo else "fork"))
-            assignments.append((len(self.out.commands), "", _MARK, "end" if ends else "join"))
+            assignments.append((len(self.out.commands), "", _MARK, kind))
 
     def maybe(self, node: Any) -> bool:
         """Whether `node` lies where it may not run, or runs in a shell of its own: in a
@@ -1038,20 +1054,36 @@ def _chain(node: Any) -> tuple[list[Any], list[str]]:
     return operands, operators
 
 
-def _runs(command: re.Pattern[str], node: Any, source: bytes) -> bool:
-    """Whether the statement `node` is, or ends with, a command whose text `command` matches:
-    a plain command, with redirects around it, or last in a group (`{ echo; exit 1; }`)."""
+def _runs(names: frozenset[str], node: Any, source: bytes) -> bool:
+    """Whether the statement `node` is, or ends with, a command of one of `names`: a plain
+    command (`"cd" x`, `builtin cd x`, `A=1 cd x`), with redirects around it, or last in a
+    group that does not run it in the background (`{ echo; exit 1; }`)."""
     while node.type in ("redirected_statement", "compound_statement"):
         if node.type == "redirected_statement":
             node = node.child_by_field_name("body")
         elif source.startswith(b"((", node.start_byte):  # `((x))`
             return False
         else:
-            stmts = [c for c in node.named_children if c.type != "comment"]
-            node = stmts[-1] if stmts else None
+            children = [c for c in node.children if c.type != "comment"]
+            last = max((i for i, c in enumerate(children) if c.is_named), default=None)
+            if last is None or (last + 1 < len(children) and children[last + 1].type == "&"):  # `{ exit & }`
+                return False
+            node = children[last]
         if node is None:
             return False
-    return node.type == "command" and command.match(_text(node, source)) is not None
+    if node.type != "command":
+        return False
+    name = node.child_by_field_name("name")
+    words = [name, *node.children_by_field_name("argument")] if name is not None else []
+    values = [
+        _word(
+            w.named_children[0] if w.type == "command_name" and w.named_child_count == 1 else w, source
+        ).value
+        for w in words[:2]
+    ]
+    if values[:1] in (["builtin"], ["command"]):
+        values = values[1:]
+    return bool(values) and values[0] in names
 
 
 def _piped_part(node: Any) -> Any | None:

@@ -82,7 +82,9 @@ class Parsed:
     `(a=rm)`, `c && cd x`). A branch that runs only when a `cd`, `pushd` or `popd` before
     it failed (`cd x || b`) starts with "undo": it runs where the call was before the move.
     One that ends the shell (`c || exit`) ends with "end": what follows runs only where it
-    did not."""
+    did not. A `cd`, `pushd` or `popd` whose failure nothing checks (`cd x; b`, not `cd x
+    && b`) is a branch that ends with "fail": the call may stay where it was. A loop's ends
+    with "loop"."""
     bare_writes: list[tuple[int, Word]] = field(default_factory=list)
     """Files written by a redirection with no command (`> f` truncates f): (number of
     commands before it, target)."""

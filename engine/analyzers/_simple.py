@@ -103,8 +103,8 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
         body, redirected, sep = match.group("body", "redirects", "sep")
         maybe = piped or sep == "|"
         command = _command(body, redirected, piped, maybe, depth)
-        # `c && cd x`, `cd x || exit`: see `MOVES` and `Parsed.assignments`
-        if command is None or ((maybe or sep == "||") and MOVES.search(body)):
+        # `c && cd x`, `cd x; b`, `cd x && b || c`: see `MOVES` and `Parsed.assignments`
+        if command is None or ((maybe or sep != "&&" or "||" in source) and MOVES.search(body)):
             return None
         out.commands.append(command)
         if len(out.commands) > MAX_COMMANDS:

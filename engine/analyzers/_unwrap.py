@@ -113,7 +113,11 @@ _Held = tuple[dict[str, str], dict[str, tuple[Word, ...]], dict[str, tuple[Word,
 """What `Expansion.held` returns: the variables, choices, arrays, runtime and searched names."""
 _Places = tuple[str | None, ...]
 """Directories the call may be in, each as `Expansion.cwd`."""
-_Where = tuple[list[str | None], _Places, tuple[_Places, ...] | None]
+_Stack = tuple[_Places, ...]
+"""A directory stack, top first (see `Expansion.dirs`)."""
+_MAX_STACKS = 3
+"""The most depths of the directory stack a call is read with (`c && pushd x` gives two)."""
+_Where = tuple[list[str | None], _Places, tuple[_Stack, ...] | None]
 """What `Expansion.where` returns: the directories the call may be in (`cwd` first, then
 `unmoved`), those `cd -` goes to (`oldpwd`) and the directory stack (`dirs`)."""
 _Fork = tuple[_Held, _Where]
@@ -148,10 +152,10 @@ class Expansion:
     oldpwd: _Places = ("?",)
     """The directories `cd -` may go to (`OLDPWD`: where the call was before its last move),
     as `cwd`; "?" before the call's first move, which the call's shell inherits."""
-    dirs: tuple[_Places, ...] | None = ()
-    """The directory stack below the cwd, top first (`pushd x` puts where the call was on it,
-    `popd` goes back there): each entry the directories it may be, as `oldpwd`. Empty in a
-    new shell; None when not known (branches that may not run left stacks of other depths)."""
+    dirs: tuple[_Stack, ...] | None = ((),)
+    """The directory stacks below the cwd the call may have, top first (`pushd x` puts where
+    the call was on it, `popd` goes back there): one per depth, each entry the directories
+    it may be, as `oldpwd`. Empty in a new shell; None when not known (`pushd -n x`)."""
     spread: list[str | None] = field(default_factory=list)
     """The other directories the last move went to, beside `cwd` (`cd "$d"` with `d` one of
     several, `popd` back to where the call may have been): they join `unmoved` once the
@@ -442,17 +446,26 @@ class Expansion:
     def join_where(self, where: _Where) -> None:
         """A branch ends that started with the call at `where`: the call may now be in any of
         its directories too (`join_places`), `cd -` may go to any it would have gone to, and
-        each entry of the directory stack may be either branch's (not known when the stacks
-        are of other depths: `c && pushd x`)."""
+        the directory stack may be either branch's (see `stacks`)."""
         places, oldpwd, dirs = where
         self.join_places(places)
         if oldpwd != self.oldpwd:
             self.oldpwd = self.bounded((*self.oldpwd, *oldpwd))
         if dirs != self.dirs:
-            if dirs is None or self.dirs is None or len(dirs) != len(self.dirs):
-                self.dirs = None
-            else:
-                self.dirs = tuple(self.bounded((*a, *b)) for a, b in zip(self.dirs, dirs, strict=True))
+            self.dirs = None if dirs is None or self.dirs is None else self.stacks((*self.dirs, *dirs))
+
+    def stacks(self, stacks: Iterable[_Stack]) -> tuple[_Stack, ...] | None:
+        """The directory stacks the call may have (`dirs`): those of one depth as one, each
+        entry any of theirs; None past `_MAX_STACKS` depths."""
+        by_depth: dict[int, _Stack] = {}
+        for stack in stacks:
+            known = by_depth.get(len(stack))
+            by_depth[len(stack)] = (
+                stack
+                if known is None or known == stack
+                else tuple(self.bounded((*a, *b)) for a, b in zip(known, stack, strict=True))
+            )
+        return tuple(by_depth.values()) if len(by_depth) <= _MAX_STACKS else None
 
     def go(self, where: _Where) -> None:
         """Put the call back where it was at `where`."""
@@ -471,12 +484,30 @@ class Expansion:
         """The directories `cd` or `pushd` (`words`) may name, with the variables known put
         in (`cd "$d"`), each None when only run time knows it; None when it names none. The
         values are a guess, as in `add_variant`: a directory not known (None) stays beside."""
-        operand = _stack_args([w.value for w in words])[1]
+        args = _stack_args(words[0].value, [w.value for w in words])
+        operand = args[1] if args is not None else None
         if operand is None:
             return None
         at = next(i for i, w in enumerate(words) if i and w.value == operand)
-        readings = self.readings(words[at])
-        return [*(r[0].value if len(r) == 1 and r[0].static else None for r in readings), None]
+        found = [
+            (r[0].value if r[0].static else self.named(r[0].value)) if len(r) == 1 else None
+            for r in self.readings(words[at])
+        ]
+        if any(value is not None and (value == "-" or _ROTATION.fullmatch(value)) for value in found):
+            self.error = self.error or "a variable makes the operand of a cd or pushd an option"
+        return [*found, None]
+
+    def named(self, value: str) -> str | None:
+        """`value`, a word that only names the home or the cwd and static text after it
+        (`$HOME/.kube`, `${PWD}/x`), as a path `_moved` reads (`~/.kube`, `./x`); None for
+        any other, or when the call sets `HOME` or `PWD` itself."""
+        match = _HOME_OR_CWD.fullmatch(value)
+        if match is None:
+            return None
+        name = match[1] or match[2]
+        if name in self.variables or name in self.runtime or name in self.choices or name in self.arrays:
+            return None
+        return ("~" if name == "HOME" else ".") + match[3]
 
     def move(self, cmd: Command) -> None:
         """Follow `cmd`, a builtin of `_MOVERS` run in this shell (from `cwd`; `read_unmoved`
@@ -490,57 +521,49 @@ class Expansion:
         self.moved = before
         here = tuple(before[0])
         program, dirs = cmd.program, self.dirs
-        options, operand = _stack_args(cmd.argv)
-        if program == "dirs":
-            if not all(cmd.static):
+        args = _stack_args(program, cmd.argv)
+        if program in ("popd", "dirs") and not all(cmd.static):  # `popd $n`
+            self.dirs = None
+            if program == "popd":
+                self.error = self.error or "a popd from an entry of the stack not known statically"
+            return
+        if args is None:
+            return  # bash rejects its arguments: it fails
+        options, operand = args[:2]
+        if program == "dirs" or (program == "pushd" and "n" in options):
+            if program == "pushd":  # `pushd -n x` moves nothing, and puts x as written
                 self.dirs = None
             elif "c" in options:
-                self.dirs = ()
+                self.dirs = ((),)
+            return
+        if operand and _STACK_TILDE.match(operand):  # `cd ~1`
+            self.error = self.error or "a cd to an entry of the stack not known statically"
             return
         to: _Places | None
-        if not _goes_back(program, options, operand):
+        if not _goes_back(program, args):
             to = tuple(_moves(self.cwd, cmd) or ("?",))
             if program == "pushd":
-                self.dirs = None if dirs is None or "n" in options else (here, *dirs)
-                if "n" in options:  # `pushd -n x` puts x on the stack, and moves nothing
-                    return
-        elif program == "cd":  # `cd -`; after `OLDPWD=x` or `unset OLDPWD`, maybe x, or it fails
-            named = _moved(self.cwd, self.variables.get("OLDPWD"))
-            to = self.bounded((named, *self.oldpwd, *here)) if self.names_stack else self.oldpwd
+                self.dirs = None if dirs is None else tuple((here, *d) for d in dirs)
+        elif program == "cd":  # `cd -`, `cd ~-/x`; after `OLDPWD=x` or `unset OLDPWD`, maybe x, or it fails
+            rest = "." + operand[2:] if operand and operand[:2] == "~-" else "."
+            to = self.bounded(_moved(place, rest) for place in self.oldpwd)
+            if self.names_stack:
+                to = self.bounded((_moved(self.cwd, self.variables.get("OLDPWD")), *to, *here))
         elif dirs is None or self.names_stack:  # `DIRSTACK[1]=x; popd`
             self.error = self.error or "a popd or pushd on a directory stack not known statically"
             return
-        else:
-            to = self.pop(program, options, operand, here, dirs)
-        if to is None:
-            return
+        else:  # from each stack the call may have; one that fails stays where it is
+            popped = [_pop(program, args, here, stack) for stack in dirs]
+            self.dirs = self.stacks(stack for _, stack in popped)
+            if all(went is None for went, _ in popped):
+                return
+            to = self.bounded(place for went, _ in popped for place in (went or here))
+            if any(went is None for went, _ in popped):  # `cd -` after it: from either
+                self.oldpwd = self.bounded((*here, *self.oldpwd))
+                self.cwd, self.spread = to[0], list(to[1:])
+                return
         self.oldpwd = here
         self.cwd, self.spread = to[0], list(to[1:])
-
-    def pop(
-        self, program: str, options: str, operand: str | None, here: _Places, dirs: tuple[_Places, ...]
-    ) -> _Places | None:
-        """Where `pushd` (with no directory, or `+N`/`-N`) or `popd` goes, setting the stack
-        it leaves; None when it moves nothing (it fails, or removes an entry below the top)."""
-        whole = (here, *dirs)
-        if program == "pushd":
-            at = 1 if operand is None else _stack_index(operand, len(whole))
-            if at is None or at >= len(whole):
-                return None  # `pushd` with an empty stack, `pushd +5` with three entries
-            if operand is None:  # the two on top swap
-                self.dirs = (here, *dirs[1:])
-                return dirs[0]
-            turned = whole[at:] + whole[:at]
-            self.dirs = turned[1:]
-            return turned[0]
-        at = (1 if "n" in options else 0) if operand is None else _stack_index(operand, len(whole))
-        if at is None or len(whole) < 2:
-            return None  # `popd` with an empty stack
-        if at > 0:  # `popd -n`, `popd +2`: an entry below the top goes, and the call stays
-            self.dirs = whole[1:at] + whole[at + 1 :]
-            return None
-        self.dirs = dirs[1:]
-        return dirs[0]
 
     def join_places(self, places: list[str | None]) -> None:
         """A branch ends that started with the call in `places` (where it was, then the other
@@ -619,11 +642,18 @@ class Expansion:
                 forks.append(self.fork())
                 if kind == "undo" and self.moved is not None:  # `cd x || cat config` reads ./config
                     self.go(self.moved)
-            elif (kind == "join" or kind == "end") and forks:
+            elif (kind == "join" or kind == "end" or kind == "fail" or kind == "loop") and forks:
                 fork = forks.pop()
+                if kind == "loop" and fork[1][2] != self.dirs:  # `while popd; do :; done`, read once:
+                    stacked = (place for stack in self.dirs or () for entry in stack for place in entry)
+                    self.join_places(list(self.bounded((self.cwd, *self.unmoved, *stacked))))
+                    self.dirs = None  # each turn may go to any entry, and the stack is not known
                 if kind == "end" and "exit" not in self.functions:  # `cd x || exit`: only x goes on
                     self.keep_held(fork[0])
                     self.go(fork[1])
+                elif kind == "fail":  # `cd ~/.kube; cd /nope; cat config`: it may stay
+                    self.keep_held(fork[0])
+                    self.join_where(([place for place in fork[1][0] if place is not None], *fork[1][1:]))
                 else:
                     self.join(fork)
             elif name and (name in self.readonly or (kind == "local" and not self.calling)):
@@ -1491,7 +1521,7 @@ class _Unwrapper:
             return
         # a new shell gives back no variable (each may keep its value) and no directory
         kept, where = exp.held(), exp.where()
-        exp.dirs = ()  # a new shell's stack is empty; it inherits `OLDPWD`, which bash exports
+        exp.dirs = ((),)  # a new shell's stack is empty; it inherits `OLDPWD`, which bash exports
         exported, exp.exported = exp.exported, {}
         exp_allexport, exp.allexport = exp.allexport, allexport
         functions, exp.functions = exp.functions, {}  # a new shell has none of this one's
@@ -1772,31 +1802,50 @@ def _emit(
             exp.move(cmd)
 
 
+_HOME_OR_CWD = re.compile(r"\$(?:\{(HOME|PWD)\}|(HOME|PWD)(?![A-Za-z0-9_]))(/[^$`\\]*|)")
+"""A word that names the home or the cwd, then static text: `$HOME/.kube`, `${PWD}/x`."""
 _ROTATION = re.compile(r"[+-][0-9]+")
 """The operand of `pushd +1`, `popd -0`: an entry of the directory stack, by its place."""
+_STACK_TILDE = re.compile(r"~[+-]?[0-9]+(?:/|$)")
+"""`~1`, `~+2`, `~-0`: a path from an entry of the directory stack."""
+_STACK_OPTIONS = {"pushd": ("-n",), "popd": ("-n",), "dirs": ("-c", "-l", "-p", "-v")}
+"""The options bash takes of `pushd`, `popd` and `dirs`, each alone (`dirs -lc` fails)."""
+_Args = tuple[str, str | None, str | None]
 
 
-def _stack_args(argv: list[str]) -> tuple[str, str | None]:
-    """The letters of the options of `cd`, `pushd`, `popd` or `dirs` (`argv`) and the first
-    operand, None when there is none (`-` of `cd -` and `+1` of `pushd +1` are operands)."""
-    options = ""
-    for i, arg in enumerate(argv[1:], 1):
-        if arg == "--":
-            return options, argv[i + 1] if i + 1 < len(argv) else None
-        if arg[:1] != "-" or arg == "-" or _ROTATION.fullmatch(arg):
-            return options, arg
-        options += arg[1:]
-    return options, None
+def _stack_args(program: str, argv: list[str]) -> _Args | None:
+    """How `cd`, `pushd`, `popd` or `dirs` (`argv`) reads its arguments, as bash does: the
+    letters of its options, its directory (`-` of `cd -`) and, but for `cd`, the entry of
+    the stack it names (`+1`, `-0`: the last one written counts; after `--`, a directory).
+    None when bash rejects them (`cd a b`, `cd -1`, `popd x`, `dirs -lc`), and the builtin
+    fails, changing nothing."""
+    options, operand, turn, ended = "", None, None, False
+    for arg in argv[1:]:
+        if not ended and arg == "--":
+            ended = True
+        elif not ended and program != "cd" and _ROTATION.fullmatch(arg):
+            turn = arg
+        elif not ended and arg[:1] == "-" and arg != "-":
+            if not (not arg[1:].strip("LPe@") if program == "cd" else arg in _STACK_OPTIONS[program]):
+                return None  # `cd -1`, `dirs -lc`
+            options += arg[1:]
+        elif operand is None and program in ("cd", "pushd") and not (turn and program == "pushd"):
+            operand = arg
+        else:
+            return None
+    if operand is not None and turn is not None:
+        return None
+    return options, operand, turn
 
 
-def _goes_back(program: str, options: str, operand: str | None) -> bool:
-    """Whether a builtin of `_MOVERS` goes where the call was (`cd -`, `popd`, `pushd`,
-    `pushd +1`), not to a directory it names (`cd x`, `pushd x`), or moves nothing (`dirs`)."""
+def _goes_back(program: str, args: _Args) -> bool:
+    """Whether a builtin of `_MOVERS` goes where the call was (`cd -`, `cd ~-`, `popd`,
+    `pushd`, `pushd +1`), not to a directory it names (`cd x`, `pushd x`), or moves
+    nothing (`dirs`)."""
+    operand = args[1]
     if program == "cd":
-        return operand == "-"
-    if program == "pushd":
-        return operand is None or (_ROTATION.fullmatch(operand) is not None and "n" not in options)
-    return True
+        return operand is not None and (operand == "-" or (operand[:2] == "~-" and operand[2:3] in ("", "/")))
+    return program != "pushd" or operand is None
 
 
 def _stack_index(operand: str, size: int) -> int | None:
@@ -1807,39 +1856,62 @@ def _stack_index(operand: str, size: int) -> int | None:
     return at if 0 <= at < size else None
 
 
+def _pop(program: str, args: _Args, here: _Places, stack: _Stack) -> tuple[_Places | None, _Stack]:
+    """Where `pushd` (with no directory, or `+N`/`-N`) or `popd` goes from `here` with the
+    directory stack `stack`, and the stack it leaves; None where it moves nothing (it fails,
+    or removes an entry below the top)."""
+    options, _, turn = args
+    whole = (here, *stack)
+    if program == "pushd":
+        at = 1 if turn is None else _stack_index(turn, len(whole))
+        if at is None or at >= len(whole):
+            return None, stack  # `pushd` with an empty stack, `pushd +5` with three entries
+        if turn is None:  # the two on top swap
+            return stack[0], (here, *stack[1:])
+        turned = whole[at:] + whole[:at]
+        return turned[0], turned[1:]
+    at = 0 if turn is None else _stack_index(turn, len(whole))
+    if at is None or len(whole) < 2:
+        return None, stack  # `popd` with an empty stack
+    if at > 0 or "n" in options:  # `popd -n`, `popd +2`: an entry below the top goes, and the
+        at = at or 1  # call stays
+        return None, whole[1:at] + whole[at + 1 :]
+    return stack[0], stack[1:]
+
+
 def _moves(current: str | None, cmd: Command) -> list[str | None] | None:
     """The directories `cmd`, a builtin of `_MOVERS`, run from `current`, may go to: for a
     `cd` or `pushd` to a directory, it (each the variables known may make it, `cd "$d"`);
     `[current]` for one that moves nothing; None for one that goes back (see `_goes_back`),
     which `Expansion.move` follows from every directory the call may be in at once."""
-    options, operand = _stack_args(cmd.argv)
-    if _goes_back(cmd.program, options, operand):
+    args = _stack_args(cmd.program, cmd.argv)
+    if args is None:
+        return [current]  # it fails
+    if _goes_back(cmd.program, args):
         return None if cmd.program != "dirs" else [current]
-    if cmd.program == "pushd" and "n" in options:
+    if cmd.program == "pushd" and "n" in args[0]:
         return [current]
-    if cmd.moves_to is None:
-        return [_change_dir(current, cmd)]
-    return list(dict.fromkeys(_moved(current, target) for target in cmd.moves_to))
-
-
-def _change_dir(current: str | None, cmd: Command) -> str | None:
-    target = cmd.positionals()[:1]
-    if not target or not cmd.static[1:2] or not all(cmd.static):
-        return "?" if target else "~"
-    return _moved(current, target[0])
+    if cmd.moves_to is not None:
+        return list(dict.fromkeys(_moved(current, target) for target in cmd.moves_to))
+    if args[1] is None:
+        return ["~"]  # `cd`: the home
+    return [_moved(current, args[1] if all(cmd.static) else None)]
 
 
 def _moved(current: str | None, path: str | None) -> str | None:
     """Where `cd path` goes from `current` (a path not known: None)."""
-    if path is None:
-        return "?"
+    if path is None or _STACK_TILDE.match(path) or (path[:2] == "~-" and path[2:3] in ("", "/")):
+        return "?"  # `pushd ~-`: `Expansion.move` follows `cd ~-` alone
+    if path[:2] == "~+" and path[2:3] in ("", "/"):  # `cd ~+/x`: from the cwd
+        path = "." + path[2:]
     if path.startswith(("/", "~")):
         return normpath(path) or "?"
     if path == "-" or current == "?":
         return "?"
     if current is None:
         return None if path == "." else path  # still relative to the call's cwd
-    return normpath(posixpath.join(current, path)) or "?"
+    moved = normpath(posixpath.join(current, path))
+    return None if moved == "." else moved or "?"  # `cd x; cd ..` is back in the call's cwd
 
 
 def normpath(path: str) -> str | None:
