@@ -6,9 +6,10 @@ top, `pushd +N` turns it, `dirs -c` empties it; a new shell's is empty). Each is
 `cd ~/.kube; cd /tmp; cd -; cat config` reads the key store, where the call was once read
 from a directory not known (and a relative read from there allowed). A `cd "$d"` goes where
 the values `d` may hold say, beside a directory not known; `~-` and `$OLDPWD` name where the
-call was. A move may fail: what follows one whose failure nothing checks (`cd x; b`) is read
-from where the call was too; the commands after `cd x ||` run only when it failed, so only
-where the call was; after `cd x || exit`, only x goes on.
+call was. A `cd` or `pushd` may fail: what follows one whose failure nothing checks (`cd x;
+b`), or the list of one checked by `&&` (`cd x && b; c`: c), is read from where the call was
+too; the commands after `cd x ||` run only when it failed, so only where the call was; after
+`cd x || exit`, only x goes on. A move is known by the builtin it runs (`c''d`, `builtin cd`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     "cd ~/.kube; popd || cat config",
     "cd ~/.kube; cd /nonexistent; cat config",  # nothing checks it
     "cd ~/.kube; pushd /nonexistent; cat config",
+    "cd ~/.kube; pushd /tmp; pushd /nope; popd; cat config",  # the `pushd` fails: back to ~/.kube
+    "cd ~/.kube; pushd /nope; popd; cat config",  # both fail
     "cd ~/.kube\ncd /nonexistent\ncat config",
     "cd ~/.kube; cd /a; cd /b; cat config",
     "cd ~/.kube; cd /etc/passwd; cat config",
@@ -75,6 +78,24 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     "cd /tmp; cd ~/.kube; cd /; cd ~-; cat config",
     "cd ~/.kube; cd /tmp; cat config # OLDPWD",
     "cd ~/.kube; cd /tmp; cd -; cat config # OLDPWD",
+    # a move checked by `&&` may still fail for what follows its list
+    "cd ~/.kube; cd /nope && ls; cat config",
+    "cd ~/.kube\ncd /nope && git status\ncat config",
+    "cd ~/.kube; f() { cd /nope && :; }; f; cat config",
+    "cd ~/.kube; bash -c 'cd /nope && :; cat config'",
+    "cd ~/.kube; cd /tmp; cd /nope && :; cd -; cat config",
+    # moves their text hides
+    "cd ~/.kube; c''d /nope; cat config",
+    "cd ~/.kube; command -p cd /nope; cat config",
+    "cd ~/.kube; builtin -- cd /nope; cat config",
+    "cd ~/.kube; command -p cd /nope || cat config",
+    "builtin c''d /home/me/.kube; builtin c''d /nope || cat config",
+    # arguments as bash reads them
+    "cd ~/.kube && pushd /tmp && popd -- +1 && cat config",
+    "cd ~/.kube && pushd /tmp && pushd +1 x && cat config",
+    "cd ~/.kube && pushd /tmp && pushd ++1 && cat config",
+    "cd ~/.kube && cd /tmp && pushd - && cat config",
+    "cd ~/.kube && cd /tmp && pushd ~- && cat config",
 ]
 
 
@@ -103,7 +124,7 @@ def test_a_secret_where_the_call_went_back_is_read(command: str, policy: str) ->
         ("cd /a && pushd -- +1 && ls", ["/a/+1"]),  # after `--`, a directory
         ("cd /a && cd $HOME/.kube && ls", ["~/.kube", "?"]),
         ("cd /a && cd ~+/x && cd ~-/y && ls", ["/a/y"]),
-        ("cd /a && cd /b -P && ls", ["/b"]),
+        ("cd /a && cd /b -P; ls", ["/a"]),  # too many arguments: it fails
         ("cd /a && pushd /b && bash -c 'popd; ls'", ["/b"]),
         ("cd /a && if c; then cd /b; fi && cd /c && cd - && ls", ["/b", "/a"]),
         ('d=/b; cd /a && cd "$d" && ls', ["/b", "?"]),  # the value is a guess: beside one not known
@@ -113,8 +134,9 @@ def test_a_secret_where_the_call_went_back_is_read(command: str, policy: str) ->
         # name without the `cd` (a secret is known by its name: `cat .ssh/id_rsa`)
         ("cd /a; ls", ["/a"]),
         ("cd /a; cd /b; ls", ["/b", "/a"]),
-        ("cd /a; pushd /b; popd; ls", ["/a", "/b"]),
-        ("cd x; cd ..; ls", [None, "x"]),
+        ("cd /a; pushd /b; popd; ls", ["/a"]),  # back, or the `pushd` failed and the `popd` too
+        ("cd x; cd ..; ls", [None]),
+        ("cd ../.kube; cd /a; ls", ["/a", "../.kube"]),
         ("cd /a; cd /b && ls || ls", ["/b", "/a", "/b", "/a"]),  # `ls` fails, or the move
         ("cd /a; cd /b || ls", ["/a"]),
         ("cd /a; cd /b || exit 1; ls", ["/b"]),
@@ -136,6 +158,12 @@ def test_the_call_is_read_where_bash_moves_it(command: str, where: list[str]) ->
         "cd /a; cd ~1; ls",
         "n=+1; pushd $n; ls",
         "cd /a; pushd /b; popd $n; ls",
+        'printf -v OLD""PWD %s $HOME/.kube; cd - && cat config',
+        "read OLD''PWD; cd -; ls",
+        "cd /tmp && pushd /a && printf -v 'DIR''STACK[1]' %s $HOME/.kube && popd && ls",
+        "HOME=/home/me/.kube; cd && ls",
+        "CDPATH=~/.kube; cd cache/.. && ls",
+        "shopt -s cdable_vars; k=/home/me/.kube; cd k && ls",
         "cd /a; pushd -n /b; popd; ls",
         "cd /a; pushd /b; DIRSTACK[1]=/c; popd; ls",
     ],
@@ -163,6 +191,11 @@ def test_a_stack_not_known_makes_a_popd_unparsed(command: str) -> None:
         "cd tests; python -m pytest test_x.py; cd -",
         "pushd src; make; popd",
         "cd $HOME/proj && git status",
+        "pushd a; make; popd; pushd b; make; popd; pushd c; make; popd",
+        "cd a; make; cd ..; cd b; make; cd ..; cd c; make; cd ..",
+        "set -e\ncd lib\ncargo build\ncd ../bin\ncargo build\ncd ..\ncd docs\nmake html\ncd ..",
+        "cd /tmp/r1; ls; cd /tmp/r2; ls; cd /tmp/r3; ls; cd /tmp/r4; ls",
+        "cd web && npm test; cd ../api && go test ./...; cd ..",
     ],
 )
 def test_ordinary_moves_keep_their_decisions(command: str) -> None:

@@ -18,10 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ._parsed import FAILS, MOVERS, MOVES, brace_words, numbered, runs_builtin
+
 # What a parse returns, re-exported: the plain-line reader builds it without this module.
 from ._parsed import MAX_COMMANDS as MAX_COMMANDS
 from ._parsed import MAX_DEPTH as MAX_DEPTH
-from ._parsed import MOVES, brace_words, numbered
 from ._parsed import Parsed as Parsed
 from ._parsed import RawCommand as RawCommand
 from ._parsed import Redirect as Redirect
@@ -144,14 +145,13 @@ _STATEMENTS = frozenset({"program", "compound_statement"})
 _FORK, _JOIN = object(), object()
 """The stack items' nodes that start a branch and end the one last started (see
 `_Walker.chain`)."""
-_UNDO, _END, _FAIL, _LOOP = object(), object(), object(), object()
-"""`_FORK` of a branch that runs only when the move before it failed (`cd x || b`), `_JOIN`
-of one that ends the shell (`c || exit`), of a move whose failure nothing checks (`cd x;
-b`) and of a loop: see `Parsed.assignments`."""
+_UNDO, _MOVE, _END, _FAIL, _LOOP = object(), object(), object(), object(), object()
+"""`_FORK` of a branch that runs only when the move before it failed (`cd x || b`) and of a
+move that may fail (`cd x; b`, `cd x && b; c`); `_JOIN` of a branch that ends the shell
+(`c || exit`), of a move that may fail, and of a loop: see `Parsed.assignments`."""
 _JOIN_KINDS = {_JOIN: "join", _END: "end", _FAIL: "fail", _LOOP: "loop"}
 """The kind of the entry of `Parsed.assignments` each stack item that ends a branch marks."""
-_MOVER = frozenset({"cd", "pushd", "popd"})
-"""The names of the commands that move the shell (`cd x`, `"cd" x`, `\\cd x`, `builtin cd x`)."""
+
 _EXIT = frozenset({"exit"})
 """The name of the command that ends the shell."""
 _LOOPS = frozenset({"while_statement", "for_statement", "c_style_for_statement"})
@@ -376,9 +376,9 @@ class _Walker:
         self.parts: set[tuple[int, int]] = set()
         """The byte ranges of the statements among `branches` that are no `_BRANCHES` node (`b`
         of `a && b`, each part of a pipeline): each forks when walked (see `fork`)."""
-        self.forks: list[tuple[int, int, bool]] = []
+        self.forks: list[tuple[int, int, str]] = []
         """The branches being walked: where each starts in the assignments and commands, and
-        whether it runs only when the move before it failed (see `fork`)."""
+        its kind (see `fork`)."""
         self.checked: set[int] = set()
         """Where the operands of lists that `&&` or `||` follow start (`cd x && b`): a failed
         move there is checked."""
@@ -395,8 +395,8 @@ class _Walker:
             if node is _JOIN or node is _END or node is _FAIL or node is _LOOP:
                 self.join(_JOIN_KINDS[node])
                 continue
-            if node is _FORK or node is _UNDO:
-                self.fork(node is _UNDO)
+            if node is _FORK or node is _UNDO or node is _MOVE:
+                self.fork("undo" if node is _UNDO else "move" if node is _MOVE else "")
                 continue
             work.nodes -= 1
             if work.nodes < 0:
@@ -407,8 +407,8 @@ class _Walker:
                 return
             kind = node.type
             branch = kind in _BRANCHES
-            if kind == "command" and node.start_byte not in self.checked and _runs(_MOVER, node, self.source):
-                self.fork()  # `cd x; cat config`: the `cd` may fail, and the call stay
+            if kind == "command" and node.start_byte not in self.checked and _runs(FAILS, node, self.source):
+                self.fork("move")  # `cd x; cat config`: the `cd` may fail, and the call stay
                 stack.append((_FAIL, level, piped, inherited))
             elif branch or (self.parts and (node.start_byte, node.end_byte) in self.parts):
                 self.fork()  # before a loop's header: the loop may not run once
@@ -505,9 +505,13 @@ class _Walker:
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         opened = 0
         source = self.source
+        # `cd x && b; c`: b runs only in x, and c where the `cd` may have failed too
+        first = "||" not in operators and _runs(FAILS, operands[0], source)
+        if first:
+            pending.append((_MOVE, level, piped, []))
         for i, operand in enumerate(operands):
             if i:
-                undo = operators[i] == "||" and _runs(_MOVER, operands[i - 1], source)
+                undo = operators[i] == "||" and _runs(MOVERS, operands[i - 1], source)
                 pending.append((_UNDO if undo else _FORK, level, piped, []))
                 opened += 1
             pending.append((operand, level, piped or i > 0, inherited if i == last else []))
@@ -515,6 +519,8 @@ class _Walker:
                 pending.append((_END if _runs(_EXIT, operand, source) else _JOIN, level, piped, []))
                 pending.extend([(_JOIN, level, piped, [])] * (opened - 1))
                 opened = 0
+        if first:
+            pending.append((_FAIL, level, piped, []))
         return pending
 
     def background(self, node: Any) -> None:
@@ -536,27 +542,27 @@ class _Walker:
             self.branches.append((node.start_byte, node.end_byte))
             self.parts.add((node.start_byte, node.end_byte))
 
-    def fork(self, undo: bool = False) -> None:
-        """A branch starts (`undo`: one that runs only when the move before it failed, `cd x
-        || b`): the variables it sets may keep the values they held (see `join`)."""
-        self.forks.append((len(self.out.assignments), len(self.out.commands), undo))
+    def fork(self, kind: str = "") -> None:
+        """A branch starts (`kind` "undo" for one that runs only when the move before it
+        failed, `cd x || b`; "move" for a move that may fail, `cd x; b`): the variables it
+        sets may keep the values they held (see `join`)."""
+        self.forks.append((len(self.out.assignments), len(self.out.commands), kind))
 
     def join(self, kind: str = "join") -> None:
         """The branch last forked ends (`kind` "end" when it ends the shell, `c || exit`;
-        "fail" for a move that may fail unchecked, `cd x; b`; "loop" for a loop's): when it
-        set a variable or may
-        move the shell (see `MOVES`), or runs where a failed move left the call, mark where
-        it starts and ends among the assignments, so that what it set joins what was held
-        before (`A=1; if c; then A=2; cat $A; fi; cat $A`: the first `cat` reads 2, the
-        second 1 or 2), and where it moved the shell, where it was."""
-        at, index, undo = self.forks.pop()
+        "fail" for a move that may fail, `cd x; b`; "loop" for a loop's). When it set a
+        variable, may move the shell (see `MOVES`) or is a move, mark where it starts and
+        ends among the assignments, so that what it set joins what was held before (`A=1;
+        if c; then A=2; cat $A; fi; cat $A`: the first `cat` reads 2, the second 1 or 2),
+        and where it moved the shell, where it was."""
+        at, index, forked = self.forks.pop()
         assignments, commands = self.out.assignments, self.out.commands
         if (
-            undo
+            forked  # a move, which its text may hide (`c''d x`)
             or any(entry[1] for entry in itertools.islice(assignments, at, None))
             or any(MOVES.search(command.text) for command in itertools.islice(commands, index, None))
         ):
-            assignments.insert(at, (index, "", _MARK, "undo" if undo else "fork"))
+            assignments.insert(at, (index, "", _MARK, "undo" if forked == "undo" else "fork"))
             assignments.append((len(self.out.commands), "", _MARK, kind))
 
     def maybe(self, node: Any) -> bool:
@@ -1079,11 +1085,9 @@ def _runs(names: frozenset[str], node: Any, source: bytes) -> bool:
         _word(
             w.named_children[0] if w.type == "command_name" and w.named_child_count == 1 else w, source
         ).value
-        for w in words[:2]
+        for w in words[:6]
     ]
-    if values[:1] in (["builtin"], ["command"]):
-        values = values[1:]
-    return bool(values) and values[0] in names
+    return runs_builtin(values, names)
 
 
 def _piped_part(node: Any) -> Any | None:

@@ -16,6 +16,26 @@ MOVES = re.compile(r"\b(?:cd|pushd|popd|dirs)\b")
 """Text that may move the shell or change its directory stack (`cd`, `pushd`, `popd`, `dirs`,
 and a word that only holds one): a branch whose commands hold it marks where it starts and
 ends (see `Parsed.assignments`)."""
+MOVERS = frozenset({"cd", "pushd", "popd"})
+"""The builtins that move the shell (see `Parsed.assignments`)."""
+FAILS = frozenset({"cd", "pushd"})
+"""The `MOVERS` read as moves that may fail (to a directory that does not exist): `popd` goes
+back where the call was."""
+_PREFIXES = frozenset({"builtin", "command", "time"})
+"""Words before a builtin that still run it in the shell (`builtin cd x`, `command -p cd x`)."""
+
+
+def runs_builtin(values: list[str], names: frozenset[str]) -> bool:
+    """Whether the words `values` of a simple command (quotes removed) run a builtin of
+    `names` in the shell: `cd x`, `"cd" x`, `builtin cd x`, `command -p -- cd x`, `time cd x`."""
+    at = 0
+    while at < len(values) and values[at] in _PREFIXES:
+        at += 1
+        while at < len(values) and values[at][:1] == "-":  # `command -p`, `builtin --`
+            at += 1
+    return at < len(values) and values[at] in names
+
+
 MAX_COMMANDS = 100
 """More simple commands than this in one call is not a command line but a payload: the
 call is reported unparsed (the shipped policies ask) instead of analysed at length."""

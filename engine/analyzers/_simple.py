@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ._parsed import MAX_COMMANDS, MOVES, Parsed, RawCommand, Redirect, Word
+from ._parsed import FAILS, MAX_COMMANDS, MOVERS, MOVES, Parsed, RawCommand, Redirect, Word, runs_builtin
 
 MAX_SIMPLE_CHARS = 512
 """Longer lines go to tree-sitter. A line here holds at most 256 words, far from `MAX_NODES`;
@@ -94,6 +94,7 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
     out = Parsed()
     at, end = 0, len(source)
     piped = False
+    moving = False  # in a list after a move (`cd x && b`)
     command_re = _command_re()
     while True:
         match = command_re.match(source, at)  # anchored: one attempt per command, no scan
@@ -103,15 +104,36 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
         body, redirected, sep = match.group("body", "redirects", "sep")
         maybe = piped or sep == "|"
         command = _command(body, redirected, piped, maybe, depth)
-        # `c && cd x`, `cd x; b`, `cd x && b || c`: see `MOVES` and `Parsed.assignments`
-        if command is None or ((maybe or sep != "&&" or "||" in source) and MOVES.search(body)):
+        if command is None:
+            return None
+        if MOVES.search(body) or (("'" in body or '"' in body) and _runs(command, MOVERS)):
+            # `c && cd x`, `cd x; b`, `cd x && b || c`: see `MOVES` and `Parsed.assignments`
+            if maybe or sep != "&&" or "||" in source:
+                return None
+            if _runs(command, FAILS):  # `cd x && b`: b runs in x only, what follows maybe not
+                out.assignments.append((len(out.commands), "", _MARK, "fork"))
+                moving = True
+        elif moving and sep == "|":  # `cd x && a | b`: a pipeline tree-sitter may nest
             return None
         out.commands.append(command)
+        if moving and sep != "&&":  # the list after the move ends
+            out.assignments.append((len(out.commands), "", _MARK, "fail"))
+            moving = False
         if len(out.commands) > MAX_COMMANDS:
             return None
         if sep is None or at == end:
             return out if sep is None else None
         piped = sep != ";"  # `a && b` marks b piped (and b may not run), as the tree-sitter walk does
+
+
+_MARK = Word("")
+"""The value of the entries of `Parsed.assignments` that mark where a branch starts and ends."""
+
+
+def _runs(command: RawCommand, names: frozenset[str]) -> bool:
+    """Whether `command` runs a builtin of `names`, as the walker reads it (`cd x`, `builtin
+    "cd" x`)."""
+    return runs_builtin([w.value for w in command.words[:6]], names)
 
 
 def _command(body: str, redirected: str, piped: bool, maybe: bool, depth: int) -> RawCommand | None:

@@ -117,7 +117,9 @@ _Stack = tuple[_Places, ...]
 """A directory stack, top first (see `Expansion.dirs`)."""
 _MAX_STACKS = 3
 """The most depths of the directory stack a call is read with (`c && pushd x` gives two)."""
-_Where = tuple[list[str | None], _Places, tuple[_Stack, ...] | None]
+_Stacks = tuple[_Stack, ...] | None
+"""The directory stacks the call may have (see `Expansion.dirs`)."""
+_Where = tuple[list[str | None], _Places, _Stacks]
 """What `Expansion.where` returns: the directories the call may be in (`cwd` first, then
 `unmoved`), those `cd -` goes to (`oldpwd`) and the directory stack (`dirs`)."""
 _Fork = tuple[_Held, _Where]
@@ -163,6 +165,8 @@ class Expansion:
     moved: _Where | None = None
     """Where the call was before its last move: what a command after `cd x ||` reads from,
     as it runs only when the move failed."""
+    names_cdpath: bool = False
+    """The call names `CDPATH` or `cdable_vars`: a `cd` to a relative name may go elsewhere."""
     names_stack: bool = False
     """The call names `OLDPWD` or `DIRSTACK`, which it may set or unset: `cd -` may also go
     where `OLDPWD` holds, or stay where it is; a `popd` is unparsed."""
@@ -238,8 +242,11 @@ class Expansion:
     ) -> None:
         """Parse `source` at nesting `depth` and expand its commands, which run with the
         assignments `env` (those of the commands the script was unwrapped from)."""
-        if "OLDPWD" in source or "DIRSTACK" in source:  # `OLDPWD=x; cd -`, `DIRSTACK[1]=x; popd`
-            self.names_stack = True
+        if "PWD" in source or "STACK" in source or "CDPATH" in source or "cdable" in source:
+            unquoted = _UNQUOTED.sub("", source)  # `OLD""PWD`
+            # `OLDPWD=x; cd -`, `DIRSTACK[1]=x; popd`, `CDPATH=~; cd .kube`
+            self.names_stack = self.names_stack or "OLDPWD" in unquoted or "DIRSTACK" in unquoted
+            self.names_cdpath = self.names_cdpath or "CDPATH" in unquoted or "cdable_vars" in unquoted
         if "\\\n" in source or "\\\r" in source:  # rare: the common path pays two substring tests
             joined = _joined(source)
             if joined != source:
@@ -454,6 +461,19 @@ class Expansion:
         if dirs != self.dirs:
             self.dirs = None if dirs is None or self.dirs is None else self.stacks((*self.dirs, *dirs))
 
+    def unpushed(self, places: list[str | None], dirs: _Stacks) -> _Stacks:
+        """The stacks before a `pushd` that may fail (`dirs`, with the call in `places`), made
+        one with those after it (`self.dirs`, one entry deeper): each entry may also be the
+        one below it, as the stack is if the `pushd` failed (`pushd x; ...; popd` goes back
+        where the call was either way), and the last also where it was (a `popd` past the
+        stack before fails, and stays). Any other stacks as they are."""
+        new, old = self.dirs, dirs
+        if new is None or old is None or len(new) != 1 or len(old) != 1 or len(new[0]) != len(old[0]) + 1:
+            return dirs
+        below = (*old[0], tuple(places))
+        self.dirs = (tuple(self.bounded((*entry, *below[i])) for i, entry in enumerate(new[0])),)
+        return self.dirs
+
     def stacks(self, stacks: Iterable[_Stack]) -> tuple[_Stack, ...] | None:
         """The directory stacks the call may have (`dirs`): those of one depth as one, each
         entry any of theirs; None past `_MAX_STACKS` depths."""
@@ -493,7 +513,9 @@ class Expansion:
             (r[0].value if r[0].static else self.named(r[0].value)) if len(r) == 1 else None
             for r in self.readings(words[at])
         ]
-        if any(value is not None and (value == "-" or _ROTATION.fullmatch(value)) for value in found):
+        if any(
+            value == "-" or (value and value[0] in "+-" and _NUMBER.fullmatch(value[1:])) for value in found
+        ):
             self.error = self.error or "a variable makes the operand of a cd or pushd an option"
         return [*found, None]
 
@@ -508,6 +530,13 @@ class Expansion:
         if name in self.variables or name in self.runtime or name in self.choices or name in self.arrays:
             return None
         return ("~" if name == "HOME" else ".") + match[3]
+
+    def renamed(self, operand: str | None) -> bool:
+        """Whether a `cd` to `operand` goes where the call set it: home after `HOME=x` (`cd`,
+        `cd ~/x`), or by `CDPATH` or `shopt -s cdable_vars` for a relative name."""
+        if operand is None or operand == "~" or operand[:2] == "~/":
+            return any("HOME" in names for names in (self.variables, self.runtime, self.choices))
+        return self.names_cdpath and operand[:1] not in ("/", "~", ".")
 
     def move(self, cmd: Command) -> None:
         """Follow `cmd`, a builtin of `_MOVERS` run in this shell (from `cwd`; `read_unmoved`
@@ -540,15 +569,22 @@ class Expansion:
             self.error = self.error or "a cd to an entry of the stack not known statically"
             return
         to: _Places | None
-        if not _goes_back(program, args):
-            to = tuple(_moves(self.cwd, cmd) or ("?",))
+        if program == "cd" or operand is not None:  # to a directory: `cd x`, `pushd x`, `cd -`
+            if _goes_back(program, args):  # `cd -`, `cd ~-/x`; after `OLDPWD=x` or `unset OLDPWD`,
+                rest = "." + operand[2:] if operand and operand[:2] == "~-" else "."  # maybe x, or
+                to = self.bounded(_moved(place, rest) for place in self.oldpwd)  # it fails
+                if "OLDPWD" in self.runtime or "OLDPWD" in self.choices:  # `read OLDPWD`
+                    self.error = self.error or "a cd - where the call set OLDPWD"
+                    return
+                if self.names_stack:
+                    to = self.bounded((_moved(self.cwd, self.variables.get("OLDPWD")), *to, *here))
+            elif self.renamed(operand):
+                self.error = self.error or "a cd where the call set HOME or CDPATH"
+                return
+            else:
+                to = tuple(_moves(self.cwd, cmd) or ("?",))
             if program == "pushd":
                 self.dirs = None if dirs is None else tuple((here, *d) for d in dirs)
-        elif program == "cd":  # `cd -`, `cd ~-/x`; after `OLDPWD=x` or `unset OLDPWD`, maybe x, or it fails
-            rest = "." + operand[2:] if operand and operand[:2] == "~-" else "."
-            to = self.bounded(_moved(place, rest) for place in self.oldpwd)
-            if self.names_stack:
-                to = self.bounded((_moved(self.cwd, self.variables.get("OLDPWD")), *to, *here))
         elif dirs is None or self.names_stack:  # `DIRSTACK[1]=x; popd`
             self.error = self.error or "a popd or pushd on a directory stack not known statically"
             return
@@ -653,7 +689,9 @@ class Expansion:
                     self.go(fork[1])
                 elif kind == "fail":  # `cd ~/.kube; cd /nope; cat config`: it may stay
                     self.keep_held(fork[0])
-                    self.join_where(([place for place in fork[1][0] if place is not None], *fork[1][1:]))
+                    places, oldpwd, dirs = fork[1]
+                    kept = [place for place in places if _kept(place)]
+                    self.join_where((kept, oldpwd, self.unpushed(places, dirs)))
                 else:
                     self.join(fork)
             elif name and (name in self.readonly or (kind == "local" and not self.calling)):
@@ -1804,8 +1842,10 @@ def _emit(
 
 _HOME_OR_CWD = re.compile(r"\$(?:\{(HOME|PWD)\}|(HOME|PWD)(?![A-Za-z0-9_]))(/[^$`\\]*|)")
 """A word that names the home or the cwd, then static text: `$HOME/.kube`, `${PWD}/x`."""
-_ROTATION = re.compile(r"[+-][0-9]+")
-"""The operand of `pushd +1`, `popd -0`: an entry of the directory stack, by its place."""
+_UNQUOTED = re.compile(r"[\"'\\]")
+"""What a name may hide behind in a script's text (`OLD""PWD`, `DIR\\STACK`)."""
+_NUMBER = re.compile(r"\s*[+-]?[0-9]+\s*")
+"""A number as bash reads one (`+1`, `"+ 1 "`, `++1` name an entry of the directory stack)."""
 _STACK_TILDE = re.compile(r"~[+-]?[0-9]+(?:/|$)")
 """`~1`, `~+2`, `~-0`: a path from an entry of the directory stack."""
 _STACK_OPTIONS = {"pushd": ("-n",), "popd": ("-n",), "dirs": ("-c", "-l", "-p", "-v")}
@@ -1816,36 +1856,52 @@ _Args = tuple[str, str | None, str | None]
 def _stack_args(program: str, argv: list[str]) -> _Args | None:
     """How `cd`, `pushd`, `popd` or `dirs` (`argv`) reads its arguments, as bash does: the
     letters of its options, its directory (`-` of `cd -`) and, but for `cd`, the entry of
-    the stack it names (`+1`, `-0`: the last one written counts; after `--`, a directory).
-    None when bash rejects them (`cd a b`, `cd -1`, `popd x`, `dirs -lc`), and the builtin
-    fails, changing nothing."""
-    options, operand, turn, ended = "", None, None, False
-    for arg in argv[1:]:
-        if not ended and arg == "--":
-            ended = True
-        elif not ended and program != "cd" and _ROTATION.fullmatch(arg):
-            turn = arg
-        elif not ended and arg[:1] == "-" and arg != "-":
-            if not (not arg[1:].strip("LPe@") if program == "cd" else arg in _STACK_OPTIONS[program]):
-                return None  # `cd -1`, `dirs -lc`
+    the stack it names (`+1`, `-0`; `pushd` takes the first and no more, `popd` and `dirs`
+    the last). None when bash rejects them (`cd a b`, `cd -1`, `popd x`, `dirs -lc`), and
+    the builtin fails, changing nothing."""
+    options, turn = "", None
+    args = argv[1:]
+    if program == "cd":  # options as getopt reads them, then at most one directory
+        at = 0
+        while at < len(args) and args[at][:1] == "-" and args[at] != "-":
+            at += 1
+            if args[at - 1] == "--":
+                break
+            if args[at - 1][1:].strip("LPe@"):
+                return None  # `cd -1`
+            options += args[at - 1][1:]
+        if len(args) > at + 1:
+            return None  # `cd a b`
+        return options, args[at] if at < len(args) else None, None
+    for at, arg in enumerate(args):
+        if arg == "--":  # `pushd -- +1`: a directory; `popd` and `dirs` take nothing after
+            return options, args[at + 1] if program == "pushd" and at + 1 < len(args) else None, turn
+        if arg in _STACK_OPTIONS[program]:
             options += arg[1:]
-        elif operand is None and program in ("cd", "pushd") and not (turn and program == "pushd"):
-            operand = arg
+        elif program == "pushd" and arg == "-":  # `pushd -`: where `cd -` goes
+            return options, arg, None
+        elif arg[:1] in ("+", "-") and arg:
+            if _NUMBER.fullmatch(arg[1:]) is None:
+                return None  # `pushd +x`, `popd -y`
+            turn = arg
+            if program == "pushd":  # the first, and no more
+                return options, None, turn
+        elif program == "pushd":
+            return options, arg, None
+        elif arg:
+            return None  # `popd x`
         else:
-            return None
-    if operand is not None and turn is not None:
-        return None
-    return options, operand, turn
+            break  # `popd ""` ends them
+    return options, None, turn
 
 
 def _goes_back(program: str, args: _Args) -> bool:
-    """Whether a builtin of `_MOVERS` goes where the call was (`cd -`, `cd ~-`, `popd`,
-    `pushd`, `pushd +1`), not to a directory it names (`cd x`, `pushd x`), or moves
-    nothing (`dirs`)."""
+    """Whether a builtin of `_MOVERS` goes where the call was, not to a directory it names:
+    `cd -`, `cd ~-`, `pushd -`, `popd`, `pushd`, `pushd +1` (`dirs` moves nothing)."""
     operand = args[1]
-    if program == "cd":
-        return operand is not None and (operand == "-" or (operand[:2] == "~-" and operand[2:3] in ("", "/")))
-    return program != "pushd" or operand is None
+    if operand is not None:
+        return program != "dirs" and (operand == "-" or (operand[:2] == "~-" and operand[2:3] in ("", "/")))
+    return program != "cd"
 
 
 def _stack_index(operand: str, size: int) -> int | None:
@@ -1885,12 +1941,10 @@ def _moves(current: str | None, cmd: Command) -> list[str | None] | None:
     `[current]` for one that moves nothing; None for one that goes back (see `_goes_back`),
     which `Expansion.move` follows from every directory the call may be in at once."""
     args = _stack_args(cmd.program, cmd.argv)
-    if args is None:
-        return [current]  # it fails
+    if args is None or cmd.program == "dirs" or (cmd.program == "pushd" and "n" in args[0]):
+        return [current]  # it fails, or moves nothing
     if _goes_back(cmd.program, args):
-        return None if cmd.program != "dirs" else [current]
-    if cmd.program == "pushd" and "n" in args[0]:
-        return [current]
+        return None
     if cmd.moves_to is not None:
         return list(dict.fromkeys(_moved(current, target) for target in cmd.moves_to))
     if args[1] is None:
@@ -1898,10 +1952,20 @@ def _moves(current: str | None, cmd: Command) -> list[str | None] | None:
     return [_moved(current, args[1] if all(cmd.static) else None)]
 
 
+def _kept(place: str | None) -> bool:
+    """Whether the call may stay in `place` when a move from it fails, as read: not its own
+    directory or one below it with no hidden name (`src`, `a/b`), where a relative path
+    names what the call may name without the move, and a secret is known by its name; any
+    other (`~/.kube`, `/etc`, `..`, `sub/.kube`)."""
+    return place is not None and (place[:1] in ("/", "~", ".") or "/." in place)
+
+
 def _moved(current: str | None, path: str | None) -> str | None:
     """Where `cd path` goes from `current` (a path not known: None)."""
     if path is None or _STACK_TILDE.match(path) or (path[:2] == "~-" and path[2:3] in ("", "/")):
         return "?"  # `pushd ~-`: `Expansion.move` follows `cd ~-` alone
+    if path == "":  # `cd ""` stays
+        return current
     if path[:2] == "~+" and path[2:3] in ("", "/"):  # `cd ~+/x`: from the cwd
         path = "." + path[2:]
     if path.startswith(("/", "~")):
