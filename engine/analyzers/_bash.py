@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ._parsed import FAILS, MOVERS, MOVES, brace_words, numbered, runs_builtin
+from ._parsed import FAILS, MOVERS, MOVES, RUNNERS, brace_words, numbered, runs_builtin
 
 # What a parse returns, re-exported: the plain-line reader builds it without this module.
 from ._parsed import MAX_COMMANDS as MAX_COMMANDS
@@ -1080,7 +1080,12 @@ def _runs(names: frozenset[str], node: Any, source: bytes) -> bool:
     if node.type != "command":
         return False
     name = node.child_by_field_name("name")
-    words = [name, *node.children_by_field_name("argument")] if name is not None else []
+    if name is None:
+        return False
+    text = _text(name, source)
+    if text in names or not (text in RUNNERS or "'" in text or '"' in text or "\\" in text):
+        return text in names  # the common case: a plain name (`ls`, `cd`)
+    words = [name, *node.children_by_field_name("argument")]
     values = [
         _word(
             w.named_children[0] if w.type == "command_name" and w.named_child_count == 1 else w, source

@@ -21,7 +21,7 @@ MOVERS = frozenset({"cd", "pushd", "popd"})
 FAILS = frozenset({"cd", "pushd"})
 """The `MOVERS` read as moves that may fail (to a directory that does not exist): `popd` goes
 back where the call was."""
-_PREFIXES = frozenset({"builtin", "command", "time"})
+RUNNERS = frozenset({"builtin", "command", "time"})
 """Words before a builtin that still run it in the shell (`builtin cd x`, `command -p cd x`)."""
 
 
@@ -29,7 +29,7 @@ def runs_builtin(values: list[str], names: frozenset[str]) -> bool:
     """Whether the words `values` of a simple command (quotes removed) run a builtin of
     `names` in the shell: `cd x`, `"cd" x`, `builtin cd x`, `command -p -- cd x`, `time cd x`."""
     at = 0
-    while at < len(values) and values[at] in _PREFIXES:
+    while at < len(values) and values[at] in RUNNERS:
         at += 1
         while at < len(values) and values[at][:1] == "-":  # `command -p`, `builtin --`
             at += 1
@@ -102,9 +102,10 @@ class Parsed:
     `(a=rm)`, `c && cd x`). A branch that runs only when a `cd`, `pushd` or `popd` before
     it failed (`cd x || b`) starts with "undo": it runs where the call was before the move.
     One that ends the shell (`c || exit`) ends with "end": what follows runs only where it
-    did not. A `cd`, `pushd` or `popd` whose failure nothing checks (`cd x; b`, not `cd x
-    && b`) is a branch that ends with "fail": the call may stay where it was. A loop's ends
-    with "loop"."""
+    did not. A `cd` or `pushd` (`FAILS`) whose failure nothing checks (`cd x; b`, `cd x && b
+    || c`), and the list of one that `&&` checks (`cd x && b`, for what follows it), are
+    branches that end with "fail": the call may stay where it was. A loop's ends with
+    "loop"."""
     bare_writes: list[tuple[int, Word]] = field(default_factory=list)
     """Files written by a redirection with no command (`> f` truncates f): (number of
     commands before it, target)."""

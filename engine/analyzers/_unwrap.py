@@ -568,15 +568,15 @@ class Expansion:
         if operand and _STACK_TILDE.match(operand):  # `cd ~1`
             self.error = self.error or "a cd to an entry of the stack not known statically"
             return
-        to: _Places | None
+        to: _Places
         if program == "cd" or operand is not None:  # to a directory: `cd x`, `pushd x`, `cd -`
-            if _goes_back(program, args):  # `cd -`, `cd ~-/x`; after `OLDPWD=x` or `unset OLDPWD`,
-                rest = "." + operand[2:] if operand and operand[:2] == "~-" else "."  # maybe x, or
-                to = self.bounded(_moved(place, rest) for place in self.oldpwd)  # it fails
+            if _goes_back(program, args):  # `cd -`, `cd ~-/x`, `pushd -`: where the call was
                 if "OLDPWD" in self.runtime or "OLDPWD" in self.choices:  # `read OLDPWD`
                     self.error = self.error or "a cd - where the call set OLDPWD"
                     return
-                if self.names_stack:
+                rest = "." + operand[2:] if operand and operand[:2] == "~-" else "."
+                to = self.bounded(_moved(place, rest) for place in self.oldpwd)
+                if self.names_stack:  # after `OLDPWD=x`, x; after `unset OLDPWD`, it fails and stays
                     to = self.bounded((_moved(self.cwd, self.variables.get("OLDPWD")), *to, *here))
             elif self.renamed(operand):
                 self.error = self.error or "a cd where the call set HOME or CDPATH"
