@@ -10,6 +10,7 @@ call was. A `cd` or `pushd` may fail: what follows one whose failure nothing che
 b`), or the list of one checked by `&&` (`cd x && b; c`: c), is read from where the call was
 too; the commands after `cd x ||` run only when it failed, so only where the call was; after
 `cd x || exit`, only x goes on. A move is known by the builtin it runs (`c''d`, `builtin cd`).
+A loop's body is read once more from where a turn ended, where the next starts.
 """
 
 from __future__ import annotations
@@ -70,6 +71,10 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     "cd ~/.kube; pushd /y; pushd /x; for i in 1 2; do popd; done; cat config",
     "cd ~/.kube; pushd /y; pushd /x; while popd; do :; done; cat config",
     "cd ~/.kube; pushd /y; pushd /x; for i in 1 2; do pushd +1; done; cat config",
+    # a loop's next turn starts where the last ended
+    "for i in 1 2; do cat config; cd ~/.kube; done",
+    "cd ~/.kube/cache; for i in 1 2; do cat config; cd ..; done",
+    "cd ~/.kube/cache; while [ ! -f config ]; do cd ..; done; cat config",
     # the home and the cwd by name
     "cd $HOME/.kube; cat config",
     'cd "${HOME}/.kube" && cat config',
@@ -164,6 +169,7 @@ def test_the_call_is_read_where_bash_moves_it(command: str, where: list[str]) ->
         "HOME=/home/me/.kube; cd && ls",
         "CDPATH=~/.kube; cd cache/.. && ls",
         "shopt -s cdable_vars; k=/home/me/.kube; cd k && ls",
+        "for i in 1 2 3; do cd ..; done; ls",  # further each turn
         "cd /a; pushd -n /b; popd; ls",
         "cd /a; pushd /b; DIRSTACK[1]=/c; popd; ls",
     ],
@@ -196,6 +202,9 @@ def test_a_stack_not_known_makes_a_popd_unparsed(command: str) -> None:
         "set -e\ncd lib\ncargo build\ncd ../bin\ncargo build\ncd ..\ncd docs\nmake html\ncd ..",
         "cd /tmp/r1; ls; cd /tmp/r2; ls; cd /tmp/r3; ls; cd /tmp/r4; ls",
         "cd web && npm test; cd ../api && go test ./...; cd ..",
+        "for d in /tmp/a /tmp/b; do cd $d; git status; done",
+        "for d in a b; do cd $d; make; cd ..; done",
+        "while read -r d; do (cd \"$d\" && make); done < dirs.txt",
     ],
 )
 def test_ordinary_moves_keep_their_decisions(command: str) -> None:

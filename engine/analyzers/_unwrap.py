@@ -165,6 +165,10 @@ class Expansion:
     moved: _Where | None = None
     """Where the call was before its last move: what a command after `cd x ||` reads from,
     as it runs only when the move failed."""
+    turns: list[tuple[int, int, int, int, list[str | None]]] = field(default_factory=list)
+    """The loops to read once more, from where a turn of theirs ended (see `again`)."""
+    turning: bool = False
+    """A loop's body is being read once more (see `again`)."""
     names_cdpath: bool = False
     """The call names `CDPATH` or `cdable_vars`: a `cd` to a relative name may go elsewhere."""
     names_stack: bool = False
@@ -338,17 +342,61 @@ class Expansion:
         self.substitutions = self.substitutions or parsed.substitutions
         if parsed.error and not self.error:
             self.error = parsed.error if depth == 0 else f"in a nested script: {parsed.error}"
-        outer = outer or []
+        self.read(parsed, depth, wrappers, outer or [], env)
+
+    def again(
+        self,
+        parsed: Parsed,
+        turn: tuple[int, int, int, int, list[str | None]],
+        depth: int,
+        wrappers: list[str],
+        outer: list[str],
+        env: list[str],
+    ) -> None:
+        """Read the body of a loop of `parsed` once more (`turn`: its commands from and to,
+        its entries of `assignments` from and to, and the directories its turn ended in that
+        it did not start in), from those directories, where its next turn starts: `for i in
+        1 2; do cat config; cd ~/.kube; done` reads `~/.kube/config`. What it leaves joins
+        where the call is. A turn read so that ends in yet other directories (`cd ..` in a
+        loop) makes the call unparsed."""
+        start, end, first, last, places = turn
+        if self.turning:
+            self.error = self.error or "a loop that moves the shell further each turn"
+            return
+        body = Parsed(
+            commands=parsed.commands[start:end],
+            assignments=[(i - start, n, v, k) for i, n, v, k in parsed.assignments[first:last]],
+            bare_writes=[(i - start, t) for i, t in parsed.bare_writes if start <= i < end],
+            functions=[(i - start, n, b) for i, n, b in parsed.functions if start <= i < end],
+        )
+        where = self.where()
+        self.cwd, self.unmoved = places[0], places[1:]
+        self.turning = True
+        try:
+            self.read(body, depth, wrappers, outer, env)
+        finally:
+            self.turning = False
+        ended = self.where()
+        self.go(where)
+        if any(place != "?" and place not in where[0] for place in ended[0]):
+            self.error = self.error or "a loop that moves the shell further each turn"
+        self.join_where(ended)
+
+    def read(self, parsed: Parsed, depth: int, wrappers: list[str], outer: list[str], env: list[str]) -> None:
+        """Expand the commands of `parsed`, at nesting `depth` (`env`: the assignments they
+        inherit)."""
         functions = parsed.functions
         defined = 0  # the functions of the script defined so far
         settles = bool(parsed.assignments or parsed.bare_writes)
         settled = (0, 0)  # the assignments and bare writes of the script applied so far
-        forks: list[_Fork] = []  # what the variables held and where the call was, where each
-        # branch being read starts
+        forks: list[tuple[_Fork, int]] = []  # what the variables held and where the call was,
+        # where each branch being read starts, and the place of its mark
         feeder: RawCommand | None = None  # the command before, which feeds a piped one
         for index, raw in enumerate(parsed.commands):
             if settles:
                 settled = self.settle(parsed, index, settled, forks)
+                while self.turns:
+                    self.again(parsed, self.turns.pop(0), depth, wrappers, outer, env)
             self.moved = None  # what a `cd x ||` after this command reads from, if it moves
             if len(self.commands) >= self.limit:
                 self.error = self.error or "too many commands to analyse"
@@ -411,6 +459,8 @@ class Expansion:
             feeder = raw
         if settles:  # set after the last command: a later script may read them
             self.settle(parsed, len(parsed.commands), settled, forks)
+            while self.turns:
+                self.again(parsed, self.turns.pop(0), depth, wrappers, outer, env)
 
     def read_unmoved(self, raw: RawCommand, wrappers: list[str], outer: list[str], env: list[str]) -> None:
         """Read `raw` again from each of the other directories the call may be in (`unmoved`),
@@ -663,23 +713,28 @@ class Expansion:
         self.limit, self.called_commands = limit + added, self.called_commands + added
 
     def settle(
-        self, parsed: Parsed, index: int, settled: tuple[int, int], forks: list[_Fork]
+        self, parsed: Parsed, index: int, settled: tuple[int, int], forks: list[tuple[_Fork, int]]
     ) -> tuple[int, int]:
         """Apply the variables set and the files truncated before command `index` of
         `parsed`, past the first `settled` of each; returns how many are applied now. A
         branch that sets variables or moves the shell keeps what they held and where the
         call was where it starts in `forks` and, where it ends, joins it to what they hold
-        and where the call is (see `keep_held`, `join_places`)."""
+        and where the call is (see `keep_held`, `join_places`). A loop that ends in other
+        directories than it started in is read once more from them (`again`)."""
         a, w = settled
         assignments, writes = parsed.assignments, parsed.bare_writes
         while a < len(assignments) and assignments[a][0] <= index:
             name, value, kind = assignments[a][1:]
             if kind == "fork" or kind == "undo":
-                forks.append(self.fork())
+                forks.append((self.fork(), a))
                 if kind == "undo" and self.moved is not None:  # `cd x || cat config` reads ./config
                     self.go(self.moved)
             elif (kind == "join" or kind == "end" or kind == "fail" or kind == "loop") and forks:
-                fork = forks.pop()
+                fork, started = forks.pop()
+                if kind == "loop":  # `for i in 1 2; do cat config; cd ~/.kube; done`: the next
+                    turned = [p for p in (self.cwd, *self.unmoved) if p != "?" and p not in fork[1][0]]
+                    if turned:  # turn starts where this one ended
+                        self.turns.append((assignments[started][0], index, started + 1, a, turned))
                 if kind == "loop" and fork[1][2] != self.dirs:  # `while popd; do :; done`, read once:
                     stacked = (place for stack in self.dirs or () for entry in stack for place in entry)
                     self.join_places(list(self.bounded((self.cwd, *self.unmoved, *stacked))))
