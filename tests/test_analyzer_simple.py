@@ -183,6 +183,7 @@ _LINES = st.lists(st.tuples(st.sampled_from(_TOKENS), st.sampled_from(_GAPS)), m
 @example("f.txt - 2>x=", 0)
 @example("install 0<f >&2", 0)
 @example("cd x && rm y || true && ls", 0)
+@example("cd x && a >f && b", 0)
 def test_generated_lines_parse_the_same(text: str, depth: int) -> None:
     _assert_same(text, depth)
 

@@ -71,6 +71,15 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     "cd ~/.kube; pushd /y; pushd /x; for i in 1 2; do popd; done; cat config",
     "cd ~/.kube; pushd /y; pushd /x; while popd; do :; done; cat config",
     "cd ~/.kube; pushd /y; pushd /x; for i in 1 2; do pushd +1; done; cat config",
+    # with a redirect, in a pipeline or the background
+    "cd ~/.kube; cd /nope 2>/dev/null; cat config",
+    "cd ~/.kube; pushd /nope > /dev/null; cat config",
+    "cd ~/.kube; command cd /nope 2>/dev/null; cat config",
+    "cd ~/.kube; if cd /nope 2>/dev/null; then :; else cat config; fi",
+    # a popd that moves nothing keeps every place the call may be in
+    "cd ~/.kube; true && cd /tmp; popd; cat config",
+    "cd ~/.kube; cd /nope; popd -n; cat config",
+    'pushd ~/.kube; popd ""; cat config',
     # a loop's next turn starts where the last ended
     "for i in 1 2; do cat config; cd ~/.kube; done",
     "cd ~/.kube/cache; for i in 1 2; do cat config; cd ..; done",
@@ -170,6 +179,11 @@ def test_the_call_is_read_where_bash_moves_it(command: str, where: list[str]) ->
         "CDPATH=~/.kube; cd cache/.. && ls",
         "shopt -s cdable_vars; k=/home/me/.kube; cd k && ls",
         "for i in 1 2 3; do cd ..; done; ls",  # further each turn
+        "printf -v OLDPWD %s ~/.kube; cd -; ls",
+        'export OLD""PWD=$HOME/.kube; cd -; ls',
+        'export HOM""E="$PWD/../.kube"; cd; ls',
+        'shopt -s cda""ble_vars; k=~/.kube; cd k; ls',
+        'pushd /tmp; printf -v "DIRST""ACK[1]" %s ~/.kube; popd; ls',
         "cd /a; pushd -n /b; popd; ls",
         "cd /a; pushd /b; DIRSTACK[1]=/c; popd; ls",
     ],
@@ -204,7 +218,12 @@ def test_a_stack_not_known_makes_a_popd_unparsed(command: str) -> None:
         "cd web && npm test; cd ../api && go test ./...; cd ..",
         "for d in /tmp/a /tmp/b; do cd $d; git status; done",
         "for d in a b; do cd $d; make; cd ..; done",
-        "while read -r d; do (cd \"$d\" && make); done < dirs.txt",
+        'while read -r d; do (cd "$d" && make); done < dirs.txt',
+        "cd pkg/a && npm test; cd ../b && npm test; cd ../c && npm test; cd ../d && npm test; cd ../e",
+        "pushd a && make && popd; pushd b && make && popd; pushd c && make && popd",
+        "cd src; cd lib; cd util; cd impl; cd x; ls",
+        "cd a; make; cd ..; cd b; make; cd ..; cd c; make; cd ..; cd d; make; cd ..; cd e; make; cd ..",
+        "cd frontend && npm test > /dev/null && npm run lint",
     ],
 )
 def test_ordinary_moves_keep_their_decisions(command: str) -> None:

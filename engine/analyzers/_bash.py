@@ -152,6 +152,8 @@ move that may fail (`cd x; b`, `cd x && b; c`); `_JOIN` of a branch that ends th
 _JOIN_KINDS = {_JOIN: "join", _END: "end", _FAIL: "fail", _LOOP: "loop"}
 """The kind of the entry of `Parsed.assignments` each stack item that ends a branch marks."""
 
+_MAY_MOVE = frozenset({"command", "redirected_statement"})
+"""The statements that may be a move that may fail (`cd x`, `cd x 2>/dev/null`)."""
 _EXIT = frozenset({"exit"})
 """The name of the command that ends the shell."""
 _LOOPS = frozenset({"while_statement", "for_statement", "c_style_for_statement"})
@@ -407,14 +409,14 @@ class _Walker:
                 return
             kind = node.type
             branch = kind in _BRANCHES
-            if kind == "command" and node.start_byte not in self.checked and _runs(FAILS, node, self.source):
-                self.fork("move")  # `cd x; cat config`: the `cd` may fail, and the call stay
-                stack.append((_FAIL, level, piped, inherited))
-            elif branch or (self.parts and (node.start_byte, node.end_byte) in self.parts):
+            if branch or (self.parts and (node.start_byte, node.end_byte) in self.parts):
                 self.fork()  # before a loop's header: the loop may not run once
                 stack.append((_LOOP if kind in _LOOPS else _JOIN, level, piped, inherited))
-                if kind in _BRANCHES:
+                if branch:
                     self.branches.append((node.start_byte, node.end_byte))
+            if kind in _MAY_MOVE and node.start_byte not in self.checked and _runs(FAILS, node, self.source):
+                self.fork("move")  # `cd x; cat config`, `cd x 2>/dev/null`: it may fail, and the
+                stack.append((_FAIL, level, piped, inherited))  # call stay
             if kind in _NESTING:
                 level += 1
                 if level > MAX_DEPTH:

@@ -19,8 +19,8 @@ ends (see `Parsed.assignments`)."""
 MOVERS = frozenset({"cd", "pushd", "popd"})
 """The builtins that move the shell (see `Parsed.assignments`)."""
 FAILS = frozenset({"cd", "pushd"})
-"""The `MOVERS` read as moves that may fail (to a directory that does not exist): `popd` goes
-back where the call was."""
+"""The `MOVERS` read as moves that may fail (to a directory that does not exist); a `popd` is
+taken to succeed when its stack holds an entry."""
 RUNNERS = frozenset({"builtin", "command", "time"})
 """Words before a builtin that still run it in the shell (`builtin cd x`, `command -p cd x`)."""
 

@@ -108,13 +108,13 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
             return None
         if MOVES.search(body) or (("'" in body or '"' in body) and _runs(command, MOVERS)):
             # `c && cd x`, `cd x; b`, `cd x && b || c`: see `MOVES` and `Parsed.assignments`
-            if maybe or sep != "&&" or "||" in source:
+            if maybe or sep != "&&" or "||" in source or redirected:
                 return None
             if _runs(command, FAILS):  # `cd x && b`: b runs in x only, what follows maybe not
                 out.assignments.append((len(out.commands), "", _MARK, "fork"))
                 moving = True
-        elif moving and sep == "|":  # `cd x && a | b`: a pipeline tree-sitter may nest
-            return None
+        elif moving and (sep == "|" or redirected):  # `cd x && a | b`, `cd x && a >f && b`:
+            return None  # tree-sitter nests the list in a pipeline or a redirect
         out.commands.append(command)
         if moving and sep != "&&":  # the list after the move ends
             out.assignments.append((len(out.commands), "", _MARK, "fail"))

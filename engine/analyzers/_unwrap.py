@@ -246,9 +246,9 @@ class Expansion:
     ) -> None:
         """Parse `source` at nesting `depth` and expand its commands, which run with the
         assignments `env` (those of the commands the script was unwrapped from)."""
-        if "PWD" in source or "STACK" in source or "CDPATH" in source or "cdable" in source:
-            unquoted = _UNQUOTED.sub("", source)  # `OLD""PWD`
-            # `OLDPWD=x; cd -`, `DIRSTACK[1]=x; popd`, `CDPATH=~; cd .kube`
+        # `OLDPWD=x; cd -`, `DIRSTACK[1]=x; popd`, `CDPATH=~; cd .kube`, spelled `OLD""PWD`
+        unquoted = _UNQUOTED.sub("", source) if "'" in source or '"' in source or "\\" in source else source
+        if "PWD" in unquoted or "STACK" in unquoted or "CDPATH" in unquoted or "cdable" in unquoted:
             self.names_stack = self.names_stack or "OLDPWD" in unquoted or "DIRSTACK" in unquoted
             self.names_cdpath = self.names_cdpath or "CDPATH" in unquoted or "cdable_vars" in unquoted
         if "\\\n" in source or "\\\r" in source:  # rare: the common path pays two substring tests
@@ -543,8 +543,12 @@ class Expansion:
         self.cwd, self.unmoved = places[0], places[1:]
 
     def bounded(self, places: Iterable[str | None]) -> _Places:
-        """`places` without repeats, reported when more than the directories analysed."""
+        """`places` without repeats. Past the directories analysed, those of the workspace
+        but the first go (see `_kept`: what the call reads there by a relative path it may
+        read from any); reported when still more."""
         unique = tuple(dict.fromkeys(places))
+        if len(unique) > _MAX_PLACES + 1:
+            unique = (*unique[:1], *filter(_kept, unique[1:]))
         if len(unique) > _MAX_PLACES + 1:
             self.error = self.error or "a cd that may not run leaves more directories than analysed"
             return unique[: _MAX_PLACES + 1]
@@ -585,7 +589,8 @@ class Expansion:
         """Whether a `cd` to `operand` goes where the call set it: home after `HOME=x` (`cd`,
         `cd ~/x`), or by `CDPATH` or `shopt -s cdable_vars` for a relative name."""
         if operand is None or operand == "~" or operand[:2] == "~/":
-            return any("HOME" in names for names in (self.variables, self.runtime, self.choices))
+            named = (self.variables, self.runtime, self.choices, self.exported)
+            return any("HOME" in names for names in named)
         return self.names_cdpath and operand[:1] not in ("/", "~", ".")
 
     def move(self, cmd: Command) -> None:
@@ -601,6 +606,10 @@ class Expansion:
         here = tuple(before[0])
         program, dirs = cmd.program, self.dirs
         args = _stack_args(program, cmd.argv)
+        if program == "popd" and "" in cmd.argv[1:]:  # `popd ""` drops an entry, and stays
+            self.dirs = None
+            self.spread = list(self.unmoved)
+            return
         if program in ("popd", "dirs") and not all(cmd.static):  # `popd $n`
             self.dirs = None
             if program == "popd":
@@ -621,7 +630,9 @@ class Expansion:
         to: _Places
         if program == "cd" or operand is not None:  # to a directory: `cd x`, `pushd x`, `cd -`
             if _goes_back(program, args):  # `cd -`, `cd ~-/x`, `pushd -`: where the call was
-                if "OLDPWD" in self.runtime or "OLDPWD" in self.choices:  # `read OLDPWD`
+                if "OLDPWD" not in self.variables and any(
+                    "OLDPWD" in names for names in (self.runtime, self.choices, self.exported)
+                ):  # `read OLDPWD`, `export OLDPWD=$x`
                     self.error = self.error or "a cd - where the call set OLDPWD"
                     return
                 rest = "." + operand[2:] if operand and operand[:2] == "~-" else "."
@@ -641,7 +652,8 @@ class Expansion:
         else:  # from each stack the call may have; one that fails stays where it is
             popped = [_pop(program, args, here, stack) for stack in dirs]
             self.dirs = self.stacks(stack for _, stack in popped)
-            if all(went is None for went, _ in popped):
+            if all(went is None for went, _ in popped):  # `popd -n`, or an empty stack: the call
+                self.spread = list(self.unmoved)  # stays wherever it may be
                 return
             to = self.bounded(place for went, _ in popped for place in (went or here))
             if any(went is None for went, _ in popped):  # `cd -` after it: from either
@@ -658,11 +670,7 @@ class Expansion:
         now = [self.cwd, *self.unmoved]
         if now == places:
             return
-        merged = list(dict.fromkeys([*now, *places]))[1:]
-        if len(merged) > _MAX_PLACES:
-            self.error = self.error or "a cd that may not run leaves more directories than analysed"
-            merged = merged[:_MAX_PLACES]
-        self.unmoved = merged
+        self.unmoved = list(self.bounded([*now, *places]))[1:]
 
     def call(
         self, words: list[Word], depth: int, wrappers: list[str], outer: list[str], env: list[str]
@@ -746,7 +754,7 @@ class Expansion:
                     self.keep_held(fork[0])
                     places, oldpwd, dirs = fork[1]
                     kept = [place for place in places if _kept(place)]
-                    self.join_where((kept, oldpwd, self.unpushed(places, dirs)))
+                    self.join_where((kept, tuple(filter(_kept, oldpwd)), self.unpushed(places, dirs)))
                 else:
                     self.join(fork)
             elif name and (name in self.readonly or (kind == "local" and not self.calling)):
@@ -1952,7 +1960,8 @@ def _stack_args(program: str, argv: list[str]) -> _Args | None:
 
 def _goes_back(program: str, args: _Args) -> bool:
     """Whether a builtin of `_MOVERS` goes where the call was, not to a directory it names:
-    `cd -`, `cd ~-`, `pushd -`, `popd`, `pushd`, `pushd +1` (`dirs` moves nothing)."""
+    `cd -`, `cd ~-`, `pushd -`, `popd`, `pushd`, `pushd +1` (and `dirs` with no operand, which
+    `Expansion.move` reads before this)."""
     operand = args[1]
     if operand is not None:
         return program != "dirs" and (operand == "-" or (operand[:2] == "~-" and operand[2:3] in ("", "/")))
@@ -2009,10 +2018,16 @@ def _moves(current: str | None, cmd: Command) -> list[str | None] | None:
 
 def _kept(place: str | None) -> bool:
     """Whether the call may stay in `place` when a move from it fails, as read: not its own
-    directory or one below it with no hidden name (`src`, `a/b`), where a relative path
-    names what the call may name without the move, and a secret is known by its name; any
-    other (`~/.kube`, `/etc`, `..`, `sub/.kube`)."""
-    return place is not None and (place[:1] in ("/", "~", ".") or "/." in place)
+    directory or one below it with no hidden or secret name (`src`, `a/b`), the workspace, from which
+    the call reads by relative paths without any move (a secret there is known by its name:
+    `cat .env`); any other (`~/.kube`, `/etc`, `..`, `sub/.kube`)."""
+    if place is None:
+        return False
+    if place[:1] in ("/", "~", ".") or "/." in place:
+        return True
+    from ._sensitive import is_sensitive
+
+    return is_sensitive(place)  # `Library/Keychains`
 
 
 def _moved(current: str | None, path: str | None) -> str | None:
