@@ -80,6 +80,10 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     "cd ~/.kube; true && cd /tmp; popd; cat config",
     "cd ~/.kube; cd /nope; popd -n; cat config",
     'pushd ~/.kube; popd ""; cat config',
+    # each place a move that may not run leaves
+    "test -d build && cd build; test -d out && cd out; test -d bin && cd bin; cat ../../../../etc/shadow",
+    "cd sub & cd ../../../etc; cat shadow",  # in the background: a shell of its own
+    "true | cd -; cd ../../../etc; cat shadow",
     # a loop's next turn starts where the last ended
     "for i in 1 2; do cat config; cd ~/.kube; done",
     "cd ~/.kube/cache; for i in 1 2; do cat config; cd ..; done",
@@ -220,7 +224,8 @@ def test_a_stack_not_known_makes_a_popd_unparsed(command: str) -> None:
         "for d in a b; do cd $d; make; cd ..; done",
         'while read -r d; do (cd "$d" && make); done < dirs.txt',
         "cd pkg/a && npm test; cd ../b && npm test; cd ../c && npm test; cd ../d && npm test; cd ../e",
-        "pushd a && make && popd; pushd b && make && popd; pushd c && make && popd",
+        "for d in a b; do (cd $d && make); done",
+        'for d in pkg/*; do (cd "$d" && go test ./...); done',
         "cd src; cd lib; cd util; cd impl; cd x; ls",
         "cd a; make; cd ..; cd b; make; cd ..; cd c; make; cd ..; cd d; make; cd ..; cd e; make; cd ..",
         "cd frontend && npm test > /dev/null && npm run lint",

@@ -145,11 +145,14 @@ _STATEMENTS = frozenset({"program", "compound_statement"})
 _FORK, _JOIN = object(), object()
 """The stack items' nodes that start a branch and end the one last started (see
 `_Walker.chain`)."""
-_UNDO, _MOVE, _END, _FAIL, _LOOP = object(), object(), object(), object(), object()
+_UNDO, _MOVE, _END, _FAIL, _LOOP, _SHELL = object(), object(), object(), object(), object(), object()
 """`_FORK` of a branch that runs only when the move before it failed (`cd x || b`) and of a
 move that may fail (`cd x; b`, `cd x && b; c`); `_JOIN` of a branch that ends the shell
-(`c || exit`), of a move that may fail, and of a loop: see `Parsed.assignments`."""
-_JOIN_KINDS = {_JOIN: "join", _END: "end", _FAIL: "fail", _LOOP: "loop"}
+(`c || exit`), of a move that may fail, of a loop, and of a shell of its own (a subshell, a
+part of a pipeline, a command in the background): see `Parsed.assignments`."""
+_JOIN_KINDS = {_JOIN: "join", _END: "end", _FAIL: "fail", _LOOP: "loop", _SHELL: "shell"}
+_OWN_SHELL = frozenset({"subshell", "command_substitution", "process_substitution"})
+"""Branches that run in a shell of their own: no move of theirs reaches the commands after."""
 """The kind of the entry of `Parsed.assignments` each stack item that ends a branch marks."""
 
 _MAY_MOVE = frozenset({"command", "redirected_statement"})
@@ -394,7 +397,7 @@ class _Walker:
         work = self.work
         while stack:
             node, level, piped, inherited = stack.pop()
-            if node is _JOIN or node is _END or node is _FAIL or node is _LOOP:
+            if node is _JOIN or node is _END or node is _FAIL or node is _LOOP or node is _SHELL:
                 self.join(_JOIN_KINDS[node])
                 continue
             if node is _FORK or node is _UNDO or node is _MOVE:
@@ -409,9 +412,11 @@ class _Walker:
                 return
             kind = node.type
             branch = kind in _BRANCHES
-            if branch or (self.parts and (node.start_byte, node.end_byte) in self.parts):
+            part = bool(self.parts) and (node.start_byte, node.end_byte) in self.parts
+            if branch or part:
                 self.fork()  # before a loop's header: the loop may not run once
-                stack.append((_LOOP if kind in _LOOPS else _JOIN, level, piped, inherited))
+                ends = _LOOP if kind in _LOOPS else _SHELL if part or kind in _OWN_SHELL else _JOIN
+                stack.append((ends, level, piped, inherited))
                 if branch:
                     self.branches.append((node.start_byte, node.end_byte))
             if kind in _MAY_MOVE and node.start_byte not in self.checked and _runs(FAILS, node, self.source):

@@ -105,7 +105,8 @@ class Parsed:
     did not. A `cd` or `pushd` (`FAILS`) whose failure nothing checks (`cd x; b`, `cd x && b
     || c`), and the list of one that `&&` checks (`cd x && b`, for what follows it), are
     branches that end with "fail": the call may stay where it was. A loop's ends with
-    "loop"."""
+    "loop"; a shell of its own (`(cd x)`, a part of a pipeline, `cd x &`) with "shell": what
+    it moves does not reach what follows."""
     bare_writes: list[tuple[int, Word]] = field(default_factory=list)
     """Files written by a redirection with no command (`> f` truncates f): (number of
     commands before it, target)."""

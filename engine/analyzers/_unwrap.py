@@ -115,6 +115,8 @@ _Places = tuple[str | None, ...]
 """Directories the call may be in, each as `Expansion.cwd`."""
 _Stack = tuple[_Places, ...]
 """A directory stack, top first (see `Expansion.dirs`)."""
+_JOINS = frozenset({"join", "end", "fail", "loop", "shell"})
+"""The kinds of the entries of `Parsed.assignments` that end a branch."""
 _MAX_STACKS = 3
 """The most depths of the directory stack a call is read with (`c && pushd x` gives two)."""
 _Stacks = tuple[_Stack, ...] | None
@@ -543,12 +545,8 @@ class Expansion:
         self.cwd, self.unmoved = places[0], places[1:]
 
     def bounded(self, places: Iterable[str | None]) -> _Places:
-        """`places` without repeats. Past the directories analysed, those of the workspace
-        but the first go (see `_kept`: what the call reads there by a relative path it may
-        read from any); reported when still more."""
+        """`places` without repeats, reported when more than the directories analysed."""
         unique = tuple(dict.fromkeys(places))
-        if len(unique) > _MAX_PLACES + 1:
-            unique = (*unique[:1], *filter(_kept, unique[1:]))
         if len(unique) > _MAX_PLACES + 1:
             self.error = self.error or "a cd that may not run leaves more directories than analysed"
             return unique[: _MAX_PLACES + 1]
@@ -737,7 +735,7 @@ class Expansion:
                 forks.append((self.fork(), a))
                 if kind == "undo" and self.moved is not None:  # `cd x || cat config` reads ./config
                     self.go(self.moved)
-            elif (kind == "join" or kind == "end" or kind == "fail" or kind == "loop") and forks:
+            elif kind in _JOINS and forks:
                 fork, started = forks.pop()
                 if kind == "loop":  # `for i in 1 2; do cat config; cd ~/.kube; done`: the next
                     turned = [p for p in (self.cwd, *self.unmoved) if p != "?" and p not in fork[1][0]]
@@ -747,7 +745,8 @@ class Expansion:
                     stacked = (place for stack in self.dirs or () for entry in stack for place in entry)
                     self.join_places(list(self.bounded((self.cwd, *self.unmoved, *stacked))))
                     self.dirs = None  # each turn may go to any entry, and the stack is not known
-                if kind == "end" and "exit" not in self.functions:  # `cd x || exit`: only x goes on
+                # `cd x || exit`: only x goes on; `(cd x)`, `cd x | b`, `cd x &`: a shell of its own
+                if kind == "shell" or (kind == "end" and "exit" not in self.functions):
                     self.keep_held(fork[0])
                     self.go(fork[1])
                 elif kind == "fail":  # `cd ~/.kube; cd /nope; cat config`: it may stay
