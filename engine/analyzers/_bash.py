@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ._parsed import FAILS, MOVERS, MOVES, RUNNERS, brace_words, numbered, runs_builtin
+from ._parsed import FAILS, MARK, MOVERS, MOVES, RUNNERS, brace_words, numbered, runs_builtin
 
 # What a parse returns, re-exported: the plain-line reader builds it without this module.
 from ._parsed import MAX_COMMANDS as MAX_COMMANDS
@@ -161,8 +161,6 @@ _EXIT = frozenset({"exit"})
 """The name of the command that ends the shell."""
 _LOOPS = frozenset({"while_statement", "for_statement", "c_style_for_statement"})
 """Branches whose body may run more than once (`until` and `select` too)."""
-_MARK = Word("")
-"""The value of the entries of `Parsed.assignments` that mark where a branch starts and ends."""
 _SKIP = frozenset({"comment", "heredoc_start", "heredoc_end", "file_descriptor"})
 _WORDS = frozenset(
     {
@@ -569,8 +567,8 @@ class _Walker:
             or any(entry[1] for entry in itertools.islice(assignments, at, None))
             or any(MOVES.search(command.text) for command in itertools.islice(commands, index, None))
         ):
-            assignments.insert(at, (index, "", _MARK, "undo" if forked == "undo" else "fork"))
-            assignments.append((len(self.out.commands), "", _MARK, kind))
+            assignments.insert(at, (index, "", MARK, "undo" if forked == "undo" else "fork"))
+            assignments.append((len(self.out.commands), "", MARK, kind))
 
     def maybe(self, node: Any) -> bool:
         """Whether `node` lies where it may not run, or runs in a shell of its own: in a

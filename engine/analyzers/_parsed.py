@@ -59,6 +59,10 @@ class Word:
     """A double-quoted expansion: no word splitting."""
 
 
+MARK = Word("")
+"""The value of the entries of `Parsed.assignments` that mark where a branch starts and ends."""
+
+
 @dataclass(slots=True)
 class Redirect:
     """A redirection: operator, target word and whether it writes a file."""

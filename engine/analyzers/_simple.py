@@ -19,7 +19,18 @@ from __future__ import annotations
 import functools
 import re
 
-from ._parsed import FAILS, MAX_COMMANDS, MOVERS, MOVES, Parsed, RawCommand, Redirect, Word, runs_builtin
+from ._parsed import (
+    FAILS,
+    MARK,
+    MAX_COMMANDS,
+    MOVERS,
+    MOVES,
+    Parsed,
+    RawCommand,
+    Redirect,
+    Word,
+    runs_builtin,
+)
 
 MAX_SIMPLE_CHARS = 512
 """Longer lines go to tree-sitter. A line here holds at most 256 words, far from `MAX_NODES`;
@@ -111,23 +122,19 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
             if maybe or sep != "&&" or "||" in source or redirected:
                 return None
             if _runs(command, FAILS):  # `cd x && b`: b runs in x only, what follows maybe not
-                out.assignments.append((len(out.commands), "", _MARK, "fork"))
+                out.assignments.append((len(out.commands), "", MARK, "fork"))
                 moving = True
         elif moving and (sep == "|" or redirected):  # `cd x && a | b`, `cd x && a >f && b`:
             return None  # tree-sitter nests the list in a pipeline or a redirect
         out.commands.append(command)
         if moving and sep != "&&":  # the list after the move ends
-            out.assignments.append((len(out.commands), "", _MARK, "fail"))
+            out.assignments.append((len(out.commands), "", MARK, "fail"))
             moving = False
         if len(out.commands) > MAX_COMMANDS:
             return None
         if sep is None or at == end:
             return out if sep is None else None
         piped = sep != ";"  # `a && b` marks b piped (and b may not run), as the tree-sitter walk does
-
-
-_MARK = Word("")
-"""The value of the entries of `Parsed.assignments` that mark where a branch starts and ends."""
 
 
 def _runs(command: RawCommand, names: frozenset[str]) -> bool:

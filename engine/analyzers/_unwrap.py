@@ -156,7 +156,7 @@ class Expansion:
     oldpwd: _Places = ("?",)
     """The directories `cd -` may go to (`OLDPWD`: where the call was before its last move),
     as `cwd`; "?" before the call's first move, which the call's shell inherits."""
-    dirs: tuple[_Stack, ...] | None = ((),)
+    dirs: _Stacks = ((),)
     """The directory stacks below the cwd the call may have, top first (`pushd x` puts where
     the call was on it, `popd` goes back there): one per depth, each entry the directories
     it may be, as `oldpwd`. Empty in a new shell; None when not known (`pushd -n x`)."""
@@ -655,9 +655,7 @@ class Expansion:
                 return
             to = self.bounded(place for went, _ in popped for place in (went or here))
             if any(went is None for went, _ in popped):  # `cd -` after it: from either
-                self.oldpwd = self.bounded((*here, *self.oldpwd))
-                self.cwd, self.spread = to[0], list(to[1:])
-                return
+                here = self.bounded((*here, *self.oldpwd))
         self.oldpwd = here
         self.cwd, self.spread = to[0], list(to[1:])
 
@@ -741,10 +739,10 @@ class Expansion:
                     turned = [p for p in (self.cwd, *self.unmoved) if p != "?" and p not in fork[1][0]]
                     if turned:  # turn starts where this one ended
                         self.turns.append((assignments[started][0], index, started + 1, a, turned))
-                if kind == "loop" and fork[1][2] != self.dirs:  # `while popd; do :; done`, read once:
-                    stacked = (place for stack in self.dirs or () for entry in stack for place in entry)
-                    self.join_places(list(self.bounded((self.cwd, *self.unmoved, *stacked))))
-                    self.dirs = None  # each turn may go to any entry, and the stack is not known
+                    if fork[1][2] != self.dirs:  # `while popd; do :; done`, read once: each turn
+                        stacked = (place for stack in self.dirs or () for entry in stack for place in entry)
+                        self.join_places(list(self.bounded((self.cwd, *self.unmoved, *stacked))))
+                        self.dirs = None  # may go to any entry, and the stack is not known
                 # `cd x || exit`: only x goes on; `(cd x)`, `cd x | b`, `cd x &`: a shell of its own
                 if kind == "shell" or (kind == "end" and "exit" not in self.functions):
                     self.keep_held(fork[0])
