@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import functools
 import itertools
+import posixpath
 import re
 import threading
 from collections.abc import Iterable
@@ -718,6 +719,58 @@ class _Walker:
             return word
         return Listed(word.value, static=False, quoted=word.quoted, search=tuple(search))
 
+    def printed(self, node: Any, word: Word) -> Word:
+        """`word` (of `node`) with each command substitution in it that only prints a path
+        named by static words (`_printed_path`: `$(realpath ~/.kube)`, `$(dirname
+        ~/.kube/config)`, `$(echo /etc)`) put in as what it prints, static when nothing else
+        in it expands; `word` itself when one prints anything else, or a text that would split
+        or match files unquoted."""
+        if word.static or not _PRINTS_PATH.search(word.value):
+            return word
+        value = word.value
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if current.type in ("string", "concatenation"):
+                stack.extend(current.named_children)
+                continue
+            if current.type != "command_substitution":
+                continue
+            path = self.prints(current)
+            text = _text(current, self.source)
+            if path is None or text not in value or _QUOTING.search(path):  # `$(echo '$x')`
+                return word
+            unquoted = current.parent is None or current.parent.type != "string"
+            if unquoted and (not path or _SPLITS.search(path)):  # `cd $(echo a b)`: two words
+                return word
+            value = value.replace(text, path, 1)
+        if value == word.value or "\\" in value:  # an escape the source text still holds
+            return word
+        if "$" in value or "`" in value:  # `"$(realpath ~)/$f"`: `$f` is read as any variable
+            return Word(value, static=False, quoted=word.quoted)
+        return Word(value)
+
+    def prints(self, node: Any) -> str | None:
+        """What the command substitution `node` prints when it is one command of
+        `_printed_path` with static words and no redirection, None for any other."""
+        commands = [c for c in node.named_children if c.type != "comment"]
+        if len(commands) != 1 or commands[0].type != "command":
+            return None
+        argv = []
+        for child in commands[0].children:
+            if child.type not in _WORDS:  # `$(A=1 echo x)`, `$(echo x > f)`
+                return None
+            target = (
+                child.named_children[0]
+                if child.type == "command_name" and child.named_child_count == 1
+                else child
+            )
+            word = _word(target, self.source)
+            if not word.static or _GLOBS.search(word.value):
+                return None
+            argv.append(word.value)
+        return _printed_path(argv)
+
     def search_words(self, node: Any) -> list[Word]:
         """The words of the command `node`, the wrappers before its program dropped."""
         words = []
@@ -786,12 +839,15 @@ class _Walker:
         name = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
         word = _word(value, self.source) if value is not None else Word("")
+        dynamic = not word.static
         appends = name is not None and self.source[name.end_byte : name.end_byte + 1] == b"+"
         if value is not None and value.type == "array":  # `A=(x y)`: `$A` is `${A[0]}`
             items, indices = self.placed(value.named_children)
             word = Listed(word.value, static=False, items=items, array=True, appends=appends, indices=indices)
         elif appends:  # `A+=x`: joins the value A holds
             word = Listed(word.value, word.static, word.quoted, appends=True)
+        elif value is not None and (known := self.printed(value, word)) is not word:
+            word = known  # `A=$(realpath ~/.kube)`, `A="$(dirname ~/.kube/config)/x"`: what it prints
         elif value is not None and (printed := _substitution(value)) is not None:  # `A=$(find ~)`
             word = Listed(word.value, static=False, search=tuple(self.printer(printed)))
         # `local A=x` fails outside a function: where the script is a function's body read for a
@@ -812,7 +868,7 @@ class _Walker:
                 entry = Listed(word.value, static=False, items=(word,), appends=appends, index=subscript)
                 self.assigned(node, _text(base, self.source), entry, kind)
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
-        if value is not None and not word.static:
+        if value is not None and dynamic:
             pending.append((value, level, False, []))
         if name is not None and name.type != "variable_name" and not _is_static(name):
             pending.append((name, level, False, []))  # `a[$(rm x)]=1` runs rm
@@ -882,12 +938,15 @@ class _Walker:
                         pending.append((child, level, False, []))
             if target is not None:
                 word = _word(target, self.source)
+                dynamic = not word.static
                 if op == "<" and target.type == "process_substitution":  # `< <(find ~)`: what it prints
                     search = tuple(self.printer(target))
                     word = Listed(word.value, static=False, search=search, descriptor=descriptor)
+                elif dynamic:  # `cat < "$(realpath ~/.kube)/config"`
+                    word = self.printed(target, word)
                 writes = op in _WRITE_OPS or (op == ">&" and target.type != "number" and word.value != "-")
                 redirects.append(Redirect(op, word, writes))
-                if not word.static:
+                if dynamic:
                     pending.append((target, level, False, []))
         elif kind == "herestring_redirect":  # on any descriptor: `sh 3<<<x <&3` reads it too
             for child in node.named_children:
@@ -944,8 +1003,11 @@ class _Walker:
                 if target.type == "number" and _descriptor(target):
                     continue
                 word = _word(target, self.source)
-                if kind != "command_name":  # `cat $(find ~)`: the paths the search prints
+                dynamic = not word.static
+                if kind != "command_name" and dynamic:  # `cat $(find ~)`: the paths the search prints
                     word = self.listing(target, word)
+                    if type(word) is Word:  # `cat "$(realpath ~/.kube)/config"`: what it prints
+                        word = self.printed(target, word)
                 if node.type != "command" and child.start_byte == end and len(words) > 1:
                     word = _joined_word(words.pop(), word)  # `export LD_PRE""LOAD=x`: one word
                 elif target.type in _BRACED:  # `rm -rf {/,x}` removes `/` and `x`
@@ -957,7 +1019,7 @@ class _Walker:
                     words.extend(before)
                 words.append(word)
                 end = child.end_byte
-                if not word.static:
+                if dynamic:
                     pending.append((target, level, False, []))
             elif kind in ("export", "local", "declare", "readonly", "typeset", "unset"):
                 words.append(Word(kind))
@@ -1021,6 +1083,85 @@ def _after_wrapper(words: list[Word]) -> list[Word]:
 def arithmetic_assignments(text: str) -> list[str]:
     """The names of the variables the arithmetic `text` assigns (`A=1`, `A+=2`, `A++`)."""
     return [m[1] or m[2] for m in _ARITHMETIC_ASSIGNMENT.finditer(text)]
+
+
+def _printed_path(argv: list[str]) -> str | None:
+    """What the command `argv` prints when it only prints a path its words name, None for any
+    other: `echo` (`-n`, no other option, no backslash), `printf` of a text with no `%` or
+    backslash, or of `%s` and one word, `dirname` and `basename` of one path, as text, and
+    `realpath` or `readlink -f` (`-e`, `-m`) of an absolute path or one in the home,
+    normalised (a symlink is read as where it lies, as any path is)."""
+    program, args = argv[0], argv[1:]
+    if program == "echo":
+        if args[:1] == ["-n"] or args[:1] == ["-E"]:
+            args = args[1:]
+        return None if any(a[:1] == "-" or "\\" in a for a in args) else " ".join(args)
+    if program == "printf":
+        if len(args) == 1 and "%" not in args[0] and "\\" not in args[0] and args[0][:1] != "-":
+            return args[0]
+        return args[1] if len(args) == 2 and args[0] in ("%s", "%s\\n") else None
+    options = [a for a in args if a[:1] == "-" and a != "-"]
+    operands = [a for a in args if a[:1] != "-" or a == "-"]
+    if len(operands) != 1 or not operands[0] or operands[0] == "-":
+        return None
+    path = operands[0]
+    if program in ("dirname", "basename") and not options:
+        stripped = path.rstrip("/")
+        if not stripped:
+            return "/"
+        head, _, tail = stripped.rpartition("/")
+        if program == "basename":
+            return tail
+        return (head.rstrip("/") or "/") if "/" in stripped else "."
+    allowed = _CANONICAL_OPTIONS.get(program)
+    if (
+        allowed is None
+        or not set(options) <= allowed
+        or (program == "readlink" and not set(options) & _CANONICAL)
+    ):
+        return None
+    if path[:1] != "/" and path != "~" and path[:2] != "~/":  # from the cwd: not as written
+        return None
+    normal = posixpath.normpath(path)
+    return normal if normal[:1] in ("/", "~") else None  # `~/..` is no home
+
+
+_PRINTS_PATH = re.compile(
+    r"\$\(\s*(?:echo|printf|dirname|basename|realpath|readlink)\s|`\s*(?:echo|printf|dirname|basename|realpath|readlink)\s"
+)
+"""A command substitution that may print a path (`_printed_path`): the words that are read
+for one."""
+_SPLITS = re.compile(r"[\s*?\[]")
+"""What makes an unquoted substitution's text split into words or match files."""
+_QUOTING = re.compile(r"[$`\\'\"]")
+"""What a printed path would add to a word's source text as syntax, not text."""
+_GLOBS = re.compile(r"[*?\[{]")
+"""What may make an unquoted word several (a pattern, a brace expansion)."""
+_CANONICAL = frozenset(
+    {"-f", "-e", "-m", "--canonicalize", "--canonicalize-existing", "--canonicalize-missing"}
+)
+"""The options of `readlink` that print the path made canonical, as `realpath` does."""
+_CANONICAL_OPTIONS = {
+    "realpath": frozenset(
+        {
+            "-e",
+            "-m",
+            "-s",
+            "-q",
+            "-L",
+            "-P",
+            "--canonicalize-existing",
+            "--canonicalize-missing",
+            "--strip",
+            "--no-symlinks",
+            "--quiet",
+            "--logical",
+            "--physical",
+        }
+    ),
+    "readlink": _CANONICAL | {"-n", "-q", "-s", "-v", "--no-newline", "--quiet", "--silent", "--verbose"},
+}
+"""The options of `realpath` and `readlink` that change nothing of the path they print."""
 
 
 def _substitution(value: Any) -> Any:
