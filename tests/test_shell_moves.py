@@ -114,6 +114,9 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     "cd ~/.kube && pushd /tmp && pushd ++1 && cat config",
     "cd ~/.kube && cd /tmp && pushd - && cat config",
     "cd ~/.kube && cd /tmp && pushd ~- && cat config",
+    # `OLDPWD` given to the `cd` alone
+    "OLDPWD=/home/me/.kube cd - && cat config",
+    "OLDPWD=~/.kube builtin cd -; cat config",
 ]
 
 
@@ -190,6 +193,12 @@ def test_the_call_is_read_where_bash_moves_it(command: str, where: list[str]) ->
         'pushd /tmp; printf -v "DIRST""ACK[1]" %s ~/.kube; popd; ls',
         "cd /a; pushd -n /b; popd; ls",
         "cd /a; pushd /b; DIRSTACK[1]=/c; popd; ls",
+        # `HOME` or `OLDPWD` given to the `cd` alone
+        "HOME=/etc cd; cat shadow",
+        "HOME=/home/me/.kube cd ~/ && cat config",
+        "env HOME=/etc bash -c 'cd; cat shadow'",
+        'OLDPWD="$d" cd -; cat config',
+        "OLDPWD+=/x cd -; cat config",
     ],
 )
 def test_a_stack_not_known_makes_a_popd_unparsed(command: str) -> None:

@@ -583,12 +583,13 @@ class Expansion:
             return None
         return ("~" if name == "HOME" else ".") + match[3]
 
-    def renamed(self, operand: str | None) -> bool:
-        """Whether a `cd` to `operand` goes where the call set it: home after `HOME=x` (`cd`,
-        `cd ~/x`), or by `CDPATH` or `shopt -s cdable_vars` for a relative name."""
+    def renamed(self, operand: str | None, env: list[str]) -> bool:
+        """Whether a `cd` to `operand`, run with the assignments `env`, goes where the call
+        set it: home after `HOME=x` or with it (`cd`, `cd ~/x`, `HOME=/etc cd`), or by
+        `CDPATH` or `shopt -s cdable_vars` for a relative name."""
         if operand is None or operand == "~" or operand[:2] == "~/":
             named = (self.variables, self.runtime, self.choices, self.exported)
-            return any("HOME" in names for names in named)
+            return any("HOME" in names for names in named) or any(_sets("HOME", entry) for entry in env)
         return self.names_cdpath and operand[:1] not in ("/", "~", ".")
 
     def move(self, cmd: Command) -> None:
@@ -635,9 +636,16 @@ class Expansion:
                     return
                 rest = "." + operand[2:] if operand and operand[:2] == "~-" else "."
                 to = self.bounded(_moved(place, rest) for place in self.oldpwd)
-                if self.names_stack:  # after `OLDPWD=x`, x; after `unset OLDPWD`, it fails and stays
-                    to = self.bounded((_moved(self.cwd, self.variables.get("OLDPWD")), *to, *here))
-            elif self.renamed(operand):
+                if self.names_stack:  # after `OLDPWD=x` or with it, x; after `unset OLDPWD`, it stays
+                    value = self.variables.get("OLDPWD")
+                    own = [entry for entry in cmd.env if _sets("OLDPWD", entry)]
+                    if own:
+                        value = own[-1][7:]
+                        if own[-1][6] != "=" or "$" in value or "`" in value:  # `OLDPWD=$x cd -`
+                            self.error = self.error or "a cd - where the call set OLDPWD"
+                            return
+                    to = self.bounded((_moved(self.cwd, value), *to, *here))
+            elif self.renamed(operand, cmd.env):
                 self.error = self.error or "a cd where the call set HOME or CDPATH"
                 return
             else:
@@ -2011,6 +2019,11 @@ def _moves(current: str | None, cmd: Command) -> list[str | None] | None:
     if args[1] is None:
         return ["~"]  # `cd`: the home
     return [_moved(current, args[1] if all(cmd.static) else None)]
+
+
+def _sets(name: str, entry: str) -> bool:
+    """Whether the environment entry `entry` (`NAME=value`, `NAME+=value`) sets `name`."""
+    return entry.startswith(name) and entry[len(name) : len(name) + 1] in ("=", "+")
 
 
 def _kept(place: str | None) -> bool:
