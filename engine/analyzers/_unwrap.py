@@ -173,6 +173,11 @@ class Expansion:
     """A loop's body is being read once more (see `again`)."""
     names_cdpath: bool = False
     """The call names `CDPATH` or `cdable_vars`: a `cd` to a relative name may go elsewhere."""
+    slip: list[str | None] = field(default_factory=list)
+    """Where the call may be when moves from its workspace failed, which `cwd` and `unmoved`
+    leave out (see `_kept`): the highest of those places (`_height`), followed by each later
+    move; empty when none failed. A command that climbs (`..`) or moves is read from it too
+    (`read_slipped`)."""
     names_stack: bool = False
     """The call names `OLDPWD` or `DIRSTACK`, which it may set or unset: `cd -` may also go
     where `OLDPWD` holds, or stay where it is; a `popd` is unparsed."""
@@ -281,14 +286,14 @@ class Expansion:
             self.add_reading(source, depth, wrappers, outer, env)  # reports the depth
             return
         cwd, variables, unmoved = self.cwd, dict(self.variables), list(self.unmoved)
-        stack = self.oldpwd, self.dirs
+        stack = self.oldpwd, self.dirs, list(self.slip)
         exported, allexport = dict(self.exported), self.allexport
         functions = {name: list(bodies) for name, bodies in self.functions.items()}
         values = dict(self.choices), dict(self.arrays), set(self.searched)
         first, bare = len(self.commands), len(self.bare_writes)
         self.add_reading(source, depth, wrappers, outer, env)
         written_cwd, written_variables, written_unmoved = self.cwd, self.variables, self.unmoved
-        written_stack, (self.oldpwd, self.dirs) = (self.oldpwd, self.dirs), stack
+        written_stack, (self.oldpwd, self.dirs, self.slip) = (self.oldpwd, self.dirs, self.slip), stack
         written_exported, written_allexport = self.exported, self.allexport
         written_values = self.choices, self.arrays, self.searched
         written_functions, self.functions = self.functions, functions
@@ -303,7 +308,7 @@ class Expansion:
             and self.bare_writes[bare:middle_bare] == self.bare_writes[middle_bare:]
             and (self.cwd == written_cwd and self.variables == written_variables)
             and self.unmoved == written_unmoved
-            and (self.oldpwd, self.dirs) == written_stack
+            and (self.oldpwd, self.dirs, self.slip) == written_stack
             and (self.exported == written_exported and self.allexport == written_allexport)
             and (self.choices, self.arrays, self.searched) == written_values
         ):  # the functions' bodies may differ in text alone (`rm \\<newline> -rf`): their calls read alike
@@ -314,7 +319,8 @@ class Expansion:
         self.error = self.error or (message if depth == 0 else f"in a nested script: {message}")
         if self.cwd != written_cwd:  # the readings disagree: what follows knows neither
             self.cwd = "?"
-        self.join_where(([self.cwd, *written_unmoved], *written_stack))
+        self.join_where(([self.cwd, *written_unmoved], *written_stack[:2]))
+        self.slip = self.slip or written_stack[2]
         self.variables = {k: v for k, v in self.variables.items() if written_variables.get(k) == v}
         self.choices = {**written_values[0], **self.choices}  # either reading's words: each a reading
         self.arrays = {k: v for k, v in self.arrays.items() if written_values[1].get(k) == v}
@@ -419,6 +425,8 @@ class Expansion:
             held = self.held() if (maybe or self.readonly) and self.holds() else None
             # `c && f`, `(eval "c""d x")`: a move the walker does not mark (see `MOVES`)
             hidden = own_shell or (raw.maybe and not MOVES.search(raw.text))
+            # `cd a/b; cat ../../../../etc/shadow`: from the call's own directory, if `cd a/b` failed
+            slips = bool(self.slip) and self.slip[0] != self.cwd and self.slip[0] not in self.unmoved
             where = self.where() if hidden else None
             if words and (
                 not words[0].static
@@ -456,6 +464,8 @@ class Expansion:
             if self.spread:  # `cd "$d"`, `popd`: the other directories the move went to
                 spread, self.spread = self.spread, []
                 self.unmoved = list(self.bounded([self.cwd, *self.unmoved, *spread]))[1:]
+            if slips and (".." in raw.text or MOVES.search(raw.text)):
+                self.read_slipped(raw, wrappers, outer, env)
             if where is not None and where != self.where():
                 self.join_where(where)
             feeder = raw
@@ -487,6 +497,20 @@ class Expansion:
         self.cwd = moved
         self.oldpwd, self.dirs, self.spread, self.moved = stack
         self.unmoved = [cwd for cwd in dict.fromkeys(after) if cwd != moved]
+
+    def read_slipped(self, raw: RawCommand, wrappers: list[str], outer: list[str], env: list[str]) -> None:
+        """Read `raw` again from where the call may be when moves from its workspace failed
+        (`slip`), and follow its moves from there, each taken to succeed: a directory it
+        moves to that is not near the call's own (`_near`: `cd nope; cd ../../../etc`, `cd
+        nope; cd ..; cd .kube`) joins those the call may be in; a near one is the slip."""
+        unmoved, self.unmoved = self.unmoved, list(self.slip)
+        self.read_unmoved(raw, wrappers, outer, env)
+        ends, self.unmoved = self.unmoved, unmoved  # none: it went where the call is
+        far = [place for place in ends if not _near(place)]
+        near = [place for place in ends if _near(place)]
+        self.slip = [max(near, key=_height)] if near else []
+        if far:
+            self.unmoved = list(self.bounded([self.cwd, *unmoved, *far]))[1:]
 
     def where(self) -> _Where:
         """Where the call may be (see `_Where`)."""
@@ -759,6 +783,9 @@ class Expansion:
                     self.keep_held(fork[0])
                     places, oldpwd, dirs = fork[1]
                     kept = [place for place in places if _kept(place)]
+                    if len(kept) < len(places):  # `cd a; ...`: the call may still be where it was
+                        slipped = [*self.slip, *(place for place in places if not _kept(place))]
+                        self.slip = [max(slipped, key=_height)]
                     self.join_where((kept, tuple(filter(_kept, oldpwd)), self.unpushed(places, dirs)))
                 else:
                     self.join(fork)
@@ -2019,6 +2046,34 @@ def _moves(current: str | None, cmd: Command) -> list[str | None] | None:
     if args[1] is None:
         return ["~"]  # `cd`: the home
     return [_moved(current, args[1] if all(cmd.static) else None)]
+
+
+def _climbs(place: str | None) -> int:
+    """How many levels above the call's own directory `place` (as `cwd`) starts: `..` 1,
+    `../../x` 2, `a/b` and the call's own directory 0; any other (`/etc`, `~`, "?") 0."""
+    if place is None or place[:2] != "..":
+        return 0
+    parts = place.split("/")
+    return next((i for i, part in enumerate(parts) if part != ".."), len(parts))
+
+
+def _near(place: str | None) -> bool:
+    """Whether `place` (as `cwd`) is the call's own directory, one below it, its parent or
+    one below that, with no hidden or secret name: from there a relative path names what
+    the call could name from its workspace, a secret known by its name (see `_kept`)."""
+    climbs = _climbs(place)
+    rest = place[3 * climbs :] if place is not None else ""
+    return climbs < 2 and not _kept(rest or None)
+
+
+def _height(place: str | None) -> tuple[int, int]:
+    """How high `place` (as `cwd`) lies against the call's own directory, to compare two:
+    the levels it climbs, then how few below those it goes down (`..` over `../b` over the
+    call's own directory over `a`)."""
+    if place is None or place[:1] in ("/", "~", "?"):
+        return 0, 0
+    climbs = _climbs(place)
+    return climbs, climbs - place.count("/") - 1
 
 
 def _sets(name: str, entry: str) -> bool:
