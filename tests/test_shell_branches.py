@@ -225,6 +225,41 @@ def test_a_trap_action_may_not_run() -> None:
 @pytest.mark.parametrize(
     "command",
     [
+        "trap 'cat config' EXIT; cd ~/.kube",
+        "trap 'cat config' INT TERM; cd ~/.kube; sleep 60",
+        "trap 'rm -rf \"$d\"' EXIT; d=~",
+        "trap 'cat \"$f\"' EXIT; f=~/.ssh/id_rsa",
+        "bash -c \"trap 'cat config' EXIT; cd ~/.kube\"; ls",
+        "trap 'cd ~/.kube' EXIT; trap 'cat config' TERM",  # a later action finds it moved
+    ],
+)
+def test_a_trap_action_runs_again_where_the_shell_ends(command: str, policy: str) -> None:
+    assert decide_bash(policy, command, CWD, HOME) == "block"
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("trap 'echo done' EXIT; cd src && make", "allow"),
+        ("set -e; trap 'popd >/dev/null' EXIT; pushd src >/dev/null; make", "allow"),
+        ("trap 'rm -f out.txt' EXIT; make > out.txt", "allow"),
+        ("trap 'rm -rf build' EXIT INT; cd build && cmake .. && make", "ask"),
+        ("tmp=$(mktemp -d); trap 'rm -rf \"$tmp\"' EXIT; make", "ask"),
+    ],
+)
+def test_ordinary_trap_actions_keep_their_decisions(command: str, expected: str) -> None:
+    assert decide_bash("coding-agent", command, CWD, HOME) == expected
+
+
+def test_trap_actions_past_the_bound_are_unparsed() -> None:
+    assert shell_error("trap 'echo x' EXIT; " * 9 + "make", CWD)
+    assert not shell_error("trap 'echo x' EXIT; " * 8 + "make", CWD)
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+@pytest.mark.parametrize(
+    "command",
+    [
         'trap "cd ~/.kube" DEBUG; cd ~/proj; cat config',  # before each command after it
         'trap "F=~/.ssh/id_rsa" RETURN; f() { :; }; F=x; f; cat "$F"',
         'trap "$ACTION" ERR; make',

@@ -242,6 +242,20 @@ class Expansion:
     lasting: list[tuple[str, str]] = field(default_factory=list)
     """Assignments that outlive the shell that made them, by name, in order (`tmux setenv`
     sets a variable in the tmux server): each is in `exported` of every shell after it."""
+    traps: list[tuple[str, int, list[str], list[str] | None, list[str]]] = field(default_factory=list)
+    """The static actions `trap` set in the shell being read, as `add_script` reads them: each
+    runs again where the shell ends, or where a signal finds it (see `exit`)."""
+
+    def exit(self) -> None:
+        """The shell being read ends: the actions its traps set run once more, from where it
+        is then and with what its variables hold then (`trap 'cat config' EXIT; cd
+        ~/.kube`), each as a branch (a signal may not come)."""
+        traps, self.traps = self.traps, []
+        for source, depth, wrappers, outer, env in traps:
+            fork = self.fork()
+            self.add_script(source, depth, wrappers, outer, env)
+            self.join(fork)
+        self.traps = []  # those the actions set: the shell is gone
 
     def add_script(
         self,
@@ -1552,6 +1566,14 @@ class _Unwrapper:
                 fork = self.exp.fork()
                 self.script([action], program, same_shell=True)
                 self.exp.join(fork)
+            if action is not None and action.static:  # it runs again later: `Expansion.exit`
+                if len(self.exp.traps) >= _MAX_TRAPS:
+                    self.exp.error = self.exp.error or "more trap actions than analysed"
+                else:
+                    env = [*self.inherited, *self.own] if self.own else self.inherited
+                    self.exp.traps.append(
+                        (action.value, self.raw.depth + 1, [*self.wrappers, program], self.writes, env)
+                    )
             return words
         if program == "ssh":
             return self.ssh(words)
@@ -1668,9 +1690,12 @@ class _Unwrapper:
                 exp.arrays["0"] = (arguments[0],)
             else:
                 exp.arrays.pop("0", None)
+        traps, exp.traps = exp.traps, []
         try:
             exp.add_script(source, depth, wrappers, outer, env)
+            exp.exit()
         finally:
+            exp.traps = traps
             exported.update(exp.lasting[lasting:])  # `bash -c 'tmux setenv A 1'`: A stays set
             exp.exported, exp.allexport, exp.functions = exported, exp_allexport, functions
             exp.calling = calling
@@ -2129,6 +2154,8 @@ def normpath(path: str) -> str | None:
     return f"{head}/{rest}"
 
 
+_MAX_TRAPS = 8
+"""The trap actions of one shell read again where it ends; more make the call unparsed."""
 _EVERY_COMMAND = frozenset({"DEBUG", "RETURN", "ERR", "SIGDEBUG", "SIGRETURN", "SIGERR"})
 """The `trap` conditions that run the action before or after any command, not once."""
 _SETS_STATE = re.compile(

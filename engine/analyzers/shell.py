@@ -321,6 +321,7 @@ def _typed_facts(chars: Any, cwd: str | None, parse: Callable[[str, str | None],
         return parse(text, cwd) if text.strip() else ShellFacts(text, cwd)
     exp = Expansion()  # not cached: the facts hold more than the text says
     exp.add_script(text, 0, [])
+    exp.exit()
     exp.error = "; ".join(e for e in (problem, exp.error) if e)
     return ShellFacts(text, cwd, exp)
 
@@ -365,6 +366,7 @@ def analyse(text: str, cwd: str | None = None) -> ShellFacts:
         )
     exp = Expansion()
     exp.add_script(text, 0, [])
+    exp.exit()
     return ShellFacts(text, cwd, exp)
 
 
