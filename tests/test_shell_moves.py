@@ -122,6 +122,9 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     "cd nope; cd ..; cd .kube; cat config",
     "cd nope\ncd ../../../etc\ncat shadow",
     "cd a/b/c; cd ../x; cat ../../../../../etc/shadow",
+    # the home with a default, which its being set leaves unused
+    "cd ${HOME:-/x}/.kube && cat config",
+    'cd "${HOME:-$y}/.kube"; cat config',
     # `OLDPWD` given to the `cd` alone
     "OLDPWD=/home/me/.kube cd - && cat config",
     "OLDPWD=~/.kube builtin cd -; cat config",

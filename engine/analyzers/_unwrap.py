@@ -1960,8 +1960,9 @@ def _emit(
             exp.move(cmd)
 
 
-_HOME_OR_CWD = re.compile(r"\$(?:\{(HOME|PWD)\}|(HOME|PWD)(?![A-Za-z0-9_]))(/[^$`\\]*|)")
-"""A word that names the home or the cwd, then static text: `$HOME/.kube`, `${PWD}/x`."""
+_HOME_OR_CWD = re.compile(r"\$(?:\{(HOME|PWD)(?::?[-=?][^{}`\\]*)?\}|(HOME|PWD)(?![A-Za-z0-9_]))(/[^$`\\]*|)")
+"""A word that names the home or the cwd, then static text: `$HOME/.kube`, `${PWD}/x`,
+`${HOME:-/x}/.kube` (set in the call's environment, so the default is not used)."""
 _UNQUOTED = re.compile(r"[\"'\\]")
 """What a name may hide behind in a script's text (`OLD""PWD`, `DIR\\STACK`)."""
 _NUMBER = re.compile(r"\s*[+-]?[0-9]+\s*")
