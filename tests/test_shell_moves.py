@@ -125,6 +125,10 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     # the home with a default, which its being set leaves unused
     "cd ${HOME:-/x}/.kube && cat config",
     'cd "${HOME:-$y}/.kube"; cat config',
+    # past five directories or three stack depths: the workspace's are the slip
+    "pushd a && make && popd; pushd b && make && popd; pushd c && make && popd; cat ../../../../etc/shadow",
+    "cd a && make && cd ..; cd b && make && cd ..; cd c && make && cd ..; cd ../../../etc; cat shadow",
+    "c && cd /x; pushd a && m && popd; pushd b && m && popd; pushd c && m && popd; cat ../.kube/config",
     # `OLDPWD` given to the `cd` alone
     "OLDPWD=/home/me/.kube cd - && cat config",
     "OLDPWD=~/.kube builtin cd -; cat config",
@@ -258,6 +262,10 @@ def test_a_stack_not_known_makes_a_popd_unparsed(command: str) -> None:
         "cd a; make; cd ..; cd b; make; cd ..; cd c; make; cd ..; cd d; make; cd ..; cd e; make; cd ..",
         "cd frontend && npm test > /dev/null && npm run lint",
         "cd build; cmake ..; make",
+        # past five directories or three stack depths, those in the workspace are the slip
+        "pushd a && make && popd; pushd b && make && popd; pushd c && make && popd",
+        "pushd a && make && popd; pushd b && make && popd; pushd c && make && popd; pushd d && make && popd",
+        "cd a && make && cd ..; cd b && make && cd ..; cd c && make && cd ..; cd d && make && cd ..",
         "cd build; cmake ../src; cd ..; ls",
         "cd app; cp ../README.md .; cd ../lib; make",
     ],

@@ -566,7 +566,9 @@ class Expansion:
 
     def stacks(self, stacks: Iterable[_Stack]) -> tuple[_Stack, ...] | None:
         """The directory stacks the call may have (`dirs`): those of one depth as one, each
-        entry any of theirs; None past `_MAX_STACKS` depths."""
+        entry any of theirs. Past `_MAX_STACKS` depths, the deepest stacks go when all their
+        entries are in the workspace, which become the slip (as in `bounded`: `pushd a &&
+        make && popd; pushd b && ...` leaves one more depth each time make fails); else None."""
         by_depth: dict[int, _Stack] = {}
         for stack in stacks:
             known = by_depth.get(len(stack))
@@ -575,7 +577,14 @@ class Expansion:
                 if known is None or known == stack
                 else tuple(self.bounded((*a, *b)) for a, b in zip(known, stack, strict=True))
             )
-        return tuple(by_depth.values()) if len(by_depth) <= _MAX_STACKS else None
+        if len(by_depth) <= _MAX_STACKS:
+            return tuple(by_depth.values())
+        deepest = sorted(by_depth)[_MAX_STACKS:]
+        inside = [place for depth in deepest for entry in by_depth[depth] for place in entry]
+        if any(place == "?" or _kept(place) for place in inside):
+            return None
+        self.slip = [max([*self.slip, *inside], key=_height)]
+        return tuple(stack for depth, stack in by_depth.items() if depth not in deepest)
 
     def go(self, where: _Where) -> None:
         """Put the call back where it was at `where`."""
@@ -583,12 +592,19 @@ class Expansion:
         self.cwd, self.unmoved = places[0], places[1:]
 
     def bounded(self, places: Iterable[str | None]) -> _Places:
-        """`places` without repeats, reported when more than the directories analysed."""
+        """`places` without repeats, at most the directories analysed: past those, the ones
+        in the workspace after the first (`_kept`: `a`, `a/b`, the call's own) become the
+        slip, from which the commands that climb or move are read (`cd a && make && cd ..;
+        cd b && ...` in many directories); reported when the others are still too many."""
         unique = tuple(dict.fromkeys(places))
-        if len(unique) > _MAX_PLACES + 1:
-            self.error = self.error or "a cd that may not run leaves more directories than analysed"
-            return unique[: _MAX_PLACES + 1]
-        return unique
+        if len(unique) <= _MAX_PLACES + 1:
+            return unique
+        inside = [place for place in unique[1:] if place != "?" and not _kept(place)]
+        if len(unique) - len(inside) <= _MAX_PLACES + 1:
+            self.slip = [max([*self.slip, *inside], key=_height)]
+            return tuple(place for place in unique if place is unique[0] or place not in inside)
+        self.error = self.error or "a cd that may not run leaves more directories than analysed"
+        return unique[: _MAX_PLACES + 1]
 
     def targets(self, words: list[Word]) -> list[str | None] | None:
         """The directories `cd` or `pushd` (`words`) may name, with the variables known put
