@@ -53,6 +53,9 @@ def test_a_secret_named_through_a_printed_path_is_read(command: str, policy: str
         ('cat "$(echo a b)"', ["cat", "a b"]),
         ('cat "$(realpath ~/proj)/$f"', ["cat", "~/proj/$f"]),
         ('cat "$(dirname a/b)/$(basename c/d)"', ["cat", "a/d"]),
+        ("cat $(realpath //etc)/shadow", ["cat", "/etc/shadow"]),
+        ('cat "$(printf %s "/etc/x\n")"', ["cat", "/etc/x"]),  # a substitution drops the newline
+        ('cat "$(dirname ~/.kube/)"', ["cat", "~"]),
     ],
 )
 def test_a_printed_path_is_read_as_it_prints(command: str, argv: list[str]) -> None:
@@ -81,6 +84,10 @@ def test_a_printed_path_is_read_as_it_prints(command: str, argv: list[str]) -> N
         'cat "$(dirname -z a/b)"',
         'cat "$(basename a/b .txt)"',
         'cat "$(pwd)"',
+        'cat "$(dirname ~)"',  # the home's parent, not known here
+        'cat "$(basename ~)"',
+        'cat "$(dirname ~root/x)"',
+        "cat $(echo /etc/shado+\\(w\\))",  # an extended pattern, with `extglob`
     ],
 )
 def test_any_other_substitution_stays_as_written(command: str) -> None:

@@ -231,6 +231,10 @@ def test_a_trap_action_may_not_run() -> None:
         "trap 'cat \"$f\"' EXIT; f=~/.ssh/id_rsa",
         "bash -c \"trap 'cat config' EXIT; cd ~/.kube\"; ls",
         "trap 'cd ~/.kube' EXIT; trap 'cat config' TERM",  # a later action finds it moved
+        "(trap 'cat config' EXIT; cd ~/.kube)",  # where the subshell ends
+        "(trap 'cat config' EXIT; cd ~/.kube); cd /tmp",
+        "echo $(trap 'cat config' EXIT; cd ~/.kube)",
+        "{ trap 'cat config' EXIT; cd ~/.kube; } | cat",
     ],
 )
 def test_a_trap_action_runs_again_where_the_shell_ends(command: str, policy: str) -> None:

@@ -7,7 +7,9 @@ run time (`read`, `mapfile`, `$(...)`, `printf -v` of a format not known) and re
 arithmetic makes the call unparsed. `[3]=x` in an array literal places x at 3, and an
 operator expansion of a known value (`${x:0}`, `${x,,}`, `${a[@]:1}`) reads as that value.
 Every command of a substitution that feeds a loop or an array is read for a search, through
-wrappers, a `cd` before it and nested substitutions.
+wrappers, a `cd` before it and nested substitutions. A word of several expansions that
+tree-sitter-bash splits (`$a/$b/c`) is read whole, and a redirection's target with the values
+its variables hold.
 """
 
 from __future__ import annotations
@@ -161,3 +163,36 @@ def test_a_substitution_listing_nothing_stays_as_it_was() -> None:
     command = 'while read f; do wc -l "$f"; done < <(git ls-files | sort)'
     assert shell_error(command, CWD) == ""
     assert decide_bash("coding-agent", command, CWD, HOME) == "allow"
+
+
+# -- words tree-sitter-bash splits, and values in redirections --
+
+SPLIT_OR_REDIRECTED = [
+    "u=..; cat $u/$u/$u/etc/shadow",  # tree-sitter-bash#315: `$u/$` and `u/...`
+    'u=..; x=$u/$u/$u/etc/shadow; cat "$x"',
+    "u=..; for f in $u/$u/$u/etc/shadow; do cat $f; done",
+    "d=~/.kube; cat < $d/config",
+    'd=~/.kube; cat < "$d/config"',
+    "f=~/.ssh/id_rsa; cat < $f",
+    "f=~/.bashrc; echo x >> $f",
+    "for f in /etc/shadow; do cat < $f; done",
+]
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+@pytest.mark.parametrize("command", SPLIT_OR_REDIRECTED)
+def test_a_word_is_read_whole_and_a_redirection_with_its_values(command: str, policy: str) -> None:
+    assert decide_bash(policy, command, CWD, HOME) == "block"
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        ("rm -f $DIR/ifaces/$1", ["rm", "-f", "$DIR/ifaces/${1}"]),  # tree-sitter-bash#306
+        ("cp $SRC/$NAME/file .", ["cp", "$SRC/${NAME}/file", "."]),
+        ("echo $a$b x", ["echo", "$a$b", "x"]),
+        ("echo '$a/$b/c'", ["echo", "$a/$b/c"]),
+    ],
+)
+def test_words_with_several_expansions_are_one_word(command: str, argv: list[str]) -> None:
+    assert shell_argvs(command, CWD)[0] == argv

@@ -122,9 +122,16 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     "cd nope; cd ..; cd .kube; cat config",
     "cd nope\ncd ../../../etc\ncat shadow",
     "cd a/b/c; cd ../x; cat ../../../../../etc/shadow",
+    "cd a/b; cat .''./.''./.''./.''./etc/shadow",
+    "cd a/b; cat < ../../../../etc/shadow",
+    "cd a/b; x=../../../../etc/shadow; cat $x",
+    "u=..; cd a/b; cat $u/$u/$u/$u/etc/shadow",
+    "cd a/b; while read l; do echo $l; done < ../../../../etc/shadow",
     # the home with a default, which its being set leaves unused
     "cd ${HOME:-/x}/.kube && cat config",
     'cd "${HOME:-$y}/.kube"; cat config',
+    "unset HOME; cd ${HOME:-/etc}; cat shadow",  # the default, where HOME is not set
+    "env -i bash -c 'cd ${HOME:-/etc} && cat shadow'",
     # past five directories or three stack depths: the workspace's are the slip
     "pushd a && make && popd; pushd b && make && popd; pushd c && make && popd; cat ../../../../etc/shadow",
     "cd a && make && cd ..; cd b && make && cd ..; cd c && make && cd ..; cd ../../../etc; cat shadow",
@@ -179,11 +186,13 @@ def test_a_secret_where_the_call_went_back_is_read(command: str, policy: str) ->
         ("cd /a; cd /b || { echo no; exit 1; }; ls", ["/b"]),
         ("cd /a; exit() { :; }; cd /b || exit; ls", ["/a", "/b"]),  # a function, which returns
         ("cd /a; cd /b || return; ls", ["/a", "/b"]),  # fails outside a function
-        # after a failed move from the workspace, a command that climbs or moves is also read
-        # from where the call stayed; a move from there that leaves the workspace's
-        # neighbourhood (two levels up, a hidden name) joins the directories
-        ("cd x; ls ..", ["x", None]),
-        ("cd x; cd ../../a; ls", ["../a", "../../a"]),
+        # after a failed move from the workspace, a command that moves, or climbs to the root
+        # (three levels from /home/me/proj), is also read from where the call stayed; a move
+        # from there to the root or a hidden name joins the directories
+        ("cd x; ls ../../..", ["x", None]),
+        ("cd x; ls ..", ["x"]),
+        ("cd x; cd ../../../a; ls", ["../../a", "../../../a"]),
+        ("cd x; cd ../../a; ls", ["../a"]),
         ("cd x; cd ..; cd ..; cd ..; ls", ["../..", "../../..", ".."]),
         ("cd x; cd ..; cd .kube; ls", [".kube", "../.kube"]),
         ("cd a/b; cd ../c; ls ../../..", ["a/c", "../c"]),
@@ -262,6 +271,9 @@ def test_a_stack_not_known_makes_a_popd_unparsed(command: str) -> None:
         "cd a; make; cd ..; cd b; make; cd ..; cd c; make; cd ..; cd d; make; cd ..; cd e; make; cd ..",
         "cd frontend && npm test > /dev/null && npm run lint",
         "cd build; cmake ..; make",
+        "cd web; cp -r build ../dist",  # a climb short of the root, from where the call stayed
+        "cd sub; touch ../x.txt",
+        "cd packages/a; npm run build; cp dist/* ../../dist/",
         # past five directories or three stack depths, those in the workspace are the slip
         "pushd a && make && popd; pushd b && make && popd; pushd c && make && popd",
         "pushd a && make && popd; pushd b && make && popd; pushd c && make && popd; pushd d && make && popd",

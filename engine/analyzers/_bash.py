@@ -258,6 +258,11 @@ def parse_bash(source: str, depth: int = 0, work: Work | None = None) -> Parsed:
     if tree is None:
         out.error = "command too large to analyse"
         return out
+    if _SPLIT_HINT.search(data):
+        data, tree = _unsplit(data, tree, work)
+        if tree is None:
+            out.error = "command too large to analyse"
+            return out
     root = tree.root_node
     _Walker(out, data, work).run(root, depth)
     if root.has_error and not out.error:
@@ -267,15 +272,53 @@ def parse_bash(source: str, depth: int = 0, work: Work | None = None) -> Parsed:
     return out
 
 
-def _parse(data: bytes, work: Work) -> tree_sitter.Tree | None:
+_SPLIT_HINT = re.compile(rb"\$[\w{@*#?$!-][^\s$]*\$[\w@*#?$!-]")
+"""Two expansions in one word (`$a/$b/c`), the first shape tree-sitter-bash may split."""
+_NAME_AFTER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-]")
+
+
+def _unsplit(data: bytes, tree: tree_sitter.Tree, work: Work) -> tuple[bytes, tree_sitter.Tree | None]:
+    """`data` and its tree, each `$NAME` that tree-sitter-bash 0.25.1 splits a word at written
+    `${NAME}`, which it reads whole. It ends the word at the `$` of an expansion after
+    punctuation that follows another (`$a/$b/c` is `$a/$` and a word `b/c`, `rm -f
+    $DIR/ifaces/$1` loses the `1`: tree-sitter/tree-sitter-bash#315, #306); bash reads one
+    word. The tree tells where: a concatenation ending with a bare `$` right before a name
+    (the rest of the word, which it reads as another word, or a command after an
+    assignment). Two passes at most."""
+    unwatched = work.parses == 1 and len(data) <= _WATCHED
+    for _ in range(2):
+        found = []
+        stack = [tree.root_node]
+        while stack:
+            node = stack.pop()
+            if node.type == "concatenation" and node.child_count:
+                last = node.children[-1]
+                if last.type == "$" and _NAME_AFTER.match(data, last.end_byte):
+                    found.append(last.start_byte)
+            stack.extend(node.children)
+        if not found:
+            break
+        for at in sorted(found, reverse=True):
+            name = _NAME_AFTER.match(data, at + 1)
+            if name is not None:
+                data = data[: at + 1] + b"{" + name[0] + b"}" + data[name.end() :]
+        reparsed = _parse(data, work, unwatched)  # watched only as the source's first parse was
+        if reparsed is None:
+            return data, None
+        tree = reparsed
+    return data, tree
+
+
+def _parse(data: bytes, work: Work, unwatched: bool = False) -> tree_sitter.Tree | None:
     """tree-sitter's tree of `data`, or None when parsing it would take too much work.
 
     The first parse of a call, when short, runs unwatched (a short source parses in at most
-    a few milliseconds); every other one counts tree-sitter's progress reports against the
-    call's budget and is abandoned when it runs out.
+    a few milliseconds), and so does the same source parsed again (`unwatched`, see
+    `_unsplit`); every other one counts tree-sitter's progress reports against the call's
+    budget and is abandoned when it runs out.
     """
     work.parses += 1
-    if work.parses == 1 and len(data) <= _WATCHED:
+    if unwatched or (work.parses == 1 and len(data) <= _WATCHED):
         return _parser().parse(data)
     if work.reports <= 0:
         return None
@@ -769,7 +812,8 @@ class _Walker:
             if not word.static or _GLOBS.search(word.value):
                 return None
             argv.append(word.value)
-        return _printed_path(argv)
+        path = _printed_path(argv)
+        return path.rstrip("\n") if path is not None else None  # as a substitution drops them
 
     def search_words(self, node: Any) -> list[Word]:
         """The words of the command `node`, the wrappers before its program dropped."""
@@ -992,6 +1036,7 @@ class _Walker:
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         env: tuple[str, ...] = ()
         end = -1  # where the last word of a declaration ends: a part right after it joins it
+        began = -1  # where the last word starts
         for child in node.children:
             kind = child.type
             if kind in _WORDS:
@@ -1010,6 +1055,12 @@ class _Walker:
                         word = self.printed(target, word)
                 if node.type != "command" and child.start_byte == end and len(words) > 1:
                     word = _joined_word(words.pop(), word)  # `export LD_PRE""LOAD=x`: one word
+                elif child.start_byte == end and len(words) > 1 and self.source[end - 1 : end] == b"$":
+                    # `cat $u/$u/x`: tree-sitter-bash ends the word at the second `$`, the rest
+                    # another word; bash reads one, as written
+                    words.pop()
+                    word = Word(self.source[began : child.end_byte].decode("utf-8", "replace"), static=False)
+                    dynamic = True
                 elif target.type in _BRACED:  # `rm -rf {/,x}` removes `/` and `x`
                     expanded = self.braces(target, word)
                     if not expanded:  # `{,}`: no word at all
@@ -1017,6 +1068,8 @@ class _Walker:
                         continue
                     *before, word = expanded
                     words.extend(before)
+                if child.start_byte != end:
+                    began = child.start_byte
                 words.append(word)
                 end = child.end_byte
                 if dynamic:
@@ -1105,6 +1158,8 @@ def _printed_path(argv: list[str]) -> str | None:
     if len(operands) != 1 or not operands[0] or operands[0] == "-":
         return None
     path = operands[0]
+    if path[:1] == "~" and (path[:2] != "~/" or not path.rstrip("/")[2:]):
+        return None  # `dirname ~`: the home's parent, `~root/x`: a home not known here
     if program in ("dirname", "basename") and not options:
         stripped = path.rstrip("/")
         if not stripped:
@@ -1123,6 +1178,8 @@ def _printed_path(argv: list[str]) -> str | None:
     if path[:1] != "/" and path != "~" and path[:2] != "~/":  # from the cwd: not as written
         return None
     normal = posixpath.normpath(path)
+    if normal[:2] == "//":  # kept by `normpath`, as POSIX allows; `realpath //etc` prints `/etc`
+        normal = "/" + normal.lstrip("/")
     return normal if normal[:1] in ("/", "~") else None  # `~/..` is no home
 
 
@@ -1131,8 +1188,9 @@ _PRINTS_PATH = re.compile(
 )
 """A command substitution that may print a path (`_printed_path`): the words that are read
 for one."""
-_SPLITS = re.compile(r"[\s*?\[]")
-"""What makes an unquoted substitution's text split into words or match files."""
+_SPLITS = re.compile(r"[\s*?\[(]")
+"""What makes an unquoted substitution's text split into words or match files (`(`: an
+extended pattern, `+(x)`, when `extglob` is on)."""
 _QUOTING = re.compile(r"[$`\\'\"]")
 """What a printed path would add to a word's source text as syntax, not text."""
 _GLOBS = re.compile(r"[*?\[{]")
@@ -1161,7 +1219,9 @@ _CANONICAL_OPTIONS = {
     ),
     "readlink": _CANONICAL | {"-n", "-q", "-s", "-v", "--no-newline", "--quiet", "--silent", "--verbose"},
 }
-"""The options of `realpath` and `readlink` that change nothing of the path they print."""
+"""The options of `realpath` and `readlink` that leave the path they print as written, made
+canonical: some say whether it must exist (`-e`: if not, nothing is printed, read as the
+path) or how symlinks resolve (read where the path lies, as any path is)."""
 
 
 def _substitution(value: Any) -> Any:

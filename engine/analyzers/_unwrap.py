@@ -173,6 +173,9 @@ class Expansion:
     """A loop's body is being read once more (see `again`)."""
     names_cdpath: bool = False
     """The call names `CDPATH` or `cdable_vars`: a `cd` to a relative name may go elsewhere."""
+    top: int = 2
+    """How many levels the call's own directory lies below the root (2 when not known): a
+    path that climbs as many (`../../../etc` from `/home/me/proj`) may reach any file."""
     slip: list[str | None] = field(default_factory=list)
     """Where the call may be when moves from its workspace failed, which `cwd` and `unmoved`
     leave out (see `_kept`): the highest of those places (`_height`), followed by each later
@@ -246,16 +249,17 @@ class Expansion:
     """The static actions `trap` set in the shell being read, as `add_script` reads them: each
     runs again where the shell ends, or where a signal finds it (see `exit`)."""
 
-    def exit(self) -> None:
-        """The shell being read ends: the actions its traps set run once more, from where it
-        is then and with what its variables hold then (`trap 'cat config' EXIT; cd
-        ~/.kube`), each as a branch (a signal may not come)."""
-        traps, self.traps = self.traps, []
+    def exit(self, since: int = 0) -> None:
+        """The shell being read ends, whose traps are those set after the first `since`: the
+        actions run once more, from where it is then and with what its variables hold then
+        (`trap 'cat config' EXIT; cd ~/.kube`), each as a branch (a signal may not come)."""
+        traps = self.traps[since:]
+        del self.traps[since:]
         for source, depth, wrappers, outer, env in traps:
             fork = self.fork()
             self.add_script(source, depth, wrappers, outer, env)
             self.join(fork)
-        self.traps = []  # those the actions set: the shell is gone
+        del self.traps[since:]  # those the actions set: the shell is gone
 
     def add_script(
         self,
@@ -334,7 +338,9 @@ class Expansion:
         if self.cwd != written_cwd:  # the readings disagree: what follows knows neither
             self.cwd = "?"
         self.join_where(([self.cwd, *written_unmoved], *written_stack[:2]))
-        self.slip = self.slip or written_stack[2]
+        self.slip = (
+            [max([*self.slip, *written_stack[2]], key=_height)] if self.slip or written_stack[2] else []
+        )
         self.variables = {k: v for k, v in self.variables.items() if written_variables.get(k) == v}
         self.choices = {**written_values[0], **self.choices}  # either reading's words: each a reading
         self.arrays = {k: v for k, v in self.arrays.items() if written_values[1].get(k) == v}
@@ -411,7 +417,7 @@ class Expansion:
         defined = 0  # the functions of the script defined so far
         settles = bool(parsed.assignments or parsed.bare_writes)
         settled = (0, 0)  # the assignments and bare writes of the script applied so far
-        forks: list[tuple[_Fork, int]] = []  # what the variables held and where the call was,
+        forks: list[tuple[_Fork, int, int]] = []  # what the variables held and where the call was,
         # where each branch being read starts, and the place of its mark
         feeder: RawCommand | None = None  # the command before, which feeds a piped one
         for index, raw in enumerate(parsed.commands):
@@ -441,6 +447,7 @@ class Expansion:
             hidden = own_shell or (raw.maybe and not MOVES.search(raw.text))
             # `cd a/b; cat ../../../../etc/shadow`: from the call's own directory, if `cd a/b` failed
             slips = bool(self.slip) and self.slip[0] != self.cwd and self.slip[0] not in self.unmoved
+            first = len(self.commands)
             where = self.where() if hidden else None
             if words and (
                 not words[0].static
@@ -478,7 +485,7 @@ class Expansion:
             if self.spread:  # `cd "$d"`, `popd`: the other directories the move went to
                 spread, self.spread = self.spread, []
                 self.unmoved = list(self.bounded([self.cwd, *self.unmoved, *spread]))[1:]
-            if slips and (".." in raw.text or MOVES.search(raw.text)):
+            if slips and self.climbs(first):
                 self.read_slipped(raw, wrappers, outer, env)
             if where is not None and where != self.where():
                 self.join_where(where)
@@ -508,20 +515,36 @@ class Expansion:
                     # one that goes back (`popd`) went, in `move`, everywhere the call may go
                     ends = [to for place in ends for to in (_moves(place, cmd) or [])] or None
             after.extend(ends or [])
+            if self.variables or self.choices or self.arrays or _lists(raw):  # `cat $d/x` from there
+                self.add_variant(raw, wrappers, outer, env)
         self.cwd = moved
         self.oldpwd, self.dirs, self.spread, self.moved = stack
         self.unmoved = [cwd for cwd in dict.fromkeys(after) if cwd != moved]
 
+    def climbs(self, first: int) -> bool:
+        """Whether a command read since the first `first` moves the shell, or names a path
+        (an argument, an option's value, a redirection's target) that climbs `top` levels
+        or more: as read, with the variables known put in (`u=..; cat $u/$u/$u/etc/shadow`)
+        and quotes and escapes removed (`cat .''./.''./.''./etc/shadow`)."""
+        for cmd in self.commands[first:]:
+            if cmd.program in _MOVERS:
+                return True
+            for word in (*cmd.argv, *cmd.reads_from, *cmd.redirects):
+                if ".." in word and _climbs(_relative(word)) >= self.top:
+                    return True
+        return False
+
     def read_slipped(self, raw: RawCommand, wrappers: list[str], outer: list[str], env: list[str]) -> None:
         """Read `raw` again from where the call may be when moves from its workspace failed
-        (`slip`), and follow its moves from there, each taken to succeed: a directory it
-        moves to that is not near the call's own (`_near`: `cd nope; cd ../../../etc`, `cd
-        nope; cd ..; cd .kube`) joins those the call may be in; a near one is the slip."""
+        (`slip`), and follow its moves from there: a directory it moves to that is not near
+        the call's own (`_near`: `cd nope; cd ../../../etc`, `cd nope; cd ..; cd .kube`)
+        joins those the call may be in; a near one is the slip. Each move is taken to
+        succeed from there: after `cd a; cd b`, both failing, the call is read from `b`."""
         unmoved, self.unmoved = self.unmoved, list(self.slip)
         self.read_unmoved(raw, wrappers, outer, env)
         ends, self.unmoved = self.unmoved, unmoved  # none: it went where the call is
-        far = [place for place in ends if not _near(place)]
-        near = [place for place in ends if _near(place)]
+        far = [place for place in ends if not _near(place, self.top)]
+        near = [place for place in ends if _near(place, self.top)]
         self.slip = [max(near, key=_height)] if near else []
         if far:
             self.unmoved = list(self.bounded([self.cwd, *unmoved, *far]))[1:]
@@ -616,8 +639,11 @@ class Expansion:
             return None
         at = next(i for i, w in enumerate(words) if i and w.value == operand)
         found = [
-            (r[0].value if r[0].static else self.named(r[0].value)) if len(r) == 1 else None
+            named
             for r in self.readings(words[at])
+            for named in (
+                ([r[0].value] if r[0].static else self.named(r[0].value)) if len(r) == 1 else [None]
+            )
         ]
         if any(
             value == "-" or (value and value[0] in "+-" and _NUMBER.fullmatch(value[1:])) for value in found
@@ -625,17 +651,21 @@ class Expansion:
             self.error = self.error or "a variable makes the operand of a cd or pushd an option"
         return [*found, None]
 
-    def named(self, value: str) -> str | None:
+    def named(self, value: str) -> list[str | None]:
         """`value`, a word that only names the home or the cwd and static text after it
-        (`$HOME/.kube`, `${PWD}/x`), as a path `_moved` reads (`~/.kube`, `./x`); None for
-        any other, or when the call sets `HOME` or `PWD` itself."""
+        (`$HOME/.kube`, `${PWD}/x`), as the paths `_moved` reads (`~/.kube`, `./x`), and the
+        default's too (`${HOME:-/x}/.kube`: `/x/.kube` where the environment lacks HOME);
+        [None] for any other, or when the call sets `HOME` or `PWD` itself."""
         match = _HOME_OR_CWD.fullmatch(value)
         if match is None:
-            return None
-        name = match[1] or match[2]
+            return [None]
+        name, operator, default, rest = match[1] or match[4], match[2], match[3], match[5]
         if name in self.variables or name in self.runtime or name in self.choices or name in self.arrays:
-            return None
-        return ("~" if name == "HOME" else ".") + match[3]
+            return [None]
+        named: list[str | None] = [("~" if name == "HOME" else ".") + rest]
+        if operator is not None and operator != "?":  # `${HOME:?}` fails without it
+            named.append(default + rest if "$" not in default else None)
+        return named
 
     def renamed(self, operand: str | None, env: list[str]) -> bool:
         """Whether a `cd` to `operand`, run with the assignments `env`, goes where the call
@@ -779,7 +809,7 @@ class Expansion:
         self.limit, self.called_commands = limit + added, self.called_commands + added
 
     def settle(
-        self, parsed: Parsed, index: int, settled: tuple[int, int], forks: list[tuple[_Fork, int]]
+        self, parsed: Parsed, index: int, settled: tuple[int, int], forks: list[tuple[_Fork, int, int]]
     ) -> tuple[int, int]:
         """Apply the variables set and the files truncated before command `index` of
         `parsed`, past the first `settled` of each; returns how many are applied now. A
@@ -792,11 +822,11 @@ class Expansion:
         while a < len(assignments) and assignments[a][0] <= index:
             name, value, kind = assignments[a][1:]
             if kind == "fork" or kind == "undo":
-                forks.append((self.fork(), a))
+                forks.append((self.fork(), a, len(self.traps)))
                 if kind == "undo" and self.moved is not None:  # `cd x || cat config` reads ./config
                     self.go(self.moved)
             elif kind in _JOINS and forks:
-                fork, started = forks.pop()
+                fork, started, trapped = forks.pop()
                 if kind == "loop":  # `for i in 1 2; do cat config; cd ~/.kube; done`: the next
                     turned = [p for p in (self.cwd, *self.unmoved) if p != "?" and p not in fork[1][0]]
                     if turned:  # turn starts where this one ended
@@ -807,6 +837,8 @@ class Expansion:
                         self.dirs = None  # may go to any entry, and the stack is not known
                 # `cd x || exit`: only x goes on; `(cd x)`, `cd x | b`, `cd x &`: a shell of its own
                 if kind == "shell" or (kind == "end" and "exit" not in self.functions):
+                    if kind == "shell":  # `(trap 'cat config' EXIT; cd ~/.kube)`: its traps run as it ends
+                        self.exit(trapped)
                     self.keep_held(fork[0])
                     self.go(fork[1])
                 elif kind == "fail":  # `cd ~/.kube; cd /nope; cat config`: it may stay
@@ -884,25 +916,36 @@ class Expansion:
         """`a=rm; $a -rf /`: add the command with known variables put in, beside the
         original (which stays dynamic, so an allow rule never matches the guess alone); once
         per word a variable may hold (`for f in a b`), at most `MAX_VARIANTS` times (past it
-        the call is unparsed)."""
+        the call is unparsed). So with the targets of its redirections (`cat < $f`)."""
         options = [self.readings(word) for word in raw.words]
+        # `cat < $f`: a redirection's target, of one word (bash refuses more)
+        targets = [
+            [r[0] for r in self.readings(target) if len(r) == 1] or [target]
+            if not target.static and "$" in target.value and not getattr(target, "search", ())
+            else [target]  # `< <(find ~)`: read as the lines it prints, where the command is
+            for target in (redirect.target for redirect in raw.redirects)
+        ]
         count = 1
         for option in options:
             count *= len(option)
+        for target in targets:
+            count *= len(target)
         if count > MAX_VARIANTS:
             self.error = self.error or "a variable takes more values than analysed"
             return
         original = [w.value for w in raw.words]
-        for chosen in itertools.product(*options):
+        as_written = [r.target.value for r in raw.redirects]
+        for chosen, aimed in itertools.product(itertools.product(*options), itertools.product(*targets)):
             words = [w for part in chosen for w in part]
-            if [w.value for w in words] == original:
+            if [w.value for w in words] == original and [t.value for t in aimed] == as_written:
                 continue
             if len(self.commands) >= self.limit:
                 self.error = self.error or "too many commands to analyse"
                 return
+            redirects = [replace(r, target=t) for r, t in zip(raw.redirects, aimed, strict=True)]
             variant = _Unwrapper(
                 self,
-                replace(raw, words=words),
+                replace(raw, words=words, redirects=redirects) if redirects else replace(raw, words=words),
                 wrappers,
                 outer,
                 env,
@@ -1976,9 +2019,11 @@ def _emit(
             exp.move(cmd)
 
 
-_HOME_OR_CWD = re.compile(r"\$(?:\{(HOME|PWD)(?::?[-=?][^{}`\\]*)?\}|(HOME|PWD)(?![A-Za-z0-9_]))(/[^$`\\]*|)")
+_HOME_OR_CWD = re.compile(
+    r"\$(?:\{(HOME|PWD)(?::?([-=?])([^{}`\\]*))?\}|(HOME|PWD)(?![A-Za-z0-9_]))(/[^$`\\]*|)"
+)
 """A word that names the home or the cwd, then static text: `$HOME/.kube`, `${PWD}/x`,
-`${HOME:-/x}/.kube` (set in the call's environment, so the default is not used)."""
+`${HOME:-/x}/.kube` (the default, `/x`, where the environment lacks HOME: `env -i`)."""
 _UNQUOTED = re.compile(r"[\"'\\]")
 """What a name may hide behind in a script's text (`OLD""PWD`, `DIR\\STACK`)."""
 _NUMBER = re.compile(r"\s*[+-]?[0-9]+\s*")
@@ -2099,13 +2144,23 @@ def _climbs(place: str | None) -> int:
     return next((i for i, part in enumerate(parts) if part != ".."), len(parts))
 
 
-def _near(place: str | None) -> bool:
-    """Whether `place` (as `cwd`) is the call's own directory, one below it, its parent or
-    one below that, with no hidden or secret name: from there a relative path names what
-    the call could name from its workspace, a secret known by its name (see `_kept`)."""
+def _near(place: str | None, top: int) -> bool:
+    """Whether `place` (as `cwd`) is the call's own directory, one below it, or one above it
+    short of the root (`top` levels up), or below that, with no hidden or secret name: from
+    there a relative path names what the call could name from its workspace, a secret known
+    by its name (see `_kept`); a system file (`/etc/shadow`) is named from the root."""
     climbs = _climbs(place)
     rest = place[3 * climbs :] if place is not None else ""
-    return climbs < 2 and not _kept(rest or None)
+    return climbs < top and not _kept(rest or None)
+
+
+def _relative(word: str) -> str | None:
+    """The relative path `word` names, normalised (`a/../../x` is `../x`), or its value after
+    `=` (`--out=../x`); None for an absolute one, or one in a home."""
+    for part in (word, word.partition("=")[2]):
+        if part[:1] not in ("/", "~", "") and ".." in part:
+            return normpath(part)
+    return None
 
 
 def _height(place: str | None) -> tuple[int, int]:
