@@ -256,8 +256,9 @@ def test_ordinary_trap_actions_keep_their_decisions(command: str, expected: str)
 
 
 def test_trap_actions_past_the_bound_are_unparsed() -> None:
-    assert shell_error("trap 'echo x' EXIT; " * 9 + "make", CWD)
-    assert not shell_error("trap 'echo x' EXIT; " * 8 + "make", CWD)
+    assert shell_error("".join(f"trap 'echo {i}' EXIT; " for i in range(9)) + "make", CWD)
+    assert not shell_error("".join(f"trap 'echo {i}' EXIT; " for i in range(8)) + "make", CWD)
+    assert not shell_error("trap 'echo x' EXIT; " * 20 + "make", CWD)  # one action, set again
 
 
 @pytest.mark.parametrize("policy", SHIPPED)

@@ -1036,7 +1036,6 @@ class _Walker:
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         env: tuple[str, ...] = ()
         end = -1  # where the last word of a declaration ends: a part right after it joins it
-        began = -1  # where the last word starts
         for child in node.children:
             kind = child.type
             if kind in _WORDS:
@@ -1055,12 +1054,6 @@ class _Walker:
                         word = self.printed(target, word)
                 if node.type != "command" and child.start_byte == end and len(words) > 1:
                     word = _joined_word(words.pop(), word)  # `export LD_PRE""LOAD=x`: one word
-                elif child.start_byte == end and len(words) > 1 and self.source[end - 1 : end] == b"$":
-                    # `cat $u/$u/x`: tree-sitter-bash ends the word at the second `$`, the rest
-                    # another word; bash reads one, as written
-                    words.pop()
-                    word = Word(self.source[began : child.end_byte].decode("utf-8", "replace"), static=False)
-                    dynamic = True
                 elif target.type in _BRACED:  # `rm -rf {/,x}` removes `/` and `x`
                     expanded = self.braces(target, word)
                     if not expanded:  # `{,}`: no word at all
@@ -1068,8 +1061,6 @@ class _Walker:
                         continue
                     *before, word = expanded
                     words.extend(before)
-                if child.start_byte != end:
-                    began = child.start_byte
                 words.append(word)
                 end = child.end_byte
                 if dynamic:

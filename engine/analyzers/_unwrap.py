@@ -1625,14 +1625,13 @@ class _Unwrapper:
                 fork = self.exp.fork()
                 self.script([action], program, same_shell=True)
                 self.exp.join(fork)
-            if action is not None and action.static:  # it runs again later: `Expansion.exit`
-                if len(self.exp.traps) >= _MAX_TRAPS:
+            if action is not None and action.static and self.track_cd:  # it runs again later,
+                env = [*self.inherited, *self.own] if self.own else self.inherited  # `Expansion.exit`
+                trap = (action.value, self.raw.depth + 1, [*self.wrappers, program], self.writes, env)
+                if trap not in self.exp.traps and len(self.exp.traps) >= _MAX_TRAPS:
                     self.exp.error = self.exp.error or "more trap actions than analysed"
-                else:
-                    env = [*self.inherited, *self.own] if self.own else self.inherited
-                    self.exp.traps.append(
-                        (action.value, self.raw.depth + 1, [*self.wrappers, program], self.writes, env)
-                    )
+                elif trap not in self.exp.traps:
+                    self.exp.traps.append(trap)
             return words
         if program == "ssh":
             return self.ssh(words)
