@@ -56,6 +56,7 @@ def test_a_secret_named_through_a_printed_path_is_read(command: str, policy: str
         ("cat $(realpath //etc)/shadow", ["cat", "/etc/shadow"]),
         ('cat "$(printf %s "/etc/x\n")"', ["cat", "/etc/x"]),  # a substitution drops the newline
         ('cat "$(dirname ~/.kube/)"', ["cat", "~"]),
+        ('cat "$(realpath ~)/.kube/config"', ["cat", "~/.kube/config"]),
     ],
 )
 def test_a_printed_path_is_read_as_it_prints(command: str, argv: list[str]) -> None:

@@ -176,6 +176,9 @@ SPLIT_OR_REDIRECTED = [
     "f=~/.ssh/id_rsa; cat < $f",
     "f=~/.bashrc; echo x >> $f",
     "for f in /etc/shadow; do cat < $f; done",
+    "echo $(< /etc/shadow)",  # `$(< f)` prints f, as `$(cat f)` does
+    'x=$(< ~/.ssh/id_rsa); echo "$x"',
+    "f=~/.kube/config; export K=$(< $f)",
 ]
 
 
@@ -196,3 +199,16 @@ def test_a_word_is_read_whole_and_a_redirection_with_its_values(command: str, po
 )
 def test_words_with_several_expansions_are_one_word(command: str, argv: list[str]) -> None:
     assert shell_argvs(command, CWD)[0] == argv
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "for f in a b c d e f; do diff $f - < golden/$f; done",
+        "for t in t1 t2 t3 t4 t5 t6; do python3 run.py $t < tests/$t.in; done",
+        'v=$(< VERSION); echo "$v"',
+        "out=build/log.txt; make > $out",
+    ],
+)
+def test_ordinary_redirections_with_values_keep_their_decisions(command: str) -> None:
+    assert decide_bash("coding-agent", command, CWD, HOME) == ("ask" if "make >" in command else "allow")

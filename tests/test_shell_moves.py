@@ -127,6 +127,10 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     "cd a/b; x=../../../../etc/shadow; cat $x",
     "u=..; cd a/b; cat $u/$u/$u/$u/etc/shadow",
     "cd a/b; while read l; do echo $l; done < ../../../../etc/shadow",
+    "cd sub; cd ..; cat ../../etc/shadow",  # a climb from where the slip went
+    "cd nope; cd ../..; cat ../etc/shadow",
+    "cd nope; cd ../../; cat < ../etc/shadow",
+    "u=..; cd sub; cd ..; cat $u/$u/etc/shadow",
     # the home with a default, which its being set leaves unused
     "cd ${HOME:-/x}/.kube && cat config",
     'cd "${HOME:-$y}/.kube"; cat config',

@@ -284,7 +284,8 @@ def _unsplit(data: bytes, tree: tree_sitter.Tree, work: Work) -> tuple[bytes, tr
     $DIR/ifaces/$1` loses the `1`: tree-sitter/tree-sitter-bash#315, #306); bash reads one
     word. The tree tells where: a concatenation ending with a bare `$` right before a name
     (the rest of the word, which it reads as another word, or a command after an
-    assignment). Two passes at most."""
+    assignment). Two passes at most: a word still split after them is read as
+    tree-sitter-bash reads it."""
     unwatched = work.parses == 1 and len(data) <= _WATCHED
     for _ in range(2):
         found = []
@@ -949,6 +950,19 @@ class _Walker:
     ) -> list[tuple[Any, int, bool, list[Redirect]]]:
         redirects = list(inherited)
         pending = self.redirect(node, level, redirects, [])
+        parent = node.parent
+        if (
+            parent is not None
+            and parent.type == "command_substitution"
+            and redirects[-1:]
+            and redirects[-1].op == "<"
+        ):
+            # `$(< f)` prints f, as `$(cat f)` does
+            text = _text(node, self.source)
+            self.out.commands.append(
+                RawCommand([Word("cat")], text, redirects, False, None, level, maybe=True)
+            )
+            return pending
         self.record_bare(redirects)
         return pending
 
@@ -1149,9 +1163,11 @@ def _printed_path(argv: list[str]) -> str | None:
     if len(operands) != 1 or not operands[0] or operands[0] == "-":
         return None
     path = operands[0]
-    if path[:1] == "~" and (path[:2] != "~/" or not path.rstrip("/")[2:]):
-        return None  # `dirname ~`: the home's parent, `~root/x`: a home not known here
+    if path[:1] == "~" and path[:2] != "~/" and path != "~":
+        return None  # `~root/x`: a home not known here
     if program in ("dirname", "basename") and not options:
+        if path.rstrip("/") == "~":
+            return None  # `dirname ~`: the home's parent, not known here
         stripped = path.rstrip("/")
         if not stripped:
             return "/"

@@ -523,14 +523,23 @@ class Expansion:
 
     def climbs(self, first: int) -> bool:
         """Whether a command read since the first `first` moves the shell, or names a path
-        (an argument, an option's value, a redirection's target) that climbs `top` levels
-        or more: as read, with the variables known put in (`u=..; cat $u/$u/$u/etc/shadow`)
-        and quotes and escapes removed (`cat .''./.''./.''./etc/shadow`)."""
+        (an argument, an option's value, a redirection's target) that climbs from the slip
+        to the root (`top` levels above the call's own directory): as read, with the
+        variables known put in (`u=..; cat $u/$u/$u/etc/shadow`) and quotes and escapes
+        removed (`cat .''./.''./.''./etc/shadow`)."""
+        if not self.slip:  # a script the command read (`eval`, `bash -c`) went on from it
+            return False
+        slip = self.slip[0]
         for cmd in self.commands[first:]:
             if cmd.program in _MOVERS:
                 return True
             for word in (*cmd.argv, *cmd.reads_from, *cmd.redirects):
-                if ".." in word and _climbs(_relative(word)) >= self.top:
+                if ".." not in word:
+                    continue
+                path = _relative(word)
+                if path is not None and slip is not None and slip[:1] not in ("/", "~", "?"):
+                    path = posixpath.normpath(posixpath.join(slip, path))
+                if _climbs(path) >= self.top:
                     return True
         return False
 
@@ -925,19 +934,30 @@ class Expansion:
             else [target]  # `< <(find ~)`: read as the lines it prints, where the command is
             for target in (redirect.target for redirect in raw.redirects)
         ]
-        count = 1
+        count = aims = 1
         for option in options:
             count *= len(option)
         for target in targets:
-            count *= len(target)
-        if count > MAX_VARIANTS:
+            aims *= len(target)
+        if count > MAX_VARIANTS or aims > MAX_VARIANTS:
             self.error = self.error or "a variable takes more values than analysed"
             return
         original = [w.value for w in raw.words]
-        as_written = [r.target.value for r in raw.redirects]
-        for chosen, aimed in itertools.product(itertools.product(*options), itertools.product(*targets)):
+        as_written = tuple(r.target for r in raw.redirects)
+        # the words' readings with the targets as written, then the targets' with the words
+        # as written: each path a reading names is read, without their product (`for f in
+        # a b c d e f; do diff $f - < golden/$f; done`)
+        choices = itertools.chain(
+            ((chosen, as_written) for chosen in itertools.product(*options)),
+            (
+                ([[w] for w in raw.words], aimed)
+                for aimed in itertools.product(*targets)
+                if aimed != as_written
+            ),
+        )
+        for chosen, aimed in choices:
             words = [w for part in chosen for w in part]
-            if [w.value for w in words] == original and [t.value for t in aimed] == as_written:
+            if [w.value for w in words] == original and aimed == as_written:
                 continue
             if len(self.commands) >= self.limit:
                 self.error = self.error or "too many commands to analyse"
