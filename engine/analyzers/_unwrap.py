@@ -9,6 +9,7 @@ uses one (a hook call pays for each module it imports, and most use no runner).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import posixpath
 import re
@@ -173,10 +174,9 @@ class Expansion:
     """A loop's body is being read once more (see `again`)."""
     names_cdpath: bool = False
     """The call names `CDPATH` or `cdable_vars`: a `cd` to a relative name may go elsewhere."""
-    top: int = 2
-    """How many levels the call's own directory lies below the root (2 when not known): a
-    path that climbs as many (`../../../etc` from `/home/me/proj`) may reach any file."""
-    slip: list[str | None] = field(default_factory=list)
+    given: str | None = None
+    """The call's own directory as given (an absolute path), which `top` measures."""
+    slip: tuple[str | None, ...] = ()
     """Where the call may be when moves from its workspace failed, which `cwd` and `unmoved`
     leave out (see `_kept`): the highest of those places (`_height`), followed by each later
     move; empty when none failed. A command that climbs (`..`) or moves is read from it too
@@ -245,7 +245,7 @@ class Expansion:
     lasting: list[tuple[str, str]] = field(default_factory=list)
     """Assignments that outlive the shell that made them, by name, in order (`tmux setenv`
     sets a variable in the tmux server): each is in `exported` of every shell after it."""
-    traps: list[tuple[str, int, list[str], list[str] | None, list[str]]] = field(default_factory=list)
+    traps: tuple[tuple[str, int, list[str], list[str] | None, list[str]], ...] = ()
     """The static actions `trap` set in the shell being read, as `add_script` reads them: each
     runs again where the shell ends, or where a signal finds it (see `exit`)."""
 
@@ -253,13 +253,21 @@ class Expansion:
         """The shell being read ends, whose traps are those set after the first `since`: the
         actions run once more, from where it is then and with what its variables hold then
         (`trap 'cat config' EXIT; cd ~/.kube`), each as a branch (a signal may not come)."""
-        traps = self.traps[since:]
-        del self.traps[since:]
+        if len(self.traps) <= since:
+            return
+        traps, self.traps = self.traps[since:], self.traps[:since]
         for source, depth, wrappers, outer, env in traps:
             fork = self.fork()
             self.add_script(source, depth, wrappers, outer, env)
             self.join(fork)
-        del self.traps[since:]  # those the actions set: the shell is gone
+        self.traps = self.traps[:since]  # those the actions set: the shell is gone
+
+    @property
+    def top(self) -> int:
+        """How many levels the call's own directory lies below the root (`given`; 2 when not
+        known): a path that climbs as many (`../../../etc` from `/home/me/proj`) may reach
+        any file."""
+        return _levels(self.given)
 
     def add_script(
         self,
@@ -304,7 +312,7 @@ class Expansion:
             self.add_reading(source, depth, wrappers, outer, env)  # reports the depth
             return
         cwd, variables, unmoved = self.cwd, dict(self.variables), list(self.unmoved)
-        stack = self.oldpwd, self.dirs, list(self.slip)
+        stack = self.oldpwd, self.dirs, self.slip
         exported, allexport = dict(self.exported), self.allexport
         functions = {name: list(bodies) for name, bodies in self.functions.items()}
         values = dict(self.choices), dict(self.arrays), set(self.searched)
@@ -339,7 +347,7 @@ class Expansion:
             self.cwd = "?"
         self.join_where(([self.cwd, *written_unmoved], *written_stack[:2]))
         self.slip = (
-            [max([*self.slip, *written_stack[2]], key=_height)] if self.slip or written_stack[2] else []
+            (max((*self.slip, *written_stack[2]), key=_height),) if self.slip or written_stack[2] else ()
         )
         self.variables = {k: v for k, v in self.variables.items() if written_variables.get(k) == v}
         self.choices = {**written_values[0], **self.choices}  # either reading's words: each a reading
@@ -554,7 +562,7 @@ class Expansion:
         ends, self.unmoved = self.unmoved, unmoved  # none: it went where the call is
         far = [place for place in ends if not _near(place, self.top)]
         near = [place for place in ends if _near(place, self.top)]
-        self.slip = [max(near, key=_height)] if near else []
+        self.slip = (max(near, key=_height),) if near else ()
         if far:
             self.unmoved = list(self.bounded([self.cwd, *unmoved, *far]))[1:]
 
@@ -615,7 +623,7 @@ class Expansion:
         inside = [place for depth in deepest for entry in by_depth[depth] for place in entry]
         if any(place == "?" or _kept(place) for place in inside):
             return None
-        self.slip = [max([*self.slip, *inside], key=_height)]
+        self.slip = (max((*self.slip, *inside), key=_height),)
         return tuple(stack for depth, stack in by_depth.items() if depth not in deepest)
 
     def go(self, where: _Where) -> None:
@@ -633,7 +641,7 @@ class Expansion:
             return unique
         inside = [place for place in unique[1:] if place != "?" and not _kept(place)]
         if len(unique) - len(inside) <= _MAX_PLACES + 1:
-            self.slip = [max([*self.slip, *inside], key=_height)]
+            self.slip = (max((*self.slip, *inside), key=_height),)
             return tuple(place for place in unique if place is unique[0] or place not in inside)
         self.error = self.error or "a cd that may not run leaves more directories than analysed"
         return unique[: _MAX_PLACES + 1]
@@ -856,7 +864,7 @@ class Expansion:
                     kept = [place for place in places if _kept(place)]
                     if len(kept) < len(places):  # `cd a; ...`: the call may still be where it was
                         slipped = [*self.slip, *(place for place in places if not _kept(place))]
-                        self.slip = [max(slipped, key=_height)]
+                        self.slip = (max(slipped, key=_height),)
                     self.join_where((kept, tuple(filter(_kept, oldpwd)), self.unpushed(places, dirs)))
                 else:
                     self.join(fork)
@@ -1651,7 +1659,7 @@ class _Unwrapper:
                 if trap not in self.exp.traps and len(self.exp.traps) >= _MAX_TRAPS:
                     self.exp.error = self.exp.error or "more trap actions than analysed"
                 elif trap not in self.exp.traps:
-                    self.exp.traps.append(trap)
+                    self.exp.traps = (*self.exp.traps, trap)
             return words
         if program == "ssh":
             return self.ssh(words)
@@ -1768,7 +1776,7 @@ class _Unwrapper:
                 exp.arrays["0"] = (arguments[0],)
             else:
                 exp.arrays.pop("0", None)
-        traps, exp.traps = exp.traps, []
+        traps, exp.traps = exp.traps, ()
         try:
             exp.add_script(source, depth, wrappers, outer, env)
             exp.exit()
@@ -2171,6 +2179,15 @@ def _near(place: str | None, top: int) -> bool:
     climbs = _climbs(place)
     rest = place[3 * climbs :] if place is not None else ""
     return climbs < top and not _kept(rest or None)
+
+
+@functools.lru_cache(maxsize=64)
+def _levels(cwd: str | None) -> int:
+    """How many levels `cwd` lies below the root, at least 1; 2 when it is not an absolute
+    POSIX path (see `Expansion.top`)."""
+    if not cwd or cwd[:1] != "/":
+        return 2
+    return max(1, sum(1 for part in cwd.split("/") if part and part != "."))
 
 
 def _relative(word: str) -> str | None:

@@ -319,9 +319,10 @@ def _typed_facts(chars: Any, cwd: str | None, parse: Callable[[str, str | None],
     text, problem = typed_text(chars)
     if not problem:
         return parse(text, cwd) if text.strip() else ShellFacts(text, cwd)
-    exp = Expansion(top=_levels(cwd))  # not cached: the facts hold more than the text says
+    exp = Expansion(given=cwd)  # not cached: the facts hold more than the text says
     exp.add_script(text, 0, [])
-    exp.exit()
+    if exp.traps:
+        exp.exit()
     exp.error = "; ".join(e for e in (problem, exp.error) if e)
     return ShellFacts(text, cwd, exp)
 
@@ -358,23 +359,16 @@ class ParseCache:
         return self._analyse.cache_info().currsize
 
 
-def _levels(cwd: str | None) -> int:
-    """How many levels `cwd` lies below the root, at least 1; 2 when it is not an absolute
-    POSIX path (see `Expansion.top`)."""
-    if not cwd or cwd[:1] != "/":
-        return 2
-    return max(1, sum(1 for part in cwd.split("/") if part and part != "."))
-
-
 def analyse(text: str, cwd: str | None = None) -> ShellFacts:
     """Facts of one shell command text."""
     if len(text) > MAX_COMMAND_CHARS:
         return ShellFacts(
             text[:1000], cwd, Expansion(error=f"command longer than {MAX_COMMAND_CHARS} characters")
         )
-    exp = Expansion(top=_levels(cwd))
+    exp = Expansion(given=cwd)
     exp.add_script(text, 0, [])
-    exp.exit()
+    if exp.traps:
+        exp.exit()
     return ShellFacts(text, cwd, exp)
 
 
