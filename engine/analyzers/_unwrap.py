@@ -179,8 +179,8 @@ class Expansion:
     slip: tuple[str | None, ...] = ()
     """Where the call may be when moves from its workspace failed, which `cwd` and `unmoved`
     leave out (see `_kept`): the highest of those places (`_height`), followed by each later
-    move; empty when none failed. A command that climbs (`..`) or moves is read from it too
-    (`read_slipped`)."""
+    move; empty when none failed. A command that moves, or climbs from it to the root, is
+    read from it too (`read_slipped`)."""
     names_stack: bool = False
     """The call names `OLDPWD` or `DIRSTACK`, which it may set or unset: `cd -` may also go
     where `OLDPWD` holds, or stay where it is; a `popd` is unparsed."""
@@ -247,7 +247,7 @@ class Expansion:
     sets a variable in the tmux server): each is in `exported` of every shell after it."""
     traps: tuple[tuple[str, int, list[str], list[str] | None, list[str]], ...] = ()
     """The static actions `trap` set in the shell being read, as `add_script` reads them: each
-    runs again where the shell ends, or where a signal finds it (see `exit`)."""
+    is read again where the shell ends (see `exit`)."""
 
     def exit(self, since: int = 0) -> None:
         """The shell being read ends, whose traps are those set after the first `since`: the
@@ -505,7 +505,8 @@ class Expansion:
 
     def read_unmoved(self, raw: RawCommand, wrappers: list[str], outer: list[str], env: list[str]) -> None:
         """Read `raw` again from each of the other directories the call may be in (`unmoved`),
-        each moved by the `cd`s it holds in turn."""
+        with the variables known put in (`add_variant`), each moved by the `cd`s it holds in
+        turn."""
         places, moved, self.unmoved = self.unmoved, self.cwd, []
         stack = self.oldpwd, self.dirs, self.spread, self.moved
         after: list[str | None] = []
