@@ -1657,10 +1657,11 @@ class _Unwrapper:
             if action is not None and action.static and self.track_cd:  # it runs again later,
                 env = [*self.inherited, *self.own] if self.own else self.inherited  # `Expansion.exit`
                 trap = (action.value, self.raw.depth + 1, [*self.wrappers, program], self.writes, env)
-                if trap not in self.exp.traps and len(self.exp.traps) >= _MAX_TRAPS:
-                    self.exp.error = self.exp.error or "more trap actions than analysed"
-                elif trap not in self.exp.traps:
-                    self.exp.traps = (*self.exp.traps, trap)
+                if trap not in self.exp.traps:  # one set again is read once
+                    if len(self.exp.traps) < _MAX_TRAPS:
+                        self.exp.traps = (*self.exp.traps, trap)
+                    else:
+                        self.exp.error = self.exp.error or "more trap actions than analysed"
             return words
         if program == "ssh":
             return self.ssh(words)
