@@ -28,6 +28,7 @@ from ._programs import (
     NETWORK_PROGRAMS,
     NETWORK_SUBCOMMANDS,
     PRIVILEGE_PROGRAMS,
+    READ_OPTIONS,
     SHELLS,
     SQL_CLIENTS,
     VALUE_OPTIONS,
@@ -342,6 +343,45 @@ def _file_operands(cmd: Command) -> list[str]:
             skip = "=" not in a and a[2:] in values
         else:
             skip = len(a) == 2 and a[1] in values
+    return out
+
+
+def option_files(cmd: Command) -> list[str]:
+    """The files named by the values of the options of `READ_OPTIONS` (`grep -f F`,
+    `grep -if F`, `--file=F`, `--fil F`: a long option may be cut short), wherever they stand
+    before `--`."""
+    wanted = READ_OPTIONS.get(cmd.program)
+    if wanted is None:
+        return []
+    values = VALUE_OPTIONS.get(cmd.program, frozenset()) | wanted
+    args = cmd.args
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a == "--":
+            break
+        if a[:1] != "-" or a == "-":
+            continue
+        if a[:2] == "--":
+            name, eq, value = a[2:].partition("=")
+            long = name in wanted or (len(name) > 1 and any(w.startswith(name) for w in wanted))
+            if not eq and (long or name in values) and i < len(args):
+                value = args[i]
+                i += 1
+            if long and value:
+                out.append(value)
+            continue
+        for k, ch in enumerate(a[1:], 2):
+            if ch in values:
+                value = a[k:]
+                if not value and i < len(args):
+                    value = args[i]
+                    i += 1
+                if ch in wanted and value:
+                    out.append(value)
+                break
     return out
 
 

@@ -403,6 +403,22 @@ VALUE_OPTIONS: dict[str, frozenset[str]] = {
     "python3": frozenset({"c", "m", "W", "X"}),
 }
 
+READ_OPTIONS: dict[str, frozenset[str]] = {
+    "grep": frozenset({"f", "file"}),
+    "egrep": frozenset({"f", "file"}),
+    "fgrep": frozenset({"f", "file"}),
+    "rg": frozenset({"f", "file", "ignore-file"}),
+    "sed": frozenset({"f", "file"}),
+    "jq": frozenset({"f", "from-file"}),
+    "diff": frozenset({"X", "exclude-from"}),
+    "sort": frozenset({"files0-from"}),
+    "wc": frozenset({"files0-from"}),
+    "du": frozenset({"files0-from"}),
+    "rsync": frozenset({"exclude-from", "include-from", "files-from"}),
+}
+"""Options of `FILE_READERS` whose value is a file the program reads (`grep -f PATTERNS`,
+`sort --files0-from=LIST`, whose names an error message prints): paths as its operands are."""
+
 FILE_READERS = frozenset(
     {
         "cat", "less", "more", "head", "tail", "bat", "batcat", "nl", "tac", "wc", "file", "stat",

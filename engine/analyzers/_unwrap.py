@@ -1566,6 +1566,8 @@ class _Unwrapper:
     exported: list[str] = NO_ENV
     """The variables the shell exports to the command (`export A=1; cmd`), as they stand
     when it runs."""
+    reads: list[str] = NO_ENV
+    """Files a wrapper reads for the command (`xargs -a F`), besides its `<` redirections."""
     own: list[str] = NO_ENV
     """The command's own assignments: written before it (`A=1 cmd`), then given to a wrapper
     (`env A=1 cmd`, `sudo A=1 cmd`)."""
@@ -1615,6 +1617,8 @@ class _Unwrapper:
                 return split
         if program in WRAPPER_VALUE_OPTIONS and not _lookup_only(program, words):
             inner = _skip_options(program, words[1:])
+            if program in _WRAPPER_FILES and len(inner) < len(words) - 1:
+                self.wrapper_files(program, words[1 : len(words) - len(inner)])
             inner = inner[WRAPPERS_WITH_POSITIONAL.get(program, 0) :]
             if program in _TAKES_ASSIGNMENTS and inner and "=" in inner[0].value:
                 inner = self.assignments(inner)
@@ -1984,6 +1988,20 @@ class _Unwrapper:
         self.raw = replace(raw, words=words, redirects=[], stdin_text=None)
         self.run()
 
+    def wrapper_files(self, program: str, options: list[Word]) -> None:
+        """What the options of a wrapper (`options`, before the command it runs) name: a
+        file it reads for the command (`xargs -a F`), one it writes (`time -o F`,
+        `strace -o F`), or the directory the command runs in (`env -C D`, `sudo -D D`),
+        which makes the call unparsed."""
+        reads, writes, dirs = _WRAPPER_FILES[program]
+        for name, value in _option_values(program, options):
+            if name in reads:
+                self.reads = [*self.reads, value.value]
+            elif name in writes:
+                self.writes = [*self.writes, value.value]
+            elif name in dirs and not (value.static and value.value in (".", "./")):
+                self.exp.error = self.exp.error or f"a command run in another directory ({program} {name})"
+
     def emit(self, words: list[Word], runs_input: bool = False) -> None:
         if not words:
             return
@@ -2001,6 +2019,7 @@ class _Unwrapper:
             runs_input,
             self.track_cd,
             self.inherited if not (self.exported or self.own) else self.env(),
+            self.reads,
         )
 
 
@@ -2015,11 +2034,14 @@ def _emit(
     runs_input: bool,
     track_cd: bool,
     env: list[str],
+    more_reads: list[str] = NO_ENV,
 ) -> None:
     """Add the command `words` run as part of `raw` (`wrappers`: a list of its own) with the
-    assignments `env`."""
+    assignments `env`, reading the files of its `<` redirections and `more_reads`."""
     redirects = raw.redirects
     reads = [r.target.value for r in redirects if not r.writes and r.op == "<"] if redirects else []
+    if more_reads:
+        reads = [*reads, *more_reads]
     # By position (argv, static, text, writes_to, reads_from, wrappers, dynamic, piped, depth,
     # cwd, stdin, fills, runs_input, env): keywords cost more, and this runs once per command.
     cmd = Command(
@@ -2664,6 +2686,47 @@ def _xargs_replace(options: list[Word]) -> str | None:
         elif a.startswith("-i"):
             found = a[2:] or "{}"
     return found or None
+
+
+_WRAPPER_FILES: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
+    "xargs": (frozenset({"a", "arg-file"}), frozenset(), frozenset()),
+    "time": (frozenset(), frozenset({"o", "output"}), frozenset()),
+    "strace": (frozenset(), frozenset({"o"}), frozenset()),
+    "ltrace": (frozenset(), frozenset({"o"}), frozenset()),
+    "env": (frozenset(), frozenset(), frozenset({"C", "chdir"})),
+    "sudo": (frozenset(), frozenset(), frozenset({"D", "chdir"})),
+}
+"""Options of wrappers that name files or a directory (see `_Unwrapper.wrapper_files`):
+those read, those written, and the directory the command runs in."""
+
+
+def _option_values(program: str, options: list[Word]) -> list[tuple[str, Word]]:
+    """Each option of `options` (a wrapper's, as `_skip_options` reads them) that takes a
+    value, by name, with its value: `-a F`, `-aF`, `--arg-file=F`, `--arg-file F`."""
+    values = WRAPPER_VALUE_OPTIONS[program]
+    out: list[tuple[str, Word]] = []
+    i = 0
+    while i < len(options):
+        word = options[i]
+        a = word.value
+        i += 1
+        if a[:2] == "--":
+            name, eq, rest = a[2:].partition("=")
+            if eq:
+                out.append((name, Word(rest, word.static)))
+            elif name in values and i < len(options):
+                out.append((name, options[i]))
+                i += 1
+            continue
+        for k, ch in enumerate(a[1:], 2):
+            if ch in values:
+                if k < len(a):
+                    out.append((ch, Word(a[k:], word.static)))
+                elif i < len(options):
+                    out.append((ch, options[i]))
+                    i += 1
+                break
+    return out
 
 
 def _option_value(args: list[Word], names: set[str]) -> Word | None:

@@ -22,11 +22,26 @@ from mypy_extensions import mypyc_attr
 from ..celrt_core import CelObject
 from ._awk import AWKS, awk_files
 from ._command import Command
-from ._facts import WRITING_PROGRAMS, cloud_words, file_operands, find_starts, write_targets, zip_words
+from ._facts import (
+    WRITING_PROGRAMS,
+    cloud_words,
+    file_operands,
+    find_starts,
+    option_files,
+    write_targets,
+    zip_words,
+)
 from ._facts import is_remote as _remote
 from ._lazy import lazy
 from ._patch import codex_patch_files
-from ._programs import FILE_READERS, GLOBAL_VALUE_OPTIONS, MODE_FIRST, PATTERN_FIRST, SCRIPT_FIRST
+from ._programs import (
+    FILE_READERS,
+    GLOBAL_VALUE_OPTIONS,
+    MODE_FIRST,
+    PATTERN_FIRST,
+    READ_OPTIONS,
+    SCRIPT_FIRST,
+)
 from ._sensitive import (
     SENSITIVE_WORDS,
     holds_home,
@@ -1451,11 +1466,15 @@ def command_paths(cmd: Command) -> list[str]:
         if program in SCRIPT_FIRST:
             operands = operands[:1]
         elif program in PATTERN_FIRST or program in MODE_FIRST:
-            scripted = program in ("sed", "grep", "rg", "perl") and any(
-                f in ("e", "f", "expression", "regexp", "file") for f in cmd.flags
-            )
+            flags = cmd.flags
+            scripted = (
+                program in ("sed", "grep", "rg", "perl")
+                and any(f in ("e", "f", "expression", "regexp", "file") for f in flags)
+            ) or (program == "jq" and ("f" in flags or "from-file" in flags))  # `jq -f F data.json`
             operands = operands if scripted else operands[1:]
         out.extend(operands)
+        if program in READ_OPTIONS:
+            out.extend(option_files(cmd))
     elif program == "find":  # its tests hold patterns (`-name '*.json'`), not paths
         out.extend(find_starts(cmd.args))
     elif program == "git" and "grep" in cmd.args and cmd.subcommand == "grep":  # `git grep PAT -- PATHS`

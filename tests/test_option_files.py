@@ -1,0 +1,72 @@
+"""Files named by options.
+
+A program may read a file named by an option's value rather than an operand (`grep -f F`,
+`sort --files0-from=F`, whose error messages print the names it reads), and a wrapper may
+read or write one for the command it runs (`xargs -a F`, `time -o F`) or run it in another
+directory (`env -C D`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.shipped import SHIPPED, decide_bash, shell_error
+
+CWD = "/home/me/proj"
+HOME = "/home/me"
+
+SECRETS_BY_OPTION = [
+    "grep -f /etc/shadow x",
+    "grep --file=/etc/shadow x",
+    "grep --fil /etc/shadow x",  # a long option cut short
+    "grep -if ~/.ssh/id_rsa x",  # the last of a cluster takes the next word
+    "grep -f/etc/shadow x",  # the value joined to its option
+    "grep -e a -f ~/.ssh/id_rsa x",
+    "egrep x -f ~/.aws/credentials",  # after an operand: GNU options move
+    "rg -f ~/.aws/credentials .",
+    "rg --ignore-file ~/.ssh/id_rsa x",
+    "sed -f ~/.ssh/id_rsa x",
+    "jq -f ~/.ssh/id_rsa data.json",
+    "jq --from-file ~/.ssh/id_rsa data.json",
+    "diff -X ~/.ssh/id_rsa a b",
+    "sort --files0-from=/etc/shadow",
+    "wc --files0-from /etc/shadow",
+    "du --files0=/etc/shadow",
+    "xargs -a ~/.ssh/id_rsa echo",
+    "xargs --arg-file=/etc/shadow echo",
+    "xargs -0a /etc/shadow echo",
+    "nice -n 5 xargs -a ~/.kube/config echo",
+    "time -o ~/.bashrc true",
+    "strace -o ~/.bashrc ls",
+]
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+@pytest.mark.parametrize("command", SECRETS_BY_OPTION)
+def test_files_named_by_options_are_read(command: str, policy: str) -> None:
+    assert decide_bash(policy, command, CWD, HOME) == "block"
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("grep -f patterns.txt src/", "allow"),
+        ("grep -rn foo -- -f", "allow"),  # after `--`: an operand named `-f`
+        ("jq -f query.jq data.json", "allow"),
+        ("wc --files0-from=files.txt", "allow"),
+        ("time -o timing.txt make", "allow"),
+        ("strace -f -o trace.txt ./a.out", "allow"),
+        ("env -C . make", "allow"),
+        ("env A=1 make", "allow"),
+    ],
+)
+def test_workspace_files_named_by_options_keep_their_decisions(command: str, expected: str) -> None:
+    assert decide_bash("coding-agent", command, CWD, HOME) == expected
+
+
+@pytest.mark.parametrize(
+    "command", ["env -C ~/.kube cat config", "env --chdir=sub make", "sudo -D /root cat x"]
+)
+def test_a_command_run_in_another_directory_is_unparsed(command: str) -> None:
+    assert "another directory" in shell_error(command, CWD)
+    assert decide_bash("coding-agent", command, CWD, HOME) != "allow"
