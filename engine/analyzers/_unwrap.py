@@ -88,6 +88,12 @@ _MAX_INDIRECTION = 8
 """Values read through values (`y=x; ((y))` reads x) followed, at most."""
 _MAX_INDEX = 1_024
 """The highest array index placed as an element; one past it is any element's reading."""
+_NOT_BRACED = frozenset("\"'\\`")
+"""What makes `Expansion.braced` leave a word as written: quotes, escapes, backquotes."""
+_DEFAULT = re.compile(r":?[-=][^\\\"'$`{}]*[/~.][^\\\"'$`{}]*")
+"""The operator of a default that may name a path (`${X:-/etc}`, `${X=~/.ssh/id_rsa}`):
+plain text holding `/`, `~` or `.`. Where the variable is not known, the default is read
+as one of its values (bash puts it in where the variable is unset, or empty with `:`)."""
 _EXPANDED = re.compile(
     r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*])(?:\[([^\]]*)\])?([^A-Za-z0-9_\[}$`{][^}$`{]*)?\}"
     r"|([A-Za-z_][A-Za-z0-9_]*|[0-9@*]))"
@@ -486,7 +492,14 @@ class Expansion:
                 self.keep_held(held, None if maybe else self.readonly)
             if raw.redirects and len(words) == 1 and words[0].value == "exec":
                 self.opened(raw)
-            if self.variables or self.choices or self.arrays or _lists(raw) or self.names_oldpwd(raw):
+            if (
+                self.variables
+                or self.choices
+                or self.arrays
+                or _lists(raw)
+                or self.names_oldpwd(raw)
+                or _defaults(raw)
+            ):
                 self.add_variant(raw, wrappers, outer, env)
             if self.unmoved:  # `c && cd x; cat config` reads x/config or ./config
                 self.read_unmoved(raw, wrappers, outer, env)
@@ -524,7 +537,7 @@ class Expansion:
                     # one that goes back (`popd`) went, in `move`, everywhere the call may go
                     ends = [to for place in ends for to in (_moves(place, cmd) or [])] or None
             after.extend(ends or [])
-            if self.variables or self.choices or self.arrays or _lists(raw):  # `cat $d/x` from there
+            if self.variables or self.choices or self.arrays or _lists(raw) or _defaults(raw):  # `cat $d/x`
                 self.add_variant(raw, wrappers, outer, env)
         self.cwd = moved
         self.oldpwd, self.dirs, self.spread, self.moved = stack
@@ -993,6 +1006,10 @@ class Expansion:
             return [[Word(place + word.value[2:])] for place in self.back()] or [[word]]  # `cat ~-/x`
         if word.static or "$" not in word.value:
             return [[word]]
+        if "{" in word.value and not word.quoted:  # `{$d/shadow,x}`: braces come first
+            braced = self.braced(word.value)
+            if braced is not None:
+                return braced
         match = _EXPANDED.fullmatch(word.value)
         if match is not None:
             values = self.expanded(match, word.quoted)
@@ -1006,6 +1023,28 @@ class Expansion:
                 if name in self.searched:
                     self.error = self.error or "a variable holds the paths a search of secrets prints"
         return self.joined(word)
+
+    def braced(self, text: str) -> list[list[Word]] | None:
+        """The readings of the unquoted word `text` that bash brace-expands before putting
+        its variables in (`{$d/shadow,x}` is `$d/shadow` and `x`): each part's readings, in
+        every combination; None when it holds no group, or quotes, escapes or `${`, which
+        are left as written."""
+        if "${" in text or any(c in text for c in _NOT_BRACED):
+            return None
+        parts = brace_words(text)
+        if parts is None:
+            self.error = self.error or "a brace expansion gives more words than analysed"
+            return None
+        if len(parts) < 2:
+            return None
+        options = [self.readings(Word(part, "$" not in part)) for part in parts]
+        count = 1
+        for option in options:
+            count *= len(option)
+        if count > MAX_VARIANTS:
+            self.error = self.error or "a variable takes more values than analysed"
+            return None
+        return [[w for reading in chosen for w in reading] for chosen in itertools.product(*options)]
 
     def listed(self, word: Word, search: tuple[Word, ...]) -> list[list[Word]]:
         """The readings of the argument `word`, the lines the searches `search` print
@@ -1038,7 +1077,10 @@ class Expansion:
                 name = "0"
         if operator is None:
             return self.values(name, subscript, quoted)
-        return self.operated(name, subscript, operator, quoted)
+        found = self.operated(name, subscript, operator, quoted)
+        if found is None and _DEFAULT.fullmatch(operator):  # `${X:-/etc}`, X not known: unset
+            return [(Word(match[0], static=False),), (Word(operator.lstrip(":")[1:]),)]
+        return found
 
     def operated(
         self, name: str, subscript: str | None, operator: str, quoted: bool
@@ -2821,6 +2863,16 @@ def _searched_roots(printer: list[Word] | tuple[Word, ...]) -> list[Word]:
                 root = Word(joined or f"{base.value}/{root.value}", static)
             roots.append(root)
     return roots
+
+
+def _defaults(raw: RawCommand) -> bool:
+    """Whether `raw` may put in a default that names a path (`${X:-/etc}`, see `_DEFAULT`)."""
+    return ("${" in raw.text and _DEFAULTED.search(raw.text) is not None) or any(
+        "${" in r.target.value and _DEFAULTED.search(r.target.value) for r in raw.redirects
+    )
+
+
+_DEFAULTED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=][^}]*[/~.]")
 
 
 def _lists(raw: RawCommand) -> bool:

@@ -1,0 +1,75 @@
+"""Defaults of variables not known, and braces around variables.
+
+Bash puts a default in where a variable is unset (`${X:-/etc}`, or empty with the colon),
+and expands braces before variables (`{$d/shadow,x}` is `$d/shadow` and `x`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.shipped import SHIPPED, decide_bash, shell_argvs
+
+CWD = "/home/me/proj"
+HOME = "/home/me"
+
+DEFAULTS = [
+    "cat ${X:-/etc}/shadow",
+    "cat ${X-/etc/shadow}",
+    "cat ${X:=/etc/shadow}",
+    'cat "${X:-/etc/shadow}"',
+    "cat < ${X:-/etc/shadow}",
+    "cat ${HOME:-/etc}/shadow",  # HOME too: bash uses the default where it is unset
+    "unset HOME; cat ${HOME:-/etc}/shadow",
+    "cat ${PWD:-/etc}/shadow",
+    "cd ${X:-/etc}; cat shadow",
+    "rm -rf ${BUILD_DIR:-/}",
+]
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+@pytest.mark.parametrize("command", DEFAULTS)
+def test_a_default_is_read_where_the_variable_is_not_known(command: str, policy: str) -> None:
+    assert decide_bash(policy, command, CWD, HOME) == "block"
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("cat ${X:-data}/a.json", "allow"),
+        ("echo ${PORT:-8080}", "allow"),
+        ("X=a; cat ${X:-/etc/shadow}", "allow"),  # X is set: its value, not the default
+        ("cat ${X:+/etc/shadow}", "allow"),  # the alternative: only where X is set, so known
+    ],
+)
+def test_defaults_keep_ordinary_decisions(command: str, expected: str) -> None:
+    assert decide_bash("coding-agent", command, CWD, HOME) == expected
+
+
+BRACED = [
+    "d=/etc; cat {$d/shadow,x}",
+    "d=/; rm -rf {$d,x}",
+    "for d in a /etc; do cat {$d/shadow,x}; done",
+]
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+@pytest.mark.parametrize("command", BRACED)
+def test_braces_are_expanded_before_variables(command: str, policy: str) -> None:
+    assert decide_bash(policy, command, CWD, HOME) == "block"
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        ("d=/etc; cat {$d/shadow,x}", ["cat", "/etc/shadow", "x"]),
+        ("f=x; echo {a,b}$f", ["echo", "ax", "bx"]),
+    ],
+)
+def test_a_braced_word_reads_as_its_parts(command: str, argv: list[str]) -> None:
+    assert argv in shell_argvs(command, CWD)
+
+
+def test_a_quoted_brace_stays_one_word() -> None:
+    assert ["cat", "{/etc/shadow,x}"] in shell_argvs('d=/etc; cat "{$d/shadow,x}"', CWD)
+    assert ["cat", "/etc/shadow", "x"] not in shell_argvs('d=/etc; cat "{$d/shadow,x}"', CWD)
