@@ -143,6 +143,13 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     # `OLDPWD` given to the `cd` alone
     "OLDPWD=/home/me/.kube cd - && cat config",
     "OLDPWD=~/.kube builtin cd -; cat config",
+    # an entry of the directory stack named in an argument or a redirection
+    "pushd ~/.kube; pushd /tmp; cat ~1/config",
+    "pushd ~/.kube; pushd /tmp; cat ~+1/config",
+    "pushd ~/.kube && pushd /tmp && cat ~-1/config",
+    "pushd ~/.kube; pushd /tmp; cat < ~1/config",
+    "pushd ../../..; pushd /tmp; cat ~1/etc/shadow",  # in the workspace: from the call's own
+    "cd ~/.kube; cd /tmp; cat < ~-/config",
 ]
 
 
@@ -231,6 +238,9 @@ def test_the_call_is_read_where_bash_moves_it(command: str, where: list[str]) ->
         "cd /a; pushd /b; DIRSTACK[1]=/c; popd; ls",
         # `HOME` or `OLDPWD` given to the `cd` alone
         "HOME=/etc cd; cat shadow",
+        # an entry of a stack not known named in an argument
+        'pushd "$d"; pushd /tmp; cat ~1/config',
+        "pushd /etc > /dev/null; cd /tmp; cat ${DIRSTACK[1]}/shadow",
         "HOME=/home/me/.kube cd ~/ && cat config",
         "env HOME=/etc bash -c 'cd; cat shadow'",
         'OLDPWD="$d" cd -; cat config',
@@ -284,6 +294,8 @@ def test_a_stack_not_known_makes_a_popd_unparsed(command: str) -> None:
         "cd a && make && cd ..; cd b && make && cd ..; cd c && make && cd ..; cd d && make && cd ..",
         "cd build; cmake ../src; cd ..; ls",
         "cd app; cp ../README.md .; cd ../lib; make",
+        "pushd sub; cat ~1/README.md; popd",  # the call's own directory
+        "pushd /etc; cd /tmp; cat ~1/shadow",  # `cd` changed the cwd, not the entry below it
     ],
 )
 def test_ordinary_moves_keep_their_decisions(command: str) -> None:

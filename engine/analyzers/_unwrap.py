@@ -952,7 +952,8 @@ class Expansion:
         # `cat < $f`: a redirection's target, of one word (bash refuses more)
         targets = [
             [r[0] for r in self.readings(target) if len(r) == 1] or [target]
-            if not target.static and "$" in target.value and not getattr(target, "search", ())
+            if ((not target.static and "$" in target.value) or target.value[:1] == "~")
+            and not getattr(target, "search", ())
             else [target]  # `< <(find ~)`: read as the lines it prints, where the command is
             for target in (redirect.target for redirect in raw.redirects)
         ]
@@ -1004,6 +1005,8 @@ class Expansion:
             return self.listed(word, search)
         if word.value[:2] == "~-" and word.value[2:3] in ("", "/") and self.oldpwd != ("?",):
             return [[Word(place + word.value[2:])] for place in self.back()] or [[word]]  # `cat ~-/x`
+        if word.value[:1] == "~" and self.dirs != ((),) and _STACK_TILDE.match(word.value):
+            return self.stacked(word)  # `pushd ~/.kube; pushd /tmp; cat ~1/config`
         if word.static or "$" not in word.value:
             return [[word]]
         if "{" in word.value and not word.quoted:  # `{$d/shadow,x}`: braces come first
@@ -1160,7 +1163,39 @@ class Expansion:
             return [(w,) for w in self.choices[name]]
         if name == "OLDPWD" and name not in self.runtime and subscript in (None, "0", "@", "*"):
             return [(Word(place),) for place in self.back()] or None
+        if name == "DIRSTACK" and self.dirs != ((),):  # `${DIRSTACK[1]}`: `~1`, or where set
+            self.error = self.error or "a path names an entry of a directory stack not known statically"
         return None
+
+    def stacked(self, word: Word) -> list[list[Word]]:
+        """`word`, which starts with an entry of the directory stack (`~1/x`, `~+1`, `~-0`:
+        `${DIRSTACK[1]}/x` and the bottom entry), as a path from each directory the entry may
+        be, those in the workspace joined to the call's own directory (`given`); as written
+        where the stack has no such entry (bash leaves it). Unparsed where the stack, or the
+        directory an entry names, is not known."""
+        found = _STACK_ENTRY.match(word.value)
+        assert found is not None  # `_STACK_TILDE` matched
+        rest, n = word.value[found.end() :], int(found[2])
+        if self.dirs is None or self.names_stack:
+            self.error = self.error or "a path names an entry of a directory stack not known statically"
+            return [[word]]
+        out: list[str] = []
+        for stack in self.dirs:
+            entries = ((self.cwd, *self.unmoved), *stack)  # `~0` is the cwd, `~1` the top entry
+            at = len(entries) - 1 - n if found[1] == "-" else n
+            if not 0 <= at < len(entries):
+                out.append(word.value)
+                continue
+            for place in entries[at]:
+                if place is not None and place[:1] in ("/", "~"):
+                    out.append(place + rest)
+                elif place != "?" and self.given is not None:  # in the workspace
+                    out.append((self.given if place is None else f"{self.given}/{place}") + rest)
+                else:
+                    self.error = (
+                        self.error or "a path names an entry of a directory stack not known statically"
+                    )
+        return [[Word(path)] for path in dict.fromkeys(out)] or [[word]]
 
     def back(self) -> list[str]:
         """The directories `OLDPWD` (`$OLDPWD`, `~-`) may name, written as paths: those of
@@ -1168,8 +1203,11 @@ class Expansion:
         return [place for place in self.oldpwd if place is not None and place[:1] in ("/", "~")]
 
     def names_oldpwd(self, raw: RawCommand) -> bool:
-        """Whether `raw` may name `OLDPWD` (`cat ~-/x`, `cat $OLDPWD/x`) where it is known."""
-        return self.oldpwd != ("?",) and ("~-" in raw.text or "OLDPWD" in raw.text)
+        """Whether `raw` may name `OLDPWD` (`cat ~-/x`, `cat $OLDPWD/x`) where it is known,
+        or an entry of a directory stack that holds one (`cat ~1/x`, `${DIRSTACK[1]}`)."""
+        return (self.oldpwd != ("?",) and _mentions(raw, "~-", "OLDPWD")) or (
+            self.dirs != ((),) and _mentions(raw, "~", "DIRSTACK")
+        )
 
     def elements_read(
         self, elements: tuple[Word, ...], subscript: str | None, quoted: bool
@@ -2122,6 +2160,7 @@ _UNQUOTED = re.compile(r"[\"'\\]")
 _NUMBER = re.compile(r"\s*[+-]?[0-9]+\s*")
 """A number as bash reads one (`+1`, `"+ 1 "`, `++1` name an entry of the directory stack)."""
 _STACK_TILDE = re.compile(r"~[+-]?[0-9]+(?:/|$)")
+_STACK_ENTRY = re.compile(r"~([+-]?)([0-9]+)")
 """`~1`, `~+2`, `~-0`: a path from an entry of the directory stack."""
 _STACK_OPTIONS = {"pushd": ("-n",), "popd": ("-n",), "dirs": ("-c", "-l", "-p", "-v")}
 """The options bash takes of `pushd`, `popd` and `dirs`, each alone (`dirs -lc` fails)."""
@@ -2863,6 +2902,11 @@ def _searched_roots(printer: list[Word] | tuple[Word, ...]) -> list[Word]:
                 root = Word(joined or f"{base.value}/{root.value}", static)
             roots.append(root)
     return roots
+
+
+def _mentions(raw: RawCommand, *texts: str) -> bool:
+    """Whether one of `texts` is in `raw`: its words or its redirections' targets."""
+    return any(t in raw.text for t in texts) or any(t in r.target.value for r in raw.redirects for t in texts)
 
 
 def _defaults(raw: RawCommand) -> bool:
