@@ -179,6 +179,12 @@ SPLIT_OR_REDIRECTED = [
     "echo $(< /etc/shadow)",  # `$(< f)` prints f, as `$(cat f)` does
     'x=$(< ~/.ssh/id_rsa); echo "$x"',
     "f=~/.kube/config; export K=$(< $f)",
+    # an escape after an expansion or a quote, where tree-sitter-bash ends the word
+    "d=~/.kube; cat $d\\/config",
+    'd=~/.kube; cat "$d"\\/config',
+    "d=/etc; cat ${d}\\/shadow",
+    "d=~/Library/Application; cat $d\\ Support/Google/Chrome/Default/Cookies",
+    "for d in ~/.kube; do cat $d\\/config; done",
 ]
 
 
@@ -195,6 +201,11 @@ def test_a_word_is_read_whole_and_a_redirection_with_its_values(command: str, po
         ("cp $SRC/$NAME/file .", ["cp", "$SRC/${NAME}/file", "."]),
         ("echo $a$b x", ["echo", "$a$b", "x"]),
         ("echo '$a/$b/c'", ["echo", "$a/$b/c"]),
+        ("cat $d\\ Support/x", ["cat", "$d Support/x"]),  # one word
+        ("cat a$d\\ x y", ["cat", "a$d x", "y"]),
+        ("cat $(echo a)\\/x", ["cat", "a/x"]),  # what the substitution prints
+        ("cat $d\\'x", ["cat", "$d'x"]),
+        ("echo a\\ b", ["echo", "a b"]),
     ],
 )
 def test_words_with_several_expansions_are_one_word(command: str, argv: list[str]) -> None:

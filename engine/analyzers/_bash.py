@@ -272,8 +272,13 @@ def parse_bash(source: str, depth: int = 0, work: Work | None = None) -> Parsed:
     return out
 
 
-_SPLIT_HINT = re.compile(rb"\$[\w{@*#?$!-][^\s$]*\$[\w@*#?$!-]")
-"""Two expansions in one word (`$a/$b/c`), the first shape tree-sitter-bash may split."""
+_SPLIT_HINT = re.compile(rb"\$[\w{@*#?$!-][^\s$]*\$[\w@*#?$!-]|(?:\$[\w@*#?$!-]|[})\"'`])\\[^\r\n]")
+"""The shapes of a word tree-sitter-bash may split: two expansions in it (`$a/$b/c`), an
+escape after an expansion or a quote (`$d\\ x`, `"$d"\\/x`)."""
+_WORD_LISTS = frozenset(
+    {"command", "declaration_command", "unset_command", "for_statement", "array", "file_redirect"}
+)
+"""The nodes whose children are words side by side, where an escape may split one."""
 _NAME_AFTER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-]")
 
 
@@ -284,25 +289,36 @@ def _unsplit(data: bytes, tree: tree_sitter.Tree, work: Work) -> tuple[bytes, tr
     $DIR/ifaces/$1` loses the `1`: tree-sitter/tree-sitter-bash#315, #306); bash reads one
     word. The tree tells where: a concatenation ending with a bare `$` right before a name
     (the rest of the word, which it reads as another word, or a command after an
-    assignment). Two passes at most: a word still split after them is read as
-    tree-sitter-bash reads it."""
+    assignment). It also ends a word at an escape after an expansion or a quote (`$d\\ x`
+    is `$d` and `x`, the space lost; `$d\\/x` is `$d` and `\\/x`): two words side by side
+    with no space between them, the first followed by `\\`, where the escaped character is
+    written quoted instead (`$d' 'x`), which it reads whole. Two passes at most: a word
+    still split after them is read as tree-sitter-bash reads it."""
     unwatched = work.parses == 1 and len(data) <= _WATCHED
     for _ in range(2):
-        found = []
+        found: list[tuple[int, int, bytes]] = []  # from, to, written instead
         stack = [tree.root_node]
         while stack:
             node = stack.pop()
-            if node.type == "concatenation" and node.child_count:
-                last = node.children[-1]
-                if last.type == "$" and _NAME_AFTER.match(data, last.end_byte):
-                    found.append(last.start_byte)
-            stack.extend(node.children)
+            children = node.children
+            if node.type == "concatenation" and children:
+                last = children[-1]
+                name = _NAME_AFTER.match(data, last.end_byte) if last.type == "$" else None
+                if name is not None:
+                    found.append((last.start_byte, name.end(), b"${" + name[0] + b"}"))
+            for before, after in itertools.pairwise(children) if node.type in _WORD_LISTS else ():
+                at = before.end_byte
+                if data[at : at + 1] == b"\\" and (
+                    after.start_byte == at or (after.start_byte == at + 2 and data[at + 1] in b" \t")
+                ):  # `$d\ x`, `$d\/x`: one word, which tree-sitter-bash splits at the escape
+                    escaped = data[at + 1 : at + 2]
+                    if escaped and escaped[0] < 0x80 and escaped not in b"\r\n":
+                        found.append((at, at + 2, b'"\'"' if escaped == b"'" else b"'" + escaped + b"'"))
+            stack.extend(children)
         if not found:
             break
-        for at in sorted(found, reverse=True):
-            name = _NAME_AFTER.match(data, at + 1)
-            if name is not None:
-                data = data[: at + 1] + b"{" + name[0] + b"}" + data[name.end() :]
+        for start, end, written in sorted(found, reverse=True):
+            data = data[:start] + written + data[end:]
         reparsed = _parse(data, work, unwatched)  # watched only as the source's first parse was
         if reparsed is None:
             return data, None
