@@ -70,3 +70,41 @@ def test_workspace_files_named_by_options_keep_their_decisions(command: str, exp
 def test_a_command_run_in_another_directory_is_unparsed(command: str) -> None:
     assert "another directory" in shell_error(command, CWD)
     assert decide_bash("coding-agent", command, CWD, HOME) != "allow"
+
+
+SECRETS_NAMED_FROM_ANOTHER_DIRECTORY = [
+    "cd ~/.kube && git diff --no-index config /dev/null",
+    "cd /etc && git diff --no-index shadow /dev/null",
+    "cd /etc && tar -cf - shadow",
+    "cd ~/.kube && tar -cf - config | base64",
+    "git -C /etc diff --no-index shadow /dev/null",
+    "git -c a=b -C /etc diff --no-index shadow /dev/null",
+    "git -C ~ -C .kube diff --no-index config /dev/null",
+    "tar -C /etc -cf - shadow",
+    "tar -cf - --directory=/etc shadow",
+    "tar -cf - --directory /etc shadow",
+    "make -C /etc -f shadow",
+    "make --directory=~/.ssh -f id_rsa",
+]
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+@pytest.mark.parametrize("command", SECRETS_NAMED_FROM_ANOTHER_DIRECTORY)
+def test_a_name_is_read_from_the_directory_the_command_runs_in(command: str, policy: str) -> None:
+    assert decide_bash(policy, command, CWD, HOME) == "block"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cd ~/.kube && git log",
+        "cd /etc && cat hosts",
+        'cd src && git commit -m "config: x"',
+        "git -C sub status",
+        "tar -C build -czf out.tgz .",
+        "cd ~ && git config --global user.name me",
+        "make -C docs html",
+    ],
+)
+def test_other_names_from_another_directory_keep_their_decisions(command: str) -> None:
+    assert decide_bash("coding-agent", command, CWD, HOME) == "allow"

@@ -584,6 +584,9 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
         else:
             for raw in command_paths(cmd):
                 found[_place(raw, base, run_in, unresolved, shell)] = None
+        if base is not None or program in _DIRECTORY_OPTIONS:  # `cd /etc && tar cf - shadow`
+            for path in _secrets_named_from(cmd, base, run_in):
+                found[path] = None
         if len(found) > MAX_PATHS:
             cut = True
             break
@@ -674,6 +677,72 @@ def _reads_names(cmd: Command) -> bool:
     if program == "pax":
         return "w" in flags and not _pax_operands(cmd.args)
     return False
+
+
+_DIRECTORY_OPTIONS: dict[str, frozenset[str]] = {
+    "git": frozenset({"C"}),
+    "tar": frozenset({"C", "directory"}),
+    "bsdtar": frozenset({"C", "directory"}),
+    "make": frozenset({"C", "directory"}),
+}
+"""Options that run a program from another directory, for the relative names after them
+(`git -C /etc diff --no-index shadow /dev/null`, `tar -C /etc -cf - shadow`)."""
+
+
+def _secrets_named_from(cmd: Command, base: str | None, run_in: str | None) -> list[str]:
+    """The secrets a word of `cmd` names relative to where it runs, when that is not the
+    call's own directory: after a `cd` (`base`), or from each directory an option of
+    `_DIRECTORY_OPTIONS` names. Any word may name a file there (`cd ~/.kube && git diff
+    --no-index config /dev/null`); only those that are secrets are kept, so that the names of
+    other words (`log`, a message) are not counted as paths."""
+    bases = [base] if base is not None else []
+    names = _DIRECTORY_OPTIONS.get(cmd.program)
+    if names is not None:
+        where = base
+        for directory in _directories(cmd.args, names, cmd.program == "git"):
+            where = resolve(directory, where, run_in)  # each from the one before (`-C ~ -C .kube`)
+            if where[:1] == "?":
+                break  # a directory not known: the names after it are judged as written
+            bases.append(where)
+    out: list[str] = []
+    for where in bases:
+        for arg in cmd.args:
+            if arg[:1] == "-" or arg[:1] == "/" or "$" in arg or "://" in arg:
+                continue
+            path = resolve(arg, where, run_in)
+            if path[:1] != "?" and is_sensitive(path):
+                out.append(path)
+    return out
+
+
+def _directories(args: list[str], names: frozenset[str], before_subcommand: bool) -> list[str]:
+    """The values of the options `names` in `args` (`-C D`, `-CD`, `--directory=D`,
+    `--directory D`), those before the first operand only for a program with subcommands."""
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a == "--" or (before_subcommand and a[:1] != "-"):
+            break
+        if a[:2] == "--":
+            name, eq, value = a[2:].partition("=")
+            if name in names:
+                if not eq and i < len(args):
+                    value = args[i]
+                    i += 1
+                out.append(value)
+            elif before_subcommand and not eq and name in _GIT_GLOBAL_VALUED:
+                i += 1  # `git --git-dir x -C /etc ...`
+        elif a[:1] == "-" and a[1:2] in names:
+            if len(a) > 2:
+                out.append(a[2:])
+            elif i < len(args):
+                out.append(args[i])
+                i += 1
+        elif before_subcommand and a[1:2] in _GIT_GLOBAL_VALUED and len(a) == 2:
+            i += 1  # `git -c k=v -C /etc ...`
+    return [d for d in out if d]
 
 
 def _place(raw: str, base: str | None, run_in: str | None, unresolved: set[str], shell: ShellFacts) -> str:
