@@ -3,7 +3,8 @@
 A program may read a file named by an option's value rather than an operand (`grep -f F`,
 `sort --files0-from=F`, whose error messages print the names it reads), and a wrapper may
 read or write one for the command it runs (`xargs -a F`, `time -o F`) or run it in another
-directory (`env -C D`).
+directory (`env -C D`). Where a command runs in another directory than the call's (after a
+`cd`, or from `git -C D`), a word of it names a file there.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ SECRETS_BY_OPTION = [
     "nice -n 5 xargs -a ~/.kube/config echo",
     "time -o ~/.bashrc true",
     "strace -o ~/.bashrc ls",
+    "strace --output=/home/me/.bashrc true",
+    "xargs --arg=/etc/shadow echo",  # long options cut short
+    "xargs --arg-f /etc/shadow echo",
+    "time --out ~/.bashrc true",
+    "diff --from-file=/etc/shadow x",
+    "yq -f ~/.ssh/id_rsa x.yaml",
 ]
 
 
@@ -58,6 +65,11 @@ def test_files_named_by_options_are_read(command: str, policy: str) -> None:
         ("strace -f -o trace.txt ./a.out", "allow"),
         ("env -C . make", "allow"),
         ("env A=1 make", "allow"),
+        ("env -C build make", "allow"),
+        ("env --chdir=frontend npm test", "allow"),
+        ("cd /etc; env -C /tmp cat shadow", "allow"),  # /tmp/shadow
+        ("diff -r --exclude=.env a b", "allow"),  # `--exclude`, not `--exclude-from` cut short
+        ("rsync -av --exclude=.env ./ host:/app", "allow"),
     ],
 )
 def test_workspace_files_named_by_options_keep_their_decisions(command: str, expected: str) -> None:
@@ -65,10 +77,23 @@ def test_workspace_files_named_by_options_keep_their_decisions(command: str, exp
 
 
 @pytest.mark.parametrize(
-    "command", ["env -C ~/.kube cat config", "env --chdir=sub make", "sudo -D /root cat x"]
+    "command",
+    [
+        "env -C ~/.kube cat config",
+        "env --chd /etc cat shadow",
+        "sudo -D /etc cat shadow",
+        "env -C build cat ../../.kube/config",  # from /home/me/proj/build
+    ],
 )
-def test_a_command_run_in_another_directory_is_unparsed(command: str) -> None:
-    assert "another directory" in shell_error(command, CWD)
+def test_a_command_is_read_from_the_directory_its_wrapper_runs_it_in(command: str) -> None:
+    assert decide_bash("coding-agent", command, CWD, HOME) == "block"
+
+
+@pytest.mark.parametrize(
+    "command", ['env -C "$d" make', "env -C /etc sh -c 'cat shadow'", "env -C /etc cd x; cat shadow"]
+)
+def test_a_directory_not_known_or_a_script_run_there_is_unparsed(command: str) -> None:
+    assert shell_error(command, CWD)
     assert decide_bash("coding-agent", command, CWD, HOME) != "allow"
 
 

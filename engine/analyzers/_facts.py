@@ -348,8 +348,8 @@ def _file_operands(cmd: Command) -> list[str]:
 
 def option_files(cmd: Command) -> list[str]:
     """The files named by the values of the options of `READ_OPTIONS` (`grep -f F`,
-    `grep -if F`, `--file=F`, `--fil F`: a long option may be cut short), wherever they stand
-    before `--`."""
+    `grep -if F`, `--file=F`, `--fil F`: a long option may be cut short, unless that is
+    another option's whole name), wherever they stand before `--`."""
     wanted = READ_OPTIONS.get(cmd.program)
     if wanted is None:
         return []
@@ -366,7 +366,9 @@ def option_files(cmd: Command) -> list[str]:
             continue
         if a[:2] == "--":
             name, eq, value = a[2:].partition("=")
-            long = name in wanted or (len(name) > 1 and any(w.startswith(name) for w in wanted))
+            long = name in wanted or (
+                len(name) > 1 and name not in values and any(w.startswith(name) for w in wanted)
+            )  # `--exclude` is an option of its own, not `--exclude-from` cut short
             if not eq and (long or name in values) and i < len(args):
                 value = args[i]
                 i += 1

@@ -1648,6 +1648,8 @@ class _Unwrapper:
     when it runs."""
     reads: list[str] = NO_ENV
     """Files a wrapper reads for the command (`xargs -a F`), besides its `<` redirections."""
+    chdir: str | None = None
+    """The directory a wrapper runs the command in (`env -C D`), from where the shell is."""
     own: list[str] = NO_ENV
     """The command's own assignments: written before it (`A=1 cmd`), then given to a wrapper
     (`env A=1 cmd`, `sudo A=1 cmd`)."""
@@ -1841,6 +1843,8 @@ class _Unwrapper:
         shell's `$0` and positional parameters are its `arguments` (`bash -c CODE NAME A B`),
         not known without them."""
         exp, depth, wrappers = self.exp, self.raw.depth + 1, [*self.wrappers, wrapper]
+        if self.chdir is not None:  # `env -C /etc sh -c 'cat shadow'`: its moves start there
+            exp.error = exp.error or "a script run in another directory"
         if same_shell:  # exported variables stay in `exp.exported`, as the script may change them
             exp.add_script(
                 source, depth, wrappers, outer, [*self.inherited, *self.own] if self.own else self.inherited
@@ -2071,8 +2075,9 @@ class _Unwrapper:
     def wrapper_files(self, program: str, options: list[Word]) -> None:
         """What the options of a wrapper (`options`, before the command it runs) name: a
         file it reads for the command (`xargs -a F`), one it writes (`time -o F`,
-        `strace -o F`), or the directory the command runs in (`env -C D`, `sudo -D D`),
-        which makes the call unparsed."""
+        `strace -o F`), or the directory the command runs in (`env -C D`, `sudo -D D`):
+        `emit` reads the command from there; a script it runs, or a directory not known,
+        makes the call unparsed."""
         reads, writes, dirs = _WRAPPER_FILES[program]
         for name, value in _option_values(program, options):
             if name in reads:
@@ -2080,13 +2085,35 @@ class _Unwrapper:
             elif name in writes:
                 self.writes = [*self.writes, value.value]
             elif name in dirs and not (value.static and value.value in (".", "./")):
-                self.exp.error = self.exp.error or f"a command run in another directory ({program} {name})"
+                if value.static and value.value:
+                    self.chdir = value.value if self.chdir is None else f"{self.chdir}/{value.value}"
+                else:  # `env -C "$d"`
+                    self.exp.error = (
+                        self.exp.error or f"a command run in a directory not known ({program} {name})"
+                    )
+
+    def moved_emit(self, words: list[Word], runs_input: bool) -> None:
+        """`emit` the command from the directory `chdir` names, the shell staying where it
+        is; a move it would make (`env -C x cd y`) makes the call unparsed."""
+        exp, cwd = self.exp, self.exp.cwd
+        if words[0].value in _MOVERS:
+            exp.error = exp.error or "a cd run in another directory"
+            return
+        exp.cwd = _moved(cwd, self.chdir)
+        chdir, self.chdir = self.chdir, None
+        try:
+            self.emit(words, runs_input)
+        finally:
+            exp.cwd, self.chdir = cwd, chdir
 
     def emit(self, words: list[Word], runs_input: bool = False) -> None:
         if not words:
             return
         if len(self.exp.commands) >= self.exp.limit:  # `find -exec` makes several of one
             self.exp.error = self.exp.error or "too many commands to analyse"
+            return
+        if self.chdir is not None:  # `env -C build make`: from there, the shell staying
+            self.moved_emit(words, runs_input)
             return
         _emit(
             self.exp,
@@ -2701,7 +2728,7 @@ def _skip_options(program: str, args: list[Word]) -> list[Word]:
             break
         if a.startswith("--"):
             name = a[2:]
-            i += 1 if "=" in name or name not in values else 2
+            i += 1 if "=" in name or _long_name(name, values) is None else 2
         elif program == "nice" and a[1:].isdigit():
             i += 1
         else:
@@ -2772,8 +2799,8 @@ def _xargs_replace(options: list[Word]) -> str | None:
 _WRAPPER_FILES: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
     "xargs": (frozenset({"a", "arg-file"}), frozenset(), frozenset()),
     "time": (frozenset(), frozenset({"o", "output"}), frozenset()),
-    "strace": (frozenset(), frozenset({"o"}), frozenset()),
-    "ltrace": (frozenset(), frozenset({"o"}), frozenset()),
+    "strace": (frozenset(), frozenset({"o", "output"}), frozenset()),
+    "ltrace": (frozenset(), frozenset({"o", "output"}), frozenset()),
     "env": (frozenset(), frozenset(), frozenset({"C", "chdir"})),
     "sudo": (frozenset(), frozenset(), frozenset({"D", "chdir"})),
 }
@@ -2792,7 +2819,8 @@ def _option_values(program: str, options: list[Word]) -> list[tuple[str, Word]]:
         a = word.value
         i += 1
         if a[:2] == "--":
-            name, eq, rest = a[2:].partition("=")
+            given, eq, rest = a[2:].partition("=")
+            name = _long_name(given, values) or given
             if eq:
                 out.append((name, Word(rest, word.static)))
             elif name in values and i < len(options):
@@ -2808,6 +2836,17 @@ def _option_values(program: str, options: list[Word]) -> list[tuple[str, Word]]:
                     i += 1
                 break
     return out
+
+
+def _long_name(given: str, values: frozenset[str]) -> str | None:
+    """The long option of `values` (those taking a value) that `--given` names, in full or
+    cut short as getopt takes it (`xargs --arg F` is `--arg-file F`), None for another."""
+    if given in values:
+        return given
+    if len(given) < 2:
+        return None
+    found = [v for v in values if len(v) > 1 and v.startswith(given)]
+    return found[0] if len(found) == 1 else None
 
 
 def _option_value(args: list[Word], names: set[str]) -> Word | None:

@@ -1539,7 +1539,7 @@ def command_paths(cmd: Command) -> list[str]:
             scripted = (
                 program in ("sed", "grep", "rg", "perl")
                 and any(f in ("e", "f", "expression", "regexp", "file") for f in flags)
-            ) or (program == "jq" and ("f" in flags or "from-file" in flags))  # `jq -f F data.json`
+            ) or (program in ("jq", "yq") and ("f" in flags or "from-file" in flags))  # `jq -f F x.json`
             operands = operands if scripted else operands[1:]
         out.extend(operands)
         if program in READ_OPTIONS:
