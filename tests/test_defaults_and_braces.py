@@ -24,6 +24,19 @@ DEFAULTS = [
     "cat ${PWD:-/etc}/shadow",
     "cd ${X:-/etc}; cat shadow",
     "rm -rf ${BUILD_DIR:-/}",
+    "cat /etc/${X:-shadow}",  # any text
+    'cat ${X:-"/etc"}/shadow',  # quotes and escapes removed
+    "cat ${X:-'/etc'}/shadow",
+    "cat ${X:-\\/etc}/shadow",
+    "cat ${1:-/etc}/shadow",  # positional and subscripted names
+    "cat ${@:-/etc/shadow}",
+    "cat ${A[0]:-/etc}/shadow",
+    "cat ${HOME:+/etc}/shadow",  # the alternative, where the variable is set
+    "cat ${PWD+/etc}/shadow",
+    "X=1; cat ${X:+/etc}/shadow",
+    "X=; cat ${X:-/etc}/shadow",  # set, but empty
+    "cat ${A1:-/.}${A2:-/.}${A3:-/.}${A4:-/.}${A5:-/.}${A6:-/.}/etc/shadow",  # all at once
+    "for f in shadow x; do cat ${X:-/etc}/$f; done",
 ]
 
 
@@ -39,7 +52,11 @@ def test_a_default_is_read_where_the_variable_is_not_known(command: str, policy:
         ("cat ${X:-data}/a.json", "allow"),
         ("echo ${PORT:-8080}", "allow"),
         ("X=a; cat ${X:-/etc/shadow}", "allow"),  # X is set: its value, not the default
-        ("cat ${X:+/etc/shadow}", "allow"),  # the alternative: only where X is set, so known
+        (
+            "docker run -e A=${A:-1} -e B=${B:-2} -e C=${C:-3} -e D=${D:-4} -e E=${E:-5} -e F=${F:-6} img",
+            "allow",
+        ),
+        ("for f in a b; do cat ${X:-/etc}/$f; done", "allow"),
     ],
 )
 def test_defaults_keep_ordinary_decisions(command: str, expected: str) -> None:
@@ -50,6 +67,11 @@ BRACED = [
     "d=/etc; cat {$d/shadow,x}",
     "d=/; rm -rf {$d,x}",
     "for d in a /etc; do cat {$d/shadow,x}; done",
+    "d=/etc; cat {${d}/shadow,x}",  # the braces of `${d}` are its own
+    "d=/etc; cat {$d/shadow,$d/x}",
+    "s=shadow; cat /etc/{$s,x}",  # which tree-sitter-bash splits at `{$`
+    "d=/etc; cat {{$d/shadow,a},b}",
+    "cat {${X:-/etc}/shadow,x}",
 ]
 
 

@@ -272,9 +272,12 @@ def parse_bash(source: str, depth: int = 0, work: Work | None = None) -> Parsed:
     return out
 
 
-_SPLIT_HINT = re.compile(rb"\$[\w{@*#?$!-][^\s$]*\$[\w@*#?$!-]|(?:\$[\w@*#?$!-]|[})\"'`])\\[^\r\n]")
+_SPLIT_HINT = re.compile(
+    rb"\$[\w{@*#?$!-][^\s$]*\$[\w@*#?$!-]|(?:\$[\w@*#?$!-]|[})\"'`])\\[^\r\n]|\{\$[\w@*#?!-]"
+)
 """The shapes of a word tree-sitter-bash may split: two expansions in it (`$a/$b/c`), an
-escape after an expansion or a quote (`$d\\ x`, `"$d"\\/x`)."""
+escape after an expansion or a quote (`$d\\ x`, `"$d"\\/x`), an expansion right after a
+brace (`/etc/{$s,x}`)."""
 _WORD_LISTS = frozenset(
     {"command", "declaration_command", "unset_command", "for_statement", "array", "file_redirect"}
 )

@@ -88,12 +88,14 @@ _MAX_INDIRECTION = 8
 """Values read through values (`y=x; ((y))` reads x) followed, at most."""
 _MAX_INDEX = 1_024
 """The highest array index placed as an element; one past it is any element's reading."""
+_BRACED_EXPANSION = re.compile(r"\$\{[^{}]*\}")
+"""An expansion in braces (`${d}`, `${d:-x}`) inside a word that is brace-expanded."""
 _NOT_BRACED = frozenset("\"'\\`")
 """What makes `Expansion.braced` leave a word as written: quotes, escapes, backquotes."""
-_DEFAULT = re.compile(r":?[-=][^\\\"'$`{}]*[/~.][^\\\"'$`{}]*")
-"""The operator of a default that may name a path (`${X:-/etc}`, `${X=~/.ssh/id_rsa}`):
-plain text holding `/`, `~` or `.`. Where the variable is not known, the default is read
-as one of its values (bash puts it in where the variable is unset, or empty with `:`)."""
+_DEFAULTS = frozenset("-=+")
+"""The operators of `${X:-word}`, `${X=word}` and `${X:+word}`, which may put word in:
+where the variable is not known, word is read as one of its values (bash puts it in where
+the variable is unset, or empty with `:`; with `+`, where it is set)."""
 _EXPANDED = re.compile(
     r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*])(?:\[([^\]]*)\])?([^A-Za-z0-9_\[}$`{][^}$`{]*)?\}"
     r"|([A-Za-z_][A-Za-z0-9_]*|[0-9@*]))"
@@ -187,6 +189,9 @@ class Expansion:
     leave out (see `_kept`): the highest of those places (`_height`), followed by each later
     move; empty when none failed. A command that moves, or climbs from it to the root, is
     read from it too (`read_slipped`)."""
+    defaulting: bool = False
+    """Read each default of a variable not known as its value (`${X:-/etc}` as `/etc`): set
+    for one more reading of a command that holds one (`add_defaulted`)."""
     names_stack: bool = False
     """The call names `OLDPWD` or `DIRSTACK`, which it may set or unset: `cd -` may also go
     where `OLDPWD` holds, or stay where it is; a `popd` is unparsed."""
@@ -492,15 +497,10 @@ class Expansion:
                 self.keep_held(held, None if maybe else self.readonly)
             if raw.redirects and len(words) == 1 and words[0].value == "exec":
                 self.opened(raw)
-            if (
-                self.variables
-                or self.choices
-                or self.arrays
-                or _lists(raw)
-                or self.names_oldpwd(raw)
-                or _defaults(raw)
-            ):
+            if self.variables or self.choices or self.arrays or _lists(raw) or self.names_oldpwd(raw):
                 self.add_variant(raw, wrappers, outer, env)
+            if _defaults(raw):
+                self.add_defaulted(raw, wrappers, outer, env)
             if self.unmoved:  # `c && cd x; cat config` reads x/config or ./config
                 self.read_unmoved(raw, wrappers, outer, env)
             if self.spread:  # `cd "$d"`, `popd`: the other directories the move went to
@@ -537,8 +537,10 @@ class Expansion:
                     # one that goes back (`popd`) went, in `move`, everywhere the call may go
                     ends = [to for place in ends for to in (_moves(place, cmd) or [])] or None
             after.extend(ends or [])
-            if self.variables or self.choices or self.arrays or _lists(raw) or _defaults(raw):  # `cat $d/x`
+            if self.variables or self.choices or self.arrays or _lists(raw):  # `cat $d/x` from there
                 self.add_variant(raw, wrappers, outer, env)
+            if _defaults(raw):
+                self.add_defaulted(raw, wrappers, outer, env)
         self.cwd = moved
         self.oldpwd, self.dirs, self.spread, self.moved = stack
         self.unmoved = [cwd for cwd in dict.fromkeys(after) if cwd != moved]
@@ -671,7 +673,7 @@ class Expansion:
         at = next(i for i, w in enumerate(words) if i and w.value == operand)
         found = [
             named
-            for r in self.readings(words[at])
+            for r in [*self.readings(words[at]), *self.defaulted(words[at])]
             for named in (
                 ([r[0].value] if r[0].static else self.named(r[0].value)) if len(r) == 1 else [None]
             )
@@ -997,6 +999,28 @@ class Expansion:
             variant.track_cd = False
             variant.run()
 
+    def add_defaulted(self, raw: RawCommand, wrappers: list[str], outer: list[str], env: list[str]) -> None:
+        """`add_variant` once more, with every default of a variable not known put in (see
+        `defaulting`): all of them at once, as where none of their variables is set, so that
+        a command of many (`-e A=${A:-1} -e B=${B:-2} ...`) makes one reading more, not one
+        per combination."""
+        self.defaulting = True
+        try:
+            self.add_variant(raw, wrappers, outer, env)
+        finally:
+            self.defaulting = False
+
+    def defaulted(self, word: Word) -> list[list[Word]]:
+        """The readings of `word` with the defaults of variables not known put in (`cd
+        ${X:-/etc}`), none when it holds no default."""
+        if "${" not in word.value or _DEFAULTED.search(word.value) is None:
+            return []
+        self.defaulting = True
+        try:
+            return self.readings(word)
+        finally:
+            self.defaulting = False
+
     def readings(self, word: Word) -> list[list[Word]]:
         """What `word` may stand for with the variables known: each a list of words (`$a`
         unquoted splits); `[[word]]` when it uses none known."""
@@ -1030,9 +1054,14 @@ class Expansion:
     def braced(self, text: str) -> list[list[Word]] | None:
         """The readings of the unquoted word `text` that bash brace-expands before putting
         its variables in (`{$d/shadow,x}` is `$d/shadow` and `x`): each part's readings, in
-        every combination; None when it holds no group, or quotes, escapes or `${`, which
-        are left as written."""
-        if "${" in text or any(c in text for c in _NOT_BRACED):
+        every combination, the braces of a `${...}` its own; None when it holds no group,
+        or quotes, escapes or nested expansions, which are left as written."""
+        if any(c in text for c in _NOT_BRACED):
+            return None
+        masked = _BRACED_EXPANSION.findall(text) if "${" in text else []
+        for at, expansion in enumerate(masked):  # `{${d}/shadow,x}`: its braces are its own
+            text = text.replace(expansion, f"\0{at}\0", 1)
+        if "${" in text:  # nested: `${a:-${b}}`
             return None
         parts = brace_words(text)
         if parts is None:
@@ -1040,6 +1069,8 @@ class Expansion:
             return None
         if len(parts) < 2:
             return None
+        for at, expansion in enumerate(masked):
+            parts = [part.replace(f"\0{at}\0", expansion) for part in parts]
         options = [self.readings(Word(part, "$" not in part)) for part in parts]
         count = 1
         for option in options:
@@ -1081,8 +1112,10 @@ class Expansion:
         if operator is None:
             return self.values(name, subscript, quoted)
         found = self.operated(name, subscript, operator, quoted)
-        if found is None and _DEFAULT.fullmatch(operator):  # `${X:-/etc}`, X not known: unset
-            return [(Word(match[0], static=False),), (Word(operator.lstrip(":")[1:]),)]
+        if found is None and self.defaulting and operator.lstrip(":")[:1] in _DEFAULTS:  # `${X:-/etc}`
+            default = _default_text(operator)
+            if default is not None:  # bash puts it in where X is unset (`+`: where X is set)
+                return [(Word(default),)]
         return found
 
     def operated(
@@ -1115,6 +1148,10 @@ class Expansion:
             out += [tuple(Word(_trimmed(w.value, operator), w.static) for w in v) for v in values]
         elif operator[0] == "/":
             out += [tuple(Word(_replaced(w.value, operator), w.static) for w in v) for v in values]
+        elif operator[:2] in (":-", ":="):  # `X=; cat ${X:-/etc}/shadow`: empty, the default
+            default = _default_text(operator)
+            if default is not None:
+                out = [(Word(default),) if all(not w.value for w in v) else v for v in out]
         if whole and subscript == "*" and quoted:
             out = [(_join(v, " "),) for v in out]
         unique = {tuple((w.value, w.static) for w in v): v for v in out}  # a Word is not hashable
@@ -1140,7 +1177,8 @@ class Expansion:
         parts.append([Word(word.value[at:])])
         out: list[list[Word]] = []
         for chosen in itertools.product(*parts):
-            if len(out) >= MAX_VARIANTS:
+            if len(out) >= MAX_VARIANTS:  # the readings left out may be the ones that matter
+                self.error = self.error or "a variable takes more values than analysed"
                 break
             static = all(p.static for p in chosen) and "`" not in word.value
             out.append([Word("".join(p.value for p in chosen), static)])
@@ -2949,13 +2987,45 @@ def _mentions(raw: RawCommand, *texts: str) -> bool:
 
 
 def _defaults(raw: RawCommand) -> bool:
-    """Whether `raw` may put in a default that names a path (`${X:-/etc}`, see `_DEFAULT`)."""
+    """Whether `raw` may put in a default (`${X:-/etc}`, see `_DEFAULTS`)."""
     return ("${" in raw.text and _DEFAULTED.search(raw.text) is not None) or any(
         "${" in r.target.value and _DEFAULTED.search(r.target.value) for r in raw.redirects
     )
 
 
-_DEFAULTED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=][^}]*[/~.]")
+_DEFAULTED = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?|[0-9]+|[@*]):?[-=+][^}]")
+
+
+def _default_text(operator: str) -> str | None:
+    """The word of a default (`:-word`, `=word`, `:+word`) as bash puts it in, its quotes and
+    escapes removed (`${X:-"/etc"}`, `${X:-\\/etc}`); None when it holds an expansion, a
+    brace or a quote left open, or nothing."""
+    word = operator.lstrip(":")[1:]
+    if not word or any(c in word for c in "$`{}"):
+        return None
+    if not any(c in word for c in "\"'\\"):
+        return word
+    out: list[str] = []
+    quote = ""
+    escaped = False
+    for c in word:
+        if escaped:
+            out.append(c)
+            escaped = False
+        elif quote:
+            if c == quote:
+                quote = ""
+            elif c == "\\" and quote == '"':
+                escaped = True
+            else:
+                out.append(c)
+        elif c in "'\"":
+            quote = c
+        elif c == "\\":
+            escaped = True
+        else:
+            out.append(c)
+    return None if quote or escaped or not out else "".join(out)
 
 
 def _lists(raw: RawCommand) -> bool:
