@@ -37,6 +37,10 @@ DEFAULTS = [
     "X=; cat ${X:-/etc}/shadow",  # set, but empty
     "cat ${A1:-/.}${A2:-/.}${A3:-/.}${A4:-/.}${A5:-/.}${A6:-/.}/etc/shadow",  # all at once
     "for f in shadow x; do cat ${X:-/etc}/$f; done",
+    "x=${X:-/etc}; cat $x/shadow",  # through an assignment
+    'DIR=${DIR:-/etc}; cat "$DIR/shadow"',
+    ": ${X:=/etc}; cat $X/shadow",  # a default that assigns
+    ": ${X=/etc}; cat $X/shadow",
 ]
 
 
@@ -57,6 +61,8 @@ def test_a_default_is_read_where_the_variable_is_not_known(command: str, policy:
             "allow",
         ),
         ("for f in a b; do cat ${X:-/etc}/$f; done", "allow"),
+        ("X=a; : ${X:=/etc}; cat $X/shadow", "allow"),  # X is set: a/shadow
+        ("PORT=${PORT:-8080}; echo $PORT", "allow"),
     ],
 )
 def test_defaults_keep_ordinary_decisions(command: str, expected: str) -> None:

@@ -501,6 +501,7 @@ class Expansion:
                 self.add_variant(raw, wrappers, outer, env)
             if _defaults(raw):
                 self.add_defaulted(raw, wrappers, outer, env)
+                self.assign_defaults(raw)
             if self.unmoved:  # `c && cd x; cat config` reads x/config or ./config
                 self.read_unmoved(raw, wrappers, outer, env)
             if self.spread:  # `cd "$d"`, `popd`: the other directories the move went to
@@ -1010,6 +1011,17 @@ class Expansion:
         finally:
             self.defaulting = False
 
+    def assign_defaults(self, raw: RawCommand) -> None:
+        """`: ${X:=/etc}` sets X to its default where it is unset: a variable not known that
+        a default assigns may hold it from there on, beside the value it may have had."""
+        for word in (*raw.words, *(r.target for r in raw.redirects)):
+            for found in _ASSIGNED.finditer(word.value) if "=" in word.value else ():
+                name, default = found[1], _default_text(found[2])
+                if default is None or name in self.variables or name in self.arrays or name in self.runtime:
+                    continue
+                now = self.choices.get(name, (Word(f"${{{name}}}", static=False),))
+                self.choices[name] = tuple({w.value: w for w in (*now, Word(default))}.values())
+
     def defaulted(self, word: Word) -> list[list[Word]]:
         """The readings of `word` with the defaults of variables not known put in (`cd
         ${X:-/etc}`), none when it holds no default."""
@@ -1298,6 +1310,7 @@ class Expansion:
             if value.static or "$" not in value.value:
                 return None
             readings = self.joined(Word(value.value, static=False, quoted=True))
+            readings += self.defaulted(Word(value.value, static=False, quoted=True))  # `B=${A:-/etc}`
             words = [w for reading in readings for w in reading]
             if [w.value for w in words] == [value.value] and not _COPIES_TEXT.fullmatch(value.value):
                 return None  # `B=$(x)`; `B=$HOME/x` is read as written
@@ -2994,6 +3007,10 @@ def _defaults(raw: RawCommand) -> bool:
 
 
 _DEFAULTED = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?|[0-9]+|[@*]):?[-=+][^}]")
+
+
+_ASSIGNED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?=[^}]*)\}")
+"""A default that assigns its variable (`${X:=/etc}`)."""
 
 
 def _default_text(operator: str) -> str | None:
