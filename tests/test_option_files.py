@@ -45,6 +45,8 @@ SECRETS_BY_OPTION = [
     "time --out ~/.bashrc true",
     "diff --from-file=/etc/shadow x",
     "yq -f ~/.ssh/id_rsa x.yaml",
+    "valgrind --log-file=/home/me/.bashrc true",
+    "valgrind --suppressions=/etc/shadow true",
 ]
 
 
@@ -67,6 +69,8 @@ def test_files_named_by_options_are_read(command: str, policy: str) -> None:
         ("env A=1 make", "allow"),
         ("env -C build make", "allow"),
         ("env --chdir=frontend npm test", "allow"),
+        ("valgrind --log-file=vg.log ./a.out", "allow"),
+        ("unshare -r --wd=sub make", "allow"),
         ("cd /etc; env -C /tmp cat shadow", "allow"),  # /tmp/shadow
         ("diff -r --exclude=.env a b", "allow"),  # `--exclude`, not `--exclude-from` cut short
         ("rsync -av --exclude=.env ./ host:/app", "allow"),
@@ -83,6 +87,7 @@ def test_workspace_files_named_by_options_keep_their_decisions(command: str, exp
         "env --chd /etc cat shadow",
         "sudo -D /etc cat shadow",
         "env -C build cat ../../.kube/config",  # from /home/me/proj/build
+        "unshare --wd=/etc cat shadow",
     ],
 )
 def test_a_command_is_read_from_the_directory_its_wrapper_runs_it_in(command: str) -> None:

@@ -91,6 +91,9 @@ class Wrapper:
     """Options whose value is an assignment in the command's environment (`firejail --env=A=1`)."""
     elsewhere: bool = False
     """The command runs in a container, without this shell's environment (see `run_elsewhere`)."""
+    files: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
+    """Options that name a file it reads, one it writes, and the directory the command runs
+    in (see `_Unwrapper.files`): `valgrind --log-file=F`, `unshare --wd=D`."""
 
 
 # fmt: off
@@ -101,7 +104,10 @@ WRAPPERS: dict[str, Wrapper] = {
                                  stops="h ? help v version", clusters=False, ends=True), operands=1),
     # firejail and valgrind: every option one word, values after `=`
     "firejail": Wrapper(options("env", flags=None, equals=True)),
-    "valgrind": Wrapper(options(flags=None, equals=True)),
+    "valgrind": Wrapper(
+        options("log-file xml-file suppressions", flags=None, equals=True),
+        files=(frozenset({"suppressions"}), frozenset({"log-file", "xml-file"}), frozenset()),
+    ),
     "catchsegv": Wrapper(options(flags="help version", clusters=False, stops="help version")),
     "torsocks": Wrapper(options("u user p pass a address P port", "i isolate d debug q quiet",
                                  stops="shell help h version", clusters=False)),
@@ -128,7 +134,7 @@ WRAPPERS: dict[str, Wrapper] = {
         "map-group map-users map-groups",
         "f fork r map-root-user c map-current-user keep-caps map-auto h help V version",
         optional="m mount u uts i ipc n net p pid C cgroup T time U user kill-child mount-proc "
-                 "mount-binfmt")),
+                 "mount-binfmt"), files=(frozenset(), frozenset(), frozenset({"w", "wd"}))),
     "chroot": Wrapper(options("userspec groups", "skip-chdir help version", stops="help version"),
                       operands=1),
     "chrt": Wrapper(options(
@@ -186,6 +192,8 @@ def wrapper(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     args = words[1:]
     read = read_options(args, spec.options)
     env = given(read, *spec.env)  # `firejail --env=A=1 cmd`
+    if spec.files is not None and read.values:
+        u.files(program, read.values, spec.files)
     if spec.elsewhere:
         run_elsewhere(u, env)
     else:

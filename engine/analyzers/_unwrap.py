@@ -2129,8 +2129,18 @@ class _Unwrapper:
         `strace -o F`), or the directory the command runs in (`env -C D`, `sudo -D D`):
         `emit` reads the command from there; a script it runs, or a directory not known,
         makes the call unparsed."""
-        reads, writes, dirs = _WRAPPER_FILES[program]
-        for name, value in _option_values(program, options):
+        self.files(program, _option_values(program, options), _WRAPPER_FILES[program])
+
+    def files(
+        self,
+        program: str,
+        values: Iterable[tuple[str, Word]],
+        named: tuple[frozenset[str], frozenset[str], frozenset[str]],
+    ) -> None:
+        """The options' `values` (name, value) of a wrapper, as `wrapper_files` reads them:
+        `named` gives the names of those that read a file, write one, and name a directory."""
+        reads, writes, dirs = named
+        for name, value in values:
             if name in reads:
                 self.reads = [*self.reads, value.value]
             elif name in writes:
