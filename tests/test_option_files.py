@@ -47,6 +47,9 @@ SECRETS_BY_OPTION = [
     "yq -f ~/.ssh/id_rsa x.yaml",
     "valgrind --log-file=/home/me/.bashrc true",
     "valgrind --suppressions=/etc/shadow true",
+    "find -files0-from /etc/shadow",
+    "git grep -f ~/.ssh/id_rsa",
+    "git grep --file=/etc/shadow -- .",
 ]
 
 
@@ -70,6 +73,7 @@ def test_files_named_by_options_are_read(command: str, policy: str) -> None:
         ("env -C build make", "allow"),
         ("env --chdir=frontend npm test", "allow"),
         ("valgrind --log-file=vg.log ./a.out", "allow"),
+        ("git grep -f patterns.txt", "allow"),
         ("unshare -r --wd=sub make", "allow"),
         ("cd /etc; env -C /tmp cat shadow", "allow"),  # /tmp/shadow
         ("diff -r --exclude=.env a b", "allow"),  # `--exclude`, not `--exclude-from` cut short

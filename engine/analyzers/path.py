@@ -1546,9 +1546,13 @@ def command_paths(cmd: Command) -> list[str]:
             out.extend(option_files(cmd))
     elif program == "find":  # its tests hold patterns (`-name '*.json'`), not paths
         out.extend(find_starts(cmd.args))
+        if "-files0-from" in cmd.args:  # the names it starts from, which its errors print
+            at = cmd.args.index("-files0-from")
+            out.extend(cmd.args[at + 1 : at + 2])
     elif program == "git" and "grep" in cmd.args and cmd.subcommand == "grep":  # `git grep PAT -- PATHS`
         rest = cmd.args[cmd.args.index("--") + 1 :] if "--" in cmd.args else []
         out.extend(rest)
+        out.extend(_git_grep_files(cmd.args))
     else:
         args = cmd.args
         if program in _CONTAINERS and any(a.startswith(_MOUNT_OPTIONS) for a in args):
@@ -1565,6 +1569,22 @@ def command_paths(cmd: Command) -> list[str]:
     if not out:
         return out
     return [p for p in dict.fromkeys(out) if p and not ("://" in p and _URL.match(p))]
+
+
+def _git_grep_files(args: list[str]) -> list[str]:
+    """The files `git grep -f F` (`--file F`, `--file=F`, `-fF`) reads its patterns from,
+    before `--`."""
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if a == "--":
+            break
+        if a in ("-f", "--file") and i + 1 < len(args):
+            out.append(args[i + 1])
+        elif a.startswith("--file="):
+            out.append(a[7:])
+        elif a[:2] == "-f" and len(a) > 2:
+            out.append(a[2:])
+    return out
 
 
 _PATTERN_OPTIONS = ("--exclude", "--include")
