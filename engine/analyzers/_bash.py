@@ -258,7 +258,7 @@ def parse_bash(source: str, depth: int = 0, work: Work | None = None) -> Parsed:
     if tree is None:
         out.error = "command too large to analyse"
         return out
-    if _SPLIT_HINT.search(data):
+    if _SPLIT_HINT.search(data) or (b"\\" in data and _ESCAPE_HINT.search(data)) or b"{$" in data:
         data, tree = _unsplit(data, tree, work)
         if tree is None:
             out.error = "command too large to analyse"
@@ -272,12 +272,11 @@ def parse_bash(source: str, depth: int = 0, work: Work | None = None) -> Parsed:
     return out
 
 
-_SPLIT_HINT = re.compile(
-    rb"\$[\w{@*#?$!-][^\s$]*\$[\w@*#?$!-]|(?:\$[\w@*#?$!-]|[})\"'`])\\[^\r\n]|\{\$[\w@*#?!-]"
-)
-"""The shapes of a word tree-sitter-bash may split: two expansions in it (`$a/$b/c`), an
-escape after an expansion or a quote (`$d\\ x`, `"$d"\\/x`), an expansion right after a
-brace (`/etc/{$s,x}`)."""
+_SPLIT_HINT = re.compile(rb"\$[\w{@*#?$!-][^\s$]*\$[\w@*#?$!-]")
+"""Two expansions in one word (`$a/$b/c`), the first shape tree-sitter-bash may split."""
+_ESCAPE_HINT = re.compile(rb"(?:\$[\w@*#?$!-]|[})\"'`])\\[^\r\n]")
+"""An escape after an expansion or a quote (`$d\\ x`, `"$d"\\/x`), the second such shape;
+the third is an expansion right after a brace (`/etc/{$s,x}`)."""
 _WORD_LISTS = frozenset(
     {"command", "declaration_command", "unset_command", "for_statement", "array", "file_redirect"}
 )

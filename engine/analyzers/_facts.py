@@ -353,6 +353,11 @@ def option_files(cmd: Command) -> list[str]:
     wanted = READ_OPTIONS.get(cmd.program)
     if wanted is None:
         return []
+    flags = cmd.flags  # computed once per command, and mostly already
+    if wanted.isdisjoint(flags) and not any(
+        len(f) > 1 and any(w.startswith(f) for w in wanted) for f in flags
+    ):  # `sed -n`: none of them, not even cut short
+        return []
     values = VALUE_OPTIONS.get(cmd.program, frozenset()) | wanted
     args = cmd.args
     out: list[str] = []

@@ -1255,9 +1255,16 @@ class Expansion:
     def names_oldpwd(self, raw: RawCommand) -> bool:
         """Whether `raw` may name `OLDPWD` (`cat ~-/x`, `cat $OLDPWD/x`) where it is known,
         or an entry of a directory stack that holds one (`cat ~1/x`, `${DIRSTACK[1]}`)."""
-        return (self.oldpwd != ("?",) and _mentions(raw, "~-", "OLDPWD")) or (
-            self.dirs != ((),) and _mentions(raw, "~", "DIRSTACK")
-        )
+        text, back, stacked = raw.text, self.oldpwd != ("?",), self.dirs != ((),)
+        if (back and ("~-" in text or "OLDPWD" in text)) or (stacked and ("~" in text or "DIRSTACK" in text)):
+            return True
+        for redirect in raw.redirects if back or stacked else ():  # `cat < ~-/x`
+            target = redirect.target.value
+            if (back and ("~-" in target or "OLDPWD" in target)) or (
+                stacked and ("~" in target or "DIRSTACK" in target)
+            ):
+                return True
+        return False
 
     def elements_read(
         self, elements: tuple[Word, ...], subscript: str | None, quoted: bool
@@ -3004,16 +3011,15 @@ def _searched_roots(printer: list[Word] | tuple[Word, ...]) -> list[Word]:
     return roots
 
 
-def _mentions(raw: RawCommand, *texts: str) -> bool:
-    """Whether one of `texts` is in `raw`: its words or its redirections' targets."""
-    return any(t in raw.text for t in texts) or any(t in r.target.value for r in raw.redirects for t in texts)
-
-
 def _defaults(raw: RawCommand) -> bool:
     """Whether `raw` may put in a default (`${X:-/etc}`, see `_DEFAULTS`)."""
-    return ("${" in raw.text and _DEFAULTED.search(raw.text) is not None) or any(
-        "${" in r.target.value and _DEFAULTED.search(r.target.value) for r in raw.redirects
-    )
+    if "${" in raw.text and _DEFAULTED.search(raw.text) is not None:
+        return True
+    for redirect in raw.redirects:
+        target = redirect.target.value
+        if "${" in target and _DEFAULTED.search(target) is not None:
+            return True
+    return False
 
 
 _DEFAULTED = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?|[0-9]+|[@*]):?[-=+][^}]")

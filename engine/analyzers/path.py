@@ -584,7 +584,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
         else:
             for raw in command_paths(cmd):
                 found[_place(raw, base, run_in, unresolved, shell)] = None
-        if base is not None or program in _DIRECTORY_OPTIONS:  # `cd /etc && tar cf - shadow`
+        if base is not None or (program in _DIRECTORY_OPTIONS and "-" in cmd.text):  # `cd /etc && tar`
             for path in _secrets_named_from(cmd, base, run_in):
                 found[path] = None
         if len(found) > MAX_PATHS:
@@ -697,7 +697,7 @@ def _secrets_named_from(cmd: Command, base: str | None, run_in: str | None) -> l
     other words (`log`, a message) are not counted as paths."""
     bases = [base] if base is not None else []
     names = _DIRECTORY_OPTIONS.get(cmd.program)
-    if names is not None:
+    if names is not None and any(a[:2] == "-C" or a[:5] == "--dir" for a in cmd.args):
         where = base
         for directory in _directories(cmd.args, names, cmd.program == "git"):
             where = resolve(directory, where, run_in)  # each from the one before (`-C ~ -C .kube`)
@@ -1535,11 +1535,10 @@ def command_paths(cmd: Command) -> list[str]:
         if program in SCRIPT_FIRST:
             operands = operands[:1]
         elif program in PATTERN_FIRST or program in MODE_FIRST:
-            flags = cmd.flags
             scripted = (
                 program in ("sed", "grep", "rg", "perl")
-                and any(f in ("e", "f", "expression", "regexp", "file") for f in flags)
-            ) or (program in ("jq", "yq") and ("f" in flags or "from-file" in flags))  # `jq -f F x.json`
+                and any(f in ("e", "f", "expression", "regexp", "file") for f in cmd.flags)
+            ) or (program in ("jq", "yq") and any(f in ("f", "from-file") for f in cmd.flags))  # `jq -f F`
             operands = operands if scripted else operands[1:]
         out.extend(operands)
         if program in READ_OPTIONS:
