@@ -119,6 +119,11 @@ SECRETS_NAMED_FROM_ANOTHER_DIRECTORY = [
     "tar -cf - --directory /etc shadow",
     "make -C /etc -f shadow",
     "make --directory=~/.ssh -f id_rsa",
+    "tar -cC /etc -f - shadow",  # in a cluster
+    "tar cfC - /etc shadow",  # old-style key letters, each value in turn
+    "tar --direc=/etc -cf - shadow",  # cut short
+    "git -C /tmp -C ../etc diff --no-index shadow /dev/null",  # each from the one before
+    "cd /etc && gzip -c shadow",
 ]
 
 
@@ -138,6 +143,13 @@ def test_a_name_is_read_from_the_directory_the_command_runs_in(command: str, pol
         "tar -C build -czf out.tgz .",
         "cd ~ && git config --global user.name me",
         "make -C docs html",
+        # words that name no file read
+        "cd /etc && grep -n shadow nsswitch.conf",  # a pattern
+        "cd /etc && git log --oneline -- shadow",
+        "cd /etc && apt-cache show shadow",
+        "cd /etc && dpkg -S shadow",
+        "cd ~/.kube && kubectl config use-context dev",
+        "cd /etc && echo shadow",
     ],
 )
 def test_other_names_from_another_directory_keep_their_decisions(command: str) -> None:

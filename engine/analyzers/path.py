@@ -586,6 +586,9 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
                 found[_place(raw, base, run_in, unresolved, shell)] = None
         if base is not None or (program in _DIRECTORY_OPTIONS and "-" in cmd.text):  # `cd /etc && tar`
             for path in _secrets_named_from(cmd, base, run_in):
+                if path[:1] == "?":
+                    path = path[1:]
+                    unresolved.add(path)
                 found[path] = None
         if len(found) > MAX_PATHS:
             cut = True
@@ -679,34 +682,69 @@ def _reads_names(cmd: Command) -> bool:
     return False
 
 
-_DIRECTORY_OPTIONS: dict[str, frozenset[str]] = {
-    "git": frozenset({"C"}),
-    "tar": frozenset({"C", "directory"}),
-    "bsdtar": frozenset({"C", "directory"}),
-    "make": frozenset({"C", "directory"}),
-}
-"""Options that run a program from another directory, for the relative names after them
-(`git -C /etc diff --no-index shadow /dev/null`, `tar -C /etc -cf - shadow`)."""
+_DIRECTORY_OPTIONS = frozenset({"git", "tar", "bsdtar", "make"})
+"""Programs with an option that runs them from another directory (`git -C D`, `tar -C D`,
+`make -C D`), for the relative names after it."""
+_NAMES_FILES = frozenset(
+    {
+        "tar", "bsdtar", "zip", "7z", "7za", "7zr", "gzip", "gunzip", "bzip2", "bunzip2", "xz",
+        "unxz", "zstd", "lz4", "openssl", "cpio", "split", "csplit", "iconv", "fold", "fmt", "pr",
+        "expand", "unexpand", "paste", "join", "comm", "look", "rev", "column", "base32", "basenc",
+        "cksum", "sum", "b2sum", "sha224sum", "sha384sum", "sha512sum",
+    }
+)  # fmt: skip
+"""Programs not among the readers (`FILE_READERS`) whose plain words name files they read
+(`tar -cf - shadow`, `gzip -c shadow`), each read from the directory the program runs in."""
+_MAKE_VALUED = "CfIjloW"
+"""make's short options that take a value."""
+_MAX_DIRECTORIES = 8
+"""The directories one command may run from (`tar -C a x -C b y`) that are read; past them,
+the names are paths not known."""
 
 
 def _secrets_named_from(cmd: Command, base: str | None, run_in: str | None) -> list[str]:
-    """The secrets a word of `cmd` names relative to where it runs, when that is not the
-    call's own directory: after a `cd` (`base`), or from each directory an option of
-    `_DIRECTORY_OPTIONS` names. Any word may name a file there (`cd ~/.kube && git diff
-    --no-index config /dev/null`); only those that are secrets are kept, so that the names of
-    other words (`log`, a message) are not counted as paths."""
-    bases = [base] if base is not None else []
-    names = _DIRECTORY_OPTIONS.get(cmd.program)
-    if names is not None and any(a[:2] == "-C" or a[:5] == "--dir" for a in cmd.args):
-        where = base
-        for directory in _directories(cmd.args, names, cmd.program == "git"):
-            where = resolve(directory, where, run_in)  # each from the one before (`-C ~ -C .kube`)
-            if where[:1] == "?":
-                break  # a directory not known: the names after it are judged as written
-            bases.append(where)
+    """The secrets the words of `cmd` name where it runs, when that is not the call's own
+    directory: after a `cd` (`base`), or from the directories its `-C` options name, each
+    from the one before (`git -C ~ -C .kube`). Only the words that name files: those of the
+    programs of `_NAMES_FILES`, of `git diff` and `git blame`, and `make -f`'s makefiles;
+    only those that name secrets are kept. A path not known (`?` first) where the
+    directories are too many."""
+    program, args = cmd.program, cmd.args
+    if program == "git":
+        sub = cmd.subcommand
+        if sub not in ("diff", "blame") or sub not in args:
+            return []
+        words = args[args.index(sub) + 1 :]
+        directories = _directories(args) if "-C" in args else []
+    elif program == "make":
+        found = _getopt_values(
+            args, _MAKE_VALUED, {"C": "C", "f": "f", "directory": "C", "file": "f", "makefile": "f"}
+        )
+        words = [v for k, v in found if k == "f"]
+        directories = [v for k, v in found if k == "C"]
+    elif program in _NAMES_FILES:
+        words = args
+        directories = _tar_directories(args) if program in ("tar", "bsdtar") else []
+    else:
+        return []
+    if not words or (base is None and not directories):
+        return []
+    bases: list[str] = [] if base is None or (directories and program != "tar") else [base]
+    where: str | None = base
+    for directory in directories:
+        moved = resolve(directory, where, run_in)  # each from the one before
+        if moved[:1] == "?":
+            return [f"?{directory}"]  # a directory not known
+        if program == "tar":
+            bases.append(moved)
+        where = moved
+    if program != "tar" and where is not None and directories:
+        bases.append(where)
+    if len(bases) > _MAX_DIRECTORIES:
+        return [f"?{directories[-1]}"]
     out: list[str] = []
     for where in bases:
-        for arg in cmd.args:
+        for arg in words:
             if arg[:1] == "-" or arg[:1] == "/" or "$" in arg or "://" in arg:
                 continue
             path = resolve(arg, where, run_in)
@@ -715,34 +753,78 @@ def _secrets_named_from(cmd: Command, base: str | None, run_in: str | None) -> l
     return out
 
 
-def _directories(args: list[str], names: frozenset[str], before_subcommand: bool) -> list[str]:
-    """The values of the options `names` in `args` (`-C D`, `-CD`, `--directory=D`,
-    `--directory D`), those before the first operand only for a program with subcommands."""
+def _directories(args: list[str]) -> list[str]:
+    """The values of git's `-C` options, before its subcommand."""
     out: list[str] = []
     i = 0
     while i < len(args):
         a = args[i]
         i += 1
-        if a == "--" or (before_subcommand and a[:1] != "-"):
+        if a == "--" or a[:1] != "-":
+            break
+        if a == "-C" and i < len(args):
+            out.append(args[i])
+            i += 1
+        elif (a[:2] == "--" and "=" not in a and a[2:] in _GIT_GLOBAL_VALUED) or (
+            len(a) == 2 and a[1] in _GIT_GLOBAL_VALUED
+        ):
+            i += 1  # `git -c k=v -C /etc ...`, `git --git-dir x ...`
+    return [d for d in out if d]
+
+
+def _tar_directories(args: list[str]) -> list[str]:
+    """The values of tar's `-C`/`--directory` options, in order: `-C D`, `-CD`, `-cC D`,
+    `--directory=D`, `--dir D` (cut short), and in an old-style first word (`cfC - D`)."""
+    out: list[str] = []
+    i = 0
+    if args and args[0][:1] != "-":  # `tar cfC - /etc x`: key letters, each value in turn
+        i = 1
+        for ch in args[0]:
+            if ch in _TAR_VALUED and i < len(args):
+                if ch == "C":
+                    out.append(args[i])
+                i += 1
+    found = _getopt_values(args[i:], _TAR_VALUED, {"C": "C", "directory": "C"})
+    return [d for d in (*out, *(v for _, v in found)) if d]
+
+
+def _getopt_values(args: list[str], valued: str, wanted: dict[str, str]) -> list[tuple[str, str]]:
+    """The values of the options `wanted` (a name, short or long, to the key it is kept
+    under) in `args`, read as getopt does: `-C D`, `-CD`, a cluster whose first option
+    that takes a value takes the rest or the next word (`-cC D`), `--long=D`, `--long D`
+    and a long option cut short (`--dir D`), up to `--`. `valued`: the short options that
+    take a value."""
+    out: list[tuple[str, str]] = []
+    longs = [name for name in wanted if len(name) > 1]
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a == "--":
             break
         if a[:2] == "--":
             name, eq, value = a[2:].partition("=")
-            if name in names:
+            full = (
+                name
+                if name in wanted
+                else next((w for w in longs if len(name) > 2 and w.startswith(name)), None)
+            )
+            if full is not None:
                 if not eq and i < len(args):
                     value = args[i]
                     i += 1
-                out.append(value)
-            elif before_subcommand and not eq and name in _GIT_GLOBAL_VALUED:
-                i += 1  # `git --git-dir x -C /etc ...`
-        elif a[:1] == "-" and a[1:2] in names:
-            if len(a) > 2:
-                out.append(a[2:])
-            elif i < len(args):
-                out.append(args[i])
-                i += 1
-        elif before_subcommand and a[1:2] in _GIT_GLOBAL_VALUED and len(a) == 2:
-            i += 1  # `git -c k=v -C /etc ...`
-    return [d for d in out if d]
+                out.append((wanted[full], value))
+        elif a[:1] == "-" and len(a) > 1:
+            for k, ch in enumerate(a[1:], 2):
+                if ch in valued:
+                    value = a[k:]
+                    if not value and i < len(args):
+                        value = args[i]
+                        i += 1
+                    if ch in wanted:
+                        out.append((wanted[ch], value))
+                    break
+    return out
 
 
 def _place(raw: str, base: str | None, run_in: str | None, unresolved: set[str], shell: ShellFacts) -> str:
