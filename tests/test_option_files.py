@@ -92,6 +92,8 @@ def test_workspace_files_named_by_options_keep_their_decisions(command: str, exp
         "sudo -D /etc cat shadow",
         "env -C build cat ../../.kube/config",  # from /home/me/proj/build
         "unshare --wd=/etc cat shadow",
+        "env -C /a/b/c/d -C ../../../etc cat shadow",  # the last -C of one env
+        "env -C /etc env -C .. cat etc/shadow",  # from the outer one's
     ],
 )
 def test_a_command_is_read_from_the_directory_its_wrapper_runs_it_in(command: str) -> None:

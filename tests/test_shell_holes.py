@@ -185,6 +185,11 @@ SPLIT_OR_REDIRECTED = [
     "d=/etc; cat ${d}\\/shadow",
     "d=~/Library/Application; cat $d\\ Support/Google/Chrome/Default/Cookies",
     "for d in ~/.kube; do cat $d\\/config; done",
+    "dir=/etc; cat $dir\\/shadow",  # a name of several letters
+    "f=/etc/shado; cat $f\\w",  # the escaped letter does not lengthen the name
+    "f=/etc/shado; cat $f'w'",
+    'f=/etc/shado; cat $f"w"',
+    'd=~/.kube/; cat $d\\con"fig"',
 ]
 
 
@@ -206,6 +211,7 @@ def test_a_word_is_read_whole_and_a_redirection_with_its_values(command: str, po
         ("cat $(echo a)\\/x", ["cat", "a/x"]),  # what the substitution prints
         ("cat $d\\'x", ["cat", "$d'x"]),
         ("echo a\\ b", ["echo", "a b"]),
+        ("cat $f'w' $f\\w", ["cat", "${f}w", "${f}w"]),
     ],
 )
 def test_words_with_several_expansions_are_one_word(command: str, argv: list[str]) -> None:

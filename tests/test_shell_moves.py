@@ -150,6 +150,11 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     "pushd ~/.kube; pushd /tmp; cat < ~1/config",
     "pushd ../../..; pushd /tmp; cat ~1/etc/shadow",  # in the workspace: from the call's own
     "cd ~/.kube; cd /tmp; cat < ~-/config",
+    "pushd ~/.kube; pushd /tmp; x=~1; cat $x/config",  # in an assignment's value
+    'pushd ~/.kube; pushd /tmp; x=~1/config; cat "$x"',
+    "cd /etc; cat ~0/shadow",  # the cwd, with an empty stack too
+    "cd /etc; cat ~+0/shadow",
+    "cd /etc; cat ~-0/shadow",
 ]
 
 
@@ -241,6 +246,8 @@ def test_the_call_is_read_where_bash_moves_it(command: str, where: list[str]) ->
         # an entry of a stack not known named in an argument
         'pushd "$d"; pushd /tmp; cat ~1/config',
         "pushd /etc > /dev/null; cd /tmp; cat ${DIRSTACK[1]}/shadow",
+        "cd /etc; cat ${DIRSTACK[0]}/shadow",
+        "cd /etc; cat $DIRSTACK/shadow",
         "HOME=/home/me/.kube cd ~/ && cat config",
         "env HOME=/etc bash -c 'cd; cat shadow'",
         'OLDPWD="$d" cd -; cat config',
@@ -307,3 +314,7 @@ def test_the_parser_marks_a_branch_after_a_failed_move() -> None:
     assert kinds == ["undo", "end"]
     assert [entry[3] for entry in parse_bash("c || exit 1").assignments] == []
     assert parse_simple("cd x || exit 1") is None  # left to the walker, which marks it
+
+
+def test_a_stack_entry_past_any_number_is_read_as_written() -> None:
+    assert shell_error("pushd /a; cat ~" + "9" * 5000 + "/x", CWD) == ""

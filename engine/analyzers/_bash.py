@@ -274,7 +274,7 @@ def parse_bash(source: str, depth: int = 0, work: Work | None = None) -> Parsed:
 
 _SPLIT_HINT = re.compile(rb"\$[\w{@*#?$!-][^\s$]*\$[\w@*#?$!-]")
 """Two expansions in one word (`$a/$b/c`), the first shape tree-sitter-bash may split."""
-_ESCAPE_HINT = re.compile(rb"(?:\$[\w@*#?$!-]|[})\"'`])\\[^\r\n]")
+_ESCAPE_HINT = re.compile(rb"(?:\$\w+|\$[@*#?$!-]|[})\"'`])\\[^\r\n]")
 """An escape after an expansion or a quote (`$d\\ x`, `"$d"\\/x`), the second such shape;
 the third is an expansion right after a brace (`/etc/{$s,x}`)."""
 _WORD_LISTS = frozenset(
@@ -1467,6 +1467,12 @@ def _braced(node: Any, source: bytes) -> bool:
 _BRACED_PARTS = frozenset({"word", "brace_expression"})
 
 
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_ENDS_WITH_NAME = re.compile(r"(?<!\\)\$([A-Za-z_][A-Za-z0-9_]*)$")
+"""An expansion of a name at the end of a part of a word, which the next part, quoted or
+escaped, would lengthen once the quotes are off: written `${NAME}`."""
+
+
 def _word(node: Any, source: bytes) -> Word:
     """The value of one word node: static text with quotes and escapes removed, or source."""
     kind = node.type
@@ -1484,7 +1490,11 @@ def _word(node: Any, source: bytes) -> Word:
         return Word(_ansi_c(text[2:-1]))
     if kind == "concatenation":
         parts = [_word(c, source) for c in node.named_children]
-        joined = "".join(p.value for p in parts)
+        values = [p.value for p in parts]
+        for k in range(len(parts) - 1):  # `$f'w'`, `"$f"w` are `${f}w`, not `$fw`
+            if not parts[k].static and values[k + 1][:1] in _NAME_CHARS:
+                values[k] = _ENDS_WITH_NAME.sub(r"${\1}", values[k])
+        joined = "".join(values)
         return Word(joined) if all(p.static for p in parts) else Word(joined, static=False)
     if kind in _DYNAMIC:
         return Word(text, static=False)

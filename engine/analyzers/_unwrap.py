@@ -1041,7 +1041,7 @@ class Expansion:
             return self.listed(word, search)
         if word.value[:2] == "~-" and word.value[2:3] in ("", "/") and self.oldpwd != ("?",):
             return [[Word(place + word.value[2:])] for place in self.back()] or [[word]]  # `cat ~-/x`
-        if word.value[:1] == "~" and self.dirs != ((),) and _STACK_TILDE.match(word.value):
+        if word.value[:1] == "~" and self.names_entry(word.value):
             return self.stacked(word)  # `pushd ~/.kube; pushd /tmp; cat ~1/config`
         if word.static or "$" not in word.value:
             return [[word]]
@@ -1213,9 +1213,16 @@ class Expansion:
             return [(w,) for w in self.choices[name]]
         if name == "OLDPWD" and name not in self.runtime and subscript in (None, "0", "@", "*"):
             return [(Word(place),) for place in self.back()] or None
-        if name == "DIRSTACK" and self.dirs != ((),):  # `${DIRSTACK[1]}`: `~1`, or where set
+        if name == "DIRSTACK":  # `${DIRSTACK[1]}`, `$DIRSTACK` (the cwd): not followed
             self.error = self.error or "a path names an entry of a directory stack not known statically"
         return None
+
+    def names_entry(self, text: str) -> bool:
+        """Whether `text`, starting with `~`, names an entry of the directory stack that
+        `stacked` reads: one the stack may hold, or the cwd (`~0`)."""
+        return _STACK_TILDE.match(text) is not None and (
+            self.dirs != ((),) or _CWD_TILDE.match(text) is not None
+        )
 
     def stacked(self, word: Word) -> list[list[Word]]:
         """`word`, which starts with an entry of the directory stack (`~1/x`, `~+1`, `~-0`:
@@ -1225,6 +1232,8 @@ class Expansion:
         directory an entry names, is not known."""
         found = _STACK_ENTRY.match(word.value)
         assert found is not None  # `_STACK_TILDE` matched
+        if len(found[2]) > 9:  # past any stack: bash leaves it as written
+            return [[word]]
         rest, n = word.value[found.end() :], int(found[2])
         if self.dirs is None or self.names_stack:
             self.error = self.error or "a path names an entry of a directory stack not known statically"
@@ -1255,13 +1264,13 @@ class Expansion:
     def names_oldpwd(self, raw: RawCommand) -> bool:
         """Whether `raw` may name `OLDPWD` (`cat ~-/x`, `cat $OLDPWD/x`) where it is known,
         or an entry of a directory stack that holds one (`cat ~1/x`, `${DIRSTACK[1]}`)."""
-        text, back, stacked = raw.text, self.oldpwd != ("?",), self.dirs != ((),)
-        if (back and ("~-" in text or "OLDPWD" in text)) or (stacked and ("~" in text or "DIRSTACK" in text)):
-            return True
-        for redirect in raw.redirects if back or stacked else ():  # `cat < ~-/x`
-            target = redirect.target.value
-            if (back and ("~-" in target or "OLDPWD" in target)) or (
-                stacked and ("~" in target or "DIRSTACK" in target)
+        back, stacked = self.oldpwd != ("?",), self.dirs != ((),)
+        texts = [raw.text, *(r.target.value for r in raw.redirects)] if raw.redirects else (raw.text,)
+        for text in texts:  # `cat < ~-/x`
+            if (
+                (back and ("~-" in text or "OLDPWD" in text))
+                or "DIRSTACK" in text
+                or ("~" in text and (stacked or _ZERO_ENTRY.search(text) is not None))
             ):
                 return True
         return False
@@ -1345,6 +1354,11 @@ class Expansion:
         if items:
             self.check_arithmetic(w.value for w in items if w.static)
         self.known_at_run_time(name, value, replaces=True)
+        if value.static and value.value[:1] == "~" and not items and self.names_entry(value.value):
+            from ._bash import Listed  # `x=~1`: bash expands the entry in an assignment's value
+
+            value = Listed(value.value, static=False, items=tuple(w for r in self.stacked(value) for w in r))
+            items = value.items
         if value.static:
             if _RUNS_IN_ARITHMETIC.search(value.value):
                 self.error = self.error or "a variable holds a subscript that arithmetic would run"
@@ -2147,18 +2161,22 @@ class _Unwrapper:
         """The options' `values` (name, value) of a wrapper, as `wrapper_files` reads them:
         `named` gives the names of those that read a file, write one, and name a directory."""
         reads, writes, dirs = named
+        chdir: Word | None = None
         for name, value in values:
             if name in reads:
                 self.reads = [*self.reads, value.value]
             elif name in writes:
                 self.writes = [*self.writes, value.value]
-            elif name in dirs and not (value.static and value.value in (".", "./")):
-                if value.static and value.value:
-                    self.chdir = value.value if self.chdir is None else f"{self.chdir}/{value.value}"
-                else:  # `env -C "$d"`
-                    self.exp.error = (
-                        self.exp.error or f"a command run in a directory not known ({program} {name})"
-                    )
+            elif name in dirs:
+                chdir = value  # `env -C a -C b`: the last one
+        if chdir is None or (chdir.static and chdir.value in (".", "./")):
+            return
+        if not chdir.static or not chdir.value:  # `env -C "$d"`
+            self.exp.error = self.exp.error or f"a command run in a directory not known ({program})"
+        elif self.chdir is None or chdir.value[:1] in ("/", "~"):
+            self.chdir = chdir.value
+        else:  # from the directory an outer wrapper named (`env -C a env -C b`)
+            self.chdir = f"{self.chdir}/{chdir.value}"
 
     def moved_emit(self, words: list[Word], runs_input: bool) -> None:
         """`emit` the command from the directory `chdir` names, the shell staying where it
@@ -2255,6 +2273,10 @@ _UNQUOTED = re.compile(r"[\"'\\]")
 _NUMBER = re.compile(r"\s*[+-]?[0-9]+\s*")
 """A number as bash reads one (`+1`, `"+ 1 "`, `++1` name an entry of the directory stack)."""
 _STACK_TILDE = re.compile(r"~[+-]?[0-9]+(?:/|$)")
+_ZERO_ENTRY = re.compile(r"~[+-]?0")
+"""Where a word may name the cwd as an entry of the stack (`~0`), which an empty one has."""
+_CWD_TILDE = re.compile(r"~[+-]?0+(?:/|$)")
+"""`~0`, `~+0`, `~-0` with an empty stack: the cwd, as `~+` is."""
 _STACK_ENTRY = re.compile(r"~([+-]?)([0-9]+)")
 """`~1`, `~+2`, `~-0`: a path from an entry of the directory stack."""
 _STACK_OPTIONS = {"pushd": ("-n",), "popd": ("-n",), "dirs": ("-c", "-l", "-p", "-v")}
