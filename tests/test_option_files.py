@@ -123,6 +123,7 @@ SECRETS_NAMED_FROM_ANOTHER_DIRECTORY = [
     "make --directory=~/.ssh -f id_rsa",
     "tar -cC /etc -f - shadow",  # in a cluster
     "tar cfC - /etc shadow",  # old-style key letters, each value in turn
+    "tar cfC /dev/stdout /etc shadow",
     "tar --direc=/etc -cf - shadow",  # cut short
     "git -C /tmp -C ../etc diff --no-index shadow /dev/null",  # each from the one before
     "cd /etc && gzip -c shadow",

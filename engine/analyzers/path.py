@@ -584,7 +584,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
         else:
             for raw in command_paths(cmd):
                 found[_place(raw, base, run_in, unresolved, shell)] = None
-        if base is not None or (program in _DIRECTORY_OPTIONS and "-" in cmd.text):  # `cd /etc && tar`
+        if base is not None or (program in _DIRECTORY_OPTIONS and ("-" in cmd.text or program[-3:] == "tar")):
             for path in _secrets_named_from(cmd, base, run_in):
                 if path[:1] == "?":
                     path = path[1:]
