@@ -715,13 +715,10 @@ def _secrets_named_from(cmd: Command, base: str | None, run_in: str | None) -> l
         if sub not in ("diff", "blame") or sub not in args:
             return []
         words = args[args.index(sub) + 1 :]
-        directories = _directories(args) if "-C" in args else []
+        directories = _git_directories(args)[0] if "-C" in args else []
     elif program == "make":
-        found = _getopt_values(
-            args, _MAKE_VALUED, {"C": "C", "f": "f", "directory": "C", "file": "f", "makefile": "f"}
-        )
-        words = [v for k, v in found if k == "f"]
-        directories = [v for k, v in found if k == "C"]
+        words = _option_values(args, "f", ("file", "makefile"), _MAKE_VALUED, abbreviated=True)
+        directories = _option_values(args, "C", ("directory",), _MAKE_VALUED, abbreviated=True)
     elif program in _NAMES_FILES:
         words = args
         directories = _tar_directories(args) if program in ("tar", "bsdtar") else []
@@ -753,23 +750,21 @@ def _secrets_named_from(cmd: Command, base: str | None, run_in: str | None) -> l
     return out
 
 
-def _directories(args: list[str]) -> list[str]:
-    """The values of git's `-C` options, before its subcommand."""
+def _git_directories(args: list[str]) -> tuple[list[str], int]:
+    """The values of git's `-C` options (each from the one before), and where its options
+    before the subcommand end."""
     out: list[str] = []
     i = 0
-    while i < len(args):
+    while i < len(args) and args[i][:1] == "-":
         a = args[i]
         i += 1
-        if a == "--" or a[:1] != "-":
-            break
-        if a == "-C" and i < len(args):
+        name = a.lstrip("-")
+        if "=" in name or name not in _GIT_GLOBAL_VALUED or i >= len(args):
+            continue
+        if name == "C" and args[i]:
             out.append(args[i])
-            i += 1
-        elif (a[:2] == "--" and "=" not in a and a[2:] in _GIT_GLOBAL_VALUED) or (
-            len(a) == 2 and a[1] in _GIT_GLOBAL_VALUED
-        ):
-            i += 1  # `git -c k=v -C /etc ...`, `git --git-dir x ...`
-    return [d for d in out if d]
+        i += 1
+    return out, i
 
 
 def _tar_directories(args: list[str]) -> list[str]:
@@ -784,47 +779,8 @@ def _tar_directories(args: list[str]) -> list[str]:
                 if ch == "C":
                     out.append(args[i])
                 i += 1
-    found = _getopt_values(args[i:], _TAR_VALUED, {"C": "C", "directory": "C"})
-    return [d for d in (*out, *(v for _, v in found)) if d]
-
-
-def _getopt_values(args: list[str], valued: str, wanted: dict[str, str]) -> list[tuple[str, str]]:
-    """The values of the options `wanted` (a name, short or long, to the key it is kept
-    under) in `args`, read as getopt does: `-C D`, `-CD`, a cluster whose first option
-    that takes a value takes the rest or the next word (`-cC D`), `--long=D`, `--long D`
-    and a long option cut short (`--dir D`), up to `--`. `valued`: the short options that
-    take a value."""
-    out: list[tuple[str, str]] = []
-    longs = [name for name in wanted if len(name) > 1]
-    i = 0
-    while i < len(args):
-        a = args[i]
-        i += 1
-        if a == "--":
-            break
-        if a[:2] == "--":
-            name, eq, value = a[2:].partition("=")
-            full = (
-                name
-                if name in wanted
-                else next((w for w in longs if len(name) > 2 and w.startswith(name)), None)
-            )
-            if full is not None:
-                if not eq and i < len(args):
-                    value = args[i]
-                    i += 1
-                out.append((wanted[full], value))
-        elif a[:1] == "-" and len(a) > 1:
-            for k, ch in enumerate(a[1:], 2):
-                if ch in valued:
-                    value = a[k:]
-                    if not value and i < len(args):
-                        value = args[i]
-                        i += 1
-                    if ch in wanted:
-                        out.append((wanted[ch], value))
-                    break
-    return out
+    found = _option_values(args[i:], "C", ("directory",), _TAR_VALUED, abbreviated=True)
+    return [d for d in (*out, *found) if d]
 
 
 def _place(raw: str, base: str | None, run_in: str | None, unresolved: set[str], shell: ShellFacts) -> str:
@@ -1286,17 +1242,8 @@ def git_grep_roots(cmd: Command) -> list[tuple[str, bool]]:
     or the cwd, each under the directory of `git -C DIR`. Without `--no-index` (any prefix
     git takes, `--no-ind`) it reads the repository's files only: none."""
     args = cmd.args
-    base = ""
-    i = 0
-    while i < len(args) and args[i][:1] == "-":  # the options before `grep`
-        a = args[i]
-        i += 1
-        name = a.lstrip("-")
-        if "=" in name or name not in _GIT_GLOBAL_VALUED or i >= len(args):
-            continue
-        if name == "C":  # `git -C ~ -C x grep`: each joins the one before
-            base = posixpath.join(base, args[i]) if base else args[i]
-        i += 1
+    directories, i = _git_directories(args)
+    base = posixpath.join(*directories) if directories else ""  # `git -C ~ -C x grep`
     if i >= len(args) or args[i] != "grep":
         return []
     rest = args[i + 1 :]
