@@ -7,9 +7,9 @@ run time (`read`, `mapfile`, `$(...)`, `printf -v` of a format not known) and re
 arithmetic makes the call unparsed. `[3]=x` in an array literal places x at 3, and an
 operator expansion of a known value (`${x:0}`, `${x,,}`, `${a[@]:1}`) reads as that value.
 Every command of a substitution that feeds a loop or an array is read for a search, through
-wrappers, a `cd` before it and nested substitutions. A word of several expansions that
-tree-sitter-bash splits (`$a/$b/c`) is read whole, and a redirection's target with the values
-its variables hold.
+wrappers, a `cd` before it and nested substitutions. A word of several expansions, or of an
+escape after an expansion, that tree-sitter-bash splits (`$a/$b/c`, `$d\\/config`) is read
+whole, and a redirection's target with the values its variables hold.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ top, `pushd +N` turns it, `dirs -c` empties it; a new shell's is empty). Each is
 `cd ~/.kube; cd /tmp; cd -; cat config` reads the key store, where the call was once read
 from a directory not known (and a relative read from there allowed). A `cd "$d"` goes where
 the values `d` may hold say, beside a directory not known; `~-` and `$OLDPWD` name where the
-call was. A `cd` or `pushd` may fail: what follows one whose failure nothing checks (`cd x;
+call was, and `~1` (`~+1`, `~-0`, in an argument, a redirection or an assignment's value) an
+entry of the stack. A `cd` or `pushd` may fail: what follows one whose failure nothing checks (`cd x;
 b`), or the list of one checked by `&&` (`cd x && b; c`: c), is read from where the call was
 too; the commands after `cd x ||` run only when it failed, so only where the call was; after
 `cd x || exit`, only x goes on. A move is known by the builtin it runs (`c''d`, `builtin cd`).
