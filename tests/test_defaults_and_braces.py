@@ -41,6 +41,11 @@ DEFAULTS = [
     'DIR=${DIR:-/etc}; cat "$DIR/shadow"',
     ": ${X:=/etc}; cat $X/shadow",  # a default that assigns
     ": ${X=/etc}; cat $X/shadow",
+    "X=/tmp; unset X; cat ${X:-/etc/shadow}",  # unset: the default is put in
+    "X=/etc; c && unset X; cat $X/shadow",  # an unset that may not run keeps the value
+    "X=/etc; (unset X); cat $X/shadow",
+    "X=/etc; readonly X; unset X; cat $X/shadow",
+    "f=/etc/shadow; unset -f f; cat $f",  # a function's name
 ]
 
 
@@ -63,6 +68,7 @@ def test_a_default_is_read_where_the_variable_is_not_known(command: str, policy:
         ("for f in a b; do cat ${X:-/etc}/$f; done", "allow"),
         ("X=a; : ${X:=/etc}; cat $X/shadow", "allow"),  # X is set: a/shadow
         ("PORT=${PORT:-8080}; echo $PORT", "allow"),
+        ("X=/etc; unset X; cat $X/shadow", "allow"),  # /shadow
     ],
 )
 def test_defaults_keep_ordinary_decisions(command: str, expected: str) -> None:

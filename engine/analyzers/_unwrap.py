@@ -483,6 +483,8 @@ class Expansion:
                 _emit(self, raw, words, writes, [*wrappers], False, [], False, True, in_env)
                 if declares:
                     self.sets(words[0].value, words[1:], raw, feeder)
+                elif words[0].value == "unset" and words[0].static:
+                    self.unset(words[1:])
             else:
                 unwrapper = _Unwrapper(self, raw, wrappers, outer, env)
                 unwrapper.feeder = feeder
@@ -1010,6 +1012,25 @@ class Expansion:
             self.add_variant(raw, wrappers, outer, env)
         finally:
             self.defaulting = False
+
+    def unset(self, words: list[Word]) -> None:
+        """`unset X`: X holds no value from here (a default is put in where it is used),
+        nor its elements; `unset -f` names functions. Where the `unset` may not run (`c &&
+        unset X`, a readonly X), the values kept beside are restored after it (`keep_held`)."""
+        functions = False
+        for word in words:
+            name = word.value
+            if not word.static:
+                continue
+            if name[:1] == "-":
+                functions = "f" in name
+                continue
+            if not functions:
+                name = name.partition("[")[0]  # `unset 'a[0]'`: the array is no longer known
+                self.variables.pop(name, None)
+                self.choices.pop(name, None)
+                self.arrays.pop(name, None)
+                self.exported.pop(name, None)
 
     def assign_defaults(self, raw: RawCommand) -> None:
         """`: ${X:=/etc}` sets X to its default where it is unset: a variable not known that
