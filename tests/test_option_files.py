@@ -50,6 +50,7 @@ SECRETS_BY_OPTION = [
     "find -files0-from /etc/shadow",
     "git grep -f ~/.ssh/id_rsa",
     "git grep --file=/etc/shadow -- .",
+    "git grep -nf ~/.ssh/id_rsa",  # in a cluster
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from ._awk import AWKS, awk_writes
@@ -359,7 +360,26 @@ def option_files(cmd: Command) -> list[str]:
     ):  # `sed -n`: none of them, not even cut short
         return []
     values = VALUE_OPTIONS.get(cmd.program, frozenset()) | wanted
-    args = cmd.args
+    short = "".join(name for name in wanted if len(name) == 1)  # one at most
+    longs = tuple(name for name in wanted if len(name) > 1)
+    valued = "".join(name for name in values if len(name) == 1)
+    found = option_values(cmd.args, short, longs, valued, abbreviated=True, own=values)
+    return [value for value in found if value]
+
+
+def option_values(
+    args: list[str],
+    short: str,
+    longs: tuple[str, ...],
+    valued: str = "",
+    abbreviated: bool = False,
+    own: Collection[str] = (),
+) -> list[str]:
+    """Every value of an option given as `-gX`, `-g X`, `-g=X`, `--glob=X` or `--glob X`,
+    the short one also at the end of a cluster (`-nHg X`): `valued` holds the program's short
+    options that take a value, whose value ends a cluster. `abbreviated`: a long option may
+    be any prefix of its name (GNU getopt's `--dir` for `--directories`), but for the names
+    of other options in `own` (`--exclude` is not `--exclude-from` cut short)."""
     out: list[str] = []
     i = 0
     while i < len(args):
@@ -367,28 +387,31 @@ def option_files(cmd: Command) -> list[str]:
         i += 1
         if a == "--":
             break
-        if a[:1] != "-" or a == "-":
-            continue
         if a[:2] == "--":
             name, eq, value = a[2:].partition("=")
-            long = name in wanted or (
-                len(name) > 1 and name not in values and any(w.startswith(name) for w in wanted)
-            )  # `--exclude` is an option of its own, not `--exclude-from` cut short
-            if not eq and (long or name in values) and i < len(args):
+            if name and (
+                name in longs
+                or (abbreviated and name not in own and any(long.startswith(name) for long in longs))
+            ):
+                if eq:
+                    out.append(value)
+                elif i < len(args):
+                    out.append(args[i])
+                    i += 1
+            continue
+        if a[:1] != "-" or len(a) < 2:
+            continue
+        for j in range(1, len(a)):
+            letter = a[j]
+            if letter != short and letter not in valued:
+                continue
+            value = a[j + 1 :]
+            if not value and i < len(args):
                 value = args[i]
                 i += 1
-            if long and value:
-                out.append(value)
-            continue
-        for k, ch in enumerate(a[1:], 2):
-            if ch in values:
-                value = a[k:]
-                if not value and i < len(args):
-                    value = args[i]
-                    i += 1
-                if ch in wanted and value:
-                    out.append(value)
-                break
+            if letter == short:
+                out.append(value[1:] if value[:1] == "=" else value)
+            break
     return out
 
 

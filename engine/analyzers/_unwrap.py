@@ -1031,6 +1031,7 @@ class Expansion:
                 self.choices.pop(name, None)
                 self.arrays.pop(name, None)
                 self.exported.pop(name, None)
+                self.searched.discard(name)
 
     def assign_defaults(self, raw: RawCommand) -> None:
         """`: ${X:=/etc}` sets X to its default where it is unset: a variable not known that

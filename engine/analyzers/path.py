@@ -28,6 +28,7 @@ from ._facts import (
     file_operands,
     find_starts,
     option_files,
+    option_values,
     write_targets,
     zip_words,
 )
@@ -717,8 +718,8 @@ def _secrets_named_from(cmd: Command, base: str | None, run_in: str | None) -> l
         words = args[args.index(sub) + 1 :]
         directories = _git_directories(args)[0] if "-C" in args else []
     elif program == "make":
-        words = _option_values(args, "f", ("file", "makefile"), _MAKE_VALUED, abbreviated=True)
-        directories = _option_values(args, "C", ("directory",), _MAKE_VALUED, abbreviated=True)
+        words = option_values(args, "f", ("file", "makefile"), _MAKE_VALUED, abbreviated=True)
+        directories = option_values(args, "C", ("directory",), _MAKE_VALUED, abbreviated=True)
     elif program in _NAMES_FILES:
         words = args
         directories = _tar_directories(args) if program in ("tar", "bsdtar") else []
@@ -779,7 +780,7 @@ def _tar_directories(args: list[str]) -> list[str]:
                 if ch == "C":
                     out.append(args[i])
                 i += 1
-    found = _option_values(args[i:], "C", ("directory",), _TAR_VALUED, abbreviated=True)
+    found = option_values(args[i:], "C", ("directory",), _TAR_VALUED, abbreviated=True)
     return [d for d in (*out, *found) if d]
 
 
@@ -837,13 +838,13 @@ def search_roots(cmd: Command) -> list[tuple[str, bool]]:
     if program in ("grep", "egrep", "fgrep", "ugrep"):
         if not _grep_recursive(args, flags):
             return []
-        if "include" in flags and _narrowed_by(*_option_values(args, "", ("include",), _GREP_VALUED)):
+        if "include" in flags and _narrowed_by(*option_values(args, "", ("include",), _GREP_VALUED)):
             return []  # `--include='*.py'`
         hidden = True
     elif program == "rg":
         if not _LISTS_FILES.isdisjoint(flags):
             return []
-        globs = _option_values(args, "g", ("glob", "iglob"), _RG_VALUED)
+        globs = option_values(args, "g", ("glob", "iglob"), _RG_VALUED)
         if globs and _narrowed_by(*globs):
             return []  # `-g '*.py'`; a negated glob (`!*.md`) only leaves files out
         unrestricted = sum(a.count("u") for a in args if a[:1] == "-" and a[1:2] != "-") + args.count(
@@ -1031,7 +1032,7 @@ def _az_sources(cmd: Command) -> list[str]:
     words = cmd.positionals()
     if "storage" not in words or not {"upload-batch", "sync", "copy"}.intersection(words):
         return []
-    return [v for v in _option_values(cmd.args, "s", ("source",)) if v and not _remote(v)]
+    return [v for v in option_values(cmd.args, "s", ("source",)) if v and not _remote(v)]
 
 
 def _move_sources(cmd: Command) -> list[str]:
@@ -1291,7 +1292,7 @@ def _grep_recursive(args: list[str], flags: list[str]) -> bool:
             name = a[2:].partition("=")[0]
             if any(option.startswith(name) for option in _GREP_RECURSIVE):
                 return True
-    actions = _option_values(args, "d", ("directories",), _GREP_VALUED, abbreviated=True)
+    actions = option_values(args, "d", ("directories",), _GREP_VALUED, abbreviated=True)
     return any(action and "recurse".startswith(action.lower()) for action in actions)
 
 
@@ -1305,47 +1306,8 @@ def _rg_lets_hidden_in(args: list[str], flags: list[str], globs: list[str]) -> b
         return True
     if "type-add" in flags:
         return True
-    types = _option_values(args, "t", ("type",), _RG_VALUED)
+    types = option_values(args, "t", ("type",), _RG_VALUED)
     return any(t.strip().lower() not in HARMLESS_TYPES for t in types)
-
-
-def _option_values(
-    args: list[str], short: str, longs: tuple[str, ...], valued: str = "", abbreviated: bool = False
-) -> list[str]:
-    """Every value of an option given as `-gX`, `-g X`, `-g=X`, `--glob=X` or `--glob X`,
-    the short one also at the end of a cluster (`-nHg X`): `valued` holds the program's short
-    options that take a value, whose value ends a cluster. `abbreviated`: a long option may
-    be any prefix of its name (GNU getopt's `--dir` for `--directories`)."""
-    out: list[str] = []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        i += 1
-        if a == "--":
-            break
-        if a[:2] == "--":
-            name, eq, value = a[2:].partition("=")
-            if name and (name in longs or (abbreviated and any(long.startswith(name) for long in longs))):
-                if eq:
-                    out.append(value)
-                elif i < len(args):
-                    out.append(args[i])
-                    i += 1
-            continue
-        if a[:1] != "-" or len(a) < 2:
-            continue
-        for j in range(1, len(a)):
-            letter = a[j]
-            if letter != short and letter not in valued:
-                continue
-            value = a[j + 1 :]
-            if not value and i < len(args):
-                value = args[i]
-                i += 1
-            if letter == short:
-                out.append(value[1:] if value[:1] == "=" else value)
-            break
-    return out
 
 
 _FIND_NAMES = frozenset({"-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename"})
@@ -1580,7 +1542,7 @@ def command_paths(cmd: Command) -> list[str]:
     elif program == "git" and "grep" in cmd.args and cmd.subcommand == "grep":  # `git grep PAT -- PATHS`
         rest = cmd.args[cmd.args.index("--") + 1 :] if "--" in cmd.args else []
         out.extend(rest)
-        out.extend(_git_grep_files(cmd.args))
+        out.extend(option_values(cmd.args, "f", ("file",), "efABCm"))  # `git grep -f F`
     else:
         args = cmd.args
         if program in _CONTAINERS and any(a.startswith(_MOUNT_OPTIONS) for a in args):
@@ -1597,22 +1559,6 @@ def command_paths(cmd: Command) -> list[str]:
     if not out:
         return out
     return [p for p in dict.fromkeys(out) if p and not ("://" in p and _URL.match(p))]
-
-
-def _git_grep_files(args: list[str]) -> list[str]:
-    """The files `git grep -f F` (`--file F`, `--file=F`, `-fF`) reads its patterns from,
-    before `--`."""
-    out: list[str] = []
-    for i, a in enumerate(args):
-        if a == "--":
-            break
-        if a in ("-f", "--file") and i + 1 < len(args):
-            out.append(args[i + 1])
-        elif a.startswith("--file="):
-            out.append(a[7:])
-        elif a[:2] == "-f" and len(a) > 2:
-            out.append(a[2:])
-    return out
 
 
 _PATTERN_OPTIONS = ("--exclude", "--include")
