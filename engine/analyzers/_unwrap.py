@@ -1085,6 +1085,22 @@ class Expansion:
                     self.error = self.error or "a variable holds the paths a search of secrets prints"
         return self.joined(word)
 
+    def fed(self, text: str, names: bool) -> str:
+        """The text of a heredoc or here-string with the variables known put in, word by word
+        (`read f <<< "$d/shadow"`, `xargs cat <<< $d/shadow`): a word's one reading in its
+        place; where it has several, all of them, one per line, when the text is read as a
+        list of names (`names`: what `xargs` reads), else the word as written."""
+        parts = _BLANKS.split(text)
+        for at in range(0, len(parts), 2):
+            part = parts[at]
+            if "$" not in part:
+                continue
+            readings = self.readings(Word(part, static=False, quoted=True))
+            if len(readings) == 1 or names:
+                values = [" ".join(w.value for w in reading) for reading in readings]
+                parts[at] = "\n".join(values)
+        return "".join(parts)
+
     def braced(self, text: str) -> list[list[Word]] | None:
         """The readings of the unquoted word `text` that bash brace-expands before putting
         its variables in (`{$d/shadow,x}` is `$d/shadow` and `x`): each part's readings, in
@@ -1567,6 +1583,8 @@ class Expansion:
                     self.assign(name, Word(f"$(({name}))", static=False))
         else:
             stdin = raw.stdin_text if raw is not None else None
+            if stdin is not None and "$" in stdin:  # `read f <<< "$d/shadow"`
+                stdin = self.fed(stdin, names=False)
             for named, value in _set_by(program, args, stdin if not self.ifs_changed() else None):
                 self.set_named(named, value, program == "read")
             if program == "printf":  # `printf -v A 'a[\\x24(id)]'`: the text it holds
@@ -2259,6 +2277,9 @@ def _emit(
         reads = [*reads, *more_reads]
     # By position (argv, static, text, writes_to, reads_from, wrappers, dynamic, piped, depth,
     # cwd, stdin, fills, runs_input, env): keywords cost more, and this runs once per command.
+    stdin = raw.stdin_text
+    if stdin is not None and "$" in stdin and (("xargs" in wrappers) or words[0].value in _NAME_LISTS):
+        stdin = exp.fed(stdin, names=True)  # `xargs cat <<< $d/shadow`: the names it reads
     cmd = Command(
         [w.value for w in words],
         [w.static for w in words],
@@ -2270,7 +2291,7 @@ def _emit(
         raw.piped,
         raw.depth,
         exp.cwd,
-        raw.stdin_text,
+        stdin,
         fills,
         runs_input,
         env,
@@ -2283,6 +2304,12 @@ def _emit(
             cmd.moves_to = exp.targets(words)
         if track_cd:
             exp.move(cmd)
+
+
+_NAME_LISTS = frozenset({"tar", "bsdtar", "gtar", "zip", "cpio", "rsync", "pax"})
+"""Programs that may read a list of names from their stdin (`tar -cf x -T -`, `zip -@`)."""
+_BLANKS = re.compile(r"([ \t\n]+)")
+"""The blanks between the words of a heredoc or here-string, kept by `split`."""
 
 
 _HOME_OR_CWD = re.compile(

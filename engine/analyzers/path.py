@@ -548,10 +548,24 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
             found[path] = None
     # A relative word joined to a normal directory is normal: what `resolve` then gives.
     joins = run_in if run_in and normal_dir(run_in) else None
+    # In a directory that holds secrets by their place (`/etc`, a home), a plain word may
+    # name one: `near` says to look at each such word there of a command that may read it
+    # as a file's name: a script's argument (`python3 x.py shadow`), or words that may be
+    # printed to a command reading names (`echo shadow | xargs cat`). Other commands' plain
+    # words name no file (`dpkg -S shadow`, `git log -- shadow`, `echo shadow`), as anywhere.
+    names_read: bool | None = None  # whether a command reads names printed by another
     for cmd in shell.commands:
         base = cmd.cwd
         program = cmd.program
         args = cmd.args
+        if program in SCRIPT_FIRST:
+            near = _near(base, run_in)
+        elif program in _OWN_PATHS:
+            near = False
+        else:
+            if names_read is None:
+                names_read = any("<stdin>" in c.fills or _reads_names(c) for c in shell.commands)
+            near = names_read and _near(base, run_in)
         if not (
             cmd.redirects
             or cmd.reads_from
@@ -563,11 +577,15 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
                     continue  # a flag (`-la`, `--force`): what `_path_like` says, without its work
                 if arg.isalnum() and SENSITIVE_WORDS is not None and arg.isascii():
                     if arg.lower() not in SENSITIVE_WORDS:
+                        if near:
+                            _add_placed(found, arg, base, run_in, cwd or shell.cwd)
                         continue  # `status`, `main`: what `_path_like` says, without its work
                     raw = arg
                 else:
                     raw = _path_like(arg)
                     if not raw or ("://" in raw and _URL.match(raw)):
+                        if near and not raw:
+                            _add_placed(found, arg, base, run_in, cwd or shell.cwd)
                         continue
                 if (
                     joins is not None
@@ -585,6 +603,16 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
         else:
             for raw in command_paths(cmd):
                 found[_place(raw, base, run_in, unresolved, shell)] = None
+            if cmd.stdin is not None and ("<stdin>" in cmd.fills or _reads_names(cmd)):
+                for word in _listed_names(cmd.stdin):  # `xargs cat <<< shadow`: names, not text
+                    raw = _path_like(word)
+                    if raw:
+                        found[_place(raw, base, run_in, unresolved, shell)] = None
+                    elif _near(base, run_in):
+                        _add_placed(found, word, base, run_in, cwd or shell.cwd)
+            if near:
+                for arg in args:
+                    _add_placed(found, arg, base, run_in, cwd or shell.cwd)
         if base is not None or (program in _DIRECTORY_OPTIONS and ("-" in cmd.text or program[-3:] == "tar")):
             for path in _secrets_named_from(cmd, base, run_in):
                 if path[:1] == "?":
@@ -611,6 +639,43 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
     roots = _shell_roots(shell, run_in)
     facts = _with_roots(facts, roots) if roots else facts
     return _marked(facts, [TOO_MANY]) if cut and TOO_MANY not in facts.paths else facts
+
+
+def _near(base: str | None, run_in: str | None) -> bool:
+    """The directory a command runs in holds secrets by their place (`holds_sensitive`)."""
+    directory = base if base is not None else run_in
+    return directory is not None and _holds(directory, True, None)
+
+
+def _add_placed(
+    found: dict[str, None], word: str, base: str | None, run_in: str | None, cwd: str | None
+) -> None:
+    """Add to `found` the path a plain word names where the command runs (`shadow` in `/etc`)
+    when that path is a secret: elsewhere a plain word is an argument, not a path."""
+    if not word or word[0] in _NOT_PLAIN or "/" in word or "=" in word or _SPACE.search(word):
+        return
+    path = resolve(word, base, run_in)
+    if path[:1] != "?" and is_sensitive(_as_home(path) if _in_root_home(cwd) else path):
+        found[path] = None
+
+
+_NOT_PLAIN = frozenset("-$`~@'\"<>.")
+"""First characters of a word `_add_placed` leaves to `_path_like`: an option, an expansion, a
+quote, a redirection, or a hidden or relative name (`.ssh`, `..`), which it judges by name."""
+
+
+def _listed_names(text: str) -> list[str]:
+    """The names in a list of names given on stdin (`xargs cat <<< "a b"`, `tar -T - <<EOF`):
+    its words split at blanks and NULs, quotes dropped, and the parts of a word split at the
+    delimiters `xargs -d` is most often given (`,;:|`). A word more is a path more looked at,
+    never one less."""
+    words = [w for w in _LIST_SPLIT.split(text.replace("'", " ").replace('"', " ")) if w]
+    parts = [p for w in words if _DELIMITERS.search(w) for p in _DELIMITERS.split(w) if p]
+    return [*words, *parts][:MAX_PATHS]
+
+
+_LIST_SPLIT = re.compile(r"[\s\x00]+")
+_DELIMITERS = re.compile(r"[,;:|]")
 
 
 def _shell_roots(shell: ShellFacts, run_in: str | None) -> list[tuple[str, bool]]:
@@ -667,6 +732,8 @@ def _reads_names(cmd: Command) -> bool:
     --files-from`, and `pax -w` with no operand. A list named by a file may have been
     written by `find` too: any one counts."""
     program = cmd.program
+    if program not in _NAME_LISTS:
+        return False
     flags = cmd.flags
     if not flags:
         return False
@@ -902,6 +969,8 @@ home's dotfiles among them). A long option may be written as a prefix (`cp --rec
 _LOCAL_COPIERS = frozenset({"cp", "ditto"})
 """Copiers with no remote names: an operand with a `:` is a local file."""
 _TARS = frozenset({"tar", "bsdtar", "gtar"})
+_NAME_LISTS = _TARS | {"zip", "cpio", "rsync", "pax"}
+"""The programs `_reads_names` knows."""
 _TAR_VALUED = "bCfFgHIKLNTVX"
 """tar's short options that take a value, in the rest of their cluster or the next word."""
 _TAR_UNSURE = "HL"
@@ -1523,8 +1592,8 @@ def command_paths(cmd: Command) -> list[str]:
     program = cmd.program
     if program in FILE_READERS:
         operands = awk_files(cmd) if program in AWKS else file_operands(cmd)
-        if program in SCRIPT_FIRST:
-            operands = operands[:1]
+        if program in SCRIPT_FIRST:  # `python3 x.py ~/.ssh/id_rsa`: what the script is given
+            operands = [*operands[:1], *_words_like_paths(cmd.args)]
         elif program in PATTERN_FIRST or program in MODE_FIRST:
             scripted = (
                 program in ("sed", "grep", "rg", "perl")
@@ -1550,15 +1619,23 @@ def command_paths(cmd: Command) -> list[str]:
             out.extend(sources)
         if program in COPIERS and any(a.startswith(_PATTERN_OPTIONS) for a in args):
             args = _without_patterns(args, keep_includes=bool(copy_sources(cmd)))
-        for arg in dict.fromkeys(args) if len(args) > 1 else args:
-            if arg[:1] == "-" and "=" not in arg:
-                continue  # a flag (`-la`, `--force`): what `_path_like` says, without its work
-            path = _path_like(arg)
-            if path:
-                out.append(path)
+        out.extend(_words_like_paths(args))
     if not out:
         return out
     return [p for p in dict.fromkeys(out) if p and not ("://" in p and _URL.match(p))]
+
+
+def _words_like_paths(args: list[str]) -> list[str]:
+    """The words of `args` that look like paths (`_path_like`), each once: those of a program
+    whose paths are not known, which may read any of them."""
+    out: list[str] = []
+    for arg in dict.fromkeys(args) if len(args) > 1 else args:
+        if arg[:1] == "-" and "=" not in arg:
+            continue  # a flag (`-la`, `--force`): what `_path_like` says, without its work
+        path = _path_like(arg)
+        if path:
+            out.append(path)
+    return out
 
 
 _PATTERN_OPTIONS = ("--exclude", "--include")

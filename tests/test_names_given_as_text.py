@@ -1,0 +1,75 @@
+"""Names of files given as text: on stdin, to a script, or as plain words where they are secrets.
+
+`xargs cat <<< /etc/shadow` and `tar -cf x -T - <<EOF` read the files their heredoc or
+here-string names, with the variables known put in (`<<< "$d/shadow"`), as `read f <<<` sets
+`f` to them. A script is given its arguments to read (`python3 x.py ~/.ssh/id_rsa`). And where a
+command runs in a directory that holds secrets by their place (`/etc`, a home), a plain word
+of a script's arguments, or one printed to a command that reads names, names a file there
+(`cd /etc && echo shadow | xargs cat`); other commands' plain words stay arguments.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.shipped import SHIPPED, decide_bash
+
+CWD = "/home/me/proj"
+HOME = "/home/me"
+
+SECRETS_READ = [
+    # names on stdin
+    "xargs cat <<< /etc/shadow",
+    "xargs cat <<EOF\n/etc/shadow\nEOF",
+    "xargs -0 cat <<< ~/.ssh/id_rsa",
+    'xargs -d , cat <<< "notes.md,/etc/shadow"',
+    'xargs cat <<< "$HOME/.aws/credentials"',
+    "xargs -I{} cp {} /tmp/x <<< ~/.ssh/id_rsa",
+    "tar -cf /tmp/x.tar -T - <<< /etc/shadow",
+    # with the variables known
+    'd=/etc; xargs cat <<< "$d/shadow"',
+    "d=/etc; xargs cat <<EOF\n$d/shadow\nEOF",
+    "for d in /tmp /etc; do xargs cat <<< $d/shadow; done",
+    'd=/etc; tar -cf /tmp/x -T - <<< "$d/shadow"',
+    'd=/etc; read f <<< "$d/shadow"; cat $f',
+    # a script's arguments
+    "python3 x.py /etc/shadow",
+    "node x.js ~/.ssh/id_rsa",
+    "bash deploy.sh ~/.aws/credentials",
+    # plain words where they name a secret
+    "cd /etc && xargs cat <<< shadow",
+    "cd /etc && echo shadow | xargs cat",
+    'cd /etc && printf "%s\\n" shadow gshadow | xargs -n1 cat',
+    "cd /etc && echo shadow | tar -cf /tmp/x -T -",
+    "cd /etc; python3 x.py shadow",
+    "cd /etc; node x.js shadow",
+    "cd ~/.config && python3 x.py gcloud",
+]
+
+
+@pytest.mark.parametrize("policy", SHIPPED)
+@pytest.mark.parametrize("command", SECRETS_READ)
+def test_a_secret_named_as_text_is_read(command: str, policy: str) -> None:
+    assert decide_bash(policy, command, CWD, HOME) == "block"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "xargs -n1 echo <<< 'a b c'",
+        'd=src; xargs wc -l <<< "$d/a.py $d/b.py"',
+        'xargs cat <<< "$UNKNOWN/notes.md"',
+        "python3 manage.py runserver 0.0.0.0:8000",
+        "python3 -m pytest tests/ -x",
+        "node build.js --out dist/",
+        "cat > notes.md <<EOF\nhello $USER\nEOF",
+        # plain words that name no file read, in a directory that holds secrets
+        "cd /etc && echo shadow",
+        "cd /etc && dpkg -S shadow | head",
+        "cd /etc && git log --oneline -- shadow",
+        "cd ~ && echo Documents | xargs ls",
+        "cd ~ && ls | grep Doc",
+    ],
+)
+def test_other_text_keeps_its_decision(command: str) -> None:
+    assert decide_bash("coding-agent", command, CWD, HOME) == "allow"
