@@ -1,7 +1,8 @@
 """Defaults of variables not known, and braces around variables.
 
 Bash puts a default in where a variable is unset (`${X:-/etc}`, or empty with the colon),
-and expands braces before variables (`{$d/shadow,x}` is `$d/shadow` and `x`).
+expanding the default's own variables and defaults (`${X:-$HOME/.config}`), and expands
+braces before variables (`{$d/shadow,x}` is `$d/shadow` and `x`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,15 @@ DEFAULTS = [
     "X=/etc; (unset X); cat $X/shadow",
     "X=/etc; readonly X; unset X; cat $X/shadow",
     "f=/etc/shadow; unset -f f; cat $f",  # a function's name
+    # a default that holds an expansion, read again in turn
+    "cat ${XDG_CONFIG_HOME:-$HOME/.config}/gcloud/credentials.db",
+    'cat "${X:-${Y:-/etc/shadow}}"',
+    "cat ${A:-${B:-${C:-/etc}}}/shadow",
+    "d=/etc; cat ${X:-$d/shadow}",
+    'cat "${KUBE:-"$HOME/.kube"}/config"',
+    "cat ${X:+${Y:-/etc}}/shadow",
+    "rm -rf ${X:-${Y:-/}}",
+    "cat < ${X:-${Y:-/etc/shadow}}",
 ]
 
 
@@ -69,6 +79,9 @@ def test_a_default_is_read_where_the_variable_is_not_known(command: str, policy:
         ("X=a; : ${X:=/etc}; cat $X/shadow", "allow"),  # X is set: a/shadow
         ("PORT=${PORT:-8080}; echo $PORT", "allow"),
         ("X=/etc; unset X; cat $X/shadow", "allow"),  # /shadow
+        ("ls ${XDG_CONFIG_HOME:-$HOME/.config}/myapp", "allow"),
+        ("X=/tmp; cat ${X:-${Y:-/etc}}/shadow", "allow"),  # X is set: /tmp/shadow
+        ("echo ${A:-${B:-${C:-${D:-x}}}}", "allow"),
     ],
 )
 def test_defaults_keep_ordinary_decisions(command: str, expected: str) -> None:

@@ -1067,6 +1067,8 @@ class Expansion:
             return self.stacked(word)  # `pushd ~/.kube; pushd /tmp; cat ~1/config`
         if word.static or "$" not in word.value:
             return [[word]]
+        if self.defaulting and _NESTED_DEFAULT.search(word.value) is not None:
+            return self.nested_default(word)  # `${XDG_CONFIG_HOME:-$HOME/.config}/gcloud`
         if "{" in word.value and not word.quoted:  # `{$d/shadow,x}`: braces come first
             braced = self.braced(word.value)
             if braced is not None:
@@ -1084,6 +1086,34 @@ class Expansion:
                 if name in self.searched:
                     self.error = self.error or "a variable holds the paths a search of secrets prints"
         return self.joined(word)
+
+    def nested_default(self, word: Word) -> list[list[Word]]:
+        """The readings of a word whose first default holds an expansion (`${X:-$HOME/.config}`,
+        `${X:-${Y:-/etc}}`): those of the word with the variable in its place, and with the
+        default's word (quotes removed), which are read again in turn."""
+        text = word.value
+        found = _NESTED_DEFAULT.search(text)
+        assert found is not None
+        end = _closing_brace(text, found.end())
+        if end is None:  # a brace left open: bash refuses the word
+            return [[word]]
+        name, operator = found[1], found[2]
+        default = text[found.end() : end].replace('"', "").replace("'", "")
+        before, after = text[: found.start()], text[end + 1 :]
+        unset = "" if operator.endswith("+") else f"${{{name}}}"  # `+`: empty where not set
+        parts = [f"{before}{unset}{after}", f"{before}{default}{after}"]
+        values = self.values(name, None, True) if not name.isdigit() else None
+        if values is not None and (operator[0] != ":" or all(w.value for v in values for w in v)):
+            del parts[0 if operator.endswith("+") else 1]  # set (and not empty): one of them
+        out: list[list[Word]] = []
+        for part in parts:
+            out.extend(
+                self.readings(Word(part, static=False, quoted=word.quoted)) if "$" in part else [[Word(part)]]
+            )
+            if len(out) > MAX_VARIANTS:  # the readings left out may be the ones that matter
+                self.error = self.error or "a variable takes more values than analysed"
+                break
+        return out
 
     def fed(self, text: str, names: bool) -> str:
         """The text of a heredoc or here-string with the variables known put in, word by word
@@ -3094,6 +3124,30 @@ def _defaults(raw: RawCommand) -> bool:
 
 
 _DEFAULTED = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?|[0-9]+|[@*]):?[-=+][^}]")
+
+
+_NESTED_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+)(:?[-=+])(?=[^}]*?[$`])")
+"""The start of a default whose word holds an expansion before the brace that would end it
+(`${X:-$HOME/.config}`, `${X:-${Y:-/etc}}`), which `_EXPANDED` does not read: the word
+continues up to `_closing_brace`."""
+
+
+def _closing_brace(text: str, at: int) -> int | None:
+    """Where the `}` that closes the `${` opened before `at` is, counting the braces of the
+    `${...}` within; None when none closes it."""
+    depth = 0
+    while at < len(text):
+        c = text[at]
+        if c == "\\":
+            at += 1
+        elif c == "{" and text[at - 1 : at] == "$":
+            depth += 1
+        elif c == "}":
+            if depth == 0:
+                return at
+            depth -= 1
+        at += 1
+    return None
 
 
 _ASSIGNED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?=[^}]*)\}")
