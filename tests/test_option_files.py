@@ -51,6 +51,9 @@ SECRETS_BY_OPTION = [
     "git grep -f ~/.ssh/id_rsa",
     "git grep --file=/etc/shadow -- .",
     "git grep -nf ~/.ssh/id_rsa",  # in a cluster
+    "perf stat -o ~/.bashrc true",
+    "perf record --output=/home/me/.bashrc -- true",
+    "perf stat record -o ~/.bashrc true",
 ]
 
 
@@ -76,6 +79,9 @@ def test_files_named_by_options_are_read(command: str, policy: str) -> None:
         ("valgrind --log-file=vg.log ./a.out", "allow"),
         ("git grep -f patterns.txt", "allow"),
         ("unshare -r --wd=sub make", "allow"),
+        ("perf stat -o perf.txt make", "allow"),
+        ("perf record -g -o perf.data ./bench", "allow"),
+        ("nsenter -t 1 -m -u -n cat x", "allow"),
         ("cd /etc; env -C /tmp cat shadow", "allow"),  # /tmp/shadow
         ("diff -r --exclude=.env a b", "allow"),  # `--exclude`, not `--exclude-from` cut short
         ("rsync -av --exclude=.env ./ host:/app", "allow"),
@@ -93,6 +99,8 @@ def test_workspace_files_named_by_options_keep_their_decisions(command: str, exp
         "sudo -D /etc cat shadow",
         "env -C build cat ../../.kube/config",  # from /home/me/proj/build
         "unshare --wd=/etc cat shadow",
+        "nsenter --wd=/etc cat shadow",  # a value only attached
+        "nsenter -t 1 -w/etc cat shadow",
         "env -C /a/b/c/d -C ../../../etc cat shadow",  # the last -C of one env
         "env -C /etc env -C .. cat etc/shadow",  # from the outer one's
     ],

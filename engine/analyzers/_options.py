@@ -38,7 +38,8 @@ class Options:
     values: frozenset[str] = frozenset()
     """Options that take a value: the next word, or attached (`-pVAL`, `--name=VAL`)."""
     optional: frozenset[str] = frozenset()
-    """Options whose value is only attached (`-m[FILE]`, `--mount[=FILE]`)."""
+    """Options whose value is only attached (`-m[FILE]`, `--mount[=FILE]`), read as flags, and
+    with the value given among the values."""
     flags: frozenset[str] | None = frozenset()
     """Every other option the program knows; None: any other option is one word."""
     stops: frozenset[str] = frozenset()
@@ -162,6 +163,8 @@ def read_options(args: list[Word], spec: Options) -> Read:
             else:
                 flags.append(name)
                 unknown = unknown or not known(a, spec)
+                if eq and name in spec.optional:  # `nsenter --wd=/etc`: its value too
+                    values.append((name, Word(value)))
             stop = stop or name in spec.stops
             continue
         for k, ch in enumerate(a[1:], start=2):
@@ -185,6 +188,8 @@ def read_options(args: list[Word], spec: Options) -> Read:
                 break
             flags.append(ch)
             if ch in spec.optional:
+                if k < len(a):  # `nsenter -w/etc`: its value, attached
+                    values.append((ch, Word(a[k:])))
                 break
             if spec.flags is not None and ch not in spec.flags:
                 unknown = True

@@ -128,7 +128,8 @@ WRAPPERS: dict[str, Wrapper] = {
         "t target S setuid G setgid env-file",
         "a all F no-fork Z follow-context c join-cgroup e env user-parent preserve-credentials keep-caps "
         "h help V version",
-        optional="m mount u uts i ipc n net p pid C cgroup U user T time r root w wd")),
+        optional="m mount u uts i ipc n net p pid C cgroup U user T time r root w wd"),
+        files=(frozenset(), frozenset(), frozenset({"w", "wd"}))),
     "unshare": Wrapper(options(
         "S setuid G setgid R root w wd l load-interp propagation setgroups monotonic boottime map-user "
         "map-group map-users map-groups",
@@ -277,6 +278,8 @@ _PERF = {
 """The options of the perf subcommands that run a workload (`perf stat -e x cmd`)."""
 _PERF_GLOBAL = options("debugfs-dir buildid-dir debug", "p paginate P no-pager list-cmds list-opts",
                         optional="exec-path html-path")  # fmt: skip
+_PERF_FILES = (frozenset(), frozenset({"o", "output"}), frozenset())
+"""The file perf's `-o` writes (see `Wrapper.files`)."""
 _PERF_GROUPS = frozenset({"sched", "lock", "mem", "c2c", "kmem", "kwork", "timechart", "kvm", "script"})
 """perf commands whose `record` runs a workload (`perf sched record cmd`)."""
 
@@ -301,10 +304,12 @@ def perf(u: _Unwrapper, program: str, words: list[Word]) -> Result:
         return words
     sub_read = read_options(rest[1:], spec)
     codes = given(sub_read, "pre", "post")
+    u.files(program, sub_read.values, _PERF_FILES)  # `perf stat -o F cmd`: F written
     rest = rest[1 + sub_read.start :]
     if sub in ("stat", "trace") and rest and rest[0].value == "record":  # `perf stat record cmd`
         sub_read = read_options(rest[1:], spec)
         codes += given(sub_read, "pre", "post")
+        u.files(program, sub_read.values, _PERF_FILES)
         rest, unknown = rest[1 + sub_read.start :], True
     for code in codes:
         u.run_string(code, program)
