@@ -1,7 +1,8 @@
 """Command substitutions that only print a path their words name (`$(realpath ~/.kube)`,
 `$(dirname ~/.kube/config)`, `$(echo /etc)`, `readlink -f`, `basename`, `printf %s`) are read as
 the path they print, in a command's arguments, a redirection's target and an assignment's value,
-so a secret named through one is read where it lies. Any other substitution is left as written:
+so a secret named through one is read where it lies; `echo` and `printf %s` of a variable print
+its value (`$(echo $d)`). Any other substitution is left as written:
 a relative `realpath` (it prints from the cwd), an option that changes what is printed, an
 escape, a redirection, more than one command, a text that would split or match files."""
 
@@ -27,6 +28,10 @@ SECRETS_THROUGH_A_PRINTED_PATH = [
     'cat "$(printf %s ~/.kube)/config"',
     'cd "$(realpath -e ~/proj/../.kube)"; cat config',
     'f=config; cat "$(realpath ~/.kube)/$f"',
+    "d=/etc; cat $(echo $d)/shadow",  # echo or printf of a variable: its value
+    'd=~/.kube; cat "$(echo "$d")/config"',
+    'd=/etc; cat $(printf %s "${d}")/shadow',
+    'cat "$(echo $HOME)/.ssh/id_rsa"',
 ]
 
 
@@ -63,6 +68,10 @@ def test_a_printed_path_is_read_as_it_prints(command: str, argv: list[str]) -> N
     assert shell_argvs(command, CWD)[0] == argv
 
 
+def test_a_variable_printed_is_read_as_its_value() -> None:
+    assert ["cat", "src/main.py"] in shell_argvs("d=src; cat $(echo $d)/main.py", CWD)
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -81,7 +90,8 @@ def test_a_printed_path_is_read_as_it_prints(command: str, argv: list[str]) -> N
         'cat "$(A=1 echo x)"',
         'cat "$(echo x; echo y)"',
         'cat "$(echo x | tr x y)"',
-        'cat "$(echo $HOME)"',
+        'cat "$(echo $HOME/x)"',  # a variable's value with more text: as written
+        'cat "$(basename $f)"',
         'cat "$(dirname -z a/b)"',
         'cat "$(basename a/b .txt)"',
         'cat "$(pwd)"',

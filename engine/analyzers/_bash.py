@@ -800,7 +800,7 @@ class _Walker:
                 continue
             path = self.prints(current)
             text = _text(current, self.source)
-            if path is None or text not in value or _QUOTING.search(path):  # `$(echo '$x')`
+            if path is None or text not in value or _QUOTING.search(_PUT_IN.sub("", path)):  # `$(echo '$x')`
                 return word
             unquoted = current.parent is None or current.parent.type != "string"
             if unquoted and (not path or _SPLITS.search(path)):  # `cd $(echo a b)`: two words
@@ -828,7 +828,13 @@ class _Walker:
                 else child
             )
             word = _word(target, self.source)
-            if not word.static or _GLOBS.search(word.value):
+            if not word.static:  # `$(echo $d)`: what `$d` holds, put in later (see `printed`)
+                name = _REFERENCE.fullmatch(word.value) if argv[:1] in (["echo"], ["printf"]) else None
+                if name is None:
+                    return None
+                argv.append(f"${{{name[1] or name[2]}}}")
+                continue
+            if _GLOBS.search(word.value):
                 return None
             argv.append(word.value)
         path = _printed_path(argv)
@@ -1213,6 +1219,10 @@ _PRINTS_PATH = re.compile(
 )
 """A command substitution that may print a path (`_printed_path`): the words that are read
 for one."""
+_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+"""A word that is one variable's value (`$d`, `"${d}"`), which `echo` prints as it is."""
+_PUT_IN = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
+"""A variable's value in a printed path, put in when the word is read (`$(echo $d)/x`)."""
 _SPLITS = re.compile(r"[\s*?\[(]")
 """What makes an unquoted substitution's text split into words or match files (`(`: an
 extended pattern, `+(x)`, when `extglob` is on)."""
