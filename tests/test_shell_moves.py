@@ -156,6 +156,11 @@ SECRETS_WHERE_THE_CALL_WENT_BACK = [
     "cd /etc; cat ~0/shadow",  # the cwd, with an empty stack too
     "cd /etc; cat ~+0/shadow",
     "cd /etc; cat ~-0/shadow",
+    # an entry printed by `dirs`
+    "pushd ~/.kube; pushd /tmp; cat $(dirs -l +1)/config",
+    'pushd ~/.kube; pushd /tmp; cat "$(dirs +1)/config"',
+    "pushd /etc; pushd /tmp; cat `dirs -l -0`/shadow",
+    "cd /etc; cat $(dirs -l +0)/shadow",
 ]
 
 
@@ -304,6 +309,8 @@ def test_a_stack_not_known_makes_a_popd_unparsed(command: str) -> None:
         "cd app; cp ../README.md .; cd ../lib; make",
         "pushd sub; cat ~1/README.md; popd",  # the call's own directory
         "pushd /etc; cd /tmp; cat ~1/shadow",  # `cd` changed the cwd, not the entry below it
+        "pushd src && cat $(dirs -l +1)/README.md",
+        "echo $(dirs)",
     ],
 )
 def test_ordinary_moves_keep_their_decisions(command: str) -> None:

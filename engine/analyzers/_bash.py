@@ -1172,8 +1172,13 @@ def _printed_path(argv: list[str]) -> str | None:
     other: `echo` (`-n`, no other option, no backslash), `printf` of a text with no `%` or
     backslash, or of `%s` and one word, `dirname` and `basename` of one path, as text, and
     `realpath` or `readlink -f` (`-e`, `-m`) of an absolute path or one in the home,
-    normalised (a symlink is read as where it lies, as any path is)."""
+    normalised (a symlink is read as where it lies, as any path is); `dirs +N` (`-l`) as `~N`."""
     program, args = argv[0], argv[1:]
+    if program == "dirs":  # `dirs -l +1`: an entry of the stack, as `~1` names it
+        entries = [a for a in args if a != "-l"]
+        if len(entries) == 1 and _STACK_ENTRY.fullmatch(entries[0]):
+            return "~" + entries[0].lstrip("+")
+        return None
     if program == "echo":
         if args[:1] == ["-n"] or args[:1] == ["-E"]:
             args = args[1:]
@@ -1215,10 +1220,13 @@ def _printed_path(argv: list[str]) -> str | None:
 
 
 _PRINTS_PATH = re.compile(
-    r"\$\(\s*(?:echo|printf|dirname|basename|realpath|readlink)\s|`\s*(?:echo|printf|dirname|basename|realpath|readlink)\s"
+    r"\$\(\s*(?:echo|printf|dirname|basename|realpath|readlink|dirs)\s"
+    r"|`\s*(?:echo|printf|dirname|basename|realpath|readlink|dirs)\s"
 )
 """A command substitution that may print a path (`_printed_path`): the words that are read
 for one."""
+_STACK_ENTRY = re.compile(r"[+-][0-9]+")
+"""`dirs`'s argument that picks one entry of the directory stack (`+1`, `-0`)."""
 _REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 """A word that is one variable's value (`$d`, `"${d}"`), which `echo` prints as it is."""
 _PUT_IN = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")

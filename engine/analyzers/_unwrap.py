@@ -1339,6 +1339,7 @@ class Expansion:
                 (back and ("~-" in text or "OLDPWD" in text))
                 or "DIRSTACK" in text
                 or ("~" in text and (stacked or _ZERO_ENTRY.search(text) is not None))
+                or ("dirs" in text and _PRINTED_ENTRY.search(text) is not None)  # `$(dirs -l +1)`
             ):
                 return True
         return False
@@ -2352,6 +2353,8 @@ _UNQUOTED = re.compile(r"[\"'\\]")
 _NUMBER = re.compile(r"\s*[+-]?[0-9]+\s*")
 """A number as bash reads one (`+1`, `"+ 1 "`, `++1` name an entry of the directory stack)."""
 _STACK_TILDE = re.compile(r"~[+-]?[0-9]+(?:/|$)")
+_PRINTED_ENTRY = re.compile(r"(?:\$\(|`)\s*dirs\s")
+"""A substitution of `dirs`, read as the entry it prints (`$(dirs -l +1)` is `~1`)."""
 _ZERO_ENTRY = re.compile(r"~[+-]?0")
 """Where a word may name the cwd as an entry of the stack (`~0`), which an empty one has."""
 _CWD_TILDE = re.compile(r"~[+-]?0+(?:/|$)")
