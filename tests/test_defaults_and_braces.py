@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.shipped import SHIPPED, decide_bash, shell_argvs
+from tests.shipped import SHIPPED, decide_bash, shell_argvs, shell_error
 
 CWD = "/home/me/proj"
 HOME = "/home/me"
@@ -56,6 +56,12 @@ DEFAULTS = [
     "cat ${X:+${Y:-/etc}}/shadow",
     "rm -rf ${X:-${Y:-/}}",
     "cat < ${X:-${Y:-/etc/shadow}}",
+    "cat ${A[0]:-$HOME/.kube}/config",
+    "cat ${@:-$HOME/.kube/config}",
+    ": ${X:=$HOME/.kube}; cat $X/config",  # a default that assigns, with an expansion
+    ": ${X:=${Y:-/etc}}; cat $X/shadow",
+    "cat ${X:-$HOME/.kube/con\\fig}",  # escapes removed
+    "d=/etc; cat ${X:-$d/sha\\dow}",
 ]
 
 
@@ -82,6 +88,11 @@ def test_a_default_is_read_where_the_variable_is_not_known(command: str, policy:
         ("ls ${XDG_CONFIG_HOME:-$HOME/.config}/myapp", "allow"),
         ("X=/tmp; cat ${X:-${Y:-/etc}}/shadow", "allow"),  # X is set: /tmp/shadow
         ("echo ${A:-${B:-${C:-${D:-x}}}}", "allow"),
+        (
+            'export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:${GOPATH:-$HOME/go}/bin:${A:-$HOME/a}/bin:'
+            '${B:-$HOME/b}/bin:${C:-$HOME/c}/bin:${D:-$HOME/d}/bin:$PATH" && cargo build',
+            "allow",
+        ),
     ],
 )
 def test_defaults_keep_ordinary_decisions(command: str, expected: str) -> None:
@@ -120,3 +131,12 @@ def test_a_braced_word_reads_as_its_parts(command: str, argv: list[str]) -> None
 def test_a_quoted_brace_stays_one_word() -> None:
     assert ["cat", "{/etc/shadow,x}"] in shell_argvs('d=/etc; cat "{$d/shadow,x}"', CWD)
     assert ["cat", "/etc/shadow", "x"] not in shell_argvs('d=/etc; cat "{$d/shadow,x}"', CWD)
+
+
+@pytest.mark.parametrize("depth", [20, 600])
+def test_defaults_nested_past_the_bound_are_unparsed(depth: int) -> None:
+    word = "/etc/shadow"
+    for i in range(depth):
+        word = f"${{V{i}:-{word}}}"
+    assert "defaults" in shell_error(f"cat {word}", CWD)
+    assert decide_bash("coding-agent", f"cat {word}", CWD, HOME) != "allow"

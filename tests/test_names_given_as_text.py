@@ -1,11 +1,13 @@
 """Names of files given as text: on stdin, to a script, or as plain words where they are secrets.
 
 `xargs cat <<< /etc/shadow` and `tar -cf x -T - <<EOF` read the files their heredoc or
-here-string names, with the variables known put in (`<<< "$d/shadow"`), as `read f <<<` sets
-`f` to them. A script is given its arguments to read (`python3 x.py ~/.ssh/id_rsa`). And where a
-command runs in a directory that holds secrets by their place (`/etc`, a home), a plain word
-of a script's arguments, or one printed to a command that reads names, names a file there
-(`cd /etc && echo shadow | xargs cat`); other commands' plain words stay arguments.
+here-string names (or what `cat <<EOF` or `echo` pipes in), with the variables and defaults
+known put in (`<<< "$d/shadow"`), quotes and escapes removed as xargs removes them, from the
+directory `tar -C` names; `read f <<<` sets `f` to them. A script is given its arguments to
+read (`python3 x.py ~/.ssh/id_rsa`; its relative ones are the project's files). And where a
+command runs in a directory that holds secrets by their place (`/etc`, a home), a relative
+word of a script's arguments, or one printed to a command that reads names, names a file
+there (`cd /etc && echo shadow | xargs cat`); other commands' plain words stay arguments.
 """
 
 from __future__ import annotations
@@ -32,6 +34,26 @@ SECRETS_READ = [
     "for d in /tmp /etc; do xargs cat <<< $d/shadow; done",
     'd=/etc; tar -cf /tmp/x -T - <<< "$d/shadow"',
     'd=/etc; read f <<< "$d/shadow"; cat $f',
+    'd=/etc; /usr/bin/tar -cf x -T - <<< "$d/shadow"',
+    'd=/etc; zip -@ x.zip <<< "$d/shadow"',
+    "xargs cat <<< ${X:-/etc}/shadow",  # a default put in
+    "xargs cat <<EOF\n${X:-/etc/shadow}\nEOF",
+    # quotes and escapes removed, as xargs removes them
+    "xargs cat <<< '/etc/\"shadow\"'",
+    "xargs cat <<< \"/etc/sha''dow\"",
+    "xargs cat <<< '/etc/sha\\dow'",
+    "d=/etc; xargs cat <<EOF\n'$d'/shadow\nEOF",
+    # the delimiter xargs is given
+    "xargs -dX cat <<< 'aX/etc/shadowX'",
+    # piped in by `cat <<EOF` or `echo`
+    "cat <<EOF | xargs cat\n/etc/shadow\nEOF",
+    "cat <<< /etc/shadow | xargs cat",
+    "cat <<EOF | tar -cf - -T -\n/etc/shadow\nEOF",
+    # from the directory tar's `-C` names
+    "tar -C /etc -cf - -T - <<< shadow",
+    "tar -cf - -C / -T - <<< etc/shadow",
+    "tar --directory=/etc -cf - -T - <<< shadow",
+    "tar -C ~/.kube -cf - -T - <<< config",
     # a script's arguments
     "python3 x.py /etc/shadow",
     "node x.js ~/.ssh/id_rsa",
@@ -44,6 +66,12 @@ SECRETS_READ = [
     "cd /etc; python3 x.py shadow",
     "cd /etc; node x.js shadow",
     "cd ~/.config && python3 x.py gcloud",
+    "cd ~ && python3 x.py .ssh/id_rsa",
+    "python3 x.py ../.ssh/id_rsa",
+    "cd /etc && python3 x.py --file=shadow",
+    "cd /etc && python3.12 x.py shadow",
+    'cd /etc && echo "shadow gshadow" | xargs cat',
+    "cd /etc && cat <<< shadow | xargs cat",
 ]
 
 
@@ -69,6 +97,14 @@ def test_a_secret_named_as_text_is_read(command: str, policy: str) -> None:
         "cd /etc && git log --oneline -- shadow",
         "cd ~ && echo Documents | xargs ls",
         "cd ~ && ls | grep Doc",
+        "cd /etc && systemctl status ssh && ls *.conf | xargs wc -l",
+        "cd /etc && dpkg -S ssh | cut -d: -f1 | xargs echo",
+        # a script's relative arguments are the project's files
+        "python3 app.py --env-file .env",
+        "python3 tools/check_tf.py terraform.tfstate",
+        "bash scripts/rotate.sh secrets.yaml",
+        "python3 scripts/gen_cert.py --out certs/server.key",
+        "tar -C src -cf - -T - <<< main.py",
     ],
 )
 def test_other_text_keeps_its_decision(command: str) -> None:

@@ -818,7 +818,7 @@ class _Walker:
         commands = [c for c in node.named_children if c.type != "comment"]
         if len(commands) != 1 or commands[0].type != "command":
             return None
-        argv = []
+        argv: list[str] = []
         for child in commands[0].children:
             if child.type not in _WORDS:  # `$(A=1 echo x)`, `$(echo x > f)`
                 return None

@@ -278,7 +278,11 @@ _PERF = {
 """The options of the perf subcommands that run a workload (`perf stat -e x cmd`)."""
 _PERF_GLOBAL = options("debugfs-dir buildid-dir debug", "p paginate P no-pager list-cmds list-opts",
                         optional="exec-path html-path")  # fmt: skip
-_PERF_FILES = (frozenset(), frozenset({"o", "output"}), frozenset())
+_PERF_FILES: tuple[frozenset[str], frozenset[str], frozenset[str]] = (
+    frozenset(),
+    frozenset({"o", "output"}),
+    frozenset(),
+)
 """The file perf's `-o` writes (see `Wrapper.files`)."""
 _PERF_GROUPS = frozenset({"sched", "lock", "mem", "c2c", "kmem", "kwork", "timechart", "kvm", "script"})
 """perf commands whose `record` runs a workload (`perf sched record cmd`)."""

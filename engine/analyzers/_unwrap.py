@@ -480,7 +480,8 @@ class Expansion:
                 redirects = raw.redirects
                 writes = outer + [r.target.value for r in redirects if r.writes] if redirects else outer
                 in_env = env if not (raw.env or self.exported) else [*env, *self.exported.values(), *raw.env]
-                _emit(self, raw, words, writes, [*wrappers], False, [], False, True, in_env)
+                names = _names(self, raw, feeder) if words[0].static and name in _NAME_LISTS else None
+                _emit(self, raw, words, writes, [*wrappers], False, [], False, True, in_env, NO_ENV, names)
                 if declares:
                     self.sets(words[0].value, words[1:], raw, feeder)
                 elif words[0].value == "unset" and words[0].static:
@@ -1038,22 +1039,35 @@ class Expansion:
         a default assigns may hold it from there on, beside the value it may have had."""
         for word in (*raw.words, *(r.target for r in raw.redirects)):
             for found in _ASSIGNED.finditer(word.value) if "=" in word.value else ():
-                name, default = found[1], _default_text(found[2])
-                if default is None or name in self.variables or name in self.arrays or name in self.runtime:
+                name = found[1]
+                if name in self.variables or name in self.arrays or name in self.runtime:
                     continue
-                now = self.choices.get(name, (Word(f"${{{name}}}", static=False),))
-                self.choices[name] = tuple({w.value: w for w in (*now, Word(default))}.values())
+                end = _closing_brace(word.value, found.end())
+                text = word.value[found.end() : end] if end is not None else ""
+                if "$" in text:  # `: ${X:=$HOME/.kube}`: its readings, defaults put in
+                    readings = self.defaulted_readings(Word(_unquoted(text, True), static=False, quoted=True))
+                    defaults = [_join(tuple(r), " ") for r in readings]
+                else:
+                    default = _default_text(found[2] + text)
+                    defaults = [Word(default)] if default is not None else []
+                if defaults:
+                    now = self.choices.get(name, (Word(f"${{{name}}}", static=False),))
+                    self.choices[name] = tuple({w.value: w for w in (*now, *defaults)}.values())
 
     def defaulted(self, word: Word) -> list[list[Word]]:
         """The readings of `word` with the defaults of variables not known put in (`cd
         ${X:-/etc}`), none when it holds no default."""
         if "${" not in word.value or _DEFAULTED.search(word.value) is None:
             return []
-        self.defaulting = True
+        return self.defaulted_readings(word)
+
+    def defaulted_readings(self, word: Word) -> list[list[Word]]:
+        """`readings` of `word` with the defaults of variables not known put in."""
+        was, self.defaulting = self.defaulting, True
         try:
             return self.readings(word)
         finally:
-            self.defaulting = False
+            self.defaulting = was
 
     def readings(self, word: Word) -> list[list[Word]]:
         """What `word` may stand for with the variables known: each a list of words (`$a`
@@ -1089,24 +1103,33 @@ class Expansion:
 
     def nested_default(self, word: Word) -> list[list[Word]]:
         """The readings of a word whose first default holds an expansion (`${X:-$HOME/.config}`,
-        `${X:-${Y:-/etc}}`): those of the word with the variable in its place, and with the
-        default's word (quotes removed), which are read again in turn."""
+        `${X:-${Y:-/etc}}`), as `expanded` reads a plain one: the default's word (quotes
+        removed, and escapes where the word is not quoted) where the variable is not known; a
+        known one's value where bash keeps it (set, and not empty with the colon), beside the
+        default where it may be empty. Each is read again in turn, up to `_MAX_DEFAULTS`."""
         text = word.value
         found = _NESTED_DEFAULT.search(text)
-        assert found is not None
-        end = _closing_brace(text, found.end())
-        if end is None:  # a brace left open: bash refuses the word
+        end = _closing_brace(text, found.end()) if found is not None else None
+        if found is None or end is None:  # a brace left open: bash refuses the word
             return [[word]]
-        name, operator = found[1], found[2]
-        default = text[found.end() : end].replace('"', "").replace("'", "")
+        if text.count("${") > _MAX_DEFAULTS:
+            self.error = self.error or "a word holds more defaults than analysed"
+            return [[word]]
+        name, subscript, operator = found[1], found[2], found[3]
+        default = _unquoted(text[found.end() : end], word.quoted)
         before, after = text[: found.start()], text[end + 1 :]
-        unset = "" if operator.endswith("+") else f"${{{name}}}"  # `+`: empty where not set
-        parts = [f"{before}{unset}{after}", f"{before}{default}{after}"]
-        values = self.values(name, None, True) if not name.isdigit() else None
-        if values is not None and (operator[0] != ":" or all(w.value for v in values for w in v)):
-            del parts[0 if operator.endswith("+") else 1]  # set (and not empty): one of them
+        alternative = operator.endswith("+")  # `${X:+word}`: word where X is set, else nothing
+        unset = "" if alternative else text[found.start() : found.start(3)] + "}"  # `${X}`, `${A[0]}`
+        values = self.values(name, subscript, True) if name[0].isalpha() or name[0] == "_" else None
+        if values is None:
+            parts = [default]
+        elif operator[0] != ":" or all(w.value for v in values for w in v):
+            parts = [default if alternative else unset]
+        else:
+            parts = [unset, default]
         out: list[list[Word]] = []
         for part in parts:
+            part = f"{before}{part}{after}"
             out.extend(
                 self.readings(Word(part, static=False, quoted=word.quoted)) if "$" in part else [[Word(part)]]
             )
@@ -1119,13 +1142,15 @@ class Expansion:
         """The text of a heredoc or here-string with the variables known put in, word by word
         (`read f <<< "$d/shadow"`, `xargs cat <<< $d/shadow`): a word's one reading in its
         place; where it has several, all of them, one per line, when the text is read as a
-        list of names (`names`: what `xargs` reads), else the word as written."""
+        list of names (`names`: what `xargs` reads; defaults put in too, `${X:-/etc}/shadow`),
+        else the word as written."""
         parts = _BLANKS.split(text)
         for at in range(0, len(parts), 2):
             part = parts[at]
             if "$" not in part:
                 continue
-            readings = self.readings(Word(part, static=False, quoted=True))
+            word = Word(part, static=False, quoted=True)
+            readings = self.defaulted_readings(word) if names else self.readings(word)
             if len(readings) == 1 or names:
                 values = [" ".join(w.value for w in reading) for reading in readings]
                 parts[at] = "\n".join(values)
@@ -1793,6 +1818,8 @@ class _Unwrapper:
     """Files a wrapper reads for the command (`xargs -a F`), besides its `<` redirections."""
     chdir: str | None = None
     """The directory a wrapper runs the command in (`env -C D`), from where the shell is."""
+    delimiter: str | None = None
+    """The one character `xargs -d` splits its input at, where it is not a blank."""
     own: list[str] = NO_ENV
     """The command's own assignments: written before it (`A=1 cmd`), then given to a wrapper
     (`env A=1 cmd`, `sudo A=1 cmd`)."""
@@ -1857,6 +1884,7 @@ class _Unwrapper:
                 self.dynamic = True
                 self.placeholder = _xargs_replace(words[1 : len(words) - len(inner)])
                 self.appends_input = self.placeholder is None
+                self.delimiter = _xargs_delimiter(words[1 : len(words) - len(inner)])
             return inner
         if program in SHELLS:
             return self.shell(program, words)
@@ -2094,19 +2122,7 @@ class _Unwrapper:
 
     def echoed_script(self) -> str | None:
         """The text a static `echo`/`printf` (or `cat <<EOF`) pipes into this command."""
-        feeder = self.feeder
-        if not self.raw.piped or feeder is None or not feeder.words:
-            return None
-        if feeder.depth != self.raw.depth:
-            return None
-        if [w.value for w in feeder.words] == ["cat"] and feeder.stdin_text is not None:
-            return feeder.stdin_text  # cat <<EOF | sh
-        if feeder.words[0].value not in ("echo", "printf"):
-            return None
-        if not all(w.static for w in feeder.words):
-            return None
-        args = [w.value for w in feeder.words[1:] if w.value not in ("-e", "-n", "-E")]
-        return " ".join(args).replace("\\n", "\n")
+        return _echoed(self.raw, self.feeder)
 
     def ssh(self, words: list[Word]) -> list[Word] | None:
         """`ssh host CMD...`: the ssh command, and CMD as a script (run remotely)."""
@@ -2284,7 +2300,18 @@ class _Unwrapper:
             self.track_cd,
             self.inherited if not (self.exported or self.own) else self.env(),
             self.reads,
+            self.names(words),
         )
+
+    def names(self, words: list[Word]) -> str | None:
+        """The text a command reads names from, where it reads them from its stdin (`xargs`,
+        `tar -T -`: `_NAME_LISTS`): its heredoc or here-string, or what a static `echo` or
+        `cat <<EOF` pipes into it, with the variables known put in, `xargs -d`'s delimiter
+        read as a line's end; None for any other command."""
+        program = words[0].value.rpartition("/")[2] if words[0].static else ""
+        if "xargs" not in self.wrappers and program not in _NAME_LISTS:
+            return None
+        return _names(self.exp, self.raw, self.feeder, self.delimiter)
 
 
 def _emit(
@@ -2299,18 +2326,18 @@ def _emit(
     track_cd: bool,
     env: list[str],
     more_reads: list[str] = NO_ENV,
+    names: str | None = None,
 ) -> None:
     """Add the command `words` run as part of `raw` (`wrappers`: a list of its own) with the
-    assignments `env`, reading the files of its `<` redirections and `more_reads`."""
+    assignments `env`, reading the files of its `<` redirections and `more_reads`, and the
+    names in `names` when it reads them from its stdin (`_Unwrapper.names`)."""
     redirects = raw.redirects
     reads = [r.target.value for r in redirects if not r.writes and r.op == "<"] if redirects else []
     if more_reads:
         reads = [*reads, *more_reads]
     # By position (argv, static, text, writes_to, reads_from, wrappers, dynamic, piped, depth,
     # cwd, stdin, fills, runs_input, env): keywords cost more, and this runs once per command.
-    stdin = raw.stdin_text
-    if stdin is not None and "$" in stdin and (("xargs" in wrappers) or words[0].value in _NAME_LISTS):
-        stdin = exp.fed(stdin, names=True)  # `xargs cat <<< $d/shadow`: the names it reads
+    stdin = raw.stdin_text if names is None else names
     cmd = Command(
         [w.value for w in words],
         [w.static for w in words],
@@ -2968,6 +2995,53 @@ def _xargs_replace(options: list[Word]) -> str | None:
     return found or None
 
 
+def _echoed(raw: RawCommand, feeder: RawCommand | None) -> str | None:
+    """The text a static `echo`/`printf` (or `cat <<EOF`) before `raw` pipes into it."""
+    if not raw.piped or feeder is None or not feeder.words:
+        return None
+    if feeder.depth != raw.depth:
+        return None
+    if [w.value for w in feeder.words] == ["cat"] and feeder.stdin_text is not None:
+        return feeder.stdin_text  # cat <<EOF | sh
+    if feeder.words[0].value not in ("echo", "printf"):
+        return None
+    if not all(w.static for w in feeder.words):
+        return None
+    args = [w.value for w in feeder.words[1:] if w.value not in ("-e", "-n", "-E")]
+    return " ".join(args).replace("\\n", "\n")
+
+
+def _names(
+    exp: Expansion, raw: RawCommand, feeder: RawCommand | None, delimiter: str | None = None
+) -> str | None:
+    """The names a command reads from its stdin (see `_Unwrapper.names`): `raw`'s heredoc or
+    here-string, or what `feeder` pipes into it, with the variables known put in and
+    `delimiter` read as a line's end."""
+    text = raw.stdin_text
+    if text is None:
+        text = _echoed(raw, feeder)  # `cat <<EOF | xargs cat`, `echo a | tar -T - ...`
+    if text is None:
+        return None
+    if "$" in text:
+        text = exp.fed(text, names=True)  # `xargs cat <<< $d/shadow`
+    return text.replace(delimiter, "\n") if delimiter else text
+
+
+def _xargs_delimiter(options: list[Word]) -> str | None:
+    """The character `xargs -d C` / `--delimiter=C` splits its input at, None without one or
+    for an escape (`-d '\\n'`), which names a blank."""
+    found: str | None = None
+    for i, word in enumerate(options):
+        a = word.value
+        if a in ("-d", "--delimiter"):
+            found = options[i + 1].value if i + 1 < len(options) else None
+        elif a.startswith("--delimiter="):
+            found = a.partition("=")[2]
+        elif a.startswith("-d"):
+            found = a[2:]
+    return found if found is not None and len(found) == 1 else None
+
+
 _WRAPPER_FILES: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
     "xargs": (frozenset({"a", "arg-file"}), frozenset(), frozenset()),
     "time": (frozenset(), frozenset({"o", "output"}), frozenset()),
@@ -3129,23 +3203,35 @@ def _defaults(raw: RawCommand) -> bool:
 _DEFAULTED = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?|[0-9]+|[@*]):?[-=+][^}]")
 
 
-_NESTED_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+)(:?[-=+])(?=[^}]*?[$`])")
-"""The start of a default whose word holds an expansion before the brace that would end it
-(`${X:-$HOME/.config}`, `${X:-${Y:-/etc}}`), which `_EXPANDED` does not read: the word
-continues up to `_closing_brace`."""
+_NESTED_DEFAULT = re.compile(
+    r"\$\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*])(?:\[([^\]]*)\])?(:?[-=+])(?=[^}]*?[$`\\'\"])"
+)
+"""The start of a default whose word holds an expansion, a quote or an escape before the brace
+that would end it (`${X:-$HOME/.config}`, `${X:-${Y:-/etc}}`, `${A[0]:-"}"}`), which
+`_EXPANDED` does not read: the word continues up to `_closing_brace`."""
+_MAX_DEFAULTS = 16
+"""Most `${` in a word read by `nested_default`: past it the call is unparsed."""
 
 
 def _closing_brace(text: str, at: int) -> int | None:
     """Where the `}` that closes the `${` opened before `at` is, counting the braces of the
-    `${...}` within; None when none closes it."""
+    `${...}` within and passing over quoted and escaped text; None when none closes it."""
     depth = 0
+    double = False
     while at < len(text):
         c = text[at]
         if c == "\\":
             at += 1
+        elif c == '"':
+            double = not double
+        elif c == "'" and not double:
+            close = text.find("'", at + 1)
+            if close < 0:
+                return None
+            at = close
         elif c == "{" and text[at - 1 : at] == "$":
             depth += 1
-        elif c == "}":
+        elif c == "}" and not double:
             if depth == 0:
                 return at
             depth -= 1
@@ -3153,8 +3239,22 @@ def _closing_brace(text: str, at: int) -> int | None:
     return None
 
 
-_ASSIGNED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?=[^}]*)\}")
-"""A default that assigns its variable (`${X:=/etc}`)."""
+def _unquoted(text: str, quoted: bool) -> str:
+    """The word of a default as bash puts it in: quotes removed, and escapes (in a double-quoted
+    word, those of the characters a backslash escapes there)."""
+    text = text.replace('"', "").replace("'", "")
+    if "\\" not in text:
+        return text
+    return (_QUOTED_ESCAPE if quoted else _ESCAPE).sub(r"\1", text)
+
+
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_QUOTED_ESCAPE = re.compile(r'\\([$`"\\\n])')
+
+
+_ASSIGNED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?=)")
+"""A default that assigns its variable (`${X:=/etc}`), up to its word, which ends at
+`_closing_brace`."""
 
 
 def _default_text(operator: str) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import shlex
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
@@ -558,14 +559,14 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
         base = cmd.cwd
         program = cmd.program
         args = cmd.args
-        if program in SCRIPT_FIRST:
+        if program in SCRIPT_FIRST or _SCRIPT_RUNNER.match(program) is not None:
             near = _near(base, run_in)
-        elif program in _OWN_PATHS:
-            near = False
-        else:
+        elif program in _PRINTERS:
             if names_read is None:
                 names_read = any("<stdin>" in c.fills or _reads_names(c) for c in shell.commands)
             near = names_read and _near(base, run_in)
+        else:
+            near = False
         if not (
             cmd.redirects
             or cmd.reads_from
@@ -604,8 +605,12 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
             for raw in command_paths(cmd):
                 found[_place(raw, base, run_in, unresolved, shell)] = None
             if cmd.stdin is not None and ("<stdin>" in cmd.fills or _reads_names(cmd)):
-                for word in _listed_names(cmd.stdin):  # `xargs cat <<< shadow`: names, not text
+                # `xargs cat <<< shadow`: names, not text; tar reads them from its `-C` (below)
+                moved = program in _TARS and bool(_tar_directories(args))
+                for word in _listed_names(cmd.stdin):
                     raw = _path_like(word)
+                    if moved and raw[:1] not in ("/", "~", "$"):
+                        continue
                     if raw:
                         found[_place(raw, base, run_in, unresolved, shell)] = None
                     elif _near(base, run_in):
@@ -650,32 +655,49 @@ def _near(base: str | None, run_in: str | None) -> bool:
 def _add_placed(
     found: dict[str, None], word: str, base: str | None, run_in: str | None, cwd: str | None
 ) -> None:
-    """Add to `found` the path a plain word names where the command runs (`shadow` in `/etc`)
-    when that path is a secret: elsewhere a plain word is an argument, not a path."""
-    if not word or word[0] in _NOT_PLAIN or "/" in word or "=" in word or _SPACE.search(word):
-        return
-    path = resolve(word, base, run_in)
-    if path[:1] != "?" and is_sensitive(_as_home(path) if _in_root_home(cwd) else path):
-        found[path] = None
+    """Add to `found` the paths the relative words of `word` name where the command runs
+    (`shadow` in `/etc`, `.ssh/id_rsa` in a home; each of `"shadow gshadow"`, which `xargs`
+    splits; the value of `--file=shadow`) when they are secrets: elsewhere such a word is an
+    argument, or a file of the project."""
+    if word[:1] == "-" and "=" in word:
+        word = word.partition("=")[2]  # `--file=shadow`
+    for part in _SPACE.split(word) if _SPACE.search(word) else (word,):
+        if not part or part[0] in _NOT_PLAIN or "=" in part:
+            continue
+        path = resolve(part, base, run_in)
+        if path[:1] != "?" and is_sensitive(_as_home(path) if _in_root_home(cwd) else path):
+            found[path] = None
 
 
-_NOT_PLAIN = frozenset("-$`~@'\"<>.")
+_NOT_PLAIN = frozenset("-$`~@'\"<>/")
 """First characters of a word `_add_placed` leaves to `_path_like`: an option, an expansion, a
-quote, a redirection, or a hidden or relative name (`.ssh`, `..`), which it judges by name."""
+quote, a redirection, a path from a home or the root."""
+_PRINTERS = frozenset({"echo", "printf"})
+"""Programs whose plain words may be names printed to a command that reads them."""
+_SCRIPT_RUNNER = re.compile(r"(?:python|node|perl|ruby|php|bash|sh|zsh|deno|bun)[0-9.]*$")
+"""An interpreter run on a script, with its version (`python3.12`): its arguments are given
+to the script, which may read them as files' names."""
 
 
 def _listed_names(text: str) -> list[str]:
     """The names in a list of names given on stdin (`xargs cat <<< "a b"`, `tar -T - <<EOF`):
-    its words split at blanks and NULs, quotes dropped, and the parts of a word split at the
-    delimiters `xargs -d` is most often given (`,;:|`). A word more is a path more looked at,
-    never one less."""
-    words = [w for w in _LIST_SPLIT.split(text.replace("'", " ").replace('"', " ")) if w]
+    its words split at blanks and NULs, as written and as xargs reads them, quotes and
+    escapes removed (`'/etc/"shadow"'`); and the parts of a word split at the delimiters
+    `xargs -d` is most often given (`,;:|`). A word more is a path more looked at, never one
+    less."""
+    words = [w for w in _LIST_SPLIT.split(text) if w]
+    if "'" in text or '"' in text or "\\" in text:
+        try:
+            words += shlex.split(text.replace("\x00", "\n"))
+        except ValueError:  # a quote left open: xargs refuses the list; each word unquoted
+            words += [_UNQUOTE.sub("", w) for w in words]
     parts = [p for w in words if _DELIMITERS.search(w) for p in _DELIMITERS.split(w) if p]
-    return [*words, *parts][:MAX_PATHS]
+    return list(dict.fromkeys([*words, *parts]))[:MAX_PATHS]
 
 
 _LIST_SPLIT = re.compile(r"[\s\x00]+")
 _DELIMITERS = re.compile(r"[,;:|]")
+_UNQUOTE = re.compile(r"[\"'\\]")
 
 
 def _shell_roots(shell: ShellFacts, run_in: str | None) -> list[tuple[str, bool]]:
@@ -774,9 +796,9 @@ def _secrets_named_from(cmd: Command, base: str | None, run_in: str | None) -> l
     """The secrets the words of `cmd` name where it runs, when that is not the call's own
     directory: after a `cd` (`base`), or from the directories its `-C` options name, each
     from the one before (`git -C ~ -C .kube`). Only the words that name files: those of the
-    programs of `_NAMES_FILES`, of `git diff` and `git blame`, and `make -f`'s makefiles;
-    only those that name secrets are kept. A path not known (`?` first) where the
-    directories are too many."""
+    programs of `_NAMES_FILES` (and the names tar reads from its stdin), of `git diff` and
+    `git blame`, and `make -f`'s makefiles; only those that name secrets are kept. A path not
+    known (`?` first) where the directories are too many."""
     program, args = cmd.program, cmd.args
     if program == "git":
         sub = cmd.subcommand
@@ -790,6 +812,8 @@ def _secrets_named_from(cmd: Command, base: str | None, run_in: str | None) -> l
     elif program in _NAMES_FILES:
         words = args
         directories = _tar_directories(args) if program in ("tar", "bsdtar") else []
+        if directories and cmd.stdin is not None and _reads_names(cmd):  # `tar -C /etc -T - <<< x`
+            words = [*args, *_listed_names(cmd.stdin)]
     else:
         return []
     if not words or (base is None and not directories):
@@ -1593,7 +1617,7 @@ def command_paths(cmd: Command) -> list[str]:
     if program in FILE_READERS:
         operands = awk_files(cmd) if program in AWKS else file_operands(cmd)
         if program in SCRIPT_FIRST:  # `python3 x.py ~/.ssh/id_rsa`: what the script is given
-            operands = [*operands[:1], *_words_like_paths(cmd.args)]
+            operands = [*operands[:1], *filter(_leaves, _words_like_paths(cmd.args))]
         elif program in PATTERN_FIRST or program in MODE_FIRST:
             scripted = (
                 program in ("sed", "grep", "rg", "perl")
@@ -1623,6 +1647,13 @@ def command_paths(cmd: Command) -> list[str]:
     if not out:
         return out
     return [p for p in dict.fromkeys(out) if p and not ("://" in p and _URL.match(p))]
+
+
+def _leaves(path: str) -> bool:
+    """`path` may lie outside the directory it is named from: absolute, in a home, named by a
+    variable, or climbing (`../x`). A script's relative arguments are the project's own files
+    (`python3 app.py --env-file .env`), read where the script runs near secrets (`_judge`)."""
+    return path[:1] in ("/", "~", "$") or path == ".." or path[:3] == "../" or "/.." in path
 
 
 def _words_like_paths(args: list[str]) -> list[str]:
