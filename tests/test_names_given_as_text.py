@@ -70,6 +70,7 @@ SECRETS_READ = [
     "python3 x.py ../.ssh/id_rsa",
     "cd /etc && python3 x.py --file=shadow",
     "cd /etc && python3.12 x.py shadow",
+    "cd /etc && php x.php shadow",
     'cd /etc && echo "shadow gshadow" | xargs cat',
     "cd /etc && cat <<< shadow | xargs cat",
 ]

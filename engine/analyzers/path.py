@@ -559,7 +559,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
         base = cmd.cwd
         program = cmd.program
         args = cmd.args
-        if program in SCRIPT_FIRST or _SCRIPT_RUNNER.match(program) is not None:
+        if program in _SCRIPTS or (program[-1:].isdigit() and _SCRIPT_RUNNER.match(program) is not None):
             near = _near(base, run_in)
         elif program in _PRINTERS:
             if names_read is None:
@@ -674,9 +674,11 @@ _NOT_PLAIN = frozenset("-$`~@'\"<>/")
 quote, a redirection, a path from a home or the root."""
 _PRINTERS = frozenset({"echo", "printf"})
 """Programs whose plain words may be names printed to a command that reads them."""
+_SCRIPTS = SCRIPT_FIRST | {"php", "deno", "bun"}
+"""Interpreters run on a script: its arguments are given to the script, which may read them as
+files' names."""
 _SCRIPT_RUNNER = re.compile(r"(?:python|node|perl|ruby|php|bash|sh|zsh|deno|bun)[0-9.]*$")
-"""An interpreter run on a script, with its version (`python3.12`): its arguments are given
-to the script, which may read them as files' names."""
+"""One of `_SCRIPTS` with its version (`python3.12`)."""
 
 
 def _listed_names(text: str) -> list[str]:
