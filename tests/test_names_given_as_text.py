@@ -54,6 +54,9 @@ SECRETS_READ = [
     "tar -cf - -C / -T - <<< etc/shadow",
     "tar --directory=/etc -cf - -T - <<< shadow",
     "tar -C ~/.kube -cf - -T - <<< config",
+    # each line of parallel's stdin is an argument
+    "parallel cat <<< /etc/shadow",
+    "parallel -j4 cat <<EOF\n/etc/shadow\nEOF",
     # a script's arguments
     "python3 x.py /etc/shadow",
     "node x.js ~/.ssh/id_rsa",
@@ -106,6 +109,7 @@ def test_a_secret_named_as_text_is_read(command: str, policy: str) -> None:
         "bash scripts/rotate.sh secrets.yaml",
         "python3 scripts/gen_cert.py --out certs/server.key",
         "tar -C src -cf - -T - <<< main.py",
+        "parallel gzip <<EOF\na.txt\nb.txt\nEOF",
     ],
 )
 def test_other_text_keeps_its_decision(command: str) -> None:

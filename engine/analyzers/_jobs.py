@@ -267,7 +267,8 @@ _SAFE = re.compile(r"[\w@%+=:,./~-]+")
 def parallel(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     """`parallel [options] CMD ::: ARGS`: the command template runs through the shell with each
     input put in (or appended); with no template, each input is a command; inputs from stdin
-    or files are not known, and with no template they are code not shown."""
+    are known where a heredoc, a here-string or a static `echo` gives them, those from files
+    are not, and with no template such inputs are code not shown."""
     read = read_options(words[1:], _PARALLEL)
     if read.stop:
         return words
@@ -276,6 +277,10 @@ def parallel(u: _Unwrapper, program: str, words: list[Word]) -> Result:
     template, sources = _replaced(rest[:cut], given(read, "I", "i", "replace")), rest[cut:]
     from_file = bool(given(read, "a", "arg-file")) or any(w.value in ("::::", "::::+") for w in sources)
     inputs = None if from_file else _parallel_inputs(sources)
+    if inputs is None and not sources and not from_file:  # `parallel cat <<< F`: each line of stdin
+        text = u.stdin_names()
+        if text is not None:
+            inputs = [[Word(line)] for line in text.splitlines() if line.strip()] or None
     quoted = read.flag("q", "quote")
     perl = any("{=" in w.value for w in template)
     many = inputs is not None and len(inputs) > _MAX_INPUTS

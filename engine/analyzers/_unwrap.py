@@ -2311,6 +2311,10 @@ class _Unwrapper:
         program = words[0].value.rpartition("/")[2] if words[0].static else ""
         if "xargs" not in self.wrappers and program not in _NAME_LISTS:
             return None
+        return self.stdin_names()
+
+    def stdin_names(self) -> str | None:
+        """The text of this command's stdin, where it is known, read as names (`_names`)."""
         return _names(self.exp, self.raw, self.feeder, self.delimiter)
 
 
