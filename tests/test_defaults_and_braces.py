@@ -62,6 +62,8 @@ DEFAULTS = [
     ": ${X:=${Y:-/etc}}; cat $X/shadow",
     "cat ${X:-$HOME/.kube/con\\fig}",  # escapes removed
     "d=/etc; cat ${X:-$d/sha\\dow}",
+    "cat ${A:-$'/etc/shadow'}",  # ANSI-C quoting, its escapes read
+    "cat ${A:-$'\\x2f'etc/shadow}",
 ]
 
 
@@ -88,6 +90,7 @@ def test_a_default_is_read_where_the_variable_is_not_known(command: str, policy:
         ("ls ${XDG_CONFIG_HOME:-$HOME/.config}/myapp", "allow"),
         ("X=/tmp; cat ${X:-${Y:-/etc}}/shadow", "allow"),  # X is set: /tmp/shadow
         ("echo ${A:-${B:-${C:-${D:-x}}}}", "allow"),
+        ('echo "cfg: ${A:-$HOME} ' + " ".join(f"${{V{i}}}" for i in range(17)) + '"', "allow"),  # one default
         (
             'export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:${GOPATH:-$HOME/go}/bin:${A:-$HOME/a}/bin:'
             '${B:-$HOME/b}/bin:${C:-$HOME/c}/bin:${D:-$HOME/d}/bin:$PATH" && cargo build',

@@ -54,6 +54,23 @@ SECRETS_READ = [
     "tar -cf - -C / -T - <<< etc/shadow",
     "tar --directory=/etc -cf - -T - <<< shadow",
     "tar -C ~/.kube -cf - -T - <<< config",
+    # put in xargs -I's placeholder
+    "xargs -I@ cat @/config <<< ~/.kube",
+    "xargs -I{} cat {}/shadow <<< /etc",
+    "xargs -I{} cat /etc/{} <<< shadow",
+    "cat <<EOF | xargs -I{} cat {}/shadow\n/etc\nEOF",
+    # passed on by a filter, printed by printf or echo -e
+    "sort <<EOF | xargs cat\n/etc/shadow\nEOF",
+    "head -1 <<< /etc/shadow | xargs cat",
+    "grep -v '^#' <<EOF | xargs cat\n/etc/shadow\nEOF",
+    "printf '/etc/%s\\n' shadow | xargs cat",
+    "printf '%s/shadow\\n' /etc | xargs cat",
+    "printf '/etc/%s\\n' shadow | tar -cf - -T -",
+    "cd /etc && printf 'passwd\\tshadow' | xargs cat",
+    "cd /etc && printf 'passwd\\0shadow\\0' | xargs -0 cat",
+    "cd /etc && echo -e 'passwd\\tshadow' | xargs cat",
+    "xargs -d '\\x71' cat <<< 'q/etc/shadowq'",
+    'read f <<< "${A:-/etc/shadow}"; cat "$f"',
     # each line of parallel's stdin is an argument
     "parallel cat <<< /etc/shadow",
     "parallel -j4 cat <<EOF\n/etc/shadow\nEOF",
@@ -110,7 +127,23 @@ def test_a_secret_named_as_text_is_read(command: str, policy: str) -> None:
         "python3 scripts/gen_cert.py --out certs/server.key",
         "tar -C src -cf - -T - <<< main.py",
         "parallel gzip <<EOF\na.txt\nb.txt\nEOF",
+        "cd /etc && echo shadow; ls | xargs wc -l",  # a message, not piped to the reader
+        "xargs -I{} gzip {} <<EOF\na.txt\nb.txt\nEOF",
+        "sort -u <<EOF | xargs wc -l\nsrc/a.py\nsrc/b.py\nEOF",
     ],
 )
 def test_other_text_keeps_its_decision(command: str) -> None:
     assert decide_bash("coding-agent", command, CWD, HOME) == "allow"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo \"Remember to source .bashrc\"; find proj -name '*.py' | xargs wc -l",
+        'echo "Done: .zshrc updated"; git -C proj ls-files | xargs wc -l',
+        'python3 proj/notify.py "updated .bashrc aliases"',  # one argument, not names
+        'bash proj/x.sh "see .aws docs"',
+    ],
+)
+def test_messages_from_the_home_keep_their_decisions(command: str) -> None:
+    assert decide_bash("coding-agent", command, HOME, HOME) == "allow"

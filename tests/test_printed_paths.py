@@ -92,6 +92,8 @@ def test_a_variable_printed_is_read_as_its_value() -> None:
         'cat "$(echo x | tr x y)"',
         'cat "$(echo $HOME/x)"',  # a variable's value with more text: as written
         'cat "$(basename $f)"',
+        'cat "$(printf "$d")"',  # a variable as printf's format
+        'cat "$(printf %s $d)"',  # printf prints each word of an unquoted variable
         'cat "$(dirname -z a/b)"',
         'cat "$(basename a/b .txt)"',
         'cat "$(pwd)"',

@@ -828,8 +828,13 @@ class _Walker:
                 else child
             )
             word = _word(target, self.source)
-            if not word.static:  # `$(echo $d)`: what `$d` holds, put in later (see `printed`)
-                name = _REFERENCE.fullmatch(word.value) if argv[:1] in (["echo"], ["printf"]) else None
+            if not word.static:  # `$(echo "$d")`: what `$d` holds, put in later (see `printed`)
+                # echo's one word; printf's quoted argument, never its format (`printf %s $d`
+                # prints each of its words: `/etc/sha dow` is `/etc/shadow`)
+                printed = argv == ["echo"] or (
+                    word.quoted and argv in (["printf", "%s"], ["printf", "%s\\n"])
+                )
+                name = _REFERENCE.fullmatch(word.value) if printed else None
                 if name is None:
                     return None
                 argv.append(f"${{{name[1] or name[2]}}}")

@@ -1112,7 +1112,7 @@ class Expansion:
         end = _closing_brace(text, found.end()) if found is not None else None
         if found is None or end is None:  # a brace left open: bash refuses the word
             return [[word]]
-        if text.count("${") > _MAX_DEFAULTS:
+        if len(_DEFAULT_STARTS.findall(text)) > _MAX_DEFAULTS:
             self.error = self.error or "a word holds more defaults than analysed"
             return [[word]]
         name, subscript, operator = found[1], found[2], found[3]
@@ -1142,15 +1142,14 @@ class Expansion:
         """The text of a heredoc or here-string with the variables known put in, word by word
         (`read f <<< "$d/shadow"`, `xargs cat <<< $d/shadow`): a word's one reading in its
         place; where it has several, all of them, one per line, when the text is read as a
-        list of names (`names`: what `xargs` reads; defaults put in too, `${X:-/etc}/shadow`),
-        else the word as written."""
+        list of names (`names`: what `xargs` reads), else the word as written. A default is
+        put in where its variable is not known (`${X:-/etc}/shadow`)."""
         parts = _BLANKS.split(text)
         for at in range(0, len(parts), 2):
             part = parts[at]
             if "$" not in part:
                 continue
-            word = Word(part, static=False, quoted=True)
-            readings = self.defaulted_readings(word) if names else self.readings(word)
+            readings = self.defaulted_readings(Word(part, static=False, quoted=True))
             if len(readings) == 1 or names:
                 values = [" ".join(w.value for w in reading) for reading in readings]
                 parts[at] = "\n".join(values)
@@ -2288,6 +2287,8 @@ class _Unwrapper:
         if self.chdir is not None:  # `env -C build make`: from there, the shell staying
             self.moved_emit(words, runs_input)
             return
+        names = self.names(words)
+        env = self.inherited if not (self.exported or self.own) else self.env()
         _emit(
             self.exp,
             self.raw,
@@ -2298,10 +2299,41 @@ class _Unwrapper:
             self.fills,
             runs_input,
             self.track_cd,
-            self.inherited if not (self.exported or self.own) else self.env(),
+            env,
             self.reads,
-            self.names(words),
+            names,
         )
+        if names is not None and self.placeholder and "xargs" in self.wrappers:
+            self.filled(words, names, env)
+
+    def filled(self, words: list[Word], names: str, env: list[str]) -> None:
+        """`xargs -I{} cat {}/shadow <<< /etc`: the command once more for each line of the
+        names it reads (up to `_MAX_FILLED`), the placeholder put in, dynamic."""
+        holder = self.placeholder
+        if not holder:
+            return
+        lines = [line.strip() for line in names.splitlines() if line.strip()]
+        for line in lines[:_MAX_FILLED]:
+            if len(self.exp.commands) >= self.exp.limit:
+                self.exp.error = self.exp.error or "too many commands to analyse"
+                return
+            filled = [
+                Word(w.value.replace(holder, line), False, w.quoted) if holder in w.value else w
+                for w in words
+            ]
+            _emit(
+                self.exp,
+                self.raw,
+                filled,
+                self.writes,
+                list(self.wrappers),
+                True,
+                [],
+                False,
+                False,
+                env,
+                self.reads,
+            )
 
     def names(self, words: list[Word]) -> str | None:
         """The text a command reads names from, where it reads them from its stdin (`xargs`,
@@ -2368,6 +2400,8 @@ def _emit(
             exp.move(cmd)
 
 
+_MAX_FILLED = 8
+"""Most lines of its input an `xargs -I` command is read once more with (`_Unwrapper.filled`)."""
 _NAME_LISTS = frozenset({"tar", "bsdtar", "gtar", "zip", "cpio", "rsync", "pax"})
 """Programs that may read a list of names from their stdin (`tar -cf x -T -`, `zip -@`)."""
 _BLANKS = re.compile(r"([ \t\n]+)")
@@ -3023,17 +3057,64 @@ def _names(
     `delimiter` read as a line's end."""
     text = raw.stdin_text
     if text is None:
-        text = _echoed(raw, feeder)  # `cat <<EOF | xargs cat`, `echo a | tar -T - ...`
+        text = _printed_names(raw, feeder)  # `cat <<EOF | xargs cat`, `echo a | tar -T - ...`
     if text is None:
         return None
     if "$" in text:
         text = exp.fed(text, names=True)  # `xargs cat <<< $d/shadow`
+    if "\\" in text:  # `printf 'a\tb'`, `echo -e 'a\0b'`: a blank or a NUL either way
+        text = _NAME_ESCAPES.sub("\n", text)
     return text.replace(delimiter, "\n") if delimiter else text
 
 
+def _printed_names(raw: RawCommand, feeder: RawCommand | None) -> str | None:
+    """The text `feeder` pipes into `raw`, read as names: what a static `echo` or `printf`
+    prints (a format used again for the arguments left over, as printf does), or the heredoc
+    or here-string a filter passes on (`sort <<EOF | xargs cat`: `_FILTERS`, all of its
+    lines, in any order)."""
+    if not raw.piped or feeder is None or not feeder.words or feeder.depth != raw.depth:
+        return None
+    program = feeder.words[0].value.rpartition("/")[2]
+    if program in _FILTERS and feeder.stdin_text is not None and not feeder.redirects:
+        return feeder.stdin_text
+    if program == "printf" and all(w.static for w in feeder.words):
+        return _printf_repeated(feeder.words[1:])
+    return _echoed(raw, feeder)
+
+
+_FILTERS = frozenset({"cat", "sort", "uniq", "head", "tail", "grep", "egrep", "fgrep", "tac", "tee"})
+"""Programs that print lines of their stdin as they are (`head -1 <<< x`, `grep -v '^#' <<EOF`)."""
+_NAME_ESCAPES = re.compile(r"\\(?:[tnr0]|x0?0|x09|x0[aA])")
+"""The escapes `printf` and `echo -e` print as a blank or a NUL, which end a name."""
+
+
+def _printf_repeated(operands: list[Word]) -> str | None:
+    """What `printf FORMAT ARGS` prints (`_printf_value`), the format used again for the
+    arguments left over (`printf '%s\\n' a b`), at most `_MAX_PRINTS` times."""
+    if operands and operands[0].value == "--":
+        operands = operands[1:]
+    if not operands:
+        return None
+    count = operands[0].value.count("%s")
+    rest = operands[1:]
+    if not count or len(rest) <= count:
+        return _printf_value(operands, unescape=True)
+    out: list[str] = []
+    for at in range(0, min(len(rest), count * _MAX_PRINTS), count):
+        printed = _printf_value([operands[0], *rest[at : at + count]], unescape=True)
+        if printed is None:
+            return None
+        out.append(printed)
+    return "".join(out)
+
+
+_MAX_PRINTS = 64
+"""Most times `_printf_repeated` uses a format again."""
+
+
 def _xargs_delimiter(options: list[Word]) -> str | None:
-    """The character `xargs -d C` / `--delimiter=C` splits its input at, None without one or
-    for an escape (`-d '\\n'`), which names a blank."""
+    """The character `xargs -d C` / `--delimiter=C` splits its input at (an escape read as
+    printf reads it: `-d '\\x71'`), None without one or for a blank, which ends a name anyway."""
     found: str | None = None
     for i, word in enumerate(options):
         a = word.value
@@ -3043,7 +3124,9 @@ def _xargs_delimiter(options: list[Word]) -> str | None:
             found = a.partition("=")[2]
         elif a.startswith("-d"):
             found = a[2:]
-    return found if found is not None and len(found) == 1 else None
+    if found is not None and found[:1] == "\\":  # `-d '\x71'`, `-d '\161'`: the character it names
+        found = _printf_unescape(found)
+    return found if found is not None and len(found) == 1 and not found.isspace() else None
 
 
 _WRAPPER_FILES: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
@@ -3213,8 +3296,10 @@ _NESTED_DEFAULT = re.compile(
 """The start of a default whose word holds an expansion, a quote or an escape before the brace
 that would end it (`${X:-$HOME/.config}`, `${X:-${Y:-/etc}}`, `${A[0]:-"}"}`), which
 `_EXPANDED` does not read: the word continues up to `_closing_brace`."""
+_DEFAULT_STARTS = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?|[0-9]+|[@*]):?[-=+]")
+"""Where each default of a word starts, nested ones too (`_DEFAULTED` stops at the first)."""
 _MAX_DEFAULTS = 16
-"""Most `${` in a word read by `nested_default`: past it the call is unparsed."""
+"""Most defaults in a word read by `nested_default`: past it the call is unparsed."""
 
 
 def _closing_brace(text: str, at: int) -> int | None:
@@ -3246,12 +3331,16 @@ def _closing_brace(text: str, at: int) -> int | None:
 def _unquoted(text: str, quoted: bool) -> str:
     """The word of a default as bash puts it in: quotes removed, and escapes (in a double-quoted
     word, those of the characters a backslash escapes there)."""
+    if "$'" in text:  # `$'\x2fetc'`: the text its escapes stand for
+        text = _ANSI_C.sub(lambda m: _printf_unescape(m[1]) or m[1], text)
     text = text.replace('"', "").replace("'", "")
     if "\\" not in text:
         return text
     return (_QUOTED_ESCAPE if quoted else _ESCAPE).sub(r"\1", text)
 
 
+_ANSI_C = re.compile(r"\$'((?:[^'\\]|\\.)*)'", re.DOTALL)
+"""A `$'...'` string, whose escapes bash reads as printf's."""
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _QUOTED_ESCAPE = re.compile(r'\\([$`"\\\n])')
 

@@ -549,24 +549,17 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
             found[path] = None
     # A relative word joined to a normal directory is normal: what `resolve` then gives.
     joins = run_in if run_in and normal_dir(run_in) else None
-    # In a directory that holds secrets by their place (`/etc`, a home), a plain word may
-    # name one: `near` says to look at each such word there of a command that may read it
-    # as a file's name: a script's argument (`python3 x.py shadow`), or words that may be
-    # printed to a command reading names (`echo shadow | xargs cat`). Other commands' plain
-    # words name no file (`dpkg -S shadow`, `git log -- shadow`, `echo shadow`), as anywhere.
-    names_read: bool | None = None  # whether a command reads names printed by another
+    # In a directory that holds secrets by their place (`/etc`, a home), a relative word may
+    # name one: `near` says to look at each such word there of a script's arguments
+    # (`python3 x.py shadow`); names read from stdin are looked at below. Other commands'
+    # plain words name no file (`dpkg -S shadow`, `git log -- shadow`, `echo shadow`).
     for cmd in shell.commands:
         base = cmd.cwd
         program = cmd.program
         args = cmd.args
-        if program in _SCRIPTS or (program[-1:].isdigit() and _SCRIPT_RUNNER.match(program) is not None):
-            near = _near(base, run_in)
-        elif program in _PRINTERS:
-            if names_read is None:
-                names_read = any("<stdin>" in c.fills or _reads_names(c) for c in shell.commands)
-            near = names_read and _near(base, run_in)
-        else:
-            near = False
+        near = (
+            program in _SCRIPTS or (program[-1:].isdigit() and _SCRIPT_RUNNER.match(program) is not None)
+        ) and _near(base, run_in)
         if not (
             cmd.redirects
             or cmd.reads_from
@@ -614,7 +607,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
                     if raw:
                         found[_place(raw, base, run_in, unresolved, shell)] = None
                     elif _near(base, run_in):
-                        _add_placed(found, word, base, run_in, cwd or shell.cwd)
+                        _add_placed(found, word, base, run_in, cwd or shell.cwd, split=True)
             if near:
                 for arg in args:
                     _add_placed(found, arg, base, run_in, cwd or shell.cwd)
@@ -653,15 +646,20 @@ def _near(base: str | None, run_in: str | None) -> bool:
 
 
 def _add_placed(
-    found: dict[str, None], word: str, base: str | None, run_in: str | None, cwd: str | None
+    found: dict[str, None],
+    word: str,
+    base: str | None,
+    run_in: str | None,
+    cwd: str | None,
+    split: bool = False,
 ) -> None:
-    """Add to `found` the paths the relative words of `word` name where the command runs
-    (`shadow` in `/etc`, `.ssh/id_rsa` in a home; each of `"shadow gshadow"`, which `xargs`
-    splits; the value of `--file=shadow`) when they are secrets: elsewhere such a word is an
-    argument, or a file of the project."""
+    """Add to `found` the path the relative word `word` names where the command runs
+    (`shadow` in `/etc`, `.ssh/id_rsa` in a home; the value of `--file=shadow`; with `split`,
+    each of its blank-separated parts, as `xargs` reads them) when it is a secret: elsewhere
+    such a word is an argument, or a file of the project."""
     if word[:1] == "-" and "=" in word:
         word = word.partition("=")[2]  # `--file=shadow`
-    for part in _SPACE.split(word) if _SPACE.search(word) else (word,):
+    for part in _SPACE.split(word) if split and _SPACE.search(word) else (word,):
         if not part or part[0] in _NOT_PLAIN or "=" in part:
             continue
         path = resolve(part, base, run_in)
@@ -672,8 +670,6 @@ def _add_placed(
 _NOT_PLAIN = frozenset("-$`~@'\"<>/")
 """First characters of a word `_add_placed` leaves to `_path_like`: an option, an expansion, a
 quote, a redirection, a path from a home or the root."""
-_PRINTERS = frozenset({"echo", "printf"})
-"""Programs whose plain words may be names printed to a command that reads them."""
 _SCRIPTS = SCRIPT_FIRST | {"php", "deno", "bun"}
 """Interpreters run on a script: its arguments are given to the script, which may read them as
 files' names."""
