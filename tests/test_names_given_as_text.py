@@ -71,6 +71,13 @@ SECRETS_READ = [
     "cd /etc && echo -e 'passwd\\tshadow' | xargs cat",
     "xargs -d '\\x71' cat <<< 'q/etc/shadowq'",
     'read f <<< "${A:-/etc/shadow}"; cat "$f"',
+    # cpio, pax and GNU tar by its other name
+    "cpio -o <<< /etc/shadow | base64",
+    "cat <<EOF | cpio -o\n/etc/shadow\nEOF",
+    "pax -w <<< /etc/shadow",
+    "gtar -cf - -T - <<< /etc/shadow",
+    "bsdtar -cf - -T - <<< ~/.ssh/id_rsa",
+    "gtar -C / -cf - -T - <<< etc/shadow",
     # each line of parallel's stdin is an argument
     "parallel cat <<< /etc/shadow",
     "parallel -j4 cat <<EOF\n/etc/shadow\nEOF",

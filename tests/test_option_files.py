@@ -136,6 +136,7 @@ SECRETS_NAMED_FROM_ANOTHER_DIRECTORY = [
     "tar --direc=/etc -cf - shadow",  # cut short
     "git -C /tmp -C ../etc diff --no-index shadow /dev/null",  # each from the one before
     "cd /etc && gzip -c shadow",
+    "gtar -C /etc -cf - shadow",  # GNU tar by its other name
 ]
 
 

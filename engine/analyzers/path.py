@@ -565,6 +565,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
             or cmd.reads_from
             or cmd.fills
             or (program in _OWN_PATHS and (program != "git" or _git_names_paths(args)))
+            or (cmd.stdin is not None and program in _NAME_LISTS)  # `cpio -o <<< F`
         ):
             for arg in args:  # a plain command (`git status`, `ls -la src`): its words, here
                 if arg[:1] == "-" and "=" not in arg:
@@ -770,12 +771,12 @@ def _reads_names(cmd: Command) -> bool:
     return False
 
 
-_DIRECTORY_OPTIONS = frozenset({"git", "tar", "bsdtar", "make"})
+_DIRECTORY_OPTIONS = frozenset({"git", "tar", "bsdtar", "gtar", "make"})
 """Programs with an option that runs them from another directory (`git -C D`, `tar -C D`,
 `make -C D`), for the relative names after it."""
 _NAMES_FILES = frozenset(
     {
-        "tar", "bsdtar", "zip", "7z", "7za", "7zr", "gzip", "gunzip", "bzip2", "bunzip2", "xz",
+        "tar", "bsdtar", "gtar", "zip", "7z", "7za", "7zr", "gzip", "gunzip", "bzip2", "bunzip2", "xz",
         "unxz", "zstd", "lz4", "openssl", "cpio", "split", "csplit", "iconv", "fold", "fmt", "pr",
         "expand", "unexpand", "paste", "join", "comm", "look", "rev", "column", "base32", "basenc",
         "cksum", "sum", "b2sum", "sha224sum", "sha384sum", "sha512sum",
@@ -809,23 +810,24 @@ def _secrets_named_from(cmd: Command, base: str | None, run_in: str | None) -> l
         directories = option_values(args, "C", ("directory",), _MAKE_VALUED, abbreviated=True)
     elif program in _NAMES_FILES:
         words = args
-        directories = _tar_directories(args) if program in ("tar", "bsdtar") else []
+        directories = _tar_directories(args) if program in _TARS else []
         if directories and cmd.stdin is not None and _reads_names(cmd):  # `tar -C /etc -T - <<< x`
             words = [*args, *_listed_names(cmd.stdin)]
     else:
         return []
     if not words or (base is None and not directories):
         return []
-    bases: list[str] = [] if base is None or (directories and program != "tar") else [base]
+    gnu = program in _GNU_TARS  # GNU tar reads each name from the `-C` before it
+    bases: list[str] = [] if base is None or (directories and not gnu) else [base]
     where: str | None = base
     for directory in directories:
         moved = resolve(directory, where, run_in)  # each from the one before
         if moved[:1] == "?":
             return [f"?{directory}"]  # a directory not known
-        if program == "tar":
+        if gnu:
             bases.append(moved)
         where = moved
-    if program != "tar" and where is not None and directories:
+    if not gnu and where is not None and directories:
         bases.append(where)
     if len(bases) > _MAX_DIRECTORIES:
         return [f"?{directories[-1]}"]
@@ -991,6 +993,7 @@ home's dotfiles among them). A long option may be written as a prefix (`cp --rec
 _LOCAL_COPIERS = frozenset({"cp", "ditto"})
 """Copiers with no remote names: an operand with a `:` is a local file."""
 _TARS = frozenset({"tar", "bsdtar", "gtar"})
+_GNU_TARS = frozenset({"tar", "gtar"})
 _NAME_LISTS = _TARS | {"zip", "cpio", "rsync", "pax"}
 """The programs `_reads_names` knows."""
 _TAR_VALUED = "bCfFgHIKLNTVX"
