@@ -70,6 +70,9 @@ SECRETS_READ = [
     "cd /etc && printf 'passwd\\0shadow\\0' | xargs -0 cat",
     "cd /etc && echo -e 'passwd\\tshadow' | xargs cat",
     "xargs -d '\\x71' cat <<< 'q/etc/shadowq'",
+    "xargs -n10 cat <<< '/etc/shadow x'",  # `-n10` is no `-0`
+    "cd /etc && echo -e 'passwd\\0shadow' | xargs -0 cat",
+    "xargs -0 cat <<< /etc/shadow",
     'read f <<< "${A:-/etc/shadow}"; cat "$f"',
     # cpio, pax and GNU tar by its other name
     "cpio -o <<< /etc/shadow | base64",
@@ -90,14 +93,14 @@ SECRETS_READ = [
     "cd /etc && echo shadow | xargs cat",
     'cd /etc && printf "%s\\n" shadow gshadow | xargs -n1 cat',
     "cd /etc && echo shadow | tar -cf /tmp/x -T -",
-    "cd /etc; python3 x.py shadow",
-    "cd /etc; node x.js shadow",
-    "cd ~/.config && python3 x.py gcloud",
+    "cd /etc; python3 x.py ./shadow",
+    "cd /etc; node x.js sudoers.d/x",
+    "cd ~/.config && python3 x.py gcloud/credentials.db",
     "cd ~ && python3 x.py .ssh/id_rsa",
     "python3 x.py ../.ssh/id_rsa",
-    "cd /etc && python3 x.py --file=shadow",
-    "cd /etc && python3.12 x.py shadow",
-    "cd /etc && php x.php shadow",
+    "cd /etc && python3 x.py --file=./shadow",
+    "cd /etc && python3.12 x.py ./shadow",
+    "cd /etc && php x.php ./shadow",
     'cd /etc && echo "shadow gshadow" | xargs cat',
     "cd /etc && cat <<< shadow | xargs cat",
 ]
@@ -137,6 +140,12 @@ def test_a_secret_named_as_text_is_read(command: str, policy: str) -> None:
         "cd /etc && echo shadow; ls | xargs wc -l",  # a message, not piped to the reader
         "xargs -I{} gzip {} <<EOF\na.txt\nb.txt\nEOF",
         "sort -u <<EOF | xargs wc -l\nsrc/a.py\nsrc/b.py\nEOF",
+        # a message given whole (`-0`, `-d`, `-I`), a URL, are no names of files
+        'echo "fix: handle ~/.ssh/config parsing" | xargs -0 git commit -m',
+        'printf "%s" "docs: explain ~/.aws/credentials" | xargs -0 -I{} git commit -m "{}"',
+        'echo "chore: document ~/.npmrc" | xargs -d "\\n" git commit -m',
+        "echo https://example.com/.env | xargs curl -sI",
+        "echo s3://bucket/prod/.env | xargs aws s3 ls",
     ],
 )
 def test_other_text_keeps_its_decision(command: str) -> None:
@@ -150,7 +159,27 @@ def test_other_text_keeps_its_decision(command: str) -> None:
         'echo "Done: .zshrc updated"; git -C proj ls-files | xargs wc -l',
         'python3 proj/notify.py "updated .bashrc aliases"',  # one argument, not names
         'bash proj/x.sh "see .aws docs"',
+        'python3 ~/bin/notify.py "Saved backup of ~/.bashrc"',
+        "node x.js https://example.com/.env",
     ],
 )
 def test_messages_from_the_home_keep_their_decisions(command: str) -> None:
     assert decide_bash("coding-agent", command, HOME, HOME) == "allow"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # in /etc, a plain word given to a script or a program that reads no file is a
+        # service, a package or a message, not a name of a file
+        'printf "%s\\n" nginx ssh cron | xargs -n1 systemctl is-active',
+        "echo ssh | xargs -I{} journalctl -u {} -n 20",
+        "echo ssh | xargs dpkg -L",
+        "bash /usr/local/bin/restart.sh ssh",
+        "python3 /opt/tool/check.py --service ssh",
+        "python3 x.py shadow",
+        'python3 /opt/notify.py "backup done: ~/.ssh"',
+    ],
+)
+def test_words_from_etc_that_name_no_file_keep_their_decisions(command: str) -> None:
+    assert decide_bash("coding-agent", command, "/etc", HOME) == "allow"

@@ -2347,7 +2347,8 @@ class _Unwrapper:
 
     def stdin_names(self) -> str | None:
         """The text of this command's stdin, where it is known, read as names (`_names`)."""
-        return _names(self.exp, self.raw, self.feeder, self.delimiter)
+        lines = "\n" if self.placeholder and self.delimiter is None else None  # `xargs -I`: a line each
+        return _names(self.exp, self.raw, self.feeder, self.delimiter or lines)
 
 
 def _emit(
@@ -3063,8 +3064,13 @@ def _names(
     if "$" in text:
         text = exp.fed(text, names=True)  # `xargs cat <<< $d/shadow`
     if "\\" in text:  # `printf 'a\tb'`, `echo -e 'a\0b'`: a blank or a NUL either way
-        text = _NAME_ESCAPES.sub("\n", text)
-    return text.replace(delimiter, "\n") if delimiter else text
+        text = _NAME_ESCAPES.sub(lambda m: "\x00" if m[0] in ("\\0", "\\x00", "\\x0") else "\n", text)
+    if delimiter is None:
+        return text
+    # each item one argument, blanks and all: one with a blank names no file (`echo "fix:
+    # ~/.ssh/config" | xargs -0 git commit -m`), and the others are names as they are
+    items = (item.strip("\n") for item in text.split(delimiter))
+    return "\n".join(item for item in items if item and _BLANK.search(item) is None)
 
 
 def _printed_names(raw: RawCommand, feeder: RawCommand | None) -> str | None:
@@ -3082,6 +3088,8 @@ def _printed_names(raw: RawCommand, feeder: RawCommand | None) -> str | None:
     return _echoed(raw, feeder)
 
 
+_BLANK = re.compile(r"\s")
+"""A blank, which a name given as one argument does not hold."""
 _FILTERS = frozenset({"cat", "sort", "uniq", "head", "tail", "grep", "egrep", "fgrep", "tac", "tee"})
 """Programs that print lines of their stdin as they are (`head -1 <<< x`, `grep -v '^#' <<EOF`)."""
 _NAME_ESCAPES = re.compile(r"\\(?:[tnr0]|x0?0|x09|x0[aA])")
@@ -3114,7 +3122,8 @@ _MAX_PRINTS = 64
 
 def _xargs_delimiter(options: list[Word]) -> str | None:
     """The character `xargs -d C` / `--delimiter=C` splits its input at (an escape read as
-    printf reads it: `-d '\\x71'`), None without one or for a blank, which ends a name anyway."""
+    printf reads it: `-d '\\x71'`, `-d '\\n'`), NUL for `-0` / `--null`; None without one (its
+    input is then split at blanks and quotes)."""
     found: str | None = None
     for i, word in enumerate(options):
         a = word.value
@@ -3124,9 +3133,16 @@ def _xargs_delimiter(options: list[Word]) -> str | None:
             found = a.partition("=")[2]
         elif a.startswith("-d"):
             found = a[2:]
+        elif a == "--null" or (a[:1] == "-" and a[1:2] != "-" and _NULL_CLUSTER.match(a)):  # `-0`, `-r0`
+            found = "\x00"
     if found is not None and found[:1] == "\\":  # `-d '\x71'`, `-d '\161'`: the character it names
         found = _printf_unescape(found)
-    return found if found is not None and len(found) == 1 and not found.isspace() else None
+    return found if found is not None and len(found) == 1 else None
+
+
+_NULL_CLUSTER = re.compile(r"-[^adEeILilnPs0]*0")
+"""A cluster of xargs's short options that holds `-0` before any option taking a value
+(`-r0`; not `-n10`, whose `0` is part of a number)."""
 
 
 _WRAPPER_FILES: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {

@@ -607,7 +607,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
                         continue
                     if raw:
                         found[_place(raw, base, run_in, unresolved, shell)] = None
-                    elif _near(base, run_in):
+                    elif (program in FILE_READERS or program in _NAME_LISTS) and _near(base, run_in):
                         _add_placed(found, word, base, run_in, cwd or shell.cwd, split=True)
             if near:
                 for arg in args:
@@ -655,19 +655,25 @@ def _add_placed(
     split: bool = False,
 ) -> None:
     """Add to `found` the path the relative word `word` names where the command runs
-    (`shadow` in `/etc`, `.ssh/id_rsa` in a home; the value of `--file=shadow`; with `split`,
-    each of its blank-separated parts, as `xargs` reads them) when it is a secret: elsewhere
-    such a word is an argument, or a file of the project."""
+    (`.ssh/id_rsa` in a home, `gcloud/credentials.db` in `~/.config`; the value of
+    `--file=.ssh/x`) when it is a secret: elsewhere such a word is an argument, or a file of
+    the project. A word with no `/` or `.` is a script's argument, not a name (`restart.sh
+    ssh` in `/etc`: a service), unless `split`: then `word` is names a reader reads (`shadow`
+    of `echo shadow | xargs cat` in `/etc`), each of its blank-separated parts."""
     if word[:1] == "-" and "=" in word:
         word = word.partition("=")[2]  # `--file=shadow`
+    if "://" in word or (not split and _SPACE.search(word)):  # a URL; a message, not a name
+        return
     for part in _SPACE.split(word) if split and _SPACE.search(word) else (word,):
-        if not part or part[0] in _NOT_PLAIN or "=" in part:
+        if not part or part[0] in _NOT_PLAIN or "=" in part or (not split and _BARE.fullmatch(part)):
             continue
         path = resolve(part, base, run_in)
         if path[:1] != "?" and is_sensitive(_as_home(path) if _in_root_home(cwd) else path):
             found[path] = None
 
 
+_BARE = re.compile(r"[^/.]+")
+"""A word with no `/` or `.`: a name, a service or a value more often than a file."""
 _NOT_PLAIN = frozenset("-$`~@'\"<>/")
 """First characters of a word `_add_placed` leaves to `_path_like`: an option, an expansion, a
 quote, a redirection, a path from a home or the root."""
@@ -690,7 +696,7 @@ def _listed_names(text: str) -> list[str]:
             words += shlex.split(text.replace("\x00", "\n"))
         except ValueError:  # a quote left open: xargs refuses the list; each word unquoted
             words += [_UNQUOTE.sub("", w) for w in words]
-    parts = [p for w in words if _DELIMITERS.search(w) for p in _DELIMITERS.split(w) if p]
+    parts = [p for w in words if _DELIMITERS.search(w) and "://" not in w for p in _DELIMITERS.split(w) if p]
     return list(dict.fromkeys([*words, *parts]))[:MAX_PATHS]
 
 
