@@ -549,9 +549,9 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
             found[path] = None
     # A relative word joined to a normal directory is normal: what `resolve` then gives.
     joins = run_in if run_in and normal_dir(run_in) else None
-    # In a directory that holds secrets by their place (`/etc`, a home), a relative word may
-    # name one: `near` says to look at each such word there of a script's arguments
-    # (`python3 x.py shadow`); names read from stdin are looked at below. Other commands'
+    # In a directory that holds secrets by their place (`/etc`, a home), a relative path may
+    # name one: `near` says to look at each of a script's arguments there (`python3 x.py
+    # .ssh/id_rsa` in a home); names read from stdin are looked at below. Other commands'
     # plain words name no file (`dpkg -S shadow`, `git log -- shadow`, `echo shadow`).
     for cmd in shell.commands:
         base = cmd.cwd
@@ -661,7 +661,7 @@ def _add_placed(
     ssh` in `/etc`: a service), unless `split`: then `word` is names a reader reads (`shadow`
     of `echo shadow | xargs cat` in `/etc`), each of its blank-separated parts."""
     if word[:1] == "-" and "=" in word:
-        word = word.partition("=")[2]  # `--file=shadow`
+        word = word.partition("=")[2]  # `--file=.ssh/id_rsa`
     if "://" in word or (not split and _SPACE.search(word)):  # a URL; a message, not a name
         return
     for part in _SPACE.split(word) if split and _SPACE.search(word) else (word,):
