@@ -1,13 +1,14 @@
 """Names of files given as text: on stdin, to a script, or as plain words where they are secrets.
 
 `xargs cat <<< /etc/shadow` and `tar -cf x -T - <<EOF` read the files their heredoc or
-here-string names (or what `cat <<EOF` or `echo` pipes in), with the variables and defaults
-known put in (`<<< "$d/shadow"`), quotes and escapes removed as xargs removes them, from the
-directory `tar -C` names; `read f <<<` sets `f` to them. A script is given its arguments to
-read (`python3 x.py ~/.ssh/id_rsa`; its relative ones are the project's files). And where a
-command runs in a directory that holds secrets by their place (`/etc`, a home), a relative
-word of a script's arguments, or one printed to a command that reads names, names a file
-there (`cd /etc && echo shadow | xargs cat`); other commands' plain words stay arguments.
+here-string names (or what `cat <<EOF`, a filter, `echo` or `printf` pipes in), split as xargs
+splits them, with the variables and defaults known put in (`<<< "$d/shadow"`), quotes and
+escapes removed as xargs removes them, from the directory `tar -C` names; `read f <<<` sets
+`f` to them. A script is given its arguments to read (`python3 x.py ~/.ssh/id_rsa`; its
+relative ones are the project's files). And where a command runs in a directory that holds
+secrets by their place (`/etc`, a home), a relative path given to a script, or a word of the
+names a file reader reads, names a file there (`cd /etc && echo shadow | xargs cat`); other
+plain words stay arguments (services, messages, URLs).
 """
 
 from __future__ import annotations
