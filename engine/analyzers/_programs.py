@@ -438,6 +438,10 @@ FILE_READERS = frozenset(
 PATTERN_FIRST = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "jq", "yq", "sed", "perl"})
 """Programs whose first positional argument is a pattern or script, not a file."""
 
+NAME_LISTS = frozenset({"tar", "bsdtar", "gtar", "zip", "cpio", "rsync", "pax"})
+"""Programs that may read a list of names from their stdin (`tar -cf x -T -`, `zip -@`,
+`cpio -o`)."""
+
 SCRIPT_FIRST = frozenset({"python", "python3", "node", "bash", "sh", "zsh", "ruby", "perl"})
 """Programs whose first positional argument is the only path (the rest are its arguments)."""
 

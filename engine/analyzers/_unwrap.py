@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from ._command import NO_ENV, Command
 from ._parsed import MAX_COMMANDS, MAX_DEPTH, MOVES, Parsed, RawCommand, Word, brace_words
 from ._programs import (
+    NAME_LISTS,
     RUN_OPTIONS,
     RUN_SUBCOMMANDS,
     RUNNER_PROGRAMS,
@@ -480,7 +481,7 @@ class Expansion:
                 redirects = raw.redirects
                 writes = outer + [r.target.value for r in redirects if r.writes] if redirects else outer
                 in_env = env if not (raw.env or self.exported) else [*env, *self.exported.values(), *raw.env]
-                names = _names(self, raw, feeder) if words[0].static and name in _NAME_LISTS else None
+                names = _names(self, raw, feeder) if words[0].static and name in NAME_LISTS else None
                 _emit(self, raw, words, writes, [*wrappers], False, [], False, True, in_env, NO_ENV, names)
                 if declares:
                     self.sets(words[0].value, words[1:], raw, feeder)
@@ -2337,11 +2338,11 @@ class _Unwrapper:
 
     def names(self, words: list[Word]) -> str | None:
         """The text a command reads names from, where it reads them from its stdin (`xargs`,
-        `tar -T -`: `_NAME_LISTS`): its heredoc or here-string, or what a static `echo` or
+        `tar -T -`: `NAME_LISTS`): its heredoc or here-string, or what a static `echo` or
         `cat <<EOF` pipes into it, with the variables known put in, `xargs -d`'s delimiter
         read as a line's end; None for any other command."""
         program = words[0].value.rpartition("/")[2] if words[0].static else ""
-        if "xargs" not in self.wrappers and program not in _NAME_LISTS:
+        if "xargs" not in self.wrappers and program not in NAME_LISTS:
             return None
         return self.stdin_names()
 
@@ -2403,8 +2404,6 @@ def _emit(
 
 _MAX_FILLED = 8
 """Most lines of its input an `xargs -I` command is read once more with (`_Unwrapper.filled`)."""
-_NAME_LISTS = frozenset({"tar", "bsdtar", "gtar", "zip", "cpio", "rsync", "pax"})
-"""Programs that may read a list of names from their stdin (`tar -cf x -T -`, `zip -@`)."""
 _BLANKS = re.compile(r"([ \t\n]+)")
 """The blanks between the words of a heredoc or here-string, kept by `split`."""
 
@@ -3303,16 +3302,17 @@ def _defaults(raw: RawCommand) -> bool:
     return False
 
 
-_DEFAULTED = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?|[0-9]+|[@*]):?[-=+][^}]")
+_DEFAULTED_NAME = r"([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*])(?:\[([^\]]*)\])?"
+"""The parameter of a default, and its subscript (`${A[0]:-x}`)."""
+_DEFAULT_START = rf"\$\{{{_DEFAULTED_NAME}(:?[-=+])"
+_DEFAULTED = re.compile(_DEFAULT_START + "[^}]")
 
 
-_NESTED_DEFAULT = re.compile(
-    r"\$\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*])(?:\[([^\]]*)\])?(:?[-=+])(?=[^}]*?[$`\\'\"])"
-)
+_NESTED_DEFAULT = re.compile(_DEFAULT_START + r"(?=[^}]*?[$`\\'\"])")
 """The start of a default whose word holds an expansion, a quote or an escape before the brace
 that would end it (`${X:-$HOME/.config}`, `${X:-${Y:-/etc}}`, `${A[0]:-"}"}`), which
 `_EXPANDED` does not read: the word continues up to `_closing_brace`."""
-_DEFAULT_STARTS = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?|[0-9]+|[@*]):?[-=+]")
+_DEFAULT_STARTS = re.compile(_DEFAULT_START)
 """Where each default of a word starts, nested ones too (`_DEFAULTED` stops at the first)."""
 _MAX_DEFAULTS = 16
 """Most defaults in a word read by `nested_default`: past it the call is unparsed."""

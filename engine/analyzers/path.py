@@ -40,6 +40,7 @@ from ._programs import (
     FILE_READERS,
     GLOBAL_VALUE_OPTIONS,
     MODE_FIRST,
+    NAME_LISTS,
     PATTERN_FIRST,
     READ_OPTIONS,
     SCRIPT_FIRST,
@@ -565,15 +566,13 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
             or cmd.reads_from
             or cmd.fills
             or (program in _OWN_PATHS and (program != "git" or _git_names_paths(args)))
-            or (cmd.stdin is not None and program in _NAME_LISTS)  # `cpio -o <<< F`
+            or (cmd.stdin is not None and program in NAME_LISTS)  # `cpio -o <<< F`
         ):
             for arg in args:  # a plain command (`git status`, `ls -la src`): its words, here
                 if arg[:1] == "-" and "=" not in arg:
                     continue  # a flag (`-la`, `--force`): what `_path_like` says, without its work
                 if arg.isalnum() and SENSITIVE_WORDS is not None and arg.isascii():
                     if arg.lower() not in SENSITIVE_WORDS:
-                        if near:
-                            _add_placed(found, arg, base, run_in, cwd or shell.cwd)
                         continue  # `status`, `main`: what `_path_like` says, without its work
                     raw = arg
                 else:
@@ -607,7 +606,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
                         continue
                     if raw:
                         found[_place(raw, base, run_in, unresolved, shell)] = None
-                    elif (program in FILE_READERS or program in _NAME_LISTS) and _near(base, run_in):
+                    elif (program in FILE_READERS or program in NAME_LISTS) and _near(base, run_in):
                         _add_placed(found, word, base, run_in, cwd or shell.cwd, split=True)
             if near:
                 for arg in args:
@@ -759,7 +758,7 @@ def _reads_names(cmd: Command) -> bool:
     --files-from`, and `pax -w` with no operand. A list named by a file may have been
     written by `find` too: any one counts."""
     program = cmd.program
-    if program not in _NAME_LISTS:
+    if program not in NAME_LISTS:
         return False
     flags = cmd.flags
     if not flags:
@@ -1000,8 +999,6 @@ _LOCAL_COPIERS = frozenset({"cp", "ditto"})
 """Copiers with no remote names: an operand with a `:` is a local file."""
 _TARS = frozenset({"tar", "bsdtar", "gtar"})
 _GNU_TARS = frozenset({"tar", "gtar"})
-_NAME_LISTS = _TARS | {"zip", "cpio", "rsync", "pax"}
-"""The programs `_reads_names` knows."""
 _TAR_VALUED = "bCfFgHIKLNTVX"
 """tar's short options that take a value, in the rest of their cluster or the next word."""
 _TAR_UNSURE = "HL"
