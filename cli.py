@@ -657,21 +657,43 @@ def log_group() -> None:
     """Work with decision logs."""
 
 
+def _anchors(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    for anchor in value:
+        if len(anchor) != 64 or any(c not in "0123456789abcdefABCDEF" for c in anchor):
+            raise click.BadParameter(f"`{anchor}` is not a head: the SHA-256 of a line, 64 hex digits")
+    return value
+
+
 @log_group.command("verify")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    callback=_anchors,
+    metavar="HASH",
+    help="The head an earlier check printed, kept where the log's writers cannot change it: a line "
+    "must still hash to it (repeatable). Catches edits and deletions the chain alone cannot see.",
+)
 @FORMAT
-def log_verify(paths: tuple[str, ...], fmt: str) -> None:
-    """Check the hash chain of decision logs (oldest file first); exit 1 on any problem."""
+def log_verify(paths: tuple[str, ...], anchors: tuple[str, ...], fmt: str) -> None:
+    """Check the hash chain of decision logs (oldest file first); exit 1 on any problem.
+
+    Prints the head, the hash of the last line: keep it, and give it back later with --anchor.
+    """
     from remit.verify import verify_logs
 
-    result = verify_logs(list(paths))
+    result = verify_logs(list(paths), anchors=anchors)
     if fmt == "json":
         _print_json(result.as_dict())
     else:
         for p in result.problems:
-            err.print(f"[red]{escape(p.file)}:{p.line}[/]: {p.kind}: {escape(p.message)}")
+            where = f"{p.file}:{p.line}" if p.file else "log"
+            err.print(f"[red]{escape(where)}[/]: {p.kind}: {escape(p.message)}")
         verdict = "[green]intact[/]" if result.ok else f"[red]{len(result.problems)} problem(s)[/]"
         out.print(f"{result.records} record(s) in {result.files} file(s): {verdict}")
+        if result.head is not None:
+            out.print(f"head {result.head} ({escape(result.head_file)}:{result.head_line})")
     sys.exit(EXIT_OK if result.ok else EXIT_ERROR)
 
 

@@ -20,6 +20,7 @@ not the hash of the line before it is a broken link. The verifier then looks aro
 |              | before it was edited in place; the hashes cannot tell these two apart (also: a    |
 |              | record restarting the chain at the genesis mid-file, as when logs are concatenated) |
 | `unreadable` | the file cannot be opened or decompressed (line 0, or the line reached)           |
+| `missing_anchor` | no line hashes to an anchor given (file "", line 0)                           |
 | `truncated`  | not a problem of the log: more than `max_problems` were found (file "", line 0)    |
 
 After a break the check resynchronises on the record's own hash, so later problems are found
@@ -28,7 +29,12 @@ own line: the writer chains the next record to its hash, so a crash is one `torn
 
 Limits of any hash chain without an outside anchor: deleting or editing the *last* records of
 a file, or rewriting every hash after an edit, cannot be seen; nor can the deletion of whole
-rotated files when the next file starts at the genesis.
+rotated files when the next file starts at the genesis. An anchor is the remedy: the `head`
+of a verified log (the hash of its last line) kept where whoever could change the log cannot
+reach it, and given back later (`anchors`). A line must still hash to each anchor, since
+records are only ever appended after it; `missing_anchor` says that none does: the line it
+was taken at, or one before it, was edited or deleted (however well the hashes after the edit
+were rewritten), or the log was cut short before it.
 
 Several files are read in the order given, oldest first (`decisions.jsonl.2`,
 `decisions.jsonl.1`, `decisions.jsonl`): the first record of each later file may chain either
@@ -63,6 +69,7 @@ KINDS = (
     "edited",
     "broken",
     "unreadable",
+    "missing_anchor",
     "truncated",
 )
 RECORD_KINDS = frozenset({"decision", "outcome", "event", "policy_loaded", "policy_error"})
@@ -85,11 +92,16 @@ class LogProblem:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """What `verify_logs` found: records checked, files read, and the problems in file order."""
+    """What `verify_logs` found: records checked, files read, the problems in file order, and the
+    `head`: the hash of the last line read (None when every file is empty), at `head_file`
+    line `head_line`; the anchor to keep for a later check."""
 
     records: int
     files: int
     problems: list[LogProblem] = field(default_factory=list)
+    head: str | None = None
+    head_file: str = ""
+    head_line: int = 0
 
     @property
     def ok(self) -> bool:
@@ -103,28 +115,54 @@ class VerifyResult:
             "records": self.records,
             "files": self.files,
             "problems": [p.as_dict() for p in self.problems],
+            "head": None
+            if self.head is None
+            else {"hash": self.head, "file": self.head_file, "line": self.head_line},
         }
 
 
-def verify_logs(paths: Iterable[str | Path], *, window: int = 1024, max_problems: int = 1000) -> VerifyResult:
+def verify_logs(
+    paths: Iterable[str | Path],
+    *,
+    anchors: Iterable[str] = (),
+    window: int = 1024,
+    max_problems: int = 1000,
+) -> VerifyResult:
     """Check the hash chain of the logs at `paths`, read in the order given (oldest first).
 
     The first record of the first file must chain to the genesis (`"0" * 64`); the first record
     of each later file to the genesis or to the last line of the file before it (log rotation).
-    A break is classified by looking `window` lines either side of it. At most `max_problems`
-    problems are listed; a final `truncated` problem counts the rest.
+    A break is classified by looking `window` lines either side of it. Each of `anchors` (the
+    `head` of an earlier check, 64 hex digits) must be the hash of a line, or it is a
+    `missing_anchor` problem. At most `max_problems` problems are listed; a final `truncated`
+    problem counts the rest.
     """
+    wanted = {a.lower() for a in anchors}
+    for anchor in wanted:
+        if len(anchor) != 64 or not set(anchor) <= HEX:
+            raise ValueError(f"an anchor is the SHA-256 of a line, 64 hex digits, not `{anchor}`")
     sink = _Sink(max_problems)
     records = files = 0
     last: str | None = None  # the hash of the last line of the previous non-empty file
+    head_file, head_line = "", 0
     for path in paths:
         files += 1
         first = {GENESIS} if last is None else {GENESIS, last}
-        checker = _FileChecker(str(path), first, max(2, window), sink)
+        checker = _FileChecker(str(path), first, max(2, window), sink, wanted)
         checker.run()
         records += checker.records
-        last = checker.last_hash or last
-    return VerifyResult(records=records, files=files, problems=sink.result())
+        if checker.last_hash is not None:
+            last, head_file, head_line = checker.last_hash, str(path), checker.line
+    for anchor in sorted(wanted):
+        if sink.room(0):
+            sink.add([LogProblem("", 0, "missing_anchor", _MISSING_ANCHOR.format(anchor=anchor))])
+    return VerifyResult(records, files, sink.result(), last, head_file, head_line)
+
+
+_MISSING_ANCHOR = (
+    "no line hashes to the anchor {anchor}: the line it was taken at, or one before it, was edited "
+    "or deleted, or the log was cut short before it"
+)
 
 
 class _Sink:
@@ -166,8 +204,9 @@ class _Break:
 class _FileChecker:
     """Walks one file line by line, keeping only a window of recent hashes."""
 
-    def __init__(self, name: str, first: set[str], window: int, sink: _Sink) -> None:
+    def __init__(self, name: str, first: set[str], window: int, sink: _Sink, anchors: set[str]) -> None:
         self.name = name
+        self.anchors = anchors  # the anchors not yet found: each found is taken out
         self.first = first
         self.window = window
         self.sink = sink
@@ -205,6 +244,8 @@ class _FileChecker:
         whole = raw.endswith(b"\n")
         body = raw[:-1] if whole else raw
         digest = hashlib.sha256(body).hexdigest()
+        if self.anchors and digest in self.anchors:
+            self.anchors.discard(digest)
         self.resolve(i, digest)
         record = self.parse(i, body, whole)
         if record is not None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
 import remit
+from remit import log as log_module
 from remit.log import DecisionLog, outcome_record
 from remit.verify import KINDS, LogProblem, verify_logs
 
@@ -71,7 +73,8 @@ def test_intact_log_of_thousands_of_records_verifies(tmp_path: Path) -> None:
     result = verify_logs([path])
     assert result.ok and result.problems == []
     assert result.records == 3600 and result.files == 1
-    assert result.as_dict() == {"ok": True, "records": 3600, "files": 1, "problems": []}
+    head = {"hash": hashlib.sha256(lines(path)[-1][:-1]).hexdigest(), "file": str(path), "line": 3600}
+    assert result.as_dict() == {"ok": True, "records": 3600, "files": 1, "problems": [], "head": head}
     assert verify_logs([path], window=8).ok  # a small window changes nothing for an intact log
 
 
@@ -307,6 +310,82 @@ def test_rotated_gzip_and_plain_files(log: Path, tmp_path: Path) -> None:
     assert verify_logs([old, log]).ok
 
 
+# -- anchors: what the chain alone cannot see ------------------------------------------------------
+
+
+def rechained(content: list[bytes]) -> list[bytes]:
+    """The lines with every `prev` rewritten to the line before: an edit that hides its tracks."""
+    out, prev = [], "0" * 64
+    for line in content:
+        record = json.loads(line)
+        record["prev"] = prev
+        body = log_module._dumps(record).encode()
+        out.append(body + b"\n")
+        prev = hashlib.sha256(body).hexdigest()
+    return out
+
+
+def test_the_head_is_the_hash_of_the_last_line(log: Path, tmp_path: Path) -> None:
+    result = verify_logs([log])
+    assert result.head == hashlib.sha256(lines(log)[-1].rstrip(b"\n")).hexdigest()
+    assert (result.head_file, result.head_line) == (str(log), 24)
+    empty = tmp_path / "empty.jsonl"
+    empty.touch()
+    assert verify_logs([log, empty]).head_file == str(log)  # an empty file has no head
+    assert verify_logs([empty]).head is None and verify_logs([empty]).as_dict()["head"] is None
+
+
+def test_an_anchor_holds_while_records_are_appended_and_rotated(log: Path, tmp_path: Path) -> None:
+    anchor = verify_logs([log]).head
+    assert anchor is not None
+    write_log(log, 5, start=20)
+    assert verify_logs([log], anchors=[anchor]).ok
+    assert verify_logs([log], anchors=[anchor.upper()]).ok  # hex in either case
+    rotated = tmp_path / "decisions.jsonl.1.gz"
+    rotated.write_bytes(gzip.compress(log.read_bytes()))
+    log.unlink()
+    write_log(log, 3, start=25)  # the new file starts at the genesis
+    later = verify_logs([rotated, log], anchors=[anchor]).head
+    assert later is not None and verify_logs([rotated, log], anchors=[anchor, later]).ok
+
+
+def test_an_anchor_sees_the_last_records_deleted(log: Path) -> None:
+    anchor = verify_logs([log]).head or ""
+    put(log, lines(log)[:-2])
+    assert verify_logs([log]).ok  # the chain alone cannot tell
+    assert [(p.line, p.kind) for p in verify_logs([log], anchors=[anchor]).problems] == [
+        (0, "missing_anchor")
+    ]
+
+
+def test_an_anchor_sees_an_edit_whose_tracks_were_hidden(log: Path) -> None:
+    anchor = verify_logs([log]).head or ""
+    content = lines(log)
+    content[4] = content[4].replace(b'"decision":"block"', b'"decision":"allow"')
+    put(log, rechained(content))
+    assert verify_logs([log]).ok  # every `prev` rewritten: the chain is whole again
+    result = verify_logs([log], anchors=[anchor])
+    assert [(p.file, p.line, p.kind) for p in result.problems] == [("", 0, "missing_anchor")]
+    assert anchor in result.problems[0].message
+
+
+def test_an_anchor_sees_a_rotated_file_deleted(tmp_path: Path) -> None:
+    current = tmp_path / "decisions.jsonl"
+    write_log(current, 10)
+    anchor = verify_logs([current]).head or ""
+    current.rename(tmp_path / "decisions.jsonl.1")
+    write_log(current, 10, start=10)
+    assert verify_logs([tmp_path / "decisions.jsonl.1", current], anchors=[anchor]).ok
+    (tmp_path / "decisions.jsonl.1").unlink()
+    assert verify_logs([current]).ok  # the new file starts at the genesis: nothing is missing
+    assert [p.kind for p in verify_logs([current], anchors=[anchor]).problems] == ["missing_anchor"]
+
+
+def test_an_anchor_is_a_sha256(log: Path) -> None:
+    with pytest.raises(ValueError, match="64 hex digits"):
+        verify_logs([log], anchors=["abc"])
+
+
 # -- the result -----------------------------------------------------------------------------------
 
 
@@ -356,3 +435,24 @@ def test_log_verify_command(tmp_path: Path) -> None:
     log.write_text("\n".join(lines) + "\n")
     bad = CliRunner().invoke(main, ["log", "verify", str(log), "--format", "json"])
     assert bad.exit_code == 1 and json.loads(bad.stdout)["ok"] is False
+
+
+def test_log_verify_prints_the_head_and_checks_anchors(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from remit.cli import main
+
+    log = tmp_path / "d.jsonl"
+    guard = remit.Guard.from_text("name: v\nroutes: [{allow: 'true'}]\n", log=log)
+    for i in range(3):
+        guard.check("x", {"i": i})
+    first = CliRunner().invoke(main, ["log", "verify", str(log)])
+    head = first.stdout.splitlines()[-1].split()
+    assert head[0] == "head" and head[2] == f"({log}:3)"
+    guard.check("x", {"i": 3})
+    assert CliRunner().invoke(main, ["log", "verify", str(log), "--anchor", head[1]]).exit_code == 0
+    log.write_text("".join(log.read_text().splitlines(keepends=True)[:2]))
+    cut = CliRunner().invoke(main, ["log", "verify", str(log), "--anchor", head[1]])
+    assert cut.exit_code == 1 and f"log: missing_anchor: no line hashes to the anchor {head[1]}" in cut.stderr
+    usage = CliRunner().invoke(main, ["log", "verify", str(log), "--anchor", "nope"])
+    assert usage.exit_code == 2 and "64 hex digits" in usage.stderr
