@@ -582,7 +582,7 @@ class _Walker:
                 undo = operators[i] == "||" and _runs(MOVERS, operands[i - 1], source)
                 pending.append((_UNDO if undo else _FORK, level, piped, []))
                 opened += 1
-            pending.append((operand, level, piped or i > 0, inherited if i == last else []))
+            pending.append((operand, level, piped, inherited if i == last else []))
             if opened and (i == last or operators[i] == "||" or operators[i + 1] != "&&"):
                 pending.append((_END if _runs(_EXIT, operand, source) else _JOIN, level, piped, []))
                 pending.extend([(_JOIN, level, piped, [])] * (opened - 1))

@@ -104,7 +104,7 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
         return None
     out = Parsed()
     at, end = 0, len(source)
-    piped = False
+    piped = after = False  # after `|`; after `|`, `&&` or `||`
     moving = False  # in a list after a move (`cd x && b`)
     command_re = _command_re()
     while True:
@@ -113,7 +113,7 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
             return None
         at = match.end()
         body, redirected, sep = match.group("body", "redirects", "sep")
-        maybe = piped or sep == "|"
+        maybe = after or sep == "|"
         command = _command(body, redirected, piped, maybe, depth)
         if command is None:
             return None
@@ -134,7 +134,7 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
             return None
         if sep is None or at == end:
             return out if sep is None else None
-        piped = sep != ";"  # `a && b` marks b piped (and b may not run), as the tree-sitter walk does
+        piped, after = sep == "|", sep != ";"  # `a && b`: b may not run, and reads the shell's stdin
 
 
 def _runs(command: RawCommand, names: frozenset[str]) -> bool:
