@@ -496,7 +496,7 @@ class Expansion:
                 # read above: a definition may not have run (`if false; then f() {...}; fi`)
                 if words[0].value in _STATEFUL:  # `read() { :; }; read F`: F keeps its value
                     self.error = self.error or "a function has the name of a builtin that sets state"
-                self.call(words, depth, wrappers, outer, env)
+                self.call(raw, words, depth, wrappers, outer, env)
             if held is not None:  # `c && read A`, `readonly A; read A`: A may keep its value
                 self.keep_held(held, None if maybe else self.readonly)
             if raw.redirects and len(words) == 1 and words[0].value == "exec":
@@ -799,11 +799,19 @@ class Expansion:
         self.unmoved = list(self.bounded([*now, *places]))[1:]
 
     def call(
-        self, words: list[Word], depth: int, wrappers: list[str], outer: list[str], env: list[str]
+        self,
+        raw: RawCommand,
+        words: list[Word],
+        depth: int,
+        wrappers: list[str],
+        outer: list[str],
+        env: list[str],
     ) -> None:
-        """`f A B` of a function f defined before: read its body, in this shell, with A and B as
-        the positional parameters (each with the variables known put in), then give the
-        caller's back. A call inside its own body is not read again. The readings of calls
+        """`f A B` of a function f defined before (the command `raw`, read as `words`): read its
+        body, in this shell, with A and B as the positional parameters (each with the variables
+        known put in), then give the caller's back. The body's commands that have no stdin of
+        their own read the call's: its heredoc (`f <<< /etc/shadow`), or its pipe (`curl URL |
+        f`). A call inside its own body is not read again. The readings of calls
         have a room of their own beside the script's (`limit`): a script that calls a helper
         many times (`log step1; ...`) stays parsed while they fit in it, and is unparsed past it."""
         name = words[0].value
@@ -822,6 +830,11 @@ class Expansion:
         first, limit = len(self.commands), self.limit
         if outermost:
             self.limit = limit + _CALL_ROOM - self.called_commands
+        stdin, piped = self.stdin, self.stdin_piped
+        if raw.stdin_text is not None:
+            self.stdin = raw.stdin_text
+        elif raw.piped:
+            self.stdin_piped = True
         try:
             for reading in readings if readings is not None else [None]:
                 for body in self.functions[name]:
@@ -831,6 +844,7 @@ class Expansion:
                         self.arrays[_PARAMETERS] = reading
                     self.add_script(body, depth + 1, wrappers, outer, env)
         finally:
+            self.stdin, self.stdin_piped = stdin, piped
             self.calling.discard(name)
             own = self.locals.pop()
             if held is None:
