@@ -50,6 +50,11 @@ SECRETS_READ = [
     "cat <<EOF | xargs cat\n/etc/shadow\nEOF",
     "cat <<< /etc/shadow | xargs cat",
     "cat <<EOF | tar -cf - -T -\n/etc/shadow\nEOF",
+    # passed on by filters, any number of them
+    "cat <<EOF | sort | xargs cat\n/etc/shadow\nEOF",
+    "cat <<< /etc/shadow | sort -u | grep . | head -5 | xargs cat",
+    "sort <<< ~/.ssh/id_rsa | uniq | xargs -I{} cp {} /tmp/k",
+    "printf '%s\\n' /etc/shadow | tee /dev/null | xargs cat",
     # from the directory tar's `-C` names
     "tar -C /etc -cf - -T - <<< shadow",
     "tar -cf - -C / -T - <<< etc/shadow",
@@ -141,6 +146,8 @@ def test_a_secret_named_as_text_is_read(command: str, policy: str) -> None:
         "cd /etc && echo shadow; ls | xargs wc -l",  # a message, not piped to the reader
         "xargs -I{} gzip {} <<EOF\na.txt\nb.txt\nEOF",
         "sort -u <<EOF | xargs wc -l\nsrc/a.py\nsrc/b.py\nEOF",
+        "cat <<EOF | sort | uniq | xargs wc -l\nsrc/a.py\nsrc/b.py\nEOF",
+        "cat <<< /etc/shadow | sort; xargs cat",  # not piped to the reader
         # a message given whole (`-0`, `-d`, `-I`), a URL, are no names of files
         'echo "fix: handle ~/.ssh/config parsing" | xargs -0 git commit -m',
         'printf "%s" "docs: explain ~/.aws/credentials" | xargs -0 -I{} git commit -m "{}"',

@@ -515,7 +515,7 @@ class Expansion:
                 self.read_slipped(raw, wrappers, outer, env)
             if where is not None and where != self.where():
                 self.join_where(where)
-            feeder = raw
+            feeder = _passing(raw, feeder)
         if settles:  # set after the last command: a later script may read them
             self.settle(parsed, len(parsed.commands), settled, forks)
             while self.turns:
@@ -3099,6 +3099,24 @@ def _printed_names(raw: RawCommand, feeder: RawCommand | None) -> str | None:
     if program == "printf" and all(w.static for w in feeder.words):
         return _printf_repeated(feeder.words[1:])
     return _echoed(raw, feeder)
+
+
+def _passing(raw: RawCommand, feeder: RawCommand | None) -> RawCommand:
+    """`raw` as the feeder of the command after it. A filter (`_FILTERS`) with no stdin of its
+    own, piped, passes on the text piped into it: it feeds as if that text were its heredoc
+    (`cat <<EOF | sort | xargs cat`), through any number of them. Its lines may come out in
+    another order, or fewer, which changes no set of names, but may change a script: a `cat`,
+    whose output a shell may run (`echo 'rm -rf ~' | cat | sh`, `_echoed`), passes on only text
+    that nothing has reordered."""
+    if raw.stdin_text is not None or not raw.piped or raw.redirects or feeder is None:
+        return raw
+    if not raw.words or not raw.words[0].static:
+        return raw
+    program = raw.words[0].value.rpartition("/")[2]
+    if program not in _FILTERS:
+        return raw
+    text = _echoed(raw, feeder) if program == "cat" else _printed_names(raw, feeder)
+    return raw if text is None else replace(raw, stdin_text=text)
 
 
 _BLANK = re.compile(r"\s")
