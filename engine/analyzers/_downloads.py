@@ -307,9 +307,11 @@ they print runs. Their options are left out, not their values (a name too many i
 
 
 def _runs_stdin(cmd: Command) -> bool:
-    """`cmd` is a shell or an interpreter given no script and no inline code: it runs its
-    standard input."""
+    """`cmd` is a shell or an interpreter given no script and no inline code, or `source` (`.`)
+    of the standard input (`source /dev/stdin`): it runs its standard input."""
     program = cmd.program
+    if program in ("source", "."):
+        return bool(cmd.args) and reads_stdin(cmd.args[0])
     if program in SHELLS:
         from ._shells import shell_args
 
