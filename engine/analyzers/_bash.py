@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mypy_extensions import mypyc_attr
+
 from ._parsed import FAILS, MARK, MOVERS, MOVES, RUNNERS, brace_words, numbered, runs_builtin
 
 # What a parse returns, re-exported: the plain-line reader builds it without this module.
@@ -1353,6 +1355,7 @@ def _runs(names: frozenset[str], node: Any, source: bytes) -> bool:
     return runs_builtin(values, names)
 
 
+@mypyc_attr(native_class=False)  # compiled, a class cannot inherit from list
 class _Around(list):  # type: ignore[type-arg]
     """The redirections of a group, a subshell or a loop (`{ a && b; } < f`), which every
     command in it has; those around a list are its last command's (`a && b > f`, as
