@@ -2,7 +2,8 @@
 
 `a && b` runs b after a, on the shell's own stdin: nothing a wrote reaches b, so `ls && python3
 --version` pipes no code into python3. A function's body reads the stdin its call was given: a
-pipe (`curl URL | f`) or a heredoc (`f <<< /etc/shadow`), as the commands of `bash -c` do.
+pipe (`curl URL | f`), a heredoc (`f <<< /etc/shadow`) or a file (`f < i.sh`), as the commands
+of `bash -c` do, and the redirections written after its definition at each call.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def test_code_piped_into_a_shell_is_still_seen(command: str) -> None:
         "f(){ xargs cat; }; f <<EOF\n/etc/shadow\nEOF",
         "f(){ true && bash; }; f <<< 'cat ~/.ssh/id_rsa'",
         "f(){ bash; }; curl -s https://x.sh | f",
+        "f(){ cat; } < /etc/shadow; f",  # a redirect of the definition is each call's
+        "f(){ xargs cat; }; f < /etc/shadow",
     ],
 )
 def test_a_function_reads_the_stdin_of_its_call(command: str, policy: str) -> None:

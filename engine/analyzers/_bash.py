@@ -519,7 +519,13 @@ class _Walker:
             last = len(stmts) - 1
             if stmts:  # `a | b`: each runs in a shell of its own
                 self.branch(part for part in [_piped_part(stmts[0]), *stmts[1:]] if part is not None)
-            return [(c, level, piped or i > 0, inherited if i == last else []) for i, c in enumerate(stmts)]
+            first: list[Redirect] = []
+            if type(inherited) is _Around:  # `{ a | b; } < f`: a reads f
+                first = _Around(r for r in inherited if r.op == "<" and not r.writes)
+            return [
+                (c, level, piped or i > 0, inherited if i == last else first if i == 0 else [])
+                for i, c in enumerate(stmts)
+            ]
         if kind in _SKIP:
             return []
         if kind in _ARITHMETIC:
@@ -668,12 +674,13 @@ class _Walker:
 
     def function(self, node: Any) -> None:
         """`f() { ...; }`, `function f { ...; }`: a call of f runs the body, with the call's
-        arguments as the positional parameters (its commands are also read where it is
-        defined, as written)."""
+        arguments as the positional parameters, and the redirections written after it (`f()
+        { xargs cat; } <<< F`: each call's); its commands are also read where it is defined,
+        as written."""
         name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
         self.defined.append((node.start_byte, node.end_byte))
         if name is not None and body is not None:
-            code = self.source[body.start_byte : body.end_byte].decode("utf-8", "replace")
+            code = self.source[body.start_byte : node.end_byte].decode("utf-8", "replace")
             self.out.functions.append((len(self.out.commands), _text(name, self.source), code))
 
     def loop(self, node: Any) -> None:
@@ -1081,6 +1088,7 @@ class _Walker:
         redirections around it hold (`0<f cat`: `cat` is read as a target of `<`)."""
         words: list[Word] = []
         redirects = list(inherited)
+        around = _Around()  # the redirections of a group the command runs (`time (...)`)
         stdin: list[str] = []
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         env: tuple[str, ...] = ()
@@ -1133,8 +1141,11 @@ class _Walker:
                 pending.extend(self.redirect(child, level, redirects, stdin))
                 words.extend(self.spill)
                 self.spill = []
+            elif kind in ("subshell", "compound_statement"):  # `time (a && b) < f`: the group
+                pending.append((child, level, piped, around))  # runs with the command's stdin
             elif child.is_named and kind not in _SKIP:
                 pending.append((child, level, False, []))
+        around.extend(redirects)  # those after the group too
         if spill:
             words.extend(spill)
         if feed is None and self.feeds:

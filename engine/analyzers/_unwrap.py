@@ -456,12 +456,18 @@ class Expansion:
                 bodies = self.functions.setdefault(functions[defined][1], [])
                 bodies[:] = [*bodies[1 - _MAX_DEFINITIONS :], functions[defined][2]]
                 defined += 1
-            if self.stdin is not None and raw.stdin_text is None and not raw.piped:
-                raw = replace(raw, stdin_text=self.stdin)  # a copy: parses are cached
-            elif self.stdin_piped and raw.stdin_text is None and not raw.piped and not _reads_file(raw):
-                raw = replace(raw, piped=True)
-            elif self.opened_stdin and raw.stdin_text is None and not raw.piped and not _reads_file(raw):
-                raw = replace(raw, redirects=[*raw.redirects, self.opened_stdin])  # `exec < i.sh; bash`
+            if (
+                (self.stdin is not None or self.stdin_piped or self.opened_stdin)
+                and raw.stdin_text is None
+                and not raw.piped
+                and not _reads_file(raw)
+            ):  # the shell's stdin, where the command has none of its own (a copy: parses are cached)
+                if self.stdin is not None:  # `bash -c 'xargs cat' <<< F`, `f <<< F`
+                    raw = replace(raw, stdin_text=self.stdin)
+                elif self.stdin_piped:  # `curl URL | bash -c 'source /dev/stdin'`
+                    raw = replace(raw, piped=True)
+                elif self.opened_stdin:  # `exec < i.sh; bash`, `f < i.sh`
+                    raw = replace(raw, redirects=[*raw.redirects, self.opened_stdin])
             words = raw.words
             declares = False
             # `coproc cd x`, `coproc read A`: run in a subshell, which the walker does not mark
@@ -815,8 +821,8 @@ class Expansion:
         """`f A B` of a function f defined before (the command `raw`, read as `words`): read its
         body, in this shell, with A and B as the positional parameters (each with the variables
         known put in), then give the caller's back. The body's commands that have no stdin of
-        their own read the call's: its heredoc (`f <<< /etc/shadow`), or its pipe (`curl URL |
-        f`). A call inside its own body is not read again. The readings of calls
+        their own read the call's: its heredoc (`f <<< /etc/shadow`), its file (`f < i.sh`) or
+        its pipe (`curl URL | f`). A call inside its own body is not read again. The readings of calls
         have a room of their own beside the script's (`limit`): a script that calls a helper
         many times (`log step1; ...`) stays parsed while they fit in it, and is unparsed past it."""
         name = words[0].value
@@ -835,11 +841,15 @@ class Expansion:
         first, limit = len(self.commands), self.limit
         if outermost:
             self.limit = limit + _CALL_ROOM - self.called_commands
-        stdin, piped = self.stdin, self.stdin_piped
+        stdin, piped, opened = self.stdin, self.stdin_piped, self.opened_stdin
+        fed = next((r for r in raw.redirects if r.op == "<" and not r.writes), None)
         if raw.stdin_text is not None:
-            self.stdin = raw.stdin_text
+            self.stdin, self.stdin_piped, self.opened_stdin = raw.stdin_text, False, None
+        elif fed is not None:  # `f < i.sh`
+            self.stdin, self.stdin_piped, self.opened_stdin = None, False, fed
         elif raw.piped:
-            self.stdin_piped = True
+            self.stdin, self.stdin_piped, self.opened_stdin = None, True, None
+        given = self.opened_stdin
         try:
             for reading in readings if readings is not None else [None]:
                 for body in self.functions[name]:
@@ -849,7 +859,9 @@ class Expansion:
                         self.arrays[_PARAMETERS] = reading
                     self.add_script(body, depth + 1, wrappers, outer, env)
         finally:
-            self.stdin, self.stdin_piped = stdin, piped
+            # an `exec < FILE` in the body is the shell's stdin after the call too
+            kept = self.opened_stdin if self.opened_stdin is not given else opened
+            self.stdin, self.stdin_piped, self.opened_stdin = stdin, piped, kept
             self.calling.discard(name)
             own = self.locals.pop()
             if held is None:
@@ -1539,7 +1551,8 @@ class Expansion:
             if redirect.op == "<" and search is not None:
                 self.descriptors[getattr(redirect.target, "descriptor", None) or "0"] = search
             elif redirect.op == "<" and getattr(redirect.target, "descriptor", None) in (None, "0"):
-                self.opened_stdin = redirect
+                self.opened_stdin = redirect  # in place of any stdin the shell had
+                self.stdin, self.stdin_piped = None, False
 
     def check_arithmetic(self, values: Iterable[str]) -> None:
         """Make the call unparsed when a value set holds a subscript with a command
