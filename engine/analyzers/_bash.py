@@ -1088,7 +1088,7 @@ class _Walker:
         redirections around it hold (`0<f cat`: `cat` is read as a target of `<`)."""
         words: list[Word] = []
         redirects = list(inherited)
-        around = _Around()  # the redirections of a group the command runs (`time (...)`)
+        around: _Around | None = None  # the redirections of a group it runs (`time (...)`)
         stdin: list[str] = []
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         env: tuple[str, ...] = ()
@@ -1142,10 +1142,12 @@ class _Walker:
                 words.extend(self.spill)
                 self.spill = []
             elif kind in ("subshell", "compound_statement"):  # `time (a && b) < f`: the group
-                pending.append((child, level, piped, around))  # runs with the command's stdin
+                around = around if around is not None else _Around()  # runs with its stdin
+                pending.append((child, level, piped, around))
             elif child.is_named and kind not in _SKIP:
                 pending.append((child, level, False, []))
-        around.extend(redirects)  # those after the group too
+        if around is not None:
+            around.extend(redirects)  # those after the group too
         if spill:
             words.extend(spill)
         if feed is None and self.feeds:
