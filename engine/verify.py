@@ -20,7 +20,7 @@ not the hash of the line before it is a broken link. The verifier then looks aro
 |              | before it was edited in place; the hashes cannot tell these two apart (also: a    |
 |              | record restarting the chain at the genesis mid-file, as when logs are concatenated) |
 | `unreadable` | the file cannot be opened or decompressed (line 0, or the line reached)           |
-| `missing_anchor` | no line hashes to an anchor given (file "", line 0)                           |
+| `missing_anchor` | no line hashes to an anchor given (file "", line 0)                       |
 | `truncated`  | not a problem of the log: more than `max_problems` were found (file "", line 0)    |
 
 After a break the check resynchronises on the record's own hash, so later problems are found
@@ -140,7 +140,7 @@ def verify_logs(
     wanted = {a.lower() for a in anchors}
     for anchor in wanted:
         if len(anchor) != 64 or not set(anchor) <= HEX:
-            raise ValueError(f"an anchor is the SHA-256 of a line, 64 hex digits, not `{anchor}`")
+            raise ValueError(f"`{anchor}` is not a head: the SHA-256 of a line, 64 hex digits")
     sink = _Sink(max_problems)
     records = files = 0
     last: str | None = None  # the hash of the last line of the previous non-empty file
