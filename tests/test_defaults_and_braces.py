@@ -64,6 +64,9 @@ DEFAULTS = [
     "d=/etc; cat ${X:-$d/sha\\dow}",
     "cat ${A:-$'/etc/shadow'}",  # ANSI-C quoting, its escapes read
     "cat ${A:-$'\\x2f'etc/shadow}",
+    "cat ${X:-$(echo /etc)}/shadow",  # a substitution that prints a path, put in
+    'cat "${X:-$(printf /etc)}/shadow"',
+    "cat ${X:-$(realpath ~/.ssh)}/id_rsa",
 ]
 
 
@@ -90,6 +93,7 @@ def test_a_default_is_read_where_the_variable_is_not_known(command: str, policy:
         ("ls ${XDG_CONFIG_HOME:-$HOME/.config}/myapp", "allow"),
         ("X=/tmp; cat ${X:-${Y:-/etc}}/shadow", "allow"),  # X is set: /tmp/shadow
         ("echo ${A:-${B:-${C:-${D:-x}}}}", "allow"),
+        ("ls ${X:-$(echo src)}/app", "allow"),
         ('echo "cfg: ${A:-$HOME} ' + " ".join(f"${{V{i}}}" for i in range(17)) + '"', "allow"),  # one default
         (
             'export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:${GOPATH:-$HOME/go}/bin:${A:-$HOME/a}/bin:'

@@ -38,6 +38,8 @@ SECRETS_READ = [
     'd=/etc; /usr/bin/tar -cf x -T - <<< "$d/shadow"',
     'd=/etc; zip -@ x.zip <<< "$d/shadow"',
     "xargs cat <<< ${X:-/etc}/shadow",  # a default put in
+    "xargs cat <<< $(echo /etc)/shadow",  # a substitution that prints a path, put in
+    'd=/etc; read f <<< "$(echo $d)/shadow"; cat $f',
     "xargs cat <<EOF\n${X:-/etc/shadow}\nEOF",
     # quotes and escapes removed, as xargs removes them
     "xargs cat <<< '/etc/\"shadow\"'",
@@ -124,6 +126,7 @@ def test_a_secret_named_as_text_is_read(command: str, policy: str) -> None:
         "xargs -n1 echo <<< 'a b c'",
         'd=src; xargs wc -l <<< "$d/a.py $d/b.py"',
         'xargs cat <<< "$UNKNOWN/notes.md"',
+        "xargs wc -l <<< $(echo src)/a.py",
         "python3 manage.py runserver 0.0.0.0:8000",
         "python3 -m pytest tests/ -x",
         "node build.js --out dist/",

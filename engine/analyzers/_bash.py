@@ -797,16 +797,16 @@ class _Walker:
     def printed(self, node: Any, word: Word) -> Word:
         """`word` (of `node`) with each command substitution in it that only prints a path
         named by static words (`_printed_path`: `$(realpath ~/.kube)`, `$(dirname
-        ~/.kube/config)`, `$(echo /etc)`) put in as what it prints, static when nothing else
-        in it expands; `word` itself when one prints anything else, or a text that would split
-        or match files unquoted."""
+        ~/.kube/config)`, `$(echo /etc)`) put in as what it prints, in a default too (`${X:-$(echo
+        /etc)}`), static when nothing else in it expands; `word` itself when one prints anything
+        else, or a text that would split or match files unquoted."""
         if word.static or not _PRINTS_PATH.search(word.value):
             return word
         value = word.value
         stack = [node]
         while stack:
             current = stack.pop()
-            if current.type in ("string", "concatenation"):
+            if current.type in ("string", "concatenation", "expansion"):  # `${X:-$(echo /etc)}`
                 stack.extend(current.named_children)
                 continue
             if current.type != "command_substitution":
@@ -1053,9 +1053,10 @@ class _Walker:
                 if child.type == "file_descriptor":
                     continue
                 word = _word(child, self.source)
-                stdin.append(word.value)
-                if not word.static:
+                if not word.static:  # `xargs cat <<< $(echo /etc)/shadow`
                     pending.append((child, level, False, []))
+                    word = self.printed(child, word)
+                stdin.append(word.value)
         elif kind == "heredoc_redirect":  # on any descriptor, as above (`sh 3<<EOF /dev/fd/3`)
             quoted = _quoted_delimiter(node, self.source)
             if quoted and _misread_delimiter(node, self.source):
