@@ -35,6 +35,7 @@ SECRETS_READ = [
     "for d in /tmp /etc; do xargs cat <<< $d/shadow; done",
     'd=/etc; tar -cf /tmp/x -T - <<< "$d/shadow"',
     'd=/etc; read f <<< "$d/shadow"; cat $f',
+    'for d in /tmp /etc; do read f <<< "$d/shadow"; cat $f; done',  # each reading of the word
     'd=/etc; /usr/bin/tar -cf x -T - <<< "$d/shadow"',
     'd=/etc; zip -@ x.zip <<< "$d/shadow"',
     "xargs cat <<< ${X:-/etc}/shadow",  # a default put in
@@ -127,6 +128,7 @@ def test_a_secret_named_as_text_is_read(command: str, policy: str) -> None:
         'd=src; xargs wc -l <<< "$d/a.py $d/b.py"',
         'xargs cat <<< "$UNKNOWN/notes.md"',
         "xargs wc -l <<< $(echo src)/a.py",
+        'for d in src lib; do read f <<< "$d/a.py"; wc -l $f; done',
         "python3 manage.py runserver 0.0.0.0:8000",
         "python3 -m pytest tests/ -x",
         "node build.js --out dist/",

@@ -1673,10 +1673,19 @@ class Expansion:
                     self.assign(name, Word(f"$(({name}))", static=False))
         else:
             stdin = raw.stdin_text if raw is not None else None
+            several: list[list[Word]] = []  # `for d in /tmp /etc; do read f <<< "$d/shadow"`
             if stdin is not None and "$" in stdin:  # `read f <<< "$d/shadow"`
+                line = stdin.strip("\n")
+                if program == "read" and line and _BLANK.search(line) is None:
+                    several = self.defaulted_readings(Word(line, static=False, quoted=True))
                 stdin = self.fed(stdin, names=False)
-            for named, value in _set_by(program, args, stdin if not self.ifs_changed() else None):
+            set_by = _set_by(program, args, stdin if not self.ifs_changed() else None)
+            for named, value in set_by:
                 self.set_named(named, value, program == "read")
+            read_into = set_by[0][0] if len(several) > 1 and len(set_by) == 1 else None
+            if read_into is not None and read_into.static and read_into.value in self.choices:
+                values = [" ".join(w.value for w in reading) for reading in several]  # each a reading
+                self.choices[read_into.value] = tuple(Word(v, static="$" not in v) for v in values)
             if program == "printf":  # `printf -v A 'a[\\x24(id)]'`: the text it holds
                 printed = _printf_value(_builtin_options(args, "v")[1], unescape=True)
                 self.check_arithmetic((printed,) if printed is not None else ())
