@@ -92,6 +92,9 @@ SCRIPTS = [
     ("g(){ source /dev/stdin; }; g < i.sh", ["/w/i.sh"]),  # a call's stdin, its body's
     ("f(){ source /dev/stdin; } < i.sh; f", ["/w/i.sh"]),  # a definition's, each call's
     ("f(){ exec < i.sh; }; f <<< x; bash", ["/w/i.sh"]),
+    ("time (exec < i.sh; bash) < /dev/null", ["/dev/null", "/w/i.sh"]),  # the exec's, after the group's
+    ("{ exec < i.sh; bash; } < /dev/null", ["/dev/null", "/w/i.sh"]),
+    ("bash -c 'source /dev/stdin' < i.sh", ["/w/i.sh"]),
     ("cd /opt && tail -n +2 i.sh | sh -s", ["/opt/+2", "/opt/i.sh"]),  # a value too many is harmless
 ]
 

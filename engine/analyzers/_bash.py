@@ -675,12 +675,21 @@ class _Walker:
     def function(self, node: Any) -> None:
         """`f() { ...; }`, `function f { ...; }`: a call of f runs the body, with the call's
         arguments as the positional parameters, and the redirections written after it (`f()
-        { xargs cat; } <<< F`: each call's); its commands are also read where it is defined,
-        as written."""
+        { cat; } < F`: each call's; a here-string as a heredoc of its word, which
+        tree-sitter-bash reads after a group alone); its commands are also read where it is
+        defined, as written."""
         name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
         self.defined.append((node.start_byte, node.end_byte))
         if name is not None and body is not None:
-            code = self.source[body.start_byte : node.end_byte].decode("utf-8", "replace")
+            parts = [_text(body, self.source)]
+            for redirect in node.children_by_field_name("redirect"):
+                if redirect.type != "herestring_redirect":
+                    parts.append(_text(redirect, self.source))
+                    continue
+                words = [c for c in redirect.named_children if c.type != "file_descriptor"]
+                if words:  # `<<< "$d/x"`: its word, quotes and all, as a line of an unquoted heredoc
+                    parts.append(f"<<{_HERE}\n{_text(words[-1], self.source)}\n{_HERE}\n")
+            code = " ".join(parts)
             self.out.functions.append((len(self.out.commands), _text(name, self.source), code))
 
     def loop(self, node: Any) -> None:
@@ -1045,7 +1054,7 @@ class _Walker:
                 elif dynamic:  # `cat < "$(realpath ~/.kube)/config"`
                     word = self.printed(target, word)
                 writes = op in _WRITE_OPS or (op == ">&" and target.type != "number" and word.value != "-")
-                redirects.append(Redirect(op, word, writes))
+                redirects.append(Redirect(op, word, writes, descriptor or ""))
                 if dynamic:
                     pending.append((target, level, False, []))
         elif kind == "herestring_redirect":  # on any descriptor: `sh 3<<<x <&3` reads it too
@@ -1090,6 +1099,7 @@ class _Walker:
         words: list[Word] = []
         redirects = list(inherited)
         around: _Around | None = None  # the redirections of a group it runs (`time (...)`)
+        groups: list[Any] = []
         stdin: list[str] = []
         pending: list[tuple[Any, int, bool, list[Redirect]]] = []
         env: tuple[str, ...] = ()
@@ -1145,6 +1155,7 @@ class _Walker:
             elif kind in ("subshell", "compound_statement"):  # `time (a && b) < f`: the group
                 around = around if around is not None else _Around()  # runs with its stdin
                 pending.append((child, level, piped, around))
+                groups.append(child)
             elif child.is_named and kind not in _SKIP:
                 pending.append((child, level, False, []))
         if around is not None:
@@ -1155,6 +1166,10 @@ class _Walker:
             feed = self.feeds.pop(node.start_byte, None)
         if feed is None and stdin:
             feed = stdin[-1]
+        if feed is not None:  # `time (xargs cat) <<EOF`: the heredoc the group's commands read
+            for group in groups:
+                for fed in _commands_within(group):
+                    self.feeds[fed.start_byte] = feed
         if words:
             text = _text(node, self.source)
             maybe = self.maybe(node)
@@ -1367,6 +1382,10 @@ def _runs(names: frozenset[str], node: Any, source: bytes) -> bool:
         for w in words[:6]
     ]
     return runs_builtin(values, names)
+
+
+_HERE = "__REMIT_HERE_STRING__"
+"""The delimiter of the heredoc that stands for a here-string after a function's body."""
 
 
 @mypyc_attr(native_class=False)  # compiled, a class cannot inherit from list

@@ -65,11 +65,13 @@ MARK = Word("")
 
 @dataclass(slots=True)
 class Redirect:
-    """A redirection: operator, target word and whether it writes a file."""
+    """A redirection: operator, target word, whether it writes a file, and the descriptor
+    written before the operator (`3<f`: "3"; "" for none)."""
 
     op: str
     target: Word
     writes: bool
+    fd: str = ""
 
 
 @dataclass(slots=True)

@@ -160,7 +160,7 @@ def _command(body: str, redirected: str, piped: bool, maybe: bool, depth: int) -
     for fd, op, target in _redirect_re().findall(redirected):
         if fd and tokens[-1] == "-":  # tree-sitter-bash drops the `-` of `cat - 2>f`
             return None
-        redirects.append(Redirect(op, Word(_unquote(target)), op != "<" and op != ">&"))
+        redirects.append(Redirect(op, Word(_unquote(target)), op != "<" and op != ">&", fd))
     return RawCommand(words, body, redirects, piped, None, depth, (), maybe)
 
 

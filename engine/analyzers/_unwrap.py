@@ -456,17 +456,16 @@ class Expansion:
                 bodies = self.functions.setdefault(functions[defined][1], [])
                 bodies[:] = [*bodies[1 - _MAX_DEFINITIONS :], functions[defined][2]]
                 defined += 1
-            if (
-                (self.stdin is not None or self.stdin_piped or self.opened_stdin)
-                and raw.stdin_text is None
-                and not raw.piped
-                and not _reads_file(raw)
+            if (self.stdin is not None or self.stdin_piped or self.opened_stdin) and not (
+                raw.stdin_text is not None or raw.piped
             ):  # the shell's stdin, where the command has none of its own (a copy: parses are cached)
-                if self.stdin is not None:  # `bash -c 'xargs cat' <<< F`, `f <<< F`
-                    raw = replace(raw, stdin_text=self.stdin)
-                elif self.stdin_piped:  # `curl URL | bash -c 'source /dev/stdin'`
-                    raw = replace(raw, piped=True)
-                elif self.opened_stdin:  # `exec < i.sh; bash`, `f < i.sh`
+                # a here-string or a pipe, unless it has its own `<` (`bash -c 'bash < i.sh' <<< ls`)
+                if (self.stdin is not None or self.stdin_piped) and not _reads_file(raw):
+                    if self.stdin is not None:  # `bash -c 'xargs cat' <<< F`, `f <<< F`
+                        raw = replace(raw, stdin_text=self.stdin)
+                    else:  # `curl URL | bash -c 'source /dev/stdin'`
+                        raw = replace(raw, piped=True)
+                elif self.opened_stdin:  # `exec < i.sh; bash`, `f < i.sh`, beside a group's `<`
                     raw = replace(raw, redirects=[*raw.redirects, self.opened_stdin])
             words = raw.words
             declares = False
@@ -502,12 +501,13 @@ class Expansion:
                 unwrapper = _Unwrapper(self, raw, wrappers, outer, env)
                 unwrapper.feeder = feeder
                 unwrapper.run()
-            if self.functions and words and words[0].static and words[0].value in self.functions:
+            called = _timed(words) if self.functions else words  # `time f`: f, the function
+            if self.functions and called and called[0].static and called[0].value in self.functions:
                 # the function bash runs (`timeout() {...}; timeout /`), beside the program
                 # read above: a definition may not have run (`if false; then f() {...}; fi`)
-                if words[0].value in _STATEFUL:  # `read() { :; }; read F`: F keeps its value
+                if called[0].value in _STATEFUL:  # `read() { :; }; read F`: F keeps its value
                     self.error = self.error or "a function has the name of a builtin that sets state"
-                self.call(raw, words, depth, wrappers, outer, env)
+                self.call(raw, called, depth, wrappers, outer, env)
             if held is not None:  # `c && read A`, `readonly A; read A`: A may keep its value
                 self.keep_held(held, None if maybe else self.readonly)
             if raw.redirects and len(words) == 1 and words[0].value == "exec":
@@ -842,7 +842,7 @@ class Expansion:
         if outermost:
             self.limit = limit + _CALL_ROOM - self.called_commands
         stdin, piped, opened = self.stdin, self.stdin_piped, self.opened_stdin
-        fed = next((r for r in raw.redirects if r.op == "<" and not r.writes), None)
+        fed = _stdin_file(raw)
         if raw.stdin_text is not None:
             self.stdin, self.stdin_piped, self.opened_stdin = raw.stdin_text, False, None
         elif fed is not None:  # `f < i.sh`
@@ -1550,9 +1550,10 @@ class Expansion:
             search = getattr(redirect.target, "search", None)
             if redirect.op == "<" and search is not None:
                 self.descriptors[getattr(redirect.target, "descriptor", None) or "0"] = search
-            elif redirect.op == "<" and getattr(redirect.target, "descriptor", None) in (None, "0"):
-                self.opened_stdin = redirect  # in place of any stdin the shell had
-                self.stdin, self.stdin_piped = None, False
+            elif redirect.op == "<" and redirect.fd in ("", "0"):
+                self.opened_stdin = redirect
+                if not raw.maybe:  # surely run, in this shell: in place of any stdin it had
+                    self.stdin, self.stdin_piped = None, False
 
     def check_arithmetic(self, values: Iterable[str]) -> None:
         """Make the call unparsed when a value set holds a subscript with a command
@@ -2195,15 +2196,21 @@ class _Unwrapper:
             self.emit([Word(wrapper), *words])
             return
         source = " ".join(w.value for w in words)
-        exp, stdin, piped = self.exp, self.exp.stdin, self.exp.stdin_piped
+        exp, stdin, piped, opened = self.exp, self.exp.stdin, self.exp.stdin_piped, self.exp.opened_stdin
+        fed = _stdin_file(self.raw) if reads_stdin and self.raw.redirects else None
         if reads_stdin and self.raw.stdin_text is not None:
             exp.stdin = self.raw.stdin_text
+        elif fed is not None:  # `bash -c 'cat' < /etc/shadow`, `eval cat < f`
+            exp.stdin, exp.stdin_piped, exp.opened_stdin = None, False, fed
         elif reads_stdin and self.raw.piped:
             exp.stdin_piped = True
+        given = exp.opened_stdin
         try:
             self.nested(source, wrapper, self.writes, same_shell, allexport, arguments)
         finally:
-            exp.stdin, exp.stdin_piped = stdin, piped
+            # an `exec < FILE` in `eval` is the shell's stdin after it too
+            kept = exp.opened_stdin if same_shell and exp.opened_stdin is not given else opened
+            exp.stdin, exp.stdin_piped, exp.opened_stdin = stdin, piped, kept
 
     def find(self, words: list[Word]) -> None:
         head: list[Word] = []
@@ -2976,9 +2983,23 @@ def _read_set(args: list[Word], allexport: bool) -> tuple[bool, bool, list[Word]
     return allexport, False, []
 
 
+def _timed(words: list[Word]) -> list[Word]:
+    """The command the keyword `time` (`-p`) runs, which may be a function (`time f`); `words`
+    itself for any other."""
+    at = 0
+    while at < len(words) and words[at].static and words[at].value in ("time", "-p", "--"):
+        at += 1
+    return words[at:] if at and words[0].value == "time" else words
+
+
 def _reads_file(raw: RawCommand) -> bool:
-    """The command's stdin is a file (`< f`)."""
-    return any(r.op == "<" and not r.writes for r in raw.redirects) if raw.redirects else False
+    """The command's stdin is a file (`< f`, `0< f`; not `3< f`)."""
+    return _stdin_file(raw) is not None if raw.redirects else False
+
+
+def _stdin_file(raw: RawCommand) -> Redirect | None:
+    """The redirection that gives the command its stdin from a file (`< f`, `0< f`), if any."""
+    return next((r for r in raw.redirects if r.op == "<" and not r.writes and r.fd in ("", "0")), None)
 
 
 def _runs_subcommand(program: str, words: list[Word]) -> bool:
