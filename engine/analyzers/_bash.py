@@ -687,8 +687,10 @@ class _Walker:
                     parts.append(_text(redirect, self.source))
                     continue
                 words = [c for c in redirect.named_children if c.type != "file_descriptor"]
-                if words:  # `<<< "$d/x"`: its word, quotes and all, as a line of an unquoted heredoc
-                    parts.append(f"<<{_HERE}\n{_text(words[-1], self.source)}\n{_HERE}\n")
+                if words:  # its word, quotes removed, as the line of a heredoc: as written where
+                    word = _word(words[-1], self.source)  # static, else with its variables put in
+                    delimiter = f"'{_HERE}'" if word.static else _HERE
+                    parts.append(f"<<{delimiter}\n{word.value}\n{_HERE}\n")
             code = " ".join(parts)
             self.out.functions.append((len(self.out.commands), _text(name, self.source), code))
 

@@ -174,8 +174,10 @@ def pipes_to_shell(cmd: Command) -> bool:
         code = [a for a, s in zip(cmd.args, cmd.static[1:], strict=False) if not s]
         if any(a.startswith("<(") or "$(" in a or "`" in a for a in code):
             return True
-    if not cmd.piped or cmd.program not in INTERPRETERS:
-        return cmd.piped and cmd.program in ("source", ".") and (cmd.arg(0) == "" or reads_stdin(cmd.arg(0)))
+    # what a process substitution prints is piped in as any command's is (`bash < <(curl URL)`)
+    piped = cmd.piped or any(f[:2] == "<(" for f in cmd.reads_from)
+    if not piped or cmd.program not in INTERPRETERS:
+        return piped and cmd.program in ("source", ".") and (cmd.arg(0) == "" or reads_stdin(cmd.arg(0)))
     if cmd.program in SHELLS:  # `bash -euo pipefail`: options read as the shell reads them
         from ._shells import shell_args  # loaded by the first piped shell
 

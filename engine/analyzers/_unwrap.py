@@ -1545,12 +1545,12 @@ class Expansion:
 
     def opened(self, raw: RawCommand) -> None:
         """`exec N< <(find ~)`: descriptor N reads what the search prints, for the rest of the
-        shell (`read -u N A`)."""
+        shell (`read -u N A`); `exec < FILE` (`< <(curl URL)` too): the shell's stdin."""
         for redirect in raw.redirects:
             search = getattr(redirect.target, "search", None)
             if redirect.op == "<" and search is not None:
                 self.descriptors[getattr(redirect.target, "descriptor", None) or "0"] = search
-            elif redirect.op == "<" and redirect.fd in ("", "0"):
+            if redirect.op == "<" and redirect.fd in ("", "0"):
                 self.opened_stdin = redirect
                 if not raw.maybe:  # surely run, in this shell: in place of any stdin it had
                     self.stdin, self.stdin_piped = None, False
