@@ -175,7 +175,7 @@ def pipes_to_shell(cmd: Command) -> bool:
         if any(a.startswith("<(") or "$(" in a or "`" in a for a in code):
             return True
     # what a process substitution prints is piped in as any command's is (`bash < <(curl URL)`)
-    piped = cmd.piped or any(f[:2] == "<(" for f in cmd.reads_from)
+    piped = cmd.piped or (bool(cmd.reads_from) and any(f[:2] == "<(" for f in cmd.reads_from))
     if not piped or cmd.program not in INTERPRETERS:
         return piped and cmd.program in ("source", ".") and (cmd.arg(0) == "" or reads_stdin(cmd.arg(0)))
     if cmd.program in SHELLS:  # `bash -euo pipefail`: options read as the shell reads them
