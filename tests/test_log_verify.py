@@ -419,15 +419,21 @@ def test_result_as_dict(log: Path) -> None:
     assert LogProblem(str(log), 4, "broken", "x").as_dict()["line"] == 4
 
 
+def allowing_guard(log: Path, calls: int) -> remit.Guard:
+    """A guard that allows every call, logging to `log`, after `calls` calls."""
+    guard = remit.Guard.from_text("name: v\nroutes: [{allow: 'true'}]\n", log=log)
+    for i in range(calls):
+        guard.check("x", {"i": i})
+    return guard
+
+
 def test_log_verify_command(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from remit.cli import main
 
     log = tmp_path / "d.jsonl"
-    guard = remit.Guard.from_text("name: v\nroutes: [{allow: 'true'}]\n", log=log)
-    for i in range(5):
-        guard.check("x", {"i": i})
+    allowing_guard(log, 5)
     ok = CliRunner().invoke(main, ["log", "verify", str(log)])
     assert ok.exit_code == 0 and "5 record(s)" in ok.stdout and "intact" in ok.stdout
     lines = log.read_text().splitlines()
@@ -443,9 +449,7 @@ def test_log_verify_prints_the_head_and_checks_anchors(tmp_path: Path) -> None:
     from remit.cli import main
 
     log = tmp_path / "d.jsonl"
-    guard = remit.Guard.from_text("name: v\nroutes: [{allow: 'true'}]\n", log=log)
-    for i in range(3):
-        guard.check("x", {"i": i})
+    guard = allowing_guard(log, 3)
     first = CliRunner().invoke(main, ["log", "verify", str(log)])
     head = first.stdout.splitlines()[-1].split()
     assert head[0] == "head" and head[2] == f"({log}:3)"
