@@ -1160,6 +1160,8 @@ class _Walker:
                 groups.append(child)
             elif child.is_named and kind not in _SKIP:
                 pending.append((child, level, False, []))
+        if words and words[0].value in ("time", "{", "}"):
+            words = _group_words(words, _text(node, self.source))
         if around is not None:
             around.extend(redirects)  # those after the group too
         if spill:
@@ -1386,6 +1388,20 @@ def _runs(names: frozenset[str], node: Any, source: bytes) -> bool:
     return runs_builtin(values, names)
 
 
+def _group_words(words: list[Word], text: str) -> list[Word]:
+    """The words of a command that tree-sitter-bash made of a group's braces after `time` or
+    `!` (`time { make; }` is read as the command `time { make` and the command `}`): without
+    the `{` that opens it, none for the lone `}` that closes it."""
+    if text.strip() == "}" and len(words) == 1:
+        return []
+    if _TIMED_GROUP.match(text) is None:
+        return words
+    at = next((i for i, w in enumerate(words) if w.value == "{" and w.static), None)
+    return words if at is None else words[:at] + words[at + 1 :]
+
+
+_TIMED_GROUP = re.compile(r"(?:time(?:\s+-p)?(?:\s+--)?\s+)?\{\s")
+"""A command that opens a group with `{` after `time` (`-p`, `--`), or alone (after `!`)."""
 _HERE = "__REMIT_HERE_STRING__"
 """The delimiter of the heredoc that stands for a here-string after a function's body."""
 
