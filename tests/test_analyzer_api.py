@@ -73,6 +73,7 @@ def test_fields_and_methods() -> None:
             "dynamic_args",
             "subcommand",
             "env",
+            "inert_code",
         },
         analyzers.PathFacts: {
             "paths",

@@ -15,9 +15,9 @@ from tests.conftest import CORPORA, POLICIES
 SHIPPED = ("coding-agent", "strict", "ci", "business-agent")
 SEVERITY = {"allow": 0, "ask": 1, "block": 2}
 CLAUDE_CODE_BOUND = 0.05
-"""Most coding-agent may ask or block on the Claude Code corpus: measured 2.7% (32 asks, 0
-blocks of 1195 calls: pushes, package installs, inline Python, edits outside the project);
-see policies/README.md."""
+"""Most coding-agent may ask or block on the Claude Code corpus: measured 2.3% (28 asks, 0
+blocks of 1195 calls: pushes, package installs, edits outside the project); see
+policies/README.md."""
 
 
 def _forms(name: str) -> tuple[Path, Path]:

@@ -17,6 +17,7 @@ from ._programs import (
     SINGLE_DASH_LONG,
     SUBCOMMAND_PROGRAMS,
 )
+from ._pycode import inert_paths, inline_program
 
 NO_ENV: list[str] = []
 """The `env` of a command run with no assignment (shared: never changed in place)."""
@@ -59,6 +60,7 @@ class Command(CelObject):
             "dynamic_args",
             "subcommand",
             "env",
+            "inert_code",
         }
     )
     cel_methods: ClassVar[frozenset[str]] = frozenset({"has_flag", "arg"})
@@ -143,6 +145,19 @@ class Command(CelObject):
         if self.program == "find":
             return _find_dynamic(self.args, static, self.split)
         return [a for a, s in zip(self.args, static, strict=False) if not s]
+
+    @lazy
+    def code_reads(self) -> list[str] | None:
+        """For `python3 -c PROGRAM` whose program only computes and prints, the paths it
+        opens to read (`_pycode`); None for any other command."""
+        program = inline_program(self)
+        return None if program is None else inert_paths(program)
+
+    @lazy
+    def inert_code(self) -> bool:
+        """The command is `python3 -c PROGRAM` whose program was read and only computes and
+        prints: pure modules, files opened only to be read (see `_pycode`)."""
+        return self.code_reads is not None
 
     def __repr__(self) -> str:
         return f"Command({self.argv!r}, wrappers={self.wrappers!r})"

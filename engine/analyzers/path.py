@@ -1618,6 +1618,8 @@ def command_paths(cmd: Command) -> list[str]:
     reads = cmd.reads_from
     out = [*write_targets(cmd), *reads] if reads else list(write_targets(cmd))
     program = cmd.program
+    if program[:6] == "python" and cmd.code_reads:  # `python3 -c "print(open('.env').read())"`
+        out.extend(cmd.code_reads)
     if program in FILE_READERS:
         operands = awk_files(cmd) if program in AWKS else file_operands(cmd)
         if program in SCRIPT_FIRST:  # `python3 x.py ~/.ssh/id_rsa`: what the script is given

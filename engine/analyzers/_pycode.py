@@ -1,0 +1,420 @@
+"""Whether a program given inline to Python (`python3 -c CODE`) only computes and prints.
+
+To the shell analyzer, `python -c` is code it cannot read, and the shipped policies ask
+before it runs. Much of it is small and does nothing but compute: `import json, sys;
+print(json.load(sys.stdin)["version"])`. Such a program is read here with Python's own
+parser and called *inert* only when everything it can reach is listed as harmless:
+
+- it imports only the modules of `MODULES` (pure computation: `json`, `re`, `math`,
+  `collections`...), of some only the names listed there (`functools.partial`, not
+  `functools.wraps`, which copies attributes named as text; `numbers.Real`, not
+  `numbers.ABCMeta`, a metaclass), and `sys` only for its streams and facts (`SYS`), each
+  from the standard library (not a file of the same name in the working directory);
+- the builtins it names are those of `BUILTINS`: no `exec`, `eval`, `compile`,
+  `__import__`, `getattr`, `globals`, `vars`, `type`, `breakpoint` or `help`, and it binds
+  none of the others, which it might read before binding (`open(p, "w"); open = print`);
+- `open` is called with a string constant for a path, and a mode, if any, that only reads
+  (no `w`, `a`, `x` or `+`): those paths are what the program reads (`inert_paths`);
+- it names nothing that starts with `__` (`__builtins__`, `__globals__`, `__class__`,
+  `__subclasshook__`), but `__name__` and a class's plain methods (`__init__`, `__repr__`,
+  `__eq__`...); no attribute that starts with `_` or with the prefix of a frame's, a code
+  object's, a traceback's or a generator's fields (`gi_frame`, `f_globals`, `tb_frame`),
+  which lead to the builtins;
+- it has no annotations (some modules evaluate them as code), no `match` class pattern
+  (which reads attributes named as text), no metaclass, and calls `str.format` only on a
+  string constant whose fields name no attribute or item (`'{0.__init__.__globals__}'`);
+- a module is only ever named as the head of attributes (`json.loads`), never passed,
+  stored, reassigned or bound twice. Each attribute of a module is looked up in this
+  process, so that one leading to another module (`fnmatch.os`, `json.codecs`) or to a
+  metaclass is refused unless that module is allowed too (and `sys` keeps its limits
+  however it is reached); no attribute is named `mro` (whose list may hold `type`);
+- no module's `main` or `test` (some read the files named in `sys.argv`), nothing after the
+  program on the command line or put into it (`xargs -I {}`, `find -exec`), and no
+  `PYTHON*` or `OPENSSL_*` variable in its environment but those of `HARMLESS_ENV`
+  (`PYTHONINSPECT=1` would go on to run stdin as code; `OPENSSL_CONF` loads a library).
+
+Everything else (a syntax this Python cannot parse, a module not listed, a name not
+bound and not an allowed builtin, a program longer than `MAX_PROGRAM`) is not inert, so
+the program stays unseen code. A module the program imports may still be shadowed by a
+file of the same name in the working directory, or by `PYTHONPATH`: then it runs the
+project's own code, as `python3 x.py` does.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import importlib
+import importlib.util
+import re
+import string
+import sys
+import sysconfig
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._command import Command
+
+PYTHONS = re.compile(r"python[0-9.]*")
+"""The names of CPython's interpreter (`python`, `python3`, `python3.11`)."""
+
+MAX_PROGRAM = 16 * 1024
+"""A longer program is not read (one-liners are a few hundred bytes)."""
+
+_ALL: frozenset[str] = frozenset()
+MODULES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        (
+            "array", "base64", "binascii", "bisect", "cmath", "collections", "collections.abc",
+            "colorsys", "csv", "datetime", "decimal", "difflib", "fnmatch", "fractions",
+            "hashlib", "heapq", "hmac", "html", "ipaddress", "itertools", "json",
+            "json.decoder", "json.encoder", "json.scanner", "keyword", "math", "pprint",
+            "random", "re", "secrets", "statistics", "struct", "textwrap", "time",
+            "unicodedata", "zlib",
+        ),
+        _ALL,
+    ),
+    "numbers": frozenset({"Number", "Complex", "Real", "Rational", "Integral"}),
+    "functools": frozenset(
+        {"cache", "cached_property", "cmp_to_key", "lru_cache", "partial", "reduce", "total_ordering"}
+    ),
+}  # fmt: skip
+"""Modules that only compute, each with the only names a program may use of it (all its
+public names where the set is empty): none opens a file, runs a command, reaches the
+network, evaluates text as code or reads attributes named as text. Left out on purpose:
+`os`, `io`, `pathlib`, `shutil`, `subprocess`, `codecs` (files and commands), `operator`
+and `string` (`attrgetter`, `Formatter.get_field`), `typing` (evaluates annotations),
+`pickle`, `types`, `inspect`, `traceback`, `contextlib` (`chdir`), `shlex` (its `source`
+opens files), `uuid` (may run `ifconfig`), `enum` (its functional API makes a class of
+any names, special methods too) and `copy` (which sets attributes named by what an
+object's `__reduce_ex__` returns); `functools.wraps` and `update_wrapper` (copy attributes
+named as text), `singledispatch` (evaluates annotations)."""
+
+SYS = frozenset(
+    {
+        "argv", "byteorder", "executable", "exit", "float_info", "get_int_max_str_digits",
+        "getdefaultencoding", "getfilesystemencoding", "getrecursionlimit", "getsizeof",
+        "hexversion", "implementation", "int_info", "maxsize", "maxunicode", "platform",
+        "set_int_max_str_digits", "setrecursionlimit", "stderr", "stdin", "stdout", "version",
+        "version_info",
+    }
+)  # fmt: skip
+"""What a program may use of `sys`: its streams and facts about the interpreter. Not
+`sys.modules` (every module), `sys.path` (where imports come from) or the hooks."""
+
+BUILTINS = frozenset(
+    {
+        "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "Exception",
+        "False", "FileNotFoundError", "IndexError", "KeyError", "KeyboardInterrupt",
+        "LookupError", "NameError", "None", "NotImplemented", "NotImplementedError",
+        "OSError", "OverflowError", "RuntimeError", "StopIteration", "True", "TypeError",
+        "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError", "ValueError",
+        "ZeroDivisionError", "abs", "all", "any", "ascii", "bin", "bool", "bytearray",
+        "bytes", "callable", "chr", "classmethod", "complex", "dict", "dir", "divmod",
+        "enumerate", "exit", "filter", "float", "format", "frozenset", "hash", "hex", "id",
+        "input", "int", "isinstance", "issubclass", "iter", "len", "list", "map", "max",
+        "min", "next", "object", "oct", "ord", "pow", "print", "property", "quit", "range",
+        "repr", "reversed", "round", "set", "slice", "sorted", "staticmethod", "str", "sum",
+        "super", "tuple", "zip",
+    }
+)  # fmt: skip
+"""The builtins a program may name (`open` has rules of its own)."""
+
+METHODS = frozenset(
+    {
+        "__init__", "__repr__", "__str__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__",
+        "__ge__", "__hash__", "__len__", "__iter__", "__next__", "__getitem__",
+        "__contains__", "__bool__",
+    }
+)  # fmt: skip
+"""The special methods a class of the program may define: none is handed a class, a
+frame or a name to look up (`__subclasshook__`, `__exit__`, `__reduce__`, `__getattr__`)."""
+
+HARMLESS_ENV = frozenset(
+    {
+        "PYTHONPATH", "PYTHONIOENCODING", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE",
+        "PYTHONHASHSEED", "PYTHONUTF8", "PYTHONSAFEPATH", "PYTHONNOUSERSITE",
+    }
+)  # fmt: skip
+"""The `PYTHON*` variables the interpreter may run with. `PYTHONPATH` only says where the
+project's own modules are, as for `python3 x.py`."""
+
+_HIDDEN_PREFIXES = ("_", "gi_", "cr_", "ag_", "f_", "tb_", "co_")
+"""Attribute names refused on any object: private and special names, and the fields of
+generators, coroutines, frames, tracebacks and code objects (`gen.gi_frame.f_globals`
+holds the builtins)."""
+_READ_MODES = re.compile(r"[rbtU]*")
+_OPEN_KEYWORDS = frozenset({"mode", "encoding", "errors", "newline"})
+_MISSING = object()
+_REFUSED_BUILTINS = frozenset(dir(builtins)) - BUILTINS
+"""The builtins a program may not name: binding one of them is refused too, since the
+name may be read before it is bound (`open(p, "w"); open = print`)."""
+_STDLIB = sysconfig.get_paths()["stdlib"]
+"""Where the standard library's modules are (the extension modules in `lib-dynload/`)."""
+_TYPE_PARAMETERS = frozenset({"TypeAlias", "TypeVar", "ParamSpec", "TypeVarTuple"})
+"""Python 3.12's type parameter syntax (`def f[T]()`, `type X = ...`), by node name."""
+_FIELD = re.compile(r"[A-Za-z0-9_]*")
+"""A `str.format` field that names an argument and nothing in it."""
+
+
+def inline_program(cmd: Command) -> str | None:
+    """The program of `python3 -c PROGRAM` as written, when it is all the command runs:
+    one static argument right after `-c`, nothing after it or put into it, and no
+    `PYTHON*` or `OPENSSL_*` variable in its environment but those of `HARMLESS_ENV`."""
+    if not PYTHONS.fullmatch(cmd.program) or len(cmd.args) != 2 or cmd.args[0] != "-c":
+        return None
+    static = cmd.static
+    if len(static) != 3 or not (static[1] and static[2]) or cmd.fills:
+        return None  # `xargs -I {} python3 -c 'print("{}")'`: text put into the program
+    for assignment in cmd.env:
+        name = assignment.partition("=")[0].rstrip("+")
+        if name.startswith(("PYTHON", "OPENSSL_")) and name not in HARMLESS_ENV:
+            return None
+    return cmd.args[1]
+
+
+def inert_paths(program: str) -> list[str] | None:
+    """The paths an inert program opens for reading, or None when it is not inert (see the
+    module docstring). Whatever goes wrong reading it (a syntax error, nesting too deep, a
+    listed module this Python lacks) leaves it not inert."""
+    if len(program) > MAX_PROGRAM or "\x00" in program:
+        return None
+    try:
+        return _Reader(ast.parse(program)).paths()
+    except Exception:  # RecursionError and MemoryError too
+        return None
+
+
+class Refused(Exception):
+    """The program does something not listed as harmless."""
+
+
+class _Reader:
+    def __init__(self, tree: ast.Module) -> None:
+        self.nodes = list(ast.walk(tree))
+        self.parents: dict[int, ast.AST] = {}
+        for node in self.nodes:
+            for child in ast.iter_child_nodes(node):
+                self.parents[id(child)] = node
+
+    def paths(self) -> list[str] | None:
+        """What the program opens to read, or None when it does something not listed."""
+        try:
+            for node in self.nodes:
+                self._shape(node)
+            modules = self._imports()
+            bound = self._bound()
+            clash = bound & (modules.keys() | _REFUSED_BUILTINS)
+            if clash:  # `import json; json = x`: the name no longer surely names the module
+                raise Refused(clash)
+            opened: list[str] = []
+            for node in self.nodes:
+                if isinstance(node, ast.Attribute):
+                    if node.attr.startswith(_HIDDEN_PREFIXES) or node.attr == "mro":
+                        raise Refused(node.attr)
+                    if node.attr in ("format", "format_map"):
+                        _format_of_constant(node)
+                elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    name = node.id
+                    if name in modules:
+                        self._module_use(node, modules[name])
+                    elif name == "open" and name not in bound:
+                        opened.append(self._open(node))
+                    elif name not in bound and name not in BUILTINS and name != "__name__":
+                        raise Refused(name)
+            return opened
+        except Refused:
+            return None
+
+    def _shape(self, node: ast.AST) -> None:
+        """Refuse the constructs and names the module docstring lists."""
+        if isinstance(node, (ast.AnnAssign, ast.MatchClass)) or type(node).__name__ in _TYPE_PARAMETERS:
+            raise Refused(type(node).__name__)
+        names: list[str | None] = []
+        if isinstance(node, ast.Name):
+            names.append(None if node.id == "__name__" and isinstance(node.ctx, ast.Load) else node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if node.returns is not None:
+                raise Refused("annotation")
+            method = node.name in METHODS and isinstance(self.parents.get(id(node)), ast.ClassDef)
+            names.append(None if method else node.name)
+        elif isinstance(node, ast.ClassDef):
+            if node.keywords:
+                raise Refused("metaclass")
+            names.append(node.name)
+        elif isinstance(node, ast.arg):
+            if node.annotation is not None:
+                raise Refused("annotation")
+            names.append(node.arg)
+        elif isinstance(node, ast.keyword):
+            names.append(node.arg)
+        elif isinstance(node, ast.alias):
+            names.extend((node.name, node.asname))
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+            names.append(node.name)
+        elif isinstance(node, ast.MatchMapping):
+            names.append(node.rest)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.extend(node.names)
+        for name in names:
+            if name and name.startswith("__"):
+                raise Refused(name)
+
+    def _imports(self) -> dict[str, types.ModuleType]:
+        """The names the imports bind to modules, each to its module."""
+        out: dict[str, types.ModuleType] = {}
+        for node in self.nodes:
+            bindings: list[tuple[str, Any]] = []
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    module = _module(alias.name)
+                    if alias.asname:
+                        bindings.append((alias.asname, module))
+                    else:  # `import json.decoder` binds `json`
+                        head = alias.name.partition(".")[0]
+                        bindings.append((head, _module(head)))
+            elif isinstance(node, ast.ImportFrom):
+                if node.level or not node.module:
+                    raise Refused("relative import")
+                module = _module(node.module)
+                for alias in node.names:
+                    if alias.name == "*":
+                        raise Refused("*")
+                    bindings.append((alias.asname or alias.name, module_attribute(module, alias.name)))
+            for name, value in bindings:
+                if not isinstance(value, types.ModuleType):
+                    continue  # `from json import loads`: a name bound like any other
+                if out.setdefault(name, value) is not value:  # two modules, one name
+                    raise Refused(name)
+        return out
+
+    def _bound(self) -> set[str]:
+        """The names the program binds itself, but those bound to modules by imports."""
+        out: set[str] = set()
+        for node in self.nodes:
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                out.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                out.add(node.name)
+            elif isinstance(node, ast.arg):
+                out.add(node.arg)
+            elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+                out.add(node.name)
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                out.add(node.rest)
+            elif isinstance(node, ast.ImportFrom):  # `from json import loads`
+                module = _module(node.module or "")
+                for alias in node.names:
+                    if not isinstance(module_attribute(module, alias.name), types.ModuleType):
+                        out.add(alias.asname or alias.name)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                out.update(node.names)
+        return out
+
+    def _module_use(self, node: ast.Name, module: types.ModuleType) -> None:
+        """A module named in the program: only as the head of attributes, each looked up
+        (past the module too, while they are there to look up: `json.JSONDecoder.decode`)."""
+        value: Any = module
+        at: ast.AST = node
+        while True:
+            parent = self.parents.get(id(at))
+            if not isinstance(parent, ast.Attribute) or parent.value is not at:
+                if isinstance(value, types.ModuleType):
+                    raise Refused(value.__name__)  # passed, stored, called: it escapes
+                return
+            if not isinstance(parent.ctx, ast.Load):
+                raise Refused(parent.attr)  # `json.loads = f`
+            if isinstance(value, types.ModuleType):
+                value = module_attribute(value, parent.attr)
+            else:
+                value = getattr(value, parent.attr, _MISSING)
+                if value is _MISSING:  # an instance's attribute, known only when it runs
+                    return
+                _harmless(value)
+            at = parent
+
+    def _open(self, node: ast.Name) -> str:
+        """The path of `open(PATH[, MODE])` that only reads, else refused."""
+        call = self.parents.get(id(node))
+        if not isinstance(call, ast.Call) or call.func is not node or not call.args:
+            raise Refused("open")
+        if len(call.args) > 2 or any(isinstance(a, ast.Starred) for a in call.args):
+            raise Refused("open")
+        modes = call.args[1:]
+        for keyword in call.keywords:
+            if keyword.arg not in _OPEN_KEYWORDS:
+                raise Refused("open")
+            if keyword.arg == "mode":
+                modes.append(keyword.value)
+        for mode in modes:
+            if not (isinstance(mode, ast.Constant) and isinstance(mode.value, str)):
+                raise Refused("open")
+            if not _READ_MODES.fullmatch(mode.value):
+                raise Refused("open")
+        path = call.args[0]
+        if not (isinstance(path, ast.Constant) and isinstance(path.value, str) and path.value):
+            raise Refused("open")
+        return path.value
+
+
+def _format_of_constant(node: ast.Attribute) -> None:
+    """`'...'.format(...)` whose fields only name arguments (`{}`, `{0}`, `{name:>5}`): a
+    field can name an argument's attributes and items (`{0.__init__.__globals__}`)."""
+    constant = node.value
+    if not (isinstance(constant, ast.Constant) and isinstance(constant.value, str)):
+        raise Refused(node.attr)
+    texts = [constant.value]
+    while texts:
+        for _, field, spec, _ in string.Formatter().parse(texts.pop()):
+            if field is not None and not _FIELD.fullmatch(field):
+                raise Refused(field)
+            if spec:
+                texts.append(spec)
+
+
+def _module(name: str) -> types.ModuleType:
+    """The module `name`, when listed and the standard library's (each package above it
+    too): a file of that name where the analyzer runs is never imported."""
+    if name not in MODULES and name != "sys":
+        raise Refused(name)
+    module = sys.modules.get(name)
+    if module is None:
+        parts = name.split(".")
+        for at in range(1, len(parts) + 1):
+            head = ".".join(parts[:at])
+            if head not in sys.modules:
+                spec = importlib.util.find_spec(head)
+                origin = spec.origin if spec is not None else None
+                if origin not in ("built-in", "frozen") and not _in_stdlib(origin):
+                    raise Refused(head)
+        module = importlib.import_module(name)
+    return module
+
+
+def _in_stdlib(origin: str | None) -> bool:
+    return origin is not None and origin.startswith(_STDLIB) and "-packages" not in origin
+
+
+def module_attribute(module: types.ModuleType, name: str) -> Any:
+    """`module.name`, when the program may use it."""
+    if name.startswith(_HIDDEN_PREFIXES) or name in ("main", "test"):
+        raise Refused(name)
+    listed = SYS if module.__name__ == "sys" else MODULES.get(module.__name__)
+    if listed is None or (listed and name not in listed):
+        raise Refused(name)
+    value = getattr(module, name, _MISSING)
+    if value is _MISSING:
+        raise Refused(name)
+    if not (isinstance(value, types.ModuleType) and (value.__name__ in MODULES or value.__name__ == "sys")):
+        _harmless(value)
+    return value
+
+
+def _harmless(value: Any) -> None:
+    """Refuse a value reached through attributes that is a module (`fnmatch.os`) or a
+    metaclass, whose call makes a class of any names (`numbers.ABCMeta`)."""
+    if isinstance(value, types.ModuleType):
+        raise Refused(value.__name__)
+    if isinstance(value, type) and issubclass(value, type):
+        raise Refused(value.__name__)
