@@ -45,6 +45,9 @@ INERT = {
     "print('{} {0} {name:>{width}}'.format(1, name=2, width=3))": [],
     "import functools\nprint(functools.reduce(max, [1, 2]))": [],
     "from numbers import Real\nprint(isinstance(1.5, Real))": [],
+    "import urllib.parse\nprint(urllib.parse.quote('a b'))": [],
+    "from urllib.parse import urlparse\nprint(urlparse('https://x.example/a').path)": [],
+    "import shlex, string, uuid\nprint(shlex.split('a b'), string.ascii_lowercase, uuid.uuid4())": [],
     "match 1:\n    case 1:\n        print('one')\n    case {'a': 1, **rest}:\n        print(rest)": [],
 }
 
@@ -112,6 +115,11 @@ NOT_INERT = [
     "import enum\nenum.global_enum",
     "import enum\nE = enum.Enum('E', 'A __copy__')",  # makes a class of any names
     "import copy\ncopy.copy(1)",  # sets attributes named by what `__reduce_ex__` returns
+    "import urllib.request",  # the network
+    "import urllib.parse\nurllib.request.urlopen('https://x.example')",
+    "import shlex\nshlex.shlex('x')",  # its `source` opens files
+    "import string\nstring.Formatter().get_field('0.x', [1], {})",
+    "import uuid\nprint(uuid.getnode())",
     "import numbers\nt = numbers.ABCMeta",  # a metaclass: a class of any names
     "from numbers import ABCMeta",
     "import numbers\nt = numbers.Real.mro()",  # `mro` of a metaclass holds `type`
@@ -132,6 +140,11 @@ def test_inert_programs_and_what_they_open(program: str) -> None:
 @pytest.mark.parametrize("program", NOT_INERT)
 def test_programs_that_are_not_inert(program: str) -> None:
     assert inert_paths(program) is None
+
+
+def test_tomllib_where_python_has_it() -> None:
+    program = "import tomllib\nprint(tomllib.load(open('pyproject.toml', 'rb'))['project'])"
+    assert inert_paths(program) == (["pyproject.toml"] if sys.version_info >= (3, 11) else None)
 
 
 def test_deep_nesting_is_not_inert() -> None:
@@ -177,6 +190,8 @@ def test_no_listed_module_hands_out_a_way_past_the_rules(name: str) -> None:
     are never one of the objects that open files, run text as code or follow attribute
     names given as text, nor a metaclass or a module not listed: in this Python, whichever
     it is."""
+    if name == "tomllib" and sys.version_info < (3, 11):
+        pytest.skip("tomllib is new in Python 3.11")
     module = importlib.import_module(name)
     for attr, _ in _public(module):
         try:

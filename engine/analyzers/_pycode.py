@@ -76,6 +76,23 @@ MODULES: dict[str, frozenset[str]] = {
         _ALL,
     ),
     "numbers": frozenset({"Number", "Complex", "Real", "Rational", "Integral"}),
+    "shlex": frozenset({"join", "quote", "split"}),
+    "string": frozenset(
+        {
+            "ascii_letters", "ascii_lowercase", "ascii_uppercase", "capwords", "digits",
+            "hexdigits", "octdigits", "printable", "punctuation", "whitespace",
+        }
+    ),
+    "tomllib": frozenset({"load", "loads", "TOMLDecodeError"}),
+    "urllib": frozenset({"parse"}),
+    "urllib.parse": frozenset(
+        {
+            "parse_qs", "parse_qsl", "quote", "quote_plus", "unquote", "unquote_plus",
+            "urldefrag", "urlencode", "urljoin", "urlparse", "urlsplit", "urlunparse",
+            "urlunsplit",
+        }
+    ),
+    "uuid": frozenset({"UUID", "uuid3", "uuid4", "uuid5", "NAMESPACE_DNS", "NAMESPACE_URL"}),
     "functools": frozenset(
         {"cache", "cached_property", "cmp_to_key", "lru_cache", "partial", "reduce", "total_ordering"}
     ),
@@ -84,9 +101,10 @@ MODULES: dict[str, frozenset[str]] = {
 public names where the set is empty): none opens a file, runs a command, reaches the
 network, evaluates text as code or reads attributes named as text. Left out on purpose:
 `os`, `io`, `pathlib`, `shutil`, `subprocess`, `codecs` (files and commands), `operator`
-and `string` (`attrgetter`, `Formatter.get_field`), `typing` (evaluates annotations),
-`pickle`, `types`, `inspect`, `traceback`, `contextlib` (`chdir`), `shlex` (its `source`
-opens files), `uuid` (may run `ifconfig`), `enum` (its functional API makes a class of
+and `string.Formatter` (`attrgetter`, `get_field`), `typing` (evaluates annotations),
+`pickle`, `types`, `inspect`, `traceback`, `contextlib` (`chdir`), the `shlex` class (its
+`source` opens files), `uuid.uuid1` and `getnode` (may run `ifconfig`), the rest of
+`urllib` (the network), `enum` (its functional API makes a class of
 any names, special methods too) and `copy` (which sets attributes named by what an
 object's `__reduce_ex__` returns); `functools.wraps` and `update_wrapper` (copy attributes
 named as text), `singledispatch` (evaluates annotations)."""
