@@ -28,6 +28,8 @@ INERT = {
     "import re\np = re.compile(r'a-[a-z]+')\nwith open('x') as f:\n    print(p.findall(f.read()))": ["x"],
     "print(open('a', mode='rb').read())": ["a"],
     "print(open('a', 'rt', encoding='utf-8').read())": ["a"],
+    "import sys\nprint(open('/dev/stdin').read() + open('/dev/null').read())": ["/dev/stdin", "/dev/null"],
+    "import time\nt = time.perf_counter()\ntime.sleep(0)\nprint(time.strftime('%Y'))": [],
     "from json import loads; print(loads('1'))": [],
     "from json import decoder; print(decoder.JSONDecoder)": [],
     "import json.decoder; print(json.decoder.scanstring)": [],
@@ -107,6 +109,11 @@ NOT_INERT = [
     "import sys\nf = type(sys.stdout.buffer.raw)('/x', 'a')",  # FileIO opens any path
     "from collections.abc import Hashable\nclass A(Hashable):\n    def __subclasshook__(c, C):\n        pass",
     "print(open('a', 'rb', buffering=0))",
+    "print(open('/proc/self/maps').read())",  # memory, devices and the kernel are not files
+    "print(open('../../proc/self/environ').read())",
+    "print(open('/dev/sda', 'rb').read(512))",
+    "f = open('m', 'rb')\nf.seek(140737488289792)\nprint(f.read(4096))",  # a link to /proc/self/mem
+    "import time\ntime.clock_settime(time.CLOCK_REALTIME, 0)",
     "import random\nprint('{0.x}'.format(random.Random))",  # fields that name attributes
     "print('{0[k]}'.format({}))",
     "print('{:{0.x}}'.format(1))",
@@ -236,7 +243,18 @@ def _commands(command: str):
     ("command", "inert"),
     [
         ("python3 -c 'print(1)'", True),
-        ("python -c 'print(1)'", True),
+        ("python -c 'print(1)'", False),  # Python 2 on older systems: its `input()` runs code
+        ("python2 -c 'print(1)'", False),
+        ('python3 -c "print(1)"', True),
+        ("python3 -c 'print(1)';", True),
+        ("""python3 -c "f'{"{'open(\\".env\\").read()',0}"}'" """, False),  # bash expands the braces
+        ("python3 -c '[1]'*2", False),  # bash globs the word
+        ("python3 -c print'(1)'", False),
+        ('python3 -c "print(\\"x\\")"', True),
+        ("python3 -c 'print(1)' 2>&1 > out.txt", True),
+        ("""A=" -c 'f{{0,0}}'" python3 -c f"{"{0,0}"}" """, False),  # a decoy before the word
+        ("""python3 -c "print('\\$X')" """, True),
+        ('python3 -c "print(1)"x', False),
         ("python3.11 -c 'print(1)'", True),
         ("python3 -c 'print(1)' extra", False),  # what follows is its sys.argv: `base64.main`'s files
         ("PYTHONINSPECT=1 python3 -c 'pass'", False),  # then runs stdin as code

@@ -1,4 +1,4 @@
-"""Whether a program given inline to Python (`python3 -c CODE`) only computes and prints.
+"""Whether a program given inline to Python 3 (`python3 -c CODE`) only computes and prints.
 
 To the shell analyzer, `python -c` is code it cannot read, and the shipped policies ask
 before it runs. Much of it is small and does nothing but compute: `import json, sys;
@@ -14,7 +14,9 @@ parser and called *inert* only when everything it can reach is listed as harmles
   `__import__`, `getattr`, `globals`, `vars`, `type`, `breakpoint` or `help`, and it binds
   none of the others, which it might read before binding (`open(p, "w"); open = print`);
 - `open` is called with a string constant for a path, and a mode, if any, that only reads
-  (no `w`, `a`, `x` or `+`): those paths are what the program reads (`inert_paths`);
+  (no `w`, `a`, `x` or `+`): those paths are what the program reads (`inert_paths`). None
+  of them is in `/proc`, `/dev` or `/sys` (memory, disks, the kernel) but `/dev/stdin` and
+  `/dev/null`, and no file is `seek`ed (a link to `/proc/self/mem` would read the stack);
 - it names nothing that starts with `__` (`__builtins__`, `__globals__`, `__class__`,
   `__subclasshook__`), but `__name__` and a class's plain methods (`__init__`, `__repr__`,
   `__eq__`...); no attribute that starts with `_` or with the prefix of a frame's, a code
@@ -28,8 +30,10 @@ parser and called *inert* only when everything it can reach is listed as harmles
   process, so that one leading to another module (`fnmatch.os`, `json.codecs`) or to a
   metaclass is refused unless that module is allowed too (and `sys` keeps its limits
   however it is reached); no attribute is named `mro` (whose list may hold `type`);
-- no module's `main` or `test` (some read the files named in `sys.argv`), nothing after the
-  program on the command line or put into it (`xargs -I {}`, `find -exec`), and no
+- no module's `main` or `test` (some read the files named in `sys.argv`); the program is
+  one quoted word right after `-c` (bash expands braces and globs outside quotes, which
+  the analyzer may read otherwise), nothing follows it on the command line or is put into
+  it (`xargs -I {}`, `find -exec`), and no
   `PYTHON*` or `OPENSSL_*` variable in its environment but those of `HARMLESS_ENV`
   (`PYTHONINSPECT=1` would go on to run stdin as code; `OPENSSL_CONF` loads a library).
 
@@ -56,8 +60,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._command import Command
 
-PYTHONS = re.compile(r"python[0-9.]*")
-"""The names of CPython's interpreter (`python`, `python3`, `python3.11`)."""
+PYTHONS = re.compile(r"python3(\.[0-9]+)?")
+"""The names of Python 3's interpreter (`python3`, `python3.11`). Not `python`, which is
+Python 2 on older systems, whose `input()` runs what it reads."""
 
 MAX_PROGRAM = 16 * 1024
 """A longer program is not read (one-liners are a few hundred bytes)."""
@@ -70,8 +75,8 @@ MODULES: dict[str, frozenset[str]] = {
             "colorsys", "csv", "datetime", "decimal", "difflib", "fnmatch", "fractions",
             "hashlib", "heapq", "hmac", "html", "ipaddress", "itertools", "json",
             "json.decoder", "json.encoder", "json.scanner", "keyword", "math", "pprint",
-            "random", "re", "secrets", "statistics", "struct", "textwrap", "time",
-            "unicodedata", "zlib",
+            "random", "re", "secrets", "statistics", "struct", "textwrap", "unicodedata",
+            "zlib",
         ),
         _ALL,
     ),
@@ -81,6 +86,14 @@ MODULES: dict[str, frozenset[str]] = {
         {
             "ascii_letters", "ascii_lowercase", "ascii_uppercase", "capwords", "digits",
             "hexdigits", "octdigits", "printable", "punctuation", "whitespace",
+        }
+    ),
+    "time": frozenset(
+        {
+            "altzone", "asctime", "ctime", "daylight", "gmtime", "localtime", "mktime",
+            "monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns", "process_time",
+            "process_time_ns", "sleep", "strftime", "strptime", "struct_time", "time",
+            "time_ns", "timezone", "tzname",
         }
     ),
     "tomllib": frozenset({"load", "loads", "TOMLDecodeError"}),
@@ -104,7 +117,7 @@ network, evaluates text as code or reads attributes named as text. Left out on p
 and `string.Formatter` (`attrgetter`, `get_field`), `typing` (evaluates annotations),
 `pickle`, `types`, `inspect`, `traceback`, `contextlib` (`chdir`), the `shlex` class (its
 `source` opens files), `uuid.uuid1` and `getnode` (may run `ifconfig`), the rest of
-`urllib` (the network), `enum` (its functional API makes a class of
+`urllib` (the network), `time.clock_settime`, `enum` (its functional API makes a class of
 any names, special methods too) and `copy` (which sets attributes named by what an
 object's `__reduce_ex__` returns); `functools.wraps` and `update_wrapper` (copy attributes
 named as text), `singledispatch` (evaluates annotations)."""
@@ -162,6 +175,13 @@ _HIDDEN_PREFIXES = ("_", "gi_", "cr_", "ag_", "f_", "tb_", "co_")
 """Attribute names refused on any object: private and special names, and the fields of
 generators, coroutines, frames, tracebacks and code objects (`gen.gi_frame.f_globals`
 holds the builtins)."""
+_HIDDEN_NAMES = frozenset({"mro", "seek"})
+"""Attribute names refused too: `mro` (whose list may hold `type`) and `seek` (which reads
+a process's memory through `/proc/self/mem`, or a link to it, at the stack: its
+environment)."""
+_SYSTEM_FOLDERS = frozenset({"proc", "dev", "sys"})
+"""Folders whose files are not files: memory, devices, the kernel's settings. A path with
+one of these names among its parts is not opened, but `/dev/stdin` and `/dev/null`."""
 _READ_MODES = re.compile(r"[rbtU]*")
 _OPEN_KEYWORDS = frozenset({"mode", "encoding", "errors", "newline"})
 _MISSING = object()
@@ -189,7 +209,48 @@ def inline_program(cmd: Command) -> str | None:
         name = assignment.partition("=")[0].rstrip("+")
         if name.startswith(("PYTHON", "OPENSSL_")) and name not in HARMLESS_ENV:
             return None
-    return cmd.args[1]
+    program = cmd.args[1]
+    return program if _quoted_whole(cmd.text, program) else None
+
+
+def _quoted_whole(text: str, program: str) -> bool:
+    """`program` is the command's last word, written after `-c` as one quoted string that
+    bash expands nothing in and reads as `program`. Any other spelling may hold braces,
+    globs or quotes that bash reads otherwise than the analyzer (`"f'{"{'code',0}"}'"`,
+    `'[1]'*2`), so it is not read. (`text` is the command without its redirections.)"""
+    text = text.rstrip()
+    for found in _AFTER_C.finditer(text):
+        value, end = _quoted(text, found.end())
+        if end == len(text) and value == program:
+            return True
+    return False
+
+
+_AFTER_C = re.compile(r"(?:^|\s)-c\s+(?=['\"])")
+
+
+def _quoted(text: str, at: int) -> tuple[str | None, int]:
+    """The value of the quoted string that starts at `text[at]`, and where it ends; None
+    when it holds an expansion (`$`, a backquote) or does not end."""
+    if text[at] == "'":
+        close = text.find("'", at + 1)
+        return (text[at + 1 : close], close + 1) if close > 0 else (None, -1)
+    out: list[str] = []
+    i = at + 1
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            return "".join(out), i + 1
+        if char in "$`":
+            return None, -1
+        if char == "\\" and text[i + 1 : i + 2] in ("$", "`", '"', "\\", "\n"):
+            if text[i + 1] != "\n":  # a backslash-newline joins lines
+                out.append(text[i + 1])
+            i += 2
+            continue
+        out.append(char)
+        i += 1
+    return None, -1
 
 
 def inert_paths(program: str) -> list[str] | None:
@@ -229,7 +290,7 @@ class _Reader:
             opened: list[str] = []
             for node in self.nodes:
                 if isinstance(node, ast.Attribute):
-                    if node.attr.startswith(_HIDDEN_PREFIXES) or node.attr == "mro":
+                    if node.attr.startswith(_HIDDEN_PREFIXES) or node.attr in _HIDDEN_NAMES:
                         raise Refused(node.attr)
                     if node.attr in ("format", "format_map"):
                         _format_of_constant(node)
@@ -373,7 +434,10 @@ class _Reader:
         path = call.args[0]
         if not (isinstance(path, ast.Constant) and isinstance(path.value, str) and path.value):
             raise Refused("open")
-        return path.value
+        name = path.value
+        if name not in ("/dev/stdin", "/dev/null") and not _SYSTEM_FOLDERS.isdisjoint(name.split("/")):
+            raise Refused(name)  # `/proc/self/mem`, `/dev/sda`, `../../proc/kcore`
+        return name
 
 
 def _format_of_constant(node: ast.Attribute) -> None:
