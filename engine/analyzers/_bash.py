@@ -269,6 +269,8 @@ def parse_bash(source: str, depth: int = 0, work: Work | None = None) -> Parsed:
     _Walker(out, data, work).run(root, depth)
     if root.has_error and not out.error:
         out.error = _syntax_error(root, data)
+    if not out.error and _COMMENT_HINT.search(data) and _false_comment(root, data):
+        out.error = "a `#` that bash reads inside a word, where the parser reads a comment"
     if restore:
         _restore(out, restore)
     return out
@@ -402,6 +404,37 @@ def _restore(out: Parsed, table: dict[int, str]) -> None:
     for _, word in out.bare_writes:
         word.value = word.value.translate(table)
     out.error = out.error.translate(table)
+
+
+_COMMENT_HINT = re.compile(rb"(?:[\r\v\f]|\\[ \t\n;&|()<>])#")
+"""A `#` after a carriage return, a vertical tab or a form feed, or after an escaped blank
+or operator: tree-sitter-bash 0.25.1 may start a comment there; bash does not."""
+_COMMENT_BEFORE = frozenset(b" \t\n;&|()<>")
+"""What bash starts a comment after (at the start of a word), when not escaped."""
+
+
+def _false_comment(root: Any, source: bytes) -> bool:
+    """Whether a comment of the tree is, to bash, part of a word: after `\\r`, `\\v` or `\\f`,
+    which tree-sitter-bash reads as blanks and bash does not, or after an escaped blank
+    (`ls\\r#$(rm -rf ~)` and `git log x\\ #;rm -rf ~` run what follows the `#`)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "comment":
+            at = node.start_byte
+            if at and (source[at - 1] not in _COMMENT_BEFORE or _escaped(source, at - 1)):
+                return True
+        else:
+            stack.extend(node.children)
+    return False
+
+
+def _escaped(source: bytes, at: int) -> bool:
+    """Whether the byte at `at` follows an odd number of backslashes."""
+    count = 0
+    while at - count > 0 and source[at - count - 1] == 0x5C:
+        count += 1
+    return count % 2 == 1
 
 
 def _syntax_error(root: Any, source: bytes) -> str:
