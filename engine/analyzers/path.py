@@ -104,6 +104,9 @@ _DRIVE = re.compile(r"^[A-Za-z]:(?=[\\/]|$)")
 _FILE_URL = re.compile(r"^file:", re.I)
 """A `file:` URL, which names a local file."""
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # holds `://`: tested first, cheaply
+_CLIMBS = re.compile(r"(?:^|/)\.\.(?:/|$)")
+"""A `..` part: a word shaped like a URL that climbs (`a://../../.ssh/id_rsa`) is read as the
+path the kernel opens, from a folder named `a:`, by the programs that open files."""
 _SPACE = re.compile(r"\s")  # the characters `str.isspace` accepts, no more, no fewer
 
 
@@ -567,6 +570,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
             or cmd.fills
             or (program in _OWN_PATHS and (program != "git" or _git_names_paths(args)))
             or (cmd.stdin is not None and program in NAME_LISTS)  # `cpio -o <<< F`
+            or (program[:6] == "python" and cmd.code_reads)  # `python3.12 -c "open('.env')"`
         ):
             for arg in args:  # a plain command (`git status`, `ls -la src`): its words, here
                 if arg[:1] == "-" and "=" not in arg:
@@ -577,7 +581,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
                     raw = arg
                 else:
                     raw = _path_like(arg)
-                    if not raw or ("://" in raw and _URL.match(raw)):
+                    if not raw or ("://" in raw and _url_only(raw)):
                         if near and not raw:
                             _add_placed(found, arg, base, run_in, cwd or shell.cwd)
                         continue
@@ -1470,7 +1474,7 @@ def _normalise(path: str, base: str | None, cwd: str | None) -> list[str]:
         path = _HOME_VAR.sub("~", path)  # what `_home` does
     if path[:5].lower() == "file:":  # what `_FILE_URL` matches, without the regex
         path = _file_url_path(path)
-    if not path or ("://" in path and _URL.match(path)):
+    if not path or ("://" in path and _url_only(path)):
         return []
     out = []
     for reading in _readings(path, cwd):
@@ -1618,8 +1622,6 @@ def command_paths(cmd: Command) -> list[str]:
     reads = cmd.reads_from
     out = [*write_targets(cmd), *reads] if reads else list(write_targets(cmd))
     program = cmd.program
-    if program[:6] == "python" and cmd.code_reads:  # `python3 -c "print(open('.env').read())"`
-        out.extend(cmd.code_reads)
     if program in FILE_READERS:
         operands = awk_files(cmd) if program in AWKS else file_operands(cmd)
         if program in SCRIPT_FIRST:  # `python3 x.py ~/.ssh/id_rsa`: what the script is given
@@ -1650,9 +1652,16 @@ def command_paths(cmd: Command) -> list[str]:
         if program in COPIERS and any(a.startswith(_PATTERN_OPTIONS) for a in args):
             args = _without_patterns(args, keep_includes=bool(copy_sources(cmd)))
         out.extend(_words_like_paths(args))
+    opened = cmd.code_reads if program[:6] == "python" else None  # `python3 -c "open('.env')"`
     if not out:
-        return out
-    return [p for p in dict.fromkeys(out) if p and not ("://" in p and _URL.match(p))]
+        return list(opened) if opened else out
+    paths = [p for p in dict.fromkeys(out) if p and not ("://" in p and _url_only(p))]
+    return [*paths, *opened] if opened else paths  # `open('a://../.env')` opens a path
+
+
+def _url_only(word: str) -> bool:
+    """`word` is a URL, not a path: it does not climb (`_CLIMBS`)."""
+    return _URL.match(word) is not None and _CLIMBS.search(word) is None
 
 
 def _leaves(path: str) -> bool:
@@ -1710,7 +1719,7 @@ def _path_like(arg: str) -> str:
         arg = arg.lstrip("@")
     if arg[:5].lower() == "file:":  # `curl file:///home/u/.ssh/id_rsa`: the local file it names
         return _file_url_path(arg)
-    if not arg or arg[0] == "-" or _SPACE.search(arg) or ("://" in arg and _URL.match(arg)):
+    if not arg or arg[0] == "-" or _SPACE.search(arg) or ("://" in arg and _url_only(arg)):
         return ""
     if arg.startswith(("/", "./", "../", "~", "$HOME")) or ("/" in arg and not arg.startswith(("'", '"'))):
         return arg
