@@ -34,8 +34,9 @@ parser and called *inert* only when everything it can reach is listed as harmles
   one quoted word right after `-c` (bash expands braces and globs outside quotes, which
   the analyzer may read otherwise), nothing follows it on the command line or is put into
   it (`xargs -I {}`, `find -exec`), and no
-  `PYTHON*` or `OPENSSL_*` variable in its environment but those of `HARMLESS_ENV`
-  (`PYTHONINSPECT=1` would go on to run stdin as code; `OPENSSL_CONF` loads a library).
+  `PYTHON*`, `OPENSSL_*`, `HOME`, `PATH` or `LD_*` variable in its environment but those of
+  `HARMLESS_ENV` (`PYTHONINSPECT=1` would go on to run stdin as code; `OPENSSL_CONF` loads
+  a library; `HOME` brings the user site's `.pth` files).
 
 Everything else (a syntax this Python cannot parse, a module not listed, a name not
 bound and not an allowed builtin, a program longer than `MAX_PROGRAM`) is not inert, so
@@ -50,6 +51,7 @@ import ast
 import builtins
 import importlib
 import importlib.util
+import os
 import re
 import string
 import sys
@@ -170,6 +172,9 @@ HARMLESS_ENV = frozenset(
 )  # fmt: skip
 """The `PYTHON*` variables the interpreter may run with. `PYTHONPATH` only says where the
 project's own modules are, as for `python3 x.py`."""
+_SCREENED_ENV = ("PYTHON", "OPENSSL_", "HOME", "PATH", "LD_")
+"""The variables that change what the interpreter runs before the program: `HOME` (the user
+site's `.pth` files), `PATH` (which `python3`), the loader's `LD_*`, OpenSSL's config."""
 
 _HIDDEN_PREFIXES = ("_", "gi_", "cr_", "ag_", "f_", "tb_", "co_")
 """Attribute names refused on any object: private and special names, and the fields of
@@ -188,7 +193,7 @@ _MISSING = object()
 _REFUSED_BUILTINS = frozenset(dir(builtins)) - BUILTINS
 """The builtins a program may not name: binding one of them is refused too, since the
 name may be read before it is bound (`open(p, "w"); open = print`)."""
-_STDLIB = sysconfig.get_paths()["stdlib"]
+_STDLIB = os.path.join(sysconfig.get_paths()["stdlib"], "")
 """Where the standard library's modules are (the extension modules in `lib-dynload/`)."""
 _TYPE_PARAMETERS = frozenset({"TypeAlias", "TypeVar", "ParamSpec", "TypeVarTuple"})
 """Python 3.12's type parameter syntax (`def f[T]()`, `type X = ...`), by node name."""
@@ -207,7 +212,7 @@ def inline_program(cmd: Command) -> str | None:
         return None  # `xargs -I {} python3 -c 'print("{}")'`: text put into the program
     for assignment in cmd.env:
         name = assignment.partition("=")[0].rstrip("+")
-        if name.startswith(("PYTHON", "OPENSSL_")) and name not in HARMLESS_ENV:
+        if name.startswith(_SCREENED_ENV) and name not in HARMLESS_ENV:
             return None
     program = cmd.args[1]
     return program if _quoted_whole(cmd.text, program) else None
@@ -218,7 +223,7 @@ def _quoted_whole(text: str, program: str) -> bool:
     bash expands nothing in and reads as `program`. Any other spelling may hold braces,
     globs or quotes that bash reads otherwise than the analyzer (`"f'{"{'code',0}"}'"`,
     `'[1]'*2`), so it is not read. (`text` is the command without its redirections.)"""
-    text = text.rstrip()
+    text = text.rstrip(" \t\n")
     for found in _AFTER_C.finditer(text):
         value, end = _quoted(text, found.end())
         if end == len(text) and value == program:
@@ -226,7 +231,8 @@ def _quoted_whole(text: str, program: str) -> bool:
     return False
 
 
-_AFTER_C = re.compile(r"(?:^|\s)-c\s+(?=['\"])")
+_AFTER_C = re.compile(r"(?:^|[ \t\n])-c[ \t\n]+(?=['\"])")
+"""`-c` as a word of its own, then blanks as bash reads them (not `\\r`, `\\v`, `\\f`)."""
 
 
 def _quoted(text: str, at: int) -> tuple[str | None, int]:
@@ -407,10 +413,13 @@ class _Reader:
             if isinstance(value, types.ModuleType):
                 value = module_attribute(value, parent.attr)
             else:
-                value = getattr(value, parent.attr, _MISSING)
-                if value is _MISSING:  # an instance's attribute, known only when it runs
+                found = getattr(value, parent.attr, _MISSING)
+                if found is _MISSING:  # an instance's attribute, or one this Python lacks
+                    if isinstance(value, type):
+                        raise Refused(parent.attr)
                     return
-                _harmless(value)
+                _harmless(found)
+                value = found
             at = parent
 
     def _open(self, node: ast.Name) -> str:
