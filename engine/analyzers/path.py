@@ -105,8 +105,10 @@ _FILE_URL = re.compile(r"^file:", re.I)
 """A `file:` URL, which names a local file."""
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # holds `://`: tested first, cheaply
 _CLIMBS = re.compile(r"(?:^|/)\.\.(?:/|$)")
-"""A `..` part: a word shaped like a URL that climbs (`a://../../.ssh/id_rsa`) is read as the
-path the kernel opens, from a folder named `a:`, by the programs that open files."""
+"""A `..` part: a word shaped like a URL that climbs (`a://../../.ssh/id_rsa`), given to a
+program that opens files (a reader's operand, a file tool's path, what `open()` names), is
+the path the kernel opens from a folder named `a:`. Words of other programs (`curl`,
+`echo`) shaped like a URL are never paths."""
 _SPACE = re.compile(r"\s")  # the characters `str.isspace` accepts, no more, no fewer
 
 
@@ -581,7 +583,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
                     raw = arg
                 else:
                     raw = _path_like(arg)
-                    if not raw or ("://" in raw and _url_only(raw)):
+                    if not raw or ("://" in raw and _URL.match(raw)):
                         if near and not raw:
                             _add_placed(found, arg, base, run_in, cwd or shell.cwd)
                         continue
@@ -1719,7 +1721,7 @@ def _path_like(arg: str) -> str:
         arg = arg.lstrip("@")
     if arg[:5].lower() == "file:":  # `curl file:///home/u/.ssh/id_rsa`: the local file it names
         return _file_url_path(arg)
-    if not arg or arg[0] == "-" or _SPACE.search(arg) or ("://" in arg and _url_only(arg)):
+    if not arg or arg[0] == "-" or _SPACE.search(arg) or ("://" in arg and _URL.match(arg)):
         return ""
     if arg.startswith(("/", "./", "../", "~", "$HOME")) or ("/" in arg and not arg.startswith(("'", '"'))):
         return arg
