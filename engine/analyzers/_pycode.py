@@ -172,9 +172,10 @@ HARMLESS_ENV = frozenset(
 )  # fmt: skip
 """The `PYTHON*` variables the interpreter may run with. `PYTHONPATH` only says where the
 project's own modules are, as for `python3 x.py`."""
-_SCREENED_ENV = ("PYTHON", "OPENSSL_", "HOME", "PATH", "LD_")
+_SCREENED_ENV = ("PYTHON", "OPENSSL_", "HOME", "PATH", "LD_", "PYENV")
 """The variables that change what the interpreter runs before the program: `HOME` (the user
-site's `.pth` files), `PATH` (which `python3`), the loader's `LD_*`, OpenSSL's config."""
+site's `.pth` files), `PATH` and `PYENV*` (which `python3`, pyenv's hooks), the loader's
+`LD_*`, OpenSSL's config."""
 
 _HIDDEN_PREFIXES = ("_", "gi_", "cr_", "ag_", "f_", "tb_", "co_")
 """Attribute names refused on any object: private and special names, and the fields of

@@ -507,7 +507,8 @@ class Expansion:
                 # read above: a definition may not have run (`if false; then f() {...}; fi`)
                 if called[0].value in _STATEFUL:  # `read() { :; }; read F`: F keeps its value
                     self.error = self.error or "a function has the name of a builtin that sets state"
-                self.call(raw, called, depth, wrappers, outer, env)
+                # `HOME=x f`: bash exports the call's assignments to the body's commands
+                self.call(raw, called, depth, wrappers, outer, [*env, *raw.env] if raw.env else env)
             if held is not None:  # `c && read A`, `readonly A; read A`: A may keep its value
                 self.keep_held(held, None if maybe else self.readonly)
             if raw.redirects and len(words) == 1 and words[0].value == "exec":
