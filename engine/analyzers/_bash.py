@@ -269,8 +269,8 @@ def parse_bash(source: str, depth: int = 0, work: Work | None = None) -> Parsed:
     _Walker(out, data, work).run(root, depth)
     if root.has_error and not out.error:
         out.error = _syntax_error(root, data)
-    if not out.error and _COMMENT_HINT.search(data) and _false_comment(root, data):
-        out.error = "a `#` that bash reads inside a word, where the parser reads a comment"
+    if not out.error:
+        out.error = _misread(root, data)
     if restore:
         _restore(out, restore)
     return out
@@ -406,27 +406,69 @@ def _restore(out: Parsed, table: dict[int, str]) -> None:
     out.error = out.error.translate(table)
 
 
-_COMMENT_HINT = re.compile(rb"(?:[\r\v\f]|\\[ \t\n;&|()<>])#")
-"""A `#` after a carriage return, a vertical tab or a form feed, or after an escaped blank
-or operator: tree-sitter-bash 0.25.1 may start a comment there; bash does not."""
 _COMMENT_BEFORE = frozenset(b" \t\n;&|()<>")
 """What bash starts a comment after (at the start of a word), when not escaped."""
+_COMMENT_PARENTS = frozenset(
+    {
+        "program", "compound_statement", "subshell", "do_group", "if_statement", "elif_clause",
+        "else_clause", "case_statement", "case_item", "while_statement", "for_statement",
+        "function_definition", "command_substitution", "pipeline", "list", "redirected_statement",
+        "heredoc_redirect",
+    }
+)  # fmt: skip
+"""The nodes a comment may be a child of: lists of commands. tree-sitter-bash 0.25.1 also
+reads comments inside arithmetic, subscripts and expansions (`$(( 1 #$(rm -rf ~)\n))`),
+where bash has none and runs the substitution."""
+_PATTERN_HINT = re.compile(rb"\$\{[^}]*?[#%^,][^}]*?(?:\$[(\[]|`|[<>]\()")
+"""A substitution after the pattern operator of an expansion (`${HOME#$(rm -rf ~)}`)."""
+_PATTERN_SUBSTITUTIONS = (b"$(", b"$[", b"`", b"<(", b">(")
 
 
-def _false_comment(root: Any, source: bytes) -> bool:
-    """Whether a comment of the tree is, to bash, part of a word: after `\\r`, `\\v` or `\\f`,
-    which tree-sitter-bash reads as blanks and bash does not, or after an escaped blank
-    (`ls\\r#$(rm -rf ~)` and `git log x\\ #;rm -rf ~` run what follows the `#`)."""
+def _misread(root: Any, source: bytes) -> str:
+    """What tree-sitter-bash 0.25.1 reads otherwise than bash, in ways that hide commands:
+    a comment where bash reads a word or arithmetic, a heredoc's delimiter followed by a
+    carriage return, a substitution in an expansion's pattern; "" when none."""
+    if b"<<" in source and _BLANKISH.search(source):
+        return "a carriage return, vertical tab or form feed near a heredoc, which ends elsewhere for bash"
+    comments, patterns = b"#" in source, _PATTERN_HINT.search(source) is not None
+    if not (comments or patterns):
+        return ""
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.type == "comment":
-            at = node.start_byte
-            if at and (source[at - 1] not in _COMMENT_BEFORE or _escaped(source, at - 1)):
-                return True
+        kind = node.type
+        if kind == "comment":
+            if comments and not _true_comment(node, source):
+                return "a `#` that bash reads inside a word, where the parser reads a comment"
+        elif kind == "regex":
+            if patterns and any(s in source[node.start_byte : node.end_byte] for s in _PATTERN_SUBSTITUTIONS):
+                return "a substitution in the pattern of an expansion, which the parser does not read"
         else:
             stack.extend(node.children)
-    return False
+    return ""
+
+
+_BLANKISH = re.compile(rb"[\r\v\f]")
+"""What tree-sitter-bash reads as a blank and bash keeps in a word (or a heredoc's end)."""
+
+
+def _true_comment(node: Any, source: bytes) -> bool:
+    """Whether bash too reads the comment `node` as one: its `#` starts a word (after an
+    unescaped blank or operator, or a line continuation after one: `ls \\<newline># c`), in
+    a list of commands, and a backquoted substitution does not end inside it."""
+    parent = node.parent
+    if parent is None or parent.type not in _COMMENT_PARENTS:
+        return False
+    quoted = parent.type == "command_substitution" and source[parent.start_byte] == 0x60  # a backquote
+    if quoted and b"`" in source[node.start_byte : node.end_byte]:
+        return False
+    at = node.start_byte
+    while at:
+        if source[at - 1] == 0x0A and _escaped(source, at - 1):  # bash joins the lines first
+            at -= 2
+            continue
+        return source[at - 1] in _COMMENT_BEFORE and not _escaped(source, at - 1)
+    return True
 
 
 def _escaped(source: bytes, at: int) -> bool:
