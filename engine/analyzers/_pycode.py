@@ -31,12 +31,12 @@ parser and called *inert* only when everything it can reach is listed as harmles
   metaclass is refused unless that module is allowed too (and `sys` keeps its limits
   however it is reached); no attribute is named `mro` (whose list may hold `type`);
 - no module's `main` or `test` (some read the files named in `sys.argv`); the program is
-  one quoted word right after `-c` (bash expands braces and globs outside quotes, which
-  the analyzer may read otherwise), nothing follows it on the command line or is put into
-  it (`xargs -I {}`, `find -exec`), and no
-  `PYTHON*`, `OPENSSL_*`, `HOME`, `PATH` or `LD_*` variable in its environment but those of
-  `HARMLESS_ENV` (`PYTHONINSPECT=1` would go on to run stdin as code; `OPENSSL_CONF` loads
-  a library; `HOME` brings the user site's `.pth` files).
+  the command's last word, one quoted string after `-c` (bash expands braces and globs
+  outside quotes, which the analyzer may read otherwise), nothing is put into it (`xargs
+  -I {}`, `find -exec`), and no `PYTHON*`, `OPENSSL_*`, `HOME`, `PATH`, `PYENV*` or `LD_*`
+  variable is in its environment but those of `HARMLESS_ENV` (`PYTHONINSPECT=1` would go
+  on to run stdin as code; `OPENSSL_CONF` loads a library; `HOME` brings the user site's
+  `.pth` files).
 
 Everything else (a syntax this Python cannot parse, a module not listed, a name not
 bound and not an allowed builtin, a program longer than `MAX_PROGRAM`) is not inert, so
@@ -204,8 +204,8 @@ _FIELD = re.compile(r"[A-Za-z0-9_]*")
 
 def inline_program(cmd: Command) -> str | None:
     """The program of `python3 -c PROGRAM` as written, when it is all the command runs:
-    one static argument right after `-c`, nothing after it or put into it, and no
-    `PYTHON*` or `OPENSSL_*` variable in its environment but those of `HARMLESS_ENV`."""
+    one quoted static word right after `-c` that ends the command, nothing put into it,
+    and no variable of `_SCREENED_ENV` in its environment but those of `HARMLESS_ENV`."""
     if not PYTHONS.fullmatch(cmd.program) or len(cmd.args) != 2 or cmd.args[0] != "-c":
         return None
     static = cmd.static
