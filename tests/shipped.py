@@ -15,15 +15,16 @@ SHIPPED = ("coding-agent", "strict", "ci")
 
 
 @functools.cache
-def shipped_policy(name: str) -> remit.CompiledPolicy:
-    """`policies/<name>.yaml` compiled, once for the run: compiling is what costs."""
-    return remit.load_policy(POLICIES / f"{name}.yaml")
+def shipped_policy(name: str, form: str = "yaml") -> remit.CompiledPolicy:
+    """`policies/<name>.<form>` compiled (`yaml` or the DSL's `remit`), once for the run:
+    compiling is what costs."""
+    return remit.load_policy(POLICIES / f"{name}.{form}")
 
 
-def shipped_guard(name: str) -> remit.Guard:
+def shipped_guard(name: str, form: str = "yaml") -> remit.Guard:
     """A new guard of the shipped policy `name`: its session remembers no earlier call, so a rule
     that reads the session decides a call as the first of its session, whatever test ran before."""
-    return remit.Guard(shipped_policy(name), path=POLICIES / f"{name}.yaml")
+    return remit.Guard(shipped_policy(name, form), path=POLICIES / f"{name}.{form}")
 
 
 def context(cwd: str | None, home: str | None = None) -> dict[str, str]:
@@ -34,9 +35,11 @@ def context(cwd: str | None, home: str | None = None) -> dict[str, str]:
     return ctx
 
 
-def decide(policy: str, tool: str, args: dict[str, Any], cwd: str | None, home: str | None = None) -> str:
-    """What the shipped `policy` decides on one call: "allow", "ask" or "block"."""
-    return shipped_guard(policy).check(tool, args, context(cwd, home)).decision.value
+def decide(
+    policy: str, tool: str, args: dict[str, Any], cwd: str | None, home: str | None = None, form: str = "yaml"
+) -> str:
+    """What the shipped `policy` (in its `form`) decides on one call: "allow", "ask" or "block"."""
+    return shipped_guard(policy, form).check(tool, args, context(cwd, home)).decision.value
 
 
 def shipped_decisions(tool: str, args: dict[str, Any], cwd: str | None, home: str | None = None) -> list[str]:

@@ -14,12 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from remit import Guard
 from remit.analyzers._pycode import MODULES, SYS, Refused, inert_paths, module_attribute
 from remit.analyzers.path import command_paths
 from remit.analyzers.shell import shell_facts
-
-POLICIES = Path(__file__).resolve().parent.parent / "policies"
+from tests.shipped import bash, decide
 
 INERT = {
     "print(1)": [],
@@ -233,9 +231,6 @@ def test_sys_limits_are_its_streams_and_facts() -> None:
     assert {"modules", "path", "settrace", "setprofile", "meta_path"}.isdisjoint(SYS)
 
 
-_GUARDS: dict[str, Guard] = {}
-
-
 def _commands(command: str):
     return shell_facts("Bash", {"command": command}, "/repo").commands
 
@@ -304,8 +299,6 @@ def test_what_an_inert_program_opens_is_what_the_command_reads() -> None:
         ("python3 -c 'print(1)' # a comment", "allow"),
     ],
 )
-@pytest.mark.parametrize("policy", ["coding-agent.yaml", "coding-agent.remit"])
-def test_decisions_of_the_shipped_policy(policy: str, command: str, decision: str) -> None:
-    guard = _GUARDS.get(policy) or _GUARDS.setdefault(policy, Guard.from_path(POLICIES / policy))
-    result = guard.check("Bash", {"command": command}, {"cwd": "/repo"})
-    assert result.decision.value == decision, result.reasons
+@pytest.mark.parametrize("form", ["yaml", "remit"])
+def test_decisions_of_the_shipped_policy(form: str, command: str, decision: str) -> None:
+    assert decide("coding-agent", "Bash", bash(command), "/repo", form=form) == decision

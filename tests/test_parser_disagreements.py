@@ -4,14 +4,10 @@ each shape are read as before. None of these commands is ever run."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from remit import Guard
 from remit.analyzers.shell import shell_facts
-
-POLICIES = Path(__file__).resolve().parent.parent / "policies"
+from tests.shipped import decide
 
 HIDDEN = [
     # a `#` that bash reads inside a word, where the parser reads a comment
@@ -72,15 +68,6 @@ def test_ordinary_neighbours_are_read(command: str) -> None:
     assert not shell_facts("Bash", {"command": command}, "/repo").unparsed
 
 
-_GUARD: list[Guard] = []
-
-
-def _decide(tool: str, args: dict[str, str]) -> str:
-    if not _GUARD:
-        _GUARD.append(Guard.from_path(POLICIES / "coding-agent.yaml"))
-    return _GUARD[0].check(tool, args, {"cwd": "/home/me/proj"}).decision.value
-
-
 @pytest.mark.parametrize(
     ("tool", "args", "decision"),
     [
@@ -96,7 +83,7 @@ def _decide(tool: str, args: dict[str, str]) -> str:
     ],
 )
 def test_url_shaped_paths(tool: str, args: dict[str, str], decision: str) -> None:
-    assert _decide(tool, args) == decision
+    assert decide("coding-agent", tool, args, "/home/me/proj") == decision
 
 
 def test_a_functions_callers_assignments_reach_its_body() -> None:

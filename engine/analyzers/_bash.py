@@ -438,7 +438,7 @@ def _misread(root: Any, source: bytes) -> str:
         node = stack.pop()
         kind = node.type
         if kind == "comment":
-            if comments and not _true_comment(node, source):
+            if not _true_comment(node, source):  # a comment node: the source holds a `#`
                 return "a `#` that bash reads inside a word, where the parser reads a comment"
         elif kind == "regex":
             if patterns and any(s in source[node.start_byte : node.end_byte] for s in _PATTERN_SUBSTITUTIONS):

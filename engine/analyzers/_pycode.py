@@ -289,8 +289,8 @@ class _Reader:
         try:
             for node in self.nodes:
                 self._shape(node)
-            modules = self._imports()
-            bound = self._bound()
+            modules, imported = self._imports()
+            bound = self._bound() | imported
             clash = bound & (modules.keys() | _REFUSED_BUILTINS)
             if clash:  # `import json; json = x`: the name no longer surely names the module
                 raise Refused(clash)
@@ -347,9 +347,11 @@ class _Reader:
             if name and name.startswith("__"):
                 raise Refused(name)
 
-    def _imports(self) -> dict[str, types.ModuleType]:
-        """The names the imports bind to modules, each to its module."""
+    def _imports(self) -> tuple[dict[str, types.ModuleType], set[str]]:
+        """The names the imports bind to modules, each to its module, and the other names
+        they bind (`from json import loads`), which are bound like any other."""
         out: dict[str, types.ModuleType] = {}
+        others: set[str] = set()
         for node in self.nodes:
             bindings: list[tuple[str, Any]] = []
             if isinstance(node, ast.Import):
@@ -370,13 +372,13 @@ class _Reader:
                     bindings.append((alias.asname or alias.name, module_attribute(module, alias.name)))
             for name, value in bindings:
                 if not isinstance(value, types.ModuleType):
-                    continue  # `from json import loads`: a name bound like any other
-                if out.setdefault(name, value) is not value:  # two modules, one name
+                    others.add(name)
+                elif out.setdefault(name, value) is not value:  # two modules, one name
                     raise Refused(name)
-        return out
+        return out, others
 
     def _bound(self) -> set[str]:
-        """The names the program binds itself, but those bound to modules by imports."""
+        """The names the program binds itself, but by imports (`_imports`)."""
         out: set[str] = set()
         for node in self.nodes:
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
@@ -389,11 +391,6 @@ class _Reader:
                 out.add(node.name)
             elif isinstance(node, ast.MatchMapping) and node.rest:
                 out.add(node.rest)
-            elif isinstance(node, ast.ImportFrom):  # `from json import loads`
-                module = _module(node.module or "")
-                for alias in node.names:
-                    if not isinstance(module_attribute(module, alias.name), types.ModuleType):
-                        out.add(alias.asname or alias.name)
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 out.update(node.names)
         return out
