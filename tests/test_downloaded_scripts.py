@@ -85,6 +85,8 @@ SCRIPTS = [
     ("exec < i.sh; bash", ["/w/i.sh"]),  # the shell's stdin from then on
     ("exec 0< i.sh; true && source /dev/stdin", ["/w/i.sh"]),
     ("{ source /dev/stdin | cat; } < i.sh", ["/w/i.sh"]),  # a pipeline's first command reads it
+    ("{ cat x | bash; } < i.sh", ["/w/x", "/w/i.sh"]),  # the last, the pipe
+    ("while true; do cat x | bash; done <<< ls", ["/w/x"]),
     ("time (true && source /dev/stdin) < i.sh", ["/w/i.sh"]),  # `time`'s group, its stdin
     ("{ time (true && bash); } < i.sh", ["/w/i.sh"]),
     ("bash -c 'bash < i.sh' <<< ls", ["/w/i.sh"]),  # its own `<` beats the shell's stdin

@@ -595,10 +595,13 @@ class _Walker:
             if stmts:  # `a | b`: each runs in a shell of its own
                 self.branch(part for part in [_piped_part(stmts[0]), *stmts[1:]] if part is not None)
             first: list[Redirect] = []
-            if type(inherited) is _Around:  # `{ a | b; } < f`: a reads f
+            end = inherited
+            if type(inherited) is _Around:  # `{ a | b; } < f`: a reads f, b the pipe
                 first = _Around(r for r in inherited if r.op == "<" and not r.writes)
+                if last > 0:
+                    end = _Around(r for r in inherited if not _stdin_redirect(r))
             return [
-                (c, level, piped or i > 0, inherited if i == last else first if i == 0 else [])
+                (c, level, piped or i > 0, end if i == last else first if i == 0 else [])
                 for i, c in enumerate(stmts)
             ]
         if kind in _SKIP:
@@ -1507,15 +1510,24 @@ def _piped_part(node: Any) -> Any | None:
     return node
 
 
+def _stdin_redirect(redirect: Redirect) -> bool:
+    """The redirection gives stdin from a file (`< f`, `0< f`; not `3< f`, nor `<> f`)."""
+    return redirect.op == "<" and not redirect.writes and redirect.fd in ("", "0")
+
+
 def _commands_within(node: Any) -> list[Any]:
     """The commands of a compound statement (`{ }`, `( )`, `if`, `while`, `!`...) that a
-    heredoc around it may feed, not those of substitutions; at most `MAX_COMMANDS`."""
+    heredoc around it may feed, not those of substitutions, nor those of a pipeline but its
+    first part, whose stdin is the pipe (`while c; do curl URL | bash; done <<< ls`: bash reads
+    the download); at most `MAX_COMMANDS`."""
     found: list[Any] = []
     stack = [node]
     while stack and len(found) < MAX_COMMANDS:
         current = stack.pop()
         if current.type == "command":
             found.append(current)
+        elif current.type == "pipeline":
+            stack.extend(c for c in current.named_children[:1] if c.type != "comment")
         elif current.type not in _OWN_INPUT:
             stack.extend(reversed(current.named_children))
     return found

@@ -16,7 +16,7 @@ import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._command import NO_ENV, Command
 from ._parsed import MAX_COMMANDS, MAX_DEPTH, MOVES, Parsed, RawCommand, Redirect, Word, brace_words
@@ -149,6 +149,17 @@ kept: what bash deletes outside single quotes, comments and quoted heredocs."""
 _ESCAPED_CR = re.compile(r"(?<!\\)((?:\\\\)*)\\\r")
 """A backslash before a carriage return (an odd run): bash reads an escaped CR, so the newline
 after it still ends the command, where tree-sitter-bash reads `\\` CR LF as a continuation."""
+
+
+class _Stdin(NamedTuple):
+    """The shell's stdin as `Expansion` holds it, kept while a command's own stdin is the
+    shell's (`Expansion.feed_stdin`): the heredoc, the pipe, the file `exec <` opened, and the
+    file the command gave (`given`)."""
+
+    stdin: str | None
+    piped: bool
+    opened: Redirect | None
+    given: Redirect | None
 
 
 @dataclass
@@ -810,6 +821,27 @@ class Expansion:
             return
         self.unmoved = list(self.bounded([*now, *places]))[1:]
 
+    def feed_stdin(self, raw: RawCommand) -> _Stdin:
+        """Make the stdin of the command `raw` the shell's, for the commands it runs that have
+        none of their own (a function's body, a `bash -c` or `eval` script): its heredoc
+        (`f <<< /etc/shadow`), its file (`bash -c cat < i.sh`) or its pipe (`curl URL | bash -c
+        bash`), in place of the stdin it had. Returns what to give back (`restore_stdin`)."""
+        held = _Stdin(self.stdin, self.stdin_piped, self.opened_stdin, None)
+        fed = _stdin_file(raw) if raw.redirects else None
+        if raw.stdin_text is not None:
+            self.stdin, self.stdin_piped, self.opened_stdin = raw.stdin_text, False, None
+        elif fed is not None:
+            self.stdin, self.stdin_piped, self.opened_stdin = None, False, fed
+        elif raw.piped:
+            self.stdin, self.stdin_piped, self.opened_stdin = None, True, None
+        return held._replace(given=self.opened_stdin)
+
+    def restore_stdin(self, held: _Stdin, same_shell: bool) -> None:
+        """Give back the stdin `feed_stdin` took. In the same shell (a function, `eval`), an
+        `exec < FILE` made inside is the shell's stdin after it too."""
+        kept = self.opened_stdin if same_shell and self.opened_stdin is not held.given else held.opened
+        self.stdin, self.stdin_piped, self.opened_stdin = held.stdin, held.piped, kept
+
     def call(
         self,
         raw: RawCommand,
@@ -842,15 +874,7 @@ class Expansion:
         first, limit = len(self.commands), self.limit
         if outermost:
             self.limit = limit + _CALL_ROOM - self.called_commands
-        stdin, piped, opened = self.stdin, self.stdin_piped, self.opened_stdin
-        fed = _stdin_file(raw)
-        if raw.stdin_text is not None:
-            self.stdin, self.stdin_piped, self.opened_stdin = raw.stdin_text, False, None
-        elif fed is not None:  # `f < i.sh`
-            self.stdin, self.stdin_piped, self.opened_stdin = None, False, fed
-        elif raw.piped:
-            self.stdin, self.stdin_piped, self.opened_stdin = None, True, None
-        given = self.opened_stdin
+        caller = self.feed_stdin(raw)
         try:
             for reading in readings if readings is not None else [None]:
                 for body in self.functions[name]:
@@ -860,9 +884,7 @@ class Expansion:
                         self.arrays[_PARAMETERS] = reading
                     self.add_script(body, depth + 1, wrappers, outer, env)
         finally:
-            # an `exec < FILE` in the body is the shell's stdin after the call too
-            kept = self.opened_stdin if self.opened_stdin is not given else opened
-            self.stdin, self.stdin_piped, self.opened_stdin = stdin, piped, kept
+            self.restore_stdin(caller, same_shell=True)
             self.calling.discard(name)
             own = self.locals.pop()
             if held is None:
@@ -2197,21 +2219,12 @@ class _Unwrapper:
             self.emit([Word(wrapper), *words])
             return
         source = " ".join(w.value for w in words)
-        exp, stdin, piped, opened = self.exp, self.exp.stdin, self.exp.stdin_piped, self.exp.opened_stdin
-        fed = _stdin_file(self.raw) if reads_stdin and self.raw.redirects else None
-        if reads_stdin and self.raw.stdin_text is not None:
-            exp.stdin = self.raw.stdin_text
-        elif fed is not None:  # `bash -c 'cat' < /etc/shadow`, `eval cat < f`
-            exp.stdin, exp.stdin_piped, exp.opened_stdin = None, False, fed
-        elif reads_stdin and self.raw.piped:
-            exp.stdin_piped = True
-        given = exp.opened_stdin
+        caller = self.exp.feed_stdin(self.raw) if reads_stdin else None
         try:
             self.nested(source, wrapper, self.writes, same_shell, allexport, arguments)
         finally:
-            # an `exec < FILE` in `eval` is the shell's stdin after it too
-            kept = exp.opened_stdin if same_shell and exp.opened_stdin is not given else opened
-            exp.stdin, exp.stdin_piped, exp.opened_stdin = stdin, piped, kept
+            if caller is not None:
+                self.exp.restore_stdin(caller, same_shell)
 
     def find(self, words: list[Word]) -> None:
         head: list[Word] = []
