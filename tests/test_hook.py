@@ -624,3 +624,17 @@ def test_a_hook_that_cannot_answer_never_blocks_a_prompt_or_a_stop(
         out, code, err = hook_answer("claude-code", stdin)
         assert (out, code) == ("", 2)
         assert "so it is blocked: remit is half installed" in err
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [("/home/me/.ssh/authorized_keys", "deny"), (".env", "deny"), ("src/a.py", "none")],
+)
+def test_codex_patch_as_its_hook_gives_it(tmp_path: Path, target: str, expected: str) -> None:
+    """Codex's hook gives an `apply_patch` call's text as `tool_input.command` (its traces as
+    `input`): the files the patch writes are read from it either way."""
+    patch = f"*** Begin Patch\n*** Add File: {target}\n+x\n*** End Patch\n"
+    event = {**base_event("codex"), "tool_name": "apply_patch", "tool_input": {"command": patch}}
+    text, code = run_hook("codex", json.dumps(event), policy="coding-agent", cache_dir=tmp_path)
+    assert code == 0
+    assert permission(json.loads(text)) == expected

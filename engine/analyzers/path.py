@@ -35,7 +35,7 @@ from ._facts import (
 )
 from ._facts import is_remote as _remote
 from ._lazy import lazy
-from ._patch import codex_patch_files
+from ._patch import CODEX_PATCHERS, codex_patch_files
 from ._programs import (
     FILE_READERS,
     GLOBAL_VALUE_OPTIONS,
@@ -88,6 +88,9 @@ _URL_KEY_SET = frozenset(URL_KEYS)
 PATCH_KEYS = ("input", "patch")
 """Argument names that may hold a Codex `apply_patch` text, which names the files it writes."""
 _PATCH_KEY_SET = frozenset(PATCH_KEYS)
+_PATCHER_KEY_SET = frozenset((*PATCH_KEYS, "command"))
+"""The argument names that hold the patch of a tool named `apply_patch`: Codex's hooks give
+its text as `command` (`tool_input.command`), its traces as `input`."""
 _NO_SHELL = ShellFacts()
 """The shell facts of a call that runs no shell command."""
 
@@ -240,27 +243,28 @@ def cwd_path_facts(
         if shell is None or not isinstance(shell, ShellFacts):
             shell = _NO_SHELL
         runs = bool(shell.commands or shell.bare_writes)
+        patch_keys = _PATCHER_KEY_SET if tool in CODEX_PATCHERS else _PATCH_KEY_SET
         if type(args) is dict and tool not in GLOB_TOOLS:
             keys = _PATH_KEY_SET.intersection(args)  # a shell call's `{"command": ...}`: none
             if not keys:
                 named: tuple[str, ...] = ()
-                more = _more_paths(args)
+                more = _more_paths(args, patch_keys)
             elif len(keys) == 1:
                 (name,) = keys
                 value = args[name]
-                more = _more_paths(args)
+                more = _more_paths(args, patch_keys)
                 if type(value) is str and not runs and not more:  # a file tool's one `file_path`
                     return _one(value, cwd, cwd or shell.cwd)
                 named = tuple(_arg_paths(tool, args, keys))
             else:
-                more = _more_paths(args)
+                more = _more_paths(args, patch_keys)
                 named = tuple(_arg_paths(tool, args, sorted(keys, key=_PATH_KEY_ORDER.__getitem__)))
             if more:
-                named = (*named, *_other_paths(args))
+                named = (*named, *_other_paths(args, patch_keys))
         elif isinstance(args, Mapping):
             named = tuple(_arg_paths(tool, args, _path_keys(args)))
-            if _more_paths(args):
-                named = (*named, *_other_paths(args))
+            if _more_paths(args, patch_keys):
+                named = (*named, *_other_paths(args, patch_keys))
         else:
             named = ()
         if UNREADABLE in named or TOO_MANY in named:
@@ -1568,10 +1572,10 @@ def _inside(path: str, root: str | None) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
-def _more_paths(args: Mapping[str, Any]) -> bool:
-    """`args` may name paths under other keys than `PATH_KEYS`: a `file:` URL, a Codex patch,
-    a path key spelt in camelCase (`filePath`)."""
-    if not (_URL_KEY_SET.isdisjoint(args) and _PATCH_KEY_SET.isdisjoint(args)):
+def _more_paths(args: Mapping[str, Any], patch_keys: frozenset[str]) -> bool:
+    """`args` may name paths under other keys than `PATH_KEYS`: a `file:` URL, a Codex patch
+    (under one of `patch_keys`), a path key spelt in camelCase (`filePath`)."""
+    if not (_URL_KEY_SET.isdisjoint(args) and patch_keys.isdisjoint(args)):
         return True
     try:
         return not all(map(str.islower, args))  # one pass in C over the usual text keys
@@ -1579,7 +1583,7 @@ def _more_paths(args: Mapping[str, Any]) -> bool:
         return any(type(k) is str and not k.islower() for k in args)
 
 
-def _other_paths(args: Mapping[str, Any]) -> list[str]:
+def _other_paths(args: Mapping[str, Any], patch_keys: frozenset[str]) -> list[str]:
     """The paths `_more_paths` looks for: those of `file:` URLs, of the files a Codex patch
     writes, and of path keys in another spelling."""
     out: list[str] = []
@@ -1589,7 +1593,7 @@ def _other_paths(args: Mapping[str, Any]) -> list[str]:
         if key in _URL_KEY_SET:
             if isinstance(value, str) and _FILE_URL.match(value.strip()):
                 out.append(value)
-        elif key in _PATCH_KEY_SET:
+        elif key in patch_keys:
             if isinstance(value, str):
                 out.extend(codex_patch_files(value))
             elif value is not None:
