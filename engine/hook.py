@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -350,10 +351,15 @@ def read_tail(path: str, agent: str, tool_use_id: str, *, max_bytes: int = TAIL_
     """Read a transcript backwards to its last human message; None if it cannot be read."""
     markers = MARKERS.get(agent, MARKERS["claude-code"])
     try:
-        with open(path, "rb") as f:  # opened first: no trace reader is imported for a missing file
+        # opened first: no trace reader is imported for a missing file; without waiting, so a
+        # FIFO named as the transcript cannot hold the hook until the agent gives up on it
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
             lines = (x for x in _reverse_lines(f, max_bytes) if any(m in x for m in markers))
             return _scan(lines, _parser(agent, path), tool_use_id)
-    except (OSError, ValueError):
+    except (OSError, ValueError, TypeError):
         return None
 
 

@@ -10,10 +10,12 @@ system before `write` returns. How far it goes beyond that is the log's durabili
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import stat
 import threading
 import time
 import weakref
@@ -298,6 +300,8 @@ class DecisionLog:
         try:
             self._fd, new, created = _open_append(self.path)
             st = os.fstat(self._fd)
+            if stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode):  # what it is given is gone
+                raise OSError(errno.EINVAL, "a pipe or socket keeps no record")
             if self.durability.mode != "flush":
                 sync_new_entries(self.path, created, new)
         except OSError as exc:

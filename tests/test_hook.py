@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -638,3 +639,18 @@ def test_codex_patch_as_its_hook_gives_it(tmp_path: Path, target: str, expected:
     text, code = run_hook("codex", json.dumps(event), policy="coding-agent", cache_dir=tmp_path)
     assert code == 0
     assert permission(json.loads(text)) == expected
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_transcript_that_is_a_pipe_is_not_waited_for(tmp_path: Path) -> None:
+    """A FIFO named as the transcript, with no writer, would hold the hook past the agent's
+    timeout (after which the tool runs): it is read as no transcript."""
+    fifo = tmp_path / "transcript.jsonl"
+    os.mkfifo(fifo)
+    found: list[Any] = []
+    reader = threading.Thread(
+        target=lambda: found.append(read_tail(str(fifo), "claude-code", "")), daemon=True
+    )
+    reader.start()
+    reader.join(60)  # a bound on a hang, not a timing: the read returns at once
+    assert found == [None]

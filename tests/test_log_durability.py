@@ -644,3 +644,18 @@ def test_a_failed_reopen_after_rotation_is_retried(tmp_path: Path, monkeypatch: 
     later = guard.check("Bash", {"command": "ls"})
     assert later.decision is remit.Route.ALLOW  # the log is not dead after one failure
     assert [r["id"] for r in read_log(path)] == [later.id]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_pipe_is_no_log(tmp_path: Path) -> None:
+    """A FIFO named as the log would take each record and keep none: it is refused, and the
+    hook that was given it blocks the call."""
+    fifo = tmp_path / "log"
+    os.mkfifo(fifo)
+    with pytest.raises(remit.LogError, match="a pipe or socket keeps no record"):
+        DecisionLog(fifo)
+    policy = tmp_path / "p.yaml"
+    policy.write_text(POLICY)
+    event = {"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "ls"}}
+    text, _ = run_hook("claude-code", json.dumps(event), policy=policy, log=fifo, cache_dir=tmp_path / "c")
+    assert json.loads(text)["hookSpecificOutput"]["permissionDecision"] == "deny"
