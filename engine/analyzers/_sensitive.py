@@ -669,17 +669,49 @@ Windows's `AppData/` (the Startup folder). A file so named in a project (`proj/.
 is the project's, not the user's."""
 
 
-_HOME_ROOTS: dict[str, bool] = {}
-"""`holds_home` by directory: a workspace is judged again and again."""
+_SYSTEM_DIRS = (
+    r"etc|usr|bin|sbin|lib|lib32|lib64|libx32|boot|var|opt|srv|run|snap|sys|proc|dev|private"
+    r"|Library|System|Applications"
+)
+_SYSTEM_ROOT = re.compile(
+    r"/|/(" + _SYSTEM_DIRS + r")(/(local|share|lib|lib64|bin|sbin|libexec|etc|log|spool|cache|cron\.d))*/?"
+)
+"""A workspace that is no project: `/`, or a directory of the system (`/etc`, `/usr/local`,
+`/var/spool`). An agent started there (a container's `/`) would otherwise find the system's
+files inside its workspace."""
+_SYSTEM_PATH = re.compile(r"/(" + _SYSTEM_DIRS + r")(/|$)")
+"""The system's files: what runs (`/usr/bin`, `/etc/cron.d`), boots or configures the
+machine."""
 
 
-def holds_home(root: str) -> bool:
-    """`root` holds a home: `/`, a directory of homes, a home (`~`, `/home/u`, `/root`)."""
-    found = _HOME_ROOTS.get(root)
-    if found is None:
-        if len(_HOME_ROOTS) >= 256:
-            _HOME_ROOTS.clear()
-        found = _HOME_ROOTS[root] = _HOME_ROOT.fullmatch(root) is not None
+def system_path(path: str) -> bool:
+    """`path` is one of the system's files (`_SYSTEM_PATH`)."""
+    return _SYSTEM_PATH.match(path) is not None
+
+
+def _home_or_system(path: str) -> bool:
+    return _HOME_CONFIG.match(path) is not None or _SYSTEM_PATH.match(path) is not None
+
+
+_KEPT_OUTSIDE: dict[str, Callable[[str], bool] | None] = {}
+"""`kept_outside` by directory: a workspace is judged again and again."""
+
+
+def kept_outside(root: str) -> Callable[[str], bool] | None:
+    """What stays outside the workspace `root` though it lies under it: a home's start-up and
+    configuration files (`home_config`) when `root` holds a home (`~`, `/home`, `/`), the
+    system's files (`system_path`) when it is `/` or a directory of the system (`/etc`); None
+    for a project's directory, the common case."""
+    try:
+        return _KEPT_OUTSIDE[root]
+    except KeyError:
+        pass
+    home = _HOME_ROOT.fullmatch(root) is not None
+    system = _SYSTEM_ROOT.fullmatch(root) is not None
+    found = _home_or_system if home and system else home_config if home else system_path if system else None
+    if len(_KEPT_OUTSIDE) >= 256:
+        _KEPT_OUTSIDE.clear()
+    _KEPT_OUTSIDE[root] = found
     return found
 
 

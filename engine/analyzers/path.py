@@ -47,10 +47,9 @@ from ._programs import (
 )
 from ._sensitive import (
     SENSITIVE_WORDS,
-    holds_home,
     holds_sensitive,
-    home_config,
     is_sensitive,
+    kept_outside,
     lists_sensitive,
     names_sensitive,
 )
@@ -156,11 +155,12 @@ class PathFacts(CelObject):
         base = self._workspace or self._cwd
         root = (base if normal_dir(base) else posixpath.normpath(base)) if base else None
         unresolved = self._unresolved
-        if root is None or not holds_home(root):
+        kept = kept_outside(root) if root is not None else None
+        if kept is None:
             return [p for p in self.paths if p in unresolved or not _inside(p, root)]
         # A workspace that holds a home (it is `~`, `/home`, `/`) does not hold what the
-        # home keeps for later: its start-up and configuration files stay outside.
-        return [p for p in self.paths if p in unresolved or not _inside(p, root) or home_config(p)]
+        # home keeps for later, nor one that is `/` or the system's (`/etc`) its files.
+        return [p for p in self.paths if p in unresolved or not _inside(p, root) or kept(p)]
 
     @lazy
     def inside_workspace(self) -> bool:

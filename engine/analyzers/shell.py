@@ -35,7 +35,7 @@ from ._facts import (
 )
 from ._lazy import lazy
 from ._programs import BLOCK_DEVICE_PREFIXES, HARMLESS_TARGETS, SHELLS
-from ._sensitive import holds_home, home_config
+from ._sensitive import kept_outside
 from ._stdin import typed_text
 from ._unwrap import Expansion, normpath
 
@@ -265,10 +265,10 @@ class ShellFacts(CelObject):
         if not directory.startswith(("/", "~")) and self.cwd:
             directory = posixpath.join(self.cwd, directory)
         root = _normdir(directory, home)
-        if holds_home(root):  # the cwd is `~`, `/home`, `/`: a home's start-up files stay outside
+        kept = kept_outside(root)
+        if kept is not None:  # the cwd is `~`, `/home`, `/`, `/etc`: start-up and system files stay outside
             return any(
-                not is_inside(p, root) or home_config(p)
-                for p in (_normdir(p, home) for p in self.resolved_writes)
+                not is_inside(p, root) or kept(p) for p in (_normdir(p, home) for p in self.resolved_writes)
             )
         return any(not is_inside(_normdir(p, home), root) for p in self.resolved_writes)
 
