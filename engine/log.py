@@ -34,7 +34,7 @@ from .errors import LogError
 from .evaluate import CTX_DEFAULTS
 from .forks import renew_after_fork
 from .redact import cut_text
-from .redact_policy import NO_REDACTION, CompiledRedaction, _same
+from .redact_policy import NO_REDACTION, CompiledRedaction
 
 SCHEMA_VERSION = 1
 OUTCOMES = frozenset({"approved", "denied", "timeout", "executed", "failed", "interrupted"})
@@ -206,8 +206,8 @@ def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> 
     if long_ids:  # bounded before redaction, which keeps only the head of a long text
         changed = {k: bounded_id(v) if k in _IDS else v for k, v in changed.items()}
     args, logged_ctx, scrub, ident = (redaction or NO_REDACTION).call(d.args, changed)
-    if long_ids or ident is not _same:  # a scrubbed id can grow past the bound
-        session, turn, agent = bounded_id(ident(session)), bounded_id(ident(turn)), bounded_id(ident(agent))
+    # as the context logs them; a scrubbed id can grow past the bound
+    session, turn, agent = bounded_id(ident(session)), bounded_id(ident(turn)), bounded_id(ident(agent))
     ratings = d.ratings
     policy = d.policy
     return {

@@ -164,9 +164,9 @@ class CompiledRedaction:
         else:
             ctx = redact_with(ctx, lambda value: repeated(value, hidden), seen=hidden, keys=named)
         scrub = _scrubber(hidden, repeated) if hidden else repeated
-        if not (self.patterns or self.drop):  # ids were never secrets to the built-in redaction
-            return _redacted(Redacted, (args, ctx, scrub, _same))
-        return Redacted(args, ctx, scrub, lambda value: scrub(value) if isinstance(value, str) else value)
+        # the ids a record repeats at its top (session, turn, agent), as the context logs them
+        ident = lambda value: scrub(value) if isinstance(value, str) else value  # noqa: E731
+        return _redacted(Redacted, (args, ctx, scrub, ident))
 
     def _dropped(self, value: Any, root: str, hidden: dict[str, str]) -> Any:
         walker = _Dropper(hidden)
@@ -246,10 +246,6 @@ def _cut_starts(value: str, known: list[tuple[str, str]]) -> str:
                     end = end - size + len(replacement)
                     break
         end = value.find("…", end + 1)
-    return value
-
-
-def _same(value: Any) -> Any:
     return value
 
 

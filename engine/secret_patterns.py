@@ -33,15 +33,18 @@ _PAGINATION = "(?:" + "|".join("[_-]?".join(name.split()) for name in _PAGINATIO
 """A pagination cursor's name (`_PAGINATION_NAMES`), for a case-insensitive pattern."""
 
 _SECRET_WORDS = (
-    r"password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key"
+    r"password|passwd|passphrase|pwd|pass|pw|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key"
     r"|private[_-]?key|client[_-]?secret|authorization|auth|cookie|session[_-]?key|credentials?"
+    r"|(?:encryption|signing|master|app|application|hmac)[_-]?key|secret[_-]?key[_-]?base"
 )
 """The words that make a name a secret's, for a case-insensitive pattern."""
 
 _SECRET_KEYS = (
     # a secret word, alone or ending a name: after `_`, `-`, `.` or a camelCase hump (`accessToken`)
     r"(?i)^(?!\$?" + _PAGINATION + r"\Z)"  # not a pagination cursor's name
-    r"(?:.*[_.-]|.*(?-i:[a-z0-9](?=[A-Z])))?(" + _SECRET_WORDS + r")$"
+    r"(?:(?:.*[_.-]|.*(?-i:[a-z0-9](?=[A-Z])))?(" + _SECRET_WORDS + r")"
+    # an environment variable's name, in capitals, that ends in one glued to the rest
+    r"|(?-i:[A-Z][A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN)|SSHPASS))$"
 )
 """Field names whose value is a secret (`SECRET_KEYS`, compiled)."""
 
@@ -80,6 +83,11 @@ _NET_SAMBA = ("ads", "rpc", "rap")
 common a word for a text to tell it is Samba's."""
 
 
+_IN_COMMAND = r"(?:[^\n;&|]|\\\n)"
+"""A character of the same command: up to a `;`, `&`, `|` or a new line, but for a line
+continuation (`mysql \\⏎ -pPW`), which joins the lines of one command."""
+
+
 def _names(programs: tuple[str, ...]) -> str:
     return "|".join(map(re.escape, programs))
 
@@ -87,7 +95,7 @@ def _names(programs: tuple[str, ...]) -> str:
 def _reads(programs: str, flag: str) -> str:
     """A pattern that finds `flag` (a pattern) of one of `programs` (a pattern) later in the
     same command (up to a `;`, `&`, `|` or a new line, within 300 characters)."""
-    return r"\b(?:" + programs + r")\b[^\n;&|]{0,300}?\s" + flag
+    return r"\b(?:" + programs + r")\b" + _IN_COMMAND + r"{0,300}?\s" + flag
 
 
 _HTPASSWD_FLAG = r"-(?:[Cr][ \t]+[0-9]+|(?![Cr](?![A-Za-z0-9]))[A-Za-z0-9]+)"
@@ -127,13 +135,13 @@ _PROGRAM_FLAGS = "|".join(
         _reads("openssl", r"-[kK]\s+") + _NOT_REF + r"(?P<s7>" + _Q + r")",
         # a mongo program, not a container named so (`docker run --name mongo -p 27017:27017`)
         r"\b(?<![.-])(?<!--name )(?<!--name=)(?:" + _names(_MONGO_PROGRAMS) + r")(?:\.exe)?(?![\w.:-])"
-        r"[^\n;&|]{0,300}?\s-p\s*(?!-)" + _NOT_REF + r"(?P<s8>" + _Q + r")",
+        + _IN_COMMAND + r"{0,300}?\s-p\s*(?!-)" + _NOT_REF + r"(?P<s8>" + _Q + r")",
         _reads(_names(_SQLCMD_PROGRAMS), r"-P\s*(?!-)") + _NOT_REF + r"(?P<s9>" + _Q + r")",
         _reads(_names(_LDAP_PROGRAMS), r"-w\s*") + _NOT_REF + r"(?P<s10>" + _Q + r")",
         # ldappasswd's bind, old and new passwords: each of them, in one match
         _reads("ldappasswd", r"-[was]\s*") + _NOT_REF + r"(?P<s11>" + _Q + r")"
-        + r"(?:[^\n;&|]{0,300}?\s-[was]\s*" + _NOT_REF + r"(?P<s17>" + _Q + r"))?"
-        + r"(?:[^\n;&|]{0,300}?\s-[was]\s*" + _NOT_REF + r"(?P<s18>" + _Q + r"))?",
+        + r"(?:" + _IN_COMMAND + r"{0,300}?\s-[was]\s*" + _NOT_REF + r"(?P<s17>" + _Q + r"))?"
+        + r"(?:" + _IN_COMMAND + r"{0,300}?\s-[was]\s*" + _NOT_REF + r"(?P<s18>" + _Q + r"))?",
         # Samba's `-U user%PW`, `--user=user%PW`: what follows the `%`, to the closing quote
         _reads(_names(_SMB_PROGRAMS[:-1]) + r"|net (?:" + _names(_NET_SAMBA) + ")", r"(?:-U|--user)(?:=|\s*)")
         + r"""(?:["'][^\s%'"]*%""" + _NOT_REF + r"""(?P<s12>[^'"\n]+)"""
@@ -155,8 +163,12 @@ command's text: one per `Argv` reads in an argv list."""
 _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     (
         "private_key",
-        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?"
-        r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)",
+        # its body: base64 and headers (`Proc-Type: 4,ENCRYPTED`), across the lines, escaped
+        # new lines and quotes of a string written in code (`"...\n" "..."`), to its end line;
+        # not what follows a header quoted alone (`if "-----BEGIN PRIVATE KEY-----" in text:`)
+        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+        r"(?:[A-Za-z0-9+/=\s\\\"',]|[A-Za-z-]+: [^\n]*)*"
+        r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?",
         ("private key",),
     ),
     (
@@ -180,7 +192,12 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         "curl_user",
         # curl's `-u`, `--user`, `-U`, `--proxy-user`, or any program's `-u`, `--user`, `-U`;
         # a numeric `uid:gid` ending the word (group `n`) is kept after no curl (`_curl_user`)
-        r"""(?:^|(?<=\s))(?:-u|-U|--user|(?P<p>--proxy-user))[\s=]*(?P<q>["'])?(?![^\s:'"]*\[REDACTED)"""
+        r"""(?:(?:^|(?<=\s))(?:-u|-U|--user|(?P<p>--proxy-user))"""
+        # curl's `-u` ending a group of its short flags (`curl -sSfu user:pw`)
+        + r"|\bcurl\b"
+        + _IN_COMMAND
+        + r"{0,300}?\s-[A-Za-z0-9]+u)"
+        r"""[\s=]*(?P<q>["'])?(?![^\s:'"]*\[REDACTED)"""
         r"""(?:(?=(?P<n>[0-9]+:[0-9]+(?(q)(?P=q))(?:\s|\Z))))?"""
         r"""[^\s:'"=][^\s:'"]*:(?!//|\[REDACTED)(?P<s>"""
         # quoted, the password runs to the closing quote (blanks and all); then, as a bare one
@@ -188,7 +205,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         # so a password that goes on with them is hidden whole
         r"""(?(q)(?:(?!(?P=q))[^\n])+(?:(?P=q)(?=\S)[^\s'"]*"""
         rf"""{_JOINED}*(?=\s|\Z))?|[^\s'"]+(?:{_JOINED}+(?=\s|\Z))?))""",
-        ("-u",),
+        ("-u", "curl"),
     ),
     ("aws_access_key", _B + r"(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}" + _E, ("akia", "asia", "abia", "acca")),
     (
@@ -295,6 +312,14 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         ("cookie", "-b"),
     ),
     (
+        "sql_password",
+        # SQL's `CREATE USER u WITH PASSWORD 'pw'`, `ALTER ROLE r ENCRYPTED PASSWORD 'pw'`,
+        # MySQL's and Oracle's `IDENTIFIED BY 'pw'` (`IDENTIFIED WITH plugin BY 'pw'`)
+        r"""(?i)(?<![\w-])(?:password|identified\s+(?:with\s+\w+\s+)?by)\s+"""
+        r"""(?:'(?!\[REDACTED)(?P<s>(?:[^'\n\\]|''|\\.)+)'|"(?!\[REDACTED)(?P<s2>[^"\n\\]+)")""",
+        ("password", "identified"),
+    ),
+    (
         "netrc_password",
         r"""(?<![A-Za-z0-9_-])(?:login|machine)\s+[^\s'"]+\s+(?:account\s+[^\s'"]+\s+)?"""
         r"""password\s+(?!\[REDACTED)(?P<s>[^\s'"\\]+)""",
@@ -302,12 +327,17 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "cli_password",
-        r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n;&|]{0,300}?\s-p(?!\[REDACTED)(?P<s>"
+        r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b"
+        + _IN_COMMAND
+        + r"{0,300}?\s-p(?!\[REDACTED)(?P<s>"
         + _Q
         + r")"
         + r"|\b(?:sshpass|(?:docker|podman|buildah|nerdctl)\s+login|helm\s+registry\s+login|twine)\b"
-        r"[^\n;&|]{0,300}?\s-p\s*(?!\[REDACTED)(?P<s2>" + _Q + r")"
-        r"|\bredis-cli\b[^\n;&|]{0,300}?\s-a\s+(?!\[REDACTED)(?P<s3>" + _Q + r")"
+        + _IN_COMMAND
+        + r"{0,300}?\s-p\s*(?!\[REDACTED)(?P<s2>"
+        + _Q
+        + r")"
+        r"|\bredis-cli\b" + _IN_COMMAND + r"{0,300}?\s-a\s+(?!\[REDACTED)(?P<s3>" + _Q + r")"
         r"|"
         + _PROGRAM_FLAGS
         # `--password`, `--http-password`, `--github-token`, not `--no-password` nor `--ask-pass`
@@ -351,8 +381,8 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         # but not a pagination cursor's name (`?pageToken=...`, `"nextPageToken": "..."`)
         r"(?!" + _PAGINATION + _QUOTE + r"?\s*(?::=|=>|[:=]|%3D))"
         r"(?:[A-Za-z0-9_.-]*?(?:SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?"
-        r"|(?:API|ACCESS|PRIVATE|SECRET|ENCRYPTION|SIGNING|AUTH|MASTER|APP|APPLICATION)[_-]?KEY)"
-        r"|(?:[A-Za-z0-9]+[_.-])+(?:PASS|PWD))"
+        r"|(?:API|ACCESS|PRIVATE|SECRET|ENCRYPTION|SIGNING|AUTH|MASTER|APP|APPLICATION|HMAC)[_-]?KEY)"
+        r"|(?:[A-Za-z0-9]+[_.-])+(?:PASS|PWD|PW)|SSHPASS)"
         r"(?![_.-]?(?:RESET|FILE|PATH|LENGTH|LEN|MIN|MAX|POLICY|HINT|PROMPT|URL|URI|PAGE|TTL|EXPIRY|EXPIRES"
         r"|LIMIT|COUNT|TYPE|NAME|FIELD|HEADER|ENV|VAR|REQUIRED|ENABLED|ID)(?![A-Za-z0-9]))"
         r"(?:[_.-][A-Za-z0-9_.-]*|(?-i:[A-Z][a-z][A-Za-z0-9_]*))?"
@@ -363,7 +393,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         r"|false|null|none|undefined|nil)\b)"
         r"(?![{\[](?:\s|[\"'{\[]|$))"  # nor a JSON object or list that opens there
         r"""(?P<s>\\?"[^"\n]+"|\\?'[^'\n]+'|“[^”\n]+”|‘[^’\n]+’|[^\s"';&|,}]+)""",
-        ("secret", "token", "pass", "pwd", "key", "credential"),
+        ("secret", "token", "pass", "pwd", "_pw", "-pw", ".pw", "key", "credential"),
     ),
 ]
 
@@ -375,7 +405,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {kind: triggers for kind, _, triggers in
 
 _GATE_SOURCES: dict[str, str] = {
     # A name holding a secret word, the rest of the name, a quote maybe, then `:` or `=`.
-    "env_secret": r"""(?:secret|token|pass|pwd|key|credential)[a-z0-9_.-]*["'”’]?\s*(?:[:=]|%3d)""",
+    "env_secret": r"""(?:secret|token|pass|pwd?|key|credential)[a-z0-9_.-]*["'”’]?\s*(?:[:=]|%3d)""",
     # A cookie header or `--cookie`, or curl's `-b` with its value (`-b` alone is common in code).
     "cookie": r"cookie|-b[\s=]",
 }
@@ -391,13 +421,13 @@ _BUILTIN: tuple[_Builtin, ...] = tuple(
 compiled (`_regex`) the first time a text holds one of its triggers."""
 
 _COARSE = (
-    "key", "token", "secret", "pass", "pwd", "bearer", "credential", "authorization", "private",
+    "key", "token", "secret", "pass", "pw", "bearer", "credential", "authorization", "private",
     "akia", "asia", "abia", "acca", "gh", "github_pat", "gl", "xox", "xapp", "sk", "rk_", "whsec",
     "aiza", "gocspx", "sg.", "npm_", "pypi", "hf_", "api_org", "eyj", "://", "hooks", "sig=",
     "mysql", "mariadb", "login", "twine", "redis-cli", "-u", "-api", "-auth", "-access", "ls0tls1",
     "iqojb3", "fwogzx", "dckr", "dapi", "shp", "_v1_", "hv", "hrku", '"auth"', "_auth", "cookie", "-b",
     "openssl", "mongo", "sqlcmd", "bcp", "osql", "ldap", "smb", "rpc", "net ads", "net rap", "g set",
-    "npm set",
+    "npm set", "identified", "curl",
 )  # fmt: skip
 """Short strings one of which every trigger holds (a test checks it)."""
 
@@ -561,7 +591,12 @@ def _curl_user(replace: Callable[[re.Match[str]], str]) -> Callable[[re.Match[st
     in the command) or `--proxy-user` (curl's alone), digits are a password too."""
 
     def keep_uid_gid(m: re.Match[str]) -> str:
-        if m.group("n") is not None and m.group("p") is None and not _after_curl(m.string, m.start()):
+        if (
+            m.group("n") is not None
+            and m.group("p") is None
+            and not m.string.startswith("curl", m.start())  # `curl -su 1000:1234`
+            and not _after_curl(m.string, m.start())
+        ):
             return m.group(0)
         return replace(m)
 

@@ -18,6 +18,7 @@ import yaml
 
 import remit
 from remit.load import load_text
+from remit.log import decision_record
 from remit.redact import DROPPED, marker, redact, redact_text
 from remit.redact_policy import NO_REDACTION
 from remit.secret_patterns import _MAYBE, _TRIGGERS, PATTERNS
@@ -712,3 +713,20 @@ def test_a_vault_token_keeps_its_own_kind_in_a_commands_text() -> None:
 )
 def test_a_programs_flag_that_holds_no_password_is_kept_in_a_commands_text(command: str) -> None:
     assert redact_text(command) == command
+
+
+def test_a_private_key_header_quoted_alone_hides_no_code_after_it() -> None:
+    """A PEM block's body is base64 and headers: code that only names the header keeps what
+    follows it, so a call cannot hide its own text from the log behind one."""
+    code = 'if "-----BEGIN PRIVATE KEY-----" not in text:\n    delete_all_users()\n'
+    out = redact_text(code)
+    assert "[REDACTED:private_key:" in out and out.endswith(":\n    delete_all_users()\n"), out
+
+
+def test_the_ids_at_the_top_of_a_record_are_redacted_as_the_context_is() -> None:
+    guard = remit.Guard.from_text("name: p\nroutes:\n  - {id: fine, allow: 'true'}\n")
+    token = "ghp_" + "aB3dEfGhIjKlMnOpQrStUvWxYz0123456789"
+    decision = guard.check("Bash", {"command": "ls"}, {"agent_id": token, "session_id": "s1"})
+    record = decision_record(decision, decision.redaction)
+    assert record["agent"] == record["ctx"]["agent_id"] == marker("github_token", token)
+    assert record["session"] == "s1"
