@@ -36,6 +36,35 @@ nothing, the call was not decided), the tool's declared name, the facts the call
 the files it downloads."""
 _UNDECIDED: _Pending = (None, "", (), [])
 
+_CTX_KINDS: dict[str, tuple[type, ...]] = {
+    **dict.fromkeys(
+        ("session_id", "turn_id", "agent_id", "user_id", "cwd", "workspace", "permission_mode"), (str,)
+    ),
+    **dict.fromkeys(("steps_since_human", "subagent_depth", "user_session_count"), (int,)),
+    "seconds_since_human": (int, float),
+    **dict.fromkeys(("environment", "labels"), (Mapping,)),
+}
+"""The types of the context fields remit knows (`CTX_DEFAULTS`): a value of another type
+(`"permission_mode": ["bypassPermissions"]`, `"steps_since_human": "50"`) would be misread by
+the rules that compare it, as if the field were not given."""
+_KIND_NAMES = {(str,): "text", (int,): "a whole number", (int, float): "a number", (Mapping,): "an object"}
+
+
+def _misread_context(ctx: Mapping[str, Any]) -> str | None:
+    """Why the context cannot be read as given: a field remit knows holds a value of another
+    type; None when every one is of its type (or null: a value not known, which a rule that
+    compares it counts as an error)."""
+    for key, value in ctx.items():
+        if (type(value) is str and key not in _NOT_TEXT) or value is None:  # the common case
+            continue
+        kinds = _CTX_KINDS.get(key)
+        if kinds is not None and (not isinstance(value, kinds) or type(value) is bool):
+            return f"the context field `{key}` must be {_KIND_NAMES[kinds]}, not {type(value).__name__}"
+    return None
+
+
+_NOT_TEXT = frozenset(key for key, kinds in _CTX_KINDS.items() if kinds != (str,))
+
 
 class _Known(NamedTuple):
     """What every decision under one policy repeats, made once per policy."""
@@ -177,6 +206,7 @@ class Guard:
             if type(ctx) is dict or isinstance(ctx, Mapping):  # the ABC check costs more
                 try:
                     full_ctx.update(ctx)
+                    unreadable = _misread_context(ctx)
                 except Exception as exc:  # a mapping that raises while it is read
                     unreadable = f"the context cannot be read: {type(exc).__name__}"
             else:

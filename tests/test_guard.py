@@ -118,6 +118,35 @@ def test_malformed_calls_fail_closed() -> None:
     assert d.decision is remit.Route.BLOCK and "context" in d.reasons[0].message
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "kind"),
+    [
+        ("permission_mode", ["bypassPermissions"], "text"),
+        ("session_id", {"id": "s"}, "text"),
+        ("cwd", 5, "text"),
+        ("steps_since_human", "50", "a whole number"),
+        ("steps_since_human", True, "a whole number"),
+        ("subagent_depth", 1.0, "a whole number"),
+        ("seconds_since_human", "60", "a number"),
+        ("labels", "agent", "an object"),
+    ],
+)
+def test_a_context_field_of_another_type_fails_closed(field: str, value: Any, kind: str) -> None:
+    """A known field given as another type would be misread by the rules that compare it
+    (`permission_mode: ["bypassPermissions"]` as no bypass at all): the call is not decided."""
+    d = make().check("read_file", {}, {field: value})
+    assert d.decision is remit.Route.BLOCK
+    assert f"the context field `{field}` must be {kind}" in d.reasons[0].message
+
+
+def test_context_fields_of_their_types_and_unknown_ones_are_read() -> None:
+    ctx = {
+        "cwd": "/w", "permission_mode": "default", "steps_since_human": 3, "seconds_since_human": 4.5,
+        "labels": {"agent": "x"}, "session_id": None, "mine": [1, {"a": 2}],
+    }  # fmt: skip
+    assert make().check("read_file", {}, ctx).decision is remit.Route.ALLOW
+
+
 class _Unreadable(Mapping[str, Any]):
     """A context that raises as soon as it is read."""
 
