@@ -377,7 +377,10 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     (
         "env_secret",
         # a name starts here, and a separator follows it: cheap, and it keeps the rest rare
-        r"(?i)(?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_.-]+" + _QUOTE + r"?\s*[:=%])"
+        # (after a subscript's quote and bracket too: `app.config['SECRET_KEY'] = ...`), or a
+        # comma when the name is a call's first argument (`define('DB_PASSWORD', '...')`)
+        r"(?i)(?<![A-Za-z0-9_.-])(?:(?<=\([\"'])(?P<call>))?"
+        r"(?=[A-Za-z0-9_.-]+(?:" + _QUOTE + r"\]?)?\s*[:=%]|[A-Za-z0-9_.-]+[\"']\s*,)"
         # but not a pagination cursor's name (`?pageToken=...`, `"nextPageToken": "..."`)
         r"(?!" + _PAGINATION + _QUOTE + r"?\s*(?::=|=>|[:=]|%3D))"
         r"(?:[A-Za-z0-9_.-]*?(?:SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?"
@@ -386,11 +389,18 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         r"(?![_.-]?(?:RESET|FILE|PATH|LENGTH|LEN|MIN|MAX|POLICY|HINT|PROMPT|URL|URI|PAGE|TTL|EXPIRY|EXPIRES"
         r"|LIMIT|COUNT|TYPE|NAME|FIELD|HEADER|ENV|VAR|REQUIRED|ENABLED|ID)(?![A-Za-z0-9]))"
         r"(?:[_.-][A-Za-z0-9_.-]*|(?-i:[A-Z][a-z][A-Za-z0-9_]*))?"
+        + r"(?:(?:"
         + _QUOTE
-        + r"?\s*(?::=|=>|[:=]|%3D)\s*"
+        + r"\]?)?\s*(?::=|=>|[:=]|%3D)\s*"
+        # a typed declaration's type (`db_password: str = '...'`, `apiKey: string = '...'`)
+        + r"(?:(?:str|bytes|string|String|Final(?:\[str\])?)\s*=\s*)?"
+        + r"|(?(call)[\"']\s*,\s*(?=[\"'])|(?!)))"
         + _NOT_REF
         + r"(?!(?:string|number|boolean|str|int|bool|any|true"
         r"|false|null|none|undefined|nil)\b)"
+        # nor where the value is looked up (`SECRET_KEY = os.environ["SECRET_KEY"]`)
+        r"(?!(?:os\.environ|os\.getenv|process\.env|System\.getenv)(?![A-Za-z0-9_])"
+        r"|ENV\[|ENV\.fetch|getpass\.)"
         r"(?![{\[](?:\s|[\"'{\[]|$))"  # nor a JSON object or list that opens there
         r"""(?P<s>\\?"[^"\n]+"|\\?'[^'\n]+'|“[^”\n]+”|‘[^’\n]+’|[^\s"';&|,}]+)""",
         ("secret", "token", "pass", "pwd", "_pw", "-pw", ".pw", "key", "credential"),
@@ -405,7 +415,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {kind: triggers for kind, _, triggers in
 
 _GATE_SOURCES: dict[str, str] = {
     # A name holding a secret word, the rest of the name, a quote maybe, then `:` or `=`.
-    "env_secret": r"""(?:secret|token|pass|pwd?|key|credential)[a-z0-9_.-]*["'”’]?\s*(?:[:=]|%3d)""",
+    "env_secret": r"""(?:secret|token|pass|pwd?|key|credential)[a-z0-9_.-]*(?:["'”’]\]?)?\s*(?:[:=,]|%3d)""",
     # A cookie header or `--cookie`, or curl's `-b` with its value (`-b` alone is common in code).
     "cookie": r"cookie|-b[\s=]",
 }
