@@ -99,12 +99,14 @@ class CompiledPattern:
 
 class Redacted(NamedTuple):
     """A call's args and context as they may be logged, `scrub` for free text beside them, and
-    `ident` for the ids a record repeats from the context (session, turn, agent)."""
+    `ident` for the ids a record repeats from the context (session, turn, agent); None when
+    it is `scrub`, and the redacted context holds them as `ident` gives them (the built-in
+    redaction alone, and nothing hidden that a text could quote)."""
 
     args: Any
     ctx: Any
     scrub: Callable[[str], str]
-    ident: Callable[[Any], Any]
+    ident: Callable[[Any], Any] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,10 +165,10 @@ class CompiledRedaction:
             ctx = redact_fields(ctx, repeated, hidden, self.clean, keys)
         else:
             ctx = redact_with(ctx, lambda value: repeated(value, hidden), seen=hidden, keys=named)
+        if not (hidden or self.patterns or self.drop):  # the ids as the context logs them
+            return _redacted(Redacted, (args, ctx, repeated, None))
         scrub = _scrubber(hidden, repeated) if hidden else repeated
-        # the ids a record repeats at its top (session, turn, agent), as the context logs them
-        ident = lambda value: scrub(value) if isinstance(value, str) else value  # noqa: E731
-        return _redacted(Redacted, (args, ctx, scrub, ident))
+        return Redacted(args, ctx, scrub, lambda value: scrub(value) if isinstance(value, str) else value)
 
     def _dropped(self, value: Any, root: str, hidden: dict[str, str]) -> Any:
         walker = _Dropper(hidden)

@@ -2,7 +2,8 @@
 
 `decision_record` compares a guard's context with the defaults in one pass in C (its first
 fields are the defaults', in their order), and reads the session, turn and agent ids once,
-bounding and scrubbing them only when they are long or the policy has patterns of its own.
+taking them from the redacted context unless they are long, a value of the call was hidden
+(which a text may quote), or the policy has patterns or dropped fields of its own.
 Here the plain way is spelled out as it was written before those shortcuts: a comprehension
 over every field, `_bounded_ids`, then `bounded_id(ident(...))` for each id.
 """
@@ -68,7 +69,8 @@ def plain_record(d: Any, redaction: CompiledRedaction | None) -> dict[str, Any]:
     ctx = d.ctx
     changed = _bounded_ids(plain_changed(ctx))
     clean = (redaction or NO_REDACTION).call(d.args, changed)
-    scrub, ident = clean.scrub, clean.ident
+    scrub = clean.scrub
+    ident = clean.ident or (lambda value: scrub(value) if isinstance(value, str) else value)
     return {
         "v": 1,
         "kind": "decision",
