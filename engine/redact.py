@@ -141,6 +141,22 @@ def _is_secret_field(name: str) -> bool:
     return _secret_name(name) if secret is None else secret
 
 
+_PAIR_NAMES = ("name", "key", "Name", "Key")
+
+
+def _secret_pair(value: dict[Any, Any]) -> bool:
+    """`value` is a name and value pair whose name is a secret's (Kubernetes' `{"name":
+    "DB_PASSWORD", "value": ...}`, a header's `{"key": "X-Api-Key", "value": ...}`): its
+    `value` is hidden as a field of that name would be."""
+    if "value" not in value:
+        return False
+    for field in _PAIR_NAMES:
+        name = value.get(field)
+        if name is not None:
+            return type(name) is str and _is_secret_field(name)
+    return False
+
+
 def _secret_name(name: str) -> bool:
     return _regex(_SECRET_KEYS).match(name) is not None
 
@@ -243,6 +259,7 @@ def redact_fields(
     chars = MAX_TEXT
     hidden = 0  # fields hidden for their name, which the walk does not count as values
     names = _secret_names
+    pair = _secret_pair(value)
     rest = iter(value.items())
     for key, item in rest:
         kind = type(item)
@@ -255,6 +272,8 @@ def redact_fields(
             secret = _learn_name(key)
             if secret is None:  # the name holds a secret: the walk logs it redacted
                 break
+        if pair and key == "value":
+            secret = True
         if keys is not None and keys(key, None) != key:
             break
         if kind is str:
@@ -290,7 +309,7 @@ def redact_fields(
     walk = _Walk(lambda s: text(s, seen), seen, key_text)
     walk.chars = chars
     walk.left = MAX_NODES - 1 - len(out) + hidden  # the dict, and each field not hidden
-    return walk.more_fields(out, itertools.chain(((key, item),), rest), 0)
+    return walk.more_fields(out, itertools.chain(((key, item),), rest), 0, pair)
 
 
 class _Walk:
@@ -416,10 +435,13 @@ class _Walk:
 
     def fields(self, value: dict[Any, Any], depth: int) -> dict[str, Any]:
         """A dict's copy; a plain string in it is redacted here, without a call of `walk`."""
-        return self.more_fields({}, iter(value.items()), depth)
+        return self.more_fields({}, iter(value.items()), depth, _secret_pair(value))
 
-    def more_fields(self, out: dict[str, Any], rest: Iterator[tuple[Any, Any]], depth: int) -> dict[str, Any]:
-        """`fields`, from `rest` on, into `out` (which holds the fields before them)."""
+    def more_fields(
+        self, out: dict[str, Any], rest: Iterator[tuple[Any, Any]], depth: int, pair: bool = False
+    ) -> dict[str, Any]:
+        """`fields`, from `rest` on, into `out` (which holds the fields before them); `pair`:
+        the fields are a secret's name and value pair (`_secret_pair`)."""
         names = self.names
         for key, item in rest:
             self.chars -= _ITEM_COST
@@ -432,6 +454,8 @@ class _Walk:
                 name, secret = self.name(key)
             else:
                 name = key
+            if pair and key == "value":
+                secret = True
             if name in out:
                 name = _free_name(out, name)
             if isinstance(item, str):
