@@ -206,16 +206,15 @@ def decision_record(d: Decision, redaction: CompiledRedaction | None = None) -> 
     if long_ids:  # bounded before redaction, which keeps only the head of a long text
         changed = {k: bounded_id(v) if k in _IDS else v for k, v in changed.items()}
     args, logged_ctx, scrub, ident = (redaction or NO_REDACTION).call(d.args, changed)
-    if ident is None and not long_ids:  # scrubbed as the context logs them ("" never is there)
+    if ident is None:  # bounded and redacted as the context logs them ("" never is there)
         if session:
             session = logged_ctx.get("session_id", session)
         if turn:
             turn = logged_ctx.get("turn_id", turn)
         if agent:
             agent = logged_ctx.get("agent_id", agent)
-    else:  # bounded after the scrub, which can make an id grow past the bound
-        ident = ident or (lambda value: scrub(value) if isinstance(value, str) else value)
-        session, turn, agent = bounded_id(ident(session)), bounded_id(ident(turn)), bounded_id(ident(agent))
+    else:  # bounded, scrubbed, and bounded again: a scrubbed id can grow past the bound
+        session, turn, agent = (bounded_id(ident(bounded_id(x))) for x in (session, turn, agent))
     ratings = d.ratings
     policy = d.policy
     return {

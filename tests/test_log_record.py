@@ -5,7 +5,8 @@ fields are the defaults', in their order), and reads the session, turn and agent
 taking them from the redacted context unless they are long, a value of the call was hidden
 (which a text may quote), or the policy has patterns or dropped fields of its own.
 Here the plain way is spelled out as it was written before those shortcuts: a comprehension
-over every field, `_bounded_ids`, then `bounded_id(ident(...))` for each id.
+over every field, `_bounded_ids`, then each id as the redacted context holds it, or
+`bounded_id(ident(bounded_id(...)))`.
 """
 
 from __future__ import annotations
@@ -69,16 +70,21 @@ def plain_record(d: Any, redaction: CompiledRedaction | None) -> dict[str, Any]:
     ctx = d.ctx
     changed = _bounded_ids(plain_changed(ctx))
     clean = (redaction or NO_REDACTION).call(d.args, changed)
-    scrub = clean.scrub
-    ident = clean.ident or (lambda value: scrub(value) if isinstance(value, str) else value)
+    scrub, ident = clean.scrub, clean.ident
+    ids = [ctx.get(name, "") for name in _IDS]
+    if ident is None:  # the built-in redaction alone, nothing hidden: as the context logs them
+        logged = clean.ctx
+        session, turn, agent = (logged.get(k, raw) if raw else raw for k, raw in zip(_IDS, ids, strict=True))
+    else:
+        session, turn, agent = (bounded_id(ident(bounded_id(raw))) for raw in ids)
     return {
         "v": 1,
         "kind": "decision",
         "id": d.id,
         "ts": iso(d.ts),
-        "session": bounded_id(ident(ctx.get("session_id", ""))),
-        "turn": bounded_id(ident(ctx.get("turn_id", ""))),
-        "agent": bounded_id(ident(ctx.get("agent_id", ""))),
+        "session": session,
+        "turn": turn,
+        "agent": agent,
         "tool": d.tool,
         "args": clean.args,
         "args_sha256": args_sha256(d.args),
