@@ -32,8 +32,19 @@ holds one (`auth_next_token`) is not. A secret held in one is still found by its
 _PAGINATION = "(?:" + "|".join("[_-]?".join(name.split()) for name in _PAGINATION_NAMES) + ")"
 """A pagination cursor's name (`_PAGINATION_NAMES`), for a case-insensitive pattern."""
 
+_PASS_OWNERS = (
+    r"db|database|smtp|mail|email|imap|keystore|truststore|store|key|admin|root|user|ftp|sftp|redis"
+    r"|mysql|mariadb|pg|postgres|mongo|ldap|proxy|sudo|ssh|vnc|wifi|app|api|bind|master|login|auth"
+)
+"""Names whose `pass` or `pw` is a password (`DB_PASS`, `smtpPass`, `ADMIN_PW`): alone, the
+words also end counters and flags (`first_pass`, `num_pass`, `isPass`)."""
+
+_SETTERS = ("define", "setdefault", "setenv", "Setenv", "Set", "putenv")
+"""Calls whose first argument names what the second sets (PHP's `define('DB_PASSWORD', '...')`,
+`os.environ.setdefault`, Go's `os.Setenv` and `Header.Set`)."""
+
 _SECRET_WORDS = (
-    r"password|passwd|passphrase|pwd|pass|pw|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key"
+    r"password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key"
     r"|private[_-]?key|client[_-]?secret|authorization|auth|cookie|session[_-]?key|credentials?"
     r"|(?:encryption|signing|master|app|application|hmac)[_-]?key|secret[_-]?key[_-]?base"
 )
@@ -43,6 +54,8 @@ _SECRET_KEYS = (
     # a secret word, alone or ending a name: after `_`, `-`, `.` or a camelCase hump (`accessToken`)
     r"(?i)^(?!\$?" + _PAGINATION + r"\Z)"  # not a pagination cursor's name
     r"(?:(?:.*[_.-]|.*(?-i:[a-z0-9](?=[A-Z])))?(" + _SECRET_WORDS + r")"
+    # `pass` and `pw` alone, or after a name that says whose (`DB_PASS`, `smtpPw`)
+    r"|(?:(?:.*[_.-])?(?:" + _PASS_OWNERS + r")[_.-]?)?(?:pass|pw)"
     # an environment variable's name, in capitals, that ends in one glued to the rest
     r"|(?-i:[A-Z][A-Z0-9]*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN)|SSHPASS))$"
 )
@@ -163,12 +176,13 @@ command's text: one per `Argv` reads in an argv list."""
 _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     (
         "private_key",
-        # its body: base64 and headers (`Proc-Type: 4,ENCRYPTED`), across the lines, escaped
-        # new lines and quotes of a string written in code (`"...\n" "..."`), to its end line;
-        # not what follows a header quoted alone (`if "-----BEGIN PRIVATE KEY-----" in text:`)
+        # to its end line, however its lines are written (in a patch, a quote, a string of
+        # code), or to the end of the text; when a run of base64 follows the header within a
+        # few lines: a header named in code (`if "-----BEGIN PRIVATE KEY-----" in text:`)
+        # holds no key, and hides nothing after it
         r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-        r"(?:[A-Za-z0-9+/=\s\\\"',]|[A-Za-z-]+: [^\n]*)*"
-        r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?",
+        r"(?=[\s\S]{0,400}?[A-Za-z0-9+/]{40})[\s\S]*?"
+        r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)",
         ("private key",),
     ),
     (
@@ -196,7 +210,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         # curl's `-u` ending a group of its short flags (`curl -sSfu user:pw`)
         + r"|\bcurl\b"
         + _IN_COMMAND
-        + r"{0,300}?\s-[A-Za-z0-9]+u)"
+        + r"{0,300}?\s-[A-Za-z0-9]{1,12}u)"
         r"""[\s=]*(?P<q>["'])?(?![^\s:'"]*\[REDACTED)"""
         r"""(?:(?=(?P<n>[0-9]+:[0-9]+(?(q)(?P=q))(?:\s|\Z))))?"""
         r"""[^\s:'"=][^\s:'"]*:(?!//|\[REDACTED)(?P<s>"""
@@ -315,8 +329,10 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         "sql_password",
         # SQL's `CREATE USER u WITH PASSWORD 'pw'`, `ALTER ROLE r ENCRYPTED PASSWORD 'pw'`,
         # MySQL's and Oracle's `IDENTIFIED BY 'pw'` (`IDENTIFIED WITH plugin BY 'pw'`)
-        r"""(?i)(?<![\w-])(?:password|identified\s+(?:with\s+\w+\s+)?by)\s+"""
-        r"""(?:'(?!\[REDACTED)(?P<s>(?:[^'\n\\]|''|\\.)+)'|"(?!\[REDACTED)(?P<s2>[^"\n\\]+)")""",
+        r"""(?i)(?:\b(?:create|alter)\s+(?:user|role)\b[^;\n]{0,200}?\bpassword\s+"""
+        r"""'(?!\[REDACTED)(?P<s>(?:[^'\n\\]|''|\\.)+)'"""
+        r"""|\bidentified\s+(?:with\s+\w+\s+)?by\s+"""
+        r"""(?:'(?!\[REDACTED)(?P<s2>(?:[^'\n\\]|''|\\.)+)'|"(?!\[REDACTED)(?P<s3>[^"\n\\]+)"))""",
         ("password", "identified"),
     ),
     (
@@ -379,21 +395,25 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         # a name starts here, and a separator follows it: cheap, and it keeps the rest rare
         # (after a subscript's quote and bracket too: `app.config['SECRET_KEY'] = ...`), or a
         # comma when the name is a call's first argument (`define('DB_PASSWORD', '...')`)
-        r"(?i)(?<![A-Za-z0-9_.-])(?:(?<=\([\"'])(?P<call>))?"
+        r"(?i)(?<![A-Za-z0-9_.-])(?:(?:"
+        + "|".join(rf"(?<={name}\([\"'])" for name in _SETTERS)
+        + r")(?P<call>))?"
         r"(?=[A-Za-z0-9_.-]+(?:" + _QUOTE + r"\]?)?\s*[:=%]|[A-Za-z0-9_.-]+[\"']\s*,)"
         # but not a pagination cursor's name (`?pageToken=...`, `"nextPageToken": "..."`)
         r"(?!" + _PAGINATION + _QUOTE + r"?\s*(?::=|=>|[:=]|%3D))"
         r"(?:[A-Za-z0-9_.-]*?(?:SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?"
         r"|(?:API|ACCESS|PRIVATE|SECRET|ENCRYPTION|SIGNING|AUTH|MASTER|APP|APPLICATION|HMAC)[_-]?KEY)"
-        r"|(?:[A-Za-z0-9]+[_.-])+(?:PASS|PWD|PW)|SSHPASS)"
+        r"|(?:[A-Za-z0-9]+[_.-])+(?:PASS|PWD)|(?:[A-Za-z0-9]+[_.-])*(?:"
+        + _PASS_OWNERS
+        + r")[_.-]?PW|SSHPASS)"
         r"(?![_.-]?(?:RESET|FILE|PATH|LENGTH|LEN|MIN|MAX|POLICY|HINT|PROMPT|URL|URI|PAGE|TTL|EXPIRY|EXPIRES"
         r"|LIMIT|COUNT|TYPE|NAME|FIELD|HEADER|ENV|VAR|REQUIRED|ENABLED|ID)(?![A-Za-z0-9]))"
         r"(?:[_.-][A-Za-z0-9_.-]*|(?-i:[A-Z][a-z][A-Za-z0-9_]*))?"
         + r"(?:(?:"
         + _QUOTE
-        + r"\]?)?\s*(?::=|=>|[:=]|%3D)\s*"
+        + r"\]?)?\s*(?::=|=>|[:=](?!=)|%3D)\s*"
         # a typed declaration's type (`db_password: str = '...'`, `apiKey: string = '...'`)
-        + r"(?:(?:str|bytes|string|String|Final(?:\[str\])?)\s*=\s*)?"
+        + r"(?:(?:str|bytes|string|String|Final(?:\[str\])?)\s*=\s*(?=[\"'“‘]))?"
         + r"|(?(call)[\"']\s*,\s*(?=[\"'])|(?!)))"
         + _NOT_REF
         + r"(?!(?:string|number|boolean|str|int|bool|any|true"
@@ -403,7 +423,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         r"|ENV\[|ENV\.fetch|getpass\.)"
         r"(?![{\[](?:\s|[\"'{\[]|$))"  # nor a JSON object or list that opens there
         r"""(?P<s>\\?"[^"\n]+"|\\?'[^'\n]+'|“[^”\n]+”|‘[^’\n]+’|[^\s"';&|,}]+)""",
-        ("secret", "token", "pass", "pwd", "_pw", "-pw", ".pw", "key", "credential"),
+        ("secret", "token", "pass", "pw", "key", "credential"),
     ),
 ]
 

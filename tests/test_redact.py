@@ -716,11 +716,13 @@ def test_a_programs_flag_that_holds_no_password_is_kept_in_a_commands_text(comma
 
 
 def test_a_private_key_header_quoted_alone_hides_no_code_after_it() -> None:
-    """A PEM block's body is base64 and headers: code that only names the header keeps what
+    """A header that no base64 follows holds no key: code that only names it keeps what
     follows it, so a call cannot hide its own text from the log behind one."""
     code = 'if "-----BEGIN PRIVATE KEY-----" not in text:\n    delete_all_users()\n'
-    out = redact_text(code)
-    assert "[REDACTED:private_key:" in out and out.endswith(":\n    delete_all_users()\n"), out
+    assert redact_text(code) == code
+    key = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Vq3mLkW9xYhT"
+    for block in (f"-----BEGIN PRIVATE KEY-----\n{key}", f"-----BEGIN PRIVATE KEY-----\n> {key}"):
+        assert redact_text(block) == marker("private_key", block), block  # a key follows: hidden
 
 
 def test_the_ids_at_the_top_of_a_record_are_redacted_as_the_context_is() -> None:
