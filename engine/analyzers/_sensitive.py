@@ -670,18 +670,21 @@ is the project's, not the user's."""
 
 
 _SYSTEM_DIRS = (
-    r"etc|usr|bin|sbin|lib|lib32|lib64|libx32|boot|var|opt|srv|run|snap|sys|proc|dev|private"
-    r"|Library|System|Applications"
+    r"etc|usr|bin|sbin|lib|lib32|lib64|libx32|boot|run|snap|sys|proc|dev|private|Library|System"
+    r"|Applications|var/(?:spool|lib|log|cache|backups|mail|db|opt|run|lock|root)"
 )
+"""The system's top directories (not `/opt`, `/srv`, `/var/www` or `/home`, where projects live)."""
 _SYSTEM_ROOT = re.compile(
-    r"/|/(" + _SYSTEM_DIRS + r")(/(local|share|lib|lib64|bin|sbin|libexec|etc|log|spool|cache|cron\.d))*/?"
+    r"/+|/+(var|"
+    + _SYSTEM_DIRS
+    + r")(/+(local|share|lib|lib64|bin|sbin|libexec|etc|log|spool|cache|cron\.d))*/*"
 )
 """A workspace that is no project: `/`, or a directory of the system (`/etc`, `/usr/local`,
 `/var/spool`). An agent started there (a container's `/`) would otherwise find the system's
 files inside its workspace."""
-_SYSTEM_PATH = re.compile(r"/(" + _SYSTEM_DIRS + r")(/|$)")
+_SYSTEM_PATH = re.compile(r"/+(" + _SYSTEM_DIRS + r")(/|$)")
 """The system's files: what runs (`/usr/bin`, `/etc/cron.d`), boots or configures the
-machine."""
+machine; spelt from `//` too, which Linux reads as `/`."""
 
 
 def system_path(path: str) -> bool:
