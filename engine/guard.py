@@ -50,16 +50,21 @@ the rules that compare it, as if the field were not given."""
 _KIND_NAMES = {(str,): "text", (int,): "a whole number", (int, float): "a number", (Mapping,): "an object"}
 
 
-def _misread_context(ctx: Mapping[str, Any]) -> str | None:
+def _misread_context(ctx: Mapping[str, Any], full: dict[str, Any]) -> str | None:
     """Why the context cannot be read as given: a field remit knows holds a value of another
     type; None when every one is of its type (or null: a value not known, which a rule that
-    compares it counts as an error)."""
+    compares it counts as an error). A count given as a whole float (`3.0`, as some JSON
+    writers put it) is put in `full`, the guard's copy, as the integer it is."""
     for key, value in ctx.items():
         if (type(value) is str and key not in _NOT_TEXT) or value is None:  # the common case
             continue
         kinds = _CTX_KINDS.get(key)
-        if kinds is not None and (not isinstance(value, kinds) or type(value) is bool):
-            return f"the context field `{key}` must be {_KIND_NAMES[kinds]}, not {type(value).__name__}"
+        if kinds is None or (isinstance(value, kinds) and type(value) is not bool):
+            continue
+        if kinds == (int,) and type(value) is float and value.is_integer():
+            full[key] = int(value)
+            continue
+        return f"the context field `{key}` must be {_KIND_NAMES[kinds]}, not {type(value).__name__}"
     return None
 
 
@@ -206,7 +211,7 @@ class Guard:
             if type(ctx) is dict or isinstance(ctx, Mapping):  # the ABC check costs more
                 try:
                     full_ctx.update(ctx)
-                    unreadable = _misread_context(ctx)
+                    unreadable = _misread_context(ctx, full_ctx)
                 except Exception as exc:  # a mapping that raises while it is read
                     unreadable = f"the context cannot be read: {type(exc).__name__}"
             else:

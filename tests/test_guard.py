@@ -126,7 +126,7 @@ def test_malformed_calls_fail_closed() -> None:
         ("cwd", 5, "text"),
         ("steps_since_human", "50", "a whole number"),
         ("steps_since_human", True, "a whole number"),
-        ("subagent_depth", 1.0, "a whole number"),
+        ("subagent_depth", 1.5, "a whole number"),
         ("seconds_since_human", "60", "a number"),
         ("labels", "agent", "an object"),
     ],
@@ -142,9 +142,11 @@ def test_a_context_field_of_another_type_fails_closed(field: str, value: Any, ki
 def test_context_fields_of_their_types_and_unknown_ones_are_read() -> None:
     ctx = {
         "cwd": "/w", "permission_mode": "default", "steps_since_human": 3, "seconds_since_human": 4.5,
-        "labels": {"agent": "x"}, "session_id": None, "mine": [1, {"a": 2}],
+        "labels": {"agent": "x"}, "session_id": None, "mine": [1, {"a": 2}], "subagent_depth": 1.0,
     }  # fmt: skip
-    assert make().check("read_file", {}, ctx).decision is remit.Route.ALLOW
+    decision = make().check("read_file", {}, ctx)
+    assert decision.decision is remit.Route.ALLOW
+    assert decision.ctx["subagent_depth"] == 1 and type(decision.ctx["subagent_depth"]) is int
 
 
 class _Unreadable(Mapping[str, Any]):
