@@ -178,11 +178,11 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         "private_key",
         # to its end line, however its lines are written (in a patch, a quote, a string of
         # code), or to the end of the text; when a run of base64 follows the header within a
-        # few lines: a header named in code (`if "-----BEGIN PRIVATE KEY-----" in text:`)
-        # holds no key, and hides nothing after it
+        # few lines, or an end line does: a header named in code (`if "-----BEGIN PRIVATE
+        # KEY-----" in text:`) holds no key, and hides nothing after it
         r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-        r"(?=[\s\S]{0,400}?[A-Za-z0-9+/]{40})[\s\S]*?"
-        r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)",
+        r"(?=[\s\S]{0,400}?[A-Za-z0-9+/]{40}|[\s\S]{0,8192}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY)"
+        r"[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)",
         ("private key",),
     ),
     (
