@@ -674,14 +674,19 @@ _SYSTEM_DIRS = (
     r"|Applications|var/(?:spool|lib|log|cache|backups|mail|db|opt|run|lock|root)"
 )
 """The system's top directories (not `/opt`, `/srv`, `/var/www` or `/home`, where projects live)."""
-_SYSTEM_ROOT = re.compile(
-    r"/+|/+(var|"
-    + _SYSTEM_DIRS
-    + r")(/+(local|share|lib|lib64|bin|sbin|libexec|etc|log|spool|cache|cron\.d))*/*"
-)
-"""A workspace that is no project: `/`, or a directory of the system (`/etc`, `/usr/local`,
-`/var/spool`). An agent started there (a container's `/`) would otherwise find the system's
-files inside its workspace."""
+_PROJECTS_UNDER_SYSTEM = re.compile(r"/+usr(/+local)?/+src(/|$)")
+"""Where projects live under the system's directories (`/usr/src/app`, `/usr/local/src/x`)."""
+
+
+def _system_root(root: str) -> bool:
+    """A workspace that is no project: `/`, or a directory of the system (`/etc`, `/usr/local`,
+    `/etc/systemd/system`, `/var/spool/cron`). An agent started there (a container's `/`)
+    would otherwise find the system's files inside its workspace."""
+    if root.strip("/") in ("", "var"):
+        return True
+    return _SYSTEM_PATH.match(root) is not None and _PROJECTS_UNDER_SYSTEM.match(root) is None
+
+
 _SYSTEM_PATH = re.compile(r"/+(" + _SYSTEM_DIRS + r")(/|$)")
 """The system's files: what runs (`/usr/bin`, `/etc/cron.d`), boots or configures the
 machine; spelt from `//` too, which Linux reads as `/`."""
@@ -710,7 +715,7 @@ def kept_outside(root: str) -> Callable[[str], bool] | None:
     except KeyError:
         pass
     home = _HOME_ROOT.fullmatch(root) is not None
-    system = _SYSTEM_ROOT.fullmatch(root) is not None
+    system = _system_root(root)
     found = _home_or_system if home and system else home_config if home else system_path if system else None
     if len(_KEPT_OUTSIDE) >= 256:
         _KEPT_OUTSIDE.clear()
