@@ -148,12 +148,12 @@ def _secret_pair(value: dict[Any, Any]) -> bool:
     """`value` is a name and value pair whose name is a secret's (Kubernetes' `{"name":
     "DB_PASSWORD", "value": ...}`, a header's `{"key": "X-Api-Key", "value": ...}`): its
     `value` is hidden as a field of that name would be."""
-    if "value" not in value:
+    if "value" not in value and "Value" not in value:
         return False
     for field in _PAIR_NAMES:
         name = value.get(field)
-        if name is not None:
-            return type(name) is str and _is_secret_field(name)
+        if name is not None:  # a parameter store's path names it by its last part
+            return type(name) is str and _is_secret_field(name.rpartition("/")[2])
     return False
 
 
@@ -272,7 +272,7 @@ def redact_fields(
             secret = _learn_name(key)
             if secret is None:  # the name holds a secret: the walk logs it redacted
                 break
-        if pair and key == "value":
+        if pair and (key == "value" or key == "Value"):
             secret = True
         if keys is not None and keys(key, None) != key:
             break
@@ -454,7 +454,7 @@ class _Walk:
                 name, secret = self.name(key)
             else:
                 name = key
-            if pair and key == "value":
+            if pair and (key == "value" or key == "Value"):
                 secret = True
             if name in out:
                 name = _free_name(out, name)
@@ -703,6 +703,8 @@ _SECRET_FLAG = (
 )
 """An argv item whose next item is a secret (the flags of `cli_password`, alone)."""
 _USER_FLAGS = frozenset({"-u", "-U", "--user", "--proxy-user"})
+_GROUPED_USER = r"-[A-Za-z0-9]{1,12}u"
+"""curl's `-u` ending a group of its short flags (`-sSu`)."""
 """Flags whose next argv item is `user:password` (curl's), unless it is a numeric `uid:gid`
 that no `curl` comes before (`docker run -u 1000:1000`; `--proxy-user` is curl's alone)."""
 _CURL = ("curl",)
@@ -721,8 +723,8 @@ def _flagged_secret(flag: str, item: str, before: Sequence[Any] = ()) -> tuple[s
         return "cli_password", item, ""
     if flag in _PASS_FLAGS and item.startswith("pass:") and item[5:] and not_ref.match(item[5:]):
         return "cli_password", item[5:], "pass:"
-    if flag not in _USER_FLAGS:
-        return None
+    if flag not in _USER_FLAGS and not (_regex(_GROUPED_USER).fullmatch(flag) and _runs_curl(before)):
+        return None  # (curl's `-u` may end a group of its short flags: `-sSu user:pw`)
     user, colon, password = item.partition(":")
     if not password or password.startswith("//") or not not_ref.match(password) or "[REDACTED" in user:
         return None  # (a marker's own `:`, in `user%[REDACTED:...]`, is none of curl's)

@@ -96,9 +96,10 @@ _NET_SAMBA = ("ads", "rpc", "rap")
 common a word for a text to tell it is Samba's."""
 
 
-_IN_COMMAND = r"(?:[^\n;&|]|\\\n)"
-"""A character of the same command: up to a `;`, `&`, `|` or a new line, but for a line
-continuation (`mysql \\⏎ -pPW`), which joins the lines of one command."""
+_IN_COMMAND = r"""(?:[^\n;&|'"]|\\\n|'[^'\n]*'|"[^"\n]*")"""
+"""A character of the same command, or a quoted part of a line: up to a `;`, `&`, `|` or a
+new line outside quotes (`curl -d "a=1&b=2" -su user:pw`), but for a line continuation
+(`mysql \\⏎ -pPW`), which joins the lines of one command."""
 
 
 def _names(programs: tuple[str, ...]) -> str:
@@ -177,11 +178,14 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     (
         "private_key",
         # to its end line, however its lines are written (in a patch, a quote, a string of
-        # code), or to the end of the text; when a run of base64 follows the header within a
-        # few lines, or an end line does: a header named in code (`if "-----BEGIN PRIVATE
-        # KEY-----" in text:`) holds no key, and hides nothing after it
+        # code), or to the end of the text; when base64 follows the header within a few lines
+        # (a run of 40, or of 16 that ends a line), or an end line does: a header named in
+        # code (`if "-----BEGIN PRIVATE KEY-----" in text:`) holds no key, and hides nothing
         r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-        r"(?=[\s\S]{0,400}?[A-Za-z0-9+/]{40}|[\s\S]{0,8192}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY)"
+        # (base64 holds digits: a path does not pass for it)
+        r"(?=[\s\S]{0,400}?(?=(?:[A-Za-z+/]|\\/){0,39}[0-9+])"
+        r"(?:[A-Za-z0-9+/]{40}|(?:[A-Za-z0-9+/]|\\/){16,}=*(?:\\[rn]|\r?\n|[\"'`]))"
+        r"|[\s\S]{0,8192}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY)"
         r"[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)",
         ("private key",),
     ),
@@ -210,7 +214,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         # curl's `-u` ending a group of its short flags (`curl -sSfu user:pw`)
         + r"|\bcurl\b"
         + _IN_COMMAND
-        + r"{0,300}?\s-[A-Za-z0-9]{1,12}u)"
+        + r"{0,600}?\s-[A-Za-z0-9]{1,12}u)"
         r"""[\s=]*(?P<q>["'])?(?![^\s:'"]*\[REDACTED)"""
         r"""(?:(?=(?P<n>[0-9]+:[0-9]+(?(q)(?P=q))(?:\s|\Z))))?"""
         r"""[^\s:'"=][^\s:'"]*:(?!//|\[REDACTED)(?P<s>"""
@@ -398,23 +402,25 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         r"(?i)(?<![A-Za-z0-9_.-])(?:(?:"
         + "|".join(rf"(?<={name}\([\"'])" for name in _SETTERS)
         + r")(?P<call>))?"
-        r"(?=[A-Za-z0-9_.-]+(?:" + _QUOTE + r"\]?)?\s*[:=%]|[A-Za-z0-9_.-]+[\"']\s*,)"
+        r"(?=[A-Za-z0-9_.-]{1,128}(?:" + _QUOTE + r"(?P<sub>\])?)?\s*[:=%]|[A-Za-z0-9_.-]{1,128}[\"']\s*,)"
         # but not a pagination cursor's name (`?pageToken=...`, `"nextPageToken": "..."`)
         r"(?!" + _PAGINATION + _QUOTE + r"?\s*(?::=|=>|[:=]|%3D))"
-        r"(?:[A-Za-z0-9_.-]*?(?:SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?"
+        r"(?:[A-Za-z0-9_.-]{0,128}?(?:SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?"
         r"|(?:API|ACCESS|PRIVATE|SECRET|ENCRYPTION|SIGNING|AUTH|MASTER|APP|APPLICATION|HMAC)[_-]?KEY)"
-        r"|(?:[A-Za-z0-9]+[_.-])+(?:PASS|PWD)|(?:[A-Za-z0-9]+[_.-])*(?:"
+        r"|(?:[A-Za-z0-9]{1,64}[_.-]){1,8}(?:PASS|PWD)|(?:[A-Za-z0-9]{1,64}[_.-]){0,8}(?:"
         + _PASS_OWNERS
         + r")[_.-]?PW|SSHPASS)"
         r"(?![_.-]?(?:RESET|FILE|PATH|LENGTH|LEN|MIN|MAX|POLICY|HINT|PROMPT|URL|URI|PAGE|TTL|EXPIRY|EXPIRES"
         r"|LIMIT|COUNT|TYPE|NAME|FIELD|HEADER|ENV|VAR|REQUIRED|ENABLED|ID)(?![A-Za-z0-9]))"
-        r"(?:[_.-][A-Za-z0-9_.-]*|(?-i:[A-Z][a-z][A-Za-z0-9_]*))?"
+        r"(?:[_.-][A-Za-z0-9_.-]{0,128}|(?-i:[A-Z][a-z][A-Za-z0-9_]{0,128}))?"
         + r"(?:(?:"
         + _QUOTE
         + r"\]?)?\s*(?::=|=>|[:=](?!=)|%3D)\s*"
         # a typed declaration's type (`db_password: str = '...'`, `apiKey: string = '...'`)
         + r"(?:(?:str|bytes|string|String|Final(?:\[str\])?)\s*=\s*(?=[\"'“‘]))?"
         + r"|(?(call)[\"']\s*,\s*(?=[\"'])|(?!)))"
+        # a subscript's value written in code is a variable (`kwargs["password"] = password`)
+        + r"(?(sub)(?=\\?[\"'“‘]))"
         + _NOT_REF
         + r"(?!(?:string|number|boolean|str|int|bool|any|true"
         r"|false|null|none|undefined|nil)\b)"
