@@ -599,7 +599,7 @@ class _Walker:
             if type(inherited) is _Around:  # `{ a | b; } < f`: a reads f, b the pipe
                 first = _Around(r for r in inherited if r.op == "<" and not r.writes)
                 if last > 0:
-                    end = _Around(r for r in inherited if not _stdin_redirect(r))
+                    end = _Around(r for r in inherited if not r.gives_stdin())
             return [
                 (c, level, piped or i > 0, end if i == last else first if i == 0 else [])
                 for i, c in enumerate(stmts)
@@ -1508,11 +1508,6 @@ def _piped_part(node: Any) -> Any | None:
                 break
             node = body
     return node
-
-
-def _stdin_redirect(redirect: Redirect) -> bool:
-    """The redirection gives stdin from a file (`< f`, `0< f`; not `3< f`, nor `<> f`)."""
-    return redirect.op == "<" and not redirect.writes and redirect.fd in ("", "0")
 
 
 def _commands_within(node: Any) -> list[Any]:

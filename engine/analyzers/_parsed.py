@@ -73,6 +73,10 @@ class Redirect:
     writes: bool
     fd: str = ""
 
+    def gives_stdin(self) -> bool:
+        """It gives the command's stdin from a file (`< f`, `0< f`; not `3< f`, nor `<> f`)."""
+        return self.op == "<" and not self.writes and self.fd in ("", "0")
+
 
 @dataclass(slots=True)
 class RawCommand:

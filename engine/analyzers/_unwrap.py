@@ -3013,7 +3013,7 @@ def _reads_file(raw: RawCommand) -> bool:
 
 def _stdin_file(raw: RawCommand) -> Redirect | None:
     """The redirection that gives the command its stdin from a file (`< f`, `0< f`), if any."""
-    return next((r for r in raw.redirects if r.op == "<" and not r.writes and r.fd in ("", "0")), None)
+    return next((r for r in raw.redirects if r.gives_stdin()), None)
 
 
 def _runs_subcommand(program: str, words: list[Word]) -> bool:
