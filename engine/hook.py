@@ -436,7 +436,8 @@ class StateStore:
 
     def path(self, session_id: str) -> Path:
         """The state file of a session (its name is a hash: any id is a safe file name)."""
-        return self.dir / (hashlib.sha256(session_id.encode()).hexdigest()[:32] + ".json")
+        key = session_id.encode("utf-8", "surrogatepass")  # an id may hold a lone surrogate
+        return self.dir / (hashlib.sha256(key).hexdigest()[:32] + ".json")
 
     @contextlib.contextmanager
     def locked(self, session_id: str) -> Iterator[None]:
@@ -472,7 +473,7 @@ class StateStore:
         fd, tmp = _new_file(self.dir, ".state-")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(state, f, ensure_ascii=False, separators=(",", ":"))
+                json.dump(state, f, separators=(",", ":"))  # ASCII: a lone surrogate is kept as its escape
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -200,6 +200,30 @@ def test_events_without_a_log_or_a_session(tmp_path: Path) -> None:
     assert (record["event"], record["session"], record["turn"]) == ("turn_end", "", "p")
 
 
+def test_a_session_id_that_is_not_valid_unicode_keeps_its_state(tmp_path: Path) -> None:
+    """JSON may escape a lone surrogate (Node's strings can hold one): the id still names one
+    session's state file, and its calls are decided and logged, not denied as an error."""
+    log, session = tmp_path / "log.jsonl", "a\ud800b"
+    for turn in ("p1", "p2"):  # no Stop: the second prompt finds the first turn cut short (the state)
+        ids = {"session_id": session, "prompt_id": turn}
+        prompt = {"hook_event_name": "UserPromptSubmit", "prompt": "x", **ids}
+        answer = run_hook("claude-code", json.dumps(prompt), policy=POLICY, log=log, cache_dir=tmp_path)
+        assert answer == ("", 0)
+        call = {"hook_event_name": "PreToolUse", "tool_name": "Read", "tool_input": {"file_path": "a"}, **ids}
+        out, code = run_hook("claude-code", json.dumps(call), policy=POLICY, log=log, cache_dir=tmp_path)
+        assert code == 0 and json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "allow"
+    records = read_log(log)
+    assert {r["session"] for r in records} == {session}
+    assert [(r["kind"], r.get("event"), r["turn"]) for r in records] == [
+        ("event", "human", "p1"),
+        ("decision", None, "p1"),
+        ("event", "interrupt", "p1"),
+        ("event", "turn_end", "p1"),
+        ("event", "human", "p2"),
+        ("decision", None, "p2"),
+    ]
+
+
 def test_events_remit_only_observes_write_nothing(tmp_path: Path) -> None:
     log = tmp_path / "log.jsonl"
     for name in ("Notification", "SubagentStop", "SessionStart", "PreCompact"):
