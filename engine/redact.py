@@ -19,6 +19,7 @@ from .secret_patterns import (
     _SECRET_KEYS,
     ARGV_CUES,
     ARGV_FLAGS,
+    ARGV_LONG_CUES,
     ARGV_WORDS,
     Argv,
     Found,
@@ -698,7 +699,7 @@ def remember_number(number: int | float, seen: dict[str, str] | None) -> None:
 
 _SECRET_FLAG = (
     r"(?i)--(?!(?:no|ask|skip|prompt|use|with|show|hide|require|reset|change|max|min)-)(?:[a-z0-9]+-)?"
-    r"(?:password|passwd|pass|token|api-?key|secret|auth-token|access-token)"
+    r"(?:password|passwd|pass|passphrase|token|api-?key|secret|auth-token|access-token)"
     r"|-(?:src|dest|new)?(?:store|key)pass"
 )
 """An argv item whose next item is a secret (the flags of `cli_password`, alone)."""
@@ -773,7 +774,7 @@ def _argv_cue(flag: str) -> bool:
     """Whether a flag may hold a password glued to it, or put htpasswd in batch mode, for some
     program (`ARGV_CUES`): only then is the program looked up."""
     if flag[1:2] == "-":
-        return flag.startswith("--user=")
+        return flag.startswith(ARGV_LONG_CUES)
     return (flag[1:2] in ARGV_CUES and len(flag) > 2) or "b" in flag
 
 

@@ -92,6 +92,8 @@ _LDAP_PROGRAMS = (
 )  # fmt: skip
 _SMB_PROGRAMS = ("smbclient", "rpcclient", "smbcacls", "smbcquotas", "smbget", "smbtree", "net")
 _NET_SAMBA = ("ads", "rpc", "rap")
+_ZIP_PROGRAMS = ("zip", "unzip", "zipcloak", "funzip")
+_7Z_PROGRAMS = ("7z", "7za", "7zr", "7zz")
 """The sub-commands of Samba's `net` that a command's text is read for: `net` alone is too
 common a word for a text to tell it is Samba's."""
 
@@ -165,6 +167,15 @@ _PROGRAM_FLAGS = "|".join(
         r"\bvault[ \t]+login\b(?:[ \t]+-\S+)*[ \t]+(?!-)" + _NOT_REF
         + r"""(?P<s15>'[^'=\n]+'|"[^"=\n]+"|[^\s'"=;&|]+)(?![^\s;&|)])""",
         _CONFIG_SET,
+        # Info-ZIP's `-P PW` (not tar's `-P` in `tar -cf a.zip -P`: no `.` or `-` before the name)
+        r"\b(?<![.-])(?:" + _names(_ZIP_PROGRAMS) + r")(?:\.exe)?\b" + _IN_COMMAND + r"{0,300}?\s-P\s*(?!-)"
+        + _NOT_REF + r"(?P<s19>" + _Q + r")",
+        # 7-Zip's `-pPW` (`-p` alone asks for it)
+        r"\b(?<![.-])(?:" + _names(_7Z_PROGRAMS) + r")(?:\.exe)?\b" + _IN_COMMAND + r"{0,300}?\s-p(?![\s;&|])"
+        + _NOT_REF + r"(?P<s20>" + _Q + r")",
+        # the value `gh secret set NAME` is given (`--body V`, `-b V`); without one it reads stdin
+        r"\bgh[ \t]+secret[ \t]+set\b" + _IN_COMMAND + r"{0,300}?\s(?:-b\s*|--body(?:=|\s+))(?!-)"
+        + _NOT_REF + r"(?P<s21>" + _Q + r")",
     )
 )  # fmt: skip
 """The passwords that the programs of `ARGV_RULES` read from their flags and words, in a
@@ -309,7 +320,10 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "authorization",
-        r"""(?i)(?<![\w:-])(?:proxy-)?authorization["']?\s*[:=]\s*["']?"""
+        r"""(?i)(?<![\w:-])(?:proxy-)?authorization(?:["']?\s*[:=]\s*["']?"""
+        # or a header given as a name and a value with its scheme (`setRequestHeader("Authorization",
+        # "Basic ...")`, `("Authorization", "Bearer ...")`): a list of names is none
+        r"""|["']\s*,\s*["'](?=(?:basic|bearer|token|digest|bot|apikey|sso-key)\s))"""
         # the scheme, then a space, or quotes around a line continuation (`Bearer '\\\n'`)
         r"""(?:(?:basic|bearer|token|digest|bot|apikey|sso-key)(?:\s+|\s*["'](?:\s*\\)?\s*["']))?"""
         + _NOT_REF
@@ -352,7 +366,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         + r"{0,300}?\s-p(?!\[REDACTED)(?P<s>"
         + _Q
         + r")"
-        + r"|\b(?:sshpass|(?:docker|podman|buildah|nerdctl)\s+login|helm\s+registry\s+login|twine)\b"
+        + r"|\b(?:sshpass|(?:docker|podman|buildah|nerdctl|az)\s+login|helm\s+registry\s+login|twine)\b"
         + _IN_COMMAND
         + r"{0,300}?\s-p\s*(?!\[REDACTED)(?P<s2>"
         + _Q
@@ -362,7 +376,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         + _PROGRAM_FLAGS
         # `--password`, `--http-password`, `--github-token`, not `--no-password` nor `--ask-pass`
         + r"|--(?!(?:no|ask|skip|prompt|use|with|show|hide|require|reset|change|max|min)-)(?:[a-z0-9]+-)?"
-        r"(?:password|passwd|pass|token|api-?key|secret|auth-token|access-token)"
+        r"(?:password|passwd|pass|passphrase|token|api-?key|secret|auth-token|access-token)"
         r"(?:=|\s+)(?!-)" + _NOT_REF + r"(?P<s4>" + _Q + r")"
         # openssl's `-passout pass:X`; keytool's and jarsigner's `-storepass X`, `-srckeypass X`
         r"""|-(?<!\S-)(?:pass(?:in|out|word)?\s+["']?pass:(?!\[REDACTED)(?P<s5>[^\s'"]+)"""
@@ -392,6 +406,9 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
             "htpasswd",
             "config set",
             "npm set",
+            "zip",
+            "7z",
+            "secret set",
         ),
     ),
     (
@@ -463,7 +480,7 @@ _COARSE = (
     "mysql", "mariadb", "login", "twine", "redis-cli", "-u", "-api", "-auth", "-access", "ls0tls1",
     "iqojb3", "fwogzx", "dckr", "dapi", "shp", "_v1_", "hv", "hrku", '"auth"', "_auth", "cookie", "-b",
     "openssl", "mongo", "sqlcmd", "bcp", "osql", "ldap", "smb", "rpc", "net ads", "net rap", "g set",
-    "npm set", "identified", "curl",
+    "npm set", "identified", "curl", "zip", "7z",
 )  # fmt: skip
 """Short strings one of which every trigger holds (a test checks it)."""
 
@@ -537,7 +554,7 @@ def _builtin_at(anchors: frozenset[str]) -> tuple[_Builtin, ...]:
     )
 
 
-_GROUPS = ("s", *(f"s{n}" for n in range(2, 19)))
+_GROUPS = ("s", *(f"s{n}" for n in range(2, 22)))
 
 
 @functools.cache
@@ -699,11 +716,15 @@ ARGV_RULES: dict[str, ArgvRule] = {
     **dict.fromkeys(_LDAP_PROGRAMS, _LDAP),
     "ldappasswd": ArgvRule(frozenset({"-w", "-a", "-s"}), ("-w", "-a", "-s")),
     **dict.fromkeys(_SMB_PROGRAMS, _SMB),
+    **dict.fromkeys(_ZIP_PROGRAMS, ArgvRule(frozenset({"-P"}), ("-P",))),
+    **dict.fromkeys(_7Z_PROGRAMS, ArgvRule(glued=("-p",))),
+    "gh secret set": ArgvRule(frozenset({"-b", "--body"}), ("-b", "--body=")),
     # programs whose argv holds no such flag, but whose sub-command may (`docker login -p PW`),
     # or whose password is a word in a place of its own (see `Argv.held`)
     **dict.fromkeys(
         ("docker", "podman", "buildah", "nerdctl", "skopeo", "oras", "helm", "htpasswd", "vault",
-         "vault login", "npm", "pnpm", "yarn", "npm config", "config set"), _NONE,
+         "vault login", "npm", "pnpm", "yarn", "npm config", "config set", "az", "gh", "gh secret"),
+        _NONE,
     ),
 }  # fmt: skip
 """Per program (the last word of its path, lowercase, without `.exe`), or per program and
@@ -715,6 +736,9 @@ _SUBCOMMANDS: dict[tuple[str, str], str] = {
         for tool in ("docker", "podman", "buildah", "nerdctl", "skopeo", "oras")
     },
     ("helm", "login"): "registry login",  # `helm registry login`
+    ("az", "login"): "registry login",  # `az login -u ID -p PW`
+    ("gh", "secret"): "gh secret",
+    ("gh secret", "set"): "gh secret set",
     ("vault", "login"): "vault login",
     **{(tool, "config"): "npm config" for tool in ("npm", "pnpm", "yarn")},
     **{(tool, "set"): "config set" for tool in ("npm", "pnpm", "yarn", "npm config")},
@@ -726,6 +750,9 @@ ARGV_FLAGS = frozenset(flag for rule in ARGV_RULES.values() for flag in rule.nex
 ARGV_CUES = frozenset(glued[1] for rule in ARGV_RULES.values() for glued in rule.glued if glued[1] != "-")
 """The letters of a short flag (`-p`, `-nb`) after which the program is looked up: a password
 glued to a flag, or htpasswd's batch mode (`-b`), whose password is a word of its own."""
+_GLUED = frozenset(glued for rule in ARGV_RULES.values() for glued in rule.glued)
+ARGV_LONG_CUES = tuple(sorted(glued for glued in _GLUED if glued[:2] == "--"))
+"""The long flags a password may be glued to (`--user=u%PW`, `--body=PW`)."""
 ARGV_WORDS = frozenset({"login", "set"})
 """Sub-command words after which the program is looked up: a password may be a word that
 follows (`vault login TOKEN`, `npm config set //host/:_authToken TOKEN`)."""
@@ -753,7 +780,6 @@ def _readers(programs: set[str]) -> Readers:
     return Readers(frozenset(programs), tuple(least))
 
 
-_GLUED = frozenset(glued for rule in ARGV_RULES.values() for glued in rule.glued)
 _READ_NEXT = {
     flag: _readers({p for p, rule in ARGV_RULES.items() if flag in rule.next}) for flag in ARGV_FLAGS
 }

@@ -595,6 +595,12 @@ def test_a_lone_surrogate_under_a_secret_name_is_hidden() -> None:
         ["npm", "config", "set", "//r.io/:_authToken", "Hunter2-pw"],
         ["yarn", "config", "set", "npmAuthToken", "Hunter2-pw"],
         ["C:\\bin\\MySQL.exe", "-pHunter2-pw"],
+        ["zip", "-r", "-P", "Hunter2-pw", "a.zip", "dist"],
+        ["unzip", "-PHunter2-pw", "a.zip"],
+        ["7z", "a", "-pHunter2-pw", "a.7z"],
+        ["az", "login", "-u", "app", "-p", "Hunter2-pw"],
+        ["gh", "secret", "set", "KEY", "-b", "Hunter2-pw"],
+        ["gh", "secret", "set", "KEY", "--body=Hunter2-pw"],
     ],
 )  # fmt: skip
 def test_a_password_that_the_program_of_an_argv_reads_is_hidden(argv: list[str]) -> None:
@@ -623,6 +629,10 @@ def test_a_password_that_the_program_of_an_argv_reads_is_hidden(argv: list[str])
         ["sshpass", "-e", "ssh", "h"],
         ["python", "-m", "pytest", "-q", "-k", "argv", "-p", "no:cacheprovider"],
         ["smbclient", "-U", "ann", "//h/s"],
+        ["7z", "a", "-p", "a.7z"],  # asks for it
+        ["tar", "-cf", "a.zip", "-P", "/srv"],
+        ["gh", "issue", "create", "-b", "steps", "--body=more"],
+        ["curl", "-b", "k=v", "--user=ann", "https://x.io"],
     ],
 )
 def test_an_argv_flag_that_is_no_password_for_its_program_is_kept(argv: list[str]) -> None:
