@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from . import secret_patterns
 from .secret_patterns import (
     _NOT_REF,
+    _NOT_SPEC,
     _SECRET_KEYS,
     ARGV_CUES,
     ARGV_FLAGS,
@@ -704,10 +705,11 @@ _SECRET_FLAG = (
 )
 """An argv item whose next item is a secret (the flags of `cli_password`, alone)."""
 _USER_FLAGS = frozenset({"-u", "-U", "--user", "--proxy-user"})
+"""Flags whose next argv item is `user:password` (curl's), unless it is a numeric `uid:gid` or
+a container's `user:group` that no `curl` comes before (`docker run -u 1000:1000`;
+`--proxy-user` is curl's alone)."""
 _GROUPED_USER = r"-[A-Za-z0-9]{1,12}u"
 """curl's `-u` ending a group of its short flags (`-sSu`)."""
-"""Flags whose next argv item is `user:password` (curl's), unless it is a numeric `uid:gid`
-that no `curl` comes before (`docker run -u 1000:1000`; `--proxy-user` is curl's alone)."""
 _CURL = ("curl",)
 _PASS_FLAGS = frozenset({"-passin", "-passout", "-pass", "-password"})
 """openssl's flags whose next argv item gives a password, which `pass:` starts when it is the
@@ -720,8 +722,8 @@ def _flagged_secret(flag: str, item: str, before: Sequence[Any] = ()) -> tuple[s
     not_ref = _regex(_NOT_REF)
     if _is_marker(item) or not not_ref.match(item):
         return None
-    if _regex(_SECRET_FLAG).fullmatch(flag) and not item.startswith("-"):
-        return "cli_password", item, ""
+    if _regex(_SECRET_FLAG).fullmatch(flag) and not item.startswith("-") and _regex(_NOT_SPEC).match(item):
+        return "cli_password", item, ""  # (not `--secret id=npmrc,src=...`: `_NOT_SPEC`)
     if flag in _PASS_FLAGS and item.startswith("pass:") and item[5:] and not_ref.match(item[5:]):
         return "cli_password", item[5:], "pass:"
     if flag not in _USER_FLAGS and not (_regex(_GROUPED_USER).fullmatch(flag) and _runs_curl(before)):
@@ -730,8 +732,10 @@ def _flagged_secret(flag: str, item: str, before: Sequence[Any] = ()) -> tuple[s
     if not password or password.startswith("//") or not not_ref.match(password) or "[REDACTED" in user:
         return None  # (a marker's own `:`, in `user%[REDACTED:...]`, is none of curl's)
     numeric = item.isascii() and user.isdigit() and password.isdigit()
-    if numeric and flag != "--proxy-user" and not _runs_curl(before):
-        return None  # a numeric `uid:gid` (`docker run -u 1000:1000`), as the `curl_user` pattern reads it
+    if flag != "--proxy-user" and (numeric or _runs_container(before)) and not _runs_curl(before):
+        # a numeric `uid:gid` (`chown`'s, `docker run -u 1000:1000`), or a container's `user:group`
+        # (`docker exec -u www-data:www-data`), as the `curl_user` pattern reads them
+        return None
     return "curl_user", password, user + colon
 
 
@@ -785,7 +789,21 @@ def _runs_curl(words: Sequence[Any]) -> bool:
 
 
 def _is_curl(word: str) -> bool:
-    return word.rpartition("/")[2].rpartition("\\")[2].lower() in ("curl", "curl.exe")
+    return _program(word) in ("curl", "curl.exe")
+
+
+def _program(word: str) -> str:
+    """The last part of a program's path, lowercase (`/usr/bin/Docker.exe`: `docker.exe`)."""
+    return word.rpartition("/")[2].rpartition("\\")[2].lower()
+
+
+_CONTAINERS = frozenset(name + exe for name in ("docker", "podman", "nerdctl") for exe in ("", ".exe"))
+
+
+def _runs_container(words: Sequence[Any]) -> bool:
+    """Whether one of the items of an argv runs a container program, whose `-u` takes a
+    `user:group`."""
+    return any(type(word) is str and _program(word) in _CONTAINERS for word in words)
 
 
 def __getattr__(name: str) -> Any:

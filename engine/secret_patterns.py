@@ -75,6 +75,8 @@ next to a letter of another script, `令牌ghp_...`)."""
 _QUOTE = r"""["'”’]"""
 """A quote that may close a name: straight, or typographic (text pasted from a document)."""
 
+_NOT_SPEC = r"""(?!["']?(?:id|type|src|source|env)=)"""
+"""Not the spec of a secret that a flag names (`docker build --secret id=npmrc,src=...`)."""
 _NOT_REF = r"""(?!\\?["']?(?:\[REDACTED|\$|<|\{\{|%\(|[0-9a-f]{8}\]))"""
 """Not a marker (nor the tail of one), nor a reference to a secret kept elsewhere: `$VAR`,
 `${{ secrets.X }}`, `<placeholder>`, `%(name)s`; quoted, with its quote escaped maybe (`\\"`)."""
@@ -284,7 +286,8 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     ("pypi_token", _B + r"pypi-AgE[A-Za-z0-9_-]{50,}", ("pypi-age",)),
     ("huggingface_token", _B + r"(?:hf_|api_org_)[A-Za-z0-9]{30,}" + _E, ("hf_", "api_org_")),
     ("jwt", _B + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", ("eyj",)),
-    ("mailgun_key", _B + r"key-[0-9a-f]{32}" + _E, ("key-",)),
+    # (not a word's end: `cache-key-<md5>`)
+    ("mailgun_key", r"(?<![A-Za-z0-9_-])key-[0-9a-f]{32}" + _E, ("key-",)),
     ("docker_token", _B + r"dckr_(?:pat|oat)_[A-Za-z0-9_-]{24,}", ("dckr_pat_", "dckr_oat_")),
     ("databricks_token", _B + r"dapi[0-9a-f]{32}(?:-[0-9])?" + _E, ("dapi",)),
     (
@@ -315,7 +318,8 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "bearer",
-        r"(?i)" + _B + r"(?:bearer|token)\s+(?!\[REDACTED|-)(?P<s>[A-Za-z0-9._~+/=-]{16,})",
+        # (not the name of the service account `kubectl create token` makes a token for)
+        r"(?i)" + _B + r"(?:bearer|(?<!create )token)\s+(?!\[REDACTED|-)(?P<s>[A-Za-z0-9._~+/=-]{16,})",
         ("bearer", "token"),
     ),
     (
@@ -339,7 +343,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         + _NOT_REF
         + r"""(?:(?=[^\s=;"']{1,64}=)(?P<s>[^\s"'\\][^\r\n"'\\]*)"""
         r"""|["'](?=[^\s=;"']{1,64}=)(?P<s4>[^"'\r\n\\]+))"""
-        r"""|(?<![\w-])(?:-b|--cookie)(?:\s+|=)(?:["'](?=[^"'\s=]{1,64}=)(?P<s2>[^"'\n]+)"""
+        r"""|(?<![\w-])(?:(?-i:-b)|--cookie)(?:\s+|=)(?:["'](?=[^"'\s=]{1,64}=)(?P<s2>[^"'\n]+)"""
         r"""|(?=[^\s"'=]{1,64}=)(?P<s3>[^\s"']+))""",
         ("cookie", "-b"),
     ),
@@ -377,7 +381,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         # `--password`, `--http-password`, `--github-token`, not `--no-password` nor `--ask-pass`
         + r"|--(?!(?:no|ask|skip|prompt|use|with|show|hide|require|reset|change|max|min)-)(?:[a-z0-9]+-)?"
         r"(?:password|passwd|pass|passphrase|token|api-?key|secret|auth-token|access-token)"
-        r"(?:=|\s+)(?!-)" + _NOT_REF + r"(?P<s4>" + _Q + r")"
+        r"(?:=|\s+)(?!-)" + _NOT_REF + _NOT_SPEC + r"(?P<s4>" + _Q + r")"
         # openssl's `-passout pass:X`; keytool's and jarsigner's `-storepass X`, `-srckeypass X`
         r"""|-(?<!\S-)(?:pass(?:in|out|word)?\s+["']?pass:(?!\[REDACTED)(?P<s5>[^\s'"]+)"""
         r"|(?:src|dest|new)?(?:store|key)pass\s+(?!-)" + _NOT_REF + r"(?P<s6>" + _Q + r"))",
@@ -645,10 +649,10 @@ def _curl_user(replace: Callable[[re.Match[str]], str]) -> Callable[[re.Match[st
 
     def keep_uid_gid(m: re.Match[str]) -> str:
         if (
-            m.group("n") is not None
-            and m.group("p") is None
+            m.group("p") is None
             and not m.string.startswith("curl", m.start())  # `curl -su 1000:1234`
-            and not _after_curl(m.string, m.start())
+            and (m.group("n") is not None or _after(_CONTAINER_WORD, m.string, m.start()))
+            and not _after(_CURL_WORD, m.string, m.start())
         ):
             return m.group(0)
         return replace(m)
@@ -657,16 +661,18 @@ def _curl_user(replace: Callable[[re.Match[str]], str]) -> Callable[[re.Match[st
 
 
 _CURL_WORD = r"(?<![A-Za-z0-9_.-])curl(?:\.exe)?(?![A-Za-z0-9_.-])"
+_CONTAINER_WORD = r"(?<![A-Za-z0-9_.-])(?:docker|podman|nerdctl)(?:\.exe)?(?![A-Za-z0-9_.-])"
+"""A program whose `-u` is a `user:group` (`docker exec -u www-data:www-data`)."""
 CURL_REACH = 300
-"""Characters before a flag looked at for the `curl` that runs it (back to a `;`, `&`, `|` or
-a new line): a search that costs no more per flag however long the text."""
+"""Characters before a flag looked at for the program that runs it (`curl`, `docker`; back to
+a `;`, `&`, `|` or a new line): a search that costs no more per flag however long the text."""
 
 
-def _after_curl(text: str, at: int) -> bool:
-    """Whether a `curl` word comes before offset `at` in the same command."""
+def _after(word: str, text: str, at: int) -> bool:
+    """Whether `word` (a pattern) comes before offset `at` in the same command."""
     head = text[max(0, at - CURL_REACH) : at]
     start = max(head.rfind(sep) for sep in "\n;&|") + 1
-    return _regex(_CURL_WORD).search(head, start) is not None
+    return _regex(word).search(head, start) is not None
 
 
 def _hide(kind: str, secret: str, found: dict[str, str] | None) -> str:

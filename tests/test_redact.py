@@ -633,6 +633,9 @@ def test_a_password_that_the_program_of_an_argv_reads_is_hidden(argv: list[str])
         ["tar", "-cf", "a.zip", "-P", "/srv"],
         ["gh", "issue", "create", "-b", "steps", "--body=more"],
         ["curl", "-b", "k=v", "--user=ann", "https://x.io"],
+        ["docker", "exec", "-u", "www-data:www-data", "app", "id"],
+        ["/usr/bin/podman", "run", "--user", "postgres:postgres", "db"],
+        ["docker", "buildx", "build", "--secret", "id=npmrc,src=/home/ann/.npmrc", "."],
     ],
 )
 def test_an_argv_flag_that_is_no_password_for_its_program_is_kept(argv: list[str]) -> None:
