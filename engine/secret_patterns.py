@@ -32,6 +32,11 @@ holds one (`auth_next_token`) is not. A secret held in one is still found by its
 _PAGINATION = "(?:" + "|".join("[_-]?".join(name.split()) for name in _PAGINATION_NAMES) + ")"
 """A pagination cursor's name (`_PAGINATION_NAMES`), for a case-insensitive pattern."""
 
+_XML_NAMES = (
+    r"password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key"
+)
+"""What the name of a markup element or setting that holds a secret ends with."""
+
 _PASS_OWNERS = (
     r"db|database|smtp|mail|email|imap|keystore|truststore|store|key|admin|root|user|ftp|sftp|redis"
     r"|mysql|mariadb|pg|postgres|mongo|ldap|proxy|sudo|ssh|vnc|wifi|app|api|bind|master|login|auth"
@@ -358,6 +363,31 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         ("password", "identified"),
     ),
     (
+        "xml_secret",
+        # an element named as a secret (Maven's `<password>pw</password>`, `<apiKey>`,
+        # `<storePassword>`), or a .NET setting (`<add key="DbPassword" value="pw" />`)
+        r"<(?P<tag>[A-Za-z0-9_.:-]{0,64}?(?i:"
+        + _XML_NAMES
+        + r"))(?:\s[^<>\n]{0,256})?>\s*(?!<)"
+        + _NOT_REF
+        + r"(?P<s>[^<\s](?:[^<\n]{0,1022}[^<\s])?)\s*</(?P=tag)>"
+        r"""|(?<![A-Za-z0-9_-])key\s*=\s*(?P<q>["'])[A-Za-z0-9_.:-]{0,64}?(?i:""" + _XML_NAMES + r")(?P=q)"
+        r"""\s+value\s*=\s*(?P<v>["'])""" + _NOT_REF + r"""(?P<s2>[^"'\n]+)(?P=v)""",
+        ("pass", "secret", "token", "key"),
+    ),
+    (
+        "basic_auth",
+        # the password of a user and password pair given in code: `auth=("ann", "pw")`,
+        # `HTTPBasicAuth("ann", "pw")`, `smtp.login("ann@x.io", "pw")` (a literal, not a variable)
+        r"(?:(?<![A-Za-z0-9_])auth\s*=\s*[(\[]"
+        r"|(?<![A-Za-z0-9_])(?:HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth|DigestAuth)\("
+        r"|\.login\()"
+        r"""\s*(?:"[^"\n]{0,128}"|'[^'\n]{0,128}'|[A-Za-z_][A-Za-z0-9_.]{0,128})\s*,\s*"""
+        + _NOT_REF
+        + r"""(?:"(?P<s>[^"\n]+)"|'(?P<s2>[^'\n]+)')""",
+        ("auth=", "auth =", "auth(", ".login("),
+    ),
+    (
         "netrc_password",
         r"""(?<![A-Za-z0-9_-])(?:login|machine)\s+[^\s'"]+\s+(?:account\s+[^\s'"]+\s+)?"""
         r"""password\s+(?!\[REDACTED)(?P<s>[^\s'"\\]+)""",
@@ -484,7 +514,7 @@ _COARSE = (
     "mysql", "mariadb", "login", "twine", "redis-cli", "-u", "-api", "-auth", "-access", "ls0tls1",
     "iqojb3", "fwogzx", "dckr", "dapi", "shp", "_v1_", "hv", "hrku", '"auth"', "_auth", "cookie", "-b",
     "openssl", "mongo", "sqlcmd", "bcp", "osql", "ldap", "smb", "rpc", "net ads", "net rap", "g set",
-    "npm set", "identified", "curl", "zip", "7z",
+    "npm set", "identified", "curl", "zip", "7z", "auth=", "auth =", "auth(",
 )  # fmt: skip
 """Short strings one of which every trigger holds (a test checks it)."""
 
