@@ -110,7 +110,8 @@ class Decision:
             verdict = f"would {verdict} (shadow mode: allowed)"
         who = ", ".join(f"{r.kind} `{r.id}`" for r in self.reasons)
         r = self.ratings
-        text = f"{verdict}: {self.tool} (risk {r.risk}, {r.reversibility}, autonomy {r.autonomy})"
+        tool = self.tool or "the call"  # (a call with no tool name)
+        text = f"{verdict}: {tool} (risk {r.risk}, {r.reversibility}, autonomy {r.autonomy})"
         text += f" by {who}" if who else ""
         return text + (f": {self.reason}" if self.reason else "")
 

@@ -250,7 +250,10 @@ class Guard:
     ) -> tuple[Decision, Session | None, str, tuple[str, ...], list[str]]:
         """The decision on a call, and what it adds to its session once logged (`_Pending`)."""
         if not isinstance(tool, str) or not tool:
-            return self._failed(policy, tool, args, ctx, start, "the call has no tool name"), *_UNDECIDED
+            why = "the call has no tool name"
+            if tool is not None and not isinstance(tool, str):
+                why = f"the call's tool name is not text but {type(tool).__name__}"
+            return self._failed(policy, tool, args, ctx, start, why), *_UNDECIDED
         if type(args) is not dict and not isinstance(args, Mapping):
             why = "the call's arguments are not a JSON object"
             return self._failed(policy, tool, args, ctx, start, why), *_UNDECIDED
@@ -330,7 +333,7 @@ class Guard:
             errors=(EvalError("call", why),),
             mode=mode or policy.mode,
             policy=PolicyRef(policy.name, policy.version, policy.sha256),
-            tool=str(tool),
+            tool=tool if isinstance(tool, str) else "",  # not `str(None)`: a tool named "None"
             args=args,
             ctx=ctx,
             ts=self.clock(),

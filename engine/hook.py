@@ -603,7 +603,7 @@ def explain(decision: Decision, verb: str, note: str = "") -> str:
     r = decision.ratings
     who = ", ".join(f"{x.kind} `{x.id}`" for x in decision.reasons) or "the defaults"
     said = "; ".join(m for m in (note, decision.reason) if m)
-    text = f"{verb} {decision.tool}" + (f": {said}" if said else "")
+    text = f"{verb} {decision.tool or 'the call'}" + (f": {said}" if said else "")
     text += (
         f" ({who}; risk {r.risk}, {r.reversibility}, autonomy {r.autonomy}; policy {decision.policy.name})"
     )

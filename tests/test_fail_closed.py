@@ -48,6 +48,21 @@ def test_odd_arguments_never_raise_with_a_log(tmp_path: Path, args: dict[object,
 
 
 @pytest.mark.parametrize(
+    ("tool", "why"),
+    [(None, "has no tool name"), ("", "has no tool name"), (["Bash"], "tool name is not text but list")],
+)
+def test_a_call_without_a_tool_name_is_logged_without_one(tmp_path: Path, tool: object, why: str) -> None:
+    from remit.integrations._common import refusal
+
+    guard = remit.Guard.from_text(BLOCK_RM, log=tmp_path / "d.jsonl")
+    d = guard.check(tool, {"command": "ls"})  # type: ignore[arg-type]
+    assert d.decision is remit.Route.ALLOW and why in d.reasons[0].message  # the policy's on_error
+    (record,) = read_log(tmp_path / "d.jsonl")
+    assert record["tool"] == ""  # not "None", the name a tool could have
+    assert refusal(d).startswith(f"remit blocked the call: {d.reasons[0].message} (")
+
+
+@pytest.mark.parametrize(
     ("policy", "decision"), [(BLOCK_RM, "allow"), (BLOCK_RM.replace("on_error: allow, ", ""), "block")]
 )
 def test_circular_arguments_get_on_error_instead_of_raising(
