@@ -20,11 +20,13 @@ from .secret_patterns import (
     _SECRET_KEYS,
     ARGV_CUES,
     ARGV_FLAGS,
+    ARGV_GROUPS,
     ARGV_LONG_CUES,
     ARGV_WORDS,
     Argv,
     Found,
     _regex,
+    next_flag,
     reads_glued,
     reads_next,
 )
@@ -399,7 +401,7 @@ class _Walk:
                 found, argv = _argv_secret(flag, text, out, argv, out)
             elif flag is not None and text:  # `_argv_secret`, on its common path
                 found = _flagged_secret(flag, text, out)
-                if found is None and (flag in ARGV_FLAGS or dash):
+                if found is None and (flag in ARGV_FLAGS or dash or flag[-1:] in ARGV_GROUPS):
                     found, argv = _program_secret(flag, text, argv, out)
             elif dash and (len(text) > 2 or "b" in text) and _argv_cue(text):
                 found, argv = _program_secret(None, text, argv, out)
@@ -700,7 +702,7 @@ def remember_number(number: int | float, seen: dict[str, str] | None) -> None:
 
 _SECRET_FLAG = (
     r"(?i)--(?!(?:no|ask|skip|prompt|use|with|show|hide|require|reset|change|max|min)-)(?:[a-z0-9]+-)?"
-    r"(?:password|passwd|pass|passphrase|token|api-?key|secret|auth-token|access-token)"
+    r"(?:password|passwd|pass|token|api-?key|secret|auth-token|access-token)"
     r"|-(?:src|dest|new)?(?:store|key)pass"
 )
 """An argv item whose next item is a secret (the flags of `cli_password`, alone)."""
@@ -763,7 +765,8 @@ def _program_secret(
     """The password that the program of an argv reads from `flag`, the item before `text`
     (`sshpass -p PW`), or from `text`, a flag (`mysql -pPW`); and `argv`. The program is
     looked up (`Argv`, made of `words`) only for a flag that some program reads so."""
-    if flag is not None and flag in ARGV_FLAGS and (argv is not None or reads_next(flag, words)):
+    key = next_flag(flag) if flag is not None else None
+    if flag is not None and key is not None and (argv is not None or reads_next(key, words)):
         argv = argv or Argv(words)
         found = argv.after(flag, text)
         if found is not None:

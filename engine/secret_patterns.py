@@ -101,6 +101,13 @@ _SMB_PROGRAMS = ("smbclient", "rpcclient", "smbcacls", "smbcquotas", "smbget", "
 _NET_SAMBA = ("ads", "rpc", "rap")
 _ZIP_PROGRAMS = ("zip", "unzip", "zipcloak", "funzip")
 _7Z_PROGRAMS = ("7z", "7za", "7zr", "7zz")
+_AT_COMMAND = (
+    r"(?:(?:^|(?<=[\n;&|(`])|(?<=\$\())[ \t]*"
+    r"|(?<![\w.-])(?:sudo|doas|xargs|then|do|else|time|nice|nohup|exec|command|env)[ \t]+)"
+    r"""(?:[^\s;&|'"`]*[/\\])?"""
+)
+"""Where a command's program starts (at the start of a line or after `;`, `&&`, `|`, `(`,
+`sudo`, ...), with its path: what a word common as a value must be at to name a program."""
 """The sub-commands of Samba's `net` that a command's text is read for: `net` alone is too
 common a word for a text to tell it is Samba's."""
 
@@ -174,15 +181,18 @@ _PROGRAM_FLAGS = "|".join(
         r"\bvault[ \t]+login\b(?:[ \t]+-\S+)*[ \t]+(?!-)" + _NOT_REF
         + r"""(?P<s15>'[^'=\n]+'|"[^"=\n]+"|[^\s'"=;&|]+)(?![^\s;&|)])""",
         _CONFIG_SET,
-        # Info-ZIP's `-P PW` (not tar's `-P` in `tar -cf a.zip -P`: no `.` or `-` before the name)
-        r"\b(?<![.-])(?:" + _names(_ZIP_PROGRAMS) + r")(?:\.exe)?\b" + _IN_COMMAND + r"{0,300}?\s-P\s*(?!-)"
-        + _NOT_REF + r"(?P<s19>" + _Q + r")",
+        # Info-ZIP's `-P PW`, also ending a group of its flags (`zip -rP PW`), where a command
+        # starts: not the word `zip` elsewhere (`--format zip -P`, `mvn -Dformat=zip -Prelease`)
+        _AT_COMMAND + r"(?:" + _names(_ZIP_PROGRAMS) + r")(?:\.exe)?(?![\w.-])" + _IN_COMMAND
+        + r"{0,300}?\s-[A-Za-z0-9]{0,8}P\s*(?!-)" + _NOT_REF + r"(?P<s19>" + _Q + r")",
         # 7-Zip's `-pPW` (`-p` alone asks for it)
-        r"\b(?<![.-])(?:" + _names(_7Z_PROGRAMS) + r")(?:\.exe)?\b" + _IN_COMMAND + r"{0,300}?\s-p(?![\s;&|])"
-        + _NOT_REF + r"(?P<s20>" + _Q + r")",
+        _AT_COMMAND + r"(?:" + _names(_7Z_PROGRAMS) + r")(?:\.exe)?(?![\w.-])" + _IN_COMMAND
+        + r"{0,300}?\s-p(?![\s;&|])" + _NOT_REF + r"(?P<s20>" + _Q + r")",
         # the value `gh secret set NAME` is given (`--body V`, `-b V`); without one it reads stdin
-        r"\bgh[ \t]+secret[ \t]+set\b" + _IN_COMMAND + r"{0,300}?\s(?:-b\s*|--body(?:=|\s+))(?!-)"
-        + _NOT_REF + r"(?P<s21>" + _Q + r")",
+        r"\bgh(?:[ \t]+(?:-R|--repo)(?:=|[ \t]+)[^\s;&|]+)?[ \t]+secret[ \t]+set\b" + _IN_COMMAND
+        + r"{0,300}?\s(?:-b\s*|--body(?:=|\s+))(?!-)" + _NOT_REF + r"(?P<s21>" + _Q + r")",
+        # gpg's `--passphrase PW` (age's `--passphrase` is a switch: it takes no value)
+        _reads("gpg2?", r"--passphrase(?:=|\s+)(?!-)") + _NOT_REF + r"(?P<s22>" + _Q + r")",
     )
 )  # fmt: skip
 """The passwords that the programs of `ARGV_RULES` read from their flags and words, in a
@@ -330,13 +340,15 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     (
         "authorization",
         r"""(?i)(?<![\w:-])(?:proxy-)?authorization(?:["']?\s*[:=]\s*["']?"""
-        # or a header given as a name and a value with its scheme (`setRequestHeader("Authorization",
-        # "Basic ...")`, `("Authorization", "Bearer ...")`): a list of names is none
-        r"""|["']\s*,\s*["'](?=(?:basic|bearer|token|digest|bot|apikey|sso-key)\s))"""
+        # or a header given as a name and a value with its scheme, the value whole in its quotes
+        # (`setRequestHeader("Authorization", "Basic ...")`, `(b"authorization", b"Bearer ...")`,
+        # an f-string, a template, escaped quotes): not a list of names, nor prose
+        r"""|(?P<pair>\\?["'`”’])\s*,\s*[bfr]?\\?["'`“‘](?=(?:basic|bearer|token|digest|bot|apikey|sso-key)\s))"""
         # the scheme, then a space, or quotes around a line continuation (`Bearer '\\\n'`)
         r"""(?:(?:basic|bearer|token|digest|bot|apikey|sso-key)(?:\s+|\s*["'](?:\s*\\)?\s*["']))?"""
         + _NOT_REF
-        + r"(?P<s>[A-Za-z0-9._~+/=:-]{8,})",
+        + r"(?P<s>[A-Za-z0-9._~+/=:-]{8,})"
+        + r"""(?(pair)(?=\\?["'`”’]))""",
         ("authorization",),
     ),
     (
@@ -410,7 +422,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         + _PROGRAM_FLAGS
         # `--password`, `--http-password`, `--github-token`, not `--no-password` nor `--ask-pass`
         + r"|--(?!(?:no|ask|skip|prompt|use|with|show|hide|require|reset|change|max|min)-)(?:[a-z0-9]+-)?"
-        r"(?:password|passwd|pass|passphrase|token|api-?key|secret|auth-token|access-token)"
+        r"(?:password|passwd|pass|token|api-?key|secret|auth-token|access-token)"
         r"(?:=|\s+)(?!-)" + _NOT_REF + _NOT_SPEC + r"(?P<s4>" + _Q + r")"
         # openssl's `-passout pass:X`; keytool's and jarsigner's `-storepass X`, `-srckeypass X`
         r"""|-(?<!\S-)(?:pass(?:in|out|word)?\s+["']?pass:(?!\[REDACTED)(?P<s5>[^\s'"]+)"""
@@ -443,6 +455,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
             "zip",
             "7z",
             "secret set",
+            "--passphrase",
         ),
     ),
     (
@@ -588,7 +601,7 @@ def _builtin_at(anchors: frozenset[str]) -> tuple[_Builtin, ...]:
     )
 
 
-_GROUPS = ("s", *(f"s{n}" for n in range(2, 22)))
+_GROUPS = ("s", *(f"s{n}" for n in range(2, 23)))
 
 
 @functools.cache
@@ -730,6 +743,8 @@ class ArgvRule(NamedTuple):
     """The password is what follows this in the value (`smbclient -U user%PW`), if anything."""
     optional: bool = False
     """The flag may come without its value: a next item that starts with `-` is a flag."""
+    group: str = ""
+    """The letter of a flag in `next` that may end a group of short flags (`zip -rP PW`)."""
 
 
 _LOGIN = ArgvRule(frozenset({"-p"}), ("-p",))
@@ -737,6 +752,7 @@ _MYSQL = ArgvRule(glued=("-p",))
 _MONGO = ArgvRule(frozenset({"-p"}), ("-p",), optional=True)
 _LDAP = ArgvRule(frozenset({"-w"}), ("-w",))
 _SMB = ArgvRule(frozenset({"-U", "--user"}), ("-U", "--user="), split="%")
+_GPG = ArgvRule(frozenset({"--passphrase"}), ("--passphrase=",), optional=True)
 _NONE = ArgvRule()
 
 ARGV_RULES: dict[str, ArgvRule] = {
@@ -752,9 +768,10 @@ ARGV_RULES: dict[str, ArgvRule] = {
     **dict.fromkeys(_LDAP_PROGRAMS, _LDAP),
     "ldappasswd": ArgvRule(frozenset({"-w", "-a", "-s"}), ("-w", "-a", "-s")),
     **dict.fromkeys(_SMB_PROGRAMS, _SMB),
-    **dict.fromkeys(_ZIP_PROGRAMS, ArgvRule(frozenset({"-P"}), ("-P",))),
+    **dict.fromkeys(_ZIP_PROGRAMS, ArgvRule(frozenset({"-P"}), ("-P",), optional=True, group="P")),
     **dict.fromkeys(_7Z_PROGRAMS, ArgvRule(glued=("-p",))),
-    "gh secret set": ArgvRule(frozenset({"-b", "--body"}), ("-b", "--body=")),
+    "gh secret set": ArgvRule(frozenset({"-b", "--body"}), ("-b", "--body="), optional=True),
+    **dict.fromkeys(("gpg", "gpg2"), _GPG),
     # programs whose argv holds no such flag, but whose sub-command may (`docker login -p PW`),
     # or whose password is a word in a place of its own (see `Argv.held`)
     **dict.fromkeys(
@@ -765,6 +782,21 @@ ARGV_RULES: dict[str, ArgvRule] = {
 }  # fmt: skip
 """Per program (the last word of its path, lowercase, without `.exe`), or per program and
 sub-command, its `ArgvRule`: the text patterns' `cli_password` read for an argv list."""
+
+_AT_START = frozenset((*_ZIP_PROGRAMS, *_7Z_PROGRAMS))
+"""Programs whose name is a common value too (`--format zip`, `--name zip`): such a word names
+the program only where a command starts (`_starts`)."""
+_RUNNERS = frozenset({"sudo", "doas", "xargs", "time", "nice", "nohup", "exec", "command", "env"})
+_SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
+"""Argv items that end a command (an argv given to a shell's `-c` as words, or to `sh -c`'s
+own parser): the program of the next one is its own."""
+
+
+def _starts(words: list[Any], at: int) -> bool:
+    """Whether `words[at]` is where a command starts: first, or after a separator or a program
+    that runs the next word (`sudo`)."""
+    return at == 0 or (type(before := words[at - 1]) is str and (before in _RUNNERS or before in _SEPARATORS))
+
 
 _SUBCOMMANDS: dict[tuple[str, str], str] = {
     **{
@@ -782,6 +814,8 @@ _SUBCOMMANDS: dict[tuple[str, str], str] = {
 """(program, word) -> the program that a sub-command word of its makes it."""
 
 ARGV_FLAGS = frozenset(flag for rule in ARGV_RULES.values() for flag in rule.next)
+ARGV_GROUPS = frozenset(rule.group for rule in ARGV_RULES.values() if rule.group)
+"""The letters of `ArgvRule.group`: a flag ending in one may take the next item (`-rP`)."""
 """The flags whose next item a program's rule may hide: no other needs the program looked up."""
 ARGV_CUES = frozenset(glued[1] for rule in ARGV_RULES.values() for glued in rule.glued if glued[1] != "-")
 """The letters of a short flag (`-p`, `-nb`) after which the program is looked up: a password
@@ -842,8 +876,23 @@ def _glued_readers(flag: str) -> Readers:
     return _READ_GLUED[glued, short and "b" in flag]
 
 
+def next_flag(flag: str) -> str | None:
+    """The flag of `ARGV_FLAGS` that `flag` is or ends with (`-rP`: `-P`, see `ArgvRule.group`),
+    else None."""
+    if flag in ARGV_FLAGS:
+        return flag
+    last = "-" + flag[-1:]
+    return last if flag[-1:] in ARGV_GROUPS and _short_group(flag) else None
+
+
+def _short_group(flag: str) -> bool:
+    """Whether `flag` is a group of short flags (`-rP`), not a long one or a value."""
+    return len(flag) > 2 and flag[0] == "-" and flag[1:].isascii() and flag[1:].isalnum()
+
+
 def reads_next(flag: str, words: list[Any]) -> bool:
-    """`Argv(words).after(flag, ...)` may find a password: `Argv.may_run`, without the `Argv`."""
+    """`Argv(words).after(flag, ...)` may find a password: `Argv.may_run`, without the `Argv`
+    (`flag`: one of `ARGV_FLAGS`, `next_flag`'s)."""
     return _may_hold(words, _READ_NEXT[flag])
 
 
@@ -928,21 +977,31 @@ class Argv:
                 continue
             if self.program is not None and (sub := _SUBCOMMANDS.get((self.program, word))) is not None:
                 self.program, self.since = sub, at
-            elif word in ARGV_RULES:  # `program_name`, inlined for the common word
-                self.program, self.since = word, at
-            elif ("/" in word or "\\" in word or word[:1].isupper() or word.endswith((".exe", ".EXE"))) and (
-                name := program_name(word)
-            ) is not None:  # `_may_name`, inlined
-                self.program, self.since = name, at
+            elif word in _SEPARATORS:  # the next command's program is its own
+                self.program = None
+            else:
+                name = (
+                    word
+                    if word in ARGV_RULES  # `program_name`, inlined for the common word
+                    else program_name(word)
+                    if "/" in word or "\\" in word or word[:1].isupper() or word.endswith((".exe", ".EXE"))
+                    else None  # (`_may_name`, inlined)
+                )
+                if name is not None and (name not in _AT_START or _starts(words, at)):
+                    self.program, self.since = name, at
         self.scanned = len(words)
         return None if self.program is None else ARGV_RULES[self.program]
 
     def after(self, flag: str, item: str) -> Found | None:
-        """The password in `item`, which follows `flag`, if the program reads it so."""
-        if not self.may_run(_READ_NEXT[flag]):
+        """The password in `item`, which follows `flag`, if the program reads it so (`flag`
+        is one of `ARGV_FLAGS`, or a group of short flags that ends with one: `next_flag`)."""
+        key = next_flag(flag)
+        if key is None or not self.may_run(_READ_NEXT[key]):
             return None
         rule = self.rule()
-        if rule is None or flag not in rule.next or (rule.optional and item[:1] == "-"):
+        if rule is None or (rule.optional and item[:1] == "-"):
+            return None
+        if flag not in rule.next and not (key != flag and rule.group and key[1] == rule.group):
             return None
         return _password(item, rule.split, "")
 
@@ -970,6 +1029,9 @@ class Argv:
     def positional(self, item: str, flag: str | None) -> Found | None:
         """`item` hidden if it is the password `held` waits for (`flag`: the item before)."""
         held = self.held
+        if item in _SEPARATORS:  # the command ends before its password
+            self.held = None
+            return None
         if item[:1] == "-" or (held == "htpasswd" and flag in ("-C", "-r")):
             return None
         self.place += 1

@@ -601,6 +601,11 @@ def test_a_lone_surrogate_under_a_secret_name_is_hidden() -> None:
         ["az", "login", "-u", "app", "-p", "Hunter2-pw"],
         ["gh", "secret", "set", "KEY", "-b", "Hunter2-pw"],
         ["gh", "secret", "set", "KEY", "--body=Hunter2-pw"],
+        ["zip", "-9rP", "Hunter2-pw", "a.zip", "dist"],
+        ["sudo", "/usr/bin/unzip", "-oP", "Hunter2-pw", "a.zip"],
+        ["gpg", "--batch", "--passphrase", "Hunter2-pw", "-c", "f"],
+        ["gpg2", "--passphrase=Hunter2-pw", "-c", "f"],
+        ["make", "&&", "zip", "-P", "Hunter2-pw", "a.zip"],
     ],
 )  # fmt: skip
 def test_a_password_that_the_program_of_an_argv_reads_is_hidden(argv: list[str]) -> None:
@@ -636,6 +641,14 @@ def test_a_password_that_the_program_of_an_argv_reads_is_hidden(argv: list[str])
         ["docker", "exec", "-u", "www-data:www-data", "app", "id"],
         ["/usr/bin/podman", "run", "--user", "postgres:postgres", "db"],
         ["docker", "buildx", "build", "--secret", "id=npmrc,src=/home/ann/.npmrc", "."],
+        ["docker", "run", "-d", "--name", "zip", "-P", "nginx"],  # a container named zip
+        ["bsdtar", "--format", "zip", "-cf", "o.zip", "-P", "/srv"],
+        ["7z", "x", "a.7z", "&&", "ssh", "-p2222", "h"],  # the next command's `-p`
+        ["gh", "secret", "set", "X", "&&", "git", "checkout", "-b", "feature"],
+        ["unzip", "-P", "-q", "a.zip"],
+        ["gh", "secret", "set", "T", "--body", "-"],  # read from stdin
+        ["age", "--passphrase", "secrets.txt"],  # a switch: age asks for it
+        ["vault", "login", "&&", "ls"],
     ],
 )
 def test_an_argv_flag_that_is_no_password_for_its_program_is_kept(argv: list[str]) -> None:
