@@ -97,6 +97,13 @@ def test_problems_are_counted_with_file_and_line() -> None:
     assert_consistent(result)
 
 
+@pytest.mark.parametrize("stamp", [1e400, "1e400", "Infinity", float("nan"), -1, 0])
+def test_a_time_that_is_no_date_is_none(stamp: object) -> None:
+    from remit.traces.files import parse_ts
+
+    assert parse_ts(stamp) is None  # never a loop scaling an infinity down
+
+
 def test_session_state_follows_each_trace_session(tmp_path: Path) -> None:
     policy = write(tmp_path, "p.yaml", SESSION_POLICY)
     result = replay(policy, [FIXTURES / "claude-damaged.jsonl", FIXTURES / "claude-truncated.jsonl.gz"])

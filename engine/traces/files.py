@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -225,7 +226,7 @@ def parse_ts(value: Any) -> float | None:
 
 
 def _scale_epoch(x: float) -> float | None:
-    if x != x or x <= 0:  # NaN or not a date
+    if not math.isfinite(x) or x <= 0:  # NaN, an infinity (`1e400`), or not a date
         return None
     while x > 1e11:  # ms, us or ns since the epoch
         x /= 1000.0
