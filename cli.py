@@ -100,14 +100,17 @@ def _json_arg(text: str | None, what: str) -> Any:
     """The JSON value of an option; any text Python cannot read is a usage error, never a traceback."""
     if text is None:
         return {}
+    from . import strict_json
+
     try:
-        return json.loads(text)
+        return strict_json.loads(text)  # as `remit serve` and the hook read theirs: no `NaN`, no key twice
     except json.JSONDecodeError as exc:
         raise click.BadParameter(
             f"not valid JSON ({exc.msg} at column {exc.colno})", param_hint=what
         ) from None
-    except ValueError:  # an integer past Python's digit limit
-        raise click.BadParameter("not usable JSON (a number has too many digits)", param_hint=what) from None
+    except ValueError as exc:  # what strict JSON refuses, or an integer past Python's digit limit
+        why = "a number has too many digits" if "digits" in str(exc) else str(exc)
+        raise click.BadParameter(f"not usable JSON ({why})", param_hint=what) from None
     except RecursionError:
         raise click.BadParameter("not usable JSON (it nests too deeply)", param_hint=what) from None
 
@@ -148,6 +151,10 @@ def _load(policy: str) -> Any:
 @click.version_option(package_name="remit")
 def main() -> None:
     """remit: rate each tool call an AI agent makes, route it to allow, ask or block, and log it."""
+    for stream in (sys.stdout, sys.stderr):  # text that is no valid Unicode (`\ud800`) is printed escaped
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 @main.command()

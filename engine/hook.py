@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from . import strict_json
 from .errors import RemitError
 from .hook_events import OBSERVED, handle_event, not_recorded, note_decision
 from .hookd import MAX_INPUT_BYTES, PROJECT_DIR, event_name
@@ -206,7 +207,8 @@ def read_event(text: str) -> dict[str, Any]:
     if not text.strip():
         raise HookInputError("the hook got no input on stdin")
     try:
-        data = json.loads(text)
+        # strictly: a key twice (the tool may read the other value), `NaN` (no rule compares it)
+        data = strict_json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise HookInputError(f"the hook input is not valid JSON ({_json_problem(exc)})") from None
     if not isinstance(data, dict):

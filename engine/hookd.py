@@ -166,30 +166,34 @@ def _unanswered(raw: bytes, exc: Exception) -> int:
 def event_name(text: str) -> str | None:
     """The `hook_event_name` the members at the start of a JSON object give, for hook input
     that cannot be read whole (cut short, broken further on, larger than `MAX_INPUT_BYTES`);
-    None when no member before the damage names an event (as a string)."""
+    None when no member before the damage names an event (as a string), or two members name
+    different ones (which a reader may take either of)."""
     import json  # not on the path of an answered call: it costs a hook call milliseconds
 
     decode = json.JSONDecoder().raw_decode
     at = _blank(text, 0)
     if text[at : at + 1] != "{":
         return None
+    named: str | None = None
     try:
         while True:
             at = _blank(text, at + 1)
             if text[at : at + 1] != '"':
-                return None
+                return named
             key, at = decode(text, at)
             at = _blank(text, at)
             if text[at : at + 1] != ":":
-                return None
+                return named
             value, at = decode(text, _blank(text, at + 1))
             if key == "hook_event_name":
-                return value if isinstance(value, str) else None
+                if not isinstance(value, str) or named not in (None, value):
+                    return None
+                named = value
             at = _blank(text, at)
             if text[at : at + 1] != ",":
-                return None
+                return named
     except (ValueError, RecursionError):
-        return None
+        return named
 
 
 def _blank(text: str, at: int) -> int:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 from typing import Any
 
 __all__ = ["fold", "loads"]
@@ -39,7 +38,11 @@ def loads(text: str | bytes) -> Any:
 def fold(key: str) -> str:
     """A key or name as the most lenient decoder may match it: compatibility-normalised and
     case-folded (stricter than Go's simple folding: it fails closed)."""
-    return key.lower() if key.isascii() else unicodedata.normalize("NFKC", key).casefold()
+    if key.isascii():
+        return key.lower()
+    import unicodedata  # (not loaded for ASCII keys: a hook call reads its input with `loads`)
+
+    return unicodedata.normalize("NFKC", key).casefold()
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -63,6 +63,25 @@ def test_check_usage_errors_exit_2() -> None:
     assert run("check", CODING)[0] == 2
 
 
+def test_check_refuses_json_that_readers_read_apart() -> None:
+    for given, why in [('{"n": NaN}', "`NaN` is not JSON"), ('{"a": 1, "a": 2}', "duplicate key `a`")]:
+        code, _, err = run("check", CODING, "--tool", "T", "--args", given)
+        assert code == 2 and why in err  # not a decision on a value no rule compared
+
+
+def test_text_that_is_no_valid_unicode_is_printed_escaped(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    policy = tmp_path / "p.yaml"
+    rule = "{id: b, tools: [T], block: 'true', reason: 'bad {args.s}'}"
+    policy.write_text(f"remit: 1\nname: p\nrules:\n  - {rule}\n")
+    argv = ["check", str(policy), "--tool", "T", "--args", '{"s": "evil\\ud800"}']
+    code = "import sys; from remit.launch import main; sys.argv[1:] = " + repr(argv) + "; main()"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 4 and "bad evil\\ud800" in done.stdout and "Traceback" not in done.stderr
+
+
 def test_check_broken_policy_exits_1_with_diagnostics() -> None:
     code, out, err = run("check", str(DATA / "broken" / "bad-cel.yaml"), "--tool", "Bash")
     assert code == 1 and out == ""

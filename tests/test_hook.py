@@ -557,6 +557,23 @@ def test_a_malformed_event_says_what_is_wrong(tmp_path: Path) -> None:
     assert not log.exists()  # nothing recorded, not even the log opened
 
 
+@pytest.mark.parametrize(
+    ("swap", "why"),
+    [
+        (("", ', "hook_event_name": "Stop"'), "duplicate key `hook_event_name`"),  # json keeps the last
+        (('"tool_input": {', '"tool_input": {"n": NaN, '), "`NaN` is not JSON"),  # no rule compares it
+        (('"tool_input": {', '"tool_input": {"n": 1e400, '), "out of range"),
+    ],
+)
+def test_a_call_whose_input_json_readers_read_apart_is_denied(swap: tuple[str, str], why: str) -> None:
+    text = _json(event_of("claude-code", "PreToolUse")).decode()
+    old, new = swap
+    text = text[:-1] + new + "}" if not old else text.replace(old, new, 1)
+    out, code, _ = hook_answer("claude-code", text.encode())
+    assert code == 0 and permission(json.loads(out)) == "deny"
+    assert why in json.loads(out)["hookSpecificOutput"]["permissionDecisionReason"]
+
+
 def test_a_malformed_prompt_is_recorded_when_nothing_remit_reads_is_wrong(tmp_path: Path) -> None:
     log = tmp_path / "log.jsonl"
     prompt = {**event_of("claude-code", "UserPromptSubmit"), "prompt": ["not", "text"], "prompt_id": "p1"}
@@ -600,6 +617,8 @@ def test_input_too_large_that_names_its_event_late_is_denied(tmp_path: Path) -> 
         ("", None),
         ("{", None),
         ('{"hook_event_name": "St', None),
+        ('{"hook_event_name": "Stop", "hook_event_name": "PreToolUse", "x": ', None),  # either, to a reader
+        ('{"hook_event_name": "Stop", "x": 1, "hook_event_name": "Stop", "y', "Stop"),
     ],
 )
 def test_event_name_reads_only_the_top_level_members_before_the_damage(text: str, name: str | None) -> None:
