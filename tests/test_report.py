@@ -183,6 +183,28 @@ def test_damaged_lines_are_skipped_and_counted(tmp_path: Path) -> None:
     assert clean["inputs"]["damaged_lines"] == {"count": 0, "files": {}}
 
 
+def test_a_record_holding_a_lone_surrogate_is_read_not_damaged(tmp_path: Path) -> None:
+    """remit logs text that is no valid Unicode escaped (`"\\ud800"`), which DuckDB's reader
+    refuses: the report reads such a record again, with U+FFFD for the surrogate."""
+    import remit
+
+    log = tmp_path / "log.jsonl"
+    guard = remit.Guard.from_path(POLICIES / "coding-agent.yaml", log=log)
+    for command in ("echo \ud800 \U0001f600 \\ud800", "ls", "echo \udcff"):
+        guard.check("Bash", {"command": command}, {"session_id": "s"})
+    assert guard.log is not None
+    guard.log.close()
+    with log.open("a") as f:
+        f.write('{"v": 1, "kind": "decision", "torn\n')  # still damaged
+    r = build_report([log]).as_dict()
+    assert r["totals"]["calls"] == 3
+    assert r["inputs"]["damaged_lines"] == {"count": 1, "files": {str(log): 1}}
+    parquet = tmp_path / "log.parquet"
+    assert jsonl_to_parquet(log, parquet) == 3 + 1  # the damaged line is a row with no kind
+    again = build_report([parquet]).as_dict()
+    assert again["totals"]["calls"] == 3 and again["inputs"]["damaged_lines"]["count"] == 1
+
+
 def test_experience_counted_in_the_data(tmp_path: Path) -> None:
     """Without `user_session_count`, a session's experience is the user's sessions before it."""
     log = tmp_path / "log.jsonl"

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -258,6 +259,8 @@ def load(
             replayed = replay_traces(sources.traces, data.policy, scratch, data.trace_problems)
         _read(data.con, sources, replayed)
         data.damaged = _damaged(data.con)
+        if data.damaged and _recover(data.con, data.damaged, scratch, _insert_calls(replayed)):
+            data.damaged = _damaged(data.con)
         windowed = since is not None or until is not None
         data.outcome_records = _split(data.con, replayed is not None, windowed)
         if windowed:
@@ -318,6 +321,78 @@ def _damaged(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "SELECT damaged, count(*) FROM calls WHERE kind IS NULL GROUP BY damaged ORDER BY damaged"
     ).fetchall()
     return {str(name): int(n) for name, n in found}
+
+
+_ESCAPE = re.compile(
+    rb"\\\\|(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
+)
+"""A JSON escape of a backslash, of a surrogate pair (group 1), or of a lone surrogate."""
+
+
+def _insert_calls(replayed: list[str] | None) -> Callable[[str, str], str]:
+    """For `_recover`: the statement that adds to `calls` the rows of `source`, read from `name`."""
+    origins = dict.fromkeys(replayed or (), "replay")
+
+    def insert(source: str, name: str) -> str:
+        origin = origins.get(name, "log")
+        return f"INSERT INTO calls SELECT {CALL} FROM (SELECT '{origin}' AS origin, * FROM ({source}))"
+
+    return insert
+
+
+def _recover(
+    con: duckdb.DuckDBPyConnection, damaged: dict[str, int], scratch: Path, insert: Callable[[str, str], str]
+) -> int:
+    """Read again the whole records among the damaged lines of JSONL logs: DuckDB's reader
+    refuses text that is no valid Unicode, which a record holds escaped (`"\\ud800"`, from a
+    call's arguments). Such a record is read with U+FFFD for each lone surrogate; a line that
+    is still no JSON stays damaged. `damaged`: the damaged lines of each file (rows of table
+    `calls` with no `kind`), `insert`: the statement that adds the rows of `source` (SQL
+    reading JSONL) read from the file `name`. Returns how many lines were read again (a
+    rare path: only a file with damaged lines is read here, in Python)."""
+    recovered = 0
+    for n, (name, count) in enumerate(sorted(damaged.items())):
+        if name.endswith(".parquet"):
+            continue
+        lines = [line for line in _lines_with_surrogates(Path(name)) if _is_record(line)]
+        if not lines:
+            continue
+        again = scratch / f"recovered-{n}.jsonl"
+        again.write_bytes(b"".join(line.rstrip(b"\r\n") + b"\n" for line in lines))
+        con.execute(
+            "DELETE FROM calls WHERE rowid IN "
+            "(SELECT rowid FROM calls WHERE kind IS NULL AND damaged = ? LIMIT ?)",
+            [name, min(len(lines), count)],
+        )
+        con.execute(insert(_json_source([str(again)], where=True), name))
+        con.execute("UPDATE calls SET damaged = ? WHERE damaged = ?", [name, str(again)])
+        recovered += len(lines)
+    return recovered
+
+
+def _lines_with_surrogates(path: Path) -> Iterator[bytes]:
+    """The lines of a log (gzip or not) that escape a lone surrogate, each with U+FFFD for it."""
+    try:
+        with path.open("rb") as raw:
+            gz = raw.read(2) == b"\x1f\x8b"
+        with gzip.open(path, "rb") if gz else path.open("rb") as f:
+            for line in f:
+                if b"\\u" in line and (fixed := _ESCAPE.sub(_lone_to_fffd, line)) != line:
+                    yield fixed
+    except (OSError, EOFError):
+        return
+
+
+def _is_record(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):  # (bad UTF-8 included)
+        return False
+
+
+def _lone_to_fffd(m: re.Match[bytes]) -> bytes:
+    text = m.group(0)
+    return text if len(text) == 2 or m.group(1) is not None else b"\\ufffd"
 
 
 def _empty() -> str:
@@ -425,7 +500,12 @@ def jsonl_to_parquet(src: str | Path | Iterable[str | Path], dst: str | Path) ->
         con = connect(Path(spill))
         try:
             target = _quote(str(dst))
-            con.execute(f"COPY ({_json_source(files)}) TO {target} (FORMAT parquet, COMPRESSION zstd)")
+            con.execute(f"CREATE TABLE calls AS {_json_source(files, where=True)}")
+            damaged = _damaged(con)
+            if damaged:  # records holding a lone surrogate, read again
+                _recover(con, damaged, Path(spill), lambda source, _: f"INSERT INTO calls {source}")
+            flat = "SELECT * EXCLUDE (damaged) FROM calls"
+            con.execute(f"COPY ({flat}) TO {target} (FORMAT parquet, COMPRESSION zstd)")
             row = con.execute(f"SELECT count(*) FROM read_parquet({_quote(str(dst))})").fetchone()
         finally:
             con.close()
