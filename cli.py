@@ -77,13 +77,11 @@ def _durability(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(str(exc)) from None
 
 
-LOG_DURABILITY = click.option(
-    "--log-durability",
-    callback=_durability,
-    metavar="MODE",
-    help="With --log: flush (the default: each record is handed to the OS), fsync (on disk before the "
-    "answer) or interval:TIME (synced at most every TIME, e.g. interval:200ms). See docs/log.md.",
+LOG_DURABILITY_HELP = (
+    "With --log: flush (the default: each record is handed to the OS), fsync (on disk before the "
+    "answer) or interval:TIME (synced at most every TIME, e.g. interval:200ms). See docs/log.md."
 )
+LOG_DURABILITY = click.option("--log-durability", callback=_durability, metavar="MODE", help=LOG_DURABILITY_HELP)
 
 
 def _log_options(log_path: str | None, durability: str | None) -> None:
@@ -491,8 +489,11 @@ AGENTS = click.Choice(["claude-code", "codex"])
 @main.command()
 @click.argument("agent", type=AGENTS)
 @click.option("--policy", required=True, help="Policy file or shipped policy name.")
-@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append decisions to this log.")
-@LOG_DURABILITY
+# `--log` and `--log-durability` are checked by the hook, which answers a problem with them in
+# each event's terms (a deny, a hook error): a usage error's exit code 2 would erase the user's
+# prompt or keep the agent from stopping
+@click.option("--log", "log_path", help="Append decisions to this log.")
+@click.option("--log-durability", metavar="MODE", help=LOG_DURABILITY_HELP)
 @click.option(
     "--daemon",
     is_flag=True,
@@ -506,7 +507,6 @@ def hook(agent: str, policy: str, log_path: str | None, log_durability: str | No
     """
     from remit.hook import main_hook
 
-    _log_options(log_path, log_durability)
     sys.exit(main_hook(agent, policy=policy, log=log_path, log_durability=log_durability, daemon=daemon))
 
 

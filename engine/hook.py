@@ -135,6 +135,8 @@ def run_hook(
     given = data.get("hook_event_name")
     name = given if isinstance(given, str) else None
     try:
+        if log_durability is not None and log is None:
+            raise HookInputError("--log-durability needs --log")
         cache = _cache_dir(cache_dir)
         if name in OBSERVED:  # a turn starting or ending, a call's result
             return handle_event(

@@ -55,6 +55,31 @@ def test_hook_denies_garbage(home: Path) -> None:
     assert json.loads(result.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
 
 
+@pytest.mark.parametrize(
+    ("options", "why"),
+    [
+        (["--log", "."], "cannot open the decision log"),  # a folder
+        (["--log", "d.jsonl", "--log-durability", "bogus"], "the log durability must be"),
+        (["--log-durability", "fsync"], "--log-durability needs --log"),
+    ],
+)
+def test_a_bad_log_option_is_answered_in_each_events_terms(home: Path, options: list[str], why: str) -> None:
+    """Never a usage error's exit code 2: it would erase the user's prompt, or keep the agent from
+    stopping. A tool call is denied; a turn event remit records is a hook error (exit 1)."""
+    argv = ["hook", "claude-code", "--policy", "coding-agent", *options]
+    call = CliRunner().invoke(main, argv, input=event("ls", str(home)))
+    answer = json.loads(call.stdout)["hookSpecificOutput"]
+    assert (
+        call.exit_code == 0
+        and answer["permissionDecision"] == "deny"
+        and why in answer["permissionDecisionReason"]
+    )
+    prompt = {"hook_event_name": "UserPromptSubmit", "session_id": "s", "prompt": "hi"}
+    result = CliRunner().invoke(main, argv, input=json.dumps(prompt))
+    assert result.exit_code in (0, 1) and result.stdout == ""
+    assert result.exit_code == 0 or why in result.stderr  # (without a log, a prompt is not recorded)
+
+
 def test_install_keeps_other_settings_and_uninstall_removes_only_its_hook(home: Path) -> None:
     settings = home / ".claude" / "settings.json"
     settings.parent.mkdir()
