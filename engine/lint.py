@@ -399,6 +399,14 @@ def _never_matches(policy: CompiledPolicy) -> Iterator[Diagnostic]:
                 "warning",
             )
             continue
+        if not item.tools:
+            yield Diagnostic(
+                "lint.never_matches",
+                f"`{item.id}` names no tool (`tools: []`): it can never match",
+                item.span,
+                "warning",
+                hint="leave `tools` out to match every tool",
+            )
         for pattern in item.tools:
             for known in WELL_KNOWN_TOOLS:
                 if pattern != known and pattern.lower() == known.lower() and pattern not in policy.tools:

@@ -86,6 +86,14 @@ rules:
     assert "aliases: [RunCommand]" in (warnings[0].hint or "")
 
 
+def test_lint_warns_of_an_entry_that_names_no_tool(tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text("remit: 1\nname: p\nrules:\n  - {id: none, tools: [], block: 'true'}\n")
+    (warning,) = [d for d in lint_paths([policy]) if d.code == "lint.never_matches"]
+    assert warning.message == "`none` names no tool (`tools: []`): it can never match"
+    assert remit.Guard.from_path(policy).check("Bash", {"command": "ls"}).decision != "block"  # as it warns
+
+
 def test_an_alias_of_an_alias_is_one_of_the_tool_it_ends_at(guard: remit.Guard) -> None:
     """`RunCmd` names `run_command`, which coding-agent makes an alias of `Bash`."""
     assert guard.check("RunCmd", {"command": "rm -rf ~"}, CTX).decision == "block"
