@@ -70,6 +70,20 @@ def test_damaged_lines_are_shown(tmp_path: Path) -> None:
     assert "2 damaged line(s) of" in console.export_text()
 
 
+def test_trace_problems_are_shown(tmp_path: Path) -> None:
+    """Calls of a trace that could not be read are in no figure: the report says so."""
+    trace = tmp_path / "t.jsonl"
+    call = {"type": "assistant", "sessionId": "s", "timestamp": "2026-01-05T10:00:00Z"}
+    call["message"] = {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "Read"}]}
+    trace.write_text(json.dumps(call) + "\n" + '{"type": "assistant", "sessionId": "s", "messa\n')
+    report = build_report([trace])
+    assert report.as_dict()["inputs"]["trace_problems"]
+    assert "trace problem(s) skipped" in render_html(report)
+    console = Console(record=True, width=200)
+    print_report(console, report)
+    assert "trace problem(s) skipped" in console.export_text()
+
+
 @pytest.mark.skipif(not (CORPORA / "claude-code").is_dir(), reason="the claude-code corpus is absent")
 def test_html_of_real_traces_has_the_charts() -> None:
     page = render_html(build_report([CORPORA / "claude-code"]))

@@ -112,6 +112,9 @@ def _header(d: dict[str, Any]) -> str:
     damaged = (inputs.get("damaged_lines") or {}).get("count", 0)
     if damaged:
         parts.append(f"<b class=warn>{damaged:,} damaged log line(s) skipped</b>")
+    problems = sum((inputs.get("trace_problems") or {}).values())
+    if problems:
+        parts.append(f"<b class=warn>{problems:,} trace problem(s) skipped</b>")
     return (
         "<h1>Oversight report</h1>"
         f"<div class=sub>{totals['calls']:,} tool calls, {totals['sessions']:,} sessions, "

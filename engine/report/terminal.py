@@ -28,6 +28,13 @@ def print_report(console: Console, report: Report) -> None:
             f"[yellow]warning[/]: {n:,} damaged line(s) of {escape(name)} skipped (not JSON records: "
             f"torn by a crash or edited; `remit log verify` says where)"
         )
+    problems = d["inputs"].get("trace_problems") or {}
+    if problems:  # calls of the traces that are not in the figures
+        kinds = ", ".join(f"{kind}: {n:,}" for kind, n in problems.items())
+        console.print(
+            f"[yellow]warning[/]: {sum(problems.values()):,} trace problem(s) skipped ({escape(kinds)}; "
+            "`remit replay` says where)"
+        )
     for table in (
         _headline(d),
         _turns(d),
