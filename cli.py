@@ -267,10 +267,15 @@ def _resolve_all(paths: tuple[str, ...]) -> list[str | Path]:
     """Files, folders, or names of shipped policies; a missing one is an error."""
     from remit.resources import resolve_policy
 
+    from remit.lint import POLICY_SUFFIXES, expand
+
     resolved: list[str | Path] = [resolve_policy(p) for p in paths]
     missing = [p for p in resolved if not Path(p).exists()]
     if missing:
         _fail(f"no such file, folder or shipped policy: `{missing[0]}`")
+    if next(expand(resolved), None) is None:  # a folder with none: a check of nothing passes nothing
+        suffixes = ", ".join(f"*{s}" for s in sorted(POLICY_SUFFIXES))
+        _fail(f"no policy file ({suffixes}) in `{'`, `'.join(paths)}`")
     return resolved
 
 

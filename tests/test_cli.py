@@ -119,6 +119,13 @@ def test_lint_missing_path_is_an_error() -> None:
     assert code == 1 and "no such file" in err
 
 
+def test_lint_and_test_of_a_folder_without_policies_fail(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a policy")
+    for command in ("lint", "test"):
+        code, _, err = run(command, str(tmp_path))
+        assert code == 1 and "no policy file" in err  # a CI step that checks nothing does not pass
+
+
 def test_lint_warnings_do_not_fail(tmp_path: Path) -> None:
     p = tmp_path / "p.yaml"
     p.write_text(
