@@ -106,9 +106,8 @@ def _json_arg(text: str | None, what: str) -> Any:
         raise click.BadParameter(
             f"not valid JSON ({exc.msg} at column {exc.colno})", param_hint=what
         ) from None
-    except ValueError as exc:  # what strict JSON refuses, or an integer past Python's digit limit
-        why = "a number has too many digits" if "digits" in str(exc) else str(exc)
-        raise click.BadParameter(f"not usable JSON ({why})", param_hint=what) from None
+    except ValueError as exc:  # what strict JSON refuses (a number out of a double's range included)
+        raise click.BadParameter(f"not usable JSON ({exc})", param_hint=what) from None
     except RecursionError:
         raise click.BadParameter("not usable JSON (it nests too deeply)", param_hint=what) from None
 
