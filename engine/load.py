@@ -28,6 +28,7 @@ MAX_INCLUDE_DEPTH = 16
 def read_source(text: str, file: str, form: str | None = None) -> Source:
     """Read policy text in the form its file name (or `form`: "yaml" or "dsl") says."""
     kind = form or ("dsl" if file.endswith(DSL_SUFFIXES) else "yaml")
+    text = text.removeprefix("\ufeff")  # a byte order mark, which some editors write first
     if kind == "dsl":
         from .dsl import parse_dsl  # lark is loaded only for DSL policies
 
@@ -94,7 +95,10 @@ class _Loader:
         where = via or Span(str(path), 1, 1)
         try:
             text = path.read_text(encoding="utf-8")
-        except (OSError, ValueError) as exc:  # ValueError: not UTF-8, or a NUL in the name
+        except UnicodeDecodeError as exc:  # where, as a line and column (the bytes are read again)
+            self.unreadable(str(path), exc, _byte_span(path, exc.start) or where)
+            return []
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
             self.unreadable(str(path), exc, where)
             return []
         resolved = path.resolve()
@@ -153,10 +157,23 @@ class _Loader:
     def unreadable(self, name: str, exc: Exception, where: Span) -> None:
         """Report a file that cannot be read, its name shown with control characters escaped."""
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        if isinstance(exc, UnicodeDecodeError):
+            reason = f"not UTF-8 (byte 0x{exc.object[exc.start]:02x})"
         shown = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", name)
         self.diagnostics.append(
             Diagnostic("parse.unreadable", f"cannot read `{shown}`: {reason.lower()}", where)
         )
+
+
+def _byte_span(path: FsPath, at: int) -> Span | None:
+    """The line and column (in characters) of byte `at` of a file, None if it cannot be read."""
+    try:
+        head = path.read_bytes()[:at]
+    except OSError:
+        return None
+    line = head.count(b"\n") + 1
+    column = len(head[head.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+    return Span(str(path), line, column)
 
 
 def _validate(source: Source, prefix: str) -> tuple[Unit | None, list[Diagnostic]]:

@@ -10,7 +10,7 @@ import yaml
 
 import remit
 from remit.diagnostics import render
-from tests.conftest import DATA
+from tests.conftest import DATA, POLICIES
 
 BROKEN = DATA / "broken"
 EXPECTED: dict[str, list[list[object]]] = yaml.safe_load((BROKEN / "expected.yaml").read_text())
@@ -53,6 +53,22 @@ def test_unreadable_file_is_a_diagnostic(tmp_path: Path) -> None:
     policy, diagnostics = remit.check_policy(tmp_path / "missing.yaml")
     assert policy is None
     assert [d.code for d in diagnostics] == ["parse.unreadable"]
+
+
+def test_a_file_that_is_not_utf8_says_where(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(b'remit: 1\nname: p\nrules:\n  - {id: b, tools: [T], block: "\xc3\xa9t\xff"}\n')
+    _, (diagnostic,) = remit.check_policy(path)
+    assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("parse.unreadable", 4, 35)
+    assert diagnostic.message.endswith("not utf-8 (byte 0xff)")  # (the `é` before it is one column)
+
+
+def test_a_byte_order_mark_is_read_as_nothing(tmp_path: Path) -> None:
+    for name in ("ci.remit", "ci.yaml"):
+        path = tmp_path / name
+        path.write_bytes(b"\xef\xbb\xbf" + (POLICIES / name).read_bytes())
+        policy, diagnostics = remit.check_policy(path)
+        assert policy is not None and diagnostics == [], name
 
 
 def test_include_cycle_and_escape(tmp_path: Path) -> None:
