@@ -228,7 +228,9 @@ def tool_event(data: dict[str, Any]) -> HookEvent:
     if event != EVENT:
         raise HookInputError(f"remit answers `{EVENT}` events, not `{event}`: check the hook settings")
     tool, args = data.get("tool_name"), data.get("tool_input", {})
-    if not isinstance(tool, str) or not tool:
+    if tool is not None and not isinstance(tool, str):
+        raise HookInputError("the hook input's `tool_name` is not a string")
+    if not tool:
         raise HookInputError("the hook input has no `tool_name`")
     if not isinstance(args, dict):
         raise HookInputError("the hook input's `tool_input` is not a JSON object")

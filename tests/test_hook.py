@@ -554,6 +554,10 @@ def test_a_malformed_event_says_what_is_wrong(tmp_path: Path) -> None:
     text, _, _ = hook_answer("claude-code", _json(call))
     reason = json.loads(text)["hookSpecificOutput"]["permissionDecisionReason"]
     assert reason.endswith("so it is blocked: the hook input's `turn_id` is not a string")
+    numbered = {**event_of("claude-code", "PreToolUse"), "tool_name": 123}
+    text, _, _ = hook_answer("claude-code", _json(numbered))
+    reason = json.loads(text)["hookSpecificOutput"]["permissionDecisionReason"]
+    assert reason.endswith("so it is blocked: the hook input's `tool_name` is not a string")
     assert not log.exists()  # nothing recorded, not even the log opened
 
 
