@@ -315,9 +315,15 @@ def test_cmd(paths: tuple[str, ...], fmt: str) -> None:
     from remit.lint import expand
     from remit.testing import run_tests
 
+    from remit.load import check_policy
+
     report, failed, total = [], 0, 0
+    broken: list[tuple[Path, list[Any]]] = []  # policies that do not load: the others are still tested
     for path in expand(_resolve_all(paths)):
-        policy = _load(str(path))
+        policy, diagnostics = check_policy(path)
+        if policy is None:
+            broken.append((path, [d for d in diagnostics if d.severity == "error"]))
+            continue
         for result in run_tests(policy):
             total += 1
             failed += not result.passed
@@ -335,12 +341,27 @@ def test_cmd(paths: tuple[str, ...], fmt: str) -> None:
                 }
                 for path, r in report
             ]
+            + [  # a policy that does not load: one entry with its errors, no test run
+                {
+                    "file": str(path),
+                    "test": None,
+                    "passed": False,
+                    "problems": [f"{d.span}: {d.message}" for d in errors],
+                    "decision": None,
+                    "rules": [],
+                }
+                for path, errors in broken
+            ]
         )
     else:
         _test_table(report)
-        colour = "red" if failed else "green"
-        out.print(f"[{colour}]{total - failed} passed, {failed} failed[/]")
-    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+        for path, errors in broken:
+            _show_diagnostics(errors)
+            err.print(f"[red]ERROR[/] {escape(str(path))}: the policy does not load, so its tests did not run")
+        colour = "red" if failed or broken else "green"
+        loaded = f", {len(broken)} policy file(s) not loaded" if broken else ""
+        out.print(f"[{colour}]{total - failed} passed, {failed} failed{loaded}[/]")
+    sys.exit(EXIT_ERROR if broken else EXIT_FAILED if failed else EXIT_OK)
 
 
 def _test_table(report: list[Any]) -> None:

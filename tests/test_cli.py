@@ -126,6 +126,18 @@ def test_lint_and_test_of_a_folder_without_policies_fail(tmp_path: Path) -> None
         assert code == 1 and "no policy file" in err  # a CI step that checks nothing does not pass
 
 
+def test_a_policy_that_does_not_load_is_reported_and_the_others_are_tested(tmp_path: Path) -> None:
+    (tmp_path / "ci.yaml").write_text((POLICIES / "ci.yaml").read_text())
+    (tmp_path / "broken.yaml").write_text("remit: 1\nname: x\nrules: [\n")
+    code, out, err = run("test", str(tmp_path))
+    assert code == 1 and "PASS" in out and "1 policy file(s) not loaded" in out and "broken.yaml" in err
+    code, out, _ = run("test", str(tmp_path), "--format", "json")
+    entries = json.loads(out)
+    assert code == 1 and any(e["passed"] for e in entries)
+    (broken,) = [e for e in entries if e["test"] is None]
+    assert broken["file"].endswith("broken.yaml") and not broken["passed"] and broken["problems"]
+
+
 def test_lint_warnings_do_not_fail(tmp_path: Path) -> None:
     p = tmp_path / "p.yaml"
     p.write_text(
