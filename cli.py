@@ -266,7 +266,8 @@ def _resolve_all(paths: tuple[str, ...]) -> list[str | Path]:
     """Files, folders, or names of shipped policies; a missing one is an error."""
     from remit.resources import resolve_policy
 
-    from remit.lint import POLICY_SUFFIXES, expand
+    from remit.lint import expand
+    from remit.load import POLICY_SUFFIXES
 
     resolved: list[str | Path] = [resolve_policy(p) for p in paths]
     missing = [p for p in resolved if not Path(p).exists()]
