@@ -158,6 +158,19 @@ def test_replaying_a_replay_log_reproduces_its_decisions(tmp_path: Path) -> None
     assert again.decisions == first.decisions
 
 
+def test_a_hook_logs_turn_events_are_no_problem_and_another_version_is(tmp_path: Path) -> None:
+    log = tmp_path / "replay.jsonl"
+    first = replay(POLICY, [FIXTURES / "openai-chat.jsonl"], log=log)
+    lines = log.read_text().splitlines()
+    event = {"v": 1, "kind": "event", "event": "human", "session": "s", "turn": "t", "ts": iso(1.7e9)}
+    later = {**json.loads(lines[0]), "v": 2, "id": "later"}
+    log.write_text("\n".join([json.dumps(event), *lines, json.dumps(later)]) + "\n")
+    again = replay(POLICY, [log])
+    assert again.calls == first.calls  # the record of a later format is not read as a call
+    assert again.problems["counts"] == {"unknown_record": 1}
+    assert "format version `2`" in again.problems["first"][0]["message"]
+
+
 def test_secrets_in_args_stay_out_of_the_result(tmp_path: Path) -> None:
     token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0" * 2
     trace = tmp_path / "calls.jsonl"

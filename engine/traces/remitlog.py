@@ -1,8 +1,9 @@
 """remit's own decision logs: `kind: "decision"` records are calls, with their context as
 recorded and the decision they got (kept in `TraceCall.recorded` for comparison);
 `kind: "outcome"` records become `outcome` events; records about the policy itself
-(`policy_loaded`, `policy_error`) hold no call and are skipped. Args in a log are redacted:
-a replay sees what the log kept.
+(`policy_loaded`, `policy_error`) and the hook's turn events (`event`) hold no call and are
+skipped. A record of another format version (`v`) is a problem: it may mean something else.
+Args in a log are redacted: a replay sees what the log kept.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from ..log import SCHEMA_VERSION
 from .base import Parser
 from .files import parse_ts
 from .model import RawCall, RawItem, RawNote
 
-POLICY_KINDS = frozenset({"policy_loaded", "policy_error"})
+NO_CALL_KINDS = frozenset({"policy_loaded", "policy_error", "event"})
 
 
 class RemitLogParser(Parser):
@@ -25,14 +27,17 @@ class RemitLogParser(Parser):
     def record(self, line: int, value: Any) -> Iterator[RawItem]:
         """One decision or outcome record."""
         kind = value.get("kind") if isinstance(value, dict) else None
-        if kind == "decision" and isinstance(value, dict):
+        version = value.get("v") if isinstance(value, dict) else None
+        if version != SCHEMA_VERSION or isinstance(version, bool):
+            yield self.unknown(line, f"a record of format version `{version}`, not {SCHEMA_VERSION}")
+        elif kind == "decision" and isinstance(value, dict):
             yield self._decision(line, value)
         elif kind == "outcome" and isinstance(value, dict):
             detail = str(value.get("outcome") or "")
             yield RawNote(
                 "outcome", parse_ts(value.get("ts")), line, detail=detail, call_id=str(value.get("decision"))
             )
-        elif kind not in POLICY_KINDS:
+        elif kind not in NO_CALL_KINDS:
             yield self.unknown(line, f"a record of unknown kind `{kind}`")
 
     def _decision(self, line: int, value: dict[str, Any]) -> RawItem:
