@@ -129,7 +129,7 @@ def test_the_hook_answers_through_either_door_alike(tmp_path: Path, options: lis
 
 
 def test_a_command_line_the_cli_refuses_gets_the_cli_error(tmp_path: Path) -> None:
-    argv = ["hook", "claude-code", "--policy", "coding-agent", "--log-durability", "sometimes", "--log", "x"]
+    argv = ["hook", "claude-code", "--policy", "coding-agent", "--sometimes"]
     launched = run(LAUNCH, argv, event("ls", tmp_path), tmp_path)
     direct = run(CLI, argv, event("ls", tmp_path), tmp_path)
     assert (launched.returncode, launched.stdout, launched.stderr) == (
@@ -138,6 +138,15 @@ def test_a_command_line_the_cli_refuses_gets_the_cli_error(tmp_path: Path) -> No
         direct.stderr,
     )
     assert launched.returncode == 2 and "sometimes" in launched.stderr
+
+
+def test_a_log_option_the_hook_refuses_gets_the_same_deny(tmp_path: Path) -> None:
+    """The hook checks `--log-durability` itself (a usage error's exit 2 would block a prompt)."""
+    argv = ["hook", "claude-code", "--policy", "coding-agent", "--log-durability", "sometimes", "--log", "x"]
+    launched = run(LAUNCH, argv, event("ls", tmp_path), tmp_path)
+    direct = run(CLI, argv, event("ls", tmp_path), tmp_path)
+    assert (launched.returncode, launched.stdout) == (direct.returncode, direct.stdout)
+    assert launched.returncode == 0 and '"deny"' in launched.stdout and "sometimes" in launched.stdout
 
 
 def test_a_hook_call_does_not_import_the_cli(tmp_path: Path) -> None:
