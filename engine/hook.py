@@ -212,7 +212,14 @@ def read_event(text: str) -> dict[str, Any]:
         # strictly: a key twice (the tool may read the other value), `NaN` (no rule compares it)
         data = strict_json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise HookInputError(f"the hook input is not valid JSON ({_json_problem(exc)})") from None
+        # an event remit only observes is read as it can be: a tool's result, which the agent
+        # does not control, may hold anything (`{"Id": 1, "id": 2}`); its event stays one
+        if event_name(text) not in OBSERVED:
+            raise HookInputError(f"the hook input is not valid JSON ({_json_problem(exc)})") from None
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            raise HookInputError(f"the hook input is not valid JSON ({_json_problem(exc)})") from None
     if not isinstance(data, dict):
         raise HookInputError("the hook input is not a JSON object")
     return data

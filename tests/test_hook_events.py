@@ -224,6 +224,25 @@ def test_a_session_id_that_is_not_valid_unicode_keeps_its_state(tmp_path: Path) 
     ]
 
 
+def test_a_result_the_strict_reader_refuses_is_still_recorded(tmp_path: Path) -> None:
+    """A tool's result may hold keys that differ only in case, or NaN: the event is observed,
+    not decided on, so it is read as it can be and the approval it shows is kept."""
+    agent = Agent("s", tmp_path / "log.jsonl", tmp_path / "cache", Truth())
+    agent.prompt = "p1"
+    agent.send("UserPromptSubmit", prompt="x")
+    out, _ = agent.send("PreToolUse", tool_name="Write", tool_input={"file_path": "a.py"}, tool_use_id="u1")
+    assert json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "ask"
+    result = '{"Id": 1, "id": 2, "n": NaN}'
+    data = {"session_id": "s", "hook_event_name": "PostToolUse", "prompt_id": "p1", "tool_name": "Write"}
+    text = json.dumps({**data, "tool_use_id": "u1", "tool_response": 0}).replace(
+        '"tool_response": 0', '"tool_response": ' + result
+    )
+    answer = run_hook("claude-code", text, policy=POLICY, log=agent.log, cache_dir=agent.cache)
+    assert answer == ("", 0)
+    outcomes = [r.get("outcome") for r in read_log(agent.log) if r["kind"] == "outcome"]
+    assert outcomes == ["approved", "executed"]  # not "denied": the ask was answered yes, and it ran
+
+
 def test_events_remit_only_observes_write_nothing(tmp_path: Path) -> None:
     log = tmp_path / "log.jsonl"
     for name in ("Notification", "SubagentStop", "SessionStart", "PreCompact"):

@@ -199,6 +199,8 @@ def test_a_record_holding_a_lone_surrogate_is_read_not_damaged(tmp_path: Path) -
     r = build_report([log]).as_dict()
     assert r["totals"]["calls"] == 3
     assert r["inputs"]["damaged_lines"] == {"count": 1, "files": {str(log): 1}}
+    twice = build_report([log, tmp_path, log]).as_dict()  # a file named twice is read once
+    assert twice["totals"]["calls"] == 3 and twice["inputs"]["damaged_lines"]["count"] == 1
     parquet = tmp_path / "log.parquet"
     assert jsonl_to_parquet(log, parquet) == 3 + 1  # the damaged line is a row with no kind
     again = build_report([parquet]).as_dict()

@@ -169,15 +169,21 @@ def classify(paths: Iterable[str | Path]) -> Sources:
 
 
 def _walk(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The files named and those below the folders named, each once (`log.jsonl` named with its
+    folder is read once, not counted twice)."""
+    seen: set[Path] = set()
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
-            found = (p for p in sorted(path.rglob("*")) if p.is_file() and p.name.endswith(SUFFIXES))
-            yield from found
+            found = [p for p in sorted(path.rglob("*")) if p.is_file() and p.name.endswith(SUFFIXES)]
         elif path.exists():
-            yield path
+            found = [path]
         else:
             raise FileNotFoundError(f"no such file or folder: `{path}`")
+        for file in found:
+            if (key := file.resolve()) not in seen:
+                seen.add(key)
+                yield file
 
 
 def _is_log(path: Path) -> bool:

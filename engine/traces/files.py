@@ -219,7 +219,10 @@ def parse_ts(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return _scale_epoch(float(value))
+        try:
+            return _scale_epoch(float(value))
+        except OverflowError:  # an integer past a double's range
+            return None
     if isinstance(value, str) and value:
         return _parse_iso(value)
     return None
