@@ -504,7 +504,7 @@ def test_names_sensitive_knows_credential_stores(pattern: str, sensitive: bool) 
         ("cat /home/*/.*", True),
         ("cat /home/me/proj/*", False),
         ("cat /home/me/proj/**", False),
-        ("cat /home/me/proj/.*", False),
+        ("cat /home/me/proj/.*", True),  # hidden names, a project's `.env` among them
         ("cat src/**", False),
     ],
 )

@@ -61,6 +61,7 @@ WRAPPER_VALUE_OPTIONS: dict[str, frozenset[str]] = {
     "su-exec": frozenset(),
     "busybox": frozenset(),
     "toybox": frozenset(),
+    "cross-env": frozenset(),  # npm's: `cross-env NODE_ENV=test cmd`
 }
 """Programs seen through to the command they run (`sudo rm` is `rm` run by sudo)."""
 

@@ -557,14 +557,17 @@ def _glob_may_match(name: str, path: str) -> bool:
     A bare wildcard (`*`, `*.*`) matches every name of a sensitive directory (`~/.ssh/*`,
     `**/.aws/*`), and the entries a shell expands it to are no secret elsewhere: Bash's `*`
     skips hidden names, and a home's secrets are hidden (`cat ~/*` reads none). `.*` names
-    those hidden entries, and `**` stands for everything below a directory, hidden entries
-    among them (the files `find ~` prints): either counts where the directory holds secrets
-    (`holds_sensitive`: `~/.*`, `~/**`, `/home/me/.*`, not `/home/me/proj/**`).
+    those hidden entries: as files, anywhere (a project's `.env`); as directories (`.*/`), and
+    `**`, which stands for everything below a directory, hidden entries among them (the files
+    `find ~` prints), where the directory holds secrets (`holds_sensitive`: `~/.*/`, `~/**`,
+    not `/home/me/proj/**`). A hidden directory's own files are `_placed_glob_sensitive`'s.
     """
     if name.strip("*.") == "":
         directory = path.rstrip("/")[: path.rstrip("/").rfind("/") + 1]
         if not directory:
             return False
+        if name[0] == "." and path[-1:] != "/":  # hidden files, which `.env`, `.netrc` are, anywhere
+            return True  # (`.*/` is hidden directories: judged by what is below them)
         if (name[0] == "." or name == "**") and holds_sensitive(directory.rstrip("/") or "/"):
             return True
         return is_sensitive(directory)
@@ -574,11 +577,34 @@ def _glob_may_match(name: str, path: str) -> bool:
 def _placed_glob_sensitive(name: str, path: str) -> bool:
     """`~/.ss*`, `/etc/shad?w`: a glob that matches a name sensitive only in its place (a
     directory of `SEGMENTS`, a name of `PREFIXES`) is sensitive where that name would be."""
-    if name.strip("*.") == "":
-        return False
     matcher = _name_matcher(name)
     directory = path.rstrip("/")[: path.rstrip("/").rfind("/") + 1]
+    if name.strip("*.") == "":
+        # a hidden directory's own files: `~/.docker/*` holds `config.json` (Bash's `*` skips
+        # hidden names, and `.*` takes only them); not a directory that is a glob itself, nor a
+        # repository's `.git`, whose `config` and `hooks` are named when they are meant
+        # (`zip -r out.zip . -x '.git/*'` is everyday work)
+        if "/." not in directory and directory[:1] != ".":
+            return False
+        if "*" in directory or "?" in directory or "[" in directory or directory.endswith((".git/", "/.git")):
+            return False
+        hidden = name[0] == "."
+        return any(
+            (word[0] == ".") == hidden
+            and matcher(word)
+            and _placed_only(word)
+            and is_sensitive(directory + word)
+            for word in _PLACED_WORDS
+        )
     return any(matcher(word) and is_sensitive(directory + word) for word in _PLACED_WORDS)
+
+
+@functools.cache
+def _placed_only(word: str) -> bool:
+    """Whether `word` is sensitive only in its place (`config.json` in `~/.docker/`), not in
+    any directory (`credentials.tfrc.json`): a bare `*` reaches only the first kind, or every
+    `cat *` of a project would be read as a secret's."""
+    return not is_sensitive("/srv/any/" + word)
 
 
 _CANDIDATES = tuple(c for c in (*sorted(NAMES), *_SAMPLES) if c not in NOT_SENSITIVE)

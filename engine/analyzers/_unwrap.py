@@ -58,12 +58,13 @@ _STATEFUL |= {"command", "builtin", "hash", "enable", "alias", "trap"}
 function of the same name, which bash runs instead, makes the call unparsed, as the builtin's
 effect, read as written, may not happen."""
 _UNWRAPPED = frozenset(
-    {"env", "su", "eval", "trap", "ssh", "find", "source", ".", *SHELLS, *WRAPPER_VALUE_OPTIONS}
+    {"env", "su", "eval", "trap", "ssh", "find", "source", ".", "arch", "concurrently", *SHELLS}
+    | WRAPPER_VALUE_OPTIONS.keys()
 )
 _UNWRAPPED |= _DECLARATIONS | _SETTERS | RUNNER_PROGRAMS.difference(RUN_SUBCOMMANDS)
 """Programs `_Unwrapper.step` sees into or reads (every other command runs as written); those
 that run a command only through a subcommand (`uv run`, `npm exec`) go to it only with one."""
-_TAKES_ASSIGNMENTS = frozenset({"env", "sudo", "time"})
+_TAKES_ASSIGNMENTS = frozenset({"env", "sudo", "time", "cross-env"})
 """Wrappers that read `NAME=value` words before the command as its environment (`time` is a
 keyword that bash reads before the assignments of the command it times)."""
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -1934,6 +1935,22 @@ class _Unwrapper:
             split = _env_split(words)
             if split is not None:  # `env -S 'cmd args'`: the string is split into words
                 return split
+        if program == "flock":  # `flock FILE -c 'cmd'`: the string runs through `sh -c`
+            code = _option_value(words[1:], {"c", "command"})
+            if code is not None:
+                self.script([code], program, reads_stdin=True)
+                return None
+        if program == "arch":  # macOS: `arch -arm64 cmd`, `arch -arch x86_64 -e A=1 cmd`
+            inner = _arch_command(words[1:])
+            if inner:
+                self.wrappers.append(program)
+                return inner
+            return words  # `arch` alone prints the machine's architecture
+        if program == "concurrently":  # npm's: each word that is no option is a shell command
+            for word in words[1:]:
+                if not (word.static and word.value.startswith("-")):
+                    self.script([word], program)
+            return None
         if program in WRAPPER_VALUE_OPTIONS and not _lookup_only(program, words):
             inner = _skip_options(program, words[1:])
             if program in _WRAPPER_FILES and len(inner) < len(words) - 1:
@@ -3029,6 +3046,14 @@ def _lookup_only(program: str, words: list[Word]) -> bool:
 
 
 _SSH_VALUE_OPTIONS = frozenset("bcDEeFIiJLlmOopQRSWwB")
+
+
+def _arch_command(args: list[Word]) -> list[Word]:
+    """The command `arch` runs: what follows its options (`-arm64`, `-arch NAME`, `-e A=1`)."""
+    i = 0
+    while i < len(args) and args[i].static and args[i].value.startswith("-"):
+        i += 2 if args[i].value in ("-arch", "-e", "-d") else 1
+    return args[i:]
 
 
 def _skip_options(program: str, args: list[Word]) -> list[Word]:
