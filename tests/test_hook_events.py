@@ -179,6 +179,16 @@ def test_the_report_gets_the_answers_to_asks(played: tuple[Path, Truth, dict[str
     assert r["involvement"]["all"]["all"]["denied"]["count"] == truth.denied
 
 
+def asked_to_write(tmp_path: Path) -> Agent:
+    """Session `s` in turn `p1`, whose Write (tool use `u1`) remit answered with an ask."""
+    agent = Agent("s", tmp_path / "log.jsonl", tmp_path / "cache", Truth())
+    agent.prompt = "p1"
+    agent.send("UserPromptSubmit", prompt="x")
+    out, _ = agent.send("PreToolUse", tool_name="Write", tool_input={"file_path": "a.py"}, tool_use_id="u1")
+    assert json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "ask"
+    return agent
+
+
 def test_a_tool_interrupt_is_one_interrupt(tmp_path: Path) -> None:
     """A tool the user stopped, then a new prompt (no Stop): one interrupt, not two."""
     agent = Agent("s", tmp_path / "log.jsonl", tmp_path / "cache", Truth())
@@ -227,11 +237,7 @@ def test_a_session_id_that_is_not_valid_unicode_keeps_its_state(tmp_path: Path) 
 def test_a_result_the_strict_reader_refuses_is_still_recorded(tmp_path: Path) -> None:
     """A tool's result may hold keys that differ only in case, or NaN: the event is observed,
     not decided on, so it is read as it can be and the approval it shows is kept."""
-    agent = Agent("s", tmp_path / "log.jsonl", tmp_path / "cache", Truth())
-    agent.prompt = "p1"
-    agent.send("UserPromptSubmit", prompt="x")
-    out, _ = agent.send("PreToolUse", tool_name="Write", tool_input={"file_path": "a.py"}, tool_use_id="u1")
-    assert json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "ask"
+    agent = asked_to_write(tmp_path)
     result = '{"Id": 1, "id": 2, "n": NaN}'
     data = {"session_id": "s", "hook_event_name": "PostToolUse", "prompt_id": "p1", "tool_name": "Write"}
     text = json.dumps({**data, "tool_use_id": "u1", "tool_response": 0}).replace(
@@ -307,11 +313,7 @@ def test_no_prompt_or_tool_error_text_reaches_the_log(tmp_path: Path) -> None:
 def test_a_refusal_reported_as_a_failure_is_a_denial(tmp_path: Path) -> None:
     """Claude Code's result of a refused call reads "The user doesn't want to proceed...": the
     tool never ran, whatever event carries it."""
-    agent = Agent("s", tmp_path / "log.jsonl", tmp_path / "cache", Truth())
-    agent.prompt = "p1"
-    agent.send("UserPromptSubmit", prompt="x")
-    out, _ = agent.send("PreToolUse", tool_name="Write", tool_input={"file_path": "b"}, tool_use_id="u1")
-    assert json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "ask"
+    agent = asked_to_write(tmp_path)
     refusal = "The user doesn't want to proceed with this tool use. The tool use was rejected."
     agent.send("PostToolUseFailure", tool_name="Write", tool_use_id="u1", error=refusal)
     agent.send("Stop", stop_hook_active=False)
