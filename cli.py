@@ -81,7 +81,9 @@ LOG_DURABILITY_HELP = (
     "With --log: flush (the default: each record is handed to the OS), fsync (on disk before the "
     "answer) or interval:TIME (synced at most every TIME, e.g. interval:200ms). See docs/log.md."
 )
-LOG_DURABILITY = click.option("--log-durability", callback=_durability, metavar="MODE", help=LOG_DURABILITY_HELP)
+LOG_DURABILITY = click.option(
+    "--log-durability", callback=_durability, metavar="MODE", help=LOG_DURABILITY_HELP
+)
 
 
 def _log_options(log_path: str | None, durability: str | None) -> None:
@@ -264,10 +266,9 @@ def lint(paths: tuple[str, ...], fmt: str) -> None:
 
 def _resolve_all(paths: tuple[str, ...]) -> list[str | Path]:
     """Files, folders, or names of shipped policies; a missing one is an error."""
-    from remit.resources import resolve_policy
-
     from remit.lint import expand
     from remit.load import POLICY_SUFFIXES
+    from remit.resources import resolve_policy
 
     resolved: list[str | Path] = [resolve_policy(p) for p in paths]
     missing = [p for p in resolved if not Path(p).exists()]
@@ -314,9 +315,8 @@ def _sarif(diagnostics: list[Any]) -> dict[str, Any]:
 def test_cmd(paths: tuple[str, ...], fmt: str) -> None:
     """Run the policies' own tests (exit 5 if any fails)."""
     from remit.lint import expand
-    from remit.testing import run_tests
-
     from remit.load import check_policy
+    from remit.testing import run_tests
 
     report, failed, total = [], 0, 0
     broken: list[tuple[Path, list[Any]]] = []  # policies that do not load: the others are still tested
@@ -358,7 +358,9 @@ def test_cmd(paths: tuple[str, ...], fmt: str) -> None:
         _test_table(report)
         for path, errors in broken:
             _show_diagnostics(errors)
-            err.print(f"[red]ERROR[/] {escape(str(path))}: the policy does not load, so its tests did not run")
+            err.print(
+                f"[red]ERROR[/] {escape(str(path))}: the policy does not load, so its tests did not run"
+            )
         colour = "red" if failed or broken else "green"
         loaded = f", {len(broken)} policy file(s) not loaded" if broken else ""
         out.print(f"[{colour}]{total - failed} passed, {failed} failed{loaded}[/]")
