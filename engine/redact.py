@@ -23,6 +23,7 @@ from .secret_patterns import (
     ARGV_GROUPS,
     ARGV_LONG_CUES,
     ARGV_WORDS,
+    CONTAINER_PROGRAMS,
     Argv,
     Found,
     _regex,
@@ -788,25 +789,30 @@ def _argv_cue(flag: str) -> bool:
 def _runs_curl(words: Sequence[Any]) -> bool:
     """Whether one of the items of an argv runs curl: a numeric `user:password` after its `-u`
     is a credential, not a `uid:gid`."""
-    return any(type(word) is str and _is_curl(word) for word in words)
-
-
-def _is_curl(word: str) -> bool:
-    return _program(word) in ("curl", "curl.exe")
-
-
-def _program(word: str) -> str:
-    """The last part of a program's path, lowercase (`/usr/bin/Docker.exe`: `docker.exe`)."""
-    return word.rpartition("/")[2].rpartition("\\")[2].lower()
-
-
-_CONTAINERS = frozenset(name + exe for name in ("docker", "podman", "nerdctl") for exe in ("", ".exe"))
+    return _runs(_CURLS, words)
 
 
 def _runs_container(words: Sequence[Any]) -> bool:
     """Whether one of the items of an argv runs a container program, whose `-u` takes a
     `user:group`."""
-    return any(type(word) is str and _program(word) in _CONTAINERS for word in words)
+    return _runs(_CONTAINERS, words)
+
+
+def _runs(programs: frozenset[str], words: Sequence[Any]) -> bool:
+    return any(type(word) is str and _is_program(word, programs) for word in words)
+
+
+def _is_curl(word: str) -> bool:
+    return _is_program(word, _CURLS)
+
+
+def _is_program(word: str, programs: frozenset[str]) -> bool:
+    """Whether `word` runs one of `programs` (`/usr/bin/Docker.exe` runs `docker.exe`)."""
+    return word.rpartition("/")[2].rpartition("\\")[2].lower() in programs
+
+
+_CURLS = frozenset({"curl", "curl.exe"})
+_CONTAINERS = frozenset(name + exe for name in CONTAINER_PROGRAMS for exe in ("", ".exe"))
 
 
 def __getattr__(name: str) -> Any:

@@ -99,27 +99,34 @@ _LDAP_PROGRAMS = (
 )  # fmt: skip
 _SMB_PROGRAMS = ("smbclient", "rpcclient", "smbcacls", "smbcquotas", "smbget", "smbtree", "net")
 _NET_SAMBA = ("ads", "rpc", "rap")
-_ZIP_PROGRAMS = ("zip", "unzip", "zipcloak", "funzip")
-_7Z_PROGRAMS = ("7z", "7za", "7zr", "7zz")
-_AT_COMMAND = (
-    r"(?:(?:^|(?<=[\n;&|(`])|(?<=\$\())[ \t]*"
-    r"|(?<![\w.-])(?:sudo|doas|xargs|then|do|else|time|nice|nohup|exec|command|env)[ \t]+)"
-    r"""(?:[^\s;&|'"`]*[/\\])?"""
-)
-"""Where a command's program starts (at the start of a line or after `;`, `&&`, `|`, `(`,
-`sudo`, ...), with its path: what a word common as a value must be at to name a program."""
 """The sub-commands of Samba's `net` that a command's text is read for: `net` alone is too
 common a word for a text to tell it is Samba's."""
+
+
+def _names(programs: tuple[str, ...]) -> str:
+    return "|".join(map(re.escape, programs))
+
+
+_ZIP_PROGRAMS = ("zip", "unzip", "zipcloak", "funzip")
+_7Z_PROGRAMS = ("7z", "7za", "7zr", "7zz")
+CONTAINER_PROGRAMS = ("docker", "podman", "nerdctl")
+"""Programs whose `-u` takes a `user:group`, never a password (`docker exec -u www-data:www-data`)."""
+_RUNNERS = frozenset({"sudo", "doas", "xargs", "time", "nice", "nohup", "exec", "command", "env"})
+"""Programs that run the word after them (their options aside, in a text)."""
+_AT_COMMAND = (
+    r"(?:(?:^|(?<=[\n;&|(`])|(?<=\$\())[ \t]*"
+    r"|(?<![\w.-])(?:" + _names((*sorted(_RUNNERS), "then", "do", "else")) + r")[ \t]+)"
+    r"""(?:[^\s;&|'"`]*[/\\])?"""
+)
+"""Where a command's program starts (at the start of a line, after `;`, `&&`, `|`, `(`, a
+runner such as `sudo`, or `then`, `do`, `else`), with its path: what a word common as a value
+must be at to name a program."""
 
 
 _IN_COMMAND = r"""(?:[^\n;&|'"]|\\\n|'[^'\n]*'|"[^"\n]*")"""
 """A character of the same command, or a quoted part of a line: up to a `;`, `&`, `|` or a
 new line outside quotes (`curl -d "a=1&b=2" -su user:pw`), but for a line continuation
 (`mysql \\⏎ -pPW`), which joins the lines of one command."""
-
-
-def _names(programs: tuple[str, ...]) -> str:
-    return "|".join(map(re.escape, programs))
 
 
 def _reads(programs: str, flag: str) -> str:
@@ -704,8 +711,7 @@ def _curl_user(replace: Callable[[re.Match[str]], str]) -> Callable[[re.Match[st
 
 
 _CURL_WORD = r"(?<![A-Za-z0-9_.-])curl(?:\.exe)?(?![A-Za-z0-9_.-])"
-_CONTAINER_WORD = r"(?<![A-Za-z0-9_.-])(?:docker|podman|nerdctl)(?:\.exe)?(?![A-Za-z0-9_.-])"
-"""A program whose `-u` is a `user:group` (`docker exec -u www-data:www-data`)."""
+_CONTAINER_WORD = r"(?<![A-Za-z0-9_.-])(?:" + _names(CONTAINER_PROGRAMS) + r")(?:\.exe)?(?![A-Za-z0-9_.-])"
 CURL_REACH = 300
 """Characters before a flag looked at for the program that runs it (`curl`, `docker`; back to
 a `;`, `&`, `|` or a new line): a search that costs no more per flag however long the text."""
@@ -786,7 +792,6 @@ sub-command, its `ArgvRule`: the text patterns' `cli_password` read for an argv 
 _AT_START = frozenset((*_ZIP_PROGRAMS, *_7Z_PROGRAMS))
 """Programs whose name is a common value too (`--format zip`, `--name zip`): such a word names
 the program only where a command starts (`_starts`)."""
-_RUNNERS = frozenset({"sudo", "doas", "xargs", "time", "nice", "nohup", "exec", "command", "env"})
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
 """Argv items that end a command (an argv given to a shell's `-c` as words, or to `sh -c`'s
 own parser): the program of the next one is its own."""
@@ -814,9 +819,9 @@ _SUBCOMMANDS: dict[tuple[str, str], str] = {
 """(program, word) -> the program that a sub-command word of its makes it."""
 
 ARGV_FLAGS = frozenset(flag for rule in ARGV_RULES.values() for flag in rule.next)
+"""The flags whose next item a program's rule may hide: no other needs the program looked up."""
 ARGV_GROUPS = frozenset(rule.group for rule in ARGV_RULES.values() if rule.group)
 """The letters of `ArgvRule.group`: a flag ending in one may take the next item (`-rP`)."""
-"""The flags whose next item a program's rule may hide: no other needs the program looked up."""
 ARGV_CUES = frozenset(glued[1] for rule in ARGV_RULES.values() for glued in rule.glued if glued[1] != "-")
 """The letters of a short flag (`-p`, `-nb`) after which the program is looked up: a password
 glued to a flag, or htpasswd's batch mode (`-b`), whose password is a word of its own."""

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import duckdb
 
@@ -193,17 +193,21 @@ def _is_log(path: Path) -> bool:
     a log whose first line is damaged is still a log, and its reader counts that line.
     """
     try:
-        with path.open("rb") as raw:
-            gz = raw.read(2) == b"\x1f\x8b"
-        opener = gzip.open if gz else open
-        with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+        with _open_log(path) as f:
             for _, line in zip(range(20), f, strict=False):
-                record = _json_line(line)
+                record = _json_line(line.decode("utf-8", "replace"))
                 if record is not None:
                     return isinstance(record, dict) and "v" in record and record.get("kind") in LOG_KINDS
     except (OSError, EOFError):
         return False
     return False
+
+
+def _open_log(path: Path) -> BinaryIO:
+    """A log's bytes, gzip or not (told by its first bytes, not its name)."""
+    with path.open("rb") as raw:
+        gz = raw.read(2) == b"\x1f\x8b"
+    return cast(BinaryIO, gzip.open(path, "rb")) if gz else path.open("rb")
 
 
 def _json_line(line: str) -> Any:
@@ -379,9 +383,7 @@ def _recover(
 def _lines_with_surrogates(path: Path) -> Iterator[bytes]:
     """The lines of a log (gzip or not) that escape a lone surrogate, each with U+FFFD for it."""
     try:
-        with path.open("rb") as raw:
-            gz = raw.read(2) == b"\x1f\x8b"
-        with gzip.open(path, "rb") if gz else path.open("rb") as f:
+        with _open_log(path) as f:
             for line in f:
                 if b"\\u" in line and (fixed := _ESCAPE.sub(_lone_to_fffd, line)) != line:
                     yield fixed
