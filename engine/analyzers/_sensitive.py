@@ -16,8 +16,11 @@ from collections.abc import Callable
 
 NAMES = frozenset(
     {
-        # environment files
+        # environment files: `.envrc` (direnv, run on entering its folder) and Cloudflare
+        # wrangler's `.dev.vars` hold a project's secrets as `.env` does
         ".env",
+        ".envrc",
+        ".dev.vars",
         # private keys
         "id_rsa",
         "id_dsa",
@@ -119,10 +122,22 @@ SEGMENTS = (
     ".claude/settings.local.json",
     ".codex/config.toml",
     ".gemini/settings.json",
+    # a project's MCP servers, which Claude Code starts: an agent that adds one runs a program
+    # of its choosing in every later session, with tools the permission settings may allow
+    ".mcp.json",
     # agents' auth tokens
     ".claude.json",
     ".claude/.credentials.json",
     ".codex/auth.json",
+    ".gemini/oauth_creds.json",
+    ".config/github-copilot/",
+    # tokens and keys of other tools: Hugging Face, sops's age keys, podman's registry logins,
+    # the 1Password CLI
+    ".cache/huggingface/token",
+    ".huggingface/token",
+    ".config/sops/age/",
+    ".config/containers/auth.json",
+    ".config/op/",
 )
 """Path component sequences (a trailing `/` means anything below that directory)."""
 
@@ -173,6 +188,11 @@ PREFIXES = (
     "/proc/self/environ",
     "/var/run/secrets/",
     "/run/secrets/",
+    # a cluster's admin credentials and its certificate authority's keys (kubeadm, k3s)
+    "/etc/kubernetes/admin.conf",
+    "/etc/kubernetes/super-admin.conf",
+    "/etc/kubernetes/pki/",
+    "/etc/rancher/k3s/k3s.yaml",
 )
 """Absolute path prefixes that are sensitive."""
 
