@@ -55,6 +55,8 @@ _TOUCHERS = frozenset(
         "chgrp",
         "srm",
         "wipe",
+        "rimraf",
+        "setfacl",
     }
 )
 _DESTINATION_LAST = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
@@ -78,7 +80,9 @@ _PLATFORM = frozenset(
 )
 """(program, subcommand, first argument or "") of platform commands that destroy data."""
 _PLATFORM_PROGRAMS = frozenset(program for program, _, _ in _PLATFORM)
-_WIPERS = frozenset({"shred", "truncate", "wipefs", "fdisk", "sfdisk", "parted", "wipe", "blkdiscard"})
+_WIPERS = frozenset(
+    {"shred", "truncate", "wipefs", "fdisk", "sfdisk", "gdisk", "sgdisk", "parted", "wipe", "blkdiscard"}
+)
 """Programs that destroy what they are given, by the name `destructive_reasons` reports."""
 _BY_SUBCOMMAND = frozenset(NETWORK_SUBCOMMANDS) | frozenset(INSTALL_SUBCOMMANDS)
 """Programs whose subcommand decides whether they reach the network or install packages."""
@@ -196,9 +200,11 @@ def destructive_reasons(cmd: Command) -> list[str]:
     reasons: list[str] = []
     if program in ("rm", "srm") and cmd.has_flag("recursive"):
         reasons.append("rm -r")
+    elif program == "rimraf":  # npm's `rm -rf`, recursive always
+        reasons.append("rimraf")
     elif program == "find" and "delete" in cmd.flags:
         reasons.append("find -delete")
-    elif program in ("chmod", "chown", "chgrp") and cmd.has_flag("R"):
+    elif program in ("chmod", "chown", "chgrp", "setfacl") and cmd.has_flag("R"):
         reasons.append(f"{program} -R")
     elif program in _WIPERS or program.startswith("mkfs"):
         reasons.append(program.split(".")[0])
@@ -250,6 +256,16 @@ def _git_reasons(cmd: Command, sub: str) -> list[str]:
         return ["git restore discards changes"]
     elif sub == "filter-branch":
         return ["git filter-branch"]
+    elif sub == "rm" and cmd.has_flag("f") and not (cmd.has_flag("cached") or cmd.has_flag("n")):
+        return ["git rm -f"]  # without `-f`, git keeps a file whose changes are not committed
+    elif sub == "update-ref" and cmd.has_flag("d"):
+        return ["git update-ref -d"]  # a branch gone, its reflog with it
+    elif sub == "reflog" and cmd.arg(cmd.args.index("reflog") + 1) in ("expire", "delete"):
+        return ["git reflog expire"]  # the record that finds lost commits again
+    elif (sub == "prune" and not cmd.has_flag("n")) or (
+        sub == "gc" and any(a in ("--prune=now", "--prune=all") for a in cmd.args)
+    ):
+        return ["git prune"]  # commits no ref reaches, gone for good
     return []
 
 

@@ -181,6 +181,7 @@ _ALIAS_GROUPS: dict[str, list[tuple[str, ...]]] = {
     "chmod": [("R", "recursive")],
     "chown": [("R", "recursive")],
     "chgrp": [("R", "recursive")],
+    "setfacl": [("R", "recursive")],
     "ln": [("s", "symbolic"), ("f", "force")],
     "mkdir": [("p", "parents")],
     "grep": [("r", "R", "recursive"), ("i", "ignore-case"), ("E", "extended-regexp")],
@@ -213,6 +214,8 @@ _ALIAS_GROUPS: dict[str, list[tuple[str, ...]]] = {
     "git add": [("A", "all"), ("f", "force"), ("u", "update")],
     "git commit": [("a", "all"), ("m", "message"), ("amend",), ("n", "no-verify")],
     "git stash": [("u", "include-untracked")],
+    "git rm": [("f", "force"), ("n", "dry-run"), ("r",), ("cached",)],
+    "git prune": [("n", "dry-run")],
 }
 FLAG_ALIASES: dict[str, dict[str, str]] = {
     key: {flag: group[0] for group in groups for flag in group} for key, groups in _ALIAS_GROUPS.items()
@@ -345,6 +348,9 @@ VALUE_OPTIONS: dict[str, frozenset[str]] = {
     "touch": frozenset({"d", "date", "r", "reference", "t"}),
     "truncate": frozenset({"s", "size", "r", "reference"}),
     "shred": frozenset({"n", "iterations", "s", "size", "random-source"}),
+    "setfacl": frozenset(
+        {"m", "modify", "x", "remove", "M", "modify-file", "X", "remove-file", "set", "set-file", "restore"}
+    ),
     "sed": frozenset({"e", "expression", "f", "file", "l", "line-length"}),
     "perl": frozenset({"e", "E", "I", "M", "m"}),
     "head": frozenset({"n", "c", "lines", "bytes"}),

@@ -429,7 +429,9 @@ def resolve(path: str, base: str | None, cwd: str | None) -> str:
     return posixpath.normpath(posixpath.join(base or "", path))
 
 
-_REMOVES_WHOLE = frozenset({"rm -r", "find -delete", "chmod -R", "chown -R", "chgrp -R", "rsync --delete"})
+_REMOVES_WHOLE = frozenset(
+    {"rm -r", "rimraf", "find -delete", "chmod -R", "chown -R", "chgrp -R", "setfacl -R", "rsync --delete"}
+)
 """The `destructive_reasons` of commands whose written paths `destroyed` lists."""
 
 _NAMED = frozenset({"~+", "$P", "${", "$H"})
