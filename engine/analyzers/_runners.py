@@ -179,6 +179,35 @@ WRAPPERS: dict[str, Wrapper] = {
         "n network-veth U j P pipe no-pager private-users-chown cleanup",
         optional="volatile private-users",
         stops="h help version b boot cleanup"), env=frozenset({"E", "setenv"}), elsewhere=True),
+    # init processes of containers, and wrappers that change how the command runs: what it
+    # does to the files it is given is done here
+    "dumb-init": Wrapper(options("r rewrite", "c single-child v verbose h help V version",
+                                  stops="h help V version")),
+    "tini": Wrapper(options("e p", "s v w g h l", stops="h l")),
+    "eatmydata": Wrapper(options()),
+    "chpst": Wrapper(options("u U b e / n l L m d o p f c r t", "v P 0 1 2", clusters=False)),
+    "systemd-inhibit": Wrapper(options("what who why mode", "h help version no-ask-password no-pager "
+                                        "no-legend", stops="h help version list")),
+    "env-cmd": Wrapper(options("f file r rc-file e environments", "fallback no-override silent "
+                                "expand-envs verbose x h help v version", stops="h help v version")),
+    # sandboxes: a bind of `/` or of the home lets the command reach them (`--overlay`, with
+    # three values, is left unknown: code not shown)
+    "bwrap": Wrapper(options(
+        "args argv0 userns userns2 pidns uid gid hostname chdir unsetenv lock-file sync-fd remount-ro "
+        "exec-label file-label proc dev tmpfs mqueue dir seccomp add-seccomp-fd block-fd userns-block-fd "
+        "info-fd json-status-fd cap-add cap-drop perms size overlay-src tmp-overlay ro-overlay setenv "
+        "bind bind-try dev-bind dev-bind-try ro-bind ro-bind-try bind-fd ro-bind-fd file bind-data "
+        "ro-bind-data symlink chmod",
+        "unshare-all share-net unshare-user unshare-user-try unshare-ipc unshare-pid unshare-net "
+        "unshare-uts unshare-cgroup unshare-cgroup-try clearenv new-session die-with-parent as-pid-1 "
+        "disable-userns assert-userns-disabled level-prefix help version",
+        pairs="setenv bind bind-try dev-bind dev-bind-try ro-bind ro-bind-try bind-fd ro-bind-fd file "
+              "bind-data ro-bind-data symlink chmod",
+        stops="help version", clusters=False), env=frozenset({"setenv"})),
+    "proot": Wrapper(options("r rootfs b bind m mount q qemu w pwd cwd v verbose k kernel-release "
+                              "i change-id R S", "0 root-id V version h help kill-on-exit L link2symlink",
+                              stops="V version h help")),
+    "sandbox-exec": Wrapper(options("f n p D", clusters=False)),
 }
 """Programs that run the command after their options (and operands): `faketime now cmd`."""
 # fmt: on
@@ -678,6 +707,12 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "vagrant": Subcommand(names("ssh"), VAGRANT),
     "ip": Subcommand(names("e ex exe exec -b -batch --batch"), IP),
     "distrobox": Subcommand(names("enter"), options()),
+    # project environments: a task of the project's file, or a command
+    "pixi": Subcommand(names("run"), options(
+        "e environment manifest-path m executable color", "frozen locked q quiet v verbose clean-env "
+        "force-activate no-install revalidate skip-deps no-lockfile-update")),
+    "devbox": Subcommand(names("run"), options("c config e env env-file environment",
+                                                "q quiet pure allow-insecure omit-nix-env recompute")),
 }
 """Runners whose command is an operand (of a subcommand): `uv run pytest`, `npx vitest`. Their
 running subcommands are in `_programs.RUN_SUBCOMMANDS` too, for the unwrapper (`npm test`
