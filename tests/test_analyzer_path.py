@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import remit
 from remit.analyzers import PathFacts, path_facts, shell_facts
-from remit.analyzers._sensitive import is_sensitive
+from remit.analyzers._sensitive import CREDENTIAL_COMMANDS, credential_store, is_sensitive
 from tests.conftest import POLICIES, patches_analyzers
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "analyzers" / "path_cases.yaml").read_text("utf-8"))
@@ -92,6 +92,41 @@ def test_any_args_never_raise(args: dict[str, Any]) -> None:
 def test_awk_reads_its_operands_after_the_program(command: str, paths: list[str]) -> None:
     facts = _facts("Bash", {"command": command}, "/w")
     assert sorted(facts.paths) == sorted(paths)
+
+
+def test_every_credential_store_is_sensitive() -> None:
+    stores = {store for printers in CREDENTIAL_COMMANDS.values() for _, _, store in printers}
+    assert stores and all(is_sensitive(store) for store in stores), stores
+
+
+@pytest.mark.parametrize(
+    ("command", "store"),
+    [
+        ("gh auth token", "~/.config/gh/hosts.yml"),
+        ("gh -R o/r auth token --hostname ghe.example", "~/.config/gh/hosts.yml"),
+        ("gh auth status --show-token", "~/.config/gh/hosts.yml"),
+        ("gh auth status", None),
+        ("gh issue create --title auth --body token", None),  # words of options, not the command
+        ("gh pr view auth token", None),
+        ("kubectl --context prod config view --raw --minify", "~/.kube/config"),
+        ("kubectl config view", None),  # keys shown as DATA+OMITTED
+        ("aws --profile dev configure get profile.dev.aws_session_token", "~/.aws/credentials"),
+        ("aws configure get region", None),
+        ("aws configure export-credentials --format env", "~/.aws/credentials"),
+        (
+            "gcloud auth application-default print-access-token",
+            "~/.config/gcloud/application_default_credentials.json",
+        ),
+        ("git -C repo credential fill", "~/.git-credentials"),
+        ("git credential-cache exit", None),
+        ("heroku auth:token", "~/.netrc"),
+    ],
+)
+def test_a_command_that_prints_a_credential_reads_its_store(command: str, store: str | None) -> None:
+    words = command.split()
+    assert credential_store(words[0], words[1:]) == store
+    facts = _facts("Bash", {"command": command}, "/w")
+    assert facts.sensitive == (store is not None), facts.paths
 
 
 @functools.cache

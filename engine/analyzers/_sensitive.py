@@ -196,6 +196,62 @@ PREFIXES = (
 )
 """Absolute path prefixes that are sensitive."""
 
+_Printer = tuple[tuple[str, ...], tuple[str, ...], str]
+
+CREDENTIAL_COMMANDS: dict[str, tuple[_Printer, ...]] = {
+    "gh": (
+        (("auth", "token"), (), "~/.config/gh/hosts.yml"),
+        (("auth", "status"), ("-t", "--show-token"), "~/.config/gh/hosts.yml"),
+    ),
+    "kubectl": ((("config", "view"), ("--raw",), "~/.kube/config"),),
+    "aws": (
+        (("configure", "export-credentials"), (), "~/.aws/credentials"),
+        (
+            ("configure", "get"),
+            ("aws_access_key_id", "aws_secret_access_key", "aws_session_token"),
+            "~/.aws/credentials",
+        ),
+    ),
+    "gcloud": (
+        (("auth", "print-access-token"), (), "~/.config/gcloud/credentials.db"),
+        (("auth", "print-identity-token"), (), "~/.config/gcloud/credentials.db"),
+        (
+            ("auth", "application-default", "print-access-token"),
+            (),
+            "~/.config/gcloud/application_default_credentials.json",
+        ),
+    ),
+    "az": ((("account", "get-access-token"), (), "~/.azure/msal_token_cache.json"),),
+    "git": ((("credential", "fill"), (), "~/.git-credentials"),),
+    "heroku": ((("auth:token",), (), "~/.netrc"),),
+    "vault": ((("print", "token"), (), "~/.vault-token"),),
+}
+"""Commands that print a credential a tool keeps, by program: (the words of the command,
+the words one of which it needs (none: nothing more), where the tool keeps it). Such a command
+reads that store as `cat` of it would (`credential_store`): `gh auth token` prints what
+`~/.config/gh/hosts.yml` (or the keyring it points to) holds. `kubectl config view` hides the
+keys without `--raw`, and `aws configure get region` prints no secret."""
+
+
+def credential_store(program: str, args: list[str]) -> str | None:
+    """The store whose credential `program args` prints (`CREDENTIAL_COMMANDS`), or None.
+
+    The command's words are its first operands, after options: a word right after an option
+    may be its value (`gh -R o/r auth token`, `aws --profile p configure get ...`), any other
+    word starts the command (`gh issue create --title auth --body token` is no `auth token`)."""
+    for i, arg in enumerate(args):
+        if arg[:1] == "-" and arg != "-":
+            continue
+        words = [a for a in args[i:] if a[:1] != "-"]
+        for printed, needs, store in CREDENTIAL_COMMANDS[program]:
+            if words[: len(printed)] == list(printed) and (
+                not needs or any(a.split("=", 1)[0] in needs or a.rsplit(".", 1)[-1] in needs for a in args)
+            ):
+                return store
+        if i == 0 or args[i - 1][:1] != "-" or "=" in args[i - 1]:
+            return None  # no option's value: the command started here
+    return None
+
 
 # The regexes are compiled on first use (each getter is cached): most paths are judged by
 # substring tests alone, and a process that sees no such path does not compile them.

@@ -46,7 +46,9 @@ from ._programs import (
     SCRIPT_FIRST,
 )
 from ._sensitive import (
+    CREDENTIAL_COMMANDS,
     SENSITIVE_WORDS,
+    credential_store,
     holds_sensitive,
     is_sensitive,
     kept_outside,
@@ -621,6 +623,10 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
             if near:
                 for arg in args:
                     _add_placed(found, arg, base, run_in, cwd or shell.cwd)
+        if program in CREDENTIAL_COMMANDS:  # `gh auth token` prints what its store holds
+            store = credential_store(program, args)
+            if store is not None:
+                found[_place(store, base, run_in, unresolved, shell)] = None
         if base is not None or (program in _DIRECTORY_OPTIONS and ("-" in cmd.text or program[-3:] == "tar")):
             for path in _secrets_named_from(cmd, base, run_in):
                 if path[:1] == "?":
