@@ -135,6 +135,14 @@ def _reads(programs: str, flag: str) -> str:
     return r"\b(?:" + programs + r")\b" + _IN_COMMAND + r"{0,300}?\s" + flag
 
 
+_QUOTED_FLAG = (
+    r"""|(?P<q{group}>['"]){flag}(?!\[REDACTED)"""
+    r"(?P<{group}>(?:(?!(?P=q{group}))[^\n])+)(?P=q{group})"
+)
+"""A flag quoted whole with the password glued to it, as `shlex.quote` writes `-pP@ss$1`
+(`'-pP@ss$1'`): the password is the rest of the quoted word (an alternative, `{flag}` a
+pattern and `{group}` the name of the secret's group)."""
+
 _HTPASSWD_FLAG = r"-(?:[Cr][ \t]+[0-9]+|(?![Cr](?![A-Za-z0-9]))[A-Za-z0-9]+)"
 """A flag of htpasswd, with its value if it takes one (`-C 10`, `-r 5`)."""
 
@@ -191,10 +199,12 @@ _PROGRAM_FLAGS = "|".join(
         # Info-ZIP's `-P PW`, also ending a group of its flags (`zip -rP PW`), where a command
         # starts: not the word `zip` elsewhere (`--format zip -P`, `mvn -Dformat=zip -Prelease`)
         _AT_COMMAND + r"(?:" + _names(_ZIP_PROGRAMS) + r")(?:\.exe)?(?![\w.-])" + _IN_COMMAND
-        + r"{0,300}?\s-[A-Za-z0-9]{0,8}P\s*(?!-)" + _NOT_REF + r"(?P<s19>" + _Q + r")",
+        + r"{0,300}?\s(?:-[A-Za-z0-9]{0,8}?P\s*(?!-)" + _NOT_REF + r"(?P<s19>" + _Q + r")"
+        + _QUOTED_FLAG.format(flag="-[A-Za-z0-9]{0,8}?P", group="s23") + ")",
         # 7-Zip's `-pPW` (`-p` alone asks for it)
         _AT_COMMAND + r"(?:" + _names(_7Z_PROGRAMS) + r")(?:\.exe)?(?![\w.-])" + _IN_COMMAND
-        + r"{0,300}?\s-p(?![\s;&|])" + _NOT_REF + r"(?P<s20>" + _Q + r")",
+        + r"{0,300}?\s(?:-p(?![\s;&|])" + _NOT_REF + r"(?P<s20>" + _Q + r")"
+        + _QUOTED_FLAG.format(flag="-p", group="s24") + ")",
         # the value `gh secret set NAME` is given (`--body V`, `-b V`); without one it reads stdin
         r"\bgh(?:[ \t]+(?:-R|--repo)(?:=|[ \t]+)[^\s;&|]+)?[ \t]+secret[ \t]+set\b" + _IN_COMMAND
         + r"{0,300}?\s(?:-b\s*|--body(?:=|\s+))(?!-)" + _NOT_REF + r"(?P<s21>" + _Q + r")",
@@ -416,9 +426,11 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         "cli_password",
         r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b"
         + _IN_COMMAND
-        + r"{0,300}?\s-p(?!\[REDACTED)(?P<s>"
+        + r"{0,300}?\s(?:-p(?!\[REDACTED)(?P<s>"
         + _Q
         + r")"
+        + _QUOTED_FLAG.format(flag="-p", group="s25")
+        + ")"
         + r"|\b(?:sshpass|(?:docker|podman|buildah|nerdctl|az)\s+login|helm\s+registry\s+login|twine)\b"
         + _IN_COMMAND
         + r"{0,300}?\s-p\s*(?!\[REDACTED)(?P<s2>"
@@ -608,7 +620,7 @@ def _builtin_at(anchors: frozenset[str]) -> tuple[_Builtin, ...]:
     )
 
 
-_GROUPS = ("s", *(f"s{n}" for n in range(2, 23)))
+_GROUPS = ("s", *(f"s{n}" for n in range(2, 26)))
 
 
 @functools.cache
