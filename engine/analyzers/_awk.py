@@ -56,8 +56,14 @@ def awk_writes(cmd: Command) -> list[str]:
 
 def awk_files(cmd: Command) -> list[str]:
     """The files an awk command line reads: its operands after the program, but the
-    `name=value` assignments awk takes among them."""
-    return [f for f in read_line(cmd)[1] if not _ASSIGNMENT.match(f)]
+    `name=value` assignments awk takes among them, and those its program reads with
+    `getline < FILE` (`program_reads`)."""
+    sources, operands, _ = read_line(cmd)
+    files = [f for f in operands if not _ASSIGNMENT.match(f)]
+    for program in sources:
+        if "getline" in program:
+            files.extend(program_reads(program))
+    return files
 
 
 def read_line(cmd: Command) -> tuple[list[str], list[str], list[str]]:
@@ -138,6 +144,29 @@ def program_writes(program: str) -> list[str]:
         elif target:
             shown = _PLACEHOLDER.sub(lambda m: strings[int(m.group(1))], target)
             out.append(f"<awk: {shown}>")
+    return out
+
+
+_GETLINE_FROM = re.compile(
+    r"\bgetline\b(?:[ \t]*(?:\$[0-9A-Za-z_]+|[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?))?[ \t]*<(?!=)[ \t]*"
+    r"(\x00\d+\x00|\$[0-9A-Za-z_]+|[A-Za-z_][A-Za-z0-9_]*|\()"
+)
+"""`getline < FILE` (`getline line < ".env"`, `getline < f`): the file read, as its first token
+(a string set aside, a field, a variable, or `(` of an expression)."""
+
+
+def program_reads(program: str) -> list[str]:
+    """The files an awk program reads with `getline < FILE`: a string constant is the path;
+    any other expression names a file known only when the program runs (`<awk: EXPR>`)."""
+    if len(program) > MAX_PROGRAM or "\x00" in program:
+        return ["<awk: a program too long to read>"] if len(program) > MAX_PROGRAM else []
+    strings = _STRING.findall(program)
+    at = iter(range(len(strings)))
+    text = _STRING.sub(lambda _: f"\x00{next(at)}\x00", program)
+    out: list[str] = []
+    for m in _GETLINE_FROM.finditer(text):
+        literal = _PLACEHOLDER.fullmatch(m.group(1))
+        out.append(_unquote(strings[int(literal.group(1))]) if literal else f"<awk: {m.group(1)}...>")
     return out
 
 

@@ -532,8 +532,9 @@ def _is_home(parts: list[str]) -> bool:
 
 @functools.cache
 def _proc_environ() -> re.Pattern[str]:
-    """A process's environment (`/proc/<pid>/environ`)."""
-    return re.compile(r"/proc/(?:self|thread-self|[0-9]+)(?:/task/[0-9]+)?/environ/?$")
+    """A process's environment (`/proc/<pid>/environ`), the process named any way: `self`, a
+    number, or a word the shell expands (`$$`, `$PPID`, `*`)."""
+    return re.compile(r"/proc/[^/]+(?:/task/[^/]+)?/environ/?$")
 
 
 def _proc_sensitive(path: str) -> bool:
@@ -753,7 +754,10 @@ def _patterned_dirs_sensitive(path: str) -> bool:
 @functools.lru_cache(maxsize=256)
 def _name_matcher(glob: str) -> Callable[[str], re.Match[str] | None]:
     """`fnmatch.fnmatchcase(name, glob)` as a compiled match (not None for a match), made
-    once per glob instead of once per candidate name."""
+    once per glob instead of once per candidate name. A bracket that starts with `^` is
+    negated, as Bash reads it (`.[^x]nv` matches `.env`; fnmatch negates only `[!...]`)."""
+    if "[^" in glob:
+        glob = glob.replace("[^", "[!")
     return re.compile(fnmatch.translate(glob)).match
 
 

@@ -583,6 +583,8 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
             for arg in args:  # a plain command (`git status`, `ls -la src`): its words, here
                 if arg[:1] == "-" and "=" not in arg:
                     continue  # a flag (`-la`, `--force`): what `_path_like` says, without its work
+                if program == "git" and ":" in arg and "://" not in arg:
+                    arg = arg.partition(":")[2] or arg  # `git show HEAD:.env`: `.env` as committed
                 if arg.isalnum() and SENSITIVE_WORDS is not None and arg.isascii():
                     if arg.lower() not in SENSITIVE_WORDS:
                         continue  # `status`, `main`: what `_path_like` says, without its work
@@ -1645,6 +1647,8 @@ def command_paths(cmd: Command) -> list[str]:
             ) or (program in ("jq", "yq") and any(f in ("f", "from-file") for f in cmd.flags))  # `jq -f F`
             operands = operands if scripted else operands[1:]
         out.extend(operands)
+        if program == "sed":
+            out.extend(_sed_files(cmd, scripted))
         if program in READ_OPTIONS:
             out.extend(option_files(cmd))
     elif program == "find":  # its tests hold patterns (`-name '*.json'`), not paths
@@ -1669,6 +1673,36 @@ def command_paths(cmd: Command) -> list[str]:
         return list(opened) if opened else out
     paths = [p for p in dict.fromkeys(out) if p and not ("://" in p and _url_only(p))]
     return [*paths, *opened] if opened else paths  # `open('a://../.env')` opens a path
+
+
+_SED_FILES = re.compile(
+    # an address or two maybe (`1`, `$`, `/re/`, `1,/re/`), `!` maybe, then `r`, `R`, `w` or
+    # `W`, or an `s` command's `w` flag, and the file: the rest of the line
+    r"(?:^|[;\n{}])[ \t]*(?:(?:[0-9$]+|/(?:[^/\\\n]|\\.)*/)"
+    r"(?:[ \t]*[,~][ \t]*(?:[0-9$+~]+|/(?:[^/\\\n]|\\.)*/))?[ \t]*!?[ \t]*)?"
+    r"(?:[rRwW]|s([^\\\n])(?:(?!\1)[^\\\n]|\\.)*\1(?:(?!\1)[^\\\n]|\\.)*\1[gpiImMe0-9]*w)"
+    r"[ \t]*(\S[^\n]*)"
+)
+"""A sed command that reads or writes a file its script names: `r .env`, `1R f`, `$w out`,
+`s/a/b/w out` (GNU sed takes the rest of the line as the name)."""
+
+
+def _sed_files(cmd: Command, scripted: bool) -> list[str]:
+    """The files a sed script reads (`r`, `R`) or writes (`w`, `W`, `s///w`): the `-e` values,
+    or the first operand (a script from `-f FILE` is not seen)."""
+    if scripted:
+        scripts = option_values(cmd.args, "e", ("expression",), "efl")
+    else:
+        operands = file_operands(cmd)
+        scripts = operands[:1]
+    out: list[str] = []
+    for script in scripts:
+        for m in _SED_FILES.finditer(script):
+            name = m.group(2).rstrip()
+            out.append(name)
+            if ";" in name:  # `r .env; p`: GNU sed reads `.env; p`, another sed maybe `.env`
+                out.append(name.partition(";")[0].rstrip())
+    return out
 
 
 def _url_only(word: str) -> bool:
