@@ -515,11 +515,11 @@ AGENTS = click.Choice(["claude-code", "codex"])
 
 
 @main.command()
-@click.argument("agent", type=AGENTS)
-@click.option("--policy", required=True, help="Policy file or shipped policy name.")
-# `--log` and `--log-durability` are checked by the hook, which answers a problem with them in
-# each event's terms (a deny, a hook error): a usage error's exit code 2 would erase the user's
-# prompt or keep the agent from stopping
+# The agent, `--policy`, `--log` and `--log-durability` are checked by the hook, which answers a
+# problem with them in each event's terms (a deny, a hook error): a usage error's exit code 2
+# would erase the user's prompt or keep the agent from stopping
+@click.argument("agent", required=False, default="")
+@click.option("--policy", default="", help="Policy file or shipped policy name (required).")
 @click.option("--log", "log_path", help="Append decisions to this log.")
 @click.option("--log-durability", metavar="MODE", help=LOG_DURABILITY_HELP)
 @click.option(
@@ -529,11 +529,14 @@ AGENTS = click.Choice(["claude-code", "codex"])
     "without remit's start-up on every call).",
 )
 def hook(agent: str, policy: str, log_path: str | None, log_durability: str | None, daemon: bool) -> None:
-    """Answer one PreToolUse hook call (JSON on stdin) for Claude Code or Codex CLI.
+    """Answer one hook call (JSON on stdin) for AGENT: claude-code or codex.
 
     Any failure answers deny with the reason: a guard that cannot decide never lets a call through.
     """
     from remit.hook import main_hook
+
+    if not policy or agent not in AGENTS.choices:
+        daemon = False  # answered here, a refusal in the event's terms
 
     sys.exit(main_hook(agent, policy=policy, log=log_path, log_durability=log_durability, daemon=daemon))
 

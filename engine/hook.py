@@ -137,6 +137,8 @@ def run_hook(
     try:
         if log_durability is not None and log is None:
             raise HookInputError("--log-durability needs --log")
+        if policy == "" and name not in OBSERVED:
+            raise HookInputError("no policy given: `remit hook` needs `--policy` (a file or a shipped name)")
         cache = _cache_dir(cache_dir)
         if name in OBSERVED:  # a turn starting or ending, a call's result
             return handle_event(
@@ -194,7 +196,8 @@ def _decide(
 def check_agent(agent: str) -> None:
     """Raise `HookInputError` for an agent whose protocol remit does not speak."""
     if agent not in AGENTS:
-        raise HookInputError(f"unknown agent `{agent}` (known: {', '.join(AGENTS)})")
+        given = f"unknown agent `{agent}`" if agent else "no agent given"
+        raise HookInputError(f"{given} (known: {', '.join(AGENTS)})")
 
 
 def parse_event(text: str) -> HookEvent:

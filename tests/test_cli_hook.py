@@ -80,6 +80,29 @@ def test_a_bad_log_option_is_answered_in_each_events_terms(home: Path, options: 
     assert result.exit_code == 0 or why in result.stderr  # (without a log, a prompt is not recorded)
 
 
+@pytest.mark.parametrize(
+    ("argv", "why"),
+    [
+        (["hook", "claude-code"], "no policy given"),
+        (["hook", "claude-code", "--daemon"], "no policy given"),
+        (["hook", "--policy", "coding-agent"], "no agent given"),
+        (["hook", "cursor", "--policy", "coding-agent"], "unknown agent `cursor`"),
+    ],
+)
+def test_a_missing_policy_or_agent_is_answered_in_each_events_terms(
+    home: Path, argv: list[str], why: str
+) -> None:
+    """As a bad log option: a tool call is denied with the reason, and a turn event is never
+    blocked (a usage error's exit code 2 would erase the prompt, or keep the agent going)."""
+    call = CliRunner().invoke(main, argv, input=event("ls", str(home)))
+    answer = json.loads(call.stdout)["hookSpecificOutput"]
+    assert call.exit_code == 0 and answer["permissionDecision"] == "deny", call.stdout
+    assert why in answer["permissionDecisionReason"]
+    for turn in ({"hook_event_name": "UserPromptSubmit", "prompt": "hi"}, {"hook_event_name": "Stop"}):
+        result = CliRunner().invoke(main, argv, input=json.dumps({**turn, "session_id": "s"}))
+        assert result.exit_code in (0, 1) and result.stdout == "", (turn, result.stdout)
+
+
 def test_install_keeps_other_settings_and_uninstall_removes_only_its_hook(home: Path) -> None:
     settings = home / ".claude" / "settings.json"
     settings.parent.mkdir()
