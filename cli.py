@@ -274,9 +274,11 @@ def _resolve_all(paths: tuple[str, ...]) -> list[str | Path]:
     missing = [p for p in resolved if not Path(p).exists()]
     if missing:
         _fail(f"no such file, folder or shipped policy: `{missing[0]}`")
-    if next(expand(resolved), None) is None:  # a folder with none: a check of nothing passes nothing
+    # a folder with none: a check of nothing passes nothing, beside other paths too
+    empty = [given for given, path in zip(paths, resolved, strict=True) if next(expand([path]), None) is None]
+    if empty:
         suffixes = ", ".join(f"*{s}" for s in sorted(POLICY_SUFFIXES))
-        _fail(f"no policy file ({suffixes}) in `{'`, `'.join(paths)}`")
+        _fail(f"no policy file ({suffixes}) in `{'`, `'.join(empty)}`")
     return resolved
 
 

@@ -124,6 +124,8 @@ def test_lint_and_test_of_a_folder_without_policies_fail(tmp_path: Path) -> None
     for command in ("lint", "test"):
         code, _, err = run(command, str(tmp_path))
         assert code == 1 and "no policy file" in err  # a CI step that checks nothing does not pass
+        code, _, err = run(command, str(tmp_path), str(POLICIES / "ci.yaml"))  # beside one that has one
+        assert code == 1 and f"no policy file (*.remit, *.yaml, *.yml) in `{tmp_path}`" in err
 
 
 def test_a_policy_that_does_not_load_is_reported_and_the_others_are_tested(tmp_path: Path) -> None:
