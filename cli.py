@@ -489,6 +489,10 @@ def report(
     targets = list(paths) or [str(Path.home() / ".claude" / "projects")]
     if not paths and not Path(targets[0]).is_dir():
         raise click.UsageError("give decision logs or traces to report on (no ~/.claude/projects here)")
+    if since is not None and until is not None and since >= until:  # no moment is in both
+        raise click.UsageError(
+            f"--since ({since:%Y-%m-%d %H:%M:%S}) must be before --until ({until:%Y-%m-%d %H:%M:%S})"
+        )
     utc = dt.timezone.utc
     try:
         result = build_report(

@@ -33,6 +33,9 @@ def test_report_text_and_date_filter() -> None:
     assert code == 0 and "Oversight report" in out
     code, out, _ = run("report", str(DATA / "traces"), "--since", "2100-01-01", "--format", "json")
     assert code == 0 and json.loads(out)["totals"]["calls"] == 0
+    for since, until in (("2026-02-01", "2026-01-01"), ("2026-01-01", "2026-01-01")):  # no moment in both
+        code, _, err = run("report", str(DATA / "traces"), "--since", since, "--until", until)
+        assert code == 2 and "must be before --until" in err
 
 
 def test_report_bad_policy_is_a_clean_error() -> None:
