@@ -295,7 +295,8 @@ def _schema_diagnostic(err: Any, path: Path, source: Source) -> Diagnostic:
         hint = None
         if isinstance(err.get("input"), bool) and kind == "string_type":
             hint = "YAML reads an unquoted yes, no, on, off, true or false as a bool: quote it"
-        return Diagnostic("schema.wrong_type", f"`{where}`: {_plain(msg)}", span, hint=hint)
+        empty = " (it is empty)" if "input" in err and err["input"] is None else ""  # `defaults:` and nothing
+        return Diagnostic("schema.wrong_type", f"`{where}`: {_plain(msg)}{empty}", span, hint=hint)
     return Diagnostic("schema.invalid", f"`{where}`: {_plain(msg)}", span)
 
 
@@ -304,6 +305,7 @@ def _plain(msg: str) -> str:
     text = msg.replace("a valid dictionary", "a mapping").replace("a valid list", "a list")
     text = text.replace("Input should be", "should be").replace("a valid integer", "an integer")
     text = text.replace("a valid string", "a string").replace("a valid boolean", "true or false")
+    text = re.sub(r" or instance of \w+", "", text)  # `a mapping or instance of Defaults`: a class name
     return text[:1].lower() + text[1:].rstrip(".")
 
 

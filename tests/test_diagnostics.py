@@ -63,6 +63,17 @@ def test_a_file_that_is_not_utf8_says_where(tmp_path: Path) -> None:
     assert diagnostic.message.endswith("not utf-8 (byte 0xff)")  # (the `é` before it is one column)
 
 
+@pytest.mark.parametrize("value", ["", " 3", " [a]"])
+def test_a_section_of_the_wrong_type_names_no_python_class(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(f"remit: 1\nname: p\ndefaults:{value}\nunknown:{value}\nrules:\n  -{value}\n")
+    _, diagnostics = remit.check_policy(path)
+    empty = " (it is empty)" if not value else ""
+    assert [d.message for d in diagnostics] == [
+        f"`{where}`: should be a mapping{empty}" for where in ("defaults", "unknown", "rules[0]")
+    ]
+
+
 def test_a_byte_order_mark_is_read_as_nothing(tmp_path: Path) -> None:
     for name in ("ci.remit", "ci.yaml"):
         path = tmp_path / name
