@@ -72,6 +72,9 @@ def test_dangerous_prefixes_warn() -> None:
         ('rule = "x"\n', "`rule` must be an array of tables"),
         ('[[rule]]\ntoolName = "a"\n', "rule 1: `decision` must be"),
         ('[[rule]]\ndecision = "allow"\npriority = "high"\n', "rule 1: `priority` must be a number"),
+        ('[[rule]]\ndecision = "allow"\npriority = 1e400\n', "`priority` must be a finite number, not inf"),
+        ('[[rule]]\ndecision = "allow"\npriority = nan\n', "`priority` must be a finite number, not nan"),
+        ("[[rule]]\ndecision = 'allow'\npriority = 1" + "0" * 400 + "\n", "a finite number, not 10000000000"),
     ],
 )
 def test_invalid_policies_fail_with_one_line(text: str, message: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import math
 import re
 import sys
 from pathlib import PurePath
@@ -83,7 +84,18 @@ def _rule_tables(data: dict[str, Any], file: str) -> list[dict[str, Any]]:
         priority = rule.get("priority", 0)
         if isinstance(priority, bool) or not isinstance(priority, (int, float)):
             raise ImportFailed(f"{file}: rule {i + 1}: `priority` must be a number")
+        if not _finite(priority):  # `inf`, `nan`, 1e400: no order among the rules to keep
+            shown = str(priority)[:20]
+            raise ImportFailed(f"{file}: rule {i + 1}: `priority` must be a finite number, not {shown}")
     return rules
+
+
+def _finite(number: float) -> bool:
+    """`number` is a float's finite value (an integer past a double's range is not)."""
+    try:
+        return math.isfinite(float(number))
+    except OverflowError:
+        return False
 
 
 def _parse_all(rules: list[dict[str, Any]], col: Collected) -> list[Parsed]:
