@@ -356,7 +356,9 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "authorization",
-        r"""(?i)(?<![\w:-])(?:proxy-)?authorization(?:["']?\s*[:=]\s*["']?"""
+        # the name as a key, a field or a subscript (`headers["Authorization"] = "Basic ..."`,
+        # Go's `Header["Authorization"] = []string{"Basic ..."}`), then `:` or `=`
+        r"""(?i)(?<![\w:-])(?:proxy-)?authorization(?:["']?\]?\s*[:=]\s*(?:\[\]string\{)?["']?"""
         # or a header given as a name and a value with its scheme, the value whole in its quotes
         # (`setRequestHeader("Authorization", "Basic ...")`, `(b"authorization", b"Bearer ...")`,
         # an f-string, a template, escaped quotes): not a list of names, nor prose
