@@ -123,10 +123,10 @@ runner such as `sudo`, or `then`, `do`, `else`), with its path: what a word comm
 must be at to name a program."""
 
 
-_IN_COMMAND = r"""(?:[^\n;&|'"]|\\\n|'[^'\n]*'|"[^"\n]*")"""
+_IN_COMMAND = r"""(?:[^\n;&|'"]|\\\r?\n|'[^'\n]*'|"[^"\n]*")"""
 """A character of the same command, or a quoted part of a line: up to a `;`, `&`, `|` or a
 new line outside quotes (`curl -d "a=1&b=2" -su user:pw`), but for a line continuation
-(`mysql \\⏎ -pPW`), which joins the lines of one command."""
+(`mysql \\⏎ -pPW`, with a Windows line end too), which joins the lines of one command."""
 
 
 def _reads(programs: str, flag: str) -> str:
