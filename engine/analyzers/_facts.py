@@ -30,6 +30,7 @@ from ._programs import (
     NETWORK_SUBCOMMANDS,
     PRIVILEGE_PROGRAMS,
     READ_OPTIONS,
+    RUNS_FETCHED,
     SHELLS,
     SQL_CLIENTS,
     VALUE_OPTIONS,
@@ -158,7 +159,27 @@ def _installs(program: str, sub: str, args: list[str]) -> bool:
         queries = _QUERIES.get(program)
         options = [a for a in args if a[:1] == "-"]
         return queries is None or not options or not all(_asks(program, o, queries) for o in options)
-    return sub in INSTALL_SUBCOMMANDS.get(program, ())
+    if sub in INSTALL_SUBCOMMANDS.get(program, ()):
+        return True
+    return sub in RUNS_FETCHED.get(program, ()) and _fetches(program, sub, args)
+
+
+_NPM_VALUED = frozenset({"-w", "--workspace", "--scope", "--init-module"})
+"""Options of `npm init` whose value is the next word (`npm init -w packages/a` makes a
+workspace, and downloads nothing)."""
+
+
+def _fetches(program: str, sub: str, args: list[str]) -> bool:
+    """`RUNS_FETCHED`'s command is given something to download: `npm init` a package (any
+    operand), `go run` a module at a version (`x@latest`), `deno run` or `uv run` a URL (or a
+    registry's package: `npm:cowsay`, `jsr:@std/x`)."""
+    rest = args[args.index(sub) + 1 :] if sub in args else []
+    words = [a for i, a in enumerate(rest) if a[:1] != "-" and (i == 0 or rest[i - 1] not in _NPM_VALUED)]
+    if program == "npm":
+        return bool(words)
+    if program == "go":
+        return any("@" in w for w in words)
+    return any(w.startswith(("https://", "http://", "npm:", "jsr:")) for w in words)
 
 
 def _asks(program: str, option: str, queries: frozenset[str]) -> bool:

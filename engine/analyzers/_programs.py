@@ -294,10 +294,12 @@ INSTALL_SUBCOMMANDS: dict[str, frozenset[str]] = {
     "pdm": frozenset({"add", "install"}),
     "conda": frozenset({"install", "create", "update"}),
     "mamba": frozenset({"install", "create", "update"}),
-    "npm": frozenset({"install", "i", "add", "ci", "update", "upgrade", "isntall", "in"}),
-    "yarn": frozenset({"add", "install", "global", "upgrade"}),
-    "pnpm": frozenset({"add", "install", "i", "update", "up"}),
-    "bun": frozenset({"add", "install", "i"}),
+    # `create` runs a package's initializer (`npm create vite` is `npm exec create-vite`)
+    "npm": frozenset({"install", "i", "add", "ci", "update", "upgrade", "isntall", "in", "create"}),
+    "yarn": frozenset({"add", "install", "global", "upgrade", "create"}),
+    "pnpm": frozenset({"add", "install", "i", "update", "up", "create"}),
+    "bun": frozenset({"add", "install", "i", "create"}),
+    "deno": frozenset({"install", "add"}),
     "gem": frozenset({"install", "update"}),
     "cargo": frozenset({"install", "add"}),
     "go": frozenset({"install", "get"}),
@@ -319,6 +321,16 @@ INSTALL_SUBCOMMANDS: dict[str, frozenset[str]] = {
     "ansible-galaxy": frozenset({"install"}),
 }
 """Subcommands that install packages (`pip install`)."""
+
+RUNS_FETCHED: dict[str, frozenset[str]] = {
+    "npm": frozenset({"init"}),
+    "go": frozenset({"run"}),
+    "deno": frozenset({"run"}),
+    "uv": frozenset({"run"}),
+}
+"""Subcommands that download what they run when given a package or a URL (`npm init vite`,
+`go run example.com/x@latest`, `deno run https://...`, `uv run https://.../x.py`): installs
+then (`_facts.fetches`), where `npm init -y` and `go run .` are not."""
 
 INSTALL_PROGRAMS = frozenset({"easy_install", "dpkg", "rpm", "installer", "nix-env"})
 
