@@ -658,11 +658,10 @@ def _placed_glob_sensitive(name: str, path: str) -> bool:
     directory = path.rstrip("/")[: path.rstrip("/").rfind("/") + 1]
     if name.strip("*.") == "":
         # a hidden directory's own files: `~/.docker/*` holds `config.json` (Bash's `*` skips
-        # hidden names, and `.*` takes only them), and a folder of the system's secrets
-        # (`/etc/*` holds `shadow`); not a directory that is a glob itself, nor a repository's
-        # `.git`, whose `config` and `hooks` are named when they are meant (`zip -r out.zip .
-        # -x '.git/*'` is everyday work)
-        if "/." not in directory and directory[:1] != "." and directory not in _PREFIX_PARENTS:
+        # hidden names, and `.*` takes only them); not a directory that is a glob itself, nor a
+        # repository's `.git`, whose `config` and `hooks` are named when they are meant
+        # (`zip -r out.zip . -x '.git/*'` is everyday work)
+        if "/." not in directory and directory[:1] != ".":
             return False
         if "*" in directory or "?" in directory or "[" in directory or directory.endswith((".git/", "/.git")):
             return False
@@ -685,10 +684,6 @@ def _placed_only(word: str) -> bool:
     return not is_sensitive("/srv/any/" + word)
 
 
-_PREFIX_PARENTS = frozenset(p.rstrip("/").rsplit("/", 1)[0] + "/" for p in PREFIXES) - {"/"}
-"""The folders that hold a file or folder of `PREFIXES` (`/etc/`, `/proc/self/`), the root
-left out: a bare `*` there reaches `shadow` as `s*` does, where in a home it reaches no
-hidden file (`cat ~/*`), and `/*` only the system's folders."""
 _CANDIDATES = tuple(c for c in (*sorted(NAMES), *_SAMPLES) if c not in NOT_SENSITIVE)
 """The names a glob is tried on (`_glob_may_match`)."""
 _PLACED_WORDS = tuple(
