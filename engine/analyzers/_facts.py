@@ -358,6 +358,66 @@ def _restores_worktree(cmd: Command) -> bool:
     return not ("S" in flags or any(len(f) > 1 and "staged".startswith(f) for f in flags))
 
 
+def _sed_address(group: str) -> str:
+    """A sed address: a line (`3`, `$`, `0~4`), a regex (`/re/`, `/re/I`), or a regex with a
+    delimiter of its own (`\\,re,`); `group` names that delimiter."""
+    return (
+        r"(?:[0-9$]+(?:~[0-9]+)?|/(?:[^/\\\n]|\\.)*/[IM]*"
+        rf"|\\(?P<{group}>[^\\\n])(?:(?!(?P={group}))[^\\\n]|\\.)*(?P={group})[IM]*)"
+    )
+
+
+_SED_ADDRESSED = (
+    r"(?:^|[;\n{}])[ \t]*(?:" + _sed_address("a1")
+    + r"(?:[ \t]*,[ \t]*(?:[+~][0-9]+|" + _sed_address("a2") + r"))?[ \t]*(?:![ \t]*)?)?"
+)  # fmt: skip
+"""Where a sed command starts, with its address or two, and `!`, if any."""
+_SED_FILES = re.compile(
+    # an address or two maybe, `!` maybe, then `r`, `R`, `w` or `W`, or an `s` command's `w`
+    # flag, and the file: the rest of the line (each blank run is read one way only: a run
+    # split between two `[ \t]*` would be tried every way, in time square to its length)
+    _SED_ADDRESSED
+    + r"(?P<command>[rRwW]|s(?P<d>[^\\\n])(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)"
+    r"(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)[gpiImMe0-9]*w)[ \t]*(?P<file>\S[^\n]*)"
+)  # fmt: skip
+"""A sed command that reads or writes a file its script names: `r .env`, `1R f`, `$w out`,
+`/a/I r f`, `s/a/b/w out` (GNU sed takes the rest of the line as the name)."""
+
+
+_SED_SUBSTITUTE = re.compile(
+    r"(?P<head>" + _SED_ADDRESSED + r")s(?P<d>[^\\\n])(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)"
+    r"(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)"
+)
+"""An `s` command's pattern and replacement, which may hold `;w x` as text (`s/;w/x/`): set
+aside before `_SED_FILES` looks for commands, its flags (`w FILE`) kept."""
+
+
+def sed_files(cmd: Command) -> tuple[list[str], list[str]]:
+    """(files read, files written) by a sed script's `r`/`R` and `w`/`W`/`s///w`: of the `-e`
+    values, or of the first operand (a script from `-f FILE` is not seen). The same lists each
+    time for one command: the shell and path facts both read them."""
+    memo = cmd.__dict__
+    found: tuple[list[str], list[str]] | None = memo.get("_sed_files")
+    if found is not None:
+        return found
+    if any(f in ("e", "f", "expression", "file") for f in cmd.flags):
+        scripts = option_values(cmd.args, "e", ("expression",), "efl")
+    else:
+        scripts = file_operands(cmd)[:1]
+    reads: list[str] = []
+    writes: list[str] = []
+    for script in scripts:
+        script = _SED_SUBSTITUTE.sub(lambda m: f"{m['head']}s{m['d'] * 3}", script)
+        for m in _SED_FILES.finditer(script):
+            into = reads if m.group("command") in ("r", "R") else writes
+            name = m.group("file").rstrip()
+            into.append(name)
+            if ";" in name:  # `r .env; p`: GNU sed reads `.env; p`, another sed maybe `.env`
+                into.append(name.partition(";")[0].rstrip())
+    memo["_sed_files"] = found = (reads, writes)
+    return found
+
+
 def file_operands(cmd: Command) -> list[str]:
     """Positional arguments, minus the values of options that take one (the same list each
     time for one command: several facts read it; do not change it)."""
@@ -544,6 +604,8 @@ def _write_targets(cmd: Command) -> list[str]:
         out.extend(b for a, b in zip(cmd.args, cmd.args[1:], strict=False) if a in _FIND_WRITES)
     elif program in _TRANSFERS:  # `aws s3 sync s3://b ~`, `zip -r /tmp/x.zip src`, `7z x a.7z -o/etc`
         out.extend(_TRANSFERS[program](cmd))
+    if program == "sed":  # `sed 'w out'`, `sed 's/a/b/w out'`: the files its script writes
+        out.extend(sed_files(cmd)[1])
     if cmd.fills:
         out = [f for p in out for f in ([p] if "{}" not in p else cmd.fills)]
         if "<stdin>" in cmd.fills and (program in _TOUCHERS or program in _DESTINATION_LAST):

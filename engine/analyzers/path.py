@@ -30,6 +30,7 @@ from ._facts import (
     find_starts,
     option_files,
     option_values,
+    sed_files,
     write_targets,
     zip_words,
 )
@@ -1648,7 +1649,7 @@ def command_paths(cmd: Command) -> list[str]:
             operands = operands if scripted else operands[1:]
         out.extend(operands)
         if program == "sed":
-            out.extend(_sed_files(cmd, scripted))
+            out.extend(sed_files(cmd)[0])  # and the files it writes, among `write_targets`
         if program in READ_OPTIONS:
             out.extend(option_files(cmd))
     elif program == "find":  # its tests hold patterns (`-name '*.json'`), not paths
@@ -1673,36 +1674,6 @@ def command_paths(cmd: Command) -> list[str]:
         return list(opened) if opened else out
     paths = [p for p in dict.fromkeys(out) if p and not ("://" in p and _url_only(p))]
     return [*paths, *opened] if opened else paths  # `open('a://../.env')` opens a path
-
-
-_SED_FILES = re.compile(
-    # an address or two maybe (`1`, `$`, `/re/`, `1,/re/`), `!` maybe, then `r`, `R`, `w` or
-    # `W`, or an `s` command's `w` flag, and the file: the rest of the line
-    r"(?:^|[;\n{}])[ \t]*(?:(?:[0-9$]+|/(?:[^/\\\n]|\\.)*/)"
-    r"(?:[ \t]*[,~][ \t]*(?:[0-9$+~]+|/(?:[^/\\\n]|\\.)*/))?[ \t]*!?[ \t]*)?"
-    r"(?:[rRwW]|s([^\\\n])(?:(?!\1)[^\\\n]|\\.)*\1(?:(?!\1)[^\\\n]|\\.)*\1[gpiImMe0-9]*w)"
-    r"[ \t]*(\S[^\n]*)"
-)
-"""A sed command that reads or writes a file its script names: `r .env`, `1R f`, `$w out`,
-`s/a/b/w out` (GNU sed takes the rest of the line as the name)."""
-
-
-def _sed_files(cmd: Command, scripted: bool) -> list[str]:
-    """The files a sed script reads (`r`, `R`) or writes (`w`, `W`, `s///w`): the `-e` values,
-    or the first operand (a script from `-f FILE` is not seen)."""
-    if scripted:
-        scripts = option_values(cmd.args, "e", ("expression",), "efl")
-    else:
-        operands = file_operands(cmd)
-        scripts = operands[:1]
-    out: list[str] = []
-    for script in scripts:
-        for m in _SED_FILES.finditer(script):
-            name = m.group(2).rstrip()
-            out.append(name)
-            if ";" in name:  # `r .env; p`: GNU sed reads `.env; p`, another sed maybe `.env`
-                out.append(name.partition(";")[0].rstrip())
-    return out
 
 
 def _url_only(word: str) -> bool:
