@@ -120,6 +120,14 @@ def test_every_credential_store_is_sensitive() -> None:
         ("git -C repo credential fill", "~/.git-credentials"),
         ("git credential-cache exit", None),
         ("heroku auth:token", "~/.netrc"),
+        ("gh auth status -at", "~/.config/gh/hosts.yml"),  # a needed letter among others
+        ("gh auth --hostname github.com token", "~/.config/gh/hosts.yml"),  # an option between the words
+        ("aws configure --profile prod get aws_secret_access_key", "~/.aws/credentials"),
+        ("kubectl config view --flatten", "~/.kube/config"),
+        ("kubectl config view --raw=false", None),
+        ("gcloud config config-helper --format=json", "~/.config/gcloud/credentials.db"),
+        ("git credential-cache get", "~/.git-credentials"),
+        ("gh auth status -a", None),
     ],
 )
 def test_a_command_that_prints_a_credential_reads_its_store(command: str, store: str | None) -> None:

@@ -1176,6 +1176,13 @@ def test_the_runner_names_the_unwrapper_knows_are_those_of_the_readers() -> None
     assert running == _programs.RUN_SUBCOMMANDS
 
 
+def test_programs_judged_by_their_subcommand_have_one() -> None:
+    """A program whose installs or network use its subcommand tells (`pip install`) must be
+    one whose subcommand is found, or `pixi install` reads as no install at all."""
+    by_subcommand = {*_programs.INSTALL_SUBCOMMANDS, *_programs.RUNS_FETCHED, *_programs.NETWORK_SUBCOMMANDS}
+    assert by_subcommand <= _programs.SUBCOMMAND_PROGRAMS, by_subcommand - _programs.SUBCOMMAND_PROGRAMS
+
+
 _RUNNER_WORDS = ["-", "--", "-c", "-x", "--a=b", "-p", "x", "'rm -rf ~'", ":::", ";", "run", "$X"]
 
 

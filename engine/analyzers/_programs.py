@@ -109,7 +109,8 @@ RUN_SUBCOMMANDS: dict[str, frozenset[str]] = {
     "asdf": frozenset({"exec"}), "rbenv": frozenset({"exec"}), "pyenv": frozenset({"exec"}),
     "nodenv": frozenset({"exec"}), "toolbox": frozenset({"run"}), "doppler": frozenset({"run"}),
     "infisical": frozenset({"run"}), "mise": frozenset({"exec", "x"}),
-    "nix": frozenset({"develop", "shell", "run"}), "pixi": frozenset({"run"}), "devbox": frozenset({"run"}),
+    "nix": frozenset({"develop", "shell", "run"}), "pixi": frozenset({"run", "exec"}),
+    "devbox": frozenset({"run"}),
     "dotenvx": frozenset({"run"}), "chamber": frozenset({"exec"}), "docker": frozenset({"exec", "run"}),
     "docker-compose": frozenset({"exec", "run"}), "podman": frozenset({"exec", "run"}),
     "kubectl": frozenset({"exec"}), "lxc": frozenset({"exec"}), "incus": frozenset({"exec"}),
@@ -128,7 +129,7 @@ SUBCOMMAND_PROGRAMS = frozenset(
         "composer", "bundle", "dotnet", "mix", "make", "just", "npx", "bun", "deno", "rustup",
         "snap", "flatpak", "zypper", "pacman", "port", "launchctl", "kubeadm", "vercel", "fly",
         "firebase", "supabase", "wrangler", "twine", "hatch", "pdm", "tox", "nox", "rake", "mvn",
-        "gradle", "ansible-galaxy", "crontab", "svn", "hg", "jj",
+        "gradle", "ansible-galaxy", "crontab", "svn", "hg", "jj", "pixi",
     }
 )
 """Programs whose first positional argument names an action (`git push`)."""
@@ -300,6 +301,7 @@ INSTALL_SUBCOMMANDS: dict[str, frozenset[str]] = {
     "pnpm": frozenset({"add", "install", "i", "update", "up", "create"}),
     "bun": frozenset({"add", "install", "i", "create"}),
     "deno": frozenset({"install", "add"}),
+    "pixi": frozenset({"install", "add", "global", "exec"}),  # `pixi exec x`: x fetched, then run
     "gem": frozenset({"install", "update"}),
     "cargo": frozenset({"install", "add"}),
     "go": frozenset({"install", "get"}),

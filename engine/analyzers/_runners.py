@@ -708,7 +708,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "ip": Subcommand(names("e ex exe exec -b -batch --batch"), IP),
     "distrobox": Subcommand(names("enter"), options()),
     # project environments: a task of the project's file, or a command
-    "pixi": Subcommand(names("run"), options(
+    "pixi": Subcommand(names("run exec"), options(
         "e environment manifest-path m executable color", "frozen locked q quiet v verbose clean-env "
         "force-activate no-install revalidate skip-deps no-lockfile-update")),
     "devbox": Subcommand(names("run"), options("c config e env env-file environment",

@@ -203,7 +203,7 @@ CREDENTIAL_COMMANDS: dict[str, tuple[_Printer, ...]] = {
         (("auth", "token"), (), "~/.config/gh/hosts.yml"),
         (("auth", "status"), ("-t", "--show-token"), "~/.config/gh/hosts.yml"),
     ),
-    "kubectl": ((("config", "view"), ("--raw",), "~/.kube/config"),),
+    "kubectl": ((("config", "view"), ("--raw", "--flatten"), "~/.kube/config"),),
     "aws": (
         (("configure", "export-credentials"), (), "~/.aws/credentials"),
         (
@@ -212,17 +212,22 @@ CREDENTIAL_COMMANDS: dict[str, tuple[_Printer, ...]] = {
             "~/.aws/credentials",
         ),
     ),
-    "gcloud": (
-        (("auth", "print-access-token"), (), "~/.config/gcloud/credentials.db"),
-        (("auth", "print-identity-token"), (), "~/.config/gcloud/credentials.db"),
+    "gcloud": (  # the longest first: each may skip one word, an option's value
         (
             ("auth", "application-default", "print-access-token"),
             (),
             "~/.config/gcloud/application_default_credentials.json",
         ),
+        (("auth", "print-access-token"), (), "~/.config/gcloud/credentials.db"),
+        (("auth", "print-identity-token"), (), "~/.config/gcloud/credentials.db"),
+        (("config", "config-helper"), (), "~/.config/gcloud/credentials.db"),
     ),
     "az": ((("account", "get-access-token"), (), "~/.azure/msal_token_cache.json"),),
-    "git": ((("credential", "fill"), (), "~/.git-credentials"),),
+    "git": (
+        (("credential", "fill"), (), "~/.git-credentials"),
+        (("credential-store", "get"), (), "~/.git-credentials"),
+        (("credential-cache", "get"), (), "~/.git-credentials"),
+    ),
     "heroku": ((("auth:token",), (), "~/.netrc"),),
     "vault": ((("print", "token"), (), "~/.vault-token"),),
 }
@@ -230,7 +235,8 @@ CREDENTIAL_COMMANDS: dict[str, tuple[_Printer, ...]] = {
 the words one of which it needs (none: nothing more), where the tool keeps it). Such a command
 reads that store as `cat` of it would (`credential_store`): `gh auth token` prints what
 `~/.config/gh/hosts.yml` (or the keyring it points to) holds. `kubectl config view` hides the
-keys without `--raw`, and `aws configure get region` prints no secret."""
+keys without `--raw` or `--flatten`, and `aws configure get region` prints no secret. A
+needed `-t` may be among other letters (`-at`); one given `=false` or `=0` is not given."""
 
 
 def credential_store(program: str, args: list[str]) -> str | None:
@@ -244,13 +250,39 @@ def credential_store(program: str, args: list[str]) -> str | None:
             continue
         words = [a for a in args[i:] if a[:1] != "-"]
         for printed, needs, store in CREDENTIAL_COMMANDS[program]:
-            if words[: len(printed)] == list(printed) and (
-                not needs or any(a.split("=", 1)[0] in needs or a.rsplit(".", 1)[-1] in needs for a in args)
-            ):
+            if _says(words, printed) and (not needs or any(_gives(a, needs) for a in args)):
                 return store
         if i == 0 or args[i - 1][:1] != "-" or "=" in args[i - 1]:
             return None  # no option's value: the command started here
     return None
+
+
+def _says(words: list[str], printed: tuple[str, ...]) -> bool:
+    """`words` start with `printed`, an option's value maybe between two of them (`gh auth
+    --hostname h token`, `aws configure --profile p get ...`: the CLIs take options there)."""
+    if not words or words[0] != printed[0]:
+        return False
+    at = 1
+    for word in printed[1:]:
+        if words[at : at + 1] == [word]:
+            at += 1
+        elif words[at + 1 : at + 2] == [word]:
+            at += 2
+        else:
+            return False
+    return True
+
+
+def _gives(arg: str, needs: tuple[str, ...]) -> bool:
+    """`arg` is one of `needs` (`--raw`, `--raw=true`, `-t` among letters: `-at`), or names
+    one (`aws configure get profile.p.aws_secret_access_key`)."""
+    name, eq, value = arg.partition("=")
+    if eq and value.lower() in ("false", "0"):
+        return False
+    if name in needs or arg.rsplit(".", 1)[-1] in needs:
+        return True
+    letters = arg[1:] if arg[:1] == "-" and arg[1:2] != "-" else ""
+    return bool(letters) and any(n[:1] == "-" and len(n) == 2 and n[1] in letters for n in needs)
 
 
 # The regexes are compiled on first use (each getter is cached): most paths are judged by

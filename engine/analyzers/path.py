@@ -584,7 +584,7 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
             for arg in args:  # a plain command (`git status`, `ls -la src`): its words, here
                 if arg[:1] == "-" and "=" not in arg:
                     continue  # a flag (`-la`, `--force`): what `_path_like` says, without its work
-                if program == "git" and ":" in arg and "://" not in arg:
+                if program == "git" and ":" in arg and "://" not in arg and cmd.subcommand in _GIT_SHOWS:
                     arg = arg.partition(":")[2] or arg  # `git show HEAD:.env`: `.env` as committed
                 if arg.isalnum() and SENSITIVE_WORDS is not None and arg.isascii():
                     if arg.lower() not in SENSITIVE_WORDS:
@@ -1444,6 +1444,11 @@ _OWN_PATHS = FILE_READERS | WRITING_PROGRAMS | _CONTAINERS | {"find", "git"}
 """Programs whose paths `command_paths` finds by their own rules, not from their words."""
 _NOT_JOINED = frozenset("./~<")
 """First characters of a word that `resolve` does not simply join to the directory."""
+
+
+_GIT_SHOWS = frozenset({"show", "cat-file", "diff", "archive", "grep"})
+"""git commands that print a file as a commit holds it, named `REV:PATH` (not `git commit -m
+"feat: x"`, `git push o a:b`)."""
 
 
 def _git_names_paths(args: list[str]) -> bool:
