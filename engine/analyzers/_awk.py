@@ -158,8 +158,10 @@ _GETLINE_FROM = re.compile(
 def program_reads(program: str) -> list[str]:
     """The files an awk program reads with `getline < FILE`: a string constant is the path;
     any other expression names a file known only when the program runs (`<awk: EXPR>`)."""
-    if len(program) > MAX_PROGRAM or "\x00" in program:
-        return ["<awk: a program too long to read>"] if len(program) > MAX_PROGRAM else []
+    if len(program) > MAX_PROGRAM:
+        return ["<awk: a program too long to read>"]
+    if "\x00" in program:  # a NUL would pass for a string's mark (`program_writes` names it)
+        return []
     strings = _STRING.findall(program)
     at = iter(range(len(strings)))
     text = _STRING.sub(lambda _: f"\x00{next(at)}\x00", program)

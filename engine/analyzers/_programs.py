@@ -332,7 +332,7 @@ RUNS_FETCHED: dict[str, frozenset[str]] = {
 }
 """Subcommands that download what they run when given a package or a URL (`npm init vite`,
 `go run example.com/x@latest`, `deno run https://...`, `uv run https://.../x.py`): installs
-then (`_facts.fetches`), where `npm init -y` and `go run .` are not."""
+then (`_facts._fetches`), where `npm init -y` and `go run .` are not."""
 
 INSTALL_PROGRAMS = frozenset({"easy_install", "dpkg", "rpm", "installer", "nix-env"})
 
