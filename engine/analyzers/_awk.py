@@ -14,6 +14,7 @@ reads. A program read from a file (`-f prog.awk`) is not seen.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -147,12 +148,15 @@ def program_writes(program: str) -> list[str]:
     return out
 
 
-_GETLINE_FROM = re.compile(
-    r"\bgetline\b(?:[ \t]*(?:\$[0-9A-Za-z_]+|[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?))?[ \t]*<(?!=)[ \t]*"
-    r"(\x00\d+\x00|\$[0-9A-Za-z_]+|[A-Za-z_][A-Za-z0-9_]*|\()"
-)
-"""`getline < FILE` (`getline line < ".env"`, `getline < f`): the file read, as its first token
-(a string set aside, a field, a variable, or `(` of an expression)."""
+@functools.cache
+def _getline_from() -> re.Pattern[str]:
+    """`getline < FILE` (`getline line < ".env"`, `getline < f`): the file read, as its first
+    token (a string set aside, a field, a variable, or `(` of an expression). Compiled on the
+    first program that holds `getline`."""
+    return re.compile(
+        r"\bgetline\b(?:[ \t]*(?:\$[0-9A-Za-z_]+|[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?))?[ \t]*<(?!=)[ \t]*"
+        r"(\x00\d+\x00|\$[0-9A-Za-z_]+|[A-Za-z_][A-Za-z0-9_]*|\()"
+    )
 
 
 def program_reads(program: str) -> list[str]:
@@ -166,7 +170,7 @@ def program_reads(program: str) -> list[str]:
     at = iter(range(len(strings)))
     text = _STRING.sub(lambda _: f"\x00{next(at)}\x00", program)
     out: list[str] = []
-    for m in _GETLINE_FROM.finditer(text):
+    for m in _getline_from().finditer(text):
         literal = _PLACEHOLDER.fullmatch(m.group(1))
         out.append(_unquote(strings[int(literal.group(1))]) if literal else f"<awk: {m.group(1)}...>")
     return out

@@ -372,24 +372,31 @@ _SED_ADDRESSED = (
     + r"(?:[ \t]*,[ \t]*(?:[+~][0-9]+|" + _sed_address("a2") + r"))?[ \t]*(?:![ \t]*)?)?"
 )  # fmt: skip
 """Where a sed command starts, with its address or two, and `!`, if any."""
-_SED_FILES = re.compile(
-    # an address or two maybe, `!` maybe, then `r`, `R`, `w` or `W`, or an `s` command's `w`
-    # flag, and the file: the rest of the line (each blank run is read one way only: a run
-    # split between two `[ \t]*` would be tried every way, in time square to its length)
-    _SED_ADDRESSED
-    + r"(?P<command>[rRwW]|s(?P<d>[^\\\n])(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)"
-    r"(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)[gpiImMe0-9]*w)[ \t]*(?P<file>\S[^\n]*)"
-)  # fmt: skip
-"""A sed command that reads or writes a file its script names: `r .env`, `1R f`, `$w out`,
-`/a/I r f`, `s/a/b/w out` (GNU sed takes the rest of the line as the name)."""
 
 
-_SED_SUBSTITUTE = re.compile(
-    r"(?P<head>" + _SED_ADDRESSED + r")s(?P<d>[^\\\n])(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)"
-    r"(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)"
-)
-"""An `s` command's pattern and replacement, which may hold `;w x` as text (`s/;w/x/`): set
-aside before `_SED_FILES` looks for commands, its flags (`w FILE`) kept."""
+@functools.cache
+def _sed_files_regex() -> re.Pattern[str]:
+    """A sed command that reads or writes a file its script names: `r .env`, `1R f`, `$w out`,
+    `/a/I r f`, `s/a/b/w out` (GNU sed takes the rest of the line as the name). Compiled on
+    the first sed command: a hook call that runs none does not pay for it."""
+    return re.compile(
+        # an address or two maybe, `!` maybe, then `r`, `R`, `w` or `W`, or an `s` command's
+        # `w` flag, and the file: the rest of the line (each blank run is read one way only: a
+        # run split between two `[ \t]*` would be tried every way, in time square to its length)
+        _SED_ADDRESSED
+        + r"(?P<command>[rRwW]|s(?P<d>[^\\\n])(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)"
+        r"(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)[gpiImMe0-9]*w)[ \t]*(?P<file>\S[^\n]*)"
+    )  # fmt: skip
+
+
+@functools.cache
+def _sed_substitute_regex() -> re.Pattern[str]:
+    """An `s` command's pattern and replacement, which may hold `;w x` as text (`s/;w/x/`): set
+    aside before `_sed_files_regex` looks for commands, its flags (`w FILE`) kept."""
+    return re.compile(
+        r"(?P<head>" + _SED_ADDRESSED + r")s(?P<d>[^\\\n])(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)"
+        r"(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)"
+    )
 
 
 def sed_files(cmd: Command) -> tuple[list[str], list[str]]:
@@ -406,9 +413,10 @@ def sed_files(cmd: Command) -> tuple[list[str], list[str]]:
         scripts = file_operands(cmd)[:1]
     reads: list[str] = []
     writes: list[str] = []
+    substitute, files = _sed_substitute_regex(), _sed_files_regex()
     for script in scripts:
-        script = _SED_SUBSTITUTE.sub(lambda m: f"{m['head']}s{m['d'] * 3}", script)
-        for m in _SED_FILES.finditer(script):
+        script = substitute.sub(lambda m: f"{m['head']}s{m['d'] * 3}", script)
+        for m in files.finditer(script):
             into = reads if m.group("command") in ("r", "R") else writes
             name = m.group("file").rstrip()
             into.append(name)
