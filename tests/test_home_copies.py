@@ -88,7 +88,7 @@ def test_a_copy_of_a_named_secret_stays_sensitive(command: str) -> None:
         ("tar -czf dist.tgz dist", ["allow", "ask", "allow"]),
         ("tar -C build -czf out.tgz .", ["allow", "ask", "allow"]),
         ("zip -r out.zip . -x '.git/*'", ["allow", "ask", "allow"]),
-        ("rsync -a ./ host:/app", ["allow", "ask", "block"]),
+        ("rsync -a ./ host:/app", ["ask", "ask", "block"]),  # to another host: remote-access, as scp
         ("rsync -a src/ /tmp/src", ["ask", "ask", "block"]),
         ("scp -r dist host:/srv", ["ask", "ask", "block"]),
         ("aws s3 sync dist s3://bucket/site", ["allow", "ask", "block"]),

@@ -84,7 +84,8 @@ def test_files_named_by_options_are_read(command: str, policy: str) -> None:
         ("nsenter -t 1 -m -u -n cat x", "allow"),
         ("cd /etc; env -C /tmp cat shadow", "allow"),  # /tmp/shadow
         ("diff -r --exclude=.env a b", "allow"),  # `--exclude`, not `--exclude-from` cut short
-        ("rsync -av --exclude=.env ./ host:/app", "allow"),
+        ("rsync -av --exclude=.env ./ build/", "allow"),  # (to another host it asks: remote-access)
+        ("rsync -av --exclude=.env ./ host:/app", "ask"),
     ],
 )
 def test_workspace_files_named_by_options_keep_their_decisions(command: str, expected: str) -> None:

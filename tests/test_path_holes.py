@@ -191,7 +191,7 @@ def test_copy_sources(command: str, sources: list[str]) -> None:
     [
         ("tar czf dist.tgz build/", ["allow", "ask", "allow"]),
         ("cp -r src/ /tmp/build", ["ask", "ask", "block"]),
-        ("rsync -av ./ server:/app", ["allow", "ask", "block"]),
+        ("rsync -av ./ server:/app", ["ask", "ask", "block"]),  # to another host: remote-access, as scp
         ("zip -r app.zip .", ["allow", "ask", "allow"]),
     ],
 )
