@@ -358,45 +358,139 @@ def _restores_worktree(cmd: Command) -> bool:
     return not ("S" in flags or any(len(f) > 1 and "staged".startswith(f) for f in flags))
 
 
-def _sed_address(group: str) -> str:
-    """A sed address: a line (`3`, `$`, `0~4`), a regex (`/re/`, `/re/I`), or a regex with a
-    delimiter of its own (`\\,re,`); `group` names that delimiter."""
-    return (
-        r"(?:[0-9$]+(?:~[0-9]+)?|/(?:[^/\\\n]|\\.)*/[IM]*"
-        rf"|\\(?P<{group}>[^\\\n])(?:(?!(?P={group}))[^\\\n]|\\.)*(?P={group})[IM]*)"
-    )
+_SED_TO_LINE_END = frozenset("aice#")
+"""sed commands whose argument is the rest of the line (`a text`, `e cmd`, a comment): no
+command starts inside it."""
+_SED_LABEL_END = re.compile("[;\n]")
+"""Where the label of `:`, `b`, `t` or `T` ends."""
 
 
-_SED_ADDRESSED = (
-    r"(?:^|[;\n{}])[ \t]*(?:" + _sed_address("a1")
-    + r"(?:[ \t]*,[ \t]*(?:[+~][0-9]+|" + _sed_address("a2") + r"))?[ \t]*(?:![ \t]*)?)?"
-)  # fmt: skip
-"""Where a sed command starts, with its address or two, and `!`, if any."""
+def _sed_delimited(script: str, i: int, brackets: bool = False) -> int:
+    """Past the text that `script[i]`, a delimiter, opens and the next one not escaped closes
+    (`/a\\/b/`), or -1 if the line or the script ends first: sed refuses such a script. With
+    `brackets`, as BSD sed reads a regex, a delimiter in a bracket expression is a character of
+    it (`s/[/]/x/w f` writes `f` on macOS; GNU sed finds a pattern `[` and refuses the flags)."""
+    d = script[i]
+    if d in "\\\n":
+        return -1
+    i += 1
+    n = len(script)
+    while i < n:
+        c = script[i]
+        if c == "\\":
+            i += 2
+        elif c == d:
+            return i + 1
+        elif c == "\n":
+            return -1
+        elif c == "[" and brackets:
+            i = _bracket_end(script, i)
+            if i < 0:
+                return -1
+        else:
+            i += 1
+    return -1
 
 
-@functools.cache
-def _sed_files_regex() -> re.Pattern[str]:
-    """A sed command that reads or writes a file its script names: `r .env`, `1R f`, `$w out`,
-    `/a/I r f`, `s/a/b/w out` (GNU sed takes the rest of the line as the name). Compiled on
-    the first sed command: a hook call that runs none does not pay for it."""
-    return re.compile(
-        # an address or two maybe, `!` maybe, then `r`, `R`, `w` or `W`, or an `s` command's
-        # `w` flag, and the file: the rest of the line (each blank run is read one way only: a
-        # run split between two `[ \t]*` would be tried every way, in time square to its length)
-        _SED_ADDRESSED
-        + r"(?P<command>[rRwW]|s(?P<d>[^\\\n])(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)"
-        r"(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)[gpiImMe0-9]*w)[ \t]*(?P<file>\S[^\n]*)"
-    )  # fmt: skip
+def _bracket_end(script: str, i: int) -> int:
+    """Past the bracket expression at `script[i]` (`[^]/]`, `[[:alpha:]/]`), or -1."""
+    n = len(script)
+    i += 1
+    i += i < n and script[i] == "^"
+    i += i < n and script[i] == "]"  # a `]` first is a character of the set
+    while i < n and script[i] != "\n":
+        c = script[i]
+        if c == "]":
+            return i + 1
+        if c == "[" and i + 1 < n and script[i + 1] in ":.=":  # `[:alpha:]`, `[.-.]`, `[=e=]`
+            close = script.find(script[i + 1] + "]", i + 2)
+            newline = script.find("\n", i + 2, close)
+            if close < 0 or newline >= 0:
+                return -1
+            i = close + 2
+        else:
+            i += 1
+    return -1
 
 
-@functools.cache
-def _sed_substitute_regex() -> re.Pattern[str]:
-    """An `s` command's pattern and replacement, which may hold `;w x` as text (`s/;w/x/`): set
-    aside before `_sed_files_regex` looks for commands, its flags (`w FILE`) kept."""
-    return re.compile(
-        r"(?P<head>" + _SED_ADDRESSED + r")s(?P<d>[^\\\n])(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)"
-        r"(?:(?!(?P=d))[^\\\n]|\\.)*(?P=d)"
-    )
+def _sed_address(script: str, i: int, brackets: bool) -> int:
+    """Past the address at `script[i]`, if there is one (`3`, `$`, `0~4`, `/re/I`,
+    `\\,re,`), or -1 if its regex is not closed."""
+    n = len(script)
+    if script[i] in "/\\":
+        i = _sed_delimited(script, i + (script[i] == "\\"), brackets)
+        while 0 <= i < n and script[i] in "IM":
+            i += 1
+        return i
+    while i < n and (script[i].isdigit() or script[i] in "$~"):
+        i += 1
+    return i
+
+
+def _sed_script_files(script: str, reads: list[str], writes: list[str], brackets: bool) -> None:
+    """Add to `reads` and `writes` the files `script` names (`r .env`, `1R f`, `$w out`,
+    `/a/I r f`, `s/a/b/w out`). The script is read as GNU sed reads it, once from start to
+    end: each command's address or two and `!`, then the command, whose argument is a regex
+    (`s/;w x/y/` writes nothing), a label, or a file or text to the line's end; a regex's
+    brackets as BSD sed reads them if `brackets`."""
+    n = len(script)
+    i = 0
+    while i < n:
+        if script[i] in " \t\n;{}!":
+            i += 1
+            continue
+        i = _sed_address(script, i, brackets)
+        while 0 <= i < n and script[i] in " \t":
+            i += 1
+        if 0 <= i < n and script[i] == ",":
+            i += 1
+            while i < n and script[i] in " \t":
+                i += 1
+            if i < n and script[i] in "+~":
+                i += 1
+            if i < n:
+                i = _sed_address(script, i, brackets)
+        while 0 <= i < n and script[i] in " \t!":
+            i += 1
+        if not 0 <= i < n:
+            return  # an address not closed, or no command after it: sed runs nothing
+        command = script[i]
+        if command in "sy":  # a pattern and a replacement, each ended by the delimiter
+            # a bracket expression is read as such in `s`'s pattern only, not in its replacement
+            i = _sed_delimited(script, i + 1, brackets and command == "s") if i + 1 < n else -1
+            i = _sed_delimited(script, i - 1) if i > 0 else -1
+            if i < 0:
+                return
+            while command == "s" and i < n and (script[i] in "gpiImMe" or script[i].isdigit()):
+                i += 1
+            if command == "s" and i < n and script[i] == "w":
+                i = _sed_file(script, i + 1, writes)
+        elif command in "rRwW":
+            i = _sed_file(script, i + 1, reads if command in "rR" else writes)
+        elif command in _SED_TO_LINE_END:
+            i = _line_end(script, i)
+        elif command in ":btT":
+            found = _SED_LABEL_END.search(script, i)
+            i = found.start() if found else n
+        else:
+            i += 1
+
+
+def _line_end(script: str, i: int) -> int:
+    end = script.find("\n", i)
+    return len(script) if end < 0 else end
+
+
+def _sed_file(script: str, i: int, into: list[str]) -> int:
+    """Add the file a command names, from `script[i]` to the line's end (GNU sed takes it all:
+    `r .env; p` reads `.env; p`, another sed maybe `.env`); the index of that end."""
+    end = _line_end(script, i)
+    name = script[i:end].strip()
+    if name:
+        into.append(name)
+        if ";" in name:
+            into.append(name.partition(";")[0].rstrip())
+    return end
 
 
 def sed_files(cmd: Command) -> tuple[list[str], list[str]]:
@@ -413,15 +507,14 @@ def sed_files(cmd: Command) -> tuple[list[str], list[str]]:
         scripts = file_operands(cmd)[:1]
     reads: list[str] = []
     writes: list[str] = []
-    substitute, files = _sed_substitute_regex(), _sed_files_regex()
     for script in scripts:
-        script = substitute.sub(lambda m: f"{m['head']}s{m['d'] * 3}", script)
-        for m in files.finditer(script):
-            into = reads if m.group("command") in ("r", "R") else writes
-            name = m.group("file").rstrip()
-            into.append(name)
-            if ";" in name:  # `r .env; p`: GNU sed reads `.env; p`, another sed maybe `.env`
-                into.append(name.partition(";")[0].rstrip())
+        _sed_script_files(script, reads, writes, brackets=False)
+        if "[" in script:  # read as BSD sed reads it too: what either sed would touch
+            bsd_reads: list[str] = []
+            bsd_writes: list[str] = []
+            _sed_script_files(script, bsd_reads, bsd_writes, brackets=True)
+            reads.extend(f for f in bsd_reads if f not in reads)
+            writes.extend(f for f in bsd_writes if f not in writes)
     memo["_sed_files"] = found = (reads, writes)
     return found
 
@@ -613,7 +706,7 @@ def _write_targets(cmd: Command) -> list[str]:
     elif program in _TRANSFERS:  # `aws s3 sync s3://b ~`, `zip -r /tmp/x.zip src`, `7z x a.7z -o/etc`
         out.extend(_TRANSFERS[program](cmd))
     if program == "sed":  # `sed 'w out'`, `sed 's/a/b/w out'`: the files its script writes
-        out.extend(sed_files(cmd)[1])
+        out.extend(t for t in sed_files(cmd)[1] if t not in HARMLESS_TARGETS)
     if cmd.fills:
         out = [f for p in out for f in ([p] if "{}" not in p else cmd.fills)]
         if "<stdin>" in cmd.fills and (program in _TOUCHERS or program in _DESTINATION_LAST):

@@ -1,0 +1,91 @@
+"""The files a sed script reads and writes (`_facts.sed_files`): read as GNU and BSD sed read a
+script, and in work linear in its length, whatever its shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from remit.analyzers import _facts, shell_facts
+
+
+def _files(command: str) -> tuple[list[str], list[str]]:
+    facts = shell_facts("Bash", {"command": command}, "/w")
+    assert not facts.unparsed, facts.error
+    (sed,) = [c for c in facts.commands if c.program == "sed"]
+    return _facts.sed_files(sed)
+
+
+@pytest.mark.parametrize(
+    ("command", "reads", "writes"),
+    [
+        ("sed '1r .env' f", [".env"], []),
+        ("sed -n '$w out.txt' f", [], ["out.txt"]),
+        ("sed 's/x/y/gw changed.txt' f", [], ["changed.txt"]),
+        ("sed '/a/I,/b/I r .env' f", [".env"], []),
+        ("sed '\\,a,r .env' f", [".env"], []),
+        ("sed '2,+3 R f2' f", ["f2"], []),
+        ("sed '0~4 W out' f", [], ["out"]),
+        ("sed '1,\\,x, !w g' f", [], ["g"]),
+        ("sed -e 's/a/b/ ; W h' f", [], ["h"]),
+        ("sed '/x/{s/a/b/;w o\n}' f", [], ["o"]),
+        ("sed 'y/abc/xyz/;w o' f", [], ["o"]),
+        ("sed 'b end;w z' f", [], ["z"]),
+        ("sed 's/a\\/b/c/;r f2' f", ["f2"], []),
+        # GNU sed takes the rest of the line as the name; another sed may stop at `;`
+        ("sed 'r .env; p' f", [".env; p", ".env"], []),
+        # text inside a regex, a replacement, a label, a comment or a line of text names nothing
+        ("sed 's/;w/x/;s/{r}/y/' f", [], []),
+        ("sed ':a;N;$!ba;s/\\n/ /g' f", [], []),
+        ("sed '#w x\nw y' f", [], ["y"]),
+        ("sed 'a foo;w x' f", [], []),
+        ("sed '/start/,/end/p;s/\\r//' f", [], []),
+        # BSD sed (macOS) reads a bracket expression in a regex whole, GNU sed does not: either
+        ("sed 's/[/]/x/w out' f", [], ["out"]),
+        ("sed -n '/[[:space:]/]x/w out' f", [], ["out"]),
+        ("sed 'y/[/]/;w o' f", [], ["o"]),
+        # a regex not closed: sed runs nothing
+        ("sed 's/a/b;w x' f", [], []),
+    ],
+)
+def test_sed_files(command: str, reads: list[str], writes: list[str]) -> None:
+    assert _files(command) == (reads, writes)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        '";\\q"' * 6_000,  # a delimiter of its own, escaped every time
+        ";s/\\/" * 6_000,  # an `s` command never closed
+        ";/\\/" * 6_000,  # an address never closed
+        ";s/[/" * 6_000,  # a bracket never closed
+        ";/[[:a/" * 6_000,  # a class never closed
+        ":a\n" * 6_000,  # labels
+        "p;" * 12_000,
+        "a x\n" * 6_000,
+        "s/a/b/;" * 4_000,
+        "/[/]/p;" * 4_000,
+    ],
+)
+def test_a_sed_script_is_read_in_work_linear_in_its_length(
+    script: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each regex sed would read is scanned once: a reading that started again at each `;`
+    scans the rest of the script each time (18 s under `Guard.check` for 50,000 characters)."""
+    scanned = [0]
+    delimited, bracket_end = _facts._sed_delimited, _facts._bracket_end
+
+    def counted(read: object) -> object:
+        def scan(text: str, i: int, *rest: bool) -> int:
+            end = read(text, i, *rest)  # type: ignore[operator]
+            scanned[0] += (len(text) if end < 0 else end) - i
+            return end  # type: ignore[no-any-return]
+
+        return scan
+
+    monkeypatch.setattr(_facts, "_sed_delimited", counted(delimited))
+    monkeypatch.setattr(_facts, "_bracket_end", counted(bracket_end))
+    reads: list[str] = []
+    writes: list[str] = []
+    for brackets in (False, True):
+        _facts._sed_script_files(script, reads, writes, brackets)
+    assert scanned[0] <= 2 * 2 * len(script)  # two readings; a bracket's scan is its regex's too
