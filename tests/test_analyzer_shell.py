@@ -1146,6 +1146,14 @@ def test_what_either_reading_of_a_continuation_exports_stays_exported() -> None:
         "bash -euo pipefail -c 'git status'",
         "xvfb-run -a npm test",
         "at -l",
+        # what a run downloads is the thing it runs: its arguments and options' values are not
+        "uv run pytest --base-url http://localhost:8000",
+        "uv run scrape.py https://example.com",
+        "uv run --index-url https://pypi.org/simple pytest",
+        "deno run --allow-net fetch.ts https://api.github.com",
+        "deno run -A main.ts npm:foo",
+        "go run . user@example.com",
+        "go run -tags integration ./cmd/x a@b",
     ],
 )
 def test_harmless_commands_through_a_runner_stay_allowed(command: str) -> None:
@@ -1153,6 +1161,25 @@ def test_harmless_commands_through_a_runner_stay_allowed(command: str) -> None:
 
     guard = remit.Guard.from_path(POLICIES / "coding-agent.yaml")
     assert guard.check("Bash", {"command": command}, {"cwd": "/p"}).decision.value == "allow", command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "pixi exec -s ruff ruff check .",
+        "pixi exec --spec numpy python x.py",
+        "pixi exec -c conda-forge --spec=numpy python x.py",
+    ],
+)
+def test_pixi_exec_reads_its_options_values(command: str) -> None:
+    """`pixi exec -s PKG cmd` fetches PKG and runs cmd: an install, which asks; read as a
+    command `PKG` given `cmd`, it was a command not seen, and blocked."""
+    facts = shell_facts("Bash", {"command": command}, "/p")
+    assert [c.program for c in facts.commands][1:] in (["ruff"], ["python"]) and facts.installs_packages
+    from tests.conftest import POLICIES
+
+    guard = remit.Guard.from_path(POLICIES / "coding-agent.yaml")
+    assert guard.check("Bash", {"command": command}, {"cwd": "/p"}).decision.value == "ask", command
 
 
 def test_runners_are_all_read_by_the_unwrapper() -> None:

@@ -164,22 +164,47 @@ def _installs(program: str, sub: str, args: list[str]) -> bool:
     return sub in RUNS_FETCHED.get(program, ()) and _fetches(program, sub, args)
 
 
-_NPM_VALUED = frozenset({"-w", "--workspace", "--scope", "--init-module"})
-"""Options of `npm init` whose value is the next word (`npm init -w packages/a` makes a
-workspace, and downloads nothing)."""
+_FETCHED_OPTIONS = {
+    # `npm init -w packages/a` makes a workspace, and downloads nothing
+    "npm": ("w workspace scope init-module", None, True),
+    # go's build flags, one word each, with one dash or two (`-tags x`, `--mod=mod`)
+    "go": (
+        "C o p tags ldflags gcflags asmflags gccgoflags mod modfile overlay pgo pkgdir toolexec exec "
+        "coverpkg covermode buildmode compiler installsuffix",
+        None,
+        False,
+    ),
+    # a permission's list is attached (`--allow-net=x`)
+    "deno": ("c config import-map cert location seed ext preload conditions L log-level", None, True),
+}
+"""The options of `RUNS_FETCHED`'s subcommands that take the next word as their value, as
+`_options.options` reads them (names, flags known, letters bundled); uv's are its runner's."""
 
 
 def _fetches(program: str, sub: str, args: list[str]) -> bool:
-    """`RUNS_FETCHED`'s command is given something to download: `npm init` a package (any
-    operand), `go run` a module at a version (`x@latest`), `deno run` or `uv run` a URL (or a
-    registry's package: `npm:cowsay`, `jsr:@std/x`)."""
-    rest = args[args.index(sub) + 1 :] if sub in args else []
-    words = [a for i, a in enumerate(rest) if a[:1] != "-" and (i == 0 or rest[i - 1] not in _NPM_VALUED)]
+    """`RUNS_FETCHED`'s command is given something to download as the thing it runs, its
+    first operand: `npm init` a package (any), `go run` a module at a version (`x@latest`),
+    `deno run` or `uv run` a URL (or a registry's package: `npm:cowsay`, `jsr:@std/x`). What
+    the script is then given is its own (`uv run x.py https://...`, `go run . a@b.c`)."""
+    from ._options import options, read_options  # loaded by the first such command
+
+    rest = [Word(a) for a in args[args.index(sub) + 1 :]] if sub in args else []
+    if program == "uv":
+        from ._runners import SUBCOMMANDS
+
+        spec = SUBCOMMANDS["uv"].options
+    else:
+        spec = options(*_FETCHED_OPTIONS[program][:2], clusters=_FETCHED_OPTIONS[program][2])
+    read = read_options(rest, spec)
+    if read.stop or read.start >= len(rest):
+        return False
+    # after an option not known, which may have taken the next word, any word may be the first
+    firsts = [w.value for w in (rest[read.start :] if read.unknown else rest[read.start : read.start + 1])]
     if program == "npm":
-        return bool(words)
+        return True
     if program == "go":
-        return any("@" in w for w in words)
-    return any(w.startswith(("https://", "http://", "npm:", "jsr:")) for w in words)
+        return any("@" in w for w in firsts)
+    return any(w.startswith(("https://", "http://", "npm:", "jsr:")) for w in firsts)
 
 
 def _asks(program: str, option: str, queries: frozenset[str]) -> bool:

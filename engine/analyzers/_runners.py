@@ -709,8 +709,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "distrobox": Subcommand(names("enter"), options()),
     # project environments: a task of the project's file, or a command
     "pixi": Subcommand(names("run exec"), options(
-        "e environment manifest-path m executable color", "frozen locked q quiet v verbose clean-env "
-        "force-activate no-install revalidate skip-deps no-lockfile-update")),
+        "e environment manifest-path m executable color s spec c channel p platform with auth-file "
+        "pypi-keyring-provider concurrent-solves concurrent-downloads",
+        "frozen locked q quiet v verbose clean-env force-activate no-install revalidate skip-deps "
+        "no-lockfile-update force-reinstall no-modify-ps1 tls-no-verify list")),
     "devbox": Subcommand(names("run"), options("c config e env env-file environment",
                                                 "q quiet pure allow-insecure omit-nix-env recompute")),
 }
