@@ -58,8 +58,14 @@ _TOUCHERS = frozenset(
         "wipe",
         "rimraf",
         "setfacl",
+        "trash",  # trash-cli, and macOS's: what it is given moves to the trash
+        "trash-put",
     }
 )
+_COMPILERS = frozenset(
+    {"cc", "c++", "gcc", "g++", "clang", "clang++", "tcc", "gfortran", "rustc", "ld", "as", "nasm"}
+)
+"""Compilers and linkers: `-o FILE` (`-oFILE`) is the file they write."""
 _DESTINATION_LAST = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
 _WRITES_THROUGH = frozenset({"tee", "cp", "dd", "curl", "wget", "sort", "touch", "truncate", "uniq"})
 """Programs that write into the file they name, so that `/dev/stdout` or `/dev/null` as their
@@ -704,6 +710,21 @@ def _write_targets(cmd: Command) -> list[str]:
                 target = _option(cmd, short, long)
                 if target is not None:
                     out.append(target)
+    elif program in _COMPILERS:  # `gcc -o ~/.local/bin/ls x.c`
+        target = _option(cmd, "o", "")
+        if target is not None:
+            out.append(target)
+        if program == "rustc":
+            target = _option(cmd, "", "out-dir")
+            if target is not None:
+                out.append(target)
+    elif program == "go" and cmd.subcommand in ("build", "test"):  # `go build -o ~/bin/git .`
+        args = cmd.args
+        for i, a in enumerate(args):  # go's flags: `-o X`, `--o X`, `-o=X` (not `-oX`: `-overlay`)
+            if a in ("-o", "--o") and i + 1 < len(args):
+                out.append(args[i + 1])
+            elif a.startswith(("-o=", "--o=")):
+                out.append(a.partition("=")[2])
     elif program == "sort" or program == "unzip":  # `sort -o FILE`, `unzip a.zip -d DIR`
         target = _option(cmd, "o", "output") if program == "sort" else _option(cmd, "d", "")
         if target is not None:
@@ -1005,7 +1026,7 @@ _TRANSFERS = {
 """Programs that download, sync, archive or extract into a path their arguments name, by the
 rule that finds it."""
 _WRITERS = _TOUCHERS | _DESTINATION_LAST | {"sed", "perl", "dd", "curl", "wget", "git", "find", "sort"}
-_WRITERS |= {"unzip", "tar", "patch", "uniq", "split", *AWKS, *CODEX_PATCHERS, *_TRANSFERS}
+_WRITERS |= {"unzip", "tar", "patch", "uniq", "split", "go", *_COMPILERS, *AWKS, *CODEX_PATCHERS, *_TRANSFERS}
 WRITING_PROGRAMS = frozenset(_WRITERS)
 """Programs whose arguments may name a file they write; any other writes by redirects only."""
 
