@@ -741,6 +741,8 @@ def _shell_roots(shell: ShellFacts, run_in: str | None) -> list[tuple[str, bool]
             if cmd.subcommand != "grep":
                 continue
             roots = git_grep_roots(cmd)
+        elif program.startswith("python") or program == "php":
+            roots = [(served, True) for served in served_directories(cmd)]  # hidden files too
         elif program == "find":
             if consumed is None:
                 consumed = any(
@@ -761,6 +763,36 @@ def _shell_roots(shell: ShellFacts, run_in: str | None) -> list[tuple[str, bool]
             if path[:1] != "?":
                 out.append((path, hidden))
     return out
+
+
+_HTTP_SERVER_MODULES = frozenset({"http.server", "SimpleHTTPServer"})
+
+
+def served_directories(cmd: Command) -> list[str]:
+    """The directory a one-line web server gives to whoever asks, every file under it hidden
+    ones included, as a copy of it would: `python3 -m http.server [-d DIR]` (the current
+    directory by default) and `php -S ADDR [-t DIR]`. Judged as the root of a search, so
+    that `python3 -m http.server --directory ~` takes every secret of the home."""
+    args = cmd.args
+    if cmd.program == "php":
+        if not any(a.startswith("-S") for a in args):
+            return []
+        short, long = "-t", ""  # php has no long form
+    elif len(args) > 1 and args[0] == "-m" and args[1] in _HTTP_SERVER_MODULES:
+        short, long = "-d", "--directory"
+    else:
+        return []
+    for i, a in enumerate(args):
+        name, eq, value = a.partition("=")
+        # argparse takes `-d DIR`, `-dDIR`, `-d=DIR` and any prefix of `--directory`
+        if name == short or (len(name) > 2 and name[:2] == "--" and long.startswith(name)):
+            if eq:
+                return [value]
+            if i + 1 < len(args):
+                return [args[i + 1]]
+        elif a.startswith(short) and len(a) > 2:
+            return [a[2:]]
+    return ["."]
 
 
 METADATA_READERS = frozenset(
