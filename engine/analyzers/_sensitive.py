@@ -693,8 +693,8 @@ def _placed_glob_sensitive(name: str, path: str) -> bool:
         # hidden names, and `.*` takes only them); not a directory that is a glob itself, nor a
         # repository's `.git`, whose `config` and `hooks` are named when they are meant
         # (`zip -r out.zip . -x '.git/*'` is everyday work)
-        if "/." not in directory and directory[:1] != ".":
-            return False
+        if "/." not in directory and directory[:1] != "." and directory.rstrip("/") not in _PREFIX_PARENTS:
+            return False  # nor a system directory that holds a secret by name (`/etc/*`: `shadow`)
         if "*" in directory or "?" in directory or "[" in directory or directory.endswith((".git/", "/.git")):
             return False
         hidden = name[0] == "."
