@@ -43,12 +43,38 @@ def _files(command: str) -> tuple[list[str], list[str]]:
         ("sed 's/[/]/x/w out' f", [], ["out"]),
         ("sed -n '/[[:space:]/]x/w out' f", [], ["out"]),
         ("sed 'y/[/]/;w o' f", [], ["o"]),
-        # a regex not closed: sed runs nothing
+        # a regex not closed: sed runs nothing, and the line holds no other command
         ("sed 's/a/b;w x' f", [], []),
+        # long options cut short, as GNU sed takes them
+        ("sed --expr='1r .env' f", [".env"], []),
+        ("sed -n --e='w out' f", [], ["out"]),
     ],
 )
 def test_sed_files(command: str, reads: list[str], writes: list[str]) -> None:
     assert _files(command) == (reads, writes)
+
+
+@pytest.mark.parametrize(
+    ("script", "reads", "writes"),
+    [
+        # `a`, `i` and `c` take the lines that end with `\`, and one more, as text
+        ("1a\\\n/\nr .env", [".env"], []),
+        ("1i\\\ntext\\\nw x\nw y", [], ["y"]),
+        ("$c\\\n/\nw out", [], ["out"]),
+        # GNU sed ends a label at a blank too: the command after it runs
+        (":a r .env", [".env"], []),
+        ("b lab w x", [], ["x"]),
+        ("t x;T y w z", [], ["z"]),
+        # a regex not closed: sed refuses the script, and no reading of it hides what follows
+        ("s/a\nw x", [], ["x"]),
+        ("/[[:a/p\nr f", ["f"], []),
+    ],
+)
+def test_sed_script_files(script: str, reads: list[str], writes: list[str]) -> None:
+    found: tuple[list[str], list[str]] = ([], [])
+    for brackets in (True, False):
+        _facts._sed_script_files(script, *found, brackets)
+    assert (list(dict.fromkeys(found[0])), list(dict.fromkeys(found[1]))) == (reads, writes)
 
 
 @pytest.mark.parametrize(
@@ -64,6 +90,9 @@ def test_sed_files(command: str, reads: list[str], writes: list[str]) -> None:
         "a x\n" * 6_000,
         "s/a/b/;" * 4_000,
         "/[/]/p;" * 4_000,
+        "1a\\\n" * 10_000,  # text, each line escaped
+        "s/\\\n" * 10_000,  # an `s` never closed, across escaped line ends
+        "[\nw x;\n" * 4_000,
     ],
 )
 def test_a_sed_script_is_read_in_work_linear_in_its_length(
@@ -77,7 +106,7 @@ def test_a_sed_script_is_read_in_work_linear_in_its_length(
     def counted(read: object) -> object:
         def scan(text: str, i: int, *rest: bool) -> int:
             end = read(text, i, *rest)  # type: ignore[operator]
-            scanned[0] += (len(text) if end < 0 else end) - i
+            scanned[0] += (~end if end < 0 else end) - i
             return end  # type: ignore[no-any-return]
 
         return scan

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING
@@ -39,7 +40,7 @@ from ._programs import (
 from ._sqlcore import analyze_sql, sql_texts
 
 if TYPE_CHECKING:
-    from ._options import Options
+    from ._options import Options, Read
 
 _TOUCHERS = frozenset(
     {
@@ -65,7 +66,21 @@ _TOUCHERS = frozenset(
 _COMPILERS = frozenset(
     {"cc", "c++", "gcc", "g++", "clang", "clang++", "tcc", "gfortran", "rustc", "ld", "as", "nasm"}
 )
-"""Compilers and linkers: `-o FILE` (`-oFILE`) is the file they write."""
+"""Compilers and linkers: `-o FILE` (`-oFILE`, `--output=FILE`) is the file they write."""
+
+
+def _versioned_compiler(program: str) -> bool:
+    """`program` is one of `_COMPILERS` under a version's or a target's name (`gcc-13`,
+    `clang-17`, `x86_64-linux-gnu-gcc`, `ld.lld`)."""
+    return ("-" in program or "." in program) and _compiler_name().fullmatch(program) is not None
+
+
+@functools.cache
+def _compiler_name() -> re.Pattern[str]:
+    names = "|".join(re.escape(name) for name in sorted(_COMPILERS, key=len, reverse=True))
+    return re.compile(rf"(?:[\w.]+-)*(?:{names})(?:-[0-9][\w.]*|\.\w+)?")
+
+
 _DESTINATION_LAST = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
 _WRITES_THROUGH = frozenset({"tee", "cp", "dd", "curl", "wget", "sort", "touch", "truncate", "uniq"})
 """Programs that write into the file they name, so that `/dev/stdout` or `/dev/null` as their
@@ -121,7 +136,7 @@ def is_network(cmd: Command) -> bool:
     program, sub, args = _program_and_sub(cmd)
     if program in _CAPTURES and _reads_capture(args):
         return False
-    if program in NETWORK_PROGRAMS or _installs(program, sub, args):
+    if program in NETWORK_PROGRAMS or _installs(program, sub, args, _static(cmd, args)):
         return True
     if program == "rsync":
         return any(":" in a and not a.startswith(("-", "/", ".")) for a in args)
@@ -142,7 +157,12 @@ def _reads_capture(args: list[str]) -> bool:
 def is_install(cmd: Command) -> bool:
     """The command installs packages."""
     program, sub, args = _program_and_sub(cmd)
-    return _installs(program, sub, args)
+    return _installs(program, sub, args, _static(cmd, args))
+
+
+def _static(cmd: Command, args: list[str]) -> list[bool] | None:
+    """Which of `args` are as written, when they are `cmd`'s own (not `python -m pip`'s)."""
+    return cmd.static[1:] if args is cmd.args else None
 
 
 _QUERIES = {
@@ -160,57 +180,75 @@ _QUERIES = {
 that starts with `-q`): with no other option, the command installs nothing."""
 
 
-def _installs(program: str, sub: str, args: list[str]) -> bool:
+def _installs(program: str, sub: str, args: list[str], static: list[bool] | None = None) -> bool:
+    """`program`'s command installs packages; `static`: which of `args` are as written."""
     if program in INSTALL_PROGRAMS:
         queries = _QUERIES.get(program)
         options = [a for a in args if a[:1] == "-"]
         return queries is None or not options or not all(_asks(program, o, queries) for o in options)
     if sub in INSTALL_SUBCOMMANDS.get(program, ()):
         return True
-    return sub in RUNS_FETCHED.get(program, ()) and _fetches(program, sub, args)
+    return sub in RUNS_FETCHED.get(program, ()) and _fetches(program, sub, args, static)
 
 
-_FETCHED_OPTIONS = {
-    # `npm init -w packages/a` makes a workspace, and downloads nothing
-    "npm": ("w workspace scope init-module", None, True),
-    # go's build flags, one word each, with one dash or two (`-tags x`, `--mod=mod`)
-    "go": (
-        "C o p tags ldflags gcflags asmflags gccgoflags mod modfile overlay pgo pkgdir toolexec exec "
-        "coverpkg covermode buildmode compiler installsuffix",
-        None,
-        False,
-    ),
-    # a permission's list is attached (`--allow-net=x`)
-    "deno": ("c config import-map cert location seed ext preload conditions L log-level", None, True),
-}
-"""The options of `RUNS_FETCHED`'s subcommands that take the next word as their value, as
-`_options.options` reads them (names, flags known, letters bundled); uv's are its runner's."""
+_GO_BUILD_VALUES = (
+    "C o p tags ldflags gcflags asmflags gccgoflags mod modfile overlay pgo pkgdir toolexec exec "
+    "coverpkg covermode buildmode compiler installsuffix"
+)
+"""go's build flags that take a value: one word each, with one dash or two (`-tags x`,
+`--mod=mod`), never bundled."""
+_GLOB = frozenset("*?[")
 
 
-def _fetches(program: str, sub: str, args: list[str]) -> bool:
+@functools.cache
+def _run_options(program: str) -> Options:
+    """How the options of `program`'s fetching or building subcommand read (`go run`, `go
+    build`, `deno run`, `npm init`, `uv run`): which take the next word as their value."""
+    from ._options import options  # loaded by the first such command
+
+    if program == "uv":
+        from ._runners import SUBCOMMANDS
+
+        return SUBCOMMANDS["uv"].options
+    if program == "go":
+        return options(_GO_BUILD_VALUES, None, clusters=False)
+    if program == "deno":  # a permission's list is attached (`--allow-net=x`)
+        return options("c config import-map cert location seed ext preload conditions L log-level", None)
+    return options("w workspace scope init-module", None)  # `npm init -w packages/a`: no download
+
+
+def _after_options(
+    program: str, sub: str, args: list[str], static: list[bool] | None
+) -> tuple[list[Word], Read]:
+    """The words after `program`'s subcommand `sub`, and how its options read them; a word
+    only run time knows (`$F`) or a glob may be an option."""
+    from ._options import read_options
+
+    at = args.index(sub) + 1 if sub in args else len(args)
+    rest = [
+        Word(a, (static is None or static[i]) and _GLOB.isdisjoint(a))
+        for i, a in enumerate(args[at:], start=at)
+    ]
+    return rest, read_options(rest, _run_options(program))
+
+
+def _fetches(program: str, sub: str, args: list[str], static: list[bool] | None) -> bool:
     """`RUNS_FETCHED`'s command is given something to download as the thing it runs, its
     first operand: `npm init` a package (any), `go run` a module at a version (`x@latest`),
     `deno run` or `uv run` a URL (or a registry's package: `npm:cowsay`, `jsr:@std/x`). What
     the script is then given is its own (`uv run x.py https://...`, `go run . a@b.c`)."""
-    from ._options import options, read_options  # loaded by the first such command
-
-    rest = [Word(a) for a in args[args.index(sub) + 1 :]] if sub in args else []
-    if program == "uv":
-        from ._runners import SUBCOMMANDS
-
-        spec = SUBCOMMANDS["uv"].options
-    else:
-        spec = options(*_FETCHED_OPTIONS[program][:2], clusters=_FETCHED_OPTIONS[program][2])
-    read = read_options(rest, spec)
+    rest, read = _after_options(program, sub, args, static)
     if read.stop or read.start >= len(rest):
         return False
-    # after an option not known, which may have taken the next word, any word may be the first
-    firsts = [w.value for w in (rest[read.start :] if read.unknown else rest[read.start : read.start + 1])]
+    # after an option not known, which may have taken the next word, or a word that may be
+    # an option (`deno run $F URL`), any later word may be what runs
+    first = rest[read.start]
+    words = rest[read.start :] if read.unknown or not first.static else [first]
     if program == "npm":
         return True
     if program == "go":
-        return any("@" in w for w in firsts)
-    return any(w.startswith(("https://", "http://", "npm:", "jsr:")) for w in firsts)
+        return any("@" in w.value for w in words)
+    return any(w.value.startswith(("https://", "http://", "npm:", "jsr:")) for w in words)
 
 
 def _asks(program: str, option: str, queries: frozenset[str]) -> bool:
@@ -389,23 +427,28 @@ def _restores_worktree(cmd: Command) -> bool:
     return not ("S" in flags or any(len(f) > 1 and "staged".startswith(f) for f in flags))
 
 
-_SED_TO_LINE_END = frozenset("aice#")
-"""sed commands whose argument is the rest of the line (`a text`, `e cmd`, a comment): no
-command starts inside it."""
-_SED_LABEL_END = re.compile("[;\n]")
-"""Where the label of `:`, `b`, `t` or `T` ends."""
+_SED_TEXT = frozenset("aic")
+r"""sed commands whose text runs to the end of a line that does not end with `\` (`a text`,
+`1a\` then lines of text): no command starts inside it."""
+_SED_TO_LINE_END = frozenset("e#")
+"""sed commands whose argument is the rest of the line (`e cmd`, a comment)."""
+_SED_LABEL_END = re.compile(r"[;\s]")
+"""Where the label of `:`, `b`, `t` or `T` ends, for GNU sed (`:a r f` reads `f`); BSD sed's
+runs to the line's end, which hides commands rather than shows them."""
 
 
 def _sed_delimited(script: str, i: int, brackets: bool = False) -> int:
     """Past the text that `script[i]`, a delimiter, opens and the next one not escaped closes
-    (`/a\\/b/`), or -1 if the line or the script ends first: sed refuses such a script. With
-    `brackets`, as BSD sed reads a regex, a delimiter in a bracket expression is a character of
-    it (`s/[/]/x/w f` writes `f` on macOS; GNU sed finds a pattern `[` and refuses the flags)."""
-    d = script[i]
-    if d in "\\\n":
-        return -1
-    i += 1
+    (`/a\\/b/`). If the line or the script ends first, `~stop` (a negative number), where
+    `stop` is where the scan ended: the caller goes on from there, so no character is scanned
+    twice. With `brackets`, a delimiter inside a bracket expression is a character of it, as
+    GNU and BSD sed read a regex (`s/[/]/x/w f` writes `f`); a sed that does not (busybox's)
+    ends the regex there, and `sed_files` counts what either reading finds."""
     n = len(script)
+    if i >= n or script[i] in "\\\n":
+        return ~min(i, n)
+    d = script[i]
+    i += 1
     while i < n:
         c = script[i]
         if c == "\\":
@@ -413,18 +456,19 @@ def _sed_delimited(script: str, i: int, brackets: bool = False) -> int:
         elif c == d:
             return i + 1
         elif c == "\n":
-            return -1
+            return ~i
         elif c == "[" and brackets:
             i = _bracket_end(script, i)
             if i < 0:
-                return -1
+                return i
         else:
             i += 1
-    return -1
+    return ~n
 
 
 def _bracket_end(script: str, i: int) -> int:
-    """Past the bracket expression at `script[i]` (`[^]/]`, `[[:alpha:]/]`), or -1."""
+    """Past the bracket expression at `script[i]` (`[^]/]`, `[[:alpha:]/]`), or `~stop` if
+    the line or the script ends first (see `_sed_delimited`)."""
     n = len(script)
     i += 1
     i += i < n and script[i] == "^"
@@ -434,19 +478,19 @@ def _bracket_end(script: str, i: int) -> int:
         if c == "]":
             return i + 1
         if c == "[" and i + 1 < n and script[i + 1] in ":.=":  # `[:alpha:]`, `[.-.]`, `[=e=]`
-            close = script.find(script[i + 1] + "]", i + 2)
-            newline = script.find("\n", i + 2, close)
-            if close < 0 or newline >= 0:
-                return -1
+            line_end = _line_end(script, i + 2)
+            close = script.find(script[i + 1] + "]", i + 2, line_end)
+            if close < 0:
+                return ~line_end
             i = close + 2
         else:
             i += 1
-    return -1
+    return ~i
 
 
 def _sed_address(script: str, i: int, brackets: bool) -> int:
     """Past the address at `script[i]`, if there is one (`3`, `$`, `0~4`, `/re/I`,
-    `\\,re,`), or -1 if its regex is not closed."""
+    `\\,re,`), or `~stop` if its regex is not closed (see `_sed_delimited`)."""
     n = len(script)
     if script[i] in "/\\":
         i = _sed_delimited(script, i + (script[i] == "\\"), brackets)
@@ -463,7 +507,8 @@ def _sed_script_files(script: str, reads: list[str], writes: list[str], brackets
     `/a/I r f`, `s/a/b/w out`). The script is read as GNU sed reads it, once from start to
     end: each command's address or two and `!`, then the command, whose argument is a regex
     (`s/;w x/y/` writes nothing), a label, or a file or text to the line's end; a regex's
-    brackets as BSD sed reads them if `brackets`."""
+    brackets read whole if `brackets`. A regex not closed makes sed refuse the script; the
+    reading goes on at the next line all the same, so that no reading of it hides a command."""
     n = len(script)
     i = 0
     while i < n:
@@ -483,24 +528,33 @@ def _sed_script_files(script: str, reads: list[str], writes: list[str], brackets
                 i = _sed_address(script, i, brackets)
         while 0 <= i < n and script[i] in " \t!":
             i += 1
-        if not 0 <= i < n:
-            return  # an address not closed, or no command after it: sed runs nothing
+        if i < 0:  # an address not closed
+            i = ~i
+            continue
+        if i >= n:
+            return
         command = script[i]
         if command in "sy":  # a pattern and a replacement, each ended by the delimiter
             # a bracket expression is read as such in `s`'s pattern only, not in its replacement
-            i = _sed_delimited(script, i + 1, brackets and command == "s") if i + 1 < n else -1
-            i = _sed_delimited(script, i - 1) if i > 0 else -1
+            i = _sed_delimited(script, i + 1, brackets and command == "s") if i + 1 < n else ~n
+            i = _sed_delimited(script, i - 1) if i > 0 else i
             if i < 0:
-                return
+                i = ~i
+                continue
             while command == "s" and i < n and (script[i] in "gpiImMe" or script[i].isdigit()):
                 i += 1
             if command == "s" and i < n and script[i] == "w":
                 i = _sed_file(script, i + 1, writes)
         elif command in "rRwW":
             i = _sed_file(script, i + 1, reads if command in "rR" else writes)
+        elif command in _SED_TEXT:
+            i = _text_end(script, i)
         elif command in _SED_TO_LINE_END:
             i = _line_end(script, i)
         elif command in ":btT":
+            i += 1
+            while i < n and script[i] in " \t":
+                i += 1
             found = _SED_LABEL_END.search(script, i)
             i = found.start() if found else n
         else:
@@ -508,8 +562,24 @@ def _sed_script_files(script: str, reads: list[str], writes: list[str], brackets
 
 
 def _line_end(script: str, i: int) -> int:
+    """The index of the newline that ends the line `script[i]` is on, or the script's length."""
     end = script.find("\n", i)
     return len(script) if end < 0 else end
+
+
+def _text_end(script: str, i: int) -> int:
+    r"""The end of the text of `a`, `i` or `c` at `script[i]`: the first line end not escaped
+    by a `\` (`1a\`, a newline, then `text\`, a newline, then `more`)."""
+    n = len(script)
+    end = _line_end(script, i)
+    while end < n:
+        slashes = 0
+        while end - slashes > i and script[end - slashes - 1] == "\\":
+            slashes += 1
+        if slashes % 2 == 0:
+            break
+        i, end = end + 1, _line_end(script, end + 1)
+    return end
 
 
 def _sed_file(script: str, i: int, into: list[str]) -> int:
@@ -532,20 +602,22 @@ def sed_files(cmd: Command) -> tuple[list[str], list[str]]:
     found: tuple[list[str], list[str]] | None = memo.get("_sed_files")
     if found is not None:
         return found
-    if any(f in ("e", "f", "expression", "file") for f in cmd.flags):
-        scripts = option_values(cmd.args, "e", ("expression",), "efl")
+    if any(
+        f in ("e", "f") or (len(f) > 1 and ("expression".startswith(f) or "file".startswith(f)))
+        for f in cmd.flags
+    ):
+        # `--expr=`, `--e`: GNU sed takes any prefix of a long option that no other shares
+        scripts = option_values(cmd.args, "e", ("expression",), "efl", abbreviated=True)
     else:
         scripts = file_operands(cmd)[:1]
     reads: list[str] = []
     writes: list[str] = []
     for script in scripts:
-        _sed_script_files(script, reads, writes, brackets=False)
-        if "[" in script:  # read as BSD sed reads it too: what either sed would touch
-            bsd_reads: list[str] = []
-            bsd_writes: list[str] = []
-            _sed_script_files(script, bsd_reads, bsd_writes, brackets=True)
-            reads.extend(f for f in bsd_reads if f not in reads)
-            writes.extend(f for f in bsd_writes if f not in writes)
+        _sed_script_files(script, reads, writes, brackets=True)
+        if "[" in script:  # and as a sed that reads no bracket expression would: either counts
+            _sed_script_files(script, reads, writes, brackets=False)
+    if len(reads) > 1 or len(writes) > 1:
+        reads, writes = list(dict.fromkeys(reads)), list(dict.fromkeys(writes))
     memo["_sed_files"] = found = (reads, writes)
     return found
 
@@ -654,7 +726,7 @@ def write_targets(cmd: Command) -> list[str]:
     if found is None:
         program = cmd.program
         if not cmd.fills and (
-            program not in _WRITERS  # most commands: redirects at most
+            (program not in _WRITERS and not _versioned_compiler(program))  # most: redirects at most
             # most git commands too: `format-patch` and `--output...` are its only writes
             or (
                 program == "git"
@@ -710,8 +782,8 @@ def _write_targets(cmd: Command) -> list[str]:
                 target = _option(cmd, short, long)
                 if target is not None:
                     out.append(target)
-    elif program in _COMPILERS:  # `gcc -o ~/.local/bin/ls x.c`
-        target = _option(cmd, "o", "")
+    elif program in _COMPILERS or _versioned_compiler(program):  # `gcc -o ~/.local/bin/ls x.c`
+        target = _option(cmd, "o", "output")
         if target is not None:
             out.append(target)
         if program == "rustc":
@@ -719,12 +791,11 @@ def _write_targets(cmd: Command) -> list[str]:
             if target is not None:
                 out.append(target)
     elif program == "go" and cmd.subcommand in ("build", "test"):  # `go build -o ~/bin/git .`
-        args = cmd.args
-        for i, a in enumerate(args):  # go's flags: `-o X`, `--o X`, `-o=X` (not `-oX`: `-overlay`)
-            if a in ("-o", "--o") and i + 1 < len(args):
-                out.append(args[i + 1])
-            elif a.startswith(("-o=", "--o=")):
-                out.append(a.partition("=")[2])
+        read = _after_options("go", cmd.subcommand, cmd.args, cmd.static[1:])[1]
+        values = dict(read.values)  # the last of each, as go's flag package keeps it
+        if "o" in values:  # relative to `-C DIR`, where go runs
+            output = values["o"].value
+            out.append(posixpath.join(values["C"].value, output) if "C" in values else output)
     elif program == "sort" or program == "unzip":  # `sort -o FILE`, `unzip a.zip -d DIR`
         target = _option(cmd, "o", "output") if program == "sort" else _option(cmd, "d", "")
         if target is not None:
