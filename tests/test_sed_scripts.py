@@ -65,6 +65,8 @@ def test_sed_files(command: str, reads: list[str], writes: list[str]) -> None:
         (":a r .env", [".env"], []),
         ("b lab w x", [], ["x"]),
         ("t x;T y w z", [], ["z"]),
+        # GNU sed takes blanks between an `s` command's flags
+        ("s/x/y/ i w out", [], ["out"]),
         # a regex not closed: sed refuses the script, and no reading of it hides what follows
         ("s/a\nw x", [], ["x"]),
         ("/[[:a/p\nr f", ["f"], []),

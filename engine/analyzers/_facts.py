@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import posixpath
 import re
 from collections.abc import Collection
@@ -64,9 +65,24 @@ _TOUCHERS = frozenset(
     }
 )
 _COMPILERS = frozenset(
-    {"cc", "c++", "gcc", "g++", "clang", "clang++", "tcc", "gfortran", "rustc", "ld", "as", "nasm"}
+    {"cc", "c++", "c89", "c99", "gcc", "g++", "clang", "clang++", "tcc", "gfortran", "rustc", "ld", "as"}
+    | {"nasm"}
 )
 """Compilers and linkers: `-o FILE` (`-oFILE`, `--output=FILE`) is the file they write."""
+
+
+def _linker_output(args: list[str]) -> list[str]:
+    """The output a compiler passes on to its linker (`-Wl,-o,PATH`, `-Xlinker -o -Xlinker
+    PATH`), which writes there."""
+    linked: list[str] = []
+    for i, a in enumerate(args):
+        if a.startswith("-Wl,"):
+            linked.extend(a[4:].split(","))
+        elif a == "-Xlinker" and i + 1 < len(args):
+            linked.append(args[i + 1])
+    return [b for a, b in itertools.pairwise(linked) if a in ("-o", "--output")] + [
+        a.partition("=")[2] for a in linked if a.startswith("--output=")
+    ]
 
 
 def _versioned_compiler(program: str) -> bool:
@@ -78,7 +94,7 @@ def _versioned_compiler(program: str) -> bool:
 @functools.cache
 def _compiler_name() -> re.Pattern[str]:
     names = "|".join(re.escape(name) for name in sorted(_COMPILERS, key=len, reverse=True))
-    return re.compile(rf"(?:[\w.]+-)*(?:{names})(?:-[0-9][\w.]*|\.\w+)?")
+    return re.compile(rf"(?:[\w.]+-)*(?:{names})(?:-[\w.]+|\.\w+)?")  # `-13`, `-win32`, `.lld`
 
 
 _DESTINATION_LAST = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
@@ -212,8 +228,17 @@ def _run_options(program: str) -> Options:
         return SUBCOMMANDS["uv"].options
     if program == "go":
         return options(_GO_BUILD_VALUES, None, clusters=False)
-    if program == "deno":  # a permission's list is attached (`--allow-net=x`)
-        return options("c config import-map cert location seed ext preload conditions L log-level", None)
+    if program == "deno":  # a permission's list is attached (`--allow-net=x`); an option
+        # not listed may take the next word (`--lock [FILE]`): every later word is then tried
+        return options(
+            "c config import-map importmap cert location seed ext preload import require conditions L "
+            "log-level minimum-dependency-age",
+            "A allow-all R allow-read W allow-write N allow-net E allow-env S allow-sys allow-run "
+            "allow-ffi allow-hrtime I allow-import allow-scripts deny-read deny-write deny-net deny-env "
+            "deny-sys deny-run deny-ffi deny-import q quiet r reload check no-check no-remote no-npm "
+            "no-config no-lock cached-only frozen watch no-prompt env-file inspect inspect-brk "
+            "inspect-wait v8-flags node-modules-dir",
+        )
     return options("w workspace scope init-module", None)  # `npm init -w packages/a`: no download
 
 
@@ -541,7 +566,8 @@ def _sed_script_files(script: str, reads: list[str], writes: list[str], brackets
             if i < 0:
                 i = ~i
                 continue
-            while command == "s" and i < n and (script[i] in "gpiImMe" or script[i].isdigit()):
+            # GNU sed takes blanks between the flags (`s/x/y/ i w f`)
+            while command == "s" and i < n and (script[i] in "gpiImMe \t" or script[i].isdigit()):
                 i += 1
             if command == "s" and i < n and script[i] == "w":
                 i = _sed_file(script, i + 1, writes)
@@ -784,8 +810,9 @@ def _write_targets(cmd: Command) -> list[str]:
                     out.append(target)
     elif program in _COMPILERS or _versioned_compiler(program):  # `gcc -o ~/.local/bin/ls x.c`
         target = _option(cmd, "o", "output")
-        if target is not None:
+        if target is not None and target[:1] != "-":  # not `-Xlinker -o -Xlinker PATH`'s
             out.append(target)
+        out.extend(_linker_output(cmd.args))
         if program == "rustc":
             target = _option(cmd, "", "out-dir")
             if target is not None:

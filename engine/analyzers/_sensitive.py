@@ -626,6 +626,8 @@ _SEGMENT_MARK: str | None = "/." if all(seg.startswith(".") for seg in SEGMENTS)
 """A literal every padded segment holds, or None."""
 
 
+_PROC_DIRECTORY = re.compile(r"/proc/[^/]+/")
+"""A process's directory in /proc, whose `environ` a bare `*` reaches."""
 _PREFIX_ROOTS = frozenset(p.rstrip("/") for p in PREFIXES)
 _PREFIX_SECONDS = frozenset(p[1] for p in PREFIXES) if all(len(p) > 1 for p in PREFIXES) else None
 """The second characters of the prefixes: a path whose second is none of them starts with none."""
@@ -693,8 +695,8 @@ def _placed_glob_sensitive(name: str, path: str) -> bool:
         # hidden names, and `.*` takes only them); not a directory that is a glob itself, nor a
         # repository's `.git`, whose `config` and `hooks` are named when they are meant
         # (`zip -r out.zip . -x '.git/*'` is everyday work)
-        if "/." not in directory and directory[:1] != "." and directory.rstrip("/") not in _PREFIX_PARENTS:
-            return False  # nor a system directory that holds a secret by name (`/etc/*`: `shadow`)
+        if "/." not in directory and directory[:1] != "." and not _PROC_DIRECTORY.fullmatch(directory):
+            return False  # nor a process's directory (`/proc/1/*` holds `environ`)
         if "*" in directory or "?" in directory or "[" in directory or directory.endswith((".git/", "/.git")):
             return False
         hidden = name[0] == "."

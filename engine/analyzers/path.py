@@ -782,17 +782,18 @@ def served_directories(cmd: Command) -> list[str]:
         short, long = "-d", "--directory"
     else:
         return []
-    for i, a in enumerate(args):
+    served = "."
+    for i, a in enumerate(args):  # the last one given counts
         name, eq, value = a.partition("=")
         # argparse takes `-d DIR`, `-dDIR`, `-d=DIR` and any prefix of `--directory`
         if name == short or (len(name) > 2 and name[:2] == "--" and long.startswith(name)):
             if eq:
-                return [value]
-            if i + 1 < len(args):
-                return [args[i + 1]]
+                served = value
+            elif i + 1 < len(args):
+                served = args[i + 1]
         elif a.startswith(short) and len(a) > 2:
-            return [a[2:]]
-    return ["."]
+            served = a[2:]
+    return [served]
 
 
 METADATA_READERS = frozenset(
