@@ -71,6 +71,7 @@ def hostile_calls(scale: float = 1.0) -> list[tuple[str, str, dict[str, Any]]]:
         ("99 KB word", "Bash", {"command": "echo " + "a" * n(99_000)}),
         ("50 KB sed script of escaped quits", "Bash", {"command": "sed '" + '";\\q"' * n(10_000) + "' f"}),
         ("40 KB sed script, brackets open", "Bash", {"command": "sed '" + ";s/[/" * n(8_000) + "' f"}),
+        ("40 KB scheme run, network tool", "Bash", {"command": "git clone -" + "c" * n(40_000) + " u"}),
         ("900 KB path", "Read", {"file_path": "/a" * n(450_000)}),
         ("24,000-item list", "mcp__x__y", {"items": ["x"] * n(24_000)}),
         ("12,000 small objects", "mcp__x__y", {"rows": [{"id": f"r{i}"} for i in range(n(12_000))]}),

@@ -21,7 +21,35 @@ LIST_KEYS = ("urls", "uris", "links")
 MAX_URLS = 100
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _HOST = re.compile(r"^[\w.:%-]+$")
-_URL_IN_ARG = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
+_SCHEME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+_URL_END = frozenset("'\"<>")
+
+
+def urls_in(text: str) -> list[str]:
+    """The URLs in `text`, as `re.findall(r"[A-Za-z][A-Za-z0-9+.-]*://[^\\s'\"<>]+", text)`
+    finds them, in time linear in `text`: the regex tries each start of a long run of scheme
+    characters, and scans the run to its end each time. Here each `://` is found once, and its
+    scheme read back from it."""
+    out: list[str] = []
+    n = len(text)
+    pos = 0
+    while (k := text.find("://", pos)) >= 0:
+        start = k
+        while start > pos and text[start - 1] in _SCHEME_CHARACTERS:
+            start -= 1
+        while start < k and not ("a" <= text[start].lower() <= "z"):  # the first letter
+            start += 1
+        end = k + 3
+        while end < n and not (text[end] in _URL_END or text[end].isspace()):
+            end += 1
+        if start == k or end == k + 3:  # no scheme, or nothing after `://`
+            pos = k + 1
+            continue
+        out.append(text[start:end])
+        pos = end
+    return out
+
+
 _HTTP_CLIENTS = frozenset({"curl", "wget", "http", "https", "xh", "xhs", "httpie"})
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _LOCAL_NAMES = ("localhost", "host.docker.internal", "gateway.docker.internal")
@@ -147,7 +175,7 @@ def _command_request(cmd: Command) -> tuple[list[str], str, bool] | None:
     if program not in _HTTP_CLIENTS:
         if not is_network(cmd):
             return None
-        urls = [m for a in cmd.args for m in _URL_IN_ARG.findall(a)]
+        urls = [m for a in cmd.args if "://" in a for m in urls_in(a)]
         return (urls, "", False) if urls else None
     if program in ("curl", "wget"):
         return _curl_wget(cmd)
