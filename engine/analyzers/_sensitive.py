@@ -696,7 +696,7 @@ def _placed_glob_sensitive(name: str, path: str) -> bool:
         # repository's `.git`, whose `config` and `hooks` are named when they are meant
         # (`zip -r out.zip . -x '.git/*'` is everyday work)
         if "/." not in directory and directory[:1] != "." and not _PROC_DIRECTORY.fullmatch(directory):
-            return False  # nor a process's directory (`/proc/1/*` holds `environ`)
+            return False  # (a process's directory counts too: `/proc/1/*` holds `environ`)
         if "*" in directory or "?" in directory or "[" in directory or directory.endswith((".git/", "/.git")):
             return False
         hidden = name[0] == "."
