@@ -39,7 +39,8 @@ def _files(command: str) -> tuple[list[str], list[str]]:
         ("sed '#w x\nw y' f", [], ["y"]),
         ("sed 'a foo;w x' f", [], []),
         ("sed '/start/,/end/p;s/\\r//' f", [], []),
-        # BSD sed (macOS) reads a bracket expression in a regex whole, GNU sed does not: either
+        # GNU and BSD sed read a bracket expression in a regex whole; a sed that does not, maybe
+        # not: what either reading finds counts
         ("sed 's/[/]/x/w out' f", [], ["out"]),
         ("sed -n '/[[:space:]/]x/w out' f", [], ["out"]),
         ("sed 'y/[/]/;w o' f", [], ["o"]),

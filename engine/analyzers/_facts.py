@@ -65,9 +65,11 @@ _TOUCHERS = frozenset(
     }
 )
 _COMPILERS = frozenset(
-    {"cc", "c++", "c89", "c99", "gcc", "g++", "clang", "clang++", "tcc", "gfortran", "rustc", "ld", "as"}
-    | {"nasm"}
-)
+    {
+        "cc", "c++", "c89", "c99", "gcc", "g++", "clang", "clang++", "tcc", "gfortran", "rustc", "ld",
+        "as", "nasm",
+    }
+)  # fmt: skip
 """Compilers and linkers: `-o FILE` (`-oFILE`, `--output=FILE`) is the file they write."""
 
 
@@ -93,6 +95,7 @@ def _versioned_compiler(program: str) -> bool:
 
 @functools.cache
 def _compiler_name() -> re.Pattern[str]:
+    """A name of `_COMPILERS` with a target before it or a version after it (`_versioned_compiler`)."""
     names = "|".join(re.escape(name) for name in sorted(_COMPILERS, key=len, reverse=True))
     return re.compile(rf"(?:[\w.]+-)*(?:{names})(?:-[\w.]+|\.\w+)?")  # `-13`, `-win32`, `.lld`
 
@@ -152,7 +155,7 @@ def is_network(cmd: Command) -> bool:
     program, sub, args = _program_and_sub(cmd)
     if program in _CAPTURES and _reads_capture(args):
         return False
-    if program in NETWORK_PROGRAMS or _installs(program, sub, args, _static(cmd, args)):
+    if program in NETWORK_PROGRAMS or _installs(program, sub, args, cmd):
         return True
     if program == "rsync":
         return any(":" in a and not a.startswith(("-", "/", ".")) for a in args)
@@ -173,12 +176,7 @@ def _reads_capture(args: list[str]) -> bool:
 def is_install(cmd: Command) -> bool:
     """The command installs packages."""
     program, sub, args = _program_and_sub(cmd)
-    return _installs(program, sub, args, _static(cmd, args))
-
-
-def _static(cmd: Command, args: list[str]) -> list[bool] | None:
-    """Which of `args` are as written, when they are `cmd`'s own (not `python -m pip`'s)."""
-    return cmd.static[1:] if args is cmd.args else None
+    return _installs(program, sub, args, cmd)
 
 
 _QUERIES = {
@@ -196,15 +194,18 @@ _QUERIES = {
 that starts with `-q`): with no other option, the command installs nothing."""
 
 
-def _installs(program: str, sub: str, args: list[str], static: list[bool] | None = None) -> bool:
-    """`program`'s command installs packages; `static`: which of `args` are as written."""
+def _installs(program: str, sub: str, args: list[str], cmd: Command) -> bool:
+    """`cmd` installs packages, read as `program`'s subcommand `sub` given `args`."""
     if program in INSTALL_PROGRAMS:
         queries = _QUERIES.get(program)
         options = [a for a in args if a[:1] == "-"]
         return queries is None or not options or not all(_asks(program, o, queries) for o in options)
     if sub in INSTALL_SUBCOMMANDS.get(program, ()):
         return True
-    return sub in RUNS_FETCHED.get(program, ()) and _fetches(program, sub, args, static)
+    if sub not in RUNS_FETCHED.get(program, ()):
+        return False
+    # which words are as written, when they are `cmd`'s own (not those of `python -m pip`)
+    return _fetches(program, sub, args, cmd.static[1:] if args is cmd.args else None)
 
 
 _GO_BUILD_VALUES = (
