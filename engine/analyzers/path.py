@@ -15,6 +15,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
@@ -741,7 +742,7 @@ def _shell_roots(shell: ShellFacts, run_in: str | None) -> list[tuple[str, bool]
             if cmd.subcommand != "grep":
                 continue
             roots = git_grep_roots(cmd)
-        elif program.startswith("python") or program == "php":
+        elif program in _SERVERS or program.startswith(("python", "ruby")):
             roots = [(served, True) for served in served_directories(cmd)]  # hidden files too
         elif program == "find":
             if consumed is None:
@@ -765,35 +766,108 @@ def _shell_roots(shell: ShellFacts, run_in: str | None) -> list[tuple[str, bool]
     return out
 
 
-_HTTP_SERVER_MODULES = frozenset({"http.server", "SimpleHTTPServer"})
+_HTTP_SERVER_MODULES = frozenset({"http.server", "SimpleHTTPServer", "uploadserver", "pyftpdlib"})
+"""Python modules that serve a directory, the current one unless `-d`/`--directory` names
+another: the standard library's, `uploadserver` (the same options, uploads too) and
+`pyftpdlib` (an FTP server)."""
+_SERVERS = frozenset(
+    {"php", "httpd", "uploadserver", "miniserve", "http-server", "serve", "darkhttpd", "caddy", "twistd"}
+)
+"""Programs besides Python's and Ruby's that `served_directories` knows."""
+_SERVER_VALUES: dict[str, frozenset[str]] = {
+    # the options of each that take a value, so that the value is not read as the directory
+    "miniserve": frozenset({"-i", "--interfaces", "-p", "--port", "-a", "--auth", "--auth-file", "-c",
+                            "--color-scheme", "-d", "--color-scheme-dark", "-t", "--title", "--header",
+                            "--route-prefix", "--tls-cert", "--tls-key", "--index", "-m", "--media-type",
+                            "-M", "--raw-media-type"}),
+    "http-server": frozenset({"-p", "--port", "-a", "-d", "-i", "-e", "--ext", "-c", "-t", "--timeout", "-P",
+                              "--proxy", "--proxy-options", "--username", "--password", "-C", "--cert", "-K",
+                              "--key", "--mimetypes", "--base-dir"}),
+    "serve": frozenset({"-l", "--listen", "-p", "--port", "-c", "--config", "--ssl-cert", "--ssl-key",
+                        "--ssl-pass"}),
+    "darkhttpd": frozenset({"--port", "--addr", "--log", "--maxconn", "--index", "--mimetypes",
+                            "--default-mimetype", "--uid", "--gid", "--pidfile", "--auth", "--forward",
+                            "--forward-all", "--header", "--timeout"}),
+    "ruby": frozenset({"-p", "--port", "-b", "--bind-address", "--max-clients", "--temp-dir",
+                       "--request-timeout", "--http-version", "--ssl-certificate", "--ssl-private-key"}),
+}  # fmt: skip
 
 
 def served_directories(cmd: Command) -> list[str]:
-    """The directory a one-line web server gives to whoever asks, every file under it hidden
-    ones included, as a copy of it would: `python3 -m http.server [-d DIR]` (the current
-    directory by default) and `php -S ADDR [-t DIR]`. Judged as the root of a search, so
-    that `python3 -m http.server --directory ~` takes every secret of the home."""
-    args = cmd.args
-    if cmd.program == "php":
-        if not any(a.startswith("-S") for a in args):
-            return []
-        short, long = "-t", ""  # php has no long form
-    elif len(args) > 1 and args[0] == "-m" and args[1] in _HTTP_SERVER_MODULES:
-        short, long = "-d", "--directory"
-    else:
-        return []
-    served = "."
-    for i, a in enumerate(args):  # the last one given counts
-        name, eq, value = a.partition("=")
-        # argparse takes `-d DIR`, `-dDIR`, `-d=DIR` and any prefix of `--directory`
-        if name == short or (len(name) > 2 and name[:2] == "--" and long.startswith(name)):
+    """The directories a one-line file server gives to whoever asks, every file under them
+    hidden ones included, as a copy of them would: `python3 -m http.server [-d DIR]` (the
+    current directory by default; `uploadserver` and `pyftpdlib` alike), `php -S ADDR [-t
+    DIR]`, `ruby -run -e httpd [DIR]`, busybox's `httpd -h DIR`, `caddy file-server [--root
+    DIR]`, `twistd web --path DIR`, and the operand of `miniserve`, npm's `http-server` and
+    `serve`, and `darkhttpd`. Each is judged as the root of a search, so that `python3 -m
+    http.server --directory ~` takes every secret of the home."""
+    program, args = cmd.program, cmd.args
+    if program.startswith("python"):
+        if len(args) > 1 and args[0] == "-m" and args[1] in _HTTP_SERVER_MODULES:
+            return [_option_value(args, "-d", "--directory", ".")]
+    elif program == "uploadserver":
+        return [_option_value(args, "-d", "--directory", ".")]
+    elif program == "php":
+        if any(a.startswith("-S") for a in args):
+            return [_option_value(args, "-t", "", ".")]  # php has no long form
+    elif program.startswith("ruby"):
+        # `-run` (`-r un`) loads Ruby's `un` library, whose `httpd` serves its operand
+        loads_un = "-run" in args or any(a == "-r" and b == "un" for a, b in pairwise(args))
+        for i, a in enumerate(args):
+            if loads_un and (a == "-ehttpd" or (a == "httpd" and i and args[i - 1] == "-e")):
+                rest = args[i + 2 :] if args[i + 1 : i + 2] == ["--"] else args[i + 1 :]  # `--` ends ruby's
+                return [_operand(rest, _SERVER_VALUES["ruby"]) or "."]
+    elif program == "httpd":
+        # busybox's: `-h HOME`, the current directory by default; Apache's takes no `-h DIR`
+        served = _option_value(args, "-h", "", "." if "busybox" in cmd.wrappers else "")
+        if served:
+            return [served]
+    elif program == "caddy":
+        if args[:1] == ["file-server"]:
+            return [_option_value(args, "-r", "--root", ".")]
+    elif program == "twistd":
+        served = _option_value(args, "", "--path", "")
+        if served and "web" in args:
+            return [served]
+    elif program in _SERVER_VALUES:
+        operand = _operand(args, _SERVER_VALUES[program])
+        if program == "darkhttpd":  # its operand is required
+            return [operand] if operand else []
+        return [operand or "."]  # miniserve lists hidden files only with `--hidden`: counted all the same
+    return []
+
+
+def _option_value(args: list[str], short: str, long: str, default: str) -> str:
+    """The value of the last `short VALUE`, `shortVALUE`, `short=VALUE`, `--long VALUE` or
+    `--long=VALUE` in `args` (and of any prefix of `--long` argparse takes), else `default`."""
+    value = default
+    for i, a in enumerate(args):
+        name, eq, given = a.partition("=")
+        prefix = long and len(name) > 2 and name[:2] == "--" and long.startswith(name)  # as argparse takes
+        if prefix or (short and name == short):
             if eq:
-                served = value
+                value = given
             elif i + 1 < len(args):
-                served = args[i + 1]
-        elif a.startswith(short) and len(a) > 2:
-            served = a[2:]
-    return [served]
+                value = args[i + 1]
+        elif short and a.startswith(short) and len(a) > 2:
+            value = a[2:]
+    return value
+
+
+def _operand(args: list[str], valued: frozenset[str]) -> str:
+    """The first argument that is neither an option nor the value of one in `valued`."""
+    skip = False
+    ended = False
+    for a in args:
+        if skip:
+            skip = False
+        elif ended or a == "-" or not a.startswith("-"):
+            return a
+        elif a == "--":
+            ended = True
+        elif a in valued:
+            skip = True
+    return ""
 
 
 METADATA_READERS = frozenset(
