@@ -94,7 +94,7 @@ def test_glob_matches_like_fnmatch(glob: str) -> None:
     if name.strip("*.") == "":
         return  # a bare wildcard is judged by its directory, not by the names
     candidates = [*NAMES, "x.pem", "x.key", "x.p12", "x.pfx", "credentials.json", "secrets.yaml"]
-    candidates += [".env.local", "x.tfstate"]
+    candidates += [".env.local", "x.tfstate", "x.tfvars"]
     candidates += [g.replace("*", "x").replace("?", "x") for g in NAME_GLOBS]  # `.env.?` names `.env.x`
     expected = any(fnmatch.fnmatchcase(c, name) for c in candidates if c not in NOT_SENSITIVE)
     assert _glob_may_match(name, glob.lower()) == expected, glob

@@ -39,6 +39,9 @@ NAMES = frozenset(
         ".htpasswd",
         "master.key",
         ".vault-token",
+        # Terraform's CLI configuration: `credentials` blocks hold registry tokens
+        ".terraformrc",
+        "terraform.rc",
         ".boto",
         ".s3cfg",
         # shell profiles (run by every new shell)
@@ -80,6 +83,9 @@ NAME_GLOBS = (
     "secrets.*",
     "*.tfstate",
     "*.tfstate.backup",
+    # Terraform's variable values, passwords and tokens among them (git ignores them by convention)
+    "*.tfvars",
+    "*.tfvars.json",
     "service-account*.json",
     "*.mobileprovision",
 )
