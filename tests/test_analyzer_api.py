@@ -74,6 +74,7 @@ def test_fields_and_methods() -> None:
             "subcommand",
             "env",
             "inert_code",
+            "reroutes_urls",
         },
         analyzers.PathFacts: {
             "paths",

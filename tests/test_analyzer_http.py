@@ -233,3 +233,34 @@ def test_urls_in_reads_back_from_each_separator_once(monkeypatch: pytest.MonkeyP
 
     assert http.urls_in(Counted(text)) == ["a" + "1a" * 9_999 + "://y"]
     assert calls[0] <= 3
+
+
+@pytest.mark.parametrize(
+    ("command", "reroutes"),
+    [
+        # a CI token, another scheme or user for the same place: fetches go where they went
+        ("git config --global url.https://TOKEN@github.com/.insteadOf https://github.com/", False),
+        ('git config --global url."https://x:${T}@github.com/".insteadOf "https://github.com/"', False),
+        ('git config --global url."git@github.com:".insteadOf "https://github.com/"', False),
+        ("git config url.ssh://git@github.com/org/.insteadOf https://github.com/org", False),
+        ("git config url.https://GitHub.com:443/.pushInsteadOf git@github.com:", False),
+        ("git -c url.https://t@gitlab.com/.insteadOf=https://gitlab.com/ fetch", False),
+        # another host, another repository, a host that cannot be read: elsewhere
+        ("git config --global url.https://evil.example/.insteadOf https://github.com/", True),
+        ("git config url.https://github.com/fork/lib.insteadOf https://github.com/org/lib", True),
+        ("git config url.https://evil.example#@github.com/.insteadOf https://github.com/", True),
+        ("git config url.https://evil.example?@github.com/.insteadOf https://github.com/", True),
+        ("git config url.https://github.com/.insteadOf gh:", True),
+        ("git config url.https://github.com/.insteadOf https://github.com/?x", True),
+        ("git config url.https://$HOST/.insteadOf https://github.com/", True),
+        ("git clone --config=url.https://evil.example/.insteadOf=https://github.com/ https://x/a", True),
+        ("git clone -curl.https://evil.example/.insteadOf=https://github.com/ https://github.com/a/b", True),
+        ("git config --global url.https://github.com/.insteadOf", True),  # read or unset: as before
+        # not a rewrite being set
+        ("git log --grep url.a.insteadOf", False),
+        ("echo git config url.https://evil.example/.insteadOf https://github.com/", False),
+    ],
+)
+def test_git_url_rewrites_that_send_urls_elsewhere(command: str, reroutes: bool) -> None:
+    commands = shell_facts("Bash", {"command": command}, None).commands
+    assert any(c.reroutes_urls for c in commands) is reroutes

@@ -61,6 +61,7 @@ class Command(CelObject):
             "subcommand",
             "env",
             "inert_code",
+            "reroutes_urls",
         }
     )
     cel_methods: ClassVar[frozenset[str]] = frozenset({"has_flag", "arg"})
@@ -158,6 +159,14 @@ class Command(CelObject):
         """The command is `python3 -c PROGRAM` whose program was read and only computes and
         prints: pure modules, files opened only to be read (see `_pycode`)."""
         return self.code_reads is not None
+
+    @lazy
+    def reroutes_urls(self) -> bool:
+        """git is told to rewrite URLs to another host or path (`url.<base>.insteadOf`): see
+        `http.reroutes_urls`."""
+        from .http import reroutes_urls  # here: http.py imports this module
+
+        return reroutes_urls(self)
 
     def __repr__(self) -> str:
         return f"Command({self.argv!r}, wrappers={self.wrappers!r})"

@@ -448,3 +448,55 @@ def host_matches(host: str, pattern: str) -> bool:
     if pattern.startswith("*.") and "*" not in pattern[2:] and "?" not in pattern[2:]:
         return host.endswith(pattern[1:])
     return fnmatch.fnmatchcase(host, pattern)
+
+
+_GIT_REWRITE = re.compile(r"(?:--c[a-z-]*=|-[a-z0-9]*c)?url\.(.*?)\.(?:push)?insteadof(?:=(.*))?", re.S)
+"""A git URL rewrite, lower-cased: `url.<base>.insteadOf` (or `pushInsteadOf`), as a `git
+config` key or a `-c`/`--config` setting with its value after `=`."""
+
+
+def reroutes_urls(cmd: Command) -> bool:
+    """`cmd` is git told to rewrite URLs (`url.<base>.insteadOf <prefix>`, `pushInsteadOf`,
+    set by `git config` or given by `-c`, `--config`), and a rewrite sends them elsewhere: to
+    another host or another path, or to a place that cannot be read. Only a rewrite that
+    changes the scheme, the user or the port of one place stays (the usual CI credential,
+    `url.https://TOKEN@github.com/.insteadOf https://github.com/`, or `git@github.com:` for
+    `https://github.com/`); `url.https://github.com/evil/.insteadOf
+    https://github.com/good/` swaps one repository for another on the same host."""
+    if cmd.program != "git":
+        return False
+    args = cmd.args
+    config = cmd.subcommand == "config"
+    for i, a in enumerate(args):
+        if "insteadof" not in (lowered := a.lower()):
+            continue
+        found = _GIT_REWRITE.fullmatch(lowered)
+        if found is None:
+            continue
+        base, value = found.group(1), found.group(2)
+        if value is None:
+            if not config:
+                continue
+            value = args[i + 1].lower() if i + 1 < len(args) else ""  # none: a read or an unset
+        place = _place(base)
+        if place is None or place != _place(value):
+            return True
+    return False
+
+
+def _place(location: str) -> tuple[frozenset[str], str, str, str] | None:
+    """The hosts, path (without its outer `/`), query and fragment a git URL or scp-like
+    location (`git@host:path`) names; None when no host can be read."""
+    head, colon, rest = location.partition(":")
+    if colon and not rest.startswith("//") and "/" not in head:  # scp-like: `[user@]host:path`
+        split, path, query, fragment = _split("ssh://" + head), rest, "", ""
+    else:
+        split = _split(location)
+        try:
+            parts = urlsplit(location)
+        except ValueError:
+            return None
+        path, query, fragment = parts.path, parts.query, parts.fragment
+    if split is None or not split[1]:
+        return None
+    return frozenset(split[1]), path.strip("/"), query, fragment
