@@ -100,6 +100,26 @@ def _compiler_name() -> re.Pattern[str]:
     return re.compile(rf"(?:[\w.]+-)*(?:{names})(?:-[\w.]+|\.\w+)?")  # `-13`, `-win32`, `.lld`
 
 
+def _zig_outputs(cmd: Command) -> list[str]:
+    """The files and directories zig writes: `zig cc -o PATH` (and `c++`, with a linker's
+    output), `-femit-bin=PATH` and the other `-femit-KIND=PATH` (of `build-exe`, `build-lib`,
+    `build-obj`, `test`, `run`, and `cc` alike), and the prefix `zig build` installs into
+    (`-p DIR`, `--prefix DIR`, `--prefix-exe-dir DIR`...)."""
+    args = cmd.args
+    action = args[0] if args else ""
+    emitted = [a.partition("=")[2] for a in args if a.startswith("-femit-") and "=" in a]
+    if action in ("cc", "c++"):
+        target = _option(cmd, "o", "output")
+        return ([target] if target is not None and target[:1] != "-" else []) + _linker_output(args) + emitted
+    if action == "build":
+        return [
+            value
+            for a, value in itertools.pairwise(args)
+            if a in ("-p", "--prefix", "--prefix-exe-dir", "--prefix-lib-dir", "--prefix-include-dir")
+        ] + [a.partition("=")[2] for a in args if a.startswith("--prefix") and "=" in a]
+    return emitted
+
+
 _DESTINATION_LAST = frozenset({"cp", "mv", "install", "ln", "rsync", "scp"})
 _WRITES_THROUGH = frozenset({"tee", "cp", "dd", "curl", "wget", "sort", "touch", "truncate", "uniq"})
 """Programs that write into the file they name, so that `/dev/stdout` or `/dev/null` as their
@@ -818,6 +838,8 @@ def _write_targets(cmd: Command) -> list[str]:
             target = _option(cmd, "", "out-dir")
             if target is not None:
                 out.append(target)
+    elif program == "zig":
+        out.extend(_zig_outputs(cmd))
     elif program == "go" and cmd.subcommand in ("build", "test"):  # `go build -o ~/bin/git .`
         read = _after_options("go", cmd.subcommand, cmd.args, cmd.static[1:])[1]
         values = dict(read.values)  # the last of each, as go's flag package keeps it
@@ -1125,7 +1147,8 @@ _TRANSFERS = {
 """Programs that download, sync, archive or extract into a path their arguments name, by the
 rule that finds it."""
 _WRITERS = _TOUCHERS | _DESTINATION_LAST | {"sed", "perl", "dd", "curl", "wget", "git", "find", "sort"}
-_WRITERS |= {"unzip", "tar", "patch", "uniq", "split", "go", *_COMPILERS, *AWKS, *CODEX_PATCHERS, *_TRANSFERS}
+_WRITERS |= {"unzip", "tar", "patch", "uniq", "split", "go", "zig"}
+_WRITERS |= {*_COMPILERS, *AWKS, *CODEX_PATCHERS, *_TRANSFERS}
 WRITING_PROGRAMS = frozenset(_WRITERS)
 """Programs whose arguments may name a file they write; any other writes by redirects only."""
 
