@@ -100,6 +100,20 @@ def _compiler_name() -> re.Pattern[str]:
     return re.compile(rf"(?:[\w.]+-)*(?:{names})(?:-[\w.]+|\.\w+)?")  # `-13`, `-win32`, `.lld`
 
 
+def _history_file(cmd: Command) -> list[str]:
+    """The file bash's `history -a` or `-w` writes the session's commands to: its operand, or
+    the last `HISTFILE` set before it (`HISTFILE=~/.bashrc history -a`), which an agent may
+    point at a profile after running the lines it wants kept there."""
+    args = cmd.args
+    if not any(a[:1] == "-" and ("a" in a or "w" in a) for a in args if a != "--"):
+        return []
+    operands = [a for a in args if a[:1] != "-"]
+    if operands:
+        return operands[-1:]
+    files = [e.partition("=")[2] for e in cmd.env if e.startswith("HISTFILE=")]
+    return files[-1:]
+
+
 def _zig_outputs(cmd: Command) -> list[str]:
     """The files and directories zig writes: `zig cc -o PATH` (and `c++`, with a linker's
     output), `-femit-bin=PATH` and the other `-femit-KIND=PATH` (of `build-exe`, `build-lib`,
@@ -840,6 +854,8 @@ def _write_targets(cmd: Command) -> list[str]:
                 out.append(target)
     elif program == "zig":
         out.extend(_zig_outputs(cmd))
+    elif program == "history":
+        out.extend(_history_file(cmd))
     elif program == "go" and cmd.subcommand in ("build", "test"):  # `go build -o ~/bin/git .`
         read = _after_options("go", cmd.subcommand, cmd.args, cmd.static[1:])[1]
         values = dict(read.values)  # the last of each, as go's flag package keeps it
@@ -1147,7 +1163,7 @@ _TRANSFERS = {
 """Programs that download, sync, archive or extract into a path their arguments name, by the
 rule that finds it."""
 _WRITERS = _TOUCHERS | _DESTINATION_LAST | {"sed", "perl", "dd", "curl", "wget", "git", "find", "sort"}
-_WRITERS |= {"unzip", "tar", "patch", "uniq", "split", "go", "zig"}
+_WRITERS |= {"unzip", "tar", "patch", "uniq", "split", "go", "zig", "history"}
 _WRITERS |= {*_COMPILERS, *AWKS, *CODEX_PATCHERS, *_TRANSFERS}
 WRITING_PROGRAMS = frozenset(_WRITERS)
 """Programs whose arguments may name a file they write; any other writes by redirects only."""
