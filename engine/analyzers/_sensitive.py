@@ -716,6 +716,28 @@ def _placed_glob_sensitive(name: str, path: str) -> bool:
     return any(matcher(word) and is_sensitive(directory + word) for word in _PLACED_WORDS)
 
 
+def star_secrets(directory: str) -> tuple[str, ...]:
+    """The sensitive entries that a bare `*` in `directory` may expand to and that only their
+    place makes sensitive (`/etc/` gives `/etc/shadow`, `/etc/sudoers`...; a project gives
+    none): Bash's `*` skips hidden names, and a name sensitive anywhere (`id_rsa`) is already
+    judged by `_glob_may_match`. At most three, enough to tell."""
+    directory = directory if directory[-1:] == "/" else directory + "/"
+    return _star_secrets(directory, os.environ.get("HOME", ""))
+
+
+@functools.lru_cache(maxsize=256)
+def _star_secrets(directory: str, home: str) -> tuple[str, ...]:
+    """`star_secrets`, kept per directory and home."""
+    if "*" in directory or "?" in directory or "[" in directory:
+        return ()
+    found = (
+        directory + word
+        for word in _PLACED_WORDS
+        if word[0] != "." and _placed_only(word) and is_sensitive(directory + word)
+    )
+    return tuple(itertools.islice(found, 3))
+
+
 @functools.cache
 def _placed_only(word: str) -> bool:
     """Whether `word` is sensitive only in its place (`config.json` in `~/.docker/`), not in

@@ -56,6 +56,7 @@ from ._sensitive import (
     kept_outside,
     lists_sensitive,
     names_sensitive,
+    star_secrets,
 )
 from .shell import ShellFacts, is_inside, normal_dir, resolve
 
@@ -642,6 +643,8 @@ def _judge(named: tuple[str, ...], cwd: str | None, shell: ShellFacts) -> PathFa
             break
     for raw, base in shell.bare_writes:  # `> ~/.bashrc`: no command, a file written
         found[_place(raw, base, run_in, unresolved, shell)] = None
+    for path in _star_reads(shell, run_in):
+        found[path] = None
     found.pop("", None)
     paths = list(found)
     if cut or len(paths) > MAX_PATHS:
@@ -763,6 +766,32 @@ def _shell_roots(shell: ShellFacts, run_in: str | None) -> list[tuple[str, bool]
             path = resolve(_shell_path(raw, shell), cmd.cwd, run_in)
             if path[:1] != "?":
                 out.append((path, hidden))
+    return out
+
+
+_STAR_READERS = frozenset(
+    {
+        "cat", "less", "more", "head", "tail", "bat", "batcat", "nl", "tac", "strings", "xxd", "hexdump",
+        "od", "base64", "sort", "uniq", "cut", "paste", "jq", "yq", "sed", "grep", "egrep", "fgrep",
+        "rg", "ag", "diff", "cmp", "zcat", "cp", "scp", "rsync", "tar", "zip", "7z", "curl",
+    }
+)  # fmt: skip
+"""Programs that read the content of each file a bare `*` gives them (`cat /etc/*`), as
+opposed to their names or sizes (`ls /etc/*`, `du`, `wc`)."""
+
+
+def _star_reads(shell: ShellFacts, run_in: str | None) -> list[str]:
+    """The secrets a bare `*` of a reading program's operand expands to (`sudo cat /etc/*`
+    reads `/etc/shadow`, `cd /etc && grep x *` too): `star_secrets` of its directory."""
+    out: list[str] = []
+    for cmd in shell.commands:
+        if cmd.program not in _STAR_READERS:
+            continue
+        for raw in cmd.args:
+            if (raw[-2:] == "/*" and raw[:1] != "-") or raw == "*":  # `cd /etc && cat *` too
+                directory = resolve(_shell_path(raw[:-1] or ".", shell), cmd.cwd, run_in)
+                if directory[:1] != "?":
+                    out.extend(star_secrets(directory))
     return out
 
 
