@@ -51,15 +51,23 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise ValueError(f"duplicate key `{key}`")
+                raise ValueError(f"duplicate key `{_shown(key)}`")
             seen.add(key)
     if len(pairs) > 1 and len({fold(key) for key in out}) < len(out):
         first: dict[str, str] = {}
         for key in out:
             other = first.setdefault(fold(key), key)
             if other != key:
-                raise ValueError(f"keys `{other}` and `{key}` are one key to parsers that ignore case")
+                raise ValueError(
+                    f"keys `{_shown(other)}` and `{_shown(key)}` are one key to parsers that ignore case"
+                )
     return out
+
+
+def _shown(key: str) -> str:
+    """`key` as an error names it: a character that is not printable ASCII escaped, so that the
+    two keys of a pair stay apart on screen (the Kelvin sign `\\u212a` beside `K`)."""
+    return key if key.isascii() and key.isprintable() else json.dumps(key)[1:-1]
 
 
 def _no_constant(name: str) -> Any:

@@ -567,6 +567,8 @@ def test_a_malformed_event_says_what_is_wrong(tmp_path: Path) -> None:
         (("", ', "hook_event_name": "Stop"'), "duplicate key `hook_event_name`"),  # json keeps the last
         (('"tool_input": {', '"tool_input": {"n": NaN, '), "`NaN` is not JSON"),  # no rule compares it
         (('"tool_input": {', '"tool_input": {"n": 1e400, '), "out of range"),
+        # Go's decoder folds the Kelvin sign to `k`: the message tells the two keys apart
+        (('"tool_input": {', '"tool_input": {"K": 1, "\\u212a": 2, '), "keys `K` and `\\u212a` are one key"),
     ],
 )
 def test_a_call_whose_input_json_readers_read_apart_is_denied(swap: tuple[str, str], why: str) -> None:

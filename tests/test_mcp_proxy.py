@@ -477,7 +477,7 @@ def test_keys_and_methods_a_lenient_server_reads_otherwise_never_reach_it(raw: R
     assert ran(raw.calls) == ["echo"]
     assert story(raw.log) == [("echo", "allow"), ("executed", "system")]
     err = raw.stderr()
-    assert "keys `arguments` and `argument\u017f` are one key" in err
+    assert "keys `arguments` and `argument\\u017f` are one key" in err
     assert "key `Method` is not `method`" in err and "param `Name` is not `name`" in err
     assert "method `Tools/Call`" in err
 
