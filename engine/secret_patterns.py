@@ -367,6 +367,8 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         # the scheme, then a space, or quotes around a line continuation (`Bearer '\\\n'`)
         r"""(?:(?:basic|bearer|token|digest|bot|apikey|sso-key)(?:\s+|\s*["'](?:\s*\\)?\s*["']))?"""
         + _NOT_REF
+        # nor JavaScript's `undefined` where a token was missing (`Bearer ${token}` with none)
+        + r"(?!undefined(?![A-Za-z0-9._~+/=:-]))"
         + r"(?P<s>[A-Za-z0-9._~+/=:-]{8,})"
         + r"""(?(pair)(?=\\?["'`”’]))""",
         ("authorization",),
