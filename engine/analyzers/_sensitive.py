@@ -728,8 +728,10 @@ def star_secrets(directory: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=256)
 def _star_secrets(directory: str, home: str) -> tuple[str, ...]:
     """`star_secrets`, kept per directory and home."""
-    if "*" in directory or "?" in directory or "[" in directory:
-        return ()
+    if "*" in directory or "?" in directory or "[" in directory or directory.endswith("/.git/"):
+        return ()  # (a repository's `config` and `hooks` are named when they are meant)
+    if directory[:1] == "~" or (home and directory == home.rstrip("/") + "/"):
+        return ()  # a home's secrets are hidden, and `~/root` is no other user's home here
     found = (
         directory + word
         for word in _PLACED_WORDS

@@ -773,11 +773,12 @@ _STAR_READERS = frozenset(
     {
         "cat", "less", "more", "head", "tail", "bat", "batcat", "nl", "tac", "strings", "xxd", "hexdump",
         "od", "base64", "sort", "uniq", "cut", "paste", "jq", "yq", "sed", "grep", "egrep", "fgrep",
-        "rg", "ag", "diff", "cmp", "zcat", "cp", "scp", "rsync", "tar", "zip", "7z", "curl",
+        "rg", "ag", "diff", "cmp", "zcat",
     }
 )  # fmt: skip
-"""Programs that read the content of each file a bare `*` gives them (`cat /etc/*`), as
-opposed to their names or sizes (`ls /etc/*`, `du`, `wc`)."""
+"""Programs that print the content of each file a bare `*` gives them (`cat /etc/*`), as
+opposed to their names or sizes (`ls /etc/*`, `du`, `wc`). Copies and archives are judged by
+what they take whole (`copy_sources`), and their patterns are often no operand (`zip -x`)."""
 
 
 def _star_reads(shell: ShellFacts, run_in: str | None) -> list[str]:
