@@ -39,6 +39,9 @@ NAMES = frozenset(
         ".htpasswd",
         "master.key",
         ".vault-token",
+        ".databrickscfg",
+        ".sentryclirc",
+        ".yarnrc.yml",  # Yarn's `npmAuthToken`s, as `.npmrc` holds npm's
         # Terraform's CLI configuration: `credentials` blocks hold registry tokens
         ".terraformrc",
         "terraform.rc",
@@ -144,6 +147,31 @@ SEGMENTS = (
     ".config/sops/age/",
     ".config/containers/auth.json",
     ".config/op/",
+    # package managers' logins to private registries: Composer's tokens, Poetry's and
+    # Bundler's credentials, sbt's and Ivy's, NuGet's source passwords, pip's index with its
+    # user and password, Yarn's npmAuthToken
+    ".config/composer/auth.json",
+    ".composer/auth.json",
+    ".config/pypoetry/auth.toml",
+    ".bundle/config",
+    ".sbt/credentials",
+    ".ivy2/.credentials",
+    ".nuget/nuget/nuget.config",
+    ".config/nuget/nuget.config",
+    ".config/pip/pip.conf",
+    ".pip/pip.conf",
+    # cloud and platform CLIs' tokens: Databricks, Kaggle, Oracle Cloud, DigitalOcean,
+    # Snowflake, dbt's warehouse logins, Sentry, ngrok, MinIO's client, Cloudflare's wrangler
+    ".kaggle/kaggle.json",
+    ".oci/config",
+    ".config/doctl/config.yaml",
+    ".snowflake/connections.toml",
+    ".snowflake/config.toml",
+    ".dbt/profiles.yml",
+    ".config/ngrok/ngrok.yml",
+    ".ngrok2/ngrok.yml",
+    ".mc/config.json",
+    ".wrangler/config/",
 )
 """Path component sequences (a trailing `/` means anything below that directory)."""
 
