@@ -429,7 +429,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "cli_password",
-        r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b(?:\.exe[\"']?)?"  # a quoted Windows path
+        r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b(?:\.exe)?[\"']?"  # a quoted path maybe
         + _IN_COMMAND
         + r"{0,300}?\s(?:-p(?!\[REDACTED)(?P<s>"
         + _Q
