@@ -41,7 +41,6 @@ NAMES = frozenset(
         ".vault-token",
         ".databrickscfg",
         ".sentryclirc",
-        ".yarnrc.yml",  # Yarn's `npmAuthToken`s, as `.npmrc` holds npm's
         # Terraform's CLI configuration: `credentials` blocks hold registry tokens
         ".terraformrc",
         "terraform.rc",
@@ -149,7 +148,7 @@ SEGMENTS = (
     ".config/op/",
     # package managers' logins to private registries: Composer's tokens, Poetry's and
     # Bundler's credentials, sbt's and Ivy's, NuGet's source passwords, pip's index with its
-    # user and password, Yarn's npmAuthToken
+    # user and password
     ".config/composer/auth.json",
     ".composer/auth.json",
     ".config/pypoetry/auth.toml",
@@ -756,8 +755,16 @@ def star_secrets(directory: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=256)
 def _star_secrets(directory: str, home: str) -> tuple[str, ...]:
     """`star_secrets`, kept per directory and home."""
-    if "*" in directory or "?" in directory or "[" in directory or directory.endswith("/.git/"):
-        return ()  # (a repository's `config` and `hooks` are named when they are meant)
+    if "*" in directory or "?" in directory or "[" in directory:  # `/e*/*`: each directory it may be
+        found = (
+            secret
+            for parent in sorted(_PREFIX_PARENTS)
+            if fnmatch.fnmatchcase(parent + "/", directory)
+            for secret in _star_secrets(parent + "/", home)
+        )
+        return tuple(itertools.islice(found, 3))
+    if directory.endswith("/.git/"):
+        return ()  # a repository's `config` and `hooks` are named when they are meant
     if directory[:1] == "~" or (home and directory == home.rstrip("/") + "/"):
         return ()  # a home's secrets are hidden, and `~/root` is no other user's home here
     found = (

@@ -773,7 +773,9 @@ _STAR_READERS = frozenset(
     {
         "cat", "less", "more", "head", "tail", "bat", "batcat", "nl", "tac", "strings", "xxd", "hexdump",
         "od", "base64", "sort", "uniq", "cut", "paste", "jq", "yq", "sed", "grep", "egrep", "fgrep",
-        "rg", "ag", "diff", "cmp", "zcat",
+        "rg", "ag", "ugrep", "ug", "zgrep", "zless", "zmore", "diff", "cmp", "zcat", "awk", "gawk", "mawk",
+        "nawk", "gzip", "bzip2", "xz", "zstd", "fold", "fmt", "pr", "expand", "unexpand", "iconv", "rev",
+        "column", "vi", "vim", "nvim", "view", "nano", "emacs",
     }
 )  # fmt: skip
 """Programs that print the content of each file a bare `*` gives them (`cat /etc/*`), as
@@ -848,7 +850,9 @@ def served_directories(cmd: Command) -> list[str]:
                 rest = args[i + 2 :] if args[i + 1 : i + 2] == ["--"] else args[i + 1 :]  # `--` ends ruby's
                 return [_operand(rest, _SERVER_VALUES["ruby"]) or "."]
     elif program == "httpd":
-        # busybox's: `-h HOME`, the current directory by default; Apache's takes no `-h DIR`
+        # busybox's: `-h HOME`, the current directory by default, after its switches maybe
+        # (`-fvh HOME`); Apache's takes no `-h DIR`
+        args = [_BUSYBOX_CLUSTER.sub("-h", a, count=1) for a in args]
         served = _option_value(args, "-h", "", "." if "busybox" in cmd.wrappers else "")
         if served:
             return [served]
@@ -865,6 +869,10 @@ def served_directories(cmd: Command) -> list[str]:
             return [operand] if operand else []
         return [operand or "."]  # miniserve lists hidden files only with `--hidden`: counted all the same
     return []
+
+
+_BUSYBOX_CLUSTER = re.compile(r"^-[ifv]+h")
+"""busybox httpd's switches (`-i`, `-f`, `-v`) then `-h`, in one word: `-fh` is `-f -h`."""
 
 
 def _option_value(args: list[str], short: str, long: str, default: str) -> str:
