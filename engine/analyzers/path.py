@@ -836,12 +836,12 @@ def served_directories(cmd: Command) -> list[str]:
     program, args = cmd.program, cmd.args
     if program.startswith("python"):
         if len(args) > 1 and args[0] == "-m" and args[1] in _HTTP_SERVER_MODULES:
-            return [_option_value(args, "-d", "--directory", ".")]
+            return [_last_value(args, "d", ("directory",), ".", "bp")]
     elif program == "uploadserver":
-        return [_option_value(args, "-d", "--directory", ".")]
+        return [_last_value(args, "d", ("directory",), ".", "bp")]
     elif program == "php":
         if any(a.startswith("-S") for a in args):
-            return [_option_value(args, "-t", "", ".")]  # php has no long form
+            return [_last_value(args, "t", (), ".", "cdfrBRFEzS")]  # php has no long form
     elif program.startswith("ruby"):
         # `-run` (`-r un`) loads Ruby's `un` library, whose `httpd` serves its operand
         loads_un = "-run" in args or any(a == "-r" and b == "un" for a, b in pairwise(args))
@@ -850,17 +850,15 @@ def served_directories(cmd: Command) -> list[str]:
                 rest = args[i + 2 :] if args[i + 1 : i + 2] == ["--"] else args[i + 1 :]  # `--` ends ruby's
                 return [_operand(rest, _SERVER_VALUES["ruby"]) or "."]
     elif program == "httpd":
-        # busybox's: `-h HOME`, the current directory by default, after its switches maybe
-        # (`-fvh HOME`); Apache's takes no `-h DIR`
-        args = [_BUSYBOX_CLUSTER.sub("-h", a, count=1) for a in args]
-        served = _option_value(args, "-h", "", "." if "busybox" in cmd.wrappers else "")
+        # busybox's: `-h HOME` (`-fh HOME`), the current directory by default; Apache's takes no `-h DIR`
+        served = _last_value(args, "h", (), "." if "busybox" in cmd.wrappers else "", "pcrmued")
         if served:
             return [served]
     elif program == "caddy":
         if args[:1] == ["file-server"]:
-            return [_option_value(args, "-r", "--root", ".")]
+            return [_last_value(args, "r", ("root",), ".", "ld")]
     elif program == "twistd":
-        served = _option_value(args, "", "--path", "")
+        served = _last_value(args, "", ("path",), "")
         if served and "web" in args:
             return [served]
     elif program in _SERVER_VALUES:
@@ -871,25 +869,11 @@ def served_directories(cmd: Command) -> list[str]:
     return []
 
 
-_BUSYBOX_CLUSTER = re.compile(r"^-[ifv]+h")
-"""busybox httpd's switches (`-i`, `-f`, `-v`) then `-h`, in one word: `-fh` is `-f -h`."""
-
-
-def _option_value(args: list[str], short: str, long: str, default: str) -> str:
-    """The value of the last `short VALUE`, `shortVALUE`, `short=VALUE`, `--long VALUE` or
-    `--long=VALUE` in `args` (and of any prefix of `--long` argparse takes), else `default`."""
-    value = default
-    for i, a in enumerate(args):
-        name, eq, given = a.partition("=")
-        prefix = long and len(name) > 2 and name[:2] == "--" and long.startswith(name)  # as argparse takes
-        if prefix or (short and name == short):
-            if eq:
-                value = given
-            elif i + 1 < len(args):
-                value = args[i + 1]
-        elif short and a.startswith(short) and len(a) > 2:
-            value = a[2:]
-    return value
+def _last_value(args: list[str], short: str, longs: tuple[str, ...], default: str, valued: str = "") -> str:
+    """The value of the last of a server's option that names its directory (`option_values`,
+    with any prefix of a long name, as argparse and getopt take), else `default`."""
+    values = option_values(args, short, longs, valued, abbreviated=True)
+    return values[-1] if values else default
 
 
 def _operand(args: list[str], valued: frozenset[str]) -> str:
