@@ -100,6 +100,11 @@ _COMMON = [
     "python -m pytest tests/ -q >/dev/null 2>&1 || echo failed; ls",
     "make -C build &> log.txt",
     "cat < in.txt >> out.txt",
+    "cd /home/me/proj && npm test 2>&1 | tail -20",
+    "cd build && make 2>&1",
+    "cd x && a | b | c; d",
+    "cd x && a >f && b",
+    "pushd x && a | b && c",
 ]
 _DESCRIPTORS = ["cmd 1>out", "cmd 2>err", "cmd 3<x", "cat 2<x", "cmd 9>>f", "cmd 1>out 2>err 0<in"]
 """Redirections with a descriptor; the fast parser takes those from 1 to 9, `0<` is left to the
@@ -184,6 +189,8 @@ _LINES = st.lists(st.tuples(st.sampled_from(_TOKENS), st.sampled_from(_GAPS)), m
 @example("install 0<f >&2", 0)
 @example("cd x && rm y || true && ls", 0)
 @example("cd x && a >f && b", 0)
+@example("cd x && a 2>&1 | b && c", 0)
+@example("cd x && a | b >f; c", 1)
 def test_generated_lines_parse_the_same(text: str, depth: int) -> None:
     _assert_same(text, depth)
 

@@ -124,10 +124,11 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
             if _runs(command, FAILS):  # `cd x && b`: b runs in x only, what follows maybe not
                 out.assignments.append((len(out.commands), "", MARK, "fork"))
                 moving = True
-        elif moving and (sep == "|" or redirected):  # `cd x && a | b`, `cd x && a >f && b`:
-            return None  # tree-sitter nests the list in a pipeline or a redirect
         out.commands.append(command)
-        if moving and sep != "&&":  # the list after the move ends
+        # the list after the move ends at a separator other than `&&` and `|` (`cd x && a | b;
+        # c`), and at a redirection: tree-sitter reads `cd x && a 2>&1 | b` and `cd x && a >f
+        # && b` as the list up to `a` redirected, so the walker reads `b` from either place
+        if moving and (redirected or (sep != "&&" and sep != "|")):
             out.assignments.append((len(out.commands), "", MARK, "fail"))
             moving = False
         if len(out.commands) > MAX_COMMANDS:
