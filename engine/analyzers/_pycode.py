@@ -198,6 +198,16 @@ _STDLIB = os.path.join(sysconfig.get_paths()["stdlib"], "")
 """Where the standard library's modules are (the extension modules in `lib-dynload/`)."""
 _TYPE_PARAMETERS = frozenset({"TypeAlias", "TypeVar", "ParamSpec", "TypeVarTuple"})
 """Python 3.12's type parameter syntax (`def f[T]()`, `type X = ...`), by node name."""
+_REFUSED_NODES = frozenset({ast.AnnAssign, ast.MatchClass})
+"""Constructs refused wherever they are: annotations, a `match` class pattern."""
+_BINDING_NODES: frozenset[type] = frozenset({
+    ast.Name, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.arg, ast.ExceptHandler,
+    ast.MatchAs, ast.MatchStar, ast.MatchMapping, ast.Global, ast.Nonlocal,
+})  # fmt: skip
+"""The nodes that bind names."""
+_IMPORT_NODES: frozenset[type] = frozenset({ast.Import, ast.ImportFrom})
+_NAMING_NODES = _BINDING_NODES | {ast.keyword, ast.alias}
+"""The nodes that name something, whose names `_shape` reads."""
 _FIELD = re.compile(r"[A-Za-z0-9_]*")
 """A `str.format` field that names an argument and nothing in it."""
 
@@ -242,22 +252,21 @@ def _quoted(text: str, at: int) -> tuple[str | None, int]:
     if text[at] == "'":
         close = text.find("'", at + 1)
         return (text[at + 1 : close], close + 1) if close > 0 else (None, -1)
-    out: list[str] = []
-    i = at + 1
-    while i < len(text):
-        char = text[i]
-        if char == '"':
-            return "".join(out), i + 1
-        if char in "$`":
-            return None, -1
-        if char == "\\" and text[i + 1 : i + 2] in ("$", "`", '"', "\\", "\n"):
-            if text[i + 1] != "\n":  # a backslash-newline joins lines
-                out.append(text[i + 1])
-            i += 2
-            continue
-        out.append(char)
-        i += 1
-    return None, -1
+    found = _DOUBLE_QUOTED.match(text, at)
+    if found is None:
+        return None, -1
+    return _ESCAPED.sub(_unescaped, found.group(1)), found.end()
+
+
+_DOUBLE_QUOTED = re.compile(r'"((?:[^"\\$`]|\\[\s\S])*)"')
+"""A double-quoted string with no expansion in it: any character but a quote, `$`, a backquote
+or a backslash, or a backslash and the character it escapes."""
+_ESCAPED = re.compile(r"\\([$`\"\\\n])")
+"""What a backslash escapes in double quotes; a backslash-newline joins lines."""
+
+
+def _unescaped(escape: re.Match[str]) -> str:
+    return "" if escape.group(1) == "\n" else escape.group(1)
 
 
 def inert_paths(program: str) -> list[str] | None:
@@ -278,16 +287,42 @@ class Refused(Exception):
 
 class _Reader:
     def __init__(self, tree: ast.Module) -> None:
-        self.nodes = list(ast.walk(tree))
-        self.parents: dict[int, ast.AST] = {}
-        for node in self.nodes:
-            for child in ast.iter_child_nodes(node):
-                self.parents[id(child)] = node
+        # one walk, breadth first as `ast.walk`, that keeps each node's parent and the nodes
+        # of each type (the checks below look at a few types); not the `Load` and `Store`
+        # markers, which are one shared node each and hold nothing
+        nodes: list[ast.AST] = [tree]
+        parents: dict[int, ast.AST] = {}
+        for node in nodes:  # grows as it goes
+            for field in node._fields:
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            parents[id(item)] = node
+                            nodes.append(item)
+                elif isinstance(value, ast.AST) and not isinstance(value, ast.expr_context):
+                    parents[id(value)] = node
+                    nodes.append(value)
+        self.parents = parents
+        self.kinds: dict[type, list[Any]] = {}
+        for node in nodes:
+            kind = self.kinds.get(type(node))
+            if kind is None:
+                self.kinds[type(node)] = [node]
+            else:
+                kind.append(node)
+
+    def _of(self, kinds: frozenset[type]) -> list[Any]:
+        """The nodes of these types, in the walk's order within each type."""
+        return [node for kind, nodes in self.kinds.items() if kind in kinds for node in nodes]
 
     def paths(self) -> list[str] | None:
         """What the program opens to read, or None when it does something not listed."""
         try:
-            for node in self.nodes:
+            for kind in self.kinds:
+                if kind in _REFUSED_NODES or kind.__name__ in _TYPE_PARAMETERS:
+                    raise Refused(kind.__name__)
+            for node in self._of(_NAMING_NODES):
                 self._shape(node)
             modules, imported = self._imports()
             bound = self._bound() | imported
@@ -295,13 +330,13 @@ class _Reader:
             if clash:  # `import json; json = x`: the name no longer surely names the module
                 raise Refused(clash)
             opened: list[str] = []
-            for node in self.nodes:
-                if isinstance(node, ast.Attribute):
-                    if node.attr.startswith(_HIDDEN_PREFIXES) or node.attr in _HIDDEN_NAMES:
-                        raise Refused(node.attr)
-                    if node.attr in ("format", "format_map"):
-                        _format_of_constant(node)
-                elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            for node in self.kinds.get(ast.Attribute, ()):
+                if node.attr.startswith(_HIDDEN_PREFIXES) or node.attr in _HIDDEN_NAMES:
+                    raise Refused(node.attr)
+                if node.attr in ("format", "format_map"):
+                    _format_of_constant(node)
+            for node in self.kinds.get(ast.Name, ()):
+                if isinstance(node.ctx, ast.Load):
                     name = node.id
                     if name in modules:
                         self._module_use(node, modules[name])
@@ -314,9 +349,7 @@ class _Reader:
             return None
 
     def _shape(self, node: ast.AST) -> None:
-        """Refuse the constructs and names the module docstring lists."""
-        if isinstance(node, (ast.AnnAssign, ast.MatchClass)) or type(node).__name__ in _TYPE_PARAMETERS:
-            raise Refused(type(node).__name__)
+        """Refuse the names the module docstring lists, of a node of `_NAMING_NODES`."""
         names: list[str | None] = []
         if isinstance(node, ast.Name):
             names.append(None if node.id == "__name__" and isinstance(node.ctx, ast.Load) else node.id)
@@ -352,7 +385,7 @@ class _Reader:
         they bind (`from json import loads`), which are bound like any other."""
         out: dict[str, types.ModuleType] = {}
         others: set[str] = set()
-        for node in self.nodes:
+        for node in self._of(_IMPORT_NODES):
             bindings: list[tuple[str, Any]] = []
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -380,7 +413,7 @@ class _Reader:
     def _bound(self) -> set[str]:
         """The names the program binds itself, but by imports (`_imports`)."""
         out: set[str] = set()
-        for node in self.nodes:
+        for node in self._of(_BINDING_NODES):
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                 out.add(node.id)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
