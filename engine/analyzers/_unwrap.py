@@ -2669,7 +2669,7 @@ def _kept(place: str | None) -> bool:
     directory or one below it with no hidden or secret name (`src`, `a/b`), the workspace, from which
     the call reads by relative paths without any move (a secret there is known by its name:
     `cat .env`); any other (`~/.kube`, `/etc`, `..`, `sub/.kube`)."""
-    if place is None:
+    if place is None or place == "?":  # not known: no name to judge
         return False
     if place[:1] in ("/", "~", ".") or "/." in place:
         return True
@@ -3521,7 +3521,8 @@ def _default_text(operator: str) -> str | None:
 
 def _lists(raw: RawCommand) -> bool:
     """Whether an argument of `raw` is the output of a search (`cat $(find ~)`)."""
-    return any(getattr(word, "search", ()) for word in raw.words)
+    # a plain `Word` (most are) has no search: the test is seen through without a lookup
+    return any(type(word) is not Word and getattr(word, "search", ()) for word in raw.words)
 
 
 def _listing(printer: list[Word] | tuple[Word, ...]) -> tuple[tuple[Word, ...], bool]:
