@@ -974,9 +974,11 @@ class Expansion:
         held before (`held`) as readings beside its new value, and stays known only at run
         time, or holding what a search prints, if it was. An array that grew (`A+=(x)`) keeps
         its elements."""
+        variables, choices, arrays, runtime, searched = held
+        if not (variables or choices or arrays or runtime or searched):
+            return  # nothing held before: nothing to keep (most branches, `cd x && b`)
         from ._bash import MAX_READINGS
 
-        variables, choices, arrays, runtime, searched = held
         self.runtime |= runtime if names is None else runtime & names
         self.searched |= searched if names is None else searched & names
         changed: dict[str, tuple[Word, ...]] = {}
