@@ -848,7 +848,7 @@ def served_directories(cmd: Command) -> list[str]:
         for i, a in enumerate(args):
             if loads_un and (a == "-ehttpd" or (a == "httpd" and i and args[i - 1] == "-e")):
                 rest = args[i + 2 :] if args[i + 1 : i + 2] == ["--"] else args[i + 1 :]  # `--` ends ruby's
-                return [_operand(rest, _SERVER_VALUES["ruby"]) or "."]
+                return [_operand(rest, _SERVER_VALUES["ruby"], abbreviated=True) or "."]
     elif program == "httpd":
         # busybox's: `-h HOME` (`-fh HOME`), the current directory by default; Apache's takes no `-h DIR`
         served = _last_value(args, "h", (), "." if "busybox" in cmd.wrappers else "", "pcrmued")
@@ -876,8 +876,10 @@ def _last_value(args: list[str], short: str, longs: tuple[str, ...], default: st
     return values[-1] if values else default
 
 
-def _operand(args: list[str], valued: frozenset[str]) -> str:
-    """The first argument that is neither an option nor the value of one in `valued`."""
+def _operand(args: list[str], valued: frozenset[str], abbreviated: bool = False) -> str:
+    """The first argument that is neither an option nor the value of one in `valued`, which
+    may be `abbreviated` to a prefix of its long name, as Ruby's OptionParser takes (`--po
+    8000` is `--port 8000`)."""
     skip = False
     ended = False
     for a in args:
@@ -887,7 +889,9 @@ def _operand(args: list[str], valued: frozenset[str]) -> str:
             return a
         elif a == "--":
             ended = True
-        elif a in valued:
+        elif a in valued or (
+            abbreviated and a[:2] == "--" and "=" not in a and any(v.startswith(a) for v in valued)
+        ):
             skip = True
     return ""
 
