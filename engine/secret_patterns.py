@@ -122,6 +122,8 @@ _AT_COMMAND = (
 runner such as `sudo`, or `then`, `do`, `else`), with its path, in quotes when it holds a
 blank (`"C:\\Program Files\\7-Zip\\7z.exe"`): what a word common as a value must be at to name
 a program."""
+_PROGRAM_END = r"(?:\.exe)?[\"']?"
+"""What may end a program's name after `_AT_COMMAND`: `.exe`, and the quote closing its path."""
 
 
 _IN_COMMAND = r"""(?:[^\n;&|'"]|\\\r?\n|'[^'\n]*'|"[^"\n]*")"""
@@ -199,11 +201,11 @@ _PROGRAM_FLAGS = "|".join(
         _CONFIG_SET,
         # Info-ZIP's `-P PW`, also ending a group of its flags (`zip -rP PW`), where a command
         # starts: not the word `zip` elsewhere (`--format zip -P`, `mvn -Dformat=zip -Prelease`)
-        _AT_COMMAND + r"(?:" + _names(_ZIP_PROGRAMS) + r")(?:\.exe)?[\"']?(?![\w.-])" + _IN_COMMAND
+        _AT_COMMAND + r"(?:" + _names(_ZIP_PROGRAMS) + r")" + _PROGRAM_END + r"(?![\w.-])" + _IN_COMMAND
         + r"{0,300}?\s(?:-[A-Za-z0-9]{0,8}?P\s*(?!-)" + _NOT_REF + r"(?P<s19>" + _Q + r")"
         + _QUOTED_FLAG.format(flag="-[A-Za-z0-9]{0,8}?P", group="s23") + ")",
         # 7-Zip's `-pPW` (`-p` alone asks for it)
-        _AT_COMMAND + r"(?:" + _names(_7Z_PROGRAMS) + r")(?:\.exe)?[\"']?(?![\w.-])" + _IN_COMMAND
+        _AT_COMMAND + r"(?:" + _names(_7Z_PROGRAMS) + r")" + _PROGRAM_END + r"(?![\w.-])" + _IN_COMMAND
         + r"{0,300}?\s(?:-p(?![\s;&|])" + _NOT_REF + r"(?P<s20>" + _Q + r")"
         + _QUOTED_FLAG.format(flag="-p", group="s24") + ")",
         # the value `gh secret set NAME` is given (`--body V`, `-b V`); without one it reads stdin
@@ -429,7 +431,8 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "cli_password",
-        r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b(?:\.exe)?[\"']?"  # a quoted path maybe
+        r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b"
+        + _PROGRAM_END  # a quoted path maybe
         + _IN_COMMAND
         + r"{0,300}?\s(?:-p(?!\[REDACTED)(?P<s>"
         + _Q
