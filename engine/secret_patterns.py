@@ -482,6 +482,8 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
             "zip",
             "7z",
             "secret set",
+            "secret  ",  # `gh secret  set`, `gh secret\tset`: blanks that `secret set` misses
+            "secret\t",
             "--passphrase",
         ),
     ),
