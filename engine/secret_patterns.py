@@ -366,13 +366,20 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
         # (`setRequestHeader("Authorization", "Basic ...")`, `(b"authorization", b"Bearer ...")`,
         # an f-string, a template, escaped quotes): not a list of names, nor prose
         r"""|(?P<pair>\\?["'`”’])\s*,\s*[bfr]?\\?["'`“‘](?=(?:basic|bearer|token|digest|bot|apikey|sso-key)\s))"""
+        # Digest's parameters, of which the `response` hash is made from the password (the
+        # others, `username`, `realm`, `nonce`, are not secret), on the header's line
+        r"""(?:digest\s+[^\r\n]{0,400}?(?<![\w-])response\s*=\s*\\?["']?"""
+        + _NOT_REF
+        + r"(?P<s2>[0-9a-f]{16,128})(?![0-9a-z])|"
+        # (nor a Digest parameter's name where the response is not there, or hidden already)
+        r"""(?!digest\s+(?:username|realm|nonce|uri|response|algorithm|cnonce|opaque|qop|nc|userhash)\s*=)"""
         # the scheme, then a space, or quotes around a line continuation (`Bearer '\\\n'`)
         r"""(?:(?:basic|bearer|token|digest|bot|apikey|sso-key)(?:\s+|\s*["'](?:\s*\\)?\s*["']))?"""
         + _NOT_REF
         # nor JavaScript's `undefined` where a token was missing (`Bearer ${token}` with none)
         + r"(?!undefined(?![A-Za-z0-9._~+/=:-]))"
         + r"(?P<s>[A-Za-z0-9._~+/=:-]{8,})"
-        + r"""(?(pair)(?=\\?["'`”’]))""",
+        + r"""(?(pair)(?=\\?["'`”’])))""",
         ("authorization",),
     ),
     (
