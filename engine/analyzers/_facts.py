@@ -956,7 +956,12 @@ _CLOUD_VALUED = frozenset(
      "cli-binary-format", "s3-acl", "drive-chunk-size", "bind", "impersonate-service-account",
      "flags-file", "encryption-key", "decryption-keys", "client-cert", "client-key", "ca-cert",
      "bucket", "key", "range", "version-id", "tagging", "metadata", "copy-props", "kms-key",
-     "custom-metadata", "additional-headers"}
+     "custom-metadata", "additional-headers",
+     # `rclone serve`'s
+     "addr", "user", "pass", "htpasswd", "baseurl", "realm", "cert", "client-ca", "template", "salt",
+     "auth-proxy", "vfs-cache-mode", "vfs-cache-max-age", "vfs-cache-max-size", "dir-cache-time",
+     "poll-interval", "uid", "gid", "umask", "dir-perms", "file-perms", "server-read-timeout",
+     "server-write-timeout", "max-header-bytes"}
 )  # fmt: skip
 """Long options of `aws`, `rclone` and `gcloud` whose value is the next word and names no file
 written (`--exclude '*.tmp'`, `--profile p`, `--ca-bundle F`, read). Those that name one
@@ -986,7 +991,7 @@ def cloud_words(args: list[str]) -> tuple[list[str], list[str]]:
     return words, joined
 
 
-def _local(word: str) -> str | None:
+def local_path(word: str) -> str | None:
     """The local path a cloud tool's operand names, None for a remote one: `file:///etc/x`
     (gsutil, gcloud) is `/etc/x`, rclone's `:local:/etc/x` (also `:local,opts:`) is `/etc/x`,
     another `:backend:` of rclone, a URL or `host:path` is remote."""
@@ -1031,18 +1036,18 @@ def _cloud_writes(cmd: Command) -> list[str]:
         written = operands
     elif from_stdin or program == "gsutil":
         written = operands[-1:] if from_stdin or len(operands) > 1 else []
-    elif len(operands) > 1 and _local(operands[1]) is None:
+    elif len(operands) > 1 and local_path(operands[1]) is None:
         written = []  # an upload: what follows a remote destination is options' values
     else:
         written = operands[1:]
-    return [path for word in (*written, *joined) if (path := _local(word)) is not None]
+    return [path for word in (*written, *joined) if (path := local_path(word)) is not None]
 
 
 def _s3api_writes(words: list[str], joined: list[str]) -> list[str]:
     """The file `aws s3api get-object ... OUTFILE` writes: its last word."""
     if "get-object" not in words or words.index("get-object") + 1 >= len(words):
         return joined
-    return [path for word in (words[-1], *joined) if (path := _local(word)) is not None]
+    return [path for word in (words[-1], *joined) if (path := local_path(word)) is not None]
 
 
 def _destination_last(cmd: Command) -> list[str]:
@@ -1054,7 +1059,7 @@ def _destination_last(cmd: Command) -> list[str]:
     if len(operands) < 2:
         return []
     written = operands if words[action] == "mv" else operands[-1:]
-    return [path for word in written if (path := _local(word)) is not None]
+    return [path for word in written if (path := local_path(word)) is not None]
 
 
 _LAST_ACTIONS = {

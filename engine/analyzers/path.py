@@ -29,6 +29,7 @@ from ._facts import (
     cloud_words,
     file_operands,
     find_starts,
+    local_path,
     option_files,
     option_values,
     sed_files,
@@ -1378,7 +1379,8 @@ def _sources(operands: list[str], remote: bool = True) -> list[str]:
 
 
 def _upload_sources(program: str, words: list[str], flags: list[str]) -> list[str]:
-    """The sources of `aws s3 sync|cp|mv`, `gsutil cp|mv|rsync` and `rclone copy|sync|...`
+    """The sources of `aws s3 sync|cp|mv`, `gsutil cp|mv|rsync` and `rclone copy|sync|...`,
+    and what `rclone serve PROTOCOL` gives to whoever asks, as a one-line file server does
     (`words`: the command's positional arguments). `cp` and `mv` copy a directory only with
     `--recursive` (`-r`); `rsync` without `-r` still copies a directory's own files, a home's
     `.netrc` and `.bash_history` among them."""
@@ -1389,14 +1391,22 @@ def _upload_sources(program: str, words: list[str], flags: list[str]) -> list[st
         action = words[at] if at < len(words) else ""
         if action != "sync" and not (action in ("cp", "mv") and _flagged(flags, *_RECURSIVE["aws"])):
             return []
-        return _sources(words[at + 1 :])
+        return _local_paths(words[at + 1 : -1])
+    if program == "rclone" and words[:1] == ["serve"]:  # `rclone serve http ~`: served, not copied
+        return _local_paths(words[2:])
     actions = _RCLONE_COPIES if program == "rclone" else _GSUTIL_COPIES
     at = next((i for i, word in enumerate(words) if word in actions), -1)
     if at < 0:
         return []
     if program == "gsutil" and words[at] != "rsync" and not _flagged(flags, *_RECURSIVE["gsutil"]):
         return []
-    return _sources(words[at + 1 :])
+    return _local_paths(words[at + 1 : -1])
+
+
+def _local_paths(words: list[str]) -> list[str]:
+    """The local paths of a cloud tool's operands (`local_path`): `file:///x` and rclone's
+    `:local:/x` too, not `s3://b`, `remote:path` or another rclone backend."""
+    return [path for word in words if (path := local_path(word)) is not None]
 
 
 def _tar_sources(args: list[str]) -> list[str]:
