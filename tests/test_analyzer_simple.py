@@ -152,6 +152,8 @@ def test_descriptors_other_than_0_are_not_stdin(text: str) -> None:
         "a\nb",
         "a & b",
         "a |& b",
+        "a | b | c && d",  # tree-sitter-bash: `a | b | (c && d)`
+        "cd x && a 2>&1 | b | c || e",
         "x" * (MAX_SIMPLE_CHARS + 1),
     ],
 )
@@ -191,6 +193,7 @@ _LINES = st.lists(st.tuples(st.sampled_from(_TOKENS), st.sampled_from(_GAPS)), m
 @example("cd x && a >f && b", 0)
 @example("cd x && a 2>&1 | b && c", 0)
 @example("cd x && a | b >f; c", 1)
+@example("a >f | b | c || d", 0)
 def test_generated_lines_parse_the_same(text: str, depth: int) -> None:
     _assert_same(text, depth)
 

@@ -106,6 +106,7 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
     at, end = 0, len(source)
     piped = after = False  # after `|`; after `|`, `&&` or `||`
     moving = False  # in a list after a move (`cd x && b`)
+    pipeline = 0  # the commands of the pipeline so far
     command_re = _command_re()
     while True:
         match = command_re.match(source, at)  # anchored: one attempt per command, no scan
@@ -131,6 +132,9 @@ def parse_simple(source: str, depth: int = 0) -> Parsed | None:
         if moving and (redirected or (sep != "&&" and sep != "|")):
             out.assignments.append((len(out.commands), "", MARK, "fail"))
             moving = False
+        pipeline = pipeline + 1 if piped else 1
+        if pipeline > 2 and (sep == "&&" or sep == "||"):
+            return None  # tree-sitter reads `a | b | c && d` as `a | b | (c && d)`: d piped
         if len(out.commands) > MAX_COMMANDS:
             return None
         if sep is None or at == end:
