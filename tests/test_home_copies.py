@@ -161,6 +161,11 @@ def test_a_copy_that_takes_no_secret_is_not_sensitive(command: str) -> None:
         ("gsutil cp a gs://b", []),
         ("rclone sync a remote:b", ["a"]),
         ("rclone ls remote:b", []),
+        ("rclone copy :local:/etc remote:b", ["/etc"]),
+        ("gsutil rsync file:///etc gs://b", ["/etc"]),
+        ("rclone serve http ~ --addr :8080", ["~"]),
+        ("rclone serve sftp --user bob --pass x --htpasswd ~/h ./site", ["./site"]),
+        ("rclone serve http remote:photos", []),
     ],
 )
 def test_copy_sources(command: str, sources: list[str]) -> None:

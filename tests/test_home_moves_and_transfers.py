@@ -238,6 +238,8 @@ def test_a_path_named_from_the_last_directory_is_not_known(command: str) -> None
         ("gcloud alpha storage cp gs://b/x /etc/cron.d/x", "/etc/cron.d/x"),
         ("gcloud --impersonate-service-account sa@p.iam storage cp gs://b/x /etc/cron.d/x", "/etc/cron.d/x"),
         ("gsutil cp -I /etc/cron.d", "/etc/cron.d"),
+        ("gsutil cp gs://b/x --user /etc/cron.d/x", "/etc/cron.d/x"),  # gsutil's options come first
+        ("gsutil cp gs://b/x --profile /etc/cron.d/x", "/etc/cron.d/x"),
         ("gcloud storage cp --read-paths-from-stdin /etc/cron.d", "/etc/cron.d"),
         ("mv -t dist a ../other/file", "../other/file"),
         ("7z a -sdel out.7z ~/Documents", "~/Documents"),

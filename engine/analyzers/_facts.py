@@ -956,22 +956,27 @@ _CLOUD_VALUED = frozenset(
      "cli-binary-format", "s3-acl", "drive-chunk-size", "bind", "impersonate-service-account",
      "flags-file", "encryption-key", "decryption-keys", "client-cert", "client-key", "ca-cert",
      "bucket", "key", "range", "version-id", "tagging", "metadata", "copy-props", "kms-key",
-     "custom-metadata", "additional-headers",
-     # `rclone serve`'s
-     "addr", "user", "pass", "htpasswd", "baseurl", "realm", "cert", "client-ca", "template", "salt",
-     "auth-proxy", "vfs-cache-mode", "vfs-cache-max-age", "vfs-cache-max-size", "dir-cache-time",
-     "poll-interval", "uid", "gid", "umask", "dir-perms", "file-perms", "server-read-timeout",
-     "server-write-timeout", "max-header-bytes"}
+     "custom-metadata", "additional-headers"}
 )  # fmt: skip
 """Long options of `aws`, `rclone` and `gcloud` whose value is the next word and names no file
 written (`--exclude '*.tmp'`, `--profile p`, `--ca-bundle F`, read). Those that name one
 (`--log-file`, `--backup-dir`) are not here: their value counts among the words written."""
 
 
-def cloud_words(args: list[str]) -> tuple[list[str], list[str]]:
-    """The operands of a cloud tool, less its options and the values of `_CLOUD_VALUED`; and
-    the values written inside an option not known (`--log-file=/etc/x`), which may be files
-    the command writes."""
+RCLONE_SERVE_VALUED = _CLOUD_VALUED | {
+    "addr", "user", "pass", "htpasswd", "baseurl", "realm", "cert", "client-ca", "template", "salt",
+    "auth-proxy", "vfs-cache-mode", "vfs-cache-max-age", "vfs-cache-max-size", "dir-cache-time",
+    "poll-interval", "uid", "gid", "umask", "dir-perms", "file-perms", "server-read-timeout",
+    "server-write-timeout", "max-header-bytes",
+}  # fmt: skip
+"""`_CLOUD_VALUED` and the options of `rclone serve` that take a value: only there, as gsutil
+reads options first and takes the words after its operands as operands."""
+
+
+def cloud_words(args: list[str], valued: frozenset[str] = _CLOUD_VALUED) -> tuple[list[str], list[str]]:
+    """The operands of a cloud tool, less its options and the values of `valued`; and the
+    values written inside an option not known (`--log-file=/etc/x`), which may be files the
+    command writes."""
     words: list[str] = []
     joined: list[str] = []
     skip = ended = False
@@ -985,8 +990,8 @@ def cloud_words(args: list[str]) -> tuple[list[str], list[str]]:
         elif a[:2] == "--":
             name, eq, value = a[2:].partition("=")
             if not eq:
-                skip = name in _CLOUD_VALUED
-            elif value and name not in _CLOUD_VALUED:
+                skip = name in valued
+            elif value and name not in valued:
                 joined.append(value)
     return words, joined
 
@@ -1024,6 +1029,8 @@ def _cloud_writes(cmd: Command) -> list[str]:
     destination; with `-I` (sources read from stdin) it is the only word."""
     program = cmd.program
     words, joined = cloud_words(cmd.args)
+    if program == "gsutil":  # an option's name after the operands is an operand: no value skipped
+        words = cmd.positionals()
     if program == "aws" and "s3api" in words:
         return _s3api_writes(words, joined)
     at = _cloud_action(program, words)

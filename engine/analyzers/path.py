@@ -25,6 +25,7 @@ from ..celrt_core import CelObject
 from ._awk import AWKS, awk_files
 from ._command import Command
 from ._facts import (
+    RCLONE_SERVE_VALUED,
     WRITING_PROGRAMS,
     cloud_words,
     file_operands,
@@ -1194,6 +1195,8 @@ def copy_sources(cmd: Command) -> list[str]:
         return (words[2:] or ["."]) if words[:1] == ["a"] or words[:1] == ["u"] else []
     if program in ("aws", "gsutil", "rclone"):  # gsutil reads its options first
         words = cmd.positionals() if program == "gsutil" else cloud_words(cmd.args)[0]
+        if program == "rclone" and words[:1] == ["serve"]:  # and the values of serve's options
+            words = cloud_words(cmd.args, RCLONE_SERVE_VALUED)[0]
         return _upload_sources(program, words, flags)
     if program in _OTHER_COPIERS:
         return _OTHER_COPIERS[program](cmd)
