@@ -6,7 +6,7 @@ import functools
 import itertools
 import posixpath
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 from ._awk import AWKS, awk_writes
@@ -1009,6 +1009,11 @@ def local_path(word: str) -> str | None:
     return None if is_remote(word) else word
 
 
+def local_paths(words: Iterable[str]) -> list[str]:
+    """The local paths among a cloud tool's operands (`local_path`)."""
+    return [path for word in words if (path := local_path(word)) is not None]
+
+
 def _cloud_action(program: str, words: list[str]) -> int:
     """Where the action is among the words of a cloud tool (`len(words)` if it has none)."""
     if program == "aws":
@@ -1047,14 +1052,14 @@ def _cloud_writes(cmd: Command) -> list[str]:
         written = []  # an upload: what follows a remote destination is options' values
     else:
         written = operands[1:]
-    return [path for word in (*written, *joined) if (path := local_path(word)) is not None]
+    return local_paths((*written, *joined))
 
 
 def _s3api_writes(words: list[str], joined: list[str]) -> list[str]:
     """The file `aws s3api get-object ... OUTFILE` writes: its last word."""
     if "get-object" not in words or words.index("get-object") + 1 >= len(words):
         return joined
-    return [path for word in (words[-1], *joined) if (path := local_path(word)) is not None]
+    return local_paths((words[-1], *joined))
 
 
 def _destination_last(cmd: Command) -> list[str]:
@@ -1066,7 +1071,7 @@ def _destination_last(cmd: Command) -> list[str]:
     if len(operands) < 2:
         return []
     written = operands if words[action] == "mv" else operands[-1:]
-    return [path for word in written if (path := local_path(word)) is not None]
+    return local_paths(written)
 
 
 _LAST_ACTIONS = {

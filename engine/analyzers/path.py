@@ -30,7 +30,7 @@ from ._facts import (
     cloud_words,
     file_operands,
     find_starts,
-    local_path,
+    local_paths,
     option_files,
     option_values,
     sed_files,
@@ -1179,7 +1179,8 @@ def copy_sources(cmd: Command) -> list[str]:
     """What one command of `COPIERS` reads whole to copy, move, archive or upload it, as
     written: the sources of `cp -r`, `rsync -a`, `scp -r`, `zip -r`, `gsutil cp -r` and `aws
     s3 cp --recursive`, and of `tar -c`, `7z a`, `ditto`, `mv`, `rclone copy`, `gsutil
-    rsync` and `aws s3 sync`, which recurse whatever their options. A copy or move of a
+    rsync` and `aws s3 sync`, which recurse whatever their options; and what `rclone serve`
+    gives to whoever asks, as a one-line file server does. A copy or move of a
     home, `/` or a directory that holds secrets (`~/.config`) takes every secret under it,
     hidden ones included: `_with_roots` judges each source as the root of a search. Remote
     sources (`host:/x`, `s3://b`) are left out, and so are a copy into a directory (`rsync
@@ -1195,8 +1196,8 @@ def copy_sources(cmd: Command) -> list[str]:
         return (words[2:] or ["."]) if words[:1] == ["a"] or words[:1] == ["u"] else []
     if program in ("aws", "gsutil", "rclone"):  # gsutil reads its options first
         words = cmd.positionals() if program == "gsutil" else cloud_words(cmd.args)[0]
-        if program == "rclone" and words[:1] == ["serve"]:  # and the values of serve's options
-            words = cloud_words(cmd.args, RCLONE_SERVE_VALUED)[0]
+        if program == "rclone" and words[:1] == ["serve"]:  # `rclone serve http ~`: served, as a
+            return local_paths(cloud_words(cmd.args, RCLONE_SERVE_VALUED)[0][2:])  # file server's
         return _upload_sources(program, words, flags)
     if program in _OTHER_COPIERS:
         return _OTHER_COPIERS[program](cmd)
@@ -1382,8 +1383,7 @@ def _sources(operands: list[str], remote: bool = True) -> list[str]:
 
 
 def _upload_sources(program: str, words: list[str], flags: list[str]) -> list[str]:
-    """The sources of `aws s3 sync|cp|mv`, `gsutil cp|mv|rsync` and `rclone copy|sync|...`,
-    and what `rclone serve PROTOCOL` gives to whoever asks, as a one-line file server does
+    """The sources of `aws s3 sync|cp|mv`, `gsutil cp|mv|rsync` and `rclone copy|sync|...`
     (`words`: the command's positional arguments). `cp` and `mv` copy a directory only with
     `--recursive` (`-r`); `rsync` without `-r` still copies a directory's own files, a home's
     `.netrc` and `.bash_history` among them."""
@@ -1394,22 +1394,14 @@ def _upload_sources(program: str, words: list[str], flags: list[str]) -> list[st
         action = words[at] if at < len(words) else ""
         if action != "sync" and not (action in ("cp", "mv") and _flagged(flags, *_RECURSIVE["aws"])):
             return []
-        return _local_paths(words[at + 1 : -1])
-    if program == "rclone" and words[:1] == ["serve"]:  # `rclone serve http ~`: served, not copied
-        return _local_paths(words[2:])
+        return local_paths(words[at + 1 : -1])
     actions = _RCLONE_COPIES if program == "rclone" else _GSUTIL_COPIES
     at = next((i for i, word in enumerate(words) if word in actions), -1)
     if at < 0:
         return []
     if program == "gsutil" and words[at] != "rsync" and not _flagged(flags, *_RECURSIVE["gsutil"]):
         return []
-    return _local_paths(words[at + 1 : -1])
-
-
-def _local_paths(words: list[str]) -> list[str]:
-    """The local paths of a cloud tool's operands (`local_path`): `file:///x` and rclone's
-    `:local:/x` too, not `s3://b`, `remote:path` or another rclone backend."""
-    return [path for word in words if (path := local_path(word)) is not None]
+    return local_paths(words[at + 1 : -1])
 
 
 def _tar_sources(args: list[str]) -> list[str]:
