@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -21,6 +26,40 @@ patches_analyzers = pytest.mark.skipif(
 DATA = ROOT / "tests" / "data"
 POLICIES = ROOT / "policies"
 CORPORA = ROOT.parent / "shared" / "corpora"
+
+_CHECKOUT_ID = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+CHECKOUT_LOCK = Path(tempfile.gettempdir()) / f"remit-tests-{_CHECKOUT_ID}.lock"
+BUILD_SECONDS = 1_200
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the slow tests first: parallel workers (`-n auto`) then start the longest work at
+    once, and finish together instead of one waiting on a suite run again at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@contextlib.contextmanager
+def writing_in_checkout() -> Iterator[None]:
+    """Held while a command writes into the checkout: a wheel's build (pip builds in the tree:
+    `build/`, `*.egg-info`) or mypy's cache. Parallel workers, and the suites that the slow
+    tests run again under other Pythons, share the checkout, so they take turns here."""
+    import fcntl
+
+    with CHECKOUT_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def build_wheel(dist: Path, env: Mapping[str, str] | None = None) -> Path:
+    """Build remit's wheel from this checkout into `dist` (`env`: the build's environment)."""
+    with writing_in_checkout():
+        built = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
+            capture_output=True, text=True, timeout=BUILD_SECONDS, env=env,
+        )  # fmt: skip
+    assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-4000:]
+    (wheel,) = dist.glob("remit-*.whl")
+    return wheel
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, build_wheel
 
 VERSIONS = ((3, 10), (3, 13))
 """The oldest supported Python (`requires-python`) and the newest one tried."""
@@ -52,12 +52,7 @@ def test_the_suite_passes_under_another_python(version: tuple[int, int], tmp_pat
     python = find_python(version)
     if python is None:
         pytest.skip("no Python {}.{} on this machine".format(*version))
-    dist = tmp_path / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
-        check=True, capture_output=True, timeout=INSTALL_SECONDS,
-    )  # fmt: skip
-    (wheel,) = dist.glob("remit-*.whl")
+    wheel = build_wheel(tmp_path / "dist")
     env_dir = tmp_path / "env"
     subprocess.run([python, "-m", "venv", str(env_dir)], check=True, capture_output=True)
     bindir = env_dir / "bin"

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import venv
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import build_wheel
 
 
 @pytest.mark.slow
 def test_wheel_installs_and_lints_a_shipped_policy(tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    (wheel,) = dist.glob("remit-*.whl")
+    wheel = build_wheel(tmp_path / "dist")
     env_dir = tmp_path / "env"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     bindir = env_dir / "bin"
