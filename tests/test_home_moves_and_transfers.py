@@ -231,6 +231,8 @@ def test_a_path_named_from_the_last_directory_is_not_known(command: str) -> None
         ("unzip a.zip -d ~", "~"),
         ("rclone copyto remote:x :local:/etc/cron.d/x", "/etc/cron.d/x"),
         ("rclone sync remote:dotfiles :local,links:/home/me", "/home/me"),
+        ("rclone sync remote:dotfiles :alias,remote=/home/me:", "/home/me"),
+        ("rclone copyto remote:x :alias,remote=/etc:cron.d/x", "/etc/cron.d/x"),
         ("gsutil cp gs://b/x file:///etc/cron.d/x", "/etc/cron.d/x"),
         ("gcloud storage cp gs://b/x file:///etc/cron.d/x", "/etc/cron.d/x"),
         ("rclone copy remote:x ./dl --log-file=/etc/cron.d/x", "/etc/cron.d/x"),

@@ -996,22 +996,102 @@ def cloud_words(args: list[str], valued: frozenset[str] = _CLOUD_VALUED) -> tupl
     return words, joined
 
 
+def _rclone_remote(word: str) -> tuple[str, dict[str, str], str] | None:
+    """rclone's backend, options and path in an inline remote, `:backend,key=value,...:path`,
+    read as rclone reads it: a value may be quoted with `"` or `'` (the quote doubled inside),
+    so that a `,` or `:` in it is the value's; an option without `=` is `true`. None for a
+    word rclone would not read as one."""
+    size = len(word)
+    at = 1
+    while at < size and word[at] not in ",:":
+        at += 1
+    backend, options = word[1:at], {}
+    while at < size and word[at] == ",":
+        start = at + 1
+        at = start
+        while at < size and word[at] not in "=,:":
+            at += 1
+        key, value = word[start:at], "true"
+        if at < size and word[at] == "=":
+            at += 1
+            quote = word[at : at + 1]
+            if quote in ("'", '"'):
+                parts = []
+                while True:
+                    close = word.find(quote, at + 1)
+                    if close < 0:
+                        return None
+                    parts.append(word[at + 1 : close])
+                    at = close
+                    if word[at + 1 : at + 2] != quote:
+                        break
+                    parts.append(quote)
+                    at += 1
+                value, at = "".join(parts), at + 1
+            else:
+                start = at
+                while at < size and word[at] not in ",:":
+                    at += 1
+                value = word[start:at]
+        options[key] = value
+    if at >= size or word[at] != ":":
+        return None
+    return backend, options, word[at + 1 :]
+
+
+_RCLONE_WRAPPERS = frozenset({"alias", "cache", "chunker", "compress", "crypt", "hasher"})
+"""rclone backends that keep their files in the remote their `remote=` option names, which
+may be a local directory (`:alias,remote=/home/me:`)."""
+_RCLONE_UPSTREAM_MODES = (":ro", ":nc", ":writeback")
+"""What may end an upstream of rclone's `union` (`/home/me:ro`)."""
+
+
+def _rclone_local(word: str) -> list[str]:
+    """The local places an inline rclone remote reaches: `:local:/etc` is `/etc`; a wrapper
+    (`_RCLONE_WRAPPERS`), a `union` or a `combine` over a local directory reaches its path
+    there (`:alias,remote=/home/me:.ssh` is `/home/me/.ssh`). Every other backend is remote."""
+    remote = _rclone_remote(word)
+    if remote is None:
+        return []
+    backend, options, path = remote
+    if backend == "local":
+        return [path or "."]
+    upstreams = options.get("upstreams", "").split()
+    if backend in _RCLONE_WRAPPERS:
+        bases = [options.get("remote", "")]
+    elif backend == "union":
+        bases = [next((u[: -len(m)] for m in _RCLONE_UPSTREAM_MODES if u.endswith(m)), u) for u in upstreams]
+    elif backend == "combine":  # `name=upstream` each: the path's first name chooses one
+        first, _, rest = path.lstrip("/").partition("/")
+        pairs = [u.partition("=") for u in upstreams]
+        bases, path = [u for name, _, u in pairs if not first or name == first], rest
+    else:
+        return []
+    places = local_paths(base for base in bases if base)
+    return [f"{root.rstrip('/')}/{path.lstrip('/')}" if path.strip("/") else root for root in places]
+
+
 def local_path(word: str) -> str | None:
     """The local path a cloud tool's operand names, None for a remote one: `file:///etc/x`
     (gsutil, gcloud) is `/etc/x`, rclone's `:local:/etc/x` (also `:local,opts:`) is `/etc/x`,
-    another `:backend:` of rclone, a URL or `host:path` is remote."""
+    another `:backend:` of rclone is read by `_rclone_local`, a URL or `host:path` is remote."""
     if word[:7] == "file://":
         return word[7:] or "/"
     if word[:1] == ":":
-        end = word.find(":", 1)
-        backend = word[1:end].partition(",")[0] if end > 0 else ""
-        return (word[end + 1 :] or ".") if backend == "local" else None
+        return next(iter(_rclone_local(word)), None)
     return None if is_remote(word) else word
 
 
 def local_paths(words: Iterable[str]) -> list[str]:
-    """The local paths among a cloud tool's operands (`local_path`)."""
-    return [path for word in words if (path := local_path(word)) is not None]
+    """The local paths among a cloud tool's operands (`local_path`; every one a `union` of
+    rclone reaches)."""
+    paths = []
+    for word in words:
+        if word[:1] == ":":
+            paths += _rclone_local(word)
+        elif (path := local_path(word)) is not None:
+            paths.append(path)
+    return paths
 
 
 def _cloud_action(program: str, words: list[str]) -> int:

@@ -392,7 +392,9 @@ def _searched(facts: PathFacts, args: Mapping[str, Any], cwd: str | None) -> Pat
 def _with_roots(facts: PathFacts, roots: list[tuple[str, bool]]) -> PathFacts:
     """`facts` with the directories a call searches (each with whether the search reads
     hidden entries): one that holds secrets (`holds_sensitive`: `~`, `/`, `/etc`) counts as
-    read, and so as sensitive, like the secrets it reaches without naming them."""
+    read, and so as sensitive, like the secrets it reaches without naming them; so does one
+    that is a secret itself (`~/.ssh`), which a word may name only in part
+    (`:alias,remote=/home/me:.ssh`, rclone's remote over a local directory)."""
     cwd = facts._cwd
     root_home = _in_root_home(cwd)
     if cwd is not None and cwd[:1] == "/" and not normal_dir(cwd):
@@ -400,7 +402,8 @@ def _with_roots(facts: PathFacts, roots: list[tuple[str, bool]]) -> PathFacts:
     within = (_as_home(cwd) if root_home else cwd) if cwd is not None and cwd[:1] == "/" else None
     hits: list[str] = []
     for root, hidden in roots:
-        if _holds(_as_home(root) if root_home else root, hidden, within):
+        place = _as_home(root) if root_home else root
+        if _holds(place, hidden, within) or is_sensitive(place):
             hits.append(root)
     if not hits:
         return facts
