@@ -104,7 +104,8 @@ common a word for a text to tell it is Samba's."""
 
 
 def _names(programs: tuple[str, ...]) -> str:
-    return "|".join(map(re.escape, programs))
+    """Programs' names, any case: Windows finds `ZIP.EXE` for `zip`."""
+    return "(?i:" + "|".join(map(re.escape, programs)) + ")"
 
 
 _ZIP_PROGRAMS = ("zip", "unzip", "zipcloak", "funzip")
@@ -122,7 +123,9 @@ _AT_COMMAND = (
 runner such as `sudo`, or `then`, `do`, `else`), with its path, in quotes when it holds a
 blank (`"C:\\Program Files\\7-Zip\\7z.exe"`): what a word common as a value must be at to name
 a program."""
-_PROGRAM_END = r"(?:\.exe)?[\"']?"
+_EXE = r"(?i:\.exe)?"
+"""What may end a program's name on Windows."""
+_PROGRAM_END = _EXE + r"[\"']?"
 """What may end a program's name after `_AT_COMMAND`: `.exe`, and the quote closing its path."""
 
 
@@ -135,7 +138,7 @@ new line outside quotes (`curl -d "a=1&b=2" -su user:pw`), but for a line contin
 def _reads(programs: str, flag: str) -> str:
     """A pattern that finds `flag` (a pattern) of one of `programs` (a pattern) later in the
     same command (up to a `;`, `&`, `|` or a new line, within 300 characters)."""
-    return r"\b(?:" + programs + r")\b" + _IN_COMMAND + r"{0,300}?\s" + flag
+    return r"\b(?i:" + programs + r")\b" + _IN_COMMAND + r"{0,300}?\s" + flag
 
 
 _QUOTED_FLAG = (
@@ -160,7 +163,7 @@ _WORD = r"[ \t]+(?![-;&|<>])" + _Q
 
 _HTPASSWD = (
     # batch mode (`-b`): `htpasswd -b FILE USER PW`, or `htpasswd -nb USER PW` when it prints
-    r"\bhtpasswd(?:\.exe)?(?=" + _htpasswd_has("b") + r")"
+    r"\b(?i:htpasswd)" + _EXE + r"(?=" + _htpasswd_has("b") + r")"
     r"(?:(?=" + _htpasswd_has("n") + r")(?:[ \t]+" + _HTPASSWD_FLAG + r"){1,12}" + _WORD
     + r"|(?!" + _htpasswd_has("n") + r")(?:[ \t]+" + _HTPASSWD_FLAG + r"){1,12}" + _WORD + _WORD
     + r")[ \t]+" + _NOT_REF + r"(?P<s14>" + _Q + r")"
@@ -182,7 +185,7 @@ _PROGRAM_FLAGS = "|".join(
         # sqlcmd's flag may come without one (`mongosh -p --host db` asks for it)
         _reads("openssl", r"-[kK]\s+") + _NOT_REF + r"(?P<s7>" + _Q + r")",
         # a mongo program, not a container named so (`docker run --name mongo -p 27017:27017`)
-        r"\b(?<![.-])(?<!--name )(?<!--name=)(?:" + _names(_MONGO_PROGRAMS) + r")(?:\.exe)?(?![\w.:-])"
+        r"\b(?<![.-])(?<!--name )(?<!--name=)(?:" + _names(_MONGO_PROGRAMS) + r")" + _EXE + r"(?![\w.:-])"
         + _IN_COMMAND + r"{0,300}?\s-p\s*(?!-)" + _NOT_REF + r"(?P<s8>" + _Q + r")",
         _reads(_names(_SQLCMD_PROGRAMS), r"-P\s*(?!-)") + _NOT_REF + r"(?P<s9>" + _Q + r")",
         _reads(_names(_LDAP_PROGRAMS), r"-w\s*") + _NOT_REF + r"(?P<s10>" + _Q + r")",
@@ -438,7 +441,7 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "cli_password",
-        r"\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b"
+        r"\b(?i:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b"
         + _PROGRAM_END  # a quoted path maybe
         + _IN_COMMAND
         + r"{0,300}?\s(?:-p(?!\[REDACTED)(?P<s>"
@@ -739,8 +742,8 @@ def _curl_user(replace: Callable[[re.Match[str]], str]) -> Callable[[re.Match[st
     return keep_uid_gid
 
 
-_CURL_WORD = r"(?<![A-Za-z0-9_.-])curl(?:\.exe)?(?![A-Za-z0-9_.-])"
-_CONTAINER_WORD = r"(?<![A-Za-z0-9_.-])(?:" + _names(CONTAINER_PROGRAMS) + r")(?:\.exe)?(?![A-Za-z0-9_.-])"
+_CURL_WORD = r"(?<![A-Za-z0-9_.-])(?i:curl)" + _EXE + r"(?![A-Za-z0-9_.-])"
+_CONTAINER_WORD = r"(?<![A-Za-z0-9_.-])(?:" + _names(CONTAINER_PROGRAMS) + r")" + _EXE + r"(?![A-Za-z0-9_.-])"
 CURL_REACH = 300
 """Characters before a flag looked at for the program that runs it (`curl`, `docker`; back to
 a `;`, `&`, `|` or a new line): a search that costs no more per flag however long the text."""
