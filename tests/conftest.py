@@ -33,16 +33,22 @@ BUILD_SECONDS = 1_200
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the slow tests first: parallel workers (`-n auto`) then start the longest work at
-    once, and finish together instead of one waiting on a suite run again at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The tests that run the whole suite again first, then the other slow ones. With `-n
+    auto`, pytest-xdist deals out the first tests in turn, so those reruns (a quarter of an
+    hour each) start at once on different workers, which then share the rest; none of them
+    is left to start last, on one worker, while the others wait."""
+
+    def order(item: pytest.Item) -> tuple[bool, bool]:
+        return not item.get_closest_marker("reruns_suite"), not item.get_closest_marker("slow")
+
+    items.sort(key=order)
 
 
 @contextlib.contextmanager
 def writing_in_checkout() -> Iterator[None]:
-    """Held while a command writes into the checkout: a wheel's build (pip builds in the tree:
-    `build/`, `*.egg-info`) or mypy's cache. Parallel workers, and the suites that the slow
-    tests run again under other Pythons, share the checkout, so they take turns here."""
+    """Held while a command writes into the checkout (mypy, its cache). Parallel workers, and
+    the suites that the slow tests run again under other Pythons, share the checkout, so they
+    take turns here."""
     import fcntl
 
     with CHECKOUT_LOCK.open("a") as lock:
@@ -50,13 +56,22 @@ def writing_in_checkout() -> Iterator[None]:
         yield
 
 
+_NOT_BUILT = shutil.ignore_patterns(
+    ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"
+)
+"""What a copy of the checkout to build from leaves out: the build's own leftovers, caches."""
+
+
 def build_wheel(dist: Path, env: Mapping[str, str] | None = None) -> Path:
-    """Build remit's wheel from this checkout into `dist` (`env`: the build's environment)."""
-    with writing_in_checkout():
-        built = subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
-            capture_output=True, text=True, timeout=BUILD_SECONDS, env=env,
-        )  # fmt: skip
+    """Build remit's wheel into `dist` (`env`: the build's environment) from a copy of this
+    checkout beside it: pip builds in the tree it is given, and builds running side by side
+    (parallel workers) must not share `build/`."""
+    source = dist.parent / "source"
+    shutil.copytree(ROOT, source, ignore=_NOT_BUILT, symlinks=True)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
+        capture_output=True, text=True, timeout=BUILD_SECONDS, env=env,
+    )  # fmt: skip
     assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-4000:]
     (wheel,) = dist.glob("remit-*.whl")
     return wheel

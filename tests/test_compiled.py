@@ -111,6 +111,7 @@ def test_a_lazy_fact_is_computed_once_and_then_read_from_the_instance() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.reruns_suite
 def test_the_suite_passes_with_compiled_analyzers(tmp_path: Path) -> None:
     if COMPILED:
         pytest.skip("this suite already runs against compiled analyzers")

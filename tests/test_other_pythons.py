@@ -45,6 +45,7 @@ def test_the_oldest_version_tried_is_the_one_remit_requires() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.reruns_suite
 @pytest.mark.parametrize("version", VERSIONS, ids=["{}.{}".format(*v) for v in VERSIONS])
 def test_the_suite_passes_under_another_python(version: tuple[int, int], tmp_path: Path) -> None:
     if sys.version_info[:2] == version:

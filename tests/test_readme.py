@@ -62,7 +62,7 @@ def test_quick_start_commands_run() -> None:
     remit_commands = [c[1:] for c in commands if c[0] == ".venv/bin/remit"]
     codes = [CliRunner().invoke(main, args).exit_code for args in remit_commands]
     assert codes == [0, 4]
-    assert blocks("sh")[1].strip().endswith(".venv/bin/python -m pytest -n auto --dist worksteal")
+    assert blocks("sh")[1].strip().endswith(".venv/bin/python -m pytest -n auto")
 
 
 def test_ci_runs_the_readme_test_command() -> None:
