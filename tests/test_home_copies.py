@@ -62,6 +62,11 @@ HOME = "/home/me"
         ("rclone copy ':union,upstreams=\"s3:b /etc:ro\":' remote:b", "/etc"),
         ("rclone copy ':combine,upstreams=\"w=/srv h=/root\":h' remote:b", "/root"),
         ("rclone copy ':crypt,remote=\":local:/home/me\",password=x:' remote:b", HOME),
+        ("rclone copy :alias: remote:b --alias-remote /home/me", HOME),  # the backend's option as a flag
+        ("RCLONE_ALIAS_REMOTE=/home/me rclone copy :alias: remote:b", HOME),  # and as a variable
+        ("RCLONE_CONFIG_X_TYPE=alias RCLONE_CONFIG_X_REMOTE=/home/me rclone copy x: remote:b", HOME),
+        ("rclone copy :union: remote:b --union-upstreams=/etc", "/etc"),
+        ("rclone copy :archive:/home/me remote:b", HOME),  # the archives of a local directory
     ],
 )
 def test_a_copy_of_a_home_or_a_secret_store_reads_its_secrets(command: str, source: str) -> None:
@@ -188,6 +193,13 @@ def test_a_copy_that_takes_no_secret_is_not_sensitive(command: str) -> None:
         ("rclone copy :s3,provider=AWS:b remote:b", []),
         ("rclone copy :sftp,host=h:/etc remote:b", []),
         ("rclone copy ':alias,remote=\"/etc:x' remote:b", []),  # a quote left open: rclone refuses it
+        ('rclone copy ":union,upstreams=\'\\"/a b\\" /c\':x" remote:b', ["/a b/x", "/c/x"]),  # CSV: quoted
+        ("rclone copy ':combine,upstreams=\"a=/srv\":./a/www' remote:b", ["/srv/www"]),  # joined as rclone
+        ("rclone copy ':combine,upstreams=\"a=/srv\":b/../a' remote:b", ["/srv"]),
+        ("rclone copy :alias: remote:b --alias-remote ./dist", ["./dist"]),
+        ("rclone copy :alias,remote=/a: remote:b --alias-remote /b", ["/a"]),  # the word's own option first
+        ("RCLONE_CONFIG_X_TYPE=s3 rclone copy x:b remote:b", []),
+        ("RCLONE_CONFIG_X_TYPE=local rclone copy x:/etc remote:b", ["/etc"]),
         ("gsutil rsync file:///etc gs://b", ["/etc"]),
         ("rclone serve http ~ --addr :8080", ["~"]),
         ("rclone serve sftp --user bob --pass x --htpasswd ~/h ./site", ["./site"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import itertools
 import posixpath
@@ -943,6 +944,22 @@ _CLOUD_ALL_WRITTEN = frozenset(
     {"mv", "move", "moveto", "bisync", "delete", "deletefile", "purge", "rmdir", "rmdirs"}
 )
 """Actions that write, move away or delete every local path they are given, their sources too."""
+
+_RCLONE_WRAPPERS = frozenset({"alias", "cache", "chunker", "compress", "crypt", "hasher"})
+"""rclone backends that keep their files in the remote their `remote` option names, which
+may be a local directory (`:alias,remote=/home/me:`)."""
+_RCLONE_UNIONS = frozenset({"union", "combine"})
+"""rclone backends over the remotes their `upstreams` option lists."""
+_RCLONE_UPSTREAM_MODES = (":ro", ":nc", ":writeback")
+"""What may end an upstream of rclone's `union` (`/home/me:ro`)."""
+_RCLONE_PLACES = frozenset({"type", "remote", "upstreams"})
+"""The options of a remote that say where its files are (`rclone_setup`)."""
+RCLONE_PLACE_FLAGS = frozenset(
+    [f"{backend}-remote" for backend in _RCLONE_WRAPPERS]
+    + [f"{backend}-upstreams" for backend in _RCLONE_UNIONS]
+)
+"""rclone's flags that give a backend's `remote` or `upstreams` (`--alias-remote DIR`)."""
+
 _CLOUD_VALUED = frozenset(
     {"profile", "region", "endpoint-url", "include", "exclude", "acl", "storage-class", "content-type",
      "cache-control", "content-encoding", "content-language", "content-disposition", "expires", "grants",
@@ -957,10 +974,11 @@ _CLOUD_VALUED = frozenset(
      "flags-file", "encryption-key", "decryption-keys", "client-cert", "client-key", "ca-cert",
      "bucket", "key", "range", "version-id", "tagging", "metadata", "copy-props", "kms-key",
      "custom-metadata", "additional-headers"}
-)  # fmt: skip
+) | RCLONE_PLACE_FLAGS  # fmt: skip
 """Long options of `aws`, `rclone` and `gcloud` whose value is the next word and names no file
 written (`--exclude '*.tmp'`, `--profile p`, `--ca-bundle F`, read). Those that name one
-(`--log-file`, `--backup-dir`) are not here: their value counts among the words written."""
+(`--log-file`, `--backup-dir`) are not here: their value counts among the words written.
+rclone's backend places (`--alias-remote DIR`) are read with the remotes (`rclone_setup`)."""
 
 
 RCLONE_SERVE_VALUED = _CLOUD_VALUED | {
@@ -1039,57 +1057,116 @@ def _rclone_remote(word: str) -> tuple[str, dict[str, str], str] | None:
     return backend, options, word[at + 1 :]
 
 
-_RCLONE_WRAPPERS = frozenset({"alias", "cache", "chunker", "compress", "crypt", "hasher"})
-"""rclone backends that keep their files in the remote their `remote=` option names, which
-may be a local directory (`:alias,remote=/home/me:`)."""
-_RCLONE_UPSTREAM_MODES = (":ro", ":nc", ":writeback")
-"""What may end an upstream of rclone's `union` (`/home/me:ro`)."""
+RcloneSetup = dict[str, str]
+_NO_SETUP: RcloneSetup = {}
 
 
-def _rclone_local(word: str) -> list[str]:
-    """The local places an inline rclone remote reaches: `:local:/etc` is `/etc`; a wrapper
-    (`_RCLONE_WRAPPERS`), a `union` or a `combine` over a local directory reaches its path
-    there (`:alias,remote=/home/me:.ssh` is `/home/me/.ssh`). Every other backend is remote."""
-    remote = _rclone_remote(word)
-    if remote is None:
-        return []
-    backend, options, path = remote
+def rclone_setup(cmd: Command) -> RcloneSetup:
+    """Where the remotes of an rclone command keep their files, as its flags and environment
+    set it: a backend's option, `--alias-remote DIR` or `RCLONE_ALIAS_REMOTE=DIR`, as
+    `:alias.remote`; a remote defined by variables (`RCLONE_CONFIG_X_TYPE=alias`,
+    `RCLONE_CONFIG_X_REMOTE=DIR`), as `x.type` and `x.remote`. Options that a remote's word
+    gives (`:alias,remote=DIR:`) come before these, as in rclone."""
+    setup: RcloneSetup = {}
+    for assignment in cmd.env:
+        name, _, value = assignment.partition("=")
+        if name[:7] != "RCLONE_":
+            continue
+        key = name[7:].lower()
+        if key[:7] == "config_":  # a remote's: `RCLONE_CONFIG_X_TYPE`
+            section, _, option = key[7:].rpartition("_")
+        else:  # a backend's: `RCLONE_ALIAS_REMOTE`
+            section, _, option = (":" + key).rpartition("_")
+            if option == "type":
+                continue
+        if section and option in _RCLONE_PLACES:
+            setup[f"{section}.{option}"] = value
+    args = cmd.args
+    for i, a in enumerate(args):
+        if a[:2] == "--":
+            name, eq, value = a[2:].partition("=")
+            if name in RCLONE_PLACE_FLAGS:
+                if not eq:
+                    value = args[i + 1] if i + 1 < len(args) else ""
+                backend, _, option = name.rpartition("-")
+                setup[f":{backend}.{option}"] = value
+    return setup
+
+
+def _rclone_upstreams(text: str) -> list[str]:
+    """The upstreams of a `union` or `combine`: a list split at blanks, where an item may be
+    quoted with `"` (the quote doubled inside) to hold a blank, as Go's CSV reader reads it."""
+    if '"' not in text:
+        return text.split()
+    items = next(csv.reader([text], delimiter=" ", skipinitialspace=True), [])
+    return [item for item in items if item]
+
+
+def _rclone_local(word: str, setup: RcloneSetup) -> list[str]:
+    """The local places an rclone remote reaches: `:local:/etc` is `/etc`; a wrapper
+    (`_RCLONE_WRAPPERS`), a `union`, a `combine` or an `archive` over a local directory
+    reaches its path there (`:alias,remote=/home/me:.ssh` is `/home/me/.ssh`). A remote
+    without a `:` in front is one `setup` defines (`RCLONE_CONFIG_X_TYPE`), else remote."""
+    if word[:1] == ":":
+        remote = _rclone_remote(word)
+        if remote is None:
+            return []
+        backend, options, path = remote
+        section = ":" + backend
+    else:
+        name, _, path = word.partition(":")
+        section = name.partition(",")[0].lower()
+        backend = setup.get(section + ".type", "")
+        remote = _rclone_remote(":" + word) if backend else None
+        options = remote[1] if remote is not None else {}
     if backend == "local":
         return [path or "."]
-    upstreams = options.get("upstreams", "").split()
+    if backend == "archive":  # its path is a remote's, that of the archive it reads
+        return local_paths((path,), setup) if path else []
     if backend in _RCLONE_WRAPPERS:
-        bases = [options.get("remote", "")]
-    elif backend == "union":
-        bases = [next((u[: -len(m)] for m in _RCLONE_UPSTREAM_MODES if u.endswith(m)), u) for u in upstreams]
-    elif backend == "combine":  # `name=upstream` each: the path's first name chooses one
-        first, _, rest = path.lstrip("/").partition("/")
-        pairs = [u.partition("=") for u in upstreams]
-        bases, path = [u for name, _, u in pairs if not first or name == first], rest
+        bases = [options.get("remote") or setup.get(section + ".remote", "")]
+    elif backend in _RCLONE_UNIONS:
+        upstreams = _rclone_upstreams(options.get("upstreams") or setup.get(section + ".upstreams", ""))
+        if backend == "union":
+            bases = [
+                next((u[: -len(m)] for m in _RCLONE_UPSTREAM_MODES if u.endswith(m)), u) for u in upstreams
+            ]
+        else:  # `name=upstream` each: the path's first name chooses one
+            path = posixpath.normpath(path.strip("/")) if path.strip("/") else ""
+            first, _, path = path.partition("/")
+            pairs = [u.partition("=") for u in upstreams]
+            bases = [u for name, _, u in pairs if first in ("", ".", name)]
     else:
         return []
-    places = local_paths(base for base in bases if base)
+    places = local_paths((base for base in bases if base), setup)
     return [f"{root.rstrip('/')}/{path.lstrip('/')}" if path.strip("/") else root for root in places]
 
 
-def local_path(word: str) -> str | None:
+def local_path(word: str, setup: RcloneSetup = _NO_SETUP) -> str | None:
     """The local path a cloud tool's operand names, None for a remote one: `file:///etc/x`
     (gsutil, gcloud) is `/etc/x`, rclone's `:local:/etc/x` (also `:local,opts:`) is `/etc/x`,
-    another `:backend:` of rclone is read by `_rclone_local`, a URL or `host:path` is remote."""
+    another of rclone's remotes is read by `_rclone_local` (`setup`: `rclone_setup`), a URL
+    or `host:path` is remote."""
     if word[:7] == "file://":
         return word[7:] or "/"
-    if word[:1] == ":":
-        return next(iter(_rclone_local(word)), None)
+    if word[:1] == ":" or (setup and ":" in word):
+        places = _rclone_local(word, setup)
+        if places or word[:1] == ":":
+            return places[0] if places else None
     return None if is_remote(word) else word
 
 
-def local_paths(words: Iterable[str]) -> list[str]:
+def local_paths(words: Iterable[str], setup: RcloneSetup = _NO_SETUP) -> list[str]:
     """The local paths among a cloud tool's operands (`local_path`; every one a `union` of
     rclone reaches)."""
     paths = []
     for word in words:
-        if word[:1] == ":":
-            paths += _rclone_local(word)
-        elif (path := local_path(word)) is not None:
+        if word[:1] == ":" or (setup and ":" in word):
+            found = _rclone_local(word, setup)
+            if found or word[:1] == ":":
+                paths += found
+                continue
+        if (path := local_path(word)) is not None:
             paths.append(path)
     return paths
 
@@ -1123,16 +1200,17 @@ def _cloud_writes(cmd: Command) -> list[str]:
         return []
     operands = words[at + 1 :]
     flags = cmd.flags
+    setup = rclone_setup(cmd) if program == "rclone" else _NO_SETUP
     from_stdin = program in ("gsutil", "gcloud") and ("I" in flags or "read-paths-from-stdin" in flags)
     if words[at] in _CLOUD_ALL_WRITTEN:
         written = operands
     elif from_stdin or program == "gsutil":
         written = operands[-1:] if from_stdin or len(operands) > 1 else []
-    elif len(operands) > 1 and local_path(operands[1]) is None:
+    elif len(operands) > 1 and local_path(operands[1], setup) is None:
         written = []  # an upload: what follows a remote destination is options' values
     else:
         written = operands[1:]
-    return local_paths((*written, *joined))
+    return local_paths((*written, *joined), setup)
 
 
 def _s3api_writes(words: list[str], joined: list[str]) -> list[str]:

@@ -27,12 +27,14 @@ from ._command import Command
 from ._facts import (
     RCLONE_SERVE_VALUED,
     WRITING_PROGRAMS,
+    RcloneSetup,
     cloud_words,
     file_operands,
     find_starts,
     local_paths,
     option_files,
     option_values,
+    rclone_setup,
     sed_files,
     write_targets,
     zip_words,
@@ -1199,9 +1201,10 @@ def copy_sources(cmd: Command) -> list[str]:
         return (words[2:] or ["."]) if words[:1] == ["a"] or words[:1] == ["u"] else []
     if program in ("aws", "gsutil", "rclone"):  # gsutil reads its options first
         words = cmd.positionals() if program == "gsutil" else cloud_words(cmd.args)[0]
+        setup = rclone_setup(cmd) if program == "rclone" else {}
         if program == "rclone" and words[:1] == ["serve"]:  # `rclone serve http ~`: served, as a
-            return local_paths(cloud_words(cmd.args, RCLONE_SERVE_VALUED)[0][2:])  # file server's
-        return _upload_sources(program, words, flags)
+            return local_paths(cloud_words(cmd.args, RCLONE_SERVE_VALUED)[0][2:], setup)  # file server's
+        return _upload_sources(program, words, flags, setup)
     if program in _OTHER_COPIERS:
         return _OTHER_COPIERS[program](cmd)
     shorts, longs = _RECURSIVE.get(program, ("", ()))
@@ -1385,11 +1388,11 @@ def _sources(operands: list[str], remote: bool = True) -> list[str]:
     return [word for word in sources if not _remote(word)] if remote else sources
 
 
-def _upload_sources(program: str, words: list[str], flags: list[str]) -> list[str]:
+def _upload_sources(program: str, words: list[str], flags: list[str], setup: RcloneSetup) -> list[str]:
     """The sources of `aws s3 sync|cp|mv`, `gsutil cp|mv|rsync` and `rclone copy|sync|...`
-    (`words`: the command's positional arguments). `cp` and `mv` copy a directory only with
-    `--recursive` (`-r`); `rsync` without `-r` still copies a directory's own files, a home's
-    `.netrc` and `.bash_history` among them."""
+    (`words`: the command's positional arguments; `setup`: rclone's remotes, `rclone_setup`).
+    `cp` and `mv` copy a directory only with `--recursive` (`-r`); `rsync` without `-r` still
+    copies a directory's own files, a home's `.netrc` and `.bash_history` among them."""
     if program == "aws":
         if "s3" not in words:
             return []
@@ -1404,7 +1407,7 @@ def _upload_sources(program: str, words: list[str], flags: list[str]) -> list[st
         return []
     if program == "gsutil" and words[at] != "rsync" and not _flagged(flags, *_RECURSIVE["gsutil"]):
         return []
-    return local_paths(words[at + 1 : -1])
+    return local_paths(words[at + 1 : -1], setup)
 
 
 def _tar_sources(args: list[str]) -> list[str]:
