@@ -103,9 +103,22 @@ _NET_SAMBA = ("ads", "rpc", "rap")
 common a word for a text to tell it is Samba's."""
 
 
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(map(re.escape, words))
+
+
 def _names(programs: tuple[str, ...]) -> str:
-    """Programs' names, any case: Windows finds `ZIP.EXE` for `zip`."""
-    return "(?i:" + "|".join(map(re.escape, programs)) + ")"
+    """Programs' names as a text runs them: in lower case, or in any case before `.exe`, as
+    Windows finds `MySQL.exe` for `mysql` (a capital without it is a word of prose: `MySQL`,
+    `Zip the folder`)."""
+    names = _alternatives(programs)
+    return f"{names}|(?i:{names})(?=(?i:\\.exe))"
+
+
+def _command_names(programs: tuple[str, ...]) -> str:
+    """`_names`, and in capitals (`ZIP -P PW`): for a pattern that finds them where a command
+    starts (`_AT_COMMAND`), not in a sentence."""
+    return _names(programs) + "|" + _alternatives(tuple(program.upper() for program in programs))
 
 
 _ZIP_PROGRAMS = ("zip", "unzip", "zipcloak", "funzip")
@@ -116,7 +129,7 @@ _RUNNERS = frozenset({"sudo", "doas", "xargs", "time", "nice", "nohup", "exec", 
 """Programs that run the word after them (their options aside, in a text)."""
 _AT_COMMAND = (
     r"(?:(?:^|(?<=[\n;&|(`])|(?<=\$\())[ \t]*"
-    r"|(?<![\w.-])(?:" + _names((*sorted(_RUNNERS), "then", "do", "else")) + r")[ \t]+)"
+    r"|(?<![\w.-])(?:" + _alternatives((*sorted(_RUNNERS), "then", "do", "else")) + r")[ \t]+)"
     r"""(?:[^\s;&|'"`]*[/\\]|["'][^"'\n]*[/\\])?"""
 )
 """Where a command's program starts (at the start of a line, after `;`, `&&`, `|`, `(`, a
@@ -138,7 +151,7 @@ new line outside quotes (`curl -d "a=1&b=2" -su user:pw`), but for a line contin
 def _reads(programs: str, flag: str) -> str:
     """A pattern that finds `flag` (a pattern) of one of `programs` (a pattern) later in the
     same command (up to a `;`, `&`, `|` or a new line, within 300 characters)."""
-    return r"\b(?i:" + programs + r")\b" + _IN_COMMAND + r"{0,300}?\s" + flag
+    return r"\b(?:" + programs + r")\b" + _IN_COMMAND + r"{0,300}?\s" + flag
 
 
 _QUOTED_FLAG = (
@@ -163,7 +176,7 @@ _WORD = r"[ \t]+(?![-;&|<>])" + _Q
 
 _HTPASSWD = (
     # batch mode (`-b`): `htpasswd -b FILE USER PW`, or `htpasswd -nb USER PW` when it prints
-    r"\b(?i:htpasswd)" + _EXE + r"(?=" + _htpasswd_has("b") + r")"
+    r"\bhtpasswd" + _EXE + r"(?=" + _htpasswd_has("b") + r")"
     r"(?:(?=" + _htpasswd_has("n") + r")(?:[ \t]+" + _HTPASSWD_FLAG + r"){1,12}" + _WORD
     + r"|(?!" + _htpasswd_has("n") + r")(?:[ \t]+" + _HTPASSWD_FLAG + r"){1,12}" + _WORD + _WORD
     + r")[ \t]+" + _NOT_REF + r"(?P<s14>" + _Q + r")"
@@ -204,11 +217,13 @@ _PROGRAM_FLAGS = "|".join(
         _CONFIG_SET,
         # Info-ZIP's `-P PW`, also ending a group of its flags (`zip -rP PW`), where a command
         # starts: not the word `zip` elsewhere (`--format zip -P`, `mvn -Dformat=zip -Prelease`)
-        _AT_COMMAND + r"(?:" + _names(_ZIP_PROGRAMS) + r")" + _PROGRAM_END + r"(?![\w.-])" + _IN_COMMAND
+        _AT_COMMAND + r"(?:" + _command_names(_ZIP_PROGRAMS) + r")" + _PROGRAM_END + r"(?![\w.-])"
+        + _IN_COMMAND
         + r"{0,300}?\s(?:-[A-Za-z0-9]{0,8}?P\s*(?!-)" + _NOT_REF + r"(?P<s19>" + _Q + r")"
         + _QUOTED_FLAG.format(flag="-[A-Za-z0-9]{0,8}?P", group="s23") + ")",
         # 7-Zip's `-pPW` (`-p` alone asks for it)
-        _AT_COMMAND + r"(?:" + _names(_7Z_PROGRAMS) + r")" + _PROGRAM_END + r"(?![\w.-])" + _IN_COMMAND
+        _AT_COMMAND + r"(?:" + _command_names(_7Z_PROGRAMS) + r")" + _PROGRAM_END + r"(?![\w.-])"
+        + _IN_COMMAND
         + r"{0,300}?\s(?:-p(?![\s;&|])" + _NOT_REF + r"(?P<s20>" + _Q + r")"
         + _QUOTED_FLAG.format(flag="-p", group="s24") + ")",
         # the value `gh secret set NAME` is given (`--body V`, `-b V`); without one it reads stdin
@@ -441,7 +456,9 @@ _TABLE: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "cli_password",
-        r"\b(?i:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b"
+        r"\b(?:"
+        + _names(("mysql", "mysqldump", "mysqladmin", "mariadb", "mariadb-dump"))
+        + r")\b"
         + _PROGRAM_END  # a quoted path maybe
         + _IN_COMMAND
         + r"{0,300}?\s(?:-p(?!\[REDACTED)(?P<s>"
@@ -742,7 +759,7 @@ def _curl_user(replace: Callable[[re.Match[str]], str]) -> Callable[[re.Match[st
     return keep_uid_gid
 
 
-_CURL_WORD = r"(?<![A-Za-z0-9_.-])(?i:curl)" + _EXE + r"(?![A-Za-z0-9_.-])"
+_CURL_WORD = r"(?<![A-Za-z0-9_.-])curl" + _EXE + r"(?![A-Za-z0-9_.-])"
 _CONTAINER_WORD = r"(?<![A-Za-z0-9_.-])(?:" + _names(CONTAINER_PROGRAMS) + r")" + _EXE + r"(?![A-Za-z0-9_.-])"
 CURL_REACH = 300
 """Characters before a flag looked at for the program that runs it (`curl`, `docker`; back to
