@@ -32,11 +32,20 @@ CHECKOUT_LOCK = Path(tempfile.gettempdir()) / f"remit-tests-{_CHECKOUT_ID}.lock"
 BUILD_SECONDS = 1_200
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """With `-n`, pytest-xdist hands each worker a first run of consecutive tests, a quarter
+    of its share, then more as it goes: the reruns of the suite, collected first, would all
+    go to the first worker, one after the other. Unless the command sets `--maxschedchunk`,
+    workers take tests two at a time, so that the reruns start on different workers."""
+    if config.pluginmanager.hasplugin("xdist") and config.getoption("maxschedchunk", None) is None:
+        config.option.maxschedchunk = 2
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that run the whole suite again first, then the other slow ones. With `-n
-    auto`, pytest-xdist deals out the first tests in turn, so those reruns (a quarter of an
-    hour each) start at once on different workers, which then share the rest; none of them
-    is left to start last, on one worker, while the others wait."""
+    """The tests that run the whole suite again first, then the other slow ones: with `-n
+    auto`, those reruns (a quarter of an hour each) start at once on different workers
+    (`pytest_configure`), which then share the rest; none of them is left to start last, on
+    one worker, while the others wait."""
 
     def order(item: pytest.Item) -> tuple[bool, bool]:
         return not item.get_closest_marker("reruns_suite"), not item.get_closest_marker("slow")
