@@ -55,9 +55,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @contextlib.contextmanager
 def writing_in_checkout() -> Iterator[None]:
-    """Held while a command writes into the checkout (mypy, its cache). Parallel workers, and
-    the suites that the slow tests run again under other Pythons, share the checkout, so they
-    take turns here."""
+    """Held while a command writes into the checkout, as mypy writes its cache there: parallel
+    workers, and the suites that the slow tests run again under other Pythons, share the
+    checkout, so they take turns here."""
     import fcntl
 
     with CHECKOUT_LOCK.open("a") as lock:
