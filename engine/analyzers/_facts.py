@@ -88,17 +88,81 @@ def _linker_output(args: list[str]) -> list[str]:
     ]
 
 
-def _versioned_compiler(program: str) -> bool:
-    """`program` is one of `_COMPILERS` under a version's or a target's name (`gcc-13`,
-    `clang-17`, `x86_64-linux-gnu-gcc`, `ld.lld`)."""
-    return ("-" in program or "." in program) and _compiler_name().fullmatch(program) is not None
+_BINUTILS = frozenset({"objcopy", "strip", "ar", "ranlib"})
+"""Tools of binutils (LLVM's and zig's alike) that write the files they are given, in place
+or where their options say (`_binutils_writes`)."""
+
+
+def _versioned_tool(program: str) -> str:
+    """The name of `_COMPILERS` or `_BINUTILS` that `program` is under a version's or a
+    target's name (`gcc-13`, `clang-17`, `x86_64-linux-gnu-gcc`, `ld.lld`, `llvm-objcopy`,
+    `arm-none-eabi-strip`, `gcc-ar`), else ""."""
+    if "-" not in program and "." not in program:
+        return ""
+    found = _tool_name().fullmatch(program)
+    return found.group(1) if found is not None else ""
 
 
 @functools.cache
-def _compiler_name() -> re.Pattern[str]:
-    """A name of `_COMPILERS` with a target before it or a version after it (`_versioned_compiler`)."""
-    names = "|".join(re.escape(name) for name in sorted(_COMPILERS, key=len, reverse=True))
-    return re.compile(rf"(?:[\w.]+-)*(?:{names})(?:-[\w.]+|\.\w+)?")  # `-13`, `-win32`, `.lld`
+def _tool_name() -> re.Pattern[str]:
+    """A name of `_COMPILERS` or `_BINUTILS` with a target before it or a version after it
+    (`_versioned_tool`)."""
+    names = "|".join(re.escape(name) for name in sorted(_COMPILERS | _BINUTILS, key=len, reverse=True))
+    return re.compile(rf"(?:[\w.]+-)*({names})(?:-[\w.]+|\.\w+)?")  # `-13`, `-win32`, `.lld`
+
+
+_BINUTILS_VALUED = {
+    "objcopy": frozenset("bBiIjKNsOdFLGRW"),
+    "strip": frozenset("FIOKNRo"),
+    "ar": frozenset(),
+    "ranlib": frozenset(),
+}
+"""The short options of each of `_BINUTILS` that take the next word as their value."""
+_AR_LONG_VALUED = frozenset({"--plugin", "--target", "--output", "--record-libdeps"})
+"""ar's long options that take a value (`--output DIR`, `--output=DIR`)."""
+
+
+def _binutils_writes(tool: str, args: list[str]) -> list[str]:
+    """The files `tool` (one of `_BINUTILS`) writes: objcopy its output (`objcopy IN OUT`),
+    or its input in place; strip its `-o FILE`, or each file in place; ar the archive of an
+    action that changes one (`ar rcs lib.a x.o`: `d`, `m`, `q`, `r`, `s`), or the directory
+    of `x --output DIR`; ranlib each archive. A long option given with its value apart
+    (`--remove-section .note`) leaves the value among the files, never one fewer."""
+    valued = _BINUTILS_VALUED[tool]
+    words: list[str] = []
+    output: str | None = None
+    skip = ended = False
+    for i, a in enumerate(args):
+        if skip:
+            skip = False
+        elif ended or a[:1] != "-" or a == "-" or (tool == "ar" and not words and a[:2] != "--"):
+            words.append(a)  # ar's action may come with a dash (`ar -rcs`)
+        elif a == "--":
+            ended = True
+        elif tool == "ar" and (name := a.partition("=")[0]) in _AR_LONG_VALUED:
+            skip = "=" not in a
+            if name == "--output":
+                output = a.partition("=")[2] if not skip else args[i + 1] if i + 1 < len(args) else None
+        elif len(a) == 2 and a[1] in valued:
+            skip = True
+            if tool == "strip" and a == "-o":
+                output = args[i + 1] if i + 1 < len(args) else None
+        elif tool == "strip" and a[:2] == "-o":
+            output = a[2:]
+        elif tool == "strip" and a.startswith("--output-file="):
+            output = a.partition("=")[2]
+    if tool == "objcopy":
+        return words[-1:]
+    if tool == "strip":
+        return [output] if output is not None else words
+    if tool == "ranlib":
+        return words
+    key = words[0].lstrip("-") if words else ""
+    operation = next((c for c in key if c in "dmpqrstx"), "")
+    at = 1 + ("a" in key or "b" in key or "i" in key) + ("N" in key)  # a member to place by, a count
+    if operation == "x":
+        return [output] if output is not None else []
+    return words[at : at + 1] if operation and operation in "dmqrs" else []
 
 
 def _history_file(cmd: Command) -> list[str]:
@@ -118,10 +182,13 @@ def _history_file(cmd: Command) -> list[str]:
 def _zig_outputs(cmd: Command) -> list[str]:
     """The files and directories zig writes: `zig cc -o PATH` (and `c++`, with a linker's
     output), `-femit-bin=PATH` and the other `-femit-KIND=PATH` (of `build-exe`, `build-lib`,
-    `build-obj`, `test`, `run`, and `cc` alike), and the prefix `zig build` installs into
-    (`-p DIR`, `--prefix DIR`, `--prefix-exe-dir DIR`...)."""
+    `build-obj`, `test`, `run`, and `cc` alike), the prefix `zig build` installs into
+    (`-p DIR`, `--prefix DIR`, `--prefix-exe-dir DIR`...), and what `zig objcopy`, `zig ar`
+    and `zig ranlib` write (`_binutils_writes`)."""
     args = cmd.args
     action = args[0] if args else ""
+    if action in _BINUTILS:  # `zig objcopy`, `zig ar`, `zig ranlib`
+        return _binutils_writes(action, args[1:])
     emitted = [a.partition("=")[2] for a in args if a.startswith("-femit-") and "=" in a]
     if action in ("cc", "c++"):
         target = _option(cmd, "o", "output")
@@ -788,7 +855,7 @@ def write_targets(cmd: Command) -> list[str]:
     if found is None:
         program = cmd.program
         if not cmd.fills and (
-            (program not in _WRITERS and not _versioned_compiler(program))  # most: redirects at most
+            (program not in _WRITERS and not _versioned_tool(program))  # most: redirects at most
             # most git commands too: `format-patch` and `--output...` are its only writes
             or (
                 program == "git"
@@ -844,7 +911,9 @@ def _write_targets(cmd: Command) -> list[str]:
                 target = _option(cmd, short, long)
                 if target is not None:
                     out.append(target)
-    elif program in _COMPILERS or _versioned_compiler(program):  # `gcc -o ~/.local/bin/ls x.c`
+    elif (tool := program if program in _BINUTILS else _versioned_tool(program)) in _BINUTILS:
+        out.extend(_binutils_writes(tool, cmd.args))  # `objcopy -O binary a.elf OUT`, `ar rcs LIB x.o`
+    elif program in _COMPILERS or tool:  # `gcc -o ~/.local/bin/ls x.c`
         target = _option(cmd, "o", "output")
         if target is not None and target[:1] != "-":  # not `-Xlinker -o -Xlinker PATH`'s
             out.append(target)
@@ -1338,7 +1407,7 @@ _TRANSFERS = {
 """Programs that download, sync, archive or extract into a path their arguments name, by the
 rule that finds it."""
 _WRITERS = _TOUCHERS | _DESTINATION_LAST | {"sed", "perl", "dd", "curl", "wget", "git", "find", "sort"}
-_WRITERS |= {"unzip", "tar", "patch", "uniq", "split", "go", "zig", "history"}
+_WRITERS |= {"unzip", "tar", "patch", "uniq", "split", "go", "zig", "history", *_BINUTILS}
 _WRITERS |= {*_COMPILERS, *AWKS, *CODEX_PATCHERS, *_TRANSFERS}
 WRITING_PROGRAMS = frozenset(_WRITERS)
 """Programs whose arguments may name a file they write; any other writes by redirects only."""
