@@ -200,6 +200,7 @@ def test_a_copy_that_takes_no_secret_is_not_sensitive(command: str) -> None:
         ("rclone copy :alias,remote=/a: remote:b --alias-remote /b", ["/a"]),  # the word's own option first
         ("RCLONE_CONFIG_X_TYPE=s3 rclone copy x:b remote:b", []),
         ("RCLONE_CONFIG_X_TYPE=local rclone copy x:/etc remote:b", ["/etc"]),
+        ("RCLONE_CONFIG_X_TYPE=alias rclone copy 'x,remote=\"/a:b\":c' remote:b", ["/a:b/c"]),
         ("gsutil rsync file:///etc gs://b", ["/etc"]),
         ("rclone serve http ~ --addr :8080", ["~"]),
         ("rclone serve sftp --user bob --pass x --htpasswd ~/h ./site", ["./site"]),

@@ -1135,7 +1135,16 @@ def rclone_setup(cmd: Command) -> RcloneSetup:
     set it: a backend's option, `--alias-remote DIR` or `RCLONE_ALIAS_REMOTE=DIR`, as
     `:alias.remote`; a remote defined by variables (`RCLONE_CONFIG_X_TYPE=alias`,
     `RCLONE_CONFIG_X_REMOTE=DIR`), as `x.type` and `x.remote`. Options that a remote's word
-    gives (`:alias,remote=DIR:`) come before these, as in rclone."""
+    gives (`:alias,remote=DIR:`) come before these, as in rclone. Read once per command (its
+    sources and what it writes both need it): do not change the result."""
+    memo = cmd.__dict__
+    found: RcloneSetup | None = memo.get("_rclone_setup")
+    if found is None:
+        found = memo["_rclone_setup"] = _rclone_setup(cmd)
+    return found
+
+
+def _rclone_setup(cmd: Command) -> RcloneSetup:
     setup: RcloneSetup = {}
     for assignment in cmd.env:
         name, _, value = assignment.partition("=")
@@ -1176,18 +1185,16 @@ def _rclone_local(word: str, setup: RcloneSetup) -> list[str]:
     (`_RCLONE_WRAPPERS`), a `union`, a `combine` or an `archive` over a local directory
     reaches its path there (`:alias,remote=/home/me:.ssh` is `/home/me/.ssh`). A remote
     without a `:` in front is one `setup` defines (`RCLONE_CONFIG_X_TYPE`), else remote."""
-    if word[:1] == ":":
-        remote = _rclone_remote(word)
-        if remote is None:
-            return []
-        backend, options, path = remote
+    inline = word[:1] == ":"
+    remote = _rclone_remote(word if inline else ":" + word)
+    if remote is None:
+        return []
+    backend, options, path = remote
+    if inline:
         section = ":" + backend
-    else:
-        name, _, path = word.partition(":")
-        section = name.partition(",")[0].lower()
+    else:  # `x:path`, `x,opt=v:path`: a remote by name, its backend what `setup` says
+        section = backend.lower()
         backend = setup.get(section + ".type", "")
-        remote = _rclone_remote(":" + word) if backend else None
-        options = remote[1] if remote is not None else {}
     if backend == "local":
         return [path or "."]
     if backend == "archive":  # its path is a remote's, that of the archive it reads
@@ -1211,33 +1218,30 @@ def _rclone_local(word: str, setup: RcloneSetup) -> list[str]:
     return [f"{root.rstrip('/')}/{path.lstrip('/')}" if path.strip("/") else root for root in places]
 
 
-def local_path(word: str, setup: RcloneSetup = _NO_SETUP) -> str | None:
-    """The local path a cloud tool's operand names, None for a remote one: `file:///etc/x`
-    (gsutil, gcloud) is `/etc/x`, rclone's `:local:/etc/x` (also `:local,opts:`) is `/etc/x`,
-    another of rclone's remotes is read by `_rclone_local` (`setup`: `rclone_setup`), a URL
-    or `host:path` is remote."""
+def _local_places(word: str, setup: RcloneSetup) -> list[str]:
+    """The local paths a cloud tool's operand names, none for a remote one: `file:///etc/x`
+    (gsutil, gcloud) is `/etc/x`; rclone's remotes are read by `_rclone_local` (`setup`:
+    `rclone_setup`), `:local:/etc/x` is `/etc/x`; a URL or `host:path` is remote."""
     if word[:7] == "file://":
-        return word[7:] or "/"
+        return [word[7:] or "/"]
     if word[:1] == ":" or (setup and ":" in word):
         places = _rclone_local(word, setup)
         if places or word[:1] == ":":
-            return places[0] if places else None
-    return None if is_remote(word) else word
+            return places
+    return [] if is_remote(word) else [word]
+
+
+def local_path(word: str, setup: RcloneSetup = _NO_SETUP) -> str | None:
+    """The local path a cloud tool's operand names (`_local_places`: the first), None for a
+    remote one."""
+    places = _local_places(word, setup)
+    return places[0] if places else None
 
 
 def local_paths(words: Iterable[str], setup: RcloneSetup = _NO_SETUP) -> list[str]:
-    """The local paths among a cloud tool's operands (`local_path`; every one a `union` of
+    """The local paths among a cloud tool's operands (`_local_places`: every one a `union` of
     rclone reaches)."""
-    paths = []
-    for word in words:
-        if word[:1] == ":" or (setup and ":" in word):
-            found = _rclone_local(word, setup)
-            if found or word[:1] == ":":
-                paths += found
-                continue
-        if (path := local_path(word)) is not None:
-            paths.append(path)
-    return paths
+    return [path for word in words for path in _local_places(word, setup)]
 
 
 def _cloud_action(program: str, words: list[str]) -> int:
